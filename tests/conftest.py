@@ -1,0 +1,44 @@
+"""Shared fixtures. Real-data tests read ../shared (next to the repo) and skip when it is absent."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FRONTWATCH_SHARED", ROOT.parent / "shared")) / "data"
+HISTORY = SHARED / "deepstate" / "history"
+DAILY = SHARED / "deepstate" / "occupied-daily"
+BORDERS = SHARED / "borders" / "countries-osm.geojson"
+ARTICLE = SHARED / "articles" / "kursk-2024-11-24.txt"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"shared data not present: {path} (see ../shared/README.md)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def history_dir() -> Path:
+    """../shared/data/deepstate/history: raw DeepStateMap snapshots."""
+    return _need(HISTORY)
+
+
+@pytest.fixture(scope="session")
+def daily_dir() -> Path:
+    """../shared/data/deepstate/occupied-daily: processed daily archive."""
+    return _need(DAILY)
+
+
+@pytest.fixture(scope="session")
+def borders_file() -> Path:
+    """../shared/data/borders/countries-osm.geojson: OSM land borders."""
+    return _need(BORDERS)
+
+
+@pytest.fixture(scope="session")
+def article_file() -> Path:
+    """../shared/data/articles/kursk-2024-11-24.txt: the seed article."""
+    return _need(ARTICLE)
