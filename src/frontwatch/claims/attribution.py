@@ -1,0 +1,175 @@
+"""Who says so: attribution chains of sentences in news text.
+
+Finds the speaker of a sentence ("a military source in the Ukrainian general
+staff, cited by Reuters", "ISW", "Moscow"), resolves anaphoric speakers ("the
+source", "the informant", "according to reports") to the last specific one, and
+gives quoted sentences that carry no attribution of their own the attribution
+of the sentence that closes their quote. May import only the standard library
+and frontwatch.claims.*.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from frontwatch.claims.text import Sentence
+
+_VERBS = (r"(?:said|says|say|reported|reports|report|told|tells|informed|informs|"
+          r"stated|states|claimed|claims|claim|added|adds|announced|announces|"
+          r"estimated|estimates|wrote|writes|noted|notes|confirmed|confirms|"
+          r"assessed|assesses|indicated|indicates|believes|believed|acknowledged|"
+          r"admitted|insisted|explained|warned|revealed)")
+_NP = r"[^,;:\"“”\d()]{2,100}?"
+_OUTLET = r"(?P<outlet>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|the|for))*?)"
+
+ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.!?\"“”]{2,100})", re.I)
+CITED_BY = re.compile(r",?\s*(?:cited|quoted)\s+by\s+" + _OUTLET + r"\s*(?=[,.;]|$)")
+TAIL = re.compile(
+    r"[,\"”]\s*(?P<who>" + _NP + r"(?:,\s*(?:cited|quoted)\s+by\s+[^,;\"“”]{2,60}?,)?)"
+    r"\s+(?:also\s+|has\s+|have\s+|had\s+)?" + _VERBS + r"\b(?P<rest>[^\"“”]{0,80})$")
+TAIL_INVERTED = re.compile(
+    r"[,\"”]\s*(?:also\s+)?" + _VERBS + r"\s+(?P<who>" + _NP + r")\s*[.!?]?[\"”]?\s*$")
+LEAD = re.compile(
+    r"^[\s\"“]*(?P<who>[A-Z][^,;:\"“”\d]{1,90}?)\s+(?:also\s+|has\s+|have\s+|had\s+|on\s+\w+\s+)?"
+    r"(?P<verb>" + _VERBS + r")\b(?P<rest>.{0,60})")
+VAGUE = re.compile(
+    r"^(?:the|this|that|these|those|our)\s+(?:[\w-]+\s+){0,2}?(?:sources?|informants?|officials?|"
+    r"officers?|commanders?|spokes(?:man|woman|person)|person|military|interlocutor)\b"
+    r"|^(?:he|she|they|it|we|reports?|sources|media|media\s+reports|officials|"
+    r"unnamed\s+sources|several\s+sources)$", re.I)
+_DEFINITE_OR_PRONOUN = re.compile(r"^(?:the|this|that|these|those|our|he|she|they|it|we|reports?|sources|media|officials|unnamed|several)\b", re.I)
+_LEADING_JUNK = re.compile(r"^(?:and|but|while|as|so)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A speaker and the outlet that cites it."""
+
+    who: str
+    outlet: str | None = None
+    inferred: bool = False
+
+    def chain(self) -> str:
+        """The attribution as a readable chain: "who, cited by outlet"."""
+        if self.outlet and self.outlet.lower() not in self.who.lower():
+            return f"{self.who}, cited by {self.outlet}"
+        return self.who
+
+
+def _clean_who(who: str) -> str:
+    who = _LEADING_JUNK.sub("", who.strip(" ,.\"“”'"))
+    return re.sub(r"\s+", " ", who)
+
+
+def _split_outlet(who: str) -> tuple[str, str | None]:
+    m = CITED_BY.search(who)
+    if m:
+        return _clean_who(who[:m.start()]), m.group("outlet").strip()
+    return _clean_who(who), None
+
+
+def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | None:
+    """The attribution written in one sentence and its character span, or None."""
+    m = ACCORDING_TO.search(sentence)
+    if m:
+        who, outlet = _split_outlet(m.group("who"))
+        return Attribution(who, outlet), m.span()
+    m = TAIL.search(sentence)
+    if m:
+        who, outlet = _split_outlet(m.group("who"))
+        rest = m.group("rest")
+        verb_text = sentence[m.end("who"):m.start("rest")]
+        if re.search(r"\b(?:told|informed)\s*$", verb_text):
+            t = re.match(r"\s*" + _OUTLET, rest)
+            if t:
+                outlet = t.group("outlet").strip(" .,;")
+        if who and len(who.split()) <= 14:
+            return Attribution(who, outlet), (m.start("who"), len(sentence))
+    m = TAIL_INVERTED.search(sentence)
+    if m:
+        who, outlet = _split_outlet(m.group("who"))
+        if who and len(who.split()) <= 14:
+            return Attribution(who, outlet), (m.start(), len(sentence))
+    m = LEAD.search(sentence)
+    if m and len(m.group("who").split()) <= 12:
+        who, outlet = _split_outlet(m.group("who"))
+        if m.group("verb") in ("told", "informed"):
+            t = re.match(r"\s*" + _OUTLET, m.group("rest"))
+            if t:
+                outlet = t.group("outlet").strip(" .,;")
+        return Attribution(who, outlet), (m.start("who"), m.end("verb"))
+    return None
+
+
+def _is_vague(who: str) -> bool:
+    return bool(VAGUE.search(who)) or (
+        bool(_DEFINITE_OR_PRONOUN.match(who)) and len(who.split()) <= 2)
+
+
+def _quote_state_changes(text: str, open_at_start: bool) -> tuple[bool, bool]:
+    """(opens_or_continues_quote, open_at_end) for a sentence given the state at its start."""
+    state = open_at_start
+    touched = open_at_start
+    for ch in text:
+        if ch == "“":
+            state, touched = True, True
+        elif ch == "”":
+            state = False
+        elif ch == '"':
+            state = not state
+            touched = True
+    return touched, state
+
+
+def attributions_for(sentences: list[Sentence]) -> list[Attribution | None]:
+    """The attribution of every sentence, resolved and carried over.
+
+    Vague speakers are resolved to the last specific one; a quoted sentence
+    without its own attribution takes the one of the sentence closing its
+    quote; any other sentence without one carries the previous attribution
+    (marked inferred), since news copy keeps relaying the same source.
+    """
+    own: list[Attribution | None] = []
+    last_specific: Attribution | None = None
+    for s in sentences:
+        found = attribution_span_in(s.text)
+        if found is None:
+            own.append(None)
+            continue
+        att = found[0]
+        if _is_vague(att.who) and last_specific is not None:
+            outlet = att.outlet or last_specific.outlet
+            att = Attribution(last_specific.who, outlet)
+        elif not _is_vague(att.who):
+            last_specific = att
+        own.append(att)
+
+    # Quote bookkeeping per paragraph.
+    in_quote: list[bool] = []
+    closes_at: list[int | None] = [None] * len(sentences)
+    open_state = False
+    paragraph = None
+    pending: list[int] = []
+    for i, s in enumerate(sentences):
+        if s.paragraph != paragraph:
+            paragraph, open_state, pending = s.paragraph, False, []
+        touched, open_state = _quote_state_changes(s.text, open_state)
+        in_quote.append(touched)
+        if touched:
+            pending.append(i)
+        if not open_state and pending:
+            for j in pending:
+                closes_at[j] = i
+            pending = []
+
+    resolved: list[Attribution | None] = []
+    carried: Attribution | None = None
+    for i, att in enumerate(own):
+        if att is None and in_quote[i] and closes_at[i] is not None and own[closes_at[i]] is not None:
+            att = own[closes_at[i]]
+        if att is None and carried is not None:
+            att = Attribution(carried.who, carried.outlet, inferred=True)
+        if att is not None and not att.inferred:
+            carried = att
+        resolved.append(att)
+    return resolved

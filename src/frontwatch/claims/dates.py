@@ -1,0 +1,251 @@
+"""Dates in news text: datelines, date mentions, and spans to keep out of quantities.
+
+Finds the dateline of an article ("7:03 AM EST, November 24, 2024"), the date
+expressions inside a sentence ("as of November 22", "on Nov. 20", "in August",
+"since August", "on Tuesday", "over the past week", "now") resolved against a
+reference date, and the character spans of dates and clock times so that the
+quantity scanner never reads "7:03", "2024" or the "24" of "November 24" as a
+claim. May import only the standard library and dateutil.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
+    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
+    "friday": 4, "saturday": 5, "sunday": 6,
+}
+NUMBER_WORDS_SMALL = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1,
+}
+
+# Capitalised month names only: "may" is also a verb.
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|"
+          r"October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|"
+          r"Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)")
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+
+MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?")
+DAY_MONTH = re.compile(rf"\b(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})\b)?")
+MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<year>{_YEAR})\b")
+MONTH_ONLY = re.compile(rf"\b(?P<month>{_MONTH})(?![\w.]*\s+[0-3]?\d\b)")
+ISO_DATE = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+NUMERIC_DATE = re.compile(r"\b[0-3]?\d[./][01]?\d[./](?:19|20)?\d\d\b")
+CLOCK_TIME = re.compile(
+    r"\b[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[AaPp]\.?[Mm]\b\.?)?(?:\s*[A-Z]{2,4}T\b)?"
+    r"|\b[0-1]?\d\s*[AaPp]\.[Mm]\.|\b[0-1]?\d\s*(?:am|pm|AM|PM)\b")
+YEAR = re.compile(rf"(?<![\d,.])\b{_YEAR}\b(?![,.]\d)")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression in a sentence, resolved against a reference date."""
+
+    kind: str          # "as_of", "day", "month", "since", "weekday", "past", "now", "year"
+    start: int
+    end: int
+    date: dt.date | None        # the date the claim refers to
+    start_date: dt.date | None  # start of the period, for changes
+
+
+def _month_number(name: str) -> int:
+    return MONTHS[name.rstrip(".").lower()]
+
+
+def _day_number(text: str) -> int:
+    return int(re.match(r"\d+", text).group())
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_year(month: int, reference: dt.date | None, year: int | None) -> int | None:
+    """The year a bare month refers to: the reference year, or the one before
+    when that month lies after the reference date (a November article saying
+    "in December" means last December)."""
+    if year is not None:
+        return year
+    if reference is None:
+        return None
+    return reference.year if month <= reference.month else reference.year - 1
+
+
+def non_quantity_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of dates, clock times and bare years, which are never quantities."""
+    spans: list[tuple[int, int]] = []
+    for regex in (CLOCK_TIME, MONTH_DAY, DAY_MONTH, MONTH_YEAR, ISO_DATE, NUMERIC_DATE, YEAR):
+        spans.extend(m.span() for m in regex.finditer(text))
+    return spans
+
+
+def dateline_date(text: str, head_chars: int = 4000) -> dt.date | None:
+    """The publication date of an article from its dateline, or None.
+
+    Prefers a full date (with year) on a short line of its own, as datelines are
+    written; otherwise the first full date in the head of the text.
+    """
+    head = text[:head_chars]
+    first: dt.date | None = None
+    offset = 0
+    for line in head.split("\n"):
+        for regex in (MONTH_DAY, DAY_MONTH, ISO_DATE):
+            for m in regex.finditer(line):
+                if not m.group("year"):
+                    continue
+                month = m.group("month")
+                month_no = int(month) if month.isdigit() else _month_number(month)
+                found = _safe_date(int(m.group("year")), month_no, _day_number(m.group("day")))
+                if found is None:
+                    continue
+                if len(line.strip()) <= 80:
+                    return found
+                if first is None:
+                    first = found
+        offset += len(line) + 1
+    return first
+
+
+_AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
+_SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_WEEKDAY = re.compile(
+    r"\b(?:on|late\s+on|early\s+on|last)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_PAST = re.compile(
+    r"\b(?:over|in|during|within|for)\s+the\s+(?:past|last|previous)\s+"
+    r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+    r"(?P<unit>day|week|month|year|hours?)s?\b"
+    r"|\b(?P<last>last|this)\s+(?P<unit2>week|month|year)\b"
+    r"|\b(?P<inaweek>in\s+(?:a|one)\s+(?P<unit3>day|week|month))\b"
+    r"|\b(?P<yesterday>yesterday|today)\b", re.I)
+_NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
+
+
+def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
+    unit = unit.lower().rstrip("s")
+    if unit == "day":
+        return reference - dt.timedelta(days=n)
+    if unit == "hour":
+        return reference - dt.timedelta(days=max(1, round(n / 24)))
+    if unit == "week":
+        return reference - dt.timedelta(weeks=n)
+    if unit == "month":
+        return reference - relativedelta(months=n)
+    return reference - relativedelta(years=n)
+
+
+def period_days(text: str) -> float | None:
+    """Length in days of a period phrase like "over the past week" in ``text``."""
+    m = _PAST.search(text)
+    if not m:
+        return None
+    if m.group("unit"):
+        n = m.group("n")
+        count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
+        unit = m.group("unit").lower()
+    elif m.group("unit3"):
+        count, unit = 1, m.group("unit3").lower()
+    else:
+        return None
+    days = {"day": 1, "hour": 1 / 24, "hours": 1 / 24, "week": 7, "month": 30.44, "year": 365.25}[unit]
+    return count * days
+
+
+def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]:
+    """Date expressions in ``sentence`` resolved against ``reference`` (the published date)."""
+    mentions: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    for regex in (MONTH_DAY, DAY_MONTH, ISO_DATE):
+        for m in regex.finditer(sentence):
+            if not free(*m.span()):
+                continue
+            month = m.group("month")
+            month_no = int(month) if month.isdigit() else _month_number(month)
+            year = _month_year(month_no, reference, int(m.group("year")) if m.group("year") else None)
+            found = _safe_date(year, month_no, _day_number(m.group("day"))) if year else None
+            before = sentence[max(0, m.start() - 12):m.start()]
+            kind = "as_of" if _AS_OF.search(before) else "since" if _SINCE.search(before) else "day"
+            if kind == "since":
+                mentions.append(DateMention(kind, *m.span(), reference, found))
+            else:
+                mentions.append(DateMention(kind, *m.span(), found, None))
+            taken.append(m.span())
+    for regex in (MONTH_YEAR, MONTH_ONLY):
+        for m in regex.finditer(sentence):
+            if not free(*m.span()):
+                continue
+            month_no = _month_number(m.group("month"))
+            year_group = m.groupdict().get("year")
+            year = _month_year(month_no, reference, int(year_group) if year_group else None)
+            before = sentence[max(0, m.start() - 20):m.start()]
+            if year is None:
+                first = last = None
+            else:
+                first = dt.date(year, month_no, 1)
+                last = dt.date(year, month_no, calendar.monthrange(year, month_no)[1])
+                if reference is not None and last > reference >= first:
+                    last = reference
+            if _SINCE.search(before):
+                mentions.append(DateMention("since", *m.span(), reference, first))
+            elif _IN_MONTH.search(before) or m.re is MONTH_YEAR:
+                mentions.append(DateMention("month", *m.span(), last, first))
+            else:
+                continue
+            taken.append(m.span())
+    for m in _WEEKDAY.finditer(sentence):
+        if reference is None:
+            found = None
+        else:
+            back = (reference.weekday() - WEEKDAYS[m.group("day").lower()]) % 7
+            if m.group(0).lower().startswith("last") and back == 0:
+                back = 7
+            found = reference - dt.timedelta(days=back)
+        mentions.append(DateMention("weekday", *m.span(), found, None))
+    for m in _PAST.finditer(sentence):
+        if reference is None:
+            mentions.append(DateMention("past", *m.span(), None, None))
+            continue
+        if m.group("yesterday"):
+            day = reference - dt.timedelta(days=1) if m.group("yesterday").lower() == "yesterday" else reference
+            mentions.append(DateMention("weekday", *m.span(), day, None))
+            continue
+        if m.group("unit"):
+            n = m.group("n")
+            count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
+            start = _period_start(reference, count, m.group("unit"))
+        elif m.group("unit2"):
+            unit = m.group("unit2").lower()
+            if m.group("last").lower() == "last" and unit == "month":
+                prev = reference - relativedelta(months=1)
+                first = prev.replace(day=1)
+                last = prev.replace(day=calendar.monthrange(prev.year, prev.month)[1])
+                mentions.append(DateMention("month", *m.span(), last, first))
+                continue
+            start = _period_start(reference, 1, unit)
+        else:
+            start = _period_start(reference, 1, m.group("unit3"))
+        mentions.append(DateMention("past", *m.span(), reference, start))
+    for m in _NOW.finditer(sentence):
+        mentions.append(DateMention("now", *m.span(), reference, None))
+    mentions.sort(key=lambda d: d.start)
+    return mentions

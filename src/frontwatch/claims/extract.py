@@ -1,0 +1,648 @@
+"""Numeric claims in English news text about the front line.
+
+Reads a news report and returns one ``Claim`` per numeric statement about
+territory, advances, troops or settlements: the quantity (value or range,
+qualifier, unit as written and normalised through pint), what it measures,
+whose side and which place, the date it refers to, who says so, and the
+sentence. Pure rules: a number grammar, a unit lexicon (units.py), date
+resolution (dates.py) and attribution chains (attribution.py); no model and no
+network. Runs in linear time on hostile input. May import only the standard
+library, pint, dateutil and frontwatch.claims.*.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from frontwatch.claims import dates as dates_mod
+from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
+from frontwatch.claims.text import Sentence, clean_text, looks_english, split_sentences
+from frontwatch.claims.units import (
+    TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
+
+MEASURES = ("area_held", "area_change", "share_lost", "share_gained", "share_held",
+            "advance_rate", "troops", "settlements", "other")
+
+
+@dataclass
+class Claim:
+    """One numeric claim found in a text."""
+
+    id: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    value_normalized: float | None
+    low_normalized: float | None
+    high_normalized: float | None
+    unit_normalized: str | None
+    measure: str
+    direction: str | None
+    aspect: str | None
+    side: str | None
+    place: str | None
+    date: dt.date | None
+    start_date: dt.date | None
+    qualifier: str | None
+    source: str | None
+    sentence: str
+    surface: str
+    span: tuple[int, int]
+    period_days: float | None = None
+    place_inferred: bool = False
+    source_inferred: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the claim states a range (low..high) rather than one value."""
+        return self.low is not None and self.high is not None
+
+    def to_record(self) -> dict[str, Any]:
+        """The claim as a JSON-ready dict (dates as ISO strings)."""
+        return {
+            "id": self.id,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "unit": self.unit,
+            "value_normalized": _rounded(self.value_normalized),
+            "low_normalized": _rounded(self.low_normalized),
+            "high_normalized": _rounded(self.high_normalized),
+            "unit_normalized": self.unit_normalized,
+            "measure": self.measure,
+            "direction": self.direction,
+            "aspect": self.aspect,
+            "side": self.side,
+            "place": self.place,
+            "place_inferred": self.place_inferred,
+            "date": self.date.isoformat() if self.date else None,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "period_days": self.period_days,
+            "qualifier": self.qualifier,
+            "source": self.source,
+            "source_inferred": self.source_inferred,
+            "surface": self.surface,
+            "span": list(self.span),
+            "sentence": self.sentence,
+        }
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+# --- number grammar ---------------------------------------------------------
+
+_SCALES = {"thousand": 1e3, "million": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9}
+_UNITS_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+         "seventy": 70, "eighty": 80, "ninety": 90}
+_WORDNUM = (
+    r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_UNITS_WORDS) + r"))?"
+    r"|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) +
+    r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)")
+NUMBER = re.compile(
+    r"(?<![\w.,:/])(?<![A-Za-z]-)"
+    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
+    r"|(?P<words>\b" + _WORDNUM + r"\b))"
+    r"(?:\s+(?P<hundred>hundred)\b)?"
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
+FRACTION = re.compile(
+    r"\b(?P<frac>(?:a|one)\s+(?:half|third|quarter|fifth|tenth)|half|"
+    r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
+_FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10,
+              "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5, "tenths": 1 / 10}
+
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.I)
+QUALIFIER = re.compile(
+    r"\b(?P<q>about|approximately|approx\.?|around|roughly|nearly|almost|just\s+over|just\s+under|"
+    r"well\s+over|over|more\s+than|less\s+than|fewer\s+than|under|up\s+to|at\s+least|at\s+most|"
+    r"some|close\s+to|as\s+many\s+as|as\s+much\s+as|an\s+estimated|estimated|upwards\s+of|"
+    r"in\s+excess\s+of|below|above|exceeding|only|just|between|from|by)\s*$", re.I)
+_NOT_QUALIFIERS = {"between", "from", "by"}
+# Words allowed between a count and its noun: "11,000 North Korean soldiers".
+COUNT_MODIFIER = re.compile(
+    r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
+    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|"
+    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic)\s+")
+ANAPHORA = re.compile(
+    r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
+    r"\s+(?:[\w-]+\s+){0,3}?to\s*$|\b(?:it|them)\s+to\s*$", re.I)
+RATE_GAP = re.compile(r"\s*,?\s*(?:on\s+average\s+)?")
+
+
+def _word_value(words: str) -> float:
+    words = re.sub(r"\s+", " ", words.lower().replace("-", " ")).strip()
+    if words in ("a dozen", "dozen"):
+        return 12.0
+    if words in ("a hundred",):
+        return 100.0
+    if words in ("a thousand",):
+        return 1000.0
+    total = 0
+    for w in words.split():
+        total += _UNITS_WORDS.get(w, 0) + _TEENS.get(w, 0) + _TENS.get(w, 0)
+    return float(total)
+
+
+def _number_value(m: re.Match[str]) -> float:
+    if m.group("digits"):
+        value = float(m.group("digits").replace(",", ""))
+    else:
+        value = _word_value(m.group("words"))
+    if m.group("hundred"):
+        value *= 100
+    if m.group("scale"):
+        value *= _SCALES[m.group("scale").lower()]
+    return value
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+# --- semantic lexicons ------------------------------------------------------
+
+SIDES = (
+    (re.compile(r"\bNorth\s+Korean?s?\b|\bNorth\s+Korea['’]s\b|\bPyongyang\b|\bDPRK\b"), "north_korea"),
+    (re.compile(r"\bRussian?s?\b|\bRussia['’]s\b|\bMoscow(?:['’]s)?\b|\bKremlin\b|\bPutin\b"), "russia"),
+    (re.compile(r"\bUkrainians?\b|\bUkraine(?:['’]s)?\b|\bKyiv(?:['’]s)?\b|\bKiev(?:['’]s)?\b|\bZelensk\w*"),
+     "ukraine"),
+    (re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b"), "speaker"),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|invaders|occupiers)\b"), "enemy"),
+)
+_COUNTRY_NOUN = re.compile(r"^(?:Russia|Ukraine|North\s+Korea|Moscow|Kyiv|Kiev)$")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|for|across|against|from|near|to|at|on)\s+(?:the\s+)?$", re.I)
+_BY_SIDE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?P<who>[A-Z][\w'’-]*(?:\s+Korean?s?)?)")
+
+LOST_VERBS = re.compile(
+    r"\b(?:lost|lose|loses|losing|ceded?|surrendered|abandoned|withdrew|withdrawn|retreated|"
+    r"gave\s+up|given\s+up|shrunk|shrank|been\s+pushed\s+out)\b", re.I)
+GAINED_VERBS = re.compile(
+    r"\b(?:(?:taken|took|seized|gained|established)\s+control|captured?|captures|capturing|seized?|seizes|"
+    r"took|taken|gained|gains?|liberated?|liberates|liberating|recaptured?|retook|retaken|"
+    r"regained|advanced|advancing|advances?|pushed|overran|conquered|occupied\s+(?:an\s+)?(?:additional|another|more)|"
+    r"expanded|grabbed|won|broke\s+through)\b", re.I)
+HELD_VERBS = re.compile(
+    r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
+    r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained)\b", re.I)
+ADVANCE_VERBS = re.compile(
+    r"\b(?:advanc\w*|push\w*|mov(?:ed|ing)\s+forward|progress\w*|penetrat\w*|broke\s+through|"
+    r"gain\w*|creep\w*|inch\w*)\b", re.I)
+PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maximum|largest)|at\s+one\s+point|"
+                  r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
+CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
+TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
+                    r"boost\w*|bring\w*|expand\w*)\b", re.I)
+PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been)\b", re.I)
+CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|,(?=\s)|\bwhile\b|\bwhereas\b")
+
+# --- places -----------------------------------------------------------------
+
+_NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*){0,2}"
+_REGION_WORD = r"(?:region|oblast|province|district|direction|sector|axis|front|area|raion|Oblast|Region|Province|District)"
+PLACE_AFTER_PREP = re.compile(
+    r"\b(?:in|near|around|outside|of|towards?|toward|into|inside|at|from|across|on|"
+    r"west\s+of|east\s+of|north\s+of|south\s+of|close\s+to|beyond)\s+(?:the\s+)?"
+    r"(?:(?:Russian|Ukrainian|Russia['’]s|Ukraine['’]s|southern|northern|eastern|western|"
+    r"central|embattled|key|frontline|front-line|strategic|besieged)\s+)?"
+    r"(?P<name>" + _NAME + r")(?:['’]s)?(?:\s+" + _REGION_WORD + r")?")
+PLACE_REGION = re.compile(r"(?P<name>" + _NAME + r")\s+" + _REGION_WORD + r"\b")
+PLACE_REGION_OF = re.compile(r"\b(?:region|oblast|province|district|town|city|village)\s+of\s+(?P<name>" + _NAME + r")")
+THERE = re.compile(r"\b(?:there|the\s+area|this\s+territory|the\s+region|the\s+territory|the\s+town|the\s+city)\b", re.I)
+NOT_PLACES = frozenset("""
+January February March April May June July August September October November December
+Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
+Saturday Sunday Reuters AFP AP ISW TASS RIA Interfax BBC CNN Bloomberg Ukrinform Telegram
+General Staff Ministry Defence Defense Institute War Study The This That These Those It
+He She They We Our His Her Their Its Russian Ukrainian Russians Ukrainians Korean North
+South East West Kremlin President Minister Army Armed Forces Brigade Mr Mrs Ms Dr A An
+Illustrative Images According Related Most Now Currently Western European Union NATO US UK
+EU UN Pentagon Washington Kyiv Independent Times Post Journal Guardian Economist Al Jazeera
+""".split())
+_PLACE_TRIM = re.compile(r"\s+(?:Oblast|Region|Province|District)$")
+
+
+def _place_candidates(sentence: str) -> list[tuple[int, str]]:
+    """(position, name) of capitalised place names in a sentence."""
+    found: dict[int, str] = {}
+    for regex in (PLACE_REGION_OF, PLACE_REGION, PLACE_AFTER_PREP):
+        for m in regex.finditer(sentence):
+            name = _PLACE_TRIM.sub("", m.group("name"))
+            words = name.split()
+            # Drop leading/trailing non-place words ("Kursk" from "Kursk Reuters").
+            while words and words[0] in NOT_PLACES:
+                words.pop(0)
+            while words and words[-1] in NOT_PLACES:
+                words.pop()
+            if not words:
+                continue
+            name = " ".join(words)
+            pos = m.start("name")
+            if not any(abs(pos - p) < 3 for p in found):
+                found[pos] = name
+    return sorted(found.items())
+
+
+def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(sentence)
+    for m in CLAUSE_BREAK.finditer(sentence):
+        if m.end() <= pos:
+            start = m.end()
+        elif m.start() > pos:
+            end = m.start()
+            break
+    return start, end
+
+
+# --- side -------------------------------------------------------------------
+
+
+def _speaker_side(att: Attribution | None) -> str | None:
+    if att is None:
+        return None
+    for regex, side in SIDES[:3]:
+        if regex.search(att.who):
+            return side
+    return None
+
+
+def _opposite(side: str | None) -> str | None:
+    return {"russia": "ukraine", "ukraine": "russia"}.get(side or "")
+
+
+def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
+              att: Attribution | None, att_span: tuple[int, int] | None) -> str | None:
+    """Whose troops/territory a number is about.
+
+    Priority: a side word between number and noun ("11,000 North Korean
+    soldiers"); a passive agent after it ("captured by Russian forces"); the
+    nearest side mention before the number in the sentence (pronouns "we/our"
+    standing for the speaker, "the enemy" for the speaker's opponent).
+    """
+    for regex, side in SIDES[:3]:
+        if modifier and regex.search(modifier):
+            return side
+    clause_start, clause_end = _clause_bounds(sentence, num_start)
+    by = _BY_SIDE_AFTER.match(sentence[num_end:clause_end])
+    if by:
+        for regex, side in SIDES[:3]:
+            if regex.match(by.group("who")):
+                return side
+    best: tuple[int, str] | None = None
+    for regex, side in SIDES:
+        for m in regex.finditer(sentence, 0, num_start):
+            if att_span and att_span[0] <= m.start() < att_span[1] and side not in ("speaker",):
+                continue
+            if _COUNTRY_NOUN.match(m.group(0)) and _LOCATIVE_BEFORE.search(sentence[max(0, m.start() - 12):m.start()]):
+                continue
+            if best is None or m.start() > best[0]:
+                best = (m.start(), side)
+    if best is None:
+        return None
+    side = best[1]
+    if side == "speaker":
+        return _speaker_side(att)
+    if side == "enemy":
+        return _opposite(_speaker_side(att))
+    return side
+
+
+# --- measure ----------------------------------------------------------------
+
+
+def _nearest_verb(sentence: str, lo: int, hi: int, num_start: int) -> tuple[str | None, int]:
+    """The change/held verb nearest before the number in [lo, hi), else after it."""
+    best: tuple[int, str] | None = None
+    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
+        for m in regex.finditer(sentence, lo, num_start):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), kind)
+    if best is not None:
+        return best[1], best[0]
+    after: tuple[int, str] | None = None
+    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
+        m = regex.search(sentence, num_start, hi)
+        if m and (after is None or m.start() < after[0]):
+            after = (m.start(), kind)
+    return (after[1], after[0]) if after else (None, -1)
+
+
+@dataclass
+class _Quantity:
+    """A number (or range) and its unit as found in a sentence, before semantics."""
+
+    start: int
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    unit_text: str
+    entry: UnitEntry | None
+    normalized: str | None
+    per_period: str | None = None
+    modifier: str = ""
+    qualifier: str | None = None
+    fraction: bool = False
+    inherited_from: int | None = None
+
+
+def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quantity]:
+    """Numbers with units (and fractions "half of") in one sentence."""
+    found: list[_Quantity] = []
+    numbers = [m for m in NUMBER.finditer(sentence) if not _inside(m.start(), masked)]
+    consumed_until = -1
+    for idx, m in enumerate(numbers):
+        if m.start() < consumed_until:
+            continue
+        value = _number_value(m)
+        pos = m.end()
+        low = high = None
+        unit_hit = None
+        second = None
+        before = sentence[max(0, m.start() - 30):m.start()]
+        q = QUALIFIER.search(before)
+        qualifier = q.group("q").lower() if q else None
+        # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
+        j = RANGE_JOIN.match(sentence, pos)
+        if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():
+            joiner = j.group(0).strip().lower()
+            is_change = qualifier == "from" and re.search(
+                r"\b(?:increas|ris|rose|grow|grew|fell|fall|drop|reduc|cut|decreas|shr)\w*\s+(?:\w+\s+){0,3}$",
+                sentence[max(0, m.start() - 60):m.start()], re.I)
+            if (joiner != "and" or qualifier == "between") and not is_change:
+                second = numbers[idx + 1]
+        if second is None:
+            # "from 150 metres to 200 metres": unit after each end.
+            first_unit = unit_at(sentence, _skip_unit_gap(sentence, pos))
+            if first_unit:
+                j = RANGE_JOIN.match(sentence, first_unit[1])
+                if (j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end()
+                        and qualifier in ("between", "from", None) and j.group(0).strip().lower() != "and"
+                        or j and qualifier == "between" and idx + 1 < len(numbers)
+                        and numbers[idx + 1].start() == j.end()):
+                    nxt = numbers[idx + 1]
+                    nxt_unit = unit_at(sentence, _skip_unit_gap(sentence, nxt.end()))
+                    if nxt_unit and nxt_unit[0].normalized == first_unit[0].normalized:
+                        second = nxt
+        if second is not None:
+            low, high = value, _number_value(second)
+            if high < low:
+                low, high = None, None
+                second = None
+            else:
+                value = None
+                pos = second.end()
+                consumed_until = second.end()
+        gap_end = _skip_unit_gap(sentence, pos)
+        unit_hit = unit_at(sentence, gap_end)
+        modifier = ""
+        if unit_hit is None:
+            # Count nouns may carry modifiers: "11,000 North Korean soldiers".
+            k = gap_end
+            for _ in range(3):
+                mm = COUNT_MODIFIER.match(sentence, k)
+                if not mm:
+                    break
+                k = mm.end()
+                hit = unit_at(sentence, k)
+                if hit and hit[0].normalized in ("persons", "settlements"):
+                    modifier = sentence[gap_end:k]
+                    unit_hit = hit
+                    break
+        if unit_hit is None:
+            if ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()]) and found and second is None:
+                prev = found[-1]
+                found.append(_Quantity(m.start(), m.end(), value, None, None, prev.unit_text,
+                                       prev.entry, prev.normalized, qualifier=None,
+                                       inherited_from=len(found) - 1))
+            continue
+        entry, unit_end = unit_hit
+        unit_start = gap_end if not modifier else gap_end + len(modifier)
+        per_period = None
+        end = unit_end
+        if entry.normalized == "m":
+            r = rate_period_at(sentence, RATE_GAP.match(sentence, unit_end).end())
+            if r:
+                per_period, end = r
+        if qualifier in _NOT_QUALIFIERS:
+            qualifier = None
+        found.append(_Quantity(m.start(), end, value, low, high,
+                               sentence[unit_start:end].strip(), entry, entry.normalized,
+                               per_period=per_period, modifier=modifier.strip(),
+                               qualifier=qualifier))
+        consumed_until = max(consumed_until, unit_end)
+    for m in FRACTION.finditer(sentence):
+        if _inside(m.start(), masked) or any(q.start <= m.start() < q.end for q in found):
+            continue
+        words = m.group("frac").lower().replace("-", " ").split()
+        num = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
+        share = num * _FRACTIONS[words[-1]]
+        q = QUALIFIER.search(sentence[max(0, m.start() - 30):m.start()])
+        qualifier = q.group("q").lower() if q and q.group("q").lower() not in _NOT_QUALIFIERS else None
+        found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
+                               None, "percent", qualifier=qualifier, fraction=True))
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _skip_unit_gap(sentence: str, pos: int) -> int:
+    """Index after the space or hyphen between a number and its unit ("10-km")."""
+    m = re.compile(r"\s*-?\s*").match(sentence, pos)
+    return m.end() if m else pos
+
+
+# --- claim assembly ---------------------------------------------------------
+
+
+def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float | None, str | None]:
+    """(value, low, high, unit) in the normalised unit."""
+    if q.normalized == "percent":
+        factor = 100.0 if q.fraction else 1.0
+        return (None if q.value is None else q.value * factor,
+                None if q.low is None else q.low * factor,
+                None if q.high is None else q.high * factor, "percent")
+    if q.normalized in ("persons", "settlements"):
+        return q.value, q.low, q.high, q.normalized
+    assert q.entry is not None and q.entry.pint_unit is not None
+    unit = q.normalized
+    out: list[float | None] = []
+    for x in (q.value, q.low, q.high):
+        if x is None:
+            out.append(None)
+            continue
+        converted, unit = convert(x, q.entry.pint_unit, q.normalized, q.per_period)
+        out.append(converted)
+    return out[0], out[1], out[2], unit
+
+
+def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[str, str | None, str | None, float | None]:
+    """(measure, direction, aspect, period_days) of a quantity in its sentence."""
+    lo, hi = _clause_bounds(sentence, q.start)
+    before_clause = sentence[lo:q.start]
+    sentence_before = sentence[:q.start]
+    aspect = None
+    if PEAK.search(sentence_before) or (q.qualifier == "at most"):
+        aspect = "peak"
+    elif CURRENT.search(sentence):
+        aspect = "current"
+    if q.normalized == "km2":
+        verb, _ = _nearest_verb(sentence, lo, hi, q.start)
+        if verb is None:
+            verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if verb == "held":
+            return "area_held", None, aspect, None
+        if verb in ("lost", "gained"):
+            return "area_change", verb, None, None
+        return "other", None, None, None
+    if q.normalized == "percent":
+        verb, _ = _nearest_verb(sentence, lo, hi, q.start)
+        if verb is None:
+            verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        territorial = re.match(r"\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
+        if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
+            return f"share_{verb}", verb, None, None
+        if verb == "held" and territorial and territorial.group(0).strip():
+            return "share_held", None, aspect, None
+        return "other", None, None, None
+    if q.normalized == "m":
+        if q.per_period:
+            return "advance_rate", None, None, None
+        if ADVANCE_VERBS.search(sentence):
+            days = dates_mod.period_days(sentence[q.start:])
+            if days:
+                return "advance_rate", None, None, days
+        return "other", None, None, None
+    if q.normalized == "persons":
+        if TROOP_WORDS.search(q.unit_text) or (q.inherited_from is not None):
+            if TARGET.search(before_clause) or (q.inherited_from is not None and TARGET.search(sentence_before)):
+                return "troops", None, "target", None
+            return "troops", None, aspect if aspect == "current" else None, None
+        return "other", None, None, None
+    if q.normalized == "settlements":
+        verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        return "settlements", verb if verb in ("lost", "gained") else None, None, None
+    return "other", None, None, None
+
+
+def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
+              published: dt.date | None, carried_period_days: float | None) -> tuple[dt.date | None, dt.date | None]:
+    """(date, start_date) a claim refers to."""
+    mentions = dates_mod.date_mentions(sentence, published)
+    lo, hi = _clause_bounds(sentence, q_start)
+    in_clause = [d for d in mentions if lo <= d.start < hi]
+    pool = in_clause or mentions
+    by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    perfect_or_now = bool(PRESENT_PERFECT.search(sentence)) or "now" in by_kind
+    if "as_of" in by_kind:
+        return by_kind["as_of"].date, None
+    start = by_kind["since"].start_date if "since" in by_kind else None
+    if "past" in by_kind:
+        d = by_kind["past"]
+        return d.date, d.start_date if measure in ("area_change", "share_lost", "share_gained",
+                                                     "settlements", "advance_rate") else None
+    if "month" in by_kind:
+        d = by_kind["month"]
+        if perfect_or_now:
+            return published, d.start_date
+        is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
+        return d.date, (d.start_date if is_change else None)
+    if "day" in by_kind:
+        return by_kind["day"].date, start
+    if "weekday" in by_kind:
+        return by_kind["weekday"].date, start
+    return published, start
+
+
+def _published_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
+    if published is None:
+        return None
+    if isinstance(published, dt.datetime):
+        return published.date()
+    if isinstance(published, dt.date):
+        return published
+    if isinstance(published, str):
+        return dt.date.fromisoformat(published[:10])
+    raise TypeError(f"published must be a date, got {type(published).__name__}")
+
+
+def extract_claims(text: str | bytes | None, published: dt.date | None = None) -> list[Claim]:
+    """The numeric claims in an English news text, in reading order.
+
+    ``published`` is the date "now" refers to; when None it is read from a
+    dateline in the text ("7:03 AM EST, November 24, 2024"). Empty, binary or
+    non-English input yields an empty list (with a warning for non-English).
+    """
+    clean = clean_text(text)
+    if not clean.strip():
+        return []
+    if not looks_english(clean):
+        warnings.warn("frontwatch.claims: text does not look like English; no claims extracted",
+                      stacklevel=2)
+        return []
+    reference = _published_date(published) or dates_mod.dateline_date(clean)
+    sentences = split_sentences(clean)
+    attributions = attributions_for(sentences)
+    claims: list[Claim] = []
+    last_place: str | None = None
+    for sent, att in zip(sentences, attributions):
+        text_s = sent.text
+        masked = dates_mod.non_quantity_spans(text_s)
+        quantities = _quantities_in(text_s, masked) if any(c.isdigit() for c in text_s) or FRACTION.search(text_s) or NUMBER.search(text_s) else []
+        places = _place_candidates(text_s)
+        if not quantities:
+            if places:
+                last_place = places[-1][1]
+            continue
+        own_att = attribution_span_in(text_s)
+        att_span = own_att[1] if own_att else None
+        sentence_claims: list[Claim] = []
+        for q in quantities:
+            measure, direction, aspect, period = _classify(text_s, q, sentence_claims)
+            value_n, low_n, high_n, unit_n = _normalized_values(q)
+            if period and q.entry is not None and q.entry.pint_unit:
+                value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
+                low_n = None if q.low is None else length_over_days_per_day(q.low, q.entry.pint_unit, period)
+                high_n = None if q.high is None else length_over_days_per_day(q.high, q.entry.pint_unit, period)
+                unit_n = "m_per_day"
+            side = _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
+            if q.inherited_from is not None and side is None and sentence_claims:
+                side = sentence_claims[q.inherited_from].side
+            place, inferred = _place_for(text_s, q.start, places, last_place)
+            date, start_date = _date_for(text_s, q.start, measure, direction, reference, period)
+            surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
+            claim = Claim(
+                id=f"c{len(claims) + len(sentence_claims)}",
+                value=q.value, low=q.low, high=q.high, unit=q.unit_text,
+                value_normalized=value_n, low_normalized=low_n, high_normalized=high_n,
+                unit_normalized=unit_n, measure=measure, direction=direction, aspect=aspect,
+                side=side, place=place, date=date, start_date=start_date,
+                qualifier=q.qualifier, source=att.chain() if att else None,
+                sentence=text_s.strip(), surface=surface,
+                span=(sent.start + q.start, sent.start + q.end), period_days=period,
+                place_inferred=inferred, source_inferred=bool(att and att.inferred))
+            sentence_claims.append(claim)
+        claims.extend(sentence_claims)
+        if places:
+            last_place = places[-1][1]
+    return claims
+
+
+def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],
+               carried: str | None) -> tuple[str | None, bool]:
+    """(place, inferred): the nearest place in the clause, else in the sentence, else carried."""
+    if places:
+        lo, hi = _clause_bounds(sentence, pos)
+        in_clause = [p for p in places if lo <= p[0] < hi]
+        pool = in_clause or places
+        return min(pool, key=lambda p: abs(p[0] - pos))[1], False
+    return carried, carried is not None

@@ -1,0 +1,135 @@
+"""Text preparation for claim extraction: cleaning, language check, sentences.
+
+Turns whatever the caller hands in (str, bytes, None) into clean text, tells
+whether it looks like English at all, and splits it into paragraphs and
+sentences without any model (abbreviation-aware rules, linear time, bounded
+sentence length so later regexes stay cheap on hostile input). May import only
+the standard library.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentences longer than this are cut at whitespace: real news sentences are far
+# shorter, and the cap bounds the cost of every per-sentence regex.
+MAX_SENTENCE_CHARS = 2000
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr st gen lt col maj sgt capt cpl adm brig pres gov sen rep
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc e.g i.e
+    approx est fig inc ltd co corp dept u.s u.k u.n e.u mln bln sq km mi ft
+    jr sr prof rev""".split())
+
+_STOPWORDS_EN = frozenset(
+    """the of and to in a is was has have said by for on that with its their
+    at from are were it as about over than near up this they he she we our
+    been had will would not but or which who after into more some""".split())
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def clean_text(text: str | bytes | None) -> str:
+    """Text as a str with control characters and runs of spaces removed.
+
+    Bytes are decoded as UTF-8 with replacement so binary input never raises.
+    """
+    if text is None:
+        return ""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise TypeError(f"extract_claims needs str or bytes text, got {type(text).__name__}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_CHARS.sub(" ", text)
+    return _SPACES.sub(" ", text)
+
+
+def looks_english(text: str, sample_chars: int = 20000) -> bool:
+    """Whether the text reads as English prose (common function words present).
+
+    Short snippets (under 8 words) are given the benefit of the doubt.
+    """
+    words = _WORD.findall(text[:sample_chars])
+    if len(words) < 8:
+        return True
+    hits = sum(1 for w in words if w.lower() in _STOPWORDS_EN)
+    return hits / len(words) >= 0.08
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence with its offset in the cleaned text and its paragraph."""
+
+    text: str
+    start: int
+    paragraph: int
+
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space.
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])")
+
+
+def _is_abbreviation(chunk: str, dot_at: int) -> bool:
+    """Whether the period at ``dot_at`` closes an abbreviation or initial, not a sentence."""
+    start = dot_at
+    while start > 0 and (chunk[start - 1].isalpha() or chunk[start - 1] == "."):
+        start -= 1
+    word = chunk[start:dot_at].lower()
+    if not word:
+        return False
+    if word in ABBREVIATIONS:
+        return True
+    # Single capital letter: an initial ("J. Smith"); dotted acronyms ("U.S.").
+    if len(word) == 1 and chunk[start].isupper():
+        return True
+    return "." in word and len(word) <= 5
+
+
+def _split_long(text: str, start: int, paragraph: int) -> list[Sentence]:
+    """Pieces of at most MAX_SENTENCE_CHARS, cut at whitespace where possible."""
+    pieces: list[Sentence] = []
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + MAX_SENTENCE_CHARS)
+        if end < len(text):
+            cut = text.rfind(" ", pos + MAX_SENTENCE_CHARS // 2, end)
+            if cut > pos:
+                end = cut
+        piece = text[pos:end]
+        if piece.strip():
+            pieces.append(Sentence(piece, start + pos, paragraph))
+        pos = end
+    return pieces
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of the text, in order; each line is its own paragraph."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        line_start = offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        begin = 0
+        for m in _BOUNDARY.finditer(line):
+            dot = m.start()
+            nxt = line[m.end():m.end() + 1]
+            if line[dot] == "." and _is_abbreviation(line, dot):
+                continue
+            # A lower-case continuation means this was not a sentence end
+            # ("approx. 5 km", "said the U.S. official").
+            if nxt and nxt.islower():
+                continue
+            chunk = line[begin:m.end()]
+            if chunk.strip():
+                sentences.extend(_split_long(chunk, line_start + begin, paragraph))
+            begin = m.end()
+        rest = line[begin:]
+        if rest.strip():
+            sentences.extend(_split_long(rest, line_start + begin, paragraph))
+    return sentences

@@ -1,0 +1,149 @@
+"""Unit lexicon and conversions for claim extraction.
+
+Maps the ways news reports write units ("square miles", "sq km", "km²",
+"hectares", "feet", "per cent", "soldiers", "villages"...) to a pint unit and
+to one of the normalised units the rest of frontwatch compares against:
+``km2``, ``m``, ``m_per_day``, ``percent``, ``persons``, ``settlements``.
+Every physical conversion goes through pint so that no conversion factor is
+written by hand here. May import only the standard library and pint.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import pint
+
+# Normalised unit name -> pint expression it is expressed in.
+NORMALIZED_PINT = {
+    "km2": "kilometer ** 2",
+    "m": "meter",
+    "m_per_day": "meter / day",
+}
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    """One surface form family: how it is written and what it means."""
+
+    pattern: str          # regex (no capture groups) matching the written unit
+    pint_unit: str | None  # pint expression, None for counts and percent
+    normalized: str       # km2, m, percent, persons, settlements
+    case_sensitive: bool = False
+
+
+# Order matters: longer/more specific forms first so "square miles" wins over
+# "miles" and "km2" over "km". Short abbreviations are case-sensitive so
+# "7:03 AM" or "M" in a name are never read as metres.
+_SQ = r"(?:square|sq\.?)\s+"
+UNIT_ENTRIES: tuple[UnitEntry, ...] = (
+    UnitEntry(_SQ + r"(?:kilometres?|kilometers?|km)", "kilometer ** 2", "km2"),
+    UnitEntry(r"(?:km2|km²|km\^2|sq\.?\s*km|sqkm)", "kilometer ** 2", "km2", True),
+    UnitEntry(_SQ + r"miles?", "mile ** 2", "km2"),
+    UnitEntry(r"(?:sq\.?\s*mi\.?|mi2|mi²)", "mile ** 2", "km2", True),
+    UnitEntry(_SQ + r"(?:metres?|meters?)", "meter ** 2", "km2"),
+    UnitEntry(r"(?:hectares?|ha)\b", "hectare", "km2"),
+    UnitEntry(r"acres?", "acre", "km2"),
+    UnitEntry(r"(?:kilometres?|kilometers?|kms?)\b", "kilometer", "m"),
+    UnitEntry(r"(?:km)", "kilometer", "m", True),
+    UnitEntry(r"(?:metres?|meters?)", "meter", "m"),
+    UnitEntry(r"m\b", "meter", "m", True),
+    UnitEntry(r"(?:miles?)", "mile", "m"),
+    UnitEntry(r"(?:feet|foot)", "foot", "m"),
+    UnitEntry(r"ft\b\.?", "foot", "m", True),
+    UnitEntry(r"(?:yards?)", "yard", "m"),
+    UnitEntry(r"(?:%|per\s*cent|percent|pct\b)", None, "percent"),
+    UnitEntry(
+        r"(?:soldiers?|troops?|servicemen|servicemembers|service\s+members|"
+        r"personnel|fighters?|conscripts?|mercenaries|paratroopers?|marines|"
+        r"infantrymen|reservists?|recruits?|men)\b",
+        None, "persons"),
+    UnitEntry(
+        r"(?:people|civilians?|residents?|prisoners?|POWs|casualties|"
+        r"dead|wounded|killed)\b",
+        None, "persons"),
+    UnitEntry(
+        r"(?:settlements?|villages?|towns?|localities|locality|hamlets?|"
+        r"communities)\b",
+        None, "settlements"),
+)
+
+# Persons units that mean military personnel (the rest are e.g. civilians).
+TROOP_WORDS = re.compile(
+    r"soldier|troop|servicem|service\s+member|personnel|fighter|conscript|"
+    r"mercenar|paratroop|marine|infantr|reservist|recruit|\bmen\b", re.I)
+
+# Time periods for rates; value is the pint unit of the period.
+RATE_PERIODS: tuple[tuple[str, str], ...] = (
+    (r"(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|/\s*day)", "day"),
+    (r"(?:weekly|a\s+week|per\s+week|each\s+week|every\s+week|/\s*week)", "week"),
+    (r"(?:monthly|a\s+month|per\s+month|each\s+month|every\s+month)", "month"),
+    (r"(?:an\s+hour|per\s+hour|/\s*h(?:ou)?r)", "hour"),
+)
+
+
+def _compile(entry: UnitEntry) -> re.Pattern[str]:
+    flags = 0 if entry.case_sensitive else re.I
+    return re.compile(entry.pattern, flags)
+
+
+UNIT_REGEXES: tuple[tuple[re.Pattern[str], UnitEntry], ...] = tuple(
+    (_compile(e), e) for e in UNIT_ENTRIES)
+RATE_REGEXES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), unit) for p, unit in RATE_PERIODS)
+
+
+@functools.lru_cache(maxsize=1)
+def unit_registry() -> pint.UnitRegistry:
+    """The shared pint registry (built once; construction takes ~0.5 s)."""
+    return pint.UnitRegistry()
+
+
+def unit_at(text: str, pos: int) -> tuple[UnitEntry, int] | None:
+    """The unit written at ``text[pos:]`` and the index just after it, or None.
+
+    ``pos`` must already point at the first character of the candidate unit.
+    """
+    for regex, entry in UNIT_REGEXES:
+        m = regex.match(text, pos)
+        if m:
+            end = m.end()
+            # A unit must end at a word edge ("meters" not "metered"); "%" is its own edge.
+            if end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+                continue
+            return entry, end
+    return None
+
+
+def rate_period_at(text: str, pos: int) -> tuple[str, int] | None:
+    """The rate period ("day", "week"...) written at ``text[pos:]`` and its end."""
+    for regex, unit in RATE_REGEXES:
+        m = regex.match(text, pos)
+        if m:
+            return unit, m.end()
+    return None
+
+
+def convert(value: float, pint_unit: str, normalized: str,
+            per_period: str | None = None) -> tuple[float, str]:
+    """``value`` in ``pint_unit`` (optionally per ``per_period``) in its normalised unit.
+
+    Returns ``(converted_value, normalized_unit_name)``. A length per period
+    becomes ``m_per_day``.
+    """
+    ureg = unit_registry()
+    quantity = value * ureg(pint_unit)
+    target = normalized
+    if per_period is not None:
+        quantity = quantity / ureg(per_period)
+        target = "m_per_day"
+    converted = quantity.to(ureg(NORMALIZED_PINT[target]))
+    return float(converted.magnitude), target
+
+
+def length_over_days_per_day(value: float, pint_unit: str, days: float) -> float:
+    """A distance covered over ``days`` days, as metres per day (via pint)."""
+    ureg = unit_registry()
+    rate = (value * ureg(pint_unit)) / (days * ureg.day)
+    return float(rate.to(ureg(NORMALIZED_PINT["m_per_day"])).magnitude)
