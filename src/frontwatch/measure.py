@@ -1,0 +1,264 @@
+"""Measures of territorial control: area per status and region over time, change between two
+dates per side, the peak and the share lost since. Pure functions over the store's geometries;
+nothing here prints.
+
+Areas are geodesic on the WGS84 ellipsoid (:mod:`frontwatch.geodesy`), in km2 with square miles
+beside. Every area of a layer inside a region is cached in the store under the layer's content
+hash and the region's geometry hash, so a repeated query, or a series after one new snapshot,
+computes only what is new, and a changed border or region is never served a stale figure.
+
+Sides: Russia holds ``occupied`` + ``occupied_before_2022``, Ukraine ``ukraine_held``; ground
+that no layer covers is held by the country it lies in (RUS or UKR land from the borders), and
+``contested`` belongs to neither side. May import: numpy, shapely, frontwatch.geodesy,
+frontwatch.statuses, frontwatch.store, frontwatch.engine.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import shapely
+
+from .geodesy import area_km2, clip_to_region, km2_to_sqmi
+from .statuses import SIDE_COUNTRY, SIDES, STATUSES
+
+PERIODS = ("day", "week", "month", "year")
+# The map maker's own area types (the /areas endpoint of DeepStateMap) and our statuses.
+OFFICIAL_TYPES = {
+    "occupied_after_24_02_2022": "occupied",
+    "occupied_to_24_02_2022": "occupied_before_2022",
+    "liberated": "ukraine_held",
+    "unspecified": "contested",
+}
+
+
+class MeasureError(ValueError):
+    """A query the data cannot answer (no snapshots in the window, a date outside the archive)."""
+
+
+def _r(x, nd=3):
+    return None if x is None else round(float(x), nd)
+
+
+# ------------------------------------------------------------------ snapshot selection
+
+def period_key(d: dt.date, every: str):
+    if every == "day":
+        return d
+    if every == "week":
+        return d - dt.timedelta(days=d.weekday())
+    if every == "month":
+        return d.replace(day=1)
+    if every == "year":
+        return d.replace(month=1, day=1)
+    raise MeasureError(f"unknown period {every!r}; use one of {', '.join(PERIODS)}")
+
+
+def select_snapshots(store, *, start=None, end=None, every=None, source=None):
+    """Snapshots between ``start`` and ``end`` (inclusive dates); with ``every``, the last one
+    of each day/week/month. MeasureError, naming the archive's range, when none match."""
+    snaps = store.snapshots(source=source, start=start, end=end)
+    if not snaps:
+        raise MeasureError(_no_data_message(store, start, end, source))
+    if every:
+        last = {}
+        for s in snaps:
+            last[period_key(s.date, every)] = s
+        snaps = [last[k] for k in sorted(last)]
+    return snaps
+
+
+def snapshot_on(store, date, *, source=None, max_gap_days=None):
+    """The last snapshot taken on or before ``date`` (a day: up to its end). MeasureError when the
+    date is before the archive starts, or more than ``max_gap_days`` after the last snapshot."""
+    snaps = store.snapshots(source=source, end=date)
+    if not snaps:
+        raise MeasureError(_no_data_message(store, None, date, source))
+    s = snaps[-1]
+    if max_gap_days is not None and (_as_date(date) - s.date).days > max_gap_days:
+        raise MeasureError(f"no snapshot within {max_gap_days} days before {_as_date(date)}; "
+                           f"the archive's last one before it is {s.date}")
+    return s
+
+
+def _as_date(d):
+    return d.date() if isinstance(d, dt.datetime) else d
+
+
+def _no_data_message(store, start, end, source):
+    every = store.snapshots(source=source)
+    if not every:
+        return "the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`"
+    window = f"{start or '…'} to {end or '…'}" if start else f"on or before {end}"
+    return (f"no snapshots {window}; the archive ({every[0].source}) has {len(every)} from "
+            f"{every[0].date} to {every[-1].date}")
+
+
+# ------------------------------------------------------------------ areas
+
+def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
+    """``{geom_hash: km2 of that layer inside region}``, from the cache or computed (and cached)."""
+    ghashes = sorted(set(ghashes))
+    keys = {h: f"{h}|{region.key}" for h in ghashes}
+    cached = store.cached("area", list(keys.values()))
+    out = {h: cached[k] for h, k in keys.items() if k in cached}
+    todo = [h for h in ghashes if h not in out]
+    if todo:
+        geoms = [store.geometry(h) for h in todo]
+        if engine is None:
+            from .engine import default_engine
+
+            engine = default_engine()
+        values = engine.clipped_areas(geoms, region)
+        fresh = dict(zip(todo, values))
+        store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
+        out.update(fresh)
+    return out
+
+
+def clipped_area_km2(geom, region_geom) -> float:
+    """Geodesic area (km2) of ``geom ∩ region_geom``."""
+    return area_km2(clip_to_region(geom, region_geom))
+
+
+def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every=None, source=None,
+                engine=None, snapshots=None) -> list[dict]:
+    """One record per snapshot and status: the status's area inside ``region``.
+
+    Record: ``date``, ``taken_at``, ``snapshot_id``, ``region``, ``status``, ``km2``, ``sqmi``, and,
+    when the map maker published its own figure for that status and the region is ``ALL``,
+    ``official_km2`` and ``diff_pct`` (ours minus theirs, in % of theirs).
+    """
+    snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
+    hashes = store.all_layer_hashes([s.id for s in snaps])
+    needed = {h for hs in hashes.values() for st, h in hs.items() if st in statuses}
+    areas = layer_areas_km2(store, needed, region, engine)
+    out = []
+    for s in snaps:
+        official = _official_by_status(store, s.id) if region.name == "ALL" else {}
+        for st in statuses:
+            h = hashes[s.id].get(st)
+            km2 = areas[h] if h else 0.0
+            rec = {"date": s.date.isoformat(), "taken_at": s.taken_at.isoformat(), "snapshot_id": s.id,
+                   "region": region.name, "status": st, "km2": _r(km2), "sqmi": _r(km2_to_sqmi(km2))}
+            if st in official:
+                rec["official_km2"] = _r(official[st])
+                rec["diff_pct"] = _r(100 * (km2 - official[st]) / official[st], 2) if official[st] else None
+            out.append(rec)
+    return out
+
+
+def _official_by_status(store, sid) -> dict:
+    out = {}
+    for a in store.official_areas(sid):
+        st = a.get("status") or OFFICIAL_TYPES.get(a.get("type"))
+        if st and a.get("km2") is not None:
+            out[st] = out.get(st, 0.0) + float(a["km2"])
+    return out
+
+
+def area_on(store, region, statuses=STATUSES, date=None, *, source=None, engine=None) -> list[dict]:
+    """Area per status on ``date`` (the last snapshot on or before it; latest when None)."""
+    s = snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]
+    return area_series(store, region, statuses, snapshots=[s], engine=engine)
+
+
+def totals_by_snapshot(records) -> list[dict]:
+    """Sum the per-status records of each snapshot: ``{date, taken_at, snapshot_id, region, statuses, km2, sqmi}``."""
+    acc: dict = {}
+    for r in records:
+        t = acc.setdefault(r["snapshot_id"], {"date": r["date"], "taken_at": r["taken_at"], "snapshot_id": r["snapshot_id"],
+                                              "region": r["region"], "statuses": [], "km2": 0.0})
+        t["statuses"].append(r["status"])
+        t["km2"] += r["km2"]
+    out = sorted(acc.values(), key=lambda t: t["taken_at"])
+    for t in out:
+        t["statuses"] = ",".join(t["statuses"])
+        t["km2"] = _r(t["km2"])
+        t["sqmi"] = _r(km2_to_sqmi(t["km2"]))
+    return out
+
+
+# ------------------------------------------------------------------ peak
+
+def peak(store, region, statuses, *, until=None, since=None, source=None, engine=None) -> dict:
+    """The largest combined area of ``statuses`` in ``region`` up to ``until``, and what is left.
+
+    Returns ``peak_date``, ``peak_km2``/``peak_sqmi``, ``date`` (the last snapshot up to ``until``),
+    ``km2``/``sqmi`` then, ``lost_km2``/``lost_sqmi`` and ``share_lost_pct`` (of the peak).
+    """
+    snaps = select_snapshots(store, start=since, end=until, source=source)
+    totals = totals_by_snapshot(area_series(store, region, statuses, snapshots=snaps, engine=engine))
+    best = max(totals, key=lambda t: t["km2"])
+    last = totals[-1]
+    lost = best["km2"] - last["km2"]
+    return {"region": region.name, "statuses": ",".join(statuses),
+            "peak_date": best["date"], "peak_km2": best["km2"], "peak_sqmi": best["sqmi"],
+            "date": last["date"], "km2": last["km2"], "sqmi": last["sqmi"],
+            "lost_km2": _r(lost), "lost_sqmi": _r(km2_to_sqmi(lost)),
+            "share_lost_pct": _r(100 * lost / best["km2"], 2) if best["km2"] else None,
+            "snapshots": len(totals)}
+
+
+# ------------------------------------------------------------------ sides and change
+
+def side_geometry(layers: dict, side: str, borders: dict, within=None):
+    """Ground held by ``side`` (``russia`` or ``ukraine``): its statuses' layers, plus its
+    country's land that no layer covers; cut to ``within`` (a polygon) when given."""
+    if side not in SIDES:
+        raise MeasureError(f"unknown side {side!r}; use {', '.join(SIDES)}")
+    if within is not None:
+        box = within.bounds
+        layers = {k: clip_to_region(v, within) for k, v in layers.items()}
+    own = [layers[s] for s in SIDES[side] if s in layers]
+    country = borders.get(SIDE_COUNTRY[side])
+    if country is not None:
+        land = clip_to_region(country, within) if within is not None else country
+        covered = shapely.union_all([g for g in layers.values() if g is not None and not g.is_empty])
+        own.append(shapely.difference(land, covered) if not covered.is_empty else land)
+    g = shapely.union_all([g for g in own if g is not None and not g.is_empty]) if own else shapely.Polygon()
+    return g
+
+
+def status_geometry(layers: dict, statuses, within=None):
+    """Union of the ``statuses`` layers, cut to ``within`` when given."""
+    parts = [layers[s] for s in statuses if s in layers]
+    g = shapely.union_all(parts) if parts else shapely.Polygon()
+    return clip_to_region(g, within) if within is not None else g
+
+
+def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None) -> dict:
+    """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` between two dates.
+
+    Uses the last snapshot on or before each date. Returns ``from_date``, ``to_date``,
+    ``gained_km2``, ``lost_km2``, ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, and the
+    geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for GeoJSON output.
+    """
+    if (statuses is None) == (side is None):
+        raise MeasureError("give statuses or a side")
+    a = snapshot_on(store, start, source=source)
+    b = snapshot_on(store, end, source=source)
+    if a.id == b.id and _as_date(start) != _as_date(end):
+        pass  # the same map for both dates: no change, reported honestly as zero
+    la, lb = store.layers(a.id), store.layers(b.id)
+    if side:
+        if borders is None:
+            raise MeasureError("side change needs country borders")
+        ga = side_geometry(la, side, borders, region.geometry)
+        gb = side_geometry(lb, side, borders, region.geometry)
+        what = side
+    else:
+        ga = status_geometry(la, statuses, region.geometry)
+        gb = status_geometry(lb, statuses, region.geometry)
+        what = ",".join(statuses)
+    gained = shapely.difference(gb, ga)
+    lost = shapely.difference(ga, gb)
+    g_km2, l_km2 = area_km2(gained), area_km2(lost)
+    return {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
+            "from_snapshot": a.id, "to_snapshot": b.id,
+            "km2_from": _r(area_km2(ga)), "km2_to": _r(area_km2(gb)),
+            "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
+            "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
+            "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days,
+            "geometry": {"gained": gained, "lost": lost}}

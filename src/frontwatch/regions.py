@@ -1,0 +1,216 @@
+"""Regions: turn a region spec into a named polygon in EPSG:4326.
+
+Specs: an ISO-3 country code (``RUS``, ``UKR``) from the country borders; ``Place:15km`` (a
+geodesic circle around a gazetteer settlement); ``lat,lon:15km``; ``bbox:minlon,minlat,maxlon,maxlat``;
+or a path to a GeoJSON polygon file. Borders come from ``--borders FILE``, else those saved in
+the store, else a public boundaries file fetched once and cached (see :func:`load_borders`).
+Crimea lies inside both the UKR and the RUS polygons of OpenStreetMap: frontwatch counts it in
+UKR only (its internationally recognised country) and removes every UKR overlap from RUS, so no
+ground is counted twice. May import: the standard library, shapely, pyproj, numpy, pyogrio,
+frontwatch.places, frontwatch.store.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+
+# geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
+DEFAULT_BORDERS_URL = os.environ.get(
+    "FRONTWATCH_BORDERS_URL",
+    "https://github.com/simonepri/geo-maps/releases/download/v0.6.0/countries-land-10m.geo.json",
+)
+# The countries whose ground the sides can hold; others are kept too when the file has them.
+CORE = ("UKR", "RUS", "BLR", "MDA")
+_CLIP = (20.0, 43.5, 42.0, 54.5)
+
+
+class RegionError(ValueError):
+    """A region spec that cannot be resolved; the message is one line."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Region:
+    """A named polygon (EPSG:4326). ``key`` changes exactly when the geometry changes."""
+
+    name: str
+    geometry: object
+    key: str
+    center: tuple | None = None  # (lon, lat) for circles
+    radius_km: float | None = None
+
+    def to_record(self) -> dict:
+        return {"name": self.name, "key": self.key, "bounds": list(self.geometry.bounds),
+                "center": self.center, "radius_km": self.radius_km}
+
+
+def _key(geom) -> str:
+    return hashlib.sha256(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:24]
+
+
+def read_borders_file(path) -> dict:
+    """``{iso_a3: geometry}`` from a GeoJSON/GPKG of countries with an ISO-3 attribute."""
+    import pyogrio
+
+    path = Path(path)
+    try:
+        df = pyogrio.read_dataframe(path)
+    except Exception as exc:
+        raise RegionError(f"{path}: cannot read borders ({str(exc).splitlines()[0]})") from None
+    col = next((c for c in ("iso_a3", "ISO_A3", "A3", "iso3", "ADM0_A3", "shapeGroup") if c in df.columns), None)
+    if col is None:
+        raise RegionError(f"{path}: borders file needs an ISO-3 attribute (iso_a3)")
+    if df.crs is not None and df.crs.to_epsg() != 4326:
+        df = df.to_crs(4326)
+    out = {}
+    for iso, group in df.groupby(col):
+        g = shapely.union_all(shapely.make_valid(np.asarray(group.geometry.values, dtype=object)))
+        out[str(iso)] = g
+    if not out:
+        raise RegionError(f"{path}: no countries in borders file")
+    return out
+
+
+def fetch_default_borders(cache_dir: Path, timeout=60) -> Path:
+    """Download the default borders file once into ``cache_dir``; RegionError when offline."""
+    import requests
+
+    target = cache_dir / "countries-land-10m.geo.json"
+    if target.exists():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        r = requests.get(DEFAULT_BORDERS_URL, timeout=timeout)
+        r.raise_for_status()
+    except requests.RequestException as exc:
+        raise RegionError(f"no country borders: {DEFAULT_BORDERS_URL} unreachable ({type(exc).__name__}); "
+                          "give --borders FILE or run `frontwatch borders FILE`") from None
+    tmp = target.with_suffix(".part")
+    tmp.write_bytes(r.content)
+    os.replace(tmp, target)
+    return target
+
+
+def prepare_borders(raw: dict) -> dict:
+    """Clip countries to the theatre and remove from every other country its overlap with UKR."""
+    box = shapely.box(*_CLIP)
+    out = {}
+    for iso, g in raw.items():
+        g = shapely.intersection(g, box) if not shapely.within(g, box) else g
+        if not g.is_empty:
+            out[iso] = g
+    ukr = out.get("UKR")
+    if ukr is not None:
+        for iso in list(out):
+            if iso != "UKR" and shapely.intersects(out[iso], ukr):
+                out[iso] = shapely.difference(out[iso], ukr)
+    for g in out.values():
+        shapely.prepare(g)
+    return out
+
+
+def load_borders(store=None, borders_file=None) -> dict:
+    """Country borders for region resolution: ``borders_file``, else the store's, else fetched.
+
+    Fetched borders are saved into the store so that later runs work offline.
+    """
+    if borders_file:
+        return prepare_borders(read_borders_file(borders_file))
+    if store is not None:
+        saved = store.borders()
+        if saved:
+            return saved
+    import platformdirs
+
+    path = fetch_default_borders(Path(platformdirs.user_cache_dir("frontwatch")))
+    raw = prepare_borders(read_borders_file(path))
+    if store is not None and not store.read_only:
+        store.set_borders(raw, origin=DEFAULT_BORDERS_URL)
+    return raw
+
+
+_RADIUS = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>km|m|mi)?$", re.I)
+
+
+def parse_radius_km(text) -> float:
+    """``"15km"`` / ``"500m"`` / ``"10mi"`` / ``15`` -> kilometres; RegionError if not positive."""
+    m = _RADIUS.match(str(text).strip())
+    if not m:
+        raise RegionError(f"bad radius {text!r}: expected e.g. 15km, 500m or 10mi")
+    value = float(m.group("num"))
+    unit = (m.group("unit") or "km").lower()
+    km = value / 1000 if unit == "m" else value * 1.609344 if unit == "mi" else value
+    if km <= 0:
+        raise RegionError(f"radius must be positive (got {text!r})")
+    return km
+
+
+def circle(lon: float, lat: float, radius_km: float, n: int = 256):
+    """A geodesic circle (polygon of ``n`` vertices on the WGS84 ellipsoid) around lon/lat."""
+    if radius_km <= 0:
+        raise RegionError(f"radius must be positive (got {radius_km} km)")
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    to_ll = Transformer.from_crs(aeqd, 4326, always_xy=True)
+    ring = shapely.buffer(shapely.points(0, 0), radius_km * 1000, quad_segs=n // 4)
+    return shapely.transform(ring, lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))
+
+
+def resolve_region(spec: str, borders: dict | None = None, *, store=None, borders_file=None) -> Region:
+    """The :class:`Region` for ``spec`` (see the module docstring for the accepted forms)."""
+    spec = str(spec).strip()
+    if not spec:
+        raise RegionError("empty region")
+    if spec.lower().startswith("bbox:"):
+        try:
+            x0, y0, x1, y1 = (float(v) for v in spec[5:].split(","))
+        except ValueError:
+            raise RegionError(f"bad bbox {spec!r}: expected bbox:minlon,minlat,maxlon,maxlat") from None
+        if not (x0 < x1 and y0 < y1):
+            raise RegionError(f"bad bbox {spec!r}: min must be below max")
+        g = shapely.box(x0, y0, x1, y1)
+        return Region(spec, g, _key(g))
+    p = Path(spec)
+    if p.suffix.lower() in (".geojson", ".json", ".gpkg") and p.exists():
+        import pyogrio
+
+        try:
+            df = pyogrio.read_dataframe(p)
+        except Exception as exc:
+            raise RegionError(f"{p}: cannot read region file ({str(exc).splitlines()[0]})") from None
+        if df.crs is not None and df.crs.to_epsg() != 4326:
+            df = df.to_crs(4326)
+        g = shapely.union_all(shapely.make_valid(np.asarray(df.geometry.values, dtype=object)))
+        if g.is_empty or g.area == 0:
+            raise RegionError(f"{p}: region file has no polygon")
+        return Region(p.stem, g, _key(g))
+    if ":" in spec:
+        where, radius = spec.rsplit(":", 1)
+        km = parse_radius_km(radius)
+        latlon = re.match(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$", where)
+        if latlon:
+            lat, lon = float(latlon.group(1)), float(latlon.group(2))
+            name = f"{lat:.4f},{lon:.4f}"
+        else:
+            from .places import resolve_place
+
+            try:
+                place = resolve_place(where)
+            except ValueError as exc:
+                raise RegionError(str(exc)) from None
+            lat, lon, name = place.lat, place.lon, place.name
+        g = circle(lon, lat, km)
+        return Region(f"{name}:{km:g}km", g, _key(g), center=(lon, lat), radius_km=km)
+    iso = spec.upper()
+    if re.fullmatch(r"[A-Z]{3}", iso):
+        borders = borders if borders is not None else load_borders(store, borders_file)
+        if iso not in borders:
+            raise RegionError(f"unknown country {spec!r}; borders have: {', '.join(sorted(borders))}")
+        g = borders[iso]
+        return Region(iso, g, _key(g))
+    raise RegionError(f"unknown region {spec!r}: use an ISO-3 code (RUS), Place:15km, lat,lon:15km, bbox:..., or a GeoJSON file")

@@ -1,0 +1,60 @@
+"""Reader for processed daily archives (the cyterat/deepstate-map-data format).
+
+One file per day, ``deepstatemap_data_YYYYMMDD.geojson``, holding a single (Multi)Polygon of
+Russian-held Ukraine (occupied + ORDLO + Crimea, already unioned). The archive does not separate
+``occupied`` from ``occupied_before_2022``, so the whole polygon is stored as ``occupied`` and
+the snapshot's stats say ``merged: occupied+occupied_before_2022``; the *side* (Russia) is exact,
+the split between the two statuses is not available from this source. May import: the standard
+library, orjson, shapely, frontwatch.sources.*, frontwatch.statuses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import orjson
+import shapely
+
+from ..statuses import OCCUPIED
+from .base import Snapshot, SourceError, check_lonlat, clean_union, register
+from .deepstate import parse_features
+
+_NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def read(path, data: bytes, **_):
+    path = Path(path)
+    m = _NAME.search(path.name)
+    try:
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except (AttributeError, ValueError):
+        raise SourceError(path, "daily archive file name must contain the date as YYYYMMDD") from None
+    feats = parse_features(path, data)
+    stats = {"features": len(feats), "points": 0, "annotations": 0, "unknown_layers": [],
+             "fill_mismatch": 0, "repaired": 0, "dropped": 0, "merged": "occupied+occupied_before_2022"}
+    blobs = []
+    for ft in feats:
+        geom = (ft or {}).get("geometry") or {}
+        if geom.get("type") in ("Polygon", "MultiPolygon", "GeometryCollection"):
+            blobs.append(orjson.dumps(geom))
+        else:
+            stats["points"] += 1
+    if not blobs:
+        raise SourceError(path, "no polygons in daily archive file")
+    geoms = shapely.from_geojson(np.array(blobs, dtype=object), on_invalid="ignore")
+    g = clean_union(geoms[~shapely.is_missing(geoms)], stats)
+    if g is None:
+        raise SourceError(path, "no valid polygons after repair")
+    check_lonlat(path, [g])
+    taken_at = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return [Snapshot(source="deepstate-daily", taken_at=taken_at, layers={OCCUPIED: g},
+                     origin=str(path), stats=stats, source_id=day.strftime("%Y%m%d"))]
+
+
+def detect(path: Path, head: bytes) -> bool:
+    return path.name.lower().startswith("deepstatemap_data_")
+
+
+register("deepstate-daily", detect, read)

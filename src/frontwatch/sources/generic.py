@@ -1,0 +1,115 @@
+"""Reader for any GeoJSON, GeoPackage or KML/KMZ file from other map makers.
+
+The user says which attribute holds the status and how its values map onto the vocabulary,
+e.g. ``--status-field layer --status-map "RU=occupied,UA=ukraine_held,grey=contested"``, and
+gives the date (``--date``) or a date attribute (``--date-field``). Files are read with pyogrio
+(GDAL) and reprojected to EPSG:4326 when they declare another CRS. May import: the standard
+library, pyogrio, geopandas, shapely, frontwatch.sources.*, frontwatch.statuses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from ..statuses import STATUSES
+from .base import Snapshot, SourceError, check_lonlat, clean_union, register
+
+
+def parse_status_map(text: str | dict | None) -> dict:
+    """``"a=occupied,b=ukraine_held"`` -> ``{"a": "occupied", ...}``; values must be statuses or ``ignore``."""
+    if not text:
+        return {}
+    if isinstance(text, dict):
+        pairs = text.items()
+    else:
+        pairs = []
+        for item in str(text).split(","):
+            if "=" not in item:
+                raise ValueError(f"bad --status-map item {item!r}: expected VALUE=STATUS")
+            k, v = item.split("=", 1)
+            pairs.append((k.strip(), v.strip()))
+    out = {}
+    for k, v in pairs:
+        if v not in STATUSES and v != "ignore":
+            raise ValueError(f"--status-map: {v!r} is not a status ({', '.join(STATUSES)}, or ignore)")
+        out[str(k)] = v
+    return out
+
+
+def _parse_date(value, path) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        d = value
+    elif isinstance(value, dt.date):
+        d = dt.datetime(value.year, value.month, value.day)
+    else:
+        try:
+            d = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise SourceError(path, f"cannot read date {value!r} (expected YYYY-MM-DD)") from None
+    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+
+
+def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=None, date_field=None,
+         source="custom", **_):
+    import pyogrio
+
+    path = Path(path)
+    if not status_field:
+        raise SourceError(path, "not a DeepStateMap file: give --status-field and --status-map to map its attribute onto the statuses")
+    mapping = parse_status_map(status_map)
+    target = f"/vsizip/{path}" if path.suffix.lower() == ".kmz" else (f"/vsigzip/{path}" if path.suffix.lower() == ".gz" else str(path))
+    try:
+        df = pyogrio.read_dataframe(target)
+    except Exception as exc:  # GDAL raises many types for bad files
+        raise SourceError(path, f"cannot read ({str(exc).splitlines()[0]})") from None
+    if len(df) == 0:
+        raise SourceError(path, "no features")
+    if status_field not in df.columns:
+        raise SourceError(path, f"no attribute {status_field!r} (has: {', '.join(c for c in df.columns if c != 'geometry')})")
+    if df.crs is not None and not df.crs.equals("EPSG:4326") and df.crs.to_epsg() != 4326:
+        df = df.to_crs(4326)
+    values = df[status_field].astype(str)
+    statuses = values.map(lambda v: mapping.get(v, v if v in STATUSES else None))
+    unknown = sorted(set(values[statuses.isna()]))
+    stats = {"features": len(df), "points": int((~df.geometry.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])).sum()),
+             "annotations": int((statuses == "ignore").sum()), "unknown_layers": unknown[:20],
+             "fill_mismatch": 0, "repaired": 0, "dropped": 0}
+    groups = {}
+    if date_field:
+        if date_field not in df.columns:
+            raise SourceError(path, f"no date attribute {date_field!r}")
+        keys = df[date_field].map(lambda v: _parse_date(v, path))
+    else:
+        if date is None:
+            raise SourceError(path, "no date: give --date YYYY-MM-DD or --date-field")
+        keys = [_parse_date(date, path)] * len(df)
+    geoms = np.asarray(df.geometry.values, dtype=object)
+    for key, status, g in zip(keys, statuses, geoms):
+        if status in STATUSES and g is not None:
+            groups.setdefault(key, {}).setdefault(status, []).append(g)
+    if not groups:
+        raise SourceError(path, f"no polygons with a mapped status (values seen: {', '.join(unknown[:8])})")
+    out = []
+    for when, by_status in sorted(groups.items()):
+        layers = {}
+        for status, gs in by_status.items():
+            u = clean_union(gs, stats)
+            if u is not None:
+                layers[status] = u
+        check_lonlat(path, list(layers.values()))
+        if layers:
+            out.append(Snapshot(source=source, taken_at=when, layers=layers, origin=str(path), stats=dict(stats),
+                                source_id=f"{path.name}@{when:%Y%m%d%H%M%S}"))
+    if not out:
+        raise SourceError(path, "no valid polygons after repair")
+    return out
+
+
+def detect(path: Path, head: bytes) -> bool:
+    return True  # the fallback: needs --status-field, and says so
+
+
+register("generic", detect, read)

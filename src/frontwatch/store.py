@@ -1,0 +1,324 @@
+"""The embedded store: one DuckDB file holding snapshots, their layer geometries, the map
+maker's own area figures, country borders, cached measures and the claims ledger.
+
+Geometries are content-addressed (``geometries.hash``): a layer identical to one already stored
+(the same Crimea polygon in every snapshot, or a map republished unchanged) is stored once, and
+every cached measure keyed by that hash is reused. Writes happen in transactions, so a crash or a
+``kill -9`` mid-ingest leaves the store as it was after the last committed batch. The store knows
+nothing of the analytics; it only saves and returns geometries and records.
+May import: the standard library, duckdb, shapely, platformdirs, frontwatch.sources.base,
+frontwatch.statuses.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import shapely
+
+from .statuses import STATUSES
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS snapshots (
+    id INTEGER PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    source_id VARCHAR,
+    taken_at TIMESTAMPTZ NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    origin VARCHAR,
+    ingested_at TIMESTAMPTZ,
+    stats VARCHAR,
+    UNIQUE (source, taken_at)
+);
+CREATE TABLE IF NOT EXISTS geometries (hash VARCHAR PRIMARY KEY, wkb BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS layers (
+    snapshot_id INTEGER NOT NULL, status VARCHAR NOT NULL, geom_hash VARCHAR NOT NULL,
+    PRIMARY KEY (snapshot_id, status)
+);
+CREATE TABLE IF NOT EXISTS official_areas (
+    snapshot_id INTEGER NOT NULL, type VARCHAR, status VARCHAR, hash VARCHAR, km2 DOUBLE, percent VARCHAR
+);
+CREATE TABLE IF NOT EXISTS borders (iso_a3 VARCHAR PRIMARY KEY, wkb BLOB NOT NULL, origin VARCHAR);
+CREATE TABLE IF NOT EXISTS measure_cache (
+    kind VARCHAR NOT NULL, key VARCHAR NOT NULL, value DOUBLE, PRIMARY KEY (kind, key)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    id VARCHAR PRIMARY KEY, report VARCHAR, report_hash VARCHAR, published DATE, checked_at TIMESTAMPTZ,
+    measure VARCHAR, place VARCHAR, side VARCHAR, date DATE, record VARCHAR, verdict VARCHAR, reason VARCHAR
+);
+CREATE SEQUENCE IF NOT EXISTS snapshot_ids START 1;
+"""
+
+
+def default_store_path() -> Path:
+    """``$FRONTWATCH_STORE``, else ``frontwatch.duckdb`` in the per-user data directory."""
+    env = os.environ.get("FRONTWATCH_STORE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("frontwatch")) / "frontwatch.duckdb"
+
+
+def geometry_hash(geom) -> str:
+    """Content hash of a geometry (normalised WKB, 2-D)."""
+    wkb = shapely.to_wkb(shapely.normalize(geom), output_dimension=2)
+    return hashlib.sha256(wkb).hexdigest()[:32]
+
+
+@dataclasses.dataclass(frozen=True)
+class SnapshotInfo:
+    """One stored snapshot: ``id`` in this store, ``taken_at`` UTC, ``date`` its UTC day."""
+
+    id: int
+    source: str
+    source_id: str | None
+    taken_at: dt.datetime
+    content_hash: str
+    origin: str | None
+
+    @property
+    def date(self) -> dt.date:
+        return self.taken_at.date()
+
+    def to_record(self) -> dict:
+        return {"id": self.id, "source": self.source, "source_id": self.source_id,
+                "taken_at": self.taken_at.isoformat(), "date": self.date.isoformat(),
+                "content_hash": self.content_hash, "origin": self.origin}
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened or written; the message is one line."""
+
+
+class Store:
+    """A frontwatch store at ``path`` (created on first use). Use as a context manager or call close().
+
+    Read-only stores (``read_only=True``) can be opened by several processes at once, e.g. the
+    web service while no ingest runs.
+    """
+
+    def __init__(self, path=None, read_only: bool = False):
+        self.path = Path(path) if path else default_store_path()
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no store here yet (run `frontwatch ingest PATH` first)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store ({str(exc).splitlines()[0]})") from None
+        self._lock = threading.RLock()
+        self._geom_cache: dict[str, object] = {}
+        if not read_only:
+            self.con.execute(_SCHEMA)
+            self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    # -------------------------------------------------------------- lifecycle
+    def close(self):
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def cursor(self):
+        """A cursor for use from another thread (DuckDB connections are not thread-safe)."""
+        return self.con.cursor()
+
+    # -------------------------------------------------------------- writing snapshots
+    def add_snapshots(self, snapshots, *, replace: bool = False) -> list[dict]:
+        """Write snapshots in ONE transaction; returns one outcome record per snapshot.
+
+        Outcome ``action`` is ``added``, ``unchanged`` (same time, same content: nothing done),
+        ``replaced``, or ``conflict`` (same time, other content, and ``replace`` is False: nothing
+        written for it, ``reason`` says why). Identical geometries are stored once.
+        """
+        out = []
+        with self._lock:
+            con = self.con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for snap in snapshots:
+                    out.append(self._add_one(con, snap, replace))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return out
+
+    def _add_one(self, con, snap, replace):
+        chash = snap.content_hash()
+        row = con.execute("SELECT id, content_hash FROM snapshots WHERE source = ? AND taken_at = ?",
+                          [snap.source, snap.taken_at]).fetchone()
+        rec = {"origin": snap.origin, "taken_at": snap.taken_at.isoformat(), "source": snap.source}
+        if row is not None:
+            if row[1] == chash:
+                if snap.official:
+                    self._write_official(con, row[0], snap.official)
+                return {**rec, "action": "unchanged", "id": row[0]}
+            if not replace:
+                return {**rec, "action": "conflict", "id": row[0],
+                        "reason": f"a {snap.source} snapshot for {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC is already stored with other content (use --replace to overwrite)"}
+            self._delete_snapshot(con, row[0])
+        sid = con.execute("SELECT nextval('snapshot_ids')").fetchone()[0]
+        con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, now(), ?)",
+                    [sid, snap.source, snap.source_id, snap.taken_at, chash, snap.origin,
+                     json.dumps(snap.stats, default=str)])
+        for status, geom in snap.layers.items():
+            ghash = geometry_hash(geom)
+            con.execute("INSERT OR IGNORE INTO geometries VALUES (?, ?)",
+                        [ghash, shapely.to_wkb(geom, output_dimension=2)])
+            con.execute("INSERT INTO layers VALUES (?, ?, ?)", [sid, status, ghash])
+        if snap.official:
+            self._write_official(con, sid, snap.official)
+        return {**rec, "action": "replaced" if row is not None else "added", "id": sid}
+
+    def _write_official(self, con, sid, official):
+        con.execute("DELETE FROM official_areas WHERE snapshot_id = ?", [sid])
+        for a in official:
+            con.execute("INSERT INTO official_areas VALUES (?, ?, ?, ?, ?, ?)",
+                        [sid, a.get("type"), a.get("status"), a.get("hash"), a.get("area"), str(a.get("percent"))])
+
+    def add_official_areas(self, snapshot_id: int, official: list[dict]):
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            self._write_official(self.con, snapshot_id, official)
+            self.con.execute("COMMIT")
+
+    def _delete_snapshot(self, con, sid):
+        con.execute("DELETE FROM layers WHERE snapshot_id = ?", [sid])
+        con.execute("DELETE FROM official_areas WHERE snapshot_id = ?", [sid])
+        con.execute("DELETE FROM snapshots WHERE id = ?", [sid])
+
+    # -------------------------------------------------------------- reading snapshots
+    def sources(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM snapshots ORDER BY source").fetchall()]
+
+    def snapshots(self, source: str | None = None, start=None, end=None) -> list[SnapshotInfo]:
+        """Stored snapshots of ``source`` (default: the main source, see :meth:`default_source`),
+        with ``start <= date <= end`` (dates or datetimes, inclusive), oldest first."""
+        source = source or self.default_source()
+        q = "SELECT id, source, source_id, taken_at, content_hash, origin FROM snapshots WHERE source = ?"
+        args = [source]
+        if start is not None:
+            q += " AND taken_at >= ?"
+            args.append(_as_start(start))
+        if end is not None:
+            q += " AND taken_at < ?"
+            args.append(_as_end(end))
+        rows = self.con.cursor().execute(q + " ORDER BY taken_at", args).fetchall()
+        return [SnapshotInfo(r[0], r[1], r[2], r[3].astimezone(dt.timezone.utc), r[4], r[5]) for r in rows]
+
+    def default_source(self) -> str | None:
+        """``deepstate`` when present (the full map with every status), else the source with most snapshots."""
+        rows = self.con.cursor().execute(
+            "SELECT source, count(*) n FROM snapshots GROUP BY source ORDER BY (source = 'deepstate') DESC, n DESC").fetchall()
+        return rows[0][0] if rows else None
+
+    def layer_hashes(self, snapshot_id: int) -> dict[str, str]:
+        rows = self.con.cursor().execute("SELECT status, geom_hash FROM layers WHERE snapshot_id = ?", [snapshot_id]).fetchall()
+        return {s: h for s, h in rows}
+
+    def all_layer_hashes(self, snapshot_ids) -> dict[int, dict[str, str]]:
+        """``{snapshot_id: {status: geom_hash}}`` for many snapshots in one query."""
+        ids = list(snapshot_ids)
+        out = {i: {} for i in ids}
+        if not ids:
+            return out
+        rows = self.con.cursor().execute(
+            "SELECT snapshot_id, status, geom_hash FROM layers WHERE list_contains(?, snapshot_id)", [ids]).fetchall()
+        for sid, status, h in rows:
+            out[sid][status] = h
+        return out
+
+    def geometry(self, ghash: str):
+        """The geometry stored under ``ghash`` (EPSG:4326), memoised in this process."""
+        g = self._geom_cache.get(ghash)
+        if g is None:
+            row = self.con.cursor().execute("SELECT wkb FROM geometries WHERE hash = ?", [ghash]).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: geometry {ghash} missing (store damaged?)")
+            g = shapely.from_wkb(row[0])
+            if len(self._geom_cache) > 512:
+                self._geom_cache.clear()
+            self._geom_cache[ghash] = g
+        return g
+
+    def layers(self, snapshot_id: int) -> dict:
+        """``{status: geometry}`` of one snapshot."""
+        return {s: self.geometry(h) for s, h in self.layer_hashes(snapshot_id).items()}
+
+    def official_areas(self, snapshot_id: int) -> list[dict]:
+        rows = self.con.cursor().execute(
+            "SELECT type, status, hash, km2, percent FROM official_areas WHERE snapshot_id = ?", [snapshot_id]).fetchall()
+        return [{"type": r[0], "status": r[1], "hash": r[2], "km2": r[3], "percent": r[4]} for r in rows]
+
+    def stats(self, snapshot_id: int) -> dict:
+        row = self.con.cursor().execute("SELECT stats FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
+        return json.loads(row[0]) if row and row[0] else {}
+
+    def summary(self) -> dict:
+        c = self.con.cursor()
+        n = c.execute("SELECT source, count(*), min(taken_at), max(taken_at) FROM snapshots GROUP BY source ORDER BY source").fetchall()
+        ng = c.execute("SELECT count(*) FROM geometries").fetchone()[0]
+        return {"path": str(self.path), "geometries": ng,
+                "sources": [{"source": s, "snapshots": k, "first": a.date().isoformat(), "last": b.date().isoformat()} for s, k, a, b in n]}
+
+    # -------------------------------------------------------------- borders
+    def set_borders(self, borders: dict, origin: str):
+        """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction)."""
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute("DELETE FROM borders")
+                for iso, g in borders.items():
+                    self.con.execute("INSERT INTO borders VALUES (?, ?, ?)", [iso, shapely.to_wkb(g, output_dimension=2), origin])
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+
+    def borders(self) -> dict:
+        rows = self.con.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
+        return {iso: shapely.from_wkb(w) for iso, w in rows}
+
+    # -------------------------------------------------------------- measure cache
+    def cached(self, kind: str, keys: list[str]) -> dict[str, float]:
+        if not keys:
+            return {}
+        rows = self.con.cursor().execute(
+            "SELECT key, value FROM measure_cache WHERE kind = ? AND list_contains(?, key)", [kind, list(keys)]).fetchall()
+        return dict(rows)
+
+    def put_cached(self, kind: str, values: dict[str, float]):
+        if not values or self.read_only:
+            return
+        with self._lock:
+            cur = self.con.cursor()
+            cur.executemany("INSERT OR REPLACE INTO measure_cache VALUES (?, ?, ?)",
+                            [(kind, k, float(v)) for k, v in values.items()])
+
+
+def _as_start(d):
+    if isinstance(d, dt.datetime):
+        return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
+
+
+def _as_end(d):
+    """Exclusive upper bound: the day after a date, or the datetime itself plus a microsecond."""
+    if isinstance(d, dt.datetime):
+        return (d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)) + dt.timedelta(microseconds=1)
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc) + dt.timedelta(days=1)
