@@ -16,11 +16,11 @@ from frontwatch.claims.text import Sentence
 
 _VERBS = (r"(?:said|says|say|reported|reports|report|told|tells|informed|informs|"
           r"stated|states|claimed|claims|claim|added|adds|announced|announces|"
-          r"estimated|estimates|wrote|writes|noted|notes|confirmed|confirms|"
+          r"estimated|estimates|estimate|wrote|writes|noted|notes|confirmed|confirms|"
           r"assessed|assesses|indicated|indicates|believes|believed|acknowledged|"
           r"admitted|insisted|explained|warned|revealed)")
 _NP = r"[^,;:\"“”\d()]{2,100}?"
-_OUTLET = r"(?P<outlet>[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|the|for))*?)"
+_OUTLET = r"(?P<outlet>[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][\w.&'’-]*)*)"
 
 ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.!?\"“”]{2,100})", re.I)
 CITED_BY = re.compile(r",?\s*(?:cited|quoted)\s+by\s+" + _OUTLET + r"\s*(?=[,.;]|$)")
@@ -83,6 +83,9 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
             t = re.match(r"\s*" + _OUTLET, rest)
             if t:
                 outlet = t.group("outlet").strip(" .,;")
+        citing = re.match(r"\s*,?\s*citing\s+(?P<who>[^,;.\"“”]{2,80})", rest)
+        if citing and outlet is None:
+            who, outlet = _clean_who(citing.group("who")), who
         if who and len(who.split()) <= 14:
             return Attribution(who, outlet), (m.start("who"), len(sentence))
     m = TAIL_INVERTED.search(sentence)
@@ -102,8 +105,12 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
 
 
 def _is_vague(who: str) -> bool:
+    """Whether a speaker is anaphoric ("the source", "he", "reports") rather than named."""
+    words = who.split()
+    # "the source" is anaphoric, "the Pentagon" is a name.
     return bool(VAGUE.search(who)) or (
-        bool(_DEFINITE_OR_PRONOUN.match(who)) and len(who.split()) <= 2)
+        bool(_DEFINITE_OR_PRONOUN.match(who)) and len(words) <= 2
+        and not (len(words) == 2 and words[1][:1].isupper()))
 
 
 def _quote_state_changes(text: str, open_at_start: bool) -> tuple[bool, bool]:

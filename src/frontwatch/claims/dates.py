@@ -241,7 +241,12 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 last = prev.replace(day=calendar.monthrange(prev.year, prev.month)[1])
                 mentions.append(DateMention("month", *m.span(), last, first))
                 continue
-            start = _period_start(reference, 1, unit)
+            if m.group("last").lower() == "this":
+                start = reference.replace(day=1) if unit == "month" else (
+                    reference.replace(month=1, day=1) if unit == "year"
+                    else reference - dt.timedelta(days=reference.weekday()))
+            else:
+                start = _period_start(reference, 1, unit)
         else:
             start = _period_start(reference, 1, m.group("unit3"))
         mentions.append(DateMention("past", *m.span(), reference, start))

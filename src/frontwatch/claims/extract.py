@@ -181,6 +181,9 @@ SIDES = (
 )
 _COUNTRY_NOUN = re.compile(r"^(?:Russia|Ukraine|North\s+Korea|Moscow|Kyiv|Kiev)$")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|for|across|against|from|near|to|at|on)\s+(?:the\s+)?$", re.I)
+# "of Russian territory" says where, not whose.
+_TERRITORY_AFTER = re.compile(r"\s+(?:territory|territories|land|soil|region|regions|border|oblast|towns?|"
+                              r"cities|city|villages?|side\s+of)\b")
 _BY_SIDE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?P<who>[A-Z][\w'’-]*(?:\s+Korean?s?)?)")
 
 LOST_VERBS = re.compile(
@@ -204,6 +207,8 @@ TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|incre
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
 PRESENT_PERFECT = re.compile(
     r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been)\b", re.I)
+CASUALTIES = re.compile(r"\b(?:killed|wounded|casualt\w*|dead|died|injured|captured\s+(?:soldiers|troops)|"
+                        r"prisoners?|losing\s+(?:\w+\s+){0,2}soldiers|lost\s+(?:\w+\s+){0,3}(?:soldiers|troops|men))\b", re.I)
 CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|,(?=\s)|\bwhile\b|\bwhereas\b")
 
 # --- places -----------------------------------------------------------------
@@ -211,7 +216,7 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*){0,2}"
 _REGION_WORD = r"(?:region|oblast|province|district|direction|sector|axis|front|area|raion|Oblast|Region|Province|District)"
 PLACE_AFTER_PREP = re.compile(
-    r"\b(?:in|near|around|outside|of|towards?|toward|into|inside|at|from|across|on|"
+    r"\b(?:in|near|around|outside|of|to|towards?|toward|into|inside|at|from|across|on|"
     r"west\s+of|east\s+of|north\s+of|south\s+of|close\s+to|beyond)\s+(?:the\s+)?"
     r"(?:(?:Russian|Ukrainian|Russia['’]s|Ukraine['’]s|southern|northern|eastern|western|"
     r"central|embattled|key|frontline|front-line|strategic|besieged)\s+)?"
@@ -303,11 +308,16 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
         for m in regex.finditer(sentence, 0, num_start):
             if att_span and att_span[0] <= m.start() < att_span[1] and side not in ("speaker",):
                 continue
+            if _TERRITORY_AFTER.match(sentence, m.end()):
+                continue
             if _COUNTRY_NOUN.match(m.group(0)) and _LOCATIVE_BEFORE.search(sentence[max(0, m.start() - 12):m.start()]):
                 continue
             if best is None or m.start() > best[0]:
                 best = (m.start(), side)
     if best is None:
+        # "Ukraine said it still holds...": the pronoun stands for the speaker.
+        if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
+            return _speaker_side(att)
         return None
     side = best[1]
     if side == "speaker":
@@ -315,6 +325,19 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     if side == "enemy":
         return _opposite(_speaker_side(att))
     return side
+
+
+PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
+
+
+def _subject_side(sentence: str) -> str | None:
+    """The side first named in a sentence (its usual subject), for pronouns in the next one."""
+    best: tuple[int, str] | None = None
+    for regex, side in SIDES[:3]:
+        m = regex.search(sentence)
+        if m and not _TERRITORY_AFTER.match(sentence, m.end()) and (best is None or m.start() < best[0]):
+            best = (m.start(), side)
+    return best[1] if best else None
 
 
 # --- measure ----------------------------------------------------------------
@@ -325,8 +348,9 @@ def _nearest_verb(sentence: str, lo: int, hi: int, num_start: int) -> tuple[str 
     best: tuple[int, str] | None = None
     for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
         for m in regex.finditer(sentence, lo, num_start):
-            if best is None or m.start() > best[0]:
-                best = (m.start(), kind)
+            # Compare ends so "taken control" (gained) beats the "control" (held) inside it.
+            if best is None or m.end() > best[0]:
+                best = (m.end(), kind)
     if best is not None:
         return best[1], best[0]
     after: tuple[int, str] | None = None
@@ -523,6 +547,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
                 return "advance_rate", None, None, days
         return "other", None, None, None
     if q.normalized == "persons":
+        # Losses ("1,500 soldiers killed or wounded") are casualties, not force size.
+        if CASUALTIES.search(sentence):
+            return "other", None, None, None
         if TROOP_WORDS.search(q.unit_text) or (q.inherited_from is not None):
             if TARGET.search(before_clause) or (q.inherited_from is not None and TARGET.search(sentence_before)):
                 return "troops", None, "target", None
@@ -594,14 +621,16 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     attributions = attributions_for(sentences)
     claims: list[Claim] = []
     last_place: str | None = None
+    last_subject_side: str | None = None
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
         masked = dates_mod.non_quantity_spans(text_s)
-        quantities = _quantities_in(text_s, masked) if any(c.isdigit() for c in text_s) or FRACTION.search(text_s) or NUMBER.search(text_s) else []
+        quantities = _quantities_in(text_s, masked)
         places = _place_candidates(text_s)
         if not quantities:
             if places:
                 last_place = places[-1][1]
+            last_subject_side = _subject_side(text_s) or last_subject_side
             continue
         own_att = attribution_span_in(text_s)
         att_span = own_att[1] if own_att else None
@@ -617,6 +646,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             side = _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
+            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
+                side = last_subject_side
             place, inferred = _place_for(text_s, q.start, places, last_place)
             date, start_date = _date_for(text_s, q.start, measure, direction, reference, period)
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
@@ -634,6 +665,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
         claims.extend(sentence_claims)
         if places:
             last_place = places[-1][1]
+        last_subject_side = _subject_side(text_s) or last_subject_side
     return claims
 
 

@@ -1,0 +1,355 @@
+"""Claim extraction: the seed article, a hand-annotated gold set, bad input, quantulum3 comparison.
+
+The real-data tests read ../shared/data/articles/kursk-2024-11-24.txt through
+the ``article_file`` fixture (skipped when absent). GOLD below is the gold set
+that bench/claims_vs_quantulum.py also scores against: each case is a news
+sentence or short text in a wording the extractor was not written for, with its
+published date and the claims a reader would take from it. In a gold claim,
+only the fields given are asserted; ``value``/``low``/``high`` identify it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from frontwatch.claims import Claim, consistency, extract_claims  # noqa: E402
+
+D = dt.date
+
+# Gold claims of the seed article (its dateline: November 24, 2024).
+ARTICLE_GOLD: list[dict] = [
+    {"value": 40, "unit_normalized": "percent", "value_normalized": 40, "measure": "share_lost",
+     "direction": "lost", "qualifier": "over", "side": "ukraine", "place": "Kursk",
+     "date": "2024-11-24", "start_date": "2024-08-01"},
+    {"value": 59000, "unit_normalized": "persons", "measure": "troops", "side": "russia",
+     "place": "Kursk", "qualifier": "about", "date": "2024-11-24"},
+    {"value": 531, "unit": "square miles", "unit_normalized": "km2", "value_normalized": 1375.284,
+     "measure": "area_held", "aspect": "peak", "qualifier": "about", "side": "ukraine",
+     "place": "Kursk", "date": "2024-11-24",
+     "source": "a military source in the Ukrainian general staff, cited by Reuters"},
+    {"value": 309, "unit": "square miles", "unit_normalized": "km2", "value_normalized": 800.306,
+     "measure": "area_held", "aspect": "current", "qualifier": "approximately",
+     "side": "ukraine", "place": "Kursk", "date": "2024-11-24",
+     "source": "a military source in the Ukrainian general staff, cited by Reuters"},
+    {"value": 11000, "unit_normalized": "persons", "measure": "troops", "side": "north_korea",
+     "place": "Kursk", "qualifier": "about"},
+    {"low": 656, "high": 984, "unit_normalized": "m_per_day", "low_normalized": 199.949,
+     "high_normalized": 299.923, "measure": "advance_rate", "side": "russia", "place": "Kurakhove",
+     "date": "2024-11-24"},
+    {"value": 575000, "unit_normalized": "persons", "measure": "troops", "side": "russia",
+     "place": "Ukraine", "qualifier": "about"},
+    {"value": 690000, "unit_normalized": "persons", "measure": "troops", "aspect": "target",
+     "side": "russia"},
+]
+
+# Hand-annotated gold set: (text, published date, gold claims).
+GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
+    ("Russian forces advanced up to 2 kilometres near Pokrovsk over the past week, ISW said on Tuesday.",
+     D(2024, 11, 26),
+     [{"value": 2, "unit": "kilometres", "unit_normalized": "m_per_day", "value_normalized": 285.714,
+       "qualifier": "up to", "measure": "advance_rate", "side": "russia", "place": "Pokrovsk",
+       "date": "2024-11-26", "start_date": "2024-11-19", "source": "ISW"}]),
+    ("Ukraine said on Nov. 20 it still holds about 800 square kilometres of Russia's Kursk region.",
+     D(2024, 11, 22),
+     [{"value": 800, "unit_normalized": "km2", "value_normalized": 800, "measure": "area_held",
+       "aspect": "current", "qualifier": "about", "side": "ukraine", "place": "Kursk",
+       "date": "2024-11-20", "source": "Ukraine"}]),
+    ("Moscow claimed its troops had captured 12 settlements in October.", D(2024, 11, 5),
+     [{"value": 12, "unit_normalized": "settlements", "measure": "settlements", "direction": "gained",
+       "side": "russia", "date": "2024-10-31", "start_date": "2024-10-01", "source": "Moscow"}]),
+    ("Ukrainian troops have liberated 350 hectares near Vovchansk, the General Staff said.",
+     D(2024, 6, 14),
+     [{"value": 350, "unit": "hectares", "unit_normalized": "km2", "value_normalized": 3.5,
+       "measure": "area_change", "direction": "gained", "side": "ukraine", "place": "Vovchansk",
+       "source": "the General Staff", "date": "2024-06-14"}]),
+    ("Russian units are advancing between 150 and 200 metres per day in the Kurakhove direction, "
+     "according to the Kyiv Independent.", D(2024, 11, 18),
+     [{"low": 150, "high": 200, "unit_normalized": "m_per_day", "low_normalized": 150,
+       "high_normalized": 200, "measure": "advance_rate", "side": "russia", "place": "Kurakhove",
+       "source": "the Kyiv Independent"}]),
+    ("Russia has lost nearly half of the territory it captured in Kharkiv region in May, "
+     "Ukrainian officials said.", D(2024, 7, 1),
+     [{"value": 0.5, "unit_normalized": "percent", "value_normalized": 50, "qualifier": "nearly",
+       "measure": "share_lost", "direction": "lost", "side": "russia", "place": "Kharkiv",
+       "date": "2024-07-01", "start_date": "2024-05-01", "source": "Ukrainian officials"}]),
+    ("Kyiv's forces control roughly a third of the area they seized in August, AFP reported, "
+     "citing a senior officer.", D(2024, 10, 2),
+     [{"value": 1 / 3, "unit_normalized": "percent", "value_normalized": 33.333,
+       "qualifier": "roughly", "measure": "share_held", "side": "ukraine",
+       "source": "a senior officer, cited by AFP"}]),
+    ("Russian troops captured 235 square kilometres in the past week, the largest weekly gain "
+     "this year, according to an analysis of ISW data by AFP.", D(2024, 11, 25),
+     [{"value": 235, "unit_normalized": "km2", "value_normalized": 235, "measure": "area_change",
+       "direction": "gained", "side": "russia", "date": "2024-11-25", "start_date": "2024-11-18",
+       "source": "an analysis of ISW data by AFP"}]),
+    ("The Russian army now occupies about 18 percent of Ukraine's territory, AFP said.",
+     D(2024, 9, 1),
+     [{"value": 18, "unit_normalized": "percent", "measure": "share_held", "aspect": "current",
+       "side": "russia", "place": "Ukraine", "qualifier": "about", "source": "AFP"}]),
+    ("Pyongyang has sent more than 10,000 troops to Russia, South Korea's spy agency said on Wednesday.",
+     D(2024, 10, 31),
+     [{"value": 10000, "unit_normalized": "persons", "measure": "troops", "side": "north_korea",
+       "place": "Russia", "qualifier": "more than", "source": "South Korea's spy agency"}]),
+    ("Russia is losing around 1,500 soldiers a day, killed or wounded, British intelligence estimated.",
+     D(2024, 11, 1),
+     [{"value": 1500, "unit_normalized": "persons", "measure": "other", "qualifier": "around",
+       "side": "russia", "source": "British intelligence"}]),
+    ("Ukrainian forces pushed 3 miles into Russian territory in the first days of the offensive.",
+     D(2024, 8, 9),
+     [{"value": 3, "unit": "miles", "unit_normalized": "m", "value_normalized": 4828.032,
+       "side": "ukraine", "place": None}]),
+    ("The Russian defence ministry said its forces had taken control of the villages of "
+     "Novodmytrivka and Petrivka, bringing the total captured this month to 29 settlements.",
+     D(2024, 11, 20),
+     [{"value": 29, "unit_normalized": "settlements", "measure": "settlements",
+       "direction": "gained", "side": "russia", "start_date": "2024-11-01",
+       "source": "The Russian defence ministry"}]),
+    ("Ukraine's military said Russian forces were advancing at a pace of 200-300 metres a day near Toretsk.",
+     D(2024, 8, 20),
+     [{"low": 200, "high": 300, "unit_normalized": "m_per_day", "measure": "advance_rate",
+       "side": "russia", "place": "Toretsk", "source": "Ukraine's military"}]),
+    ("Officials in Kyiv estimate that about 50,000 Russian troops are massed in the Kursk region.",
+     D(2024, 11, 11),
+     [{"value": 50000, "unit_normalized": "persons", "measure": "troops", "side": "russia",
+       "place": "Kursk", "qualifier": "about", "source": "Officials in Kyiv"}]),
+    ("As of November 22, Ukrainian troops held 1,000 km² of Russian territory, down from a peak "
+     "of 1,376 km² in August.", D(2024, 11, 24),
+     [{"value": 1000, "unit": "km²", "unit_normalized": "km2", "measure": "area_held",
+       "aspect": "current", "side": "ukraine", "date": "2024-11-22"},
+      {"value": 1376, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak",
+       "side": "ukraine", "date": "2024-08-31"}]),
+    ("Russia's army grew to 1.5 million servicemen, Putin said.", D(2024, 12, 16),
+     [{"value": 1_500_000, "unit_normalized": "persons", "measure": "troops", "side": "russia",
+       "source": "Putin"}]),
+    ("Ukrainian forces recaptured about 40 square miles near Kupiansk in two weeks.", D(2024, 3, 1),
+     [{"value": 40, "unit_normalized": "km2", "value_normalized": 103.6, "measure": "area_change",
+       "direction": "gained", "side": "ukraine", "place": "Kupiansk", "qualifier": "about"}]),
+    ("Russian troops were within 3 km of the city of Pokrovsk on Monday, Ukrainian military "
+     "blogger DeepState said.", D(2024, 11, 27),
+     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "other",
+       "side": "russia", "place": "Pokrovsk", "date": "2024-11-25",
+       "source": "Ukrainian military blogger DeepState"}]),
+    ("The meeting took place at 10:30 a.m. on December 5, 2024, and the 47th Brigade was "
+     "mentioned in 2023.", D(2024, 12, 6), []),
+    ("Russian forces have made gains of 2,356 square kilometres since the start of the year, "
+     "more than twice as much as in all of 2023, the Institute for the Study of War said.",
+     D(2024, 10, 31),
+     [{"value": 2356, "unit_normalized": "km2", "measure": "area_change", "direction": "gained",
+       "side": "russia", "source": "the Institute for the Study of War"}]),
+    ("North Korea has deployed around 12,000 troops to the Kursk region, Seoul said.", D(2024, 11, 5),
+     [{"value": 12000, "unit_normalized": "persons", "measure": "troops", "side": "north_korea",
+       "place": "Kursk", "qualifier": "around", "source": "Seoul"}]),
+    ("In the Donetsk region, Russian forces advanced 4-5 km a week, according to Ukrainian analysts.",
+     D(2024, 9, 10),
+     [{"low": 4, "high": 5, "unit_normalized": "m_per_day", "low_normalized": 571.429,
+       "high_normalized": 714.286, "measure": "advance_rate", "side": "russia", "place": "Donetsk",
+       "source": "Ukrainian analysts"}]),
+    ("Ukraine has lost two-thirds of the ground it gained in Kursk, a Ukrainian commander told "
+     "The Associated Press.", D(2025, 2, 10),
+     [{"value": 2 / 3, "unit_normalized": "percent", "value_normalized": 66.667,
+       "measure": "share_lost", "side": "ukraine", "place": "Kursk",
+       "source": "a Ukrainian commander, cited by The Associated Press"}]),
+    ("KYIV, Dec 3 (Reuters) - Russian forces have taken control of 700 sq km of Ukrainian land "
+     "since the start of November, Ukraine's DeepState group said.", None,
+     [{"value": 700, "unit": "sq km", "unit_normalized": "km2", "measure": "area_change",
+       "direction": "gained", "side": "russia", "source": "Ukraine's DeepState group"}]),
+]
+
+NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}
+
+
+def matching_claim(records: list[dict], gold: dict) -> dict | None:
+    """The extracted record whose value (or low/high) matches the gold claim."""
+    for r in records:
+        if "value" in gold and r["value"] is not None and abs(r["value"] - gold["value"]) < 1e-3:
+            return r
+        if "low" in gold and r["low"] is not None and abs(r["low"] - gold["low"]) < 1e-6 \
+                and abs(r["high"] - gold["high"]) < 1e-6:
+            return r
+    return None
+
+
+def assert_matches_gold(records: list[dict], gold_claims: list[dict], label: str) -> None:
+    for gold in gold_claims:
+        found = matching_claim(records, gold)
+        assert found is not None, f"{label}: missing {gold} in {[r['surface'] for r in records]}"
+        for key, want in gold.items():
+            got = found[key]
+            if key in NUMERIC_FIELDS:
+                assert got == pytest.approx(want, rel=2e-3), f"{label}: {key} {got} != {want}"
+            else:
+                assert got == want, f"{label}: {key} {got!r} != {want!r} ({found['surface']})"
+
+
+# --- seed article -------------------------------------------------------------
+
+
+def test_seed_article_claims_match_gold(article_file: Path):
+    """Reads ../shared/data/articles/kursk-2024-11-24.txt: every gold claim, with its fields."""
+    records = [c.to_record() for c in extract_claims(article_file.read_text(encoding="utf-8"))]
+    assert_matches_gold(records, ARTICLE_GOLD, "article")
+
+
+def test_seed_article_emits_no_times_years_or_days(article_file: Path):
+    """Reads ../shared/data/articles/kursk-2024-11-24.txt: 7:03 AM, 2024 and 24 are not quantities."""
+    claims = extract_claims(article_file.read_text(encoding="utf-8"))
+    values = {c.value for c in claims}
+    assert not values & {7.0, 3.0, 2024.0, 24.0}
+    assert len(claims) == len(ARTICLE_GOLD)
+
+
+def test_seed_article_dateline_sets_published_date(article_file: Path):
+    """Reads ../shared/data/articles/kursk-2024-11-24.txt: no date given, the dateline is used."""
+    claims = extract_claims(article_file.read_text(encoding="utf-8"))
+    assert {c.to_record()["date"] for c in claims if c.measure == "troops"} == {"2024-11-24"}
+
+
+def test_seed_article_share_lost_is_consistent_with_held_areas(article_file: Path):
+    """Reads ../shared/data/articles/kursk-2024-11-24.txt: over 40% vs 531 -> 309 sq mi (41.8%)."""
+    claims = extract_claims(article_file.read_text(encoding="utf-8"))
+    records = consistency(claims)
+    share = [r for r in records if r["relation"] == "share_lost_vs_held_areas"]
+    assert len(share) == 1
+    assert share[0]["consistent"] is True
+    assert share[0]["derived_value"] == pytest.approx(41.8, abs=0.1)
+    by_id = {c.id: c for c in claims}
+    assert [by_id[i].value for i in share[0]["claims"]] == [40, 531, 309]
+    json.dumps(records)
+
+
+# --- gold set ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,published,gold", GOLD, ids=[g[0][:40] for g in GOLD])
+def test_gold_sentence_claims(text, published, gold):
+    records = [c.to_record() for c in extract_claims(text, published)]
+    assert_matches_gold(records, gold, text[:40])
+    assert len(records) == len(gold), [r["surface"] for r in records]
+
+
+def test_gold_set_is_large_and_varied():
+    assert len(GOLD) >= 15
+    units = {g["unit_normalized"] for _, _, claims in GOLD for g in claims}
+    assert units == {"km2", "m", "m_per_day", "percent", "persons", "settlements"}
+
+
+def test_dateline_in_text_sets_published_date_when_none_given():
+    text = "November 3, 2024\nRussian forces captured 5 villages last week, officials said."
+    (claim,) = extract_claims(text)
+    assert claim.start_date == D(2024, 10, 27) and claim.date == D(2024, 11, 3)
+
+
+def test_caller_published_date_wins_over_dateline():
+    text = "November 3, 2024\nUkraine now controls about 600 square kilometres in Kursk."
+    (claim,) = extract_claims(text, published=D(2024, 11, 5))
+    assert claim.date == D(2024, 11, 5)
+
+
+def test_place_carries_over_to_next_sentence():
+    text = ("Fighting is heaviest around Vuhledar. Russian troops are advancing there by "
+            "about 500 metres a day, a Ukrainian officer said.")
+    (claim,) = extract_claims(text, D(2024, 9, 1))
+    assert claim.place == "Vuhledar" and claim.value_normalized == pytest.approx(500)
+
+
+def test_quote_continuation_takes_attribution_of_closing_sentence():
+    text = ('"We hold 300 square kilometres. We will not leave," a Ukrainian brigade commander '
+            'told AFP.')
+    (claim,) = extract_claims(text, D(2024, 9, 1))
+    assert claim.source == "a Ukrainian brigade commander, cited by AFP"
+    assert claim.side == "ukraine"
+
+
+def test_inconsistent_share_is_flagged():
+    text = ("At its peak, Ukraine held 1,300 sq km in Kursk. Now it controls about 800 sq km there. "
+            "Kyiv has lost about 10% of that territory, a Ukrainian commander said.")
+    records = consistency(extract_claims(text, D(2024, 12, 1)))
+    assert len(records) == 1
+    assert records[0]["consistent"] is False
+    assert records[0]["derived_value"] == pytest.approx(38.46, abs=0.01)
+
+
+def test_record_is_json_ready_with_stable_ids():
+    claims = extract_claims(GOLD[0][0], GOLD[0][1])
+    again = extract_claims(GOLD[0][0], GOLD[0][1])
+    assert [c.id for c in claims] == [c.id for c in again] == ["c0"]
+    record = claims[0].to_record()
+    json.dumps(record)
+    for key in ("value", "unit", "value_normalized", "unit_normalized", "measure", "side", "place",
+                "date", "qualifier", "source", "sentence", "aspect", "direction", "start_date", "id"):
+        assert key in record
+    assert isinstance(claims[0], Claim)
+
+
+# --- bad input --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\n", None, b""])
+def test_empty_input_gives_no_claims(bad):
+    assert extract_claims(bad) == []
+
+
+def test_non_english_text_gives_no_claims_and_a_warning():
+    text = ("Украинские войска потеряли более 40% территории в Курской области, сообщил источник. "
+            "Сейчас мы контролируем примерно 800 квадратных километров, добавил он.")
+    with pytest.warns(UserWarning, match="English"):
+        assert extract_claims(text) == []
+
+
+def test_binary_input_does_not_crash():
+    blob = bytes(range(256)) * 400
+    assert isinstance(extract_claims(blob), list)
+    assert isinstance(extract_claims(blob.decode("latin-1")), list)
+
+
+def test_wrong_type_raises_clear_error():
+    with pytest.raises(TypeError, match="str or bytes"):
+        extract_claims(12345)
+
+
+def test_ten_megabyte_text_finishes():
+    """10 MB of prose and one 1 MB unpunctuated line; no timing assertion, only completion."""
+    paragraph = ("Russian forces advanced up to 2 kilometres near Pokrovsk over the past week, "
+                 "ISW said on Tuesday. The weather was cold and the roads were muddy.\n")
+    text = paragraph * (10_000_000 // len(paragraph)) + "1 2 3 " * 200_000
+    started = time.monotonic()
+    claims = extract_claims(text, D(2024, 11, 26))
+    elapsed = time.monotonic() - started
+    assert len(claims) == 10_000_000 // len(paragraph)
+    print(f"10 MB: {len(claims)} claims in {elapsed:.1f} s")
+
+
+def test_pathological_punctuation_and_digits_do_not_hang():
+    for text in ("1" * 100_000, "1," * 50_000, "," * 100_000 + " said", '"' * 50_000,
+                 "A " * 50_000 + "said", "- to " * 20_000, "about " * 30_000 + "5 km"):
+        assert isinstance(extract_claims(text), list)
+
+
+# --- comparison with quantulum3 -------------------------------------------------
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("claims_vs_quantulum", ROOT / "bench" / "claims_vs_quantulum.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_frontwatch_beats_quantulum3_on_gold_set():
+    pytest.importorskip("quantulum3")
+    bench = _load_bench()
+    scores = bench.compare(include_article=False)
+    ours, theirs = scores["frontwatch"], scores["quantulum3"]
+    assert ours["f1"] > theirs["f1"]
+    assert ours["recall"] >= 0.9 and ours["precision"] >= 0.9
+    assert ours["ranges_collapsed"] == 0 and ours["times_as_quantities"] == 0
+    assert ours["years_or_days_as_quantities"] == 0
