@@ -115,6 +115,7 @@ NUMBER = re.compile(
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
     r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
+_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|tenth|thirds|quarters|fifths|tenths)\b", re.I)
 FRACTION = re.compile(
     r"\b(?P<frac>(?:a|one)\s+(?:half|third|quarter|fifth|tenth)|half|"
     r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
@@ -137,6 +138,21 @@ ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
     r"\s+(?:[\w-]+\s+){0,3}?to\s*$|\b(?:it|them)\s+to\s*$", re.I)
 RATE_GAP = re.compile(r"\s*,?\s*(?:on\s+average\s+)?")
+
+
+_QUALIFIER_LAST_WORDS = frozenset(
+    "about approximately approx approx. around roughly nearly almost over than under to least most "
+    "some as estimated below above exceeding only just between from by of".split())
+
+
+def _qualifier_before(before: str) -> str | None:
+    """The qualifier ("about", "more than", "up to"...) ending right before a number, lower-cased."""
+    words = before.rsplit(None, 1)
+    # Guard on the last word so digit-dense text does not run the alternation everywhere.
+    if not words or words[-1].lower() not in _QUALIFIER_LAST_WORDS:
+        return None
+    q = QUALIFIER.search(before)
+    return re.sub(r"\s+", " ", q.group("q").lower()) if q else None
 
 
 def _word_value(words: str) -> float:
@@ -380,10 +396,17 @@ class _Quantity:
     inherited_from: int | None = None
 
 
+# A "sentence" with more numbers than this is a table or a data dump, not a
+# claim in prose; skipping it also bounds the work on digit-only input.
+MAX_NUMBERS_PER_SENTENCE = 60
+
+
 def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quantity]:
     """Numbers with units (and fractions "half of") in one sentence."""
     found: list[_Quantity] = []
     numbers = [m for m in NUMBER.finditer(sentence) if not _inside(m.start(), masked)]
+    if len(numbers) > MAX_NUMBERS_PER_SENTENCE:
+        return []
     consumed_until = -1
     for idx, m in enumerate(numbers):
         if m.start() < consumed_until:
@@ -394,8 +417,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_hit = None
         second = None
         before = sentence[max(0, m.start() - 30):m.start()]
-        q = QUALIFIER.search(before)
-        qualifier = q.group("q").lower() if q else None
+        qualifier = _qualifier_before(before)
         # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
         j = RANGE_JOIN.match(sentence, pos)
         if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():
@@ -444,7 +466,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                     unit_hit = hit
                     break
         if unit_hit is None:
-            if ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()]) and found and second is None:
+            if (found and second is None and before.rstrip().lower().endswith("to")
+                    and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])):
                 prev = found[-1]
                 found.append(_Quantity(m.start(), m.end(), value, None, None, prev.unit_text,
                                        prev.entry, prev.normalized, qualifier=None,
@@ -471,17 +494,20 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         words = m.group("frac").lower().replace("-", " ").split()
         num = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
         share = num * _FRACTIONS[words[-1]]
-        q = QUALIFIER.search(sentence[max(0, m.start() - 30):m.start()])
-        qualifier = q.group("q").lower() if q and q.group("q").lower() not in _NOT_QUALIFIERS else None
+        qualifier = _qualifier_before(sentence[max(0, m.start() - 30):m.start()])
+        qualifier = None if qualifier in _NOT_QUALIFIERS else qualifier
         found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
                                None, "percent", qualifier=qualifier, fraction=True))
     found.sort(key=lambda q: q.start)
     return found
 
 
+_UNIT_GAP = re.compile(r"\s*-?\s*")
+
+
 def _skip_unit_gap(sentence: str, pos: int) -> int:
     """Index after the space or hyphen between a number and its unit ("10-km")."""
-    m = re.compile(r"\s*-?\s*").match(sentence, pos)
+    m = _UNIT_GAP.match(sentence, pos)
     return m.end() if m else pos
 
 
@@ -624,8 +650,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     last_subject_side: str | None = None
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
-        masked = dates_mod.non_quantity_spans(text_s)
-        quantities = _quantities_in(text_s, masked)
+        # Most prose sentences hold no number at all; skip the scanners there.
+        if _NUMBERISH.search(text_s):
+            quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s))
+        else:
+            quantities = []
         places = _place_candidates(text_s)
         if not quantities:
             if places:

@@ -105,6 +105,9 @@ def unit_at(text: str, pos: int) -> tuple[UnitEntry, int] | None:
 
     ``pos`` must already point at the first character of the candidate unit.
     """
+    # Cheap guard: every unit starts with a letter or "%"; digit-dense text skips the lexicon.
+    if pos >= len(text) or not (text[pos].isalpha() or text[pos] == "%"):
+        return None
     for regex, entry in UNIT_REGEXES:
         m = regex.match(text, pos)
         if m:
@@ -125,6 +128,22 @@ def rate_period_at(text: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def conversion_factor(pint_unit: str, target_pint: str, per_period: str | None = None,
+                      period_count: float = 1.0) -> float:
+    """How many ``target_pint`` one ``pint_unit`` (per ``period_count`` ``per_period``) is.
+
+    Computed by pint once per unit pair and cached: every unit here is
+    multiplicative (no offsets), so a factor is exact, and it keeps pint's
+    expression parser out of the per-claim path on large inputs.
+    """
+    ureg = unit_registry()
+    quantity = 1.0 * ureg(pint_unit)
+    if per_period is not None:
+        quantity = quantity / (period_count * ureg(per_period))
+    return float(quantity.to(ureg(target_pint)).magnitude)
+
+
 def convert(value: float, pint_unit: str, normalized: str,
             per_period: str | None = None) -> tuple[float, str]:
     """``value`` in ``pint_unit`` (optionally per ``per_period``) in its normalised unit.
@@ -132,18 +151,10 @@ def convert(value: float, pint_unit: str, normalized: str,
     Returns ``(converted_value, normalized_unit_name)``. A length per period
     becomes ``m_per_day``.
     """
-    ureg = unit_registry()
-    quantity = value * ureg(pint_unit)
-    target = normalized
-    if per_period is not None:
-        quantity = quantity / ureg(per_period)
-        target = "m_per_day"
-    converted = quantity.to(ureg(NORMALIZED_PINT[target]))
-    return float(converted.magnitude), target
+    target = "m_per_day" if per_period is not None else normalized
+    return value * conversion_factor(pint_unit, NORMALIZED_PINT[target], per_period), target
 
 
 def length_over_days_per_day(value: float, pint_unit: str, days: float) -> float:
     """A distance covered over ``days`` days, as metres per day (via pint)."""
-    ureg = unit_registry()
-    rate = (value * ureg(pint_unit)) / (days * ureg.day)
-    return float(rate.to(ureg(NORMALIZED_PINT["m_per_day"])).magnitude)
+    return value * conversion_factor(pint_unit, NORMALIZED_PINT["m_per_day"], "day", days)
