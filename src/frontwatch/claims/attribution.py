@@ -20,7 +20,7 @@ _VERBS = (r"(?:said|says|say|reported|reports|report|told|tells|informed|informs
           r"assessed|assesses|indicated|indicates|believes|believed|acknowledged|"
           r"admitted|insisted|explained|warned|revealed)")
 _NP = r"[^,;:\"“”\d()]{2,100}?"
-_OUTLET = r"(?P<outlet>[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][\w.&'’-]*)*)"
+_OUTLET = r"(?P<outlet>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][\w.&'’-]*)*)"
 
 ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?P<who>[^,;.!?\"“”]{2,100})", re.I)
 CITED_BY = re.compile(r",?\s*(?:cited|quoted)\s+by\s+" + _OUTLET + r"\s*(?=[,.;]|$)")

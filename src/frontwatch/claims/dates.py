@@ -123,7 +123,8 @@ def dateline_date(text: str, head_chars: int = 4000) -> dt.date | None:
 
 
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
-_SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_SINCE_YEAR_START = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
 _IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 _WEEKDAY = re.compile(
     r"\b(?:on|late\s+on|early\s+on|last)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -133,6 +134,7 @@ _PAST = re.compile(
     r"(?P<unit>day|week|month|year|hours?)s?\b"
     r"|\b(?P<last>last|this)\s+(?P<unit2>week|month|year)\b"
     r"|\b(?P<inaweek>in\s+(?:a|one)\s+(?P<unit3>day|week|month))\b"
+    r"|\b(?:in|within|over)\s+(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit4>day|week|month)s\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
@@ -161,6 +163,10 @@ def period_days(text: str) -> float | None:
         unit = m.group("unit").lower()
     elif m.group("unit3"):
         count, unit = 1, m.group("unit3").lower()
+    elif m.group("unit4"):
+        n = m.group("n4")
+        count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
+        unit = m.group("unit4").lower()
     else:
         return None
     days = {"day": 1, "hour": 1 / 24, "hours": 1 / 24, "week": 7, "month": 30.44, "year": 365.25}[unit]
@@ -247,9 +253,16 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                     else reference - dt.timedelta(days=reference.weekday()))
             else:
                 start = _period_start(reference, 1, unit)
+        elif m.group("unit4"):
+            n = m.group("n4")
+            count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
+            start = _period_start(reference, count, m.group("unit4"))
         else:
             start = _period_start(reference, 1, m.group("unit3"))
         mentions.append(DateMention("past", *m.span(), reference, start))
+    for m in _SINCE_YEAR_START.finditer(sentence):
+        start = reference.replace(month=1, day=1) if reference else None
+        mentions.append(DateMention("since", *m.span(), reference, start))
     for m in _NOW.finditer(sentence):
         mentions.append(DateMention("now", *m.span(), reference, None))
     mentions.sort(key=lambda d: d.start)

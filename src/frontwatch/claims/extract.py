@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from frontwatch.claims import dates as dates_mod
@@ -55,7 +55,7 @@ class Claim:
     period_days: float | None = None
     place_inferred: bool = False
     source_inferred: bool = False
-    notes: list[str] = field(default_factory=list)
+    span_in_sentence: tuple[int, int] | None = None
 
     @property
     def is_range(self) -> bool:
@@ -214,7 +214,7 @@ HELD_VERBS = re.compile(
     r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
     r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained)\b", re.I)
 ADVANCE_VERBS = re.compile(
-    r"\b(?:advanc\w*|push\w*|mov(?:ed|ing)\s+forward|progress\w*|penetrat\w*|broke\s+through|"
+    r"\b(?:advanc\w*|push\w*|mov(?:ed|ing|es)|shift(?:ed|ing|s)|progress\w*|penetrat\w*|broke\s+through|"
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
 PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maximum|largest)|at\s+one\s+point|"
                   r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
@@ -224,12 +224,13 @@ TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|incre
 PRESENT_PERFECT = re.compile(
     r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been)\b", re.I)
 CASUALTIES = re.compile(r"\b(?:killed|wounded|casualt\w*|dead|died|injured|captured\s+(?:soldiers|troops)|"
-                        r"prisoners?|losing\s+(?:\w+\s+){0,2}soldiers|lost\s+(?:\w+\s+){0,3}(?:soldiers|troops|men))\b", re.I)
+                        r"prisoners?|los(?:ing|t|es?)\s+(?:[\w,.]+\s+){0,3}(?:soldiers|troops|men|servicemen|personnel))\b", re.I)
 CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|,(?=\s)|\bwhile\b|\bwhereas\b")
 
 # --- places -----------------------------------------------------------------
 
-_NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*){0,2}"
+# Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
+_NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b){0,2}"
 _REGION_WORD = r"(?:region|oblast|province|district|direction|sector|axis|front|area|raion|Oblast|Region|Province|District)"
 PLACE_AFTER_PREP = re.compile(
     r"\b(?:in|near|around|outside|of|to|towards?|toward|into|inside|at|from|across|on|"
@@ -343,6 +344,9 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     return side
 
 
+COMPARED_WITH = re.compile(
+    r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
+    r"|\b(?:compared\s+(?:with|to)|against)\s+(?:\w+\s+){0,1}$", re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
 
 
@@ -477,7 +481,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_start = gap_end if not modifier else gap_end + len(modifier)
         per_period = None
         end = unit_end
-        if entry.normalized == "m":
+        if entry.normalized in ("m", "km2"):
             r = rate_period_at(sentence, RATE_GAP.match(sentence, unit_end).end())
             if r:
                 per_period, end = r
@@ -546,6 +550,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
     elif CURRENT.search(sentence):
         aspect = "current"
     if q.normalized == "km2":
+        if q.per_period:
+            # "27 square kilometres a day": a pace of territorial change.
+            verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+            return "area_change", verb if verb in ("lost", "gained") else "gained", None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -665,7 +673,15 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
         att_span = own_att[1] if own_att else None
         sentence_claims: list[Claim] = []
         for q in quantities:
+            if _restates_previous(text_s, q, sentence_claims):
+                continue
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims)
+            earlier = sentence_claims[-1] if sentence_claims else None
+            if (earlier is not None and earlier.unit_normalized == q.normalized
+                    and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
+                # "11%, down from 27% in March 2022": the same measure at another time.
+                measure, direction = earlier.measure, earlier.direction
+                aspect = "peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) else "previous"
             value_n, low_n, high_n, unit_n = _normalized_values(q)
             if period and q.entry is not None and q.entry.pint_unit:
                 value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
@@ -689,13 +705,29 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 qualifier=q.qualifier, source=att.chain() if att else None,
                 sentence=text_s.strip(), surface=surface,
                 span=(sent.start + q.start, sent.start + q.end), period_days=period,
-                place_inferred=inferred, source_inferred=bool(att and att.inferred))
+                place_inferred=inferred, source_inferred=bool(att and att.inferred),
+                span_in_sentence=(q.start, q.end))
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         if places:
             last_place = places[-1][1]
         last_subject_side = _subject_side(text_s) or last_subject_side
     return claims
+
+
+def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
+    """Whether ``q`` is a parenthetical unit conversion of the claim just before it
+    ("1,000 square kilometres (386 square miles)"), which is not a claim of its own."""
+    if not earlier or q.value is None:
+        return False
+    prev = earlier[-1]
+    gap = sentence[prev.span_in_sentence[1]:q.start] if prev.span_in_sentence else ""
+    if not re.fullmatch(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?", gap):
+        return False
+    value_n = _normalized_values(q)[0]
+    return (prev.value_normalized is not None and value_n is not None
+            and prev.unit_normalized == _normalized_values(q)[3]
+            and abs(value_n - prev.value_normalized) <= 0.03 * abs(prev.value_normalized))
 
 
 def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],

@@ -20,6 +20,7 @@ NORMALIZED_PINT = {
     "km2": "kilometer ** 2",
     "m": "meter",
     "m_per_day": "meter / day",
+    "km2_per_day": "kilometer ** 2 / day",
 }
 
 
@@ -149,9 +150,9 @@ def convert(value: float, pint_unit: str, normalized: str,
     """``value`` in ``pint_unit`` (optionally per ``per_period``) in its normalised unit.
 
     Returns ``(converted_value, normalized_unit_name)``. A length per period
-    becomes ``m_per_day``.
+    becomes ``m_per_day``, an area per period ``km2_per_day``.
     """
-    target = "m_per_day" if per_period is not None else normalized
+    target = normalized if per_period is None else f"{normalized}_per_day"
     return value * conversion_factor(pint_unit, NORMALIZED_PINT[target], per_period), target
 
 
