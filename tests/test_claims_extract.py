@@ -340,9 +340,10 @@ def test_wrong_type_raises_clear_error():
 
 
 def test_ten_megabyte_text_finishes():
-    """10 MB of prose and one 1 MB unpunctuated line; no timing assertion, only completion."""
+    """10 MB of prose (a claim every tenth sentence) plus 1 MB of bare digits; completion only."""
+    filler = "The weather was cold and the roads along the front were muddy for most of the day. " * 9
     paragraph = ("Russian forces advanced up to 2 kilometres near Pokrovsk over the past week, "
-                 "ISW said on Tuesday. The weather was cold and the roads were muddy.\n")
+                 "ISW said on Tuesday. " + filler + "\n")
     text = paragraph * (10_000_000 // len(paragraph)) + "1 2 3 " * 200_000
     started = time.monotonic()
     claims = extract_claims(text, D(2024, 11, 26))

@@ -576,7 +576,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
         if q.per_period:
             return "advance_rate", None, None, None
         if ADVANCE_VERBS.search(sentence):
-            days = dates_mod.period_days(sentence[q.start:])
+            days = dates_mod.period_days(sentence)
             if days:
                 return "advance_rate", None, None, days
         return "other", None, None, None
@@ -663,14 +663,16 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s))
         else:
             quantities = []
-        places = _place_candidates(text_s)
+        own_att = attribution_span_in(text_s) if quantities else None
+        att_span = own_att[1] if own_att else None
+        # Names inside the attribution ("according to Deepstate") are speakers, not places.
+        places = [p for p in _place_candidates(text_s)
+                  if not (att_span and att_span[0] <= p[0] < att_span[1])]
         if not quantities:
             if places:
                 last_place = places[-1][1]
             last_subject_side = _subject_side(text_s) or last_subject_side
             continue
-        own_att = attribution_span_in(text_s)
-        att_span = own_att[1] if own_att else None
         sentence_claims: list[Claim] = []
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
