@@ -42,3 +42,31 @@ def borders_file() -> Path:
 def article_file() -> Path:
     """../shared/data/articles/kursk-2024-11-24.txt: the seed article."""
     return _need(ARTICLE)
+
+
+@pytest.fixture(scope="session")
+def store_path(history_dir, borders_file, tmp_path_factory) -> Path:
+    """A store holding every snapshot of ../shared/data/deepstate/history and the OSM borders of
+    ../shared/data/borders, built once per test session. Tests must not modify it: tests that
+    write build their own store. Open it with ``Store(store_path)`` (one DuckDB instance per
+    process, so open it read-write like the CLI does)."""
+    from frontwatch.ingest import ingest
+    from frontwatch.regions import prepare_borders, read_borders_file
+    from frontwatch.store import Store
+
+    path = tmp_path_factory.mktemp("store") / "frontwatch.duckdb"
+    with Store(path) as st:
+        summary = ingest(st, history_dir)
+        assert not summary.errors, summary.errors
+        st.set_borders(prepare_borders(read_borders_file(borders_file)), origin=str(borders_file))
+    return path
+
+
+@pytest.fixture()
+def store(store_path):
+    """The shared real-data store, opened for one test."""
+    from frontwatch.store import Store
+
+    st = Store(store_path)
+    yield st
+    st.close()

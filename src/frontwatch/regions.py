@@ -1,6 +1,6 @@
 """Regions: turn a region spec into a named polygon in EPSG:4326.
 
-Specs: an ISO-3 country code (``RUS``, ``UKR``) from the country borders; ``Place:15km`` (a
+Specs: ``ALL`` (the whole map, unclipped); an ISO-3 country code (``RUS``, ``UKR``) from the country borders; ``Place:15km`` (a
 geodesic circle around a gazetteer settlement); ``lat,lon:15km``; ``bbox:minlon,minlat,maxlon,maxlat``;
 or a path to a GeoJSON polygon file. Borders come from ``--borders FILE``, else those saved in
 the store, else a public boundaries file fetched once and cached (see :func:`load_borders`).
@@ -29,6 +29,7 @@ DEFAULT_BORDERS_URL = os.environ.get(
 # The countries whose ground the sides can hold; others are kept too when the file has them.
 CORE = ("UKR", "RUS", "BLR", "MDA")
 _CLIP = (20.0, 43.5, 42.0, 54.5)
+THEATRE = (20.0, 43.0, 50.0, 57.0)
 
 
 class RegionError(ValueError):
@@ -166,6 +167,10 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
     spec = str(spec).strip()
     if not spec:
         raise RegionError("empty region")
+    if spec.upper() == "ALL":
+        # The whole map, unclipped: the region the map maker's own figures refer to.
+        g = shapely.box(*THEATRE)
+        return Region("ALL", g, _key(g))
     if spec.lower().startswith("bbox:"):
         try:
             x0, y0, x1, y1 = (float(v) for v in spec[5:].split(","))

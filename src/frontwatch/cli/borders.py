@@ -1,0 +1,27 @@
+"""``frontwatch borders``: save a country-borders file into the store."""
+from __future__ import annotations
+
+import click
+
+from ..regions import prepare_borders, read_borders_file
+from .context import make_context
+from .errors import one_line_errors
+from .options import format_opt, store_opt
+from .output import emit
+
+
+@click.command("borders")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@store_opt
+@format_opt
+def command(path, store_path, fmt):
+    """Save country borders (GeoJSON/GPKG with an iso_a3 attribute) into the store, so that
+    regions like RUS and UKR resolve offline. Crimea is counted in UKR only.
+
+    Example: frontwatch borders ../shared/data/borders/countries-osm.geojson
+    """
+    ctx = make_context(store_path, None)
+    with one_line_errors():
+        b = prepare_borders(read_borders_file(path))
+        ctx.store.set_borders(b, origin=str(path))
+    emit([{"iso_a3": k, "bounds": ",".join(f"{v:.2f}" for v in g.bounds)} for k, g in sorted(b.items())], fmt)

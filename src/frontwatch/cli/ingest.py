@@ -1,0 +1,64 @@
+"""``frontwatch ingest``: read map archives into the store."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..ingest import ingest
+from ..sources.base import iter_files
+from .context import make_context
+from .errors import one_line_errors
+from .options import DATE, format_opt, store_opt
+from .output import emit, progress, warn
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False))
+@click.option("--strict", is_flag=True, help="Write nothing if any file is bad.")
+@click.option("--replace", is_flag=True, help="Overwrite a stored snapshot with the same time but other content.")
+@click.option("--reader", default=None, help="Force a reader: deepstate, deepstate-daily, generic.")
+@click.option("--status-field", default=None, help="generic: the attribute that holds the status.")
+@click.option("--status-map", default=None, help="generic: VALUE=STATUS,... (statuses or 'ignore').")
+@click.option("--date", type=DATE, default=None, help="generic: the map's date.")
+@click.option("--date-field", default=None, help="generic: the attribute that holds each feature's date.")
+@click.option("--source", "source_name", default="custom", show_default=True, help="generic: the map maker's name.")
+@click.option("--workers", type=int, default=None, help="Parallel reader processes (default: 2).")
+@store_opt
+@format_opt
+def command(paths, strict, replace, reader, status_field, status_map, date, date_field, source_name, workers, store_path, fmt):
+    """Read map archives into the store: DeepStateMap history snapshots ({unix_seconds}.geojson),
+    daily archives (deepstatemap_data_YYYYMMDD.geojson), or any GeoJSON/GPKG/KML with
+    --status-field/--status-map. Files may be gzipped; folders are walked. Re-ingesting the same
+    data changes nothing. A bad file is reported in one line and skipped (with --strict, nothing
+    is written).
+
+    Example: frontwatch ingest ../shared/data/deepstate/history
+    """
+    ctx = make_context(store_path, None)
+    opts = {k: v for k, v in dict(reader=reader, status_field=status_field, status_map=status_map, date=date,
+                                  date_field=date_field, source=source_name).items() if v is not None}
+    if not status_field:
+        opts.pop("source", None)
+    total = 0
+    with one_line_errors():
+        for p in paths:
+            try:
+                total += sum(1 for _ in iter_files(p))
+            except ValueError:
+                pass
+        bar = progress(total, fmt, "ingest")
+        summary = ingest(ctx.store, list(paths), strict=strict, replace=replace, workers=workers,
+                         progress=lambda n: bar.update(n - bar.n), **opts)
+        bar.close()
+    for err in summary.errors:
+        warn(f"error: {err}")
+    rec = summary.to_record()
+    rec["errors"] = len(summary.errors)
+    rec["unknown_layers"] = ", ".join(f"{k} ({v})" for k, v in summary.unknown_layers.items()) or ""
+    if not summary.written:
+        warn("--strict: nothing written because of the errors above")
+    rec["store"] = str(ctx.store.path)
+    emit(rec, fmt)
+    if summary.errors:
+        sys.exit(1)
