@@ -78,6 +78,20 @@ def read_borders_file(path) -> dict:
     return out
 
 
+def is_borders_file(path) -> bool:
+    """True for a GeoJSON whose first feature has an ISO-3 country attribute and no map-layer name:
+    lets ``frontwatch ingest`` take a borders file (or a folder holding one) as it is."""
+    path = Path(path)
+    if not path.name.lower().endswith((".geojson", ".json")):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(re.search(r'"(iso_a3|ISO_A3|ADM0_A3)"\s*:\s*"[A-Z]{3}"', head)) and '"name"' not in head[:2000]
+
+
 def fetch_default_borders(cache_dir: Path, timeout=60) -> Path:
     """Download the default borders file once into ``cache_dir``; RegionError when offline."""
     import requests

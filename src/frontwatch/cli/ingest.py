@@ -6,6 +6,7 @@ import sys
 import click
 
 from ..ingest import ingest
+from ..regions import is_borders_file, prepare_borders, read_borders_file
 from ..sources.base import iter_files
 from .context import make_context
 from .errors import one_line_errors
@@ -40,15 +41,20 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
                                   date_field=date_field, source=source_name).items() if v is not None}
     if not status_field:
         opts.pop("source", None)
-    total = 0
+    files, borders = [], []
     with one_line_errors():
         for p in paths:
             try:
-                total += sum(1 for _ in iter_files(p))
+                found = list(iter_files(p))
             except ValueError:
-                pass
-        bar = progress(total, fmt, "ingest")
-        summary = ingest(ctx.store, list(paths), strict=strict, replace=replace, workers=workers,
+                found = [p]  # ingest reports it
+            for f in found:
+                (borders if is_borders_file(f) else files).append(f)
+        for b in borders:  # a country-borders file is taken as `frontwatch borders FILE`
+            ctx.store.set_borders(prepare_borders(read_borders_file(b)), origin=str(b))
+            warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
+        bar = progress(len(files), fmt, "ingest")
+        summary = ingest(ctx.store, files, strict=strict, replace=replace, workers=workers,
                          progress=lambda n: bar.update(n - bar.n), **opts)
         bar.close()
     for err in summary.errors:
