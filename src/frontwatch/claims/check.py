@@ -1,0 +1,621 @@
+"""Check numeric claims of a news report against the control maps in the store.
+
+For each extracted claim the maps can speak to, the same quantity is computed from the store for
+the same place and date(s) through the library (measure.peak, measure.area_on, measure.change,
+the advance analytics of frontwatch.front when present) and compared; every claim gets a verdict
+and a one-line reason with both numbers and their units. Pure functions: nothing here prints or
+writes (the ledger, ledger.py, saves results). May import: the standard library,
+frontwatch.claims.*, frontwatch.measure, frontwatch.regions, frontwatch.geodesy,
+frontwatch.statuses, and (optionally, at call time) frontwatch.front and frontwatch.settlements.
+
+Verdicts: ``consistent``, ``overstated``, ``understated``, ``not checkable from map data``,
+``no map data for that date``; plus ``not checkable yet`` when the analytics a claim needs are
+not available in this installation. Tolerances, and why:
+
+* areas ±15 % (AREA_TOLERANCE): the map is a generalised drawing (a line some hundred metres
+  wide on the ground), the grey zone moves between "held" and "contested" from day to day, and
+  the claimant's own figure is rounded;
+* shares ±5 percentage points (SHARE_TOLERANCE_PP): a share is a ratio of two such areas;
+* rates: a stated range (or value) widened by ±20 % (RATE_TOLERANCE): a daily advance over a
+  month of maps is a mean over a front that moves in bursts.
+
+Place mapping (documented approximations):
+
+* "Kursk" / "Kursk region" / "Kursk oblast" -> the whole of Russia (region ``RUS``): all the
+  ground Ukraine held in Russia in 2024 lay in Kursk oblast (the short raids into Belgorod oblast
+  left no ground on the map), and the store has no oblast boundaries; "Russia" -> ``RUS``;
+* "Ukraine" -> ``UKR``;
+* any other name the gazetteer knows (Kurakhove, Pokrovsk...) -> a geodesic circle
+  ``Name:15km`` (SETTLEMENT_RADIUS_KM; rates are also computed for 10 km and both are reported);
+* other oblast names (Donetsk region...) -> not checkable (no oblast boundaries in the store).
+
+Area held by Ukraine in Kursk is checked against two map figures: ``ukraine_held`` alone (strict)
+and ``ukraine_held + contested`` (generous: the grey zone is where Ukrainian troops may still
+be). Rule: a claim is consistent when it lies between the two figures or within the tolerance of
+either; overstated when above the larger figure by more than the tolerance; understated when
+below the smaller one by more than the tolerance. The same two-figure rule applies to shares lost.
+Claims with a one-sided qualifier ("over 40%", "up to 300 m") are bounds: "over X" is consistent
+when the map value is at least X minus the tolerance, else overstated; "under/up to X" is
+consistent when the map value is at most X plus the tolerance, else understated.
+
+Dates: a claim is compared with the last snapshot on or before its date, when that snapshot is at
+most MAX_GAP_DAYS old; otherwise "no map data for that date" names the nearest snapshots and the
+archive's range. Peaks are taken over every snapshot up to the claim date.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import warnings
+from typing import Any
+
+from frontwatch.claims.consistency import consistency
+from frontwatch.claims.dates import dateline_date
+from frontwatch.claims.extract import Claim, extract_claims
+from frontwatch.claims.text import clean_text
+
+AREA_TOLERANCE = 0.15
+SHARE_TOLERANCE_PP = 5.0
+RATE_TOLERANCE = 0.20
+MAX_GAP_DAYS = 7
+SETTLEMENT_RADIUS_KM = 15.0
+RATE_RADII_KM = (15.0, 10.0)
+# A rate claimed "now" is compared with the mean over the preceding month of maps.
+RATE_WINDOW_DAYS = 30
+
+CONSISTENT = "consistent"
+OVERSTATED = "overstated"
+UNDERSTATED = "understated"
+NOT_CHECKABLE = "not checkable from map data"
+NOT_YET = "not checkable yet"
+NO_DATA = "no map data for that date"
+VERDICTS = (CONSISTENT, OVERSTATED, UNDERSTATED, NOT_CHECKABLE, NOT_YET, NO_DATA)
+
+_LOWER_BOUND = {"over", "more than", "above", "exceeding", "in excess of", "upwards of", "at least",
+                "well over", "just over"}
+_UPPER_BOUND = {"less than", "fewer than", "under", "below", "up to", "at most", "just under"}
+_KURSK = re.compile(r"^kursk(?:\s+(?:region|oblast|province))?$", re.I)
+_RUSSIA = re.compile(r"^(?:russia|russian\s+federation)$", re.I)
+_UKRAINE = re.compile(r"^ukraine$", re.I)
+# Oblasts and regions (not settlements): the store has no boundaries for them.
+_OBLASTS = re.compile(
+    r"^(?:donetsk|luhansk|lugansk|zaporizhzhia|zaporizhia|zaporozhye|kherson|kharkiv|kharkov|"
+    r"sumy|chernihiv|dnipropetrovsk|mykolaiv|belgorod|bryansk|donbas|donbass)"
+    r"(?:\s+(?:region|oblast|province))?$", re.I)
+_SIDE_STATUSES = {"ukraine": ("ukraine_held",), "russia": ("occupied", "occupied_before_2022")}
+
+
+def _sqmi(km2: float) -> float:
+    from frontwatch.geodesy import km2_to_sqmi
+
+    return float(km2_to_sqmi(km2))
+
+
+def _fmt_area(km2: float) -> str:
+    return f"{km2:,.0f} km2 ({_sqmi(km2):,.0f} sq mi)"
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+# ------------------------------------------------------------------ evaluation context
+
+@dataclasses.dataclass
+class _Ctx:
+    """One check run: the store, borders, and memoised map figures (a report asks the same peak
+    for several claims)."""
+
+    store: Any
+    borders: dict | None
+    source: str | None = None
+    memo: dict = dataclasses.field(default_factory=dict)
+
+    def borders_or_load(self) -> dict:
+        if self.borders is None:
+            from frontwatch.regions import load_borders
+
+            self.borders = load_borders(self.store)
+        return self.borders
+
+    def region(self, spec: str):
+        from frontwatch.regions import resolve_region
+
+        key = ("region", spec)
+        if key not in self.memo:
+            needs = re.fullmatch(r"[A-Z]{3}", spec) is not None and spec != "ALL"
+            self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
+        return self.memo[key]
+
+    def snapshots(self):
+        key = ("snaps",)
+        if key not in self.memo:
+            self.memo[key] = self.store.snapshots(source=self.source)
+        return self.memo[key]
+
+    def peak(self, region, statuses, until, since=None):
+        from frontwatch.measure import peak
+
+        key = ("peak", region.key, tuple(statuses), until, since)
+        if key not in self.memo:
+            self.memo[key] = peak(self.store, region, tuple(statuses), until=until, since=since, source=self.source)
+        return self.memo[key]
+
+    def area(self, region, statuses, date) -> tuple[float, str]:
+        from frontwatch.measure import area_on
+
+        key = ("area", region.key, tuple(statuses), date)
+        if key not in self.memo:
+            recs = area_on(self.store, region, tuple(statuses), date, source=self.source)
+            self.memo[key] = (sum(r["km2"] for r in recs), recs[0]["date"])
+        return self.memo[key]
+
+
+class _Skip(Exception):
+    """A claim that gets a verdict without a comparison (not checkable, no data)."""
+
+    def __init__(self, verdict: str, reason: str, **extra):
+        super().__init__(reason)
+        self.verdict, self.reason, self.extra = verdict, reason, extra
+
+
+# ------------------------------------------------------------------ dates and places
+
+def _claim_date(rec: dict, ctx: _Ctx) -> dt.date:
+    """The claim's date, checked against the archive: the latest map when the claim has none."""
+    snaps = ctx.snapshots()
+    if not snaps:
+        raise _Skip(NO_DATA, "the store has no snapshots: run `frontwatch ingest PATH` or `frontwatch sync deepstate`")
+    d = rec.get("date")
+    if d is None:
+        return snaps[-1].date
+    d = dt.date.fromisoformat(d) if isinstance(d, str) else d
+    _require_data(d, ctx)
+    return d
+
+
+def _require_data(d: dt.date, ctx: _Ctx):
+    snaps = ctx.snapshots()
+    before = [s for s in snaps if s.date <= d]
+    if before and (d - before[-1].date).days <= MAX_GAP_DAYS:
+        return
+    after = [s for s in snaps if s.date > d]
+    near = []
+    if before:
+        near.append(f"last before: {before[-1].date}")
+    if after:
+        near.append(f"first after: {after[0].date}")
+    raise _Skip(NO_DATA, f"no map within {MAX_GAP_DAYS} days before {d} ({'; '.join(near)}); the archive has "
+                         f"{len(snaps)} snapshots from {snaps[0].date} to {snaps[-1].date}",
+                available_from=snaps[0].date.isoformat(), available_to=snaps[-1].date.isoformat())
+
+
+def place_region(place: str | None, measure: str) -> tuple[str, str]:
+    """The region spec for a claim's place and a note on the approximation, or _Skip."""
+    if not place:
+        raise _Skip(NOT_CHECKABLE, "the claim names no place the maps can be cut to")
+    p = re.sub(r"\s+", " ", place.strip())
+    if _KURSK.match(p):
+        return "RUS", "Kursk ~ RUS: all Ukrainian-held ground in Russia in 2024 was in Kursk oblast"
+    if _RUSSIA.match(p):
+        return "RUS", "Russia = RUS"
+    if _UKRAINE.match(p):
+        return "UKR", "Ukraine = UKR"
+    if _OBLASTS.match(p):
+        raise _Skip(NOT_CHECKABLE, f"{p}: the store has country borders, not oblast boundaries")
+    from frontwatch.places import resolve_place
+
+    try:
+        resolve_place(p)
+    except ValueError as exc:
+        raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
+    return f"{p}:{SETTLEMENT_RADIUS_KM:g}km", f"{p} ~ a {SETTLEMENT_RADIUS_KM:g} km circle around it"
+
+
+def _statuses_for(rec: dict, region_spec: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(strict, generous) statuses for the side's held area: the generous one adds the grey zone."""
+    side = rec.get("side")
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    in_country = region_spec in ("RUS", "UKR")
+    # A side's ground includes land of its own country that no layer covers; the layers measure
+    # only ground a side holds in the other country, or Russian-held ground around a town.
+    if (in_country and (side, region_spec) not in (("ukraine", "RUS"), ("russia", "UKR"))) \
+            or (not in_country and side != "russia"):
+        raise _Skip(NOT_CHECKABLE, f"{side} held area in {region_spec}: the maps measure ground a side holds "
+                                   "in the other country, or Russian-held ground around a town")
+    strict = _SIDE_STATUSES[side]
+    return strict, strict + ("contested",)
+
+
+# ------------------------------------------------------------------ comparison rule
+
+def _compare(claim_lo: float, claim_hi: float, map_lo: float, map_hi: float, tol: float, relative: bool,
+             qualifier: str | None) -> tuple[str, float | None]:
+    """Verdict and signed deviation (relative fraction, or percentage points) of the claim from
+    the nearest end of the map band [map_lo, map_hi]; see the module docstring for the rule."""
+    map_lo, map_hi = min(map_lo, map_hi), max(map_lo, map_hi)
+    q = (qualifier or "").lower()
+
+    def dev(claim, ref):
+        if relative:
+            return (claim - ref) / ref if ref else None
+        return claim - ref
+
+    def within(claim, ref):
+        d = dev(claim, ref)
+        return d is not None and abs(d) <= tol
+
+    if q in _LOWER_BOUND and claim_lo == claim_hi:
+        # "over X": true when the map reaches X (within tolerance).
+        ok = map_hi >= claim_lo or within(claim_lo, map_hi)
+        return (CONSISTENT if ok else OVERSTATED), dev(claim_lo, map_hi) if not ok else 0.0
+    if q in _UPPER_BOUND and claim_lo == claim_hi:
+        ok = map_lo <= claim_hi or within(claim_hi, map_lo)
+        return (CONSISTENT if ok else UNDERSTATED), dev(claim_hi, map_lo) if not ok else 0.0
+    # Overlap of the claim's range with the map band, widened by the tolerance.
+    if claim_hi >= map_lo and claim_lo <= map_hi:
+        return CONSISTENT, 0.0
+    if claim_lo > map_hi:
+        return (CONSISTENT if within(claim_lo, map_hi) else OVERSTATED), dev(claim_lo, map_hi)
+    return (CONSISTENT if within(claim_hi, map_lo) else UNDERSTATED), dev(claim_hi, map_lo)
+
+
+def _dev_text(verdict: str, d: float | None, relative: bool) -> str:
+    if d is None or verdict not in (OVERSTATED, UNDERSTATED, CONSISTENT) or d == 0:
+        return verdict
+    word = "over" if d > 0 else "under"
+    amount = f"{abs(d) * 100:.0f}%" if relative else f"{abs(d):.1f} pp"
+    if verdict == CONSISTENT:
+        return f"consistent ({word} by {amount}, within tolerance)"
+    return f"{verdict} by {amount}"
+
+
+def _both(claim_lo: float, claim_hi: float, a: float, b: float, relative: bool) -> str:
+    """The claim's deviation from each map figure (strict, then with contested), e.g.
+    "+53% vs ukraine_held, +10% vs with contested"."""
+    def one(ref):
+        if claim_lo <= ref <= claim_hi:
+            return "matches"
+        c = claim_lo if claim_lo > ref else claim_hi
+        if relative:
+            return f"{100 * (c - ref) / ref:+.0f}%" if ref else "n/a"
+        return f"{c - ref:+.1f} pp"
+    return f"claim {one(a)} vs strict, {one(b)} vs with contested"
+
+
+def _claim_text(rec: dict) -> str:
+    q = f"{rec['qualifier']} " if rec.get("qualifier") else ""
+    if rec.get("value") is not None:
+        v = f"{rec['value']:,.0f}" if float(rec["value"]).is_integer() else f"{rec['value']:,}"
+    else:
+        v = f"{rec['low']:,.0f}-{rec['high']:,.0f}"
+    unit = rec.get("unit") or ""
+    return f"{q}{v}{'' if unit == '%' else ' '}{unit}".strip()
+
+
+def _claim_range(rec: dict) -> tuple[float, float]:
+    if rec.get("value_normalized") is not None:
+        return rec["value_normalized"], rec["value_normalized"]
+    if rec.get("low_normalized") is not None and rec.get("high_normalized") is not None:
+        return rec["low_normalized"], rec["high_normalized"]
+    raise _Skip(NOT_CHECKABLE, f"the claim's unit {rec.get('unit')!r} has no normalised value")
+
+
+# ------------------------------------------------------------------ per-measure checks
+
+def _check_area_held(rec, ctx):
+    if rec.get("unit_normalized") != "km2":
+        raise _Skip(NOT_CHECKABLE, f"area claim in {rec.get('unit')!r}, not an area unit")
+    spec, note = place_region(rec.get("place"), "area_held")
+    strict, generous = _statuses_for(rec, spec)
+    region = ctx.region(spec)
+    d = _claim_date(rec, ctx)
+    lo, hi = _claim_range(rec)
+    if rec.get("aspect") == "peak":
+        p1, p2 = ctx.peak(region, strict, d), ctx.peak(region, generous, d)
+        a, b = p1["peak_km2"], p2["peak_km2"]
+        what = (f"maps: peak {_fmt_area(a)} {'+'.join(strict)} on {p1['peak_date']}, "
+                f"{_fmt_area(b)} with contested (peak {p2['peak_date']})")
+        evidence = sorted({p1["peak_date"], p2["peak_date"]})
+        claim_what = f"at peak (up to {d})"
+    else:
+        a, da = ctx.area(region, strict, d)
+        b, _ = ctx.area(region, generous, d)
+        what = f"maps on {da}: {_fmt_area(a)} {'+'.join(strict)}, {_fmt_area(b)} with contested"
+        evidence = [da]
+        claim_what = f"on {d}"
+    verdict, dev = _compare(lo, hi, a, b, AREA_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} ({lo:,.0f} km2) {claim_what}; {what}; {_both(lo, hi, a, b, True)} -> "
+              f"{_dev_text(verdict, dev, True)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 1), map_value_with_contested=round(b, 1),
+                map_unit="km2", map_value_sqmi=round(_sqmi(a), 1), tolerance=AREA_TOLERANCE, tolerance_unit="relative",
+                region=region.name, region_note=note, statuses=",".join(strict), evidence_dates=evidence)
+
+
+def _check_share_lost(rec, ctx):
+    spec, note = place_region(rec.get("place"), "share_lost")
+    strict, generous = _statuses_for(rec, spec)
+    region = ctx.region(spec)
+    d = _claim_date(rec, ctx)
+    lo, hi = _claim_range(rec)
+    p1, p2 = ctx.peak(region, strict, d), ctx.peak(region, generous, d)
+    if p1["share_lost_pct"] is None:
+        raise _Skip(NOT_CHECKABLE, f"the maps show no {'+'.join(strict)} ground in {region.name} up to {d}")
+    a, b = p1["share_lost_pct"], p2["share_lost_pct"] if p2["share_lost_pct"] is not None else p1["share_lost_pct"]
+    verdict, dev = _compare(lo, hi, a, b, SHARE_TOLERANCE_PP, False, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} lost by {d}; maps: {'+'.join(strict)} peak {_fmt_area(p1['peak_km2'])} on "
+              f"{p1['peak_date']} -> {_fmt_area(p1['km2'])} on {p1['date']} = {_pct(a)} lost; with contested "
+              f"{_fmt_area(p2['peak_km2'])} -> {_fmt_area(p2['km2'])} = {_pct(b)} lost; {_both(lo, hi, a, b, False)} -> {_dev_text(verdict, dev, False)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
+                map_unit="percent", tolerance=SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
+                region=region.name, region_note=note, statuses=",".join(strict),
+                evidence_dates=sorted({p1["peak_date"], p1["date"], p2["peak_date"]}))
+
+
+def _check_share_held(rec, ctx):
+    """"Russia occupies about 18% of Ukraine": the side's share of UKR land."""
+    spec, note = place_region(rec.get("place"), "share_held")
+    if spec != "UKR" or rec.get("side") != "russia":
+        raise _Skip(NOT_CHECKABLE, "a share held is checked only for Russian-held ground as a share of Ukraine")
+    from frontwatch.geodesy import area_km2
+
+    region = ctx.region(spec)
+    d = _claim_date(rec, ctx)
+    lo, hi = _claim_range(rec)
+    total = ctx.memo.setdefault(("landarea", region.key), area_km2(region.geometry))
+    a_km2, da = ctx.area(region, _SIDE_STATUSES["russia"], d)
+    b_km2, _ = ctx.area(region, _SIDE_STATUSES["russia"] + ("contested",), d)
+    a, b = 100 * a_km2 / total, 100 * b_km2 / total
+    verdict, dev = _compare(lo, hi, a, b, SHARE_TOLERANCE_PP, False, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} of Ukraine on {d}; maps on {da}: {_fmt_area(a_km2)} of {_fmt_area(total)} "
+              f"= {_pct(a)}, {_pct(b)} with contested; {_both(lo, hi, a, b, False)} -> {_dev_text(verdict, dev, False)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
+                map_unit="percent", tolerance=SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
+                region=region.name, region_note=note, statuses="occupied,occupied_before_2022", evidence_dates=[da])
+
+
+def _period(rec, d: dt.date, default_days: int | None) -> dt.date:
+    start = rec.get("start_date")
+    if start:
+        start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+    elif rec.get("period_days"):
+        start = d - dt.timedelta(days=round(float(rec["period_days"])))
+    elif default_days:
+        start = d - dt.timedelta(days=default_days)
+    else:
+        raise _Skip(NOT_CHECKABLE, "the claim gives no start date for the change")
+    return start
+
+
+def _check_area_change(rec, ctx):
+    unit = rec.get("unit_normalized")
+    if unit not in ("km2", "km2_per_day"):
+        raise _Skip(NOT_CHECKABLE, f"area change in {rec.get('unit')!r}, not an area unit")
+    from frontwatch.measure import MeasureError, change
+
+    spec, note = place_region(rec.get("place"), "area_change")
+    region = ctx.region(spec)
+    d = _claim_date(rec, ctx)
+    start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None)
+    _require_data(start, ctx)
+    side, direction = rec.get("side"), rec.get("direction") or "gained"
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    try:
+        if spec in ("RUS", "UKR"):
+            res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
+        else:
+            res = change(ctx.store, region, start=start, end=d, side=side, borders=ctx.borders_or_load(), source=ctx.source)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    km2 = res["gained_km2"] if direction == "gained" else res["lost_km2"]
+    days = max(res["days"], 1)
+    lo, hi = _claim_range(rec)
+    if unit == "km2_per_day":
+        value, shown = km2 / days, f"{km2 / days:,.2f} km2/day ({km2:,.0f} km2 over {res['days']} days)"
+    else:
+        value, shown = km2, _fmt_area(km2)
+    verdict, dev = _compare(lo, hi, value, value, AREA_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} {direction} by {side} {start}..{d}; maps {res['from_date']}..{res['to_date']}: "
+              f"{direction} {shown} in {region.name} -> {_dev_text(verdict, dev, True)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(value, 2), map_unit=unit, tolerance=AREA_TOLERANCE,
+                tolerance_unit="relative", region=region.name, region_note=note, statuses=res["what"],
+                evidence_dates=[res["from_date"], res["to_date"]])
+
+
+def advance_rate_m_per_day(store, region, start: dt.date, end: dt.date, side: str, borders=None, source=None):
+    """Adapter over frontwatch.front: ``(m_per_day, from_date, to_date)`` of ``side``'s mean
+    advance in ``region`` between two dates, or None when the advance analytics are not installed.
+    Kept separate so that the check does not depend on front.py's internal layout."""
+    try:
+        from frontwatch import front
+    except ImportError:
+        return None
+    fn = getattr(front, "advance_rate", None)
+    if fn is None:
+        return None
+    res = fn(store, region, start=start, end=end, side=side, borders=borders, source=source)
+    if isinstance(res, dict):
+        return (res.get("m_per_day"), res.get("from_date", str(start)), res.get("to_date", str(end)))
+    return (float(res), str(start), str(end))
+
+
+def _check_advance_rate(rec, ctx):
+    unit = rec.get("unit_normalized")
+    if unit == "km2_per_day":
+        return _check_area_change(rec, ctx)
+    if unit != "m_per_day":
+        raise _Skip(NOT_CHECKABLE, f"rate in {rec.get('unit')!r}, not a distance per day")
+    spec, note = place_region(rec.get("place"), "advance_rate")
+    side = rec.get("side")
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    d = _claim_date(rec, ctx)
+    start = _period(rec, d, RATE_WINDOW_DAYS)
+    _require_data(start, ctx)
+    lo, hi = _claim_range(rec)
+    specs = [spec] if spec in ("RUS", "UKR") else [f"{spec.rsplit(':', 1)[0]}:{r:g}km" for r in RATE_RADII_KM]
+    results = []
+    for s in specs:
+        region = ctx.region(s)
+        res = advance_rate_m_per_day(ctx.store, region, start, d, side, ctx.borders_or_load(), ctx.source)
+        if res is None:
+            raise _Skip(NOT_YET, "not checked: advance analytics unavailable (frontwatch.front.advance_rate)")
+        results.append((region.name, *res))
+    name, value, f, t = results[0]
+    verdict, dev = _compare(lo, hi, value, value, RATE_TOLERANCE, True, rec.get("qualifier"))
+    others = "; ".join(f"{n}: {v:,.0f} m/day" for n, v, _, _ in results[1:])
+    reason = (f"claim {_claim_text(rec)} ({lo:,.0f}-{hi:,.0f} m/day) by {side} near {rec.get('place')}; maps {f}..{t}: "
+              f"mean {value:,.0f} m/day in {name}" + (f" ({others})" if others else "") +
+              f" -> {_dev_text(verdict, dev, True)}")
+    out = dict(verdict=verdict, reason=reason, map_value=round(value, 1), map_unit="m_per_day", tolerance=RATE_TOLERANCE,
+               tolerance_unit="relative", region=name, region_note=note, statuses=side, evidence_dates=[f, t])
+    if len(results) > 1:
+        out["map_value_alt"] = {n: round(v, 1) for n, v, _, _ in results[1:]}
+    return out
+
+
+def _check_settlements(rec, ctx):
+    try:
+        from frontwatch import settlements  # noqa: F401
+    except ImportError:
+        raise _Skip(NOT_YET, "not checked: settlement analytics unavailable") from None
+    raise _Skip(NOT_YET, "not checked: settlement counts are not compared yet")
+
+
+_CHECKS = {
+    "area_held": _check_area_held,
+    "share_lost": _check_share_lost,
+    "share_held": _check_share_held,
+    "area_change": _check_area_change,
+    "advance_rate": _check_advance_rate,
+    "settlements": _check_settlements,
+}
+
+
+# ------------------------------------------------------------------ public API
+
+def _as_record(claim) -> dict:
+    if isinstance(claim, Claim):
+        return claim.to_record()
+    if isinstance(claim, dict):
+        return dict(claim)
+    raise TypeError(f"a claim is a Claim or its record, not {type(claim).__name__}")
+
+
+def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
+    """One record per claim: the claim's record plus ``verdict``, ``reason`` and, when compared,
+    ``map_value``, ``map_unit``, ``map_value_with_contested``, ``tolerance``, ``tolerance_unit``,
+    ``region``, ``evidence_dates``. ``borders``: country borders (default: the store's)."""
+    ctx = _Ctx(store, borders, source)
+    out = []
+    for c in claims:
+        rec = _as_record(c)
+        fn = _CHECKS.get(rec.get("measure"))
+        try:
+            if fn is None:
+                what = "troop numbers" if rec.get("measure") == "troops" else f"{rec.get('measure')} figures"
+                raise _Skip(NOT_CHECKABLE, f"{what} are not on the control maps (recorded, not judged)")
+            result = fn(rec, ctx)
+        except _Skip as s:
+            result = {"verdict": s.verdict, "reason": s.reason, **s.extra}
+        rec.update({"verdict": None, "reason": None, "map_value": None, "map_unit": None, "tolerance": None,
+                    "evidence_dates": []})
+        rec.update(result)
+        out.append(rec)
+    return out
+
+
+def reference_date(text, published=None) -> dt.date | None:
+    """The date "now" refers to: ``published``, else the text's dateline."""
+    if published is not None:
+        if isinstance(published, dt.datetime):
+            return published.date()
+        if isinstance(published, dt.date):
+            return published
+        return dt.date.fromisoformat(str(published)[:10])
+    clean = clean_text(text)
+    return dateline_date(clean) if clean.strip() else None
+
+
+def check_text(store, text, published=None, borders=None, *, source=None) -> dict:
+    """Extract the claims of ``text`` and check them: ``{claims, consistency, published, notes}``.
+
+    ``claims``: check_claims records, each with ``consistency`` (the internal cross-checks it is
+    the stated claim of); ``consistency``: claims.consistency records; ``published``: the
+    reference date used (ISO) or None; ``notes``: why nothing was found, when so.
+    """
+    notes = []
+    ref = reference_date(text, published)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        claims = extract_claims(text, ref)
+    notes += [str(w.message) for w in caught]
+    if not claims and not notes:
+        notes.append("no numeric claims found in the text")
+    checked = check_claims(store, claims, borders, source=source)
+    cons = consistency(claims)
+    for rec in checked:
+        rec["consistency"] = [c for c in cons if c["stated"] == rec["id"]]
+    return {"claims": checked, "consistency": cons, "published": ref.isoformat() if ref else None, "notes": notes}
+
+
+# ------------------------------------------------------------------ presentation
+
+def _claim_cell(rec) -> str:
+    return _claim_text(rec)
+
+
+def _map_cell(rec) -> str:
+    v, unit = rec.get("map_value"), rec.get("map_unit")
+    if v is None:
+        return ""
+    if unit == "km2":
+        s = _fmt_area(v)
+        if rec.get("map_value_with_contested") is not None:
+            s += f"; {rec['map_value_with_contested']:,.0f} km2 with contested"
+        return s
+    if unit == "percent":
+        s = _pct(v)
+        if rec.get("map_value_with_contested") is not None:
+            s += f"; {_pct(rec['map_value_with_contested'])} with contested"
+        return s
+    if unit == "m_per_day":
+        s = f"{v:,.0f} m/day"
+        for n, alt in (rec.get("map_value_alt") or {}).items():
+            s += f"; {alt:,.0f} m/day in {n}"
+        return s
+    return f"{v:,} {unit}"
+
+
+def check_rows(checks) -> list[dict]:
+    """Flat rows for tables: id, measure, place, date, claim, map, verdict, reason."""
+    return [{"id": r.get("id"), "measure": r.get("measure"), "side": r.get("side"), "place": r.get("place"),
+             "date": r.get("date"), "claim": _claim_cell(r), "map": _map_cell(r), "verdict": r.get("verdict"),
+             "reason": r.get("reason")} for r in checks]
+
+
+def _md(s) -> str:
+    return str(s if s is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def checks_to_markdown(checks) -> str:
+    """A Markdown table of checked claims (a list of check records, or check_text's dict, whose
+    internal-consistency records are listed after the table)."""
+    cons = []
+    if isinstance(checks, dict):
+        cons = checks.get("consistency") or []
+        checks = checks.get("claims") or []
+    if not checks:
+        return "_No numeric claims found._\n"
+    cols = ["Claim", "Measure", "Side", "Place", "Date", "Maps", "Verdict", "Reason"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in check_rows(checks):
+        lines.append("| " + " | ".join(_md(r[k]) for k in ("claim", "measure", "side", "place", "date", "map",
+                                                            "verdict", "reason")) + " |")
+    if cons:
+        lines += ["", "Internal consistency:", ""]
+        lines += [f"- {'consistent' if c['consistent'] else 'inconsistent'}: {_md(c['explanation'])}" for c in cons]
+    return "\n".join(lines) + "\n"
