@@ -425,21 +425,23 @@ def _check_area_change(rec, ctx):
                 evidence_dates=[res["from_date"], res["to_date"]])
 
 
-def advance_rate_m_per_day(store, region, start: dt.date, end: dt.date, side: str, borders=None, source=None):
-    """Adapter over frontwatch.front: ``(m_per_day, from_date, to_date)`` of ``side``'s mean
-    advance in ``region`` between two dates, or None when the advance analytics are not installed.
-    Kept separate so that the check does not depend on front.py's internal layout."""
+def advance_rate_m_per_day(store, near: str, radius_km: float, start: dt.date, end: dt.date, side: str,
+                           borders, source=None) -> dict | None:
+    """Adapter over frontwatch.front.advance: ``{m_per_day, shift_m_per_day, from_date, to_date,
+    region}`` for ``side``'s mean advance within ``radius_km`` of ``near`` between the maps on or
+    before ``start`` and ``end``; None when the advance analytics are not installed. Kept apart so
+    the check does not depend on front.py's record layout."""
     try:
         from frontwatch import front
     except ImportError:
         return None
-    fn = getattr(front, "advance_rate", None)
+    fn = getattr(front, "advance", None)
     if fn is None:
         return None
-    res = fn(store, region, start=start, end=end, side=side, borders=borders, source=source)
-    if isinstance(res, dict):
-        return (res.get("m_per_day"), res.get("from_date", str(start)), res.get("to_date", str(end)))
-    return (float(res), str(start), str(end))
+    recs = fn(store, near, radius_km, start=start, end=end, borders=borders, source=source)
+    r = recs[-1]
+    return {"m_per_day": r.get(f"{side}_mean_m_per_day"), "shift_m_per_day": r.get(f"{side}_shift_m_per_day"),
+            "from_date": r["from_date"], "to_date": r["to_date"], "region": f"{r['place']}:{radius_km:g}km"}
 
 
 def _check_advance_rate(rec, ctx):
@@ -448,7 +450,11 @@ def _check_advance_rate(rec, ctx):
         return _check_area_change(rec, ctx)
     if unit != "m_per_day":
         raise _Skip(NOT_CHECKABLE, f"rate in {rec.get('unit')!r}, not a distance per day")
+    from frontwatch.measure import MeasureError
+
     spec, note = place_region(rec.get("place"), "advance_rate")
+    if spec in ("RUS", "UKR"):
+        raise _Skip(NOT_CHECKABLE, f"an advance rate over all of {spec} is not a map measure (give a place near the front)")
     side = rec.get("side")
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
@@ -456,24 +462,44 @@ def _check_advance_rate(rec, ctx):
     start = _period(rec, d, RATE_WINDOW_DAYS)
     _require_data(start, ctx)
     lo, hi = _claim_range(rec)
-    specs = [spec] if spec in ("RUS", "UKR") else [f"{spec.rsplit(':', 1)[0]}:{r:g}km" for r in RATE_RADII_KM]
+    near = spec.rsplit(":", 1)[0]
     results = []
-    for s in specs:
-        region = ctx.region(s)
-        res = advance_rate_m_per_day(ctx.store, region, start, d, side, ctx.borders_or_load(), ctx.source)
+    for radius in RATE_RADII_KM:
+        key = ("advance", near, radius, start, d, side)
+        if key not in ctx.memo:
+            try:
+                ctx.memo[key] = advance_rate_m_per_day(ctx.store, near, radius, start, d, side,
+                                                       ctx.borders_or_load(), ctx.source)
+            except MeasureError as exc:
+                raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+        res = ctx.memo[key]
         if res is None:
-            raise _Skip(NOT_YET, "not checked: advance analytics unavailable (frontwatch.front.advance_rate)")
-        results.append((region.name, *res))
-    name, value, f, t = results[0]
+            raise _Skip(NOT_YET, "not checked: advance analytics unavailable (frontwatch.front.advance)")
+        if res["m_per_day"] is None and not results:
+            raise _Skip(NOT_CHECKABLE, f"no front line within {radius:g} km of {near} in {start}..{d}")
+        results.append(res)
+    main = results[0]
+    value = main["m_per_day"]
     verdict, dev = _compare(lo, hi, value, value, RATE_TOLERANCE, True, rec.get("qualifier"))
-    others = "; ".join(f"{n}: {v:,.0f} m/day" for n, v, _, _ in results[1:])
-    reason = (f"claim {_claim_text(rec)} ({lo:,.0f}-{hi:,.0f} m/day) by {side} near {rec.get('place')}; maps {f}..{t}: "
-              f"mean {value:,.0f} m/day in {name}" + (f" ({others})" if others else "") +
-              f" -> {_dev_text(verdict, dev, True)}")
-    out = dict(verdict=verdict, reason=reason, map_value=round(value, 1), map_unit="m_per_day", tolerance=RATE_TOLERANCE,
-               tolerance_unit="relative", region=name, region_note=note, statuses=side, evidence_dates=[f, t])
+    def alt(r):
+        v = r["m_per_day"]
+        if v is None:
+            return f"no front within {r['region']}"
+        alt_verdict = _compare(lo, hi, v, v, RATE_TOLERANCE, True, rec.get("qualifier"))[0]
+        return f"{v:,.0f} m/day within {r['region']}: {alt_verdict}"
+    others = "; ".join(alt(r) for r in results[1:])
+    shift = main.get("shift_m_per_day")
+    reason = (f"claim {_claim_text(rec)} ({lo:,.0f}-{hi:,.0f} m/day) by {side} near {rec.get('place')}; maps "
+              f"{main['from_date']}..{main['to_date']}: mean advance {value:,.0f} m/day within {main['region']}"
+              + (f" ({others})" if others else "")
+              + (f", largest local shift {shift:,.0f} m/day" if shift is not None else "")
+              + f" -> {_dev_text(verdict, dev, True)}")
+    out = dict(verdict=verdict, reason=reason, map_value=round(value, 1), map_unit="m_per_day",
+               tolerance=RATE_TOLERANCE, tolerance_unit="relative", region=main["region"], region_note=note,
+               statuses=side, evidence_dates=[main["from_date"], main["to_date"]],
+               map_shift_m_per_day=shift)
     if len(results) > 1:
-        out["map_value_alt"] = {n: round(v, 1) for n, v, _, _ in results[1:]}
+        out["map_value_alt"] = {r["region"]: r["m_per_day"] for r in results[1:]}
     return out
 
 
@@ -585,7 +611,7 @@ def _map_cell(rec) -> str:
     if unit == "m_per_day":
         s = f"{v:,.0f} m/day"
         for n, alt in (rec.get("map_value_alt") or {}).items():
-            s += f"; {alt:,.0f} m/day in {n}"
+            s += f"; {alt:,.0f} m/day in {n}" if alt is not None else ""
         return s
     return f"{v:,} {unit}"
 
