@@ -329,7 +329,8 @@ def fetch_official(client: Client, entry: MapEntry) -> list[dict]:
 
 
 def sync(store, since=None, until=None, base_url=None, timeout=20, retries=4, backoff=1.0,
-         min_interval=0.5, session=None, progress=None, *, backfill_official=25, sleep=time.sleep) -> SyncSummary:
+         min_interval=0.5, session=None, progress=None, *, backfill_official=25,
+         sleep=time.sleep, clock=time.monotonic) -> SyncSummary:
     """Bring ``store`` up to date with the live DeepStateMap archive.
 
     Lists the published maps, keeps those with ``since <= time <= until`` (dates are whole UTC
@@ -337,14 +338,15 @@ def sync(store, since=None, until=None, base_url=None, timeout=20, retries=4, ba
     geojson and area figures, and writes them in batches of ``BATCH`` (one transaction each).
     Up to ``backfill_official`` already-stored maps that have no official figures get them too
     (newest first). ``base_url`` defaults to ``$FRONTWATCH_DEEPSTATE_URL``, else
-    :data:`DEFAULT_BASE_URL`. ``progress(done, total)`` is called after each map.
+    :data:`DEFAULT_BASE_URL`. ``progress(done, total)`` is called after each map. ``sleep``
+    and ``clock`` are injectable so tests never wait.
 
     Raises :class:`SourceUnreachable` when the listing cannot be fetched. A bad map (invalid
     JSON, no polygons, HTTP error) is reported in ``errors`` with its id and the rest go in; if
     the site goes away mid-run, the maps already fetched are kept and the rest reported.
     """
     client = Client(base_url, timeout=timeout, retries=retries, backoff=backoff,
-                    min_interval=min_interval, session=session, sleep=sleep)
+                    min_interval=min_interval, session=session, sleep=sleep, clock=clock)
     summary = SyncSummary(base_url=client.base_url)
     try:
         doc = client.get_json("api/history/public")
