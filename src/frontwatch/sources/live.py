@@ -189,7 +189,8 @@ class Client:
                 hint = _retry_after_s(exc.response)
                 if hint is not None:
                     delay = min(hint, MAX_RETRY_AFTER_S)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection dropped mid-body; worth another try.
                 last = _short_reason(exc)
             except requests.RequestException as exc:  # invalid URL, too many redirects, ...
                 raise SourceUnreachable(self.host, _short_reason(exc)) from None
