@@ -311,6 +311,53 @@ class Store:
                             [(kind, k, float(v)) for k, v in values.items()])
 
 
+    # -------------------------------------------------------------- claims ledger
+    def replace_claims(self, report: str, report_hash: str, rows: list[dict], *, same_name: bool = True) -> int:
+        """Replace the ledger rows of one checked report by ``rows`` in ONE transaction.
+
+        A report is the same when its content hash matches, or (``same_name``) its name does, so
+        re-checking an edited file replaces its rows too. Each row has the ``claims`` columns
+        (``id`` unique in the store, ``record`` a JSON string). Returns the rows written."""
+        with self._lock:
+            con = self.con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if same_name:
+                    con.execute("DELETE FROM claims WHERE report_hash = ? OR report = ?", [report_hash, report])
+                else:
+                    con.execute("DELETE FROM claims WHERE report_hash = ?", [report_hash])
+                cols = ("id", "report", "report_hash", "published", "checked_at", "measure", "place", "side",
+                        "date", "record", "verdict", "reason")
+                con.executemany(f"INSERT INTO claims ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                [[r.get(c) for c in cols] for r in rows])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    def claims(self, measure: str | None = None, place: str | None = None) -> list[dict]:
+        """Ledger rows (``record`` parsed), oldest claim date first; ``measure``/``place`` match
+        case-insensitively."""
+        q = ("SELECT id, report, report_hash, published, checked_at, measure, place, side, date, record, verdict, "
+             "reason FROM claims WHERE 1=1")
+        args = []
+        if measure:
+            q += " AND lower(measure) = lower(?)"
+            args.append(measure)
+        if place:
+            q += " AND lower(place) = lower(?)"
+            args.append(place)
+        rows = self.con.cursor().execute(q + " ORDER BY measure, date, published, report, id", args).fetchall()
+        keys = ("id", "report", "report_hash", "published", "checked_at", "measure", "place", "side", "date",
+                "record", "verdict", "reason")
+        out = []
+        for r in rows:
+            d = dict(zip(keys, r))
+            d["record"] = json.loads(d["record"]) if d["record"] else {}
+            out.append(d)
+        return out
+
 def _as_start(d):
     if isinstance(d, dt.datetime):
         return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)

@@ -63,6 +63,9 @@ SETTLEMENT_RADIUS_KM = 15.0
 RATE_RADII_KM = (15.0, 10.0)
 # A rate claimed "now" is compared with the mean over the preceding month of maps.
 RATE_WINDOW_DAYS = 30
+# A news report holds dozens of claims; a text with thousands is not one, and is cut here so a
+# check (and the ledger write) stays quick.
+MAX_CLAIMS = 500
 
 CONSISTENT = "consistent"
 OVERSTATED = "overstated"
@@ -310,8 +313,8 @@ def _check_area_held(rec, ctx):
         raise _Skip(NOT_CHECKABLE, f"area claim in {rec.get('unit')!r}, not an area unit")
     spec, note = place_region(rec.get("place"), "area_held")
     strict, generous = _statuses_for(rec, spec)
-    region = ctx.region(spec)
     d = _claim_date(rec, ctx)
+    region = ctx.region(spec)
     lo, hi = _claim_range(rec)
     if rec.get("aspect") == "peak":
         p1, p2 = ctx.peak(region, strict, d), ctx.peak(region, generous, d)
@@ -337,8 +340,8 @@ def _check_area_held(rec, ctx):
 def _check_share_lost(rec, ctx):
     spec, note = place_region(rec.get("place"), "share_lost")
     strict, generous = _statuses_for(rec, spec)
-    region = ctx.region(spec)
     d = _claim_date(rec, ctx)
+    region = ctx.region(spec)
     lo, hi = _claim_range(rec)
     p1, p2 = ctx.peak(region, strict, d), ctx.peak(region, generous, d)
     if p1["share_lost_pct"] is None:
@@ -361,8 +364,8 @@ def _check_share_held(rec, ctx):
         raise _Skip(NOT_CHECKABLE, "a share held is checked only for Russian-held ground as a share of Ukraine")
     from frontwatch.geodesy import area_km2
 
-    region = ctx.region(spec)
     d = _claim_date(rec, ctx)
+    region = ctx.region(spec)
     lo, hi = _claim_range(rec)
     total = ctx.memo.setdefault(("landarea", region.key), area_km2(region.geometry))
     a_km2, da = ctx.area(region, _SIDE_STATUSES["russia"], d)
@@ -396,8 +399,8 @@ def _check_area_change(rec, ctx):
     from frontwatch.measure import MeasureError, change
 
     spec, note = place_region(rec.get("place"), "area_change")
-    region = ctx.region(spec)
     d = _claim_date(rec, ctx)
+    region = ctx.region(spec)
     start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None)
     _require_data(start, ctx)
     side, direction = rec.get("side"), rec.get("direction") or "gained"
@@ -581,6 +584,9 @@ def check_text(store, text, published=None, borders=None, *, source=None) -> dic
     notes += [str(w.message) for w in caught]
     if not claims and not notes:
         notes.append("no numeric claims found in the text")
+    if len(claims) > MAX_CLAIMS:
+        notes.append(f"{len(claims)} claims found: only the first {MAX_CLAIMS} are checked (not a news report?)")
+        claims = claims[:MAX_CLAIMS]
     checked = check_claims(store, claims, borders, source=source)
     cons = consistency(claims)
     for rec in checked:
