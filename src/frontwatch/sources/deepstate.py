@@ -154,7 +154,7 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
     if not by_status:
         what = "only points/lines" if stats["points"] else "no front-line layers"
         raise SourceError(path, f"no control-area polygons ({what}; {stats['features']} features)")
-    layers = {}
+    parsed = {}
     for status, blobs in by_status.items():
         try:
             geoms = shapely.from_geojson(np.array(blobs, dtype=object), on_invalid="ignore")
@@ -164,10 +164,15 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
         if bad.any():
             stats["dropped"] += int(bad.sum())
             geoms = geoms[~bad]
+        parsed[status] = geoms
+    # Before anything is dropped as out of the theatre: swapped or projected coordinates are an
+    # error in the file, not stray parts.
+    check_lonlat(path, [g for gs in parsed.values() for g in gs])
+    layers = {}
+    for status, geoms in parsed.items():
         g = clean_union(geoms, stats, extent=THEATRE_BBOX)
         if g is not None:
             layers[status] = g
-    check_lonlat(path, list(layers.values()))
     if not layers:
         raise SourceError(path, "no valid control-area polygons after repair")
     return Snapshot(source=source, taken_at=taken_at, layers=layers, origin=str(path), stats=stats, source_id=source_id)

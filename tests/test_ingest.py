@@ -1,0 +1,264 @@
+"""Ingest: every naming scheme, re-ingest idempotence, dedup, bad input, crash safety.
+Real-data tests read ../shared/data/deepstate/history and ../shared/data/deepstate/occupied-daily."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from frontwatch.cli import main
+from frontwatch.ingest import ingest
+from frontwatch.sources.deepstate import classify
+from frontwatch.store import Store
+
+# Names as they appear in the archive, one per naming scheme (plus the damaged-UTF-8 kind).
+SCHEMES = [
+    ("Звільнено 25.03", "#0288d1", "ukraine_held"),
+    ("Окуповано", "#a52714", "occupied"),
+    ("Під питанням", "#bcaaa4", "contested"),
+    ("Невідомо точно при вихід", "#a52714", "contested"),
+    ("ОРДЛО", "#000000", "occupied_before_2022"),
+    ("Крим", "#000000", "occupied_before_2022"),
+    ("Придністров'я", "#880e4f", "annotation"),
+    ("Звільнено /// Taken back", "#0f9d58", "ukraine_held"),
+    ("Під питанням /// Contested\n", "#bcaaa4", "contested"),
+    ("Окуповано /// Occupied", "#a52714", "occupied"),
+    ("Звільнено /// Liberated", "#0f9d58", "ukraine_held"),
+    ("Статус невідомий /// Unknown status", "#bcaaa4", "contested"),
+    ("Окупований Крим /// Occupied Crimea", "#880e4f", "occupied_before_2022"),
+    ("ОРДЛО /// CADR and CALR\n", "#880e4f", "occupied_before_2022"),
+    ("Окупована область Петсамо\n///\nOccupied Petsamo\n", "#ff5252", "annotation"),
+    ("Тимчасово окупована східна Пруссія. /// East Prussia is temporarily occupied.", "#ff5252", "annotation"),
+    ("Звільнено /// Liberated\xa0/// geoJSON.status.dismissed", "#0f9d58", "ukraine_held"),
+    ("Звільнено 25.03 /// Liberated 25.03\xa0/// geoJSON.status.dismissed_at {{at:25.03}}", "#0f9d58", "ukraine_held"),
+    ("Статус невідомий /// Unknown status /// geoJSON.status.unknown\n", "#bdbdbd", "contested"),
+    ("Окуповано /// Occupied /// geoJSON.status.occupied", "#a52714", "occupied"),
+    ("ОРДЛО /// CADR and CALR\xa0/// geoJSON.territories.ordlo", "#880e4f", "occupied_before_2022"),
+    ("Острів Тузла /// Occupied Tuzla Island\xa0/// geoJSON.territories.tuzla", "#880e4f", "occupied_before_2022"),
+    ("Окупован\ufffd /// Occupied /// geoJSON.status.occupied", "#a52714", "occupied"),
+    ("Тимчасово окупована територія Карелії. /// The temporarily occupied territory of Karelia. /// geoJSON.territories.karelia", "#ff5252", "annotation"),
+    ("Багатокутник 11", "#a52714", "occupied"),  # no status word: the fill colour says
+]
+
+
+@pytest.mark.parametrize("name,fill,expected", SCHEMES)
+def test_every_naming_scheme_classifies(name, fill, expected):
+    assert classify(name, fill) == expected
+
+
+def test_unknown_layer_without_colour_is_not_guessed():
+    assert classify("Щось інше /// Something else", "#123456") is None
+
+
+def test_every_shared_snapshot_has_the_front_layers(store):
+    """../shared/data/deepstate/history: each map, from April 2022 to December 2024, yields
+    occupied, pre-2022 occupied and Ukrainian-held layers, and no unknown layer names."""
+    snaps = store.snapshots()
+    assert len(snaps) == 239
+    hashes = store.all_layer_hashes([s.id for s in snaps])
+    for s in snaps:
+        assert {"occupied", "occupied_before_2022", "ukraine_held"} <= set(hashes[s.id]), s.origin
+        assert store.stats(s.id)["unknown_layers"] == [], s.origin
+
+
+def _copy(src_dir, names, dst):
+    dst.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        shutil.copy(src_dir / n, dst / n)
+    return dst
+
+
+def _names(history_dir, k=3, start=-3):
+    return sorted(p.name for p in history_dir.glob("*.geojson"))[start:start + k or None]
+
+
+def test_reingest_changes_nothing(history_dir, tmp_path):
+    src = _copy(history_dir, _names(history_dir), tmp_path / "in")
+    with Store(tmp_path / "s.duckdb") as st:
+        first = ingest(st, src)
+        geoms = st.con.execute("select count(*) from geometries").fetchone()[0]
+        again = ingest(st, src)
+        assert (first.added, again.added, again.unchanged) == (3, 0, 3)
+        assert st.con.execute("select count(*) from geometries").fetchone()[0] == geoms
+
+
+def test_identical_snapshots_store_their_geometry_once(history_dir, tmp_path):
+    name = _names(history_dir, 1)[0]
+    src = _copy(history_dir, [name], tmp_path / "in")
+    shutil.copy(src / name, src / f"{int(name.split('.')[0]) + 3600}.geojson")  # republished unchanged
+    with Store(tmp_path / "s.duckdb") as st:
+        summary = ingest(st, src)
+        assert summary.added == 2
+        n_layers = st.con.execute("select count(*) from layers").fetchone()[0]
+        n_geoms = st.con.execute("select count(*) from geometries").fetchone()[0]
+        assert n_geoms * 2 == n_layers
+
+
+def test_gzip_files_are_read(history_dir, tmp_path):
+    name = _names(history_dir, 1)[0]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / (name + ".gz")).write_bytes(gzip.compress((history_dir / name).read_bytes()))
+    with Store(tmp_path / "s.duckdb") as st:
+        assert ingest(st, tmp_path / "in").added == 1
+
+
+def _bad_inputs(history_dir, d: Path) -> dict:
+    """Each kind of bad file the issue lists, next to two good ones. Returns {file name: reason words}."""
+    good = _names(history_dir, 2)
+    _copy(history_dir, good, d)
+    raw = (history_dir / good[0]).read_bytes()
+    doc = json.loads(raw)
+    base = int(good[0].split(".")[0])
+    (d / f"{base - 10}.geojson").write_bytes(raw[: len(raw) // 2])
+    (d / f"{base - 20}.geojson").write_text("{this is not json")
+    (d / f"{base - 30}.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    points = [f for f in doc["features"] if f["geometry"]["type"] == "Point"]
+    (d / f"{base - 40}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": points}))
+    swapped = json.loads(raw)
+    for f in swapped["features"]:
+        g = f["geometry"]
+        if g["type"] == "Polygon":
+            g["coordinates"] = [[[c[1], c[0]] for c in ring] for ring in g["coordinates"]]
+    swapped["features"] = [f for f in swapped["features"] if f["geometry"]["type"] == "Polygon"]
+    (d / f"{base - 50}.geojson").write_text(json.dumps(swapped))
+    unknown = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Щось /// Something new", "fill": "#123456"},
+         "geometry": {"type": "Polygon", "coordinates": [[[37, 48], [37.1, 48], [37.1, 48.1], [37, 48]]]}}]}
+    (d / f"{base - 60}.geojson").write_text(json.dumps(unknown))
+    (d / "empty.geojson").write_bytes(b"")
+    return {f"{base - 10}.geojson": "truncated", f"{base - 20}.geojson": "invalid JSON",
+            f"{base - 30}.geojson": "empty FeatureCollection", f"{base - 40}.geojson": "only points",
+            f"{base - 50}.geojson": "swapped", f"{base - 60}.geojson": "no control-area polygons",
+            "empty.geojson": "empty file"}
+
+
+def test_bad_files_get_one_line_each_and_the_rest_go_in(history_dir, tmp_path):
+    expected = _bad_inputs(history_dir, tmp_path / "in")
+    store = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(store), "--format", "json"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(expected)
+    for name, words in expected.items():
+        line = next(e for e in errors if name in e)
+        assert words in line, line
+    assert json.loads(result.stdout)[0]["added"] == 2
+    with Store(store) as st:
+        assert len(st.snapshots()) == 2
+
+
+def test_strict_writes_nothing_when_any_file_is_bad(history_dir, tmp_path):
+    _bad_inputs(history_dir, tmp_path / "in")
+    store = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(store), "--strict"])
+    assert result.exit_code == 1
+    assert "nothing written" in result.stderr
+    with Store(store) as st:
+        assert st.snapshots() == [] and st.con.execute("select count(*) from geometries").fetchone()[0] == 0
+
+
+def test_same_time_other_content_is_refused_not_overwritten(history_dir, tmp_path):
+    a, b = _names(history_dir, 2)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    shutil.copy(history_dir / a, tmp_path / "one" / a)
+    shutil.copy(history_dir / b, tmp_path / "two" / a)  # other content under the same timestamp
+    store = tmp_path / "s.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(tmp_path / "one"), "--store", str(store)]).exit_code == 0
+    with Store(store) as st:
+        before = st.snapshots()[0].content_hash
+    result = runner.invoke(main, ["ingest", str(tmp_path / "two"), "--store", str(store)])
+    assert result.exit_code == 1 and "already stored with other content" in result.stderr and a in result.stderr
+    with Store(store) as st:
+        assert [s.content_hash for s in st.snapshots()] == [before]
+    assert runner.invoke(main, ["ingest", str(tmp_path / "two"), "--store", str(store), "--replace"]).exit_code == 0
+    with Store(store) as st:
+        assert [s.content_hash for s in st.snapshots()] != [before]
+
+
+def test_kill_during_ingest_leaves_a_consistent_store(history_dir, tmp_path):
+    """kill -9 in the middle of ingesting the whole history: the store opens, every snapshot it
+    holds is complete, and a second ingest finishes the job."""
+    store = tmp_path / "s.duckdb"
+    cmd = [sys.executable, "-m", "frontwatch.cli", "ingest", str(history_dir), "--store", str(store)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if store.exists() and store.stat().st_size > 2_000_000:
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)
+    killed = proc.poll() is None
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Store(store) as st:
+        snaps = st.snapshots()
+        hashes = st.all_layer_hashes([s.id for s in snaps])
+        for s in snaps:
+            assert hashes[s.id], f"snapshot {s.id} has no layers"
+            for h in hashes[s.id].values():
+                st.geometry(h)
+        n_before = len(snaps)
+        summary = ingest(st, history_dir)
+        assert not summary.errors
+        assert len(st.snapshots()) == 239
+        assert summary.unchanged == n_before
+    assert killed or n_before == 239
+
+
+def test_daily_archive_matches_the_raw_maps(daily_dir, history_dir, tmp_path):
+    """../shared/data/deepstate/occupied-daily vs the raw history: the daily file of a day is the
+    union of occupied + pre-2022 layers of a map of that day, so the Russian-held areas agree."""
+    from frontwatch import measure
+    from frontwatch.regions import resolve_region
+
+    with Store(tmp_path / "s.duckdb") as st:
+        ingest(st, daily_dir / "deepstatemap_data_20241122.geojson")
+        ingest(st, history_dir / "1732311864.geojson")  # 2024-11-22 21:44 UTC
+        region = resolve_region("ALL")
+        daily = measure.area_on(st, region, ("occupied",), None, source="deepstate-daily")[0]["km2"]
+        raw = measure.area_on(st, region, ("occupied", "occupied_before_2022"), None, source="deepstate")
+        assert daily == pytest.approx(sum(r["km2"] for r in raw), rel=0.01)
+
+
+def test_generic_reader_takes_a_projected_geopackage(history_dir, tmp_path):
+    """Another map maker's GeoPackage in Web Mercator with its own status words."""
+    import geopandas as gpd
+
+    from frontwatch import measure
+    from frontwatch.regions import resolve_region
+
+    with Store(tmp_path / "ref.duckdb") as ref:
+        ingest(ref, history_dir / "1732311864.geojson")
+        layers = ref.layers(ref.snapshots()[0].id)
+        want = measure.area_on(ref, resolve_region("ALL"), ("occupied", "ukraine_held"))
+    words = {"occupied": "RU", "ukraine_held": "UA"}
+    df = gpd.GeoDataFrame({"who": [words[s] for s in words]}, geometry=[layers[s] for s in words], crs=4326).to_crs(3857)
+    path = tmp_path / "other.gpkg"
+    df.to_file(path, driver="GPKG")
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(store), "--status-field", "who",
+                                  "--status-map", "RU=occupied,UA=ukraine_held", "--date", "2024-11-22", "--source", "other"])
+    assert r.exit_code == 0, r.output
+    with Store(store) as st:
+        got = measure.area_on(st, resolve_region("ALL"), ("occupied", "ukraine_held"), source="other")
+    for g, w in zip(got, want):
+        assert g["km2"] == pytest.approx(w["km2"], rel=1e-4)
+
+
+def test_generic_file_without_mapping_says_what_to_do(tmp_path):
+    path = tmp_path / "x.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"k": "a"}, "geometry": {"type": "Polygon", "coordinates": [[[37, 48], [37.1, 48], [37.1, 48.1], [37, 48]]]}}]}))
+    r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert r.exit_code == 1 and "--status-field" in r.stderr and "x.geojson" in r.stderr
