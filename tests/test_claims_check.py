@@ -1,0 +1,214 @@
+"""Checking claims against the maps, and the claims ledger.
+
+Real-data tests read ../shared/data/articles/kursk-2024-11-24.txt (fixture ``article_file``) and
+the session store of ../shared/data/deepstate/history + ../shared/data/borders (fixture
+``store``); expected map figures are computed here through frontwatch.measure, never typed in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from frontwatch.claims.check import (
+    AREA_TOLERANCE, CONSISTENT, NO_DATA, NOT_CHECKABLE, OVERSTATED, SHARE_TOLERANCE_PP, UNDERSTATED, VERDICTS,
+    _compare, check_claims, check_text, checks_to_markdown, place_region)
+from frontwatch.claims.extract import extract_claims
+
+D = dt.date
+
+
+# ------------------------------------------------------------------ the comparison rule
+
+def test_claim_between_strict_and_generous_map_figures_is_consistent():
+    assert _compare(1000, 1000, 900, 1200, AREA_TOLERANCE, True, None)[0] == CONSISTENT
+
+
+def test_claim_above_both_map_figures_beyond_tolerance_is_overstated_by_the_nearest():
+    verdict, dev = _compare(1500, 1500, 900, 1200, AREA_TOLERANCE, True, "about")
+    assert verdict == OVERSTATED and dev == pytest.approx(0.25)
+
+
+def test_claim_below_both_map_figures_beyond_tolerance_is_understated():
+    assert _compare(500, 500, 900, 1200, AREA_TOLERANCE, True, None)[0] == UNDERSTATED
+
+
+def test_claim_within_tolerance_of_the_generous_figure_is_consistent():
+    assert _compare(1300, 1300, 900, 1200, AREA_TOLERANCE, True, None)[0] == CONSISTENT
+
+
+def test_shares_use_percentage_points():
+    assert _compare(40, 40, 36, 36, SHARE_TOLERANCE_PP, False, None)[0] == CONSISTENT
+    assert _compare(50, 50, 36, 36, SHARE_TOLERANCE_PP, False, None)[0] == OVERSTATED
+
+
+def test_lower_bound_claim_holds_when_the_map_reaches_it():
+    assert _compare(40, 40, 60, 60, SHARE_TOLERANCE_PP, False, "over")[0] == CONSISTENT
+    assert _compare(40, 40, 20, 20, SHARE_TOLERANCE_PP, False, "more than")[0] == OVERSTATED
+
+
+def test_upper_bound_claim_holds_when_the_map_stays_under_it():
+    assert _compare(300, 300, 100, 100, 0.2, True, "up to")[0] == CONSISTENT
+    assert _compare(300, 300, 900, 900, 0.2, True, "up to")[0] == UNDERSTATED
+
+
+def test_range_claim_is_consistent_when_map_falls_in_range_widened_by_tolerance():
+    assert _compare(200, 300, 250, 250, 0.2, True, None)[0] == CONSISTENT
+    assert _compare(200, 300, 170, 170, 0.2, True, None)[0] == CONSISTENT   # 200 is +18% of 170
+    assert _compare(200, 300, 150, 150, 0.2, True, None)[0] == OVERSTATED   # +33%
+    assert _compare(200, 300, 400, 400, 0.2, True, None)[0] == UNDERSTATED
+
+
+def test_place_mapping_kursk_to_rus_ukraine_to_ukr_town_to_circle():
+    assert place_region("Kursk", "area_held")[0] == "RUS"
+    assert place_region("Kursk region", "area_held")[0] == "RUS"
+    assert place_region("Ukraine", "area_held")[0] == "UKR"
+    assert place_region("Kurakhove", "advance_rate")[0] == "Kurakhove:15km"
+
+
+# ------------------------------------------------------------------ the seed article
+
+@pytest.fixture(scope="module")
+def article_check(store_path, article_file):
+    from frontwatch.store import Store
+
+    with Store(store_path) as st:
+        return check_text(st, article_file.read_text(encoding="utf-8"))
+
+
+def _numbers(reason):
+    return [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", reason)]
+
+
+def test_article_every_area_share_and_rate_claim_gets_a_map_verdict(article_check):
+    """../shared/data/articles/kursk-2024-11-24.txt against the session store."""
+    by_measure = {}
+    for c in article_check["claims"]:
+        assert c["verdict"] in VERDICTS and c["reason"]
+        by_measure.setdefault(c["measure"], []).append(c)
+    assert len(by_measure["area_held"]) == 2 and len(by_measure["share_lost"]) == 1
+    assert len(by_measure["advance_rate"]) == 1
+    for c in by_measure["area_held"] + by_measure["share_lost"] + by_measure["advance_rate"]:
+        assert c["verdict"] in (CONSISTENT, OVERSTATED, UNDERSTATED), c["reason"]
+        assert c["map_value"] is not None and c["map_unit"] and c["tolerance"] and c["evidence_dates"]
+    assert len(by_measure["troops"]) == 4
+    assert all(c["verdict"] == NOT_CHECKABLE for c in by_measure["troops"])
+
+
+def test_article_area_reasons_carry_the_claim_and_library_figures(article_check, store):
+    """Peak and current Ukrainian-held ground in RUS, computed here through frontwatch.measure,
+    appear in the reasons beside the claimed figures (../shared history + borders)."""
+    from frontwatch.measure import area_on, peak
+    from frontwatch.regions import resolve_region
+
+    rus = resolve_region("RUS", store.borders())
+    p_strict = peak(store, rus, ("ukraine_held",), until=D(2024, 11, 24))
+    p_wide = peak(store, rus, ("ukraine_held", "contested"), until=D(2024, 11, 24))
+    now = sum(r["km2"] for r in area_on(store, rus, ("ukraine_held",), D(2024, 11, 24)))
+    claims = {c["aspect"]: c for c in article_check["claims"] if c["measure"] == "area_held"}
+    peak_claim, now_claim = claims["peak"], claims["current"]
+    assert peak_claim["map_value"] == pytest.approx(p_strict["peak_km2"], abs=0.1)
+    assert peak_claim["map_value_with_contested"] == pytest.approx(p_wide["peak_km2"], abs=0.1)
+    assert now_claim["map_value"] == pytest.approx(now, abs=0.1)
+    assert "531 square miles" in peak_claim["reason"] and f"{p_strict['peak_km2']:,.0f} km2" in peak_claim["reason"]
+    assert f"{p_wide['peak_km2']:,.0f} km2" in peak_claim["reason"]
+    assert "309 square miles" in now_claim["reason"] and f"{now:,.0f} km2" in now_claim["reason"]
+    # The stated rule: between the two figures or within tolerance of either.
+    lo, hi = sorted((p_strict["peak_km2"], p_wide["peak_km2"]))
+    claimed = peak_claim["value_normalized"]
+    expect = CONSISTENT if lo * (1 - AREA_TOLERANCE) <= claimed <= hi * (1 + AREA_TOLERANCE) else \
+        OVERSTATED if claimed > hi else UNDERSTATED
+    assert peak_claim["verdict"] == expect
+
+
+def test_article_share_lost_matches_measure_peak(article_check, store):
+    from frontwatch.measure import peak
+    from frontwatch.regions import resolve_region
+
+    rus = resolve_region("RUS", store.borders())
+    p = peak(store, rus, ("ukraine_held",), until=D(2024, 11, 24))
+    (share,) = [c for c in article_check["claims"] if c["measure"] == "share_lost"]
+    assert share["map_value"] == pytest.approx(p["share_lost_pct"], abs=0.01)
+    assert "40%" in share["reason"] and f"{p['share_lost_pct']:.1f}%" in share["reason"]
+
+
+def test_article_rate_reason_has_claimed_range_and_map_rate(article_check):
+    (rate,) = [c for c in article_check["claims"] if c["measure"] == "advance_rate"]
+    assert rate["map_unit"] == "m_per_day"
+    assert "656-984 feet" in rate["reason"] and "200-300 m/day" in rate["reason"]
+    assert f"{rate['map_value']:,.0f} m/day" in rate["reason"]
+    assert "Kurakhove:10km" in rate["reason"]  # both circle radii reported
+
+
+def test_article_internal_consistency_is_included(article_check):
+    assert article_check["consistency"] and article_check["published"] == "2024-11-24"
+    (share,) = [c for c in article_check["claims"] if c["measure"] == "share_lost"]
+    assert share["consistency"] and share["consistency"][0]["relation"] == "share_lost_vs_held_areas"
+
+
+def test_markdown_table_has_one_row_per_claim(article_check):
+    md = checks_to_markdown(article_check)
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "Verdict" not in line]
+    assert len(rows) == len(article_check["claims"])
+    assert "Internal consistency" in md
+    assert checks_to_markdown([]).startswith("_No numeric claims")
+
+
+def test_claim_dated_outside_the_archive_says_which_dates_exist(store):
+    (claim,) = extract_claims("Ukraine held about 500 square kilometres in Kursk, officials said.",
+                              published=D(2021, 5, 1))
+    (rec,) = check_claims(store, [claim])
+    first = store.snapshots()[0].date
+    assert rec["verdict"] == NO_DATA and first.isoformat() in rec["reason"]
+
+
+# ------------------------------------------------------------------ ledger
+
+def _empty_store(tmp_path):
+    from frontwatch.store import Store
+
+    return Store(tmp_path / "ledger.duckdb")
+
+
+def test_ledger_rechecking_a_report_replaces_its_rows(tmp_path, article_file):
+    """A fresh store (no snapshots): area claims get 'no map data', troops are recorded."""
+    from frontwatch.claims.ledger import check_report, list_claims
+
+    text = article_file.read_text(encoding="utf-8")
+    with _empty_store(tmp_path) as st:
+        first = check_report(st, text, str(article_file))
+        again = check_report(st, text, str(article_file))
+        assert first["saved"] == again["saved"] == len(list_claims(st)) > 0
+        verdicts = {r["measure"]: r["verdict"] for r in list_claims(st)}
+        assert verdicts["troops"] == NOT_CHECKABLE and verdicts["area_held"] == NO_DATA
+
+
+def test_ledger_keeps_different_reports_side_by_side_and_filters_by_about(tmp_path):
+    from frontwatch.claims.ledger import check_report, list_claims
+
+    a = "Russia has deployed about 50,000 soldiers in the Kursk region, officials said on Monday."
+    b = "Some 45,000 Russian troops are now fighting in Kursk, the general staff said."
+    c = "Russian forces advanced 2 km near Pokrovsk last week, analysts said."
+    with _empty_store(tmp_path) as st:
+        for text in (a, b, c):
+            check_report(st, text, None, published=D(2024, 11, 20))
+        rows = list_claims(st, about="soldiers in Kursk")
+        assert len(rows) == 2, rows
+        assert all(r["place"] == "Kursk" and r["measure"] == "troops" for r in rows)
+        assert len({r["report_hash"] for r in rows}) == 2
+        assert list_claims(st, measure="troops", place="kursk") and not list_claims(st, about="villages in Crimea")
+
+
+def test_ledger_write_is_one_transaction(tmp_path):
+    """A failing insert (duplicate id) leaves the earlier rows of the report untouched."""
+    from frontwatch.claims.ledger import check_report, list_claims
+
+    text = "Russia has deployed about 50,000 soldiers in the Kursk region, officials said on Monday."
+    with _empty_store(tmp_path) as st:
+        check_report(st, text, "report.txt", published=D(2024, 11, 20))
+        before = list_claims(st)
+        row = {"id": "dup", "report": "report.txt", "report_hash": "x", "measure": "troops", "record": "{}"}
+        with pytest.raises(Exception):
+            st.replace_claims("report.txt", "x", [row, row])
+        assert list_claims(st) == before
