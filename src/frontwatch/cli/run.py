@@ -37,7 +37,7 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
         from ..sources.live import SourceUnreachable, sync
 
         try:
-            summary = sync(ctx.store, since=since)
+            summary = sync(ctx.store, since=since, retries=2, backoff=0.5)
             warn(f"synced deepstatemap.live: {summary.added} new maps")
         except SourceUnreachable as exc:
             have = bool(ctx.store.snapshots())
