@@ -3,6 +3,8 @@ maps (keeping them in the claims ledger), and list the ledger. Formatting only: 
 checks and the ledger live in frontwatch.claims."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .context import make_context
@@ -27,7 +29,9 @@ def read_report(path: str) -> bytes:
     one-line message."""
     try:
         if path == "-":
-            data = click.get_binary_stream("stdin").read(MAX_INPUT_BYTES + 1)
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read(MAX_INPUT_BYTES + 1) if stream is not None else \
+                sys.stdin.read(MAX_INPUT_BYTES + 1).encode("utf-8", "replace")
         else:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_INPUT_BYTES + 1)
