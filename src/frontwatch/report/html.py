@@ -23,9 +23,10 @@ from .charts import STATUS_LABELS, area_chart, area_chart_data, fmt_area, figure
 from .maps import borders_origin, control_map, map_data, side_change
 
 # The advance columns a reader needs; the record has more (bearings, the other side's mirror).
-ADVANCE_COLUMNS = ("from_date", "to_date", "days", "front_km_new", "russia_net_km2", "russia_mean_m_per_day",
-                   "russia_shift_m", "ukraine_net_km2", "ukraine_mean_m_per_day", "ukraine_shift_m")
-MAX_CHANGE_ROWS = 26     # about half a year of weeks; longer windows step by month
+ADVANCE_COLUMNS = ("from_date", "to_date", "days", "front_km_new", "russia_gained_km2", "russia_lost_km2",
+                   "russia_mean_m_per_day", "russia_shift_m")
+MAX_CHANGE_ROWS = 26
+MAX_SETTLEMENT_ROWS = 40     # about half a year of weeks; longer windows step by month
 SHOWN_MIN_SHARE = 0.02   # statuses whose peak stays under 2 % of the largest are border slivers
 
 _CSS = """
@@ -35,8 +36,11 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px sol
 th{background:#f3f3f3;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 img{max-width:100%;height:auto;border:1px solid #eee}.muted{color:#666;font-size:.9em}
 .v-consistent{background:#e6f4ea}.v-overstated,.v-understated{background:#fdecea}
-.prov td:first-child{font-weight:600;white-space:nowrap}
+td.d{white-space:nowrap}.prov td:first-child{font-weight:600;white-space:nowrap}
 """
+
+
+_DATE_KEYS = ("date", "from", "to", "from_date", "to_date", "peak_date")
 
 
 def _e(x) -> str:
@@ -51,7 +55,8 @@ def _table(rows, cols, numeric=()) -> str:
     body = []
     for r in rows:
         cls = f" class='v-{_e(str(r.get('verdict', '')).split(' ')[0])}'" if r.get("verdict") else ""
-        cells = "".join(f"<td class='n'>{_e(r.get(k))}</td>" if k in numeric else f"<td>{_e(r.get(k))}</td>"
+        cells = "".join(f"<td class='n'>{_e(r.get(k))}</td>" if k in numeric
+                        else f"<td class='d'>{_e(r.get(k))}</td>" if k in _DATE_KEYS else f"<td>{_e(r.get(k))}</td>"
                         for k, _ in cols)
         body.append(f"<tr{cls}>{cells}</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
@@ -62,7 +67,10 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def _n(v, nd=1):
-    return "" if v is None else f"{v:,.{nd}f}"
+    if v is None:
+        return ""
+    v = 0.0 if round(v, nd) == 0 else v  # no "-0.0"
+    return f"{v:,.{nd}f}"
 
 
 def shown_statuses(records, region_name: str = "") -> tuple:
@@ -209,27 +217,35 @@ def _advance_section(store, near, radius_km, start, end, every, borders, source)
     keys = wanted or ([k for k in recs[0] if k not in ("geometry", "place", "radius_km")
                        and not isinstance(recs[0][k], (list, dict, tuple))] if recs else [])
     rows = [{k: _n(r[k], 2) if isinstance(r[k], float) else r[k] for k in keys} for r in recs]
-    return head + ("<p>Per pair of maps (frontwatch.front.advance): mean advance = net area gained / mean front "
-                   "length, per day; largest local shift of the front.</p>"
+    return head + ("<p>Per pair of maps (frontwatch.front.advance), the Russian side (occupied + contested "
+                   "against Ukrainian-held): mean advance = net area gained / mean front length, per day; "
+                   "largest local shift of the front in metres (negative: a retreat).</p>"
                    + _table(rows, [(k, k) for k in keys], numeric=[k for k in keys if k not in ("from_date", "to_date")]))
 
 
 def _settlements_section(store, region, start, end, borders, source) -> str:
     head = "<h2>Settlements that changed hands</h2>"
     try:
-        from .. import settlements
+        from ..settlements import settlement_changes, summarise_changes
     except ImportError:
         return head + "<p class='muted'>Not available in this installation (frontwatch.settlements missing).</p>"
-    fn = getattr(settlements, "settlements_changed", None) or getattr(settlements, "changed", None)
-    if fn is None:
-        return head + "<p class='muted'>Not available: frontwatch.settlements has no settlements_changed().</p>"
     try:
-        recs = fn(store, region, start=start, end=end, borders=borders, source=source)
+        recs = settlement_changes(store, region, start=start, end=end, borders=borders, source=source)
     except (MeasureError, ValueError) as exc:
         return head + f"<p class='muted'>No settlements table: {_e(exc)}</p>"
-    keys = [k for k in (recs[0] if recs else {}) if k != "geometry" and not isinstance(recs[0][k], (list, dict))]
-    return head + _table(recs[:100], [(k, k) for k in keys]) + (
-        f"<p class='muted'>{len(recs) - 100} more not shown.</p>" if len(recs) > 100 else "")
+    s = summarise_changes(recs)
+    # Largest places first: a reader scans for the towns, not for hamlets flickering in the grey zone.
+    top = sorted(recs, key=lambda r: (-(r.get("population") or 0), r["date"]))[:MAX_SETTLEMENT_ROWS]
+    top.sort(key=lambda r: (r["date"], -(r.get("population") or 0)))
+    rows = [{**r, "old": f"{r['old_status'] or 'no layer'} ({r['old_side'] or 'neither'})",
+             "new": f"{r['new_status'] or 'no layer'} ({r['new_side'] or 'neither'})"} for r in top]
+    intro = (f"<p>{s['changes']} changes of status or side at {s['places']} gazetteer settlements (GeoNames "
+             f"cities500) inside {_e(region.name)}; {s['places_changed_side']} ended on another side than they "
+             f"started (frontwatch.settlements). The date is the first map showing the new state."
+             + (f" The {len(top)} changes of the largest places are listed." if len(recs) > len(top) else "")
+             + "</p>")
+    return head + intro + _table(rows, [("date", "date"), ("place", "place"), ("population", "population"),
+                                        ("old", "before"), ("new", "after")], numeric=("population",))
 
 
 def _claims_section(store, path: Path, borders, source) -> str:

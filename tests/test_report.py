@@ -1,0 +1,126 @@
+"""Charts, maps and the HTML report, through the CLI, on the session store built from
+../shared/data/deepstate/history and ../shared/data/borders/countries-osm.geojson (the
+``store_path`` fixture); the claims section reads ../shared/data/articles/kursk-2024-11-24.txt.
+Numbers expected in the outputs are computed in the test through the library (measure.peak)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from frontwatch.cli import main
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _run(args):
+    res = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def test_plot_area_writes_png_and_reports_the_library_peak(store_path, store, tmp_path):
+    from frontwatch.measure import peak
+    from frontwatch.regions import resolve_region
+
+    out = tmp_path / "kursk.png"
+    res = _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held,contested",
+                "--from", "2024-08-01", "--to", "2024-12-31", "--event", "2024-08-06=Incursion begins",
+                "--out", str(out)])
+    data = out.read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 20_000
+    pk = peak(store, resolve_region("RUS", store.borders()), ("ukraine_held", "contested"),
+              since=dt.date(2024, 8, 1), until=dt.date(2024, 12, 31))
+    assert f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}" in res.output
+
+
+def test_plot_area_svg_is_well_formed_xml_in_square_miles(store_path, tmp_path):
+    out = tmp_path / "kursk.svg"
+    _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held",
+          "--from", "2024-08-01", "--to", "2024-10-01", "--units", "sqmi", "--out", str(out)])
+    root = ET.parse(out).getroot()
+    assert root.tag.endswith("svg")
+    assert "sq mi" in out.read_text()
+
+
+def test_plot_rejects_unknown_image_suffix_in_one_line(store_path, tmp_path):
+    res = CliRunner().invoke(main, ["plot", "area", "--store", str(store_path), "--region", "RUS",
+                                    "--out", str(tmp_path / "x.gif")])
+    assert res.exit_code != 0
+    assert "png or .svg" in res.output and "Traceback" not in res.output
+
+
+def test_map_with_compare_writes_png_with_change_from_the_library(store_path, store, tmp_path):
+    from frontwatch.report.maps import side_change
+    from frontwatch.regions import resolve_region
+
+    out = tmp_path / "kurakhove.png"
+    res = _run(["map", "--store", str(store_path), "--date", "2024-11-24", "--region", "Kurakhove:25km",
+                "--compare", "2024-11-01", "--out", str(out)])
+    assert out.read_bytes().startswith(PNG_SIGNATURE)
+    borders = store.borders()
+    c = side_change(store, resolve_region("Kurakhove:25km", borders), dt.date(2024, 11, 1), dt.date(2024, 11, 24),
+                    borders=borders)
+    assert c["side"] == "russia" and c["gained_km2"] > 100  # the Kurakhove offensive of November 2024
+    assert f"gained {c['gained_km2']:,.1f} km2" in res.output
+    assert "front 2024-11-24" in res.output
+
+
+def test_map_svg_without_front_parses(store_path, tmp_path):
+    out = tmp_path / "kursk.svg"
+    _run(["map", "--store", str(store_path), "--date", "2024-09-01", "--region", "RUS", "--no-front",
+          "--out", str(out)])
+    assert ET.parse(out).getroot().tag.endswith("svg")
+
+
+def test_map_date_after_archive_is_a_one_line_error(store_path, tmp_path):
+    res = CliRunner().invoke(main, ["map", "--store", str(store_path), "--date", "2031-01-01", "--region", "RUS",
+                                    "--out", str(tmp_path / "x.png")])
+    assert res.exit_code != 0 and "after the archive" in res.output
+
+
+@pytest.fixture(scope="module")
+def kursk_report(store_path, article_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "kursk.html"
+    _run(["report", "--store", str(store_path), "--region", "RUS", "--from", "2024-08-01", "--to", "2024-12-31",
+          "--article", str(article_file), "--no-front", "--out", str(out)])
+    return out.read_text(encoding="utf-8")
+
+
+def test_report_is_self_contained(kursk_report):
+    doc = kursk_report
+    assert doc.startswith("<!DOCTYPE html>")
+    # No external resource: every src/href/url() is embedded data, never http(s).
+    refs = re.findall(r"""(?:src|href)\s*=\s*['"]([^'"]+)""", doc) + re.findall(r"url\(([^)]+)\)", doc)
+    assert refs, "the report embeds its images"
+    assert all(r.startswith("data:") for r in refs), [r[:60] for r in refs if not r.startswith("data:")]
+    assert "<script" not in doc and "<link" not in doc
+    assert doc.count("data:image/png;base64,") == 2  # chart and map
+
+
+def test_report_shows_the_library_peak_and_share_lost(kursk_report, store):
+    from frontwatch.measure import peak
+    from frontwatch.regions import resolve_region
+
+    pk = peak(store, resolve_region("RUS", store.borders()), ("ukraine_held",),
+              since=dt.date(2024, 8, 1), until=dt.date(2024, 12, 31))
+    assert f"{pk['peak_km2']:,.1f}" in kursk_report
+    assert pk["peak_date"] in kursk_report
+    assert f"{pk['share_lost_pct']:,.1f} %" in kursk_report
+
+
+def test_report_says_where_the_data_came_from(kursk_report, store_path, store):
+    src = store.summary()["sources"][0]
+    assert str(store_path) in kursk_report
+    assert "countries-osm.geojson" in kursk_report
+    assert f"{src['snapshots']}, {src['first']} to {src['last']}" in kursk_report
+    assert "frontwatch" in kursk_report and "generated" in kursk_report
+
+
+def test_report_has_the_claims_check_of_the_article(kursk_report):
+    assert "Claims check: kursk-2024-11-24.txt" in kursk_report
+    assert "531 square miles" in kursk_report
+    assert re.search(r"v-(consistent|overstated|understated)", kursk_report)
