@@ -17,7 +17,9 @@ not available in this installation. Tolerances, and why:
   the claimant's own figure is rounded;
 * shares ±5 percentage points (SHARE_TOLERANCE_PP): a share is a ratio of two such areas;
 * rates: a stated range (or value) widened by ±20 % (RATE_TOLERANCE): a daily advance over a
-  month of maps is a mean over a front that moves in bursts.
+  month of maps is a mean over a front that moves in bursts;
+* settlement counts ±20 % or one place (SETTLEMENT_TOLERANCE): the gazetteer (GeoNames
+  cities500) lists places of 500+ inhabitants only, so small villages are not counted.
 
 Place mapping (documented approximations):
 
@@ -59,6 +61,8 @@ AREA_TOLERANCE = 0.15
 SHARE_TOLERANCE_PP = 5.0
 RATE_TOLERANCE = 0.20
 MAX_GAP_DAYS = 7
+# Settlement counts: ±20 % or one place; the gazetteer (GeoNames cities500) misses hamlets.
+SETTLEMENT_TOLERANCE = 0.20
 SETTLEMENT_RADIUS_KM = 15.0
 RATE_RADII_KM = (15.0, 10.0)
 # A rate claimed "now" is compared with the mean over the preceding month of maps.
@@ -507,11 +511,49 @@ def _check_advance_rate(rec, ctx):
 
 
 def _check_settlements(rec, ctx):
+    """"Russia captured 5 villages near Pokrovsk last week": gazetteer settlements in the circle
+    whose side was not ``side`` at the start of the period and is at its end (``lost``: the
+    reverse), through frontwatch.settlements."""
     try:
-        from frontwatch import settlements  # noqa: F401
+        from frontwatch.settlements import settlement_changes
     except ImportError:
         raise _Skip(NOT_YET, "not checked: settlement analytics unavailable") from None
-    raise _Skip(NOT_YET, "not checked: settlement counts are not compared yet")
+    from frontwatch.measure import MeasureError
+
+    spec, note = place_region(rec.get("place"), "settlements")
+    side, direction = rec.get("side"), rec.get("direction") or "gained"
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    d = _claim_date(rec, ctx)
+    start = _period(rec, d, None)
+    _require_data(start, ctx)
+    region = ctx.region(spec)
+    try:
+        changes = settlement_changes(ctx.store, region, start=start, end=d, borders=ctx.borders_or_load(),
+                                     source=ctx.source)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    first, last, names = {}, {}, {}
+    for r in changes:
+        first.setdefault(r["geonameid"], r["old_side"])
+        last[r["geonameid"]] = r["new_side"]
+        names[r["geonameid"]] = r["place"]
+    if direction == "lost":
+        hit = [g for g in first if first[g] == side and last[g] != side]
+    else:
+        hit = [g for g in first if first[g] != side and last[g] == side]
+    count = len(hit)
+    lo, hi = _claim_range(rec)
+    tol = max(SETTLEMENT_TOLERANCE, 1.0 / max(count, 1))
+    verdict, dev = _compare(lo, hi, count, count, tol, True, rec.get("qualifier")) if count else \
+        ((CONSISTENT, 0.0) if hi <= 1 else (OVERSTATED, None))
+    listed = ", ".join(sorted(names[g] for g in hit)[:8]) + (" ..." if count > 8 else "")
+    reason = (f"claim {_claim_text(rec)} {direction} by {side} near {rec.get('place')} {start}..{d}; maps: {count} "
+              f"gazetteer places {direction} in {region.name}" + (f" ({listed})" if listed else "") +
+              " (gazetteer lists places of 500+ inhabitants only) -> " + _dev_text(verdict, dev, True))
+    return dict(verdict=verdict, reason=reason, map_value=count, map_unit="settlements", tolerance=tol,
+                tolerance_unit="relative", region=region.name, region_note=note, statuses=side,
+                evidence_dates=[start.isoformat(), d.isoformat()])
 
 
 _CHECKS = {
