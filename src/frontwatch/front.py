@@ -419,7 +419,7 @@ def advance_between(old_russia, old_ukraine, new_russia, new_ukraine, center_lon
         gained, lost = shapely.difference(new_c, old_c), shapely.difference(old_c, new_c)
         g, l = area_km2(gained), area_km2(lost)
         rec = {"gained_km2": _r(g), "lost_km2": _r(l), "net_km2": _r(g - l),
-               "mean_m_per_day": _r((g - l) * 1e6 / (mean_km * 1000) / days, 1) if mean_km > 0 else None,
+               "mean_m_per_day": _r((g - l) * 1e6 / (mean_km * 1000) / days, 3) if mean_km > 0 else None,
                "shift_m": None, "shift_m_per_day": None, "shift_bearing_deg": None}
         if shift is not None:
             dist, q_ll, p_ll, mid_ll = shift
@@ -427,7 +427,7 @@ def advance_between(old_russia, old_ukraine, new_russia, new_ukraine, center_lon
             held_before = bool(shapely.intersects_xy(old, *mid_ll)) if dist > 0 else False
             sign = -1.0 if held_before else 1.0
             fwd, _, _ = _GEOD.inv(q_ll[0], q_ll[1], p_ll[0], p_ll[1]) if dist > 0 else (None, None, None)
-            rec.update(shift_m=_r(sign * dist, 1), shift_m_per_day=_r(sign * dist / days, 1),
+            rec.update(shift_m=_r(sign * dist, 1), shift_m_per_day=_r(sign * dist / days, 3),
                        shift_bearing_deg=_r(fwd % 360, 1) if fwd is not None else None)
         out[side] = rec
         geoms[f"{side}_gained"], geoms[f"{side}_lost"] = gained, lost

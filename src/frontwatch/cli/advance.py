@@ -13,7 +13,7 @@ from .errors import one_line_errors
 from .options import common, every_opt, from_opt, to_opt
 from .output import emit
 
-_TABLE = ["from_date", "to_date", "days", "front_km_old", "front_km_new", "{s}_gained_km2", "{s}_lost_km2",
+_TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new", "{s}_gained_km2", "{s}_lost_km2",
           "{s}_mean_m_per_day", "{s}_shift_m", "{s}_shift_m_per_day", "{s}_shift_bearing_deg"]
 
 
