@@ -175,6 +175,19 @@ def display_shape(geom, tolerance: float):
     return shapely.simplify(geom, tolerance, preserve_topology=True)
 
 
+def without_small_holes(geom, min_area_deg2: float):
+    """Polygons without the holes smaller than ``min_area_deg2`` (ponds and river islands of a 10 m
+    land border speckle a country-wide map); for drawing only."""
+    if geom is None or geom.is_empty or min_area_deg2 <= 0:
+        return geom
+    parts = []
+    for p in shapely.get_parts(geom):
+        if p.geom_type == "Polygon":
+            holes = [r for r in p.interiors if shapely.Polygon(r).area >= min_area_deg2]
+            parts.append(shapely.Polygon(p.exterior, holes))
+    return shapely.MultiPolygon(parts) if parts else geom
+
+
 def feature_collection(features, **extra) -> dict:
     return {"type": "FeatureCollection", "features": features, **extra}
 
@@ -341,6 +354,11 @@ class State:
             while len(self._regions) > 256:
                 self._regions.popitem(last=False)
         return reg
+
+    def close(self):
+        """Wait for the computations in progress, then close the store."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.store.close()
 
     def invalidate(self):
         self.generation += 1
@@ -624,7 +642,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         def fn():
             return feature_collection([
                 {"type": "Feature", "properties": {"iso_a3": iso},
-                 "geometry": geojson_geometry(display_shape(g, tolerance), 4)}
+                 "geometry": geojson_geometry(without_small_holes(display_shape(g, tolerance), 25 * tolerance ** 2), 4)}
                 for iso, g in sorted(state.borders.items())], tolerance=tolerance)
         return await run_answer("borders", dict(tolerance=tolerance), fn)
 
@@ -664,20 +682,24 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         return await run_answer("advance", dict(near=near, start=start, end=end, radius=radius, every=every,
                                                 geometry=geometry, source=source), fn)
 
-    @app.get("/api/settlements", tags=["measures"], summary="Settlements held by each side in a region",
+    @app.get("/api/settlements", tags=["measures"], summary="Status and side of each settlement on a date, or the changes of hands between two dates",
              responses=ERRORS)
     async def settlements(region: Annotated[str | None, Query(max_length=200, pattern=REGION_PATTERN,
                                                               description=REGION_HELP)] = None,
                           near: Annotated[str | None, Query(max_length=100, pattern=r"^[^/\\:]+$",
                                                             description="A place name or lat,lon (with radius)")] = None,
-                          radius: Annotated[float, Query(gt=0, le=100, description="Radius in km")] = 15.0,
+                          radius: Annotated[float, Query(gt=0, le=100, description="Radius in km")] = 20.0,
                           date: OptDate = None, start: From = None, end: To = None, source: Source = None):
         def fn():
             mod = _optional("frontwatch.settlements", "settlement counts")
-            if (region is None) == (near is None):
-                raise ValueError("give region or near (with radius)")
-            spec = region if region is not None else f"{near}:{radius:g}km"
-            return _call_settlements(mod, state, spec, date=date, start=start, end=end, source=source)
+            if region is not None and near is not None:
+                raise ValueError("give region or near (with radius), not both")
+            reg = state.region(f"{near}:{radius:g}km" if near is not None else (region or "UKR"))
+            if date or not (start or end):
+                recs = mod.settlements_on(state.store, reg, date, borders=state.borders, source=source)
+                return {"region": reg.to_record(), "records": recs}
+            recs = mod.settlement_changes(state.store, reg, start=start, end=end, borders=state.borders, source=source)
+            return {"region": reg.to_record(), "records": recs, "summary": mod.summarise_changes(recs)}
         return await run_answer("settlements", dict(region=region, near=near, radius=radius, date=date,
                                                     start=start, end=end, source=source), fn)
 
@@ -818,7 +840,3 @@ def _optional(module: str, what: str):
         return importlib.import_module(module)
     except ImportError:
         raise Unavailable(f"{what} are not available in this installation ({module} missing)") from None
-
-
-def _call_settlements(mod, state, spec, *, date, start, end, source):
-    raise Unavailable("settlement counts are not wired yet")
