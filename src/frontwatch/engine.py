@@ -1,22 +1,156 @@
-"""Engines run the per-geometry work of the analytics: locally on threads (Shapely 2 releases
-the GIL inside GEOS, so two threads use both cores), or on a Dask distributed cluster.
-May import: the standard library, numpy, shapely, frontwatch.geodesy; dask only when asked.
+"""Engines run the per-snapshot work of the analytics: locally (threads for geometry, since
+Shapely 2 releases the GIL inside GEOS, and processes for file parsing, which is mostly Python),
+or on a Dask distributed cluster. Both have the same methods and give identical results:
+
+- :meth:`map` ``(fn, items)``: ``fn`` over items, results in order;
+- :meth:`clipped_areas` ``(geoms, region)``: km2 of each ``geom ∩ region``;
+- :meth:`areas_many` ``(geoms, regions)``: km2 of each geometry in each region (one pass: each
+  geometry is loaded and projected once, then measured in every region);
+- :meth:`read_files` ``(paths, options)``: parse map files into snapshots, yielded in input order
+  with a bounded number in flight (memory stays flat however long the archive);
+- :meth:`front_lines` ``(layer_sets, borders, region_geom)``: the front line of each snapshot.
+
+Workers never open the store (DuckDB allows one writing process per file): geometries travel as
+WKB, files as paths on a filesystem the workers share, and the calling process writes.
+May import: the standard library, numpy, shapely, frontwatch.geodesy, frontwatch.sources;
+frontwatch.front inside the front-line worker only; dask.distributed only for the dask engine.
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import os
 
+import numpy as np
+import shapely
+
 from .geodesy import tiled_region
 
-
-def _clipped_area(args):
-    geom, tiled = args
-    return tiled.area_km2(geom)
+ENGINES = ("local", "dask")
+CHUNK_FILES = 8  # files per reading task: consecutive maps repeat layers, which a worker unions once
 
 
-class LocalEngine:
-    """Threads on this machine."""
+class EngineError(RuntimeError):
+    """An engine that cannot be started (bad name, unreachable scheduler); the message is one line."""
+
+
+# ---------------------------------------------------------------- work done on workers
+# Top-level functions (picklable by reference) taking and returning plain data.
+
+def _areas_chunk(wkbs, region_key, region_wkb):
+    """km2 of each WKB geometry inside one region (the region's tiling is cached per worker)."""
+    tiled = tiled_region(region_key, shapely.from_wkb(region_wkb))
+    return [tiled.area_km2(g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
+
+
+def _areas_many_chunk(wkbs, regions):
+    """``[[km2 in region r for r in regions] for each WKB geometry]``; ``regions`` is a list of
+    ``(key, wkb)``. Each geometry is projected once and reused for every region."""
+    tiles = [tiled_region(k, shapely.from_wkb(w)) for k, w in regions]
+    out = []
+    for g in shapely.from_wkb(np.asarray(wkbs, dtype=object)):
+        plane = tiles[0].project(g) if tiles else None
+        out.append([t.area_km2_plane(plane) for t in tiles])
+    return out
+
+
+def _read_one(path, options, real_path=None):
+    """``(path, snapshots | None, error | None)``; ``real_path`` is where this worker finds the
+    file when ``path`` (what the store and messages show) is relative to the client's folder."""
+    from .sources.base import SourceError, read_path
+
+    path = str(path)
+    try:
+        snaps = read_path(real_path or path, **options)
+    except SourceError as exc:
+        return path, None, str(exc).replace(str(real_path), path) if real_path else str(exc)
+    except Exception as exc:  # a reader bug must not lose the rest of the ingest
+        return path, None, f"{path}: unexpected error ({type(exc).__name__}: {exc})"
+    if real_path:
+        for s in snaps:
+            s.origin = s.origin.replace(str(real_path), path)
+    return path, snaps, None
+
+
+def _read_chunk(paths, options):
+    """``[(path, snapshots | None, error | None)]`` for consecutive files, read in one worker;
+    ``paths`` holds paths or ``(path, real_path)`` pairs."""
+    return [_read_one(p[0], options, p[1]) if isinstance(p, tuple) else _read_one(p, options) for p in paths]
+
+
+def _front_one(layer_wkbs, border_wkbs, region_wkb):
+    from .front import front_of_layers
+
+    layers = {k: shapely.from_wkb(w) for k, w in layer_wkbs.items()}
+    borders = {k: shapely.from_wkb(w) for k, w in border_wkbs.items()}
+    region = shapely.from_wkb(region_wkb) if region_wkb is not None else None
+    return shapely.to_wkb(front_of_layers(layers, borders, region))
+
+
+def _wkb(geoms) -> list:
+    return list(shapely.to_wkb(np.asarray(list(geoms), dtype=object), output_dimension=2))
+
+
+def _chunks(items, size):
+    items = list(items)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _ordered(submit, jobs, window):
+    """Results of ``submit(job).result()`` in job order, at most ``window`` jobs in flight."""
+    pending = collections.deque()
+    jobs = iter(jobs)
+    for job in jobs:
+        pending.append(submit(job))
+        if len(pending) >= window:
+            break
+    while pending:
+        result = pending.popleft().result()
+        for job in jobs:
+            pending.append(submit(job))
+            break
+        yield result
+
+
+class _Engine:
+    """What both engines share: the work is cut into chunks the same way, so results agree."""
+
+    workers: int
+
+    def _chunk_size(self, n):
+        return max(1, min(32, -(-n // (4 * max(1, self.workers)))))
+
+    def clipped_areas(self, geoms, region) -> list[float]:
+        """Ellipsoidal km2 of each ``geom ∩ region`` (a :class:`~frontwatch.regions.Region`)."""
+        geoms = list(geoms)
+        if not geoms:
+            return []
+        rwkb = shapely.to_wkb(region.geometry, output_dimension=2)
+        parts = self._run(_areas_chunk, _chunks(_wkb(geoms), self._chunk_size(len(geoms))), region.key, rwkb)
+        return [float(v) for part in parts for v in part]
+
+    def areas_many(self, geoms, regions) -> np.ndarray:
+        """``km2[i, j]`` of ``geoms[i] ∩ regions[j]``."""
+        geoms = list(geoms)
+        out = np.zeros((len(geoms), len(regions)))
+        if not geoms or not regions:
+            return out
+        rs = [(r.key, shapely.to_wkb(r.geometry, output_dimension=2)) for r in regions]
+        parts = self._run(_areas_many_chunk, _chunks(_wkb(geoms), self._chunk_size(len(geoms))), rs)
+        rows = [row for part in parts for row in part]
+        return np.asarray(rows, dtype=float).reshape(len(geoms), len(regions))
+
+    def front_lines(self, layer_sets, borders, region_geom=None) -> list:
+        """The front line (EPSG:4326) of each ``{status: geometry}`` of ``layer_sets``, by
+        :func:`frontwatch.front.front_of_layers`."""
+        bw = {k: shapely.to_wkb(v, output_dimension=2) for k, v in borders.items() if k in ("RUS", "UKR")}
+        rw = shapely.to_wkb(region_geom, output_dimension=2) if region_geom is not None else None
+        jobs = [{k: shapely.to_wkb(v, output_dimension=2) for k, v in layers.items()} for layers in layer_sets]
+        return [shapely.from_wkb(w) for w in self._run(_front_one, jobs, bw, rw)]
+
+
+class LocalEngine(_Engine):
+    """Threads (geometry) and processes (file parsing) on this machine."""
 
     name = "local"
 
@@ -30,10 +164,102 @@ class LocalEngine:
         with cf.ThreadPoolExecutor(self.workers) as pool:
             return list(pool.map(fn, items))
 
-    def clipped_areas(self, geoms, region) -> list[float]:
-        """Geodesic km2 of each ``geom ∩ region`` (a :class:`~frontwatch.regions.Region`)."""
-        tiled = tiled_region(region.key, region.geometry)
-        return self.map(_clipped_area, [(g, tiled) for g in geoms])
+    def _run(self, fn, jobs, *shared):
+        """``fn(job, *shared)`` for each job, in order."""
+        return self.map(lambda job: fn(job, *shared), jobs)
+
+    def read_files(self, paths, options=None, workers=None):
+        """Yield ``(path, snapshots | None, error | None)`` for each file, in input order."""
+        options = dict(options or {})
+        workers = workers or self.workers
+        paths = list(paths)
+        if workers <= 1 or len(paths) < 4:
+            for p in paths:
+                yield _read_one(p, options)
+            return
+        size = max(1, min(CHUNK_FILES, -(-len(paths) // (2 * workers))))
+        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+            for part in _ordered(lambda c: pool.submit(_read_chunk, c, options), _chunks(paths, size), 2 * workers):
+                yield from part
+
+    def close(self):
+        pass
+
+    def describe(self) -> str:
+        return f"local ({self.workers} workers)"
+
+
+class DaskEngine(_Engine):
+    """The same work on a Dask distributed cluster (``tcp://HOST:PORT``, or a Client).
+
+    The workers must have frontwatch installed, and for :meth:`read_files` see the input files
+    at the same paths (a network disk, or files staged to the same place on every node).
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler=None, client=None):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise EngineError("the dask engine needs `pip install distributed`") from None
+        if client is None:
+            if not scheduler:
+                raise EngineError("--engine dask needs --scheduler tcp://HOST:PORT (or FRONTWATCH_SCHEDULER)")
+            try:
+                client = Client(scheduler, timeout="20s", set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
+            self._own = True
+        else:
+            self._own = False
+        self.client = client
+        self.scheduler = scheduler or client.scheduler.address
+        self.workers = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()))
+
+    def _submit(self, fn, args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def map(self, fn, items):
+        futures = [self.client.submit(fn, x, pure=False) for x in items]
+        return self.client.gather(futures)
+
+    def _run(self, fn, jobs, *shared):
+        """``fn(job, *shared)`` for each job, in order. The shared arguments (a 1 MB country
+        border) go to every worker once, not with each task."""
+        jobs = list(jobs)
+        if not jobs:
+            return []
+        shared = [self.client.scatter([a], broadcast=True, hash=False)[0] if isinstance(a, (bytes, list, dict)) else a
+                  for a in shared]
+        return self.client.gather([self._submit(fn, (job, *shared)) for job in jobs])
+
+    def read_files(self, paths, options=None, workers=None):
+        """Yield ``(path, snapshots | None, error | None)`` for each file, in input order; at most
+        two reading tasks per worker thread are in flight."""
+        options = dict(options or {})
+        paths = [(str(p), os.path.abspath(p)) for p in paths]
+        size = max(1, min(CHUNK_FILES, -(-len(paths) // (2 * self.workers))))
+        for part in _ordered(lambda c: self._submit(_read_chunk, (c, options)), _chunks(paths, size), 2 * self.workers):
+            yield from part
+
+    def close(self):
+        if self._own:
+            self.client.close()
+
+    def describe(self) -> str:
+        return f"dask ({self.scheduler}, {self.workers} worker threads)"
+
+
+def get_engine(name=None, scheduler=None, workers=None):
+    """The engine called ``name`` (``local`` or ``dask``; default ``$FRONTWATCH_ENGINE`` or local).
+    ``dask`` connects to ``scheduler`` (default ``$FRONTWATCH_SCHEDULER``)."""
+    name = (name or os.environ.get("FRONTWATCH_ENGINE") or "local").lower()
+    if name == "local":
+        return LocalEngine(workers)
+    if name == "dask":
+        return DaskEngine(scheduler or os.environ.get("FRONTWATCH_SCHEDULER"))
+    raise EngineError(f"unknown engine {name!r}; use one of {', '.join(ENGINES)}")
 
 
 _DEFAULT = None

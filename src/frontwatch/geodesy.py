@@ -7,6 +7,8 @@ May import: numpy, shapely, pyproj.
 """
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
@@ -73,93 +75,172 @@ def clip_to_region(geom, region):
     return shapely.intersection(geom, local)
 
 
+# Lambert azimuthal equal-area on the WGS84 ellipsoid, centred on the theatre. Being equal-area
+# (PROJ's ellipsoidal form, through the authalic latitude), the planar area of projected
+# coordinates is the ellipsoidal area: one vectorized transform and ``shapely.area`` replace a
+# Python-level geodesic call per ring. An edge between two vertices is a straight line in this
+# plane where pyproj's Geod takes the geodesic; the two are within 1e-6 of each other on the
+# layers and borders of the theatre (tests/test_scale.py checks it on the shared archive).
+LAEA = CRS.from_proj4("+proj=laea +lat_0=48.5 +lon_0=32 +ellps=WGS84 +units=m +no_defs")
+_LOCAL = threading.local()  # a Transformer per thread: PROJ objects are not shared across threads
+
+
+def to_laea(geoms):
+    """EPSG:4326 geometry (or array of them) in metres in the equal-area :data:`LAEA` plane,
+    all coordinates transformed in one call."""
+    tr = getattr(_LOCAL, "laea", None)
+    if tr is None:
+        tr = _LOCAL.laea = Transformer.from_crs(4326, LAEA, always_xy=True)
+    return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
+
+def projected_areas_km2(geoms) -> np.ndarray:
+    """Ellipsoidal km2 of each EPSG:4326 polygonal geometry of an array, through :data:`LAEA`."""
+    geoms = np.asarray(geoms, dtype=object).ravel()
+    if geoms.size == 0:
+        return np.zeros(0)
+    return shapely.area(to_laea(geoms)) / 1e6
+
+
+def projected_area_km2(geoms) -> float:
+    """Sum of :func:`projected_areas_km2`."""
+    return float(projected_areas_km2(geoms).sum())
+
+
 class TiledRegion:
-    """A region cut into a grid of lon/lat tiles, for fast repeated clipping of layers to it.
+    """A region prepared for fast repeated measures of layers inside it (:meth:`area_km2`).
 
     Overlaying a layer with a 10 m-resolution country border touches all ~80,000 border vertices
-    every time. Cut once into tiles, the region is mostly *full* tiles (inside it, where a layer
-    is clipped by a rectangle, which is cheap) and a band of *partial* tiles holding only the
-    border vertices nearby, where the real overlay happens on small pieces. The pieces of a layer
-    form a coverage, so their geodesic areas add up to the area of the whole: shared tile edges
-    cancel exactly. Regions with few vertices (circles, boxes) are not tiled.
+    and, for a land polygon like OSM's, thousands of lake holes every time. So the region is
+    projected once to the equal-area :data:`LAEA` plane and cut there into a grid of square tiles,
+    each holding the region's piece in it, that piece's area, and the piece's *gaps*: the parts of
+    the tile outside the region (lakes, sea, foreign land), each with its area. A layer, projected
+    in one call, then splits into tiles it contains (their precomputed area counts: most of a
+    large layer, no overlay at all), tiles it misses, and tiles its edge crosses. In those,
+    ``area(L ∩ piece) = area(L ∩ tile) - Σ area(L ∩ gap)``, exact because the gaps fill the rest of
+    the tile without overlapping: ``L ∩ tile`` is a rectangle clip, a gap the layer's piece contains
+    counts with its precomputed area, a gap it misses counts nothing, and only gaps its edge
+    crosses are overlaid, on small pieces. Tiling in the plane (not in lon/lat) keeps the cuts
+    straight lines of the plane, so pieces add up exactly. Regions with few vertices (circles,
+    boxes) are not tiled: the layer is intersected with the projected region directly.
     """
 
-    def __init__(self, geom, tile_deg: float = 0.5, min_vertices: int = 4000):
+    def __init__(self, geom, tile_m: float = 50_000.0, min_vertices: int = 4000):
         self.geom = geom
+        self.plane = to_laea(geom)
+        if not self.plane.is_valid:
+            self.plane = shapely.make_valid(self.plane)
         self.tiled = shapely.get_num_coordinates(geom) >= min_vertices
         if not self.tiled:
-            shapely.prepare(geom)
+            self.frame = shapely.box(*self.plane.bounds)
+            shapely.prepare(self.plane)
             return
-        x0, y0, x1, y1 = geom.bounds
-        self.x0, self.y0, self.d = x0, y0, tile_deg
-        self.nx = max(1, int(np.ceil((x1 - x0) / tile_deg)))
-        self.ny = max(1, int(np.ceil((y1 - y0) / tile_deg)))
-        self.kind = np.zeros((self.ny, self.nx), dtype=np.int8)  # 0 empty, 1 full, 2 partial
-        self.pieces = {}
-        for j in range(self.ny):
-            for i in range(self.nx):
-                box = self._box(i, j)
-                piece = shapely.clip_by_rect(geom, *box)
+        self.margin = tile_m / 50
+        x0, y0, x1, y1 = self.plane.bounds
+        nx = max(1, int(np.ceil((x1 - x0) / tile_m)))
+        ny = max(1, int(np.ceil((y1 - y0) / tile_m)))
+        boxes, pieces, gaps, gap_cell = [], [], [], []
+        for j in range(ny):
+            for i in range(nx):
+                box = (x0 + i * tile_m, y0 + j * tile_m, x0 + (i + 1) * tile_m, y0 + (j + 1) * tile_m)
+                piece = shapely.clip_by_rect(self.plane, *box)
                 if piece.is_empty:
                     continue
                 if not piece.is_valid:
                     piece = shapely.make_valid(piece)
-                full_area = (box[2] - box[0]) * (box[3] - box[1])
-                if abs(piece.area - full_area) <= 1e-9 * full_area:
-                    self.kind[j, i] = 1
-                else:
-                    self.kind[j, i] = 2
-                    shapely.prepare(piece)
-                    self.pieces[(j, i)] = piece
-
-    def _box(self, i, j):
-        return (self.x0 + i * self.d, self.y0 + j * self.d, self.x0 + (i + 1) * self.d, self.y0 + (j + 1) * self.d)
-
-    def pieces_of(self, geom) -> list:
-        """``geom ∩ region`` as a list of non-overlapping polygonal pieces."""
-        if geom is None or geom.is_empty:
-            return []
-        if not self.tiled:
-            return [clip_to_region(geom, self.geom)]
-        gx0, gy0, gx1, gy1 = geom.bounds
-        i0 = max(0, int((gx0 - self.x0) // self.d))
-        i1 = min(self.nx - 1, int((gx1 - self.x0) // self.d))
-        j0 = max(0, int((gy0 - self.y0) // self.d))
-        j1 = min(self.ny - 1, int((gy1 - self.y0) // self.d))
-        out = []
-        for j in range(j0, j1 + 1):
-            for i in range(i0, i1 + 1):
-                k = self.kind[j, i]
-                if k == 0:
+                polys = shapely.get_parts(polygonal_parts(piece))
+                polys = polys[shapely.area(polys) > 0]
+                if polys.size == 0:
                     continue
-                part = shapely.clip_by_rect(geom, *self._box(i, j))
-                if part.is_empty:
-                    continue
-                if not part.is_valid:
-                    part = shapely.make_valid(part)
-                if k == 2:
-                    part = shapely.intersection(part, self.pieces[(j, i)])
-                    if part.is_empty:
-                        continue
-                out.append(part)
-        return out
+                piece = shapely.union_all(polys) if shapely.get_type_id(piece) not in (3, 6) else piece
+                cell = len(boxes)
+                boxes.append(box)
+                pieces.append(piece)
+                rest = shapely.get_parts(polygonal_parts(shapely.difference(shapely.box(*box), piece)))
+                rest = rest[shapely.area(rest) > 0]
+                gaps.extend(rest)
+                gap_cell.extend([cell] * len(rest))
+        self.boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+        self.cells = shapely.box(self.boxes[:, 0], self.boxes[:, 1], self.boxes[:, 2], self.boxes[:, 3])
+        self.piece_km2 = shapely.area(np.asarray(pieces, dtype=object)) / 1e6
+        self.tree = shapely.STRtree(self.cells)
+        self.gaps = np.asarray(gaps, dtype=object)
+        self.gap_cell = np.asarray(gap_cell, dtype=np.int64)
+        self.gap_km2 = shapely.area(self.gaps) / 1e6
+        self.gap_tree = shapely.STRtree(self.gaps)
+        shapely.prepare(self.gaps)
+
+    def project(self, geom):
+        """``geom`` in the plane the region is measured in (for :meth:`area_km2_plane`)."""
+        return to_laea(geom)
 
     def area_km2(self, geom) -> float:
-        """Geodesic km2 of ``geom ∩ region``."""
-        return float(sum(area_km2(p) for p in self.pieces_of(geom)))
+        """Ellipsoidal km2 of ``geom ∩ region`` (``geom`` in EPSG:4326)."""
+        if geom is None or geom.is_empty:
+            return 0.0
+        return self.area_km2_plane(to_laea(geom))
+
+    def area_km2_plane(self, g) -> float:
+        """:meth:`area_km2` of a geometry already projected by :meth:`project`: measuring one
+        layer in many regions projects it once."""
+        if g is None or g.is_empty:
+            return 0.0
+        if not self.tiled:
+            if not shapely.intersects(shapely.box(*g.bounds), self.frame):
+                return 0.0
+            return float(shapely.area(shapely.intersection(g, self.plane))) / 1e6
+        inside = self.tree.query(g, predicate="contains")
+        touched = np.setdiff1d(self.tree.query(g, predicate="intersects"), inside)
+        total = float(self.piece_km2[inside].sum())
+        if not touched.size:
+            return total
+        parts = np.empty(touched.size, dtype=object)
+        parts[:] = [shapely.clip_by_rect(g, *self.boxes[k]) for k in touched]
+        bad = ~shapely.is_valid(parts)
+        if bad.any():
+            parts[bad] = shapely.make_valid(parts[bad])
+        keep = ~shapely.is_empty(parts)
+        parts, touched = parts[keep], touched[keep]
+        total += float(shapely.area(parts).sum()) / 1e6
+        if self.gaps.size and parts.size:
+            # The gaps are tested against the layer cut a little beyond the tile: the same
+            # answer inside the tile (each gap lies in its tile), without the gap's edges along
+            # the tile edge lying on the cut's, which overlays handle slowly (snapping fallbacks).
+            m = self.margin
+            wide = np.empty(touched.size, dtype=object)
+            wide[:] = [shapely.clip_by_rect(g, x0 - m, y0 - m, x1 + m, y1 + m) for x0, y0, x1, y1 in self.boxes[touched]]
+            bad = ~shapely.is_valid(wide)
+            if bad.any():
+                wide[bad] = shapely.make_valid(wide[bad])
+            pi, gi = self.gap_tree.query(wide, predicate="intersects")
+            # A gap belongs to one tile: pairs with a neighbouring tile's gap are dropped.
+            same = self.gap_cell[gi] == touched[pi]
+            pi, gi = pi[same], gi[same]
+            within = shapely.contains(wide[pi], self.gaps[gi])
+            total -= float(self.gap_km2[gi[within]].sum())
+            crossed = shapely.intersection(wide[pi[~within]], self.gaps[gi[~within]])
+            total -= float(shapely.area(crossed).sum()) / 1e6
+        return max(total, 0.0)
 
     def clip(self, geom):
-        """``geom ∩ region`` as one geometry."""
-        parts = self.pieces_of(geom)
-        if not parts:
-            return shapely.Polygon()
-        if len(parts) == 1:
-            return parts[0]
-        polys = [p for p in parts if shapely.get_type_id(p) in (3, 6)]
-        try:
-            return shapely.coverage_union_all(polys) if polys else shapely.Polygon()
-        except shapely.errors.GEOSException:
-            return shapely.union_all(parts)
+        """``geom ∩ region`` as one EPSG:4326 geometry (a direct overlay: lon/lat output must not
+        go through the projection and back)."""
+        return clip_to_region(geom, self.geom)
+
+    def pieces_of(self, geom) -> list:
+        """``geom ∩ region`` as a list of polygonal pieces."""
+        g = self.clip(geom)
+        return [] if g.is_empty else [g]
+
+
+def polygonal_parts(geom) -> np.ndarray:
+    """The Polygon parts of a geometry (collections exploded)."""
+    parts = shapely.get_parts(geom)
+    types = shapely.get_type_id(parts)
+    if (types == 7).any():
+        parts = np.concatenate([parts[types != 7], *[polygonal_parts(g) for g in parts[types == 7]]])
+        types = shapely.get_type_id(parts)
+    return parts[(types == 3) | (types == 6)]
 
 
 _TILED: dict = {}

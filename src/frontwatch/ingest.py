@@ -1,19 +1,23 @@
 """Ingest: read files with the readers in :mod:`frontwatch.sources` and write them to the store.
 
-Files are read in parallel worker processes (parsing and geometry repair are CPU-bound), and
-written by this process in batches, each batch one transaction: a crash leaves every batch
-before it committed and nothing half-written. A file that cannot be read is reported with a
-one-line reason and skipped; with ``strict=True`` any bad file means nothing is written.
-May import: the standard library, frontwatch.sources, frontwatch.store.
+Files are read by an engine (:mod:`frontwatch.engine`): in worker processes on this machine, or
+on a Dask cluster, a few consecutive files per task (consecutive maps repeat most layers, which a
+worker then unions once), results coming back in input order with a bounded number in flight, so
+memory stays flat however long the archive. This process alone writes, in batches, each batch one
+transaction: a crash leaves every batch before it committed and nothing half-written. A file
+already ingested with the same bytes and reader options is not parsed again (its stored
+snapshots count as unchanged). A file that cannot be read is reported with a one-line reason and
+skipped; with ``strict=True`` any bad file means nothing is written.
+May import: the standard library, frontwatch.sources, frontwatch.store, frontwatch.engine.
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import dataclasses
-import os
+import hashlib
+import json
 from pathlib import Path
 
-from .sources.base import SourceError, iter_files, read_path
+from .sources.base import SourceError, iter_files
 
 BATCH = 32
 
@@ -39,31 +43,35 @@ class IngestSummary:
         return dataclasses.asdict(self)
 
 
-def _read_one(args):
-    path, options = args
-    try:
-        return path, read_path(path, **options), None
-    except SourceError as exc:
-        return path, None, str(exc)
-    except Exception as exc:  # a reader bug must not lose the rest of the ingest
-        return path, None, f"{path}: unexpected error ({type(exc).__name__}: {exc})"
-
-
-def read_all(paths, options, workers):
+def read_all(paths, options, workers, engine=None):
     """Yield ``(path, snapshots | None, error | None)`` in input order, reading in parallel."""
-    jobs = [(p, options) for p in paths]
-    if workers <= 1 or len(jobs) < 4:
-        yield from map(_read_one, jobs)
-        return
-    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_read_one, jobs, chunksize=2)
+    if engine is None:
+        from .engine import LocalEngine
+
+        engine = LocalEngine(workers)
+    yield from engine.read_files(paths, options, workers=workers)
 
 
-def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress=None, **reader_options) -> IngestSummary:
+def file_key(path, options) -> str | None:
+    """Hash of a file's bytes and the reader options it is read with (None when unreadable:
+    the reader then reports why)."""
+    h = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()[:32]
+
+
+def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress=None, engine=None,
+           **reader_options) -> IngestSummary:
     """Read every file under ``inputs`` (files or folders) into ``store``.
 
     ``progress`` is called with the number of files done after each file. ``reader_options``
-    go to the readers (``reader``, ``status_field``, ``status_map``, ``date``, ...).
+    go to the readers (``reader``, ``status_field``, ``status_map``, ``date``, ...). ``engine``
+    (:func:`frontwatch.engine.get_engine`) reads the files; default: local processes.
     """
     summary = IngestSummary()
     paths = []
@@ -73,10 +81,24 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
         except SourceError as exc:
             summary.errors.append(str(exc))
     summary.files = len(paths)
-    workers = workers or min(2, os.cpu_count() or 1)
-    pending = []
+    keys = {p: file_key(p, reader_options) for p in paths}
+    known = store.ingested_files([k for k in keys.values() if k])
     done = 0
-    for path, snaps, err in read_all(paths, reader_options, workers):
+    todo = []
+    for p in paths:
+        stored = known.get(keys[p])
+        if stored and not replace:
+            # Same bytes, same options: the reader would give the snapshots already stored.
+            done += 1
+            summary.unchanged += len(stored)
+            for stats in stored:
+                _count(summary, stats)
+            if progress:
+                progress(done)
+        else:
+            todo.append(p)
+    pending, origins = [], []
+    for p, (_, snaps, err) in zip(todo, read_all(todo, reader_options, workers, engine)):
         done += 1
         if progress:
             progress(done)
@@ -84,26 +106,32 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
             summary.errors.append(err)
             continue
         for s in snaps:
-            for k in ("repaired", "dropped", "out_of_theatre", "fill_mismatch"):
-                setattr(summary, k, getattr(summary, k) + int(s.stats.get(k, 0) or 0))
-            for name in s.stats.get("unknown_layers", []):
-                summary.unknown_layers[name] = summary.unknown_layers.get(name, 0) + 1
+            _count(summary, s.stats)
         pending.extend(snaps)
+        origins.extend([keys[p]] * len(snaps))
         if not strict and len(pending) >= BATCH:
-            _write(store, pending, replace, summary)
-            pending = []
+            _write(store, pending, origins, replace, summary)
+            pending, origins = [], []
     if strict and summary.errors:
         summary.written = False
         return summary
     if pending:
-        _write(store, pending, replace, summary)
+        _write(store, pending, origins, replace, summary)
     return summary
 
 
-def _write(store, snaps, replace, summary):
+def _count(summary, stats):
+    for k in ("repaired", "dropped", "out_of_theatre", "fill_mismatch"):
+        setattr(summary, k, getattr(summary, k) + int(stats.get(k, 0) or 0))
+    for name in stats.get("unknown_layers", []):
+        summary.unknown_layers[name] = summary.unknown_layers.get(name, 0) + 1
+
+
+def _write(store, snaps, origins, replace, summary):
     outcomes = store.add_snapshots(snaps, replace=replace)
     for o in outcomes:
         if o["action"] == "conflict":
             summary.errors.append(f"{o['origin']}: {o['reason']}")
         else:
             setattr(summary, o["action"], getattr(summary, o["action"]) + 1)
+    store.add_ingested_files([(k, o["id"]) for k, o in zip(origins, outcomes) if k and o["action"] != "conflict"])

@@ -310,6 +310,50 @@ class Store:
             cur.executemany("INSERT OR REPLACE INTO measure_cache VALUES (?, ?, ?)",
                             [(kind, k, float(v)) for k, v in values.items()])
 
+    # -------------------------------------------------------------- ingested files (frontwatch.ingest)
+    # Which raw files (hash of their bytes + reader options) produced which snapshots, so that a
+    # re-ingest skips files already stored unchanged without parsing them. A table of its own,
+    # created on first use, so older stores and the snapshots INSERT stay as they are; a file
+    # whose snapshot was since replaced no longer joins, and is read again.
+    def _ensure_ingested_files(self):
+        if not getattr(self, "_ingested_files_ready", False):
+            self.con.execute("CREATE TABLE IF NOT EXISTS ingested_files (file_hash VARCHAR NOT NULL, "
+                             "snapshot_id INTEGER NOT NULL, PRIMARY KEY (file_hash, snapshot_id))")
+            self._ingested_files_ready = True
+
+    def ingested_files(self, file_hashes) -> dict:
+        """``{file_hash: [stats of each stored snapshot that file produced]}`` for the known ones."""
+        hashes = list(file_hashes)
+        if not hashes:
+            return {}
+        if self.read_only:
+            if not self.con.cursor().execute(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ingested_files'").fetchone()[0]:
+                return {}
+        else:
+            self._ensure_ingested_files()
+        rows = self.con.cursor().execute(
+            "SELECT f.file_hash, s.stats FROM ingested_files f JOIN snapshots s ON s.id = f.snapshot_id "
+            "WHERE list_contains(?, f.file_hash) ORDER BY s.taken_at", [hashes]).fetchall()
+        out: dict = {}
+        for h, stats in rows:
+            out.setdefault(h, []).append(json.loads(stats) if stats else {})
+        return out
+
+    def add_ingested_files(self, pairs):
+        """Record ``(file_hash, snapshot_id)`` pairs, in one transaction."""
+        pairs = list(pairs)
+        if not pairs or self.read_only:
+            return
+        with self._lock:
+            self._ensure_ingested_files()
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.executemany("INSERT OR IGNORE INTO ingested_files VALUES (?, ?)", pairs)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
 
     # -------------------------------------------------------------- claims ledger
     def replace_claims(self, report: str, report_hash: str, rows: list[dict], *, same_name: bool = True) -> int:

@@ -116,6 +116,39 @@ def clean_union(geoms, stats: dict, extent=None):
     geoms = shapely.force_2d(np.asarray(geoms, dtype=object))
     if geoms.size == 0:
         return None
+    # Consecutive maps repeat most layers unchanged (Crimea for years, the liberated areas for
+    # weeks): the same input features give the same union, so it is computed once per process
+    # and its repair counts are replayed into ``stats`` on every reuse.
+    key = _union_key(geoms, extent)
+    hit = _UNIONS.get(key)
+    if hit is not None:
+        out, delta = hit
+        for k, v in delta.items():
+            stats[k] = stats.get(k, 0) + v
+        return out
+    delta: dict = {}
+    out = _clean_union(geoms, delta, extent)
+    if len(_UNIONS) >= _UNIONS_MAX:
+        _UNIONS.pop(next(iter(_UNIONS)))  # oldest first: archives are read in time order
+    _UNIONS[key] = (out, delta)
+    for k, v in delta.items():
+        stats[k] = stats.get(k, 0) + v
+    return out
+
+
+_UNIONS: dict = {}
+_UNIONS_MAX = 64
+
+
+def _union_key(geoms, extent) -> bytes:
+    h = hashlib.sha256(repr(extent).encode())
+    for wkb in shapely.to_wkb(geoms):
+        h.update(len(wkb).to_bytes(8, "little"))
+        h.update(wkb)
+    return h.digest()
+
+
+def _clean_union(geoms, stats: dict, extent=None):
     valid = shapely.is_valid(geoms)
     n_invalid = int((~valid).sum())
     if n_invalid:
@@ -139,6 +172,9 @@ def clean_union(geoms, stats: dict, extent=None):
     if parts.size == 0:
         return None
     out = shapely.union_all(parts)
+    if out.is_valid and shapely.get_type_id(out) in (3, 6):
+        # Already one valid (Multi)Polygon: re-unioning its parts would return it unchanged.
+        return out
     if not out.is_valid:
         out = shapely.make_valid(out)
         stats["repaired"] = stats.get("repaired", 0) + 1
