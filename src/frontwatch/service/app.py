@@ -48,7 +48,7 @@ import orjson
 import shapely
 from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -149,8 +149,8 @@ def dumps(obj) -> bytes:
     return orjson.dumps(obj, default=_default, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
 
 
-class JSONBytes(Response):
-    media_type = "application/json"
+class JSONBytes(JSONResponse):
+    """JSON rendered by orjson (dates, numpy numbers, shapes); bytes pass through (cached answers)."""
 
     def render(self, content) -> bytes:
         return content if isinstance(content, bytes) else dumps(content)
@@ -325,6 +325,7 @@ class State:
         self._regions_lock = threading.Lock()
         self.cache: collections.OrderedDict = collections.OrderedDict()
         self.inflight: dict = {}
+        self.memo = Memo()
         self.generation = 0
 
     # borders and regions -------------------------------------------------
@@ -363,6 +364,7 @@ class State:
     def invalidate(self):
         self.generation += 1
         self.cache.clear()
+        self.memo.clear()
         with self._borders_lock:
             self._borders = None
         with self._regions_lock:
@@ -416,6 +418,39 @@ class State:
             return error(504, f"the computation took longer than {self.config.timeout_s:g} s; "
                               "it goes on in the background: ask again later")
         return JSONBytes(value) if kind == "ok" else value
+
+
+class Memo:
+    """Library results shared across display variants (the front line of a date is computed once,
+    whatever simplification the map asks for). Thread-safe; one computation per key at a time."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._lock = threading.Lock()
+        self._values: collections.OrderedDict = collections.OrderedDict()
+        self._keys_locks: dict = {}
+
+    def get(self, key, fn):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            klock = self._keys_locks.setdefault(key, threading.Lock())
+        with klock:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = fn()
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+                self._keys_locks.pop(key, None)
+            return value
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()
 
 
 def _default_store():
@@ -596,8 +631,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         def fn():
             from ..measure import change as change_fn
 
-            if status is not None and side is not None:
-                raise ValueError("give status or side, not both")
+            # As in the CLI: a side, when given, wins over statuses; neither means side russia.
             reg = state.region(region)
             use_side = side or (None if status else "russia")
             rec = change_fn(state.store, reg, start=start, end=end,
@@ -650,8 +684,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def front(date: OptDate = None, region: Region = "ALL", tolerance: Tolerance = 0.0, source: Source = None):
         def fn():
             front_mod = _optional("frontwatch.front", "front lines")
-            recs = front_mod.front(state.store, state.region(region), date=date, borders=state.borders, source=source)
-            rec = recs[-1]
+            recs = state.memo.get(("front", state.generation, date, region, source), lambda: front_mod.front(
+                state.store, state.region(region), date=date, borders=state.borders, source=source))
+            rec = dict(recs[-1])
             geom = rec.pop("geometry")
             return {"type": "Feature", "properties": rec,
                     "geometry": geojson_geometry(display_shape(geom, tolerance)) or
@@ -692,8 +727,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                           date: OptDate = None, start: From = None, end: To = None, source: Source = None):
         def fn():
             mod = _optional("frontwatch.settlements", "settlement counts")
-            if region is not None and near is not None:
-                raise ValueError("give region or near (with radius), not both")
+            # As in the CLI: near (with radius), when given, wins over region; neither means UKR.
             reg = state.region(f"{near}:{radius:g}km" if near is not None else (region or "UKR"))
             if date or not (start or end):
                 recs = mod.settlements_on(state.store, reg, date, borders=state.borders, source=source)

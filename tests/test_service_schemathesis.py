@@ -1,0 +1,61 @@
+"""Property-based tests of the JSON API against its own OpenAPI schema (schemathesis): whatever a
+client sends that the schema allows (positive cases) or breaks on purpose (negative cases), the
+service answers as documented: no 5xx, only declared status codes, JSON bodies matching the
+schema, 4xx for invalid input, valid input accepted. Runs in-process over ASGI on the shared
+session store (every snapshot of ../shared/data/deepstate/history and the OSM borders of
+../shared/data/borders), read-only. 25 examples per operation and mode, derandomized.
+
+The operations are walked inside one test (not with schemathesis' pytest parametrize, whose
+plugin does not work with this pytest), and every failure is collected before failing.
+"""
+from __future__ import annotations
+
+import traceback
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis", reason="pip install schemathesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from schemathesis.generation.modes import GenerationMode  # noqa: E402
+
+from frontwatch.service import ServiceConfig, create_app  # noqa: E402
+
+EXAMPLES = 25
+
+
+@pytest.fixture(scope="module")
+def api(store_path):
+    app = create_app(ServiceConfig(store_path=store_path, timeout_s=300))
+    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    app.state.frontwatch.close()
+
+
+def _run(operation, mode):
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(case):
+        case.call_and_validate()
+
+    check()
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+def test_every_operation_answers_as_its_schema_says(api, mode):
+    import os
+
+    only = os.environ.get("FRONTWATCH_SCHEMATHESIS_ONLY")
+    failures, seen = [], []
+    for result in api.get_all_operations():
+        op = result.ok()
+        if only and only not in op.label:
+            continue
+        seen.append(op.label)
+        try:
+            _run(op, mode)
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collected, reported together below
+            subs = getattr(exc, "exceptions", None) or [exc]
+            failures.append(f"{op.label}: {type(exc).__name__}: {exc}\n" +
+                            "\n".join("".join(traceback.format_exception(e))[-2500:] for e in subs))
+    assert only or len(seen) >= 13, seen
+    assert not failures, "\n\n".join(failures)
