@@ -30,7 +30,7 @@ ENGINES = ("local", "dask")
 CHUNK_FILES = 8  # files per reading task: consecutive maps repeat layers, which a worker unions once
 
 
-class EngineError(RuntimeError):
+class EngineError(ValueError):
     """An engine that cannot be started (bad name, unreachable scheduler); the message is one line."""
 
 
@@ -97,7 +97,8 @@ def _chunks(items, size):
 
 
 def _ordered(submit, jobs, window):
-    """Results of ``submit(job).result()`` in job order, at most ``window`` jobs in flight."""
+    """Results of ``submit(job).result()`` in job order, with at most ``window`` jobs in flight
+    besides the one whose result is being consumed."""
     pending = collections.deque()
     jobs = iter(jobs)
     for job in jobs:

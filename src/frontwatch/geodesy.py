@@ -107,6 +107,9 @@ def projected_area_km2(geoms) -> float:
     return float(projected_areas_km2(geoms).sum())
 
 
+REGION_SEGMENT_DEG = 0.01
+
+
 class TiledRegion:
     """A region prepared for fast repeated measures of layers inside it (:meth:`area_km2`).
 
@@ -127,11 +130,15 @@ class TiledRegion:
 
     def __init__(self, geom, tile_m: float = 50_000.0, min_vertices: int = 4000):
         self.geom = geom
-        self.plane = to_laea(geom)
-        if not self.plane.is_valid:
-            self.plane = shapely.make_valid(self.plane)
+        # A region's long edges (a bbox, the theatre's cut of a country) follow parallels and
+        # meridians: densified first, they stay on them in the plane.
+        self.plane = to_laea(shapely.segmentize(geom, REGION_SEGMENT_DEG))
         self.tiled = shapely.get_num_coordinates(geom) >= min_vertices
         if not self.tiled:
+            # Projection can make a valid polygon touch itself where two vertices nearly meet;
+            # large regions are repaired tile by tile below, where it is cheap.
+            if not self.plane.is_valid:
+                self.plane = shapely.make_valid(self.plane)
             self.frame = shapely.box(*self.plane.bounds)
             shapely.prepare(self.plane)
             return

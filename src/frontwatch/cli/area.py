@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 
+from ..engine import get_engine
 from ..measure import area_on, area_series
 from .context import make_context
 from .errors import one_line_errors
-from .options import common, date_opt, every_opt, from_opt, region_opt, statuses_opt, to_opt, units_opt
+from .options import common, date_opt, engine_opt, every_opt, from_opt, region_opt, scheduler_opt, statuses_opt, to_opt, units_opt
 from .output import emit
 
 
@@ -18,8 +19,10 @@ from .output import emit
 @to_opt
 @every_opt
 @units_opt
+@engine_opt
+@scheduler_opt
 @common
-def command(region, statuses, date, start, end, every, units, store_path, borders_file, source, fmt):
+def command(region, statuses, date, start, end, every, units, engine, scheduler, store_path, borders_file, source, fmt):
     """Geodesic area (WGS84) of each status inside a region: on --date, or for every snapshot
     between --from and --to (one per --every period). With --region ALL the map maker's own
     figures are shown beside ours (official_km2, diff_pct) where they were synced.
@@ -29,10 +32,14 @@ def command(region, statuses, date, start, end, every, units, store_path, border
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         reg = ctx.region(region)
-        if date or not (start or end or every):
-            recs = area_on(ctx.store, reg, statuses, date, source=source)
-        else:
-            recs = area_series(ctx.store, reg, statuses, start=start, end=end, every=every, source=source)
+        eng = get_engine(engine, scheduler)
+        try:
+            if date or not (start or end or every):
+                recs = area_on(ctx.store, reg, statuses, date, source=source, engine=eng)
+            else:
+                recs = area_series(ctx.store, reg, statuses, start=start, end=end, every=every, source=source, engine=eng)
+        finally:
+            eng.close()
     cols = None
     if fmt == "table":
         cols = ["date", "region", "status", units]

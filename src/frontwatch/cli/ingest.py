@@ -5,12 +5,13 @@ import sys
 
 import click
 
+from ..engine import get_engine
 from ..ingest import ingest
 from ..regions import is_borders_file, prepare_borders, read_borders_file
 from ..sources.base import iter_files
 from .context import make_context
 from .errors import one_line_errors
-from .options import DATE, format_opt, store_opt
+from .options import DATE, engine_opt, format_opt, scheduler_opt, store_opt
 from .output import emit, progress, warn
 
 
@@ -25,9 +26,12 @@ from .output import emit, progress, warn
 @click.option("--date-field", default=None, help="generic: the attribute that holds each feature's date.")
 @click.option("--source", "source_name", default="custom", show_default=True, help="generic: the map maker's name.")
 @click.option("--workers", type=int, default=None, help="Parallel reader processes (default: 2).")
+@engine_opt
+@scheduler_opt
 @store_opt
 @format_opt
-def command(paths, strict, replace, reader, status_field, status_map, date, date_field, source_name, workers, store_path, fmt):
+def command(paths, strict, replace, reader, status_field, status_map, date, date_field, source_name, workers, engine, scheduler,
+            store_path, fmt):
     """Read map archives into the store: DeepStateMap history snapshots ({unix_seconds}.geojson),
     daily archives (deepstatemap_data_YYYYMMDD.geojson), or any GeoJSON/GPKG/KML with
     --status-field/--status-map. Files may be gzipped; folders are walked. Re-ingesting the same
@@ -54,8 +58,12 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
             ctx.store.set_borders(prepare_borders(read_borders_file(b)), origin=str(b))
             warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
         bar = progress(len(files), fmt, "ingest")
-        summary = ingest(ctx.store, files, strict=strict, replace=replace, workers=workers,
-                         progress=lambda n: bar.update(n - bar.n), **opts)
+        eng = get_engine(engine, scheduler, workers)
+        try:
+            summary = ingest(ctx.store, files, strict=strict, replace=replace, workers=workers, engine=eng,
+                             progress=lambda n: bar.update(n - bar.n), **opts)
+        finally:
+            eng.close()
         bar.close()
     for err in summary.errors:
         warn(f"error: {err}")

@@ -1,0 +1,234 @@
+"""Scale on one machine: equal-area tiled areas agree with pyproj's geodesic areas, the ingest's
+union cache and skip of unchanged files change no result, and the measure cache is invalidated
+exactly when snapshots, borders or the region change. Real data: ../shared/data/deepstate/history
+and ../shared/data/borders/countries-osm.geojson."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import numpy as np
+import pytest
+import shapely
+
+from frontwatch import geodesy, measure
+from frontwatch.engine import LocalEngine, _ordered
+from frontwatch.ingest import ingest
+from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
+from frontwatch.sources import base
+from frontwatch.store import Store
+
+
+class CountingEngine(LocalEngine):
+    """The local engine, counting the layers it measures and the files it reads."""
+
+    def __init__(self):
+        super().__init__(workers=1)
+        self.measured = 0
+        self.read = []
+
+    def clipped_areas(self, geoms, region):
+        geoms = list(geoms)
+        self.measured += len(geoms)
+        return super().clipped_areas(geoms, region)
+
+    def areas_many(self, geoms, regions):
+        geoms = list(geoms)
+        self.measured += len(geoms) * len(regions)
+        return super().areas_many(geoms, regions)
+
+    def read_files(self, paths, options=None, workers=None):
+        paths = list(paths)
+        self.read.extend(paths)
+        return super().read_files(paths, options, workers=1)
+
+
+@pytest.fixture(scope="module")
+def borders(borders_file):
+    return prepare_borders(read_borders_file(borders_file))
+
+
+@pytest.fixture()
+def small_store(tmp_path, history_dir, borders, borders_file):
+    """A fresh store with the first 12 snapshots of Sept 2024 (../shared/data/deepstate/history)."""
+    files = sorted(history_dir.glob("*.geojson"))
+    start = int(dt.datetime(2024, 9, 1, tzinfo=dt.timezone.utc).timestamp())
+    chosen = [f for f in files if int(f.stem) >= start][:13]
+    folder = tmp_path / "history"
+    folder.mkdir()
+    for f in chosen[:12]:
+        shutil.copy(f, folder / f.name)
+    st = Store(tmp_path / "fw.duckdb")
+    ingest(st, folder, workers=1)
+    st.set_borders(borders, origin=str(borders_file))
+    yield st, folder, chosen[12]
+    st.close()
+
+
+# ---------------------------------------------------------------- equal-area areas
+
+@pytest.mark.parametrize("iso,statuses", [("RUS", ("ukraine_held", "contested")), ("UKR", ("occupied", "occupied_before_2022"))])
+def test_tiled_equal_area_agrees_with_geodesic_area_of_the_overlay(store, iso, statuses):
+    """On real layers across the archive, the tiled LAEA area of layer ∩ country agrees with
+    pyproj Geod's area of shapely.intersection to 0.01% (1e-5 on areas over 100 km2)."""
+    region = resolve_region(iso, store.borders())
+    tiled = geodesy.TiledRegion(region.geometry)
+    snaps = store.snapshots()
+    for s in snaps[:: max(1, len(snaps) // 6)]:
+        layers = store.layers(s.id)
+        for st in statuses:
+            if st not in layers:
+                continue
+            direct = geodesy.area_km2(shapely.intersection(layers[st], region.geometry))
+            got = tiled.area_km2(layers[st])
+            if direct > 100:
+                assert got == pytest.approx(direct, rel=1e-5), (s.date, st)
+            elif direct > 10:
+                assert got == pytest.approx(direct, rel=1e-4), (s.date, st)
+            else:
+                assert got == pytest.approx(direct, abs=0.01), (s.date, st)
+
+
+def test_tiles_add_up_whatever_their_size(store):
+    """The pieces of a layer cover it exactly: tile size changes the work, not the area."""
+    region = resolve_region("UKR", store.borders())
+    layer = store.layers(measure.snapshot_on(store, dt.date(2024, 11, 24)).id)["occupied"]
+    areas = [geodesy.TiledRegion(region.geometry, tile_m=m).area_km2(layer) for m in (25_000, 50_000, 100_000)]
+    plane = geodesy.to_laea(layer)
+    direct = shapely.area(shapely.intersection(plane, geodesy.TiledRegion(region.geometry).plane)) / 1e6
+    assert np.allclose(areas, direct, rtol=1e-9)
+
+
+def test_projected_area_agrees_with_geod_on_small_and_large_shapes():
+    for geom in (resolve_region("47.98,37.28:15km").geometry, shapely.box(30, 46, 38, 52)):
+        assert geodesy.projected_area_km2([shapely.segmentize(geom, 0.01)]) == pytest.approx(
+            geodesy.area_km2(shapely.segmentize(geom, 0.01)), rel=1e-6)
+
+
+def test_circle_and_box_regions_are_measured_without_tiles(store):
+    layer = store.layers(measure.snapshot_on(store, dt.date(2024, 11, 24)).id)["occupied"]
+    for spec in ("47.98,37.28:15km", "bbox:37.0,47.5,38.0,48.5"):
+        region = resolve_region(spec)
+        tiled = geodesy.tiled_region(region.key, region.geometry)
+        assert not tiled.tiled
+        # A bbox's edges are parallels and meridians: densified, Geod's geodesic edges follow them too.
+        dense = shapely.segmentize(region.geometry, geodesy.REGION_SEGMENT_DEG)
+        assert tiled.area_km2(layer) == pytest.approx(geodesy.area_km2(shapely.intersection(layer, dense)), rel=1e-5)
+
+
+# ---------------------------------------------------------------- ingest
+
+def test_union_cache_replays_repairs_and_changes_no_geometry(history_dir):
+    """Reading a file twice (second time from the per-process union cache) gives the same
+    snapshot and the same repair counts as reading it with the cache cleared."""
+    f = sorted(history_dir.glob("*.geojson"))[0]
+    base._UNIONS.clear()
+    first = base.read_path(f)[0]
+    again = base.read_path(f)[0]
+    base._UNIONS.clear()
+    fresh = base.read_path(f)[0]
+    assert first.content_hash() == again.content_hash() == fresh.content_hash()
+    for k in ("repaired", "dropped", "out_of_theatre"):
+        assert first.stats.get(k, 0) == again.stats.get(k, 0) == fresh.stats.get(k, 0)
+
+
+def test_reingest_skips_unchanged_files_with_the_same_summary(small_store):
+    st, folder, _ = small_store
+    eng = CountingEngine()
+    again = ingest(st, folder, engine=eng)
+    assert eng.read == []  # nothing parsed
+    assert again.unchanged == 12 and again.added == 0 and not again.errors
+    # The summary still counts what the stored snapshots' readers repaired.
+    reread = ingest(st, folder, engine=CountingEngine(), replace=True)
+    assert reread.unchanged == 12
+    for k in ("repaired", "dropped", "out_of_theatre", "fill_mismatch"):
+        assert getattr(again, k) == getattr(reread, k)
+
+
+def test_a_changed_file_is_read_again(small_store):
+    st, folder, _ = small_store
+    victim = sorted(folder.glob("*.geojson"))[3]
+    victim.write_bytes(victim.read_bytes() + b"\n")  # same map, other bytes
+    eng = CountingEngine()
+    s = ingest(st, folder, engine=eng)
+    assert [p.name for p in eng.read] == [victim.name]
+    assert s.unchanged == 12
+
+
+def test_ordered_reading_keeps_a_bounded_number_in_flight():
+    """Results come back in input order, with at most `window` jobs in flight besides the one
+    being consumed: memory stays flat however many files there are."""
+    import concurrent.futures as cf
+
+    live, peak = [0], [0]
+
+    def submit(job):
+        live[0] += 1
+        peak[0] = max(peak[0], live[0])
+        f = cf.Future()
+        f.set_result(job)
+        return f
+
+    out = []
+    for r in _ordered(submit, range(50), 4):
+        live[0] -= 1
+        out.append(r)
+    assert out == list(range(50)) and peak[0] <= 4 + 1
+
+
+# ---------------------------------------------------------------- incremental measures
+
+def test_new_snapshot_computes_only_its_own_layers(small_store):
+    st, folder, new_file = small_store
+    rus = resolve_region("RUS", st.borders())
+    statuses = ("ukraine_held", "contested")
+    eng = CountingEngine()
+    before = measure.area_series(st, rus, statuses, engine=eng)
+    assert eng.measured > 0
+    eng.measured = 0
+    assert measure.area_series(st, rus, statuses, engine=eng) == before
+    assert eng.measured == 0  # all from the cache
+    shutil.copy(new_file, folder / new_file.name)
+    ingest(st, folder, engine=eng)
+    assert [p.name for p in eng.read] == [new_file.name]
+    after = measure.area_series(st, rus, statuses, engine=eng)
+    new_hashes = st.layer_hashes(st.snapshots()[-1].id)
+    old_hashes = {h for s in st.snapshots()[:-1] for h in st.layer_hashes(s.id).values()}
+    assert eng.measured == len({new_hashes[s] for s in statuses if s in new_hashes} - old_hashes) <= 2
+    assert after[:len(before)] == before and len(after) == len(before) + 2
+
+
+def test_changed_border_or_region_gives_new_numbers(small_store, borders):
+    st, _, _ = small_store
+    eng = CountingEngine()
+    rus = resolve_region("RUS", borders)
+    base_rec = measure.area_series(st, rus, ("ukraine_held",), engine=eng)
+    # A border moved: RUS loses a strip along its western edge near Sudzha.
+    cut = shapely.difference(borders["RUS"], shapely.box(35.0, 51.0, 35.3, 51.4))
+    moved = dict(borders, RUS=cut)
+    st.set_borders(moved, origin="test: RUS minus a strip")
+    rus2 = resolve_region("RUS", st.borders())
+    assert rus2.key != rus.key
+    eng.measured = 0
+    new_rec = measure.area_series(st, rus2, ("ukraine_held",), engine=eng)
+    assert eng.measured > 0
+    assert sum(r["km2"] for r in new_rec) < sum(r["km2"] for r in base_rec)
+    # A different region (a circle) is computed, not served another region's figure.
+    eng.measured = 0
+    circle = measure.area_series(st, resolve_region("51.03,35.27:15km"), ("ukraine_held",), engine=eng)
+    assert eng.measured > 0 and [r["km2"] for r in circle] != [r["km2"] for r in new_rec]
+
+
+def test_area_series_many_matches_one_region_at_a_time(small_store):
+    st, _, _ = small_store
+    regions = [resolve_region(s, st.borders()) for s in ("RUS", "UKR", "51.03,35.27:15km", "bbox:34.8,51.0,35.8,51.6")]
+    statuses = ("occupied", "ukraine_held", "contested")
+    eng = CountingEngine()
+    many = measure.area_series_many(st, regions, statuses, engine=eng)
+    measured = eng.measured
+    assert measured > 0
+    for r in regions:
+        one = [{k: v for k, v in rec.items() if k not in ("official_km2", "diff_pct")}
+               for rec in measure.area_series(st, r, statuses, engine=eng)]
+        assert [x for x in many if x["region"] == r.name] == one
+    assert eng.measured == measured  # the single-region series came from the cache
