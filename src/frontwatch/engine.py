@@ -208,7 +208,7 @@ class DaskEngine(_Engine):
             if not scheduler:
                 raise EngineError("--engine dask needs --scheduler tcp://HOST:PORT (or FRONTWATCH_SCHEDULER)")
             try:
-                client = Client(scheduler, timeout="20s", set_as_default=False)
+                client = Client(scheduler, timeout=os.environ.get("FRONTWATCH_DASK_TIMEOUT", "20s"), set_as_default=False)
             except (OSError, TimeoutError) as exc:
                 raise EngineError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
             self._own = True

@@ -1,0 +1,139 @@
+"""The local and the Dask engine give identical results: a real `distributed` scheduler with two
+worker processes on 127.0.0.1 reads files of ../shared/data/deepstate/history and measures their
+layers in the countries of ../shared/data/borders/countries-osm.geojson."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from frontwatch import measure
+from frontwatch.cli import main
+from frontwatch.engine import DaskEngine, EngineError, LocalEngine, get_engine
+from frontwatch.ingest import ingest
+from frontwatch.regions import resolve_region
+from frontwatch.store import Store
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                 dashboard_address=None)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def dask_engine(cluster):
+    e = DaskEngine(cluster.scheduler_address)
+    yield e
+    e.close()
+
+
+@pytest.fixture(scope="module")
+def some_files(history_dir):
+    """Ten snapshots of Aug-Sept 2024 (the Kursk incursion) and two older ones."""
+    files = sorted(history_dir.glob("*.geojson"))
+    start = int(dt.datetime(2024, 8, 10, tzinfo=dt.timezone.utc).timestamp())
+    recent = [f for f in files if int(f.stem) >= start][:10]
+    return files[:2] + recent
+
+
+def test_reading_files_on_the_cluster_gives_the_same_snapshots(dask_engine, some_files):
+    local = list(LocalEngine(2).read_files(some_files))
+    remote = list(dask_engine.read_files(some_files))
+    assert [r[0] for r in remote] == [str(f) for f in some_files]
+    for (pl, sl, el), (pr, sr, er) in zip(local, remote):
+        assert el is None and er is None
+        assert [s.content_hash() for s in sl] == [s.content_hash() for s in sr]
+        assert [s.origin for s in sl] == [s.origin for s in sr] == [str(pl)]
+        assert [s.stats for s in sl] == [s.stats for s in sr]
+
+
+def test_ingest_through_the_cluster_writes_the_same_store(tmp_path, dask_engine, some_files):
+    with Store(tmp_path / "a.duckdb") as a, Store(tmp_path / "b.duckdb") as b:
+        sa = ingest(a, some_files, engine=LocalEngine(2))
+        sb = ingest(b, some_files, engine=dask_engine)
+        assert sa.to_record() == sb.to_record()
+        assert [s.to_record() for s in a.snapshots()] == [s.to_record() for s in b.snapshots()]
+
+
+def test_bad_file_is_reported_the_same_way(tmp_path, dask_engine):
+    bad = tmp_path / "1700000000.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [')
+    local = list(LocalEngine(1).read_files([bad]))
+    remote = list(dask_engine.read_files([bad]))
+    assert local == remote and "truncated JSON" in remote[0][2]
+
+
+def test_clipped_areas_are_identical_on_the_cluster(dask_engine, store):
+    snaps = store.snapshots()[-40::4]
+    hashes = store.all_layer_hashes([s.id for s in snaps])
+    for iso, statuses in (("RUS", ("ukraine_held", "contested")), ("UKR", ("occupied",))):
+        region = resolve_region(iso, store.borders())
+        geoms = [store.geometry(h) for h in sorted({h for hs in hashes.values() for st, h in hs.items() if st in statuses})]
+        assert dask_engine.clipped_areas(geoms, region) == LocalEngine(2).clipped_areas(geoms, region)
+
+
+def test_many_regions_are_identical_on_the_cluster(dask_engine, store):
+    snaps = store.snapshots()[-10:]
+    hashes = sorted({h for hs in store.all_layer_hashes([s.id for s in snaps]).values() for h in hs.values()})
+    geoms = [store.geometry(h) for h in hashes]
+    regions = [resolve_region(s, store.borders()) for s in ("RUS", "51.03,35.27:15km", "47.98,37.28:15km", "bbox:34.8,51.0,35.8,51.6")]
+    remote = dask_engine.areas_many(geoms, regions)
+    local = LocalEngine(2).areas_many(geoms, regions)
+    assert (remote == local).all()
+    assert list(local[:, 0]) == LocalEngine(1).clipped_areas(geoms, regions[0])
+
+
+def test_front_lines_are_identical_on_the_cluster(dask_engine, store):
+    pytest.importorskip("frontwatch.front")
+    region = resolve_region("47.98,37.28:15km")
+    snaps = [measure.snapshot_on(store, dt.date(2024, 11, d)) for d in (1, 24)]
+    layer_sets = [store.layers(s.id) for s in snaps]
+    remote = dask_engine.front_lines(layer_sets, store.borders(), region.geometry)
+    local = LocalEngine(2).front_lines(layer_sets, store.borders(), region.geometry)
+    assert [g.wkb for g in remote] == [g.wkb for g in local]
+    assert all(not g.is_empty for g in local)
+
+
+def test_area_cli_with_dask_engine_prints_the_same_series(cluster, store_path, tmp_path):
+    args = ["area", "--region", "RUS", "--status", "ukraine_held", "--from", "2024-08-01", "--to", "2024-08-31",
+            "--every", "week", "--format", "json"]
+    # A copy of the store, so the first run cannot fill the cache the second one reads.
+    import shutil
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(store_path, copy)
+    r1 = CliRunner().invoke(main, [*args, "--store", str(store_path)])
+    r2 = CliRunner().invoke(main, [*args, "--store", str(copy), "--engine", "dask", "--scheduler", cluster.scheduler_address])
+    assert r1.exit_code == 0 and r2.exit_code == 0, r2.output
+    assert json.loads(r1.stdout) == json.loads(r2.stdout)
+
+
+def test_engine_errors_are_one_line(tmp_path, monkeypatch, some_files):
+    with pytest.raises(EngineError, match="unknown engine"):
+        get_engine("spark")
+    with pytest.raises(EngineError, match="--scheduler"):
+        get_engine("dask", None)
+    monkeypatch.setenv("FRONTWATCH_DASK_TIMEOUT", "3s")
+    store = str(tmp_path / "x.duckdb")
+    assert CliRunner().invoke(main, ["ingest", str(some_files[0]), "--store", store]).exit_code == 0
+    r = CliRunner().invoke(main, ["area", "--region", "ALL", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1",
+                                  "--store", store])
+    assert r.exit_code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_environment_selects_the_engine(monkeypatch):
+    monkeypatch.setenv("FRONTWATCH_ENGINE", "local")
+    assert get_engine().name == "local"
+    monkeypatch.setenv("FRONTWATCH_ENGINE", "dask")
+    monkeypatch.delenv("FRONTWATCH_SCHEDULER", raising=False)
+    with pytest.raises(EngineError):
+        get_engine()
