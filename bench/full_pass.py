@@ -1,0 +1,288 @@
+"""The full pass over the shared archive, timed: frontwatch (cold, repeated, incremental, 50
+regions, Dask) against the naive hand-written pipeline (bench/naive.py) and the same job in
+DuckDB spatial SQL (bench/duckdb_sql.py), plus a scaling table. One command, prints tables.
+
+The job: ingest every snapshot of ../shared/data/deepstate/history into an empty store, then the
+daily area of ukraine_held and contested in RUS and of occupied in UKR. Each timed job runs in a
+fresh subprocess; its peak memory is the largest sum of the RSS of that process and its children,
+sampled every 50 ms (psutil).
+
+    python bench/full_pass.py                        # everything, naive and SQL on all files
+    python bench/full_pass.py --naive-sample 24 --sql-sample 24   # those two on an evenly spaced
+                                                     # sample, extrapolated (printed as such)
+    python bench/full_pass.py --sql-python /path/to/python  # a Python whose duckdb loads spatial
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FRONTWATCH_SHARED", ROOT.parent / "shared")) / "data"
+HISTORY = SHARED / "deepstate" / "history"
+BORDERS = SHARED / "borders" / "countries-osm.geojson"
+SERIES = (("RUS", ("ukraine_held", "contested")), ("UKR", ("occupied",)))
+
+
+# ---------------------------------------------------------------- jobs (run in a subprocess)
+
+def job_frontwatch(store, files, engine="local", scheduler=None):
+    """Cold: ingest ``files`` into an empty store, then the three daily series."""
+    from frontwatch.engine import get_engine
+    from frontwatch.ingest import ingest
+    from frontwatch.measure import area_series
+    from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
+    from frontwatch.store import Store
+
+    eng = get_engine(engine, scheduler)
+    t = time.perf_counter()
+    with Store(store) as st:
+        s = ingest(st, files, engine=eng)
+        t_ingest = time.perf_counter() - t
+        st.set_borders(prepare_borders(read_borders_file(BORDERS)), origin=str(BORDERS))
+        t1 = time.perf_counter()
+        out = []
+        for iso, statuses in SERIES:
+            out += area_series(st, resolve_region(iso, st.borders()), statuses, engine=eng)
+        t_area = time.perf_counter() - t1
+    eng.close()
+    return {"ingest_s": t_ingest, "area_s": t_area, "added": s.added, "errors": len(s.errors),
+            "rows": [(r["date"], r["status"], r["km2"]) for r in out]}
+
+
+def job_repeat(store):
+    """The three series again from a store that has them (a fresh process: no warm memory)."""
+    from frontwatch.measure import area_series
+    from frontwatch.regions import resolve_region
+    from frontwatch.store import Store
+
+    with Store(store) as st:
+        borders = st.borders()
+        t = time.perf_counter()
+        n = 0
+        for iso, statuses in SERIES:
+            n += len(area_series(st, resolve_region(iso, borders), statuses))
+        return {"query_s": time.perf_counter() - t, "records": n}
+
+
+def job_incremental(store, new_file):
+    """One new snapshot into a store holding the others: ingest it and update the three series."""
+    from frontwatch.ingest import ingest
+    from frontwatch.measure import area_series
+    from frontwatch.regions import resolve_region
+    from frontwatch.store import Store
+
+    with Store(store) as st:
+        borders = st.borders()
+        t = time.perf_counter()
+        s = ingest(st, [new_file], workers=1)
+        t_ing = time.perf_counter() - t
+        n = 0
+        for iso, statuses in SERIES:
+            n += len(area_series(st, resolve_region(iso, borders), statuses))
+        return {"ingest_s": t_ing, "total_s": time.perf_counter() - t, "added": s.added, "records": n}
+
+
+def fifty_regions(borders):
+    """RUS, UKR and 48 circles of 20 km on a grid over the front zone (lon 33-39.5, lat 46.5-51.5)."""
+    from frontwatch.regions import resolve_region
+
+    regions = [resolve_region("RUS", borders), resolve_region("UKR", borders)]
+    for i in range(8):
+        for j in range(6):
+            regions.append(resolve_region(f"{46.5 + j:.2f},{33.0 + i * 6.5 / 7:.2f}:20km"))
+    return regions
+
+
+def job_many(store):
+    """Area of occupied, ukraine_held, contested in 50 regions over every snapshot (cold cache)."""
+    from frontwatch.measure import area_series_many
+    from frontwatch.store import Store
+
+    with Store(store) as st:
+        st.con.execute("DELETE FROM measure_cache")
+        t = time.perf_counter()
+        recs = area_series_many(st, fifty_regions(st.borders()), ("occupied", "ukraine_held", "contested"))
+        return {"seconds": time.perf_counter() - t, "records": len(recs)}
+
+
+def job_naive(files_every, limit):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import naive
+
+    files = sorted(HISTORY.glob("*.geojson"))[::files_every][:limit]
+    t = time.perf_counter()
+    # naive_pass globs the folder itself: give it a folder of links to the sample.
+    with tempfile.TemporaryDirectory() as d:
+        for f in files:
+            os.symlink(f, Path(d) / f.name)
+        rows = naive.naive_pass(d, BORDERS)
+    return {"seconds": time.perf_counter() - t, "files": len(files), "rows": rows}
+
+
+JOBS = {"frontwatch": job_frontwatch, "repeat": job_repeat, "incremental": job_incremental, "many": job_many,
+        "naive": job_naive}
+
+
+# ---------------------------------------------------------------- running and measuring
+
+def run_measured(cmd, env=None):
+    """Run ``cmd``; return (its JSON output, wall seconds, peak RSS MB of it and its children)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        p = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                rss = p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
+                peak[0] = max(peak[0], rss)
+            except psutil.Error:
+                pass
+            done.wait(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    out, err = proc.communicate()
+    done.set()
+    th.join()
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[:4]} failed: {err.strip().splitlines()[-1] if err.strip() else proc.returncode}")
+    return json.loads(out.strip().splitlines()[-1]), wall, peak[0] / 2**20
+
+
+def sub(job, *args):
+    return [sys.executable, __file__, "--job", job, "--args", json.dumps(args)]
+
+
+def fmt_s(s):
+    return f"{s:.2f} s" if s >= 0.1 else f"{s * 1000:.0f} ms"
+
+
+def table(rows, header):
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths))  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def start_cluster():
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--naive-sample", type=int, default=None, help="run the naive pipeline on N evenly spaced files and extrapolate")
+    ap.add_argument("--sql-sample", type=int, default=None, help="the same for the DuckDB SQL pass")
+    ap.add_argument("--sql-python", default=os.environ.get("FRONTWATCH_SQL_PYTHON", sys.executable),
+                    help="Python whose duckdb can load the spatial extension (default: this one, or $FRONTWATCH_SQL_PYTHON)")
+    ap.add_argument("--skip", default="", help="comma-separated parts to skip: naive, sql, dask, scaling, many")
+    ap.add_argument("--job", help=argparse.SUPPRESS)
+    ap.add_argument("--args", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.job:
+        print(json.dumps(JOBS[a.job](*json.loads(a.args))))
+        return
+    skip = set(filter(None, a.skip.split(",")))
+    files = [str(f) for f in sorted(HISTORY.glob("*.geojson"))]
+    n = len(files)
+    work = Path(tempfile.mkdtemp(prefix="fw-bench-"))
+    load0 = os.getloadavg()
+    print(f"frontwatch full pass: {n} snapshots of {HISTORY}, {os.cpu_count()} cores, "
+          f"load average at start {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}\n")
+    res, rows = {}, []
+    try:
+        # Cold full pass, local engine.
+        store = str(work / "full.duckdb")
+        fw, wall, rss = run_measured(sub("frontwatch", store, files))
+        res["fw"] = fw
+        rows.append(["frontwatch cold (ingest + 3 series)", fmt_s(wall), f"{rss:.0f} MB",
+                     f"ingest {fmt_s(fw['ingest_s'])}, areas {fmt_s(fw['area_s'])}"])
+        cold = wall
+        rep, wall, rss = run_measured(sub("repeat", store))
+        rows.append(["repeated query (3 series from the store)", fmt_s(rep["query_s"]), f"{rss:.0f} MB",
+                     f"{rep['records']} records; whole process {fmt_s(wall)}"])
+        # Incremental: a store with all but the last snapshot and its series, then the last one.
+        inc_store = str(work / "inc.duckdb")
+        run_measured(sub("frontwatch", inc_store, files[:-1]))
+        inc, wall, rss = run_measured(sub("incremental", inc_store, files[-1]))
+        rows.append(["incremental: 1 new snapshot + 3 series", fmt_s(inc["total_s"]), f"{rss:.0f} MB",
+                     f"ingest {fmt_s(inc['ingest_s'])}, added {inc['added']}"])
+        if "many" not in skip:
+            many_store = str(work / "many.duckdb")
+            shutil.copy(store, many_store)
+            many, wall, rss = run_measured(sub("many", many_store))
+            rows.append(["50 regions x 3 statuses, all snapshots", fmt_s(many["seconds"]), f"{rss:.0f} MB",
+                         f"{many['records']} records, cold cache"])
+        if "dask" not in skip:
+            cluster = start_cluster()
+            try:
+                dstore = str(work / "dask.duckdb")
+                dk, wall, rss = run_measured(sub("frontwatch", dstore, files, "dask", cluster.scheduler_address))
+                same = dk["rows"] == fw["rows"]
+                wrss = sum(psutil.Process(p.pid).memory_info().rss for p in psutil.Process().children(recursive=True)
+                           if p.pid != os.getpid()) / 2**20
+                rows.append(["frontwatch cold on Dask (2 local workers)", fmt_s(wall), f"{rss:.0f} MB + workers {wrss:.0f} MB at end",
+                             f"ingest {fmt_s(dk['ingest_s'])}, areas {fmt_s(dk['area_s'])}; "
+                             f"{'identical' if same else 'DIFFERENT'} results; {100 * (wall / cold - 1):+.0f}% vs local"])
+            finally:
+                cluster.close()
+        base = {}
+        if "naive" not in skip:
+            k = a.naive_sample
+            every = max(1, n // k) if k else 1
+            nv, wall, rss = run_measured(sub("naive", every, k))
+            est = wall if not k else wall / nv["files"] * n
+            base["naive"] = est
+            label = "naive (geopandas, per file)" + (f", EXTRAPOLATED from {nv['files']} files" if k else "")
+            rows.append([label, fmt_s(est), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {nv['files']} files"])
+        if "sql" not in skip:
+            k = a.sql_sample
+            every = max(1, n // k) if k else 1
+            cmd = [a.sql_python, str(ROOT / "bench" / "duckdb_sql.py"), str(HISTORY), str(BORDERS), "--every", str(every)]
+            if k:
+                cmd += ["--limit", str(k)]
+            try:
+                sq, wall, rss = run_measured(cmd)
+                est = wall if not k else wall / sq["files"] * n
+                base["sql"] = est
+                label = f"DuckDB spatial SQL ({sq['extension']}, duckdb {sq['duckdb']})" + (f", EXTRAPOLATED from {sq['files']} files" if k else "")
+                rows.append([label, fmt_s(est), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {sq['files']} files"])
+            except RuntimeError as exc:
+                rows.append(["DuckDB spatial SQL", "blocked", "", str(exc)[:150]])
+        print(table(rows, ["job", "time", "peak RSS", "notes"]))
+        if base:
+            print()
+            print(table([[k, f"{v / cold:.1f}x"] for k, v in base.items()], ["frontwatch cold is faster than", "by"]))
+        if "scaling" not in skip:
+            srows = []
+            for m in (60, 120, n):
+                sstore = str(work / f"scale{m}.duckdb")
+                # Evenly spaced, so each sample spans the archive's naming schemes and sizes.
+                pick = [files[round(i * (n - 1) / (m - 1))] for i in range(m)] if m < n else files
+                r, wall, rss = run_measured(sub("frontwatch", sstore, pick))
+                srows.append([m, fmt_s(wall), f"{1000 * wall / m:.0f} ms", fmt_s(r["ingest_s"]), fmt_s(r["area_s"]), f"{rss:.0f} MB"])
+            print()
+            print(table(srows, ["snapshots", "cold pass", "per snapshot", "ingest", "areas", "peak RSS"]))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    load1 = os.getloadavg()
+    print(f"\nload average at end {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} (other work on this machine slows every row alike)")
+
+
+if __name__ == "__main__":
+    main()
