@@ -20,7 +20,7 @@ from .options import borders_opt, store_opt
 @store_opt
 @borders_opt
 def command(host, port, token_env, timeout, workers, store_path, borders_file):
-    """Serve the JSON API (/api/..., schema at /openapi.json, docs at /docs) and the map UI (/)
+    """Serve the JSON API (/api/..., schema at /openapi.json) and the map UI (/)
     over the store. Read-only unless a token is configured: then ingest and sync need it.
 
     Example: frontwatch serve --port 8080

@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures as cf
-import contextlib
 import dataclasses
 import datetime as dt
 import hmac
@@ -229,7 +228,9 @@ def library_error(exc) -> JSONBytes | None:
     if isinstance(exc, MeasureError):
         return error(404, msg)
     if isinstance(exc, RegionError):
-        return error(404 if re.search(r"\b(unknown|not found|no place|no match)", msg, re.I) else 400, msg)
+        # Any region the spec cannot name (unknown country or place, an inverted box, coordinates off
+        # the globe) is "no such region": the request was well formed, the region does not exist.
+        return error(404, msg)
     if isinstance(exc, StoreError):
         return error(503, msg)
     if isinstance(exc, Unavailable):
@@ -240,7 +241,7 @@ def library_error(exc) -> JSONBytes | None:
         unreachable = type(exc).__name__ == "SourceUnreachable"
         return error(502 if unreachable else 400, msg)
     if isinstance(exc, ValueError):  # PlaceNotFound, unknown statuses, bad radius...
-        return error(404 if type(exc).__name__ == "PlaceNotFound" else 400, msg)
+        return error(404 if type(exc).__name__ == "PlaceNotFound" or "place" in msg.lower() else 400, msg)
     return None
 
 
@@ -468,7 +469,7 @@ REGION_PATTERN = (rf"^(ALL|all|[A-Za-z]{{3}}|bbox:{_NUM},{_NUM},{_NUM},{_NUM}|"
                   rf"[^/\\:]{{1,80}}:[1-9]\d{{0,2}}(?:\.\d{{1,3}})?(?:km|m|mi)?)$")
 REGION_HELP = ("ALL, an ISO-3 country code (RUS, UKR), Place:15km, lat,lon:15km, or "
                "bbox:minlon,minlat,maxlon,maxlat. Files are not accepted over HTTP.")
-MAX_RADIUS_KM = 500.0
+MAX_RADIUS_KM = 2000.0  # above the largest radius the pattern admits (999 mi)
 PATTERN_HINTS = {"region": "expected " + REGION_HELP,
                  "status": "expected statuses (occupied, occupied_before_2022, ukraine_held, contested), a side "
                            "(russia, ukraine) or all, comma-separated",
@@ -539,13 +540,12 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     config = config or ServiceConfig()
     state = State(config)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        yield
-        state.pool.shutdown(wait=False, cancel_futures=True)
-
+    # No lifespan hook closes anything: an ASGI client may run startup/shutdown around every call
+    # (schemathesis does); State.close() is for whoever owns the app (running_server, tests).
+    # No /docs or /redoc: FastAPI's pages load their scripts from a CDN, and frontwatch fetches
+    # nothing from outside at run time. The schema itself is at /openapi.json.
     app = FastAPI(
-        lifespan=lifespan,
+        docs_url=None, redoc_url=None,
         title="frontwatch",
         version=__version__,
         description="Verified numbers from front-line control maps: areas, changes, peaks, front lines, "
@@ -838,7 +838,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     # -------------------------------------------------------------- the UI
     @app.get("/api/{rest:path}", include_in_schema=False)
     async def api_not_found(rest: str):
-        return error(404, f"no endpoint /api/{rest}: see /docs or /openapi.json")
+        return error(404, f"no endpoint /api/{rest}: see /openapi.json")
 
     if (STATIC_DIR / "index.html").exists():
         from fastapi.staticfiles import StaticFiles
@@ -850,7 +850,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             return HTMLResponse(
                 "<!doctype html><title>frontwatch</title><h1>frontwatch API</h1>"
                 "<p>The map UI is not built in this installation: run <code>npm ci && npm run build</code> "
-                "in <code>web/</code>. The API works: see <a href='/docs'>/docs</a> and "
+                "in <code>web/</code>. The API works: see <a href='/openapi.json'>/openapi.json</a> and "
                 "<a href='/api/health'>/api/health</a>.</p>")
 
     # Run library work inside the handlers' own error mapping: a library error raised directly by
