@@ -2,8 +2,9 @@
 (asyncio + httpx) for a bounded time on the area and front endpoints; reports requests per
 second, p50/p99 latency and the error count, and exits non-zero on any error.
 
-The server runs in this process (uvicorn in a thread, a port the OS picks) over an existing store,
-opened read-only like ``frontwatch serve`` without a token. Each client cycles through a fixed
+The server is ``frontwatch serve`` itself, started as a child process on 127.0.0.1 (a free port)
+over an existing store, read-only (no token), and stopped at the end; the clients run in this
+process, so they do not share the server's interpreter. Each client cycles through a fixed
 list of queries (areas of RUS/UKR/ALL on a few dates, the front line of those dates), so the
 measure is of the service answering repeated map queries: the first answer of each query is
 computed by the library (warm-up, not timed), the timed ones are served from its answer cache.
@@ -14,7 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import socket
+import subprocess
 import statistics
 import sys
 import time
@@ -66,6 +70,38 @@ async def run(base, clients, seconds, max_requests):
     return warm, wall, lat, errors
 
 
+@contextlib.contextmanager
+def serve(store):
+    """``frontwatch serve`` on a free 127.0.0.1 port; yields its base URL, stops it on exit."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "FRONTWATCH_TOKEN"}
+    proc = subprocess.Popen([sys.executable, "-m", "frontwatch.cli", "serve", "--host", "127.0.0.1", "--port",
+                             str(port), "--store", str(store), "--timeout", "600"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(base + "/api/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("frontwatch serve did not start")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", default=os.environ.get("FRONTWATCH_STORE"), required=not os.environ.get("FRONTWATCH_STORE"))
@@ -76,16 +112,13 @@ def main(argv=None):
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 300:
         ap.error("keep it bounded: 1-200 clients, at most 300 s")
 
-    from frontwatch.service import ServiceConfig
-    from frontwatch.service.server import running_server
-
     load = os.getloadavg()
-    with running_server(ServiceConfig(store_path=args.store, timeout_s=600)) as base:
+    with serve(args.store) as base:
         warm, wall, lat, errors = asyncio.run(run(base, args.clients, args.seconds, args.max_requests))
     lat_ms = sorted(x * 1000 for x in lat)
     n = len(lat_ms)
     p = lambda q: lat_ms[min(n - 1, int(q * n))] if n else float("nan")  # noqa: E731
-    print(f"server: 127.0.0.1 in-process uvicorn, store {args.store} (read-only)")
+    print(f"server: frontwatch serve (child process) on 127.0.0.1, store {args.store} (read-only)")
     print(f"machine: {os.cpu_count()} cores, load average before {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")
     print(f"warm-up: {len(queries())} distinct queries (area RUS/UKR/ALL + front, {len(DATES)} dates) "
