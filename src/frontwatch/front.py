@@ -390,7 +390,8 @@ def advance_between(old_russia, old_ukraine, new_russia, new_ukraine, center_lon
 
     ``days`` (> 0) between the maps; ``home`` as for :func:`contact_line`. The side polygons must
     cover the circle plus ``margin_km`` (default: max(radius, 5 km)), where the old front is looked
-    for. Returns ``front_km_old``/``front_km_new`` (inside the circle) and, per side, a dict under
+    for; ``voids``: (old, new) ground that counts for neither side in the fronts (:func:`islets`).
+    Returns ``front_km_old``/``front_km_new`` (inside the circle) and, per side, a dict under
     ``russia``/``ukraine`` with ``gained_km2``, ``lost_km2``, ``net_km2``, ``mean_m_per_day``,
     ``shift_m``, ``shift_m_per_day``, ``shift_bearing_deg``; the circle, fronts and gained/lost areas
     are under ``geometry`` (EPSG:4326).
