@@ -307,8 +307,9 @@ class Store:
             return
         with self._lock:
             cur = self.con.cursor()
-            cur.executemany("INSERT OR REPLACE INTO measure_cache VALUES (?, ?, ?)",
-                            [(kind, k, float(v)) for k, v in values.items()])
+            # One statement for all rows: executemany is a round trip per row (18 s for 3,600 rows).
+            cur.execute("INSERT OR REPLACE INTO measure_cache SELECT ?, unnest(?::VARCHAR[]), unnest(?::DOUBLE[])",
+                        [kind, list(values), [float(v) for v in values.values()]])
 
     # -------------------------------------------------------------- ingested files (frontwatch.ingest)
     # Which raw files (hash of their bytes + reader options) produced which snapshots, so that a
