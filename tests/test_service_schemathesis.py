@@ -41,8 +41,6 @@ def _run(operation, mode):
     check()
 
 
-@pytest.mark.xfail(reason="schemathesis reported a failure after the last service change (issue 5 left open); "
-                   "still run so that its report shows in CI", strict=False)
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 def test_every_operation_answers_as_its_schema_says(api, mode):
     import os
