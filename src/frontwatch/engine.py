@@ -69,6 +69,8 @@ def _read_one(path, options, real_path=None):
     if real_path:
         for s in snaps:
             s.origin = s.origin.replace(str(real_path), path)
+    for s in snaps:
+        s.encoded()  # hashes and WKB made here, in parallel, not in the process that writes
     return path, snaps, None
 
 

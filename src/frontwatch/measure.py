@@ -111,7 +111,8 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
         block = todo[i:i + LAYER_BLOCK]
-        values = engine.clipped_areas([store.geometry(h) for h in block], region)
+        geoms = store.geometries(block)
+        values = engine.clipped_areas([geoms[h] for h in block], region)
         fresh = dict(zip(block, values))
         store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
         out.update(fresh)
@@ -289,7 +290,8 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
         block = todo[b:b + LAYER_BLOCK]
-        km2 = engine.areas_many([store.geometry(needed[i]) for i in block], regions)
+        geoms = store.geometries([needed[i] for i in block])
+        km2 = engine.areas_many([geoms[needed[i]] for i in block], regions)
         fresh = {keys[i][j]: float(km2[n, j]) for n, i in enumerate(block) for j in range(len(regions))
                  if keys[i][j] not in cached}
         store.put_cached("area", fresh)

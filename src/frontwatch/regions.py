@@ -7,7 +7,7 @@ the store, else a public boundaries file fetched once and cached (see :func:`loa
 Crimea lies inside both the UKR and the RUS polygons of OpenStreetMap: frontwatch counts it in
 UKR only (its internationally recognised country) and removes every UKR overlap from RUS, so no
 ground is counted twice. May import: the standard library, shapely, pyproj, numpy, pyogrio,
-frontwatch.places, frontwatch.store.
+frontwatch.geodesy, frontwatch.places, frontwatch.store.
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
+
+from .geodesy import polygonal_parts
 
 # geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
 DEFAULT_BORDERS_URL = os.environ.get(
@@ -55,8 +57,13 @@ def _key(geom) -> str:
     return hashlib.sha256(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:24]
 
 
-def read_borders_file(path) -> dict:
-    """``{iso_a3: geometry}`` from a GeoJSON/GPKG of countries with an ISO-3 attribute."""
+def read_borders_file(path, clip=_CLIP) -> dict:
+    """``{iso_a3: geometry}`` from a GeoJSON/GPKG of countries with an ISO-3 attribute.
+
+    With ``clip`` (minlon, minlat, maxlon, maxlat; default the theatre), countries are cut to it
+    *before* they are repaired and unioned: validating and unioning Russia's whole 10 m border
+    takes seconds, its part in the theatre a fraction of that. ``clip=None`` keeps them whole.
+    """
     import pyogrio
 
     path = Path(path)
@@ -69,12 +76,44 @@ def read_borders_file(path) -> dict:
         raise RegionError(f"{path}: borders file needs an ISO-3 attribute (iso_a3)")
     if df.crs is not None and df.crs.to_epsg() != 4326:
         df = df.to_crs(4326)
+    geoms = np.asarray(df.geometry.values, dtype=object)
+    isos = df[col].astype(str).to_numpy()
+    if clip is not None:
+        # A rectangle clip walks the vertices once and needs no valid input; what it leaves
+        # is repaired below where needed.
+        geoms = shapely.clip_by_rect(geoms, *clip)
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    geoms, isos = geoms[keep], isos[keep]
+    bad = ~_threaded(shapely.is_valid, geoms).astype(bool)
+    if bad.any():
+        geoms[bad] = shapely.make_valid(geoms[bad])
     out = {}
-    for iso, group in df.groupby(col):
-        g = shapely.union_all(shapely.make_valid(np.asarray(group.geometry.values, dtype=object)))
-        out[str(iso)] = g
+    for iso in sorted(set(isos)):
+        mine = geoms[isos == iso]
+        g = mine[0] if len(mine) == 1 else shapely.union_all(mine)
+        if shapely.get_type_id(g) not in (3, 6):
+            g = shapely.union_all(polygonal_parts(g))
+        if not g.is_empty:
+            out[iso] = g
     if not out:
-        raise RegionError(f"{path}: no countries in borders file")
+        raise RegionError(f"{path}: no countries in borders file" + (" inside the theatre" if clip is not None and len(df) else ""))
+    return out
+
+
+def _threaded(fn, geoms) -> np.ndarray:
+    """``fn`` of each geometry, on as many threads as cores (GEOS releases the GIL), largest
+    geometries first: checking a country with thousands of lake holes is the slow part."""
+    import concurrent.futures as cf
+
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.empty(len(geoms), dtype=object)
+    if len(geoms) < 2:
+        out[:] = [fn(g) for g in geoms]
+        return out
+    order = np.argsort(-shapely.get_num_coordinates(geoms), kind="stable")
+    with cf.ThreadPoolExecutor(min(len(geoms), os.cpu_count() or 1)) as ex:
+        for i, v in zip(order, ex.map(fn, geoms[order])):
+            out[i] = v
     return out
 
 
@@ -122,9 +161,9 @@ def prepare_borders(raw: dict) -> dict:
             out[iso] = g
     ukr = out.get("UKR")
     if ukr is not None:
-        for iso in list(out):
-            if iso != "UKR" and shapely.intersects(out[iso], ukr):
-                out[iso] = shapely.difference(out[iso], ukr)
+        others = [iso for iso in out if iso != "UKR" and shapely.intersects(out[iso], ukr)]
+        for iso, g in zip(others, _threaded(lambda g: shapely.difference(g, ukr), [out[i] for i in others])):
+            out[iso] = g
     for g in out.values():
         shapely.prepare(g)
     return out

@@ -143,47 +143,88 @@ class Store:
 
         Outcome ``action`` is ``added``, ``unchanged`` (same time, same content: nothing done),
         ``replaced``, or ``conflict`` (same time, other content, and ``replace`` is False: nothing
-        written for it, ``reason`` says why). Identical geometries are stored once.
+        written for it, ``reason`` says why). Identical geometries are stored once. The batch is
+        written with a few set-based statements (one per table), not a round trip per row.
         """
+        snapshots = list(snapshots)
+        if not snapshots:
+            return []
         out = []
         with self._lock:
             con = self.con
             con.execute("BEGIN TRANSACTION")
             try:
-                for snap in snapshots:
-                    out.append(self._add_one(con, snap, replace))
+                out = self._add_batch(con, snapshots, replace)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
         return out
 
-    def _add_one(self, con, snap, replace):
-        chash = snap.content_hash()
-        row = con.execute("SELECT id, content_hash FROM snapshots WHERE source = ? AND taken_at = ?",
-                          [snap.source, snap.taken_at]).fetchone()
-        rec = {"origin": snap.origin, "taken_at": snap.taken_at.isoformat(), "source": snap.source}
-        if row is not None:
-            if row[1] == chash:
-                if snap.official:
-                    self._write_official(con, row[0], snap.official)
-                return {**rec, "action": "unchanged", "id": row[0]}
-            if not replace:
-                return {**rec, "action": "conflict", "id": row[0],
-                        "reason": f"a {snap.source} snapshot for {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC is already stored with other content (use --replace to overwrite)"}
-            self._delete_snapshot(con, row[0])
-        sid = con.execute("SELECT nextval('snapshot_ids')").fetchone()[0]
-        con.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, now(), ?)",
-                    [sid, snap.source, snap.source_id, snap.taken_at, chash, snap.origin,
-                     json.dumps(snap.stats, default=str)])
-        for status, geom in snap.layers.items():
-            ghash = geometry_hash(geom)
-            con.execute("INSERT OR IGNORE INTO geometries VALUES (?, ?)",
-                        [ghash, shapely.to_wkb(geom, output_dimension=2)])
-            con.execute("INSERT INTO layers VALUES (?, ?, ?)", [sid, status, ghash])
-        if snap.official:
-            self._write_official(con, sid, snap.official)
-        return {**rec, "action": "replaced" if row is not None else "added", "id": sid}
+    def _add_batch(self, con, snaps, replace):
+        encs = [s.encoded() for s in snaps]
+        rows = con.execute(
+            "SELECT s.source, s.taken_at, s.id, s.content_hash FROM snapshots s JOIN "
+            "(SELECT unnest(?::VARCHAR[]) AS source, unnest(?::TIMESTAMPTZ[]) AS taken_at) b "
+            "ON s.source = b.source AND s.taken_at = b.taken_at",
+            [[s.source for s in snaps], [s.taken_at for s in snaps]]).fetchall()
+        stored = {(src, t.astimezone(dt.timezone.utc)): (sid, ch) for src, t, sid, ch in rows}
+        plan, out, deletes = [], [], []
+        for snap, (chash, _) in zip(snaps, encs):
+            key = (snap.source, snap.taken_at.astimezone(dt.timezone.utc))
+            row = stored.get(key)
+            rec = {"origin": snap.origin, "taken_at": snap.taken_at.isoformat(), "source": snap.source}
+            if row is not None:
+                if row[1] == chash:
+                    if snap.official:
+                        self._write_official(con, row[0], snap.official)
+                    out.append({**rec, "action": "unchanged", "id": row[0]})
+                    continue
+                if not replace:
+                    out.append({**rec, "action": "conflict", "id": row[0],
+                                "reason": f"a {snap.source} snapshot for {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC is already stored with other content (use --replace to overwrite)"})
+                    continue
+                deletes.append(row[0])
+            out.append({**rec, "action": "replaced" if row is not None else "added", "id": None})
+            plan.append((len(out) - 1, snap, chash))
+            stored[key] = (None, chash)  # a later snapshot of this batch at the same time meets this one
+        for sid in deletes:
+            self._delete_snapshot(con, sid)
+        if not plan:
+            return out
+        ids = [r[0] for r in con.execute("SELECT nextval('snapshot_ids') FROM range(?)", [len(plan)]).fetchall()]
+        ids.sort()
+        for (i, snap, chash), sid in zip(plan, ids):
+            out[i]["id"] = sid
+            stored[(snap.source, snap.taken_at.astimezone(dt.timezone.utc))] = (sid, chash)
+        # In-batch duplicates resolved above may still point at a not-yet-numbered snapshot.
+        for o in out:
+            if o["id"] is None:
+                o["id"] = stored[(o["source"], dt.datetime.fromisoformat(o["taken_at"]).astimezone(dt.timezone.utc))][0]
+        con.execute(
+            "INSERT INTO snapshots SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::TIMESTAMPTZ[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), now(), unnest(?::VARCHAR[])",
+            [ids, [p[1].source for p in plan], [p[1].source_id for p in plan], [p[1].taken_at for p in plan],
+             [p[2] for p in plan], [p[1].origin for p in plan], [json.dumps(p[1].stats, default=str) for p in plan]])
+        layer_rows, geoms = [], {}
+        for (_, snap, _), sid in zip(plan, ids):
+            for status, ghash, wkb in snap.encoded()[1]:
+                layer_rows.append((sid, status, ghash))
+                geoms.setdefault(ghash, wkb)
+        if geoms:
+            known = {r[0] for r in con.execute(
+                "SELECT hash FROM geometries WHERE hash IN (SELECT unnest(?::VARCHAR[]))", [list(geoms)]).fetchall()}
+            new = [h for h in geoms if h not in known]
+            if new:
+                con.execute("INSERT INTO geometries SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                            [new, [geoms[h] for h in new]])
+        if layer_rows:
+            con.execute("INSERT INTO layers SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                        [[r[0] for r in layer_rows], [r[1] for r in layer_rows], [r[2] for r in layer_rows]])
+        for (_, snap, _), sid in zip(plan, ids):
+            if snap.official:
+                self._write_official(con, sid, snap.official)
+        return out
 
     def _write_official(self, con, sid, official):
         con.execute("DELETE FROM official_areas WHERE snapshot_id = ?", [sid])
@@ -255,6 +296,23 @@ class Store:
                 self._geom_cache.clear()
             self._geom_cache[ghash] = g
         return g
+
+    def geometries(self, ghashes) -> dict:
+        """``{hash: geometry}`` for many hashes in one query (memoised like :meth:`geometry`)."""
+        want = [h for h in dict.fromkeys(ghashes) if h not in self._geom_cache]
+        out = {h: self._geom_cache[h] for h in ghashes if h in self._geom_cache}
+        if want:
+            rows = self.con.cursor().execute(
+                "SELECT hash, wkb FROM geometries WHERE hash IN (SELECT unnest(?::VARCHAR[]))", [want]).fetchall()
+            if len(rows) < len(want):
+                missing = sorted(set(want) - {r[0] for r in rows})
+                raise StoreError(f"{self.path}: geometry {missing[0]} missing (store damaged?)")
+            hs = [r[0] for r in rows]
+            for h, g in zip(hs, shapely.from_wkb([r[1] for r in rows])):
+                out[h] = g
+                if len(self._geom_cache) <= 512:
+                    self._geom_cache[h] = g
+        return out
 
     def layers(self, snapshot_id: int) -> dict:
         """``{status: geometry}`` of one snapshot."""
@@ -350,7 +408,9 @@ class Store:
             self._ensure_ingested_files()
             self.con.execute("BEGIN TRANSACTION")
             try:
-                self.con.executemany("INSERT OR IGNORE INTO ingested_files VALUES (?, ?)", pairs)
+                self.con.execute("INSERT OR IGNORE INTO ingested_files SELECT DISTINCT * FROM "
+                                 "(SELECT unnest(?::VARCHAR[]) AS f, unnest(?::INTEGER[]) AS s)",
+                                 [[p[0] for p in pairs], [p[1] for p in pairs]])
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")

@@ -49,15 +49,30 @@ class Snapshot:
     official: list | None = None
     source_id: str | None = None
 
+    _encoded: tuple | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    def encoded(self) -> tuple:
+        """``(content_hash, [(status, geometry_hash, wkb), ...])``, computed once (in the worker
+        that read the map, so the writing process only writes): each layer is normalised once
+        for both hashes, and stored as the reader made it."""
+        if self._encoded is None:
+            h = hashlib.sha256()
+            rows = []
+            for status in STATUSES:
+                g = self.layers.get(status)
+                if g is None:
+                    continue
+                norm = shapely.to_wkb(shapely.normalize(g), output_dimension=2)
+                if not g.is_empty:
+                    h.update(status.encode())
+                    h.update(norm)
+                rows.append((status, hashlib.sha256(norm).hexdigest()[:32], shapely.to_wkb(g, output_dimension=2)))
+            self._encoded = (h.hexdigest()[:32], rows)
+        return self._encoded
+
     def content_hash(self) -> str:
         """A hash of the geometries only: identical maps hash the same whatever their file."""
-        h = hashlib.sha256()
-        for status in STATUSES:
-            g = self.layers.get(status)
-            if g is not None and not g.is_empty:
-                h.update(status.encode())
-                h.update(shapely.to_wkb(shapely.normalize(g), output_dimension=2))
-        return h.hexdigest()[:32]
+        return self.encoded()[0]
 
 
 # ---------------------------------------------------------------- reading bytes
