@@ -122,10 +122,10 @@ def test_union_cache_replays_repairs_and_changes_no_geometry(history_dir):
     """Reading a file twice (second time from the per-process union cache) gives the same
     snapshot and the same repair counts as reading it with the cache cleared."""
     f = sorted(history_dir.glob("*.geojson"))[0]
-    base._UNIONS.clear()
+    base.clear_caches()
     first = base.read_path(f)[0]
     again = base.read_path(f)[0]
-    base._UNIONS.clear()
+    base.clear_caches()
     fresh = base.read_path(f)[0]
     assert first.content_hash() == again.content_hash() == fresh.content_hash()
     for k in ("repaired", "dropped", "out_of_theatre"):

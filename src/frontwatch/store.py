@@ -22,7 +22,6 @@ from pathlib import Path
 import duckdb
 import shapely
 
-from .statuses import STATUSES
 
 SCHEMA_VERSION = 1
 

@@ -3,7 +3,7 @@ reader registry that picks a reader for each input file.
 
 A reader is a module in ``frontwatch.sources`` that calls :func:`register` with a name, a
 ``detect(path, head)`` predicate and a ``read(path, data, **options)`` function returning a list of
-snapshots. May import: the standard library, numpy, shapely, orjson. Never the store or analytics.
+snapshots. May import: the standard library, numpy, shapely, orjson, msgspec. Never the store or analytics.
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import msgspec
 import numpy as np
+import orjson
 import shapely
 
 from ..statuses import STATUSES
@@ -197,6 +199,260 @@ def _clean_union(geoms, stats: dict, extent=None):
     return out
 
 
+# ---------------------------------------------------------------- GeoJSON features, read fast
+# A FeatureCollection is decoded with each feature's geometry kept as its raw JSON bytes
+# (msgspec.Raw): no Python float is made for a coordinate, and the bytes are what GEOS reads and
+# what identifies a feature across files. Consecutive maps repeat most features byte for byte
+# (87% of the polygons of one DeepStateMap snapshot are in the one before), so each feature is
+# parsed, repaired and cut to polygons once per process, and a layer's union is done per group of
+# features whose boxes overlap, each group once: a map that moves the front near one town
+# re-unions only that town's group.
+
+_RAW_NULL = msgspec.Raw(b"null")
+
+
+class Feature(msgspec.Struct):
+    """One GeoJSON feature: ``geometry`` the raw JSON of its geometry, ``properties`` a dict."""
+
+    geometry: msgspec.Raw = _RAW_NULL
+    properties: dict | None = None
+
+    def geometry_type(self) -> str | None:
+        g = _GEOM_TYPE.decode(self.geometry)
+        return g.type if g is not None else None
+
+
+class _GeomType(msgspec.Struct):
+    type: str | None = None
+
+
+class _Doc(msgspec.Struct):
+    type: str | None = None
+    features: list[Feature | None] | None = None
+    map: msgspec.Raw = _RAW_NULL
+
+
+_GEOM_TYPE = msgspec.json.Decoder(_GeomType | None)
+_DOC = msgspec.json.Decoder(_Doc)
+_LIST = msgspec.json.Decoder(list[Feature | None])
+
+
+def parse_features(path, data: bytes) -> list:
+    """The features (:class:`Feature`, or None for a null feature) of a GeoJSON FeatureCollection,
+    a bare list of features, or DeepStateMap's ``{"map": {...}}`` wrapper; SourceError for
+    invalid or truncated JSON and for JSON that is not such a document."""
+    try:
+        try:
+            doc = _DOC.decode(data)
+        except msgspec.ValidationError:
+            try:
+                return _nonempty(path, _LIST.decode(data))
+            except msgspec.ValidationError:
+                return _nonempty(path, _features_from_python(path, orjson.loads(data)))
+        if bytes(doc.map) != b"null" and doc.features is None:
+            doc = _DOC.decode(doc.map)
+    except (msgspec.DecodeError, orjson.JSONDecodeError) as exc:
+        text = str(exc).splitlines()[0]
+        reason = "truncated JSON" if "truncated" in text.lower() or "unexpected end" in text.lower() else "invalid JSON"
+        raise SourceError(path, f"{reason} ({text})") from None
+    except msgspec.ValidationError:
+        raise SourceError(path, "not a GeoJSON FeatureCollection") from None
+    if doc.features is None:
+        raise SourceError(path, "FeatureCollection has no 'features' list" if doc.type == "FeatureCollection"
+                          else "not a GeoJSON FeatureCollection")
+    return _nonempty(path, doc.features)
+
+
+def _features_from_python(path, doc) -> list:
+    """The slow path, for documents whose features are not all objects (odd but readable)."""
+    if isinstance(doc, dict) and isinstance(doc.get("map"), dict):
+        doc = doc["map"]
+    feats = doc.get("features") if isinstance(doc, dict) else doc
+    if not isinstance(feats, list):
+        raise SourceError(path, "not a GeoJSON FeatureCollection")
+    out = []
+    for ft in feats:
+        if not isinstance(ft, dict):
+            out.append(None)
+            continue
+        props = ft.get("properties")
+        out.append(Feature(msgspec.Raw(orjson.dumps(ft.get("geometry"))), props if isinstance(props, dict) else None))
+    return out
+
+
+def _nonempty(path, feats):
+    if not feats:
+        raise SourceError(path, "empty FeatureCollection (no features)")
+    return feats
+
+
+class FeatureGeometryError(ValueError):
+    """A feature geometry GEOS cannot read at all."""
+
+
+_FEATURES: dict = {}  # digest of a feature's raw geometry -> (parts, bounds, stats delta)
+_FEATURES_MAX = 20_000
+_GROUPS: dict = {}  # (extent, part ids of an overlapping group) -> (union, stats delta)
+_GROUPS_MAX = 4_000
+_LAYERS: dict = {}  # (extent, digests of a layer's features) -> (union, bounds, stats delta)
+_LAYERS_MAX = 256
+
+
+def clear_caches() -> None:
+    """Forget every per-process parse and union memo (tests use it to compare with a cold read)."""
+    _FEATURES.clear()
+    _GROUPS.clear()
+    _LAYERS.clear()
+    _UNIONS.clear()
+
+
+def _remember(cache, limit, key, value):
+    if len(cache) >= limit:
+        cache.pop(next(iter(cache)))  # oldest first: archives are read in time order
+    cache[key] = value
+
+
+def _add(stats, delta):
+    for k, v in delta.items():
+        stats[k] = stats.get(k, 0) + v
+
+
+def union_geojson(blobs, stats: dict, extent=None):
+    """``(union, bounds)`` of raw GeoJSON geometries (bytes): the union of their polygonal parts
+    as one valid (Multi)Polygon (None when nothing is left), and the bounds of the geometries as
+    read (for :func:`check_lonlat_bounds`, before anything is dropped).
+
+    Counts, as :func:`clean_union` does: ``repaired`` (invalid geometries made valid),
+    ``dropped`` (unreadable geometries and zero-area parts), ``out_of_theatre`` (parts whose
+    representative point lies outside ``extent``). The result is the same point set as
+    ``clean_union`` of the parsed geometries; only the work is shared between files.
+    """
+    digests = [hashlib.blake2b(bytes(b), digest_size=16).digest() for b in blobs]
+    lkey = (extent, tuple(digests))
+    hit = _LAYERS.get(lkey)
+    if hit is not None:
+        _add(stats, hit[2])
+        return hit[0], hit[1]
+    delta: dict = {}
+    miss = [i for i, d in enumerate(digests) if d not in _FEATURES]
+    fresh = _parse_features([bytes(blobs[i]) for i in miss], [digests[i] for i in miss], extent) if miss else {}
+    parts, ids, bounds = [], [], []
+    for d in digests:
+        fparts, fbounds, fdelta = fresh[d] if d in fresh else _FEATURES[d]
+        _add(delta, fdelta)
+        parts.extend(fparts)
+        ids.extend((d, k) for k in range(len(fparts)))
+        bounds.append(fbounds)
+    bounds = np.asarray(bounds, dtype=float).reshape(-1, 4)
+    total = None
+    if bounds.size and not np.isnan(bounds).all():
+        total = (np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1]), np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3]))
+    out = _union_groups(np.asarray(parts, dtype=object), ids, delta, extent) if parts else None
+    _remember(_LAYERS, _LAYERS_MAX, lkey, (out, total, delta))
+    _add(stats, delta)
+    return out, total
+
+
+def _parse_features(blobs, digests, extent):
+    """Parse, repair and cut to polygons the features not seen yet; memoise each."""
+    try:
+        geoms = shapely.from_geojson(np.array(blobs, dtype=object), on_invalid="ignore")
+    except shapely.errors.GEOSException as exc:
+        raise FeatureGeometryError(str(exc)) from None
+    missing = shapely.is_missing(geoms)
+    geoms = shapely.force_2d(geoms)
+    bounds = shapely.bounds(geoms)
+    valid = missing | shapely.is_valid(geoms)
+    fixed = geoms.copy()
+    if (~valid).any():
+        fixed[~valid] = shapely.make_valid(geoms[~valid])
+    box = shapely.box(*extent) if extent is not None else None
+    out = {}
+    for i, d in enumerate(digests):
+        delta = {}
+        if missing[i]:
+            out[d] = ((), (np.nan,) * 4, {"dropped": 1})
+            _remember(_FEATURES, _FEATURES_MAX, d, out[d])
+            continue
+        if not valid[i]:
+            delta["repaired"] = 1
+        parts = polygonal([fixed[i]])
+        parts = parts[~shapely.is_empty(parts)]
+        areas = shapely.area(parts)
+        if (areas <= 0).any():
+            delta["dropped"] = int((areas <= 0).sum())
+            parts = parts[areas > 0]
+        if box is not None and parts.size:
+            pts = shapely.point_on_surface(parts)
+            inside = shapely.intersects_xy(box, shapely.get_x(pts), shapely.get_y(pts))
+            if not inside.all():
+                delta["out_of_theatre"] = int((~inside).sum())
+                parts = parts[inside]
+        out[d] = (tuple(parts), tuple(bounds[i]), delta)
+        _remember(_FEATURES, _FEATURES_MAX, d, out[d])
+    return out
+
+
+def _groups(parts) -> list:
+    """Indices of ``parts`` grouped so that boxes of different groups do not touch (connected
+    components of the box-overlap graph): groups are then disjoint and unioned apart."""
+    n = len(parts)
+    b = shapely.bounds(parts)
+    boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+    i, j = shapely.STRtree(boxes).query(boxes)
+    label = np.arange(n)
+    while True:  # label propagation with pointer jumping: a few rounds
+        new = label.copy()
+        np.minimum.at(new, i, label[j])
+        np.minimum.at(new, j, label[i])
+        new = new[new]
+        if (new == label).all():
+            break
+        label = new
+    order = np.argsort(label, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
+
+
+def _union_groups(parts, ids, delta, extent):
+    if len(parts) == 1:
+        return parts[0]
+    pieces = []
+    for idx in _groups(parts):
+        if len(idx) == 1:
+            pieces.append(parts[idx[0]])
+            continue
+        gkey = (extent, tuple(ids[k] for k in idx))
+        hit = _GROUPS.get(gkey)
+        if hit is None:
+            gdelta: dict = {}
+            u = shapely.union_all(parts[idx])
+            if not u.is_valid:
+                u = shapely.make_valid(u)
+                gdelta["repaired"] = 1
+            if shapely.get_type_id(u) not in (3, 6):
+                u = shapely.union_all(polygonal([u]))
+            hit = (u, gdelta)
+            _remember(_GROUPS, _GROUPS_MAX, gkey, hit)
+        _add(delta, hit[1])
+        pieces.append(hit[0])
+    polys = shapely.get_parts(np.asarray(pieces, dtype=object))
+    polys = polys[shapely.get_type_id(polys) == 3]
+    if polys.size == 0:
+        return None
+    return polys[0] if polys.size == 1 else shapely.multipolygons(polys)
+
+
+def check_lonlat_bounds(path, bounds) -> None:
+    """:func:`check_lonlat` from the total bounds ``(xmin, ymin, xmax, ymax)`` (None: nothing to check)."""
+    if bounds is None:
+        return
+    xmin, ymin, xmax, ymax = bounds
+    if xmin < -180.0 or xmax > 180.0 or ymin < -90.0 or ymax > 90.0:
+        raise SourceError(path, f"coordinates are not lon/lat degrees (bounds {xmin:.0f},{ymin:.0f},{xmax:.0f},{ymax:.0f}); reproject to EPSG:4326 first")
+    if 40.0 <= xmin and xmax <= 72.0 and 19.0 <= ymin and ymax <= 42.0:
+        raise SourceError(path, f"coordinates look like lat/lon swapped (x {xmin:.1f}..{xmax:.1f}, y {ymin:.1f}..{ymax:.1f}); GeoJSON is lon,lat")
+
+
 def check_lonlat(path, geoms) -> None:
     """SourceError when coordinates are not lon/lat degrees, or look like swapped lat/lon.
 
@@ -207,11 +463,7 @@ def check_lonlat(path, geoms) -> None:
     geoms = [g for g in geoms if g is not None and not g.is_empty]
     if not geoms:
         return
-    xmin, ymin, xmax, ymax = shapely.total_bounds(np.asarray(geoms, dtype=object))
-    if xmin < -180.0 or xmax > 180.0 or ymin < -90.0 or ymax > 90.0:
-        raise SourceError(path, f"coordinates are not lon/lat degrees (bounds {xmin:.0f},{ymin:.0f},{xmax:.0f},{ymax:.0f}); reproject to EPSG:4326 first")
-    if 40.0 <= xmin and xmax <= 72.0 and 19.0 <= ymin and ymax <= 42.0:
-        raise SourceError(path, f"coordinates look like lat/lon swapped (x {xmin:.1f}..{xmax:.1f}, y {ymin:.1f}..{ymax:.1f}); GeoJSON is lon,lat")
+    check_lonlat_bounds(path, shapely.total_bounds(np.asarray(geoms, dtype=object)))
 
 
 # ---------------------------------------------------------------- registry

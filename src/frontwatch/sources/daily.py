@@ -13,13 +13,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import numpy as np
-import orjson
-import shapely
 
 from ..statuses import OCCUPIED
-from .base import Snapshot, SourceError, check_lonlat, clean_union, register
-from .deepstate import parse_features
+from .base import FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, parse_features, register, union_geojson
 
 _NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
@@ -36,18 +32,19 @@ def read(path, data: bytes, **_):
              "fill_mismatch": 0, "repaired": 0, "dropped": 0, "merged": "occupied+occupied_before_2022"}
     blobs = []
     for ft in feats:
-        geom = (ft or {}).get("geometry") or {}
-        if geom.get("type") in ("Polygon", "MultiPolygon", "GeometryCollection"):
-            blobs.append(orjson.dumps(geom))
+        if ft is not None and ft.geometry_type() in ("Polygon", "MultiPolygon", "GeometryCollection"):
+            blobs.append(ft.geometry)
         else:
             stats["points"] += 1
     if not blobs:
         raise SourceError(path, "no polygons in daily archive file")
-    geoms = shapely.from_geojson(np.array(blobs, dtype=object), on_invalid="ignore")
-    g = clean_union(geoms[~shapely.is_missing(geoms)], stats)
+    try:
+        g, bounds = union_geojson(blobs, stats)
+    except FeatureGeometryError as exc:
+        raise SourceError(path, f"invalid geometry ({exc})") from None
+    check_lonlat_bounds(path, bounds)
     if g is None:
         raise SourceError(path, "no valid polygons after repair")
-    check_lonlat(path, [g])
     taken_at = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
     return [Snapshot(source="deepstate-daily", taken_at=taken_at, layers={OCCUPIED: g},
                      origin=str(path), stats=stats, source_id=day.strftime("%Y%m%d"))]

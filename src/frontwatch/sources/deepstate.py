@@ -8,7 +8,7 @@ over the years (Ukrainian only in spring 2022; ``Taken back``/``Contested`` in m
 the code first, then the English, then the Ukrainian words, then the fill colour; the fill is
 also checked against the name and disagreements are counted. Points (arrows, unit markers) and
 annotation layers that are not the front (Transnistria, Karelia, Kurils, East Prussia, ...) are
-never counted. May import: the standard library, orjson, shapely, frontwatch.sources.base,
+never counted. May import: the standard library, numpy, frontwatch.sources.base,
 frontwatch.statuses.
 """
 from __future__ import annotations
@@ -18,11 +18,10 @@ import re
 from pathlib import Path
 
 import numpy as np
-import orjson
-import shapely
 
 from ..statuses import CONTESTED, FILL_STATUS, OCCUPIED, OCCUPIED_BEFORE_2022, UKRAINE_HELD
-from .base import THEATRE_BBOX, Snapshot, SourceError, check_lonlat, clean_union, register
+from .base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, parse_features,
+                   register, union_geojson)
 
 ANNOTATION = "annotation"
 
@@ -100,43 +99,21 @@ def _taken_at_from_name(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
 
 
-def parse_features(path, data: bytes):
-    """The FeatureCollection's feature list, or SourceError for invalid/truncated JSON."""
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        reason = "truncated JSON" if "unexpected end" in str(exc).lower() or "eof" in str(exc).lower() else "invalid JSON"
-        raise SourceError(path, f"{reason} ({str(exc).splitlines()[0]})") from None
-    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
-        feats = doc.get("features")
-    elif isinstance(doc, dict) and isinstance(doc.get("map"), dict):
-        feats = doc["map"].get("features")  # the API wraps some bodies in {"map": {...}}
-    elif isinstance(doc, list):
-        feats = doc
-    else:
-        raise SourceError(path, "not a GeoJSON FeatureCollection")
-    if not isinstance(feats, list):
-        raise SourceError(path, "FeatureCollection has no 'features' list")
-    if not feats:
-        raise SourceError(path, "empty FeatureCollection (no features)")
-    return feats
-
-
 def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_id=None, strict_layers=False) -> Snapshot:
-    """Classify and union the features of one DeepStateMap map into a :class:`Snapshot`."""
+    """Classify and union the features (:func:`~frontwatch.sources.base.parse_features`) of one
+    DeepStateMap map into a :class:`Snapshot`."""
     stats = {"features": len(feats), "points": 0, "annotations": 0, "unknown_layers": [],
              "fill_mismatch": 0, "repaired": 0, "dropped": 0}
-    by_status: dict[str, list[bytes]] = {}
+    by_status: dict[str, list] = {}
     for ft in feats:
-        geom = (ft or {}).get("geometry") or {}
-        gtype = geom.get("type")
+        gtype = ft.geometry_type() if ft is not None else None
         if gtype in ("Point", "MultiPoint", "LineString", "MultiLineString"):
             stats["points"] += 1
             continue
         if gtype not in ("Polygon", "MultiPolygon", "GeometryCollection"):
             stats["dropped"] += 1
             continue
-        props = ft.get("properties") or {}
+        props = ft.properties or {}
         name, fill = props.get("name"), props.get("fill")
         status = classify(name, fill)
         if status is None:
@@ -148,31 +125,27 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
         by_fill = FILL_STATUS.get(str(fill or "").lower())
         if by_fill is not None and by_fill != status:
             stats["fill_mismatch"] += 1
-        by_status.setdefault(status, []).append(orjson.dumps(geom))
+        by_status.setdefault(status, []).append(ft.geometry)
     if stats["unknown_layers"] and strict_layers:
         raise SourceError(path, f"unknown layer name {stats['unknown_layers'][0]!r}")
     if not by_status:
         what = "only points/lines" if stats["points"] else "no front-line layers"
         raise SourceError(path, f"no control-area polygons ({what}; {stats['features']} features)")
-    parsed = {}
+    layers, bounds = {}, []
     for status, blobs in by_status.items():
         try:
-            geoms = shapely.from_geojson(np.array(blobs, dtype=object), on_invalid="ignore")
-        except shapely.errors.GEOSException as exc:
+            g, b = union_geojson(blobs, stats, extent=THEATRE_BBOX)
+        except FeatureGeometryError as exc:
             raise SourceError(path, f"invalid geometry in {status} layer ({exc})") from None
-        bad = shapely.is_missing(geoms)
-        if bad.any():
-            stats["dropped"] += int(bad.sum())
-            geoms = geoms[~bad]
-        parsed[status] = geoms
-    # Before anything is dropped as out of the theatre: swapped or projected coordinates are an
-    # error in the file, not stray parts.
-    check_lonlat(path, [g for gs in parsed.values() for g in gs])
-    layers = {}
-    for status, geoms in parsed.items():
-        g = clean_union(geoms, stats, extent=THEATRE_BBOX)
+        if b is not None:
+            bounds.append(b)
         if g is not None:
             layers[status] = g
+    # Swapped or projected coordinates are an error in the file, not stray parts: judged on the
+    # geometries as read, before anything was dropped as out of the theatre.
+    if bounds:
+        b = np.asarray(bounds)
+        check_lonlat_bounds(path, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
     if not layers:
         raise SourceError(path, "no valid control-area polygons after repair")
     return Snapshot(source=source, taken_at=taken_at, layers=layers, origin=str(path), stats=stats, source_id=source_id)
