@@ -119,7 +119,7 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
     return out
 
 
-LAYER_BLOCK = 64
+LAYER_BLOCK = 256
 
 
 def clipped_area_km2(geom, region_geom) -> float:
