@@ -232,3 +232,45 @@ def test_area_series_many_matches_one_region_at_a_time(small_store):
                for rec in measure.area_series(st, r, statuses, engine=eng)]
         assert [x for x in many if x["region"] == r.name] == one
     assert eng.measured == measured  # the single-region series came from the cache
+
+
+def test_saved_tiling_is_reused_and_gives_the_same_figures(small_store):
+    """The first series builds RUS's tiling and saves it in the store; a process that has not
+    built it (simulated by forgetting it) loads it instead of rebuilding, with identical figures."""
+    st, _, _ = small_store
+    rus = resolve_region("RUS", st.borders())
+    statuses = ("ukraine_held", "contested")
+    geodesy._TILED.clear()
+    first = measure.area_series(st, rus, statuses, engine=LocalEngine(1))
+    assert st.region_tiles(f"{rus.key}|v{geodesy.TILING_VERSION}") is not None
+    geodesy._TILED.clear()
+    st.con.execute("DELETE FROM measure_cache")
+    built = []
+    orig = geodesy.TiledRegion.__init__
+    geodesy.TiledRegion.__init__ = lambda self, *a, **k: (built.append(1), orig(self, *a, **k))[1]
+    try:
+        again = measure.area_series(st, rus, statuses, engine=LocalEngine(1))
+    finally:
+        geodesy.TiledRegion.__init__ = orig
+    assert built == [] and again == first
+    # A changed border is another region key: its tiling is built, never the old one used.
+    moved = resolve_region("RUS", dict(st.borders(), RUS=shapely.difference(st.borders()["RUS"], shapely.box(35.0, 51.0, 35.3, 51.4))))
+    assert st.region_tiles(f"{moved.key}|v{geodesy.TILING_VERSION}") is None
+
+
+def test_memoised_tile_figures_do_not_depend_on_order(store):
+    """Row and tile figures are memoised under the bytes of the layer's cut: measuring the
+    archive's layers in reverse order, or each with a cold memo, gives the same numbers exactly."""
+    region = resolve_region("UKR", store.borders())
+    snaps = store.snapshots()[-40:]
+    layers = [store.layers(s.id)["occupied"] for s in snaps]
+    fwd_t = geodesy.TiledRegion(region.geometry)
+    fwd = [fwd_t.area_km2(g) for g in layers]
+    rev_t = geodesy.TiledRegion(region.geometry)
+    rev = [rev_t.area_km2(g) for g in reversed(layers)][::-1]
+    cold = []
+    for g in layers:
+        fwd_t._memo.clear()
+        cold.append(fwd_t.area_km2(g))
+    assert fwd == rev == cold
+    assert len(rev_t._memo) < 40 * 20  # consecutive maps share most rows and tiles

@@ -108,6 +108,8 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
         from .engine import default_engine
 
         engine = default_engine()
+    if todo:
+        use_saved_tiling(store, region, engine)
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
         block = todo[i:i + LAYER_BLOCK]
@@ -120,6 +122,25 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
 
 
 LAYER_BLOCK = 256
+
+
+def use_saved_tiling(store, region, engine=None) -> None:
+    """Load ``region``'s equal-area tiling from the store into this process, or build it and save
+    it there: a later process (one new snapshot, a repeated query) then measures at once instead
+    of spending ~0.5 s per country rebuilding it. Only for engines measuring in this process;
+    Dask workers build theirs once each."""
+    from . import geodesy
+
+    if getattr(engine, "name", "local") != "local" or geodesy.has_tiled_region(region.key):
+        return
+    if not geodesy.needs_tiling(region.geometry):
+        return
+    key = f"{region.key}|v{geodesy.TILING_VERSION}"
+    state = store.region_tiles(key)
+    if state is not None:
+        geodesy.adopt_tiled_region(region.key, geodesy.TiledRegion.from_state(region.geometry, state))
+        return
+    store.put_region_tiles(key, geodesy.tiled_region(region.key, region.geometry).state())
 
 
 def clipped_area_km2(geom, region_geom) -> float:
@@ -287,6 +308,9 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
         from .engine import default_engine
 
         engine = default_engine()
+    if todo:
+        for r in regions:
+            use_saved_tiling(store, r, engine)
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
         block = todo[b:b + LAYER_BLOCK]

@@ -6,7 +6,7 @@ Geometries are content-addressed (``geometries.hash``): a layer identical to one
 every cached measure keyed by that hash is reused. Writes happen in transactions, so a crash or a
 ``kill -9`` mid-ingest leaves the store as it was after the last committed batch. The store knows
 nothing of the analytics; it only saves and returns geometries and records.
-May import: the standard library, duckdb, shapely, platformdirs, frontwatch.sources.base,
+May import: the standard library, duckdb, numpy, shapely, platformdirs, frontwatch.sources.base,
 frontwatch.statuses.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import shapely
 
 
@@ -350,6 +351,62 @@ class Store:
     def borders(self) -> dict:
         rows = self.con.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
         return {iso: shapely.from_wkb(w) for iso, w in rows}
+
+    # -------------------------------------------------------------- region tilings (frontwatch.geodesy)
+    # A large region's equal-area tiling (TiledRegion.state()), saved under the region's hash and
+    # the tiling version so that a later process measures at once instead of rebuilding it.
+    def _ensure_region_tiles(self):
+        if not getattr(self, "_region_tiles_ready", False):
+            self.con.execute("CREATE TABLE IF NOT EXISTS region_tiles (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+                             "idx INTEGER NOT NULL, cell INTEGER, x0 DOUBLE, y0 DOUBLE, x1 DOUBLE, y1 DOUBLE, "
+                             "km2 DOUBLE, wkb BLOB, PRIMARY KEY (key, kind, idx))")
+            self._region_tiles_ready = True
+
+    def region_tiles(self, key: str) -> dict | None:
+        """The saved tiling state under ``key``, or None."""
+        if not self.con.cursor().execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
+            return None
+        cur = self.con.cursor()
+        meta = cur.execute("SELECT km2 FROM region_tiles WHERE key = ? AND kind = 'margin'", [key]).fetchone()
+        if meta is None:
+            return None
+        tiles = cur.execute("SELECT x0, y0, x1, y1, km2 FROM region_tiles WHERE key = ? AND kind = 'tile' ORDER BY idx",
+                            [key]).fetchnumpy()
+        gaps = cur.execute("SELECT cell, km2, wkb FROM region_tiles WHERE key = ? AND kind = 'gap' ORDER BY idx", [key]).fetchall()
+        return {"margin": float(meta[0]),
+                "boxes": np.column_stack([tiles["x0"], tiles["y0"], tiles["x1"], tiles["y1"]]),
+                "piece_km2": np.asarray(tiles["km2"]), "gaps": [g[2] for g in gaps],
+                "gap_cell": np.asarray([g[0] for g in gaps], dtype=np.int64), "gap_km2": np.asarray([g[1] for g in gaps])}
+
+    def put_region_tiles(self, key: str, state: dict):
+        """Save a tiling state under ``key`` (one transaction; a no-op on read-only stores)."""
+        if self.read_only:
+            return
+        b = np.asarray(state["boxes"], dtype=float).reshape(-1, 4)
+        n, k = len(b), len(state["gaps"])
+        with self._lock:
+            self._ensure_region_tiles()
+            con = self.con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM region_tiles WHERE key = ?", [key])
+                con.execute("INSERT INTO region_tiles SELECT ?, 'tile', unnest(?::INTEGER[]), NULL, unnest(?::DOUBLE[]), "
+                            "unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), NULL",
+                            [key, list(range(n)), *[b[:, i].tolist() for i in range(4)],
+                             [float(v) for v in state["piece_km2"]]])
+                if k:
+                    con.execute("INSERT INTO region_tiles SELECT ?, 'gap', unnest(?::INTEGER[]), unnest(?::INTEGER[]), "
+                                "NULL, NULL, NULL, NULL, unnest(?::DOUBLE[]), unnest(?::BLOB[])",
+                                [key, list(range(k)), [int(c) for c in state["gap_cell"]],
+                                 [float(v) for v in state["gap_km2"]], list(state["gaps"])])
+                # Written last: a tiling counts as saved only with its margin row.
+                con.execute("INSERT INTO region_tiles VALUES (?, 'margin', 0, NULL, NULL, NULL, NULL, NULL, ?, NULL)",
+                            [key, float(state["margin"])])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     # -------------------------------------------------------------- measure cache
     def cached(self, kind: str, keys: list[str]) -> dict[str, float]:
