@@ -274,3 +274,16 @@ def test_memoised_tile_figures_do_not_depend_on_order(store):
         cold.append(fwd_t.area_km2(g))
     assert fwd == rev == cold
     assert len(rev_t._memo) < 40 * 20  # consecutive maps share most rows and tiles
+
+
+def test_prepare_tilings_builds_once_and_saves(small_store):
+    st, _, _ = small_store
+    regions = [resolve_region(i, st.borders()) for i in ("RUS", "UKR", "51.03,35.27:15km")]
+    geodesy._TILED.clear()
+    if st.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
+        st.con.execute("DELETE FROM region_tiles")
+    assert measure.prepare_tilings(st, regions) == 2  # the circle is never tiled
+    assert measure.prepare_tilings(st, regions) == 0  # ready in this process
+    geodesy._TILED.clear()
+    assert measure.prepare_tilings(st, regions) == 0  # loaded from the store
+    assert all(geodesy.has_tiled_region(r.key) for r in regions[:2])

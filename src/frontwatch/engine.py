@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import multiprocessing
 import os
 
 import numpy as np
@@ -90,7 +91,11 @@ def _front_one(layer_wkbs, border_wkbs, region_wkb):
 
 
 def _wkb(geoms) -> list:
-    return list(shapely.to_wkb(np.asarray(list(geoms), dtype=object), output_dimension=2))
+    """WKB of each geometry; WKB given (as the store holds it) passes through."""
+    geoms = list(geoms)
+    if geoms and all(isinstance(g, bytes) for g in geoms):
+        return geoms
+    return list(shapely.to_wkb(np.asarray(geoms, dtype=object), output_dimension=2))
 
 
 def _chunks(items, size):
@@ -124,7 +129,8 @@ class _Engine:
         return max(1, min(32, -(-n // (4 * max(1, self.workers)))))
 
     def clipped_areas(self, geoms, region) -> list[float]:
-        """Ellipsoidal km2 of each ``geom ∩ region`` (a :class:`~frontwatch.regions.Region`)."""
+        """Ellipsoidal km2 of each ``geom ∩ region`` (a :class:`~frontwatch.regions.Region`);
+        ``geoms`` are geometries or their WKB."""
         geoms = list(geoms)
         if not geoms:
             return []
@@ -153,12 +159,51 @@ class _Engine:
 
 
 class LocalEngine(_Engine):
-    """Threads (geometry) and processes (file parsing) on this machine."""
+    """Processes (file parsing, and measuring many layers) and threads (the rest) on this machine.
+
+    Measuring many layers runs in forked worker processes: they inherit this process's region
+    tilings (built or loaded from the store just before), and each takes a contiguous run of
+    layers, so the tile memo of :class:`~frontwatch.geodesy.TiledRegion` sees consecutive maps.
+    Python-level work per layer keeps threads from using both cores there. Where fork is not
+    available, threads do it.
+    """
 
     name = "local"
+    FORK_MIN_LAYERS = 24
 
     def __init__(self, workers=None):
         self.workers = workers or min(2, os.cpu_count() or 1)
+
+    def _forking(self, n) -> bool:
+        return self.workers > 1 and n >= self.FORK_MIN_LAYERS and "fork" in multiprocessing.get_all_start_methods()
+
+    def _run_forked(self, fn, jobs, *shared):
+        """``fn(job, *shared)`` for each job, in order, in forked worker processes."""
+        jobs = list(jobs)
+        with cf.ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(fn, jobs, *[[a] * len(jobs) for a in shared]))
+
+    def clipped_areas(self, geoms, region) -> list[float]:
+        geoms = list(geoms)
+        if not self._forking(len(geoms)):
+            return super().clipped_areas(geoms, region)
+        tiled_region(region.key, region.geometry)  # here, once: the workers inherit it
+        rwkb = shapely.to_wkb(region.geometry, output_dimension=2)
+        size = -(-len(geoms) // (2 * self.workers))
+        parts = self._run_forked(_areas_chunk, _chunks(_wkb(geoms), size), region.key, rwkb)
+        return [float(v) for part in parts for v in part]
+
+    def areas_many(self, geoms, regions) -> np.ndarray:
+        geoms = list(geoms)
+        if not self._forking(len(geoms)) or not regions:
+            return super().areas_many(geoms, regions)
+        for r in regions:
+            tiled_region(r.key, r.geometry)
+        rs = [(r.key, shapely.to_wkb(r.geometry, output_dimension=2)) for r in regions]
+        size = -(-len(geoms) // (2 * self.workers))
+        parts = self._run_forked(_areas_many_chunk, _chunks(_wkb(geoms), size), rs)
+        rows = [row for part in parts for row in part]
+        return np.asarray(rows, dtype=float).reshape(len(geoms), len(regions))
 
     def map(self, fn, items):
         items = list(items)

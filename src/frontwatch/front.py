@@ -343,9 +343,11 @@ def front_of_layers(layers: dict, borders: dict, region_geom=None):
                     within=region_geom, home=home if len(home) == 2 else None)
 
 
-def front(store, region, *, date=None, start=None, end=None, every=None, borders, source=None) -> list[dict]:
+def front(store, region, *, date=None, start=None, end=None, every=None, borders, source=None, engine=None) -> list[dict]:
     """The front line per snapshot: on ``date`` (the last snapshot on or before it), or for every
-    snapshot between ``start`` and ``end`` (one per ``every`` period).
+    snapshot between ``start`` and ``end`` (one per ``every`` period). With ``engine``
+    (:func:`frontwatch.engine.get_engine`) the snapshots' lines are traced there, in parallel
+    (the same function, so the same lines); without, one after the other here.
 
     Record: ``date``, ``snapshot_id``, ``region``, ``length_km``, ``components`` (connected
     pieces), ``longest_km`` (the longest piece), and ``geometry`` (EPSG:4326 MultiLineString).
@@ -359,9 +361,12 @@ def front(store, region, *, date=None, start=None, end=None, every=None, borders
     else:
         snaps = select_snapshots(store, start=start, end=end, every=every, source=source)
     region_geom = None if region is None or region.name == "ALL" else region.geometry
+    if engine is not None and len(snaps) > 1:
+        lines = engine.front_lines([store.layers(s.id) for s in snaps], borders, region_geom)
+    else:
+        lines = [front_of_layers(store.layers(s.id), borders, region_geom) for s in snaps]
     out = []
-    for s in snaps:
-        line = front_of_layers(store.layers(s.id), borders, region_geom)
+    for s, line in zip(snaps, lines):
         parts = components(line)
         out.append({"date": s.date.isoformat(), "snapshot_id": s.id, "region": region.name if region else "ALL",
                     "length_km": _r(length_km(line), 1), "components": len(parts),
@@ -496,8 +501,29 @@ class _SideCache:
         return self._memo[key]
 
 
-def advance(store, near, radius_km, *, start, end, every=None, borders, source=None) -> list[dict]:
+def _sides_in_disk(job):
+    """Side polygons and islets of one snapshot cut to a disk: the per-snapshot work of
+    :func:`advance`, a top-level function of plain data so an engine can run it anywhere.
+    ``job``: ``(layer WKBs by status, border WKBs by ISO-3 (already cut to the disk), disk WKB)``."""
+    layer_wkbs, border_wkbs, disk_wkb = job
+    disk = shapely.from_wkb(disk_wkb)
+    borders = {k: shapely.from_wkb(w) for k, w in border_wkbs.items()}
+    layers = {s: clip_to_region(shapely.from_wkb(w), disk) for s, w in layer_wkbs.items()}
+    russia, ukraine = front_sides(layers, borders, None)
+    return russia, ukraine, islets(ukraine, disk)
+
+
+def _advance_pair(job):
+    """:func:`advance_between` for one pair of snapshots (the per-pair work of :func:`advance`)."""
+    (r0, u0, v0), (r1, u1, v1), center, radius_km, days, home, margin_km = job
+    return advance_between(r0, u0, r1, u1, center, radius_km, days, home=home, margin_km=margin_km, voids=(v0, v1))
+
+
+def advance(store, near, radius_km, *, start, end, every=None, borders, source=None, engine=None) -> list[dict]:
     """Advance of each side inside ``radius_km`` of ``near`` (a place name or "lat,lon").
+
+    With ``engine`` (:func:`frontwatch.engine.get_engine`) the per-snapshot side polygons and the
+    per-pair advances are computed there, in parallel (same functions, same figures).
 
     Without ``every``: one record between the last snapshot on or before ``start`` and the one on
     or before ``end``. With ``every`` (week, month, ...): one record per consecutive pair of the
@@ -527,6 +553,8 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
         pairs = [(a, b)]
     margin_km = max(radius_km, 5.0)
     cache = _SideCache(store, borders, circle(lon, lat, radius_km + margin_km + 1.0))
+    if engine is not None and len(pairs) > 1:
+        return _advance_on(engine, store, cache, pairs, name, (lon, lat), radius_km, margin_km)
     out = []
     for a, b in pairs:
         days = (b.taken_at - a.taken_at).total_seconds() / 86400
@@ -536,6 +564,25 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
                               voids=(v0, v1))
         out.append(flatten_advance(res, name, a.date, b.date))
     return out
+
+
+def _advance_on(engine, store, cache, pairs, name, center, radius_km, margin_km) -> list[dict]:
+    """:func:`advance`'s loop on an engine: sides once per distinct map, then every pair."""
+    wkb = lambda g: shapely.to_wkb(g, output_dimension=2)  # noqa: E731
+    borders = {k: wkb(v) for k, v in cache.borders.items()}
+    disk = wkb(cache.disk)
+    keys, jobs = {}, []
+    for snap in {s.id: s for pair in pairs for s in pair}.values():
+        hashes = store.layer_hashes(snap.id)
+        key = tuple(sorted(hashes.items()))
+        if key not in keys.values():
+            jobs.append(({st: wkb(store.geometry(h)) for st, h in hashes.items()}, borders, disk))
+        keys[snap.id] = key
+    distinct = list(dict.fromkeys(keys.values()))
+    sides = dict(zip(distinct, engine.map(_sides_in_disk, jobs)))
+    pair_jobs = [(sides[keys[a.id]], sides[keys[b.id]], center, radius_km,
+                  (b.taken_at - a.taken_at).total_seconds() / 86400, cache.home, margin_km) for a, b in pairs]
+    return [flatten_advance(res, name, a.date, b.date) for res, (a, b) in zip(engine.map(_advance_pair, pair_jobs), pairs)]
 
 
 def flatten_advance(res: dict, place: str, from_date, to_date) -> dict:

@@ -99,7 +99,9 @@ def _no_data_message(store, start, end, source):
 
 def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
     """``{geom_hash: km2 of that layer inside region}``, from the cache or computed (and cached)."""
-    ghashes = sorted(set(ghashes))
+    # In the order given (callers give each status's layers in time order): consecutive maps
+    # share most of their tiles, which the engine's workers memoise.
+    ghashes = list(dict.fromkeys(ghashes))
     keys = {h: f"{h}|{region.key}" for h in ghashes}
     cached = store.cached("area", list(keys.values()))
     out = {h: cached[k] for h, k in keys.items() if k in cached}
@@ -113,8 +115,8 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
         block = todo[i:i + LAYER_BLOCK]
-        geoms = store.geometries(block)
-        values = engine.clipped_areas([geoms[h] for h in block], region)
+        wkbs = store.geometry_wkbs(block)
+        values = engine.clipped_areas([wkbs[h] for h in block], region)
         fresh = dict(zip(block, values))
         store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
         out.update(fresh)
@@ -122,6 +124,38 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
 
 
 LAYER_BLOCK = 256
+
+
+def prepare_tilings(store, regions, workers=None) -> int:
+    """Make the equal-area tilings of ``regions`` ready in this process and saved in the store,
+    building the missing ones side by side in threads (GEOS releases the GIL); returns how many
+    were built. Called when borders are set, so the first measure does not wait for them."""
+    import concurrent.futures as cf
+    import os
+
+    from . import geodesy
+
+    todo = []
+    for r in regions:
+        if not geodesy.needs_tiling(r.geometry) or geodesy.has_tiled_region(r.key):
+            continue
+        state = store.region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}")
+        if state is not None:
+            geodesy.adopt_tiled_region(r.key, geodesy.TiledRegion.from_state(r.geometry, state))
+        else:
+            todo.append(r)
+    with cf.ThreadPoolExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
+        built = list(pool.map(lambda r: geodesy.TiledRegion(r.geometry), todo))
+    for r, t in zip(todo, built):
+        geodesy.adopt_tiled_region(r.key, t)
+        store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", t.state())
+    return len(todo)
+
+
+def _in_time_order(hashes: dict, statuses) -> list:
+    """The distinct layer hashes of ``{snapshot_id: {status: hash}}`` (snapshots in time order),
+    status by status, each status's layers in time order."""
+    return list(dict.fromkeys(hs[st] for st in statuses for hs in hashes.values() if st in hs))
 
 
 def use_saved_tiling(store, region, engine=None) -> None:
@@ -158,7 +192,7 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     """
     snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
     hashes = store.all_layer_hashes([s.id for s in snaps])
-    needed = {h for hs in hashes.values() for st, h in hs.items() if st in statuses}
+    needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
     out = []
     for s in snaps:
@@ -300,7 +334,7 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
     regions = list(regions)
     snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
     hashes = store.all_layer_hashes([s.id for s in snaps])
-    needed = sorted({h for hs in hashes.values() for st, h in hs.items() if st in statuses})
+    needed = _in_time_order(hashes, statuses)
     keys = [[f"{h}|{r.key}" for r in regions] for h in needed]
     cached = store.cached("area", [k for row in keys for k in row])
     todo = [i for i, row in enumerate(keys) if any(k not in cached for k in row)]
@@ -314,8 +348,8 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
         block = todo[b:b + LAYER_BLOCK]
-        geoms = store.geometries([needed[i] for i in block])
-        km2 = engine.areas_many([geoms[needed[i]] for i in block], regions)
+        wkbs = store.geometry_wkbs([needed[i] for i in block])
+        km2 = engine.areas_many([wkbs[needed[i]] for i in block], regions)
         fresh = {keys[i][j]: float(km2[n, j]) for n, i in enumerate(block) for j in range(len(regions))
                  if keys[i][j] not in cached}
         store.put_cached("area", fresh)

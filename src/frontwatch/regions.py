@@ -6,8 +6,8 @@ or a path to a GeoJSON polygon file. Borders come from ``--borders FILE``, else 
 the store, else a public boundaries file fetched once and cached (see :func:`load_borders`).
 Crimea lies inside both the UKR and the RUS polygons of OpenStreetMap: frontwatch counts it in
 UKR only (its internationally recognised country) and removes every UKR overlap from RUS, so no
-ground is counted twice. May import: the standard library, shapely, pyproj, numpy, pyogrio,
-frontwatch.geodesy, frontwatch.places, frontwatch.store.
+ground is counted twice. May import: the standard library, shapely, pyproj, numpy, msgspec, pyogrio,
+frontwatch.geodesy, frontwatch.sources.base, frontwatch.places, frontwatch.store.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+import msgspec
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
@@ -64,20 +65,11 @@ def read_borders_file(path, clip=_CLIP) -> dict:
     *before* they are repaired and unioned: validating and unioning Russia's whole 10 m border
     takes seconds, its part in the theatre a fraction of that. ``clip=None`` keeps them whole.
     """
-    import pyogrio
-
     path = Path(path)
-    try:
-        df = pyogrio.read_dataframe(path)
-    except Exception as exc:
-        raise RegionError(f"{path}: cannot read borders ({str(exc).splitlines()[0]})") from None
-    col = next((c for c in ("iso_a3", "ISO_A3", "A3", "iso3", "ADM0_A3", "shapeGroup") if c in df.columns), None)
-    if col is None:
-        raise RegionError(f"{path}: borders file needs an ISO-3 attribute (iso_a3)")
-    if df.crs is not None and df.crs.to_epsg() != 4326:
-        df = df.to_crs(4326)
-    geoms = np.asarray(df.geometry.values, dtype=object)
-    isos = df[col].astype(str).to_numpy()
+    read = _read_geojson_borders(path) if path.name.lower().endswith((".geojson", ".json")) else None
+    if read is None:
+        read = _read_borders_with_gdal(path)
+    geoms, isos = read
     if clip is not None:
         # A rectangle clip walks the vertices once and needs no valid input; what it leaves
         # is repaired below where needed.
@@ -96,8 +88,55 @@ def read_borders_file(path, clip=_CLIP) -> dict:
         if not g.is_empty:
             out[iso] = g
     if not out:
-        raise RegionError(f"{path}: no countries in borders file" + (" inside the theatre" if clip is not None and len(df) else ""))
+        raise RegionError(f"{path}: no countries in borders file" + (" inside the theatre" if clip is not None and len(isos) else ""))
     return out
+
+
+_ISO_FIELDS = ("iso_a3", "ISO_A3", "A3", "iso3", "ADM0_A3", "shapeGroup")
+
+
+def _read_borders_with_gdal(path):
+    """``(geometries, iso codes)`` of any vector file GDAL reads, reprojected to EPSG:4326."""
+    import pyogrio
+
+    try:
+        df = pyogrio.read_dataframe(path)
+    except Exception as exc:
+        raise RegionError(f"{path}: cannot read borders ({str(exc).splitlines()[0]})") from None
+    col = next((c for c in _ISO_FIELDS if c in df.columns), None)
+    if col is None:
+        raise RegionError(f"{path}: borders file needs an ISO-3 attribute (iso_a3)")
+    if df.crs is not None and df.crs.to_epsg() != 4326:
+        df = df.to_crs(4326)
+    return np.asarray(df.geometry.values, dtype=object), df[col].astype(str).to_numpy()
+
+
+class _CrsOnly(msgspec.Struct):
+    crs: dict | None = None
+
+
+def _read_geojson_borders(path):
+    """The same from a GeoJSON file, read directly (no GDAL, no data frame): None when the file
+    declares a CRS other than lon/lat (GDAL then reprojects it)."""
+    from .sources.base import SourceError, parse_features, read_bytes
+
+    try:
+        data = read_bytes(path)
+        crs = msgspec.json.decode(data, type=_CrsOnly).crs
+        name = str(((crs or {}).get("properties") or {}).get("name", ""))
+        if crs and not re.search(r"CRS84|EPSG:?:?4326", name):
+            return None
+        feats = [f for f in parse_features(path, data) if f is not None]
+    except (SourceError, msgspec.DecodeError) as exc:
+        raise RegionError(f"{path}: cannot read borders ({exc})") from None
+    col = next((c for c in _ISO_FIELDS if any(c in (f.properties or {}) for f in feats)), None)
+    if col is None:
+        raise RegionError(f"{path}: borders file needs an ISO-3 attribute (iso_a3)")
+    try:
+        geoms = shapely.from_geojson(np.array([bytes(f.geometry) for f in feats], dtype=object), on_invalid="ignore")
+    except shapely.errors.GEOSException as exc:
+        raise RegionError(f"{path}: cannot read borders ({exc})") from None
+    return geoms, np.array([str((f.properties or {}).get(col)) for f in feats], dtype=object)
 
 
 def _threaded(fn, geoms) -> np.ndarray:

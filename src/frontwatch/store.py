@@ -314,6 +314,18 @@ class Store:
                     self._geom_cache[h] = g
         return out
 
+    def geometry_wkbs(self, ghashes) -> dict:
+        """``{hash: WKB}`` for many hashes in one query, as stored (for engines, which ship WKB)."""
+        want = list(dict.fromkeys(ghashes))
+        if not want:
+            return {}
+        rows = self.con.cursor().execute(
+            "SELECT hash, wkb FROM geometries WHERE hash IN (SELECT unnest(?::VARCHAR[]))", [want]).fetchall()
+        if len(rows) < len(want):
+            missing = sorted(set(want) - {r[0] for r in rows})
+            raise StoreError(f"{self.path}: geometry {missing[0]} missing (store damaged?)")
+        return {h: bytes(w) for h, w in rows}
+
     def layers(self, snapshot_id: int) -> dict:
         """``{status: geometry}`` of one snapshot."""
         return {s: self.geometry(h) for s, h in self.layer_hashes(snapshot_id).items()}
@@ -357,56 +369,39 @@ class Store:
     # the tiling version so that a later process measures at once instead of rebuilding it.
     def _ensure_region_tiles(self):
         if not getattr(self, "_region_tiles_ready", False):
-            self.con.execute("CREATE TABLE IF NOT EXISTS region_tiles (key VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
-                             "idx INTEGER NOT NULL, cell INTEGER, x0 DOUBLE, y0 DOUBLE, x1 DOUBLE, y1 DOUBLE, "
-                             "km2 DOUBLE, wkb BLOB, PRIMARY KEY (key, kind, idx))")
+            self.con.execute("CREATE TABLE IF NOT EXISTS region_tiles (key VARCHAR PRIMARY KEY, margin DOUBLE, "
+                             "boxes BLOB, piece_km2 BLOB, gap_cell BLOB, gap_km2 BLOB, gap_ends BLOB, gaps BLOB)")
             self._region_tiles_ready = True
 
     def region_tiles(self, key: str) -> dict | None:
-        """The saved tiling state under ``key``, or None."""
-        if not self.con.cursor().execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
-            return None
+        """The saved tiling state under ``key``, or None. Arrays are stored as little-endian
+        bytes and the gaps as one blob of concatenated WKB with their end offsets."""
         cur = self.con.cursor()
-        meta = cur.execute("SELECT km2 FROM region_tiles WHERE key = ? AND kind = 'margin'", [key]).fetchone()
-        if meta is None:
+        if not cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
             return None
-        tiles = cur.execute("SELECT x0, y0, x1, y1, km2 FROM region_tiles WHERE key = ? AND kind = 'tile' ORDER BY idx",
-                            [key]).fetchnumpy()
-        gaps = cur.execute("SELECT cell, km2, wkb FROM region_tiles WHERE key = ? AND kind = 'gap' ORDER BY idx", [key]).fetchall()
-        return {"margin": float(meta[0]),
-                "boxes": np.column_stack([tiles["x0"], tiles["y0"], tiles["x1"], tiles["y1"]]),
-                "piece_km2": np.asarray(tiles["km2"]), "gaps": [g[2] for g in gaps],
-                "gap_cell": np.asarray([g[0] for g in gaps], dtype=np.int64), "gap_km2": np.asarray([g[1] for g in gaps])}
+        row = cur.execute("SELECT margin, boxes, piece_km2, gap_cell, gap_km2, gap_ends, gaps FROM region_tiles "
+                          "WHERE key = ?", [key]).fetchone()
+        if row is None:
+            return None
+        margin, boxes, piece, cell, km2, ends, blob = row
+        ends = np.frombuffer(ends, dtype="<i8")
+        starts = np.concatenate([[0], ends[:-1]])
+        return {"margin": margin, "boxes": np.frombuffer(boxes, dtype="<f8").reshape(-1, 4),
+                "piece_km2": np.frombuffer(piece, dtype="<f8"), "gap_cell": np.frombuffer(cell, dtype="<i8"),
+                "gap_km2": np.frombuffer(km2, dtype="<f8"), "gaps": [blob[a:b] for a, b in zip(starts, ends)]}
 
     def put_region_tiles(self, key: str, state: dict):
-        """Save a tiling state under ``key`` (one transaction; a no-op on read-only stores)."""
+        """Save a tiling state under ``key`` (one statement; a no-op on read-only stores)."""
         if self.read_only:
             return
-        b = np.asarray(state["boxes"], dtype=float).reshape(-1, 4)
-        n, k = len(b), len(state["gaps"])
+        gaps = [bytes(g) for g in state["gaps"]]
+        ends = np.cumsum([len(g) for g in gaps], dtype="<i8")
+        arr = lambda a, t: np.ascontiguousarray(a, dtype=t).tobytes()  # noqa: E731
         with self._lock:
             self._ensure_region_tiles()
-            con = self.con
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM region_tiles WHERE key = ?", [key])
-                con.execute("INSERT INTO region_tiles SELECT ?, 'tile', unnest(?::INTEGER[]), NULL, unnest(?::DOUBLE[]), "
-                            "unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), NULL",
-                            [key, list(range(n)), *[b[:, i].tolist() for i in range(4)],
-                             [float(v) for v in state["piece_km2"]]])
-                if k:
-                    con.execute("INSERT INTO region_tiles SELECT ?, 'gap', unnest(?::INTEGER[]), unnest(?::INTEGER[]), "
-                                "NULL, NULL, NULL, NULL, unnest(?::DOUBLE[]), unnest(?::BLOB[])",
-                                [key, list(range(k)), [int(c) for c in state["gap_cell"]],
-                                 [float(v) for v in state["gap_km2"]], list(state["gaps"])])
-                # Written last: a tiling counts as saved only with its margin row.
-                con.execute("INSERT INTO region_tiles VALUES (?, 'margin', 0, NULL, NULL, NULL, NULL, NULL, ?, NULL)",
-                            [key, float(state["margin"])])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            self.con.execute("INSERT OR REPLACE INTO region_tiles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             [key, float(state["margin"]), arr(state["boxes"], "<f8"), arr(state["piece_km2"], "<f8"),
+                              arr(state["gap_cell"], "<i8"), arr(state["gap_km2"], "<f8"), ends.tobytes(), b"".join(gaps)])
 
     # -------------------------------------------------------------- measure cache
     def cached(self, kind: str, keys: list[str]) -> dict[str, float]:

@@ -10,7 +10,8 @@ from ..front import advance
 from ..regions import parse_radius_km
 from .context import make_context
 from .errors import one_line_errors
-from .options import common, every_opt, from_opt, to_opt
+from ..engine import get_engine
+from .options import common, engine_opt, scheduler_opt, every_opt, from_opt, to_opt
 from .output import emit
 
 _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new", "{s}_gained_km2", "{s}_lost_km2",
@@ -27,8 +28,10 @@ _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new
               help="Whose advance the table shows (csv/json carry both).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the circle, the old and new fronts and the gained/lost areas as GeoJSON.")
+@engine_opt
+@scheduler_opt
 @common
-def command(near, radius, start, end, every, side, out, store_path, borders_file, source, fmt):
+def command(near, radius, start, end, every, side, out, engine, scheduler, store_path, borders_file, source, fmt):
     """Advance of each side inside a circle around a place between --from and --to (or, with
     --every week|month, for each consecutive pair of snapshots). Two methods: mean advance
     (net area gained / mean front length inside the circle / days) and the largest local shift
@@ -39,7 +42,11 @@ def command(near, radius, start, end, every, side, out, store_path, borders_file
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         km = parse_radius_km(radius)
-        recs = advance(ctx.store, near, km, start=start, end=end, every=every, borders=ctx.borders, source=source)
+        eng = get_engine(engine, scheduler)
+        try:
+            recs = advance(ctx.store, near, km, start=start, end=end, every=every, borders=ctx.borders, source=source, engine=eng)
+        finally:
+            eng.close()
     if out:
         feats = []
         for r in recs:

@@ -9,7 +9,8 @@ import shapely
 from ..front import front
 from .context import make_context
 from .errors import one_line_errors
-from .options import common, date_opt, every_opt, from_opt, region_opt, to_opt
+from ..engine import get_engine
+from .options import common, engine_opt, scheduler_opt, date_opt, every_opt, from_opt, region_opt, to_opt
 from .output import emit
 
 
@@ -21,8 +22,10 @@ from .output import emit
 @every_opt
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the line(s) as GeoJSON (MultiLineString per snapshot, EPSG:4326).")
+@engine_opt
+@scheduler_opt
 @common
-def command(region, date, start, end, every, out, store_path, borders_file, source, fmt):
+def command(region, date, start, end, every, out, engine, scheduler, store_path, borders_file, source, fmt):
     """The front line (occupied or contested against Ukrainian-held ground, not the international
     border or a coast) inside a region, with its geodesic length: on --date (default: the latest
     map), or for every snapshot between --from and --to (one per --every period).
@@ -32,7 +35,11 @@ def command(region, date, start, end, every, out, store_path, borders_file, sour
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         reg = ctx.region(region)
-        recs = front(ctx.store, reg, date=date, start=start, end=end, every=every, borders=ctx.borders, source=source)
+        eng = get_engine(engine, scheduler)
+        try:
+            recs = front(ctx.store, reg, date=date, start=start, end=end, every=every, borders=ctx.borders, source=source, engine=eng)
+        finally:
+            eng.close()
     if out:
         feats = [{"type": "Feature", "properties": {k: v for k, v in r.items() if k != "geometry"},
                   "geometry": json.loads(shapely.to_geojson(r["geometry"]))} for r in recs]

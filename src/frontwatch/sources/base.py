@@ -218,7 +218,14 @@ class Feature(msgspec.Struct):
     properties: dict | None = None
 
     def geometry_type(self) -> str | None:
-        g = _GEOM_TYPE.decode(self.geometry)
+        raw = bytes(self.geometry)
+        # Most writers put "type" first ({"type":"Polygon",...}): read it without decoding the
+        # coordinates; anything else is decoded properly.
+        if raw.startswith(b'{"type":"'):
+            end = raw.find(b'"', 9)
+            if 9 < end < 40:
+                return raw[9:end].decode()
+        g = _GEOM_TYPE.decode(raw)
         return g.type if g is not None else None
 
 
