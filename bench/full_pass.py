@@ -5,9 +5,10 @@ DuckDB spatial SQL (bench/duckdb_sql.py), plus a scaling table. One command, pri
 The job: ingest every snapshot of ../shared/data/deepstate/history into an empty store, read and
 save the country borders (with the RUS and UKR equal-area tilings, as `frontwatch ingest` does
 with a borders file), then the daily area of ukraine_held and contested in RUS and of occupied
-in UKR. The wall time of the whole process (Python start-up and imports included) is reported. Each timed job runs in a
-fresh subprocess; its peak memory is the largest sum of the RSS of that process and its children,
-sampled every 50 ms (psutil).
+in UKR. Each timed job runs in a fresh subprocess and its wall time (Python start-up and imports
+included) is reported. Peak memory is the largest sum of the PSS (proportional set size) of that
+process and its children, sampled every 250 ms (psutil; reading PSS is not free, so not more
+often): forked workers share their parent's pages, which a sum of RSS would count once per process.
 
     python bench/full_pass.py                        # everything, naive and SQL on all files
     python bench/full_pass.py --naive-sample 24 --sql-sample 24   # those two on an evenly spaced
@@ -143,8 +144,18 @@ JOBS = {"frontwatch": job_frontwatch, "repeat": job_repeat, "incremental": job_i
 
 # ---------------------------------------------------------------- running and measuring
 
+def _pss(p):
+    """Proportional set size (shared pages split between the processes sharing them: forked
+    workers do not count their parent's memory twice); RSS where the system has no PSS."""
+    try:
+        return p.memory_full_info().pss
+    except (psutil.Error, AttributeError):
+        return p.memory_info().rss
+
+
 def run_measured(cmd, env=None):
-    """Run ``cmd``; return (its JSON output, wall seconds, peak RSS MB of it and its children)."""
+    """Run ``cmd``; return (its JSON output, wall seconds, peak memory MB of it and its children:
+    the largest sum of their PSS, sampled every 250 ms)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0]
@@ -154,11 +165,11 @@ def run_measured(cmd, env=None):
         p = psutil.Process(proc.pid)
         while not done.is_set():
             try:
-                rss = p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
-                peak[0] = max(peak[0], rss)
+                mem = _pss(p) + sum(_pss(c) for c in p.children(recursive=True))
+                peak[0] = max(peak[0], mem)
             except psutil.Error:
                 pass
-            done.wait(0.05)
+            done.wait(0.25)
 
     th = threading.Thread(target=sample, daemon=True)
     th.start()
@@ -241,8 +252,7 @@ def main():
                 dstore = str(work / "dask.duckdb")
                 dk, wall, rss = run_measured(sub("frontwatch", dstore, files, "dask", cluster.scheduler_address))
                 same = dk["rows"] == fw["rows"]
-                wrss = sum(psutil.Process(p.pid).memory_info().rss for p in psutil.Process().children(recursive=True)
-                           if p.pid != os.getpid()) / 2**20
+                wrss = sum(_pss(p) for p in psutil.Process().children(recursive=True) if p.pid != os.getpid()) / 2**20
                 rows.append(["frontwatch cold on Dask (2 local workers)", fmt_s(wall), f"{rss:.0f} MB + workers {wrss:.0f} MB at end",
                              f"ingest {fmt_s(dk['ingest_s'])}, areas {fmt_s(dk['area_s'])}; "
                              f"{'identical' if same else 'DIFFERENT'} results; {100 * (wall / cold - 1):+.0f}% vs local"])
@@ -271,7 +281,7 @@ def main():
                 rows.append([label, fmt_s(est), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {sq['files']} files"])
             except RuntimeError as exc:
                 rows.append(["DuckDB spatial SQL", "blocked", "", str(exc)[:150]])
-        print(table(rows, ["job", "time", "peak RSS", "notes"]))
+        print(table(rows, ["job", "time", "peak memory (PSS)", "notes"]))
         if base:
             print()
             print(table([[k, f"{v / cold:.1f}x"] for k, v in base.items()], ["frontwatch cold is faster than", "by"]))
@@ -284,7 +294,7 @@ def main():
                 r, wall, rss = run_measured(sub("frontwatch", sstore, pick))
                 srows.append([m, fmt_s(wall), f"{1000 * wall / m:.0f} ms", fmt_s(r["ingest_s"]), fmt_s(r["area_s"]), f"{rss:.0f} MB"])
             print()
-            print(table(srows, ["snapshots", "cold pass", "per snapshot", "ingest", "areas", "peak RSS"]))
+            print(table(srows, ["snapshots", "cold pass", "per snapshot", "ingest", "areas", "peak memory (PSS)"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load1 = os.getloadavg()

@@ -298,11 +298,11 @@ class FeatureGeometryError(ValueError):
 
 
 _FEATURES: dict = {}  # digest of a feature's raw geometry -> (parts, bounds, stats delta)
-_FEATURES_MAX = 20_000
+_FEATURES_MAX = 4_000
 _GROUPS: dict = {}  # (extent, part ids of an overlapping group) -> (union, stats delta)
-_GROUPS_MAX = 4_000
+_GROUPS_MAX = 2_000
 _LAYERS: dict = {}  # (extent, digests of a layer's features) -> (union, bounds, stats delta)
-_LAYERS_MAX = 256
+_LAYERS_MAX = 32
 
 
 def clear_caches() -> None:
