@@ -79,6 +79,23 @@ def test_clipped_areas_are_identical_on_the_cluster(dask_engine, store):
         assert dask_engine.clipped_areas(geoms, region) == LocalEngine(2).clipped_areas(geoms, region)
 
 
+def test_forked_local_workers_give_the_serial_figures(store):
+    """Enough layers for the local engine to fork its workers (which inherit the tilings):
+    the figures are those of one process measuring one layer after another, exactly, for
+    geometries and for the WKB the store hands over."""
+    snaps = store.snapshots()[-60:]
+    hashes = store.all_layer_hashes([s.id for s in snaps])
+    region = resolve_region("UKR", store.borders())
+    wanted = list(dict.fromkeys(hs["occupied"] for hs in hashes.values()))
+    assert len(wanted) >= LocalEngine.FORK_MIN_LAYERS
+    wkbs = store.geometry_wkbs(wanted)
+    forked = LocalEngine(2).clipped_areas([wkbs[h] for h in wanted], region)
+    serial = LocalEngine(1).clipped_areas([store.geometry(h) for h in wanted], region)
+    assert forked == serial and all(v > 50_000 for v in forked)
+    many = LocalEngine(2).areas_many([wkbs[h] for h in wanted], [region, resolve_region("47.98,37.28:15km")])
+    assert list(many[:, 0]) == serial
+
+
 def test_many_regions_are_identical_on_the_cluster(dask_engine, store):
     snaps = store.snapshots()[-10:]
     hashes = sorted({h for hs in store.all_layer_hashes([s.id for s in snaps]).values() for h in hs.values()})
