@@ -369,6 +369,10 @@ class Store:
     # the tiling version so that a later process measures at once instead of rebuilding it.
     def _ensure_region_tiles(self):
         if not getattr(self, "_region_tiles_ready", False):
+            cols = {r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'region_tiles'").fetchall()}
+            if cols and "gap_ends" not in cols:  # a layout of a development version: a cache, so rebuilt
+                self.con.execute("DROP TABLE region_tiles")
             self.con.execute("CREATE TABLE IF NOT EXISTS region_tiles (key VARCHAR PRIMARY KEY, margin DOUBLE, "
                              "boxes BLOB, piece_km2 BLOB, gap_cell BLOB, gap_km2 BLOB, gap_ends BLOB, gaps BLOB)")
             self._region_tiles_ready = True
@@ -379,8 +383,11 @@ class Store:
         cur = self.con.cursor()
         if not cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
             return None
-        row = cur.execute("SELECT margin, boxes, piece_km2, gap_cell, gap_km2, gap_ends, gaps FROM region_tiles "
-                          "WHERE key = ?", [key]).fetchone()
+        try:
+            row = cur.execute("SELECT margin, boxes, piece_km2, gap_cell, gap_km2, gap_ends, gaps FROM region_tiles "
+                              "WHERE key = ?", [key]).fetchone()
+        except duckdb.Error:  # another layout: treated as not saved (put_region_tiles replaces it)
+            return None
         if row is None:
             return None
         margin, boxes, piece, cell, km2, ends, blob = row
