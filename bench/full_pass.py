@@ -39,12 +39,19 @@ SERIES = (("RUS", ("ukraine_held", "contested")), ("UKR", ("occupied",)))
 
 # ---------------------------------------------------------------- jobs (run in a subprocess)
 
+def three_series(st, engine=None) -> list:
+    """The job's daily series (SERIES) from the store ``st``."""
+    from frontwatch.measure import area_series
+    from frontwatch.regions import resolve_region
+
+    borders = st.borders()
+    return [r for iso, statuses in SERIES for r in area_series(st, resolve_region(iso, borders), statuses, engine=engine)]
+
+
 def job_frontwatch(store, files, engine="local", scheduler=None):
     """Cold: ingest ``files`` into an empty store, then the three daily series."""
     from frontwatch.engine import get_engine
     from frontwatch.ingest import ingest
-    from frontwatch.measure import area_series, prepare_tilings
-    from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
     from frontwatch.store import Store
 
     eng = get_engine(engine, scheduler)
@@ -53,83 +60,69 @@ def job_frontwatch(store, files, engine="local", scheduler=None):
         s = ingest(st, files, engine=eng)
         t_ingest = time.perf_counter() - t
         t0 = time.perf_counter()
-        # What `frontwatch ingest` does with a borders file: save them, and the RUS/UKR tilings.
-        borders = prepare_borders(read_borders_file(BORDERS))
-        st.set_borders(borders, origin=str(BORDERS))
-        if engine == "local":
-            prepare_tilings(st, [resolve_region(i, borders) for i in ("RUS", "UKR")])
+        set_borders(st, tilings=engine == "local")
         t1 = time.perf_counter()
-        out = []
-        for iso, statuses in SERIES:
-            out += area_series(st, resolve_region(iso, st.borders()), statuses, engine=eng)
+        out = three_series(st, eng)
         t_area = time.perf_counter() - t1
     eng.close()
     return {"ingest_s": t_ingest, "borders_s": t1 - t0, "area_s": t_area, "added": s.added, "errors": len(s.errors),
             "rows": [(r["date"], r["status"], r["km2"]) for r in out]}
 
 
+def set_borders(st, tilings=True):
+    """What `frontwatch ingest` does with a borders file: save them, and the RUS/UKR tilings."""
+    from frontwatch.regions import prepare_borders, read_borders_file, save_borders
+
+    borders = prepare_borders(read_borders_file(BORDERS))
+    if tilings:
+        save_borders(st, borders, str(BORDERS))
+    else:
+        st.set_borders(borders, origin=str(BORDERS))
+
+
 def job_borders_only(store):
     """Set up: a store holding only the borders and the RUS/UKR tilings (as after `frontwatch borders`)."""
-    from frontwatch.measure import prepare_tilings
-    from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
     from frontwatch.store import Store
 
     with Store(store) as st:
-        borders = prepare_borders(read_borders_file(BORDERS))
-        st.set_borders(borders, origin=str(BORDERS))
-        prepare_tilings(st, [resolve_region(i, borders) for i in ("RUS", "UKR")])
+        set_borders(st)
     return {}
 
 
 def job_with_borders(store, files):
     """Cold pass over the snapshots into a store that already has the borders and tilings."""
     from frontwatch.ingest import ingest
-    from frontwatch.measure import area_series
-    from frontwatch.regions import resolve_region
     from frontwatch.store import Store
 
     with Store(store) as st:
         t = time.perf_counter()
         s = ingest(st, files)
         t_ingest = time.perf_counter() - t
-        borders = st.borders()
         t1 = time.perf_counter()
-        n = 0
-        for iso, statuses in SERIES:
-            n += len(area_series(st, resolve_region(iso, borders), statuses))
+        n = len(three_series(st))
         return {"ingest_s": t_ingest, "area_s": time.perf_counter() - t1, "added": s.added, "records": n}
 
 
 def job_repeat(store):
     """The three series again from a store that has them (a fresh process: no warm memory)."""
-    from frontwatch.measure import area_series
-    from frontwatch.regions import resolve_region
     from frontwatch.store import Store
 
     with Store(store) as st:
-        borders = st.borders()
         t = time.perf_counter()
-        n = 0
-        for iso, statuses in SERIES:
-            n += len(area_series(st, resolve_region(iso, borders), statuses))
+        n = len(three_series(st))
         return {"query_s": time.perf_counter() - t, "records": n}
 
 
 def job_incremental(store, new_file):
     """One new snapshot into a store holding the others: ingest it and update the three series."""
     from frontwatch.ingest import ingest
-    from frontwatch.measure import area_series
-    from frontwatch.regions import resolve_region
     from frontwatch.store import Store
 
     with Store(store) as st:
-        borders = st.borders()
         t = time.perf_counter()
         s = ingest(st, [new_file], workers=1)
         t_ing = time.perf_counter() - t
-        n = 0
-        for iso, statuses in SERIES:
-            n += len(area_series(st, resolve_region(iso, borders), statuses))
+        n = len(three_series(st))
         return {"ingest_s": t_ing, "total_s": time.perf_counter() - t, "added": s.added, "records": n}
 
 

@@ -131,23 +131,27 @@ class _Engine:
     def clipped_areas(self, geoms, region) -> list[float]:
         """Ellipsoidal km2 of each ``geom ∩ region`` (a :class:`~frontwatch.regions.Region`);
         ``geoms`` are geometries or their WKB."""
-        geoms = list(geoms)
-        if not geoms:
+        wkbs = _wkb(geoms)
+        if not wkbs:
             return []
         rwkb = shapely.to_wkb(region.geometry, output_dimension=2)
-        parts = self._run(_areas_chunk, _chunks(_wkb(geoms), self._chunk_size(len(geoms))), region.key, rwkb)
+        parts = self._measure(_areas_chunk, wkbs, [region], region.key, rwkb)
         return [float(v) for part in parts for v in part]
 
     def areas_many(self, geoms, regions) -> np.ndarray:
         """``km2[i, j]`` of ``geoms[i] ∩ regions[j]``."""
-        geoms = list(geoms)
-        out = np.zeros((len(geoms), len(regions)))
-        if not geoms or not regions:
-            return out
+        wkbs = _wkb(geoms)
+        if not wkbs or not regions:
+            return np.zeros((len(wkbs), len(regions)))
         rs = [(r.key, shapely.to_wkb(r.geometry, output_dimension=2)) for r in regions]
-        parts = self._run(_areas_many_chunk, _chunks(_wkb(geoms), self._chunk_size(len(geoms))), rs)
+        parts = self._measure(_areas_many_chunk, wkbs, regions, rs)
         rows = [row for part in parts for row in part]
-        return np.asarray(rows, dtype=float).reshape(len(geoms), len(regions))
+        return np.asarray(rows, dtype=float).reshape(len(wkbs), len(regions))
+
+    def _measure(self, fn, wkbs, regions, *shared) -> list:
+        """``fn(chunk, *shared)`` over chunks of ``wkbs``, in order; ``regions`` are those whose
+        tilings the work uses."""
+        return self._run(fn, _chunks(wkbs, self._chunk_size(len(wkbs))), *shared)
 
     def front_lines(self, layer_sets, borders, region_geom=None) -> list:
         """The front line (EPSG:4326) of each ``{status: geometry}`` of ``layer_sets``, by
@@ -183,27 +187,12 @@ class LocalEngine(_Engine):
         with cf.ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(fn, jobs, *[[a] * len(jobs) for a in shared]))
 
-    def clipped_areas(self, geoms, region) -> list[float]:
-        geoms = list(geoms)
-        if not self._forking(len(geoms)):
-            return super().clipped_areas(geoms, region)
-        tiled_region(region.key, region.geometry)  # here, once: the workers inherit it
-        rwkb = shapely.to_wkb(region.geometry, output_dimension=2)
-        size = -(-len(geoms) // (2 * self.workers))
-        parts = self._run_forked(_areas_chunk, _chunks(_wkb(geoms), size), region.key, rwkb)
-        return [float(v) for part in parts for v in part]
-
-    def areas_many(self, geoms, regions) -> np.ndarray:
-        geoms = list(geoms)
-        if not self._forking(len(geoms)) or not regions:
-            return super().areas_many(geoms, regions)
+    def _measure(self, fn, wkbs, regions, *shared) -> list:
+        if not self._forking(len(wkbs)):
+            return super()._measure(fn, wkbs, regions, *shared)
         for r in regions:
-            tiled_region(r.key, r.geometry)
-        rs = [(r.key, shapely.to_wkb(r.geometry, output_dimension=2)) for r in regions]
-        size = -(-len(geoms) // (2 * self.workers))
-        parts = self._run_forked(_areas_many_chunk, _chunks(_wkb(geoms), size), rs)
-        rows = [row for part in parts for row in part]
-        return np.asarray(rows, dtype=float).reshape(len(geoms), len(regions))
+            tiled_region(r.key, r.geometry)  # here, once: the workers inherit them
+        return self._run_forked(fn, _chunks(wkbs, -(-len(wkbs) // (2 * self.workers))), *shared)
 
     def map(self, fn, items):
         items = list(items)

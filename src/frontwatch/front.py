@@ -482,25 +482,6 @@ def resolve_center(near):
     return p.name, p.lon, p.lat
 
 
-class _SideCache:
-    """Side polygons of each snapshot cut to one disk, computed once per layer content."""
-
-    def __init__(self, store, borders, disk):
-        self.store, self.disk = store, disk
-        self.borders = {k: clip_to_region(v, disk) for k, v in borders.items() if k in ("RUS", "UKR")}
-        self.home = {k: v for k, v in self.borders.items()}
-        self._memo = {}
-
-    def sides(self, snap):
-        hashes = self.store.layer_hashes(snap.id)
-        key = tuple(sorted(hashes.items()))
-        if key not in self._memo:
-            layers = {s: clip_to_region(self.store.geometry(h), self.disk) for s, h in hashes.items()}
-            russia, ukraine = front_sides(layers, self.borders, None)
-            self._memo[key] = (russia, ukraine, islets(ukraine, self.disk))
-        return self._memo[key]
-
-
 def _sides_in_disk(job):
     """Side polygons and islets of one snapshot cut to a disk: the per-snapshot work of
     :func:`advance`, a top-level function of plain data so an engine can run it anywhere.
@@ -523,7 +504,8 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
     """Advance of each side inside ``radius_km`` of ``near`` (a place name or "lat,lon").
 
     With ``engine`` (:func:`frontwatch.engine.get_engine`) the per-snapshot side polygons and the
-    per-pair advances are computed there, in parallel (same functions, same figures).
+    per-pair advances of a series are computed there, in parallel; without, here, one after the
+    other (the same functions, so the same figures).
 
     Without ``every``: one record between the last snapshot on or before ``start`` and the one on
     or before ``end``. With ``every`` (week, month, ...): one record per consecutive pair of the
@@ -552,37 +534,21 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
             raise MeasureError(f"no snapshot between {start} and {end}: both dates fall on the map of {a.date}")
         pairs = [(a, b)]
     margin_km = max(radius_km, 5.0)
-    cache = _SideCache(store, borders, circle(lon, lat, radius_km + margin_km + 1.0))
-    if engine is not None and len(pairs) > 1:
-        return _advance_on(engine, store, cache, pairs, name, (lon, lat), radius_km, margin_km)
-    out = []
-    for a, b in pairs:
-        days = (b.taken_at - a.taken_at).total_seconds() / 86400
-        r0, u0, v0 = cache.sides(a)
-        r1, u1, v1 = cache.sides(b)
-        res = advance_between(r0, u0, r1, u1, (lon, lat), radius_km, days, home=cache.home, margin_km=margin_km,
-                              voids=(v0, v1))
-        out.append(flatten_advance(res, name, a.date, b.date))
-    return out
-
-
-def _advance_on(engine, store, cache, pairs, name, center, radius_km, margin_km) -> list[dict]:
-    """:func:`advance`'s loop on an engine: sides once per distinct map, then every pair."""
+    disk = circle(lon, lat, radius_km + margin_km + 1.0)
+    home = {k: clip_to_region(v, disk) for k, v in borders.items() if k in ("RUS", "UKR")}
+    run = engine.map if engine is not None and len(pairs) > 1 else (lambda fn, jobs: [fn(j) for j in jobs])
+    # Sides once per distinct map (a map republished unchanged is one), then every pair.
     wkb = lambda g: shapely.to_wkb(g, output_dimension=2)  # noqa: E731
-    borders = {k: wkb(v) for k, v in cache.borders.items()}
-    disk = wkb(cache.disk)
-    keys, jobs = {}, []
-    for snap in {s.id: s for pair in pairs for s in pair}.values():
-        hashes = store.layer_hashes(snap.id)
-        key = tuple(sorted(hashes.items()))
-        if key not in keys.values():
-            jobs.append(({st: wkb(store.geometry(h)) for st, h in hashes.items()}, borders, disk))
-        keys[snap.id] = key
+    shared = ({k: wkb(v) for k, v in home.items()}, wkb(disk))
+    keys = {}
+    for snap in (s for pair in pairs for s in pair):
+        keys[snap.id] = tuple(sorted(store.layer_hashes(snap.id).items()))
     distinct = list(dict.fromkeys(keys.values()))
-    sides = dict(zip(distinct, engine.map(_sides_in_disk, jobs)))
-    pair_jobs = [(sides[keys[a.id]], sides[keys[b.id]], center, radius_km,
-                  (b.taken_at - a.taken_at).total_seconds() / 86400, cache.home, margin_km) for a, b in pairs]
-    return [flatten_advance(res, name, a.date, b.date) for res, (a, b) in zip(engine.map(_advance_pair, pair_jobs), pairs)]
+    wkbs = store.geometry_wkbs(h for key in distinct for _, h in key)
+    sides = dict(zip(distinct, run(_sides_in_disk, [({st: wkbs[h] for st, h in key}, *shared) for key in distinct])))
+    jobs = [(sides[keys[a.id]], sides[keys[b.id]], (lon, lat), radius_km,
+             (b.taken_at - a.taken_at).total_seconds() / 86400, home, margin_km) for a, b in pairs]
+    return [flatten_advance(res, name, a.date, b.date) for res, (a, b) in zip(run(_advance_pair, jobs), pairs)]
 
 
 def flatten_advance(res: dict, place: str, from_date, to_date) -> dict:

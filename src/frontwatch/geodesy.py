@@ -398,7 +398,6 @@ def tiled_region(key: str, geom) -> TiledRegion:
     """The :class:`TiledRegion` of a region, built once per process and region key."""
     t = _TILED.get(key)
     if t is None:
-        if len(_TILED) > 64:
-            _TILED.clear()
-        t = _TILED[key] = TiledRegion(geom)
+        t = TiledRegion(geom)
+        adopt_tiled_region(key, t)
     return t

@@ -110,8 +110,8 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
         from .engine import default_engine
 
         engine = default_engine()
-    if todo:
-        use_saved_tiling(store, region, engine)
+    if todo and engine.name == "local":
+        prepare_tilings(store, [region])
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
         block = todo[i:i + LAYER_BLOCK]
@@ -127,9 +127,11 @@ LAYER_BLOCK = 256
 
 
 def prepare_tilings(store, regions, workers=None) -> int:
-    """Make the equal-area tilings of ``regions`` ready in this process and saved in the store,
-    building the missing ones side by side in threads (GEOS releases the GIL); returns how many
-    were built. Called when borders are set, so the first measure does not wait for them."""
+    """Make the equal-area tilings of ``regions`` ready in this process: loaded from the store, or
+    built (the missing ones side by side in threads) and saved there, so that a later process
+    measures at once instead of spending ~0.5 s per country rebuilding them. Returns how many were
+    built. Called when borders are set, and before the local engine measures (Dask workers build
+    theirs once each)."""
     import concurrent.futures as cf
     import os
 
@@ -156,25 +158,6 @@ def _in_time_order(hashes: dict, statuses) -> list:
     """The distinct layer hashes of ``{snapshot_id: {status: hash}}`` (snapshots in time order),
     status by status, each status's layers in time order."""
     return list(dict.fromkeys(hs[st] for st in statuses for hs in hashes.values() if st in hs))
-
-
-def use_saved_tiling(store, region, engine=None) -> None:
-    """Load ``region``'s equal-area tiling from the store into this process, or build it and save
-    it there: a later process (one new snapshot, a repeated query) then measures at once instead
-    of spending ~0.5 s per country rebuilding it. Only for engines measuring in this process;
-    Dask workers build theirs once each."""
-    from . import geodesy
-
-    if getattr(engine, "name", "local") != "local" or geodesy.has_tiled_region(region.key):
-        return
-    if not geodesy.needs_tiling(region.geometry):
-        return
-    key = f"{region.key}|v{geodesy.TILING_VERSION}"
-    state = store.region_tiles(key)
-    if state is not None:
-        geodesy.adopt_tiled_region(region.key, geodesy.TiledRegion.from_state(region.geometry, state))
-        return
-    store.put_region_tiles(key, geodesy.tiled_region(region.key, region.geometry).state())
 
 
 def clipped_area_km2(geom, region_geom) -> float:
@@ -342,9 +325,8 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
         from .engine import default_engine
 
         engine = default_engine()
-    if todo:
-        for r in regions:
-            use_saved_tiling(store, r, engine)
+    if todo and engine.name == "local":
+        prepare_tilings(store, regions)
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
         block = todo[b:b + LAYER_BLOCK]

@@ -169,14 +169,14 @@ class Store:
             "ON s.source = b.source AND s.taken_at = b.taken_at",
             [[s.source for s in snaps], [s.taken_at for s in snaps]]).fetchall()
         stored = {(src, t.astimezone(dt.timezone.utc)): (sid, ch) for src, t, sid, ch in rows}
-        plan, out, deletes = [], [], []
+        plan, out = {}, []  # plan: key -> (snapshot, content hash, id), written below
         for snap, (chash, _) in zip(snaps, encs):
             key = (snap.source, snap.taken_at.astimezone(dt.timezone.utc))
-            row = stored.get(key)
+            row = (plan[key][2], plan[key][1]) if key in plan else stored.get(key)  # (id, content hash)
             rec = {"origin": snap.origin, "taken_at": snap.taken_at.isoformat(), "source": snap.source}
             if row is not None:
                 if row[1] == chash:
-                    if snap.official:
+                    if snap.official and key not in plan:
                         self._write_official(con, row[0], snap.official)
                     out.append({**rec, "action": "unchanged", "id": row[0]})
                     continue
@@ -184,30 +184,23 @@ class Store:
                     out.append({**rec, "action": "conflict", "id": row[0],
                                 "reason": f"a {snap.source} snapshot for {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC is already stored with other content (use --replace to overwrite)"})
                     continue
-                deletes.append(row[0])
-            out.append({**rec, "action": "replaced" if row is not None else "added", "id": None})
-            plan.append((len(out) - 1, snap, chash))
-            stored[key] = (None, chash)  # a later snapshot of this batch at the same time meets this one
-        for sid in deletes:
-            self._delete_snapshot(con, sid)
+                if key not in plan:
+                    self._delete_snapshot(con, row[0])
+            # A later map of this batch at the same time (with --replace) takes this one's place.
+            sid = plan[key][2] if key in plan else con.execute("SELECT nextval('snapshot_ids')").fetchone()[0]
+            plan[key] = (snap, chash, sid)
+            out.append({**rec, "action": "replaced" if row is not None else "added", "id": sid})
         if not plan:
             return out
-        ids = [r[0] for r in con.execute("SELECT nextval('snapshot_ids') FROM range(?)", [len(plan)]).fetchall()]
-        ids.sort()
-        for (i, snap, chash), sid in zip(plan, ids):
-            out[i]["id"] = sid
-            stored[(snap.source, snap.taken_at.astimezone(dt.timezone.utc))] = (sid, chash)
-        # In-batch duplicates resolved above may still point at a not-yet-numbered snapshot.
-        for o in out:
-            if o["id"] is None:
-                o["id"] = stored[(o["source"], dt.datetime.fromisoformat(o["taken_at"]).astimezone(dt.timezone.utc))][0]
+        plan = list(plan.values())
+        ids = [p[2] for p in plan]
         con.execute(
             "INSERT INTO snapshots SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
             "unnest(?::TIMESTAMPTZ[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), now(), unnest(?::VARCHAR[])",
-            [ids, [p[1].source for p in plan], [p[1].source_id for p in plan], [p[1].taken_at for p in plan],
-             [p[2] for p in plan], [p[1].origin for p in plan], [json.dumps(p[1].stats, default=str) for p in plan]])
+            [ids, [p[0].source for p in plan], [p[0].source_id for p in plan], [p[0].taken_at for p in plan],
+             [p[1] for p in plan], [p[0].origin for p in plan], [json.dumps(p[0].stats, default=str) for p in plan]])
         layer_rows, geoms = [], {}
-        for (_, snap, _), sid in zip(plan, ids):
+        for snap, _, sid in plan:
             for status, ghash, wkb in snap.encoded()[1]:
                 layer_rows.append((sid, status, ghash))
                 geoms.setdefault(ghash, wkb)
@@ -221,7 +214,7 @@ class Store:
         if layer_rows:
             con.execute("INSERT INTO layers SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
                         [[r[0] for r in layer_rows], [r[1] for r in layer_rows], [r[2] for r in layer_rows]])
-        for (_, snap, _), sid in zip(plan, ids):
+        for snap, _, sid in plan:
             if snap.official:
                 self._write_official(con, sid, snap.official)
         return out
@@ -296,23 +289,6 @@ class Store:
                 self._geom_cache.clear()
             self._geom_cache[ghash] = g
         return g
-
-    def geometries(self, ghashes) -> dict:
-        """``{hash: geometry}`` for many hashes in one query (memoised like :meth:`geometry`)."""
-        want = [h for h in dict.fromkeys(ghashes) if h not in self._geom_cache]
-        out = {h: self._geom_cache[h] for h in ghashes if h in self._geom_cache}
-        if want:
-            rows = self.con.cursor().execute(
-                "SELECT hash, wkb FROM geometries WHERE hash IN (SELECT unnest(?::VARCHAR[]))", [want]).fetchall()
-            if len(rows) < len(want):
-                missing = sorted(set(want) - {r[0] for r in rows})
-                raise StoreError(f"{self.path}: geometry {missing[0]} missing (store damaged?)")
-            hs = [r[0] for r in rows]
-            for h, g in zip(hs, shapely.from_wkb([r[1] for r in rows])):
-                out[h] = g
-                if len(self._geom_cache) <= 512:
-                    self._geom_cache[h] = g
-        return out
 
     def geometry_wkbs(self, ghashes) -> dict:
         """``{hash: WKB}`` for many hashes in one query, as stored (for engines, which ship WKB)."""

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..measure import prepare_tilings
-from ..regions import prepare_borders, read_borders_file, resolve_region
+from ..regions import prepare_borders, read_borders_file, save_borders
 from .context import make_context
 from .errors import one_line_errors
 from .options import format_opt, store_opt
@@ -24,6 +23,5 @@ def command(path, store_path, fmt):
     ctx = make_context(store_path, None)
     with one_line_errors():
         b = prepare_borders(read_borders_file(path))
-        ctx.store.set_borders(b, origin=str(path))
-        prepare_tilings(ctx.store, [resolve_region(i, b) for i in ("RUS", "UKR") if i in b])
+        save_borders(ctx.store, b, str(path))
     emit([{"iso_a3": k, "bounds": ",".join(f"{v:.2f}" for v in g.bounds)} for k, g in sorted(b.items())], fmt)

@@ -7,8 +7,7 @@ import click
 
 from ..engine import get_engine
 from ..ingest import ingest
-from ..measure import prepare_tilings
-from ..regions import is_borders_file, prepare_borders, read_borders_file, resolve_region
+from ..regions import is_borders_file, prepare_borders, read_borders_file, save_borders
 from ..sources.base import iter_files
 from .context import make_context
 from .errors import one_line_errors
@@ -56,11 +55,7 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
             for f in found:
                 (borders if is_borders_file(f) else files).append(f)
         for b in borders:  # a country-borders file is taken as `frontwatch borders FILE`
-            bd = prepare_borders(read_borders_file(b))
-            ctx.store.set_borders(bd, origin=str(b))
-            # The equal-area tilings of the two countries measured most, saved now (~0.7 s) so
-            # that the first area query does not build them.
-            prepare_tilings(ctx.store, [resolve_region(i, bd) for i in ("RUS", "UKR") if i in bd])
+            save_borders(ctx.store, prepare_borders(read_borders_file(b)), str(b))
             warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
         bar = progress(len(files), fmt, "ingest")
         eng = get_engine(engine, scheduler, workers)

@@ -123,80 +123,17 @@ THEATRE_BBOX = (20.0, 43.0, 50.0, 57.0)
 
 
 def clean_union(geoms, stats: dict, extent=None):
-    """Union of the polygonal parts of ``geoms``, repairing invalid ones and counting what was done.
-
-    Repairs (``make_valid``) and drops (non-polygonal or empty after repair) are added to
-    ``stats['repaired']`` and ``stats['dropped']``; parts whose representative point lies outside
-    ``extent`` (minlon, minlat, maxlon, maxlat) to ``stats['out_of_theatre']``. Nothing is
-    changed silently.
-    """
-    geoms = shapely.force_2d(np.asarray(geoms, dtype=object))
+    """Union of the polygonal parts of ``geoms`` (Shapely geometries), repairing invalid ones and
+    counting what was done: ``stats['repaired']`` (``make_valid``), ``stats['dropped']`` (missing
+    geometries, zero-area parts), ``stats['out_of_theatre']`` (parts whose representative point
+    lies outside ``extent`` = minlon, minlat, maxlon, maxlat). Nothing is changed silently.
+    The work is shared with earlier calls in this process as in :func:`union_geojson`, each
+    geometry known by its WKB."""
+    geoms = np.asarray(geoms, dtype=object)
     if geoms.size == 0:
         return None
-    # Consecutive maps repeat most layers unchanged (Crimea for years, the liberated areas for
-    # weeks): the same input features give the same union, so it is computed once per process
-    # and its repair counts are replayed into ``stats`` on every reuse.
-    key = _union_key(geoms, extent)
-    hit = _UNIONS.get(key)
-    if hit is not None:
-        out, delta = hit
-        for k, v in delta.items():
-            stats[k] = stats.get(k, 0) + v
-        return out
-    delta: dict = {}
-    out = _clean_union(geoms, delta, extent)
-    if len(_UNIONS) >= _UNIONS_MAX:
-        _UNIONS.pop(next(iter(_UNIONS)))  # oldest first: archives are read in time order
-    _UNIONS[key] = (out, delta)
-    for k, v in delta.items():
-        stats[k] = stats.get(k, 0) + v
-    return out
-
-
-_UNIONS: dict = {}
-_UNIONS_MAX = 64
-
-
-def _union_key(geoms, extent) -> bytes:
-    h = hashlib.sha256(repr(extent).encode())
-    for wkb in shapely.to_wkb(geoms):
-        h.update(len(wkb).to_bytes(8, "little"))
-        h.update(wkb)
-    return h.digest()
-
-
-def _clean_union(geoms, stats: dict, extent=None):
-    valid = shapely.is_valid(geoms)
-    n_invalid = int((~valid).sum())
-    if n_invalid:
-        geoms = geoms.copy()
-        geoms[~valid] = shapely.make_valid(geoms[~valid])
-        stats["repaired"] = stats.get("repaired", 0) + n_invalid
-    parts = polygonal(geoms)
-    parts = parts[~shapely.is_empty(parts)]
-    # Parts with zero area (slivers, degenerate rings) carry no territory.
-    areas = shapely.area(parts)
-    dropped = int((areas <= 0).sum())
-    if dropped:
-        stats["dropped"] = stats.get("dropped", 0) + dropped
-        parts = parts[areas > 0]
-    if extent is not None and parts.size:
-        pts = shapely.point_on_surface(parts)
-        inside = shapely.intersects_xy(shapely.box(*extent), shapely.get_x(pts), shapely.get_y(pts))
-        if not inside.all():
-            stats["out_of_theatre"] = stats.get("out_of_theatre", 0) + int((~inside).sum())
-            parts = parts[inside]
-    if parts.size == 0:
-        return None
-    out = shapely.union_all(parts)
-    if out.is_valid and shapely.get_type_id(out) in (3, 6):
-        # Already one valid (Multi)Polygon: re-unioning its parts would return it unchanged.
-        return out
-    if not out.is_valid:
-        out = shapely.make_valid(out)
-        stats["repaired"] = stats.get("repaired", 0) + 1
-    out = shapely.union_all(polygonal([out]))
-    return out
+    keys = [hashlib.blake2b(w or b"", digest_size=16).digest() for w in shapely.to_wkb(geoms)]
+    return _union_features(keys, lambda idx: geoms[idx], stats, extent)[0]
 
 
 # ---------------------------------------------------------------- GeoJSON features, read fast
@@ -310,7 +247,6 @@ def clear_caches() -> None:
     _FEATURES.clear()
     _GROUPS.clear()
     _LAYERS.clear()
-    _UNIONS.clear()
 
 
 def _remember(cache, limit, key, value):
@@ -327,14 +263,23 @@ def _add(stats, delta):
 def union_geojson(blobs, stats: dict, extent=None):
     """``(union, bounds)`` of raw GeoJSON geometries (bytes): the union of their polygonal parts
     as one valid (Multi)Polygon (None when nothing is left), and the bounds of the geometries as
-    read (for :func:`check_lonlat_bounds`, before anything is dropped).
+    read (for :func:`check_lonlat_bounds`, before anything is dropped). Counts repairs and drops
+    as :func:`clean_union` does; each geometry is known by its bytes, so one seen in an earlier
+    map is not parsed, repaired or cut again."""
+    blobs = [bytes(b) for b in blobs]
 
-    Counts, as :func:`clean_union` does: ``repaired`` (invalid geometries made valid),
-    ``dropped`` (unreadable geometries and zero-area parts), ``out_of_theatre`` (parts whose
-    representative point lies outside ``extent``). The result is the same point set as
-    ``clean_union`` of the parsed geometries; only the work is shared between files.
-    """
-    digests = [hashlib.blake2b(bytes(b), digest_size=16).digest() for b in blobs]
+    def parse(idx):
+        try:
+            return shapely.from_geojson(np.array([blobs[i] for i in idx], dtype=object), on_invalid="ignore")
+        except shapely.errors.GEOSException as exc:
+            raise FeatureGeometryError(str(exc)) from None
+
+    return _union_features([hashlib.blake2b(b, digest_size=16).digest() for b in blobs], parse, stats, extent)
+
+
+def _union_features(digests, load, stats: dict, extent):
+    """The union of features known by ``digests``; ``load(indices)`` gives the geometries of
+    those not memoised yet. Returns ``(union, bounds as read)``."""
     lkey = (extent, tuple(digests))
     hit = _LAYERS.get(lkey)
     if hit is not None:
@@ -342,7 +287,7 @@ def union_geojson(blobs, stats: dict, extent=None):
         return hit[0], hit[1]
     delta: dict = {}
     miss = [i for i, d in enumerate(digests) if d not in _FEATURES]
-    fresh = _parse_features([bytes(blobs[i]) for i in miss], [digests[i] for i in miss], extent) if miss else {}
+    fresh = _clean_features(load(miss), [digests[i] for i in miss], extent) if miss else {}
     parts, ids, bounds = [], [], []
     for d in digests:
         fparts, fbounds, fdelta = fresh[d] if d in fresh else _FEATURES[d]
@@ -360,12 +305,9 @@ def union_geojson(blobs, stats: dict, extent=None):
     return out, total
 
 
-def _parse_features(blobs, digests, extent):
-    """Parse, repair and cut to polygons the features not seen yet; memoise each."""
-    try:
-        geoms = shapely.from_geojson(np.array(blobs, dtype=object), on_invalid="ignore")
-    except shapely.errors.GEOSException as exc:
-        raise FeatureGeometryError(str(exc)) from None
+def _clean_features(geoms, digests, extent):
+    """Repair and cut to polygons the features not seen yet; memoise each."""
+    geoms = np.asarray(geoms, dtype=object)
     missing = shapely.is_missing(geoms)
     geoms = shapely.force_2d(geoms)
     bounds = shapely.bounds(geoms)
