@@ -14,6 +14,7 @@ frontwatch.statuses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -89,6 +90,20 @@ def classify(name, fill=None) -> str | None:
     return FILL_STATUS.get(str(fill or "").lower())
 
 
+@functools.lru_cache(maxsize=4096)
+def _classify_hashable(name, fill) -> tuple:
+    return classify(name, fill), FILL_STATUS.get(str(fill or "").lower())
+
+
+def _status_and_fill(name, fill) -> tuple:
+    """``(classify(name, fill), status of the fill alone)``; a map repeats the same few names
+    hundreds of times, so the answer is remembered per (name, fill)."""
+    try:
+        return _classify_hashable(name, fill)
+    except TypeError:  # a name or fill that is a JSON list or object
+        return classify(name, fill), FILL_STATUS.get(str(fill or "").lower())
+
+
 def _taken_at_from_name(path: Path) -> dt.datetime:
     stem = path.name.split(".")[0]
     if not stem.isdigit():
@@ -115,14 +130,13 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
             continue
         props = ft.properties or {}
         name, fill = props.get("name"), props.get("fill")
-        status = classify(name, fill)
+        status, by_fill = _status_and_fill(name, fill)
         if status is None:
             stats["unknown_layers"].append(normalise_name(name)[:60] or f"<no name, fill {fill}>")
             continue
         if status == ANNOTATION:
             stats["annotations"] += 1
             continue
-        by_fill = FILL_STATUS.get(str(fill or "").lower())
         if by_fill is not None and by_fill != status:
             stats["fill_mismatch"] += 1
         by_status.setdefault(status, []).append(ft.geometry)
