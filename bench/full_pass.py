@@ -2,9 +2,9 @@
 regions, Dask) against the naive hand-written pipeline (bench/naive.py) and the same job in
 DuckDB spatial SQL (bench/duckdb_sql.py), plus a scaling table. One command, prints tables.
 
-The job: ingest every snapshot of ../shared/data/deepstate/history into an empty store, read and
-save the country borders (with the RUS and UKR equal-area tilings, as `frontwatch ingest` does
-with a borders file), then the daily area of ukraine_held and contested in RUS and of occupied
+The job: ingest every snapshot of ../shared/data/deepstate/history and the country borders into
+an empty store, as `frontwatch ingest` does (the borders, with the RUS and UKR equal-area tilings,
+prepared on a thread while the maps are read), then the daily area of ukraine_held and contested in RUS and of occupied
 in UKR. Each timed job runs in a fresh subprocess and its wall time (Python start-up and imports
 included) is reported. Peak memory is the largest sum of the PSS (proportional set size) of that
 process and its children, sampled every 250 ms (psutil; reading PSS is not free, so not more
@@ -49,7 +49,8 @@ def three_series(st, engine=None) -> list:
 
 
 def job_frontwatch(store, files, engine="local", scheduler=None):
-    """Cold: ingest ``files`` into an empty store, then the three daily series."""
+    """Cold: ingest ``files`` and the borders file into an empty store (as `frontwatch ingest`
+    does: the borders are prepared on a thread while the maps are read), then the three daily series."""
     from frontwatch.engine import get_engine
     from frontwatch.ingest import ingest
     from frontwatch.store import Store
@@ -57,35 +58,24 @@ def job_frontwatch(store, files, engine="local", scheduler=None):
     eng = get_engine(engine, scheduler)
     t = time.perf_counter()
     with Store(store) as st:
-        s = ingest(st, files, engine=eng)
+        s = ingest(st, [*files, str(BORDERS)], engine=eng)
         t_ingest = time.perf_counter() - t
-        t0 = time.perf_counter()
-        set_borders(st, tilings=engine == "local")
         t1 = time.perf_counter()
         out = three_series(st, eng)
         t_area = time.perf_counter() - t1
     eng.close()
-    return {"ingest_s": t_ingest, "borders_s": t1 - t0, "area_s": t_area, "added": s.added, "errors": len(s.errors),
+    return {"ingest_s": t_ingest, "area_s": t_area, "added": s.added, "errors": len(s.errors), "borders": s.borders,
             "rows": [(r["date"], r["status"], r["km2"]) for r in out]}
-
-
-def set_borders(st, tilings=True):
-    """What `frontwatch ingest` does with a borders file: save them, and the RUS/UKR tilings."""
-    from frontwatch.regions import prepare_borders, read_borders_file, save_borders
-
-    borders = prepare_borders(read_borders_file(BORDERS))
-    if tilings:
-        save_borders(st, borders, str(BORDERS))
-    else:
-        st.set_borders(borders, origin=str(BORDERS))
 
 
 def job_borders_only(store):
     """Set up: a store holding only the borders and the RUS/UKR tilings (as after `frontwatch borders`)."""
+    from frontwatch.regions import borders_from_file, save_borders
     from frontwatch.store import Store
 
     with Store(store) as st:
-        set_borders(st)
+        borders, tilings = borders_from_file(BORDERS)
+        save_borders(st, borders, str(BORDERS), tilings)
     return {}
 
 
@@ -255,7 +245,7 @@ def main():
         fw, wall, rss = run_measured(sub("frontwatch", store, files))
         res["fw"] = fw
         rows.append(["frontwatch cold (ingest + 3 series)", fmt_s(wall), f"{rss:.0f} MB",
-                     f"ingest {fmt_s(fw['ingest_s'])}, borders + tilings {fmt_s(fw['borders_s'])}, areas {fmt_s(fw['area_s'])}"])
+                     f"ingest with borders + tilings {fmt_s(fw['ingest_s'])}, areas {fmt_s(fw['area_s'])}"])
         cold = wall
         # The same pass when the borders (and tilings) are already in the store.
         wb_store = str(work / "with_borders.duckdb")

@@ -262,3 +262,46 @@ def test_generic_file_without_mapping_says_what_to_do(tmp_path):
         {"type": "Feature", "properties": {"k": "a"}, "geometry": {"type": "Polygon", "coordinates": [[[37, 48], [37.1, 48], [37.1, 48.1], [37, 48]]]}}]}))
     r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb")])
     assert r.exit_code == 1 and "--status-field" in r.stderr and "x.geojson" in r.stderr
+
+
+def test_a_borders_file_among_the_maps_is_saved_with_its_tilings(history_dir, borders_file, tmp_path):
+    """`frontwatch ingest FOLDER` with maps and a borders file: the borders (prepared on a thread
+    while the maps are read) are saved with the RUS and UKR tilings, and the maps go in as usual."""
+    from frontwatch import geodesy
+    from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
+
+    (tmp_path / "in").mkdir()
+    for name in _names(history_dir, 6, start=-6):
+        shutil.copy(history_dir / name, tmp_path / "in" / name)
+    shutil.copy(borders_file, tmp_path / "in" / "countries.geojson")
+    store = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(store), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "countries.geojson saved" in result.stderr
+    rec = json.loads(result.stdout)[0]
+    assert rec["added"] == 6 and rec["files"] == 6 and rec["borders"].endswith("countries.geojson")
+    expected = prepare_borders(read_borders_file(borders_file))
+    with Store(store) as st:
+        saved = st.borders()
+        assert sorted(saved) == sorted(expected)
+        for iso in ("RUS", "UKR"):
+            assert saved[iso].equals(expected[iso])
+            key = resolve_region(iso, saved).key
+            assert st.region_tiles(f"{key}|v{geodesy.TILING_VERSION}") is not None
+
+
+def test_a_bad_borders_file_is_one_error_and_the_maps_still_go_in(history_dir, tmp_path):
+    (tmp_path / "in").mkdir()
+    for name in _names(history_dir, 2):
+        shutil.copy(history_dir / name, tmp_path / "in" / name)
+    # Looks like a borders file (an iso_a3 attribute), but is cut off.
+    (tmp_path / "in" / "borders.geojson").write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                                                     '"properties": {"iso_a3": "UKR"}, "geometry": {"type": "Polygon", "coordinates": [[[30')
+    store = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(store), "--format", "json"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "borders.geojson" in errors[0] and "cannot read borders" in errors[0]
+    assert json.loads(result.stdout)[0]["added"] == 2
+    with Store(store) as st:
+        assert st.borders() == {} and len(st.snapshots()) == 2

@@ -236,10 +236,14 @@ class TiledRegion:
 
     def _index_rows(self):
         """Tiles grouped by row (for :meth:`area_km2_plane`) and the memo of row/tile figures."""
+        # Each row spans only its own tiles (plus the margin): a layer is cut to that, so what is
+        # hashed and measured per row is the layer near the region, not the whole latitude band.
         m = self.margin
-        self._x_lo, self._x_hi = self.boxes[:, 0].min() - m, self.boxes[:, 2].max() + m
-        ys = np.unique(self.boxes[:, 1])
-        self._rows = [(y, self.boxes[self.boxes[:, 1] == y][0, 3], np.flatnonzero(self.boxes[:, 1] == y)) for y in ys]
+        self._rows = []
+        for y in np.unique(self.boxes[:, 1]):
+            idx = np.flatnonzero(self.boxes[:, 1] == y)
+            b = self.boxes[idx]
+            self._rows.append((b[0, 1] - m, b[0, 3] + m, b[:, 0].min() - m, b[:, 2].max() + m, idx))
         self._memo: dict = {}
 
     def project(self, geom):
@@ -268,14 +272,13 @@ class TiledRegion:
         # rest exactly (on the shared archive 89% of the tiles UKR's occupied layers cross are
         # cut identically to an earlier map's), and a repeated row or tile costs a rectangle
         # clip and a hash. Values depend on the bytes only, never on which map came first.
-        m = self.margin
         gx0, gy0, gx1, gy1 = g.bounds
         memo = self._memo
         total = 0.0
-        for j, (y0, y1, idx) in enumerate(self._rows):
-            if y1 + m < gy0 or y0 - m > gy1:
+        for j, (y0, y1, x0, x1, idx) in enumerate(self._rows):
+            if y1 < gy0 or y0 > gy1 or x1 < gx0 or x0 > gx1:
                 continue
-            band = shapely.clip_by_rect(g, self._x_lo, y0 - m, self._x_hi, y1 + m)
+            band = shapely.clip_by_rect(g, x0, y0, x1, y1)
             if band.is_empty:
                 continue
             key = ("row", j, hashlib.blake2b(shapely.to_wkb(band), digest_size=16).digest())

@@ -8,10 +8,17 @@ transaction: a crash leaves every batch before it committed and nothing half-wri
 already ingested with the same bytes and reader options is not parsed again (its stored
 snapshots count as unchanged). A file that cannot be read is reported with a one-line reason and
 skipped; with ``strict=True`` any bad file means nothing is written.
-May import: the standard library, frontwatch.sources, frontwatch.store, frontwatch.engine.
+
+A country-borders file among the inputs (:func:`frontwatch.regions.is_borders_file`) is taken as
+``frontwatch borders FILE`` does, and prepared (repaired, Crimea counted in UKR only, RUS and UKR
+tilings made) on a thread while the maps are read: the two jobs share nothing until the borders
+are saved, after the maps.
+May import: the standard library, frontwatch.sources, frontwatch.store, frontwatch.engine,
+frontwatch.regions (for a borders file).
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
 import dataclasses
 import hashlib
 import json
@@ -38,6 +45,7 @@ class IngestSummary:
     unknown_layers: dict = dataclasses.field(default_factory=dict)
     fill_mismatch: int = 0
     written: bool = True
+    borders: list = dataclasses.field(default_factory=list)  # borders files saved
 
     def to_record(self) -> dict:
         return dataclasses.asdict(self)
@@ -80,6 +88,10 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
             paths.extend(iter_files(inp))
         except SourceError as exc:
             summary.errors.append(str(exc))
+    from .regions import is_borders_file
+
+    borders_files = [p for p in paths if is_borders_file(p)]
+    paths = [p for p in paths if p not in borders_files]
     summary.files = len(paths)
     keys = {p: file_key(p, reader_options) for p in paths}
     known = store.ingested_files([k for k in keys.values() if k])
@@ -98,26 +110,53 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
         else:
             todo.append(p)
     pending, origins = [], []
-    for p, (_, snaps, err) in zip(todo, read_all(todo, reader_options, workers, engine)):
-        done += 1
-        if progress:
-            progress(done)
-        if err:
-            summary.errors.append(err)
-            continue
-        for s in snaps:
-            _count(summary, s.stats)
-        pending.extend(snaps)
-        origins.extend([keys[p]] * len(snaps))
-        if not strict and len(pending) >= BATCH:
-            _write(store, pending, origins, replace, summary)
-            pending, origins = [], []
+    with cf.ThreadPoolExecutor(1) as side:
+        borders = None
+        for p, (_, snaps, err) in zip(todo, read_all(todo, reader_options, workers, engine)):
+            # Started once the readers run (forked, if they are, before this thread exists).
+            borders = borders or side.submit(_prepare_borders, borders_files)
+            done += 1
+            if progress:
+                progress(done)
+            if err:
+                summary.errors.append(err)
+                continue
+            for s in snaps:
+                _count(summary, s.stats)
+            pending.extend(snaps)
+            origins.extend([keys[p]] * len(snaps))
+            if not strict and len(pending) >= BATCH:
+                _write(store, pending, origins, replace, summary)
+                pending, origins = [], []
+        prepared = (borders or side.submit(_prepare_borders, borders_files)).result()
+    for path, result in prepared:
+        if isinstance(result, str):
+            summary.errors.append(result)
     if strict and summary.errors:
         summary.written = False
         return summary
     if pending:
         _write(store, pending, origins, replace, summary)
+    from .regions import save_borders
+
+    for path, result in prepared:
+        if not isinstance(result, str):
+            save_borders(store, result[0], str(path), tilings=result[1])
+            summary.borders.append(str(path))
     return summary
+
+
+def _prepare_borders(paths) -> list:
+    """``[(path, (borders, tilings) | one-line error)]`` for borders files (see the module docstring)."""
+    from .regions import RegionError, borders_from_file
+
+    out = []
+    for path in paths:
+        try:
+            out.append((path, borders_from_file(path)))
+        except RegionError as exc:
+            out.append((path, str(exc)))
+    return out
 
 
 def _count(summary, stats):

@@ -126,32 +126,46 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
 LAYER_BLOCK = 256
 
 
-def prepare_tilings(store, regions, workers=None) -> int:
+def prepare_tilings(store, regions, workers=None, built=None) -> int:
     """Make the equal-area tilings of ``regions`` ready in this process: loaded from the store, or
     built (the missing ones side by side in threads) and saved there, so that a later process
-    measures at once instead of spending ~0.5 s per country rebuilding them. Returns how many were
-    built. Called when borders are set, and before the local engine measures (Dask workers build
-    theirs once each)."""
-    import concurrent.futures as cf
-    import os
-
+    measures at once instead of spending ~0.5 s per country rebuilding them. ``built`` maps region
+    keys to tilings already made by :func:`build_tilings` (on another thread): those are saved
+    as they are. Returns how many were built. Called when borders are set, and before the local
+    engine measures (Dask workers build theirs once each)."""
     from . import geodesy
 
+    built = dict(built or {})
     todo = []
     for r in regions:
-        if not geodesy.needs_tiling(r.geometry) or geodesy.has_tiled_region(r.key):
+        if r.key in built or not geodesy.needs_tiling(r.geometry) or geodesy.has_tiled_region(r.key):
             continue
         state = store.region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}")
         if state is not None:
             geodesy.adopt_tiled_region(r.key, geodesy.TiledRegion.from_state(r.geometry, state))
         else:
             todo.append(r)
+    built.update(build_tilings(todo, workers))
+    for r in regions:
+        if r.key in built:
+            geodesy.adopt_tiled_region(r.key, built[r.key])
+            store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", built[r.key].state())
+    return len(built)
+
+
+def build_tilings(regions, workers=None) -> dict:
+    """``{region key: TiledRegion}`` for the regions that are tiled, built side by side in
+    threads; nothing is saved or kept (see :func:`prepare_tilings`)."""
+    import concurrent.futures as cf
+    import os
+
+    from . import geodesy
+
+    todo = [r for r in regions if geodesy.needs_tiling(r.geometry)]
+    if not todo:
+        return {}
     with cf.ThreadPoolExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
-        built = list(pool.map(lambda r: geodesy.TiledRegion(r.geometry), todo))
-    for r, t in zip(todo, built):
-        geodesy.adopt_tiled_region(r.key, t)
-        store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", t.state())
-    return len(todo)
+        return dict(zip((r.key for r in todo), pool.map(lambda r: geodesy.TiledRegion(r.geometry), todo)))
 
 
 def _in_time_order(hashes: dict, statuses) -> list:

@@ -229,13 +229,28 @@ def load_borders(store=None, borders_file=None) -> dict:
     return raw
 
 
-def save_borders(store, borders: dict, origin: str) -> None:
+TILED = ("RUS", "UKR")  # the countries measured most: their tilings are made with the borders
+
+
+def borders_from_file(path) -> tuple[dict, dict]:
+    """``(borders, tilings)``: the prepared borders of a file (:func:`read_borders_file`,
+    :func:`prepare_borders`) and the equal-area tilings of RUS and UKR, made but not saved, for
+    :func:`save_borders`. The slow part of setting borders, and safe on a thread of its own:
+    ``frontwatch ingest`` runs it while the maps are read."""
+    from .measure import build_tilings
+
+    borders = prepare_borders(read_borders_file(path))
+    return borders, build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
+
+
+def save_borders(store, borders: dict, origin: str, tilings: dict | None = None) -> None:
     """Save prepared borders in the store, with the equal-area tilings of RUS and UKR (the two
-    countries measured most, ~0.7 s), so that the first area query does not build them."""
+    countries measured most, ~0.7 s; ``tilings`` from :func:`borders_from_file` when already
+    made), so that the first area query does not build them."""
     from .measure import prepare_tilings
 
     store.set_borders(borders, origin=origin)
-    prepare_tilings(store, [resolve_region(i, borders) for i in ("RUS", "UKR") if i in borders])
+    prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
 
 
 _RADIUS = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>km|m|mi)?$", re.I)

@@ -7,7 +7,7 @@ import click
 
 from ..engine import get_engine
 from ..ingest import ingest
-from ..regions import is_borders_file, prepare_borders, read_borders_file, save_borders
+from ..regions import is_borders_file
 from ..sources.base import iter_files
 from .context import make_context
 from .errors import one_line_errors
@@ -45,30 +45,29 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
                                   date_field=date_field, source=source_name).items() if v is not None}
     if not status_field:
         opts.pop("source", None)
-    files, borders = [], []
+    files = []
     with one_line_errors():
         for p in paths:
             try:
-                found = list(iter_files(p))
+                files.extend(f for f in iter_files(p) if not is_borders_file(f))
             except ValueError:
-                found = [p]  # ingest reports it
-            for f in found:
-                (borders if is_borders_file(f) else files).append(f)
-        for b in borders:  # a country-borders file is taken as `frontwatch borders FILE`
-            save_borders(ctx.store, prepare_borders(read_borders_file(b)), str(b))
-            warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
+                pass  # ingest reports it
         bar = progress(len(files), fmt, "ingest")
         eng = get_engine(engine, scheduler, workers)
         try:
-            summary = ingest(ctx.store, files, strict=strict, replace=replace, workers=workers, engine=eng,
+            # A country-borders file among the paths is taken as `frontwatch borders FILE`.
+            summary = ingest(ctx.store, list(paths), strict=strict, replace=replace, workers=workers, engine=eng,
                              progress=lambda n: bar.update(n - bar.n), **opts)
         finally:
             eng.close()
         bar.close()
+    for b in summary.borders:
+        warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
     for err in summary.errors:
         warn(f"error: {err}")
     rec = summary.to_record()
     rec["errors"] = len(summary.errors)
+    rec["borders"] = ", ".join(summary.borders)
     rec["unknown_layers"] = ", ".join(f"{k} ({v})" for k, v in summary.unknown_layers.items()) or ""
     if not summary.written:
         warn("--strict: nothing written because of the errors above")
