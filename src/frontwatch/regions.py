@@ -24,6 +24,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from .geodesy import polygonal_parts
+from .sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
 
 # geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
 DEFAULT_BORDERS_URL = os.environ.get(
@@ -157,20 +158,6 @@ def _threaded(fn, geoms) -> np.ndarray:
     return out
 
 
-def is_borders_file(path) -> bool:
-    """True for a GeoJSON whose first feature has an ISO-3 country attribute and no map-layer name:
-    lets ``frontwatch ingest`` take a borders file (or a folder holding one) as it is."""
-    path = Path(path)
-    if not path.name.lower().endswith((".geojson", ".json")):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return bool(re.search(r'"(iso_a3|ISO_A3|ADM0_A3)"\s*:\s*"[A-Z]{3}"', head)) and '"name"' not in head[:2000]
-
-
 def fetch_default_borders(cache_dir: Path, timeout=60) -> Path:
     """Download the default borders file once into ``cache_dir``; RegionError when offline."""
     import requests
@@ -196,7 +183,10 @@ def prepare_borders(raw: dict) -> dict:
     box = shapely.box(*_CLIP)
     out = {}
     for iso, g in raw.items():
-        g = shapely.intersection(g, box) if not shapely.within(g, box) else g
+        # Inside the box when its bounds are (the box is a rectangle): no overlay, no predicate.
+        x0, y0, x1, y1 = g.bounds
+        inside = _CLIP[0] <= x0 and _CLIP[1] <= y0 and x1 <= _CLIP[2] and y1 <= _CLIP[3]
+        g = g if inside else shapely.intersection(g, box)
         if not g.is_empty:
             out[iso] = g
     ukr = out.get("UKR")

@@ -6,7 +6,7 @@ Geometries are content-addressed (``geometries.hash``): a layer identical to one
 every cached measure keyed by that hash is reused. Writes happen in transactions, so a crash or a
 ``kill -9`` mid-ingest leaves the store as it was after the last committed batch. The store knows
 nothing of the analytics; it only saves and returns geometries and records.
-May import: the standard library, duckdb, pyarrow, numpy, shapely, platformdirs, frontwatch.sources.base,
+May import: the standard library, duckdb, numpy, shapely, platformdirs, frontwatch.sources.base,
 frontwatch.statuses.
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 import shapely
 
 
@@ -210,14 +209,8 @@ class Store:
                 "SELECT hash FROM geometries WHERE hash IN (SELECT unnest(?::VARCHAR[]))", [list(geoms)]).fetchall()}
             new = [h for h in geoms if h not in known]
             if new:
-                # An Arrow table is scanned without converting each BLOB (a list parameter
-                # of 4 MB of WKB takes 2.5 times as long).
-                batch = pa.table({"hash": pa.array(new, pa.string()), "wkb": pa.array([geoms[h] for h in new], pa.binary())})
-                con.register("_new_geometries", batch)
-                try:
-                    con.execute("INSERT INTO geometries SELECT hash, wkb FROM _new_geometries")
-                finally:
-                    con.unregister("_new_geometries")
+                con.execute("INSERT INTO geometries SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                            [new, [geoms[h] for h in new]])
         if layer_rows:
             con.execute("INSERT INTO layers SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
                         [[r[0] for r in layer_rows], [r[1] for r in layer_rows], [r[2] for r in layer_rows]])

@@ -7,8 +7,7 @@ import click
 
 from ..engine import get_engine
 from ..ingest import ingest
-from ..regions import is_borders_file
-from ..sources.base import iter_files
+from ..sources.base import is_borders_file, iter_files
 from .context import make_context
 from .errors import one_line_errors
 from .options import DATE, engine_opt, format_opt, scheduler_opt, store_opt

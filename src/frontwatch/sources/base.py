@@ -12,6 +12,7 @@ import datetime as dt
 import gzip
 import hashlib
 import os
+import re
 import zlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -495,6 +496,20 @@ def iter_files(path) -> Iterator[Path]:
             if f.lower().endswith(INPUT_SUFFIXES):
                 found.append(Path(root) / f)
     yield from sorted(found)
+
+
+def is_borders_file(path) -> bool:
+    """True for a GeoJSON whose first feature has an ISO-3 country attribute and no map-layer name:
+    lets ``frontwatch ingest`` take a borders file (or a folder holding one) as it is."""
+    path = Path(path)
+    if not path.name.lower().endswith((".geojson", ".json")):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(re.search(r'"(iso_a3|ISO_A3|ADM0_A3)"\s*:\s*"[A-Z]{3}"', head)) and '"name"' not in head[:2000]
 
 
 def read_path(path, reader: str | None = None, **options) -> list[Snapshot]:
