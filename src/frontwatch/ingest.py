@@ -154,6 +154,8 @@ def _prepare_borders(paths) -> list:
             out.append((path, borders_from_file(path)))
         except RegionError as exc:
             out.append((path, str(exc)))
+        except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
+            out.append((path, f"{path}: cannot use as borders ({type(exc).__name__}: {' '.join(str(exc).split())})"))
     return out
 
 
