@@ -35,9 +35,10 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
     daily archives (deepstatemap_data_YYYYMMDD.geojson), or any GeoJSON/GPKG/KML with
     --status-field/--status-map. Files may be gzipped; folders are walked. Re-ingesting the same
     data changes nothing. A bad file is reported in one line and skipped (with --strict, nothing
-    is written).
+    is written). A country-borders file among the paths (GeoJSON with iso_a3) is saved as
+    `frontwatch borders FILE` saves it, prepared while the maps are read.
 
-    Example: frontwatch ingest ../shared/data/deepstate/history
+    Example: frontwatch ingest ../shared/data
     """
     ctx = make_context(store_path, None)
     opts = {k: v for k, v in dict(reader=reader, status_field=status_field, status_map=status_map, date=date,
