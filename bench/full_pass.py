@@ -3,9 +3,9 @@ regions, Dask) against the naive hand-written pipeline (bench/naive.py) and the 
 DuckDB spatial SQL (bench/duckdb_sql.py), plus a scaling table. One command, prints tables.
 
 The job: ingest every snapshot of ../shared/data/deepstate/history and the country borders into
-an empty store, as `frontwatch ingest` does (the borders, with the RUS and UKR equal-area tilings,
-prepared on a thread while the maps are read), then the daily area of ukraine_held and contested in RUS and of occupied
-in UKR. Each timed job runs in a fresh subprocess and its wall time (Python start-up and imports
+an empty store, as `frontwatch ingest` does (the borders, with the RUS and UKR equal-area
+tilings, prepared on a thread while the maps are read), then the daily area of ukraine_held and
+contested in RUS and of occupied in UKR. Each timed job runs in a fresh subprocess and its wall time (Python start-up and imports
 included) is reported. Peak memory is the largest sum of the PSS (proportional set size) of that
 process and its children, sampled every 250 ms (psutil; reading PSS is not free, so not more
 often): forked workers share their parent's pages, which a sum of RSS would count once per process.
