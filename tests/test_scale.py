@@ -132,6 +132,32 @@ def test_union_cache_replays_repairs_and_changes_no_geometry(history_dir):
         assert first.stats.get(k, 0) == again.stats.get(k, 0) == fresh.stats.get(k, 0)
 
 
+def test_dissolving_by_zero_buffer_is_the_union_of_the_parts(history_dir, monkeypatch):
+    """Every group of overlapping parts the reader dissolves in 16 maps spread over the archive:
+    the zero buffer gives the geometry ``union_all`` gives (topologically equal, same area)."""
+    groups = []
+    dissolve = base._dissolve
+    monkeypatch.setattr(base, "_dissolve", lambda polys: groups.append(polys.copy()) or dissolve(polys))
+    files = sorted(history_dir.glob("*.geojson"))
+    base.clear_caches()
+    for f in files[:: max(1, len(files) // 16)][:16]:
+        base.read_path(f)
+    base.clear_caches()
+    assert len(groups) >= 30
+    for polys in groups:
+        fast, plain = dissolve(polys), shapely.union_all(polys)
+        assert fast.is_valid and shapely.equals(fast, plain)
+        assert fast.area == pytest.approx(plain.area, rel=1e-12, abs=1e-15)
+
+
+def test_dissolving_falls_back_to_union_all_when_the_buffer_loses_a_part(monkeypatch):
+    a, b = shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)
+    polys = np.array([a, b], dtype=object)
+    assert base._dissolve(polys).area == pytest.approx(7.0)
+    monkeypatch.setattr(base.shapely, "buffer", lambda g, d: shapely.box(0, 0, 1, 1))  # a buffer that drops ground
+    assert base._dissolve(polys).area == pytest.approx(7.0)
+
+
 def test_reingest_skips_unchanged_files_with_the_same_summary(small_store):
     st, folder, _ = small_store
     eng = CountingEngine()
