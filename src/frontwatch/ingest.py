@@ -77,7 +77,7 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
            **reader_options) -> IngestSummary:
     """Read every file under ``inputs`` (files or folders) into ``store``.
 
-    ``progress`` is called with the number of files done after each file. ``reader_options``
+    ``progress`` is called after each map file with ``(files done, map files in all)``. ``reader_options``
     go to the readers (``reader``, ``status_field``, ``status_map``, ``date``, ...). ``engine``
     (:func:`frontwatch.engine.get_engine`) reads the files; default: local processes.
     """
@@ -104,7 +104,7 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
             for stats in stored:
                 _count(summary, stats)
             if progress:
-                progress(done)
+                progress(done, summary.files)
         else:
             todo.append(p)
     pending, origins = [], []
@@ -115,7 +115,7 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
             borders = borders or side.submit(_prepare_borders, borders_files)
             done += 1
             if progress:
-                progress(done)
+                progress(done, summary.files)
             if err:
                 summary.errors.append(err)
                 continue

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import threading
@@ -67,12 +66,6 @@ def default_store_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("frontwatch")) / "frontwatch.duckdb"
-
-
-def geometry_hash(geom) -> str:
-    """Content hash of a geometry (normalised WKB, 2-D)."""
-    wkb = shapely.to_wkb(shapely.normalize(geom), output_dimension=2)
-    return hashlib.sha256(wkb).hexdigest()[:32]
 
 
 @dataclasses.dataclass(frozen=True)

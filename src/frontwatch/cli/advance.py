@@ -6,12 +6,12 @@ import json
 import click
 import shapely
 
+from ..engine import get_engine
 from ..front import advance
 from ..regions import parse_radius_km
 from .context import make_context
 from .errors import one_line_errors
-from ..engine import get_engine
-from .options import common, engine_opt, scheduler_opt, every_opt, from_opt, to_opt
+from .options import common, engine_opt, every_opt, from_opt, scheduler_opt, to_opt
 from .output import emit
 
 _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new", "{s}_gained_km2", "{s}_lost_km2",

@@ -6,11 +6,11 @@ import json
 import click
 import shapely
 
+from ..engine import get_engine
 from ..front import front
 from .context import make_context
 from .errors import one_line_errors
-from ..engine import get_engine
-from .options import common, engine_opt, scheduler_opt, date_opt, every_opt, from_opt, region_opt, to_opt
+from .options import common, date_opt, engine_opt, every_opt, from_opt, region_opt, scheduler_opt, to_opt
 from .output import emit
 
 

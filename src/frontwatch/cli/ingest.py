@@ -7,7 +7,6 @@ import click
 
 from ..engine import get_engine
 from ..ingest import ingest
-from ..sources.base import is_borders_file, iter_files
 from .context import make_context
 from .errors import one_line_errors
 from .options import DATE, engine_opt, format_opt, scheduler_opt, store_opt
@@ -45,22 +44,24 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
                                   date_field=date_field, source=source_name).items() if v is not None}
     if not status_field:
         opts.pop("source", None)
-    files = []
+    bar = None
+
+    def on_progress(done, total):
+        nonlocal bar
+        if bar is None:
+            bar = progress(total, fmt, "ingest")
+        bar.update(done - bar.n)
+
     with one_line_errors():
-        for p in paths:
-            try:
-                files.extend(f for f in iter_files(p) if not is_borders_file(f))
-            except ValueError:
-                pass  # ingest reports it
-        bar = progress(len(files), fmt, "ingest")
         eng = get_engine(engine, scheduler, workers)
         try:
             # A country-borders file among the paths is taken as `frontwatch borders FILE`.
             summary = ingest(ctx.store, list(paths), strict=strict, replace=replace, workers=workers, engine=eng,
-                             progress=lambda n: bar.update(n - bar.n), **opts)
+                             progress=on_progress, **opts)
         finally:
             eng.close()
-        bar.close()
+            if bar is not None:
+                bar.close()
     for b in summary.borders:
         warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
     for err in summary.errors:

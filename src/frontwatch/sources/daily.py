@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-
 from ..statuses import OCCUPIED
 from .base import FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, parse_features, register, union_geojson
 
