@@ -79,6 +79,28 @@ def test_clipped_areas_are_identical_on_the_cluster(dask_engine, store):
         assert dask_engine.clipped_areas(geoms, region) == LocalEngine(2).clipped_areas(geoms, region)
 
 
+def test_dask_workers_rebuild_a_tiling_from_its_saved_state(store, monkeypatch):
+    """What the Dask engine sends its workers with a region: the saved state of its tiling, from
+    which a fresh worker rebuilds it without cutting the country again, with the same figures."""
+    import pickle
+
+    import shapely
+
+    from frontwatch import engine, geodesy
+
+    region = resolve_region("UKR", store.borders())
+    measure.prepare_tilings(store, [region])
+    [state] = DaskEngine._tiling_states(None, [region])  # one pickled blob (not 13,000 message frames)
+    assert isinstance(state, bytes) and len(pickle.loads(state)["gaps"]) > 1000
+    hashes = store.all_layer_hashes([s.id for s in store.snapshots()[-5:]])
+    wkbs = list(store.geometry_wkbs([hs["occupied"] for hs in hashes.values()]).values())
+    expected = LocalEngine(1).clipped_areas(wkbs, region)
+    monkeypatch.setattr(geodesy, "_TILED", {})  # a worker that has no tiling yet
+    monkeypatch.setattr(geodesy.TiledRegion, "__init__", lambda *a, **k: pytest.fail("the tiling was cut again"))
+    assert engine._areas_chunk(wkbs, region.key, shapely.to_wkb(region.geometry), state) == expected
+    assert engine._areas_many_chunk(wkbs, [(region.key, shapely.to_wkb(region.geometry), state)]) == [[v] for v in expected]
+
+
 def test_forked_local_workers_give_the_serial_figures(store):
     """Enough layers for the local engine to fork its workers (which inherit the tilings):
     the figures are those of one process measuring one layer after another, exactly, for

@@ -397,6 +397,13 @@ def adopt_tiled_region(key: str, tiled: TiledRegion) -> None:
     _TILED[key] = tiled
 
 
+def tiling_state(key: str) -> dict | None:
+    """:meth:`TiledRegion.state` of region ``key`` when this process holds its tiling, else None
+    (what a Dask worker needs to rebuild the tiling at once instead of cutting it again)."""
+    t = _TILED.get(key)
+    return t.state() if t is not None and t.tiled else None
+
+
 def tiled_region(key: str, geom) -> TiledRegion:
     """The :class:`TiledRegion` of a region, built once per process and region key."""
     t = _TILED.get(key)

@@ -110,7 +110,7 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
         from .engine import default_engine
 
         engine = default_engine()
-    if todo and engine.name == "local":
+    if todo:
         prepare_tilings(store, [region])
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
@@ -134,8 +134,8 @@ def prepare_tilings(store, regions, workers=None, built=None) -> int:
     built (the missing ones side by side in threads) and saved there, so that a later process
     measures at once instead of spending ~0.5 s per country rebuilding them. ``built`` maps region
     keys to tilings already made by :func:`build_tilings` (on another thread): those are saved
-    as they are. Returns how many were built. Called when borders are set, and before the local
-    engine measures (Dask workers build theirs once each)."""
+    as they are. Returns how many were built. Called when borders are set, and before an engine
+    measures: local workers share this process's tilings, Dask workers get their saved state."""
     from . import geodesy
 
     built = dict(built or {})
@@ -342,7 +342,7 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
         from .engine import default_engine
 
         engine = default_engine()
-    if todo and engine.name == "local":
+    if todo:
         prepare_tilings(store, regions)
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
