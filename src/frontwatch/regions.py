@@ -227,16 +227,12 @@ def _parts_meet_at_points(polys) -> bool:
         meet = ~out & shapely.touches(shells[i], polys[j])
     finally:
         shapely.destroy_prepared(shells)
-    def points(a, c):  # the lines a and c share no stretch
-        x = shapely.intersection(a, c)
-        return x.is_empty or shapely.get_dimensions(x) <= 0
-
     for a, c in zip(i[meet], j[meet]):
         # The shell near the small one (a rectangle clip keeps no line lying on the rectangle: widened).
         x0, y0, x1, y1 = polys[c].bounds
         m = 0.01 * max(x1 - x0, y1 - y0) + 1e-9
         edge = shapely.clip_by_rect(shapely.get_exterior_ring(polys[a]), x0 - m, y0 - m, x1 + m, y1 + m)
-        if not points(edge, shapely.boundary(polys[c])):
+        if not _meet_at_points(edge, shapely.boundary(polys[c])):
             return False
     inner = ~out & ~meet
     for a in np.unique(i[inner]):
@@ -245,9 +241,15 @@ def _parts_meet_at_points(polys) -> bool:
         where, hole = shapely.STRtree(shapely.polygons(rings)).query(polys[small], predicate="within")
         if not np.array_equal(where, np.arange(len(small))):  # each in exactly one hole
             return False
-        if not all(points(rings[h], shapely.boundary(polys[c])) for c, h in zip(small, hole)):
+        if not all(_meet_at_points(rings[h], shapely.boundary(polys[c])) for c, h in zip(small, hole)):
             return False
     return True
+
+
+def _meet_at_points(a, b) -> bool:
+    """True when the lines ``a`` and ``b`` share no stretch (at most points)."""
+    x = shapely.intersection(a, b)
+    return x.is_empty or shapely.get_dimensions(x) <= 0
 
 
 def _threaded(fn, geoms) -> np.ndarray:
