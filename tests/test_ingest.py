@@ -192,14 +192,17 @@ def test_kill_during_ingest_leaves_a_consistent_store(history_dir, tmp_path):
     store = tmp_path / "s.duckdb"
     cmd = [sys.executable, "-m", "frontwatch.cli", "ingest", str(history_dir), "--store", str(store)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wal = store.with_name(store.name + ".wal")
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        if store.exists() and store.stat().st_size > 2_000_000:
+        # The first batches are committed (to the write-ahead log, or checkpointed into the file).
+        if sum(p.stat().st_size for p in (store, wal) if p.exists()) > 2_000_000:
             break
-        time.sleep(0.2)
-    time.sleep(1.0)
+        time.sleep(0.05)
+    time.sleep(0.3)
     killed = proc.poll() is None
-    os.killpg(proc.pid, signal.SIGKILL)
+    if killed:
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     with Store(store) as st:
         snaps = st.snapshots()
