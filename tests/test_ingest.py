@@ -103,6 +103,24 @@ def test_identical_snapshots_store_their_geometry_once(history_dir, tmp_path):
         assert n_geoms * 2 == n_layers
 
 
+def test_geometries_are_written_the_same_with_or_without_a_temporary_folder(history_dir, tmp_path, monkeypatch):
+    """New geometries go to DuckDB as temporary files it reads (read_blob); with no room for
+    them (a full disk) they go as query parameters: the same rows either way."""
+    import tempfile
+
+    src = _copy(history_dir, _names(history_dir, 12, start=-12), tmp_path / "in")
+    rows = []
+    for full in (False, True):
+        if full:
+            def no_room(*a, **k):
+                raise OSError(28, "No space left on device")
+            monkeypatch.setattr(tempfile, "TemporaryDirectory", no_room)
+        with Store(tmp_path / f"s{full}.duckdb") as st:
+            assert ingest(st, src, workers=1).added == 12
+            rows.append(st.con.execute("select hash, md5(wkb) from geometries order by hash").fetchall())
+    assert rows[0] == rows[1] and sum(len(r) for r in rows) > 20
+
+
 def test_gzip_files_are_read(history_dir, tmp_path):
     name = _names(history_dir, 1)[0]
     (tmp_path / "in").mkdir()

@@ -63,17 +63,25 @@ def _insert_blobs(con, table: str, blobs: dict) -> None:
 
     Large blobs are handed to DuckDB as files it reads itself (``read_blob``): passing 45 MB of
     WKB as a query parameter converts each value in Python and takes three times as long. The
-    files are temporary; the INSERT is part of the caller's transaction."""
-    if sum(map(len, blobs.values())) < 1 << 20:
-        con.execute(f"INSERT INTO {table} SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])", [list(blobs), list(blobs.values())])
-        return
-    import tempfile
+    files are temporary; the INSERT is part of the caller's transaction. Without room for them
+    (a full or read-only temporary folder), the values go as parameters after all."""
+    if sum(map(len, blobs.values())) >= 1 << 20:
+        import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="frontwatch-") as d:
-        for key, blob in blobs.items():
-            with open(os.path.join(d, key), "wb") as fh:
-                fh.write(blob)
-        con.execute(f"INSERT INTO {table} SELECT parse_filename(filename), content FROM read_blob(?)", [os.path.join(d, "*")])
+        inserted = False
+        try:
+            with tempfile.TemporaryDirectory(prefix="frontwatch-") as d:
+                for key, blob in blobs.items():
+                    with open(os.path.join(d, key), "wb") as fh:
+                        fh.write(blob)
+                con.execute(f"INSERT INTO {table} SELECT parse_filename(filename), content FROM read_blob(?)",
+                            [os.path.join(d, "*")])
+                inserted = True
+            return
+        except OSError:
+            if inserted:  # only removing the temporary files failed
+                return
+    con.execute(f"INSERT INTO {table} SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])", [list(blobs), list(blobs.values())])
 
 
 def default_store_path() -> Path:
