@@ -10,7 +10,7 @@ from ..ingest import ingest
 from .context import make_context
 from .errors import one_line_errors
 from .options import DATE, engine_opt, format_opt, scheduler_opt, store_opt
-from .output import emit, progress, warn
+from .output import Progress, emit, warn
 
 
 @click.command("ingest")
@@ -44,13 +44,7 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
                                   date_field=date_field, source=source_name).items() if v is not None}
     if not status_field:
         opts.pop("source", None)
-    bar = None
-
-    def on_progress(done, total):
-        nonlocal bar
-        if bar is None:
-            bar = progress(total, fmt, "ingest")
-        bar.update(done - bar.n)
+    on_progress = Progress(fmt, "ingest")
 
     with one_line_errors():
         eng = get_engine(engine, scheduler, workers)
@@ -60,8 +54,7 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
                              progress=on_progress, **opts)
         finally:
             eng.close()
-            if bar is not None:
-                bar.close()
+            on_progress.close()
     for b in summary.borders:
         warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
     for err in summary.errors:

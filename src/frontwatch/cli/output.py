@@ -65,6 +65,23 @@ def progress(total: int, fmt: str, desc: str):
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 
 
+class Progress:
+    """A ``progress(done, total)`` callback for the library (ingest, sync) that shows
+    :func:`progress`'s bar, made when the total is first known; ``close()`` when done."""
+
+    def __init__(self, fmt: str, desc: str):
+        self.fmt, self.desc, self.bar = fmt, desc, None
+
+    def __call__(self, done: int, total: int):
+        if self.bar is None:
+            self.bar = progress(total, self.fmt, self.desc)
+        self.bar.update(done - self.bar.n)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
 class _NoBar:
     n = 0
 

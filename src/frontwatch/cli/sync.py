@@ -9,7 +9,7 @@ from ..sources.base import SourceError
 from ..sources.live import DEFAULT_BASE_URL, SourceUnreachable, sync
 from .context import make_context
 from .options import DATE, format_opt, store_opt
-from .output import emit, progress, warn
+from .output import Progress, emit, warn
 
 SOURCES = ("deepstate",)
 
@@ -34,13 +34,7 @@ def command(source, since, until, base_url, timeout, retries, min_interval, stor
     Example: frontwatch sync deepstate --since 2024-11-01
     """
     ctx = make_context(store_path, None)
-    bar = None
-
-    def on_progress(done, total):
-        nonlocal bar
-        if bar is None:
-            bar = progress(total, fmt, "sync")
-        bar.update(done - bar.n)
+    on_progress = Progress(fmt, "sync")
 
     try:
         summary = sync(ctx.store, since=since, until=until, base_url=base_url, timeout=timeout,
@@ -52,8 +46,7 @@ def command(source, since, until, base_url, timeout, retries, min_interval, stor
         warn(f"error: {exc}")
         sys.exit(2)
     finally:
-        if bar is not None:
-            bar.close()
+        on_progress.close()
     for w in summary.warnings:
         warn(f"warning: {w}")
     for e in summary.errors:
