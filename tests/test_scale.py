@@ -285,8 +285,9 @@ def test_saved_tiling_is_reused_and_gives_the_same_figures(small_store):
 
 
 def test_memoised_tile_figures_do_not_depend_on_order(store):
-    """Row and tile figures are memoised under the bytes of the layer's cut: measuring the
-    archive's layers in reverse order, or each with a cold memo, gives the same numbers exactly."""
+    """Row, tile and part figures are memoised under the bytes of the layer's cut or part:
+    measuring the archive's layers in reverse order, or each with a cold memo, gives the same
+    numbers exactly."""
     region = resolve_region("UKR", store.borders())
     snaps = store.snapshots()[-40:]
     layers = [store.layers(s.id)["occupied"] for s in snaps]
@@ -301,6 +302,31 @@ def test_memoised_tile_figures_do_not_depend_on_order(store):
     assert fwd == rev == cold
     assert len(rev_t._memo) < 40 * 20  # consecutive maps share most rows and tiles
 
+
+@pytest.mark.parametrize("iso,status", [("RUS", "contested"), ("UKR", "occupied"), ("50.5,36.0:20km", "ukraine_held")])
+def test_layers_are_measured_part_by_part_and_repeated_parts_are_not_measured_again(store, iso, status):
+    """A layer's area is the sum of its parts' (disjoint polygons), each memoised under its
+    bytes: it equals the whole layer measured at once, and a map's parts seen in the map before
+    cost no new measure."""
+    region = resolve_region(iso, store.borders())
+    snaps = store.snapshots()[-30:]
+    layers = [g for s in snaps if (g := store.layers(s.id).get(status)) is not None]
+    assert sum(len(shapely.get_parts(g)) > 1 for g in layers) >= 10
+    parted = geodesy.TiledRegion(region.geometry)
+    whole = geodesy.TiledRegion(region.geometry)
+    measured = []
+    real = parted.area_km2_plane
+    parted.area_km2_plane = lambda g: measured.append(g) or real(g)
+    for g in layers:
+        n = len(measured)
+        by_part = geodesy.measure_by_part([parted], g)[0]
+        at_once = whole.area_km2_plane(geodesy.to_laea(g))
+        assert by_part == pytest.approx(at_once, rel=1e-9, abs=1e-6)
+        parts = shapely.get_parts(g)
+        if len(parts) > 1:
+            assert len(measured) - n <= len(parts)
+    n_parts = sum(len(shapely.get_parts(g)) for g in layers if len(shapely.get_parts(g)) > 1)
+    assert len(measured) < n_parts / 2  # most parts repeat from one map to the next
 
 def test_prepare_tilings_builds_once_and_saves(small_store):
     st, _, _ = small_store

@@ -26,7 +26,7 @@ import pickle
 import numpy as np
 import shapely
 
-from .geodesy import TiledRegion, adopt_tiled_region, has_tiled_region, tiled_region, tiling_state
+from .geodesy import TiledRegion, adopt_tiled_region, has_tiled_region, measure_by_part, tiled_region, tiling_state
 
 ENGINES = ("local", "dask")
 CHUNK_FILES = 8  # files per reading task: consecutive maps repeat layers, which a worker unions once
@@ -57,13 +57,10 @@ def _areas_chunk(wkbs, region_key, region_wkb, state=None):
 
 def _areas_many_chunk(wkbs, regions):
     """``[[km2 in region r for r in regions] for each WKB geometry]``; ``regions`` is a list of
-    ``(key, wkb, tiling state or None)``. Each geometry is projected once and reused for every region."""
+    ``(key, wkb, tiling state or None)``. Each geometry's new parts are projected once and reused
+    for every region (:func:`~frontwatch.geodesy.measure_by_part`)."""
     tiles = [_tiled(*r) for r in regions]
-    out = []
-    for g in shapely.from_wkb(np.asarray(wkbs, dtype=object)):
-        plane = tiles[0].project(g) if tiles else None
-        out.append([t.area_km2_plane(plane) for t in tiles])
-    return out
+    return [measure_by_part(tiles, g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
 
 
 def _read_one(path, options, real_path=None):

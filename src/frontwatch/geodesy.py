@@ -10,6 +10,7 @@ May import: numpy, shapely, pyproj.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 
 import numpy as np
@@ -166,6 +167,7 @@ class TiledRegion:
                 self.plane = shapely.make_valid(self.plane)
             self.frame = shapely.box(*self.plane.bounds)
             shapely.prepare(self.plane)
+            self._memo = {}
             return
         self.margin = tile_m / 50
         x0, y0, x1, y1 = self.plane.bounds
@@ -252,9 +254,7 @@ class TiledRegion:
 
     def area_km2(self, geom) -> float:
         """Ellipsoidal km2 of ``geom ∩ region`` (``geom`` in EPSG:4326)."""
-        if geom is None or geom.is_empty:
-            return 0.0
-        return self.area_km2_plane(to_laea(geom))
+        return measure_by_part([self], geom)[0]
 
     def area_km2_plane(self, g) -> float:
         """:meth:`area_km2` of a geometry already projected by :meth:`project`: measuring one
@@ -353,6 +353,39 @@ class TiledRegion:
         """``geom ∩ region`` as a list of polygonal pieces."""
         g = self.clip(geom)
         return [] if g.is_empty else [g]
+
+
+def measure_by_part(regions, geom) -> list:
+    """``[km2 of geom ∩ r for r in regions]`` (each a :class:`TiledRegion`; ``geom`` a polygonal
+    EPSG:4326 geometry), part by part. The polygons of a valid (Multi)Polygon have disjoint
+    interiors, so the layer's area in a region is the sum of its parts' areas there, and each
+    part's figure is memoised under the part's WKB: consecutive maps repeat most parts byte for
+    byte (a layer is dissolved per group of overlapping features, and only changed groups
+    change), so a new map projects and measures only its new parts. A part's value depends on
+    its bytes alone, as the row and tile figures do."""
+    if geom is None or geom.is_empty:
+        return [0.0] * len(regions)
+    parts = shapely.get_parts(geom)
+    if parts.size == 1:
+        plane = to_laea(geom)
+        return [r.area_km2_plane(plane) for r in regions]
+    keys = [("part", hashlib.blake2b(w, digest_size=16).digest()) for w in shapely.to_wkb(parts)]
+    planes = np.empty(parts.size, dtype=object)
+    out = []
+    for r in regions:
+        memo = r._memo
+        values = [memo.get(k) for k in keys]
+        todo = [i for i, v in enumerate(values) if v is None]
+        if todo:
+            fresh = [i for i in todo if planes[i] is None]
+            if fresh:
+                planes[fresh] = to_laea(parts[fresh])
+            for i in todo:
+                values[i] = r.area_km2_plane(planes[i])
+                _remember(memo, keys[i], values[i])
+        # Correctly rounded, so the total does not depend on which parts were memoised.
+        out.append(math.fsum(values))
+    return out
 
 
 def polygonal_parts(geom) -> np.ndarray:
