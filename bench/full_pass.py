@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -177,7 +178,10 @@ def _pss(p):
 
 def run_measured(cmd, env=None):
     """Run ``cmd``; return (its JSON output, wall seconds, peak memory MB of it and its children:
-    the largest sum of their PSS, sampled every 250 ms)."""
+    the largest sum of their PSS, sampled every 250 ms, CPU seconds: user + system time of it and
+    the children it waited for, from the kernel's accounting of reaped processes; a Dask
+    cluster's workers are not its children and are not counted)."""
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0]
@@ -199,13 +203,19 @@ def run_measured(cmd, env=None):
     done.set()
     th.join()
     wall = time.perf_counter() - t
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[:4]} failed: {err.strip().splitlines()[-1] if err.strip() else proc.returncode}")
-    return json.loads(out.strip().splitlines()[-1]), wall, peak[0] / 2**20
+    return json.loads(out.strip().splitlines()[-1]), wall, peak[0] / 2**20, cpu
 
 
 def sub(job, *args):
     return [sys.executable, __file__, "--job", job, "--args", json.dumps(args)]
+
+
+def fmt_cpu(cpu, wall):
+    return f"{cpu:.1f} s ({cpu / wall:.2f})" if wall > 0 else f"{cpu:.1f} s"
 
 
 def fmt_s(s):
@@ -248,41 +258,43 @@ def main():
     try:
         # Cold full pass, local engine.
         store = str(work / "full.duckdb")
-        fw, wall, rss = run_measured(sub("frontwatch", store, files))
+        fw, wall, rss, cpu = run_measured(sub("frontwatch", store, files))
         res["fw"] = fw
-        rows.append(["frontwatch cold (ingest + 3 series)", fmt_s(wall), f"{rss:.0f} MB",
+        cold_cpu = cpu
+        rows.append(["frontwatch cold (ingest + 3 series)", fmt_s(wall), fmt_cpu(cpu, wall), f"{rss:.0f} MB",
                      f"ingest with borders + tilings {fmt_s(fw['ingest_s'])}, areas {fmt_s(fw['area_s'])}"])
         cold = wall
         # The same pass when the borders (and tilings) are already in the store.
         wb_store = str(work / "with_borders.duckdb")
         run_measured(sub("borders_only", wb_store))
-        wb, wall, rss = run_measured(sub("with_borders", wb_store, files))
-        rows.append(["frontwatch cold, borders already in the store", fmt_s(wall), f"{rss:.0f} MB",
+        wb, wall, rss, cpu = run_measured(sub("with_borders", wb_store, files))
+        rows.append(["frontwatch cold, borders already in the store", fmt_s(wall), fmt_cpu(cpu, wall), f"{rss:.0f} MB",
                      f"ingest {fmt_s(wb['ingest_s'])}, areas {fmt_s(wb['area_s'])}"])
         warm_borders = wall
-        rep, wall, rss = run_measured(sub("repeat", store))
-        rows.append(["repeated query (3 series from the store)", fmt_s(rep["query_s"]), f"{rss:.0f} MB",
+        rep, wall, rss, cpu = run_measured(sub("repeat", store))
+        rows.append(["repeated query (3 series from the store)", fmt_s(rep["query_s"]), fmt_cpu(cpu, wall) + " *", f"{rss:.0f} MB",
                      f"{rep['records']} records; whole process {fmt_s(wall)}"])
         # Incremental: a store with all but the last snapshot and its series, then the last one.
         inc_store = str(work / "inc.duckdb")
         run_measured(sub("frontwatch", inc_store, files[:-1]))
-        inc, wall, rss = run_measured(sub("incremental", inc_store, files[-1]))
-        rows.append(["incremental: 1 new snapshot + 3 series", fmt_s(inc["total_s"]), f"{rss:.0f} MB",
+        inc, wall, rss, cpu = run_measured(sub("incremental", inc_store, files[-1]))
+        rows.append(["incremental: 1 new snapshot + 3 series", fmt_s(inc["total_s"]), fmt_cpu(cpu, wall) + " *", f"{rss:.0f} MB",
                      f"ingest {fmt_s(inc['ingest_s'])}, added {inc['added']}"])
         if "many" not in skip:
             many_store = str(work / "many.duckdb")
             shutil.copy(store, many_store)
-            many, wall, rss = run_measured(sub("many", many_store))
-            rows.append(["50 regions x 3 statuses, all snapshots", fmt_s(many["seconds"]), f"{rss:.0f} MB",
+            many, wall, rss, cpu = run_measured(sub("many", many_store))
+            rows.append(["50 regions x 3 statuses, all snapshots", fmt_s(many["seconds"]), fmt_cpu(cpu, wall) + " *", f"{rss:.0f} MB",
                          f"{many['records']} records, cold cache"])
         if "dask" not in skip:
             cluster = start_cluster()
             try:
                 dstore = str(work / "dask.duckdb")
-                dk, wall, rss = run_measured(sub("frontwatch", dstore, files, "dask", cluster.scheduler_address))
+                dk, wall, rss, cpu = run_measured(sub("frontwatch", dstore, files, "dask", cluster.scheduler_address))
                 same = dk["rows"] == fw["rows"]
                 wrss = sum(_pss(p) for p in psutil.Process().children(recursive=True) if p.pid != os.getpid()) / 2**20
-                rows.append(["frontwatch cold on Dask (2 local workers)", fmt_s(wall), f"{rss:.0f} MB + workers {wrss:.0f} MB at end",
+                rows.append(["frontwatch cold on Dask (2 local workers)", fmt_s(wall), fmt_cpu(cpu, wall) + " (client only)",
+                             f"{rss:.0f} MB + workers {wrss:.0f} MB at end",
                              f"ingest {fmt_s(dk['ingest_s'])}, areas {fmt_s(dk['area_s'])}; "
                              f"{'identical' if same else 'DIFFERENT'} results; {100 * (wall / cold - 1):+.0f}% vs local"])
             finally:
@@ -291,11 +303,11 @@ def main():
         if "naive" not in skip:
             k = a.naive_sample
             every = max(1, n // k) if k else 1
-            nv, wall, rss = run_measured(sub("naive", every, k))
+            nv, wall, rss, cpu = run_measured(sub("naive", every, k))
             est = wall if not k else wall / nv["files"] * n
             base["naive"] = est
             label = "naive (geopandas, per file)" + (f", EXTRAPOLATED from {nv['files']} files" if k else "")
-            rows.append([label, fmt_s(est), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {nv['files']} files"])
+            rows.append([label, fmt_s(est), fmt_cpu(cpu, wall), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {nv['files']} files"])
         if "sql" not in skip:
             k = a.sql_sample
             every = max(1, n // k) if k else 1
@@ -303,14 +315,18 @@ def main():
             if k:
                 cmd += ["--limit", str(k)]
             try:
-                sq, wall, rss = run_measured(cmd)
+                sq, wall, rss, cpu = run_measured(cmd)
                 est = wall if not k else wall / sq["files"] * n
                 base["sql"] = est
                 label = f"DuckDB spatial SQL ({sq['extension']}, duckdb {sq['duckdb']})" + (f", EXTRAPOLATED from {sq['files']} files" if k else "")
-                rows.append([label, fmt_s(est), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {sq['files']} files"])
+                rows.append([label, fmt_s(est), fmt_cpu(cpu, wall), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {sq['files']} files"])
             except RuntimeError as exc:
-                rows.append(["DuckDB spatial SQL", "blocked", "", str(exc)[:150]])
-        print(table(rows, ["job", "time", "peak memory (PSS)", "notes"]))
+                rows.append(["DuckDB spatial SQL", "blocked", "", "", str(exc)[:150]])
+        print(table(rows, ["job", "time", "CPU (cores busy)", "peak memory (PSS)", "notes"]))
+        print("* CPU of the whole process (start-up, imports, opening the store included); the time is the job's own")
+        cores = os.cpu_count() or 1
+        print(f"The cold pass used {cold_cpu:.1f} s of CPU: on {cores} cores no schedule of the same work "
+              f"finishes in less than {cold_cpu / cores:.2f} s (it took {fmt_s(cold)}).")
         if base:
             print()
             print(table([[k, f"{v / cold:.1f}x", f"{v / warm_borders:.1f}x"] for k, v in base.items()],
@@ -321,10 +337,10 @@ def main():
                 sstore = str(work / f"scale{m}.duckdb")
                 # Evenly spaced, so each sample spans the archive's naming schemes and sizes.
                 pick = [files[round(i * (n - 1) / (m - 1))] for i in range(m)] if m < n else files
-                r, wall, rss = run_measured(sub("frontwatch", sstore, pick))
-                srows.append([m, fmt_s(wall), f"{1000 * wall / m:.0f} ms", fmt_s(r["ingest_s"]), fmt_s(r["area_s"]), f"{rss:.0f} MB"])
+                r, wall, rss, cpu = run_measured(sub("frontwatch", sstore, pick))
+                srows.append([m, fmt_s(wall), fmt_cpu(cpu, wall), f"{1000 * wall / m:.0f} ms", fmt_s(r["ingest_s"]), fmt_s(r["area_s"]), f"{rss:.0f} MB"])
             print()
-            print(table(srows, ["snapshots", "cold pass", "per snapshot", "ingest", "areas", "peak memory (PSS)"]))
+            print(table(srows, ["snapshots", "cold pass", "CPU (cores busy)", "per snapshot", "ingest", "areas", "peak memory (PSS)"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load1 = os.getloadavg()
