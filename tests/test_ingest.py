@@ -326,3 +326,12 @@ def test_a_bad_borders_file_is_one_error_and_the_maps_still_go_in(history_dir, t
     assert json.loads(result.stdout)[0]["added"] == 2
     with Store(store) as st:
         assert st.borders() == {} and len(st.snapshots()) == 2
+
+
+def test_a_url_of_an_unknown_kind_is_one_line_naming_it(tmp_path):
+    """Object-store URLs go through fsspec (tests/test_object_store.py); a protocol it does not
+    know is one line naming the URL, and nothing is written."""
+    with Store(tmp_path / "s.duckdb") as st:
+        s = ingest(st, ["nosuchproto://bucket/maps"])
+        assert s.added == 0 and st.snapshots() == []
+    assert s.errors == ["nosuchproto://bucket/maps: cannot open this kind of URL (Protocol not known: nosuchproto)"]

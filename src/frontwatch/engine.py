@@ -297,7 +297,10 @@ class DaskEngine(_Engine):
         """Yield ``(path, snapshots | None, error | None)`` for each file, in input order; at most
         two reading tasks per worker thread are in flight."""
         options = dict(options or {})
-        paths = [(str(p), os.path.abspath(p)) for p in paths]
+        from .sources.base import is_url
+
+        # URLs (s3://...) every worker fetches itself; local paths must be the same on every node.
+        paths = [str(p) if is_url(p) else (str(p), os.path.abspath(p)) for p in paths]
         size = max(1, min(CHUNK_FILES, -(-len(paths) // (2 * self.workers))))
         for part in _ordered(lambda c: self._submit(_read_chunk, (c, options)), _chunks(paths, size), 2 * self.workers):
             yield from part

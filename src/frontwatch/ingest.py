@@ -24,7 +24,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .sources.base import SourceError, is_borders_file, iter_files
+from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, local_copy
 
 BATCH = 32
 
@@ -65,10 +65,9 @@ def file_key(path, options) -> str | None:
     the reader then reports why)."""
     h = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
+        for block in iter_blocks(path):
+            h.update(block)
+    except Exception:  # OSError, or an object store client's own errors
         return None
     return h.hexdigest()[:32]
 
@@ -151,8 +150,15 @@ def _prepare_borders(paths) -> list:
     out = []
     for path in paths:
         try:
-            out.append((path, borders_from_file(path)))
-        except RegionError as exc:
+            if is_url(path):
+                with local_copy(path) as local:
+                    try:
+                        out.append((path, borders_from_file(local)))
+                    except RegionError as exc:
+                        raise RegionError(str(exc).replace(str(local), path)) from None
+            else:
+                out.append((path, borders_from_file(path)))
+        except (RegionError, SourceError) as exc:
             out.append((path, str(exc)))
         except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
             out.append((path, f"{path}: cannot use as borders ({type(exc).__name__}: {' '.join(str(exc).split())})"))

@@ -32,12 +32,13 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
             store_path, fmt):
     """Read map archives into the store: DeepStateMap history snapshots ({unix_seconds}.geojson),
     daily archives (deepstatemap_data_YYYYMMDD.geojson), or any GeoJSON/GPKG/KML with
-    --status-field/--status-map. Files may be gzipped; folders are walked. Re-ingesting the same
+    --status-field/--status-map. Files may be gzipped; folders are walked; PATHS may be object
+    store URLs (s3://bucket/prefix, with s3fs; credentials from AWS_*). Re-ingesting the same
     data changes nothing. A bad file is reported in one line and skipped (with --strict, nothing
     is written). A country-borders file among the paths (GeoJSON with iso_a3) is saved as
     `frontwatch borders FILE` saves it, prepared while the maps are read.
 
-    Example: frontwatch ingest ../shared/data
+    Examples: frontwatch ingest ../shared/data; frontwatch ingest s3://maps/deepstate/history
     """
     ctx = make_context(store_path, None)
     opts = {k: v for k, v in dict(reader=reader, status_field=status_field, status_map=status_map, date=date,

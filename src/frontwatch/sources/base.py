@@ -3,10 +3,12 @@ reader registry that picks a reader for each input file.
 
 A reader is a module in ``frontwatch.sources`` that calls :func:`register` with a name, a
 ``detect(path, head)`` predicate and a ``read(path, data, **options)`` function returning a list of
-snapshots. May import: the standard library, numpy, shapely, orjson, msgspec. Never the store or analytics.
+snapshots. Inputs may be object-store URLs, fetched with fsspec (imported only for them).
+May import: the standard library, numpy, shapely, orjson, msgspec, fsspec. Never the store or analytics.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gzip
@@ -228,7 +230,10 @@ def parse_features(path, data: bytes) -> list:
             doc = _DOC.decode(doc.map)
     except (msgspec.DecodeError, orjson.JSONDecodeError) as exc:
         text = str(exc).splitlines()[0]
-        reason = "truncated JSON" if "truncated" in text.lower() or "unexpected end" in text.lower() else "invalid JSON"
+        at = re.search(r"\(byte (\d+)\)", text)
+        ended = at is not None and int(at.group(1)) >= len(data.rstrip())  # failed on the last byte: cut short
+        truncated = ended or "truncated" in text.lower() or "unexpected end" in text.lower()
+        reason = "truncated JSON" if truncated else "invalid JSON"
         raise SourceError(path, f"{reason} ({text})") from None
     except msgspec.ValidationError:
         raise SourceError(path, "not a GeoJSON FeatureCollection") from None
@@ -481,8 +486,117 @@ def register(name: str, detect, read) -> None:
 INPUT_SUFFIXES = (".geojson", ".json", ".geojson.gz", ".json.gz", ".gpkg", ".kml", ".kmz")
 
 
+# ---------------------------------------------------------------- object stores
+# Inputs may be URLs (s3://bucket/prefix, gs://..., az://..., https://...): listed and fetched
+# with fsspec and the filesystem package of the protocol (s3fs for s3://), which take their
+# credentials and endpoint the usual way (for S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+# AWS_ENDPOINT_URL for MinIO or another S3-compatible store). Each object is copied to a
+# temporary file under its own name and read there like a local file, so every reader works
+# on it unchanged; messages and the stored origin name the URL.
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(path) -> bool:
+    """True for an fsspec URL (``s3://bucket/key``), False for a local path."""
+    return isinstance(path, str) and bool(_URL.match(path))
+
+
+def _filesystem(url):
+    """``(fsspec filesystem, path within it)``; SourceError when the protocol is unknown or its
+    package is not installed."""
+    try:
+        import fsspec
+    except ImportError:  # pragma: no cover - fsspec comes with dask
+        raise SourceError(url, "reading URLs needs `pip install fsspec`") from None
+    try:
+        return fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as exc:
+        hint = "; `pip install frontwatch[s3]`" if url.lower().startswith(("s3://", "s3a://")) else ""
+        raise SourceError(url, f"cannot open this kind of URL ({' '.join(str(exc).split())}){hint}") from None
+
+
+def _object_error(url, exc) -> SourceError:
+    reason = {FileNotFoundError: "no such object", PermissionError: "access denied"}.get(type(exc))
+    detail = " ".join(str(exc).split())[:200]
+    return SourceError(url, f"{reason} ({detail})" if reason else f"cannot read object ({type(exc).__name__}: {detail})")
+
+
+def read_head(path, n: int = 4096) -> bytes:
+    """The first ``n`` bytes of a local file or an object (b"" when unreadable: the reader says why)."""
+    try:
+        if is_url(path):
+            fs, key = _filesystem(path)
+            with fs.open(key, "rb") as fh:
+                return fh.read(n)
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except Exception:  # OSError, or a store client's own errors: the reader reports them
+        return b""
+
+
+def iter_blocks(path, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of a local file or an object, in blocks (OSError when unreadable)."""
+    if is_url(path):
+        fs, key = _filesystem(path)
+        opener = fs.open(key, "rb")
+    else:
+        opener = open(path, "rb")
+    with opener as fh:
+        yield from iter(lambda: fh.read(size), b"")
+
+
+@contextlib.contextmanager
+def local_copy(url):
+    """A temporary local file holding the object at ``url``, under the object's own name (the
+    readers take dates and ids from file names). SourceError, naming the URL, when it cannot be fetched."""
+    import shutil
+    import tempfile
+
+    fs, key = _filesystem(url)
+    name = key.rstrip("/").rsplit("/", 1)[-1] or "object"
+    with tempfile.TemporaryDirectory(prefix="frontwatch-object-") as folder:
+        local = Path(folder) / name
+        try:
+            with fs.open(key, "rb") as src, open(local, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        except Exception as exc:  # fsspec and the store clients raise their own kinds
+            raise _object_error(url, exc) from None
+        yield local
+
+
+def _read_url(url, reader, **options) -> list:
+    with local_copy(url) as local:
+        try:
+            snaps = read_path(local, reader, **options)
+        except SourceError as exc:
+            raise SourceError(url, exc.reason.replace(str(local), url)) from None
+    for s in snaps:
+        s.origin = s.origin.replace(str(local), url)
+    return snaps
+
+
+def _iter_url(url) -> Iterator[str]:
+    fs, root = _filesystem(url)
+    try:
+        if fs.isfile(root):
+            yield url
+            return
+        found = [k for k in fs.find(root) if k.lower().endswith(INPUT_SUFFIXES)
+                 and not any(part.startswith(".") for part in k[len(root.rstrip("/")):].split("/"))]
+    except Exception as exc:  # fsspec and the store clients raise their own kinds
+        raise _object_error(url, exc) from None
+    if not found:
+        raise SourceError(url, "no such object or prefix (or no map files under it)")
+    yield from sorted(fs.unstrip_protocol(k) for k in found)
+
+
 def iter_files(path) -> Iterator[Path]:
-    """The input files under ``path`` (a file, or a folder walked recursively, ``.git`` skipped), sorted."""
+    """The input files under ``path`` (a file, or a folder walked recursively, ``.git`` skipped), sorted.
+    A URL (``s3://bucket/prefix``) gives the URLs of the objects under it, as strings."""
+    if is_url(path):
+        yield from _iter_url(path)
+        return
     path = Path(path)
     if path.is_file():
         yield path
@@ -501,14 +615,10 @@ def iter_files(path) -> Iterator[Path]:
 def is_borders_file(path) -> bool:
     """True for a GeoJSON whose first feature has an ISO-3 country attribute and no map-layer name:
     lets ``frontwatch ingest`` take a borders file (or a folder holding one) as it is."""
-    path = Path(path)
-    if not path.name.lower().endswith((".geojson", ".json")):
+    name = str(path).rsplit("/", 1)[-1] if is_url(path) else Path(path).name
+    if not name.lower().endswith((".geojson", ".json")):
         return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
-        return False
+    head = read_head(path).decode("utf-8", "replace")
     return bool(re.search(r'"(iso_a3|ISO_A3|ADM0_A3)"\s*:\s*"[A-Z]{3}"', head)) and '"name"' not in head[:2000]
 
 
@@ -516,6 +626,8 @@ def read_path(path, reader: str | None = None, **options) -> list[Snapshot]:
     """The snapshots in one file, read by the named reader or the first that recognises it."""
     from . import deepstate, daily, generic  # noqa: F401  (registration side effect)
 
+    if is_url(path):
+        return _read_url(path, reader, **options)
     path = Path(path)
     suffix = path.name.lower()
     if suffix.endswith((".gpkg", ".kml", ".kmz")):

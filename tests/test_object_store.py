@@ -1,0 +1,155 @@
+"""Inputs in an object store: `frontwatch ingest s3://bucket/prefix` lists and reads the objects
+(fsspec + s3fs) with every reader unchanged, names the URL in the store and in errors, skips
+unchanged objects, and Dask workers fetch the objects themselves. The store is a real S3 server
+(moto's) started on 127.0.0.1 by the tests, holding files of ../shared/data."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from frontwatch import measure
+from frontwatch.cli import main
+from frontwatch.engine import DaskEngine, LocalEngine
+from frontwatch.ingest import ingest
+from frontwatch.regions import resolve_region
+from frontwatch.sources.base import iter_files
+from frontwatch.store import Store
+
+pytest.importorskip("s3fs", reason="object-store inputs need s3fs (pip install frontwatch[s3])")
+moto_server = pytest.importorskip("moto.server", reason="the S3 test server needs moto[server]")
+
+BUCKET = "maps"
+
+
+@pytest.fixture(scope="module")
+def history_files(history_dir):
+    """Twelve consecutive snapshots of August 2024 (the Kursk incursion)."""
+    import datetime as dt
+
+    start = int(dt.datetime(2024, 8, 5, tzinfo=dt.timezone.utc).timestamp())
+    return [f for f in sorted(history_dir.glob("*.geojson")) if int(f.stem) >= start][:12]
+
+
+@pytest.fixture(scope="module")
+def s3(history_files, borders_file):
+    """An S3 server on 127.0.0.1 with s3://maps/history/ (the twelve maps), the borders file,
+    and s3://maps/bad/ (a truncated map, an empty one). Credentials and endpoint go through the
+    environment, as for a real store (and so reach Dask worker processes started afterwards)."""
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    env = {"AWS_ACCESS_KEY_ID": "frontwatch", "AWS_SECRET_ACCESS_KEY": "frontwatch", "AWS_DEFAULT_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": f"http://{host}:{port}"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()
+    fs = s3fs.S3FileSystem()
+    fs.mkdir(BUCKET)
+    for f in history_files:
+        fs.put(str(f), f"{BUCKET}/history/{f.name}")
+    fs.put(str(borders_file), f"{BUCKET}/borders/{borders_file.name}")
+    truncated = history_files[0].read_bytes()[:5000]
+    fs.pipe(f"{BUCKET}/bad/1723000000.geojson", truncated)
+    fs.pipe(f"{BUCKET}/bad/1723000001.geojson", b"")
+    yield fs
+    s3fs.S3FileSystem.clear_instance_cache()
+    server.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def _hashes(st):
+    return [(s.taken_at, s.content_hash) for s in st.snapshots()]
+
+
+def test_a_prefix_lists_its_map_files_in_order(s3, history_files):
+    urls = list(iter_files(f"s3://{BUCKET}/history"))
+    assert urls == [f"s3://{BUCKET}/history/{f.name}" for f in history_files]
+    assert list(iter_files(urls[3])) == [urls[3]]
+
+
+def test_ingest_from_the_store_equals_ingest_of_the_local_files(tmp_path, s3, history_files, borders_file):
+    with Store(tmp_path / "s3.duckdb") as a, Store(tmp_path / "local.duckdb") as b:
+        sa = ingest(a, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/borders/{borders_file.name}"])
+        sb = ingest(b, [*history_files, borders_file])
+        assert sa.errors == [] and sa.added == sb.added == 12
+        assert sa.borders == [f"s3://{BUCKET}/borders/{borders_file.name}"]
+        assert _hashes(a) == _hashes(b)
+        assert [s.origin for s in a.snapshots()] == [f"s3://{BUCKET}/history/{f.name}" for f in history_files]
+        assert [s.source_id for s in a.snapshots()] == [s.source_id for s in b.snapshots()]
+        rus_a, rus_b = (resolve_region("RUS", st.borders()) for st in (a, b))
+        assert rus_a.key == rus_b.key
+        sa_km2 = [r["km2"] for r in measure.area_series(a, rus_a, ("ukraine_held",))]
+        assert sa_km2 == [r["km2"] for r in measure.area_series(b, rus_b, ("ukraine_held",))]
+        assert max(sa_km2) > 500  # the Kursk incursion is in these maps
+
+
+def test_unchanged_objects_are_not_read_again(tmp_path, s3):
+    with Store(tmp_path / "s3.duckdb") as st:
+        first = ingest(st, f"s3://{BUCKET}/history")
+        again = ingest(st, f"s3://{BUCKET}/history")
+    assert (first.added, again.added, again.unchanged) == (12, 0, 12)
+
+
+def test_bad_objects_and_missing_prefixes_give_one_line_errors_naming_the_url(tmp_path, s3):
+    with Store(tmp_path / "s3.duckdb") as st:
+        s = ingest(st, [f"s3://{BUCKET}/bad", f"s3://{BUCKET}/history", f"s3://{BUCKET}/no-such-prefix",
+                        "s3://no-such-bucket-frontwatch/x.geojson"])
+        assert s.added == 12
+        assert len(s.errors) == 4, s.errors
+        for e in s.errors:
+            assert "\n" not in e and e.startswith("s3://")
+        by_url = {e.split(": ", 1)[0]: e.split(": ", 1)[1] for e in s.errors}
+        assert "truncated JSON" in by_url[f"s3://{BUCKET}/bad/1723000000.geojson"]
+        assert "empty file" in by_url[f"s3://{BUCKET}/bad/1723000001.geojson"]
+        assert "no such object" in by_url[f"s3://{BUCKET}/no-such-prefix"]
+        assert "s3://no-such-bucket-frontwatch/x.geojson" in by_url
+    with Store(tmp_path / "strict.duckdb") as st:
+        s = ingest(st, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/bad"], strict=True)
+        assert not s.written and st.snapshots() == []
+
+
+def test_the_cli_ingests_a_url(tmp_path, s3):
+    r = CliRunner().invoke(main, ["ingest", f"s3://{BUCKET}/history", "--store", str(tmp_path / "cli.duckdb"),
+                                  "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rec = json.loads(r.output)
+    rec = rec[0] if isinstance(rec, list) else rec
+    assert rec["added"] == 12 and rec["errors"] == 0
+
+
+def test_dask_workers_fetch_the_objects_themselves(tmp_path, s3, history_files):
+    distributed = pytest.importorskip("distributed")
+    # Started after the fixture set the endpoint and credentials: the workers inherit them.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        engine = DaskEngine(cluster.scheduler_address)
+        try:
+            remote = list(engine.read_files(iter_files(f"s3://{BUCKET}/history")))
+            workers = set(engine.client.run(os.getpid).values())
+        finally:
+            engine.close()
+    local = list(LocalEngine(2).read_files(history_files))
+    assert len(workers) == 2 and os.getpid() not in workers
+    assert [r[0] for r in remote] == [f"s3://{BUCKET}/history/{f.name}" for f in history_files]
+    for (_, sl, el), (url, sr, er) in zip(local, remote):
+        assert el is None and er is None
+        assert [s.content_hash() for s in sl] == [s.content_hash() for s in sr]
+        assert [s.origin for s in sr] == [url]
+
+
+def test_temporary_copies_are_removed(tmp_path, s3, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with Store(tmp_path / "s3.duckdb") as st:
+        ingest(st, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/bad"], workers=1)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("frontwatch-object-")] == []
