@@ -92,11 +92,27 @@ def test_ingest_from_the_store_equals_ingest_of_the_local_files(tmp_path, s3, hi
         assert max(sa_km2) > 500  # the Kursk incursion is in these maps
 
 
-def test_unchanged_objects_are_not_read_again(tmp_path, s3):
+def test_unchanged_objects_are_not_downloaded_again_and_changed_ones_are(tmp_path, s3, history_files, monkeypatch):
+    from frontwatch import ingest as ingest_module
+    from frontwatch.sources import base
+
+    fetched = []
+    real_copy, real_blocks = base.local_copy, ingest_module.iter_blocks
+    monkeypatch.setattr(base, "local_copy", lambda url: fetched.append(url) or real_copy(url))
+    monkeypatch.setattr(ingest_module, "iter_blocks", lambda path, *a: fetched.append(path) or real_blocks(path, *a))
+    s3.put(str(history_files[0]), f"{BUCKET}/changing/{history_files[0].name}")
     with Store(tmp_path / "s3.duckdb") as st:
-        first = ingest(st, f"s3://{BUCKET}/history")
-        again = ingest(st, f"s3://{BUCKET}/history")
-    assert (first.added, again.added, again.unchanged) == (12, 0, 12)
+        first = ingest(st, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/changing"], workers=1)
+        assert len(fetched) == 13  # each object once, by its reader; keyed by its ETag, not its bytes
+        fetched.clear()
+        again = ingest(st, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/changing"], workers=1)
+        assert fetched == []
+        # New bytes (the same map with a trailing newline): a new ETag, so it is read again.
+        s3.pipe(f"{BUCKET}/changing/{history_files[0].name}", history_files[0].read_bytes() + b"\n")
+        third = ingest(st, f"s3://{BUCKET}/changing", workers=1)
+    assert (first.added, again.added, again.unchanged) == (12, 0, 13)
+    assert fetched == [f"s3://{BUCKET}/changing/{history_files[0].name}"]
+    assert (third.added, third.unchanged) == (0, 1)  # same map content: nothing new stored
 
 
 def test_bad_objects_and_missing_prefixes_give_one_line_errors_naming_the_url(tmp_path, s3):

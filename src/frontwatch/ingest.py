@@ -24,7 +24,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, local_copy
+from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, local_copy, object_fingerprint
 
 BATCH = 32
 
@@ -62,8 +62,14 @@ def read_all(paths, options, workers, engine=None):
 
 def file_key(path, options) -> str | None:
     """Hash of a file's bytes and the reader options it is read with (None when unreadable:
-    the reader then reports why)."""
+    the reader then reports why). For an object in a store, of its URL and entity tag instead
+    (:func:`~frontwatch.sources.base.object_fingerprint`), when the store gives one."""
     h = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
+    tag = object_fingerprint(path) if is_url(path) else None
+    if tag is not None:
+        # An object in a store: its entity tag, so an unchanged object is not even downloaded.
+        h.update(b"object\0" + str(path).encode() + b"\0" + tag.encode())
+        return h.hexdigest()[:32]
     try:
         for block in iter_blocks(path):
             h.update(block)

@@ -546,6 +546,23 @@ def iter_blocks(path, size: int = 1 << 20) -> Iterator[bytes]:
         yield from iter(lambda: fh.read(size), b"")
 
 
+def object_fingerprint(url) -> str | None:
+    """What identifies an object's content without downloading it: the store's entity tag (S3
+    ``ETag``, GCS ``md5Hash``/``crc32c``, Azure ``etag``) with the size. None when the store gives
+    none (the caller then hashes the bytes). A new upload of the same bytes may get another tag,
+    which only means the object is read again, never that changed content is taken as known."""
+    try:
+        fs, key = _filesystem(url)
+        info = fs.info(key)
+    except Exception:  # unreadable: the reader reports why
+        return None
+    for field in ("ETag", "etag", "md5Hash", "crc32c", "content_md5"):
+        tag = info.get(field)
+        if tag:
+            return f"{field}={str(tag).strip(chr(34))};size={info.get('size')}"
+    return None
+
+
 @contextlib.contextmanager
 def local_copy(url):
     """A temporary local file holding the object at ``url``, under the object's own name (the
