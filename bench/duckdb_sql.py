@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import resource
 import sys
 import time
 
@@ -73,4 +74,6 @@ if __name__ == "__main__":
     limit = int(args[args.index("--limit") + 1]) if "--limit" in args else None
     every = int(args[args.index("--every") + 1]) if "--every" in args else 1
     rows, secs, how, n = run(args[0], args[1], limit, every)
-    print(json.dumps({"files": n, "seconds": secs, "extension": how, "duckdb": duckdb.__version__, "rows": rows}))
+    max_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the kernel's peak, for bench/full_pass.py
+    print(json.dumps({"files": n, "seconds": secs, "extension": how, "duckdb": duckdb.__version__, "rows": rows,
+                      "max_rss_kb": max_rss_kb}))

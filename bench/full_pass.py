@@ -9,6 +9,8 @@ contested in RUS and of occupied in UKR. Each timed job runs in a fresh subproce
 included) is reported. Peak memory is the largest sum of the PSS (proportional set size) of that
 process and its children, sampled every 250 ms (psutil; reading PSS is not free, so not more
 often): forked workers share their parent's pages, which a sum of RSS would count once per process.
+Beside it, in brackets, the kernel's peak RSS of the largest single process of the job (exact).
+CPU is the user + system time of the job and of the workers it reaped.
 
     python bench/full_pass.py                        # everything, naive and SQL on all files
     python bench/full_pass.py --naive-sample 24 --sql-sample 24   # those two on an evenly spaced
@@ -18,6 +20,7 @@ often): forked workers share their parent's pages, which a sum of RSS would coun
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -167,6 +170,12 @@ JOBS = {"frontwatch": job_frontwatch, "borders_only": job_borders_only, "with_bo
 
 # ---------------------------------------------------------------- running and measuring
 
+def max_rss_kb() -> int:
+    """The kernel's high-water mark of resident memory (KiB) of the largest single process among
+    this one and the children it reaped (its worker processes): exact, not sampled."""
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
 def _pss(p):
     """Proportional set size (shared pages split between the processes sharing them: forked
     workers do not count their parent's memory twice); RSS where the system has no PSS."""
@@ -174,6 +183,19 @@ def _pss(p):
         return p.memory_full_info().pss
     except (psutil.Error, AttributeError):
         return p.memory_info().rss
+
+
+@dataclasses.dataclass
+class Memory:
+    """Peak memory of a job: the largest PSS sum of it and its children (sampled) and the
+    kernel's peak RSS of its largest single process (exact; None when the job did not say)."""
+
+    pss_mb: float
+    max_rss_mb: float | None = None
+
+
+def fmt_mem(m: Memory) -> str:
+    return f"{m.pss_mb:.0f} MB" + (f" ({m.max_rss_mb:.0f} MB)" if m.max_rss_mb else "")
 
 
 def run_measured(cmd, env=None):
@@ -207,7 +229,9 @@ def run_measured(cmd, env=None):
     cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[:4]} failed: {err.strip().splitlines()[-1] if err.strip() else proc.returncode}")
-    return json.loads(out.strip().splitlines()[-1]), wall, peak[0] / 2**20, cpu
+    result = json.loads(out.strip().splitlines()[-1])
+    rss = result.pop("max_rss_kb", None)
+    return result, wall, Memory(peak[0] / 2**20, rss / 1024 if rss else None), cpu
 
 
 def sub(job, *args):
@@ -245,7 +269,8 @@ def main():
     ap.add_argument("--args", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.job:
-        print(json.dumps(JOBS[a.job](*json.loads(a.args))))
+        out = JOBS[a.job](*json.loads(a.args))
+        print(json.dumps({**out, "max_rss_kb": max_rss_kb()}))
         return
     skip = set(filter(None, a.skip.split(",")))
     files = [str(f) for f in sorted(HISTORY.glob("*.geojson"))]
@@ -258,43 +283,43 @@ def main():
     try:
         # Cold full pass, local engine.
         store = str(work / "full.duckdb")
-        fw, wall, rss, cpu = run_measured(sub("frontwatch", store, files))
+        fw, wall, mem, cpu = run_measured(sub("frontwatch", store, files))
         res["fw"] = fw
         cold_cpu = cpu
-        rows.append(["frontwatch cold (ingest + 3 series)", fmt_s(wall), fmt_cpu(cpu, wall), f"{rss:.0f} MB",
+        rows.append(["frontwatch cold (ingest + 3 series)", fmt_s(wall), fmt_cpu(cpu, wall), fmt_mem(mem),
                      f"ingest with borders + tilings {fmt_s(fw['ingest_s'])}, areas {fmt_s(fw['area_s'])}"])
         cold = wall
         # The same pass when the borders (and tilings) are already in the store.
         wb_store = str(work / "with_borders.duckdb")
         run_measured(sub("borders_only", wb_store))
-        wb, wall, rss, cpu = run_measured(sub("with_borders", wb_store, files))
-        rows.append(["frontwatch cold, borders already in the store", fmt_s(wall), fmt_cpu(cpu, wall), f"{rss:.0f} MB",
+        wb, wall, mem, cpu = run_measured(sub("with_borders", wb_store, files))
+        rows.append(["frontwatch cold, borders already in the store", fmt_s(wall), fmt_cpu(cpu, wall), fmt_mem(mem),
                      f"ingest {fmt_s(wb['ingest_s'])}, areas {fmt_s(wb['area_s'])}"])
         warm_borders = wall
-        rep, wall, rss, cpu = run_measured(sub("repeat", store))
-        rows.append(["repeated query (3 series from the store)", fmt_s(rep["query_s"]), fmt_cpu(cpu, wall) + " *", f"{rss:.0f} MB",
+        rep, wall, mem, cpu = run_measured(sub("repeat", store))
+        rows.append(["repeated query (3 series from the store)", fmt_s(rep["query_s"]), fmt_cpu(cpu, wall) + " *", fmt_mem(mem),
                      f"{rep['records']} records; whole process {fmt_s(wall)}"])
         # Incremental: a store with all but the last snapshot and its series, then the last one.
         inc_store = str(work / "inc.duckdb")
         run_measured(sub("frontwatch", inc_store, files[:-1]))
-        inc, wall, rss, cpu = run_measured(sub("incremental", inc_store, files[-1]))
-        rows.append(["incremental: 1 new snapshot + 3 series", fmt_s(inc["total_s"]), fmt_cpu(cpu, wall) + " *", f"{rss:.0f} MB",
+        inc, wall, mem, cpu = run_measured(sub("incremental", inc_store, files[-1]))
+        rows.append(["incremental: 1 new snapshot + 3 series", fmt_s(inc["total_s"]), fmt_cpu(cpu, wall) + " *", fmt_mem(mem),
                      f"ingest {fmt_s(inc['ingest_s'])}, added {inc['added']}"])
         if "many" not in skip:
             many_store = str(work / "many.duckdb")
             shutil.copy(store, many_store)
-            many, wall, rss, cpu = run_measured(sub("many", many_store))
-            rows.append(["50 regions x 3 statuses, all snapshots", fmt_s(many["seconds"]), fmt_cpu(cpu, wall) + " *", f"{rss:.0f} MB",
+            many, wall, mem, cpu = run_measured(sub("many", many_store))
+            rows.append(["50 regions x 3 statuses, all snapshots", fmt_s(many["seconds"]), fmt_cpu(cpu, wall) + " *", fmt_mem(mem),
                          f"{many['records']} records, cold cache"])
         if "dask" not in skip:
             cluster = start_cluster()
             try:
                 dstore = str(work / "dask.duckdb")
-                dk, wall, rss, cpu = run_measured(sub("frontwatch", dstore, files, "dask", cluster.scheduler_address))
+                dk, wall, mem, cpu = run_measured(sub("frontwatch", dstore, files, "dask", cluster.scheduler_address))
                 same = dk["rows"] == fw["rows"]
                 wrss = sum(_pss(p) for p in psutil.Process().children(recursive=True) if p.pid != os.getpid()) / 2**20
                 rows.append(["frontwatch cold on Dask (2 local workers)", fmt_s(wall), fmt_cpu(cpu, wall) + " (client only)",
-                             f"{rss:.0f} MB + workers {wrss:.0f} MB at end",
+                             fmt_mem(mem) + f" + workers {wrss:.0f} MB at end",
                              f"ingest {fmt_s(dk['ingest_s'])}, areas {fmt_s(dk['area_s'])}; "
                              f"{'identical' if same else 'DIFFERENT'} results; {100 * (wall / cold - 1):+.0f}% vs local"])
             finally:
@@ -303,11 +328,11 @@ def main():
         if "naive" not in skip:
             k = a.naive_sample
             every = max(1, n // k) if k else 1
-            nv, wall, rss, cpu = run_measured(sub("naive", every, k))
+            nv, wall, mem, cpu = run_measured(sub("naive", every, k))
             est = wall if not k else wall / nv["files"] * n
             base["naive"] = est
             label = "naive (geopandas, per file)" + (f", EXTRAPOLATED from {nv['files']} files" if k else "")
-            rows.append([label, fmt_s(est), fmt_cpu(cpu, wall), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {nv['files']} files"])
+            rows.append([label, fmt_s(est), fmt_cpu(cpu, wall), fmt_mem(mem), f"measured {fmt_s(wall)} on {nv['files']} files"])
         if "sql" not in skip:
             k = a.sql_sample
             every = max(1, n // k) if k else 1
@@ -315,14 +340,14 @@ def main():
             if k:
                 cmd += ["--limit", str(k)]
             try:
-                sq, wall, rss, cpu = run_measured(cmd)
+                sq, wall, mem, cpu = run_measured(cmd)
                 est = wall if not k else wall / sq["files"] * n
                 base["sql"] = est
                 label = f"DuckDB spatial SQL ({sq['extension']}, duckdb {sq['duckdb']})" + (f", EXTRAPOLATED from {sq['files']} files" if k else "")
-                rows.append([label, fmt_s(est), fmt_cpu(cpu, wall), f"{rss:.0f} MB", f"measured {fmt_s(wall)} on {sq['files']} files"])
+                rows.append([label, fmt_s(est), fmt_cpu(cpu, wall), fmt_mem(mem), f"measured {fmt_s(wall)} on {sq['files']} files"])
             except RuntimeError as exc:
                 rows.append(["DuckDB spatial SQL", "blocked", "", "", str(exc)[:150]])
-        print(table(rows, ["job", "time", "CPU (cores busy)", "peak memory (PSS)", "notes"]))
+        print(table(rows, ["job", "time", "CPU (cores busy)", "peak memory: PSS sum (max RSS)", "notes"]))
         print("* CPU of the whole process (start-up, imports, opening the store included); the time is the job's own")
         cores = os.cpu_count() or 1
         print(f"The cold pass used {cold_cpu:.1f} s of CPU: on {cores} cores no schedule of the same work "
@@ -337,10 +362,10 @@ def main():
                 sstore = str(work / f"scale{m}.duckdb")
                 # Evenly spaced, so each sample spans the archive's naming schemes and sizes.
                 pick = [files[round(i * (n - 1) / (m - 1))] for i in range(m)] if m < n else files
-                r, wall, rss, cpu = run_measured(sub("frontwatch", sstore, pick))
-                srows.append([m, fmt_s(wall), fmt_cpu(cpu, wall), f"{1000 * wall / m:.0f} ms", fmt_s(r["ingest_s"]), fmt_s(r["area_s"]), f"{rss:.0f} MB"])
+                r, wall, mem, cpu = run_measured(sub("frontwatch", sstore, pick))
+                srows.append([m, fmt_s(wall), fmt_cpu(cpu, wall), f"{1000 * wall / m:.0f} ms", fmt_s(r["ingest_s"]), fmt_s(r["area_s"]), fmt_mem(mem)])
             print()
-            print(table(srows, ["snapshots", "cold pass", "CPU (cores busy)", "per snapshot", "ingest", "areas", "peak memory (PSS)"]))
+            print(table(srows, ["snapshots", "cold pass", "CPU (cores busy)", "per snapshot", "ingest", "areas", "peak memory: PSS sum (max RSS)"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load1 = os.getloadavg()
