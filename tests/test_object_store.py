@@ -169,3 +169,21 @@ def test_temporary_copies_are_removed(tmp_path, s3, monkeypatch):
     with Store(tmp_path / "s3.duckdb") as st:
         ingest(st, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/bad"], workers=1)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("frontwatch-object-")] == []
+
+
+def test_borders_from_a_url_are_saved_as_from_the_file(tmp_path, s3, borders_file):
+    url = f"s3://{BUCKET}/borders/{borders_file.name}"
+    r = CliRunner().invoke(main, ["borders", url, "--store", str(tmp_path / "b.duckdb"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert {"RUS", "UKR"} <= {rec["iso_a3"] for rec in json.loads(r.output)}
+    with Store(tmp_path / "b.duckdb") as st:
+        assert resolve_region("UKR", st.borders()).key == resolve_region("UKR", _local_borders(borders_file)).key
+    r = CliRunner().invoke(main, ["borders", f"s3://{BUCKET}/borders/missing.geojson", "--store", str(tmp_path / "c.duckdb")])
+    assert r.exit_code == 1 and f"s3://{BUCKET}/borders/missing.geojson: no such object" in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def _local_borders(path):
+    from frontwatch.regions import prepare_borders, read_borders_file
+
+    return prepare_borders(read_borders_file(path))

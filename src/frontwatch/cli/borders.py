@@ -1,9 +1,12 @@
 """``frontwatch borders``: save a country-borders file into the store."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from ..regions import prepare_borders, read_borders_file, save_borders
+from ..regions import RegionError, prepare_borders, read_borders_file, save_borders
+from ..sources.base import is_url, local_copy
 from .context import make_context
 from .errors import one_line_errors
 from .options import format_opt, store_opt
@@ -11,17 +14,27 @@ from .output import emit
 
 
 @click.command("borders")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path")
 @store_opt
 @format_opt
 def command(path, store_path, fmt):
     """Save country borders (GeoJSON/GPKG with an iso_a3 attribute) into the store, so that
-    regions like RUS and UKR resolve offline. Crimea is counted in UKR only.
+    regions like RUS and UKR resolve offline. Crimea is counted in UKR only. PATH may be an
+    object-store URL (s3://bucket/borders.geojson), as for `frontwatch ingest`.
 
     Example: frontwatch borders ../shared/data/borders/countries-osm.geojson
     """
+    if not is_url(path) and not Path(path).is_file():
+        raise click.BadParameter(f"{path}: no such file", param_hint="PATH")
     ctx = make_context(store_path, None)
     with one_line_errors():
-        b = prepare_borders(read_borders_file(path))
+        if is_url(path):
+            with local_copy(path) as local:
+                try:
+                    b = prepare_borders(read_borders_file(local))
+                except RegionError as exc:
+                    raise RegionError(str(exc).replace(str(local), path)) from None
+        else:
+            b = prepare_borders(read_borders_file(path))
         save_borders(ctx.store, b, str(path))
     emit([{"iso_a3": k, "bounds": ",".join(f"{v:.2f}" for v in g.bounds)} for k, g in sorted(b.items())], fmt)
