@@ -25,7 +25,7 @@ import json
 import os
 from pathlib import Path
 
-from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, local_copy, object_fingerprint
+from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, object_fingerprint
 
 BATCH = 32
 
@@ -169,14 +169,7 @@ def _prepare_borders(paths) -> list:
     out = []
     for path in paths:
         try:
-            if is_url(path):
-                with local_copy(path) as local:
-                    try:
-                        out.append((path, borders_from_file(local)))
-                    except RegionError as exc:
-                        raise RegionError(str(exc).replace(str(local), path)) from None
-            else:
-                out.append((path, borders_from_file(path)))
+            out.append((path, borders_from_file(path)))
         except (RegionError, SourceError) as exc:
             out.append((path, str(exc)))
         except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile

@@ -25,6 +25,7 @@ from pyproj import CRS, Transformer
 
 from .geodesy import polygonal_parts
 from .sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
+from .sources.base import is_url, local_copy
 
 # geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
 DEFAULT_BORDERS_URL = os.environ.get(
@@ -61,12 +62,20 @@ def _key(geom) -> str:
 
 
 def read_borders_file(path, clip=_CLIP) -> dict:
-    """``{iso_a3: geometry}`` from a GeoJSON/GPKG of countries with an ISO-3 attribute.
+    """``{iso_a3: geometry}`` from a GeoJSON/GPKG of countries with an ISO-3 attribute (a local
+    path or an object-store URL; SourceError when the object cannot be fetched).
 
     With ``clip`` (minlon, minlat, maxlon, maxlat; default the theatre), countries are cut to it
     *before* they are repaired and unioned: validating and unioning Russia's whole 10 m border
     takes seconds, its part in the theatre a fraction of that. ``clip=None`` keeps them whole.
     """
+    if is_url(path):
+        # In an object store: read from a temporary copy, the messages naming the URL.
+        with local_copy(path) as local:
+            try:
+                return read_borders_file(local, clip)
+            except RegionError as exc:
+                raise RegionError(str(exc).replace(str(local), path)) from None
     path = Path(path)
     read = _read_geojson_borders(path) if path.name.lower().endswith((".geojson", ".json")) else None
     if read is None:

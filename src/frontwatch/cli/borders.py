@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..regions import RegionError, prepare_borders, read_borders_file, save_borders
-from ..sources.base import is_url, local_copy
+from ..regions import prepare_borders, read_borders_file, save_borders
+from ..sources.base import is_url
 from .context import make_context
 from .errors import one_line_errors
 from .options import format_opt, store_opt
@@ -28,13 +28,6 @@ def command(path, store_path, fmt):
         raise click.BadParameter(f"{path}: no such file", param_hint="PATH")
     ctx = make_context(store_path, None)
     with one_line_errors():
-        if is_url(path):
-            with local_copy(path) as local:
-                try:
-                    b = prepare_borders(read_borders_file(local))
-                except RegionError as exc:
-                    raise RegionError(str(exc).replace(str(local), path)) from None
-        else:
-            b = prepare_borders(read_borders_file(path))
+        b = prepare_borders(read_borders_file(path))
         save_borders(ctx.store, b, str(path))
     emit([{"iso_a3": k, "bounds": ",".join(f"{v:.2f}" for v in g.bounds)} for k, g in sorted(b.items())], fmt)

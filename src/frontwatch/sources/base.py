@@ -522,14 +522,18 @@ def _object_error(url, exc) -> SourceError:
     return SourceError(url, f"{reason} ({detail})" if reason else f"cannot read object ({type(exc).__name__}: {detail})")
 
 
+def open_input(path):
+    """A local file or an object, opened for reading bytes."""
+    if is_url(path):
+        fs, key = _filesystem(path)
+        return fs.open(key, "rb")
+    return open(path, "rb")
+
+
 def read_head(path, n: int = 4096) -> bytes:
     """The first ``n`` bytes of a local file or an object (b"" when unreadable: the reader says why)."""
     try:
-        if is_url(path):
-            fs, key = _filesystem(path)
-            with fs.open(key, "rb") as fh:
-                return fh.read(n)
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             return fh.read(n)
     except Exception:  # OSError, or a store client's own errors: the reader reports them
         return b""
@@ -537,12 +541,7 @@ def read_head(path, n: int = 4096) -> bytes:
 
 def iter_blocks(path, size: int = 1 << 20) -> Iterator[bytes]:
     """The bytes of a local file or an object, in blocks (OSError when unreadable)."""
-    if is_url(path):
-        fs, key = _filesystem(path)
-        opener = fs.open(key, "rb")
-    else:
-        opener = open(path, "rb")
-    with opener as fh:
+    with open_input(path) as fh:
         yield from iter(lambda: fh.read(size), b"")
 
 
@@ -570,13 +569,14 @@ def local_copy(url):
     import shutil
     import tempfile
 
-    fs, key = _filesystem(url)
-    name = key.rstrip("/").rsplit("/", 1)[-1] or "object"
+    name = url.rstrip("/").rsplit("/", 1)[-1] or "object"
     with tempfile.TemporaryDirectory(prefix="frontwatch-object-") as folder:
         local = Path(folder) / name
         try:
-            with fs.open(key, "rb") as src, open(local, "wb") as dst:
+            with open_input(url) as src, open(local, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
+        except SourceError:
+            raise
         except Exception as exc:  # fsspec and the store clients raise their own kinds
             raise _object_error(url, exc) from None
         yield local
