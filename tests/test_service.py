@@ -268,7 +268,7 @@ def test_read_only_service_refuses_ingest_and_sync_and_changes_nothing(client, l
 @pytest.fixture()
 def write_client(tmp_path):
     app = create_app(ServiceConfig(store_path=tmp_path / "fresh.duckdb", token=TOKEN,
-                                   sync_base_url="http://127.0.0.1:9"))
+                                   sync_base_url="http://127.0.0.1:9", sync_retries=1, sync_backoff_s=0.05))
     with TestClient(app) as c:
         yield c
     app.state.frontwatch.close()

@@ -77,6 +77,8 @@ class ServiceConfig:
     workers: int = 4
     cache_entries: int = 512
     sync_base_url: str | None = None  # the map site (default: the library's); never taken from a client
+    sync_retries: int = 4             # extra attempts after a connection error, timeout, 5xx or 429
+    sync_backoff_s: float = 1.0       # first wait between attempts, doubled each time (1+2+4+8 s by default)
 
 
 # ------------------------------------------------------------------ the store, per thread
@@ -819,7 +821,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             from ..sources.live import sync as sync_fn
 
             with state.write_lock:
-                return sync_fn(state.store, since=since, until=until, base_url=config.sync_base_url)
+                return sync_fn(state.store, since=since, until=until, base_url=config.sync_base_url,
+                               retries=config.sync_retries, backoff=config.sync_backoff_s)
 
         try:
             summary = await state.run(fn, timeout=config.sync_timeout_s)
