@@ -125,3 +125,77 @@ def test_main_job_on_an_empty_store_exits_with_the_hint(tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["run", "--store", str(tmp_path / "empty.duckdb")])
     assert r.exit_code == 2
     assert len(r.stderr.strip().splitlines()) == 1 and "frontwatch ingest PATH" in r.stderr
+
+
+@pytest.fixture(scope="module")
+def two_sources(tmp_path_factory, history_dir, daily_dir, borders_file):
+    """A store with four weeks of the daily archive (source deepstate-daily, which maps only
+    occupied) and the raw maps of the same weeks (deepstate, all four statuses)."""
+    from frontwatch.ingest import ingest
+    from frontwatch.store import Store
+
+    path = tmp_path_factory.mktemp("sources") / "two.duckdb"
+    daily = sorted(daily_dir.glob("deepstatemap_data_202411*.geojson"))[:28]
+    raw = [p for p in sorted(history_dir.glob("*.geojson"))
+           if dt.date(2024, 11, 1) <= dt.datetime.fromtimestamp(int(p.stem), dt.timezone.utc).date() <= dt.date(2024, 11, 28)]
+    assert len(daily) >= 20 and len(raw) >= 5
+    with Store(path) as st:
+        s = ingest(st, [*daily, *raw, borders_file])
+        assert not s.errors, s.errors
+    return path
+
+
+def test_a_status_the_source_never_maps_is_an_error_not_zero(two_sources):
+    """The processed daily archive has no ukraine_held layer: asking it for ukraine_held in
+    Kursk must not answer 0 km2 (a number that reads as a measurement)."""
+    from frontwatch.claims.check import NO_DATA, check_claims
+    from frontwatch.claims.extract import extract_claims
+    from frontwatch.store import Store
+
+    with Store(two_sources) as st:
+        assert measure.mapped_statuses(st, "deepstate-daily") == ("occupied",)
+        assert measure.mapped_statuses(st, "deepstate") == ("occupied", "occupied_before_2022", "ukraine_held", "contested")
+        rus = resolve_region("RUS", st.borders())
+        with pytest.raises(measure.MeasureError) as e:
+            measure.area_on(st, rus, ("ukraine_held",), dt.date(2024, 11, 22), source="deepstate-daily")
+        msg = str(e.value)
+        assert "deepstate-daily maps no ukraine_held" in msg and "--source deepstate" in msg and "\n" not in msg
+        for call in (lambda: measure.peak(st, rus, ("ukraine_held", "contested"), source="deepstate-daily"),
+                     lambda: measure.change(st, rus, start=dt.date(2024, 11, 1), end=dt.date(2024, 11, 22),
+                                            statuses=("contested",), source="deepstate-daily"),
+                     lambda: measure.area_series_many(st, [rus], ("ukraine_held",), source="deepstate-daily")):
+            with pytest.raises(measure.MeasureError, match="maps no"):
+                call()
+        # "all" means every status the source maps: occupied alone for the daily archive, and
+        # the same figure as asking for it by name.
+        everything = measure.area_on(st, rus, measure.STATUSES, dt.date(2024, 11, 22), source="deepstate-daily")
+        assert [r["status"] for r in everything] == ["occupied"]
+        assert everything == measure.area_on(st, rus, ("occupied",), dt.date(2024, 11, 22), source="deepstate-daily")
+        raw = measure.area_on(st, rus, measure.STATUSES, dt.date(2024, 11, 22), source="deepstate")
+        assert [r["status"] for r in raw] == list(measure.STATUSES)
+        assert {r["status"]: r["km2"] for r in raw}["ukraine_held"] > 500
+        # A claim checked against the daily archive alone gets "no map data" with the reason.
+        claims = extract_claims("KYIV, Nov 22, 2024 - Ukraine now controls about 560 square kilometres "
+                                "of Russia's Kursk region, the commander said.")
+        assert [c.measure for c in claims] == ["area_held"]
+        claim = claims[0]
+        rec = check_claims(st, [claim], source="deepstate-daily")[0]
+        assert rec["verdict"] == NO_DATA and "maps no ukraine_held" in rec["reason"], rec
+        assert check_claims(st, [claim], source="deepstate")[0]["verdict"] != NO_DATA
+    r = CliRunner().invoke(main, ["area", "--region", "RUS", "--status", "ukraine_held", "--date", "2024-11-22",
+                                  "--source", "deepstate-daily", "--store", str(two_sources)])
+    assert r.exit_code == 1 and "maps no ukraine_held" in r.output and len(r.output.strip().splitlines()) == 1, r.output
+    recs = run_json(two_sources, "area", "--region", "UKR", "--date", "2024-11-22", "--source", "deepstate-daily")
+    assert [x["status"] for x in recs] == ["occupied"] and recs[0]["km2"] > 60_000
+    # The JSON API says the same.
+    from fastapi.testclient import TestClient
+
+    from frontwatch.service import ServiceConfig, create_app
+
+    app = create_app(ServiceConfig(store_path=two_sources))
+    with TestClient(app) as c:
+        r = c.get("/api/area", params={"region": "RUS", "status": "ukraine_held", "date": "2024-11-22", "source": "deepstate-daily"})
+        assert r.status_code == 404 and "maps no ukraine_held" in r.json()["error"], r.text
+        r = c.get("/api/area", params={"region": "UKR", "date": "2024-11-22", "source": "deepstate-daily"})
+        assert r.status_code == 200 and r.json()["statuses"] == ["occupied"], r.text
+    app.state.frontwatch.close()

@@ -95,6 +95,34 @@ def _no_data_message(store, start, end, source):
             f"{every[0].date} to {every[-1].date}")
 
 
+# ------------------------------------------------------------------ which statuses a source maps
+
+def mapped_statuses(store, source=None) -> tuple:
+    """The statuses of which ``source`` (default: the store's main one) has a layer in at least
+    one snapshot, in vocabulary order. DeepStateMap's history maps all four; its processed daily
+    archive only ``occupied``."""
+    return store.source_statuses(source)
+
+
+def resolve_statuses(store, statuses=None, source=None) -> tuple:
+    """The statuses to measure. ``None``, or :data:`~frontwatch.statuses.STATUSES` itself (what
+    ``all`` parses to), means every status the source maps. A status asked for by name that the
+    source maps in none of its snapshots is a MeasureError: its area there is unknown, and a
+    0 km2 would read as a measurement."""
+    mapped = mapped_statuses(store, source)
+    if statuses is None or statuses is STATUSES:
+        return mapped if mapped else STATUSES
+    statuses = tuple(statuses)
+    missing = [st for st in statuses if st not in mapped]
+    if missing and mapped:
+        src = source or store.default_source()
+        others = [o for o in store.sources() if o != src and all(st in store.source_statuses(o) for st in missing)]
+        hint = f"; {', '.join(others)} maps {'it' if len(missing) == 1 else 'them'} (--source {others[0]})" if others else ""
+        raise MeasureError(f"source {src} maps no {', '.join(missing)} in any of its snapshots (it maps "
+                           f"{', '.join(mapped)}), so that area is unknown there, not 0{hint}")
+    return statuses
+
+
 # ------------------------------------------------------------------ areas
 
 def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
@@ -191,6 +219,7 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     ``official_km2`` and ``diff_pct`` (ours minus theirs, in % of theirs).
     """
     snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source if snaps else source)
     hashes = store.all_layer_hashes([s.id for s in snaps])
     needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
@@ -249,6 +278,7 @@ def peak(store, region, statuses, *, until=None, since=None, source=None, engine
     ``km2``/``sqmi`` then, ``lost_km2``/``lost_sqmi`` and ``share_lost_pct`` (of the peak).
     """
     snaps = select_snapshots(store, start=since, end=until, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source)
     totals = totals_by_snapshot(area_series(store, region, statuses, snapshots=snaps, engine=engine))
     best = max(totals, key=lambda t: t["km2"])
     last = totals[-1]
@@ -299,6 +329,8 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
         raise MeasureError("give statuses or a side")
     a = snapshot_on(store, start, source=source)
     b = snapshot_on(store, end, source=source)
+    if statuses is not None:
+        statuses = resolve_statuses(store, statuses, a.source)
     if a.id == b.id and _as_date(start) != _as_date(end):
         pass  # the same map for both dates: no change, reported honestly as zero
     la, lb = store.layers(a.id), store.layers(b.id)
@@ -333,6 +365,7 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
     for it. Records as :func:`area_series` (without official figures), region by region."""
     regions = list(regions)
     snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source if snaps else source)
     hashes = store.all_layer_hashes([s.id for s in snaps])
     needed = _in_time_order(hashes, statuses)
     keys = [[f"{h}|{r.key}" for r in regions] for h in needed]

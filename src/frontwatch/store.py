@@ -22,6 +22,7 @@ import duckdb
 import numpy as np
 import shapely
 
+from .statuses import STATUSES
 
 SCHEMA_VERSION = 1
 
@@ -279,6 +280,16 @@ class Store:
             args.append(_as_end(end))
         rows = self.con.cursor().execute(q + " ORDER BY taken_at", args).fetchall()
         return [SnapshotInfo(r[0], r[1], r[2], r[3].astimezone(dt.timezone.utc), r[4], r[5]) for r in rows]
+
+    def source_statuses(self, source: str | None = None) -> tuple:
+        """The statuses of which ``source`` (default: :meth:`default_source`) has a layer in at
+        least one snapshot, in vocabulary order."""
+        source = source or self.default_source()
+        rows = self.con.cursor().execute(
+            "SELECT DISTINCT l.status FROM layers l JOIN snapshots s ON s.id = l.snapshot_id WHERE s.source = ?",
+            [source]).fetchall()
+        have = {r[0] for r in rows}
+        return tuple(st for st in STATUSES if st in have)
 
     def default_source(self) -> str | None:
         """``deepstate`` when present (the full map with every status), else the source with most snapshots."""

@@ -150,11 +150,14 @@ class _Ctx:
         return self.memo[key]
 
     def area(self, region, statuses, date) -> tuple[float, str]:
-        from frontwatch.measure import area_on
+        from frontwatch.measure import MeasureError, area_on
 
         key = ("area", region.key, tuple(statuses), date)
         if key not in self.memo:
-            recs = area_on(self.store, region, tuple(statuses), date, source=self.source)
+            try:
+                recs = area_on(self.store, region, tuple(statuses), date, source=self.source)
+            except MeasureError as exc:  # e.g. a source that does not map these statuses
+                raise _Skip(NO_DATA, str(exc)) from None
             self.memo[key] = (sum(r["km2"] for r in recs), recs[0]["date"])
         return self.memo[key]
 

@@ -17,7 +17,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .. import __version__  # noqa: E402
-from ..measure import area_series, peak, select_snapshots, totals_by_snapshot  # noqa: E402
+from ..measure import area_series, peak, resolve_statuses, select_snapshots, totals_by_snapshot  # noqa: E402
 from ..statuses import STATUSES  # noqa: E402
 
 # DeepStateMap's own fills, so a reader of the map recognises the statuses.
@@ -58,6 +58,7 @@ def area_chart_data(store, region, statuses=STATUSES, start=None, end=None, *, s
     (measure.totals_by_snapshot), ``peak`` (measure.peak over the same window), ``statuses``,
     ``region``, ``source``, ``first``/``last`` (dates of the first and last snapshot used)."""
     snaps = select_snapshots(store, start=start, end=end, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source)
     records = area_series(store, region, statuses, snapshots=snaps)
     return {"records": records, "totals": totals_by_snapshot(records),
             "peak": peak(store, region, statuses, since=start, until=end, source=source),

@@ -608,10 +608,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def area(region: Region = "UKR", status: Statuses = "all", date: OptDate = None,
                    start: From = None, end: To = None, every: Every = None, source: Source = None):
         def fn():
-            from ..measure import area_on, area_series, totals_by_snapshot
+            from ..measure import area_on, area_series, resolve_statuses, totals_by_snapshot
 
             reg = state.region(region)
-            statuses = parse_statuses_or_error(status)
+            # "all" is every status the source maps (the daily archive maps occupied only).
+            statuses = resolve_statuses(state.store, parse_statuses_or_error(status), source)
             if date or not (start or end or every):
                 recs = area_on(state.store, reg, statuses, date, source=source)
             else:
