@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shapely
 from click.testing import CliRunner
 
 from frontwatch.cli import main
@@ -275,6 +276,47 @@ def test_generic_reader_takes_a_projected_geopackage(history_dir, tmp_path):
         got = measure.area_on(st, resolve_region("ALL"), ("occupied", "ukraine_held"), source="other")
     for g, w in zip(got, want):
         assert g["km2"] == pytest.approx(w["km2"], rel=1e-4)
+
+
+def test_generic_file_with_a_wrong_crs_is_refused_and_stray_parts_are_counted(history_dir, tmp_path):
+    """Real layers written as GeoJSON whose ``crs`` member says EPSG:3857 while the coordinates
+    are degrees: reprojected as declared they land at (0, 0), which must be an error naming the
+    file and the CRS, with nothing stored. A part far outside the theatre beside real ones is
+    dropped and counted, as for DeepStateMap."""
+    from frontwatch import measure
+    from frontwatch.regions import resolve_region
+
+    with Store(tmp_path / "ref.duckdb") as ref:
+        ingest(ref, history_dir / "1732311864.geojson")
+        layers = ref.layers(ref.snapshots()[0].id)
+        want = measure.area_on(ref, resolve_region("ALL"), ("occupied", "ukraine_held"))
+
+    def feature(status, geom):
+        return {"type": "Feature", "properties": {"who": status}, "geometry": json.loads(shapely.to_geojson(geom))}
+
+    feats = [feature(s, layers[s]) for s in ("occupied", "ukraine_held")]
+    wrong = tmp_path / "wrong.geojson"
+    wrong.write_text(json.dumps({"type": "FeatureCollection", "features": feats,
+                                 "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}}))
+    stray = tmp_path / "stray.geojson"  # the real layers and a box in the Arabian Sea
+    stray.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        *feats, feature("occupied", shapely.box(60, 15, 61, 16))]}))
+    store = tmp_path / "s.duckdb"
+    args = ["--store", str(store), "--status-field", "who", "--date", "2024-11-22", "--source", "other"]
+    r = CliRunner().invoke(main, ["ingest", str(wrong), *args])
+    assert r.exit_code == 1, r.output
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and "wrong.geojson" in err[0] and "no polygon lies in the theatre" in err[0] \
+        and "EPSG:3857" in err[0], r.stderr
+    with Store(store) as st:
+        assert st.snapshots(source="other") == []
+    r = CliRunner().invoke(main, ["ingest", str(stray), *args, "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)[0]["out_of_theatre"] == 1
+    with Store(store) as st:
+        got = measure.area_on(st, resolve_region("ALL"), ("occupied", "ukraine_held"), source="other")
+    for g, w in zip(got, want):
+        assert g["km2"] == pytest.approx(w["km2"], rel=1e-6)
 
 
 def test_generic_file_without_mapping_says_what_to_do(tmp_path):

@@ -3,7 +3,10 @@
 The user says which attribute holds the status and how its values map onto the vocabulary,
 e.g. ``--status-field layer --status-map "RU=occupied,UA=ukraine_held,grey=contested"``, and
 gives the date (``--date``) or a date attribute (``--date-field``). Files are read with pyogrio
-(GDAL) and reprojected to EPSG:4326 when they declare another CRS. May import: the standard
+(GDAL) and reprojected to EPSG:4326 when they declare another CRS. Parts lying outside the
+theatre (lon 20-50, lat 43-57) are dropped and counted as ``out_of_theatre``, as for DeepStateMap;
+a file with no part inside it is an error (most often a wrong CRS: metres declared as degrees,
+or degrees declared as a projected CRS). May import: the standard
 library, pyogrio, geopandas, shapely, frontwatch.sources.*, frontwatch.statuses.
 """
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 import shapely
 
 from ..statuses import STATUSES
-from .base import Snapshot, SourceError, check_lonlat, clean_union, register
+from .base import THEATRE_BBOX, Snapshot, SourceError, check_lonlat, clean_union, register
 
 
 def parse_status_map(text: str | dict | None) -> dict:
@@ -69,7 +72,9 @@ def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=No
         raise SourceError(path, "no features")
     if status_field not in df.columns:
         raise SourceError(path, f"no attribute {status_field!r} (has: {', '.join(c for c in df.columns if c != 'geometry')})")
+    declared = None
     if df.crs is not None and not df.crs.equals("EPSG:4326") and df.crs.to_epsg() != 4326:
+        declared = df.crs.to_string()
         df = df.to_crs(4326)
     values = df[status_field].astype(str)
     statuses = values.map(lambda v: mapping.get(v, v if v in STATUSES else None))
@@ -94,12 +99,18 @@ def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=No
         raise SourceError(path, f"no polygons with a mapped status (values seen: {', '.join(unknown[:8])})")
     out = []
     for when, by_status in sorted(groups.items()):
+        # Judged on the geometries as read (reprojected), before anything is dropped.
+        check_lonlat(path, [g for gs in by_status.values() for g in gs])
         layers = {}
         for status, gs in by_status.items():
-            u = clean_union(gs, stats)
+            u = clean_union(gs, stats, extent=THEATRE_BBOX)
             if u is not None:
                 layers[status] = u
-        check_lonlat(path, list(layers.values()))
+        if not layers and stats.get("out_of_theatre"):
+            b = shapely.total_bounds(np.asarray([g for gs in by_status.values() for g in gs], dtype=object))
+            where = f"reprojected from {declared}, " if declared else ""
+            raise SourceError(path, f"no polygon lies in the theatre (lon 20..50, lat 43..57; {where}bounds "
+                                    f"{b[0]:.4f},{b[1]:.4f},{b[2]:.4f},{b[3]:.4f}): is the file's CRS right?")
         if layers:
             out.append(Snapshot(source=source, taken_at=when, layers=layers, origin=str(path), stats=dict(stats),
                                 source_id=f"{path.name}@{when:%Y%m%d%H%M%S}"))
