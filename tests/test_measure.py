@@ -97,6 +97,12 @@ def test_date_before_the_archive_names_the_range(store_path):
     assert len(r.output.strip().splitlines()) == 1
 
 
+def test_a_window_that_ends_before_it_starts_says_so(store_path):
+    r = CliRunner().invoke(main, ["area", "--region", "RUS", "--from", "2024-09-01", "--to", "2024-08-01",
+                                  "--store", str(store_path)])
+    assert r.exit_code == 1 and "starts after it ends (2024-09-01 > 2024-08-01)" in r.output, r.output
+
+
 def test_unknown_status_is_a_clear_error(store_path):
     r = CliRunner().invoke(main, ["area", "--status", "liberated", "--store", str(store_path)])
     assert r.exit_code == 2 and "unknown status 'liberated'" in r.output

@@ -58,6 +58,8 @@ def period_key(d: dt.date, every: str):
 def select_snapshots(store, *, start=None, end=None, every=None, source=None):
     """Snapshots between ``start`` and ``end`` (inclusive dates); with ``every``, the last one
     of each day/week/month. MeasureError, naming the archive's range, when none match."""
+    if start is not None and end is not None and _as_date(start) > _as_date(end):
+        raise MeasureError(f"the window starts after it ends ({_as_date(start)} > {_as_date(end)}): swap the two dates")
     snaps = store.snapshots(source=source, start=start, end=end)
     if not snaps:
         raise MeasureError(_no_data_message(store, start, end, source))
