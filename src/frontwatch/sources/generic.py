@@ -109,7 +109,8 @@ def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=No
         if not layers and stats.get("out_of_theatre"):
             b = shapely.total_bounds(np.asarray([g for gs in by_status.values() for g in gs], dtype=object))
             where = f"reprojected from {declared}, " if declared else ""
-            raise SourceError(path, f"no polygon lies in the theatre (lon 20..50, lat 43..57; {where}bounds "
+            x0, y0, x1, y1 = THEATRE_BBOX
+            raise SourceError(path, f"no polygon lies in the theatre (lon {x0:g}..{x1:g}, lat {y0:g}..{y1:g}; {where}bounds "
                                     f"{b[0]:.4f},{b[1]:.4f},{b[2]:.4f},{b[3]:.4f}): is the file's CRS right?")
         if layers:
             out.append(Snapshot(source=source, taken_at=when, layers=layers, origin=str(path), stats=dict(stats),
