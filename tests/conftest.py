@@ -14,6 +14,23 @@ BORDERS = SHARED / "borders" / "countries-osm.geojson"
 ARTICLE = SHARED / "articles" / "kursk-2024-11-24.txt"
 
 
+def pytest_configure(config):
+    """Derived data frontwatch caches across processes (the gazetteer's index) go to a folder of
+    this test run, not the user's cache: every run builds it once, as a new machine does."""
+    if not os.environ.get("FRONTWATCH_CACHE_DIR"):
+        import tempfile
+
+        os.environ["FRONTWATCH_CACHE_DIR"] = config._frontwatch_cache = tempfile.mkdtemp(prefix="frontwatch-test-cache-")
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_frontwatch_cache", None)
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not present: {path} (see ../shared/README.md)")

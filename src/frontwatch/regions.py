@@ -330,9 +330,9 @@ def load_borders(store=None, borders_file=None) -> dict:
         saved = store.borders()
         if saved:
             return saved
-    import platformdirs
+    from .places import cache_dir
 
-    path = fetch_default_borders(Path(platformdirs.user_cache_dir("frontwatch")))
+    path = fetch_default_borders(cache_dir())
     raw = prepare_borders(read_borders_file(path))
     if store is not None and not store.read_only:
         save_borders(store, raw, DEFAULT_BORDERS_URL)
