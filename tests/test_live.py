@@ -312,3 +312,25 @@ def test_cli_sync_names_the_known_sources():
     res = CliRunner().invoke(main, ["sync", "liveuamap"])
     assert res.exit_code == 2
     assert "deepstate" in res.stderr
+
+
+def test_main_job_syncs_the_site_and_prints_the_kursk_report(api, tmp_path, borders_file, monkeypatch):
+    """`frontwatch run` online (the site here: the local server with five real maps of 19-23
+    November 2024): the maps are synced into an empty store, one line says how many, and the
+    report is that of the last map."""
+    from frontwatch.cli import main
+
+    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
+    store = tmp_path / "main.duckdb"
+    res = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.strip().splitlines() == ["synced deepstatemap.live: 5 new maps"]
+    rep = json.loads(res.stdout)[0]
+    assert rep["region"] == "RUS" and rep["date"] == "2024-11-23" and rep["snapshots"] == 5
+    held = {r["status"]: r["km2"] for r in rep["areas"]}["ukraine_held"]
+    assert 500 < held < 620  # DeepStateMap said about 560 km2 on 22 November
+    assert api.geojson_requests() == 5
+    # Run again: nothing new is fetched, the same report.
+    again = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
+    assert again.exit_code == 0 and again.stderr.strip().splitlines() == ["synced deepstatemap.live: 0 new maps"]
+    assert json.loads(again.stdout)[0]["areas"] == rep["areas"] and api.geojson_requests() == 5

@@ -10,7 +10,7 @@ from ..report.summary import region_report
 from .context import make_context
 from .errors import one_line_errors
 from .options import DATE, borders_opt, format_opt, store_opt
-from .output import render, warn
+from .output import Progress, render, warn
 
 OFFLINE_HINT = ("to run the same job on a local archive: frontwatch ingest PATH && frontwatch run --offline "
                 "(e.g. PATH = ../shared/data, which holds the history and the borders)")
@@ -36,10 +36,15 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
     if not offline:
         from ..sources.live import SourceUnreachable, sync
 
+        # The first run fetches the whole archive (minutes, at the polite pace of `sync`): a bar
+        # on a terminal, as `frontwatch sync` shows.
+        on_progress = Progress(fmt, "sync deepstatemap.live")
         try:
-            summary = sync(ctx.store, since=since, retries=2, backoff=0.5)
+            summary = sync(ctx.store, since=since, retries=2, backoff=0.5, progress=on_progress)
+            on_progress.close()
             warn(f"synced deepstatemap.live: {summary.added} new maps")
         except SourceUnreachable as exc:
+            on_progress.close()
             have = bool(ctx.store.snapshots())
             warn(f"{exc}; {OFFLINE_HINT}" + ("; reporting from the store as it is" if have else ""))
             if not have:
