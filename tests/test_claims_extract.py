@@ -161,7 +161,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian troops have seized more than 1,000 square kilometres (386 square miles) of Ukrainian "
      "territory in November alone, according to data from DeepState.", D(2024, 12, 2),
      [{"value": 1000, "unit": "square kilometres", "measure": "area_change", "direction": "gained",
-       "side": "russia", "place": None, "qualifier": "more than", "start_date": "2024-11-01",
+       "side": "russia", "place": "Ukraine", "qualifier": "more than", "start_date": "2024-11-01",
        "source": "data from DeepState", "unit_normalized": "km2"}]),
     ("The Ukrainian military said on Saturday it had repelled 45 Russian assaults near Pokrovsk and "
      "that Russian forces had lost 1,320 troops over the past 24 hours.", D(2024, 12, 2),
@@ -185,6 +185,11 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      "since the start of November, Ukraine's DeepState group said.", None,
      [{"value": 700, "unit": "sq km", "unit_normalized": "km2", "measure": "area_change",
        "direction": "gained", "side": "russia", "source": "Ukraine's DeepState group"}]),
+    # A sentence opening with the place ("Near Pokrovsk, ...") lost it before.
+    ("Near Pokrovsk, Russian troops advanced up to 1.5 km a day, according to the General Staff.",
+     D(2024, 12, 1),
+     [{"value": 1.5, "unit_normalized": "m_per_day", "value_normalized": 1500, "measure": "advance_rate",
+       "side": "russia", "place": "Pokrovsk", "qualifier": "up to", "source": "the General Staff"}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}

@@ -232,12 +232,17 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 # Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
 _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b){0,2}"
 _REGION_WORD = r"(?:region|oblast|province|district|direction|sector|axis|front|area|raion|Oblast|Region|Province|District)"
+# The preposition may open the sentence ("Near Pokrovsk, ..."): matched in any case; the name not.
 PLACE_AFTER_PREP = re.compile(
-    r"\b(?:in|near|around|outside|of|to|towards?|toward|into|inside|at|from|across|on|"
-    r"west\s+of|east\s+of|north\s+of|south\s+of|close\s+to|beyond)\s+(?:the\s+)?"
-    r"(?:(?:Russian|Ukrainian|Russia['’]s|Ukraine['’]s|southern|northern|eastern|western|"
-    r"central|embattled|key|frontline|front-line|strategic|besieged)\s+)?"
+    r"\b(?i:in|near|around|outside|of|to|towards?|toward|into|inside|at|from|across|on|"
+    r"west\s+of|east\s+of|north\s+of|south\s+of|close\s+to|beyond)\s+(?i:the\s+)?"
+    r"(?:(?:Russian|Ukrainian|Russia['’]s|Ukraine['’]s|(?i:southern|northern|eastern|western|"
+    r"central|embattled|key|frontline|front-line|strategic|besieged))\s+)?"
     r"(?P<name>" + _NAME + r")(?:['’]s)?(?:\s+" + _REGION_WORD + r")?")
+# "2,000 km2 of Ukrainian territory": an area of the country itself. Only after "of": "pushed 3 miles
+# into Russian territory" is a depth, not an area of Russia.
+PLACE_COUNTRY_ADJ = re.compile(r"\bof\s+(?P<adj>Ukrainian|Russian)\s+(?:territory|territories|land|lands|soil|ground)\b")
+_COUNTRY_OF_ADJ = {"Ukrainian": "Ukraine", "Russian": "Russia"}
 PLACE_REGION = re.compile(r"(?P<name>" + _NAME + r")\s+" + _REGION_WORD + r"\b")
 PLACE_REGION_OF = re.compile(r"\b(?:region|oblast|province|district|town|city|village)\s+of\s+(?P<name>" + _NAME + r")")
 THERE = re.compile(r"\b(?:there|the\s+area|this\s+territory|the\s+region|the\s+territory|the\s+town|the\s+city)\b", re.I)
@@ -272,6 +277,9 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
             pos = m.start("name")
             if not any(abs(pos - p) < 3 for p in found):
                 found[pos] = name
+    for m in PLACE_COUNTRY_ADJ.finditer(sentence):
+        if not any(abs(m.start("adj") - p) < 3 for p in found):
+            found[m.start("adj")] = _COUNTRY_OF_ADJ[m.group("adj")]
     return sorted(found.items())
 
 
