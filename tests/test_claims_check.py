@@ -163,6 +163,21 @@ def test_claim_dated_outside_the_archive_says_which_dates_exist(store):
     assert rec["verdict"] == NO_DATA and first.isoformat() in rec["reason"]
 
 
+def test_settlement_claims_use_the_gazetteer_count_as_a_floor(store):
+    """Ukraine took Guyevo (12 Aug) and Sudzha (14 Aug) within 15 km of Sudzha, the only places of
+    500+ inhabitants there: 2 is consistent; 40 cannot be called overstated, since the gazetteer
+    does not list smaller villages (the count is a floor); a claim below the floor beyond
+    tolerance would be understated."""
+    text = ("KURSK, Aug 31, 2024 - Ukrainian forces captured 2 settlements near Sudzha in August, the commander said. "
+            "Ukrainian forces captured 40 villages near Sudzha in August, the commander said.")
+    two, forty = check_claims(store, extract_claims(text))
+    assert two["measure"] == forty["measure"] == "settlements"
+    assert two["verdict"] == CONSISTENT and two["map_value"] == 2, two
+    assert "Guyevo, Sudzha" in two["reason"] and "2024-08-01..2024-08-31" in two["reason"]
+    assert forty["verdict"] == NOT_CHECKABLE and forty["map_value"] == 2, forty
+    assert "floor" in forty["reason"] and "fewer than 500 inhabitants" in forty["reason"]
+
+
 # ------------------------------------------------------------------ ledger
 
 def _empty_store(tmp_path):

@@ -550,10 +550,17 @@ def _check_settlements(rec, ctx):
     tol = max(SETTLEMENT_TOLERANCE, 1.0 / max(count, 1))
     verdict, dev = _compare(lo, hi, count, count, tol, True, rec.get("qualifier")) if count else \
         ((CONSISTENT, 0.0) if hi <= 1 else (OVERSTATED, None))
+    outcome = _dev_text(verdict, dev, True)
+    if verdict == OVERSTATED:
+        # The gazetteer lists places of 500+ inhabitants only: its count is a floor, and a claim
+        # above it may count the smaller villages it does not list. Below the floor is understated.
+        verdict, dev = NOT_CHECKABLE, None
+        outcome = (f"{NOT_CHECKABLE}: the count is a floor, and the claim's others may be villages of "
+                   "fewer than 500 inhabitants, which the gazetteer does not list")
     listed = ", ".join(sorted(names[g] for g in hit)[:8]) + (" ..." if count > 8 else "")
     reason = (f"claim {_claim_text(rec)} {direction} by {side} near {rec.get('place')} {start}..{d}; maps: {count} "
               f"gazetteer places {direction} in {region.name}" + (f" ({listed})" if listed else "") +
-              " (gazetteer lists places of 500+ inhabitants only) -> " + _dev_text(verdict, dev, True))
+              " (gazetteer lists places of 500+ inhabitants only) -> " + outcome)
     return dict(verdict=verdict, reason=reason, map_value=count, map_unit="settlements", tolerance=tol,
                 tolerance_unit="relative", region=region.name, region_note=note, statuses=side,
                 evidence_dates=[start.isoformat(), d.isoformat()])
