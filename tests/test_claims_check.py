@@ -178,6 +178,48 @@ def test_settlement_claims_use_the_gazetteer_count_as_a_floor(store):
     assert "floor" in forty["reason"] and "fewer than 500 inhabitants" in forty["reason"]
 
 
+def test_distance_claims_are_measured_from_the_place_to_the_sides_nearest_ground(store):
+    """On the map of 25 November 2024 Russian-held ground is in Kurakhove (under 1 km from its
+    centre) and about 10 km from Pokrovsk: "less than 3 km from Kurakhove" and "within 12 km of
+    Pokrovsk" are consistent, "2 km from Pokrovsk" is understated; a distance from a country is
+    not checkable."""
+    text = ("KYIV, Nov 25, 2024 - Russian troops are now less than 3 kilometres from the town of Kurakhove, "
+            "the governor said. Russian forces advanced to within 12 km of Pokrovsk, the ISW said. "
+            "Russian troops are 2 km from Pokrovsk, a blogger said. Russian troops are 50 km from Ukraine, he said.")
+    recs = check_claims(store, extract_claims(text))
+    assert [r["measure"] for r in recs] == ["distance"] * 4
+    kurakhove, within, two, country = recs
+    assert kurakhove["verdict"] == CONSISTENT and kurakhove["map_value"] < 3, kurakhove
+    assert within["verdict"] == CONSISTENT and 6 < within["map_value"] < 12, within
+    assert two["verdict"] == UNDERSTATED and two["map_value"] == within["map_value"], two
+    assert two["map_value_with_contested"] <= two["map_value"]
+    assert country["verdict"] == NOT_CHECKABLE and "country" in country["reason"]
+
+
+def test_distance_km_is_geodesic_and_zero_inside(store):
+    """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
+    Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest
+    vertex's distance and close to it."""
+    import numpy as np
+    import shapely
+    from pyproj import Geod
+
+    from frontwatch.measure import distance_km, snapshot_on
+    from frontwatch.places import resolve_place
+
+    layers = store.layers(snapshot_on(store, D(2024, 11, 25)).id)
+    pok = resolve_place("Pokrovsk, UA")
+    d = distance_km(layers, ("occupied",), pok.lon, pok.lat)
+    xy = shapely.get_coordinates(shapely.clip_by_rect(layers["occupied"], pok.lon - 1, pok.lat - 1, pok.lon + 1, pok.lat + 1))
+    _, _, metres = Geod(ellps="WGS84").inv(np.full(len(xy), pok.lon), np.full(len(xy), pok.lat), xy[:, 0], xy[:, 1])
+    nearest_vertex = metres.min() / 1000
+    assert d <= nearest_vertex + 1e-6 and d > nearest_vertex - 0.5, (d, nearest_vertex)
+    # A place on Russian-held ground (Donetsk) is at 0 km; with no such status in the map, None.
+    donetsk = resolve_place("Donetsk, UA")
+    assert distance_km(layers, ("occupied", "occupied_before_2022"), donetsk.lon, donetsk.lat) == 0.0
+    assert distance_km(layers, ("no_such_status",), pok.lon, pok.lat) is None
+
+
 # ------------------------------------------------------------------ ledger
 
 def _empty_store(tmp_path):

@@ -135,7 +135,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
        "direction": "gained", "side": "ukraine", "place": "Kupiansk", "qualifier": "about"}]),
     ("Russian troops were within 3 km of the city of Pokrovsk on Monday, Ukrainian military "
      "blogger DeepState said.", D(2024, 11, 27),
-     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "other",
+     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "distance", "qualifier": "within",
        "side": "russia", "place": "Pokrovsk", "date": "2024-11-25",
        "source": "Ukrainian military blogger DeepState"}]),
     ("The meeting took place at 10:30 a.m. on December 5, 2024, and the 47th Brigade was "
@@ -185,6 +185,14 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      "since the start of November, Ukraine's DeepState group said.", None,
      [{"value": 700, "unit": "sq km", "unit_normalized": "km2", "measure": "area_change",
        "direction": "gained", "side": "russia", "source": "Ukraine's DeepState group"}]),
+    # How far the front is from a place: a distance, measured from the place on the maps.
+    ("Russian troops are now less than 3 kilometres from the town of Kurakhove, the governor said.",
+     D(2024, 11, 25),
+     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "distance", "side": "russia",
+       "place": "Kurakhove", "qualifier": "less than", "source": "the governor"}]),
+    ("Russian forces advanced to within 8 km of Pokrovsk, the ISW said.", D(2024, 11, 25),
+     [{"value": 8, "unit_normalized": "m", "value_normalized": 8000, "measure": "distance", "side": "russia",
+       "place": "Pokrovsk", "qualifier": "within", "source": "the ISW"}]),
     # A sentence opening with the place ("Near Pokrovsk, ...") lost it before.
     ("Near Pokrovsk, Russian troops advanced up to 1.5 km a day, according to the General Staff.",
      D(2024, 12, 1),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 
 import numpy as np
 import shapely
@@ -356,6 +357,27 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
             "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
             "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days,
             "geometry": {"gained": gained, "lost": lost}}
+
+
+# ------------------------------------------------------------------ distance from a place
+
+def distance_km(layers: dict, statuses, lon: float, lat: float, *, search_km: float = 300.0) -> float | None:
+    """Geodesic km from the point ``lon``/``lat`` to the nearest ground of ``statuses`` (0 when the
+    point lies on it); None when there is none within ``search_km``. Measured in the azimuthal
+    equidistant projection centred on the point, where distances from the centre are geodesic."""
+    from .geodesy import to_local
+
+    parts = [layers[s] for s in statuses if s in layers and layers[s] is not None and not layers[s].is_empty]
+    if not parts:
+        return None
+    # Only the ground near the point is projected (a box of search_km around it, in degrees).
+    dlat = search_km / 110.0
+    dlon = search_km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
+    near = shapely.clip_by_rect(shapely.union_all(parts), lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    if near.is_empty:
+        return None
+    d = shapely.distance(shapely.Point(0.0, 0.0), to_local(near, lon, lat)) / 1000.0
+    return float(d) if d <= search_km else None
 
 
 # ------------------------------------------------------------------ many regions at once

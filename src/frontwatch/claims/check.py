@@ -19,7 +19,12 @@ not available in this installation. Tolerances, and why:
 * rates: a stated range (or value) widened by ±20 % (RATE_TOLERANCE): a daily advance over a
   month of maps is a mean over a front that moves in bursts;
 * settlement counts ±20 % or one place (SETTLEMENT_TOLERANCE): the gazetteer (GeoNames
-  cities500) lists places of 500+ inhabitants only, so small villages are not counted.
+  cities500) lists places of 500+ inhabitants only, so small villages are not counted;
+* distances from a place ("less than 3 km from Kurakhove") ±25 % (DISTANCE_TOLERANCE): they are
+  measured from the gazetteer's point for the place (its centre), while a report may mean its
+  edge, so the nearer end of the map band is the grey-zone distance less the town's radius,
+  estimated as that of a disc holding its population at 2,000 inhabitants per km2 (TOWN_DENSITY;
+  the density of Pokrovsk's and Kurakhove's administrative areas: 3.1 km and 1.7 km).
 
 Place mapping (documented approximations):
 
@@ -48,6 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 import warnings
 from typing import Any
@@ -64,6 +70,8 @@ MAX_GAP_DAYS = 7
 # Settlement counts: ±20 % or one place; the gazetteer (GeoNames cities500) misses hamlets.
 SETTLEMENT_TOLERANCE = 0.20
 SETTLEMENT_RADIUS_KM = 15.0
+DISTANCE_TOLERANCE = 0.25
+TOWN_DENSITY = 2000.0  # inhabitants per km2, for a town's radius from its population
 RATE_RADII_KM = (15.0, 10.0)
 # A rate claimed "now" is compared with the mean over the preceding month of maps.
 RATE_WINDOW_DAYS = 30
@@ -81,7 +89,7 @@ VERDICTS = (CONSISTENT, OVERSTATED, UNDERSTATED, NOT_CHECKABLE, NOT_YET, NO_DATA
 
 _LOWER_BOUND = {"over", "more than", "above", "exceeding", "in excess of", "upwards of", "at least",
                 "well over", "just over"}
-_UPPER_BOUND = {"less than", "fewer than", "under", "below", "up to", "at most", "just under"}
+_UPPER_BOUND = {"less than", "fewer than", "under", "below", "up to", "at most", "just under", "within"}
 _KURSK = re.compile(r"^kursk(?:\s+(?:region|oblast|province))?$", re.I)
 _RUSSIA = re.compile(r"^(?:russia|russian\s+federation)$", re.I)
 _UKRAINE = re.compile(r"^ukraine$", re.I)
@@ -566,6 +574,56 @@ def _check_settlements(rec, ctx):
                 evidence_dates=[start.isoformat(), d.isoformat()])
 
 
+def _check_distance(rec, ctx):
+    """"Russian troops are less than 3 km from Kurakhove": the geodesic distance from the place's
+    gazetteer point to the side's nearest ground on the claim's date (measure.distance_km), strict
+    (the side's statuses) and generous (with the grey zone, which is nearer or as near)."""
+    from frontwatch.measure import MeasureError, distance_km, snapshot_on
+    from frontwatch.places import resolve_place
+
+    if rec.get("unit_normalized") != "m":
+        raise _Skip(NOT_CHECKABLE, f"distance claim in {rec.get('unit')!r}, not a length")
+    place = rec.get("place")
+    if not place:
+        raise _Skip(NOT_CHECKABLE, "the claim names no place to measure the distance from")
+    p = re.sub(r"\s+", " ", place.strip())
+    # A distance is from a place: "Kursk" or "Zaporizhzhia" is the city here, not its oblast.
+    if _RUSSIA.match(p) or _UKRAINE.match(p):
+        raise _Skip(NOT_CHECKABLE, f"{p} is a country: a distance is measured from a place")
+    side = rec.get("side")
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    try:
+        where = resolve_place(p)
+    except ValueError as exc:
+        raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
+    d = _claim_date(rec, ctx)
+    try:
+        snap = snapshot_on(ctx.store, d, source=ctx.source)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    layers = ctx.store.layers(snap.id)
+    strict_statuses = _SIDE_STATUSES[side]
+    strict = distance_km(layers, strict_statuses, where.lon, where.lat)
+    generous = distance_km(layers, strict_statuses + ("contested",), where.lon, where.lat)
+    if generous is None:
+        raise _Skip(NOT_CHECKABLE, f"no {side}-held ground within 300 km of {where.name} on {snap.date}")
+    strict = generous if strict is None else strict
+    radius = math.sqrt(max(where.population, 0) / (math.pi * TOWN_DENSITY))
+    edge = max(generous - radius, 0.0)
+    lo, hi = _claim_range(rec)
+    lo, hi = lo / 1000.0, hi / 1000.0  # claims are normalised to metres
+    verdict, dev = _compare(lo, hi, edge, strict, DISTANCE_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} from {where.name} ({side} side) on {d}; maps of {snap.date}: nearest "
+              f"{'+'.join(strict_statuses)} ground {strict:.1f} km from its centre ({where.lat:.3f}, {where.lon:.3f}), "
+              f"{generous:.1f} km counting the grey zone, {edge:.1f} km from its edge (radius ~{radius:.1f} km "
+              f"for {where.population:,} inhabitants) -> " + _dev_text(verdict, dev, True))
+    return dict(verdict=verdict, reason=reason, map_value=round(strict, 2), map_value_with_contested=round(generous, 2),
+                map_unit="km", tolerance=DISTANCE_TOLERANCE, tolerance_unit="relative", region=where.name,
+                region_note=f"distance from the gazetteer point of {where.name}", statuses=side,
+                evidence_dates=[snap.date.isoformat()])
+
+
 _CHECKS = {
     "area_held": _check_area_held,
     "share_lost": _check_share_lost,
@@ -573,6 +631,7 @@ _CHECKS = {
     "area_change": _check_area_change,
     "advance_rate": _check_advance_rate,
     "settlements": _check_settlements,
+    "distance": _check_distance,
 }
 
 

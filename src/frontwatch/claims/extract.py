@@ -24,7 +24,7 @@ from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
 
 MEASURES = ("area_held", "area_change", "share_lost", "share_gained", "share_held",
-            "advance_rate", "troops", "settlements", "other")
+            "advance_rate", "distance", "troops", "settlements", "other")
 
 
 @dataclass
@@ -127,7 +127,7 @@ QUALIFIER = re.compile(
     r"\b(?P<q>about|approximately|approx\.?|around|roughly|nearly|almost|just\s+over|just\s+under|"
     r"well\s+over|over|more\s+than|less\s+than|fewer\s+than|under|up\s+to|at\s+least|at\s+most|"
     r"some|close\s+to|as\s+many\s+as|as\s+much\s+as|an\s+estimated|estimated|upwards\s+of|"
-    r"in\s+excess\s+of|below|above|exceeding|only|just|between|from|by)\s*$", re.I)
+    r"in\s+excess\s+of|below|above|exceeding|within|only|just|between|from|by)\s*$", re.I)
 _NOT_QUALIFIERS = {"between", "from", "by"}
 # Words allowed between a count and its noun: "11,000 North Korean soldiers".
 COUNT_MODIFIER = re.compile(
@@ -142,7 +142,7 @@ RATE_GAP = re.compile(r"\s*,?\s*(?:on\s+average\s+)?")
 
 _QUALIFIER_LAST_WORDS = frozenset(
     "about approximately approx approx. around roughly nearly almost over than under to least most "
-    "some as estimated below above exceeding only just between from by of".split())
+    "some as estimated below above exceeding within only just between from by of".split())
 
 
 def _qualifier_before(before: str) -> str | None:
@@ -228,6 +228,11 @@ CASUALTIES = re.compile(r"\b(?:killed|wounded|casualt\w*|dead|died|injured|captu
 CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|,(?=\s)|\bwhile\b|\bwhereas\b")
 
 # --- places -----------------------------------------------------------------
+
+# After a length: "... 3 km (away) from / of / outside / short of (the town of) Pokrovsk".
+DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
+                         r"(?:the\s+(?:(?:centre|center|outskirts|edge)\s+of\s+(?:the\s+)?)?)?"
+                         r"(?:(?:town|city|village|settlement)\s+of\s+)?[A-Z]")
 
 # Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
 _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b){0,2}"
@@ -583,6 +588,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
+        if DISTANCE_TO.match(sentence, q.end):
+            # "less than 3 kilometres from (the town of) Kurakhove": how far the front is from a place.
+            return "distance", None, "current", None
         if ADVANCE_VERBS.search(sentence):
             days = dates_mod.period_days(sentence)
             if days:
