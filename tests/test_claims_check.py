@@ -196,6 +196,22 @@ def test_distance_claims_are_measured_from_the_place_to_the_sides_nearest_ground
     assert country["verdict"] == NOT_CHECKABLE and "country" in country["reason"]
 
 
+def test_front_length_claims_are_checked_against_the_traced_front(store):
+    """The front on the map of 25 November 2024 (frontwatch.front, whole map): "more than 1,000 km"
+    is consistent with it, "about 3,000 km" overstated; the figures are those of front()."""
+    from frontwatch.front import front
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("KYIV, Nov 25, 2024 - The front line stretches for more than 1,000 kilometres, officials said. "
+            "The front line is about 3,000 km long, a blogger said.")
+    over, far = check_claims(store, extract_claims(text))
+    assert over["measure"] == far["measure"] == "front_length"
+    (rep,) = front(store, resolve_region("ALL"), date=D(2024, 11, 25), borders=load_borders(store))
+    assert over["map_value"] == far["map_value"] == rep["length_km"] and 800 < rep["length_km"] < 1200
+    assert over["verdict"] == CONSISTENT, over
+    assert far["verdict"] == OVERSTATED and f"{rep['length_km']:,.0f} km in all" in far["reason"], far
+
+
 def test_distance_km_is_geodesic_and_zero_inside(store):
     """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
     Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest

@@ -193,6 +193,12 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian forces advanced to within 8 km of Pokrovsk, the ISW said.", D(2024, 11, 25),
      [{"value": 8, "unit_normalized": "m", "value_normalized": 8000, "measure": "distance", "side": "russia",
        "place": "Pokrovsk", "qualifier": "within", "source": "the ISW"}]),
+    # The length of the front line.
+    ("The front line in the east stretches for more than 1,000 kilometres, officials said.", D(2024, 11, 25),
+     [{"value": 1000, "unit_normalized": "m", "value_normalized": 1_000_000, "measure": "front_length",
+       "qualifier": "more than", "place": None, "source": "officials"}]),
+    ("Ukraine must defend a 1,200 km-long front with too few troops.", D(2024, 11, 25),
+     [{"value": 1200, "unit_normalized": "m", "value_normalized": 1_200_000, "measure": "front_length"}]),
     # A sentence opening with the place ("Near Pokrovsk, ...") lost it before.
     ("Near Pokrovsk, Russian troops advanced up to 1.5 km a day, according to the General Staff.",
      D(2024, 12, 1),

@@ -20,6 +20,9 @@ not available in this installation. Tolerances, and why:
   month of maps is a mean over a front that moves in bursts;
 * settlement counts ±20 % or one place (SETTLEMENT_TOLERANCE): the gazetteer (GeoNames
   cities500) lists places of 500+ inhabitants only, so small villages are not counted;
+* front lengths ("the front stretches for more than 1,000 km") ±25 % (FRONT_TOLERANCE) around the
+  band from the longest connected piece of the line to its total length: a drawn line's length
+  depends on how finely it is drawn, and a report may mean the main line or all of it;
 * distances from a place ("less than 3 km from Kurakhove") ±25 % (DISTANCE_TOLERANCE): they are
   measured from the gazetteer's point for the place (its centre), while a report may mean its
   edge, so the nearer end of the map band is the grey-zone distance less the town's radius,
@@ -71,6 +74,7 @@ MAX_GAP_DAYS = 7
 SETTLEMENT_TOLERANCE = 0.20
 SETTLEMENT_RADIUS_KM = 15.0
 DISTANCE_TOLERANCE = 0.25
+FRONT_TOLERANCE = 0.25
 TOWN_DENSITY = 2000.0  # inhabitants per km2, for a town's radius from its population
 RATE_RADII_KM = (15.0, 10.0)
 # A rate claimed "now" is compared with the mean over the preceding month of maps.
@@ -574,6 +578,35 @@ def _check_settlements(rec, ctx):
                 evidence_dates=[start.isoformat(), d.isoformat()])
 
 
+def _check_front_length(rec, ctx):
+    """"The front line stretches for more than 1,000 km": the front (frontwatch.front) on the
+    claim's date, in the named country (Kursk -> RUS, Ukraine -> UKR) or on the whole map."""
+    from frontwatch.front import front
+    from frontwatch.measure import MeasureError
+
+    if rec.get("unit_normalized") != "m":
+        raise _Skip(NOT_CHECKABLE, f"front length in {rec.get('unit')!r}, not a length")
+    place = rec.get("place")
+    spec, note = ("ALL", "the whole map") if not place else place_region(place, "front_length")
+    d = _claim_date(rec, ctx)
+    key = ("front", spec, d)
+    if key not in ctx.memo:  # several claims of a report about the same front trace it once
+        try:
+            (ctx.memo[key],) = front(ctx.store, ctx.region(spec), date=d, borders=ctx.borders_or_load(), source=ctx.source)
+        except MeasureError as exc:
+            raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    rep = ctx.memo[key]
+    lo, hi = _claim_range(rec)
+    lo, hi = lo / 1000.0, hi / 1000.0  # claims are normalised to metres
+    verdict, dev = _compare(lo, hi, rep["longest_km"], rep["length_km"], FRONT_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} of front on {d}; maps of {rep['date']}: front line in {spec} "
+              f"{rep['length_km']:,.0f} km in all ({rep['components']} pieces), the longest piece "
+              f"{rep['longest_km']:,.0f} km -> " + _dev_text(verdict, dev, True))
+    return dict(verdict=verdict, reason=reason, map_value=rep["length_km"], map_value_with_contested=None,
+                map_unit="km", tolerance=FRONT_TOLERANCE, tolerance_unit="relative", region=spec,
+                region_note=note, statuses="russia+contested against ukraine", evidence_dates=[rep["date"]])
+
+
 def _check_distance(rec, ctx):
     """"Russian troops are less than 3 km from Kurakhove": the geodesic distance from the place's
     gazetteer point to the side's nearest ground on the claim's date (measure.distance_km), strict
@@ -632,6 +665,7 @@ _CHECKS = {
     "advance_rate": _check_advance_rate,
     "settlements": _check_settlements,
     "distance": _check_distance,
+    "front_length": _check_front_length,
 }
 
 

@@ -24,7 +24,7 @@ from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
 
 MEASURES = ("area_held", "area_change", "share_lost", "share_gained", "share_held",
-            "advance_rate", "distance", "troops", "settlements", "other")
+            "advance_rate", "distance", "front_length", "troops", "settlements", "other")
 
 
 @dataclass
@@ -213,6 +213,10 @@ GAINED_VERBS = re.compile(
 HELD_VERBS = re.compile(
     r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
     r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained)\b", re.I)
+# "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
+FRONT_LENGTH = re.compile(
+    r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
+    r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
 ADVANCE_VERBS = re.compile(
     r"\b(?:advanc\w*|push\w*|mov(?:ed|ing|es)|shift(?:ed|ing|s)|progress\w*|penetrat\w*|broke\s+through|"
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
@@ -588,6 +592,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
+        if FRONT_LENGTH.search(sentence[lo:hi]) and not ADVANCE_VERBS.search(sentence[lo:hi]):
+            # "The front line stretches for more than 1,000 kilometres."
+            return "front_length", None, "current", None
         if DISTANCE_TO.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove": how far the front is from a place.
             return "distance", None, "current", None
