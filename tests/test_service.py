@@ -330,3 +330,13 @@ def test_real_http_server_answers_the_same_numbers(store_path, client):
             assert http.get("/openapi.json").json()["info"]["title"] == "frontwatch"
             ui = http.get("/")
             assert ui.status_code == 200 and "frontwatch" in ui.text
+
+
+def test_dates_are_iso_only(client):
+    """A number is not a date (pydantic alone would read from=0 as the Unix time 1970-01-01)."""
+    for params in ({"from": "0"}, {"date": "1732233600"}, {"date": "2024-11-22T00:00:00"}):
+        r = client.get("/api/area", params={"region": "RUS", **params})
+        assert r.status_code == 422 and "YYYY-MM-DD" in r.json()["error"], (params, r.text)
+    r = client.get("/api/change", params={"region": "RUS", "status": "ukraine_held", "from": "0", "to": "2024-11-22"})
+    assert r.status_code == 422, r.text
+    assert client.get("/api/area", params={"region": "RUS", "date": "2024-11-22"}).status_code == 200

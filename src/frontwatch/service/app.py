@@ -48,7 +48,7 @@ import shapely
 from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -517,9 +517,17 @@ Region = Annotated[str, Query(description=REGION_HELP, max_length=200, pattern=R
 Statuses = Annotated[str, Query(description="Statuses, comma-separated (occupied, occupied_before_2022, ukraine_held, "
                                             "contested), a side (russia, ukraine), or all.",
                                 max_length=200, pattern=STATUS_PATTERN)]
-OptDate = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
-From = Annotated[dt.date | None, Query(alias="from", description="First day (inclusive), YYYY-MM-DD")]
-To = Annotated[dt.date | None, Query(alias="to", description="Last day (inclusive), YYYY-MM-DD")]
+def _iso_date(value):
+    """Only YYYY-MM-DD: pydantic alone would also take a number as a Unix time (from=0 as 1970-01-01)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())):
+        return value
+    raise ValueError("expected a date, YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+OptDate = Annotated[IsoDate | None, Query(description="YYYY-MM-DD")]
+From = Annotated[IsoDate | None, Query(alias="from", description="First day (inclusive), YYYY-MM-DD")]
+To = Annotated[IsoDate | None, Query(alias="to", description="Last day (inclusive), YYYY-MM-DD")]
 Every = Annotated[Literal["day", "week", "month", "year"] | None,
                   Query(description="One value per period: the last snapshot of each.")]
 Source = Annotated[str | None, Query(description="Which map maker's snapshots (default: deepstate if present).",
@@ -531,7 +539,7 @@ Tolerance = Annotated[float, Query(ge=0.0, le=0.05,
 
 class ClaimsRequest(BaseModel):
     text: str = Field(max_length=2 * MB, description="The article text.")
-    published: dt.date | None = Field(default=None, description="Publication date (default: the text's dateline).")
+    published: IsoDate | None = Field(default=None, description="Publication date (default: the text's dateline).")
 
 
 # ------------------------------------------------------------------ the app
@@ -623,8 +631,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                                              every=every, source=source), fn)
 
     @app.get("/api/change", tags=["measures"], summary="Area gained and lost between two dates", responses=ERRORS)
-    async def change(start: Annotated[dt.date, Query(alias="from", description="First day, YYYY-MM-DD")],
-                     end: Annotated[dt.date, Query(alias="to", description="Last day, YYYY-MM-DD")],
+    async def change(start: Annotated[IsoDate, Query(alias="from", description="First day, YYYY-MM-DD")],
+                     end: Annotated[IsoDate, Query(alias="to", description="Last day, YYYY-MM-DD")],
                      region: Region = "UKR",
                      status: Annotated[str | None, Query(max_length=200, pattern=STATUS_PATTERN,
                                                          description="Statuses (their union); default: side russia")] = None,
@@ -700,8 +708,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/api/advance", tags=["measures"], summary="Advance of each side near a place", responses=ERRORS)
     async def advance(near: Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[^/\\:]+$",
                                                  description="A place name or lat,lon")],
-                      start: Annotated[dt.date, Query(alias="from", description="First day, YYYY-MM-DD")],
-                      end: Annotated[dt.date, Query(alias="to", description="Last day, YYYY-MM-DD")],
+                      start: Annotated[IsoDate, Query(alias="from", description="First day, YYYY-MM-DD")],
+                      end: Annotated[IsoDate, Query(alias="to", description="Last day, YYYY-MM-DD")],
                       radius: Annotated[float, Query(gt=0, le=100, description="Radius in km")] = 15.0,
                       every: Every = None, geometry: bool = False, source: Source = None):
         def fn():
