@@ -588,6 +588,8 @@ def _check_front_length(rec, ctx):
         raise _Skip(NOT_CHECKABLE, f"front length in {rec.get('unit')!r}, not a length")
     place = rec.get("place")
     spec, note = ("ALL", "the whole map") if not place else place_region(place, "front_length")
+    if ":" in spec:  # "a 10 km stretch of the front near Toretsk" is a unit's sector, not the front
+        raise _Skip(NOT_CHECKABLE, f"a length of front near {place} is a sector, not the front's length")
     d = _claim_date(rec, ctx)
     key = ("front", spec, d)
     if key not in ctx.memo:  # several claims of a report about the same front trace it once
