@@ -193,6 +193,7 @@ def test_distance_claims_are_measured_from_the_place_to_the_sides_nearest_ground
     assert within["verdict"] == CONSISTENT and 6 < within["map_value"] < 12, within
     assert two["verdict"] == UNDERSTATED and two["map_value"] == within["map_value"], two
     assert two["map_value_with_contested"] <= two["map_value"]
+    assert "ambiguous" in two["region_note"] and "picked Pokrovsk (UA" in two["region_note"]
     assert country["verdict"] == NOT_CHECKABLE and "country" in country["reason"]
 
 

@@ -614,7 +614,7 @@ def _check_distance(rec, ctx):
     gazetteer point to the side's nearest ground on the claim's date (measure.distance_km), strict
     (the side's statuses) and generous (with the grey zone, which is nearer or as near)."""
     from frontwatch.measure import MeasureError, distance_km, snapshot_on
-    from frontwatch.places import resolve_place
+    from frontwatch.places import AmbiguousPlaceWarning, resolve_place
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"distance claim in {rec.get('unit')!r}, not a length")
@@ -629,9 +629,14 @@ def _check_distance(rec, ctx):
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     try:
-        where = resolve_place(p)
+        # An ambiguous name ("Pokrovsk": also a town in Yakutia, and Engels' old name) goes to the
+        # record's region note, not to a warning.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AmbiguousPlaceWarning)
+            where = resolve_place(p)
     except ValueError as exc:
         raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
+    ambiguous = [str(w.message) for w in caught if issubclass(w.category, AmbiguousPlaceWarning)]
     d = _claim_date(rec, ctx)
     try:
         snap = snapshot_on(ctx.store, d, source=ctx.source)
@@ -655,7 +660,7 @@ def _check_distance(rec, ctx):
               f"for {where.population:,} inhabitants) -> " + _dev_text(verdict, dev, True))
     return dict(verdict=verdict, reason=reason, map_value=round(strict, 2), map_value_with_contested=round(generous, 2),
                 map_unit="km", tolerance=DISTANCE_TOLERANCE, tolerance_unit="relative", region=where.name,
-                region_note=f"distance from the gazetteer point of {where.name}", statuses=side,
+                region_note="; ".join([f"distance from the gazetteer point of {where.name}", *ambiguous]), statuses=side,
                 evidence_dates=[snap.date.isoformat()])
 
 
