@@ -216,25 +216,35 @@ def test_front_length_claims_are_checked_against_the_traced_front(store):
 def test_distance_km_is_geodesic_and_zero_inside(store):
     """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
     Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest
-    vertex's distance and close to it."""
+    vertex's distance and close to it. A side's ground includes its country's unmapped land:
+    Kharkiv is nearer Russian-held ground (the Russian border) than any occupied layer."""
     import numpy as np
     import shapely
     from pyproj import Geod
 
+    from frontwatch.front import side_distance_km
     from frontwatch.measure import distance_km, snapshot_on
     from frontwatch.places import resolve_place
+    from frontwatch.regions import load_borders
 
     layers = store.layers(snapshot_on(store, D(2024, 11, 25)).id)
     pok = resolve_place("Pokrovsk, UA")
-    d = distance_km(layers, ("occupied",), pok.lon, pok.lat)
+    d = distance_km(layers["occupied"], pok.lon, pok.lat)
     xy = shapely.get_coordinates(shapely.clip_by_rect(layers["occupied"], pok.lon - 1, pok.lat - 1, pok.lon + 1, pok.lat + 1))
     _, _, metres = Geod(ellps="WGS84").inv(np.full(len(xy), pok.lon), np.full(len(xy), pok.lat), xy[:, 0], xy[:, 1])
     nearest_vertex = metres.min() / 1000
     assert d <= nearest_vertex + 1e-6 and d > nearest_vertex - 0.5, (d, nearest_vertex)
-    # A place on Russian-held ground (Donetsk) is at 0 km; with no such status in the map, None.
+    borders = load_borders(store)
     donetsk = resolve_place("Donetsk, UA")
-    assert distance_km(layers, ("occupied", "occupied_before_2022"), donetsk.lon, donetsk.lat) == 0.0
-    assert distance_km(layers, ("no_such_status",), pok.lon, pok.lat) is None
+    assert side_distance_km(layers, "russia", borders, donetsk.lon, donetsk.lat) == 0.0
+    kharkiv = resolve_place("Kharkiv")
+    to_side = side_distance_km(layers, "russia", borders, kharkiv.lon, kharkiv.lat)
+    to_layers = distance_km(shapely.union_all([layers["occupied"], layers["occupied_before_2022"]]), kharkiv.lon, kharkiv.lat)
+    to_border = distance_km(borders["RUS"], kharkiv.lon, kharkiv.lat)
+    assert to_side == pytest.approx(min(to_layers, to_border), abs=0.01) and 20 < to_side < 45, (to_side, to_layers, to_border)
+    # Ukrainian-held ground near Donetsk is across the front, tens of km away (not the 2022 layers).
+    assert 10 < side_distance_km(layers, "ukraine", borders, donetsk.lon, donetsk.lat) < 60
+    assert distance_km(shapely.Polygon(), pok.lon, pok.lat) is None
 
 
 # ------------------------------------------------------------------ ledger

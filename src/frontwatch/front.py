@@ -316,6 +316,26 @@ def islets(ukraine_side, frame=None, min_km2=ISLET_KM2):
     return shapely.union_all(parts[small]) if small.any() else shapely.Polygon()
 
 
+def side_distance_km(layers: dict, side: str, borders: dict, lon: float, lat: float, *, with_contested=False,
+                     search_km: float = 300.0) -> float | None:
+    """Geodesic km from the point ``lon``/``lat`` to the nearest ground ``side`` holds: its
+    statuses plus its country's unmapped land (:func:`~frontwatch.measure.side_geometry`), without
+    the :func:`islets` the Ukrainian side would otherwise own inside Russian ground (slivers
+    between two Russian layers are nobody's front); with ``with_contested``, the grey zone too.
+    0 when the point lies on that ground, None when none lies within ``search_km``."""
+    from .measure import distance_km, near_box
+
+    box = near_box(lon, lat, search_km)
+    ground = side_geometry(layers, side, borders, within=box)
+    if side == UKRAINE:
+        void = islets(ground, box)
+        if not void.is_empty:
+            ground = shapely.difference(ground, void)
+    if with_contested and layers.get(CONTESTED) is not None:
+        ground = shapely.union(ground, clip_to_region(layers[CONTESTED], box))
+    return distance_km(ground, lon, lat, search_km=search_km)
+
+
 def front_of_layers(layers: dict, borders: dict, region_geom=None):
     """The front line of one snapshot's layers (EPSG:4326), inside ``region_geom`` when given.
 

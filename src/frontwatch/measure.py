@@ -361,19 +361,24 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
 
 # ------------------------------------------------------------------ distance from a place
 
-def distance_km(layers: dict, statuses, lon: float, lat: float, *, search_km: float = 300.0) -> float | None:
-    """Geodesic km from the point ``lon``/``lat`` to the nearest ground of ``statuses`` (0 when the
-    point lies on it); None when there is none within ``search_km``. Measured in the azimuthal
-    equidistant projection centred on the point, where distances from the centre are geodesic."""
+def near_box(lon: float, lat: float, km: float):
+    """A lon/lat box reaching at least ``km`` from the point in every direction."""
+    dlat = km / 110.0
+    dlon = km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
+    return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+
+
+def distance_km(ground, lon: float, lat: float, *, search_km: float = 300.0) -> float | None:
+    """Geodesic km from the point ``lon``/``lat`` to the nearest point of ``ground`` (EPSG:4326), 0
+    when the point lies on it; None when nothing lies within ``search_km``. Measured in the
+    azimuthal equidistant projection centred on the point, where distances from the centre are
+    geodesic."""
     from .geodesy import to_local
 
-    parts = [layers[s] for s in statuses if s in layers and layers[s] is not None and not layers[s].is_empty]
-    if not parts:
+    if ground is None or ground.is_empty:
         return None
-    # Only the ground near the point is projected (a box of search_km around it, in degrees).
-    dlat = search_km / 110.0
-    dlon = search_km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
-    near = shapely.clip_by_rect(shapely.union_all(parts), lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    # Only the ground near the point is projected.
+    near = shapely.clip_by_rect(ground, *near_box(lon, lat, search_km).bounds)
     if near.is_empty:
         return None
     d = shapely.distance(shapely.Point(0.0, 0.0), to_local(near, lon, lat)) / 1000.0

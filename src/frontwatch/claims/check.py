@@ -611,9 +611,11 @@ def _check_front_length(rec, ctx):
 
 def _check_distance(rec, ctx):
     """"Russian troops are less than 3 km from Kurakhove": the geodesic distance from the place's
-    gazetteer point to the side's nearest ground on the claim's date (measure.distance_km), strict
-    (the side's statuses) and generous (with the grey zone, which is nearer or as near)."""
-    from frontwatch.measure import MeasureError, distance_km, snapshot_on
+    gazetteer point to the nearest ground the side holds on the claim's date
+    (front.side_distance_km: its statuses and its country's unmapped land), strict and generous
+    (with the grey zone, which is nearer or as near)."""
+    from frontwatch.front import side_distance_km
+    from frontwatch.measure import MeasureError, snapshot_on
     from frontwatch.places import AmbiguousPlaceWarning, resolve_place
 
     if rec.get("unit_normalized") != "m":
@@ -643,9 +645,9 @@ def _check_distance(rec, ctx):
     except MeasureError as exc:
         raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
     layers = ctx.store.layers(snap.id)
-    strict_statuses = _SIDE_STATUSES[side]
-    strict = distance_km(layers, strict_statuses, where.lon, where.lat)
-    generous = distance_km(layers, strict_statuses + ("contested",), where.lon, where.lat)
+    borders = ctx.borders_or_load()
+    strict = side_distance_km(layers, side, borders, where.lon, where.lat)
+    generous = side_distance_km(layers, side, borders, where.lon, where.lat, with_contested=True)
     if generous is None:
         raise _Skip(NOT_CHECKABLE, f"no {side}-held ground within 300 km of {where.name} on {snap.date}")
     strict = generous if strict is None else strict
@@ -655,7 +657,7 @@ def _check_distance(rec, ctx):
     lo, hi = lo / 1000.0, hi / 1000.0  # claims are normalised to metres
     verdict, dev = _compare(lo, hi, edge, strict, DISTANCE_TOLERANCE, True, rec.get("qualifier"))
     reason = (f"claim {_claim_text(rec)} from {where.name} ({side} side) on {d}; maps of {snap.date}: nearest "
-              f"{'+'.join(strict_statuses)} ground {strict:.1f} km from its centre ({where.lat:.3f}, {where.lon:.3f}), "
+              f"{side}-held ground {strict:.1f} km from its centre ({where.lat:.3f}, {where.lon:.3f}), "
               f"{generous:.1f} km counting the grey zone, {edge:.1f} km from its edge (radius ~{radius:.1f} km "
               f"for {where.population:,} inhabitants) -> " + _dev_text(verdict, dev, True))
     return dict(verdict=verdict, reason=reason, map_value=round(strict, 2), map_value_with_contested=round(generous, 2),
