@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from frontwatch.cli import main
 from frontwatch.ingest import ingest
 from frontwatch.sources.deepstate import classify
+from frontwatch.statuses import STATUSES
 from frontwatch.store import Store
 
 # Names as they appear in the archive, one per naming scheme (plus the damaged-UTF-8 kind).
@@ -377,3 +378,61 @@ def test_a_url_of_an_unknown_kind_is_one_line_naming_it(tmp_path):
         s = ingest(st, ["nosuchproto://bucket/maps"])
         assert s.added == 0 and st.snapshots() == []
     assert s.errors == ["nosuchproto://bucket/maps: cannot open this kind of URL (Protocol not known: nosuchproto)"]
+
+
+def test_a_file_whose_polygons_cannot_be_read_says_why(history_dir, tmp_path):
+    """A real snapshot whose every polygon is damaged (an unclosed ring, a number that overflows,
+    a string for the coordinates): one line naming the file, how many were unreadable and GEOS's
+    reason for the first, no stray warning; a zero-area polygon is called that."""
+    name = _names(history_dir, 1)[0]
+    doc = json.loads((history_dir / name).read_bytes())
+    feats = doc["features"] if "features" in doc else doc["map"]["features"]
+    polys = [f for f in feats if f["geometry"] and f["geometry"]["type"] == "Polygon"]
+    damages = [lambda g: g["coordinates"][0].pop(),  # the closing point: the ring is open
+               lambda g: g.update(coordinates="abc"),
+               lambda g: g["coordinates"][0][0].__setitem__(0, 1e400)]
+    for i, f in enumerate(polys):
+        damages[i % 3](f["geometry"])
+    text = json.dumps({"type": "FeatureCollection", "features": polys}).replace("Infinity", "1e400")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_text(text)
+    zero = dict(polys[0], geometry={"type": "Polygon", "coordinates": [[[37, 48], [37, 48], [37, 48], [37, 48]]]})
+    other = str(int(name.split(".")[0]) + 1) + ".geojson"
+    (tmp_path / "in" / other).write_text(json.dumps({"type": "FeatureCollection", "features": [zero]}))
+    r = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-c", "from frontwatch.cli import main; main()", "ingest", str(tmp_path / "in"),
+                        "--store", str(tmp_path / "s.duckdb")], capture_output=True, text=True)
+    assert r.returncode == 1
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2 and all(line.startswith("error:") for line in lines), r.stderr
+    front = sum(classify(f["properties"].get("name"), f["properties"].get("fill")) in STATUSES for f in polys)  # not annotations
+    assert name in lines[0] and f"{front} unreadable geometries" in lines[0] \
+        and "do not form a closed linestring" in lines[0], lines[0]
+    assert other in lines[1] and "1 empty or zero-area polygon" in lines[1], lines[1]
+
+
+def test_a_layer_name_without_status_says_so_and_a_bare_english_name_is_read(tmp_path):
+    """"Occupied" alone is a status; a name and colour that say nothing give one line saying so
+    and what to do, not "no front-line layers"."""
+    box = {"type": "Polygon", "coordinates": [[[37, 48], [37.1, 48], [37.1, 48.1], [37, 48]]]}
+    (tmp_path / "in").mkdir()
+    for stamp, name in ((1732311864, "Occupied"), (1732311865, "Sector 7")):
+        (tmp_path / "in" / f"{stamp}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": name}, "geometry": box}]}))
+    r = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(tmp_path / "s.duckdb"), "--format", "json"])
+    assert r.exit_code == 1 and json.loads(r.stdout)[0]["added"] == 1
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and "1732311865.geojson" in err[0] and "'sector 7'" in err[0] and "--status-field" in err[0], err
+    with Store(tmp_path / "s.duckdb") as st:
+        assert list(st.layers(st.snapshots()[0].id)) == ["occupied"]
+
+
+def test_a_status_field_reads_a_file_with_a_digit_name_as_the_user_maps_it(history_dir, tmp_path):
+    """--status-field means the generic reader, even for a file named like a DeepStateMap snapshot."""
+    path = tmp_path / "20241122.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"who": "RU"}, "geometry": {"type": "Polygon", "coordinates": [[[37, 48], [37.1, 48], [37.1, 48.1], [37, 48]]]}}]}))
+    r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(tmp_path / "s.duckdb"), "--status-field", "who",
+                                  "--status-map", "RU=occupied", "--date", "2024-11-22", "--source", "other"])
+    assert r.exit_code == 0, r.output
+    with Store(tmp_path / "s.duckdb") as st:
+        assert len(st.snapshots(source="other")) == 1

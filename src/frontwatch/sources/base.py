@@ -305,7 +305,8 @@ def union_geojson(blobs, stats: dict, extent=None):
     map is not parsed, repaired or cut again."""
     def parse(idx):
         try:
-            return shapely.from_geojson(np.array([bytes(blobs[i]) for i in idx], dtype=object), on_invalid="ignore")
+            with np.errstate(all="ignore"):  # an overflowing number is an unreadable geometry, counted below
+                return shapely.from_geojson(np.array([bytes(blobs[i]) for i in idx], dtype=object), on_invalid="ignore")
         except shapely.errors.GEOSException as exc:
             raise FeatureGeometryError(str(exc)) from None
 
@@ -355,8 +356,8 @@ def _clean_features(geoms, digests, extent):
     out = {}
     for i, d in enumerate(digests):
         delta = {}
-        if missing[i]:
-            out[d] = ((), (np.nan,) * 4, {"dropped": 1})
+        if missing[i]:  # GEOS could not read it (its reason: unreadable_reason)
+            out[d] = ((), (np.nan,) * 4, {"dropped": 1, "unreadable": 1})
             _remember(_FEATURES, _FEATURES_MAX, d, out[d])
             continue
         if not valid[i]:
@@ -364,8 +365,8 @@ def _clean_features(geoms, digests, extent):
         parts = polygonal([fixed[i]])
         parts = parts[~shapely.is_empty(parts)]
         areas = shapely.area(parts)
-        if (areas <= 0).any():
-            delta["dropped"] = int((areas <= 0).sum())
+        if (areas <= 0).any() or not parts.size:  # nothing polygonal left of it (a repaired sliver) counts once
+            delta["dropped"] = max(int((areas <= 0).sum()), 1)
             parts = parts[areas > 0]
         if box is not None and parts.size:
             pts = shapely.point_on_surface(parts)
@@ -376,6 +377,37 @@ def _clean_features(geoms, digests, extent):
         out[d] = (tuple(parts), tuple(bounds[i]), delta)
         _remember(_FEATURES, _FEATURES_MAX, d, out[d])
     return out
+
+
+_JSON_NOISE = re.compile(r"^(ParseException|IllegalArgumentException): |Error parsing JSON: '|\[json\.exception\.[^\]]*\]\s*|'$")
+
+
+def unreadable_reason(blobs) -> str | None:
+    """Why GEOS cannot read the first unreadable raw GeoJSON geometry of ``blobs`` (None when it
+    reads them all): for the message of a file whose every polygon was dropped. Slow path only."""
+    for b in blobs:
+        try:
+            with np.errstate(all="ignore"):
+                shapely.from_geojson(bytes(b), on_invalid="raise")
+        except shapely.errors.GEOSException as exc:
+            return _JSON_NOISE.sub("", " ".join(str(exc).split()))
+    return None
+
+
+def nothing_left(blobs, stats: dict, what: str = "polygons") -> str:
+    """The reason, for a SourceError, that no valid polygon is left of ``blobs`` once read,
+    repaired and cut (from the reader's ``stats``)."""
+    why = []
+    if stats.get("unreadable"):
+        reason = unreadable_reason(blobs)
+        why.append(f"{stats['unreadable']} unreadable geometr{'y' if stats['unreadable'] == 1 else 'ies'}"
+                   + (f": {reason}" if reason else ""))
+    zero = stats.get("dropped", 0) - stats.get("unreadable", 0)
+    if zero > 0:
+        why.append(f"{zero} empty or zero-area polygon{'s' if zero > 1 else ''}")
+    if stats.get("out_of_theatre"):
+        why.append(f"{stats['out_of_theatre']} outside the theatre")
+    return f"no valid {what} after repair" + (f" ({'; '.join(why)})" if why else "")
 
 
 def _groups(parts) -> list:
@@ -651,6 +683,8 @@ def read_path(path, reader: str | None = None, **options) -> list[Snapshot]:
         data = b""
     else:
         data = read_bytes(path)
+    if reader is None and options.get("status_field"):
+        reader = "generic"  # a status attribute named: the file is read as the user maps it, whatever its name
     candidates = READERS if reader is None else [r for r in READERS if r.name == reader]
     if not candidates:
         raise SourceError(path, f"unknown reader {reader!r}; known: {', '.join(r.name for r in READERS)}")

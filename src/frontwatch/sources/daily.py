@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from ..statuses import OCCUPIED
-from .base import FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, parse_features, register, union_geojson
+from .base import (FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left, parse_features, register,
+                   union_geojson)
 
 _NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
@@ -43,7 +44,7 @@ def read(path, data: bytes, **_):
         raise SourceError(path, f"invalid geometry ({exc})") from None
     check_lonlat_bounds(path, bounds)
     if g is None:
-        raise SourceError(path, "no valid polygons after repair")
+        raise SourceError(path, nothing_left(blobs, stats))
     taken_at = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
     return [Snapshot(source="deepstate-daily", taken_at=taken_at, layers={OCCUPIED: g},
                      origin=str(path), stats=stats, source_id=day.strftime("%Y%m%d"))]

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from ..statuses import CONTESTED, FILL_STATUS, OCCUPIED, OCCUPIED_BEFORE_2022, UKRAINE_HELD
-from .base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, parse_features,
-                   register, union_geojson)
+from .base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left,
+                   parse_features, register, union_geojson)
 
 ANNOTATION = "annotation"
 
@@ -79,7 +79,8 @@ def classify(name, fill=None) -> str | None:
         return FILL_STATUS.get(str(fill or "").lower(), ANNOTATION)
     if _PRE2022_WORDS.search(text):
         return OCCUPIED_BEFORE_2022
-    english = parts[1] if len(parts) >= 2 else ""
+    # A name of one part is read as English too ("Occupied"): the Ukrainian words cannot match it.
+    english = parts[1] if len(parts) >= 2 else parts[0]
     for rx, status in _ENGLISH_RULES:
         if rx.search(english):
             return status
@@ -143,6 +144,11 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
     if stats["unknown_layers"] and strict_layers:
         raise SourceError(path, f"unknown layer name {stats['unknown_layers'][0]!r}")
     if not by_status:
+        unknown = stats["unknown_layers"]
+        if unknown:
+            raise SourceError(path, f"no control-area polygons: no status in the name or fill of its {len(unknown)} polygon "
+                                    f"layer{'s' if len(unknown) > 1 else ''} (e.g. {unknown[0]!r}); for a file that is not "
+                                    "DeepStateMap's, give --reader generic --status-field and --status-map")
         what = "only points/lines" if stats["points"] else "no front-line layers"
         raise SourceError(path, f"no control-area polygons ({what}; {stats['features']} features)")
     layers, bounds = {}, []
@@ -161,7 +167,7 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
         b = np.asarray(bounds)
         check_lonlat_bounds(path, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
     if not layers:
-        raise SourceError(path, "no valid control-area polygons after repair")
+        raise SourceError(path, nothing_left([b for blobs in by_status.values() for b in blobs], stats, "control-area polygons"))
     return Snapshot(source=source, taken_at=taken_at, layers=layers, origin=str(path), stats=stats, source_id=source_id)
 
 
