@@ -148,7 +148,7 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
         if unknown:
             raise SourceError(path, f"no control-area polygons: no status in the name or fill of its {len(unknown)} polygon "
                                     f"layer{'s' if len(unknown) > 1 else ''} (e.g. {unknown[0]!r}); for a file that is not "
-                                    "DeepStateMap's, give --reader generic --status-field and --status-map")
+                                    "DeepStateMap's, give --status-field and --status-map")
         what = "only points/lines" if stats["points"] else "no front-line layers"
         raise SourceError(path, f"no control-area polygons ({what}; {stats['features']} features)")
     layers, bounds = {}, []
