@@ -90,6 +90,42 @@ def test_crimea_is_not_counted_twice(store):
     assert ukr > 40_000 and rus < 100
 
 
+def test_a_region_reaching_round_the_globe_measures_what_all_measures(store):
+    """A world-wide box has no equal-area plane: it used to come out as 0 km2 for every status.
+    Cut to the theatre, it measures exactly what ALL does."""
+    day = dt.date(2024, 11, 24)
+    world = measure.area_on(store, resolve_region("bbox:-180,-85,180,85"), date=day)
+    whole = measure.area_on(store, resolve_region("ALL"), date=day)
+    assert [r["km2"] for r in world] == pytest.approx([r["km2"] for r in whole], rel=1e-9)
+    assert min(r["km2"] for r in whole if r["status"] != "contested") > 40_000
+
+
+@pytest.mark.parametrize("spec,words", [
+    ("bbox:0,0,1,1", "lies outside the theatre"),
+    ("0,0:10km", "lies outside the theatre"),
+    ("95,37:5km", "latitude first"),
+])
+def test_a_region_the_maps_cannot_cover_is_one_line(store_path, spec, words):
+    r = CliRunner().invoke(main, ["area", "--region", spec, "--store", str(store_path)])
+    assert r.exit_code == 2 and words in r.output and spec in r.output, r.output
+
+
+@pytest.mark.parametrize("text,words", [
+    ("", "empty file"),
+    ('{"type":"Polygon","coordinates":[[[4000000,6000000],[4100000,6000000],[4100000,6100000],[4000000,6000000]]]}',
+     "not lon/lat degrees"),
+    ('{"type":"Polygon","coordinates":[[[48,36],[49,36],[49,37],[48,36]]]}', "lat/lon swapped"),
+    ('{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}', "lies outside the theatre"),
+])
+def test_a_bad_region_file_is_one_line_naming_it(store_path, tmp_path, text, words):
+    """A region file in metres used to hang the measure (read as degrees); now each of these is
+    refused in one line naming the file."""
+    path = tmp_path / "mine.geojson"
+    path.write_text(text)
+    r = CliRunner().invoke(main, ["area", "--region", str(path), "--store", str(store_path)])
+    assert r.exit_code == 2 and words in r.output and "mine.geojson" in r.output, r.output
+
+
 def test_date_before_the_archive_names_the_range(store_path):
     r = CliRunner().invoke(main, ["area", "--region", "RUS", "--date", "2020-01-01", "--store", str(store_path)])
     assert r.exit_code != 0

@@ -1,8 +1,9 @@
 """Regions: turn a region spec into a named polygon in EPSG:4326.
 
-Specs: ``ALL`` (the whole map, unclipped); an ISO-3 country code (``RUS``, ``UKR``) from the country borders; ``Place:15km`` (a
+Specs: ``ALL`` (the whole map, unclipped: the theatre, where the readers keep every map part); an ISO-3 country code (``RUS``, ``UKR``) from the country borders; ``Place:15km`` (a
 geodesic circle around a gazetteer settlement); ``lat,lon:15km``; ``bbox:minlon,minlat,maxlon,maxlat``;
-or a path to a GeoJSON polygon file. Borders come from ``--borders FILE``, else those saved in
+or a path to a GeoJSON polygon file. Boxes, circles and files are cut to the theatre, and one
+wholly outside it (or not in lon/lat) is a RegionError. Borders come from ``--borders FILE``, else those saved in
 the store, else a public boundaries file fetched once and cached (see :func:`load_borders`).
 Crimea lies inside both the UKR and the RUS polygons of OpenStreetMap: frontwatch counts it in
 UKR only (its internationally recognised country) and removes every UKR overlap from RUS, so no
@@ -389,6 +390,28 @@ def circle(lon: float, lat: float, radius_km: float, n: int = 256):
     return shapely.transform(ring, lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))
 
 
+def _in_theatre(what, g):
+    """``g`` cut to the theatre the maps cover (:data:`THEATRE`; the readers keep no map part
+    outside it, so nothing measurable is lost, and a region reaching round the globe, which no
+    equal-area plane holds, becomes one that the measures handle). RegionError when it cannot be
+    lon/lat (a file in metres read as degrees, lat/lon swapped) or lies wholly outside the
+    theatre (every area there would be a meaningless 0)."""
+    from .sources.base import SourceError, check_lonlat_bounds
+
+    x0, y0, x1, y1 = g.bounds
+    try:
+        check_lonlat_bounds(what, (x0, y0, x1, y1))
+    except SourceError as exc:
+        raise RegionError(str(exc)) from None
+    if not shapely.intersects(g, shapely.box(*THEATRE)):
+        tx0, ty0, tx1, ty1 = THEATRE
+        raise RegionError(f"{what}: the region (lon {x0:.2f}..{x1:.2f}, lat {y0:.2f}..{y1:.2f}) lies outside the theatre "
+                          f"the maps cover (lon {tx0:g}..{tx1:g}, lat {ty0:g}..{ty1:g})")
+    if not (THEATRE[0] <= x0 and THEATRE[1] <= y0 and x1 <= THEATRE[2] and y1 <= THEATRE[3]):
+        g = shapely.intersection(g, shapely.box(*THEATRE))
+    return g
+
+
 def resolve_region(spec: str, borders: dict | None = None, *, store=None, borders_file=None) -> Region:
     """The :class:`Region` for ``spec`` (see the module docstring for the accepted forms)."""
     spec = str(spec).strip()
@@ -406,11 +429,14 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
         if not (x0 < x1 and y0 < y1):
             raise RegionError(f"bad bbox {spec!r}: min must be below max")
         g = shapely.box(x0, y0, x1, y1)
+        g = _in_theatre(spec, g)
         return Region(spec, g, _key(g))
     p = Path(spec)
     if p.suffix.lower() in (".geojson", ".json", ".gpkg") and p.exists():
         import pyogrio
 
+        if p.is_file() and not p.read_bytes()[:65536].strip():
+            raise RegionError(f"{p}: empty file")
         try:
             df = pyogrio.read_dataframe(p)
         except Exception as exc:
@@ -420,6 +446,7 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
         g = shapely.union_all(shapely.make_valid(np.asarray(df.geometry.values, dtype=object)))
         if g.is_empty or g.area == 0:
             raise RegionError(f"{p}: region file has no polygon")
+        g = _in_theatre(p, g)
         return Region(p.stem, g, _key(g))
     if ":" in spec:
         where, radius = spec.rsplit(":", 1)
@@ -436,7 +463,10 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
             except ValueError as exc:
                 raise RegionError(str(exc)) from None
             lat, lon, name = place.lat, place.lon, place.name
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise RegionError(f"bad point in {spec!r}: give lat,lon in degrees (latitude first, -90..90)")
         g = circle(lon, lat, km)
+        g = _in_theatre(spec, g)
         return Region(f"{name}:{km:g}km", g, _key(g), center=(lon, lat), radius_km=km)
     iso = spec.upper()
     if re.fullmatch(r"[A-Z]{3}", iso):
