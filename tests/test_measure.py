@@ -250,3 +250,21 @@ def test_a_status_the_source_never_maps_is_an_error_not_zero(two_sources):
         r = c.get("/api/area", params={"region": "UKR", "date": "2024-11-22", "source": "deepstate-daily"})
         assert r.status_code == 200 and r.json()["statuses"] == ["occupied"], r.text
     app.state.frontwatch.close()
+
+
+@pytest.mark.parametrize("geometry,words", [
+    ({"type": "Polygon", "coordinates": [[[4e6, 6e6], [4.1e6, 6e6], [4.1e6, 6.1e6], [4e6, 6e6]]]}, "not lon/lat degrees"),
+    ({"type": "Polygon", "coordinates": [[[48, 36], [49, 36], [49, 37], [48, 36]]]}, "lat/lon swapped"),
+    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}, "reaches the theatre"),
+])
+def test_a_borders_file_in_the_wrong_place_says_why(tmp_path, geometry, words):
+    """It used to say "no countries in borders file" whatever the cause; the store keeps nothing."""
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso_a3": "UKR"}, "geometry": geometry}]}))
+    r = CliRunner().invoke(main, ["borders", str(path), "--store", str(tmp_path / "s.duckdb")])
+    assert r.exit_code != 0 and words in r.output and "b.geojson" in r.output, r.output
+    from frontwatch.store import Store
+
+    with Store(tmp_path / "s.duckdb") as st:
+        assert not st.borders()

@@ -82,6 +82,17 @@ def read_borders_file(path, clip=_CLIP) -> dict:
     if read is None:
         read = _read_borders_with_gdal(path)
     geoms, isos = read
+    if len(geoms):
+        from .sources.base import SourceError, check_lonlat_bounds
+
+        b = shapely.total_bounds(geoms)
+        try:
+            check_lonlat_bounds(path, b)
+        except SourceError as exc:
+            raise RegionError(str(exc)) from None
+        if clip is not None and not (b[0] <= clip[2] and clip[0] <= b[2] and b[1] <= clip[3] and clip[1] <= b[3]):
+            raise RegionError(f"{path}: no country in the borders file reaches the theatre (lon {clip[0]:g}..{clip[2]:g}, "
+                              f"lat {clip[1]:g}..{clip[3]:g}; the file's bounds {b[0]:.2f},{b[1]:.2f},{b[2]:.2f},{b[3]:.2f})")
     if clip is not None:
         # A rectangle clip walks the vertices once and needs no valid input; what it leaves
         # is repaired below where needed.
@@ -139,7 +150,9 @@ def _read_geojson_borders(path):
         if crs and not re.search(r"CRS84|EPSG:?:?4326", name):
             return None
         feats = [f for f in parse_features(path, data) if f is not None]
-    except (SourceError, msgspec.DecodeError) as exc:
+    except SourceError as exc:
+        raise RegionError(f"{path}: cannot read borders ({exc.reason})") from None
+    except msgspec.DecodeError as exc:
         raise RegionError(f"{path}: cannot read borders ({exc})") from None
     col = next((c for c in _ISO_FIELDS if any(c in (f.properties or {}) for f in feats)), None)
     if col is None:
