@@ -91,3 +91,39 @@ def test_bad_radius_and_windows_are_clear_errors(store, borders):
     with pytest.raises(MeasureError, match="need two"):
         advance(store, "Kurakhove", 10, start=dt.date(2024, 11, 25), end=dt.date(2024, 11, 30), every="month",
                 borders=borders)
+
+
+def test_a_region_holding_the_whole_front_gives_the_same_line_as_all(store, borders, front_all):
+    """A whole-theatre box or a 3,000 km circle holds every front line: the same length and the
+    same pieces as ALL (the box used to re-node the line into 36 pieces against ALL's 39)."""
+    for spec in ("bbox:19,42,51,58", "Kurakhove:3000km"):
+        rec = front(store, resolve_region(spec, borders), date=DAY, borders=borders)[0]
+        assert rec["length_km"] == front_all["length_km"] and rec["components"] == front_all["components"], spec
+
+
+def test_a_circle_wider_than_the_theatre_is_cut_to_it(store, borders):
+    """A 5,000 km disk folded over the pole in lon/lat and measured 0 km2 and no front; cut to
+    the theatre in its own plane, it holds all the map and the whole front."""
+    from frontwatch import measure
+
+    wide = measure.area_on(store, resolve_region("Kurakhove:5000km", borders), date=DAY)
+    whole = measure.area_on(store, resolve_region("ALL", borders), date=DAY)
+    assert [r["km2"] for r in wide] == pytest.approx([r["km2"] for r in whole], rel=1e-6)
+    rec = advance(store, "Kurakhove", 5000, start=dt.date(2024, 11, 17), end=DAY, borders=borders)[0]
+    assert rec["front_km_new"] > 850 and rec["russia_gained_km2"] > 100
+
+
+def test_an_advance_outside_the_theatre_is_an_error_not_zero(store, borders):
+    with pytest.raises(MeasureError, match="outside the theatre"):
+        advance(store, "0,0", 15, start=dt.date(2024, 11, 17), end=DAY, borders=borders)
+
+
+def test_the_cli_gives_a_library_warning_as_one_line(store_path):
+    from click.testing import CliRunner
+
+    from frontwatch.cli import main
+
+    r = CliRunner().invoke(main, ["area", "--region", "Pokrovsk:5km", "--date", "2024-11-24", "--store", str(store_path)])
+    assert r.exit_code == 0, r.output
+    warned = [line for line in r.stderr.splitlines() if "ambiguous" in line]
+    assert len(warned) == 1 and warned[0].startswith("warning: 'Pokrovsk' is ambiguous") and ".py" not in r.stderr, r.stderr

@@ -47,7 +47,7 @@ from pyproj import Geod
 
 from .geodesy import area_km2, clip_to_region, from_local, length_km, to_local
 from .measure import MeasureError, select_snapshots, side_geometry, snapshot_on
-from .regions import circle
+from .regions import THEATRE, circle
 from .statuses import CONTESTED, OCCUPIED, RUSSIA, SIDES, UKRAINE
 
 _GEOD = Geod(ellps="WGS84")
@@ -169,6 +169,10 @@ def _contact(candidates, classify, *, within=None, home=None, segment_m=SEGMENT_
              border_tol_m=BORDER_TOL_M, border_band_m=BORDER_BAND_M, sliver_m=SLIVER_M, bridge_m=BRIDGE_M):
     """Pieces of ``candidates`` (list of (lines, russian_flank_classes or None)) with the Russian
     side on one hand and the Ukrainian side on the other, merged into a line."""
+    if within is not None:
+        boxes = [shapely.box(*lines.bounds) for lines, _ in candidates if lines is not None and not lines.is_empty]
+        if boxes and shapely.contains(within, shapely.union_all(boxes)):
+            within = None  # a region holding every candidate line (a wide circle, a whole-theatre box): no cut
     small_within = within is not None and shapely.get_num_coordinates(within) < 5000
     A, B, P, OK = [], [], [], []
     for lines, r_classes in candidates:
@@ -541,6 +545,9 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
     if end <= start:
         raise MeasureError(f"--to ({end}) must be after --from ({start})")
     name, lon, lat = resolve_center(near)
+    if circle(lon, lat, radius_km).is_empty:
+        raise MeasureError(f"the circle of {radius_km:g} km around {name} (lon {lon:.2f}, lat {lat:.2f}) lies outside the "
+                           f"theatre the maps cover (lon {THEATRE[0]:g}..{THEATRE[2]:g}, lat {THEATRE[1]:g}..{THEATRE[3]:g})")
     _check_not_after_archive(store, start, source)
     if every:
         snaps = select_snapshots(store, start=start, end=end, every=every, source=source)

@@ -394,13 +394,28 @@ def parse_radius_km(text) -> float:
 
 
 def circle(lon: float, lat: float, radius_km: float, n: int = 256):
-    """A geodesic circle (polygon of ``n`` vertices on the WGS84 ellipsoid) around lon/lat."""
+    """A geodesic circle (polygon of ``n`` vertices on the WGS84 ellipsoid) around lon/lat.
+
+    A circle that reaches beyond the theatre (:data:`THEATRE`, where the readers keep every map
+    part) is cut to it in its own azimuthal equidistant plane: so a radius of thousands of km is
+    the theatre's part of the disk, not a ring folded over a pole or the antimeridian in lon/lat
+    (a 10,000 km disk used to measure nothing)."""
     if radius_km <= 0:
         raise RegionError(f"radius must be positive (got {radius_km} km)")
     aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
     to_ll = Transformer.from_crs(aeqd, 4326, always_xy=True)
     ring = shapely.buffer(shapely.points(0, 0), radius_km * 1000, quad_segs=n // 4)
-    return shapely.transform(ring, lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))
+    ll = shapely.transform(ring, lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))
+    x0, y0, x1, y1 = ll.bounds
+    if THEATRE[0] <= x0 and THEATRE[1] <= y0 and x1 <= THEATRE[2] and y1 <= THEATRE[3] and ll.is_valid:
+        return ll
+    from_ll = Transformer.from_crs(4326, aeqd, always_xy=True)
+    theatre = shapely.segmentize(shapely.box(*THEATRE), 0.05)  # its edges follow meridians and parallels
+    local = shapely.transform(theatre, lambda xy: np.column_stack(from_ll.transform(xy[:, 0], xy[:, 1])))
+    cut = shapely.intersection(ring, local)
+    if cut.is_empty:
+        return cut
+    return shapely.transform(cut, lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))
 
 
 def _in_theatre(what, g):

@@ -46,6 +46,15 @@ def main():
     Start with `frontwatch run` (sync the live DeepStateMap archive and print the Kursk report),
     or, offline: `frontwatch ingest PATH` then `frontwatch run --offline`.
     """
+    import warnings
+
+    warnings.showwarning = _one_line_warning
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning the library gives (an ambiguous place name, ...) as one ``warning:`` line on
+    stderr, like every other message of the command, not Python's two lines with the source."""
+    click.echo(f"warning: {' '.join(str(message).split())}", err=True)
 
 
 import importlib.util  # noqa: E402
