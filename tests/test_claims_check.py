@@ -155,6 +155,24 @@ def test_markdown_table_has_one_row_per_claim(article_check):
     assert checks_to_markdown([]).startswith("_No numeric claims")
 
 
+def test_a_distance_advanced_over_a_period_is_set_against_mean_and_largest_shift(store):
+    """"Advanced 2 km over the past week" is a distance: within the band from the mean advance to
+    the largest local shift of that week it is consistent (Kurakhove, 17-24 Nov 2024: 1.1 and
+    2.5 km by the maps); 5 km is beyond it; a pace ("a day") is still set against the mean alone."""
+    from frontwatch.front import advance
+
+    text = ("KYIV, Nov 24, 2024 - Russian troops advanced 2 kilometres near Kurakhove over the past week, the ISW said. "
+            "Russian troops advanced 5 kilometres near Kurakhove over the past week, the ISW said. "
+            "Russian troops advanced 300 metres a day near Kurakhove, the ISW said.")
+    two, five, pace = check_claims(store, extract_claims(text))
+    rec = advance(store, "Kurakhove", 15, start=D(2024, 11, 17), end=D(2024, 11, 24), borders=store.borders())[0]
+    mean_km, shift_km = rec["russia_mean_m_per_day"] * 7 / 1000, rec["russia_shift_m_per_day"] * 7 / 1000
+    assert mean_km * 1.25 < 2 < shift_km, (mean_km, shift_km)  # so only the band makes 2 km consistent
+    assert two["verdict"] == CONSISTENT and "largest shift" in two["reason"], two["reason"]
+    assert five["verdict"] == OVERSTATED, five["reason"]
+    assert pace["verdict"] == OVERSTATED and "set against that band" not in pace["reason"], pace["reason"]
+
+
 def test_claim_dated_outside_the_archive_says_which_dates_exist(store):
     (claim,) = extract_claims("Ukraine held about 500 square kilometres in Kursk, officials said.",
                               published=D(2021, 5, 1))

@@ -204,6 +204,15 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 12, 1),
      [{"value": 1.5, "unit_normalized": "m_per_day", "value_normalized": 1500, "measure": "advance_rate",
        "side": "russia", "place": "Pokrovsk", "qualifier": "up to", "source": "the General Staff"}]),
+    # A date in the "down from" clause dates that figure only (the 800 took "August" before).
+    ("Kyiv's troops hold around 800 sq km in Russia's Kursk region, down from 1,300 sq km in August.", D(2024, 11, 24),
+     [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "place": "Kursk",
+       "qualifier": "around", "date": "2024-11-24"},
+      {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "previous", "date": "2024-08-31"}]),
+    # "last week" is a period of 7 days: the distance is an advance (it was "other" before).
+    ("Russian forces advanced 5 km near Toretsk last week, according to the ISW.", D(2024, 11, 24),
+     [{"value": 5, "unit_normalized": "m_per_day", "value_normalized": 714.286, "measure": "advance_rate",
+       "period_days": 7, "side": "russia", "place": "Toretsk", "date": "2024-11-24", "source": "the ISW"}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}

@@ -502,20 +502,36 @@ def _check_advance_rate(rec, ctx):
         results.append(res)
     main = results[0]
     value = main["m_per_day"]
-    verdict, dev = _compare(lo, hi, value, value, RATE_TOLERANCE, True, rec.get("qualifier"))
+    shift = main.get("shift_m_per_day")
+    # "Advanced 2 km over the past week" is a distance, which reports take where the front moved
+    # most: it is set against the band from the mean advance to the largest local shift. A pace
+    # ("200-300 m a day") is set against the mean advance alone.
+    distance = bool(rec.get("period_days")) and shift is not None and shift > value
+    top = shift if distance else value
+    verdict, dev = _compare(lo, hi, value, top, RATE_TOLERANCE, True, rec.get("qualifier"))
     def alt(r):
         v = r["m_per_day"]
         if v is None:
             return f"no front within {r['region']}"
-        alt_verdict = _compare(lo, hi, v, v, RATE_TOLERANCE, True, rec.get("qualifier"))[0]
+        s_ = r.get("shift_m_per_day")
+        v_top = s_ if distance and s_ is not None and s_ > v else v
+        alt_verdict = _compare(lo, hi, v, v_top, RATE_TOLERANCE, True, rec.get("qualifier"))[0]
         return f"{v:,.0f} m/day within {r['region']}: {alt_verdict}"
     others = "; ".join(alt(r) for r in results[1:])
-    shift = main.get("shift_m_per_day")
-    reason = (f"claim {_claim_text(rec)} ({lo:,.0f}-{hi:,.0f} m/day) by {side} near {rec.get('place')}; maps "
+    claimed = f"{lo:,.0f} m/day" if lo == hi else f"{lo:,.0f}-{hi:,.0f} m/day"
+    if distance:
+        days = float(rec["period_days"])
+        claimed += f" over {days:g} days"
+        km = lambda m: f"{m / 1000:,.1f} km" if m >= 1000 else f"{m:,.0f} m"  # noqa: E731
+        against = (f"; as distances over {days:g} days: {km(value * days)} mean, "
+                   f"{km(shift * days)} at the largest shift; the claim is set against that band")
+    else:
+        against = ""
+    reason = (f"claim {_claim_text(rec)} ({claimed}) by {side} near {rec.get('place')}; maps "
               f"{main['from_date']}..{main['to_date']}: mean advance {value:,.0f} m/day within {main['region']}"
               + (f" ({others})" if others else "")
               + (f", largest local shift {shift:,.0f} m/day" if shift is not None else "")
-              + f" -> {_dev_text(verdict, dev, True)}")
+              + against + f" -> {_dev_text(verdict, dev, True)}")
     out = dict(verdict=verdict, reason=reason, map_value=round(value, 1), map_unit="m_per_day",
                tolerance=RATE_TOLERANCE, tolerance_unit="relative", region=main["region"], region_note=note,
                statuses=side, evidence_dates=[main["from_date"], main["to_date"]],

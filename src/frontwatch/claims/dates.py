@@ -163,6 +163,8 @@ def period_days(text: str) -> float | None:
         unit = m.group("unit").lower()
     elif m.group("unit3"):
         count, unit = 1, m.group("unit3").lower()
+    elif m.group("unit2") and m.group("last").lower() == "last":  # "last week": the week before, 7 days
+        count, unit = 1, m.group("unit2").lower()
     elif m.group("unit4"):
         n = m.group("n4")
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]

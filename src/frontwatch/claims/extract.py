@@ -619,12 +619,22 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
 
 
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
-              published: dt.date | None, carried_period_days: float | None) -> tuple[dt.date | None, dt.date | None]:
-    """(date, start_date) a claim refers to."""
+              published: dt.date | None, carried_period_days: float | None,
+              others: tuple = ()) -> tuple[dt.date | None, dt.date | None]:
+    """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
+    start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
+    sq km in August": August dates the 1,300, not the 800)."""
     mentions = dates_mod.date_mentions(sentence, published)
     lo, hi = _clause_bounds(sentence, q_start)
     in_clause = [d for d in mentions if lo <= d.start < hi]
-    pool = in_clause or mentions
+    if in_clause or not others:
+        pool = in_clause or mentions
+    else:
+        def owned(d):
+            a, b = _clause_bounds(sentence, d.start)
+            return any(a <= o < b for o in others)
+
+        pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
     perfect_or_now = bool(PRESENT_PERFECT.search(sentence)) or "now" in by_kind
     if "as_of" in by_kind:
@@ -719,7 +729,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
                 side = last_subject_side
             place, inferred = _place_for(text_s, q.start, places, last_place)
-            date, start_date = _date_for(text_s, q.start, measure, direction, reference, period)
+            date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
+                                         tuple(x.start for x in quantities if x is not q))
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
