@@ -126,6 +126,23 @@ def test_a_bad_region_file_is_one_line_naming_it(store_path, tmp_path, text, wor
     assert r.exit_code == 2 and words in r.output and "mine.geojson" in r.output, r.output
 
 
+def test_statuses_of_both_sides_have_no_peak_or_change(store, store_path):
+    """A union of occupied and ukraine_held adds one side's ground to the other's: peak and
+    change refuse it in one line (CLI exit 1, API 404), while contested goes with either side."""
+    from frontwatch.statuses import mixes_sides
+
+    assert mixes_sides(("occupied", "ukraine_held")) and mixes_sides(("occupied_before_2022", "ukraine_held", "contested"))
+    assert not mixes_sides(("ukraine_held", "contested")) and not mixes_sides(("occupied", "occupied_before_2022", "contested"))
+    rus = resolve_region("RUS", store.borders())
+    with pytest.raises(measure.MeasureError, match="adds Russian-held ground"):
+        measure.peak(store, rus, ("occupied", "ukraine_held"))
+    with pytest.raises(measure.MeasureError, match="adds Russian-held ground"):
+        measure.change(store, rus, start=dt.date(2024, 8, 1), end=dt.date(2024, 12, 31), statuses=("occupied", "ukraine_held"))
+    assert measure.peak(store, rus, ("ukraine_held", "contested"))["peak_km2"] > 1000
+    r = CliRunner().invoke(main, ["peak", "--region", "RUS", "--status", "all", "--store", str(store_path)])
+    assert r.exit_code == 1 and "give the statuses of one side" in r.output and len(r.output.strip().splitlines()) == 1
+
+
 def test_date_before_the_archive_names_the_range(store_path):
     r = CliRunner().invoke(main, ["area", "--region", "RUS", "--date", "2020-01-01", "--store", str(store_path)])
     assert r.exit_code != 0

@@ -37,6 +37,17 @@ def test_plot_area_writes_png_and_reports_the_library_peak(store_path, store, tm
     assert f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}" in res.output
 
 
+def test_plot_area_of_both_sides_draws_no_total_or_peak(store_path, tmp_path):
+    """The default (all statuses) in RUS used to mark a "peak" of 1,303 km2 that added the
+    Russian border slivers to Ukraine's ground; statuses of both sides get no total and no peak."""
+    out = tmp_path / "all.svg"
+    res = _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--from", "2024-08-01",
+                "--to", "2024-12-31", "--out", str(out)])
+    text = out.read_text()
+    assert "statuses of both sides: no total or peak drawn" in res.output and "km2 on" not in res.output
+    assert "total of shown statuses" not in text and "held by Ukraine" in text and "peak of" not in text
+
+
 def test_plot_area_svg_is_well_formed_xml_in_square_miles(store_path, tmp_path):
     out = tmp_path / "kursk.svg"
     _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held",

@@ -119,6 +119,13 @@ def test_peak_equals_the_librarys(client, lib):
     assert body["peak_date"].startswith("2024-0")
 
 
+def test_a_peak_or_change_of_both_sides_statuses_is_refused(client):
+    for path, params in (("/api/peak", {"region": "RUS", "status": "occupied,ukraine_held"}),
+                         ("/api/change", {"region": "RUS", "status": "all", "from": "2024-08-01", "to": "2024-12-31"})):
+        r = client.get(path, params=params)
+        assert r.status_code == 404 and "give the statuses of one side" in r.json()["error"], r.text
+
+
 # ------------------------------------------------------------------ shapes
 
 def test_layers_are_that_dates_status_polygons(client, lib):

@@ -22,7 +22,7 @@ import numpy as np
 import shapely
 
 from .geodesy import area_km2, clip_to_region, km2_to_sqmi
-from .statuses import SIDE_COUNTRY, SIDES, STATUSES
+from .statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 
 PERIODS = ("day", "week", "month", "year")
 # The map maker's own area types (the /areas endpoint of DeepStateMap) and our statuses.
@@ -274,6 +274,14 @@ def totals_by_snapshot(records) -> list[dict]:
 
 # ------------------------------------------------------------------ peak
 
+def _refuse_mixed_sides(statuses, what: str) -> None:
+    if mixes_sides(statuses):
+        russian = [s for s in statuses if s in SIDES[RUSSIA]]
+        raise MeasureError(f"a {what} of {' + '.join(statuses)} adds Russian-held ground ({', '.join(russian)}) to "
+                           "Ukrainian-held ground (ukraine_held): give the statuses of one side (with contested if "
+                           "wanted), or a side")
+
+
 def peak(store, region, statuses, *, until=None, since=None, source=None, engine=None) -> dict:
     """The largest combined area of ``statuses`` in ``region`` up to ``until``, and what is left.
 
@@ -282,6 +290,7 @@ def peak(store, region, statuses, *, until=None, since=None, source=None, engine
     """
     snaps = select_snapshots(store, start=since, end=until, source=source)
     statuses = resolve_statuses(store, statuses, snaps[0].source)
+    _refuse_mixed_sides(statuses, "peak")
     totals = totals_by_snapshot(area_series(store, region, statuses, snapshots=snaps, engine=engine))
     best = max(totals, key=lambda t: t["km2"])
     last = totals[-1]
@@ -334,6 +343,7 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
     b = snapshot_on(store, end, source=source)
     if statuses is not None:
         statuses = resolve_statuses(store, statuses, a.source)
+        _refuse_mixed_sides(statuses, "change")
     if a.id == b.id and _as_date(start) != _as_date(end):
         pass  # the same map for both dates: no change, reported honestly as zero
     la, lb = store.layers(a.id), store.layers(b.id)

@@ -22,6 +22,17 @@ SIDES = {
     RUSSIA: (OCCUPIED, OCCUPIED_BEFORE_2022),
     UKRAINE: (UKRAINE_HELD,),
 }
+
+
+def mixes_sides(statuses) -> bool:
+    """True when ``statuses`` hold statuses of both sides (``occupied`` with ``ukraine_held``):
+    their combined area adds one side's ground to the other's and means nothing, so peaks,
+    changes and chart totals refuse it. ``contested`` belongs to neither side and mixes with
+    either ("held by Ukraine, with the grey zone")."""
+    chosen = set(statuses)
+    return all(chosen & set(members) for members in SIDES.values())
+
+
 # Country whose unmapped ground counts for each side.
 SIDE_COUNTRY = {RUSSIA: "RUS", UKRAINE: "UKR"}
 

@@ -28,7 +28,8 @@ def command():
 @source_opt
 def area(region, statuses, start, end, units, events, title, out, store_path, borders_file, source):
     """Area of each status inside a region over time (one line per status plus their total), with
-    the peak of the combined area and the share lost since marked (measure.peak).
+    the peak of the combined area and the share lost since marked (measure.peak); statuses of
+    both sides (the default, all) get no total or peak, which would add one side's ground to the other's.
 
     Example: frontwatch plot area --region RUS --status ukraine_held,contested --from 2024-08-01
     --to 2024-12-31 --event 2024-08-06="Incursion begins" --out kursk.png
@@ -43,6 +44,7 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
         data = area_chart_data(ctx.store, ctx.region(region), statuses, start, end, source=source)
         path = save_figure(area_chart(data, units=units, events=evs, title=title), out)
     pk = data["peak"]
+    peak_text = (f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}, {pk['share_lost_pct']}% lost by {pk['date']}"
+                 if pk is not None else "statuses of both sides: no total or peak drawn (give one side's statuses for them)")
     click.echo(f"{path}: {data['region']} {','.join(data['statuses'])}, {data['snapshots']} snapshots "
-               f"{data['first']} to {data['last']}; peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}, "
-               f"{pk['share_lost_pct']}% lost by {pk['date']}")
+               f"{data['first']} to {data['last']}; {peak_text}")

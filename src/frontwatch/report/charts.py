@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from .. import __version__  # noqa: E402
 from ..measure import area_series, peak, resolve_statuses, select_snapshots, totals_by_snapshot  # noqa: E402
-from ..statuses import STATUSES  # noqa: E402
+from ..statuses import STATUSES, mixes_sides  # noqa: E402
 
 # DeepStateMap's own fills, so a reader of the map recognises the statuses.
 STATUS_COLOURS = {
@@ -60,15 +60,18 @@ def area_chart_data(store, region, statuses=STATUSES, start=None, end=None, *, s
     snaps = select_snapshots(store, start=start, end=end, source=source)
     statuses = resolve_statuses(store, statuses, snaps[0].source)
     records = area_series(store, region, statuses, snapshots=snaps)
+    # Statuses of both sides have no meaningful total: then no total line and no peak (None).
+    mixed = mixes_sides(statuses)
     return {"records": records, "totals": totals_by_snapshot(records),
-            "peak": peak(store, region, statuses, since=start, until=end, source=source),
+            "peak": None if mixed else peak(store, region, statuses, since=start, until=end, source=source),
             "statuses": tuple(statuses), "region": region.name, "source": snaps[0].source,
             "first": snaps[0].date.isoformat(), "last": snaps[-1].date.isoformat(), "snapshots": len(snaps)}
 
 
 def area_chart(data: dict, *, units: str = "km2", events=(), title: str | None = None, size=(10, 5.6)):
     """A matplotlib Figure: one line per status (statuses that stay at zero are left out), a total
-    line when several statuses are shown, the peak of the combined area marked, ``events``
+    line when several statuses of one side are shown, the peak of the combined area marked (not
+    for statuses of both sides, whose total means nothing), ``events``
     ((date, label) pairs) as dashed vertical lines, and a footer naming the data source."""
     key = "km2" if units == "km2" else "sqmi"
     fig, ax = plt.subplots(figsize=size, dpi=110)
@@ -81,11 +84,11 @@ def area_chart(data: dict, *, units: str = "km2", events=(), title: str | None =
         ax.plot([_day(r["taken_at"]) for r in recs], [r[key] for r in recs], color=STATUS_COLOURS[st],
                 lw=1.6, label=STATUS_LABELS[st], drawstyle="steps-post")
     totals = data["totals"]
-    if len(shown) > 1:
+    pk = data["peak"]
+    if len(shown) > 1 and pk is not None:
         ax.plot([_day(t["taken_at"]) for t in totals], [t[key] for t in totals], color="#222222", lw=2.2,
                 label="total of shown statuses", drawstyle="steps-post")
-    pk = data["peak"]
-    if pk["peak_km2"]:
+    if pk is not None and pk["peak_km2"]:
         pv = pk["peak_km2"] if key == "km2" else pk["peak_sqmi"]
         # The peak's own snapshot time, so the marker sits on the line, not at midnight.
         pd_ = next((_day(t["taken_at"]) for t in totals if t["date"] == pk["peak_date"] and t["km2"] == pk["peak_km2"]),
@@ -98,7 +101,8 @@ def area_chart(data: dict, *, units: str = "km2", events=(), title: str | None =
                     xy=(pd_, pv), xytext=(40, -28), textcoords="offset points", va="top", fontsize=9,
                     arrowprops=dict(arrowstyle="->", color="black", lw=1),
                     bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#888888", alpha=0.95), zorder=6)
-    ymax = max([t[key] for t in totals] + [1.0])
+    ymax = max([t[key] for t in totals] if pk is not None else [r[key] for r in data["records"]]) if totals else 0.0
+    ymax = max(ymax, 1.0)
     for d, label in events:
         ax.axvline(d, color="#555555", ls="--", lw=1)
         # Labels along the foot of the line: the top is where the peak annotation goes.

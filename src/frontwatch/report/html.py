@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import __version__
 from ..measure import MeasureError, area_series, peak, select_snapshots
 from ..regions import load_borders, resolve_region
-from ..statuses import SIDE_COUNTRY, SIDES, STATUSES
+from ..statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 from .charts import STATUS_LABELS, area_chart, area_chart_data, fmt_area, figure_bytes
 from .maps import borders_origin, control_map, map_data, side_change
 
@@ -118,7 +118,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
     shown = shown_statuses(records, region.name) or ("ukraine_held",)
     latest = [r for r in records if r["snapshot_id"] == last.id]
     peaks = [peak(store, region, (st,), since=start, until=end, source=source) for st in shown]
-    if len(shown) > 1:
+    if len(shown) > 1 and not mixes_sides(shown):
         peaks.append(peak(store, region, shown, since=start, until=end, source=source))
     parts.append("<h2>Summary</h2>")
     parts.append(f"<p>Area of each status inside <b>{_e(region.name)}</b> on the last map of the window "
