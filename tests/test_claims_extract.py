@@ -405,3 +405,33 @@ def test_frontwatch_beats_quantulum3_on_gold_set():
     assert ours["recall"] >= 0.9 and ours["precision"] >= 0.9
     assert ours["ranges_collapsed"] == 0 and ours["times_as_quantities"] == 0
     assert ours["years_or_days_as_quantities"] == 0
+
+
+def _as_web_page(text: str, meta_date: str | None = None) -> str:
+    """``text`` as a news site serves it: paragraphs in an <article>, entities, a script and a
+    navigation bar holding numbers of their own, a footer, and a published-time meta tag."""
+    import html
+
+    paras = "".join(f"<p>{html.escape(p)}</p>\n" for p in text.split("\n") if p.strip())
+    meta = f'<meta property="article:published_time" content="{meta_date}T07:03:00Z">' if meta_date else ""
+    return (f"<!DOCTYPE html><html><head><title>News</title>{meta}<script>var budget = \"5,000 km\";</script>"
+            f"<style>p {{ margin: 0 }}</style></head><body><nav>Markets up 12% | Weather 3 km visibility</nav>"
+            f"<article>{paras}</article><footer>&copy; 2024, 120 countries</footer></body></html>")
+
+
+def test_a_saved_web_page_gives_the_claims_of_its_text(article_file: Path):
+    """The seed article as HTML: the same claims as the text (value, unit, measure, side, place,
+    date, source), none from the script, the navigation or the footer."""
+    text = article_file.read_text(encoding="utf-8")
+    keys = ("value", "low", "high", "unit_normalized", "measure", "side", "place", "date", "source")
+    want = [tuple(c.to_record()[k] for k in keys) for c in extract_claims(text)]
+    got = [tuple(c.to_record()[k] for k in keys) for c in extract_claims(_as_web_page(text))]
+    assert got == want and len(got) >= 8
+
+
+def test_a_web_page_without_dateline_takes_its_published_time():
+    page = _as_web_page("Ukraine holds about 500 square kilometres of the Kursk region, officials said.", "2024-11-20")
+    (claim,) = extract_claims(page)
+    assert claim.date == dt.date(2024, 11, 20) and claim.value == 500
+    (plain,) = extract_claims(page, published=dt.date(2024, 11, 24))  # the caller's date still wins
+    assert plain.date == dt.date(2024, 11, 24)

@@ -64,7 +64,7 @@ from typing import Any
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.dates import dateline_date
 from frontwatch.claims.extract import Claim, extract_claims
-from frontwatch.claims.text import clean_text
+from frontwatch.claims.text import document_text
 
 AREA_TOLERANCE = 0.15
 SHARE_TOLERANCE_PP = 5.0
@@ -735,8 +735,8 @@ def reference_date(text, published=None) -> dt.date | None:
         if isinstance(published, dt.date):
             return published
         return dt.date.fromisoformat(str(published)[:10])
-    clean = clean_text(text)
-    return dateline_date(clean) if clean.strip() else None
+    clean, page_date = document_text(text)
+    return page_date or (dateline_date(clean) if clean.strip() else None)
 
 
 def check_text(store, text, published=None, borders=None, *, source=None) -> dict:

@@ -19,7 +19,7 @@ from typing import Any
 
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
-from frontwatch.claims.text import Sentence, clean_text, looks_english, split_sentences
+from frontwatch.claims.text import Sentence, document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
 
@@ -676,14 +676,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     dateline in the text ("7:03 AM EST, November 24, 2024"). Empty, binary or
     non-English input yields an empty list (with a warning for non-English).
     """
-    clean = clean_text(text)
+    clean, page_date = document_text(text)
     if not clean.strip():
         return []
     if not looks_english(clean):
         warnings.warn("frontwatch.claims: text does not look like English; no claims extracted",
                       stacklevel=2)
         return []
-    reference = _published_date(published) or dates_mod.dateline_date(clean)
+    reference = _published_date(published) or page_date or dates_mod.dateline_date(clean)
     sentences = split_sentences(clean)
     attributions = attributions_for(sentences)
     claims: list[Claim] = []

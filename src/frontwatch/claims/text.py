@@ -8,8 +8,10 @@ the standard library.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 # Sentences longer than this are cut at whitespace: real news sentences are far
 # shorter, and the cap bounds the cost of every per-sentence regex.
@@ -33,19 +35,115 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def clean_text(text: str | bytes | None) -> str:
-    """Text as a str with control characters and runs of spaces removed.
+    """Text as a str with control characters and runs of spaces removed; a web page (HTML) is
+    first reduced to its readable text (:func:`document_text`).
 
     Bytes are decoded as UTF-8 with replacement so binary input never raises.
     """
+    return document_text(text)[0]
+
+
+def document_text(text: str | bytes | None) -> tuple[str, dt.date | None]:
+    """``(clean text, publication date or None)``. For a saved web page (HTML): the text of its
+    ``<article>`` when it has one of some length, else of its body, without scripts, styles,
+    navigation, headers, footers, asides and forms, entities decoded, one line per block; the
+    date from its ``article:published_time`` (or ``datePublished``, ``pubdate``, ...) meta tag,
+    else its first ``<time datetime>``. Plain text gives no date here (its dateline is read later)."""
     if text is None:
-        return ""
+        return "", None
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
         raise TypeError(f"extract_claims needs str or bytes text, got {type(text).__name__}")
+    published = None
+    if _looks_html(text):
+        text, published = _html_text(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_CHARS.sub(" ", text)
-    return _SPACES.sub(" ", text)
+    return _SPACES.sub(" ", text), published
+
+
+_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml[^>]*>\s*<html)", re.I)
+_HTML_TAG = re.compile(r"</(?:p|div|span|a|li|h[1-6]|article|section|body)>", re.I)
+
+
+def _looks_html(text: str) -> bool:
+    head = text[:4096]
+    return bool(_HTML_START.match(head)) or len(_HTML_TAG.findall(text[:65536])) >= 5
+
+
+_SKIP = frozenset("script style noscript template svg nav header footer aside form button select iframe head".split())
+_BLOCK = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 article section tr td th table blockquote pre figcaption "
+                   "dd dt hr main title".split())
+_DATE_META = frozenset(("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
+                        "publishdate", "dc.date.issued", "dc.date", "parsely-pub-date", "sailthru.date"))
+_ISO_DAY = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+class _PageText(HTMLParser):
+    """The readable text of a page (see :func:`document_text`), with the stdlib's parser."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.body: list[str] = []
+        self.article: list[str] = []
+        self.skip = 0
+        self.in_article = 0
+        self.meta_date: dt.date | None = None
+        self.time_date: dt.date | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta" and self.meta_date is None:
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            if key in _DATE_META:
+                self.meta_date = _iso_day(a.get("content", ""))
+        elif tag == "time" and self.time_date is None and "datetime" in a:
+            self.time_date = _iso_day(a["datetime"])
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "article":
+            self.in_article += 1
+        if tag in _BLOCK:
+            self._add("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "article":
+            self.in_article = max(0, self.in_article - 1)
+        if tag in _BLOCK:
+            self._add("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self._add(data)
+
+    def _add(self, piece):
+        self.body.append(piece)
+        if self.in_article:
+            self.article.append(piece)
+
+
+def _iso_day(value: str) -> dt.date | None:
+    m = _ISO_DAY.match(value)
+    if not m:
+        return None
+    try:
+        return dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+
+
+def _html_text(page: str) -> tuple[str, dt.date | None]:
+    parser = _PageText()
+    parser.feed(page)
+    parser.close()
+    article = "".join(parser.article)
+    text = article if len(article.strip()) >= 200 else "".join(parser.body)
+    # One line per block: the sentence splitter takes a blank line as a paragraph end.
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return "\n\n".join(line for line in lines if line), parser.meta_date or parser.time_date
 
 
 def looks_english(text: str, sample_chars: int = 20000) -> bool:

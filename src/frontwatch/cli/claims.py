@@ -75,7 +75,7 @@ def command():
 @published_opt
 @format_opt
 def extract_cmd(report, published, fmt):
-    """The numeric claims of REPORT (a text file, or - for stdin): value and unit as written and
+    """The numeric claims of REPORT (a text file or a saved web page, or - for stdin): value and unit as written and
     normalised (km2, m, m_per_day, percent, persons, settlements), measure, side, place, date,
     qualifier, source and sentence. Needs no store."""
     import warnings
@@ -106,7 +106,7 @@ def extract_cmd(report, published, fmt):
 @borders_opt
 @store_opt
 def check_cmd(report, published, no_save, fmt, source, borders_file, store_path):
-    """Check the claims of REPORT (a file, or - for stdin) against the maps in the store: each
+    """Check the claims of REPORT (a text file or a saved web page, or - for stdin) against the maps in the store: each
     gets a verdict (consistent, overstated, understated, not checkable from map data, no map data
     for that date) and a reason with both numbers; the report's internal consistency follows.
     Results are kept in the claims ledger (see `frontwatch claims list`)."""
