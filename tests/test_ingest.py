@@ -436,3 +436,31 @@ def test_a_status_field_reads_a_file_with_a_digit_name_as_the_user_maps_it(histo
     assert r.exit_code == 0, r.output
     with Store(tmp_path / "s.duckdb") as st:
         assert len(st.snapshots(source="other")) == 1
+
+
+def test_a_geopackage_with_one_layer_per_status_is_read_whole(history_dir, tmp_path):
+    """A QGIS export puts each status in a layer of its own (here one of them in Web Mercator):
+    every layer is read, not only the first (the second was silently lost), and
+    ``--status-field layer`` maps the layer names."""
+    import geopandas as gpd
+
+    from frontwatch import measure
+    from frontwatch.regions import resolve_region
+
+    statuses = ("occupied", "ukraine_held", "contested")
+    with Store(tmp_path / "ref.duckdb") as ref:
+        ingest(ref, history_dir / "1732311864.geojson")
+        layers = ref.layers(ref.snapshots()[0].id)
+        want = measure.area_on(ref, resolve_region("ALL"), statuses)
+    path = tmp_path / "export.gpkg"
+    for i, st in enumerate(statuses):
+        df = gpd.GeoDataFrame({"note": [f"layer {i}"]}, geometry=[layers[st]], crs=4326)
+        (df.to_crs(3857) if i == 1 else df).to_file(path, layer=st, driver="GPKG")
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(store), "--status-field", "layer",
+                                  "--date", "2024-11-22", "--source", "qgis"])
+    assert r.exit_code == 0, r.output
+    with Store(store) as st:
+        got = measure.area_on(st, resolve_region("ALL"), statuses, source="qgis")
+    for g, w in zip(got, want):
+        assert g["status"] == w["status"] and g["km2"] == pytest.approx(w["km2"], rel=1e-6)

@@ -3,7 +3,7 @@
 The user says which attribute holds the status and how its values map onto the vocabulary,
 e.g. ``--status-field layer --status-map "RU=occupied,UA=ukraine_held,grey=contested"``, and
 gives the date (``--date``) or a date attribute (``--date-field``). Files are read with pyogrio
-(GDAL) and reprojected to EPSG:4326 when they declare another CRS. Parts lying outside the
+(GDAL), every layer of a multi-layer file (``--status-field layer`` maps layer names), and reprojected to EPSG:4326 when they declare another CRS. Parts lying outside the
 theatre (lon 20-50, lat 43-57) are dropped and counted as ``out_of_theatre``, as for DeepStateMap;
 a file with no part inside it is an error (most often a wrong CRS: metres declared as degrees,
 or degrees declared as a projected CRS). May import: the standard
@@ -55,6 +55,35 @@ def _parse_date(value, path) -> dt.datetime:
     return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
 
 
+def _read_layers(target, path):
+    """``(features of every geometry layer in EPSG:4326, the CRS declared when another)``.
+
+    A GeoPackage or KML often holds one layer per status (a QGIS export): every layer with
+    geometries is read, not only the first, and each feature gets its layer's name in a
+    ``layer`` attribute (unless it has one), so ``--status-field layer`` maps layer names."""
+    import pandas as pd
+    import pyogrio
+
+    try:
+        names = [str(n) for n, gtype in pyogrio.list_layers(target) if gtype is not None]
+        frames = [pyogrio.read_dataframe(target, layer=n) for n in names] if len(names) > 1 else \
+            [pyogrio.read_dataframe(target)]
+    except Exception as exc:  # GDAL raises many types for bad files
+        raise SourceError(path, f"cannot read ({str(exc).splitlines()[0]})") from None
+    declared = None
+    for i, df in enumerate(frames):
+        if df.crs is not None and not df.crs.equals("EPSG:4326") and df.crs.to_epsg() != 4326:
+            declared = declared or df.crs.to_string()
+            frames[i] = df = df.to_crs(4326)
+        if "layer" not in df.columns:
+            df["layer"] = names[i] if len(names) > 1 else (names[0] if names else path.stem)
+    if len(frames) == 1:
+        return frames[0], declared
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326), declared
+
+
 def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=None, date_field=None,
          source="custom", **_):
     import pyogrio
@@ -64,18 +93,11 @@ def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=No
         raise SourceError(path, "not a DeepStateMap file: give --status-field and --status-map to map its attribute onto the statuses")
     mapping = parse_status_map(status_map)
     target = f"/vsizip/{path}" if path.suffix.lower() == ".kmz" else (f"/vsigzip/{path}" if path.suffix.lower() == ".gz" else str(path))
-    try:
-        df = pyogrio.read_dataframe(target)
-    except Exception as exc:  # GDAL raises many types for bad files
-        raise SourceError(path, f"cannot read ({str(exc).splitlines()[0]})") from None
+    df, declared = _read_layers(target, path)
     if len(df) == 0:
         raise SourceError(path, "no features")
     if status_field not in df.columns:
         raise SourceError(path, f"no attribute {status_field!r} (has: {', '.join(c for c in df.columns if c != 'geometry')})")
-    declared = None
-    if df.crs is not None and not df.crs.equals("EPSG:4326") and df.crs.to_epsg() != 4326:
-        declared = df.crs.to_string()
-        df = df.to_crs(4326)
     values = df[status_field].astype(str)
     statuses = values.map(lambda v: mapping.get(v, v if v in STATUSES else None))
     unknown = sorted(set(values[statuses.isna()]))
