@@ -464,3 +464,23 @@ def test_a_geopackage_with_one_layer_per_status_is_read_whole(history_dir, tmp_p
         got = measure.area_on(st, resolve_region("ALL"), statuses, source="qgis")
     for g, w in zip(got, want):
         assert g["status"] == w["status"] and g["km2"] == pytest.approx(w["km2"], rel=1e-6)
+
+
+def test_a_store_in_use_by_another_process_says_so_in_one_line(history_dir, tmp_path):
+    """DuckDB lets one process write a store: a second gets one line naming the store and the
+    holder's PID, not DuckDB's lock message."""
+    store = tmp_path / "s.duckdb"
+    with Store(store) as st:
+        ingest(st, history_dir / "1732311864.geojson")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from frontwatch.store import Store; "
+                               f"s = Store({str(store)!r}); print('open', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        r = CliRunner().invoke(main, ["area", "--region", "ALL", "--store", str(store)])
+        assert r.exit_code != 0
+        line = r.output.strip().splitlines()[-1]
+        assert "s.duckdb" in line and "in use by another process" in line and f"PID {holder.pid}" in line, r.output
+    finally:
+        holder.kill()
+        holder.wait()

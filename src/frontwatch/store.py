@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -136,7 +137,14 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open store ({str(exc).splitlines()[0]})") from None
+            text = str(exc).splitlines()[0]
+            held = re.search(r"Conflicting lock is held in (.*?) \(PID (\d+)\)", text)
+            if held:
+                # Another process has it open for writing (an ingest, a sync, `frontwatch serve`).
+                raise StoreError(f"{self.path}: the store is in use by another process (PID {held.group(2)}, "
+                                 f"{Path(held.group(1)).name}); wait for it to finish, stop it, or give another "
+                                 "--store") from None
+            raise StoreError(f"{self.path}: cannot open store ({text})") from None
         self._lock = threading.RLock()
         self._geom_cache: dict[str, object] = {}
         if not read_only:
