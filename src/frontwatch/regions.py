@@ -463,7 +463,9 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
     if p.suffix.lower() in (".geojson", ".json", ".gpkg") and p.exists():
         import pyogrio
 
-        if p.is_file() and not p.read_bytes()[:65536].strip():
+        with open(p, "rb") as fh:
+            head = fh.read(65536)
+        if not head.strip():
             raise RegionError(f"{p}: empty file")
         try:
             df = pyogrio.read_dataframe(p)
