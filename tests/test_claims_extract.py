@@ -209,6 +209,12 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "place": "Kursk",
        "qualifier": "around", "date": "2024-11-24"},
       {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "previous", "date": "2024-08-31"}]),
+    # "has occupied" holds (it was "other"); a hyphenated fraction is a fraction (it was nothing).
+    ("The Russian army has occupied 18 percent of Ukraine's territory.", D(2024, 11, 30),
+     [{"value": 18, "unit_normalized": "percent", "measure": "share_held", "side": "russia", "place": "Ukraine"}]),
+    ("Russia controls nearly one-fifth of Ukraine.", D(2024, 11, 30),
+     [{"value": 0.2, "unit_normalized": "percent", "value_normalized": 20, "measure": "share_held", "side": "russia",
+       "place": "Ukraine", "qualifier": "nearly"}]),
     # "last week" is a period of 7 days: the distance is an advance (it was "other" before).
     ("Russian forces advanced 5 km near Toretsk last week, according to the ISW.", D(2024, 11, 24),
      [{"value": 5, "unit_normalized": "m_per_day", "value_normalized": 714.286, "measure": "advance_rate",

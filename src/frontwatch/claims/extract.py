@@ -117,7 +117,7 @@ NUMBER = re.compile(
     r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|tenth|thirds|quarters|fifths|tenths)\b", re.I)
 FRACTION = re.compile(
-    r"\b(?P<frac>(?:a|one)\s+(?:half|third|quarter|fifth|tenth)|half|"
+    r"\b(?P<frac>(?:a|one)[\s-]+(?:half|third|quarter|fifth|tenth)|half|"
     r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
 _FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10,
               "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5, "tenths": 1 / 10}
@@ -212,7 +212,9 @@ GAINED_VERBS = re.compile(
     r"expanded|grabbed|won|broke\s+through)\b", re.I)
 HELD_VERBS = re.compile(
     r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
-    r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained)\b", re.I)
+    r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained|"
+    # "has occupied 18% of Ukraine" holds it; a bare "occupied" is mostly an adjective ("occupied land").
+    r"(?:has|have|had)\s+(?:\w+\s+)?occupied)\b", re.I)
 # "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
