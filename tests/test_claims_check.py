@@ -173,6 +173,15 @@ def test_a_distance_advanced_over_a_period_is_set_against_mean_and_largest_shift
     assert pace["verdict"] == OVERSTATED and "set against that band" not in pace["reason"], pace["reason"]
 
 
+def test_a_fraction_in_words_is_quoted_as_written_with_its_percentage(store):
+    """"nearly one-fifth of Ukraine" read "nearly 0.2 one-fifth" in the reason; on 30 Nov 2024
+    Russia holds 18.3% of UKR's land on the maps, so it is consistent."""
+    (rec,) = check_claims(store, extract_claims("KYIV, Nov 30, 2024 - Russia controls nearly one-fifth of Ukraine, "
+                                                "officials said."))
+    assert rec["measure"] == "share_held" and rec["verdict"] == CONSISTENT, rec
+    assert "claim nearly one-fifth (20%) of Ukraine" in rec["reason"] and "0.2" not in rec["reason"], rec["reason"]
+
+
 def test_claim_dated_outside_the_archive_says_which_dates_exist(store):
     (claim,) = extract_claims("Ukraine held about 500 square kilometres in Kursk, officials said.",
                               published=D(2021, 5, 1))

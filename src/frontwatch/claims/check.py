@@ -309,11 +309,15 @@ def _both(claim_lo: float, claim_hi: float, a: float, b: float, relative: bool) 
 
 def _claim_text(rec: dict) -> str:
     q = f"{rec['qualifier']} " if rec.get("qualifier") else ""
+    unit = rec.get("unit") or ""
+    if rec.get("unit_normalized") == "percent" and rec.get("value_normalized") is not None \
+            and re.search(r"half|third|quarter|fifth|tenth", unit, re.I):
+        # A fraction in words ("one-fifth", value 0.2): as written, with its percentage.
+        return f"{q}{unit} ({rec['value_normalized']:.3g}%)"
     if rec.get("value") is not None:
         v = f"{rec['value']:,.0f}" if float(rec["value"]).is_integer() else f"{rec['value']:,}"
     else:
         v = f"{rec['low']:,.0f}-{rec['high']:,.0f}"
-    unit = rec.get("unit") or ""
     return f"{q}{v}{'' if unit == '%' else ' '}{unit}".strip()
 
 
