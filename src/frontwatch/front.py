@@ -38,8 +38,6 @@ the old line itself, not to where the circle cut it.
 """
 from __future__ import annotations
 
-import datetime as dt
-import math
 
 import numpy as np
 import shapely
@@ -210,7 +208,7 @@ def _contact(candidates, classify, *, within=None, home=None, segment_m=SEGMENT_
             dist[todo] = d
         return found, dist
 
-    (left, dl), (right, dr) = flank(1.0), flank(-1.0)
+    (left, _), (right, _) = flank(1.0), flank(-1.0)
     ls, rs = _SIDE_OF[left], _SIDE_OF[right]
     keep = ((ls == 1) & (rs == 2)) | ((ls == 2) & (rs == 1))
     keep = _close_gaps(keep, part, int(bridge_m // segment_m))

@@ -14,11 +14,9 @@ frontwatch.statuses, frontwatch.store, frontwatch.engine.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 
-import numpy as np
 import shapely
 
 from .geodesy import area_km2, clip_to_region, km2_to_sqmi
@@ -284,6 +282,8 @@ def _refuse_mixed_sides(statuses, what: str) -> None:
 
 def peak(store, region, statuses, *, until=None, since=None, source=None, engine=None) -> dict:
     """The largest combined area of ``statuses`` in ``region`` up to ``until``, and what is left.
+    Statuses of both sides (``occupied`` with ``ukraine_held``) are a MeasureError: their sum
+    adds one side's ground to the other's (:func:`frontwatch.statuses.mixes_sides`).
 
     Returns ``peak_date``, ``peak_km2``/``peak_sqmi``, ``date`` (the last snapshot up to ``until``),
     ``km2``/``sqmi`` then, ``lost_km2``/``lost_sqmi`` and ``share_lost_pct`` (of the peak).
@@ -311,7 +311,6 @@ def side_geometry(layers: dict, side: str, borders: dict, within=None):
     if side not in SIDES:
         raise MeasureError(f"unknown side {side!r}; use {', '.join(SIDES)}")
     if within is not None:
-        box = within.bounds
         layers = {k: clip_to_region(v, within) for k, v in layers.items()}
     own = [layers[s] for s in SIDES[side] if s in layers]
     country = borders.get(SIDE_COUNTRY[side])

@@ -19,7 +19,7 @@ from typing import Any
 
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
-from frontwatch.claims.text import Sentence, document_text, looks_english, split_sentences
+from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
 

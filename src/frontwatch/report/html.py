@@ -19,7 +19,7 @@ from .. import __version__
 from ..measure import MeasureError, area_series, peak, select_snapshots
 from ..regions import load_borders, resolve_region
 from ..statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
-from .charts import STATUS_LABELS, area_chart, area_chart_data, fmt_area, figure_bytes
+from .charts import STATUS_LABELS, area_chart, area_chart_data, figure_bytes
 from .maps import borders_origin, control_map, map_data, side_change
 
 # The advance columns a reader needs; the record has more (bearings, the other side's mirror).

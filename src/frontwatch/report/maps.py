@@ -12,7 +12,6 @@ frontwatch.regions, frontwatch.places, frontwatch.geodesy, frontwatch.statuses.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 

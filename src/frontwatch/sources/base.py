@@ -17,7 +17,7 @@ import os
 import re
 import zlib
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import msgspec
 import numpy as np

@@ -3,7 +3,8 @@
 The user says which attribute holds the status and how its values map onto the vocabulary,
 e.g. ``--status-field layer --status-map "RU=occupied,UA=ukraine_held,grey=contested"``, and
 gives the date (``--date``) or a date attribute (``--date-field``). Files are read with pyogrio
-(GDAL), every layer of a multi-layer file (``--status-field layer`` maps layer names), and reprojected to EPSG:4326 when they declare another CRS. Parts lying outside the
+(GDAL), every layer of a multi-layer file (``--status-field layer`` maps layer names), and
+reprojected to EPSG:4326 when they declare another CRS. Parts lying outside the
 theatre (lon 20-50, lat 43-57) are dropped and counted as ``out_of_theatre``, as for DeepStateMap;
 a file with no part inside it is an error (most often a wrong CRS: metres declared as degrees,
 or degrees declared as a projected CRS). May import: the standard
@@ -86,8 +87,6 @@ def _read_layers(target, path):
 
 def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=None, date_field=None,
          source="custom", **_):
-    import pyogrio
-
     path = Path(path)
     if not status_field:
         raise SourceError(path, "not a DeepStateMap file: give --status-field and --status-map to map its attribute onto the statuses")
