@@ -108,6 +108,7 @@ def test_a_region_reaching_round_the_globe_measures_what_all_measures(store):
 def test_a_region_the_maps_cannot_cover_is_one_line(store_path, spec, words):
     r = CliRunner().invoke(main, ["area", "--region", spec, "--store", str(store_path)])
     assert r.exit_code == 2 and words in r.output and spec in r.output, r.output
+    assert "nan" not in r.output  # an empty cut circle's bounds were printed as "lon nan..nan"
 
 
 @pytest.mark.parametrize("text,words", [

@@ -45,7 +45,7 @@ from pyproj import Geod
 
 from .geodesy import area_km2, clip_to_region, from_local, length_km, to_local
 from .measure import MeasureError, select_snapshots, side_geometry, snapshot_on
-from .regions import THEATRE, circle
+from .regions import RegionError, circle, theatre_circle
 from .statuses import CONTESTED, OCCUPIED, RUSSIA, SIDES, UKRAINE
 
 _GEOD = Geod(ellps="WGS84")
@@ -543,9 +543,10 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
     if end <= start:
         raise MeasureError(f"--to ({end}) must be after --from ({start})")
     name, lon, lat = resolve_center(near)
-    if circle(lon, lat, radius_km).is_empty:
-        raise MeasureError(f"the circle of {radius_km:g} km around {name} (lon {lon:.2f}, lat {lat:.2f}) lies outside the "
-                           f"theatre the maps cover (lon {THEATRE[0]:g}..{THEATRE[2]:g}, lat {THEATRE[1]:g}..{THEATRE[3]:g})")
+    try:
+        theatre_circle(lon, lat, radius_km, name)
+    except RegionError as exc:
+        raise MeasureError(str(exc)) from None
     _check_not_after_archive(store, start, source)
     if every:
         snaps = select_snapshots(store, start=start, end=end, every=every, source=source)

@@ -418,6 +418,17 @@ def circle(lon: float, lat: float, radius_km: float, n: int = 256):
     return shapely.transform(cut, lambda xy: np.column_stack(to_ll.transform(xy[:, 0], xy[:, 1])))
 
 
+def theatre_circle(lon: float, lat: float, radius_km: float, what: str):
+    """:func:`circle`, or RegionError naming ``what`` and the centre when the circle lies wholly
+    outside the theatre (the cut circle is then empty)."""
+    g = circle(lon, lat, radius_km)
+    if g.is_empty:
+        x0, y0, x1, y1 = THEATRE
+        raise RegionError(f"{what}: the circle of {radius_km:g} km around lon {lon:.2f}, lat {lat:.2f} lies outside the "
+                          f"theatre the maps cover (lon {x0:g}..{x1:g}, lat {y0:g}..{y1:g})")
+    return g
+
+
 def _in_theatre(what, g):
     """``g`` cut to the theatre the maps cover (:data:`THEATRE`; the readers keep no map part
     outside it, so nothing measurable is lost, and a region reaching round the globe, which no
@@ -495,8 +506,7 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
             lat, lon, name = place.lat, place.lon, place.name
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise RegionError(f"bad point in {spec!r}: give lat,lon in degrees (latitude first, -90..90)")
-        g = circle(lon, lat, km)
-        g = _in_theatre(spec, g)
+        g = theatre_circle(lon, lat, km, spec)  # cut to the theatre already
         return Region(f"{name}:{km:g}km", g, _key(g), center=(lon, lat), radius_km=km)
     iso = spec.upper()
     if re.fullmatch(r"[A-Z]{3}", iso):

@@ -62,8 +62,7 @@ import warnings
 from typing import Any
 
 from frontwatch.claims.consistency import consistency
-from frontwatch.claims.dates import dateline_date
-from frontwatch.claims.extract import Claim, extract_claims
+from frontwatch.claims.extract import Claim, extract_claims, reference_date
 from frontwatch.claims.text import document_text
 
 AREA_TOLERANCE = 0.15
@@ -511,16 +510,18 @@ def _check_advance_rate(rec, ctx):
     # most: it is set against the band from the mean advance to the largest local shift. A pace
     # ("200-300 m a day") is set against the mean advance alone.
     distance = bool(rec.get("period_days")) and shift is not None and shift > value
-    top = shift if distance else value
-    verdict, dev = _compare(lo, hi, value, top, RATE_TOLERANCE, True, rec.get("qualifier"))
+
+    def verdict_for(r):
+        v, s_ = r["m_per_day"], r.get("shift_m_per_day")
+        top = s_ if distance and s_ is not None and s_ > v else v
+        return _compare(lo, hi, v, top, RATE_TOLERANCE, True, rec.get("qualifier"))
+
+    verdict, dev = verdict_for(main)
+
     def alt(r):
-        v = r["m_per_day"]
-        if v is None:
+        if r["m_per_day"] is None:
             return f"no front within {r['region']}"
-        s_ = r.get("shift_m_per_day")
-        v_top = s_ if distance and s_ is not None and s_ > v else v
-        alt_verdict = _compare(lo, hi, v, v_top, RATE_TOLERANCE, True, rec.get("qualifier"))[0]
-        return f"{v:,.0f} m/day within {r['region']}: {alt_verdict}"
+        return f"{r['m_per_day']:,.0f} m/day within {r['region']}: {verdict_for(r)[0]}"
     others = "; ".join(alt(r) for r in results[1:])
     claimed = f"{lo:,.0f} m/day" if lo == hi else f"{lo:,.0f}-{hi:,.0f} m/day"
     if distance:
@@ -731,18 +732,6 @@ def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
     return out
 
 
-def reference_date(text, published=None) -> dt.date | None:
-    """The date "now" refers to: ``published``, else the text's dateline."""
-    if published is not None:
-        if isinstance(published, dt.datetime):
-            return published.date()
-        if isinstance(published, dt.date):
-            return published
-        return dt.date.fromisoformat(str(published)[:10])
-    clean, page_date = document_text(text)
-    return page_date or (dateline_date(clean) if clean.strip() else None)
-
-
 def check_text(store, text, published=None, borders=None, *, source=None) -> dict:
     """Extract the claims of ``text`` and check them: ``{claims, consistency, published, notes}``.
 
@@ -751,10 +740,11 @@ def check_text(store, text, published=None, borders=None, *, source=None) -> dic
     reference date used (ISO) or None; ``notes``: why nothing was found, when so.
     """
     notes = []
-    ref = reference_date(text, published)
+    clean, page_date = document_text(text)  # read once: the claims are extracted from the clean text
+    ref = reference_date(clean, published, page_date)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        claims = extract_claims(text, ref)
+        claims = extract_claims(clean, ref)
     notes += [str(w.message) for w in caught]
     if not claims and not notes:
         notes.append("no numeric claims found in the text")

@@ -671,6 +671,17 @@ def _published_date(published: dt.date | dt.datetime | str | None) -> dt.date | 
     raise TypeError(f"published must be a date, got {type(published).__name__}")
 
 
+def _reference(clean: str, page_date: dt.date | None, published) -> dt.date | None:
+    return _published_date(published) or page_date or (dates_mod.dateline_date(clean) if clean.strip() else None)
+
+
+def reference_date(text, published=None, page_date=None) -> dt.date | None:
+    """The date "now" refers to: ``published``, else a web page's publication time (``page_date``
+    when the page was read already, as :func:`document_text` gives it), else the text's dateline."""
+    clean, found = document_text(text)
+    return _reference(clean, page_date or found, published)
+
+
 def extract_claims(text: str | bytes | None, published: dt.date | None = None) -> list[Claim]:
     """The numeric claims in an English news text, in reading order.
 
@@ -685,7 +696,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
         warnings.warn("frontwatch.claims: text does not look like English; no claims extracted",
                       stacklevel=2)
         return []
-    reference = _published_date(published) or page_date or dates_mod.dateline_date(clean)
+    reference = _reference(clean, page_date, published)
     sentences = split_sentences(clean)
     attributions = attributions_for(sentences)
     claims: list[Claim] = []

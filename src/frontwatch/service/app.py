@@ -753,7 +753,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def claims_extract(body: Annotated[ClaimsRequest, Body()]):
         def fn():
             from ..claims import extract_claims
-            from ..claims.check import reference_date
+            from ..claims.extract import reference_date
 
             ref = reference_date(body.text, body.published)
             return {"published": ref.isoformat() if ref else None,
