@@ -26,7 +26,7 @@ from pyproj import CRS, Transformer
 
 from .geodesy import polygonal_parts
 from .sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
-from .sources.base import is_url, local_copy
+from .sources.base import THEATRE_BBOX, is_url, local_copy
 
 # geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
 DEFAULT_BORDERS_URL = os.environ.get(
@@ -36,7 +36,7 @@ DEFAULT_BORDERS_URL = os.environ.get(
 # The countries whose ground the sides can hold; others are kept too when the file has them.
 CORE = ("UKR", "RUS", "BLR", "MDA")
 _CLIP = (20.0, 43.5, 42.0, 54.5)
-THEATRE = (20.0, 43.0, 50.0, 57.0)
+THEATRE = THEATRE_BBOX  # where the readers keep map parts: one box for readers and regions
 
 
 class RegionError(ValueError):
