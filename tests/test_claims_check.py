@@ -49,7 +49,16 @@ def test_lower_bound_claim_holds_when_the_map_reaches_it():
 
 
 def test_upper_bound_claim_holds_when_the_map_stays_under_it():
-    assert _compare(300, 300, 100, 100, 0.2, True, "up to")[0] == CONSISTENT
+    assert _compare(300, 300, 100, 100, 0.2, True, "less than")[0] == CONSISTENT
+    assert _compare(300, 300, 900, 900, 0.2, True, "at most")[0] == UNDERSTATED
+
+
+def test_up_to_is_a_top_that_is_reached_not_a_ceiling():
+    """Reuters, Nov 2024: "advancing at a pace of up to 1.5 miles a day near Kurakhove" (2,414
+    m/day) against a band of 124 m/day (mean) to 395 m/day (largest local shift): a ceiling that
+    any slower pace meets called it consistent; as the fastest pace it is six times the map's."""
+    assert _compare(2414, 2414, 124, 395, 0.2, True, "up to")[0] == OVERSTATED
+    assert _compare(300, 300, 124, 395, 0.2, True, "up to")[0] == CONSISTENT
     assert _compare(300, 300, 900, 900, 0.2, True, "up to")[0] == UNDERSTATED
 
 
@@ -238,6 +247,41 @@ def test_front_length_claims_are_checked_against_the_traced_front(store):
     assert over["map_value"] == far["map_value"] == rep["length_km"] and 800 < rep["length_km"] < 1200
     assert over["verdict"] == CONSISTENT, over
     assert far["verdict"] == OVERSTATED and f"{rep['length_km']:,.0f} km in all" in far["reason"], far
+
+
+def test_a_front_length_after_a_paragraph_on_kursk_is_the_whole_front(store):
+    """"The front line now stretches for 1,200 km." names no place: the Kursk of the sentence
+    before it used to narrow it to the 94 km front in RUS (overstated by 1179%); it is the whole
+    front. "The front line there" keeps the earlier place."""
+    from frontwatch.front import front
+    from frontwatch.regions import load_borders, resolve_region
+
+    whole, there = (check_claims(store, extract_claims(
+        f"KYIV, Dec 2, 2024 - Ukraine still holds about 500 sq km of the Kursk region, officials said. {s}"))[-1]
+        for s in ("The front line now stretches for 1,200 km.", "The front line there stretches for 90 km."))
+    (rep_all,) = front(store, resolve_region("ALL"), date=D(2024, 12, 2), borders=load_borders(store))
+    (rep_rus,) = front(store, resolve_region("RUS", load_borders(store)), date=D(2024, 12, 2),
+                       borders=load_borders(store))
+    assert whole["measure"] == "front_length" and whole["region"] == "ALL", whole
+    assert whole["map_value"] == rep_all["length_km"] and whole["verdict"] == CONSISTENT, whole["reason"]
+    assert "earlier" in whole["region_note"], whole["region_note"]
+    assert there["region"] == "RUS" and there["map_value"] == rep_rus["length_km"] < 200, there
+    assert there["verdict"] == CONSISTENT, there["reason"]
+
+
+def test_up_to_a_pace_is_set_against_the_largest_shift(store):
+    """Reuters-style "advancing at a pace of up to 1.5 miles a day near Kurakhove" (2,414 m/day)
+    is a top pace: six times the largest local shift of the month on the maps, so overstated (it
+    was "consistent" when "up to" was read as a ceiling); "up to 300 metres a day" lies in the
+    band from the mean to the largest shift."""
+    fast, slow = check_claims(store, extract_claims(
+        "KYIV, Nov 20, 2024 - Russian troops have been advancing at a pace of up to 1.5 miles a day near "
+        "Kurakhove, the ISW said. Russian troops advanced up to 300 metres a day near Kurakhove, the ISW said."))
+    assert fast["measure"] == slow["measure"] == "advance_rate"
+    mean, shift = fast["map_value"], fast["map_shift_m_per_day"]
+    assert mean * 1.2 < 300 < shift * 1.2 < 2414, (mean, shift)  # only the band makes 300 consistent
+    assert fast["verdict"] == OVERSTATED and "largest shift" in fast["reason"], fast["reason"]
+    assert slow["verdict"] == CONSISTENT, slow["reason"]
 
 
 def test_distance_km_is_geodesic_and_zero_inside(store):

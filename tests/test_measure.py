@@ -155,6 +155,10 @@ def test_a_window_that_ends_before_it_starts_says_so(store_path):
     r = CliRunner().invoke(main, ["area", "--region", "RUS", "--from", "2024-09-01", "--to", "2024-08-01",
                                   "--store", str(store_path)])
     assert r.exit_code == 1 and "starts after it ends (2024-09-01 > 2024-08-01)" in r.output, r.output
+    # change used to answer a reversed window with days -30 and the later map's gains as "gained"
+    r = CliRunner().invoke(main, ["change", "--region", "RUS", "--status", "ukraine_held", "--from", "2024-12-01",
+                                  "--to", "2024-11-01", "--store", str(store_path)])
+    assert r.exit_code == 1 and "starts after it ends (2024-12-01 > 2024-11-01)" in r.output, r.output
     from fastapi.testclient import TestClient
 
     from frontwatch.service import ServiceConfig, create_app
@@ -162,6 +166,9 @@ def test_a_window_that_ends_before_it_starts_says_so(store_path):
     app = create_app(ServiceConfig(store_path=store_path))
     with TestClient(app) as c:  # 404 as for any window without data: each date alone is valid (schema)
         r = c.get("/api/area", params={"region": "RUS", "from": "2024-09-01", "to": "2024-08-01"})
+        assert r.status_code == 404 and "starts after it ends" in r.json()["error"], r.text
+        r = c.get("/api/change", params={"region": "RUS", "status": "ukraine_held", "from": "2024-12-01",
+                                         "to": "2024-11-01"})
         assert r.status_code == 404 and "starts after it ends" in r.json()["error"], r.text
     app.state.frontwatch.close()
 

@@ -378,8 +378,6 @@ def front(store, region, *, date=None, start=None, end=None, every=None, borders
         raise MeasureError("the front line needs country borders")
     if date is not None or not (start or end or every):
         snaps = [snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]]
-        if date is not None:
-            _check_not_after_archive(store, date, source)
     else:
         snaps = select_snapshots(store, start=start, end=end, every=every, source=source)
     region_geom = None if region is None or region.name == "ALL" else region.geometry

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 
 import shapely
 
@@ -34,6 +35,18 @@ OFFICIAL_TYPES = {
 
 class MeasureError(ValueError):
     """A query the data cannot answer (no snapshots in the window, a date outside the archive)."""
+
+
+class StaleMapWarning(UserWarning):
+    """The map used for a day inside the archive is more than :data:`STALE_DAYS` older than the
+    day (a gap in the archive): the figure is the old map's, which the record's ``date`` says; the
+    CLI shows this as one ``warning:`` line."""
+
+
+# How much older than the day asked for a map may be: a day up to a week after the archive's
+# last map gets that map (DeepStateMap does not publish every day, and "today" often has no map
+# yet); later is an error, and an older map inside the archive a warning.
+STALE_DAYS = 7
 
 
 def _r(x, nd=3):
@@ -57,8 +70,7 @@ def period_key(d: dt.date, every: str):
 def select_snapshots(store, *, start=None, end=None, every=None, source=None):
     """Snapshots between ``start`` and ``end`` (inclusive dates); with ``every``, the last one
     of each day/week/month. MeasureError, naming the archive's range, when none match."""
-    if start is not None and end is not None and _as_date(start) > _as_date(end):
-        raise MeasureError(f"the window starts after it ends ({_as_date(start)} > {_as_date(end)}): swap the two dates")
+    check_window(start, end)
     snaps = store.snapshots(source=source, start=start, end=end)
     if not snaps:
         raise MeasureError(_no_data_message(store, start, end, source))
@@ -70,16 +82,37 @@ def select_snapshots(store, *, start=None, end=None, every=None, source=None):
     return snaps
 
 
-def snapshot_on(store, date, *, source=None, max_gap_days=None):
-    """The last snapshot taken on or before ``date`` (a day: up to its end). MeasureError when the
-    date is before the archive starts, or more than ``max_gap_days`` after the last snapshot."""
+def check_window(start, end) -> None:
+    """MeasureError when a window starts after it ends (either end may be None: open)."""
+    if start is not None and end is not None and _as_date(start) > _as_date(end):
+        raise MeasureError(f"the window starts after it ends ({_as_date(start)} > {_as_date(end)}): swap the two dates")
+
+
+def snapshot_on(store, date, *, source=None, max_gap_days=None, stale_days=STALE_DAYS):
+    """The last snapshot taken on or before ``date`` (a day: up to its end).
+
+    MeasureError when the date is before the archive starts, more than ``max_gap_days`` after
+    the last snapshot before it, or more than ``stale_days`` after the archive's last map (run
+    ``frontwatch sync``: a figure for 2026 from a map of 2024 is not an answer). A day inside the
+    archive whose map is more than ``stale_days`` older (a gap in the archive) gives a
+    :class:`StaleMapWarning`. ``stale_days=None`` takes the last map whatever its age, quietly: for
+    a caller that reports the map's date itself (the claims checker).
+    """
     snaps = store.snapshots(source=source, end=date)
     if not snaps:
         raise MeasureError(_no_data_message(store, None, date, source))
     s = snaps[-1]
-    if max_gap_days is not None and (_as_date(date) - s.date).days > max_gap_days:
+    gap = (_as_date(date) - s.date).days
+    if max_gap_days is not None and gap > max_gap_days:
         raise MeasureError(f"no snapshot within {max_gap_days} days before {_as_date(date)}; "
                            f"the archive's last one before it is {s.date}")
+    if stale_days is not None and gap > stale_days:
+        every = store.snapshots(source=source)
+        if s.id == every[-1].id:
+            raise MeasureError(f"{_as_date(date)} is {gap} days after the archive's last snapshot ({s.date}; "
+                               f"{len(every)} from {every[0].date}): `frontwatch sync` fetches newer maps")
+        warnings.warn(f"the map for {_as_date(date)} is of {s.date}, {gap} days earlier (a gap in the archive)",
+                      StaleMapWarning, stacklevel=2)
     return s
 
 
@@ -338,13 +371,12 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
     """
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")
+    check_window(start, end)
     a = snapshot_on(store, start, source=source)
     b = snapshot_on(store, end, source=source)
     if statuses is not None:
         statuses = resolve_statuses(store, statuses, a.source)
         _refuse_mixed_sides(statuses, "change")
-    if a.id == b.id and _as_date(start) != _as_date(end):
-        pass  # the same map for both dates: no change, reported honestly as zero
     la, lb = store.layers(a.id), store.layers(b.id)
     if side:
         if borders is None:

@@ -84,11 +84,6 @@ def settlements_on(store, region, date=None, *, borders, source=None) -> list[di
     """Status and side of every settlement inside ``region`` on ``date`` (the last snapshot on or
     before it; the latest when None), largest population first."""
     s = snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]
-    if date is not None:
-        every = store.snapshots(source=source)
-        if every and date > every[-1].date:
-            raise MeasureError(f"{date} is after the archive's last snapshot; the archive ({every[0].source}) has "
-                               f"{len(every)} from {every[0].date} to {every[-1].date}")
     df = _places(region)
     lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
     status, side = statuses_of(store.layers(s.id), lon, lat, country_sides(lon, lat, borders))

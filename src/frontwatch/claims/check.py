@@ -44,9 +44,13 @@ and ``ukraine_held + contested`` (generous: the grey zone is where Ukrainian tro
 be). Rule: a claim is consistent when it lies between the two figures or within the tolerance of
 either; overstated when above the larger figure by more than the tolerance; understated when
 below the smaller one by more than the tolerance. The same two-figure rule applies to shares lost.
-Claims with a one-sided qualifier ("over 40%", "up to 300 m") are bounds: "over X" is consistent
-when the map value is at least X minus the tolerance, else overstated; "under/up to X" is
-consistent when the map value is at most X plus the tolerance, else understated.
+Claims with a one-sided qualifier ("over 40%", "less than 3 km") are bounds: "over X" is
+consistent when the map value is at least X minus the tolerance, else overstated; "under/less
+than/at most X" is consistent when the map value is at most X plus the tolerance, else
+understated. "Up to X" (and "as much as / as many as X") is not a ceiling but a top that is
+reached ("advancing up to 1.5 miles a day" says the fastest pace is 1.5 miles a day), so X is
+checked as a value against the map band: for rates the band reaches the largest local shift, and
+a top above it by more than the tolerance is overstated.
 
 Dates: a claim is compared with the last snapshot on or before its date, when that snapshot is at
 most MAX_GAP_DAYS old; otherwise "no map data for that date" names the nearest snapshots and the
@@ -92,7 +96,13 @@ VERDICTS = (CONSISTENT, OVERSTATED, UNDERSTATED, NOT_CHECKABLE, NOT_YET, NO_DATA
 
 _LOWER_BOUND = {"over", "more than", "above", "exceeding", "in excess of", "upwards of", "at least",
                 "well over", "just over"}
-_UPPER_BOUND = {"less than", "fewer than", "under", "below", "up to", "at most", "just under", "within"}
+_UPPER_BOUND = {"less than", "fewer than", "under", "below", "at most", "just under", "within"}
+# "up to X" / "as much as X" name a top that is reached ("advancing up to 1.5 miles a day": the
+# fastest pace is 1.5 miles a day), not a ceiling: checked as the value X against the map band,
+# so a top far above the largest local shift is overstated (it used to be "consistent" as a
+# ceiling that any slower pace meets).
+_TOP = {"up to", "as much as", "as many as"}
+_DEICTIC = re.compile(r"\b(?:there|here)\b", re.I)
 _KURSK = re.compile(r"^kursk(?:\s+(?:region|oblast|province))?$", re.I)
 _RUSSIA = re.compile(r"^(?:russia|russian\s+federation)$", re.I)
 _UKRAINE = re.compile(r"^ukraine$", re.I)
@@ -508,12 +518,14 @@ def _check_advance_rate(rec, ctx):
     shift = main.get("shift_m_per_day")
     # "Advanced 2 km over the past week" is a distance, which reports take where the front moved
     # most: it is set against the band from the mean advance to the largest local shift. A pace
-    # ("200-300 m a day") is set against the mean advance alone.
+    # ("200-300 m a day") is set against the mean advance alone, and a top pace ("up to 1.5 miles
+    # a day") against the band, as the fastest pace is where the front moved most.
     distance = bool(rec.get("period_days")) and shift is not None and shift > value
+    banded = distance or (rec.get("qualifier") in _TOP and shift is not None and shift > value)
 
     def verdict_for(r):
         v, s_ = r["m_per_day"], r.get("shift_m_per_day")
-        top = s_ if distance and s_ is not None and s_ > v else v
+        top = s_ if banded and s_ is not None and s_ > v else v
         return _compare(lo, hi, v, top, RATE_TOLERANCE, True, rec.get("qualifier"))
 
     verdict, dev = verdict_for(main)
@@ -530,6 +542,8 @@ def _check_advance_rate(rec, ctx):
         km = lambda m: f"{m / 1000:,.1f} km" if m >= 1000 else f"{m:,.0f} m"  # noqa: E731
         against = (f"; as distances over {days:g} days: {km(value * days)} mean, "
                    f"{km(shift * days)} at the largest shift; the claim is set against that band")
+    elif banded:
+        against = "; a top pace is set against the band from the mean to the largest shift"
     else:
         against = ""
     reason = (f"claim {_claim_text(rec)} ({claimed}) by {side} near {rec.get('place')}; maps "
@@ -608,7 +622,13 @@ def _check_front_length(rec, ctx):
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"front length in {rec.get('unit')!r}, not a length")
     place = rec.get("place")
-    spec, note = ("ALL", "the whole map") if not place else place_region(place, "front_length")
+    carried = rec.get("place_inferred") and not _DEICTIC.search(rec.get("sentence") or "")
+    if carried:
+        # "The front line now stretches for 1,200 km." after a paragraph on Kursk is the whole
+        # front: a place carried from an earlier sentence ("there" aside) does not narrow it.
+        spec, note = "ALL", f"the whole map (the sentence names no place; {place!r} is from an earlier one)"
+    else:
+        spec, note = ("ALL", "the whole map") if not place else place_region(place, "front_length")
     if ":" in spec:  # "a 10 km stretch of the front near Toretsk" is a unit's sector, not the front
         raise _Skip(NOT_CHECKABLE, f"a length of front near {place} is a sector, not the front's length")
     d = _claim_date(rec, ctx)
@@ -662,7 +682,7 @@ def _check_distance(rec, ctx):
     ambiguous = [str(w.message) for w in caught if issubclass(w.category, AmbiguousPlaceWarning)]
     d = _claim_date(rec, ctx)
     try:
-        snap = snapshot_on(ctx.store, d, source=ctx.source)
+        snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)  # the reason names the map's date
     except MeasureError as exc:
         raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
     layers = ctx.store.layers(snap.id)

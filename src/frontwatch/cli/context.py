@@ -33,12 +33,12 @@ class Context:
                 raise click.ClickException(str(exc)) from None
         return self._borders
 
-    def region(self, spec):
+    def region(self, spec, param_hint="--region"):
         try:
             needs_borders = spec.strip().upper().isalpha() and len(spec.strip()) == 3 and spec.strip().upper() != "ALL"
             return resolve_region(spec, self.borders if needs_borders else None)
         except RegionError as exc:
-            raise click.BadParameter(str(exc), param_hint="--region") from None
+            raise click.BadParameter(str(exc), param_hint=param_hint) from None
 
     def close(self):
         if self._store is not None:

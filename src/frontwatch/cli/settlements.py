@@ -31,7 +31,7 @@ def command(region, near, radius, date, start, end, store_path, borders_file, so
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         if near:
-            reg = ctx.region(f"{near}:{parse_radius_km(radius)}km")
+            reg = ctx.region(f"{near}:{parse_radius_km(radius)}km", param_hint="--near")
         else:
             reg = ctx.region(region)
         if date or not (start or end):

@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from .. import __version__  # noqa: E402
 from ..geodesy import area_km2, clip_to_region, local_crs, to_local  # noqa: E402
-from ..measure import MeasureError, change, select_snapshots, snapshot_on  # noqa: E402
+from ..measure import MeasureError, change, snapshot_on  # noqa: E402
 from ..regions import resolve_region  # noqa: E402
 from ..statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
 from .charts import fmt_area  # noqa: E402
@@ -127,9 +127,6 @@ def map_data(store, region, date, *, compare=None, borders, source=None, fronts=
     ``compare`` to ``date``, or None), ``fronts`` ({date: frontwatch.front record}), ``places``
     (frontwatch.places.settlements_in the view, largest first), ``borders`` and ``notes``."""
     snap = snapshot_on(store, date, source=source)
-    last = select_snapshots(store, source=source)[-1]
-    if date > last.date:
-        raise MeasureError(f"{date} is after the archive's last snapshot ({last.date})")
     layers = store.layers(snap.id)
     before = None
     if compare is not None:
