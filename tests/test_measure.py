@@ -293,3 +293,36 @@ def test_a_borders_file_in_the_wrong_place_says_why(tmp_path, geometry, words):
 
     with Store(tmp_path / "s.duckdb") as st:
         assert not st.borders()
+
+
+def test_a_day_after_the_archive_gets_its_last_map_for_a_week_then_an_error(store_path):
+    """The shared archive ends on 2024-12-31. "Today" often has no map yet, so a day up to a week
+    later gets that map (its record says 2024-12-31); a day in 2030 is an error in area, front,
+    settlements and map alike (area gave the 2024 map silently, front refused even 2025-01-01)."""
+    near = run_json(store_path, "area", "--region", "RUS", "--status", "ukraine_held", "--date", "2025-01-05")
+    assert [r["date"] for r in near] == ["2024-12-31"], near
+    (front_rec,) = run_json(store_path, "front", "--region", "Sudzha:15km", "--date", "2025-01-05")
+    assert front_rec["date"] == "2024-12-31"
+    for cmd in (["area", "--region", "RUS"], ["front", "--region", "Sudzha:15km"], ["settlements", "--near", "Sudzha"]):
+        r = CliRunner().invoke(main, [*cmd, "--date", "2030-01-01", "--store", str(store_path)])
+        assert r.exit_code == 1, (cmd, r.output)
+        assert "2030-01-01 is 1827 days after the archive's last snapshot (2024-12-31" in r.output, (cmd, r.output)
+        assert "frontwatch sync" in r.output and len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_a_day_in_a_gap_of_the_archive_warns_which_map_it_got(store_path):
+    """The shared history is monthly before mid-2024: 2023-05-20 gets the map of 2023-05-01, and
+    says so in one warning line; a day with a map of its own, or the day after, does not warn."""
+    from frontwatch.store import Store
+
+    with Store(store_path, read_only=True) as st:
+        with pytest.warns(measure.StaleMapWarning, match="the map for 2023-05-20 is of 2023-05-01, 19 days earlier"):
+            assert measure.snapshot_on(st, dt.date(2023, 5, 20)).date == dt.date(2023, 5, 1)
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", measure.StaleMapWarning)
+            assert measure.snapshot_on(st, dt.date(2024, 11, 24)).date == dt.date(2024, 11, 24)
+            assert measure.snapshot_on(st, dt.date(2023, 5, 20), stale_days=None).date == dt.date(2023, 5, 1)
+    r = CliRunner().invoke(main, ["area", "--region", "RUS", "--status", "ukraine_held", "--date", "2023-05-20",
+                                  "--store", str(store_path)])
+    assert r.exit_code == 0 and "warning: the map for 2023-05-20 is of 2023-05-01" in r.output, r.output
