@@ -484,3 +484,91 @@ def test_a_store_in_use_by_another_process_says_so_in_one_line(history_dir, tmp_
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_zip_and_tar_archives_are_read_as_the_folders_they_hold(history_dir, daily_dir, tmp_path):
+    """Three history maps and one daily map packed as .zip (in a folder) and as .tar.gz: the
+    same snapshots and layers as the unpacked folder, origins named ARCHIVE!member, no temporary
+    folder left behind, and re-ingesting the folder after the zip changes nothing (same keys)."""
+    import glob
+    import tarfile
+    import tempfile
+    import zipfile
+
+    hist = _names(history_dir)
+    daily = sorted(p.name for p in daily_dir.glob("*.geojson"))[-1]
+    folder = _copy(history_dir, hist, tmp_path / "maps" / "history")
+    shutil.copy(daily_dir / daily, tmp_path / "maps" / daily)
+    (tmp_path / "packed").mkdir()
+    with zipfile.ZipFile(tmp_path / "packed" / "maps.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted((tmp_path / "maps").rglob("*.geojson")):
+            zf.write(p, p.relative_to(tmp_path / "maps").as_posix())
+    with tarfile.open(tmp_path / "maps.tar.gz", "w:gz") as tf:
+        tf.add(tmp_path / "maps", arcname="maps")
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "frontwatch-archive-*")))
+
+    def stored(st):
+        return {(s.source, s.taken_at, s.content_hash) for src in ("deepstate", "deepstate-daily")
+                for s in st.snapshots(source=src)}
+
+    with Store(tmp_path / "folder.duckdb") as st:
+        ref = ingest(st, tmp_path / "maps")
+        want = stored(st)
+    with Store(tmp_path / "zip.duckdb") as st:
+        got = ingest(st, tmp_path / "packed")  # the zip found in a folder
+        assert (got.files, got.added, got.errors) == (ref.files, ref.added, []) == (4, 4, [])
+        assert stored(st) == want
+        origins = sorted(s.origin for s in st.snapshots(source="deepstate"))
+        assert origins == sorted(f"{tmp_path / 'packed' / 'maps.zip'}!history/{n}" for n in hist), origins
+        again = ingest(st, tmp_path / "maps")  # the unpacked folder: the same file keys
+        assert (again.added, again.unchanged) == (0, 4)
+    with Store(tmp_path / "tar.duckdb") as st:
+        got = ingest(st, tmp_path / "maps.tar.gz")
+        assert (got.added, got.errors, stored(st)) == (4, [], want)
+        assert ingest(st, tmp_path / "maps.tar.gz").unchanged == 4
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "frontwatch-archive-*"))) == before
+    assert folder.exists()
+
+
+def test_bad_archives_and_empty_folders_are_one_line_each(history_dir, tmp_path):
+    """A truncated zip, a truncated tar.gz, a tar whose member climbs out of the folder, a map
+    in a zip that is not a map, and an empty folder: one line each naming it, and the good map
+    next to them still goes in; nothing is written outside the temporary folder."""
+    import io
+    import tarfile
+    import zipfile
+
+    good = _names(history_dir, 1)
+    d = _copy(history_dir, good, tmp_path / "in")
+    raw = (history_dir / good[0]).read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("1700000000.geojson", raw)
+        zf.writestr("../../1600000000.geojson", '{"type": "FeatureCollection", "features": []}')
+    (d / "trunc.zip").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    (d / "climb.zip").write_bytes(buf.getvalue())
+    tbuf = io.BytesIO()
+    with tarfile.open(fileobj=tbuf, mode="w:gz") as tf:
+        info = tarfile.TarInfo("1700000000.geojson")
+        info.size = len(raw)
+        tf.addfile(info, io.BytesIO(raw))
+    (d / "trunc.tar.gz").write_bytes(tbuf.getvalue()[: len(tbuf.getvalue()) // 2])
+    with tarfile.open(d / "evil.tar", "w") as tf:
+        info = tarfile.TarInfo("../../evil.geojson")
+        info.size = 2
+        tf.addfile(info, io.BytesIO(b"{}"))
+    (tmp_path / "empty").mkdir()
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(main, ["ingest", str(d), str(tmp_path / "empty"), "--store", str(store), "--format", "json"])
+    assert r.exit_code == 1
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    expect = {"trunc.zip:": "corrupt or truncated zip archive", "trunc.tar.gz:": "corrupt or truncated tar archive",
+              "evil.tar:": "unsafe member in tar archive",
+              "climb.zip!1600000000.geojson:": "empty FeatureCollection",
+              f"{tmp_path / 'empty'}:": "no map files in this folder"}
+    assert len(errors) == len(expect), errors
+    for name, words in expect.items():
+        line = next(e for e in errors if name in e)
+        assert words in line and "frontwatch-archive-" not in line, line
+    assert json.loads(r.stdout)[0]["added"] == 2  # the map itself, and the same map in climb.zip under another time
+    assert not (tmp_path / "1600000000.geojson").exists() and not (tmp_path.parent / "evil.geojson").exists()

@@ -187,3 +187,21 @@ def _local_borders(path):
     from frontwatch.regions import prepare_borders, read_borders_file
 
     return prepare_borders(read_borders_file(path))
+
+
+def test_a_zip_object_is_read_as_the_folder_it_holds(tmp_path, s3, history_files):
+    """s3://maps/packed/history.zip (the twelve maps): fetched once, unpacked, the same snapshots
+    as the prefix of loose objects, origins naming the URL and the member."""
+    import zipfile
+
+    zpath = tmp_path / "history.zip"
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in history_files:
+            zf.write(f, f"history/{f.name}")
+    s3.put(str(zpath), f"{BUCKET}/packed/history.zip")
+    with Store(tmp_path / "zip.duckdb") as a, Store(tmp_path / "loose.duckdb") as b:
+        got = ingest(a, f"s3://{BUCKET}/packed")
+        ingest(b, f"s3://{BUCKET}/history")
+        assert (got.added, got.errors) == (len(history_files), [])
+        assert _hashes(a) == _hashes(b)
+        assert a.snapshots()[0].origin == f"s3://{BUCKET}/packed/history.zip!history/{history_files[0].name}"

@@ -25,6 +25,7 @@ import json
 import os
 from pathlib import Path
 
+from .sources.archives import Unpacked
 from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, object_fingerprint
 
 BATCH = 32
@@ -93,19 +94,28 @@ def file_keys(paths, options) -> dict:
 
 def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress=None, engine=None,
            **reader_options) -> IngestSummary:
-    """Read every file under ``inputs`` (files or folders) into ``store``.
+    """Read every file under ``inputs`` (files, folders, zip/tar archives, object URLs) into ``store``.
 
     ``progress`` is called after each map file with ``(files done, map files in all)``. ``reader_options``
     go to the readers (``reader``, ``status_field``, ``status_map``, ``date``, ...). ``engine``
     (:func:`frontwatch.engine.get_engine`) reads the files; default: local processes.
     """
+    with Unpacked() as unpacked:
+        return _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine, reader_options)
+
+
+def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine, reader_options) -> IngestSummary:
+    shown = unpacked.shown
     summary = IngestSummary()
     paths = []
     for inp in ([inputs] if isinstance(inputs, (str, Path)) else inputs):
         try:
-            paths.extend(iter_files(inp))
+            found, errors = unpacked.expand(iter_files(inp))
         except SourceError as exc:
             summary.errors.append(str(exc))
+            continue
+        paths.extend(found)
+        summary.errors.extend(errors)
     borders_files = [p for p in paths if is_borders_file(p)]
     paths = [p for p in paths if p not in borders_files]
     summary.files = len(paths)
@@ -135,9 +145,10 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
             if progress:
                 progress(done, summary.files)
             if err:
-                summary.errors.append(err)
+                summary.errors.append(shown(err))
                 continue
             for s in snaps:
+                s.origin = shown(s.origin)  # "history.zip!history/1.geojson", not a temporary path
                 _count(summary, s.stats)
             pending.extend(snaps)
             origins.extend([keys[p]] * len(snaps))
@@ -147,7 +158,7 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
         prepared = (borders or side.submit(_prepare_borders, borders_files)).result()
     for path, result in prepared:
         if isinstance(result, str):
-            summary.errors.append(result)
+            summary.errors.append(shown(result))
     if strict and summary.errors:
         summary.written = False
         return summary
@@ -157,8 +168,8 @@ def ingest(store, inputs, *, strict=False, replace=False, workers=None, progress
         if not isinstance(result, str):
             from .regions import save_borders
 
-            save_borders(store, result[0], str(path), tilings=result[1])
-            summary.borders.append(str(path))
+            save_borders(store, result[0], shown(str(path)), tilings=result[1])
+            summary.borders.append(shown(str(path)))
     return summary
 
 

@@ -516,6 +516,8 @@ def register(name: str, detect, read) -> None:
 
 
 INPUT_SUFFIXES = (".geojson", ".json", ".geojson.gz", ".json.gz", ".gpkg", ".kml", ".kmz")
+# Zip and tar archives of map files (frontwatch.sources.archives unpacks them).
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 
 
 # ---------------------------------------------------------------- object stores
@@ -631,7 +633,7 @@ def _iter_url(url) -> Iterator[str]:
         if fs.isfile(root):
             yield url
             return
-        found = [k for k in fs.find(root) if k.lower().endswith(INPUT_SUFFIXES)
+        found = [k for k in fs.find(root) if k.lower().endswith(INPUT_SUFFIXES + ARCHIVE_SUFFIXES)
                  and not any(part.startswith(".") for part in k[len(root.rstrip("/")):].split("/"))]
     except Exception as exc:  # fsspec and the store clients raise their own kinds
         raise _object_error(url, exc) from None
@@ -641,8 +643,9 @@ def _iter_url(url) -> Iterator[str]:
 
 
 def iter_files(path) -> Iterator[Path]:
-    """The input files under ``path`` (a file, or a folder walked recursively, ``.git`` skipped), sorted.
-    A URL (``s3://bucket/prefix``) gives the URLs of the objects under it, as strings."""
+    """The input files under ``path`` (a file, or a folder walked recursively, ``.git`` skipped), sorted;
+    SourceError for a folder holding none. Archives are listed as files (see
+    :mod:`frontwatch.sources.archives`). A URL (``s3://bucket/prefix``) gives the URLs of the objects under it, as strings."""
     if is_url(path):
         yield from _iter_url(path)
         return
@@ -656,8 +659,11 @@ def iter_files(path) -> Iterator[Path]:
     for root, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in files:
-            if f.lower().endswith(INPUT_SUFFIXES):
+            if f.lower().endswith(INPUT_SUFFIXES + ARCHIVE_SUFFIXES):
                 found.append(Path(root) / f)
+    if not found:
+        raise SourceError(path, "no map files in this folder (.geojson, .json, .gpkg, .kml, .kmz, gzipped, "
+                                "or zip/tar archives of them)")
     yield from sorted(found)
 
 

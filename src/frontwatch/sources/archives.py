@@ -1,0 +1,146 @@
+"""Map archives packed as zip or tar files (``history.zip``, ``deepstate.tar.gz``), read as the
+folders they hold.
+
+An archive among the inputs (given itself, found in a folder, or an object in a store) is
+unpacked into one temporary folder that lives as long as the :class:`Unpacked` block, and its
+map files are read like any others; names shown to the user (error lines, the stored snapshots'
+origins) are ``ARCHIVE!member`` (``history.zip!history/1732312508.geojson``), never the
+temporary path. A member's bytes are the file's, so a map ingested from an archive and the same
+map ingested from a folder are one stored file (the same file key), and re-ingesting the archive
+changes nothing.
+
+Safety: members whose names leave the folder (``../x``, absolute paths) or that are links or
+devices are refused by the standard library's own checks (zip names are sanitised by
+:meth:`zipfile.ZipFile.extract`; tar members go through ``tarfile``'s ``data`` filter), and an
+archive whose unpacked size would not fit on the temporary disk is refused before anything is
+written. Choice: unpack to disk rather than read members in memory, because the readers run in
+worker processes that take file paths; with a remote Dask cluster put the files on shared storage
+instead (a temporary folder here is not seen by workers elsewhere).
+May import: the standard library, frontwatch.sources.base.
+"""
+from __future__ import annotations
+
+import shutil
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .base import ARCHIVE_SUFFIXES, SourceError, is_url, iter_files, open_input
+
+MAX_DEPTH = 3  # archives inside archives, at most this deep
+
+
+def is_archive(path) -> bool:
+    """True for a zip or tar archive, by its name."""
+    return str(path).lower().endswith(ARCHIVE_SUFFIXES)
+
+
+class Unpacked:
+    """A temporary folder for the archives of one ingest, removed when the block ends.
+
+    >>> with Unpacked() as unpacked:                           # doctest: +SKIP
+    ...     folder = unpacked.folder_of("history.zip")         # then read the files under it
+    ...     unpacked.shown(str(folder / "history/1.geojson"))  # 'history.zip!history/1.geojson'
+    """
+
+    def __init__(self):
+        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._names: dict[str, str] = {}  # unpacked folder -> the archive's name as given
+        self._count = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def folder_of(self, archive) -> Path:
+        """Unpack ``archive`` (a path or an object URL) and return the folder holding its members.
+        SourceError, naming the archive, when it is corrupt, truncated, unsafe or too large."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="frontwatch-archive-")
+        shown = self.shown(str(archive))
+        self._count += 1
+        folder = Path(self._tmp.name) / f"a{self._count}"
+        folder.mkdir()
+        fetched = is_url(archive)
+        local = _fetch(archive, folder.with_suffix(".download")) if fetched else Path(archive)
+        try:
+            if str(archive).lower().endswith(".zip") or zipfile.is_zipfile(local):  # by name: a truncated zip has no directory
+                _unzip(local, folder, shown)
+            else:
+                _untar(local, folder, shown)
+        finally:
+            if fetched:
+                local.unlink(missing_ok=True)
+        self._names[str(folder)] = shown
+        return folder
+
+    def expand(self, files, depth: int = 0) -> tuple[list, list[str]]:
+        """``(files, errors)``: ``files`` with each archive replaced by the map files it holds,
+        and one line per archive that could not be unpacked."""
+        out, errors = [], []
+        for f in files:
+            if not is_archive(f):
+                out.append(f)
+                continue
+            try:
+                if depth >= MAX_DEPTH:
+                    raise SourceError(self.shown(str(f)), f"archive nested more than {MAX_DEPTH} deep")
+                inner, inner_errors = self.expand(iter_files(self.folder_of(f)), depth + 1)
+            except SourceError as exc:
+                errors.append(self.shown(str(exc)))
+                continue
+            out.extend(inner)
+            errors.extend(inner_errors)
+        return out, errors
+
+    def shown(self, text: str) -> str:
+        """``text`` with every unpacked folder's path replaced by ``ARCHIVE!``."""
+        for folder, name in self._names.items():
+            text = text.replace(folder + "/", name + "!").replace(folder, name)
+        return text
+
+
+def _fetch(url, local: Path) -> Path:
+    try:
+        with open_input(url) as src, open(local, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except SourceError:
+        raise
+    except Exception as exc:  # fsspec and the store clients raise their own kinds
+        raise SourceError(url, f"cannot read archive ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
+    return local
+
+
+def _check_room(shown, folder: Path, size: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if size > free:
+        raise SourceError(shown, f"unpacks to {size / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB free in "
+                                 f"{folder.parent}; unpack it elsewhere and ingest the folder")
+
+
+def _unzip(path: Path, folder: Path, shown) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.infolist() if not m.is_dir()]
+            _check_room(shown, folder, sum(m.file_size for m in members))
+            for m in members:
+                zf.extract(m, folder)  # names leaving the folder are sanitised by zipfile
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as exc:
+        raise SourceError(shown, f"corrupt or truncated zip archive ({' '.join(str(exc).split())[:200]})") from None
+
+
+def _untar(path: Path, folder: Path, shown) -> None:
+    try:
+        with tarfile.open(path) as tf:
+            members = tf.getmembers()
+            _check_room(shown, folder, sum(m.size for m in members if m.isfile()))
+            tf.extractall(folder, filter="data")  # refuses ../, absolute names, links out, devices
+    except tarfile.FilterError as exc:
+        raise SourceError(shown, f"unsafe member in tar archive ({exc})") from None
+    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
+        raise SourceError(shown, f"corrupt or truncated tar archive ({' '.join(str(exc).split())[:200]})") from None
