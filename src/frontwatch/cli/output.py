@@ -11,7 +11,7 @@ import click
 
 def _cell(v):
     if v is None:
-        return ""
+        return "-"  # a blank cell reads as belonging to the next column
     if isinstance(v, float):
         return f"{v:,.1f}" if abs(v) >= 100 else f"{v:.2f}"
     return str(v)

@@ -46,5 +46,5 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
     pk = data["peak"]
     peak_text = (f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}, {pk['share_lost_pct']}% lost by {pk['date']}"
                  if pk is not None else "statuses of both sides: no total or peak drawn (give one side's statuses for them)")
-    click.echo(f"{path}: {data['region']} {','.join(data['statuses'])}, {data['snapshots']} snapshots "
+    click.echo(f"{path}: {data['region']} {','.join(data['statuses'])}, {data['snapshots']} snapshot{'s' if data['snapshots'] != 1 else ''} "
                f"{data['first']} to {data['last']}; {peak_text}")
