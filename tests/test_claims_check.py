@@ -284,6 +284,24 @@ def test_up_to_a_pace_is_set_against_the_largest_shift(store):
     assert slow["verdict"] == CONSISTENT, slow["reason"]
 
 
+def test_a_change_in_a_named_month_runs_from_the_last_map_before_it(store):
+    """"Russia gained ... in November": the map of 30 November against that of 31 October (30
+    days), as `frontwatch change --from 2024-10-31 --to 2024-11-30` gives; the baseline used to be
+    1 November's map, which left that day's gains out (29 days)."""
+    from frontwatch.measure import change
+    from frontwatch.regions import load_borders, resolve_region
+
+    total, rate = check_claims(store, extract_claims(
+        "LONDON, 5 December 2024 - Russia gained 700 square kilometres of Ukrainian territory in November, "
+        "analysts said. Russian forces advanced by an average of 24 square kilometres a day in November."))
+    ref = change(store, resolve_region("UKR", load_borders(store)), start=D(2024, 10, 31), end=D(2024, 11, 30),
+                 statuses=("occupied", "occupied_before_2022"))
+    assert ref["days"] == 30 and total["evidence_dates"] == ["2024-10-31", "2024-11-30"], total
+    assert total["map_value"] == round(ref["gained_km2"], 2) and total["verdict"] == CONSISTENT, total["reason"]
+    assert rate["map_value"] == round(ref["gained_km2"] / 30, 2), rate["reason"]
+    assert "gained by russia 2024-11-01..2024-11-30; maps 2024-10-31..2024-11-30" in total["reason"], total["reason"]
+
+
 def test_distance_km_is_geodesic_and_zero_inside(store):
     """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
     Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest

@@ -412,9 +412,18 @@ def _check_share_held(rec, ctx):
 
 
 def _period(rec, d: dt.date, default_days: int | None) -> dt.date:
+    """The day whose map is the baseline of a change claimed up to ``d``.
+
+    A named start ("in November", "since August 6", "since the start of October") begins with
+    that day, so the baseline is the map of the day before: DeepStateMap draws a day's changes on
+    that day's map (published in the evening), and "in November" is the map of 30 November
+    against that of 31 October, 30 days. (Taking 1 November's map left that day's gains out:
+    694 km2 for Russia in November 2024, over 29 days, where the month gives 724 km2.) A length
+    ("over the past week") counts back from ``d``: 7 days before.
+    """
     start = rec.get("start_date")
     if start:
-        start = dt.date.fromisoformat(start) if isinstance(start, str) else start
+        start = (dt.date.fromisoformat(start) if isinstance(start, str) else start) - dt.timedelta(days=1)
     elif rec.get("period_days"):
         start = d - dt.timedelta(days=round(float(rec["period_days"])))
     elif default_days:
@@ -422,6 +431,12 @@ def _period(rec, d: dt.date, default_days: int | None) -> dt.date:
     else:
         raise _Skip(NOT_CHECKABLE, "the claim gives no start date for the change")
     return start
+
+
+def _claimed_period(rec, start: dt.date, d: dt.date) -> str:
+    """The claim's own period ("2024-11-01..2024-11-30" for "in November"), not the baseline
+    map's day (:func:`_period`)."""
+    return f"{rec.get('start_date') or start}..{d}"
 
 
 def _check_area_change(rec, ctx):
@@ -453,7 +468,7 @@ def _check_area_change(rec, ctx):
     else:
         value, shown = km2, _fmt_area(km2)
     verdict, dev = _compare(lo, hi, value, value, AREA_TOLERANCE, True, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} {direction} by {side} {start}..{d}; maps {res['from_date']}..{res['to_date']}: "
+    reason = (f"claim {_claim_text(rec)} {direction} by {side} {_claimed_period(rec, start, d)}; maps {res['from_date']}..{res['to_date']}: "
               f"{direction} {shown} in {region.name} -> {_dev_text(verdict, dev, True)}")
     return dict(verdict=verdict, reason=reason, map_value=round(value, 2), map_unit=unit, tolerance=AREA_TOLERANCE,
                 tolerance_unit="relative", region=region.name, region_note=note, statuses=res["what"],
@@ -605,7 +620,7 @@ def _check_settlements(rec, ctx):
         outcome = (f"{NOT_CHECKABLE}: the count is a floor, and the claim's others may be villages of "
                    "fewer than 500 inhabitants, which the gazetteer does not list")
     listed = ", ".join(sorted(names[g] for g in hit)[:8]) + (" ..." if count > 8 else "")
-    reason = (f"claim {_claim_text(rec)} {direction} by {side} near {rec.get('place')} {start}..{d}; maps: {count} "
+    reason = (f"claim {_claim_text(rec)} {direction} by {side} near {rec.get('place')} {_claimed_period(rec, start, d)}; maps: {count} "
               f"gazetteer places {direction} in {region.name}" + (f" ({listed})" if listed else "") +
               " (gazetteer lists places of 500+ inhabitants only) -> " + outcome)
     return dict(verdict=verdict, reason=reason, map_value=count, map_unit="settlements", tolerance=tol,
