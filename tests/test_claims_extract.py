@@ -219,6 +219,17 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian forces advanced 5 km near Toretsk last week, according to the ISW.", D(2024, 11, 24),
      [{"value": 5, "unit_normalized": "m_per_day", "value_normalized": 714.286, "measure": "advance_rate",
        "period_days": 7, "side": "russia", "place": "Toretsk", "date": "2024-11-24", "source": "the ISW"}]),
+    # Ground "taken" at the peak is ground held at the peak (it was a change with no start).
+    ("At its height, the Ukrainian incursion into Kursk took around 1,000 sq km.", D(2024, 12, 5),
+     [{"value": 1000, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk", "qualifier": "around"}]),
+    ("Ukraine seized about 1,300 sq km of Kursk at the peak of its offensive.", D(2024, 12, 5),
+     [{"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk", "qualifier": "about"}]),
+    # ... while a month's gain called a peak stays a change.
+    ("Russia gained 724 sq km of Ukraine in November, a peak for the year, the analysts said.", D(2024, 12, 5),
+     [{"value": 724, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "place": "Ukraine", "start_date": "2024-11-01", "date": "2024-11-30", "source": "the analysts"}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}

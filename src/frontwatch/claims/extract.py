@@ -224,6 +224,7 @@ ADVANCE_VERBS = re.compile(
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
 PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maximum|largest)|at\s+one\s+point|"
                   r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
+_AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+at\s+(?:the|its|their)\s+(?:peak|height)\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
@@ -578,6 +579,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
         if verb == "held":
             return "area_held", None, aspect, None
+        if verb == "gained" and (aspect == "peak" or _AT_THE_PEAK_OF.match(sentence, q.end)):
+            # "At its height, the incursion took around 1,000 sq km": the ground held at the
+            # peak, not a change over a period (it had no start and was not checkable).
+            return "area_held", None, "peak", None
         if verb in ("lost", "gained"):
             return "area_change", verb, None, None
         return "other", None, None, None
