@@ -302,6 +302,28 @@ def test_a_change_in_a_named_month_runs_from_the_last_map_before_it(store):
     assert "gained by russia 2024-11-01..2024-11-30; maps 2024-10-31..2024-11-30" in total["reason"], total["reason"]
 
 
+def test_a_share_of_the_ground_a_side_seized_is_its_peak_less_the_share_lost(store):
+    """"holding on to about 40% of the territory they seized in August" (5 Dec 2024): 100 minus
+    the share lost since the peak, strict and with contested (it was "not checkable": only
+    Russia's share of Ukraine was checked), dated by the holding, not by "in August"."""
+    from frontwatch.measure import peak
+    from frontwatch.regions import load_borders, resolve_region
+
+    low, right = check_claims(store, extract_claims(
+        "LONDON, 5 December 2024 - Ukraine's troops are holding on to about 40% of the territory they seized in "
+        "August, the analysts said. Kyiv still controls around 60 percent of the ground it captured in Kursk."))
+    rus = resolve_region("RUS", load_borders(store))
+    ref = peak(store, rus, ("ukraine_held",), until=D(2024, 12, 5))
+    ref_c = peak(store, rus, ("ukraine_held", "contested"), until=D(2024, 12, 5))
+    for rec in (low, right):
+        assert rec["measure"] == "share_held" and rec["region"] == "RUS", rec
+        assert rec["map_value"] == round(100 - ref["share_lost_pct"], 2), rec
+        assert rec["map_value_with_contested"] == round(100 - ref_c["share_lost_pct"], 2), rec
+        assert "2024-12-05" in rec["reason"] and "still held" in rec["reason"], rec["reason"]
+    assert 55 < low["map_value"] < 65
+    assert low["verdict"] == UNDERSTATED and right["verdict"] == CONSISTENT, (low["reason"], right["reason"])
+
+
 def test_distance_km_is_geodesic_and_zero_inside(store):
     """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
     Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest

@@ -226,6 +226,14 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Ukraine seized about 1,300 sq km of Kursk at the peak of its offensive.", D(2024, 12, 5),
      [{"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
        "place": "Kursk", "qualifier": "about"}]),
+    # A share of what the side seized is a share of its own peak there, dated by the holding.
+    ("Ukraine's troops are holding on to about 40% of the territory they seized in August, the analysts said.",
+     D(2024, 12, 5),
+     [{"value": 40, "unit_normalized": "percent", "measure": "share_held", "aspect": "of_peak", "side": "ukraine",
+       "date": "2024-12-05", "qualifier": "about", "source": "the analysts"}]),
+    ("Kyiv still controls around 60 percent of the ground it captured in Kursk.", D(2024, 12, 5),
+     [{"value": 60, "unit_normalized": "percent", "measure": "share_held", "aspect": "of_peak", "side": "ukraine",
+       "place": "Kursk", "qualifier": "around"}]),
     # ... while a month's gain called a peak stays a change.
     ("Russia gained 724 sq km of Ukraine in November, a peak for the year, the analysts said.", D(2024, 12, 5),
      [{"value": 724, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",

@@ -390,7 +390,11 @@ def _check_share_lost(rec, ctx):
 
 
 def _check_share_held(rec, ctx):
-    """"Russia occupies about 18% of Ukraine": the side's share of UKR land."""
+    """"Russia occupies about 18% of Ukraine": the side's share of UKR land. "Holding on to about
+    40% of the territory they seized" (aspect ``of_peak``): the share of the side's own peak there
+    still held, 100 minus the share lost (:func:`_check_share_lost`'s figures)."""
+    if rec.get("aspect") == "of_peak":
+        return _check_share_of_peak_held(rec, ctx)
     spec, note = place_region(rec.get("place"), "share_held")
     if spec != "UKR" or rec.get("side") != "russia":
         raise _Skip(NOT_CHECKABLE, "a share held is checked only for Russian-held ground as a share of Ukraine")
@@ -409,6 +413,35 @@ def _check_share_held(rec, ctx):
     return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
                 map_unit="percent", tolerance=SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
                 region=region.name, region_note=note, statuses="occupied,occupied_before_2022", evidence_dates=[da])
+
+
+def _check_share_of_peak_held(rec, ctx):
+    place = rec.get("place")
+    if place is None and rec.get("side") in ("ukraine", "russia"):
+        # "the territory they seized" with no place: the maps measure a side's ground in the
+        # other country only, so Ukraine's is in RUS (Kursk, in 2024) and Russia's in UKR.
+        spec, note = {"ukraine": ("RUS", "no place named: Ukraine's seized ground is in RUS"),
+                      "russia": ("UKR", "no place named: Russia's seized ground is in UKR")}[rec["side"]]
+    else:
+        spec, note = place_region(place, "share_held")
+    strict, generous = _statuses_for(rec, spec)
+    d = _claim_date(rec, ctx)
+    region = ctx.region(spec)
+    lo, hi = _claim_range(rec)
+    p1, p2 = ctx.peak(region, strict, d), ctx.peak(region, generous, d)
+    if p1["share_lost_pct"] is None:
+        raise _Skip(NOT_CHECKABLE, f"the maps show no {'+'.join(strict)} ground in {region.name} up to {d}")
+    a = 100.0 - p1["share_lost_pct"]
+    b = 100.0 - (p2["share_lost_pct"] if p2["share_lost_pct"] is not None else p1["share_lost_pct"])
+    verdict, dev = _compare(lo, hi, a, b, SHARE_TOLERANCE_PP, False, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} of its peak still held on {d}; maps: {'+'.join(strict)} peak "
+              f"{_fmt_area(p1['peak_km2'])} on {p1['peak_date']} -> {_fmt_area(p1['km2'])} on {p1['date']} = {_pct(a)} "
+              f"held; with contested {_fmt_area(p2['peak_km2'])} -> {_fmt_area(p2['km2'])} = {_pct(b)} held; "
+              f"{_both(lo, hi, a, b, False)} -> {_dev_text(verdict, dev, False)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
+                map_unit="percent", tolerance=SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
+                region=region.name, region_note=note, statuses=",".join(strict),
+                evidence_dates=sorted({p1["peak_date"], p1["date"], p2["peak_date"]}))
 
 
 def _period(rec, d: dt.date, default_days: int | None) -> dt.date:

@@ -224,6 +224,11 @@ ADVANCE_VERBS = re.compile(
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
 PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maximum|largest)|at\s+one\s+point|"
                   r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
+# "... of the territory (that) they seized / had taken / captured": what the side took itself.
+OF_WHAT_WAS_TAKEN = re.compile(
+    r"\s*of\s+(?:the\s+|what\s+)?(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
+    r"(?:(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+)?(?:had\s+|has\s+|have\s+|initially\s+|once\s+)?"
+    r"(?:seized|taken|took|captured|gained|won|grabbed|occupied|overran)\b", re.I)
 _AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+at\s+(?:the|its|their)\s+(?:peak|height)\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
@@ -594,6 +599,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
         if verb == "held" and territorial and territorial.group(0).strip():
+            if OF_WHAT_WAS_TAKEN.match(sentence, q.end):
+                # "holding on to about 40% of the territory they seized in August": a share of
+                # the side's own peak there (100 - the share lost), not of the country.
+                return "share_held", None, "of_peak", None
             return "share_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "m":
@@ -627,11 +636,15 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
 
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None, carried_period_days: float | None,
-              others: tuple = ()) -> tuple[dt.date | None, dt.date | None]:
+              others: tuple = (), ignore_after: int | None = None) -> tuple[dt.date | None, dt.date | None]:
     """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
-    sq km in August": August dates the 1,300, not the 800)."""
+    sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
+    clause dating something else ends ("40% of the territory they seized in August": August dates
+    the seizure, not the holding), so a date right after it is not the claim's."""
     mentions = dates_mod.date_mentions(sentence, published)
+    if ignore_after is not None:
+        mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     lo, hi = _clause_bounds(sentence, q_start)
     in_clause = [d for d in mentions if lo <= d.start < hi]
     if in_clause or not others:
@@ -747,8 +760,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
                 side = last_subject_side
             place, inferred = _place_for(text_s, q.start, places, last_place)
+            taken = OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak" else None
             date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
-                                         tuple(x.start for x in quantities if x is not q))
+                                         tuple(x.start for x in quantities if x is not q),
+                                         ignore_after=taken.end() if taken else None)
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
