@@ -324,6 +324,29 @@ def test_a_share_of_the_ground_a_side_seized_is_its_peak_less_the_share_lost(sto
     assert low["verdict"] == UNDERSTATED and right["verdict"] == CONSISTENT, (low["reason"], right["reason"])
 
 
+def test_a_wire_dateline_with_no_year_takes_the_archive_latest_such_day(store):
+    """"KYIV, Nov 28 (Reuters) - ..." has no year: every claim was undated ("no start date", a
+    distance measured on the latest map). The latest 28 November of the archive is taken, noted,
+    and --published still wins."""
+    from frontwatch.claims import dates as dates_mod
+    from frontwatch.claims.check import check_text
+
+    text = ("KYIV, Nov 28 (Reuters) - Russian troops are now less than 2 kilometres from the centre of Kurakhove, "
+            "according to DeepState. Russia gained 200 sq km of Ukraine over the past week, analysts said.")
+    assert dates_mod.dateline_month_day(text) == (11, 28)
+    assert dates_mod.dateline_month_day("KYIV, Nov 28, 2024 (Reuters) - ...") is None  # dateline_date reads it
+    assert dates_mod.dateline_month_day("Russian troops advanced on Nov 28 - officials") is None
+    out = check_text(store, text)
+    assert out["published"] == "2024-11-28" and any("no year" in n for n in out["notes"]), out["notes"]
+    dist, change = out["claims"]
+    assert dist["date"] == "2024-11-28" and dist["evidence_dates"] == ["2024-11-28"], dist
+    assert change["evidence_dates"] == ["2024-11-21", "2024-11-28"], change  # 7 days
+    given = check_text(store, text, published=D(2024, 11, 20))
+    assert given["published"] == "2024-11-20" and not any("no year" in n for n in given["notes"])
+    assert dates_mod.latest_on_or_before(2, 29, D(2024, 12, 31)) == D(2024, 2, 29)
+    assert dates_mod.latest_on_or_before(12, 31, D(2024, 12, 30)) == D(2023, 12, 31)
+
+
 def test_distance_km_is_geodesic_and_zero_inside(store):
     """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
     Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest

@@ -57,7 +57,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 11, 26),
      [{"value": 2, "unit": "kilometres", "unit_normalized": "m_per_day", "value_normalized": 285.714,
        "qualifier": "up to", "measure": "advance_rate", "side": "russia", "place": "Pokrovsk",
-       "date": "2024-11-26", "start_date": "2024-11-19", "source": "ISW"}]),
+       "date": "2024-11-26", "start_date": "2024-11-20", "source": "ISW"}]),
     ("Ukraine said on Nov. 20 it still holds about 800 square kilometres of Russia's Kursk region.",
      D(2024, 11, 22),
      [{"value": 800, "unit_normalized": "km2", "value_normalized": 800, "measure": "area_held",
@@ -89,7 +89,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian troops captured 235 square kilometres in the past week, the largest weekly gain "
      "this year, according to an analysis of ISW data by AFP.", D(2024, 11, 25),
      [{"value": 235, "unit_normalized": "km2", "value_normalized": 235, "measure": "area_change",
-       "direction": "gained", "side": "russia", "date": "2024-11-25", "start_date": "2024-11-18",
+       "direction": "gained", "side": "russia", "date": "2024-11-25", "start_date": "2024-11-19",
        "source": "an analysis of ISW data by AFP"}]),
     ("The Russian army now occupies about 18 percent of Ukraine's territory, AFP said.",
      D(2024, 9, 1),
@@ -234,6 +234,19 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Kyiv still controls around 60 percent of the ground it captured in Kursk.", D(2024, 12, 5),
      [{"value": 60, "unit_normalized": "percent", "measure": "share_held", "aspect": "of_peak", "side": "ukraine",
        "place": "Kursk", "qualifier": "around"}]),
+    # "his troops" after "the commander said" are the speaker's (they had no side).
+    ("Ukraine's top commander said on Wednesday his troops had lost about 100 square miles in Kursk since October.",
+     D(2024, 11, 28),
+     [{"value": 100, "unit_normalized": "km2", "value_normalized": 258.999, "measure": "area_change",
+       "direction": "lost", "side": "ukraine",
+       "place": "Kursk", "start_date": "2024-10-01", "source": "Ukraine's top commander"}]),
+    # "in a single day" is a period of one day; "a 1,000-kilometre front" is the front's length.
+    ("The Russian army advanced roughly 1,500 acres near Pokrovsk in a single day.", D(2024, 11, 28),
+     [{"value": 1500, "unit_normalized": "km2", "value_normalized": 6.0703, "measure": "area_change",
+       "direction": "gained", "side": "russia",
+       "place": "Pokrovsk", "start_date": "2024-11-28", "date": "2024-11-28", "qualifier": "roughly"}]),
+    ("Fighting rages along a 1,000-kilometre front.", D(2024, 11, 28),
+     [{"value": 1000, "unit_normalized": "m", "value_normalized": 1_000_000, "measure": "front_length"}]),
     # ... while a month's gain called a peak stays a change.
     ("Russia gained 724 sq km of Ukraine in November, a peak for the year, the analysts said.", D(2024, 12, 5),
      [{"value": 724, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
@@ -321,7 +334,8 @@ def test_gold_set_is_large_and_varied():
 def test_dateline_in_text_sets_published_date_when_none_given():
     text = "November 3, 2024\nRussian forces captured 5 villages last week, officials said."
     (claim,) = extract_claims(text)
-    assert claim.start_date == D(2024, 10, 27) and claim.date == D(2024, 11, 3)
+    # The first day of the 7 ending on 3 November (a change runs from the map of 27 October).
+    assert claim.start_date == D(2024, 10, 28) and claim.date == D(2024, 11, 3)
 
 
 def test_caller_published_date_wins_over_dateline():

@@ -800,6 +800,24 @@ def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
     return out
 
 
+def _year_from_archive(store, clean: str, notes: list, source=None) -> dt.date | None:
+    """A wire dateline with no year ("KYIV, Nov 28 (Reuters) - ..."): the latest such day up to a
+    week after the archive's last map, noted. Choice: the archive, not today's date, because a
+    report is checked against the maps it is about (offline, the shared archive ends in 2024); a
+    week's grace as for any day after the archive (measure.STALE_DAYS). None without a dateline."""
+    from frontwatch.claims import dates as dates_mod
+    from frontwatch.measure import STALE_DAYS
+
+    md = dates_mod.dateline_month_day(clean)
+    snaps = store.snapshots(source=source)
+    if md is None or not snaps:
+        return None
+    d = dates_mod.latest_on_or_before(*md, snaps[-1].date + dt.timedelta(days=STALE_DAYS))
+    notes.append(f"dated {d}: the dateline gives {d:%d %B} with no year, so the latest {d:%d %B} of the archive "
+                 f"(it ends on {snaps[-1].date}) was taken; give --published to set another")
+    return d
+
+
 def check_text(store, text, published=None, borders=None, *, source=None) -> dict:
     """Extract the claims of ``text`` and check them: ``{claims, consistency, published, notes}``.
 
@@ -810,6 +828,8 @@ def check_text(store, text, published=None, borders=None, *, source=None) -> dic
     notes = []
     clean, page_date = document_text(text)  # read once: the claims are extracted from the clean text
     ref = reference_date(clean, published, page_date)
+    if ref is None:
+        ref = _year_from_archive(store, clean, notes, source)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         claims = extract_claims(clean, ref)

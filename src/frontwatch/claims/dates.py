@@ -122,6 +122,35 @@ def dateline_date(text: str, head_chars: int = 4000) -> dt.date | None:
     return first
 
 
+# "KYIV, Nov 28 (Reuters) - ...": a wire dateline, city then month and day, often with no year.
+_WIRE_DATELINE = re.compile(
+    rf"^\s*[A-Z][\w.'’ -]{{1,40}},\s+(?:(?P<month>{_MONTH})\s+(?P<day>{_DAY})|(?P<day2>{_DAY})\s+(?P<month2>{_MONTH}))"
+    rf"(?:,?\s+(?P<year>{_YEAR}))?\s*(?:\([^)\n]{{1,40}}\)\s*)?[-–—]")
+
+
+def dateline_month_day(text: str) -> tuple[int, int] | None:
+    """``(month, day)`` of a wire dateline with no year ("KYIV, Nov 28 (Reuters) - ...") at the
+    start of the text's first non-empty line; None when there is none or it has a year
+    (:func:`dateline_date` reads those)."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    m = _WIRE_DATELINE.match(first)
+    if not m or m.group("year"):
+        return None
+    month = _month_number(m.group("month") or m.group("month2"))
+    day = _day_number(m.group("day") or m.group("day2"))
+    return (month, day) if _safe_date(2024, month, day) else None  # 2024: a leap year, so 29 Feb is a day
+
+
+def latest_on_or_before(month: int, day: int, limit: dt.date) -> dt.date:
+    """The latest ``month``/``day`` on or before ``limit`` (29 February: the latest leap year's)."""
+    year = limit.year
+    while True:
+        d = _safe_date(year, month, day)
+        if d is not None and d <= limit:
+            return d
+        year -= 1
+
+
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _SINCE_YEAR_START = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
@@ -133,23 +162,27 @@ _PAST = re.compile(
     r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?P<unit>day|week|month|year|hours?)s?\b"
     r"|\b(?P<last>last|this)\s+(?P<unit2>week|month|year)\b"
-    r"|\b(?P<inaweek>in\s+(?:a|one)\s+(?P<unit3>day|week|month))\b"
+    r"|\b(?P<inaweek>in\s+(?:a|one|a\s+single)\s+(?P<unit3>day|week|month))\b"
     r"|\b(?:in|within|over)\s+(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit4>day|week|month)s\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
 def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
+    """The first day of the ``n`` ``unit``s ending on ``reference`` (inclusive): "the past week"
+    to 28 November starts on 22 November, as "in November" starts on 1 November; a change over it
+    runs from the map of the day before (claims.check._period), 7 days."""
     unit = unit.lower().rstrip("s")
+    one = dt.timedelta(days=1)
     if unit == "day":
-        return reference - dt.timedelta(days=n)
+        return reference - dt.timedelta(days=n) + one
     if unit == "hour":
-        return reference - dt.timedelta(days=max(1, round(n / 24)))
+        return reference - dt.timedelta(days=max(1, round(n / 24))) + one
     if unit == "week":
-        return reference - dt.timedelta(weeks=n)
+        return reference - dt.timedelta(weeks=n) + one
     if unit == "month":
-        return reference - relativedelta(months=n)
-    return reference - relativedelta(years=n)
+        return reference - relativedelta(months=n) + one
+    return reference - relativedelta(years=n) + one
 
 
 def period_days(text: str) -> float | None:

@@ -192,7 +192,9 @@ SIDES = (
     (re.compile(r"\bRussian?s?\b|\bRussia['’]s\b|\bMoscow(?:['’]s)?\b|\bKremlin\b|\bPutin\b"), "russia"),
     (re.compile(r"\bUkrainians?\b|\bUkraine(?:['’]s)?\b|\bKyiv(?:['’]s)?\b|\bKiev(?:['’]s)?\b|\bZelensk\w*"),
      "ukraine"),
-    (re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b"), "speaker"),
+    # "we/our/us", and "his/her troops" after "the commander said": the speaker's side.
+    (re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|\b(?:[Hh]is|[Hh]er)\s+(?:troops|forces|soldiers|army|units|men|fighters)\b"),
+     "speaker"),
     (re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|invaders|occupiers)\b"), "enemy"),
 )
 _COUNTRY_NOUN = re.compile(r"^(?:Russia|Ukraine|North\s+Korea|Moscow|Kyiv|Kiev)$")
@@ -219,6 +221,8 @@ HELD_VERBS = re.compile(
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
     r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
+# "along a 1,000-kilometre front": the length names the front right after it.
+_FRONT_AFTER = re.compile(r"(?:[\s-]*long)?\s+front(?:[\s-]*line)?\b", re.I)
 ADVANCE_VERBS = re.compile(
     r"\b(?:advanc\w*|push\w*|mov(?:ed|ing|es)|shift(?:ed|ing|s)|progress\w*|penetrat\w*|broke\s+through|"
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
@@ -608,7 +612,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
-        if FRONT_LENGTH.search(sentence[lo:hi]) and not ADVANCE_VERBS.search(sentence[lo:hi]):
+        if (FRONT_LENGTH.search(sentence[lo:hi]) or _FRONT_AFTER.match(sentence, q.end)) \
+                and not ADVANCE_VERBS.search(sentence[lo:hi]):
             # "The front line stretches for more than 1,000 kilometres."
             return "front_length", None, "current", None
         if DISTANCE_TO.match(sentence, q.end):
