@@ -347,6 +347,30 @@ def test_a_wire_dateline_with_no_year_takes_the_archive_latest_such_day(store):
     assert dates_mod.latest_on_or_before(12, 31, D(2024, 12, 30)) == D(2023, 12, 31)
 
 
+def test_a_gain_after_a_sentence_on_kursk_is_measured_where_the_side_can_gain(store):
+    """After "Ukraine still holds about 550 sq km of the Kursk region.": "Russian forces have
+    captured about 1,100 square kilometres since the start of October" carried Kursk and was
+    measured in RUS (2 km2, overstated by 50521%): Russia captures ground in UKR. "Russian forces
+    recaptured about 350 square kilometres since early September" stays in RUS, measured as the
+    side's ground (its statuses plus unmapped Russian land), not its statuses alone (2 km2)."""
+    from frontwatch.measure import change
+    from frontwatch.regions import load_borders, resolve_region
+
+    borders = load_borders(store)
+    lead = "KYIV, Dec 1, 2024 - Ukraine still holds about 550 sq km of the Kursk region, officials said. "
+    (_, captured) = check_claims(store, extract_claims(
+        lead + "Russian forces have captured about 1,100 square kilometres since the start of October."))
+    (_, retaken) = check_claims(store, extract_claims(
+        lead + "Russian forces recaptured about 350 square kilometres since early September, the commander said."))
+    ukr = change(store, resolve_region("UKR", borders), start=D(2024, 9, 30), end=D(2024, 12, 1),
+                 statuses=("occupied", "occupied_before_2022"))
+    rus = change(store, resolve_region("RUS", borders), start=D(2024, 8, 31), end=D(2024, 12, 1), side="russia",
+                 borders=borders)
+    assert captured["region"] == "UKR" and "from an earlier one" in captured["region_note"], captured
+    assert captured["map_value"] == round(ukr["gained_km2"], 2) > 1000 and captured["verdict"] == CONSISTENT
+    assert retaken["region"] == "RUS" and retaken["map_value"] == round(rus["gained_km2"], 2) > 300, retaken
+
+
 def test_distance_km_is_geodesic_and_zero_inside(store):
     """measure.distance_km against pyproj's geodesic distances to the layer's vertices near
     Pokrovsk: the nearest point may lie between two vertices, so it is at most the nearest

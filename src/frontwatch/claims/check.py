@@ -68,6 +68,7 @@ from typing import Any
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
 from frontwatch.claims.text import document_text
+from frontwatch.statuses import SIDE_COUNTRY
 
 AREA_TOLERANCE = 0.15
 SHARE_TOLERANCE_PP = 5.0
@@ -472,13 +473,35 @@ def _claimed_period(rec, start: dt.date, d: dt.date) -> str:
     return f"{rec.get('start_date') or start}..{d}"
 
 
+_RETAKE = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken|win|take)\s+back|"
+                     r"push\w*\s+(?:\w+\s+)?out)\b", re.I)
+
+
+def _gain_region(rec, spec: str, note: str) -> tuple[str, str]:
+    """A country carried from an earlier sentence that a gain cannot be in: a side captures
+    ground in the other country and retakes ground in its own. "Russian forces have captured
+    about 1,100 square kilometres since the start of October", after a sentence on Kursk, was
+    measured in RUS (2 km2, "overstated by 50521%"); it is Russia's gain in UKR. A place named in
+    the claim's own sentence, a town, a loss, or a retaking ("recaptured", "took back") is kept."""
+    side = rec.get("side")
+    if not rec.get("place_inferred") or spec not in ("RUS", "UKR") or (rec.get("direction") or "gained") != "gained" \
+            or side not in ("russia", "ukraine"):
+        return spec, note
+    own = SIDE_COUNTRY[side]
+    where = own if _RETAKE.search(rec.get("sentence") or "") else ("UKR" if own == "RUS" else "RUS")
+    if where == spec:
+        return spec, note
+    return where, (f"the sentence names no place, and {rec['place']!r} (from an earlier one) is not where {side} "
+                   f"{'retakes' if where == own else 'captures'} ground: measured in {where}")
+
+
 def _check_area_change(rec, ctx):
     unit = rec.get("unit_normalized")
     if unit not in ("km2", "km2_per_day"):
         raise _Skip(NOT_CHECKABLE, f"area change in {rec.get('unit')!r}, not an area unit")
     from frontwatch.measure import MeasureError, change
 
-    spec, note = place_region(rec.get("place"), "area_change")
+    spec, note = _gain_region(rec, *place_region(rec.get("place"), "area_change"))
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
     start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None)
@@ -487,9 +510,12 @@ def _check_area_change(rec, ctx):
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     try:
-        if spec in ("RUS", "UKR"):
+        if spec in ("RUS", "UKR") and spec != SIDE_COUNTRY[side]:
+            # Ground a side takes in the other country: its statuses there.
             res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
         else:
+            # In its own country ("Russian forces recaptured 350 sq km" in Kursk) or around a town:
+            # the side's statuses plus its country's unmapped land, which is where retaken ground goes.
             res = change(ctx.store, region, start=start, end=d, side=side, borders=ctx.borders_or_load(), source=ctx.source)
     except MeasureError as exc:
         raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
