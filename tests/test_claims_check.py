@@ -252,20 +252,15 @@ def test_front_length_claims_are_checked_against_the_traced_front(store):
 def test_a_front_length_after_a_paragraph_on_kursk_is_the_whole_front(store):
     """"The front line now stretches for 1,200 km." names no place: the Kursk of the sentence
     before it used to narrow it to the 94 km front in RUS (overstated by 1179%); it is the whole
-    front. "The front line there" keeps the earlier place."""
-    from frontwatch.front import front
-    from frontwatch.regions import load_borders, resolve_region
-
+    front (its figures are front()'s: test_front_length_claims_are_checked_against_the_traced_front).
+    "The front line there" keeps the earlier place."""
     whole, there = (check_claims(store, extract_claims(
         f"KYIV, Dec 2, 2024 - Ukraine still holds about 500 sq km of the Kursk region, officials said. {s}"))[-1]
         for s in ("The front line now stretches for 1,200 km.", "The front line there stretches for 90 km."))
-    (rep_all,) = front(store, resolve_region("ALL"), date=D(2024, 12, 2), borders=load_borders(store))
-    (rep_rus,) = front(store, resolve_region("RUS", load_borders(store)), date=D(2024, 12, 2),
-                       borders=load_borders(store))
     assert whole["measure"] == "front_length" and whole["region"] == "ALL", whole
-    assert whole["map_value"] == rep_all["length_km"] and whole["verdict"] == CONSISTENT, whole["reason"]
+    assert 900 < whole["map_value"] < 1100 and whole["verdict"] == CONSISTENT, whole["reason"]
     assert "earlier" in whole["region_note"], whole["region_note"]
-    assert there["region"] == "RUS" and there["map_value"] == rep_rus["length_km"] < 200, there
+    assert there["region"] == "RUS" and 50 < there["map_value"] < 200, there
     assert there["verdict"] == CONSISTENT, there["reason"]
 
 
@@ -358,17 +353,19 @@ def test_a_gain_after_a_sentence_on_kursk_is_measured_where_the_side_can_gain(st
 
     borders = load_borders(store)
     lead = "KYIV, Dec 1, 2024 - Ukraine still holds about 550 sq km of the Kursk region, officials said. "
+    # (Russia's side over all of RUS is not recomputed here: it is the slow part, and the
+    # statuses alone, the old figure, are 2 km2.)
     (_, captured) = check_claims(store, extract_claims(
         lead + "Russian forces have captured about 1,100 square kilometres since the start of October."))
     (_, retaken) = check_claims(store, extract_claims(
         lead + "Russian forces recaptured about 350 square kilometres since early September, the commander said."))
     ukr = change(store, resolve_region("UKR", borders), start=D(2024, 9, 30), end=D(2024, 12, 1),
                  statuses=("occupied", "occupied_before_2022"))
-    rus = change(store, resolve_region("RUS", borders), start=D(2024, 8, 31), end=D(2024, 12, 1), side="russia",
-                 borders=borders)
     assert captured["region"] == "UKR" and "from an earlier one" in captured["region_note"], captured
     assert captured["map_value"] == round(ukr["gained_km2"], 2) > 1000 and captured["verdict"] == CONSISTENT
-    assert retaken["region"] == "RUS" and retaken["map_value"] == round(rus["gained_km2"], 2) > 300, retaken
+    assert retaken["region"] == "RUS" and 300 < retaken["map_value"] < 1000, retaken
+    assert retaken["evidence_dates"] == ["2024-08-31", "2024-12-01"] and retaken["statuses"] == "russia", retaken
+    assert captured["statuses"] == "occupied,occupied_before_2022", captured
 
 
 def test_distance_km_is_geodesic_and_zero_inside(store):

@@ -371,7 +371,12 @@ def _check_area_held(rec, ctx):
 
 
 def _check_share_lost(rec, ctx):
-    spec, note = place_region(rec.get("place"), "share_lost")
+    return _check_peak_share(rec, ctx, *place_region(rec.get("place"), "share_lost"), held=False)
+
+
+def _check_peak_share(rec, ctx, spec: str, note: str, held: bool):
+    """The share of a side's peak in ``spec`` lost by the claim's date (or, ``held``, still held:
+    100 minus it), ``ukraine_held`` alone and with the grey zone."""
     strict, generous = _statuses_for(rec, spec)
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
@@ -380,10 +385,14 @@ def _check_share_lost(rec, ctx):
     if p1["share_lost_pct"] is None:
         raise _Skip(NOT_CHECKABLE, f"the maps show no {'+'.join(strict)} ground in {region.name} up to {d}")
     a, b = p1["share_lost_pct"], p2["share_lost_pct"] if p2["share_lost_pct"] is not None else p1["share_lost_pct"]
+    if held:
+        a, b = 100.0 - a, 100.0 - b
+    what, claimed = ("held", f"of its peak still held on {d}") if held else ("lost", f"lost by {d}")
     verdict, dev = _compare(lo, hi, a, b, SHARE_TOLERANCE_PP, False, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} lost by {d}; maps: {'+'.join(strict)} peak {_fmt_area(p1['peak_km2'])} on "
-              f"{p1['peak_date']} -> {_fmt_area(p1['km2'])} on {p1['date']} = {_pct(a)} lost; with contested "
-              f"{_fmt_area(p2['peak_km2'])} -> {_fmt_area(p2['km2'])} = {_pct(b)} lost; {_both(lo, hi, a, b, False)} -> {_dev_text(verdict, dev, False)}")
+    reason = (f"claim {_claim_text(rec)} {claimed}; maps: {'+'.join(strict)} peak {_fmt_area(p1['peak_km2'])} on "
+              f"{p1['peak_date']} -> {_fmt_area(p1['km2'])} on {p1['date']} = {_pct(a)} {what}; with contested "
+              f"{_fmt_area(p2['peak_km2'])} -> {_fmt_area(p2['km2'])} = {_pct(b)} {what}; {_both(lo, hi, a, b, False)} -> "
+              f"{_dev_text(verdict, dev, False)}")
     return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
                 map_unit="percent", tolerance=SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
                 region=region.name, region_note=note, statuses=",".join(strict),
@@ -425,24 +434,7 @@ def _check_share_of_peak_held(rec, ctx):
                       "russia": ("UKR", "no place named: Russia's seized ground is in UKR")}[rec["side"]]
     else:
         spec, note = place_region(place, "share_held")
-    strict, generous = _statuses_for(rec, spec)
-    d = _claim_date(rec, ctx)
-    region = ctx.region(spec)
-    lo, hi = _claim_range(rec)
-    p1, p2 = ctx.peak(region, strict, d), ctx.peak(region, generous, d)
-    if p1["share_lost_pct"] is None:
-        raise _Skip(NOT_CHECKABLE, f"the maps show no {'+'.join(strict)} ground in {region.name} up to {d}")
-    a = 100.0 - p1["share_lost_pct"]
-    b = 100.0 - (p2["share_lost_pct"] if p2["share_lost_pct"] is not None else p1["share_lost_pct"])
-    verdict, dev = _compare(lo, hi, a, b, SHARE_TOLERANCE_PP, False, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} of its peak still held on {d}; maps: {'+'.join(strict)} peak "
-              f"{_fmt_area(p1['peak_km2'])} on {p1['peak_date']} -> {_fmt_area(p1['km2'])} on {p1['date']} = {_pct(a)} "
-              f"held; with contested {_fmt_area(p2['peak_km2'])} -> {_fmt_area(p2['km2'])} = {_pct(b)} held; "
-              f"{_both(lo, hi, a, b, False)} -> {_dev_text(verdict, dev, False)}")
-    return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
-                map_unit="percent", tolerance=SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
-                region=region.name, region_note=note, statuses=",".join(strict),
-                evidence_dates=sorted({p1["peak_date"], p1["date"], p2["peak_date"]}))
+    return _check_peak_share(rec, ctx, spec, note, held=True)
 
 
 def _period(rec, d: dt.date, default_days: int | None) -> dt.date:

@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .base import ARCHIVE_SUFFIXES, SourceError, is_url, iter_files, open_input
+from .base import ARCHIVE_SUFFIXES, SourceError, download, is_url, iter_files
 
 MAX_DEPTH = 3  # archives inside archives, at most this deep
 
@@ -67,7 +67,7 @@ class Unpacked:
         folder = Path(self._tmp.name) / f"a{self._count}"
         folder.mkdir()
         fetched = is_url(archive)
-        local = _fetch(archive, folder.with_suffix(".download")) if fetched else Path(archive)
+        local = download(archive, folder.with_suffix(".download")) if fetched else Path(archive)
         try:
             if str(archive).lower().endswith(".zip") or zipfile.is_zipfile(local):  # by name: a truncated zip has no directory
                 _unzip(local, folder, shown)
@@ -103,17 +103,6 @@ class Unpacked:
         for folder, name in self._names.items():
             text = text.replace(folder + "/", name + "!").replace(folder, name)
         return text
-
-
-def _fetch(url, local: Path) -> Path:
-    try:
-        with open_input(url) as src, open(local, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-    except SourceError:
-        raise
-    except Exception as exc:  # fsspec and the store clients raise their own kinds
-        raise SourceError(url, f"cannot read archive ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
-    return local
 
 
 def _check_room(shown, folder: Path, size: int) -> None:

@@ -600,20 +600,26 @@ def object_fingerprint(url) -> str | None:
 def local_copy(url):
     """A temporary local file holding the object at ``url``, under the object's own name (the
     readers take dates and ids from file names). SourceError, naming the URL, when it cannot be fetched."""
-    import shutil
     import tempfile
 
     name = url.rstrip("/").rsplit("/", 1)[-1] or "object"
     with tempfile.TemporaryDirectory(prefix="frontwatch-object-") as folder:
-        local = Path(folder) / name
-        try:
-            with open_input(url) as src, open(local, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-        except SourceError:
-            raise
-        except Exception as exc:  # fsspec and the store clients raise their own kinds
-            raise _object_error(url, exc) from None
-        yield local
+        yield download(url, Path(folder) / name)
+
+
+def download(url, local: Path) -> Path:
+    """Copy the object at ``url`` to the file ``local``; SourceError, naming the URL, when it
+    cannot be fetched."""
+    import shutil
+
+    try:
+        with open_input(url) as src, open(local, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except SourceError:
+        raise
+    except Exception as exc:  # fsspec and the store clients raise their own kinds
+        raise _object_error(url, exc) from None
+    return local
 
 
 def _read_url(url, reader, **options) -> list:
