@@ -466,6 +466,45 @@ def test_a_geopackage_with_one_layer_per_status_is_read_whole(history_dir, tmp_p
         assert g["status"] == w["status"] and g["km2"] == pytest.approx(w["km2"], rel=1e-6)
 
 
+def test_a_kml_with_status_words_in_its_names_gets_a_ready_mapping_in_its_error(history_dir, tmp_path):
+    """A Google My Maps / QGIS KML with one folder per status, named in words ("Occupied
+    territory", "Liberated", "Grey zone", "Occupied before 2022"): without --status-field the
+    error now says which attribute and mapping would read it, and that mapping, pasted back,
+    gives the DeepStateMap figures."""
+    import re
+
+    import geopandas as gpd
+    import pyogrio
+
+    from frontwatch import measure
+    from frontwatch.regions import resolve_region
+
+    names = {"occupied": "Occupied territory", "ukraine_held": "Liberated", "contested": "Grey zone",
+             "occupied_before_2022": "Occupied before 2022"}
+    with Store(tmp_path / "ref.duckdb") as ref:
+        ingest(ref, history_dir / "1732311864.geojson")
+        layers = ref.layers(ref.snapshots()[0].id)
+        want = measure.area_on(ref, resolve_region("ALL"), tuple(names))
+    path = tmp_path / "mymaps.kml"
+    for i, (st, name) in enumerate(names.items()):
+        df = gpd.GeoDataFrame({"Name": [name]}, geometry=[layers[st]], crs=4326)
+        pyogrio.write_dataframe(df, path, layer=name.replace(" ", "_"), driver="KML", append=i > 0)
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(store), "--date", "2024-11-22"])
+    assert r.exit_code == 1
+    (line,) = [x for x in r.stderr.splitlines() if x.startswith("error:")]
+    m = re.search(r'--status-field (\S+) --status-map "([^"]+)"', line)
+    assert m and "check before use" in line, line
+    assert dict(kv.split("=") for kv in m.group(2).split(",")) == {v: k for k, v in names.items()}, line
+    r = CliRunner().invoke(main, ["ingest", str(path), "--store", str(store), "--date", "2024-11-22", "--source", "mymaps",
+                                  "--status-field", m.group(1), "--status-map", m.group(2)])
+    assert r.exit_code == 0, r.output
+    with Store(store) as st:
+        got = measure.area_on(st, resolve_region("ALL"), tuple(names), source="mymaps")
+    for g, w in zip(got, want):
+        assert g["status"] == w["status"] and g["km2"] == pytest.approx(w["km2"], rel=1e-6)
+
+
 def test_a_store_in_use_by_another_process_says_so_in_one_line(history_dir, tmp_path):
     """DuckDB lets one process write a store: a second gets one line naming the store and the
     holder's PID, not DuckDB's lock message."""

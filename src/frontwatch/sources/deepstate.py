@@ -39,7 +39,8 @@ _ANNOTATION_WORDS = re.compile(
     r"transnistri|придністров|abkhaz|абхаз|petsamo|петсамо|salla|салла|latvia|латві|estonia|естоні|"
     r"pechor|печор|kuril|курил|tskhinval|цхінвал|prussia|прусі|karelia|карелі|ichkeri|ічкері"
 )
-_PRE2022_WORDS = re.compile(r"crimea|cadr|calr|tuzla|крим|ордло|тузла")
+# "before 2022" / "since 2014": how other map makers name the same layer (no DeepStateMap name has them).
+_PRE2022_WORDS = re.compile(r"crimea|cadr|calr|tuzla|крим|ордло|тузла|before (?:24 feb\w* )?2022|pre-2022|since 2014")
 _SNAKE_ISLAND = re.compile(r"snake island|зміїн")
 _ENGLISH_RULES = (
     (re.compile(r"liberated|taken back|recaptured"), UKRAINE_HELD),

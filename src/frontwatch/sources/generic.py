@@ -85,13 +85,42 @@ def _read_layers(target, path):
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326), declared
 
 
+def _suggestion(target, path) -> str:
+    """A ready-to-check ``--status-field``/``--status-map`` for a file read without them: the
+    attribute (or ``layer``, the layer names) with the most values whose words name a status
+    (:func:`frontwatch.sources.deepstate.classify`: "Occupied territory", "Liberated", "Grey zone",
+    "Occupied before 2022"); a value that names none is given as ``?``, which --status-map refuses
+    until the user says what it is. Empty when no attribute names a status or the file is unreadable."""
+    from .deepstate import ANNOTATION, classify
+
+    try:
+        df, _ = _read_layers(target, path)
+    except SourceError:
+        return ""
+    best = None
+    for col in (c for c in df.columns if c != "geometry"):
+        values = [str(v) for v in df[col].dropna().unique()]
+        if not 1 <= len(values) <= 20 or any("," in v or "=" in v or '"' in v for v in values):
+            continue
+        guess = {v: classify(v) for v in values}
+        named = sum(g in STATUSES for g in guess.values())
+        if named and (best is None or (named, col == "layer") > (best[0], best[1] == "layer")):
+            best = (named, col, guess)
+    if best is None:
+        return ""
+    _, col, guess = best
+    pairs = ",".join(f"{v}={'ignore' if g == ANNOTATION else (g or '?')}" for v, g in guess.items())
+    return f"; guessed from its {col!r} values, check before use: --status-field {col} --status-map \"{pairs}\""
+
+
 def read(path, data: bytes = b"", *, status_field=None, status_map=None, date=None, date_field=None,
          source="custom", **_):
     path = Path(path)
-    if not status_field:
-        raise SourceError(path, "not a DeepStateMap file: give --status-field and --status-map to map its attribute onto the statuses")
-    mapping = parse_status_map(status_map)
     target = f"/vsizip/{path}" if path.suffix.lower() == ".kmz" else (f"/vsigzip/{path}" if path.suffix.lower() == ".gz" else str(path))
+    if not status_field:
+        raise SourceError(path, "not a DeepStateMap file: give --status-field and --status-map to map its attribute onto "
+                                "the statuses" + _suggestion(target, path))
+    mapping = parse_status_map(status_map)
     df, declared = _read_layers(target, path)
     if len(df) == 0:
         raise SourceError(path, "no features")
