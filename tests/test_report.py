@@ -37,6 +37,35 @@ def test_plot_area_writes_png_and_reports_the_library_peak(store_path, store, tm
     assert f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}" in res.output
 
 
+def test_plot_advance_draws_the_librarys_weekly_pace(store_path, store, tmp_path):
+    """`plot advance` near Kurakhove, weekly from mid-October to mid-November 2024: one bar per pair of
+    week-end maps with the height of front.advance's mean m/day, one dot per largest shift, and
+    the printed range is that of the records."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from frontwatch.report.charts import advance_chart, advance_chart_data
+
+    start, end = dt.date(2024, 10, 14), dt.date(2024, 11, 17)
+    data = advance_chart_data(store, "Kurakhove", 10, start, end, every="week", borders=store.borders())
+    recs = data["records"]  # front.advance's, as advance_chart_data gathers them
+    assert [(r["from_date"], r["to_date"]) for r in recs][:2] == [("2024-10-20", "2024-10-27"), ("2024-10-27", "2024-11-03")]
+    fig = advance_chart(data)
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    assert [round(b.get_height(), 6) for b in bars] == [round(r["russia_mean_m_per_day"] or 0, 6) for r in recs]
+    assert len(recs) == 4 and any(b.get_height() > 50 for b in bars)
+    plt.close(fig)
+    out = tmp_path / "pace.svg"
+    res = _run(["plot", "advance", "--store", str(store_path), "--near", "Kurakhove", "--radius", "10km",
+                "--from", "2024-10-14", "--to", "2024-11-17", "--out", str(out)])
+    assert ET.parse(out).getroot().tag.endswith("svg")
+    means = [r["russia_mean_m_per_day"] for r in recs]
+    assert f"{len(recs)} weeks" in res.output and f"{min(means):,.0f} to {max(means):,.0f} m/day" in res.output, res.output
+    bad = CliRunner().invoke(main, ["plot", "advance", "--store", str(store_path), "--near", "Kurakhove",
+                                    "--out", str(tmp_path / "x.png")])
+    assert bad.exit_code == 1 and "give --from and --to" in bad.output, bad.output
+
+
 def test_plot_area_of_both_sides_draws_no_total_or_peak(store_path, tmp_path):
     """The default (all statuses) in RUS used to mark a "peak" of 1,303 km2 that added the
     Russian border slivers to Ukraine's ground; statuses of both sides get no total and no peak."""

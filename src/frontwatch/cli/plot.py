@@ -1,11 +1,13 @@
-"""``frontwatch plot``: charts of library results (for now ``plot area``: area per status over time)."""
+"""``frontwatch plot``: charts of library results: ``plot area`` (area per status over time) and
+``plot advance`` (the pace of the front near a place, per week or month)."""
 from __future__ import annotations
 
 import click
 
 from .context import make_context
 from .errors import one_line_errors
-from .options import borders_opt, from_opt, region_opt, source_opt, statuses_opt, store_opt, to_opt, units_opt
+from .options import (borders_opt, engine_opt, from_opt, region_opt, scheduler_opt, source_opt, statuses_opt, store_opt,
+                      to_opt, units_opt)
 
 
 @click.group("plot")
@@ -48,3 +50,52 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
                  if pk is not None else "statuses of both sides: no total or peak drawn (give one side's statuses for them)")
     click.echo(f"{path}: {data['region']} {','.join(data['statuses'])}, {data['snapshots']} snapshot{'s' if data['snapshots'] != 1 else ''} "
                f"{data['first']} to {data['last']}; {peak_text}")
+
+
+@command.command("advance")
+@click.option("--near", required=True, help="A place (any spelling: Kurakhove, Курахове) or LAT,LON.")
+@click.option("--radius", default="15km", show_default=True, help="Circle radius: 15km, 500m, 10mi.")
+@from_opt
+@to_opt
+@click.option("--every", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
+              help="One bar per period: between the last maps of consecutive periods.")
+@click.option("--side", type=click.Choice(["russia", "ukraine"]), default="russia", show_default=True,
+              help="Whose advance the bars show (a retreat is below zero).")
+@click.option("--title", default=None, help="Chart title (default: place, radius, period and dates).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .png or .svg.")
+@engine_opt
+@scheduler_opt
+@store_opt
+@borders_opt
+@source_opt
+def advance(near, radius, start, end, every, side, title, out, engine, scheduler, store_path, borders_file, source):
+    """The pace of the front near a place: per week (or day, month), the side's mean advance in
+    metres per day as bars and its largest local shift as dots (frontwatch.front.advance, the
+    figures of `frontwatch advance --every`).
+
+    Example: frontwatch plot advance --near Kurakhove --radius 15km --from 2024-09-01
+    --to 2024-12-31 --out kurakhove-pace.png
+    """
+    from ..engine import get_engine
+    from ..regions import parse_radius_km
+    from ..report.charts import advance_chart, advance_chart_data, save_figure
+
+    ctx = make_context(store_path, borders_file)
+    with one_line_errors():
+        if not out.lower().endswith((".png", ".svg")):
+            raise ValueError(f"{out}: use a .png or .svg file name")
+        if start is None or end is None:
+            raise ValueError("give --from and --to: the chart needs a window")
+        eng = get_engine(engine, scheduler)
+        try:
+            data = advance_chart_data(ctx.store, near, parse_radius_km(radius), start, end, every=every,
+                                      borders=ctx.borders, source=source, engine=eng)
+        finally:
+            eng.close()
+        path = save_figure(advance_chart(data, side=side, title=title), out)
+    means = [r[f"{side}_mean_m_per_day"] for r in data["records"] if r.get(f"{side}_mean_m_per_day") is not None]
+    shifts = [r[f"{side}_shift_m_per_day"] for r in data["records"] if r.get(f"{side}_shift_m_per_day") is not None]
+    summary = (f"{side} mean advance {min(means):,.0f} to {max(means):,.0f} m/day per {every}"
+               + (f", largest local shift {max(shifts):,.0f} m/day" if shifts else "")) if means else "no front in the circle"
+    click.echo(f"{path}: {data['near']} within {data['radius_km']:g} km, {len(data['records'])} {every}s "
+               f"{data['first']} to {data['last']}; {summary}")

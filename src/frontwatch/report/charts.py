@@ -1,8 +1,10 @@
 """Charts of library results: the area of each status in a region over time, with the peak
-marked and events annotated. Numbers come from frontwatch.measure (area_series,
-totals_by_snapshot, peak); this module only gathers them (:func:`area_chart_data`) and draws
-them (:func:`area_chart`) with matplotlib's Agg backend, so it works without a display.
-May import: matplotlib, frontwatch.measure, frontwatch.statuses, frontwatch (version).
+marked and events annotated, and the pace of the front near a place. Numbers come from
+frontwatch.measure (area_series, totals_by_snapshot, peak) and frontwatch.front (advance); this
+module only gathers them (:func:`area_chart_data`, :func:`advance_chart_data`) and draws them
+(:func:`area_chart`, :func:`advance_chart`) with matplotlib's Agg backend, so it works without a
+display. May import: matplotlib, frontwatch.measure, frontwatch.front, frontwatch.statuses,
+frontwatch (version).
 """
 from __future__ import annotations
 
@@ -118,6 +120,54 @@ def area_chart(data: dict, *, units: str = "km2", events=(), title: str | None =
                  fontsize=12)
     fig.text(0.01, 0.01, f"Data: {data['source']} snapshots ({data['snapshots']}, {data['first']} to {data['last']}); "
              f"areas inside region {data['region']}. Made with frontwatch {__version__}.", fontsize=7.5, color="#555555")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+SIDE_COLOURS = {"russia": "#a52714", "ukraine": "#0f9d58"}
+
+
+def advance_chart_data(store, near, radius_km, start, end, *, every="week", borders, source=None, engine=None) -> dict:
+    """Everything the advance chart shows: ``records`` (frontwatch.front.advance, one per pair of
+    consecutive period-end maps), ``near``, ``radius_km``, ``every``, ``first``/``last``."""
+    from ..front import advance
+
+    records = advance(store, near, radius_km, start=start, end=end, every=every, borders=borders, source=source,
+                      engine=engine)
+    return {"records": records, "near": records[0]["place"], "radius_km": radius_km, "every": every,
+            "first": records[0]["from_date"], "last": records[-1]["to_date"], "source": source or store.default_source()}
+
+
+def advance_chart(data: dict, *, side: str = "russia", title: str | None = None, size=(10, 5.6)):
+    """A matplotlib Figure of the pace of the front near a place: per period, ``side``'s mean
+    advance (net area gained over the mean front length, m/day; below zero: it fell back) as
+    bars, and its largest local shift (m/day) as dots, the two ends of the band the claims
+    checker sets a reported pace against. Periods with no front in the circle are gaps."""
+    recs = data["records"]
+    other = "ukraine" if side == "russia" else "russia"
+    fig, ax = plt.subplots(figsize=size, dpi=110)
+    starts = [_day(r["from_date"]) for r in recs]
+    widths = [(_day(r["to_date"]) - _day(r["from_date"])) * 0.85 for r in recs]
+    mean = [r.get(f"{side}_mean_m_per_day") for r in recs]
+    shift = [r.get(f"{side}_shift_m_per_day") for r in recs]
+    colours = [SIDE_COLOURS[side] if (m or 0) >= 0 else SIDE_COLOURS[other] for m in mean]
+    ax.bar(starts, [m or 0 for m in mean], width=widths, align="edge", color=colours, alpha=0.8,
+           label=f"{side}: mean advance (net area gained / front length)")
+    pts = [(s + w / 2, v) for s, w, v in zip(starts, widths, shift) if v is not None]
+    if pts:
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color="black", ms=5,
+                label=f"{side}: largest local shift of the front")
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.set_ylabel("metres per day")
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(True, axis="y", color="#e0e0e0")
+    ax.legend(loc="best", fontsize=9, frameon=True, framealpha=0.95)
+    ax.set_title(title or f"Advance within {data['radius_km']:g} km of {data['near']}, per {data['every']}, "
+                          f"{data['first']} to {data['last']}", fontsize=12)
+    fig.text(0.01, 0.01, f"Data: {data['source']} maps, {len(recs)} pairs of consecutive {data['every']}-end maps; "
+             f"fronts between sides (frontwatch.front.advance). Made with frontwatch {__version__}.",
+             fontsize=7.5, color="#555555")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
