@@ -64,6 +64,14 @@ def test_plot_advance_draws_the_librarys_weekly_pace(store_path, store, tmp_path
     bad = CliRunner().invoke(main, ["plot", "advance", "--store", str(store_path), "--near", "Kurakhove",
                                     "--out", str(tmp_path / "x.png")])
     assert bad.exit_code == 1 and "give --from and --to" in bad.output, bad.output
+    # The HTML report's advance section carries the same chart above its table.
+    html = tmp_path / "pace.html"
+    _run(["report", "--store", str(store_path), "--region", "Kurakhove:10km", "--from", "2024-10-14", "--to",
+          "2024-11-17", "--near", "Kurakhove", "--radius", "10km", "--no-front", "--out", str(html)])
+    doc = html.read_text(encoding="utf-8")
+    section = doc[doc.index("<h2>Advance within 10 km of Kurakhove</h2>"):]
+    assert section.startswith("<h2>Advance within 10 km of Kurakhove</h2><img alt='advance within 10 km of Kurakhove "
+                              "per week' src='data:image/png;base64,"), section[:200]
 
 
 def test_plot_area_of_both_sides_draws_no_total_or_peak(store_path, tmp_path):

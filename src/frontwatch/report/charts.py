@@ -134,8 +134,13 @@ def advance_chart_data(store, near, radius_km, start, end, *, every="week", bord
 
     records = advance(store, near, radius_km, start=start, end=end, every=every, borders=borders, source=source,
                       engine=engine)
+    return advance_records_data(records, radius_km, every, source or store.default_source())
+
+
+def advance_records_data(records, radius_km, every, source) -> dict:
+    """:func:`advance_chart`'s input from records of frontwatch.front.advance already computed."""
     return {"records": records, "near": records[0]["place"], "radius_km": radius_km, "every": every,
-            "first": records[0]["from_date"], "last": records[-1]["to_date"], "source": source or store.default_source()}
+            "first": records[0]["from_date"], "last": records[-1]["to_date"], "source": source}
 
 
 def advance_chart(data: dict, *, side: str = "russia", title: str | None = None, size=(10, 5.6)):

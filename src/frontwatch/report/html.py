@@ -19,7 +19,7 @@ from .. import __version__
 from ..measure import MeasureError, area_series, peak, select_snapshots
 from ..regions import load_borders, resolve_region
 from ..statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
-from .charts import STATUS_LABELS, area_chart, area_chart_data, figure_bytes
+from .charts import STATUS_LABELS, advance_chart, advance_records_data, area_chart, area_chart_data, figure_bytes
 from .maps import borders_origin, control_map, map_data, side_change
 
 # The advance columns a reader needs; the record has more (bearings, the other side's mirror).
@@ -213,11 +213,15 @@ def _advance_section(store, near, radius_km, start, end, every, borders, source)
         recs = advance(store, near, radius_km, start=start, end=end, every=every, borders=borders, source=source)
     except (MeasureError, ValueError) as exc:
         return head + f"<p class='muted'>No advance table: {_e(exc)}</p>"
+    chart = ""
+    if len(recs) > 1:  # one bar per period: the pace at a glance, above the table of its figures
+        data = advance_records_data(recs, radius_km, every, source or store.default_source())
+        chart = _img(figure_bytes(advance_chart(data)), f"advance within {radius_km:g} km of {near} per {every}")
     wanted = [k for k in ADVANCE_COLUMNS if recs and k in recs[0]]
     keys = wanted or ([k for k in recs[0] if k not in ("geometry", "place", "radius_km")
                        and not isinstance(recs[0][k], (list, dict, tuple))] if recs else [])
     rows = [{k: _n(r[k], 2) if isinstance(r[k], float) else r[k] for k in keys} for r in recs]
-    return head + ("<p>Per pair of maps (frontwatch.front.advance), the Russian side (occupied + contested "
+    return head + chart + ("<p>Per pair of maps (frontwatch.front.advance), the Russian side (occupied + contested "
                    "against Ukrainian-held): mean advance = net area gained / mean front length, per day; "
                    "largest local shift of the front in metres (negative: a retreat).</p>"
                    + _table(rows, [(k, k) for k in keys], numeric=[k for k in keys if k not in ("from_date", "to_date")]))
