@@ -34,8 +34,9 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
     daily archives (deepstatemap_data_YYYYMMDD.geojson), or any GeoJSON/GPKG/KML with
     --status-field/--status-map. Files may be gzipped; folders are walked; zip and tar archives
     (.zip, .tar, .tar.gz, .tgz, .tar.bz2, .tar.xz) are read as the folders they hold (names shown
-    as history.zip!history/1732312508.geojson); PATHS may be object store URLs (s3://bucket/prefix, with s3fs; credentials from AWS_*). Re-ingesting the same
-    data changes nothing. A bad file is reported in one line and skipped (with --strict, nothing
+    as history.zip!history/1732312508.geojson); PATHS may be object store URLs
+    (s3://bucket/prefix, with s3fs; credentials from AWS_*). Re-ingesting the same data changes
+    nothing. A bad file is reported in one line and skipped (with --strict, nothing
     is written). A country-borders file among the paths (GeoJSON with iso_a3) is saved as
     `frontwatch borders FILE` saves it, prepared while the maps are read.
 
