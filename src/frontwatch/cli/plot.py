@@ -10,6 +10,22 @@ from .options import (borders_opt, engine_opt, from_opt, region_opt, scheduler_o
                       to_opt, units_opt)
 
 
+out_opt = click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .png or .svg.")
+
+
+def chart_opts(fn):
+    """``--out`` and the store, borders and source options every chart takes."""
+    for opt in (source_opt, borders_opt, store_opt, out_opt):
+        fn = opt(fn)
+    return fn
+
+
+def _image_name(out: str) -> str:
+    if not out.lower().endswith((".png", ".svg")):
+        raise ValueError(f"{out}: use a .png or .svg file name")
+    return out
+
+
 @click.group("plot")
 def command():
     """Charts as PNG or SVG files (the format follows the --out suffix)."""
@@ -24,10 +40,7 @@ def command():
 @click.option("--event", "events", multiple=True, metavar='DATE="LABEL"',
               help='Mark an event, e.g. --event 2024-08-06="Incursion begins" (repeatable).')
 @click.option("--title", default=None, help="Chart title (default: region, source and date range).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .png or .svg.")
-@store_opt
-@borders_opt
-@source_opt
+@chart_opts
 def area(region, statuses, start, end, units, events, title, out, store_path, borders_file, source):
     """Area of each status inside a region over time (one line per status plus their total), with
     the peak of the combined area and the share lost since marked (measure.peak); statuses of
@@ -41,8 +54,7 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         evs = [parse_event(e) for e in events]
-        if not out.lower().endswith((".png", ".svg")):
-            raise ValueError(f"{out}: use a .png or .svg file name")
+        _image_name(out)
         data = area_chart_data(ctx.store, ctx.region(region), statuses, start, end, source=source)
         path = save_figure(area_chart(data, units=units, events=evs, title=title), out)
     pk = data["peak"]
@@ -62,12 +74,9 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
 @click.option("--side", type=click.Choice(["russia", "ukraine"]), default="russia", show_default=True,
               help="Whose advance the bars show (a retreat is below zero).")
 @click.option("--title", default=None, help="Chart title (default: place, radius, period and dates).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .png or .svg.")
 @engine_opt
 @scheduler_opt
-@store_opt
-@borders_opt
-@source_opt
+@chart_opts
 def advance(near, radius, start, end, every, side, title, out, engine, scheduler, store_path, borders_file, source):
     """The pace of the front near a place: per week (or day, month), the side's mean advance in
     metres per day as bars and its largest local shift as dots (frontwatch.front.advance, the
@@ -82,8 +91,7 @@ def advance(near, radius, start, end, every, side, title, out, engine, scheduler
 
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
-        if not out.lower().endswith((".png", ".svg")):
-            raise ValueError(f"{out}: use a .png or .svg file name")
+        _image_name(out)
         if start is None or end is None:
             raise ValueError("give --from and --to: the chart needs a window")
         eng = get_engine(engine, scheduler)
