@@ -38,7 +38,6 @@ the old line itself, not to where the circle cut it.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import shapely
 from pyproj import Geod
@@ -395,13 +394,6 @@ def front(store, region, *, date=None, start=None, end=None, every=None, borders
     return out
 
 
-def _check_not_after_archive(store, date, source):
-    every = store.snapshots(source=source)
-    if every and date > every[-1].date:
-        raise MeasureError(f"{date} is after the archive's last snapshot; the archive ({every[0].source}) has "
-                           f"{len(every)} from {every[0].date} to {every[-1].date}")
-
-
 # ------------------------------------------------------------------ advance (plain polygons)
 
 def _sample_points(line, step_m):
@@ -545,14 +537,13 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
         theatre_circle(lon, lat, radius_km, name)
     except RegionError as exc:
         raise MeasureError(str(exc)) from None
-    _check_not_after_archive(store, start, source)
     if every:
         snaps = select_snapshots(store, start=start, end=end, every=every, source=source)
         pairs = list(zip(snaps[:-1], snaps[1:]))
         if not pairs:
             raise MeasureError(f"only one snapshot ({snaps[0].date}) in {start} to {end} by {every}: need two")
     else:
-        _check_not_after_archive(store, end, source)
+        # measure.snapshot_on's rule, as for every day: a week's grace after the archive, then an error.
         a, b = snapshot_on(store, start, source=source), snapshot_on(store, end, source=source)
         if a.id == b.id:
             raise MeasureError(f"no snapshot between {start} and {end}: both dates fall on the map of {a.date}")
