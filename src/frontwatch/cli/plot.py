@@ -101,9 +101,9 @@ def advance(near, radius, start, end, every, side, title, out, engine, scheduler
         finally:
             eng.close()
         path = save_figure(advance_chart(data, side=side, title=title), out)
-    means = [r[f"{side}_mean_m_per_day"] for r in data["records"] if r.get(f"{side}_mean_m_per_day") is not None]
-    shifts = [r[f"{side}_shift_m_per_day"] for r in data["records"] if r.get(f"{side}_shift_m_per_day") is not None]
-    summary = (f"{side} mean advance {min(means):,.0f} to {max(means):,.0f} m/day per {every}"
-               + (f", largest local shift {max(shifts):,.0f} m/day" if shifts else "")) if means else "no front in the circle"
+    span = data["range"][side]
+    summary = "no front in the circle" if span is None else (
+        f"{side} mean advance {span[0]:,.0f} to {span[1]:,.0f} m/day per {every}"
+        + (f", largest local shift {span[2]:,.0f} m/day" if span[2] is not None else ""))
     click.echo(f"{path}: {data['near']} within {data['radius_km']:g} km, {len(data['records'])} {every}s "
                f"{data['first']} to {data['last']}; {summary}")

@@ -138,9 +138,16 @@ def advance_chart_data(store, near, radius_km, start, end, *, every="week", bord
 
 
 def advance_records_data(records, radius_km, every, source) -> dict:
-    """:func:`advance_chart`'s input from records of frontwatch.front.advance already computed."""
+    """:func:`advance_chart`'s input from records of frontwatch.front.advance already computed;
+    ``range`` gives per side ``(lowest mean, highest mean, largest shift)`` in m/day over the
+    periods with a front (None when no period has one)."""
+    span = {}
+    for side in ("russia", "ukraine"):
+        means = [r[f"{side}_mean_m_per_day"] for r in records if r.get(f"{side}_mean_m_per_day") is not None]
+        shifts = [r[f"{side}_shift_m_per_day"] for r in records if r.get(f"{side}_shift_m_per_day") is not None]
+        span[side] = (min(means), max(means), max(shifts) if shifts else None) if means else None
     return {"records": records, "near": records[0]["place"], "radius_km": radius_km, "every": every,
-            "first": records[0]["from_date"], "last": records[-1]["to_date"], "source": source}
+            "first": records[0]["from_date"], "last": records[-1]["to_date"], "source": source, "range": span}
 
 
 def advance_chart(data: dict, *, side: str = "russia", title: str | None = None, size=(10, 5.6)):
