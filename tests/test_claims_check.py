@@ -342,6 +342,52 @@ def test_a_wire_dateline_with_no_year_takes_the_archive_latest_such_day(store):
     assert dates_mod.latest_on_or_before(12, 31, D(2024, 12, 30)) == D(2023, 12, 31)
 
 
+def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store):
+    """Wire copy of 2 December 2024 (eighth probe): "between Nov. 1 and Nov. 20" is the map of 20 November against
+    that of 31 October; "in 2024" has no map of 31 December 2023 (the archive is monthly then), so
+    it runs from the map of 1 January; "the 1,300 square kilometers they once controlled" is a peak
+    and "less than half of" it a share of that peak; "Kupiansk is 2.5 miles from the front line"
+    is measured from Kupiansk, held by Ukraine, to the nearest Russian-held ground."""
+    from frontwatch.front import side_distance_km
+    from frontwatch.measure import change, peak, snapshot_on
+    from frontwatch.places import resolve_place
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("Between Nov. 1 and Nov. 20, Russian forces captured 370 square km in Ukraine, the group said. "
+            "Russia's gains in 2024 amount to roughly 4,000 square kilometres. "
+            "Ukraine's forces in Kursk now hold less than half of the 1,300 square kilometers they once controlled. "
+            "The city of Kupiansk is 2.5 miles from the front line. "
+            "Russian forces have captured 235 km² in the past week, DeepState said.")
+    ranged, year, share, area, dist, week = check_text(store, text, published=D(2024, 12, 2))["claims"]
+    borders = load_borders(store)
+    ukr = resolve_region("UKR", borders)
+    russia = ("occupied", "occupied_before_2022")
+    ref = change(store, ukr, start=D(2024, 10, 31), end=D(2024, 11, 20), statuses=russia)
+    assert ranged["evidence_dates"] == ["2024-10-31", "2024-11-20"], ranged
+    assert ranged["map_value"] == round(ref["gained_km2"], 2) and ranged["verdict"] == CONSISTENT, ranged["reason"]
+    ref = change(store, ukr, start=D(2024, 1, 1), end=D(2024, 12, 2), statuses=russia)
+    assert year["evidence_dates"] == ["2024-01-01", "2024-12-02"], year
+    assert year["map_value"] == round(ref["gained_km2"], 2) and year["verdict"] == OVERSTATED, year["reason"]
+    kursk = resolve_region("RUS", borders)
+    ref = peak(store, kursk, ("ukraine_held",), until=D(2024, 12, 2))
+    ref_c = peak(store, kursk, ("ukraine_held", "contested"), until=D(2024, 12, 2))
+    assert share["measure"] == "share_held" and share["map_value"] == round(100 - ref["share_lost_pct"], 2)
+    assert share["verdict"] == UNDERSTATED, share["reason"]  # about 60% still held
+    assert area["aspect"] == "peak" and area["map_value"] == pytest.approx(ref["peak_km2"], abs=0.05), area
+    assert area["map_value_with_contested"] == pytest.approx(ref_c["peak_km2"], abs=0.05)
+    assert area["verdict"] == CONSISTENT, area["reason"]
+    town = resolve_place("Kupiansk")
+    layers = store.layers(snapshot_on(store, D(2024, 12, 2)).id)
+    assert side_distance_km(layers, "ukraine", borders, town.lon, town.lat) == 0
+    assert dist["map_value"] == round(side_distance_km(layers, "russia", borders, town.lon, town.lat), 2)
+    assert "held by ukraine" in dist["reason"] and dist["verdict"] == CONSISTENT, dist["reason"]
+    # A gain with no place of its own (Kupiansk is the previous sentence's) is measured where the
+    # side captures ground (it was measured around Kupiansk; with no place at all, not checkable).
+    ref = change(store, ukr, start=D(2024, 11, 25), end=D(2024, 12, 2), statuses=russia)
+    assert week["place"] == "Kupiansk" and week["place_inferred"] and week["region"] == "UKR", week
+    assert week["map_value"] == round(ref["gained_km2"], 2), week["reason"]
+
+
 def test_a_gain_after_a_sentence_on_kursk_is_measured_where_the_side_can_gain(store):
     """After "Ukraine still holds about 550 sq km of the Kursk region.": "Russian forces have
     captured about 1,100 square kilometres since the start of October" carried Kursk and was

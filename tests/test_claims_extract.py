@@ -250,6 +250,56 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russia gained 724 sq km of Ukraine in November, a peak for the year, the analysts said.", D(2024, 12, 5),
      [{"value": 724, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
        "place": "Ukraine", "start_date": "2024-11-01", "date": "2024-11-30", "source": "the analysts"}]),
+    # Named periods: a range of days or months, "the N months to ...", a year, the first week of
+    # a month or of an event dated in the sentence.
+    ("Between Nov. 1 and Nov. 20, Russian forces captured 370 square km in Ukraine, the group said.", D(2024, 12, 2),
+     [{"value": 370, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "place": "Ukraine", "start_date": "2024-11-01", "date": "2024-11-20"}]),
+    ("Russian forces seized more than 2,700 square kilometers of Ukrainian land in the three months to the end "
+     "of November, according to an AP analysis.", D(2024, 12, 2),
+     [{"value": 2700, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "qualifier": "more than", "start_date": "2024-09-01", "date": "2024-11-30", "source": "an AP analysis"}]),
+    ("Russia's gains in 2024 amount to roughly 4,000 square kilometres.", D(2024, 12, 2),
+     [{"value": 4000, "unit_normalized": "km2", "measure": "area_change", "side": "russia",
+       "start_date": "2024-01-01", "date": "2024-12-02"}]),
+    ("Ukraine captured more than 1,000 square kilometres in the first week of the incursion, which began on "
+     "Aug. 6.", D(2024, 12, 2),
+     [{"value": 1000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "ukraine",
+       "start_date": "2024-08-06", "date": "2024-08-12"}]),
+    # A distance advanced over a named period is a pace over its days (31 in October).
+    ("Russian troops advanced 6 km near Kurakhove in October.", D(2024, 12, 2),
+     [{"value": 6, "unit_normalized": "m_per_day", "value_normalized": 193.548, "measure": "advance_rate",
+       "side": "russia", "place": "Kurakhove", "start_date": "2024-10-01", "date": "2024-10-31"}]),
+    # A conversion in brackets restates a distance already turned into a pace: one claim.
+    ("Russian forces advanced as much as 4 kilometers (2.5 miles) into Ukrainian lines near Velyka Novosilka "
+     "over three days.", D(2024, 12, 3),
+     [{"value": 4, "unit_normalized": "m_per_day", "value_normalized": 1333.33, "measure": "advance_rate",
+       "side": "russia", "place": "Velyka Novosilka", "qualifier": "as much as"}]),
+    # A date in a clause of its own that dates another event does not date the claim.
+    ("Russia occupies 107,000 sq km of Ukraine, including Crimea, which it annexed in March 2014.", D(2024, 12, 2),
+     [{"value": 107000, "unit_normalized": "km2", "measure": "area_held", "side": "russia", "place": "Ukraine",
+       "date": "2024-12-02"}]),
+    # A share in apposition ("..., or 18.5 percent, of Ukraine") is a share of that country.
+    ("Russia now occupies about 112,000 sq km, or 18.5 percent, of Ukraine.", D(2024, 12, 2),
+     [{"value": 112000, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "russia"},
+      {"value": 18.5, "unit_normalized": "percent", "measure": "share_held", "side": "russia", "place": "Ukraine"}]),
+    # Peaks named after the figure: "at one point", "... they once controlled".
+    ("Ukraine controlled as much as 1,376 sq km of Kursk at one point, the analysts said.", D(2024, 12, 2),
+     [{"value": 1376, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk"}]),
+    ("Ukraine's forces in Kursk now hold less than half of the 1,300 square kilometers they once controlled.",
+     D(2024, 12, 2),
+     [{"value": 0.5, "value_normalized": 50, "unit_normalized": "percent", "measure": "share_held", "aspect": "of_peak",
+       "qualifier": "less than", "side": "ukraine", "place": "Kursk", "date": "2024-12-02"},
+      {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk"}]),
+    # A place's distance from the front: the side is decided by the check (whoever does not hold it).
+    ("The city of Kupiansk is 2.5 miles from the front line.", D(2024, 12, 2),
+     [{"value": 2.5, "unit_normalized": "m", "value_normalized": 4023.36, "measure": "distance",
+       "place": "Kupiansk", "side": None}]),
+    ("Ukrainian officials say Pokrovsk is 8 km from the front.", D(2024, 12, 2),
+     [{"value": 8, "unit_normalized": "m", "value_normalized": 8000, "measure": "distance", "place": "Pokrovsk",
+       "side": None}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}
@@ -460,3 +510,29 @@ def test_a_web_page_without_dateline_takes_its_published_time():
     assert claim.date == dt.date(2024, 11, 20) and claim.value == 500
     (plain,) = extract_claims(page, published=dt.date(2024, 11, 24))  # the caller's date still wins
     assert plain.date == dt.date(2024, 11, 24)
+
+
+def test_named_periods_resolve_to_their_first_and_last_days():
+    """Ranges ("between ... and ...", "from August to October", "Nov. 1-20"), "the three months to
+    the end of November", "in the first week of November", a year; the month before a month's end
+    starts on the 1st ("the past month" to 30 November is November)."""
+    from frontwatch.claims.dates import date_mentions
+
+    ref = D(2024, 12, 2)
+
+    def period(sentence, reference=ref):
+        (m,) = [m for m in date_mentions(sentence, reference) if m.start_date is not None]
+        return m.start_date, m.date
+
+    assert period("Between Nov. 1 and Nov. 20, Russia took 370 sq km.") == (D(2024, 11, 1), D(2024, 11, 20))
+    assert period("From August to October Russia took 1,000 sq km.") == (D(2024, 8, 1), D(2024, 10, 31))
+    assert period("Russia took 200 sq km on Nov. 1-20.") == (D(2024, 11, 1), D(2024, 11, 20))
+    assert period("Between December 20 and January 5, Russia took 300 sq km.", D(2025, 1, 10)) == \
+        (D(2024, 12, 20), D(2025, 1, 5))
+    assert period("Russia took 600 sq km in the three months to the end of November.") == (D(2024, 9, 1), D(2024, 11, 30))
+    assert period("Russia took 50 sq km in the first week of November.") == (D(2024, 11, 1), D(2024, 11, 7))
+    assert period("Russia's gains in 2024 amount to 4,000 sq km.") == (D(2024, 1, 1), ref)
+    assert period("Russia took 600 sq km over the past month.", D(2024, 11, 30)) == (D(2024, 11, 1), D(2024, 11, 30))
+    # "may" in lower case is a verb, and two months that are not joined are two mentions.
+    assert not date_mentions("Russia took 50 sq km in the first week of may.", ref)
+    assert len(date_mentions("Russia took 100 sq km in October, up from 50 in September.", ref)) == 2

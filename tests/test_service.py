@@ -339,6 +339,50 @@ def test_real_http_server_answers_the_same_numbers(store_path, client):
             assert ui.status_code == 200 and "frontwatch" in ui.text
 
 
+def test_concurrent_answers_each_carry_exactly_their_own_warnings(store_path):
+    """What the CLI prints as a warning line is the answer's "warnings" list. Eight queries at once
+    on a live server (four worker threads): each day in a gap of the archive gets the warning naming
+    its own map, the ambiguous "Pokrovsk" its own, and a day with its own map none. (Collected with
+    warnings.catch_warnings, which swaps process-wide state, one thread's warnings could reach
+    another answer or be lost.)"""
+    import concurrent.futures as cf
+
+    import httpx
+
+    from frontwatch.service.server import running_server
+
+    gaps = {"2022-08-20": "2022-08-01", "2023-03-25": "2023-03-01", "2023-05-20": "2023-05-01",
+            "2023-10-20": "2023-10-01", "2024-02-20": "2024-02-01"}
+    queries = [("area", {"region": "RUS", "status": "ukraine_held", "date": day}) for day in gaps]
+    queries += [("area", {"region": "Pokrovsk:10km", "date": "2024-11-24"}),
+                ("area", {"region": "UKR", "status": "occupied", "date": "2024-11-24"}),
+                ("settlements", {"near": "Sudzha", "radius": 10, "date": "2024-11-24"})]
+    with running_server(ServiceConfig(store_path=store_path)) as base:
+        with httpx.Client(base_url=base, timeout=120) as http, cf.ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda q: http.get(f"/api/{q[0]}", params=q[1]), queries))
+            again = http.get("/api/settlements", params={"region": "Pokrovsk:10km", "date": "2024-11-24"})
+    bodies = [r.json() for r in answers]
+    assert all(r.status_code == 200 for r in answers), [r.text for r in answers]
+    for (day, map_day), body in zip(gaps.items(), bodies):
+        gap = (dt.date.fromisoformat(day) - dt.date.fromisoformat(map_day)).days
+        assert body["warnings"] == [f"the map for {day} is of {map_day}, {gap} days earlier (a gap in the archive)"]
+        assert body["totals"][0]["date"] == map_day
+    (ambiguous,) = bodies[len(gaps)]["warnings"]
+    assert ambiguous.startswith("'Pokrovsk' is ambiguous") and "picked Pokrovsk" in ambiguous
+    assert "warnings" not in bodies[len(gaps) + 1] and "warnings" not in bodies[len(gaps) + 2]
+    # The region is resolved once and cached by the service: its warning is given on every answer.
+    assert again.status_code == 200 and again.json()["warnings"] == [ambiguous]
+
+
+def test_the_front_of_a_day_in_a_gap_warns_whatever_the_display_tolerance(client):
+    """The front line of a date is computed once for every display variant; each carries the warning."""
+    for tol in (0, 0.01):
+        body = client.get("/api/front", params={"region": "Kurakhove:15km", "date": "2023-05-20",
+                                                "tolerance": tol}).json()
+        assert body["date"] == "2023-05-01", body
+        assert body["warnings"] == ["the map for 2023-05-20 is of 2023-05-01, 19 days earlier (a gap in the archive)"]
+
+
 def test_dates_are_iso_only(client):
     """A number is not a date (pydantic alone would read from=0 as the Unix time 1970-01-01)."""
     for params in ({"from": "0"}, {"date": "1732233600"}, {"date": "2024-11-22T00:00:00"}):

@@ -10,16 +10,16 @@ computes only what is new, and a changed border or region is never served a stal
 Sides: Russia holds ``occupied`` + ``occupied_before_2022``, Ukraine ``ukraine_held``; ground
 that no layer covers is held by the country it lies in (RUS or UKR land from the borders), and
 ``contested`` belongs to neither side. May import: numpy, shapely, frontwatch.geodesy,
-frontwatch.statuses, frontwatch.store, frontwatch.engine.
+frontwatch.notices, frontwatch.statuses, frontwatch.store, frontwatch.engine.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
-import warnings
 
 import shapely
 
+from . import notices
 from .geodesy import area_km2, clip_to_region, km2_to_sqmi
 from .statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 
@@ -111,8 +111,8 @@ def snapshot_on(store, date, *, source=None, max_gap_days=None, stale_days=STALE
         if s.id == every[-1].id:
             raise MeasureError(f"{_as_date(date)} is {gap} days after the archive's last snapshot ({s.date}; "
                                f"{len(every)} from {every[0].date}): `frontwatch sync` fetches newer maps")
-        warnings.warn(f"the map for {_as_date(date)} is of {s.date}, {gap} days earlier (a gap in the archive)",
-                      StaleMapWarning, stacklevel=2)
+        notices.warn(f"the map for {_as_date(date)} is of {s.date}, {gap} days earlier (a gap in the archive)",
+                     StaleMapWarning, stacklevel=2)
     return s
 
 

@@ -59,7 +59,6 @@ import pickle
 import re
 import tempfile
 import unicodedata
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +68,8 @@ import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
+
+from . import notices
 
 if TYPE_CHECKING:  # geopandas is imported lazily: it is slow and only settlements_in needs it
     import geopandas as gpd
@@ -453,7 +454,7 @@ def resolve_place(name: str) -> Place:
         if rows.size > 1:
             others = ", ".join(_place(gz, int(r)).label() for r in rows[1:6])
             more = f" and {rows.size - 6} more" if rows.size > 6 else ""
-            warnings.warn(
+            notices.warn(
                 f"{name!r} is ambiguous ({how} match of {rows.size} places); picked {chosen.label()}, "
                 f"pop. {chosen.population}; others: {others}{more}. Add ', CC' or use coordinates to choose.",
                 AmbiguousPlaceWarning, stacklevel=2)

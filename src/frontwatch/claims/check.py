@@ -62,9 +62,9 @@ import dataclasses
 import datetime as dt
 import math
 import re
-import warnings
 from typing import Any
 
+from frontwatch import notices
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
 from frontwatch.claims.text import document_text
@@ -437,7 +437,7 @@ def _check_share_of_peak_held(rec, ctx):
     return _check_peak_share(rec, ctx, spec, note, held=True)
 
 
-def _period(rec, d: dt.date, default_days: int | None) -> dt.date:
+def _period(rec, d: dt.date, default_days: int | None, ctx=None) -> dt.date:
     """The day whose map is the baseline of a change claimed up to ``d``.
 
     A named start ("in November", "since August 6", "since the start of October") begins with
@@ -446,10 +446,20 @@ def _period(rec, d: dt.date, default_days: int | None) -> dt.date:
     against that of 31 October, 30 days. (Taking 1 November's map left that day's gains out:
     694 km2 for Russia in November 2024, over 29 days, where the month gives 724 km2.) A length
     ("over the past week") counts back from ``d``: 7 days before.
+
+    With ``ctx``, where the archive has no map within MAX_GAP_DAYS before that day but has one on
+    the named day itself (the monthly maps of 2022-2024 are of the 1st: "in 2024" has no map of
+    31 December 2023, but one of 1 January 2024), the named day's map is the baseline.
     """
     start = rec.get("start_date")
     if start:
-        start = (dt.date.fromisoformat(start) if isinstance(start, str) else start) - dt.timedelta(days=1)
+        named = dt.date.fromisoformat(start) if isinstance(start, str) else start
+        start = named - dt.timedelta(days=1)
+        if ctx is not None:
+            snaps = ctx.snapshots()
+            before = [s_ for s_ in snaps if s_.date <= start]
+            if not (before and (start - before[-1].date).days <= MAX_GAP_DAYS) and any(s_.date == named for s_ in snaps):
+                start = named
     elif rec.get("period_days"):
         start = d - dt.timedelta(days=round(float(rec["period_days"])))
     elif default_days:
@@ -487,16 +497,39 @@ def _gain_region(rec, spec: str, note: str) -> tuple[str, str]:
                    f"{'retakes' if where == own else 'captures'} ground: measured in {where}")
 
 
+def _change_place(rec) -> tuple[str, str]:
+    """place_region for a change; a gain with no place ("Russian forces have captured 235 km2 in
+    the past week, DeepState said"), or only a town carried from an earlier sentence, is measured
+    where the side captures ground: the other country (its own for a retaking), as for a country
+    carried from an earlier sentence (:func:`_gain_region`)."""
+    side, direction = rec.get("side"), rec.get("direction") or "gained"
+    sentence = rec.get("sentence") or ""
+    if rec.get("place") and rec.get("place_inferred") and not _DEICTIC.search(sentence):
+        spec, note = place_region(rec.get("place"), "area_change")
+        if spec in ("RUS", "UKR") or direction != "gained" or side not in ("russia", "ukraine"):
+            return spec, note
+        # A town carried from an earlier sentence ("... 3 km from Pokrovsk. The pace of the Russian
+        # advance has slowed to about 10 square kilometres a day") does not narrow a gain: news
+        # figures of area gained are the country's unless they name the place, or say "there".
+    elif rec.get("place") or direction != "gained" or side not in ("russia", "ukraine"):
+        return place_region(rec.get("place"), "area_change")
+    own = SIDE_COUNTRY[side]
+    retakes = bool(_RETAKE.search(sentence))
+    where = own if retakes else ("UKR" if own == "RUS" else "RUS")
+    return where, (f"the sentence names no place ({rec['place']!r} is from an earlier one)" if rec.get("place")
+                   else "the claim names no place") + f": {side} {'retakes' if retakes else 'captures'} ground in {where}"
+
+
 def _check_area_change(rec, ctx):
     unit = rec.get("unit_normalized")
     if unit not in ("km2", "km2_per_day"):
         raise _Skip(NOT_CHECKABLE, f"area change in {rec.get('unit')!r}, not an area unit")
     from frontwatch.measure import MeasureError, change
 
-    spec, note = _gain_region(rec, *place_region(rec.get("place"), "area_change"))
+    spec, note = _gain_region(rec, *_change_place(rec))
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
-    start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None)
+    start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None, ctx)
     _require_data(start, ctx)
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     if side not in _SIDE_STATUSES:
@@ -560,7 +593,7 @@ def _check_advance_rate(rec, ctx):
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     d = _claim_date(rec, ctx)
-    start = _period(rec, d, RATE_WINDOW_DAYS)
+    start = _period(rec, d, RATE_WINDOW_DAYS, ctx)
     _require_data(start, ctx)
     lo, hi = _claim_range(rec)
     near = spec.rsplit(":", 1)[0]
@@ -641,7 +674,7 @@ def _check_settlements(rec, ctx):
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     d = _claim_date(rec, ctx)
-    start = _period(rec, d, None)
+    start = _period(rec, d, None, ctx)
     _require_data(start, ctx)
     region = ctx.region(spec)
     try:
@@ -723,7 +756,7 @@ def _check_distance(rec, ctx):
     (with the grey zone, which is nearer or as near)."""
     from frontwatch.front import side_distance_km
     from frontwatch.measure import MeasureError, snapshot_on
-    from frontwatch.places import AmbiguousPlaceWarning, resolve_place
+    from frontwatch.places import resolve_place
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"distance claim in {rec.get('unit')!r}, not a length")
@@ -735,17 +768,16 @@ def _check_distance(rec, ctx):
     if _RUSSIA.match(p) or _UKRAINE.match(p):
         raise _Skip(NOT_CHECKABLE, f"{p} is a country: a distance is measured from a place")
     side = rec.get("side")
-    if side not in _SIDE_STATUSES:
+    to_front = side is None and re.search(r"\bfront", rec.get("sentence") or "", re.I)
+    if side not in _SIDE_STATUSES and not to_front:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     try:
         # An ambiguous name ("Pokrovsk": also a town in Yakutia, and Engels' old name) goes to the
         # record's region note, not to a warning.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", AmbiguousPlaceWarning)
+        with notices.collect() as ambiguous:
             where = resolve_place(p)
     except ValueError as exc:
         raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
-    ambiguous = [str(w.message) for w in caught if issubclass(w.category, AmbiguousPlaceWarning)]
     d = _claim_date(rec, ctx)
     try:
         snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)  # the reason names the map's date
@@ -753,6 +785,15 @@ def _check_distance(rec, ctx):
         raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
     layers = ctx.store.layers(snap.id)
     borders = ctx.borders_or_load()
+    held_by = ""
+    if to_front:
+        # "Kupiansk is 2.5 miles from the front line": from the side holding the town to the other.
+        holder = [s_ for s_ in ("russia", "ukraine") if side_distance_km(layers, s_, borders, where.lon, where.lat) == 0]
+        if len(holder) != 1:
+            raise _Skip(NOT_CHECKABLE, f"{where.name} is held by neither side on {snap.date} (grey zone): "
+                                       "its distance from the front is not defined")
+        side = "ukraine" if holder[0] == "russia" else "russia"
+        held_by = f", held by {holder[0]}: the front is the nearest {side}-held ground"
     strict = side_distance_km(layers, side, borders, where.lon, where.lat)
     generous = side_distance_km(layers, side, borders, where.lon, where.lat, with_contested=True)
     if generous is None:
@@ -763,7 +804,7 @@ def _check_distance(rec, ctx):
     lo, hi = _claim_range(rec)
     lo, hi = lo / 1000.0, hi / 1000.0  # claims are normalised to metres
     verdict, dev = _compare(lo, hi, edge, strict, DISTANCE_TOLERANCE, True, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} from {where.name} ({side} side) on {d}; maps of {snap.date}: nearest "
+    reason = (f"claim {_claim_text(rec)} from {where.name} ({side} side{held_by}) on {d}; maps of {snap.date}: nearest "
               f"{side}-held ground {strict:.1f} km from its centre ({where.lat:.3f}, {where.lon:.3f}), "
               f"{generous:.1f} km counting the grey zone, {edge:.1f} km from its edge (radius ~{radius:.1f} km "
               f"for {where.population:,} inhabitants) -> " + _dev_text(verdict, dev, True))
@@ -848,10 +889,9 @@ def check_text(store, text, published=None, borders=None, *, source=None) -> dic
     ref = reference_date(clean, published, page_date)
     if ref is None:
         ref = _year_from_archive(store, clean, notes, source)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with notices.collect() as said:
         claims = extract_claims(clean, ref)
-    notes += [str(w.message) for w in caught]
+    notes += said
     if not claims and not notes:
         notes.append("no numeric claims found in the text")
     if len(claims) > MAX_CLAIMS:

@@ -54,7 +54,7 @@ YEAR = re.compile(rf"(?<![\d,.])\b{_YEAR}\b(?![,.]\d)")
 class DateMention:
     """A date expression in a sentence, resolved against a reference date."""
 
-    kind: str          # "as_of", "day", "month", "since", "weekday", "past", "now", "year"
+    kind: str          # "as_of", "day", "month", "range", "since", "weekday", "past", "now"
     start: int
     end: int
     date: dt.date | None        # the date the claim refers to
@@ -168,6 +168,12 @@ _PAST = re.compile(
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
+def _period_length(n: int, unit: str):
+    """``n`` days, weeks or months, as a timedelta or relativedelta."""
+    unit = unit.lower().rstrip("s")
+    return relativedelta(months=n) if unit == "month" else dt.timedelta(days=n * (7 if unit == "week" else 1))
+
+
 def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     """The first day of the ``n`` ``unit``s ending on ``reference`` (inclusive): "the past week"
     to 28 November starts on 22 November, as "in November" starts on 1 November; a change over it
@@ -180,16 +186,23 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
         return reference - dt.timedelta(days=max(1, round(n / 24))) + one
     if unit == "week":
         return reference - dt.timedelta(weeks=n) + one
+    # From the day after: the month to 30 November starts on 1 November, not 31 October.
     if unit == "month":
-        return reference - relativedelta(months=n) + one
-    return reference - relativedelta(years=n) + one
+        return reference + one - relativedelta(months=n)
+    return reference + one - relativedelta(years=n)
 
 
-def period_days(text: str) -> float | None:
-    """Length in days of a period phrase like "over the past week" in ``text``."""
+def period_days(text: str, reference: dt.date | None = None) -> float | None:
+    """Length in days of a period phrase like "over the past week" in ``text``; with
+    ``reference``, also of a named period ("since May", "in October", "between Nov. 1 and Nov.
+    20"): from its first day to its last, both counted."""
     m = _PAST.search(text)
     if not m:
-        return None
+        if reference is None:
+            return None
+        named = [d for d in date_mentions(text, reference) if d.kind in ("since", "range", "month")
+                 and d.start_date is not None and d.date is not None and d.date >= d.start_date]
+        return float((named[0].date - named[0].start_date).days + 1) if named else None
     if m.group("unit"):
         n = m.group("n")
         count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
@@ -248,7 +261,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                     last = reference
             if _SINCE.search(before):
                 mentions.append(DateMention("since", *m.span(), reference, first))
-            elif _IN_MONTH.search(before) or m.re is MONTH_YEAR:
+            elif (_IN_MONTH.search(before) or m.re is MONTH_YEAR
+                  or (_RANGE_CLOSE.search(before) and _RANGE_WORD.search(sentence, 0, m.start()))
+                  or _PERIOD_TO_END.search(sentence, 0, m.start())):
                 mentions.append(DateMention("month", *m.span(), last, first))
             else:
                 continue
@@ -301,4 +316,101 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     for m in _NOW.finditer(sentence):
         mentions.append(DateMention("now", *m.span(), reference, None))
     mentions.sort(key=lambda d: d.start)
-    return mentions
+    return _ranges(sentence, mentions, reference)
+
+
+# "between Nov. 1 and Nov. 20", "from August to October", "from 6 August through 1 September".
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:and|to|through|thru|until|till|[-–—])\s*(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_RANGE_CLOSE = re.compile(r"\b(?:and|to|through|thru|until|till)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_RANGE_WORD = re.compile(r"\b(?:between|from)\b", re.I)
+# "in the first week of the incursion, which began on Aug. 6" (the day is found elsewhere in the sentence)
+_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?first\s+"
+                           r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
+                           rf"(?:\s+of\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b)?")
+_PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                        r"(?P<unit>day|week|month)s\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
+_PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
+_IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)|(?P<since>since))\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
+# "Nov. 1-20", "1-20 November": one month, two days.
+_DAY_SPAN = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
+                       rf"|\b(?P<d1b>{_DAY})\s*[-–]\s*(?P<d2b>{_DAY})\s+(?:of\s+)?(?P<monthb>{_MONTH})(?:,?\s+(?P<yearb>{_YEAR})\b)?")
+
+
+def _bounds(d: DateMention) -> tuple[dt.date | None, dt.date | None]:
+    """(first day, last day) a day, month or "from" mention covers."""
+    if d.kind == "since":
+        return d.start_date, d.start_date
+    if d.kind == "month":
+        return d.start_date, d.date
+    return d.date, d.date
+
+
+def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | None) -> list[DateMention]:
+    """Two dates joined as a range ("between Nov. 1 and Nov. 20", "from August to October", "Nov.
+    1-20") as one ``range`` mention: ``start_date`` the first day, ``date`` the last (up to the
+    reference date). A change over it runs from the map of the day before the first day."""
+    out: list[DateMention] = []
+    for m in _DAY_SPAN.finditer(sentence):
+        month = _month_number(m.group("month") or m.group("monthb"))
+        year_text = m.group("year") or m.group("yearb")
+        year = _month_year(month, reference, int(year_text) if year_text else None)
+        if year is None:
+            continue
+        first = _safe_date(year, month, _day_number(m.group("d1") or m.group("d1b")))
+        last = _safe_date(year, month, _day_number(m.group("d2") or m.group("d2b")))
+        if first and last and first < last:
+            out.append(DateMention("range", *m.span(), min(last, reference or last), first))
+    for m in _PERIOD_TO.finditer(sentence):
+        # "in the three months to the end of November": the period ending with the named day or month.
+        ends = [d for d in mentions if d.start >= m.end() and d.start - m.end() <= 20 and d.kind in ("day", "month", "since")]
+        n = m.group("n")
+        count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
+        last = _bounds(ends[0])[1] if ends else None
+        if last is not None:
+            first = last + dt.timedelta(days=1) - _period_length(count, m.group("unit"))
+            out.append(DateMention("range", m.start(), ends[0].end, min(last, reference or last), first))
+            mentions = [d for d in mentions if d is not ends[0]]
+    for m in _IN_YEAR.finditer(sentence):
+        # "Russia's gains in 2024": the year (up to the reference date); "since 2014" starts one.
+        year = int(m.group("year"))
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if reference is not None and first > reference:
+            continue
+        if m.group("since"):
+            out.append(DateMention("since", m.start("year"), m.end(), reference, first))
+        else:
+            out.append(DateMention("month", m.start("year"), m.end(), min(last, reference or last), first))
+    first_period = _FIRST_PERIOD.search(sentence)
+    days = [d for d in mentions if d.kind in ("day", "since")]
+    if first_period:
+        # "in the first week of November"; "in the first week of the incursion, which began on
+        # Aug. 6": the period from the first of that month, or from the sentence's one day.
+        n = first_period.group("n")
+        count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
+        month_name, year_text = first_period.group("month"), first_period.group("year")
+        year = _month_year(_month_number(month_name), reference, int(year_text) if year_text else None) if month_name else None
+        first = (dt.date(year, _month_number(month_name), 1) if year else None) if month_name else (
+            _bounds(days[0])[0] if len(days) == 1 else None)
+        if first is not None:
+            last = first + _period_length(count, first_period.group("unit")) - dt.timedelta(days=1)
+            out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
+            if not month_name:
+                mentions = [d for d in mentions if d is not days[0]]
+    spans = [(d.start, d.end) for d in out]
+    mentions = [d for d in mentions if all(d.end <= a or d.start >= b for a, b in spans)]
+    i = 0
+    while i < len(mentions):
+        a = mentions[i]
+        b = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (b is not None and a.kind in ("day", "month", "since") and b.kind in ("day", "month")
+                and _RANGE_OPEN.search(sentence[max(0, a.start - 40):a.start])
+                and _RANGE_JOIN.match(sentence[a.end:b.start])):
+            first, last = _bounds(a)[0], _bounds(b)[1]
+            if first is not None and last is not None and first <= last:
+                out.append(DateMention("range", a.start, b.end, min(last, reference or last), first))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return sorted(out, key=lambda d: d.start)

@@ -7,16 +7,16 @@ whose side and which place, the date it refers to, who says so, and the
 sentence. Pure rules: a number grammar, a unit lexicon (units.py), date
 resolution (dates.py) and attribution chains (attribution.py); no model and no
 network. Runs in linear time on hostile input. May import only the standard
-library, pint, dateutil and frontwatch.claims.*.
+library, pint, dateutil, frontwatch.notices and frontwatch.claims.*.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from frontwatch import notices
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.text import document_text, looks_english, split_sentences
@@ -230,10 +230,16 @@ PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maxim
                   r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
 # "... of the territory (that) they seized / had taken / captured": what the side took itself.
 OF_WHAT_WAS_TAKEN = re.compile(
-    r"\s*of\s+(?:the\s+|what\s+)?(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
+    r"\s*of\s+(?:the\s+|what\s+)?(?:(?:about\s+|some\s+|roughly\s+)?\d[\d,.]*\s*(?:(?:square|sq\.?)\s*(?:kilomet(?:re|er)s|km|miles|mi)|km2|km²)\s+)?"
+    r"(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
     r"(?:(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+)?(?:had\s+|has\s+|have\s+|initially\s+|once\s+)?"
-    r"(?:seized|taken|took|captured|gained|won|grabbed|occupied|overran)\b", re.I)
-_AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+at\s+(?:the|its|their)\s+(?:peak|height)\b", re.I)
+    r"(?:seized|taken|took|captured|gained|won|grabbed|occupied|overran|(?<=once\s)(?:controlled|held))\b", re.I)
+# "the 1,300 square kilometres they once controlled": a peak, named by a relative clause after it.
+_ONCE_HELD = re.compile(r"\s+(?:that\s+|which\s+)?(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+"
+                        r"(?:had\s+)?(?:once|at\s+one\s+point|initially)\s+(?:controlled|held|seized|captured|took|occupied)\b",
+                        re.I)
+_AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:at\s+(?:the|its|their)\s+(?:peak|height)|at\s+one\s+(?:point|stage))\b",
+                             re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
@@ -249,6 +255,10 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge)\s+of\s+(?:the\s+)?)?)?"
                          r"(?:(?:town|city|village|settlement)\s+of\s+)?[A-Z]")
+# "Kupiansk is 2.5 miles from the front line", "... 5 km from Russian positions": the place is
+# the sentence's; the side is the one named, or (the front) the side that does not hold the place.
+FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?from\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
+                            r"(?:positions|lines|troops|forces)|front(?:[\s-]*lines?)?)\b", re.I)
 
 # Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
 _NAME = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b){0,2}"
@@ -278,6 +288,9 @@ Illustrative Images According Related Most Now Currently Western European Union 
 EU UN Pentagon Washington Kyiv Independent Times Post Journal Guardian Economist Al Jazeera
 """.split())
 _PLACE_TRIM = re.compile(r"\s+(?:Oblast|Region|Province|District)$")
+# The subject of "Pokrovsk is 8 km from the front", "the town of Kupiansk lies 2.5 miles from ...".
+_SUBJECT_PLACE = re.compile(rf"(?:^\s*|\b(?:says?|said|that|of)\s+)(?P<name>{_NAME})\s+(?:is|lies|sits|remains|was)\b"
+                            r"(?:\s+(?:now|still|just|only|about|roughly|some|around|less\s+than|within))*\s*$")
 
 
 def _place_candidates(sentence: str) -> list[tuple[int, str]]:
@@ -568,13 +581,16 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
     return out[0], out[1], out[2], unit
 
 
-def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[str, str | None, str | None, float | None]:
+def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
+              reference: dt.date | None = None) -> tuple[str, str | None, str | None, float | None]:
     """(measure, direction, aspect, period_days) of a quantity in its sentence."""
     lo, hi = _clause_bounds(sentence, q.start)
     before_clause = sentence[lo:q.start]
     sentence_before = sentence[:q.start]
     aspect = None
-    if PEAK.search(sentence_before) or (q.qualifier == "at most"):
+    if PEAK.search(sentence_before) or (q.qualifier == "at most") or _AT_THE_PEAK_OF.match(sentence, q.end) \
+            or _ONCE_HELD.match(sentence, q.end):
+        # "At most, we controlled 531 square miles"; "as much as 1,376 sq km of Kursk at one point"
         aspect = "peak"
     elif CURRENT.search(sentence):
         aspect = "current"
@@ -588,7 +604,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
         if verb == "held":
             return "area_held", None, aspect, None
-        if verb == "gained" and (aspect == "peak" or _AT_THE_PEAK_OF.match(sentence, q.end)):
+        if verb == "gained" and aspect == "peak":
             # "At its height, the incursion took around 1,000 sq km": the ground held at the
             # peak, not a change over a period (it had no start and was not checkable).
             return "area_held", None, "peak", None
@@ -599,7 +615,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
-        territorial = re.match(r"\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
+        # "18% of Ukraine"; "about 112,000 sq km, or 18.5 percent, of Ukraine" (the comma of an apposition)
+        territorial = re.match(r"\s*,?\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
         if verb == "held" and territorial and territorial.group(0).strip():
@@ -612,15 +629,17 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim]) -> tuple[st
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
+        if DISTANCE_TO.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
+            # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
+            # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
+            # from a place (before the front-length test: these sentences name the front too).
+            return "distance", None, "current", None
         if (FRONT_LENGTH.search(sentence[lo:hi]) or _FRONT_AFTER.match(sentence, q.end)) \
                 and not ADVANCE_VERBS.search(sentence[lo:hi]):
             # "The front line stretches for more than 1,000 kilometres."
             return "front_length", None, "current", None
-        if DISTANCE_TO.match(sentence, q.end):
-            # "less than 3 kilometres from (the town of) Kurakhove": how far the front is from a place.
-            return "distance", None, "current", None
         if ADVANCE_VERBS.search(sentence):
-            days = dates_mod.period_days(sentence)
+            days = dates_mod.period_days(sentence, reference)
             if days:
                 return "advance_rate", None, None, days
         return "other", None, None, None
@@ -651,6 +670,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     lo, hi = _clause_bounds(sentence, q_start)
+    mentions = [d for d in mentions if not _dates_another_event(sentence, d, lo, hi)]
     in_clause = [d for d in mentions if lo <= d.start < hi]
     if in_clause or not others:
         pool = in_clause or mentions
@@ -662,24 +682,45 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
     perfect_or_now = bool(PRESENT_PERFECT.search(sentence)) or "now" in by_kind
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
     if "as_of" in by_kind:
         return by_kind["as_of"].date, None
+    if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
+        d = by_kind["range"]
+        return d.date, (d.start_date if is_change else None)
     start = by_kind["since"].start_date if "since" in by_kind else None
     if "past" in by_kind:
         d = by_kind["past"]
-        return d.date, d.start_date if measure in ("area_change", "share_lost", "share_gained",
-                                                     "settlements", "advance_rate") else None
+        return d.date, d.start_date if is_change else None
     if "month" in by_kind:
         d = by_kind["month"]
         if perfect_or_now:
             return published, d.start_date
-        is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
         return d.date, (d.start_date if is_change else None)
     if "day" in by_kind:
         return by_kind["day"].date, start
     if "weekday" in by_kind:
         return by_kind["weekday"].date, start
     return published, start
+
+
+# A clause of its own that dates another event: "..., including Crimea, which it annexed in March
+# 2014"; "..., including land it seized in March 2022".
+_EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
+
+
+def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
+    """Whether date mention ``d`` lies in another clause than the claim's (``lo``:``hi``) that has
+    a verb of its own before the date, so it dates that verb's event, not the claim. A clause
+    opening with "since", "from" or "between" is a period, and one without a verb ("In October,
+    Russia took ...") dates the claim."""
+    if lo <= d.start < hi:
+        return False
+    a, _ = _clause_bounds(sentence, d.start)
+    clause = sentence[a:d.start]
+    if re.match(r"\s*(?:since|from|between|by|as\s+of)\b", clause, re.I):
+        return False
+    return any(v.search(clause) for v in (GAINED_VERBS, LOST_VERBS, HELD_VERBS, _EVENT_VERBS))
 
 
 def _published_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
@@ -716,8 +757,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     if not clean.strip():
         return []
     if not looks_english(clean):
-        warnings.warn("frontwatch.claims: text does not look like English; no claims extracted",
-                      stacklevel=2)
+        notices.warn("frontwatch.claims: text does not look like English; no claims extracted",
+                     stacklevel=2)
         return []
     reference = _reference(clean, page_date, published)
     sentences = split_sentences(clean)
@@ -746,13 +787,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
-            measure, direction, aspect, period = _classify(text_s, q, sentence_claims)
+            measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
             earlier = sentence_claims[-1] if sentence_claims else None
             if (earlier is not None and earlier.unit_normalized == q.normalized
                     and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
                 # "11%, down from 27% in March 2022": the same measure at another time.
                 measure, direction = earlier.measure, earlier.direction
-                aspect = "peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) else "previous"
+                aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
+                          else "previous")
             value_n, low_n, high_n, unit_n = _normalized_values(q)
             if period and q.entry is not None and q.entry.pint_unit:
                 value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
@@ -765,6 +807,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
                 side = last_subject_side
             place, inferred = _place_for(text_s, q.start, places, last_place)
+            front = FROM_THE_FRONT.match(text_s, q.end) if measure == "distance" else None
+            if front:  # the distance is to the named side, or to the front: decided by the check
+                side = {"russian": "russia", "ukrainian": "ukraine"}.get((front.group("side") or "").lower())
+                subject = _SUBJECT_PLACE.search(text_s, 0, q.start)
+                if subject and subject.group("name").split()[0] not in NOT_PLACES:
+                    place, inferred = subject.group("name"), False
             taken = OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak" else None
             date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
                                          tuple(x.start for x in quantities if x is not q),
@@ -798,10 +846,13 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
     gap = sentence[prev.span_in_sentence[1]:q.start] if prev.span_in_sentence else ""
     if not re.fullmatch(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?", gap):
         return False
-    value_n = _normalized_values(q)[0]
-    return (prev.value_normalized is not None and value_n is not None
-            and prev.unit_normalized == _normalized_values(q)[3]
-            and abs(value_n - prev.value_normalized) <= 0.03 * abs(prev.value_normalized))
+    value_n, _, _, unit_n = _normalized_values(q)
+    prev_value, prev_unit = prev.value_normalized, prev.unit_normalized
+    if prev_unit == "m_per_day" and prev.period_days and unit_n == "m" and prev_value is not None:
+        # "advanced 4 kilometers (2.5 miles) ... over three days": the first is already a pace.
+        prev_value, prev_unit = prev_value * float(prev.period_days), "m"
+    return (prev_value is not None and value_n is not None and prev_unit == unit_n
+            and abs(value_n - prev_value) <= 0.03 * abs(prev_value))
 
 
 def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],

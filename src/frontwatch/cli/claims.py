@@ -78,15 +78,13 @@ def extract_cmd(report, published, fmt):
     """The numeric claims of REPORT (a text file or a saved web page, or - for stdin): value and unit as written and
     normalised (km2, m, m_per_day, percent, persons, settlements), measure, side, place, date,
     qualifier, source and sentence. Needs no store."""
-    import warnings
-
+    from .. import notices
     from ..claims import extract_claims
 
     data = read_report(report)
-    with warnings.catch_warnings(record=True) as caught, one_line_errors():
-        warnings.simplefilter("always")
+    with notices.collect() as said, one_line_errors():
         claims = [c.to_record() for c in extract_claims(_text(data), published)]
-    _notes([str(w.message) for w in caught] or ([] if claims else ["no numeric claims found in the text"]))
+    _notes(said or ([] if claims else ["no numeric claims found in the text"]))
     for r in claims:
         r["claim"] = _claim_label(r)
     if fmt == "json":
@@ -113,12 +111,16 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
     from ..claims.check import check_rows, checks_to_markdown
     from ..claims.ledger import check_report
 
+    from .. import notices
+
     data = read_report(report)
     ctx = make_context(store_path, borders_file)
-    with one_line_errors():
+    with one_line_errors(), notices.collect() as said:  # each warning once, however many claims give it
         borders = ctx.borders if borders_file else None
         result = check_report(ctx.store, _text(data), report, published=published, borders=borders,
                               source=source, save=not no_save)
+    for message in said:
+        warn(f"warning: {message}")
     _notes(result.get("notes"))
     if fmt == "json":
         emit(result["claims"], "json")

@@ -21,6 +21,10 @@ Why it is built this way:
   are bounded (claims text 2 MB, ingest upload 50 MB: 413). Identical queries in flight share
   one computation, and answers are kept in a small LRU cache that is emptied whenever an ingest
   or sync changes the store.
+* **Warnings travel with the answer.** What the CLI prints as a ``warning:`` line (a map older
+  than the day asked for, an ambiguous place name) is the answer's ``"warnings"`` list, present
+  when there is one. Each computation collects its own (:mod:`frontwatch.notices`, per thread),
+  so concurrent queries never see each other's.
 * **Errors are JSON** ``{"error": "..."}``: a query the data cannot answer (no snapshot, unknown
   country or place) is 404, a malformed one 400 or 422, a timeout 504, an unreachable map site 502.
 
@@ -51,7 +55,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__
+from .. import __version__, notices
 from ..measure import MeasureError
 from ..regions import RegionError
 from ..store import Store, StoreError
@@ -349,15 +353,18 @@ class State:
         spec = check_region_spec(spec)
         with self._regions_lock:
             hit = self._regions.get(spec)
-        if hit is not None:
-            return hit
-        needs_borders = bool(re.fullmatch(r"[A-Za-z]{3}", spec)) and spec.upper() != "ALL"
-        reg = resolve_region(spec, self.borders if needs_borders else None)
-        with self._regions_lock:
-            self._regions[spec] = reg
-            while len(self._regions) > 256:
-                self._regions.popitem(last=False)
-        return reg
+        if hit is None:
+            needs_borders = bool(re.fullmatch(r"[A-Za-z]{3}", spec)) and spec.upper() != "ALL"
+            with notices.collect() as said:  # an ambiguous place name: given again on every hit
+                reg = resolve_region(spec, self.borders if needs_borders else None)
+            hit = (reg, tuple(said))
+            with self._regions_lock:
+                self._regions[spec] = hit
+                while len(self._regions) > 256:
+                    self._regions.popitem(last=False)
+        for message in hit[1]:
+            notices.warn(message)
+        return hit[0]
 
     def close(self):
         """Wait for the computations in progress, then close the store."""
@@ -395,7 +402,11 @@ class State:
 
             def work():
                 try:
-                    return "ok", dumps(fn())
+                    with notices.collect() as said:
+                        value = fn()
+                    if said and isinstance(value, dict):
+                        value = {**value, "warnings": said}
+                    return "ok", dumps(value)
                 except Exception as exc:  # noqa: BLE001 - classified below, bugs re-raised
                     resp = library_error(exc)
                     if resp is None:
@@ -434,6 +445,14 @@ class Memo:
         self._keys_locks: dict = {}
 
     def get(self, key, fn):
+        """``fn()``, computed once per key; the library's warnings it gave are given again on
+        every hit, so each answer made from it carries them."""
+        value, said = self._get(key, fn)
+        for message in said:
+            notices.warn(message)
+        return value
+
+    def _get(self, key, fn):
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -443,13 +462,15 @@ class Memo:
             with self._lock:
                 if key in self._values:
                     return self._values[key]
-            value = fn()
+            with notices.collect() as said:
+                value = fn()
+            entry = (value, tuple(said))
             with self._lock:
-                self._values[key] = value
+                self._values[key] = entry
                 while len(self._values) > self.size:
                     self._values.popitem(last=False)
                 self._keys_locks.pop(key, None)
-            return value
+            return entry
 
     def clear(self):
         with self._lock:
