@@ -231,6 +231,16 @@ def test_bad_place_radius_syntax_is_an_error(spec):
         parse_place_radius(spec)
 
 
+def test_a_circle_region_is_named_with_its_radius_as_written():
+    """"Kurakhove:10mi" was named "Kurakhove:16.0934km" in tables and JSON."""
+    from frontwatch.regions import resolve_region
+
+    named = {spec: resolve_region(spec).name for spec in ("Kurakhove:10mi", "Kurakhove:500m", "Kurakhove:15", "Kurakhove:15km")}
+    assert named == {"Kurakhove:10mi": "Kurakhove:10mi", "Kurakhove:500m": "Kurakhove:500m",
+                     "Kurakhove:15": "Kurakhove:15km", "Kurakhove:15km": "Kurakhove:15km"}
+    assert resolve_region("Kurakhove:10mi").radius_km == pytest.approx(16.0934, abs=1e-4)
+
+
 def test_place_radius_with_unknown_place_suggests():
     with pytest.raises(PlaceNotFound, match="did you mean"):
         parse_place_radius("Kurakhovski:15km")

@@ -507,7 +507,9 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise RegionError(f"bad point in {spec!r}: give lat,lon in degrees (latitude first, -90..90)")
         g = theatre_circle(lon, lat, km, spec)  # cut to the theatre already
-        return Region(f"{name}:{km:g}km", g, _key(g), center=(lon, lat), radius_km=km)
+        # The radius as written when in miles or metres ("Kurakhove:10mi", not "Kurakhove:16.0934km").
+        shown = re.sub(r"\s+", "", radius) if re.search(r"(?<!k)m(?:i|iles?)?\s*$", radius.strip(), re.I) else f"{km:g}km"
+        return Region(f"{name}:{shown}", g, _key(g), center=(lon, lat), radius_km=km)
     iso = spec.upper()
     if re.fullmatch(r"[A-Z]{3}", iso):
         borders = borders if borders is not None else load_borders(store, borders_file)
