@@ -172,3 +172,17 @@ def test_report_has_the_claims_check_of_the_article(kursk_report):
     assert "Claims check: kursk-2024-11-24.txt" in kursk_report
     assert "531 square miles" in kursk_report
     assert re.search(r"v-(consistent|overstated|understated)", kursk_report)
+
+
+def test_report_lists_the_librarys_warnings_and_prints_each_once(store_path, kursk_report, tmp_path):
+    """An ambiguous place (a Pokrovsk also lies in Yakutia) was one warning line per use on the
+    terminal and nothing in the report; it is now a Warnings section and one line."""
+    out = tmp_path / "pokrovsk.html"
+    res = CliRunner().invoke(main, ["report", "--store", str(store_path), "--region", "Pokrovsk:10km", "--from",
+                                    "2024-11-20", "--to", "2024-11-24", "--no-front", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.output.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1 and "'Pokrovsk' is ambiguous" in lines[0], res.output
+    doc = out.read_text(encoding="utf-8")
+    assert "<h2>Warnings</h2>" in doc and "is ambiguous" in doc and "picked Pokrovsk (UA" in doc
+    assert "<h2>Warnings</h2>" not in kursk_report

@@ -1,5 +1,5 @@
 """``frontwatch report``: one self-contained HTML report on a region and date range
-(frontwatch.report.html.build_report, shared with the web service)."""
+(frontwatch.report.html.build_report)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +9,7 @@ import click
 from .context import make_context
 from .errors import one_line_errors
 from .options import borders_opt, from_opt, region_opt, source_opt, store_opt, to_opt
+from .output import warn
 
 
 @click.command("report")
@@ -33,16 +34,20 @@ def command(region, start, end, articles, near, radius, no_front, out, store_pat
     Example: frontwatch report --region RUS --from 2024-08-01 --to 2024-12-31
     --article kursk-2024-11-24.txt --out kursk.html
     """
+    from .. import notices
     from ..regions import parse_radius_km
     from ..report.html import build_report
 
     ctx = make_context(store_path, borders_file)
-    with one_line_errors():
+    with one_line_errors(), notices.collect() as said:  # printed once each, and listed in the report
         if not out.lower().endswith((".html", ".htm")):
             raise ValueError(f"{out}: use an .html file name")
         km = parse_radius_km(radius) if near else None
-        doc = build_report(ctx.store, ctx.region(region), start, end, articles=articles, near=near, radius_km=km,
-                           borders=ctx.borders, source=source, map_fronts=not no_front)
+        reg = ctx.region(region)
+        doc = build_report(ctx.store, reg, start, end, articles=articles, near=near, radius_km=km,
+                           borders=ctx.borders, source=source, map_fronts=not no_front, warnings=tuple(said))
+    for message in said:
+        warn(f"warning: {message}")
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc, encoding="utf-8")

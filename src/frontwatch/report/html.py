@@ -4,8 +4,8 @@ the area chart, a map of the last date compared with the first, weekly changes b
 advance near a place, settlements that changed hands, and the check of news articles' claims.
 Every number comes from a library call (frontwatch.measure, frontwatch.front,
 frontwatch.settlements, frontwatch.claims.check); this module only chooses the calls and lays out
-their results. :func:`build_report` is shared by ``frontwatch report`` and the web service.
-May import: frontwatch.measure, frontwatch.regions, frontwatch.report.*, frontwatch.claims.check,
+their results. :func:`build_report` is what ``frontwatch report`` writes.
+May import: frontwatch.measure, frontwatch.notices, frontwatch.regions, frontwatch.report.*, frontwatch.claims.check,
 frontwatch.front, frontwatch.settlements, frontwatch.statuses.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, notices
 from ..measure import MeasureError, area_series, peak, select_snapshots
 from ..regions import load_borders, resolve_region
 from ..statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
@@ -99,12 +99,14 @@ def change_pairs(store, start, end, source=None, max_rows=MAX_CHANGE_ROWS):
 
 
 def build_report(store, region, start=None, end=None, articles=(), near=None, radius_km=None, borders=None, *,
-                 source=None, map_fronts=True) -> str:
+                 source=None, map_fronts=True, warnings=()) -> str:
     """The report as one HTML document (str). ``region``: a Region or a region spec (``RUS``,
     ``Kurakhove:25km``...); ``start``/``end``: dates (default: the archive's range); ``articles``:
     paths of text files whose claims are checked; ``near``/``radius_km``: a place (name or
     "lat,lon") and radius for the advance table; ``borders``: ``{iso_a3: geometry}`` (default:
-    the store's). Raises MeasureError/RegionError/ValueError on a window without data."""
+    the store's); ``warnings``: messages the caller already has (from resolving the region), listed
+    with the library's own warnings in a Warnings section. Raises MeasureError/RegionError/ValueError
+    on a window without data."""
     borders = borders if borders is not None else load_borders(store)
     if isinstance(region, str):
         region = resolve_region(region, borders)
@@ -113,74 +115,83 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     parts = []
 
-    # ---- summary: latest areas, peaks
-    records = area_series(store, region, STATUSES, snapshots=snaps)
-    shown = shown_statuses(records, region.name) or ("ukraine_held",)
-    latest = [r for r in records if r["snapshot_id"] == last.id]
-    peaks = [peak(store, region, (st,), since=start, until=end, source=source) for st in shown]
-    if len(shown) > 1 and not mixes_sides(shown):
-        peaks.append(peak(store, region, shown, since=start, until=end, source=source))
-    parts.append("<h2>Summary</h2>")
-    parts.append(f"<p>Area of each status inside <b>{_e(region.name)}</b> on the last map of the window "
-                 f"({_e(last.date)}, taken {last.taken_at:%Y-%m-%d %H:%M} UTC); geodesic areas on WGS84.</p>")
-    parts.append(_table([{"status": STATUS_LABELS[st], "km2": _n(r["km2"]), "sqmi": _n(r["sqmi"])}
-                         for r in latest for st in [r["status"]]],
-                        [("status", "status"), ("km2", "km²"), ("sqmi", "sq mi")], numeric=("km2", "sqmi")))
-    parts.append(f"<p>Peak of each within {_e(first.date)} to {_e(last.date)} (measure.peak), the area on the "
-                 "last map and the share of the peak lost since:</p>")
-    parts.append(_table([{"statuses": p["statuses"], "peak_date": p["peak_date"], "peak_km2": _n(p["peak_km2"]),
-                          "peak_sqmi": _n(p["peak_sqmi"]), "date": p["date"], "km2": _n(p["km2"]),
-                          "lost_km2": _n(p["lost_km2"]), "share": _n(p["share_lost_pct"]) + " %"
-                          if p["share_lost_pct"] is not None else ""} for p in peaks],
-                        [("statuses", "statuses"), ("peak_date", "peak on"), ("peak_km2", "peak km²"),
-                         ("peak_sqmi", "peak sq mi"), ("date", "last map"), ("km2", "then km²"),
-                         ("lost_km2", "lost km²"), ("share", "share of peak lost")],
-                        numeric=("peak_km2", "peak_sqmi", "km2", "lost_km2", "share")))
+    # The library's warnings (a gap in the archive, an ambiguous place) go into the report, and
+    # are given once each to the caller too.
+    with notices.collect() as said:
+        # ---- summary: latest areas, peaks
+        records = area_series(store, region, STATUSES, snapshots=snaps)
+        shown = shown_statuses(records, region.name) or ("ukraine_held",)
+        latest = [r for r in records if r["snapshot_id"] == last.id]
+        peaks = [peak(store, region, (st,), since=start, until=end, source=source) for st in shown]
+        if len(shown) > 1 and not mixes_sides(shown):
+            peaks.append(peak(store, region, shown, since=start, until=end, source=source))
+        parts.append("<h2>Summary</h2>")
+        parts.append(f"<p>Area of each status inside <b>{_e(region.name)}</b> on the last map of the window "
+                     f"({_e(last.date)}, taken {last.taken_at:%Y-%m-%d %H:%M} UTC); geodesic areas on WGS84.</p>")
+        parts.append(_table([{"status": STATUS_LABELS[st], "km2": _n(r["km2"]), "sqmi": _n(r["sqmi"])}
+                             for r in latest for st in [r["status"]]],
+                            [("status", "status"), ("km2", "km²"), ("sqmi", "sq mi")], numeric=("km2", "sqmi")))
+        parts.append(f"<p>Peak of each within {_e(first.date)} to {_e(last.date)} (measure.peak), the area on the "
+                     "last map and the share of the peak lost since:</p>")
+        parts.append(_table([{"statuses": p["statuses"], "peak_date": p["peak_date"], "peak_km2": _n(p["peak_km2"]),
+                              "peak_sqmi": _n(p["peak_sqmi"]), "date": p["date"], "km2": _n(p["km2"]),
+                              "lost_km2": _n(p["lost_km2"]), "share": _n(p["share_lost_pct"]) + " %"
+                              if p["share_lost_pct"] is not None else ""} for p in peaks],
+                            [("statuses", "statuses"), ("peak_date", "peak on"), ("peak_km2", "peak km²"),
+                             ("peak_sqmi", "peak sq mi"), ("date", "last map"), ("km2", "then km²"),
+                             ("lost_km2", "lost km²"), ("share", "share of peak lost")],
+                            numeric=("peak_km2", "peak_sqmi", "km2", "lost_km2", "share")))
 
-    # ---- chart
-    data = area_chart_data(store, region, shown, start, end, source=source)
-    parts.append("<h2>Area over time</h2>")
-    parts.append(_img(figure_bytes(area_chart(data)), f"area of {', '.join(shown)} in {region.name}"))
+        # ---- chart
+        data = area_chart_data(store, region, shown, start, end, source=source)
+        parts.append("<h2>Area over time</h2>")
+        parts.append(_img(figure_bytes(area_chart(data)), f"area of {', '.join(shown)} in {region.name}"))
 
-    # ---- map
-    parts.append("<h2>Map</h2>")
-    compare = first.date if first.date < last.date else None
-    try:
-        md = map_data(store, region, last.date, compare=compare, borders=borders, source=source, fronts=map_fronts)
-        parts.append(_img(figure_bytes(control_map(md)), f"control map of {region.name} on {last.date}"))
-        if md["change"] is not None:
-            c = md["change"]
-            parts.append(f"<p>Hatched: ground the {_e(c['side'])} side gained ({_n(c['gained_km2'])} km²) and lost "
-                         f"({_n(c['lost_km2'])} km²) in {_e(region.name)} between {_e(c['from_date'])} and "
-                         f"{_e(c['to_date'])}; {_e(c['note'])}.</p>")
-    except (MeasureError, ValueError) as exc:
-        parts.append(f"<p class='muted'>No map: {_e(exc)}</p>")
+        # ---- map
+        parts.append("<h2>Map</h2>")
+        compare = first.date if first.date < last.date else None
+        try:
+            md = map_data(store, region, last.date, compare=compare, borders=borders, source=source, fronts=map_fronts)
+            parts.append(_img(figure_bytes(control_map(md)), f"control map of {region.name} on {last.date}"))
+            if md["change"] is not None:
+                c = md["change"]
+                parts.append(f"<p>Hatched: ground the {_e(c['side'])} side gained ({_n(c['gained_km2'])} km²) and lost "
+                             f"({_n(c['lost_km2'])} km²) in {_e(region.name)} between {_e(c['from_date'])} and "
+                             f"{_e(c['to_date'])}; {_e(c['note'])}.</p>")
+        except (MeasureError, ValueError) as exc:
+            parts.append(f"<p class='muted'>No map: {_e(exc)}</p>")
 
-    # ---- weekly changes
-    every, pairs = change_pairs(store, start, end, source)
-    rows = []
-    for a, b in pairs:
-        c = side_change(store, region, a.taken_at, b.taken_at, borders=borders, source=source)
-        rows.append({"from": c["from_date"], "to": c["to_date"], "side": c["side"], "gained": _n(c["gained_km2"]),
-                     "lost": _n(c["lost_km2"]), "net": _n(c["net_km2"]), "total": _n(c["km2_to"]),
-                     "_note": c["note"]})
-    parts.append(f"<h2>Change by {every}</h2>")
-    if rows:
-        parts.append(f"<p>Between the last maps of consecutive {every}s (measure.change); {_e(rows[0]['_note'])}.</p>")
-    parts.append(_table(rows, [("from", "from"), ("to", "to"), ("side", "side"), ("gained", "gained km²"),
-                               ("lost", "lost km²"), ("net", "net km²"), ("total", "held then km²")],
-                        numeric=("gained", "lost", "net", "total")))
+        # ---- weekly changes
+        every, pairs = change_pairs(store, start, end, source)
+        rows = []
+        for a, b in pairs:
+            c = side_change(store, region, a.taken_at, b.taken_at, borders=borders, source=source)
+            rows.append({"from": c["from_date"], "to": c["to_date"], "side": c["side"], "gained": _n(c["gained_km2"]),
+                         "lost": _n(c["lost_km2"]), "net": _n(c["net_km2"]), "total": _n(c["km2_to"]),
+                         "_note": c["note"]})
+        parts.append(f"<h2>Change by {every}</h2>")
+        if rows:
+            parts.append(f"<p>Between the last maps of consecutive {every}s (measure.change); {_e(rows[0]['_note'])}.</p>")
+        parts.append(_table(rows, [("from", "from"), ("to", "to"), ("side", "side"), ("gained", "gained km²"),
+                                   ("lost", "lost km²"), ("net", "net km²"), ("total", "held then km²")],
+                            numeric=("gained", "lost", "net", "total")))
 
-    # ---- advance near a place
-    if near:
-        parts.append(_advance_section(store, near, radius_km or 15.0, first.date, last.date, every, borders, source))
+        # ---- advance near a place
+        if near:
+            parts.append(_advance_section(store, near, radius_km or 15.0, first.date, last.date, every, borders, source))
 
-    # ---- settlements
-    parts.append(_settlements_section(store, region, first.date, last.date, borders, source))
+        # ---- settlements
+        parts.append(_settlements_section(store, region, first.date, last.date, borders, source))
 
-    # ---- claims
-    for path in articles:
-        parts.append(_claims_section(store, Path(path), borders, source))
+        # ---- claims
+        for path in articles:
+            parts.append(_claims_section(store, Path(path), borders, source))
+
+    listed = list(dict.fromkeys([*warnings, *said]))
+    if listed:
+        parts.append("<h2>Warnings</h2><ul class='muted'>" + "".join(f"<li>{_e(m)}</li>" for m in listed) + "</ul>")
+    for message in said:
+        notices.warn(message)
 
     # ---- provenance
     summary = store.summary()
