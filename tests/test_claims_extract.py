@@ -270,6 +270,10 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian troops advanced 6 km near Kurakhove in October.", D(2024, 12, 2),
      [{"value": 6, "unit_normalized": "m_per_day", "value_normalized": 193.548, "measure": "advance_rate",
        "side": "russia", "place": "Kurakhove", "start_date": "2024-10-01", "date": "2024-10-31"}]),
+    # Money is not a length: "$725m" was read as 725 metres.
+    ("The US has approved a further $725m (£570m) in military aid, and Russia took 30 sq km near Pokrovsk "
+     "last week.", D(2024, 12, 4),
+     [{"value": 30, "unit_normalized": "km2", "measure": "area_change", "side": "russia", "place": "Pokrovsk"}]),
     # A conversion in brackets restates a distance already turned into a pace: one claim.
     ("Russian forces advanced as much as 4 kilometers (2.5 miles) into Ukrainian lines near Velyka Novosilka "
      "over three days.", D(2024, 12, 3),

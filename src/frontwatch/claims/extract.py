@@ -110,7 +110,8 @@ _WORDNUM = (
     r"|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) +
     r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)")
 NUMBER = re.compile(
-    r"(?<![\w.,:/])(?<![A-Za-z]-)"
+    # Not after a currency sign: "$725m (£570m)" is money, not 725 metres.
+    r"(?<![\w.,:/])(?<![A-Za-z]-)(?<![$£€¥₴₽])(?<![$£€¥₴₽]\s)"
     r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
