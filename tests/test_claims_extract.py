@@ -270,6 +270,16 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian troops advanced 6 km near Kurakhove in October.", D(2024, 12, 2),
      [{"value": 6, "unit_normalized": "m_per_day", "value_normalized": 193.548, "measure": "advance_rate",
        "side": "russia", "place": "Kurakhove", "start_date": "2024-10-01", "date": "2024-10-31"}]),
+    # A side that falls back: the advance is the other side's.
+    ("Ukrainian forces have been pushed back about 10 kilometres around Kurakhove since the start of October.",
+     D(2024, 11, 22),
+     [{"value": 10, "unit_normalized": "m_per_day", "value_normalized": 188.679, "measure": "advance_rate",
+       "side": "russia", "place": "Kurakhove", "start_date": "2024-10-01", "date": "2024-11-22"}]),
+    # "down from a peak of about 1,300" takes the unit of the figure before it.
+    ("Ukraine's army said it now controls about 800 sq km in Kursk, down from a peak of about 1,300.", D(2024, 11, 22),
+     [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine"},
+      {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk"}]),
     # Money is not a length: "$725m" was read as 725 metres.
     ("The US has approved a further $725m (£570m) in military aid, and Russia took 30 sq km near Pokrovsk "
      "last week.", D(2024, 12, 4),

@@ -390,6 +390,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
     r"|\b(?:compared\s+(?:with|to)|against)\s+(?:\w+\s+){0,1}$", re.I)
+# The side named falls back: the advance is the other side's ("Ukrainian forces have been pushed back
+# about 10 kilometres around Kurakhove": Russia advanced 10 km).
+RETREAT = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|forced|driven|beaten)\s+back|"
+                     r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
+                     re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
 
 
@@ -513,8 +518,10 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                     unit_hit = hit
                     break
         if unit_hit is None:
-            if (found and second is None and before.rstrip().lower().endswith("to")
-                    and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])):
+            if (found and second is None and (before.rstrip().lower().endswith("to")
+                                               and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
+                                               or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()]))):
+                # "... to 12,000"; "800 sq km, down from a peak of about 1,300": the unit of the one before.
                 prev = found[-1]
                 found.append(_Quantity(m.start(), m.end(), value, None, None, prev.unit_text,
                                        prev.entry, prev.normalized, qualifier=None,
@@ -639,7 +646,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 and not ADVANCE_VERBS.search(sentence[lo:hi]):
             # "The front line stretches for more than 1,000 kilometres."
             return "front_length", None, "current", None
-        if ADVANCE_VERBS.search(sentence):
+        if ADVANCE_VERBS.search(sentence) or RETREAT.search(sentence):
             days = dates_mod.period_days(sentence, reference)
             if days:
                 return "advance_rate", None, None, days
@@ -807,6 +814,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 side = sentence_claims[q.inherited_from].side
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
                 side = last_subject_side
+            if measure == "advance_rate" and RETREAT.search(text_s):
+                side = _opposite(side)
             place, inferred = _place_for(text_s, q.start, places, last_place)
             front = FROM_THE_FRONT.match(text_s, q.end) if measure == "distance" else None
             if front:  # the distance is to the named side, or to the front: decided by the check
