@@ -357,8 +357,9 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
             "Russia's gains in 2024 amount to roughly 4,000 square kilometres. "
             "Ukraine's forces in Kursk now hold less than half of the 1,300 square kilometers they once controlled. "
             "The city of Kupiansk is 2.5 miles from the front line. "
-            "Russian forces have captured 235 km² in the past week, DeepState said.")
-    ranged, year, share, area, dist, week = check_text(store, text, published=D(2024, 12, 2))["claims"]
+            "Russian forces have captured 235 km² in the past week, DeepState said. "
+            "Russia's defence ministry said its forces had liberated 27 settlements in November.")
+    ranged, year, share, area, dist, week, villages = check_text(store, text, published=D(2024, 12, 2))["claims"]
     borders = load_borders(store)
     ukr = resolve_region("UKR", borders)
     russia = ("occupied", "occupied_before_2022")
@@ -386,6 +387,14 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
     ref = change(store, ukr, start=D(2024, 11, 25), end=D(2024, 12, 2), statuses=russia)
     assert week["place"] == "Kupiansk" and week["place_inferred"] and week["region"] == "UKR", week
     assert week["map_value"] == round(ref["gained_km2"], 2), week["reason"]
+    # So are settlements: the gazetteer places that changed hands in UKR in November 2024.
+    from frontwatch.settlements import settlement_changes
+
+    taken = {r["place"] for r in settlement_changes(store, ukr, start=D(2024, 10, 31), end=D(2024, 11, 30),
+                                                     borders=borders) if r["new_side"] == "russia"}
+    assert villages["region"] == "UKR" and villages["evidence_dates"] == ["2024-10-31", "2024-11-30"], villages
+    assert 1 <= villages["map_value"] <= len(taken) and all(p in villages["reason"] for p in taken), villages["reason"]
+    assert villages["verdict"] == NOT_CHECKABLE  # 27 is above the gazetteer's floor
 
 
 def test_a_gain_after_a_sentence_on_kursk_is_measured_where_the_side_can_gain(store):

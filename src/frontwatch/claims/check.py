@@ -498,21 +498,27 @@ def _gain_region(rec, spec: str, note: str) -> tuple[str, str]:
 
 
 def _change_place(rec) -> tuple[str, str]:
-    """place_region for a change; a gain with no place ("Russian forces have captured 235 km2 in
-    the past week, DeepState said"), or only a town carried from an earlier sentence, is measured
-    where the side captures ground: the other country (its own for a retaking), as for a country
-    carried from an earlier sentence (:func:`_gain_region`)."""
+    """place_region for a change (area or settlements); a gain with no place ("Russian forces have
+    captured 235 km2 in the past week, DeepState said"; "liberated 27 settlements in November"),
+    or only a town or oblast carried from an earlier sentence, is measured where the side captures
+    ground: the other country (its own for a retaking), as for a country carried from an earlier
+    sentence (:func:`_gain_region`). News figures of ground gained are the country's unless they
+    name the place, or say "there"."""
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     sentence = rec.get("sentence") or ""
-    if rec.get("place") and rec.get("place_inferred") and not _DEICTIC.search(sentence):
-        spec, note = place_region(rec.get("place"), "area_change")
-        if spec in ("RUS", "UKR") or direction != "gained" or side not in ("russia", "ukraine"):
-            return spec, note
-        # A town carried from an earlier sentence ("... 3 km from Pokrovsk. The pace of the Russian
-        # advance has slowed to about 10 square kilometres a day") does not narrow a gain: news
-        # figures of area gained are the country's unless they name the place, or say "there".
-    elif rec.get("place") or direction != "gained" or side not in ("russia", "ukraine"):
+    gain = direction == "gained" and side in ("russia", "ukraine")
+    carried = bool(rec.get("place")) and bool(rec.get("place_inferred")) and not _DEICTIC.search(sentence)
+    if rec.get("place") and not (carried and gain):
         return place_region(rec.get("place"), "area_change")
+    if carried:
+        try:
+            spec, note = place_region(rec.get("place"), "area_change")
+        except _Skip:  # an oblast carried from an earlier sentence ("In the Kharkiv region, ...")
+            spec, note = None, ""
+        if spec in ("RUS", "UKR"):
+            return spec, note
+    elif not gain:
+        return place_region(None, "area_change")
     own = SIDE_COUNTRY[side]
     retakes = bool(_RETAKE.search(sentence))
     where = own if retakes else ("UKR" if own == "RUS" else "RUS")
@@ -669,7 +675,7 @@ def _check_settlements(rec, ctx):
         raise _Skip(NOT_YET, "not checked: settlement analytics unavailable") from None
     from frontwatch.measure import MeasureError
 
-    spec, note = place_region(rec.get("place"), "settlements")
+    spec, note = _gain_region(rec, *_change_place(rec))
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")

@@ -153,7 +153,8 @@ def latest_on_or_before(month: int, day: int, limit: dt.date) -> dt.date:
 
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
-_SINCE_YEAR_START = re.compile(r"\bsince\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
+_AT_YEAR_START = re.compile(r"\bat\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
+_SINCE_YEAR_START = re.compile(r"\b(?:since|than\s+(?:\w+\s+){1,3}?at)\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
 _IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 _WEEKDAY = re.compile(
     r"\b(?:on|late\s+on|early\s+on|last)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -313,6 +314,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     for m in _SINCE_YEAR_START.finditer(sentence):
         start = reference.replace(month=1, day=1) if reference else None
         mentions.append(DateMention("since", *m.span(), reference, start))
+    for m in _AT_YEAR_START.finditer(sentence):  # "held 800 sq km at the start of the year": 1 January
+        if not any(d.start <= m.start() < d.end for d in mentions):
+            mentions.append(DateMention("day", *m.span(), reference.replace(month=1, day=1) if reference else None, None))
     for m in _NOW.finditer(sentence):
         mentions.append(DateMention("now", *m.span(), reference, None))
     mentions.sort(key=lambda d: d.start)

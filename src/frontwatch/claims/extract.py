@@ -390,6 +390,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
     r"|\b(?:compared\s+(?:with|to)|against)\s+(?:\w+\s+){0,1}$", re.I)
+# "4,000 square kilometres more than it did at the start of the year"
+_MORE_THAN_BEFORE = re.compile(r"\s+(?P<d>more|less|fewer)\s+than\s+(?:it|they|\w+)\s+(?:did|had|held|controlled)\b", re.I)
+# "40% less territory in Kursk than at their peak (in August)"
+LESS_THAN_PEAK = re.compile(r"\s+(?:less|fewer|smaller)\s+(?:(?:territory|ground|land|area)\s+)?(?:[\w'’-]+\s+){0,4}?than\s+"
+                            r"(?:at\s+)?(?:its|their|the)\s+(?:peak|height|maximum)\b", re.I)
 # The side named falls back: the advance is the other side's ("Ukrainian forces have been pushed back
 # about 10 kilometres around Kurakhove": Russia advanced 10 km).
 RETREAT = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|forced|driven|beaten)\s+back|"
@@ -610,6 +615,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        more = _MORE_THAN_BEFORE.match(sentence, q.end)
+        if verb == "held" and more:
+            # "Russia now holds roughly 4,000 square kilometres more than it did at the start of
+            # the year": a change since then.
+            return "area_change", "gained" if more.group("d").lower() == "more" else "lost", None, None
         if verb == "held":
             return "area_held", None, aspect, None
         if verb == "gained" and aspect == "peak":
@@ -627,6 +637,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         territorial = re.match(r"\s*,?\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
+        if verb == "held" and LESS_THAN_PEAK.match(sentence, q.end):
+            # "hold around 40% less territory in Kursk than at their peak": the share of the peak lost.
+            return "share_lost", "lost", None, None
         if verb == "held" and territorial and territorial.group(0).strip():
             if OF_WHAT_WAS_TAKEN.match(sentence, q.end):
                 # "holding on to about 40% of the territory they seized in August": a share of
@@ -823,7 +836,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 subject = _SUBJECT_PLACE.search(text_s, 0, q.start)
                 if subject and subject.group("name").split()[0] not in NOT_PLACES:
                     place, inferred = subject.group("name"), False
-            taken = OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak" else None
+            taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
+                     else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
             date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
                                          tuple(x.start for x in quantities if x is not q),
                                          ignore_after=taken.end() if taken else None)
