@@ -557,6 +557,11 @@ def test_named_periods_resolve_to_their_first_and_last_days():
     assert period("Russia took 50 sq km in the first week of November.") == (D(2024, 11, 1), D(2024, 11, 7))
     assert period("Russia's gains in 2024 amount to 4,000 sq km.") == (D(2024, 1, 1), ref)
     assert period("Russia took 600 sq km over the past month.", D(2024, 11, 30)) == (D(2024, 11, 1), D(2024, 11, 30))
+    # Seasons (northern, meteorological); "the fall of Avdiivka" is no season.
+    assert period("Russia has gained 200 sq km a week since the summer.", D(2024, 11, 30))[0] == D(2024, 6, 1)
+    assert period("Russia took 1,000 sq km in the autumn.", D(2024, 11, 30)) == (D(2024, 9, 1), D(2024, 11, 30))
+    assert period("Russia took 500 sq km last winter.", D(2024, 11, 30)) == (D(2023, 12, 1), D(2024, 2, 29))
+    assert not date_mentions("Since the fall of Avdiivka, Russia took 3,000 sq km.", ref)
     # "may" in lower case is a verb, and two months that are not joined are two mentions.
     assert not date_mentions("Russia took 50 sq km in the first week of may.", ref)
     assert len(date_mentions("Russia took 100 sq km in October, up from 50 in September.", ref)) == 2

@@ -153,6 +153,27 @@ def latest_on_or_before(month: int, day: int, limit: dt.date) -> dt.date:
 
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+# Seasons, northern and meteorological: "since the summer" (1 June), "in the autumn", "last winter".
+_SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P<which>the|this|last|early|late)\s+)?"
+                     r"(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
+# "last winter", "this summer" with no preposition; (?P<since>(?!)) never matches: both patterns have the same groups.
+_SEASON_BARE = re.compile(r"\b(?P<since>(?!))?(?P<which>this|last)\s+(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _season(name: str, reference: dt.date, which: str | None) -> tuple[dt.date, dt.date]:
+    """(first, last day) of the latest season ``name`` begun on or before ``reference`` ("last":
+    the latest one already over)."""
+    month = _SEASON_START[name]
+    first = dt.date(reference.year, month, 1)
+    if first > reference:
+        first = dt.date(reference.year - 1, month, 1)
+    last = first + relativedelta(months=3) - dt.timedelta(days=1)
+    if (which or "").lower() == "last" and last >= reference:
+        first, last = first - relativedelta(years=1), last - relativedelta(years=1)
+    return first, last
+
+
 _AT_YEAR_START = re.compile(r"\bat\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
 _SINCE_YEAR_START = re.compile(r"\b(?:since|than\s+(?:\w+\s+){1,3}?at)\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
 _IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
@@ -314,6 +335,16 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     for m in _SINCE_YEAR_START.finditer(sentence):
         start = reference.replace(month=1, day=1) if reference else None
         mentions.append(DateMention("since", *m.span(), reference, start))
+    seasons = list(_SEASON.finditer(sentence))
+    seasons += [m for m in _SEASON_BARE.finditer(sentence) if not any(o.start() <= m.start() < o.end() for o in seasons)]
+    for m in seasons:
+        if reference is None:
+            continue
+        first, last = _season(m.group("season").lower(), reference, m.group("which"))
+        if m.group("since"):
+            mentions.append(DateMention("since", *m.span(), reference, first))
+        else:
+            mentions.append(DateMention("month", *m.span(), min(last, reference), first))
     for m in _AT_YEAR_START.finditer(sentence):  # "held 800 sq km at the start of the year": 1 January
         if not any(d.start <= m.start() < d.end for d in mentions):
             mentions.append(DateMention("day", *m.span(), reference.replace(month=1, day=1) if reference else None, None))
