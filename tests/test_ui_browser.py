@@ -3,7 +3,8 @@ Playwright for Python; no browser download). It starts ``frontwatch serve``'s ap
 over the shared store (every snapshot of ../shared/data/deepstate/history and the OSM borders of
 ../shared/data/borders), moves the date slider to 2024-11-24, compares the area the page shows
 for RUS with /api/area, pastes the seed article (../shared/data/articles/kursk-2024-11-24.txt)
-and compares the verdicts shown with /api/claims/check, and saves a screenshot.
+and compares the verdicts shown with /api/claims/check, picks an ambiguous place as the region and
+finds the API's warning under the area table, and saves a screenshot.
 
 Needs: ``apt-get install -y chromium``, ``pip install playwright`` (never ``playwright install``)
 and the built UI (``npm ci && npm run build`` in web/). Skips, saying which, when one is missing.
@@ -95,6 +96,14 @@ def test_ui_shows_the_apis_area_for_rus_on_the_chosen_date_and_the_articles_verd
             assert [r.get_attribute("data-verdict") for r in rows.all()] == [c["verdict"] for c in expected_checks["claims"]]
             assert any(c["verdict"] == "consistent" for c in expected_checks["claims"])
             expect(page.locator("#chart svg path.series")).to_have_count(1, timeout=300_000)
+
+            # A place region: the API's warning (Pokrovsk is also a town in Yakutia) is shown under the table.
+            page.locator("input[name=mode][value=place]").check()
+            page.locator("#place-input").fill("Pokrovsk")
+            page.locator("#place-go").click()
+            expect(table).to_have_attribute("data-region", "Pokrovsk:15km", timeout=120_000)
+            expect(page.locator("#area-warning")).to_be_visible()
+            expect(page.locator("#area-warning")).to_contain_text("'Pokrovsk' is ambiguous")
 
             shot = tmp_path / "ui.png"
             page.screenshot(path=str(shot), full_page=False)

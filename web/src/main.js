@@ -147,7 +147,11 @@ async function loadArea() {
     $("area-table").dataset.region = res.region.name;
     $("area-table").dataset.date = date;
     $("area-table").dataset.snapshotDate = total.date;
+    // What the CLI prints as warning lines (an ambiguous place name, an older map): shown as given.
+    $("area-warning").textContent = (res.warnings || []).join("; ");
+    $("area-warning").hidden = !(res.warnings || []).length;
   } catch (e) {
+    $("area-warning").hidden = true;
     body.replaceChildren();
     $("area-total").textContent = "";
     $("area-error").textContent = e.message;
@@ -191,7 +195,8 @@ async function checkClaims() {
     }));
     table.hidden = false;
     $("claims-status").textContent = `${res.claims.length} claims` + (res.published ? `, as of ${res.published}` : "") +
-      (res.notes?.length ? ` (${res.notes.join("; ")})` : "");
+      (res.notes?.length ? ` (${res.notes.join("; ")})` : "") +
+      (res.warnings?.length ? `; warning: ${res.warnings.join("; ")}` : "");
   } catch (e) {
     $("claims-status").textContent = e.message;
   }
