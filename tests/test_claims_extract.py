@@ -283,8 +283,8 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     # "... more than it did at the start of the year" is a change since 1 January; "at the start of
     # the year" alone dates a holding; "40% less territory than at their peak" is a share lost.
     ("Russia now holds roughly 4,000 square kilometres more than it did at the start of the year.", D(2024, 11, 30),
-     [{"value": 4000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
-       "start_date": "2024-01-01", "date": "2024-11-30"}]),
+     [{"value": 4000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "aspect": "net",
+       "side": "russia", "start_date": "2024-01-01", "date": "2024-11-30"}]),
     ("Ukraine held 800 sq km of Kursk at the start of the year, the analysts said.", D(2024, 11, 30),
      [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "date": "2024-01-01"}]),
     ("Ukrainian forces hold around 40% less territory in Kursk than at their peak in August.", D(2024, 11, 30),

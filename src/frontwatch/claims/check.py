@@ -551,6 +551,9 @@ def _check_area_change(rec, ctx):
     except MeasureError as exc:
         raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
     km2 = res["gained_km2"] if direction == "gained" else res["lost_km2"]
+    if rec.get("aspect") == "net":  # "holds 4,000 sq km more than it did at the start of the year"
+        km2 = res["net_km2"] if direction == "gained" else -res["net_km2"]
+        direction = f"net {direction}"
     days = max(res["days"], 1)
     lo, hi = _claim_range(rec)
     if unit == "km2_per_day":

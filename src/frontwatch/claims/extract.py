@@ -42,7 +42,7 @@ class Claim:
     unit_normalized: str | None
     measure: str
     direction: str | None
-    aspect: str | None
+    aspect: str | None          # peak, current, previous, target, of_peak (a share of the side's own peak), net (a net change)
     side: str | None
     place: str | None
     date: dt.date | None
@@ -619,7 +619,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb == "held" and more:
             # "Russia now holds roughly 4,000 square kilometres more than it did at the start of
             # the year": a change since then.
-            return "area_change", "gained" if more.group("d").lower() == "more" else "lost", None, None
+            # the change of what it holds: net (aspect "net"), where "captured" is the ground gained.
+            return "area_change", "gained" if more.group("d").lower() == "more" else "lost", "net", None
         if verb == "held":
             return "area_held", None, aspect, None
         if verb == "gained" and aspect == "peak":
