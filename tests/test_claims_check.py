@@ -358,8 +358,9 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
             "Ukraine's forces in Kursk now hold less than half of the 1,300 square kilometers they once controlled. "
             "The city of Kupiansk is 2.5 miles from the front line. "
             "Russian forces have captured 235 km² in the past week, DeepState said. "
-            "Russia's defence ministry said its forces had liberated 27 settlements in November.")
-    ranged, year, share, area, dist, week, villages = check_text(store, text, published=D(2024, 12, 2))["claims"]
+            "Russia's defence ministry said its forces had liberated 27 settlements in November. "
+            "Russian forces have seized about 0.6 percent of Ukraine's territory since January.")
+    ranged, year, share, area, dist, week, villages, part = check_text(store, text, published=D(2024, 12, 2))["claims"]
     borders = load_borders(store)
     ukr = resolve_region("UKR", borders)
     russia = ("occupied", "occupied_before_2022")
@@ -395,6 +396,13 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
     assert villages["region"] == "UKR" and villages["evidence_dates"] == ["2024-10-31", "2024-11-30"], villages
     assert 1 <= villages["map_value"] <= len(taken) and all(p in villages["reason"] for p in taken), villages["reason"]
     assert villages["verdict"] == NOT_CHECKABLE  # 27 is above the gazetteer's floor
+    # A share gained (it was "not judged"): the gain in UKR as a share of UKR's land, since 1 January.
+    from frontwatch.geodesy import area_km2
+
+    ref = change(store, ukr, start=D(2024, 1, 1), end=D(2024, 12, 2), statuses=russia)
+    assert part["measure"] == "share_gained" and part["evidence_dates"] == ["2024-01-01", "2024-12-02"], part
+    assert part["map_value"] == round(100 * ref["gained_km2"] / area_km2(ukr.geometry), 3), part["reason"]
+    assert part["verdict"] == OVERSTATED, part["reason"]  # 0.50%: 0.6% of the land is 20% more ground
 
 
 def test_a_gain_after_a_sentence_on_kursk_is_measured_where_the_side_can_gain(store):

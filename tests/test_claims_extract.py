@@ -555,6 +555,11 @@ def test_named_periods_resolve_to_their_first_and_last_days():
         (D(2024, 12, 20), D(2025, 1, 5))
     assert period("Russia took 600 sq km in the three months to the end of November.") == (D(2024, 9, 1), D(2024, 11, 30))
     assert period("Russia took 50 sq km in the first week of November.") == (D(2024, 11, 1), D(2024, 11, 7))
+    # "of 2024" or "of the year"; a dateline's day in the same sentence does not start "the first N months".
+    assert [(m.start_date, m.date) for m in date_mentions(
+        "WASHINGTON, Dec 1, 2024 (ISW) - Russian forces gained roughly 2,356 square miles in Ukraine in the first "
+        "11 months of 2024.", ref) if m.kind == "range"] == [(D(2024, 1, 1), D(2024, 11, 30))]
+    assert period("Russia took 3,000 sq km in the first ten months of the year.") == (D(2024, 1, 1), D(2024, 10, 31))
     assert period("Russia's gains in 2024 amount to 4,000 sq km.") == (D(2024, 1, 1), ref)
     assert period("Russia took 600 sq km over the past month.", D(2024, 11, 30)) == (D(2024, 11, 1), D(2024, 11, 30))
     # Seasons (northern, meteorological); "the fall of Avdiivka" is no season.

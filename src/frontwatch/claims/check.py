@@ -425,6 +425,40 @@ def _check_share_held(rec, ctx):
                 region=region.name, region_note=note, statuses="occupied,occupied_before_2022", evidence_dates=[da])
 
 
+def _check_share_gained(rec, ctx):
+    """"Russian forces have seized about 0.6 percent of Ukraine's territory since January": the
+    ground the side gained in the other country over the period, as a share of that country's land.
+    Compared as areas (the share times the land, ±15%): for shares this small a tolerance in
+    percentage points would accept nearly anything."""
+    spec, note = place_region(rec.get("place"), "share_gained")
+    side = rec.get("side")
+    if spec not in ("RUS", "UKR") or side not in ("russia", "ukraine") or spec == SIDE_COUNTRY[side]:
+        raise _Skip(NOT_CHECKABLE, "a share gained is checked for a side's gain as a share of the other country")
+    from frontwatch.geodesy import area_km2
+    from frontwatch.measure import MeasureError, change
+
+    d = _claim_date(rec, ctx)
+    start = _period(rec, d, None, ctx)
+    _require_data(start, ctx)
+    region = ctx.region(spec)
+    total = ctx.memo.setdefault(("landarea", region.key), area_km2(region.geometry))
+    try:
+        res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    lo, hi = _claim_range(rec)
+    gained = res["gained_km2"]
+    share = 100 * gained / total
+    verdict, dev = _compare(lo * total / 100, hi * total / 100, gained, gained, AREA_TOLERANCE, True,
+                            rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} of {spec} gained by {side} {_claimed_period(rec, start, d)} "
+              f"(= {_fmt_area(lo * total / 100)} of {_fmt_area(total)}); maps {res['from_date']}..{res['to_date']}: "
+              f"gained {_fmt_area(gained)} = {share:.2f}% -> {_dev_text(verdict, dev, True)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(share, 3), map_unit="percent",
+                tolerance=AREA_TOLERANCE, tolerance_unit="relative (of the area)", region=region.name,
+                region_note=note, statuses=res["what"], evidence_dates=[res["from_date"], res["to_date"]])
+
+
 def _check_share_of_peak_held(rec, ctx):
     place = rec.get("place")
     if place is None and rec.get("side") in ("ukraine", "russia"):
@@ -827,6 +861,7 @@ _CHECKS = {
     "area_held": _check_area_held,
     "share_lost": _check_share_lost,
     "share_held": _check_share_held,
+    "share_gained": _check_share_gained,
     "area_change": _check_area_change,
     "advance_rate": _check_advance_rate,
     "settlements": _check_settlements,

@@ -362,7 +362,8 @@ _RANGE_WORD = re.compile(r"\b(?:between|from)\b", re.I)
 # "in the first week of the incursion, which began on Aug. 6" (the day is found elsewhere in the sentence)
 _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?first\s+"
                            r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
-                           rf"(?:\s+of\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b)?")
+                           rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
+                           r"(?P<thisyear>(?:the|this)\s+year))\b)?")
 _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
                         r"(?P<unit>day|week|month)s\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
@@ -425,8 +426,16 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
         month_name, year_text = first_period.group("month"), first_period.group("year")
         year = _month_year(_month_number(month_name), reference, int(year_text) if year_text else None) if month_name else None
-        first = (dt.date(year, _month_number(month_name), 1) if year else None) if month_name else (
-            _bounds(days[0])[0] if len(days) == 1 else None)
+        # The day of "the incursion, which began on Aug. 6" comes after the phrase (not the dateline's).
+        later = [d for d in days if d.start >= first_period.end()]
+        if first_period.group("ofyear") or first_period.group("thisyear"):
+            y = int(first_period.group("ofyear")) if first_period.group("ofyear") else (reference.year if reference else None)
+            first, month_name = (dt.date(y, 1, 1) if y else None), "year"
+        elif month_name:
+            first = dt.date(year, _month_number(month_name), 1) if year else None
+        else:
+            first = _bounds(later[0])[0] if len(later) == 1 else None
+            days = later
         if first is not None:
             last = first + _period_length(count, first_period.group("unit")) - dt.timedelta(days=1)
             out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
