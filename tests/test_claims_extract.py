@@ -290,6 +290,15 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Ukrainian forces hold around 40% less territory in Kursk than at their peak in August.", D(2024, 11, 30),
      [{"value": 40, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine", "place": "Kursk",
        "date": "2024-11-30"}]),
+    # Thousands grouped by spaces: "110 000 square kilometres" was read as 0, "1 300 km²" as 300.
+    ("Russia now controls some 110 000 square kilometres of Ukraine, and Ukraine about 1 300 km² of Kursk.",
+     D(2024, 11, 30),
+     [{"value": 110000, "unit_normalized": "km2", "measure": "area_held", "side": "russia", "place": "Ukraine"},
+      {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "place": "Kursk"}]),
+    # Two months joined by a dash are one period.
+    ("Ukraine lost around 350 km2 of Kursk territory in October – November.", D(2024, 11, 30),
+     [{"value": 350, "unit_normalized": "km2", "measure": "area_change", "direction": "lost", "side": "ukraine",
+       "place": "Kursk", "start_date": "2024-10-01", "date": "2024-11-30"}]),
     # Money is not a length: "$725m" was read as 725 metres.
     ("The US has approved a further $725m (£570m) in military aid, and Russia took 30 sq km near Pokrovsk "
      "last week.", D(2024, 12, 4),
@@ -562,6 +571,7 @@ def test_named_periods_resolve_to_their_first_and_last_days():
     assert period("Russia took 3,000 sq km in the first ten months of the year.") == (D(2024, 1, 1), D(2024, 10, 31))
     assert period("Russia's gains in 2024 amount to 4,000 sq km.") == (D(2024, 1, 1), ref)
     assert period("Russia took 600 sq km over the past month.", D(2024, 11, 30)) == (D(2024, 11, 1), D(2024, 11, 30))
+    assert period("Russia took 1,000 sq km in December–February.", D(2025, 2, 10)) == (D(2024, 12, 1), D(2025, 2, 10))
     # Seasons (northern, meteorological); "the fall of Avdiivka" is no season.
     assert period("Russia has gained 200 sq km a week since the summer.", D(2024, 11, 30))[0] == D(2024, 6, 1)
     assert period("Russia took 1,000 sq km in the autumn.", D(2024, 11, 30)) == (D(2024, 9, 1), D(2024, 11, 30))

@@ -368,6 +368,7 @@ _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?P<n>\d{1,3}|two|three|f
                         r"(?P<unit>day|week|month)s\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
 _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)|(?P<since>since))\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
+_MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})\s*[-–—]\s*(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b")
 # "Nov. 1-20", "1-20 November": one month, two days.
 _DAY_SPAN = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
                        rf"|\b(?P<d1b>{_DAY})\s*[-–]\s*(?P<d2b>{_DAY})\s+(?:of\s+)?(?P<monthb>{_MONTH})(?:,?\s+(?P<yearb>{_YEAR})\b)?")
@@ -441,6 +442,18 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
             if not month_name:
                 mentions = [d for d in mentions if d is not days[0]]
+    for m in _MONTH_SPAN.finditer(sentence):
+        # "in October – November", "October-December 2024": from the first month's 1st to the last's end.
+        if any(d.start <= m.start() < d.end for d in out):
+            continue
+        m1, m2 = _month_number(m.group("m1")), _month_number(m.group("m2"))
+        year_text = m.group("year")
+        y2 = _month_year(m2, reference, int(year_text) if year_text else None)
+        if y2 is None:
+            continue
+        y1 = y2 if m1 <= m2 else y2 - 1
+        first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+        out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     spans = [(d.start, d.end) for d in out]
     mentions = [d for d in mentions if all(d.end <= a or d.start >= b for a, b in spans)]
     i = 0

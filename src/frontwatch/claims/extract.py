@@ -112,7 +112,8 @@ _WORDNUM = (
 NUMBER = re.compile(
     # Not after a currency sign: "$725m (£570m)" is money, not 725 metres.
     r"(?<![\w.,:/])(?<![A-Za-z]-)(?<![$£€¥₴₽])(?<![$£€¥₴₽]\s)"
-    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
+    # Thousands grouped by commas, or by spaces (plain, no-break or thin: "110 000 square kilometres").
+    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
     r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
@@ -172,7 +173,7 @@ def _word_value(words: str) -> float:
 
 def _number_value(m: re.Match[str]) -> float:
     if m.group("digits"):
-        value = float(m.group("digits").replace(",", ""))
+        value = float(re.sub(r"[,\s\u00a0\u202f]", "", m.group("digits")))
     else:
         value = _word_value(m.group("words"))
     if m.group("hundred"):
