@@ -419,8 +419,8 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         else:
             out.append(DateMention("month", m.start("year"), m.end(), min(last, reference or last), first))
     first_period = _FIRST_PERIOD.search(sentence)
-    days = [d for d in mentions if d.kind in ("day", "since")]
     if first_period:
+        days = [d for d in mentions if d.kind in ("day", "since")]
         # "in the first week of November"; "in the first week of the incursion, which began on
         # Aug. 6": the period from the first of that month, or from the sentence's one day.
         n = first_period.group("n")
@@ -429,19 +429,19 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         year = _month_year(_month_number(month_name), reference, int(year_text) if year_text else None) if month_name else None
         # The day of "the incursion, which began on Aug. 6" comes after the phrase (not the dateline's).
         later = [d for d in days if d.start >= first_period.end()]
+        from_day = None  # the sentence's day the period starts from, when it does
         if first_period.group("ofyear") or first_period.group("thisyear"):
             y = int(first_period.group("ofyear")) if first_period.group("ofyear") else (reference.year if reference else None)
-            first, month_name = (dt.date(y, 1, 1) if y else None), "year"
+            first = dt.date(y, 1, 1) if y else None
         elif month_name:
             first = dt.date(year, _month_number(month_name), 1) if year else None
         else:
-            first = _bounds(later[0])[0] if len(later) == 1 else None
-            days = later
+            from_day = later[0] if len(later) == 1 else None
+            first = _bounds(from_day)[0] if from_day else None
         if first is not None:
             last = first + _period_length(count, first_period.group("unit")) - dt.timedelta(days=1)
             out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
-            if not month_name:
-                mentions = [d for d in mentions if d is not days[0]]
+            mentions = [d for d in mentions if d is not from_day]
     for m in _MONTH_SPAN.finditer(sentence):
         # "in October – November", "October-December 2024": from the first month's 1st to the last's end.
         if any(d.start <= m.start() < d.end for d in out):
