@@ -195,7 +195,7 @@ def test_settlements_in_frame_converts_to_places():
 
 @pytest.mark.parametrize("spec, km", [("Kurakhove:15km", 15.0), ("Kurakhove:15", 15.0),
                                       ("Kurakhove:500m", 0.5), ("Kurakhove: 2.5 KM", 2.5),
-                                      ("Курахове:15km", 15.0)])
+                                      ("Курахове:15km", 15.0), ("Kurakhove:10mi", 16.09344)])
 def test_place_radius_parses_units(spec, km):
     place, radius = parse_place_radius(spec)
     assert place.name == "Kurakhove"
@@ -224,7 +224,7 @@ def test_negative_radius_is_an_error():
         parse_place_radius("Kurakhove:-5km")
 
 
-@pytest.mark.parametrize("spec", ["Kurakhove", "Kurakhove:", "Kurakhove:abc", "Kurakhove:15mi", ":15km",
+@pytest.mark.parametrize("spec", ["Kurakhove", "Kurakhove:", "Kurakhove:abc", "Kurakhove:15ft", ":15km",
                                   "95,37:5km", "48,200:5km", "Kurakhove:1e9km"])
 def test_bad_place_radius_syntax_is_an_error(spec):
     with pytest.raises(ValueError):

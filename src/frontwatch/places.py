@@ -533,7 +533,7 @@ def to_places(frame: pd.DataFrame) -> list[Place]:
 
 # ------------------------------------------------------------------- place:radius
 
-_RADIUS = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(km|m)?\s*", re.IGNORECASE)
+_RADIUS = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*(km|mi|m)?\s*", re.IGNORECASE)
 _LATLON = re.compile(r"\s*([+-]?\d+(?:\.\d*)?)\s*,\s*([+-]?\d+(?:\.\d*)?)\s*")
 
 
@@ -542,7 +542,7 @@ def parse_place_radius(spec: str) -> tuple[Place, float]:
 
     PLACE is a name for :func:`resolve_place` ("Kurakhove", "Sudzha, RU") or
     "LAT,LON" in decimal degrees WGS84 ("48.0,37.3"); RADIUS is a positive
-    number with unit "km" (the default) or "m": "15km", "15", "500m".
+    number with unit "km" (the default), "m" or "mi", as region specs take it: "15km", "15", "500m", "10mi".
     Raises ValueError (PlaceNotFound for an unknown name) on bad input.
     """
     if not isinstance(spec, str) or ":" not in spec:
@@ -552,11 +552,11 @@ def parse_place_radius(spec: str) -> tuple[Place, float]:
         raise ValueError(f"bad place:radius {spec!r}: no place before ':'")
     m = _RADIUS.fullmatch(radius_text)
     if not m:
-        raise ValueError(f"bad radius {radius_text!r} in {spec!r}: expected a number with optional unit km or m, "
-                         "e.g. '15km', '15', '500m'")
+        raise ValueError(f"bad radius {radius_text!r} in {spec!r}: expected a number with optional unit km, m or mi, "
+                         "e.g. '15km', '15', '500m', '10mi'")
     value = float(m.group(1))
     unit = (m.group(2) or "km").lower()
-    radius_km = value / 1000.0 if unit == "m" else value
+    radius_km = value / 1000.0 if unit == "m" else value * 1.609344 if unit == "mi" else value
     if not math.isfinite(radius_km) or radius_km <= 0:
         raise ValueError(f"radius must be positive, got {radius_text.strip()!r} in {spec!r}")
     if radius_km > MAX_RADIUS_KM:
