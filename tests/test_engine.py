@@ -118,6 +118,35 @@ def test_forked_local_workers_give_the_serial_figures(store):
     assert list(many[:, 0]) == serial
 
 
+def test_no_fork_while_another_thread_runs(store, history_dir):
+    """`frontwatch serve` measures in request threads: forking there copied a lock another thread
+    held into the child, which hung (the browser test's place region did, in CI). With another
+    thread alive the local engine measures in threads and reads files in spawned processes, with
+    the same figures."""
+    import threading
+
+    from frontwatch import engine as engine_mod
+
+    snaps = store.snapshots()[-30:]
+    wanted = list(dict.fromkeys(hs["occupied"] for hs in store.all_layer_hashes([s.id for s in snaps]).values()))
+    region = resolve_region("UKR", store.borders())
+    geoms = [store.geometry(h) for h in wanted]
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not engine_mod._fork_is_safe() and not LocalEngine(2)._forking(len(wanted))
+        in_threads = LocalEngine(2).clipped_areas(geoms, region)
+        files = sorted(history_dir.glob("*.geojson"))[-4:]
+        spawned = [(p, [s_.content_hash() for s_ in snaps_], err) for p, snaps_, err in LocalEngine(2).read_files(files)]
+    finally:
+        stop.set()
+        other.join()
+    assert in_threads == LocalEngine(1).clipped_areas(geoms, region)
+    serial = [(p, [s_.content_hash() for s_ in snaps_], err) for p, snaps_, err in LocalEngine(1).read_files(files)]
+    assert spawned == serial and all(hashes for _, hashes, _ in serial)
+
+
 def test_many_regions_are_identical_on_the_cluster(dask_engine, store):
     snaps = store.snapshots()[-10:]
     hashes = sorted({h for hs in store.all_layer_hashes([s.id for s in snaps]).values() for h in hs.values()})

@@ -22,6 +22,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import pickle
+import threading
 
 import numpy as np
 import shapely
@@ -175,6 +176,15 @@ class _Engine:
         return [shapely.from_wkb(w) for w in self._run(_front_one, jobs, bw, rw)]
 
 
+def _fork_is_safe() -> bool:
+    """Whether this process may fork workers: fork is available and no other Python thread runs.
+    A fork copies only the calling thread; a lock another thread holds at that moment (a request
+    thread of `frontwatch serve` importing a module or logging, say) stays held in the child for
+    ever, and the child hangs. The service's threads therefore measure in threads and read files
+    in spawned processes; the CLI, single-threaded when it measures, forks."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 class LocalEngine(_Engine):
     """Processes (file parsing, and measuring many layers) and threads (the rest) on this machine.
 
@@ -182,7 +192,7 @@ class LocalEngine(_Engine):
     tilings (built or loaded from the store just before), and each takes a contiguous run of
     layers, so the tile memo of :class:`~frontwatch.geodesy.TiledRegion` sees consecutive maps.
     Python-level work per layer keeps threads from using both cores there. Where fork is not
-    available, threads do it.
+    available, or other threads run (the web service: :func:`_fork_is_safe`), threads do it.
     """
 
     name = "local"
@@ -192,7 +202,7 @@ class LocalEngine(_Engine):
         self.workers = workers or min(2, os.cpu_count() or 1)
 
     def _forking(self, n) -> bool:
-        return self.workers > 1 and n >= self.FORK_MIN_LAYERS and "fork" in multiprocessing.get_all_start_methods()
+        return self.workers > 1 and n >= self.FORK_MIN_LAYERS and _fork_is_safe()
 
     def _run_forked(self, fn, jobs, *shared):
         """``fn(job, *shared)`` for each job, in order, in forked worker processes."""
@@ -228,7 +238,9 @@ class LocalEngine(_Engine):
                 yield _read_one(p, options)
             return
         size = max(1, min(CHUNK_FILES, -(-len(paths) // (2 * workers))))
-        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        # Forked when this process runs no other thread (cheap); spawned otherwise (a web request).
+        context = multiprocessing.get_context("fork" if _fork_is_safe() else "spawn")
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for part in _ordered(lambda c: pool.submit(_read_chunk, c, options), _chunks(paths, size), 2 * workers):
                 yield from part
 

@@ -62,6 +62,8 @@ def progress(total: int, fmt: str, desc: str):
         return _NoBar()
     from tqdm import tqdm
 
+    # No monitor thread: the engine forks its workers only from a single-threaded process.
+    tqdm.monitor_interval = 0
     return tqdm(total=total, desc=desc, unit="file", file=sys.stderr, leave=False)
 
 
