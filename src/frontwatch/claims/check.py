@@ -464,8 +464,8 @@ def _check_share_of_peak_held(rec, ctx):
     if place is None and rec.get("side") in ("ukraine", "russia"):
         # "the territory they seized" with no place: the maps measure a side's ground in the
         # other country only, so Ukraine's is in RUS (Kursk, in 2024) and Russia's in UKR.
-        spec, note = {"ukraine": ("RUS", "no place named: Ukraine's seized ground is in RUS"),
-                      "russia": ("UKR", "no place named: Russia's seized ground is in UKR")}[rec["side"]]
+        spec = _capture_country(rec["side"])
+        note = f"no place named: {rec['side'].capitalize()}'s seized ground is in {spec}"
     else:
         spec, note = place_region(place, "share_held")
     return _check_peak_share(rec, ctx, spec, note, held=True)
@@ -513,51 +513,30 @@ _RETAKE = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won
                      r"push\w*\s+(?:\w+\s+)?out)\b", re.I)
 
 
-def _gain_region(rec, spec: str, note: str) -> tuple[str, str]:
-    """A country carried from an earlier sentence that a gain cannot be in: a side captures
-    ground in the other country and retakes ground in its own. "Russian forces have captured
-    about 1,100 square kilometres since the start of October", after a sentence on Kursk, was
-    measured in RUS (2 km2, "overstated by 50521%"); it is Russia's gain in UKR. A place named in
-    the claim's own sentence, a town, a loss, or a retaking ("recaptured", "took back") is kept."""
-    side = rec.get("side")
-    if not rec.get("place_inferred") or spec not in ("RUS", "UKR") or (rec.get("direction") or "gained") != "gained" \
-            or side not in ("russia", "ukraine"):
-        return spec, note
+def _capture_country(side: str, sentence: str = "") -> str:
+    """Where ``side`` gains ground: the other country, or its own when the sentence retakes."""
     own = SIDE_COUNTRY[side]
-    where = own if _RETAKE.search(rec.get("sentence") or "") else ("UKR" if own == "RUS" else "RUS")
-    if where == spec:
-        return spec, note
-    return where, (f"the sentence names no place, and {rec['place']!r} (from an earlier one) is not where {side} "
-                   f"{'retakes' if where == own else 'captures'} ground: measured in {where}")
+    return own if _RETAKE.search(sentence) else ("UKR" if own == "RUS" else "RUS")
 
 
 def _change_place(rec) -> tuple[str, str]:
-    """place_region for a change (area or settlements); a gain with no place ("Russian forces have
-    captured 235 km2 in the past week, DeepState said"; "liberated 27 settlements in November"),
-    or only a town or oblast carried from an earlier sentence, is measured where the side captures
-    ground: the other country (its own for a retaking), as for a country carried from an earlier
-    sentence (:func:`_gain_region`). News figures of ground gained are the country's unless they
-    name the place, or say "there"."""
+    """place_region for a change (area or settlements). A gain whose sentence names no place, or
+    only carries one from an earlier sentence (a country, a town or an oblast), is measured where
+    the side gains ground (:func:`_capture_country`): "Russian forces have captured about 1,100
+    square kilometres since the start of October", after a sentence on Kursk, was measured in RUS
+    (2 km2, "overstated by 50521%"); "liberated 27 settlements in November" was not checkable.
+    News figures of ground gained are the country's unless they name the place, or say "there"."""
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     sentence = rec.get("sentence") or ""
     gain = direction == "gained" and side in ("russia", "ukraine")
-    carried = bool(rec.get("place")) and bool(rec.get("place_inferred")) and not _DEICTIC.search(sentence)
-    if rec.get("place") and not (carried and gain):
-        return place_region(rec.get("place"), "area_change")
-    if carried:
-        try:
-            spec, note = place_region(rec.get("place"), "area_change")
-        except _Skip:  # an oblast carried from an earlier sentence ("In the Kharkiv region, ...")
-            spec, note = None, ""
-        if spec in ("RUS", "UKR"):
-            return spec, note
-    elif not gain:
-        return place_region(None, "area_change")
-    own = SIDE_COUNTRY[side]
-    retakes = bool(_RETAKE.search(sentence))
-    where = own if retakes else ("UKR" if own == "RUS" else "RUS")
-    return where, (f"the sentence names no place ({rec['place']!r} is from an earlier one)" if rec.get("place")
-                   else "the claim names no place") + f": {side} {'retakes' if retakes else 'captures'} ground in {where}"
+    place = rec.get("place")
+    carried = bool(place) and bool(rec.get("place_inferred")) and not _DEICTIC.search(sentence)
+    if not gain or (place and not carried):
+        return place_region(place, "area_change")
+    where = _capture_country(side, sentence)
+    verb = "retakes" if where == SIDE_COUNTRY[side] else "captures"
+    said = f"the sentence names no place ({place!r} is from an earlier one)" if place else "the claim names no place"
+    return where, f"{said}: {side} {verb} ground in {where}"
 
 
 def _check_area_change(rec, ctx):
@@ -566,7 +545,7 @@ def _check_area_change(rec, ctx):
         raise _Skip(NOT_CHECKABLE, f"area change in {rec.get('unit')!r}, not an area unit")
     from frontwatch.measure import MeasureError, change
 
-    spec, note = _gain_region(rec, *_change_place(rec))
+    spec, note = _change_place(rec)
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
     start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None, ctx)
@@ -712,7 +691,7 @@ def _check_settlements(rec, ctx):
         raise _Skip(NOT_YET, "not checked: settlement analytics unavailable") from None
     from frontwatch.measure import MeasureError
 
-    spec, note = _gain_region(rec, *_change_place(rec))
+    spec, note = _change_place(rec)
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")

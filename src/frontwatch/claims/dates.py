@@ -156,8 +156,8 @@ _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:star
 # Seasons, northern and meteorological: "since the summer" (1 June), "in the autumn", "last winter".
 _SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P<which>the|this|last|early|late)\s+)?"
                      r"(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
-# "last winter", "this summer" with no preposition; (?P<since>(?!)) never matches: both patterns have the same groups.
-_SEASON_BARE = re.compile(r"\b(?P<since>(?!))?(?P<which>this|last)\s+(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
+# "last winter", "this summer" with no preposition.
+_SEASON_BARE = re.compile(r"\b(?P<which>this|last)\s+(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
 
@@ -341,7 +341,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         if reference is None:
             continue
         first, last = _season(m.group("season").lower(), reference, m.group("which"))
-        if m.group("since"):
+        if m.groupdict().get("since"):
             mentions.append(DateMention("since", *m.span(), reference, first))
         else:
             mentions.append(DateMention("month", *m.span(), min(last, reference), first))

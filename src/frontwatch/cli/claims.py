@@ -10,7 +10,7 @@ import click
 from .context import make_context
 from .errors import one_line_errors
 from .options import DATE, borders_opt, source_opt, store_opt
-from .output import emit, warn
+from .output import emit, warn, warnings_once
 
 # A news report is kilobytes; beyond this it is not a report, and reading it whole would only
 # waste memory.
@@ -111,16 +111,12 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
     from ..claims.check import check_rows, checks_to_markdown
     from ..claims.ledger import check_report
 
-    from .. import notices
-
     data = read_report(report)
     ctx = make_context(store_path, borders_file)
-    with one_line_errors(), notices.collect() as said:  # each warning once, however many claims give it
+    with one_line_errors(), warnings_once():
         borders = ctx.borders if borders_file else None
         result = check_report(ctx.store, _text(data), report, published=published, borders=borders,
                               source=source, save=not no_save)
-    for message in said:
-        warn(f"warning: {message}")
     _notes(result.get("notes"))
     if fmt == "json":
         emit(result["claims"], "json")

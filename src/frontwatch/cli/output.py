@@ -1,6 +1,7 @@
 """Formatting records for the terminal: table, CSV or JSON on stdout; messages on stderr."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -54,6 +55,19 @@ def emit(records, fmt="table", columns=None):
 
 def warn(msg: str):
     click.echo(msg, err=True)
+
+
+@contextlib.contextmanager
+def warnings_once():
+    """``with warnings_once() as said:`` the library's warnings given inside the block
+    (frontwatch.notices), printed after it as ``warning:`` lines, each once however many times it
+    was given (an ambiguous place named by several claims)."""
+    from .. import notices
+
+    with notices.collect() as said:
+        yield said
+    for message in said:
+        warn(f"warning: {' '.join(message.split())}")
 
 
 def progress(total: int, fmt: str, desc: str):

@@ -9,7 +9,7 @@ import click
 from .context import make_context
 from .errors import one_line_errors
 from .options import borders_opt, from_opt, region_opt, source_opt, store_opt, to_opt
-from .output import warn
+from .output import warnings_once
 
 
 @click.command("report")
@@ -34,20 +34,17 @@ def command(region, start, end, articles, near, radius, no_front, out, store_pat
     Example: frontwatch report --region RUS --from 2024-08-01 --to 2024-12-31
     --article kursk-2024-11-24.txt --out kursk.html
     """
-    from .. import notices
     from ..regions import parse_radius_km
     from ..report.html import build_report
 
     ctx = make_context(store_path, borders_file)
-    with one_line_errors(), notices.collect() as said:  # printed once each, and listed in the report
+    with one_line_errors(), warnings_once() as said:  # printed once each, and listed in the report
         if not out.lower().endswith((".html", ".htm")):
             raise ValueError(f"{out}: use an .html file name")
         km = parse_radius_km(radius) if near else None
         reg = ctx.region(region)
         doc = build_report(ctx.store, reg, start, end, articles=articles, near=near, radius_km=km,
                            borders=ctx.borders, source=source, map_fronts=not no_front, warnings=tuple(said))
-    for message in said:
-        warn(f"warning: {message}")
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc, encoding="utf-8")
