@@ -467,7 +467,14 @@ def _largest_shift(old_front, new_front, lon, lat, step_m):
         return None
     old_l, new_l = to_local(old_front, lon, lat), to_local(new_front, lon, lat)
     pts = _sample_points(new_l, step_m)
-    dist = shapely.distance(pts, old_l)
+    # Distance to the old front's nearest segment through an R-tree: the same minimum as the
+    # distance to the whole line, without scanning all its vertices for each of the points.
+    xy, idx = shapely.get_coordinates(shapely.get_parts(old_l), return_index=True)
+    same = idx[1:] == idx[:-1]
+    segs = shapely.linestrings(np.stack([xy[:-1][same], xy[1:][same]], axis=1))
+    (which, _), near = shapely.STRtree(segs).query_nearest(pts, return_distance=True, all_matches=False)
+    dist = np.zeros(len(pts))
+    dist[which] = near
     i = int(np.argmax(dist))
     link = shapely.shortest_line(old_l, pts[i])  # from the old front to the new-front point
     (qx, qy), (px, py) = shapely.get_coordinates(link)

@@ -177,7 +177,23 @@ def display_shape(geom, tolerance: float):
     """Simplified for drawing only (Douglas-Peucker, topology kept); never measured."""
     if geom is None or geom.is_empty or tolerance <= 0:
         return geom
-    return shapely.simplify(geom, tolerance, preserve_topology=True)
+    out = shapely.simplify(geom, tolerance, preserve_topology=True)
+    # Topology-preserving still lets a simplified island poke out of its hole (rare, coarse tolerances).
+    return out if shapely.is_valid(out) else shapely.make_valid(out, method="structure")
+
+
+def display_borders(geoms, tolerance: float) -> list:
+    """Country borders simplified together for drawing: holes under 25 tolerance^2 dropped (ponds
+    and river islands of a 10 m land border), then GEOS coverage simplification, which gives an edge
+    two countries share the same simplified line on both sides and takes well under a second where
+    Douglas-Peucker with topology kept took 4 s on the 12,000 holes of Ukraine; coordinates on a
+    1e-4 degree grid (about 11 m). Never measured."""
+    shapes = np.asarray([without_small_holes(g, 25 * tolerance ** 2) for g in geoms], dtype=object)
+    if tolerance > 0 and len(shapes):
+        # Its rings never cross each other (topology-preserving Visvalingam-Whyatt), so valid stays valid.
+        shapes = shapely.coverage_simplify(shapes, tolerance)
+    # Snapped to the 1e-4 degree grid of the GeoJSON keeping them valid (rounding alone does not).
+    return list(shapely.set_precision(shapes, 1e-4))
 
 
 def without_small_holes(geom, min_area_deg2: float):
@@ -185,12 +201,21 @@ def without_small_holes(geom, min_area_deg2: float):
     land border speckle a country-wide map); for drawing only."""
     if geom is None or geom.is_empty or min_area_deg2 <= 0:
         return geom
-    parts = []
+    parts, filled = [], False
     for p in shapely.get_parts(geom):
         if p.geom_type == "Polygon":
-            holes = [r for r in p.interiors if shapely.Polygon(r).area >= min_area_deg2]
-            parts.append(shapely.Polygon(p.exterior, holes))
-    return shapely.MultiPolygon(parts) if parts else geom
+            holes = shapely.get_rings(p)[1:]
+            keep = shapely.area(shapely.polygons(holes)) >= min_area_deg2
+            if keep.all():
+                parts.append(p)
+            else:
+                filled = True
+                parts.append(shapely.Polygon(p.exterior, list(holes[keep])))
+    if not filled:
+        return geom
+    out = shapely.MultiPolygon(parts)
+    # An island in a hole that was filled is now a shell nested in another: merge them.
+    return out if shapely.is_valid(out) else shapely.union_all(parts)
 
 
 def feature_collection(features, **extra) -> dict:
@@ -705,11 +730,15 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     @app.get("/api/borders", tags=["shapes"], summary="Country borders for the map (GeoJSON)", responses=ERRORS)
     async def borders(tolerance: Tolerance = 0.01):
+        # Coordinates are on a 1e-4 degree grid: a finer simplification is none (one cached answer).
+        tolerance = tolerance if tolerance >= 1e-4 else 0.0
+
         def fn():
+            isos = sorted(state.borders)
+            shapes = display_borders([state.borders[iso] for iso in isos], tolerance)
             return feature_collection([
-                {"type": "Feature", "properties": {"iso_a3": iso},
-                 "geometry": geojson_geometry(without_small_holes(display_shape(g, tolerance), 25 * tolerance ** 2), 4)}
-                for iso, g in sorted(state.borders.items())], tolerance=tolerance)
+                {"type": "Feature", "properties": {"iso_a3": iso}, "geometry": geojson_geometry(g, 4)}
+                for iso, g in zip(isos, shapes)], tolerance=tolerance)
         return await run_answer("borders", dict(tolerance=tolerance), fn)
 
     @app.get("/api/front", tags=["shapes"], summary="The front line on a date (GeoJSON and length)", responses=ERRORS)
