@@ -127,3 +127,20 @@ def test_the_cli_gives_a_library_warning_as_one_line(store_path):
     assert r.exit_code == 0, r.output
     warned = [line for line in r.stderr.splitlines() if "ambiguous" in line]
     assert len(warned) == 1 and warned[0].startswith("warning: 'Pokrovsk' is ambiguous") and ".py" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("spec,day", [("Kherson:30km", dt.date(2023, 6, 20)), ("Vovchansk:15km", DAY),
+                                      ("Sudzha:30km", dt.date(2024, 8, 20))])
+def test_a_regions_front_from_its_framed_ground_equals_the_one_from_the_whole_map(store, borders, monkeypatch, spec, day):
+    """The front inside a region is traced from the ground within FRAME_DEG of it (2 s a map less
+    for a town's circle); the Dnipro, the Kharkiv border and the Kursk pocket give the same line as
+    tracing from the whole theatre's layers and borders (to 1e-9 degrees: the cut moves a few
+    coordinates by 1e-12)."""
+    import frontwatch.front as fm
+
+    region = resolve_region(spec, borders)
+    framed = front(store, region, date=day, borders=borders)[0]
+    monkeypatch.setattr(fm, "FRAME_DEG", 90.0)
+    whole = front(store, region, date=day, borders=borders)[0]
+    assert framed["length_km"] > 5 and framed["length_km"] == whole["length_km"]
+    assert framed["geometry"].normalize().equals_exact(whole["geometry"].normalize(), 1e-9)
