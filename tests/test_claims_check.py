@@ -342,6 +342,34 @@ def test_a_wire_dateline_with_no_year_takes_the_archive_latest_such_day(store):
     assert dates_mod.latest_on_or_before(12, 31, D(2024, 12, 30)) == D(2023, 12, 31)
 
 
+def test_shrunk_by_a_share_now_after_a_peak_clause_rounded_conversions_and_a_share_recaptured(store):
+    """BBC-style copy of 28 November 2024 (ninth probe): "has shrunk by more than 40%" is the share
+    of Ukraine's Kursk peak lost (it was "other"); "it now holds about 800 sq km" after "At its
+    height, ... ;" is the area on the day (it was checked as a second peak); "within 3 km (2 miles)"
+    is one claim (the rounded conversion was a claim of its own); "Since Ukraine's incursion began,
+    Moscow has recaptured about half of the territory it lost" is the share of Ukraine's peak in
+    Kursk lost again (it was a Russian share gained around the previous sentence's Pokrovsk)."""
+    from frontwatch.measure import area_on, peak
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer, analysts say. "
+            "At its height, Ukraine held some 1,376 sq km (531 sq miles) of Russian territory; it now holds about "
+            "800 sq km, according to Ukraine's top commander. "
+            "Russian troops are within 3 km (2 miles) of Pokrovsk, a key logistics hub. "
+            "Since Ukraine's incursion began, Moscow has recaptured about half of the territory it lost.")
+    shrunk, height, now, near, half = check_text(store, text, published=D(2024, 11, 28))["claims"]
+    rus = resolve_region("RUS", load_borders(store))
+    ref = peak(store, rus, ("ukraine_held",), until=D(2024, 11, 28))
+    for c in (shrunk, half):
+        assert c["measure"] == "share_lost" and c["side"] == "ukraine" and c["place"] == "Kursk", c
+        assert c["map_value"] == round(ref["share_lost_pct"], 2)
+    assert shrunk["verdict"] == CONSISTENT and half["verdict"] == OVERSTATED, (shrunk["reason"], half["reason"])
+    assert height["aspect"] == "peak" and now["aspect"] == "current", now
+    held = {r["status"]: r["km2"] for r in area_on(store, rus, date=D(2024, 11, 28))}
+    assert now["map_value"] == pytest.approx(held["ukraine_held"], abs=0.05) and now["verdict"] == CONSISTENT
+    assert near["measure"] == "distance" and near["value"] == 3 and near["place"] == "Pokrovsk"
+
+
 def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store):
     """Wire copy of 2 December 2024 (eighth probe): "between Nov. 1 and Nov. 20" is the map of 20 November against
     that of 31 October; "in 2024" has no map of 31 December 2023 (the archive is monthly then), so

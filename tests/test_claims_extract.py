@@ -333,6 +333,22 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Ukrainian officials say Pokrovsk is 8 km from the front.", D(2024, 12, 2),
      [{"value": 8, "unit_normalized": "m", "value_normalized": 8000, "measure": "distance", "place": "Pokrovsk",
        "side": None}]),
+    # A shrinking share of held ground; a "now" after the clause of a peak; a rounded conversion.
+    ("Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer, analysts say.",
+     D(2024, 11, 28),
+     [{"value": 40, "unit_normalized": "percent", "measure": "share_lost", "direction": "lost", "side": "ukraine",
+       "place": "Kursk", "qualifier": "more than"}]),
+    ("At its height, Ukraine held some 1,376 sq km (531 sq miles) of Russian territory; it now holds about "
+     "800 sq km, according to Ukraine's top commander.", D(2024, 11, 28),
+     [{"value": 1376, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine"},
+      {"value": 800, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine",
+       "date": "2024-11-28"}]),
+    ("Russian troops are within 3 km (2 miles) of Pokrovsk, a key logistics hub.", D(2024, 11, 28),
+     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "distance", "place": "Pokrovsk"}]),
+    ("Since Ukraine's incursion began, Moscow has recaptured about half of the territory it lost.",
+     D(2024, 11, 28),
+     [{"value": 0.5, "value_normalized": 50, "unit_normalized": "percent", "measure": "share_lost",
+       "side": "ukraine", "place": "Kursk"}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}
@@ -580,3 +596,14 @@ def test_named_periods_resolve_to_their_first_and_last_days():
     # "may" in lower case is a verb, and two months that are not joined are two mentions.
     assert not date_mentions("Russia took 50 sq km in the first week of may.", ref)
     assert len(date_mentions("Russia took 100 sq km in October, up from 50 in September.", ref)) == 2
+
+
+def test_a_rounded_conversion_in_brackets_is_not_a_claim_but_another_figure_is():
+    """"3 km (2 miles)" is 3 km written twice (2 miles is 3.2 km, within half a mile); "1,000 km
+    (600 miles)" too (to the nearest 50 miles); "2 km (5 miles)" is not a conversion at all."""
+    def figures(text):
+        return [c.value for c in extract_claims(text, published=D(2024, 11, 28))]
+
+    assert figures("Russian troops are within 3 km (2 miles) of Pokrovsk.") == [3]
+    assert figures("The front line is more than 1,000 km (600 miles) long.") == [1000]
+    assert figures("Russian troops are within 2 km (5 miles) of Pokrovsk.") == [2, 5]

@@ -242,6 +242,17 @@ _ONCE_HELD = re.compile(r"\s+(?:that\s+|which\s+)?(?:it|they|[A-Z][\w'’-]*(?:\
                         re.I)
 _AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:at\s+(?:the|its|their)\s+(?:peak|height)|at\s+one\s+(?:point|stage))\b",
                              re.I)
+# "has shrunk by (more than) 40%", "fell by 40%": a share lost, when what shrank is held ground.
+_SHRUNK_BY = re.compile(r"\b(?:shrunk|shrank|shrinks?|shrinking|fallen|fell|dropped|decreased|declined|"
+                        r"reduced|contracted)\s+by\s+(?:(?:more\s+than|over|about|around|nearly|almost|some|"
+                        r"roughly|just\s+over|at\s+least)\s+)?$", re.I)
+_HOLDING_NOUN = re.compile(r"\b(?:grip|foothold|bridgehead|salient|pocket|territory|ground|land|area|control|"
+                           r"holdings?)\b", re.I)
+# "... of the territory it (had) lost": what the other side had taken from it.
+_OF_WHAT_WAS_LOST = re.compile(
+    r"\s*of\s+(?:the\s+|what\s+)?(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
+    r"(?:it|they|[A-Z][\w'’-]*)\s+(?:had\s+|has\s+|have\s+)?(?:lost|ceded|given\s+up)\b")
+_INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)incursion\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
@@ -602,8 +613,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     before_clause = sentence[lo:q.start]
     sentence_before = sentence[:q.start]
     aspect = None
-    if PEAK.search(sentence_before) or (q.qualifier == "at most") or _AT_THE_PEAK_OF.match(sentence, q.end) \
-            or _ONCE_HELD.match(sentence, q.end):
+    # "At its height, Ukraine held 1,376 sq km; it now holds about 800 sq km": a "now" in the
+    # figure's own clause, after the clause of the peak, dates that figure to now.
+    now_here = CURRENT.search(before_clause) and not PEAK.search(before_clause)
+    if (PEAK.search(sentence_before) and not now_here) or (q.qualifier == "at most") \
+            or _AT_THE_PEAK_OF.match(sentence, q.end) or _ONCE_HELD.match(sentence, q.end):
         # "At most, we controlled 531 square miles"; "as much as 1,376 sq km of Kursk at one point"
         aspect = "peak"
     elif CURRENT.search(sentence):
@@ -639,6 +653,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         territorial = re.match(r"\s*,?\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
+        if _SHRUNK_BY.search(sentence_before) and _HOLDING_NOUN.search(sentence_before):
+            # "Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer":
+            # the share of what it held that it lost.
+            return "share_lost", "lost", None, None
         if verb == "held" and LESS_THAN_PEAK.match(sentence, q.end):
             # "hold around 40% less territory in Kursk than at their peak": the share of the peak lost.
             return "share_lost", "lost", None, None
@@ -832,6 +850,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if measure == "advance_rate" and RETREAT.search(text_s):
                 side = _opposite(side)
             place, inferred = _place_for(text_s, q.start, places, last_place)
+            if measure == "share_gained" and _OF_WHAT_WAS_LOST.match(text_s, q.end):
+                # "Moscow has recaptured about half of the territory it lost": the share of the other
+                # side's peak there that it lost again.
+                measure, direction, side = "share_lost", "lost", _opposite(side)
+            if not places and _INCURSION.search(text_s):
+                # "Since Ukraine's incursion began, ...": the incursion of August 2024 is Kursk's.
+                place, inferred = "Kursk", True
             front = FROM_THE_FRONT.match(text_s, q.end) if measure == "distance" else None
             if front:  # the distance is to the named side, or to the front: decided by the check
                 side = {"russian": "russia", "ukrainian": "ukraine"}.get((front.group("side") or "").lower())
@@ -877,8 +902,16 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
     if prev_unit == "m_per_day" and prev.period_days and unit_n == "m" and prev_value is not None:
         # "advanced 4 kilometers (2.5 miles) ... over three days": the first is already a pace.
         prev_value, prev_unit = prev_value * float(prev.period_days), "m"
-    return (prev_value is not None and value_n is not None and prev_unit == unit_n
-            and abs(value_n - prev_value) <= 0.03 * abs(prev_value))
+    if prev_value is None or value_n is None or prev_unit != unit_n:
+        return False
+    # A conversion is rounded as written: "3 km (2 miles)" is 2 +/- 0.5 miles, "(600 miles)" +/- 50.
+    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", sentence[q.start:q.end])
+    half_step = 0.0
+    if digits and q.value:
+        whole = digits.group(0).split(".")[0].replace(",", "")
+        step = 10.0 ** -len(digits.group(1)) if digits.group(1) else 10.0 ** (len(whole) - len(whole.rstrip("0")))
+        half_step = 0.5 * step * abs(value_n / q.value)
+    return abs(value_n - prev_value) <= max(0.03 * abs(prev_value), half_step)
 
 
 def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],
