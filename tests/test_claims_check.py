@@ -370,6 +370,39 @@ def test_shrunk_by_a_share_now_after_a_peak_clause_rounded_conversions_and_a_sha
     assert near["measure"] == "distance" and near["value"] == 3 and near["place"] == "Pokrovsk"
 
 
+def test_occupied_since_captured_peak_weekend_invasion_and_since_an_event_in_a_month(store):
+    """Kyiv Independent-style copy of 25 November 2024 (tenth probe), each line a fix: "have
+    occupied ... since the beginning of October" is a gain since 1 October (it was the area held,
+    and "since the beginning of" was cut off as too far before the month); "half of the 1,000
+    square kilometers it captured" names the peak; "over the weekend" is 23-24 November (the claim
+    was "other"); "since the start of the full-scale invasion" is the occupied status on the day
+    (the archive begins in April 2022); "since the fall of Avdiivka in February" runs from 1
+    February to now for the pace too (30 km was spread over February's 29 days)."""
+    from frontwatch.measure import area_on, change
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("Russian forces have occupied around 2,000 square kilometers of Ukrainian territory since the beginning "
+            "of October, DeepState reported. "
+            "In the Kursk region, Ukraine has lost roughly half of the 1,000 square kilometers it captured. "
+            "Ukrainian troops were pushed back 4 kilometers near Kurakhove over the weekend. "
+            "The Institute for the Study of War estimates that Russian forces have gained 56,000 square kilometers "
+            "since the start of the full-scale invasion. "
+            "Russia's army has advanced more than 30 km towards Pokrovsk since the fall of Avdiivka in February.")
+    since_oct, half, peak_, weekend, invasion, avdiivka = check_text(store, text, published=D(2024, 11, 25))["claims"]
+    ukr = resolve_region("UKR", load_borders(store))
+    ref = change(store, ukr, start=D(2024, 9, 30), end=D(2024, 11, 25), statuses=("occupied", "occupied_before_2022"))
+    assert since_oct["measure"] == "area_change" and since_oct["start_date"] == "2024-10-01", since_oct
+    assert since_oct["map_value"] == round(ref["gained_km2"], 2) and since_oct["verdict"] == OVERSTATED
+    assert half["measure"] == "share_lost" and peak_["measure"] == "area_held" and peak_["aspect"] == "peak", peak_
+    assert weekend["measure"] == "advance_rate" and weekend["side"] == "russia", weekend
+    assert (weekend["start_date"], weekend["date"]) == ("2024-11-23", "2024-11-24")
+    assert weekend["value_normalized"] == pytest.approx(2000) and weekend["verdict"] == OVERSTATED, weekend["reason"]
+    occupied = {r["status"]: r["km2"] for r in area_on(store, ukr, date=D(2024, 11, 25))}["occupied"]
+    assert invasion["start_date"] == "2022-02-24" and invasion["map_value"] == pytest.approx(occupied, abs=0.05)
+    assert invasion["verdict"] == CONSISTENT, invasion["reason"]
+    assert avdiivka["start_date"] == "2024-02-01" and avdiivka["value_normalized"] == pytest.approx(30000 / 299, rel=1e-3)
+
+
 def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store):
     """Wire copy of 2 December 2024 (eighth probe): "between Nov. 1 and Nov. 20" is the map of 20 November against
     that of 31 October; "in 2024" has no map of 31 December 2023 (the archive is monthly then), so

@@ -349,6 +349,17 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 11, 28),
      [{"value": 0.5, "value_normalized": 50, "unit_normalized": "percent", "measure": "share_lost",
        "side": "ukraine", "place": "Kursk"}]),
+    ("Russian forces have occupied around 2,000 square kilometers of Ukrainian territory since the beginning "
+     "of October, DeepState reported.", D(2024, 11, 25),
+     [{"value": 2000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "place": "Ukraine", "start_date": "2024-10-01", "date": "2024-11-25", "source": "DeepState"}]),
+    ("Ukrainian troops were pushed back 4 kilometers near Kurakhove over the weekend.", D(2024, 11, 25),
+     [{"value": 4, "unit_normalized": "m_per_day", "value_normalized": 2000, "measure": "advance_rate",
+       "side": "russia", "place": "Kurakhove", "start_date": "2024-11-23", "date": "2024-11-24"}]),
+    ("Russian forces have gained 56,000 square kilometers since the start of the full-scale invasion.",
+     D(2024, 11, 25),
+     [{"value": 56000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "start_date": "2022-02-24", "date": "2024-11-25"}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}

@@ -68,6 +68,7 @@ from frontwatch import notices
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
 from frontwatch.claims.text import document_text
+from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.statuses import SIDE_COUNTRY
 
 AREA_TOLERANCE = 0.15
@@ -548,9 +549,12 @@ def _check_area_change(rec, ctx):
     spec, note = _change_place(rec)
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
+    side, direction = rec.get("side"), rec.get("direction") or "gained"
+    if (rec.get("start_date") == INVASION_DAY.isoformat() and unit == "km2" and side == "russia"
+            and direction == "gained" and spec == "UKR"):
+        return _check_gained_since_invasion(rec, ctx, region, note, d)
     start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None, ctx)
     _require_data(start, ctx)
-    side, direction = rec.get("side"), rec.get("direction") or "gained"
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     try:
@@ -579,6 +583,24 @@ def _check_area_change(rec, ctx):
     return dict(verdict=verdict, reason=reason, map_value=round(value, 2), map_unit=unit, tolerance=AREA_TOLERANCE,
                 tolerance_unit="relative", region=region.name, region_note=note, statuses=res["what"],
                 evidence_dates=[res["from_date"], res["to_date"]])
+
+
+def _check_gained_since_invasion(rec, ctx, region, note, d):
+    """"Russian forces have gained 56,000 square kilometers since the start of the full-scale
+    invasion": the archive begins after 24 February 2022, but DeepStateMap's ``occupied`` status is
+    exactly the ground Russia holds that it took since then (``occupied_before_2022`` is the rest),
+    so the net gain is the ``occupied`` area on the day (with the grey zone: plus ``contested``)."""
+    _require_data(d, ctx)
+    a, da = ctx.area(region, ("occupied",), d)
+    b, _ = ctx.area(region, ("occupied", "contested"), d)
+    lo, hi = _claim_range(rec)
+    verdict, dev = _compare(lo, hi, a, b, AREA_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} gained by russia since {INVASION_DAY} (the invasion); maps on {da}: "
+              f"occupied (held since 2022) {_fmt_area(a)}, {_fmt_area(b)} with contested in {region.name}; "
+              f"{_both(lo, hi, a, b, True)} -> {_dev_text(verdict, dev, True)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
+                map_unit="km2", tolerance=AREA_TOLERANCE, tolerance_unit="relative", region=region.name,
+                region_note=note, statuses="occupied", evidence_dates=[da])
 
 
 def advance_rate_m_per_day(store, near: str, radius_km: float, start: dt.date, end: dt.date, side: str,

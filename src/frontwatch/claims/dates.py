@@ -152,6 +152,8 @@ def latest_on_or_before(month: int, day: int, limit: dt.date) -> dt.date:
 
 
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
+# "since the fall of Avdiivka in": a month after an event named after "since".
+_SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 # Seasons, northern and meteorological: "since the summer" (1 June), "in the autumn", "last winter".
 _SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P<which>the|this|last|early|late)\s+)?"
@@ -187,6 +189,13 @@ _PAST = re.compile(
     r"|\b(?P<inaweek>in\s+(?:a|one|a\s+single)\s+(?P<unit3>day|week|month))\b"
     r"|\b(?:in|within|over)\s+(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit4>day|week|month)s\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
+# "since the start of the full-scale invasion", "since Russia invaded", "since the war began".
+INVASION_DAY = dt.date(2022, 2, 24)
+_SINCE_INVASION = re.compile(
+    r"\bsince\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+)?(?:the\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
+    r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war)(?:\s+(?:began|started))?\b"
+    r"|\bsince\s+(?:Russia|Moscow)\s+(?:invaded|launched\s+(?:its\s+)?(?:full[\s-]+scale\s+)?invasion)\b", re.I)
+_WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
@@ -224,7 +233,14 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
             return None
         named = [d for d in date_mentions(text, reference) if d.kind in ("since", "range", "month")
                  and d.start_date is not None and d.date is not None and d.date >= d.start_date]
-        return float((named[0].date - named[0].start_date).days + 1) if named else None
+        if not named:
+            return None
+        d = named[0]
+        if d.kind == "month" and _SINCE_EVENT_IN.search(text[:d.start]) and reference >= d.start_date:
+            # "since the fall of Avdiivka in February": from February to now, not February alone
+            # (as the claim's dates already run).
+            return float((reference - d.start_date).days + 1)
+        return float((d.date - d.start_date).days + 1)
     if m.group("unit"):
         n = m.group("n")
         count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
@@ -259,7 +275,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             month_no = int(month) if month.isdigit() else _month_number(month)
             year = _month_year(month_no, reference, int(m.group("year")) if m.group("year") else None)
             found = _safe_date(year, month_no, _day_number(m.group("day"))) if year else None
-            before = sentence[max(0, m.start() - 12):m.start()]
+            before = sentence[max(0, m.start() - 30):m.start()]
             kind = "as_of" if _AS_OF.search(before) else "since" if _SINCE.search(before) else "day"
             if kind == "since":
                 mentions.append(DateMention(kind, *m.span(), reference, found))
@@ -273,7 +289,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             month_no = _month_number(m.group("month"))
             year_group = m.groupdict().get("year")
             year = _month_year(month_no, reference, int(year_group) if year_group else None)
-            before = sentence[max(0, m.start() - 20):m.start()]
+            before = sentence[max(0, m.start() - 30):m.start()]
             if year is None:
                 first = last = None
             else:
@@ -299,6 +315,16 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 back = 7
             found = reference - dt.timedelta(days=back)
         mentions.append(DateMention("weekday", *m.span(), found, None))
+    for m in _SINCE_INVASION.finditer(sentence):
+        if reference is not None and free(*m.span()):
+            mentions.append(DateMention("since", *m.span(), reference, INVASION_DAY))
+            taken.append(m.span())
+    for m in _WEEKEND.finditer(sentence):
+        if reference is not None and free(*m.span()):
+            # "over the weekend": the last Saturday and Sunday on or before the reference day.
+            sunday = reference - dt.timedelta(days=(reference.weekday() + 1) % 7)
+            mentions.append(DateMention("range", *m.span(), sunday, sunday - dt.timedelta(days=1)))
+            taken.append(m.span())
     for m in _PAST.finditer(sentence):
         if reference is None:
             mentions.append(DateMention("past", *m.span(), None, None))

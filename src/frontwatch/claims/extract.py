@@ -253,6 +253,10 @@ _OF_WHAT_WAS_LOST = re.compile(
     r"\s*of\s+(?:the\s+|what\s+)?(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
     r"(?:it|they|[A-Z][\w'’-]*)\s+(?:had\s+|has\s+|have\s+)?(?:lost|ceded|given\s+up)\b")
 _INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)incursion\b", re.I)
+_OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughly|around|nearly|almost)\s+)?$", re.I)
+_IT_TOOK_AFTER = re.compile(r"\s+(?:that\s+|which\s+)?(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+"
+                            r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b", re.I)
+_OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsince\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
@@ -616,7 +620,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     # "At its height, Ukraine held 1,376 sq km; it now holds about 800 sq km": a "now" in the
     # figure's own clause, after the clause of the peak, dates that figure to now.
     now_here = CURRENT.search(before_clause) and not PEAK.search(before_clause)
-    if (PEAK.search(sentence_before) and not now_here) or (q.qualifier == "at most") \
+    # "lost roughly half of the 1,000 square kilometers it captured": the ground it took, its peak.
+    taken_peak = q.normalized == "km2" and bool(_OF_THE_BEFORE.search(sentence_before)) \
+        and bool(_IT_TOOK_AFTER.match(sentence, q.end))
+    if (PEAK.search(sentence_before) and not now_here) or (q.qualifier == "at most") or taken_peak \
             or _AT_THE_PEAK_OF.match(sentence, q.end) or _ONCE_HELD.match(sentence, q.end):
         # "At most, we controlled 531 square miles"; "as much as 1,376 sq km of Kursk at one point"
         aspect = "peak"
@@ -636,6 +643,12 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # the year": a change since then.
             # the change of what it holds: net (aspect "net"), where "captured" is the ground gained.
             return "area_change", "gained" if more.group("d").lower() == "more" else "lost", "net", None
+        if taken_peak:
+            return "area_held", None, "peak", None
+        if verb == "held" and _OCCUPIED_SINCE.search(sentence):
+            # "Russian forces have occupied around 2,000 square kilometers ... since the beginning
+            # of October": what they took since then.
+            return "area_change", "gained", None, None
         if verb == "held":
             return "area_held", None, aspect, None
         if verb == "gained" and aspect == "peak":
