@@ -237,9 +237,10 @@ OF_WHAT_WAS_TAKEN = re.compile(
     r"(?:(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+)?(?:had\s+|has\s+|have\s+|initially\s+|once\s+)?"
     r"(?:seized|taken|took|captured|gained|won|grabbed|occupied|overran|(?<=once\s)(?:controlled|held))\b", re.I)
 # "the 1,300 square kilometres they once controlled": a peak, named by a relative clause after it.
-_ONCE_HELD = re.compile(r"\s+(?:that\s+|which\s+)?(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+"
-                        r"(?:had\s+)?(?:once|at\s+one\s+point|initially)\s+(?:controlled|held|seized|captured|took|occupied)\b",
-                        re.I)
+# The subject of a relative clause after a figure: "(that) it / they / Ukraine's forces ...".
+_WHO_AFTER = r"\s+(?:that\s+|which\s+)?(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+"
+_ONCE_HELD = re.compile(_WHO_AFTER + r"(?:had\s+)?(?:once|at\s+one\s+point|initially)\s+"
+                        r"(?:controlled|held|seized|captured|took|occupied)\b", re.I)
 _AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:at\s+(?:the|its|their)\s+(?:peak|height)|at\s+one\s+(?:point|stage))\b",
                              re.I)
 # "has shrunk by (more than) 40%", "fell by 40%": a share lost, when what shrank is held ground.
@@ -254,8 +255,8 @@ _OF_WHAT_WAS_LOST = re.compile(
     r"(?:it|they|[A-Z][\w'’-]*)\s+(?:had\s+|has\s+|have\s+)?(?:lost|ceded|given\s+up)\b")
 _INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)incursion\b", re.I)
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughly|around|nearly|almost)\s+)?$", re.I)
-_IT_TOOK_AFTER = re.compile(r"\s+(?:that\s+|which\s+)?(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+"
-                            r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b", re.I)
+_IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b",
+                            re.I)
 _OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsince\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
