@@ -403,6 +403,27 @@ def test_occupied_since_captured_peak_weekend_invasion_and_since_an_event_in_a_m
     assert avdiivka["start_date"] == "2024-02-01" and avdiivka["value_normalized"] == pytest.approx(30000 / 299, rel=1e-3)
 
 
+def test_settlements_held_on_the_day_and_a_half_year(store):
+    """AP-style copy of 3 December 2024 (eleventh probe): "still controls around 50 settlements in
+    the Kursk region" was a change with no start; it is the gazetteer places the side holds there
+    on the day (a floor). "in the second half of 2024" was a share of 50%; it is 1 July on."""
+    from frontwatch.measure import change
+    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.settlements import settlements_on
+
+    text = ("Ukraine's army still controls around 50 settlements in the Kursk region, a Ukrainian commander said. "
+            "Russia's forces captured 3,000 square kilometres of Ukraine in the second half of 2024.")
+    held, half = check_text(store, text, published=D(2024, 12, 3))["claims"]
+    borders = load_borders(store)
+    rus, ukr = resolve_region("RUS", borders), resolve_region("UKR", borders)
+    places = [r["place"] for r in settlements_on(store, rus, D(2024, 12, 3), borders=borders) if r["side"] == "ukraine"]
+    assert held["measure"] == "settlements" and held["map_value"] == len(places) and "Sudzha" in places, held
+    assert held["verdict"] == NOT_CHECKABLE and "floor" in held["reason"], held["reason"]
+    ref = change(store, ukr, start=D(2024, 6, 30), end=D(2024, 12, 3), statuses=("occupied", "occupied_before_2022"))
+    assert half["measure"] == "area_change" and half["start_date"] == "2024-07-01", half
+    assert half["map_value"] == round(ref["gained_km2"], 2)
+
+
 def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store):
     """Wire copy of 2 December 2024 (eighth probe): "between Nov. 1 and Nov. 20" is the map of 20 November against
     that of 31 October; "in 2024" has no map of 31 December 2023 (the archive is monthly then), so

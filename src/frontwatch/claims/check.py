@@ -718,6 +718,8 @@ def _check_settlements(rec, ctx):
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     d = _claim_date(rec, ctx)
+    if rec.get("aspect") == "current" and not rec.get("direction"):
+        return _check_settlements_held(rec, ctx, spec, note, side, d)
     start = _period(rec, d, None, ctx)
     _require_data(start, ctx)
     region = ctx.region(spec)
@@ -736,17 +738,9 @@ def _check_settlements(rec, ctx):
     else:
         hit = [g for g in first if first[g] != side and last[g] == side]
     count = len(hit)
-    lo, hi = _claim_range(rec)
-    tol = max(SETTLEMENT_TOLERANCE, 1.0 / max(count, 1))
-    verdict, dev = _compare(lo, hi, count, count, tol, True, rec.get("qualifier")) if count else \
-        ((CONSISTENT, 0.0) if hi <= 1 else (OVERSTATED, None))
-    outcome = _dev_text(verdict, dev, True)
-    if verdict == OVERSTATED:
-        # The gazetteer lists places of 500+ inhabitants only: its count is a floor, and a claim
-        # above it may count the smaller villages it does not list. Below the floor is understated.
-        verdict, dev = NOT_CHECKABLE, None
-        outcome = (f"{NOT_CHECKABLE}: the count is a floor, and the claim's others may be villages of "
-                   "fewer than 500 inhabitants, which the gazetteer does not list")
+    # The gazetteer lists places of 500+ inhabitants only: its count is a floor, and a claim
+    # above it may count the smaller villages it does not list. Below the floor is understated.
+    verdict, dev, tol, outcome = _settlement_verdict(rec, count)
     listed = ", ".join(sorted(names[g] for g in hit)[:8]) + (" ..." if count > 8 else "")
     reason = (f"claim {_claim_text(rec)} {direction} by {side} near {rec.get('place')} {_claimed_period(rec, start, d)}; maps: {count} "
               f"gazetteer places {direction} in {region.name}" + (f" ({listed})" if listed else "") +
@@ -754,6 +748,42 @@ def _check_settlements(rec, ctx):
     return dict(verdict=verdict, reason=reason, map_value=count, map_unit="settlements", tolerance=tol,
                 tolerance_unit="relative", region=region.name, region_note=note, statuses=side,
                 evidence_dates=[start.isoformat(), d.isoformat()])
+
+
+def _settlement_verdict(rec, count: int):
+    """(verdict, deviation, outcome text) of a claimed number of settlements against the
+    gazetteer's ``count``, a floor: above it is not checkable, below it understated."""
+    tol = max(SETTLEMENT_TOLERANCE, 1.0 / max(count, 1))
+    lo, hi = _claim_range(rec)
+    verdict, dev = _compare(lo, hi, count, count, tol, True, rec.get("qualifier")) if count else \
+        ((CONSISTENT, 0.0) if hi <= 1 else (OVERSTATED, None))
+    if verdict == OVERSTATED:
+        return NOT_CHECKABLE, None, tol, (f"{NOT_CHECKABLE}: the count is a floor, and the claim's others may be "
+                                          "villages of fewer than 500 inhabitants, which the gazetteer does not list")
+    return verdict, dev, tol, _dev_text(verdict, dev, True)
+
+
+def _check_settlements_held(rec, ctx, spec, note, side, d):
+    """"Ukraine's army still controls around 50 settlements in the Kursk region": the gazetteer
+    places ``side`` holds in the region on the day (frontwatch.settlements.settlements_on)."""
+    from frontwatch.measure import MeasureError
+    from frontwatch.settlements import settlements_on
+
+    _require_data(d, ctx)
+    region = ctx.region(spec)
+    try:
+        recs = settlements_on(ctx.store, region, d, borders=ctx.borders_or_load(), source=ctx.source)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    held = [r["place"] for r in recs if r["side"] == side]
+    verdict, dev, tol, outcome = _settlement_verdict(rec, len(held))
+    listed = ", ".join(held[:8]) + (" ..." if len(held) > 8 else "")
+    reason = (f"claim {_claim_text(rec)} held by {side} in {rec.get('place')} on {d}; maps of {recs[0]['date'] if recs else d}: "
+              f"{len(held)} gazetteer places held by {side} in {region.name}" + (f" ({listed}, largest first)" if listed else "")
+              + " (gazetteer lists places of 500+ inhabitants only) -> " + outcome)
+    return dict(verdict=verdict, reason=reason, map_value=len(held), map_unit="settlements", tolerance=tol,
+                tolerance_unit="relative", region=region.name, region_note=note, statuses=side,
+                evidence_dates=[recs[0]["date"]] if recs else [d.isoformat()])
 
 
 def _check_front_length(rec, ctx):

@@ -394,6 +394,8 @@ _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?P<n>\d{1,3}|two|three|f
                         r"(?P<unit>day|week|month)s\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
 _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)|(?P<since>since))\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
+_HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b",
+                        re.I)
 _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})\s*[-–—]\s*(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b")
 # "Nov. 1-20", "1-20 November": one month, two days.
 _DAY_SPAN = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
@@ -434,6 +436,16 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             first = last + dt.timedelta(days=1) - _period_length(count, m.group("unit"))
             out.append(DateMention("range", m.start(), ends[0].end, min(last, reference or last), first))
             mentions = [d for d in mentions if d is not ends[0]]
+    for m in _HALF_YEAR.finditer(sentence):
+        # "in the second half of 2024": 1 July to 31 December (up to the reference date).
+        y = int(m.group("year")) if m.group("year") else (reference.year - (m.group("rel").lower() == "last")
+                                                           if reference else None)
+        if y is None:
+            continue
+        first = dt.date(y, 1, 1) if m.group("which").lower() == "first" else dt.date(y, 7, 1)
+        last = dt.date(y, 6, 30) if m.group("which").lower() == "first" else dt.date(y, 12, 31)
+        if reference is None or first <= reference:
+            out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _IN_YEAR.finditer(sentence):
         # "Russia's gains in 2024": the year (up to the reference date); "since 2014" starts one.
         year = int(m.group("year"))

@@ -121,6 +121,7 @@ _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|ten
 FRACTION = re.compile(
     r"\b(?P<frac>(?:a|one)[\s-]+(?:half|third|quarter|fifth|tenth)|half|"
     r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
+_HALF_OF_A_PERIOD = re.compile(r"\b(?:first|second|latter|last|other)\s+$", re.I)
 _FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10,
               "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5, "tenths": 1 / 10}
 
@@ -567,6 +568,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
     for m in FRACTION.finditer(sentence):
         if _inside(m.start(), masked) or any(q.start <= m.start() < q.end for q in found):
             continue
+        if _HALF_OF_A_PERIOD.search(sentence, 0, m.start()):
+            continue  # "in the second half of 2024": a period, not a share
         words = m.group("frac").lower().replace("-", " ").split()
         num = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
         share = num * _FRACTIONS[words[-1]]
@@ -709,6 +712,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         return "other", None, None, None
     if q.normalized == "settlements":
         verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if verb == "held":  # "still controls around 50 settlements in the Kursk region": a count on the day
+            return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
 
