@@ -73,6 +73,12 @@ def clip_to_region(geom, region):
         return shapely.Polygon()
     if not shapely.intersects(region, shapely.box(*geom.bounds)):
         return shapely.Polygon()
+    gx0, gy0, gx1, gy1 = geom.bounds
+    rx0, ry0, rx1, ry1 = region.bounds
+    if gx0 <= rx0 and gy0 <= ry0 and gx1 >= rx1 and gy1 >= ry1:
+        # The geometry's box holds the whole region: nothing to cut, and no validity check of a
+        # country-sized region (0.3 s for UKR's 12,000 holes, once per layer).
+        return shapely.intersection(geom, region)
     local = shapely.clip_by_rect(region, *geom.bounds)
     if not local.is_valid:
         local = shapely.make_valid(local)
