@@ -424,6 +424,36 @@ def test_settlements_held_on_the_day_and_a_half_year(store):
     assert half["map_value"] == round(ref["gained_km2"], 2)
 
 
+def test_a_participle_clause_a_peak_after_down_from_and_a_share_since_february_2022(store):
+    """Reuters-style copy of 10 December 2024 (twelfth probe): ", seizing about 3,000 square
+    kilometres" takes the main clause's "this year" (it had no start: the dates were taken as
+    another event's); "down from around 1,300 sq km at the height of its offensive" is the peak
+    (it was set against the area on the day: overstated by 87%); "about 7% of Ukraine's territory
+    since February 2022" is the occupied status on the day (no map of February 2022)."""
+    from frontwatch.measure import area_on, change
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("Russian forces have captured more territory in Ukraine this year than in any year since 2022, seizing "
+            "about 3,000 square kilometres, according to open-source maps. "
+            "Ukraine has so far kept hold of roughly 600 sq km of Russia's Kursk region, down from around 1,300 sq km "
+            "at the height of its offensive. "
+            "Russia has taken about 7% of Ukraine's territory since February 2022.")
+    year, now, height, share = check_text(store, text, published=D(2024, 12, 10))["claims"]
+    ukr = resolve_region("UKR", load_borders(store))
+    ref = change(store, ukr, start=D(2024, 1, 1), end=D(2024, 12, 10), statuses=("occupied", "occupied_before_2022"))
+    assert year["start_date"] == "2024-01-01" and year["map_value"] == round(ref["gained_km2"], 2), year
+    assert year["verdict"] == CONSISTENT, year["reason"]
+    assert now["aspect"] == "current" and height["aspect"] == "peak" and height["verdict"] == CONSISTENT, height
+    occupied = {r["status"]: r["km2"] for r in area_on(store, ukr, date=D(2024, 12, 10))}["occupied"]
+    assert share["measure"] == "share_gained" and share["verdict"] == UNDERSTATED, share["reason"]
+    assert share["map_value"] == pytest.approx(100 * occupied / share_total(share), abs=0.01)
+
+
+def share_total(rec) -> float:
+    """The land area a share-gained check divided by, read back from its reason."""
+    return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))
+
+
 def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store):
     """Wire copy of 2 December 2024 (eighth probe): "between Nov. 1 and Nov. 20" is the map of 20 November against
     that of 31 October; "in 2024" has no map of 31 December 2023 (the archive is monthly then), so

@@ -366,6 +366,16 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 12, 3),
      [{"value": 50, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",
        "side": "ukraine", "place": "Kursk", "date": "2024-12-03", "qualifier": "around"}]),
+    ("Russian forces have captured more territory in Ukraine this year than in any year since 2022, seizing "
+     "about 3,000 square kilometres, according to open-source maps.", D(2024, 12, 10),
+     [{"value": 3000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "place": "Ukraine", "start_date": "2024-01-01", "date": "2024-12-10", "qualifier": "about"}]),
+    ("Ukraine has so far kept hold of roughly 600 sq km of Russia's Kursk region, down from around 1,300 sq km "
+     "at the height of its offensive.", D(2024, 12, 10),
+     [{"value": 600, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine",
+       "place": "Kursk"},
+      {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk"}]),
     ("Russian forces have gained 56,000 square kilometers since the start of the full-scale invasion.",
      D(2024, 11, 25),
      [{"value": 56000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",

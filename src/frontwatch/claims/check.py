@@ -439,25 +439,33 @@ def _check_share_gained(rec, ctx):
     from frontwatch.measure import MeasureError, change
 
     d = _claim_date(rec, ctx)
-    start = _period(rec, d, None, ctx)
-    _require_data(start, ctx)
     region = ctx.region(spec)
     total = ctx.memo.setdefault(("landarea", region.key), area_km2(region.geometry))
-    try:
-        res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
-    except MeasureError as exc:
-        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    if _since_invasion(rec) and side == "russia":
+        # "about 7% of Ukraine's territory since February 2022": the occupied status on the day.
+        _require_data(d, ctx)
+        gained, day = ctx.area(region, ("occupied",), d)
+        start, maps = INVASION_DAY, f"occupied (held since the invasion) on {day}"
+        what, evidence = "occupied", [day]
+    else:
+        start = _period(rec, d, None, ctx)
+        _require_data(start, ctx)
+        try:
+            res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
+        except MeasureError as exc:
+            raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+        gained, maps = res["gained_km2"], f"maps {res['from_date']}..{res['to_date']}: gained"
+        what, evidence = res["what"], [res["from_date"], res["to_date"]]
     lo, hi = _claim_range(rec)
-    gained = res["gained_km2"]
     share = 100 * gained / total
     verdict, dev = _compare(lo * total / 100, hi * total / 100, gained, gained, AREA_TOLERANCE, True,
                             rec.get("qualifier"))
     reason = (f"claim {_claim_text(rec)} of {spec} gained by {side} {_claimed_period(rec, start, d)} "
-              f"(= {_fmt_area(lo * total / 100)} of {_fmt_area(total)}); maps {res['from_date']}..{res['to_date']}: "
-              f"gained {_fmt_area(gained)} = {share:.2f}% -> {_dev_text(verdict, dev, True)}")
+              f"(= {_fmt_area(lo * total / 100)} of {_fmt_area(total)}); {maps} "
+              f"{_fmt_area(gained)} = {share:.2f}% -> {_dev_text(verdict, dev, True)}")
     return dict(verdict=verdict, reason=reason, map_value=round(share, 3), map_unit="percent",
                 tolerance=AREA_TOLERANCE, tolerance_unit="relative (of the area)", region=region.name,
-                region_note=note, statuses=res["what"], evidence_dates=[res["from_date"], res["to_date"]])
+                region_note=note, statuses=what, evidence_dates=evidence)
 
 
 def _check_share_of_peak_held(rec, ctx):
@@ -550,8 +558,7 @@ def _check_area_change(rec, ctx):
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
     side, direction = rec.get("side"), rec.get("direction") or "gained"
-    if (rec.get("start_date") == INVASION_DAY.isoformat() and unit == "km2" and side == "russia"
-            and direction == "gained" and spec == "UKR"):
+    if _since_invasion(rec) and unit == "km2" and side == "russia" and direction == "gained" and spec == "UKR":
         return _check_gained_since_invasion(rec, ctx, region, note, d)
     start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None, ctx)
     _require_data(start, ctx)
@@ -583,6 +590,13 @@ def _check_area_change(rec, ctx):
     return dict(verdict=verdict, reason=reason, map_value=round(value, 2), map_unit=unit, tolerance=AREA_TOLERANCE,
                 tolerance_unit="relative", region=region.name, region_note=note, statuses=res["what"],
                 evidence_dates=[res["from_date"], res["to_date"]])
+
+
+def _since_invasion(rec) -> bool:
+    """Whether the claim runs from the invasion: "since the start of the full-scale invasion"
+    (24 February 2022) or "since February 2022" (the archive's maps begin in April 2022)."""
+    start = rec.get("start_date") or ""
+    return "2022-02-01" <= start <= INVASION_DAY.isoformat()
 
 
 def _check_gained_since_invasion(rec, ctx, region, note, d):

@@ -259,7 +259,7 @@ _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughl
 _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b",
                             re.I)
 _OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsince\b", re.I)
-CURRENT = re.compile(r"\b(?:now|currently|still|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
+CURRENT = re.compile(r"\b(?:now|currently|still|so\s+far|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
 PRESENT_PERFECT = re.compile(
@@ -764,6 +764,8 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     return published, start
 
 
+_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
+                                r"advancing|occupying|adding|bringing|pushing|ceding)\b", re.I)
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
 # 2014"; "..., including land it seized in March 2022".
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
@@ -775,6 +777,10 @@ def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
     opening with "since", "from" or "between" is a period, and one without a verb ("In October,
     Russia took ...") dates the claim."""
     if lo <= d.start < hi:
+        return False
+    if d.start < lo and _PARTICIPLE_CLAUSE.match(sentence, lo):
+        # "..., seizing about 3,000 square kilometres": a participle clause tells more of the
+        # clause before it, whose dates are its own ("captured more territory this year").
         return False
     a, _ = _clause_bounds(sentence, d.start)
     clause = sentence[a:d.start]
@@ -854,7 +860,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 # "11%, down from 27% in March 2022": the same measure at another time.
                 measure, direction = earlier.measure, earlier.direction
                 aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
-                          else "previous")
+                          or _AT_THE_PEAK_OF.match(text_s, q.end) else "previous")
             value_n, low_n, high_n, unit_n = _normalized_values(q)
             if period and q.entry is not None and q.entry.pint_unit:
                 value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
