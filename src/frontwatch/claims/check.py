@@ -66,9 +66,9 @@ from typing import Any
 
 from frontwatch import notices
 from frontwatch.claims.consistency import consistency
+from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
 from frontwatch.claims.text import document_text
-from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.statuses import SIDE_COUNTRY
 
 AREA_TOLERANCE = 0.15
@@ -727,13 +727,14 @@ def _check_settlements(rec, ctx):
         raise _Skip(NOT_YET, "not checked: settlement analytics unavailable") from None
     from frontwatch.measure import MeasureError
 
-    spec, note = _change_place(rec)
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
     d = _claim_date(rec, ctx)
     if rec.get("aspect") == "current" and not rec.get("direction"):
-        return _check_settlements_held(rec, ctx, spec, note, side, d)
+        # A count held is where the claim says, not where a side would capture (a change's rule).
+        return _check_settlements_held(rec, ctx, *place_region(rec.get("place"), "settlements"), side, d)
+    spec, note = _change_place(rec)
     start = _period(rec, d, None, ctx)
     _require_data(start, ctx)
     region = ctx.region(spec)
