@@ -152,6 +152,8 @@ def latest_on_or_before(month: int, day: int, limit: dt.date) -> dt.date:
 
 
 _AS_OF = re.compile(r"\b(?:as\s+of|as\s+at|by)\s+$", re.I)
+PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been)\b", re.I)
 # "since the fall of Avdiivka in": a month after an event named after "since".
 _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
@@ -223,6 +225,13 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     return reference + one - relativedelta(years=n)
 
 
+def month_runs_to_reference(sentence: str, d: "DateMention") -> bool:
+    """Whether a named month starts a period that runs to the reference day rather than being the
+    period: with a present perfect ("has advanced 30 km since the fall of Avdiivka in February")
+    or after "since <event> in". One rule for the claim's dates and for the days of its pace."""
+    return bool(PRESENT_PERFECT.search(sentence) or _SINCE_EVENT_IN.search(sentence[:d.start]))
+
+
 def period_days(text: str, reference: dt.date | None = None) -> float | None:
     """Length in days of a period phrase like "over the past week" in ``text``; with
     ``reference``, also of a named period ("since May", "in October", "between Nov. 1 and Nov.
@@ -236,9 +245,7 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
         if not named:
             return None
         d = named[0]
-        if d.kind == "month" and _SINCE_EVENT_IN.search(text[:d.start]) and reference >= d.start_date:
-            # "since the fall of Avdiivka in February": from February to now, not February alone
-            # (as the claim's dates already run).
+        if d.kind == "month" and reference >= d.start_date and month_runs_to_reference(text, d):
             return float((reference - d.start_date).days + 1)
         return float((d.date - d.start_date).days + 1)
     if m.group("unit"):

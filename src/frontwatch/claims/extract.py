@@ -262,8 +262,6 @@ _OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsin
 CURRENT = re.compile(r"\b(?:now|currently|still|so\s+far|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
                     r"boost\w*|bring\w*|expand\w*)\b", re.I)
-PRESENT_PERFECT = re.compile(
-    r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been)\b", re.I)
 CASUALTIES = re.compile(r"\b(?:killed|wounded|casualt\w*|dead|died|injured|captured\s+(?:soldiers|troops)|"
                         r"prisoners?|los(?:ing|t|es?)\s+(?:[\w,.]+\s+){0,3}(?:soldiers|troops|men|servicemen|personnel))\b", re.I)
 CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|,(?=\s)|\bwhile\b|\bwhereas\b")
@@ -741,7 +739,6 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
-    perfect_or_now = bool(PRESENT_PERFECT.search(sentence)) or "now" in by_kind
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
     if "as_of" in by_kind:
         return by_kind["as_of"].date, None
@@ -754,7 +751,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, d.start_date if is_change else None
     if "month" in by_kind:
         d = by_kind["month"]
-        if perfect_or_now:
+        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
             return published, d.start_date
         return d.date, (d.start_date if is_change else None)
     if "day" in by_kind:
