@@ -449,6 +449,40 @@ def test_a_participle_clause_a_peak_after_down_from_and_a_share_since_february_2
     assert share["map_value"] == pytest.approx(100 * occupied / share_total(share), abs=0.01)
 
 
+
+def test_regained_since_the_war_a_month_to_the_next_days_map_and_no_town_carried_to_an_area(store):
+    """Reuters-style copy of 2 December 2022 and 20 May 2024 (thirteenth probe): "has regained
+    control of more than 40,000 square kilometres ... since the start of the war" is ground Ukraine
+    retook since the invasion, the ukraine_held status in UKR on the day (it was an area held with
+    no place); "the west bank of the Dnipro" is the river, not a place carried to the next
+    sentence; "In November, ... took back about 4,500 sq km" ends with the map of 1 December (the
+    archive has monthly maps of the 1st: it had no map for 30 November)."""
+    from frontwatch.measure import area_on, change
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("Ukraine has regained control of more than 40,000 square kilometres of territory since the start of the "
+            "war, President Volodymyr Zelenskiy said. "
+            "Russian troops completed their withdrawal from the west bank of the Dnipro last month. "
+            "In November, Ukrainian forces took back about 4,500 sq km, according to DeepState.")
+    regained, november = check_text(store, text, published=D(2022, 12, 2))["claims"]
+    ukr = resolve_region("UKR", load_borders(store))
+    held = {r["status"]: r["km2"] for r in area_on(store, ukr, date=D(2022, 12, 2))}["ukraine_held"]
+    assert regained["measure"] == "area_change" and regained["side"] == "ukraine", regained
+    assert regained["start_date"] == "2022-02-24" and regained["map_value"] == pytest.approx(held, abs=0.05)
+    assert regained["verdict"] == CONSISTENT and "ukraine_held" in regained["reason"], regained["reason"]
+    assert november["place"] is None and november["date"] == "2022-11-30", november  # not the Dnipro
+    ref = change(store, ukr, start=D(2022, 11, 1), end=D(2022, 12, 1), side="ukraine", borders=load_borders(store))
+    assert (ref["from_date"], ref["to_date"]) == ("2022-11-01", "2022-12-01")
+    assert november["map_value"] == round(ref["gained_km2"], 2) and november["verdict"] == CONSISTENT, november["reason"]
+    assert "2022-11-01..2022-11-30" in november["reason"] and "maps 2022-11-01..2022-12-01" in november["reason"]
+
+    # A river is not a place ("the Dnipro", "the Dnipro River"); the city is ("from Dnipro").
+    places = [c.place for c in extract_claims(
+        "Russian forces advanced 2 km on the east bank of the Dnipro River in a week. Ukrainian marines advanced "
+        "1 km across the Dnipro in a week. A missile fell 3 km from Dnipro.", published=D(2024, 5, 20))]
+    assert places == [None, None, "Dnipro"], places
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

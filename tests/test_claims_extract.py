@@ -380,6 +380,14 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 11, 25),
      [{"value": 56000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
        "start_date": "2022-02-24", "date": "2024-11-25"}]),
+    # "regained control of" is a gain, not "control" held; a river is not a place.
+    ("Ukraine has regained control of more than 40,000 square kilometres of territory since the start of the war, "
+     "President Volodymyr Zelenskiy said.", D(2022, 12, 2),
+     [{"value": 40000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "ukraine",
+       "start_date": "2022-02-24", "date": "2022-12-02", "qualifier": "more than"}]),
+    ("Ukrainian marines advanced 3 km on the east bank of the Dnipro River in a week.", D(2023, 11, 20),
+     [{"value": 3, "unit_normalized": "m_per_day", "value_normalized": 3000 / 7, "measure": "advance_rate",
+       "side": "ukraine", "place": None}]),
 ]
 
 NUMERIC_FIELDS = {"value", "low", "high", "value_normalized", "low_normalized", "high_normalized"}

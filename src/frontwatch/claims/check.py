@@ -204,7 +204,16 @@ def _claim_date(rec: dict, ctx: _Ctx) -> dt.date:
     if d is None:
         return snaps[-1].date
     d = dt.date.fromisoformat(d) if isinstance(d, str) else d
-    _require_data(d, ctx)
+    try:
+        _require_data(d, ctx)
+    except _Skip:
+        # A monthly archive has maps of the 1st: "in September" ends with the map of 1 October,
+        # which shows the front as the night of 30 September left it (the start's map is the
+        # named day's, see _period). Only the next day, and only where nothing nearer before.
+        after = d + dt.timedelta(days=1)
+        if not any(s_.date == after for s_ in ctx.snapshots()):
+            raise
+        return after
     return d
 
 
@@ -515,7 +524,7 @@ def _period(rec, d: dt.date, default_days: int | None, ctx=None) -> dt.date:
 def _claimed_period(rec, start: dt.date, d: dt.date) -> str:
     """The claim's own period ("2024-11-01..2024-11-30" for "in November"), not the baseline
     map's day (:func:`_period`)."""
-    return f"{rec.get('start_date') or start}..{d}"
+    return f"{rec.get('start_date') or start}..{rec.get('date') or d}"
 
 
 _RETAKE = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken|win|take)\s+back|"
@@ -558,7 +567,7 @@ def _check_area_change(rec, ctx):
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
     side, direction = rec.get("side"), rec.get("direction") or "gained"
-    if _since_invasion(rec) and unit == "km2" and side == "russia" and direction == "gained" and spec == "UKR":
+    if _since_invasion(rec) and unit == "km2" and side in _SINCE_INVASION_STATUS and direction == "gained" and spec == "UKR":
         return _check_gained_since_invasion(rec, ctx, region, note, d)
     start = _period(rec, d, RATE_WINDOW_DAYS if unit == "km2_per_day" else None, ctx)
     _require_data(start, ctx)
@@ -599,22 +608,32 @@ def _since_invasion(rec) -> bool:
     return "2022-02-01" <= start <= INVASION_DAY.isoformat()
 
 
+# What each side holds in Ukraine that it took since the invasion: DeepStateMap's ``occupied``
+# (``occupied_before_2022`` is the rest of Russia's) and its "liberated" (``ukraine_held``: ground
+# Ukraine retook from Russia after 24 February 2022).
+_SINCE_INVASION_STATUS = {"russia": ("occupied", "occupied (held since the invasion)"),
+                          "ukraine": ("ukraine_held", "ukraine_held (retaken since the invasion)")}
+
+
 def _check_gained_since_invasion(rec, ctx, region, note, d):
     """"Russian forces have gained 56,000 square kilometers since the start of the full-scale
-    invasion": the archive begins after 24 February 2022, but DeepStateMap's ``occupied`` status is
-    exactly the ground Russia holds that it took since then (``occupied_before_2022`` is the rest),
-    so the net gain is the ``occupied`` area on the day (with the grey zone: plus ``contested``)."""
+    invasion", "Ukraine has regained control of more than 40,000 square kilometres since the start
+    of the war": the archive begins after 24 February 2022, but DeepStateMap's statuses record
+    exactly that ground (:data:`_SINCE_INVASION_STATUS`), so the gain is that status's area in
+    Ukraine on the day (with the grey zone: plus ``contested``)."""
+    side = rec.get("side")
+    status, label = _SINCE_INVASION_STATUS[side]
     _require_data(d, ctx)
-    a, da = ctx.area(region, ("occupied",), d)
-    b, _ = ctx.area(region, ("occupied", "contested"), d)
+    a, da = ctx.area(region, (status,), d)
+    b, _ = ctx.area(region, (status, "contested"), d)
     lo, hi = _claim_range(rec)
     verdict, dev = _compare(lo, hi, a, b, AREA_TOLERANCE, True, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} gained by russia since {INVASION_DAY} (the invasion); maps on {da}: "
-              f"occupied (held since 2022) {_fmt_area(a)}, {_fmt_area(b)} with contested in {region.name}; "
+    reason = (f"claim {_claim_text(rec)} gained by {side} since {INVASION_DAY} (the invasion); maps on {da}: "
+              f"{label} {_fmt_area(a)}, {_fmt_area(b)} with contested in {region.name}; "
               f"{_both(lo, hi, a, b, True)} -> {_dev_text(verdict, dev, True)}")
     return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
                 map_unit="km2", tolerance=AREA_TOLERANCE, tolerance_unit="relative", region=region.name,
-                region_note=note, statuses="occupied", evidence_dates=[da])
+                region_note=note, statuses=status, evidence_dates=[da])
 
 
 def advance_rate_m_per_day(store, near: str, radius_km: float, start: dt.date, end: dt.date, side: str,

@@ -211,7 +211,7 @@ LOST_VERBS = re.compile(
     r"\b(?:lost|lose|loses|losing|ceded?|surrendered|abandoned|withdrew|withdrawn|retreated|"
     r"gave\s+up|given\s+up|shrunk|shrank|been\s+pushed\s+out)\b", re.I)
 GAINED_VERBS = re.compile(
-    r"\b(?:(?:taken|took|seized|gained|established)\s+control|captured?|captures|capturing|seized?|seizes|"
+    r"\b(?:(?:taken|took|seized|gained|established|regained|retook|retaken|recaptured|restored|re-?established)\s+control|captured?|captures|capturing|seized?|seizes|"
     r"took|taken|gained|gains?|liberated?|liberates|liberating|recaptured?|retook|retaken|"
     r"regained|advanced|advancing|advances?|pushed|overran|conquered|occupied\s+(?:an\s+)?(?:additional|another|more)|"
     r"expanded|grabbed|won|broke\s+through)\b", re.I)
@@ -294,6 +294,12 @@ _COUNTRY_OF_ADJ = {"Ukrainian": "Ukraine", "Russian": "Russia"}
 PLACE_REGION = re.compile(r"(?P<name>" + _NAME + r")\s+" + _REGION_WORD + r"\b")
 PLACE_REGION_OF = re.compile(r"\b(?:region|oblast|province|district|town|city|village)\s+of\s+(?P<name>" + _NAME + r")")
 THERE = re.compile(r"\b(?:there|the\s+area|this\s+territory|the\s+region|the\s+territory|the\s+town|the\s+city)\b", re.I)
+# Rivers of the theatre whose names are also settlements in the gazetteer ("the west bank of the
+# Dnipro" is the river, not the city of Dnipro): a river when written with "the" or "River".
+RIVERS = frozenset({"Dnipro", "Dnieper", "Donets", "Oskil", "Inhulets", "Desna", "Seym", "Seim", "Vorskla",
+                    "Dniester", "Dnister", "Siverskyi Donets", "Southern Bug", "Psel", "Sula"})
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 NOT_PLACES = frozenset("""
 January February March April May June July August September October November December
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
@@ -326,6 +332,9 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
                 continue
             name = " ".join(words)
             pos = m.start("name")
+            if words[-1] in ("River", "river") or (
+                    name in RIVERS and (_THE_BEFORE.search(sentence, 0, pos) or _RIVER_AFTER.match(sentence, m.end("name")))):
+                continue
             if not any(abs(pos - p) < 3 for p in found):
                 found[pos] = name
     for m in PLACE_COUNTRY_ADJ.finditer(sentence):
