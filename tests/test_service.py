@@ -202,6 +202,22 @@ def test_settlements_on_a_date_and_changes_equal_the_librarys(client, lib):
     assert body["summary"]["changes"] > 0
 
 
+def test_a_radius_is_written_as_on_the_command_line(client, lib):
+    """"15km", "10mi" and "500m" as the CLI takes them; a radius past 100 km, or not a length, is a
+    422 that says what is expected."""
+    from frontwatch.regions import parse_radius_km
+    from frontwatch.settlements import settlements_on
+
+    for radius in ("12km", "10mi", "9000m"):
+        body = client.get("/api/settlements", params={"near": "Sudzha", "radius": radius, "date": D.isoformat()}).json()
+        reg = _region(lib, f"Sudzha:{parse_radius_km(radius):g}km")
+        assert body["region"]["name"] == reg.name and body["records"] == settlements_on(lib.store, reg, D, borders=lib.borders)
+    assert parse_radius_km("10mi") == pytest.approx(16.09344)
+    for bad in ("500km", "101", "70mi", "15 furlongs", "0"):
+        r = client.get("/api/settlements", params={"near": "Sudzha", "radius": bad, "date": D.isoformat()})
+        assert r.status_code == 422 and "10mi" in r.text, (bad, r.text)
+
+
 # ------------------------------------------------------------------ claims
 
 def test_claims_extract_equals_the_librarys(client, article_file):

@@ -197,6 +197,13 @@ _SINCE_INVASION = re.compile(
     r"\bsince\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+)?(?:the\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
     r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war)(?:\s+(?:began|started))?\b"
     r"|\bsince\s+(?:Russia|Moscow)\s+(?:invaded|launched\s+(?:its\s+)?(?:full[\s-]+scale\s+)?invasion)\b", re.I)
+# "since the incursion began", "since Ukraine's incursion into Kursk": in news of August 2024 on,
+# the Kursk incursion, which began on 6 August 2024 ("the incursion, which began on Aug. 6" gives
+# the day itself and is left to the date it names).
+INCURSION_DAY = dt.date(2024, 8, 6)
+_SINCE_INCURSION = re.compile(
+    r"\bsince\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:Ukraine['’]s\s+|Kyiv['’]s\s+|the\s+)(?:Kursk\s+)?"
+    r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)
 _WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
@@ -240,10 +247,12 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
     if not m:
         if reference is None:
             return None
-        named = [d for d in date_mentions(text, reference) if d.kind in ("since", "range", "month")
+        mentions = date_mentions(text, reference)
+        named = [d for d in mentions if d.kind in ("since", "range", "month")
                  and d.start_date is not None and d.date is not None and d.date >= d.start_date]
         if not named:
-            return None
+            # "advanced between 1 and 3 km on Monday alone": one day.
+            return 1.0 if any(d.kind == "weekday" and d.date is not None for d in mentions) else None
         d = named[0]
         if d.kind == "month" and reference >= d.start_date and month_runs_to_reference(text, d):
             return float((reference - d.start_date).days + 1)
@@ -325,6 +334,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     for m in _SINCE_INVASION.finditer(sentence):
         if reference is not None and free(*m.span()):
             mentions.append(DateMention("since", *m.span(), reference, INVASION_DAY))
+            taken.append(m.span())
+    for m in _SINCE_INCURSION.finditer(sentence):
+        if reference is not None and reference >= INCURSION_DAY and free(*m.span()):
+            mentions.append(DateMention("since", *m.span(), reference, INCURSION_DAY))
             taken.append(m.span())
     for m in _WEEKEND.finditer(sentence):
         if reference is not None and free(*m.span()):

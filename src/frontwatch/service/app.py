@@ -518,10 +518,16 @@ REGION_PATTERN = (rf"^(ALL|all|[A-Za-z]{{3}}|bbox:{_NUM},{_NUM},{_NUM},{_NUM}|"
 REGION_HELP = ("ALL, an ISO-3 country code (RUS, UKR), Place:15km, lat,lon:15km, or "
                "bbox:minlon,minlat,maxlon,maxlat. Files are not accepted over HTTP.")
 MAX_RADIUS_KM = 2000.0  # above the largest radius the pattern admits (999 mi)
+# The radius of /api/advance and /api/settlements, written as on the command line: "15", "15km",
+# "500m" or "10mi", from 1 km (or 1 m) up to 100 km. The pattern admits only radii in that range
+# (100 km = 62.1 mi), so every string it matches is answered.
+RADIUS_PATTERN = r"^(?:(?:[1-9]\d?(?:\.\d{1,3})?|100)(?:\s?km)?|[1-9]\d{0,4}\s?m|(?:[1-9]|[1-5]\d|6[01])(?:\.\d{1,3})?\s?mi)$"
+RADIUS_HELP = "Circle radius: 15 or 15km (km), 500m, 10mi; at most 100 km"
 PATTERN_HINTS = {"region": "expected " + REGION_HELP,
                  "status": "expected statuses (occupied, occupied_before_2022, ukraine_held, contested), a side "
                            "(russia, ukraine) or all, comma-separated",
                  "near": "expected a place name or lat,lon (no ':' or '/')",
+                 "radius": "expected " + RADIUS_HELP,
                  "source": "expected a source name (letters, digits, _ . -)",
                  "filename": "expected a plain file name (letters, digits, _ . -)"}
 
@@ -760,11 +766,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                                                  description="A place name or lat,lon")],
                       start: Annotated[IsoDate, Query(alias="from", description="First day, YYYY-MM-DD")],
                       end: Annotated[IsoDate, Query(alias="to", description="Last day, YYYY-MM-DD")],
-                      radius: Annotated[float, Query(gt=0, le=100, description="Radius in km")] = 15.0,
+                      radius: Annotated[str, Query(max_length=12, pattern=RADIUS_PATTERN, description=RADIUS_HELP)] = "15km",
                       every: Every = None, geometry: bool = False, source: Source = None):
         def fn():
+            from ..regions import parse_radius_km
+
             front_mod = _optional("frontwatch.front", "advances")
-            recs = front_mod.advance(state.store, near, radius, start=start, end=end, every=every,
+            recs = front_mod.advance(state.store, near, parse_radius_km(radius), start=start, end=end, every=every,
                                      borders=state.borders, source=source)
             out = []
             for r in recs:
@@ -784,12 +792,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                                                               description=REGION_HELP)] = None,
                           near: Annotated[str | None, Query(max_length=100, pattern=r"^[^/\\:]+$",
                                                             description="A place name or lat,lon (with radius)")] = None,
-                          radius: Annotated[float, Query(gt=0, le=100, description="Radius in km")] = 20.0,
+                          radius: Annotated[str, Query(max_length=12, pattern=RADIUS_PATTERN, description=RADIUS_HELP)] = "20km",
                           date: OptDate = None, start: From = None, end: To = None, source: Source = None):
         def fn():
             mod = _optional("frontwatch.settlements", "settlement counts")
             # As in the CLI: near (with radius), when given, wins over region; neither means UKR.
-            reg = state.region(f"{near}:{radius:g}km" if near is not None else (region or "UKR"))
+            from ..regions import parse_radius_km
+
+            reg = state.region(f"{near}:{parse_radius_km(radius):g}km" if near is not None else (region or "UKR"))
             if date or not (start or end):
                 recs = mod.settlements_on(state.store, reg, date, borders=state.borders, source=source)
                 return {"region": reg.to_record(), "records": recs}
