@@ -483,6 +483,40 @@ def test_regained_since_the_war_a_month_to_the_next_days_map_and_no_town_carried
     assert places == [None, None, "Dnipro"], places
 
 
+
+def test_the_grey_zone_is_the_contested_status_of_the_place_or_of_the_whole_map(store):
+    """"The grey zone ... covers around 1,000 square kilometres" was an area held with no side (not
+    checkable); it is the contested area of the whole map on the day, and "In the Kursk region,
+    the gray zone stretches over some 200 sq km" that of RUS. The sentence after "sq km." is a
+    sentence of its own (it was glued to this one, and its 500 km2 held by Ukraine read as grey zone)."""
+    from frontwatch.measure import area_on
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("The grey zone between the two armies now covers around 1,000 square kilometres, according to DeepState. "
+            "In the Kursk region, the gray zone stretches over some 200 sq km. Ukraine holds about 500 square "
+            "kilometres of Russia's Kursk region.")
+    whole, kursk, held = check_text(store, text, published=D(2024, 11, 24))["claims"]
+    borders = load_borders(store)
+    for rec, spec in ((whole, "ALL"), (kursk, "RUS")):
+        (ref,) = area_on(store, resolve_region(spec, borders), ("contested",), D(2024, 11, 24))
+        assert rec["measure"] == "grey_zone" and rec["region"] == spec, rec
+        assert rec["map_value"] == round(ref["km2"], 1) and rec["verdict"] == CONSISTENT, rec["reason"]
+    assert held["measure"] == "area_held" and held["side"] == "ukraine", held
+
+
+def test_a_place_outside_the_maps_is_one_claim_not_checkable_not_a_failed_report(store):
+    """AP-style copy of 2 October 2024: "an area about the size of Los Angeles" made Los Angeles
+    the place of the next claim, whose 15 km circle lies outside the theatre: the whole check
+    failed with that error. A size comparison is not a place, and a place the maps cannot be cut
+    to makes only its own claim not checkable."""
+    text = ("Since the start of September, Russia has captured roughly 1,300 square kilometers, an area about the "
+            "size of Los Angeles. Russian troops advanced 2 km in a week near Los Angeles. Russian troops are "
+            "3 km from Los Angeles.")
+    captured, far, distance = check_text(store, text, published=D(2024, 10, 2))["claims"]
+    assert captured["place"] is None and captured["region"] == "UKR", captured
+    for rec in (far, distance):
+        assert rec["place"] == "Los Angeles" and rec["verdict"] == NOT_CHECKABLE and "theatre" in rec["reason"], rec
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

@@ -385,6 +385,22 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      "President Volodymyr Zelenskiy said.", D(2022, 12, 2),
      [{"value": 40000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "ukraine",
        "start_date": "2022-02-24", "date": "2022-12-02", "qualifier": "more than"}]),
+    # A bare number after "now holds" that ends its clause takes the unit of the figure before.
+    ("Ukraine had controlled 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.",
+     D(2024, 12, 2),
+     [{"value": 1171, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk"},
+      {"value": 650, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine",
+       "place": "Kursk", "qualifier": "about"}]),
+    ("Russia now holds 2024 positions along the front, up from 1,500 in 2023.", D(2024, 12, 2), []),
+    # The grey zone is its own measure; a unit before a capital ends the sentence.
+    ("The grey zone between the two armies now covers around 1,000 square kilometres, according to DeepState. "
+     "In the Kursk region, the gray zone stretches over some 200 sq km. Ukraine holds about 500 square kilometres "
+     "of Russia's Kursk region.", D(2024, 11, 24),
+     [{"value": 1000, "unit_normalized": "km2", "measure": "grey_zone", "side": None, "place": None,
+       "source": "DeepState"},
+      {"value": 200, "unit_normalized": "km2", "measure": "grey_zone", "side": None, "place": "Kursk"},
+      {"value": 500, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "place": "Kursk"}]),
     # "since the incursion began" is 6 August 2024; "on Monday alone" is one day.
     ("Russia has gained some 550 sq km in the east since the incursion began, analysts at DeepState said.",
      D(2024, 8, 20),

@@ -150,12 +150,15 @@ class _Ctx:
         return self.borders
 
     def region(self, spec: str):
-        from frontwatch.regions import resolve_region
+        from frontwatch.regions import RegionError, resolve_region
 
         key = ("region", spec)
         if key not in self.memo:
             needs = re.fullmatch(r"[A-Z]{3}", spec) is not None and spec != "ALL"
-            self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
+            try:
+                self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
+            except RegionError as exc:  # a place outside the maps' theatre: this claim, not the report
+                raise _Skip(NOT_CHECKABLE, str(exc).splitlines()[0]) from None
         return self.memo[key]
 
     def snapshots(self):
@@ -249,10 +252,21 @@ def place_region(place: str | None, measure: str) -> tuple[str, str]:
     from frontwatch.places import resolve_place
 
     try:
-        resolve_place(p)
+        _in_theatre(p, resolve_place(p))
     except ValueError as exc:
         raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
     return f"{p}:{SETTLEMENT_RADIUS_KM:g}km", f"{p} ~ a {SETTLEMENT_RADIUS_KM:g} km circle around it"
+
+
+def _in_theatre(name: str, place):
+    """``place`` (a gazetteer entry) when it lies where the maps are drawn, else _Skip: "an area
+    the size of Los Angeles" must not fail the whole report."""
+    from frontwatch.regions import THEATRE
+
+    if not (THEATRE[0] <= place.lon <= THEATRE[2] and THEATRE[1] <= place.lat <= THEATRE[3]):
+        raise _Skip(NOT_CHECKABLE, f"{name} ({place.lat:.2f}, {place.lon:.2f}) lies outside the theatre the maps "
+                                   f"cover (lon {THEATRE[0]:g}..{THEATRE[2]:g}, lat {THEATRE[1]:g}..{THEATRE[3]:g})")
+    return place
 
 
 def _statuses_for(rec: dict, region_spec: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -883,7 +897,7 @@ def _check_distance(rec, ctx):
         # An ambiguous name ("Pokrovsk": also a town in Yakutia, and Engels' old name) goes to the
         # record's region note, not to a warning.
         with notices.collect() as ambiguous:
-            where = resolve_place(p)
+            where = _in_theatre(p, resolve_place(p))
     except ValueError as exc:
         raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
     d = _claim_date(rec, ctx)
@@ -922,6 +936,31 @@ def _check_distance(rec, ctx):
                 evidence_dates=[snap.date.isoformat()])
 
 
+def _check_grey_zone(rec, ctx):
+    """"The grey zone ... covers around 700 square kilometres": the ``contested`` status in the
+    claim's place on the day (at its peak for "at its largest"), or on the whole map when the
+    sentence names none (DeepStateMap's grey zone runs along the whole front)."""
+    if rec.get("unit_normalized") != "km2":
+        raise _Skip(NOT_CHECKABLE, f"grey zone in {rec.get('unit')!r}, not an area unit")
+    place = rec.get("place")
+    spec, note = ("ALL", "the whole map") if not place else place_region(place, "grey_zone")
+    d = _claim_date(rec, ctx)
+    region = ctx.region(spec)
+    lo, hi = _claim_range(rec)
+    if rec.get("aspect") == "peak":
+        p = ctx.peak(region, ("contested",), d)
+        a, evidence, what = p["peak_km2"], [p["peak_date"]], f"maps: contested at its largest {{}} on {p['peak_date']} (up to {d})"
+    else:
+        a, da = ctx.area(region, ("contested",), d)
+        evidence, what = [da], f"maps on {da}: contested {{}}"
+    verdict, dev = _compare(lo, hi, a, a, AREA_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} ({lo:,.0f} km2) of grey zone; {what.format(_fmt_area(a))} in {region.name} -> "
+              f"{_dev_text(verdict, dev, True)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 1), map_unit="km2", map_value_sqmi=round(_sqmi(a), 1),
+                tolerance=AREA_TOLERANCE, tolerance_unit="relative", region=region.name, region_note=note,
+                statuses="contested", evidence_dates=evidence)
+
+
 _CHECKS = {
     "area_held": _check_area_held,
     "share_lost": _check_share_lost,
@@ -932,6 +971,7 @@ _CHECKS = {
     "settlements": _check_settlements,
     "distance": _check_distance,
     "front_length": _check_front_length,
+    "grey_zone": _check_grey_zone,
 }
 
 

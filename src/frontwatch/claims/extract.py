@@ -24,7 +24,7 @@ from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
 
 MEASURES = ("area_held", "area_change", "share_lost", "share_gained", "share_held",
-            "advance_rate", "distance", "front_length", "troops", "settlements", "other")
+            "advance_rate", "distance", "front_length", "grey_zone", "troops", "settlements", "other")
 
 
 @dataclass
@@ -220,6 +220,10 @@ HELD_VERBS = re.compile(
     r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained|"
     # "has occupied 18% of Ukraine" holds it; a bare "occupied" is mostly an adjective ("occupied land").
     r"(?:has|have|had)\s+(?:\w+\s+)?occupied)\b", re.I)
+# "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
+# ``contested`` status of the maps.
+GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b",
+                       re.I)
 # "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
@@ -300,6 +304,8 @@ RIVERS = frozenset({"Dnipro", "Dnieper", "Donets", "Oskil", "Inhulets", "Desna",
                     "Dniester", "Dnister", "Siverskyi Donets", "Southern Bug", "Psel", "Sula"})
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
+# "an area about the size of Los Angeles": a comparison, not where the claim is.
+_SIZE_OF = re.compile(r"\b(?:size|area)\s+of\s+(?:the\s+)?$", re.I)
 NOT_PLACES = frozenset("""
 January February March April May June July August September October November December
 Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
@@ -332,7 +338,7 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
                 continue
             name = " ".join(words)
             pos = m.start("name")
-            if words[-1] in ("River", "river") or (
+            if _SIZE_OF.search(sentence, 0, pos) or words[-1] in ("River", "river") or (
                     name in RIVERS and (_THE_BEFORE.search(sentence, 0, pos) or _RIVER_AFTER.match(sentence, m.end("name")))):
                 continue
             if not any(abs(pos - p) < 3 for p in found):
@@ -412,6 +418,13 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     return side
 
 
+# "... 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.": a
+# bare number after a verb of holding, that ends its clause, takes the unit of the figure before.
+_HOLDS_NOW_BEFORE = re.compile(
+    r"\b(?:now|still|currently|today)\s+(?:only\s+)?(?:holds?|controls?|occupies|has|keeps?|retains?)\s+"
+    r"(?:only\s+|just\s+)?(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|approximately\s+|"
+    r"(?:just\s+)?(?:over|under|more\s+than|less\s+than)\s+)?$", re.I)
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
     r"|\b(?:compared\s+(?:with|to)|against)\s+(?:\w+\s+){0,1}$", re.I)
@@ -548,13 +561,17 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                     unit_hit = hit
                     break
         if unit_hit is None:
+            held_now = bool(_HOLDS_NOW_BEFORE.search(sentence[max(0, m.start() - 60):m.start()])
+                            and _CLAUSE_ENDS.match(sentence, m.end()))
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
-                                               or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()]))):
-                # "... to 12,000"; "800 sq km, down from a peak of about 1,300": the unit of the one before.
+                                               or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
+                                               or held_now)):
+                # "... to 12,000"; "800 sq km, down from a peak of about 1,300"; "... but now holds
+                # about 650.": the unit of the one before.
                 prev = found[-1]
                 found.append(_Quantity(m.start(), m.end(), value, None, None, prev.unit_text,
-                                       prev.entry, prev.normalized, qualifier=None,
+                                       prev.entry, prev.normalized, qualifier=qualifier if held_now else None,
                                        inherited_from=len(found) - 1))
             continue
         entry, unit_end = unit_hit
@@ -648,6 +665,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if GREY_ZONE.search(sentence, lo, hi) and verb not in ("lost", "gained"):
+            # "The grey zone between the armies covers around 700 square kilometres": the
+            # contested ground on the day (a grey zone that grew or shrank is not measured yet).
+            return "grey_zone", None, aspect, None
         more = _MORE_THAN_BEFORE.match(sentence, q.end)
         if verb == "held" and more:
             # "Russia now holds roughly 4,000 square kilometres more than it did at the start of
@@ -873,7 +894,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 low_n = None if q.low is None else length_over_days_per_day(q.low, q.entry.pint_unit, period)
                 high_n = None if q.high is None else length_over_days_per_day(q.high, q.entry.pint_unit, period)
                 unit_n = "m_per_day"
-            side = _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
+            side = None if measure == "grey_zone" else _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):

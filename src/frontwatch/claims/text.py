@@ -23,8 +23,10 @@ _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr st gen lt col maj sgt capt cpl adm brig pres gov sen rep
     jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc e.g i.e
-    approx est fig inc ltd co corp dept u.s u.k u.n e.u mln bln sq km mi ft
+    approx est fig inc ltd co corp dept u.s u.k u.n e.u mln bln sq
     jr sr prof rev""".split())
+# Not "km", "mi", "ft": a unit with a period before a capital ends its sentence ("... some 200 sq
+# km. Ukraine holds ..."); "5 km. north" goes on in lower case and is kept whole anyway.
 
 _STOPWORDS_EN = frozenset(
     """the of and to in a is was has have said by for on that with its their
