@@ -393,6 +393,15 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
       {"value": 650, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine",
        "place": "Kursk", "qualifier": "about"}]),
     ("Russia now holds 2024 positions along the front, up from 1,500 in 2023.", D(2024, 12, 2), []),
+    # "under their control" after the number stands for the speaker.
+    ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
+     [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",
+       "side": "ukraine", "place": "Kursk", "source": "Ukrainian officials"}]),
+    # "since <event> two weeks ago": a period that starts 14 days before the reference.
+    ("Russian troops have advanced up to 10 kilometres west of Avdiivka since capturing the town two weeks ago, "
+     "Ukrainian commanders said.", D(2024, 3, 2),
+     [{"value": 10, "unit_normalized": "m_per_day", "value_normalized": 10000 / 15, "measure": "advance_rate",
+       "side": "russia", "place": "Avdiivka", "start_date": "2024-02-17", "date": "2024-03-02", "qualifier": "up to"}]),
     # The grey zone is its own measure; a unit before a capital ends the sentence.
     ("The grey zone between the two armies now covers around 1,000 square kilometres, according to DeepState. "
      "In the Kursk region, the gray zone stretches over some 200 sq km. Ukraine holds about 500 square kilometres "

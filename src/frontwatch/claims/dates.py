@@ -157,6 +157,11 @@ PRESENT_PERFECT = re.compile(
 # "since the fall of Avdiivka in": a month after an event named after "since".
 _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+# "two weeks ago"; "since capturing the town two weeks ago" (an event named after "since"): a day
+# counted back from the reference.
+_AGO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                  r"(?P<unit>day|week|month)s?\s+ago\b", re.I)
+_SINCE_EVENT = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 # Seasons, northern and meteorological: "since the summer" (1 June), "in the autumn", "last winter".
 _SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P<which>the|this|last|early|late)\s+)?"
                      r"(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
@@ -298,6 +303,19 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             else:
                 mentions.append(DateMention(kind, *m.span(), found, None))
             taken.append(m.span())
+    for m in _AGO.finditer(sentence):
+        if reference is None or not free(*m.span()):
+            continue
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n]
+        unit = m.group("unit").lower()
+        found = reference - (relativedelta(months=count) if unit == "month" else
+                             dt.timedelta(days=count * (7 if unit == "week" else 1)))
+        if _SINCE_EVENT.search(sentence, max(0, m.start() - 60), m.start()):
+            mentions.append(DateMention("since", *m.span(), reference, found))
+        else:
+            mentions.append(DateMention("day", *m.span(), found, None))
+        taken.append(m.span())
     for regex in (MONTH_YEAR, MONTH_ONLY):
         for m in regex.finditer(sentence):
             if not free(*m.span()):

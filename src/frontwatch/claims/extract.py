@@ -376,6 +376,10 @@ def _opposite(side: str | None) -> str | None:
     return {"russia": "ukraine", "ukraine": "russia"}.get(side or "")
 
 
+_UNDER_OWN_CONTROL = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:were|was|are|is|remain(?:ed)?)\s+(?:now\s+|still\s+)?"
+                                r"under\s+(?:their|its|our)\s+control\b", re.I)
+
+
 def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
               att: Attribution | None, att_span: tuple[int, int] | None) -> str | None:
     """Whose troops/territory a number is about.
@@ -408,6 +412,9 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     if best is None:
         # "Ukraine said it still holds...": the pronoun stands for the speaker.
         if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
+            return _speaker_side(att)
+        # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
+        if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, clause_end):
             return _speaker_side(att)
         return None
     side = best[1]
