@@ -901,13 +901,15 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 low_n = None if q.low is None else length_over_days_per_day(q.low, q.entry.pint_unit, period)
                 high_n = None if q.high is None else length_over_days_per_day(q.high, q.entry.pint_unit, period)
                 unit_n = "m_per_day"
-            side = None if measure == "grey_zone" else _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
+            side = _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
                 side = last_subject_side
             if measure == "advance_rate" and RETREAT.search(text_s):
                 side = _opposite(side)
+            if measure == "grey_zone":  # ground neither side holds
+                side = None
             place, inferred = _place_for(text_s, q.start, places, last_place)
             if measure == "share_gained" and _OF_WHAT_WAS_LOST.match(text_s, q.end):
                 # "Moscow has recaptured about half of the territory it lost": the share of the other
