@@ -393,6 +393,16 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
       {"value": 650, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine",
        "place": "Kursk", "qualifier": "about"}]),
     ("Russia now holds 2024 positions along the front, up from 1,500 in 2023.", D(2024, 12, 2), []),
+    # "shrunk to" is what is held after; "from a peak of about 1,300" takes the unit before it and
+    # is the peak; "Ukraine's Kursk incursion" is in Kursk; "and" joins count modifiers.
+    ("Ukraine's Kursk incursion has shrunk to roughly 800 square kilometres, from a peak of about 1,300, according "
+     "to Ukrainian estimates published on Wednesday.", D(2024, 11, 27),
+     [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "aspect": "current", "side": "ukraine",
+       "place": "Kursk", "qualifier": "roughly"},
+      {"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
+       "place": "Kursk"}]),
+    ("About 45,000 Russian and North Korean troops are massing near the Ukrainian positions.", D(2024, 11, 18),
+     [{"value": 45000, "unit_normalized": "persons", "measure": "troops", "side": "russia", "qualifier": "about"}]),
     # "under their control" after the number stands for the speaker.
     ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
      [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",

@@ -136,7 +136,7 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
     r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|"
-    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic)\s+")
+    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
     r"\s+(?:[\w-]+\s+){0,3}?to\s*$|\b(?:it|them)\s+to\s*$", re.I)
@@ -258,7 +258,7 @@ _HOLDING_NOUN = re.compile(r"\b(?:grip|foothold|bridgehead|salient|pocket|territ
 _OF_WHAT_WAS_LOST = re.compile(
     r"\s*of\s+(?:the\s+|what\s+)?(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
     r"(?:it|they|[A-Z][\w'’-]*)\s+(?:had\s+|has\s+|have\s+)?(?:lost|ceded|given\s+up)\b")
-_INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)incursion\b", re.I)
+_INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)(?:Kursk\s+)?incursion\b", re.I)
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughly|around|nearly|almost)\s+)?$", re.I)
 _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b",
                             re.I)
@@ -389,9 +389,10 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     nearest side mention before the number in the sentence (pronouns "we/our"
     standing for the speaker, "the enemy" for the speaker's opponent).
     """
-    for regex, side in SIDES[:3]:
-        if modifier and regex.search(modifier):
-            return side
+    # The first side named in the modifier: "45,000 Russian and North Korean troops" are Russia's.
+    named = [(m.start(), side) for regex, side in SIDES[:3] for m in ([regex.search(modifier)] if modifier else []) if m]
+    if named:
+        return min(named)[1]
     clause_start, clause_end = _clause_bounds(sentence, num_start)
     by = _BY_SIDE_AFTER.match(sentence[num_end:clause_end])
     if by:
@@ -434,7 +435,13 @@ _HOLDS_NOW_BEFORE = re.compile(
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
+    r"|\bfrom\s+(?:a|the|its|their)\s+(?:peak|high|maximum)\s+of\s+(?:\w+\s+){0,1}$"
     r"|\b(?:compared\s+(?:with|to)|against)\s+(?:\w+\s+){0,1}$", re.I)
+# "has shrunk to roughly 800 square kilometres": what is held once it shrank (or grew), not a change.
+_CHANGED_TO = re.compile(
+    r"\b(?:shrunk|shrank|shrinks?|shrinking|fallen|fell|dropped|decreased|declined|reduced|grown|grew|risen|rose|"
+    r"expanded|increased)\s+to\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|approximately\s+|"
+    r"(?:just\s+)?(?:over|under|more\s+than|less\s+than)\s+)?$", re.I)
 # "4,000 square kilometres more than it did at the start of the year"
 _MORE_THAN_BEFORE = re.compile(r"\s+(?P<d>more|less|fewer)\s+than\s+(?:it|they|\w+)\s+(?:did|had|held|controlled)\b", re.I)
 # "40% less territory in Kursk than at their peak (in August)"
@@ -555,9 +562,10 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_hit = unit_at(sentence, gap_end)
         modifier = ""
         if unit_hit is None:
-            # Count nouns may carry modifiers: "11,000 North Korean soldiers".
+            # Count nouns may carry modifiers: "11,000 North Korean soldiers", "45,000 Russian and
+            # North Korean troops".
             k = gap_end
-            for _ in range(3):
+            for _ in range(5):
                 mm = COUNT_MODIFIER.match(sentence, k)
                 if not mm:
                     break
@@ -672,6 +680,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start):
+            # "Ukraine's Kursk incursion has shrunk to roughly 800 square kilometres"
+            return "area_held", None, aspect if aspect == "peak" else "current", None
         if GREY_ZONE.search(sentence, lo, hi) and verb not in ("lost", "gained"):
             # "The grey zone between the armies covers around 700 square kilometres": the
             # contested ground on the day (a grey zone that grew or shrank is not measured yet).
