@@ -403,6 +403,20 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
        "place": "Kursk"}]),
     ("About 45,000 Russian and North Korean troops are massing near the Ukrainian positions.", D(2024, 11, 18),
      [{"value": 45000, "unit_normalized": "persons", "measure": "troops", "side": "russia", "qualifier": "about"}]),
+    # "a fifth of one percent" is 0.2%; "the 500 square miles they once held" is the peak; a range
+    # with a unit at each end is one range in the second end's unit.
+    ("Since January, Moscow has taken close to a fifth of one percent of Ukraine's land.", D(2024, 12, 2),
+     [{"value": 0.2, "value_normalized": 0.2, "unit_normalized": "percent", "measure": "share_gained",
+       "side": "russia", "place": "Ukraine", "start_date": "2024-01-01", "qualifier": "close to"}]),
+    ("Ukraine's troops in Kursk have lost nearly half of the 500 square miles they once held.", D(2024, 12, 2),
+     [{"value": 0.5, "value_normalized": 50, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine",
+       "place": "Kursk"},
+      {"value": 500, "value_normalized": 500 * 2.589988110336, "unit_normalized": "km2", "measure": "area_held",
+       "aspect": "peak", "side": "ukraine", "place": "Kursk"}]),
+    ("Russian units advanced 800 metres to 1.5 km a day near Kurakhove last week, a Ukrainian officer told the "
+     "Guardian.", D(2024, 12, 2),
+     [{"low": 0.8, "high": 1.5, "low_normalized": 800, "high_normalized": 1500, "unit_normalized": "m_per_day",
+       "measure": "advance_rate", "side": "russia", "place": "Kurakhove"}]),
     # "under their control" after the number stands for the speaker.
     ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
      [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",

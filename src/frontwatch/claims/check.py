@@ -348,10 +348,10 @@ def _claim_text(rec: dict) -> str:
             and re.search(r"half|third|quarter|fifth|tenth", unit, re.I):
         # A fraction in words ("one-fifth", value 0.2): as written, with its percentage.
         return f"{q}{unit} ({rec['value_normalized']:.3g}%)"
-    if rec.get("value") is not None:
-        v = f"{rec['value']:,.0f}" if float(rec["value"]).is_integer() else f"{rec['value']:,}"
-    else:
-        v = f"{rec['low']:,.0f}-{rec['high']:,.0f}"
+    def num(x):
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+    v = num(rec["value"]) if rec.get("value") is not None else f"{num(rec['low'])}-{num(rec['high'])}"
     return f"{q}{v}{'' if unit == '%' else ' '}{unit}".strip()
 
 

@@ -21,7 +21,7 @@ from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
-    TROOP_WORDS, UnitEntry, convert, length_over_days_per_day, rate_period_at, unit_at)
+    TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
 
 MEASURES = ("area_held", "area_change", "share_lost", "share_gained", "share_held",
             "advance_rate", "distance", "front_length", "grey_zone", "troops", "settlements", "other")
@@ -121,6 +121,7 @@ _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|ten
 FRACTION = re.compile(
     r"\b(?P<frac>(?:a|one)[\s-]+(?:half|third|quarter|fifth|tenth)|half|"
     r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
+_OF_ONE_PERCENT = re.compile(r"\s+(?:a|one|1)\s*(?:percent|per\s+cent|%)", re.I)
 _HALF_OF_A_PERIOD = re.compile(r"\b(?:first|second|latter|last|other)\s+$", re.I)
 _FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10,
               "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5, "tenths": 1 / 10}
@@ -549,6 +550,10 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                     nxt_unit = unit_at(sentence, _skip_unit_gap(sentence, nxt.end()))
                     if nxt_unit and nxt_unit[0].normalized == first_unit[0].normalized:
                         second = nxt
+                        a, b = first_unit[0].pint_unit, nxt_unit[0].pint_unit
+                        if a and b and a != b:
+                            # "800 metres to 1.5 km a day": the low end in the high end's unit.
+                            value = value * conversion_factor(a, b)
         if second is not None:
             low, high = value, _number_value(second)
             if high < low:
@@ -614,6 +619,13 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         share = num * _FRACTIONS[words[-1]]
         qualifier = _qualifier_before(sentence[max(0, m.start() - 30):m.start()])
         qualifier = None if qualifier in _NOT_QUALIFIERS else qualifier
+        pct = _OF_ONE_PERCENT.match(sentence, m.end())
+        if pct:
+            # "a fifth of one percent of Ukraine's land": 0.2%, one claim (not 20% and 1%).
+            found[:] = [q for q in found if not m.end() <= q.start < pct.end()]
+            found.append(_Quantity(m.start(), pct.end(), share, None, None, sentence[m.start():pct.end()],
+                                   None, "percent", qualifier=qualifier))
+            continue
         found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
                                None, "percent", qualifier=qualifier, fraction=True))
     found.sort(key=lambda q: q.start)
@@ -664,8 +676,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     # figure's own clause, after the clause of the peak, dates that figure to now.
     now_here = CURRENT.search(before_clause) and not PEAK.search(before_clause)
     # "lost roughly half of the 1,000 square kilometers it captured": the ground it took, its peak.
+    # "lost nearly half of the 500 square miles they once held": the same.
     taken_peak = q.normalized == "km2" and bool(_OF_THE_BEFORE.search(sentence_before)) \
-        and bool(_IT_TOOK_AFTER.match(sentence, q.end))
+        and bool(_IT_TOOK_AFTER.match(sentence, q.end) or _ONCE_HELD.match(sentence, q.end))
     if (PEAK.search(sentence_before) and not now_here) or (q.qualifier == "at most") or taken_peak \
             or _AT_THE_PEAK_OF.match(sentence, q.end) or _ONCE_HELD.match(sentence, q.end):
         # "At most, we controlled 531 square miles"; "as much as 1,376 sq km of Kursk at one point"
