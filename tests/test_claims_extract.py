@@ -417,6 +417,20 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      "Guardian.", D(2024, 12, 2),
      [{"low": 0.8, "high": 1.5, "low_normalized": 800, "high_normalized": 1500, "unit_normalized": "m_per_day",
        "measure": "advance_rate", "side": "russia", "place": "Kurakhove"}]),
+    # "pushed Ukrainian units back" is Russia's advance; "at the start of September" is 1 September;
+    # "late October" is 21-31 October.
+    ("Russia's defence ministry said its forces had pushed Ukrainian units back by up to 2 km near Pushkine over "
+     "the past three days.", D(2024, 12, 9),
+     [{"value": 2, "unit_normalized": "m_per_day", "value_normalized": 2000 / 3, "measure": "advance_rate",
+       "side": "russia", "place": "Pushkine"}]),
+    ("A Ukrainian military analyst said Kyiv's troops held about 650 sq km, down from roughly 1,200 at the start of "
+     "September.", D(2024, 12, 9),
+     [{"value": 650, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "date": "2024-12-09"},
+      {"value": 1200, "unit_normalized": "km2", "measure": "area_held", "aspect": "previous", "side": "ukraine",
+       "date": "2024-09-01"}]),
+    ("Russia captured 300 sq km in late October.", D(2024, 12, 9),
+     [{"value": 300, "unit_normalized": "km2", "measure": "area_change", "side": "russia", "start_date": "2024-10-21",
+       "date": "2024-10-31"}]),
     # "under their control" after the number stands for the speaker.
     ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
      [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",

@@ -157,6 +157,8 @@ PRESENT_PERFECT = re.compile(
 # "since the fall of Avdiivka in": a month after an event named after "since".
 _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_PART_OF_MONTH = re.compile(r"\b(early|mid|late)[\s-]*$", re.I)
+_AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$", re.I)
 # "two weeks ago"; "since capturing the town two weeks ago" (an event named after "since"): a day
 # counted back from the reference.
 _AGO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
@@ -329,9 +331,20 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             else:
                 first = dt.date(year, month_no, 1)
                 last = dt.date(year, month_no, calendar.monthrange(year, month_no)[1])
+                # "early / mid- / late September": the 1st-10th, 11th-20th, 21st-end.
+                part = _PART_OF_MONTH.search(before)
+                if part:
+                    k = {"early": 0, "mid": 1, "late": 2}[part.group(1).lower()]
+                    first = first + dt.timedelta(days=10 * k)
+                    last = last if k == 2 else first + dt.timedelta(days=9)
                 if reference is not None and last > reference >= first:
                     last = reference
-            if _SINCE.search(before):
+            edge = _AT_MONTH_EDGE.search(before)
+            if edge and first is not None:
+                # "down from roughly 1,200 at the start of September": that day.
+                day = last if edge.group(1).lower() == "end" else first
+                mentions.append(DateMention("day", *m.span(), day, None))
+            elif _SINCE.search(before):
                 mentions.append(DateMention("since", *m.span(), reference, first))
             elif (_IN_MONTH.search(before) or m.re is MONTH_YEAR
                   or (_RANGE_CLOSE.search(before) and _RANGE_WORD.search(sentence, 0, m.start()))

@@ -450,7 +450,12 @@ LESS_THAN_PEAK = re.compile(r"\s+(?:less|fewer|smaller)\s+(?:(?:territory|ground
                             r"(?:at\s+)?(?:its|their|the)\s+(?:peak|height|maximum)\b", re.I)
 # The side named falls back: the advance is the other side's ("Ukrainian forces have been pushed back
 # about 10 kilometres around Kurakhove": Russia advanced 10 km).
+# "had pushed Ukrainian units back by up to 2 km", "pushed back Russian troops": the side named
+# nearest the figure is the one pushed, as in the passive.
 RETREAT = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|forced|driven|beaten)\s+back|"
+                     r"(?:pushed|forced|drove|driven|pushing|forcing|driving)\s+(?:[\w'’-]+\s+){1,3}?back|"
+                     r"(?:pushed|forced|drove|driven|pushing|forcing|driving)\s+back\s+(?:the\s+)?"
+                     r"(?:Ukrain\w*|Russia\w*|enemy|Kyiv['’]s|Moscow['’]s)|"
                      r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                      re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
