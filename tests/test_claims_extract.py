@@ -419,8 +419,8 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
        "measure": "advance_rate", "side": "russia", "place": "Kurakhove"}]),
     # "pushed Ukrainian units back" is Russia's advance; "at the start of September" is 1 September;
     # "late October" is 21-31 October.
-    ("Russia's defence ministry said its forces had pushed Ukrainian units back by up to 2 km near Pushkine over "
-     "the past three days.", D(2024, 12, 9),
+    ("Russia's defence ministry said its forces had taken control of the village of Pushkine in the Kursk region "
+     "and had pushed Ukrainian units back by up to 2 km over the past three days.", D(2024, 12, 9),
      [{"value": 2, "unit_normalized": "m_per_day", "value_normalized": 2000 / 3, "measure": "advance_rate",
        "side": "russia", "place": "Pushkine"}]),
     ("A Ukrainian military analyst said Kyiv's troops held about 650 sq km, down from roughly 1,200 at the start of "

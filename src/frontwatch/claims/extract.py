@@ -304,6 +304,7 @@ THERE = re.compile(r"\b(?:there|the\s+area|this\s+territory|the\s+region|the\s+t
 RIVERS = frozenset({"Dnipro", "Dnieper", "Donets", "Oskil", "Inhulets", "Desna", "Seym", "Seim", "Vorskla",
                     "Dniester", "Dnister", "Siverskyi Donets", "Southern Bug", "Psel", "Sula"})
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_REGION_AFTER = re.compile(r"(?:['’]s)?\s+" + _REGION_WORD + r"\b")
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 # "an area about the size of Los Angeles": a comparison, not where the claim is.
 _SIZE_OF = re.compile(r"\b(?:size|area)\s+of\s+(?:the\s+)?$", re.I)
@@ -940,6 +941,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if measure == "grey_zone":  # ground neither side holds
                 side = None
             place, inferred = _place_for(text_s, q.start, places, last_place)
+            if measure in ("advance_rate", "distance") and not inferred:
+                # "the village of Pushkine in the Kursk region ... pushed back by up to 2 km": a pace
+                # or a distance is near a settlement, not across a region.
+                towns = [p for p in places if not _REGION_AFTER.match(text_s, p[0] + len(p[1]))]
+                if towns and all(t[1] != place for t in towns):
+                    place = min(towns, key=lambda p: abs(p[0] - q.start))[1]
             if measure == "share_gained" and _OF_WHAT_WAS_LOST.match(text_s, q.end):
                 # "Moscow has recaptured about half of the territory it lost": the share of the other
                 # side's peak there that it lost again.
