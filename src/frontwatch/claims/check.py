@@ -23,6 +23,8 @@ not available in this installation. Tolerances, and why:
 * front lengths ("the front stretches for more than 1,000 km") ±25 % (FRONT_TOLERANCE) around the
   band from the longest connected piece of the line to its total length: a drawn line's length
   depends on how finely it is drawn, and a report may mean the main line or all of it;
+* the grey zone ("covers around 700 square kilometres"): the ``contested`` area of the place, or
+  of the whole map when none is named, ±15 % as areas;
 * distances from a place ("less than 3 km from Kurakhove") ±25 % (DISTANCE_TOLERANCE): they are
   measured from the gazetteer's point for the place (its centre), while a report may mean its
   edge, so the nearer end of the map band is the grey-zone distance less the town's radius,
@@ -37,7 +39,8 @@ Place mapping (documented approximations):
 * "Ukraine" -> ``UKR``;
 * any other name the gazetteer knows (Kurakhove, Pokrovsk...) -> a geodesic circle
   ``Name:15km`` (SETTLEMENT_RADIUS_KM; rates are also computed for 10 km and both are reported);
-* other oblast names (Donetsk region...) -> not checkable (no oblast boundaries in the store).
+* other oblast names (Donetsk region...) -> not checkable (no oblast boundaries in the store);
+* a place outside the theatre the maps cover ("the size of Los Angeles") -> not checkable.
 
 Area held by Ukraine in Kursk is checked against two map figures: ``ukraine_held`` alone (strict)
 and ``ukraine_held + contested`` (generous: the grey zone is where Ukrainian troops may still
@@ -53,7 +56,8 @@ checked as a value against the map band: for rates the band reaches the largest 
 a top above it by more than the tolerance is overstated.
 
 Dates: a claim is compared with the last snapshot on or before its date, when that snapshot is at
-most MAX_GAP_DAYS old; otherwise "no map data for that date" names the nearest snapshots and the
+most MAX_GAP_DAYS old, else with a snapshot of the next day (a monthly archive's map of the 1st
+ends the month before); otherwise "no map data for that date" names the nearest snapshots and the
 archive's range. Peaks are taken over every snapshot up to the claim date.
 """
 from __future__ import annotations
@@ -157,7 +161,7 @@ class _Ctx:
             needs = re.fullmatch(r"[A-Z]{3}", spec) is not None and spec != "ALL"
             try:
                 self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
-            except RegionError as exc:  # a place outside the maps' theatre: this claim, not the report
+            except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 raise _Skip(NOT_CHECKABLE, str(exc).splitlines()[0]) from None
         return self.memo[key]
 
@@ -949,12 +953,13 @@ def _check_grey_zone(rec, ctx):
     lo, hi = _claim_range(rec)
     if rec.get("aspect") == "peak":
         p = ctx.peak(region, ("contested",), d)
-        a, evidence, what = p["peak_km2"], [p["peak_date"]], f"maps: contested at its largest {{}} on {p['peak_date']} (up to {d})"
+        a, evidence = p["peak_km2"], [p["peak_date"]]
+        what = f"maps: contested at its largest {_fmt_area(a)} on {p['peak_date']} (up to {d})"
     else:
         a, da = ctx.area(region, ("contested",), d)
-        evidence, what = [da], f"maps on {da}: contested {{}}"
+        evidence, what = [da], f"maps on {da}: contested {_fmt_area(a)}"
     verdict, dev = _compare(lo, hi, a, a, AREA_TOLERANCE, True, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} ({lo:,.0f} km2) of grey zone; {what.format(_fmt_area(a))} in {region.name} -> "
+    reason = (f"claim {_claim_text(rec)} ({lo:,.0f} km2) of grey zone; {what} in {region.name} -> "
               f"{_dev_text(verdict, dev, True)}")
     return dict(verdict=verdict, reason=reason, map_value=round(a, 1), map_unit="km2", map_value_sqmi=round(_sqmi(a), 1),
                 tolerance=AREA_TOLERANCE, tolerance_unit="relative", region=region.name, region_note=note,
