@@ -431,6 +431,23 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russia captured 300 sq km in late October.", D(2024, 12, 9),
      [{"value": 300, "unit_normalized": "km2", "measure": "area_change", "side": "russia", "start_date": "2024-10-21",
        "date": "2024-10-31"}]),
+    # "the occupiers" are Russia's forces; "the enemy" is the other side of a Ukrainian command named
+    # without "Ukraine"; a place only in a later clause is another claim's (inferred, as if carried).
+    ("The enemy has advanced 1.5 kilometers toward Vuhledar over the past week, the Khortytsia group of forces "
+     "said.", D(2024, 10, 1),
+     [{"value": 1.5, "unit_normalized": "m_per_day", "value_normalized": 1500 / 7, "measure": "advance_rate",
+       "side": "russia", "place": "Vuhledar"}]),
+    ("Since the beginning of the year, the occupiers have seized about 2,700 square kilometers of Ukrainian land.",
+     D(2024, 10, 1),
+     [{"value": 2700, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "place": "Ukraine", "start_date": "2024-01-01"}]),
+    ("Russia's summer offensive has netted it roughly 1,500 square miles (3,900 square kilometers) since May, "
+     "according to U.S. officials, while Ukraine seized about 500 square miles (1,300 square kilometers) in "
+     "Russia's Kursk region.", D(2024, 9, 25),
+     [{"value": 1500, "value_normalized": 1500 * 2.589988110336, "unit_normalized": "km2", "measure": "area_change",
+       "side": "russia", "place": "Kursk", "place_inferred": True, "start_date": "2024-05-01"},
+      {"value": 500, "value_normalized": 500 * 2.589988110336, "unit_normalized": "km2", "measure": "area_change",
+       "side": "ukraine", "place": "Kursk", "place_inferred": False}]),
     # "under their control" after the number stands for the speaker.
     ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
      [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",

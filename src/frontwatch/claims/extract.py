@@ -199,8 +199,18 @@ SIDES = (
     # "we/our/us", and "his/her troops" after "the commander said": the speaker's side.
     (re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|\b(?:[Hh]is|[Hh]er)\s+(?:troops|forces|soldiers|army|units|men|fighters)\b"),
      "speaker"),
-    (re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|invaders|occupiers)\b"), "enemy"),
+    (re.compile(r"\b(?:[Tt]he\s+)?enemy\b"), "enemy"),
+    # Ukrainian usage for Russia's forces, whoever quotes it.
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:invaders|occupiers|occupying\s+forces|occupation\s+forces|[Rr]ashists?)\b"), "russia"),
 )
+# Speakers whose side their name says nothing of: Ukrainian and Russian commands, commanders,
+# officials and agencies often quoted ("the enemy has advanced ..., the Khortytsia group said").
+_UKRAINIAN_SPEAKERS = re.compile(
+    r"\b(?:Khortytsia|Tavria|Syrsk[iy]i?|Zaluzhn\w+|Budanov|Umerov|Sybiha|Kuleba|Yermak|Podolyak|Voloshyn|"
+    r"Trehubov|Lykhovii|Ukrinform|Ukrainska\s+Pravda|DeepState\w*|Armed\s+Forces\s+of\s+Ukraine|HUR|SBU)\b")
+_RUSSIAN_SPEAKERS = re.compile(
+    r"\b(?:Shoigu|Belousov|Gerasimov|Konashenkov|Peskov|Zakharova|Lavrov|Alaudinov|Khinshtein|TASS|RIA(?:\s+Novosti)?|"
+    r"Interfax)\b")
 _COUNTRY_NOUN = re.compile(r"^(?:Russia|Ukraine|North\s+Korea|Moscow|Kyiv|Kiev)$")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|for|across|against|from|near|to|at|on)\s+(?:the\s+)?$", re.I)
 # "of Russian territory" says where, not whose.
@@ -371,6 +381,10 @@ def _speaker_side(att: Attribution | None) -> str | None:
     for regex, side in SIDES[:3]:
         if regex.search(att.who):
             return side
+    if _UKRAINIAN_SPEAKERS.search(att.who):
+        return "ukraine"
+    if _RUSSIAN_SPEAKERS.search(att.who):
+        return "russia"
     return None
 
 
@@ -1013,10 +1027,15 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
 
 def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],
                carried: str | None) -> tuple[str | None, bool]:
-    """(place, inferred): the nearest place in the clause, else in the sentence, else carried."""
+    """(place, inferred): the nearest place in the clause, else in a clause before it ("Near
+    Pokrovsk, ..."), else carried from an earlier sentence. A place only in a later clause is
+    another claim's ("... has netted it roughly 1,500 square miles since May, while Ukraine seized
+    about 500 square miles in Russia's Kursk region"): taken, but as inferred, as a carried one."""
     if places:
         lo, hi = _clause_bounds(sentence, pos)
         in_clause = [p for p in places if lo <= p[0] < hi]
-        pool = in_clause or places
-        return min(pool, key=lambda p: abs(p[0] - pos))[1], False
+        pool = in_clause or [p for p in places if p[0] < lo]
+        if pool:
+            return min(pool, key=lambda p: abs(p[0] - pos))[1], False
+        return min(places, key=lambda p: abs(p[0] - pos))[1], True
     return carried, carried is not None
