@@ -444,10 +444,12 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
 
 # "... 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.": a
 # bare number after a verb of holding, that ends its clause, takes the unit of the figure before.
+# A qualifier between a verb and its figure ("... to roughly", "holds about"), optional.
+_ROUGHLY = (r"(?:(?:about|around|roughly|some|nearly|almost|approximately|(?:just\s+)?(?:over|under|more\s+than|"
+            r"less\s+than))\s+)?")
 _HOLDS_NOW_BEFORE = re.compile(
     r"\b(?:now|still|currently|today)\s+(?:only\s+)?(?:holds?|controls?|occupies|has|keeps?|retains?)\s+"
-    r"(?:only\s+|just\s+)?(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|approximately\s+|"
-    r"(?:just\s+)?(?:over|under|more\s+than|less\s+than)\s+)?$", re.I)
+    r"(?:only\s+|just\s+)?" + _ROUGHLY + "$", re.I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
@@ -456,8 +458,7 @@ COMPARED_WITH = re.compile(
 # "has shrunk to roughly 800 square kilometres": what is held once it shrank (or grew), not a change.
 _CHANGED_TO = re.compile(
     r"\b(?:shrunk|shrank|shrinks?|shrinking|fallen|fell|dropped|decreased|declined|reduced|grown|grew|risen|rose|"
-    r"expanded|increased)\s+to\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|approximately\s+|"
-    r"(?:just\s+)?(?:over|under|more\s+than|less\s+than)\s+)?$", re.I)
+    r"expanded|increased)\s+to\s+" + _ROUGHLY + "$", re.I)
 # "4,000 square kilometres more than it did at the start of the year"
 _MORE_THAN_BEFORE = re.compile(r"\s+(?P<d>more|less|fewer)\s+than\s+(?:it|they|\w+)\s+(?:did|had|held|controlled)\b", re.I)
 # "40% less territory in Kursk than at their peak (in August)"
