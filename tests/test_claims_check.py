@@ -517,6 +517,26 @@ def test_a_place_outside_the_maps_is_one_claim_not_checkable_not_a_failed_report
     for rec in (far, distance):
         assert rec["place"] == "Los Angeles" and rec["verdict"] == NOT_CHECKABLE and "theatre" in rec["reason"], rec
 
+def test_a_settlement_in_a_named_region_is_looked_for_there(store):
+    """Reuters, 9 December 2024: "the village of Pushkine in the Kursk region ... pushed Ukrainian
+    units back by up to 2 km" was measured around Pushkino in Crimea (the gazetteer's only match),
+    731 km away. A settlement "in the X region" is looked for within 250 km of X: Pushkine is not
+    in the gazetteer there, which the reason says; Kupiansk "in the Kharkiv region" and Pokrovsk
+    "in the Donetsk region" are the towns the name alone gives, measured under their names."""
+    text = ("Russia's defence ministry said on Monday its forces had taken control of the village of Pushkine in "
+            "the Kursk region and had pushed Ukrainian units back by up to 2 km over the past three days. "
+            "Russian forces have advanced up to 2 km near the town of Pokrovsk in the Donetsk region over the past "
+            "week, Ukraine's General Staff said. Russian troops are 3 km from Kupiansk, in the Kharkiv region.")
+    pushkine, pokrovsk, kupiansk = check_text(store, text, published=D(2024, 12, 9))["claims"]
+    assert pushkine["place"] == "Pushkine" and pushkine["place_within"] == "Kursk", pushkine
+    assert pushkine["verdict"] == NOT_CHECKABLE, pushkine
+    assert "within 250 km of Kursk" in pushkine["reason"] and "Pushkino (UA, 45.20N 34.98E), 731 km away" in pushkine["reason"]
+    assert pokrovsk["place_within"] == "Donetsk" and pokrovsk["region"] == "Pokrovsk:15km", pokrovsk
+    assert pokrovsk["verdict"] not in (NOT_CHECKABLE, NO_DATA), pokrovsk
+    assert kupiansk["place_within"] == "Kharkiv" and kupiansk["measure"] == "distance", kupiansk
+    assert kupiansk["verdict"] not in (NOT_CHECKABLE, NO_DATA), kupiansk
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

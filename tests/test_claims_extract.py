@@ -422,7 +422,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russia's defence ministry said its forces had taken control of the village of Pushkine in the Kursk region "
      "and had pushed Ukrainian units back by up to 2 km over the past three days.", D(2024, 12, 9),
      [{"value": 2, "unit_normalized": "m_per_day", "value_normalized": 2000 / 3, "measure": "advance_rate",
-       "side": "russia", "place": "Pushkine"}]),
+       "side": "russia", "place": "Pushkine", "place_within": "Kursk"}]),
     ("A Ukrainian military analyst said Kyiv's troops held about 650 sq km, down from roughly 1,200 at the start of "
      "September.", D(2024, 12, 9),
      [{"value": 650, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "date": "2024-12-09"},

@@ -95,6 +95,19 @@ def test_country_suffix_disambiguates():
         resolve_place("Sudzha, UA")
 
 
+def test_near_keeps_only_places_within_reach_and_names_the_others():
+    # "Pushkine in the Kursk region": GeoNames' only Pushkinos in Ukraine are in Crimea.
+    kursk = _resolve_quietly("Kursk")
+    with pytest.raises(PlaceNotFound, match=r"within 250 km of Kursk.*Pushkino \(UA, 45\.20N 34\.98E\), 731 km away"):
+        resolve_place("Pushkine", near=kursk, within_km=250)
+    # A namesake far from the usual pick is found when the reference point is near it.
+    yakutsk = _resolve_quietly("Yakutsk")
+    far = resolve_place("Pokrovsk", near=yakutsk, within_km=250)
+    assert far.country == "RU" and _near(far, (61.48, 129.14))
+    donetsk = _resolve_quietly("Donetsk, UA")
+    assert _near(resolve_place("Pokrovsk", near=donetsk, within_km=250), (48.28, 37.18))
+
+
 def test_unknown_country_code_is_an_error():
     with pytest.raises(PlaceNotFound, match="country code"):
         resolve_place("Sudzha, XX")

