@@ -537,6 +537,47 @@ def test_a_settlement_in_a_named_region_is_looked_for_there(store):
     assert kupiansk["verdict"] not in (NOT_CHECKABLE, NO_DATA), kupiansk
 
 
+def test_a_share_of_a_town_is_the_side_share_of_the_disc_standing_for_it(store):
+    """"Russian forces now control about 80% of Toretsk" (December 2024) was not checkable (a share
+    held was of Ukraine only). A share of a settlement is the share of the disc around its
+    gazetteer point, sized from its population, that the side holds on the day; recomputed here
+    independently: the circle in an azimuthal equidistant plane (pyproj), the layers cut to it
+    and measured in GeoPandas' equal-area projection."""
+    import geopandas as gpd
+    import shapely
+    from pyproj import CRS, Transformer
+
+    from frontwatch.measure import snapshot_on
+    from frontwatch.places import resolve_place
+
+    text = ("Russian forces now control about 80% of Toretsk, Ukrainian officials said. Ukraine's military said "
+            "Russian troops had captured roughly 70% of the town of Kurakhove. Ukraine still holds about 40% "
+            "of Vovchansk, the regional governor said.")
+    toretsk, kurakhove, vovchansk = check_text(store, text, published=D(2024, 12, 12))["claims"]
+    layers = store.layers(snapshot_on(store, D(2024, 12, 12)).id)
+    for rec, name, side in ((toretsk, "Toretsk", "russia"), (kurakhove, "Kurakhove", "russia"),
+                            (vovchansk, "Vovchansk", "ukraine")):
+        assert rec["side"] == side and rec["verdict"] in VERDICTS and rec["verdict"] != NOT_CHECKABLE, rec
+        assert "disc of radius" in rec["region_note"] and rec["tolerance"] == 15.0, rec
+        town = resolve_place(name)
+        radius_m = 1000 * (town.population / (3.141592653589793 * 2000.0)) ** 0.5
+        aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={town.lat} +lon_0={town.lon} +datum=WGS84 +units=m")
+        back = Transformer.from_crs(aeqd, 4326, always_xy=True)
+        disc = shapely.transform(shapely.Point(0, 0).buffer(radius_m, 256), lambda xy: list(zip(*back.transform(*xy.T))))
+        russia = shapely.union_all([layers[s] for s in ("occupied", "occupied_before_2022") if s in layers])
+        grey = layers.get("contested", shapely.Polygon())
+        frame = gpd.GeoSeries([disc, russia.intersection(disc), grey.intersection(disc)], crs=4326).to_crs(
+            f"+proj=laea +lat_0={town.lat} +lon_0={town.lon} +datum=WGS84 +units=m")
+        total, ru, gz = frame.area
+        if side == "russia":
+            strict, generous = 100 * ru / total, 100 * (ru + gz) / total
+        else:  # the rest of the (Ukrainian, all-land) disc
+            strict, generous = 100 * (total - ru - gz) / total, 100 * (total - ru) / total
+        assert rec["map_value"] == pytest.approx(strict, abs=0.3), (rec, strict)
+        assert rec["map_value_with_contested"] == pytest.approx(generous, abs=0.3), (rec, generous)
+    assert toretsk["verdict"] == OVERSTATED and kurakhove["verdict"] == CONSISTENT, (toretsk, kurakhove)
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

@@ -355,6 +355,20 @@ def side_geometry(layers: dict, side: str, borders: dict, within=None):
     return g
 
 
+def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
+    """How much of ``region_geom`` (a small polygon: a town's disc) ``side`` holds on one map:
+    ``{"region_km2", "held_km2", "held_pct", "with_contested_km2", "with_contested_pct"}``,
+    geodesic areas. The side's ground is :func:`side_geometry` (its statuses and its country's
+    unmapped land); "with contested" adds the grey zone."""
+    held = side_geometry(layers, side, borders, within=region_geom)
+    grey = status_geometry(layers, ("contested",), within=region_geom)
+    total = area_km2(region_geom)
+    a = area_km2(held)
+    b = area_km2(shapely.union_all([held, grey])) if not grey.is_empty else a
+    pct = (lambda x: 100.0 * x / total) if total > 0 else (lambda x: None)  # noqa: E731
+    return {"region_km2": total, "held_km2": a, "held_pct": pct(a), "with_contested_km2": b, "with_contested_pct": pct(b)}
+
+
 def status_geometry(layers: dict, statuses, within=None):
     """Union of the ``statuses`` layers, cut to ``within`` when given."""
     parts = [layers[s] for s in statuses if s in layers]

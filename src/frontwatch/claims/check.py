@@ -30,6 +30,9 @@ not available in this installation. Tolerances, and why:
   edge, so the nearer end of the map band is the grey-zone distance less the town's radius,
   estimated as that of a disc holding its population at 2,000 inhabitants per km2 (TOWN_DENSITY;
   the density of Pokrovsk's and Kurakhove's administrative areas: 3.1 km and 1.7 km).
+* shares of a town ("control about 80% of Toretsk") ±15 percentage points
+  (TOWN_SHARE_TOLERANCE_PP): the share of that same disc the side holds on the day; the disc
+  stands in for the town's outline, which the store does not have.
 
 Place mapping (documented approximations):
 
@@ -39,6 +42,8 @@ Place mapping (documented approximations):
 * "Ukraine" -> ``UKR``;
 * any other name the gazetteer knows (Kurakhove, Pokrovsk...) -> a geodesic circle
   ``Name:15km`` (SETTLEMENT_RADIUS_KM; rates are also computed for 10 km and both are reported);
+* a name the text puts in a region ("Pushkine in the Kursk region") -> the gazetteer's place of
+  that name within REGION_REACH_KM (250 km) of the city naming the region, else not checkable;
 * other oblast names (Donetsk region...) -> not checkable (no oblast boundaries in the store);
 * a place outside the theatre the maps cover ("the size of Los Angeles") -> not checkable.
 
@@ -85,6 +90,9 @@ SETTLEMENT_RADIUS_KM = 15.0
 DISTANCE_TOLERANCE = 0.25
 FRONT_TOLERANCE = 0.25
 TOWN_DENSITY = 2000.0  # inhabitants per km2, for a town's radius from its population
+TOWN_MIN_RADIUS_KM = 0.5
+# A share of a town is measured on a disc standing for it (no town outlines): a wider margin.
+TOWN_SHARE_TOLERANCE_PP = 15.0
 RATE_RADII_KM = (15.0, 10.0)
 # A rate claimed "now" is compared with the mean over the preceding month of maps.
 RATE_WINDOW_DAYS = 30
@@ -469,6 +477,8 @@ def _check_share_held(rec, ctx):
     if rec.get("aspect") == "of_peak":
         return _check_share_of_peak_held(rec, ctx)
     spec, note = place_region(rec.get("place"), "share_held", rec.get("place_within"))
+    if ":" in spec:  # a settlement: "control about 80% of Toretsk"
+        return _check_town_share(rec, ctx)
     if spec != "UKR" or rec.get("side") != "russia":
         raise _Skip(NOT_CHECKABLE, "a share held is checked only for Russian-held ground as a share of Ukraine")
     from frontwatch.geodesy import area_km2
@@ -494,6 +504,8 @@ def _check_share_gained(rec, ctx):
     Compared as areas (the share times the land, ±15%): for shares this small a tolerance in
     percentage points would accept nearly anything."""
     spec, note = place_region(rec.get("place"), "share_gained", rec.get("place_within"))
+    if ":" in spec:  # "captured roughly 70% of the town of Kurakhove": what it holds of the town now
+        return _check_town_share(rec, ctx)
     side = rec.get("side")
     if spec not in ("RUS", "UKR") or side not in ("russia", "ukraine") or spec == SIDE_COUNTRY[side]:
         raise _Skip(NOT_CHECKABLE, "a share gained is checked for a side's gain as a share of the other country")
@@ -528,6 +540,44 @@ def _check_share_gained(rec, ctx):
     return dict(verdict=verdict, reason=reason, map_value=round(share, 3), map_unit="percent",
                 tolerance=AREA_TOLERANCE, tolerance_unit="relative (of the area)", region=region.name,
                 region_note=note, statuses=what, evidence_dates=evidence)
+
+
+def _check_town_share(rec, ctx):
+    """"Russian forces control about 80% of Toretsk": the share of the town the side holds on the
+    claim's date (measure.side_share). With no town outlines in the store, the town is the disc
+    around its gazetteer point whose area holds its population at TOWN_DENSITY (the radius the
+    distance check uses), and the tolerance is TOWN_SHARE_TOLERANCE_PP: the disc is a proxy of
+    the built-up area, not its outline."""
+    from frontwatch.measure import MeasureError, side_share, snapshot_on
+
+    side = rec.get("side")
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    p = re.sub(r"\s+", " ", rec["place"].strip())
+    with notices.collect() as ambiguous:
+        where = _claim_place(p, rec.get("place_within"))
+    if where.population <= 0:
+        raise _Skip(NOT_CHECKABLE, f"{where.name}: the gazetteer gives no population, so no size for the town")
+    radius = max(math.sqrt(where.population / (math.pi * TOWN_DENSITY)), TOWN_MIN_RADIUS_KM)
+    d = _claim_date(rec, ctx)
+    try:
+        snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    region = ctx.region(f"{where.lat:.5f},{where.lon:.5f}:{radius:.3f}km")
+    sh = side_share(ctx.store.layers(snap.id), side, ctx.borders_or_load(), region.geometry)
+    a, b = sh["held_pct"], sh["with_contested_pct"]
+    lo, hi = _claim_range(rec)
+    verdict, dev = _compare(lo, hi, a, b, TOWN_SHARE_TOLERANCE_PP, False, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} of {p} held by {side} on {d}; maps of {snap.date}: {side} holds "
+              f"{sh['held_km2']:.1f} of {sh['region_km2']:.1f} km2 = {_pct(a)} of the town's disc, {_pct(b)} with "
+              f"contested; {_both(lo, hi, a, b, False)} -> {_dev_text(verdict, dev, False)}")
+    note = (f"{where.label()} ~ a disc of radius {radius:.1f} km around its gazetteer point (its "
+            f"{where.population:,} inhabitants at {TOWN_DENSITY:,.0f} per km2): no town outlines in the store")
+    return dict(verdict=verdict, reason=reason, map_value=round(a, 2), map_value_with_contested=round(b, 2),
+                map_unit="percent", tolerance=TOWN_SHARE_TOLERANCE_PP, tolerance_unit="percentage points",
+                region=f"{where.name}:{radius:.1f}km", region_note="; ".join([note, *ambiguous]),
+                statuses=",".join(_SIDE_STATUSES[side]), evidence_dates=[snap.date.isoformat()])
 
 
 def _check_share_of_peak_held(rec, ctx):
