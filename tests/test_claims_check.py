@@ -578,6 +578,27 @@ def test_a_share_of_a_town_is_the_side_share_of_the_disc_standing_for_it(store):
     assert toretsk["verdict"] == OVERSTATED and kurakhove["verdict"] == CONSISTENT, (toretsk, kurakhove)
 
 
+def test_a_state_claim_between_two_monthly_maps_takes_their_common_verdict(store):
+    """The archive is monthly until May 2024: "Russia now occupies about 17% of Ukraine" on 15
+    March 2023 had "no map data". Each of the maps either side of the day (1 March, 1 April) is
+    checked; the same verdict from both is the claim's, with both figures in ``bracket``; different
+    verdicts give none. A change over days inside one month still has no map."""
+    text = "Russia now occupies about 17% of Ukraine's territory, officials said."
+    (rec,) = check_text(store, text, published=D(2023, 3, 15))["claims"]
+    assert rec["verdict"] == CONSISTENT and rec["date"] == "2023-03-15", rec
+    assert [b["date"] for b in rec["bracket"]] == ["2023-03-01", "2023-04-01"], rec
+    for b in rec["bracket"]:
+        (one,) = check_text(store, text, published=dt.date.fromisoformat(b["date"]))["claims"]
+        assert one["verdict"] == CONSISTENT and one["map_value"] == b["map_value"], one
+    assert "2023-03-01 and 2023-04-01, are both consistent" in rec["reason"], rec
+    # 25% is within 5 pp of the 1 September 2022 map (20.7%) but not of 1 October's (18.9%).
+    (split,) = check_text(store, "Russia now occupies about 25% of Ukraine.", published=D(2022, 9, 13))["claims"]
+    assert split["verdict"] == NO_DATA and "disagree (2022-09-01: consistent, 2022-10-01: overstated)" in split["reason"], split
+    (gain,) = check_text(store, "Ukraine has retaken more than 8,000 square kilometres since the start of its "
+                                "counteroffensive on September 6.", published=D(2022, 9, 13))["claims"]
+    assert gain["start_date"] == "2022-09-06" and gain["verdict"] == NO_DATA, gain
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

@@ -452,6 +452,11 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
      [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",
        "side": "ukraine", "place": "Kursk", "source": "Ukrainian officials"}]),
+    # "since <event> on <day>": the period starts that day.
+    ("Ukraine has retaken more than 8,000 square kilometres since the start of its counteroffensive on "
+     "September 6, Zelenskiy said.", D(2022, 9, 13),
+     [{"value": 8000, "unit_normalized": "km2", "measure": "area_change", "side": "ukraine",
+       "start_date": "2022-09-06", "date": "2022-09-13", "qualifier": "more than"}]),
     # "since <event> two weeks ago": a period that starts 14 days before the reference.
     ("Russian troops have advanced up to 10 kilometres west of Avdiivka since capturing the town two weeks ago, "
      "Ukrainian commanders said.", D(2024, 3, 2),

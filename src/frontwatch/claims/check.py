@@ -1087,10 +1087,53 @@ def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
             result = fn(rec, ctx)
         except _Skip as s:
             result = {"verdict": s.verdict, "reason": s.reason, **s.extra}
+            if s.verdict == NO_DATA and rec.get("measure") in BRACKET_MEASURES:
+                result = _bracketed(rec, ctx, fn) or result
         rec.update({"verdict": None, "reason": None, "map_value": None, "map_unit": None, "tolerance": None,
                     "evidence_dates": []})
         rec.update(result)
         out.append(rec)
+    return out
+
+
+# A claim of what is held on a day between two maps further apart than MAX_GAP_DAYS (the shared
+# archive is monthly until May 2024) is checked against both maps when they are at most
+# MAX_BRACKET_DAYS apart: when both give the same verdict, it is the claim's (an area held moves
+# from one map's figure to the other's in between; a month is short next to how slowly it moves);
+# when they differ, there is no verdict, and the reason gives both.
+BRACKET_MEASURES = ("area_held", "share_held", "grey_zone")
+MAX_BRACKET_DAYS = 35
+
+
+def _bracketed(rec, ctx, fn) -> dict | None:
+    """The check of a state claim dated between two maps (see BRACKET_MEASURES), or None."""
+    if rec.get("date") is None or rec.get("start_date") is not None:
+        return None
+    d = dt.date.fromisoformat(rec["date"]) if isinstance(rec["date"], str) else rec["date"]
+    snaps = ctx.snapshots()
+    before = [s_.date for s_ in snaps if s_.date <= d]
+    after = [s_.date for s_ in snaps if s_.date > d]
+    if not before or not after or (after[0] - before[-1]).days > MAX_BRACKET_DAYS:
+        return None
+    ends = []
+    for day in (before[-1], after[0]):
+        try:
+            ends.append(fn({**rec, "date": day.isoformat()}, ctx))
+        except _Skip:
+            return None
+    (r1, r2), (d1, d2) = ends, (before[-1], after[0])
+    both = f"{d1}: {r1['reason']} | {d2}: {r2['reason']}"
+    if r1["verdict"] != r2["verdict"]:
+        return {"verdict": NO_DATA, "reason": f"no map within {MAX_GAP_DAYS} days before {d}; the maps on either side "
+                                             f"disagree ({d1}: {r1['verdict']}, {d2}: {r2['verdict']}), so no verdict. {both}"}
+    out = dict(r1)
+    out["reason"] = (f"no map within {MAX_GAP_DAYS} days before {d}: the maps on either side of it, {d1} and {d2}, "
+                     f"are both {r1['verdict']}. {both}")
+    out["evidence_dates"] = sorted({*r1.get("evidence_dates", []), *r2.get("evidence_dates", [])})
+    out["bracket"] = [{"date": d1.isoformat(), "map_value": r1.get("map_value"),
+                       "map_value_with_contested": r1.get("map_value_with_contested")},
+                      {"date": d2.isoformat(), "map_value": r2.get("map_value"),
+                       "map_value_with_contested": r2.get("map_value_with_contested")}]
     return out
 
 

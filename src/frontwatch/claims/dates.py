@@ -156,6 +156,8 @@ PRESENT_PERFECT = re.compile(
     r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been)\b", re.I)
 # "since the fall of Avdiivka in": a month after an event named after "since".
 _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
+# "since the start of its counteroffensive on September 6": the day of an event named after "since".
+_SINCE_EVENT_ON = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,50}?\bon\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _PART_OF_MONTH = re.compile(r"\b(early|mid|late)[\s-]*$", re.I)
 _AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$", re.I)
@@ -299,7 +301,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             year = _month_year(month_no, reference, int(m.group("year")) if m.group("year") else None)
             found = _safe_date(year, month_no, _day_number(m.group("day"))) if year else None
             before = sentence[max(0, m.start() - 30):m.start()]
-            kind = "as_of" if _AS_OF.search(before) else "since" if _SINCE.search(before) else "day"
+            kind = ("as_of" if _AS_OF.search(before) else
+                    "since" if _SINCE.search(before) or _SINCE_EVENT_ON.search(sentence, max(0, m.start() - 70), m.start())
+                    else "day")
             if kind == "since":
                 mentions.append(DateMention(kind, *m.span(), reference, found))
             else:
