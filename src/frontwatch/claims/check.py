@@ -62,8 +62,10 @@ a top above it by more than the tolerance is overstated.
 
 Dates: a claim is compared with the last snapshot on or before its date, when that snapshot is at
 most MAX_GAP_DAYS old, else with a snapshot of the next day (a monthly archive's map of the 1st
-ends the month before); otherwise "no map data for that date" names the nearest snapshots and the
-archive's range. Peaks are taken over every snapshot up to the claim date.
+ends the month before); otherwise a claim of what is held on the day (BRACKET_MEASURES) is checked
+on the maps either side of it, when at most MAX_BRACKET_DAYS apart, and takes their verdict when
+they agree; otherwise "no map data for that date" names the nearest snapshots and the archive's
+range. Peaks are taken over every snapshot up to the claim date.
 """
 from __future__ import annotations
 
