@@ -599,6 +599,34 @@ def test_a_state_claim_between_two_monthly_maps_takes_their_common_verdict(store
     assert gain["start_date"] == "2022-09-06" and gain["verdict"] == NO_DATA, gain
 
 
+def test_a_direction_is_the_band_from_the_town_circle_to_a_50_km_one(store):
+    """ISW's "about 600 square kilometres in the Pokrovsk direction in the past month" was measured
+    in a 15 km circle around Pokrovsk (87 km2: overstated by 586%). A direction (axis, sector) is
+    the front named after a town, with no fixed extent: an area gained there is set against the
+    band from the 15 km circle to a 50 km one. A pace there is still the town's."""
+    from frontwatch.measure import change
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("On the Kurakhove axis, Russian troops have captured about 150 square kilometres in the past month. "
+            "Russian forces have made confirmed advances of about 600 square kilometres in the Pokrovsk direction "
+            "in the past month, the ISW said. Russian forces advanced up to 3 km in the Pokrovsk direction over the "
+            "past week.")
+    kurakhove, pokrovsk, pace = check_text(store, text, published=D(2024, 11, 25))["claims"]
+    borders = load_borders(store)
+    for rec, town in ((kurakhove, "Kurakhove"), (pokrovsk, "Pokrovsk")):
+        assert rec["place"] == f"{town} direction" and rec["measure"] == "area_change", rec
+        near, wide = (change(store, resolve_region(f"{town}:{km}km"), start=D(2024, 10, 25), end=D(2024, 11, 25),
+                             side="russia", borders=borders)["gained_km2"] for km in (15, 50))
+        assert near < wide and rec["map_value"] == pytest.approx(near, abs=0.01), (rec, near)
+        assert rec["map_value_wide"] == pytest.approx(wide, abs=0.01) and "50 km circle" in rec["region_note"], (rec, wide)
+        claimed = rec["value_normalized"]
+        expected = (UNDERSTATED if claimed < near * (1 - AREA_TOLERANCE) else OVERSTATED if claimed > wide * (1 + AREA_TOLERANCE)
+                    else CONSISTENT)
+        assert rec["verdict"] == expected, rec
+    assert pace["measure"] == "advance_rate" and pace["region"] == "Pokrovsk:15km", pace
+    assert "in the Pokrovsk direction" in pace["reason"], pace
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

@@ -73,7 +73,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian units are advancing between 150 and 200 metres per day in the Kurakhove direction, "
      "according to the Kyiv Independent.", D(2024, 11, 18),
      [{"low": 150, "high": 200, "unit_normalized": "m_per_day", "low_normalized": 150,
-       "high_normalized": 200, "measure": "advance_rate", "side": "russia", "place": "Kurakhove",
+       "high_normalized": 200, "measure": "advance_rate", "side": "russia", "place": "Kurakhove direction",
        "source": "the Kyiv Independent"}]),
     ("Russia has lost nearly half of the territory it captured in Kharkiv region in May, "
      "Ukrainian officials said.", D(2024, 7, 1),
@@ -452,6 +452,21 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Ukrainian officials said 92 settlements were under their control in Kursk.", D(2024, 8, 20),
      [{"value": 92, "unit_normalized": "settlements", "measure": "settlements", "aspect": "current",
        "side": "ukraine", "place": "Kursk", "source": "Ukrainian officials"}]),
+    # "in the Pokrovsk direction": the front named after the town; "covered" holds; a date after
+    # "less than in" dates the comparison; "from the city limits of" is a distance.
+    ("Russian forces have made confirmed advances of about 600 square kilometres in the Pokrovsk direction in "
+     "the past month, the ISW said.", D(2024, 12, 31),
+     [{"value": 600, "unit_normalized": "km2", "measure": "area_change", "side": "russia",
+       "place": "Pokrovsk direction", "start_date": "2024-12-01"}]),
+    ("At its height, Ukraine's incursion covered about 1,300 square kilometres.", D(2024, 12, 31),
+     [{"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine"}]),
+    ("Ukraine controls roughly 800 square kilometers of the Kursk region, a third less than in August.",
+     D(2024, 12, 31),
+     [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "place": "Kursk",
+       "date": "2024-12-31"}]),
+    ("Russian troops are 3 km from the city limits of Pokrovsk, a Ukrainian commander said.", D(2024, 12, 31),
+     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "distance", "side": "russia",
+       "place": "Pokrovsk"}]),
     # "since <event> on <day>": the period starts that day.
     ("Ukraine has retaken more than 8,000 square kilometres since the start of its counteroffensive on "
      "September 6, Zelenskiy said.", D(2022, 9, 13),

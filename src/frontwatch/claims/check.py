@@ -257,6 +257,8 @@ def place_region(place: str | None, measure: str, within: str | None = None) -> 
     if not place:
         raise _Skip(NOT_CHECKABLE, "the claim names no place the maps can be cut to")
     p = re.sub(r"\s+", " ", place.strip())
+    direction = _DIRECTION.match(p)
+    p = direction.group("town") if direction else p
     if _KURSK.match(p):
         return "RUS", "Kursk ~ RUS: all Ukrainian-held ground in Russia in 2024 was in Kursk oblast"
     if _RUSSIA.match(p):
@@ -283,6 +285,11 @@ def _same_place(p: str, where) -> bool:
             return resolve_place(p).geonameid == where.geonameid
     except ValueError:
         return False
+
+
+# "the Pokrovsk direction / axis / sector": the front named after a town (see _check_area_change).
+_DIRECTION = re.compile(r"^(?P<town>.+?)\s+direction$")
+DIRECTION_RADIUS_KM = 50.0
 
 
 # How far from its namesake city a place "in the X region" may lie: the oblasts of the theatre
@@ -678,32 +685,47 @@ def _check_area_change(rec, ctx):
     _require_data(start, ctx)
     if side not in _SIDE_STATUSES:
         raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
-    try:
-        if spec in ("RUS", "UKR") and spec != SIDE_COUNTRY[side]:
-            # Ground a side takes in the other country: its statuses there.
-            res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
-        else:
-            # In its own country ("Russian forces recaptured 350 sq km" in Kursk) or around a town:
-            # the side's statuses plus its country's unmapped land, which is where retaken ground goes.
-            res = change(ctx.store, region, start=start, end=d, side=side, borders=ctx.borders_or_load(), source=ctx.source)
-    except MeasureError as exc:
-        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
-    km2 = res["gained_km2"] if direction == "gained" else res["lost_km2"]
-    if rec.get("aspect") == "net":  # "holds 4,000 sq km more than it did at the start of the year"
-        km2 = res["net_km2"] if direction == "gained" else -res["net_km2"]
-        direction = f"net {direction}"
-    days = max(res["days"], 1)
+
+    def measured(region):
+        try:
+            if region.name in ("RUS", "UKR") and region.name != SIDE_COUNTRY[side]:
+                # Ground a side takes in the other country: its statuses there.
+                res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
+            else:
+                # In its own country ("Russian forces recaptured 350 sq km" in Kursk) or around a town:
+                # the side's statuses plus its country's unmapped land, which is where retaken ground goes.
+                res = change(ctx.store, region, start=start, end=d, side=side, borders=ctx.borders_or_load(),
+                             source=ctx.source)
+        except MeasureError as exc:
+            raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+        km2 = res["gained_km2"] if direction == "gained" else res["lost_km2"]
+        if rec.get("aspect") == "net":  # "holds 4,000 sq km more than it did at the start of the year"
+            km2 = res["net_km2"] if direction == "gained" else -res["net_km2"]
+        days = max(res["days"], 1)
+        if unit == "km2_per_day":
+            return res, km2 / days, f"{km2 / days:,.2f} km2/day ({km2:,.0f} km2 over {res['days']} days) in {region.name}"
+        return res, km2, f"{_fmt_area(km2)} in {region.name}"
+
+    res, value, shown = measured(region)
+    top = value
+    town = _DIRECTION.match(rec.get("place") or "")
+    if town and ":" in spec:
+        # "in the Pokrovsk direction": a sector of the front with no fixed extent, so the band runs
+        # from the town's circle to a DIRECTION_RADIUS_KM one.
+        _, top, wide = measured(ctx.region(f"{spec.rsplit(':', 1)[0]}:{DIRECTION_RADIUS_KM:g}km"))
+        shown = f"{shown}, {wide}"
+        note += f"; a direction has no fixed extent: the band runs to a {DIRECTION_RADIUS_KM:g} km circle"
+    what = f"net {direction}" if rec.get("aspect") == "net" else direction
     lo, hi = _claim_range(rec)
-    if unit == "km2_per_day":
-        value, shown = km2 / days, f"{km2 / days:,.2f} km2/day ({km2:,.0f} km2 over {res['days']} days)"
-    else:
-        value, shown = km2, _fmt_area(km2)
-    verdict, dev = _compare(lo, hi, value, value, AREA_TOLERANCE, True, rec.get("qualifier"))
-    reason = (f"claim {_claim_text(rec)} {direction} by {side} {_claimed_period(rec, start, d)}; maps {res['from_date']}..{res['to_date']}: "
-              f"{direction} {shown} in {region.name} -> {_dev_text(verdict, dev, True)}")
-    return dict(verdict=verdict, reason=reason, map_value=round(value, 2), map_unit=unit, tolerance=AREA_TOLERANCE,
-                tolerance_unit="relative", region=region.name, region_note=note, statuses=res["what"],
-                evidence_dates=[res["from_date"], res["to_date"]])
+    verdict, dev = _compare(lo, hi, value, top, AREA_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} {what} by {side} {_claimed_period(rec, start, d)}; maps {res['from_date']}..{res['to_date']}: "
+              f"{what} {shown} -> {_dev_text(verdict, dev, True)}")
+    out = dict(verdict=verdict, reason=reason, map_value=round(value, 2), map_unit=unit, tolerance=AREA_TOLERANCE,
+               tolerance_unit="relative", region=region.name, region_note=note, statuses=res["what"],
+               evidence_dates=[res["from_date"], res["to_date"]])
+    if top != value:
+        out["map_value_wide"] = round(top, 2)
+    return out
 
 
 def _since_invasion(rec) -> bool:
@@ -827,7 +849,9 @@ def _check_advance_rate(rec, ctx):
         against = "; a top pace is set against the band from the mean to the largest shift"
     else:
         against = ""
-    reason = (f"claim {_claim_text(rec)} ({claimed}) by {side} near {rec.get('place')}; maps "
+    where = rec.get("place") or ""
+    where = f"in the {where}" if _DIRECTION.match(where) else f"near {where}"
+    reason = (f"claim {_claim_text(rec)} ({claimed}) by {side} {where}; maps "
               f"{main['from_date']}..{main['to_date']}: mean advance {value:,.0f} m/day within {main['region']}"
               + (f" ({others})" if others else "")
               + (f", largest local shift {round(shift):,} m/day" if shift is not None else "")
@@ -1196,6 +1220,8 @@ def _map_cell(rec) -> str:
         return ""
     if unit == "km2":
         s = _fmt_area(v)
+        if rec.get("map_value_wide") is not None:
+            s += f" to {rec['map_value_wide']:,.0f} km2 (direction)"
         if rec.get("map_value_with_contested") is not None:
             s += f"; {rec['map_value_with_contested']:,.0f} km2 with contested"
         return s

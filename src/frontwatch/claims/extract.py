@@ -231,6 +231,8 @@ GAINED_VERBS = re.compile(
 HELD_VERBS = re.compile(
     r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
     r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained|"
+    # "At its height, Ukraine's incursion covered about 1,300 square kilometres".
+    r"cover(?:s|ed|ing)?|encompass(?:es|ed|ing)?|"
     # "has occupied 18% of Ukraine" holds it; a bare "occupied" is mostly an adjective ("occupied land").
     r"(?:has|have|had)\s+(?:\w+\s+)?occupied)\b", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
@@ -287,7 +289,7 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 
 # After a length: "... 3 km (away) from / of / outside / short of (the town of) Pokrovsk".
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
-                         r"(?:the\s+(?:(?:centre|center|outskirts|edge)\s+of\s+(?:the\s+)?)?)?"
+                         r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          r"(?:(?:town|city|village|settlement)\s+of\s+)?[A-Z]")
 # "Kupiansk is 2.5 miles from the front line", "... 5 km from Russian positions": the place is
 # the sentence's; the side is the one named, or (the front) the side that does not hold the place.
@@ -316,6 +318,7 @@ THERE = re.compile(r"\b(?:there|the\s+area|this\s+territory|the\s+region|the\s+t
 RIVERS = frozenset({"Dnipro", "Dnieper", "Donets", "Oskil", "Inhulets", "Desna", "Seym", "Seim", "Vorskla",
                     "Dniester", "Dnister", "Siverskyi Donets", "Southern Bug", "Psel", "Sula"})
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_DIRECTION_AFTER = re.compile(r"(?:['’]s)?\s+(?:direction|axis|sector)\b", re.I)
 _REGION_AFTER = re.compile(r"(?:['’]s)?\s+" + _REGION_WORD + r"\b")
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 # "the village of Pushkine in the Kursk region": the region a settlement is said to lie in, so that
@@ -359,6 +362,8 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
             if _SIZE_OF.search(sentence, 0, pos) or words[-1] in ("River", "river") or (
                     name in RIVERS and (_THE_BEFORE.search(sentence, 0, pos) or _RIVER_AFTER.match(sentence, m.end("name")))):
                 continue
+            if _DIRECTION_AFTER.match(sentence, m.end("name")) and m.group("name").endswith(name):
+                name += " direction"  # "the Pokrovsk direction / axis / sector": the front named after it
             if not any(abs(pos - p) < 3 for p in found):
                 found[pos] = name
     for m in PLACE_COUNTRY_ADJ.finditer(sentence):
@@ -813,6 +818,8 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     clause dating something else ends ("40% of the territory they seized in August": August dates
     the seizure, not the holding), so a date right after it is not the claim's."""
     mentions = dates_mod.date_mentions(sentence, published)
+    # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
+    mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     lo, hi = _clause_bounds(sentence, q_start)
@@ -849,6 +856,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     return published, start
 
 
+_COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
+                            r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
+                            r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
                                 r"advancing|occupying|adding|bringing|pushing|ceding)\b", re.I)
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
