@@ -627,6 +627,30 @@ def test_a_direction_is_the_band_from_the_town_circle_to_a_50_km_one(store):
     assert "in the Pokrovsk direction" in pace["reason"], pace
 
 
+def test_holding_or_retaking_a_share_of_what_the_other_side_took_is_its_share_lost(store):
+    """"Russia now holds about 45% of the Kursk territory Ukraine took in August" and "By
+    mid-November, Russia had retaken about 40% of the territory" were not checkable (a share held
+    or gained by Russia in Russia): both are the share of Ukraine's peak in Kursk it lost, the
+    second by 20 November. "Ukraine has regained 54% of the territory Russia seized since February
+    24" needs Russia's peak of March 2022, before the archive's first map: no data, said so."""
+    from frontwatch.measure import peak
+    from frontwatch.regions import load_borders, resolve_region
+
+    text = ("The Kursk incursion began in August. Russia now holds about 45% of the Kursk territory Ukraine took in "
+            "August, Kyiv's commander said. By mid-November, Russia had retaken about 40% of the territory, "
+            "according to a Ukrainian source.")
+    holds, retaken = check_text(store, text, published=D(2024, 11, 28))["claims"]
+    rus = resolve_region("RUS", load_borders(store))
+    for rec, day in ((holds, D(2024, 11, 28)), (retaken, D(2024, 11, 20))):
+        assert rec["measure"] == "share_lost" and rec["side"] == "ukraine" and rec["date"] == day.isoformat(), rec
+        expected = peak(store, rus, ("ukraine_held",), until=day)["share_lost_pct"]
+        assert rec["map_value"] == pytest.approx(expected, abs=0.01) and rec["verdict"] == CONSISTENT, (rec, expected)
+    (regained,) = check_text(store, "Ukraine has regained 54% of the territory Russia seized since February 24.",
+                             published=D(2022, 11, 12))["claims"]
+    assert regained["measure"] == "share_lost" and regained["side"] == "russia", regained
+    assert regained["verdict"] == NO_DATA and "the peak may lie before it" in regained["reason"], regained
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

@@ -467,6 +467,17 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian troops are 3 km from the city limits of Pokrovsk, a Ukrainian commander said.", D(2024, 12, 31),
      [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "distance", "side": "russia",
        "place": "Pokrovsk"}]),
+    # Holding a share of what the other side took, or retaking a share: the share the taker lost.
+    ("Russia now holds about 45% of the Kursk territory Ukraine took in August, Kyiv's commander said.",
+     D(2024, 11, 28),
+     [{"value": 45, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine", "place": "Kursk"}]),
+    ("By mid-November, Russia had retaken about 40% of the territory, according to a Ukrainian source.",
+     D(2024, 11, 28),
+     [{"value": 40, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine", "date": "2024-11-20"}]),
+    ("Ukraine has regained 54% of the territory Russia seized since February 24, the defence ministry said.",
+     D(2022, 11, 12),
+     [{"value": 54, "unit_normalized": "percent", "measure": "share_lost", "side": "russia",
+       "start_date": "2022-02-24"}]),
     # "since <event> on <day>": the period starts that day.
     ("Ukraine has retaken more than 8,000 square kilometres since the start of its counteroffensive on "
      "September 6, Zelenskiy said.", D(2022, 9, 13),

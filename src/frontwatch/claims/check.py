@@ -451,6 +451,12 @@ def _check_area_held(rec, ctx):
 
 
 def _check_share_lost(rec, ctx):
+    if rec.get("place") is None and rec.get("side") in ("ukraine", "russia"):
+        # "Ukraine has regained 54% of the territory Russia seized since February 24": a side's
+        # peak is of ground it took, in the other country.
+        spec = _capture_country(rec["side"])
+        return _check_peak_share(rec, ctx, spec, f"no place named: {rec['side'].capitalize()}'s seized ground is in {spec}",
+                                 held=False)
     return _check_peak_share(rec, ctx, *place_region(rec.get("place"), "share_lost", rec.get("place_within")), held=False)
 
 
@@ -458,6 +464,14 @@ def _check_peak_share(rec, ctx, spec: str, note: str, held: bool):
     """The share of a side's peak in ``spec`` lost by the claim's date (or, ``held``, still held:
     100 minus it), ``ukraine_held`` alone and with the grey zone."""
     strict, generous = _statuses_for(rec, spec)
+    if rec.get("side") == "russia" and _since_invasion(rec):
+        # "the territory Russia seized since February 24": not what it held before 2022.
+        strict, generous = ("occupied",), ("occupied", "contested")
+    first = ctx.snapshots()[0].date if ctx.snapshots() else None
+    if rec.get("start_date") and first and dt.date.fromisoformat(str(rec["start_date"])) < first - dt.timedelta(days=MAX_GAP_DAYS):
+        # Russia's largest holding was in March 2022, before the shared archive's first map.
+        raise _Skip(NO_DATA, f"the claim's peak is of {rec['start_date']} onwards and the archive's first map is of {first}: "
+                             "the peak may lie before it")
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
     lo, hi = _claim_range(rec)
@@ -905,7 +919,8 @@ def _check_settlements(rec, ctx):
     # above it may count the smaller villages it does not list. Below the floor is understated.
     verdict, dev, tol, outcome = _settlement_verdict(rec, count)
     listed = ", ".join(sorted(names[g] for g in hit)[:8]) + (" ..." if count > 8 else "")
-    reason = (f"claim {_claim_text(rec)} {direction} by {side} near {rec.get('place')} {_claimed_period(rec, start, d)}; maps: {count} "
+    near = f" near {rec['place']}" if rec.get("place") else ""
+    reason = (f"claim {_claim_text(rec)} {direction} by {side}{near} {_claimed_period(rec, start, d)}; maps: {count} "
               f"gazetteer places {direction} in {region.name}" + (f" ({listed})" if listed else "") +
               " (gazetteer lists places of 500+ inhabitants only) -> " + outcome)
     return dict(verdict=verdict, reason=reason, map_value=count, map_unit="settlements", tolerance=tol,
@@ -1122,18 +1137,19 @@ def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
     return out
 
 
-# A claim of what is held on a day between two maps further apart than MAX_GAP_DAYS (the shared
+# A claim of what is held (or, of a peak, lost) on a day between two maps further apart than MAX_GAP_DAYS (the shared
 # archive is monthly until May 2024) is checked against both maps when they are at most
 # MAX_BRACKET_DAYS apart: when both give the same verdict, it is the claim's (an area held moves
 # from one map's figure to the other's in between; a month is short next to how slowly it moves);
 # when they differ, there is no verdict, and the reason gives both.
-BRACKET_MEASURES = ("area_held", "share_held", "grey_zone")
+BRACKET_MEASURES = ("area_held", "share_held", "share_lost", "grey_zone")
 MAX_BRACKET_DAYS = 35
 
 
 def _bracketed(rec, ctx, fn) -> dict | None:
     """The check of a state claim dated between two maps (see BRACKET_MEASURES), or None."""
-    if rec.get("date") is None or rec.get("start_date") is not None:
+    # A share lost is of a state too: what is left on the day of a peak since the start.
+    if rec.get("date") is None or (rec.get("start_date") is not None and rec.get("measure") != "share_lost"):
         return None
     d = dt.date.fromisoformat(rec["date"]) if isinstance(rec["date"], str) else rec["date"]
     snaps = ctx.snapshots()

@@ -160,6 +160,7 @@ _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", 
 _SINCE_EVENT_ON = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,50}?\bon\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _PART_OF_MONTH = re.compile(r"\b(early|mid|late)[\s-]*$", re.I)
+_BY_MONTH = re.compile(r"\b(?:by|as\s+of)\s+(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$", re.I)
 # "two weeks ago"; "since capturing the town two weeks ago" (an event named after "since"): a day
 # counted back from the reference.
@@ -348,6 +349,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 # "down from roughly 1,200 at the start of September": that day.
                 day = last if edge.group(1).lower() == "end" else first
                 mentions.append(DateMention("day", *m.span(), day, None))
+            elif _BY_MONTH.search(before) and last is not None:
+                # "By mid-November, Russia had retaken about 40%": as of the end of that part of the month.
+                mentions.append(DateMention("as_of", *m.span(), last, None))
             elif _SINCE.search(before):
                 mentions.append(DateMention("since", *m.span(), reference, first))
             elif (_IN_MONTH.search(before) or m.re is MONTH_YEAR

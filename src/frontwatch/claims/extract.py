@@ -253,8 +253,8 @@ PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maxim
 # "... of the territory (that) they seized / had taken / captured": what the side took itself.
 OF_WHAT_WAS_TAKEN = re.compile(
     r"\s*of\s+(?:the\s+|what\s+)?(?:(?:about\s+|some\s+|roughly\s+)?\d[\d,.]*\s*(?:(?:square|sq\.?)\s*(?:kilomet(?:re|er)s|km|miles|mi)|km2|km²)\s+)?"
-    r"(?:(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
-    r"(?:(?:it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+)?(?:had\s+|has\s+|have\s+|initially\s+|once\s+)?"
+    r"(?:(?:[A-Z][\w'’-]*\s+)?(?:territory|ground|land|area)s?\s+)?(?:that\s+|which\s+)?"
+    r"(?:(?P<taker>it|they|[A-Z][\w'’-]*(?:\s+(?:forces|troops|army))?)\s+)?(?:had\s+|has\s+|have\s+|initially\s+|once\s+)?"
     r"(?:seized|taken|took|captured|gained|won|grabbed|occupied|overran|(?<=once\s)(?:controlled|held))\b", re.I)
 # "the 1,300 square kilometres they once controlled": a peak, named by a relative clause after it.
 # The subject of a relative clause after a figure: "(that) it / they / Ukraine's forces ...".
@@ -856,6 +856,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     return published, start
 
 
+_RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
@@ -978,10 +979,18 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 towns = [p for p in places if not _REGION_AFTER.match(text_s, p[0] + len(p[1]))]
                 if towns and all(t[1] != place for t in towns):
                     place = min(towns, key=lambda p: abs(p[0] - q.start))[1]
-            if measure == "share_gained" and _OF_WHAT_WAS_LOST.match(text_s, q.end):
-                # "Moscow has recaptured about half of the territory it lost": the share of the other
-                # side's peak there that it lost again.
+            if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
+                # "Moscow has recaptured about half of the territory it lost", "By mid-November,
+                # Russia had retaken about 40% of the territory": the share of the other side's
+                # peak there that it lost again.
                 measure, direction, side = "share_lost", "lost", _opposite(side)
+            if measure == "share_held" and aspect == "of_peak":
+                taker = OF_WHAT_WAS_TAKEN.match(text_s, q.end).group("taker") or ""
+                taker_side = next((sd for rx, sd in SIDES[:3] if rx.search(taker)), None) if taker[:1].isupper() else None
+                if taker_side and side and taker_side != side:
+                    # "Russia now holds about 45% of the Kursk territory Ukraine took in August":
+                    # what the taker lost again, as a share of its peak there.
+                    measure, direction, aspect, side = "share_lost", "lost", None, taker_side
             if not places and _INCURSION.search(text_s):
                 # "Since Ukraine's incursion began, ...": the incursion of August 2024 is Kursk's.
                 place, inferred = "Kursk", True
