@@ -651,6 +651,39 @@ def test_holding_or_retaking_a_share_of_what_the_other_side_took_is_its_share_lo
     assert regained["verdict"] == NO_DATA and "the peak may lie before it" in regained["reason"], regained
 
 
+def test_a_depth_into_the_other_country_is_the_farthest_point_of_the_side_ground_there(store):
+    """"Ukrainian forces have pushed up to 35 km into Russia" (20 August 2024) was an advance rate
+    over all of RUS, not checkable. A depth is how far the side's ground reaches into the other
+    country: recomputed here in UTM zone 36N with GeoPandas, the reported deepest point is that
+    far from Ukraine and no vertex of Ukraine's ground in Russia is farther. Russia's depth is
+    measured near the town named ("8 km into Ukraine near Vovchansk"), not across its whole holding."""
+    import geopandas as gpd
+    import shapely
+
+    from frontwatch.measure import snapshot_on
+    from frontwatch.regions import load_borders
+
+    text = ("Ukrainian forces have pushed up to 35 km into Russia since the incursion began, Ukraine's commander "
+            "said. Russian forces have pushed up to 8 km into Ukraine near Vovchansk since May. Russian troops are "
+            "300 km deep into Ukraine.")
+    ukr, rus, vague = check_text(store, text, published=D(2024, 8, 20))["claims"]
+    assert ukr["measure"] == "depth" and ukr["side"] == "ukraine" and ukr["verdict"] == CONSISTENT, ukr
+    assert 0 < ukr["map_value"] < ukr["map_value_with_contested"], ukr
+    borders = load_borders(store)
+    layers = store.layers(snapshot_on(store, D(2024, 8, 20)).id)
+    held = shapely.intersection(layers["ukraine_held"], borders["RUS"])
+    lat, lon = (float(x) for x in re.search(r"deepest point ([\d.]+), ([\d.]+)", ukr["reason"]).groups())
+    frame = gpd.GeoSeries([shapely.Point(lon, lat), shapely.clip_by_rect(borders["UKR"], 30, 48, 40, 54),
+                           shapely.MultiPoint(shapely.get_coordinates(held))], crs=4326).to_crs(32636)
+    deepest, home, vertices = frame
+    assert deepest.distance(home) / 1000 == pytest.approx(ukr["map_value"], rel=0.01), ukr
+    farthest = max(shapely.distance(shapely.get_parts(vertices), home)) / 1000
+    assert farthest <= ukr["map_value"] * 1.01, (farthest, ukr)
+    assert rus["measure"] == "depth" and rus["place"] == "Vovchansk" and rus["region"] == "Vovchansk:50km", rus
+    assert rus["verdict"] in VERDICTS and rus["verdict"] != NOT_CHECKABLE, rus
+    assert vague["verdict"] == NOT_CHECKABLE and "near a town" in vague["reason"], vague
+
+
 def share_total(rec) -> float:
     """The land area a share-gained check divided by, read back from its reason."""
     return float(re.search(r"of ([\d,]+) km2", rec["reason"]).group(1).replace(",", ""))

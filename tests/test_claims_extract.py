@@ -464,6 +464,10 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 12, 31),
      [{"value": 800, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "place": "Kursk",
        "date": "2024-12-31"}]),
+    ("Moscow's troops now stand less than 7 kilometers (4 miles) from the key logistics hub of Pokrovsk.",
+     D(2024, 11, 30),
+     [{"value": 7, "unit_normalized": "m", "value_normalized": 7000, "measure": "distance", "side": "russia",
+       "place": "Pokrovsk", "qualifier": "less than"}]),
     ("Russian troops are 3 km from the city limits of Pokrovsk, a Ukrainian commander said.", D(2024, 12, 31),
      [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "distance", "side": "russia",
        "place": "Pokrovsk"}]),
@@ -478,6 +482,15 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2022, 11, 12),
      [{"value": 54, "unit_normalized": "percent", "measure": "share_lost", "side": "russia",
        "start_date": "2022-02-24"}]),
+    # A depth into the other country; Russia's near the town named.
+    ("Ukrainian forces have pushed up to 35 km into Russia since the incursion began, Ukraine's commander said.",
+     D(2024, 8, 20),
+     [{"value": 35, "unit_normalized": "m", "value_normalized": 35000, "measure": "depth", "side": "ukraine",
+       "place": "Russia", "qualifier": "up to"}]),
+    ("Russian forces have pushed up to 8 km into Ukraine near Vovchansk since May, Ukrainian officials said.",
+     D(2024, 6, 10),
+     [{"value": 8, "unit_normalized": "m", "value_normalized": 8000, "measure": "depth", "side": "russia",
+       "place": "Vovchansk"}]),
     # "since <event> on <day>": the period starts that day.
     ("Ukraine has retaken more than 8,000 square kilometres since the start of its counteroffensive on "
      "September 6, Zelenskiy said.", D(2022, 9, 13),

@@ -337,6 +337,45 @@ def side_distance_km(layers: dict, side: str, borders: dict, lon: float, lat: fl
     return distance_km(ground, lon, lat, search_km=search_km)
 
 
+DEPTH_STATUSES = {UKRAINE: ("ukraine_held",), RUSSIA: (OCCUPIED,)}
+
+
+def depth_km(layers: dict, side: str, borders: dict, *, within=None, with_contested: bool = False,
+             step_m: float = 250.0) -> dict | None:
+    """How far ``side``'s ground reaches into the other country on one map: the largest distance
+    (km) from the side's own country of any point of its ground there. The ground is the side's
+    status taken since 2022 (Ukraine's ``ukraine_held`` in RUS; Russia's ``occupied`` in UKR, cut
+    to ``within``, since Russia's holding runs from its border to the Dnipro), plus the grey zone
+    with ``with_contested``. Distances are measured in the azimuthal equidistant plane centred on
+    that ground, on its outline sampled every ``step_m`` (the farthest point of a polygon from a
+    line lies on its outline). Returns ``{"km", "lon", "lat"}`` (the deepest point), or None
+    when the side holds nothing there."""
+    from .statuses import SIDE_COUNTRY
+
+    home = borders.get(SIDE_COUNTRY[side])
+    other = borders.get("RUS" if SIDE_COUNTRY[side] == "UKR" else "UKR")
+    if home is None or other is None:
+        raise MeasureError("depth needs the RUS and UKR borders in the store (frontwatch borders FILE)")
+    statuses = DEPTH_STATUSES[side] + ((CONTESTED,) if with_contested else ())
+    parts = [layers[s] for s in statuses if layers.get(s) is not None]
+    if not parts:
+        return None
+    held = clip_to_region(shapely.union_all(parts), other)
+    if within is not None:
+        held = clip_to_region(held, within)
+    if held.is_empty or held.area == 0:
+        return None
+    c = shapely.centroid(held)
+    x0, y0, x1, y1 = held.bounds
+    near_home = shapely.clip_by_rect(home, x0 - 3, y0 - 3, x1 + 3, y1 + 3)
+    plane = to_local(held, c.x, c.y)
+    xy = shapely.get_coordinates(shapely.segmentize(shapely.boundary(plane), step_m))
+    far = shapely.distance(shapely.points(xy), to_local(near_home, c.x, c.y))
+    k = int(np.argmax(far))
+    lon, lat = shapely.get_coordinates(from_local(shapely.points(xy[k]), c.x, c.y))[0]
+    return {"km": float(far[k]) / 1000.0, "lon": float(lon), "lat": float(lat)}
+
+
 def front_of_layers(layers: dict, borders: dict, region_geom=None):
     """The front line of one snapshot's layers (EPSG:4326), inside ``region_geom`` when given.
 

@@ -30,6 +30,9 @@ not available in this installation. Tolerances, and why:
   edge, so the nearer end of the map band is the grey-zone distance less the town's radius,
   estimated as that of a disc holding its population at 2,000 inhabitants per km2 (TOWN_DENSITY;
   the density of Pokrovsk's and Kurakhove's administrative areas: 3.1 km and 1.7 km).
+* depths ("pushed up to 35 km into Russia") ±25 % as distances: the farthest point of the side's
+  ground in the other country from its own (front.depth_km), with and without the grey zone;
+  Russia's only within DEPTH_RADIUS_KM of a town the claim names;
 * shares of a town ("control about 80% of Toretsk") ±15 percentage points
   (TOWN_SHARE_TOLERANCE_PP): the share of that same disc the side holds on the day; the disc
   stands in for the town's outline, which the store does not have.
@@ -290,6 +293,7 @@ def _same_place(p: str, where) -> bool:
 # "the Pokrovsk direction / axis / sector": the front named after a town (see _check_area_change).
 _DIRECTION = re.compile(r"^(?P<town>.+?)\s+direction$")
 DIRECTION_RADIUS_KM = 50.0
+DEPTH_RADIUS_KM = 50.0  # Russia's depth into Ukraine: its ground this near the named town
 
 
 # How far from its namesake city a place "in the X region" may lie: the oblasts of the theatre
@@ -1062,6 +1066,51 @@ def _check_distance(rec, ctx):
                 evidence_dates=[snap.date.isoformat()])
 
 
+def _check_depth(rec, ctx):
+    """"Ukrainian forces have pushed up to 35 km into Russia": how deep the side's ground reaches
+    into the other country on the claim's date (front.depth_km), strict and with the grey zone,
+    ±25% as distances. Ukraine's is measured over all its ground in Russia; Russia's, whose holding
+    runs from its border to the Dnipro, only within DEPTH_RADIUS_KM of a town the claim names."""
+    from frontwatch.front import depth_km
+    from frontwatch.measure import MeasureError, snapshot_on
+
+    if rec.get("unit_normalized") != "m":
+        raise _Skip(NOT_CHECKABLE, f"depth claim in {rec.get('unit')!r}, not a length")
+    side = rec.get("side")
+    if side not in _SIDE_STATUSES:
+        raise _Skip(NOT_CHECKABLE, f"side {side or 'unknown'!r}: the maps record Ukrainian and Russian control only")
+    within, note = None, f"{side}'s ground in {'RUS' if side == 'ukraine' else 'UKR'}, from {SIDE_COUNTRY[side]}"
+    place = rec.get("place")
+    if side == "russia":
+        spec = place_region(place, "depth", rec.get("place_within"))[0] if place else None
+        if not spec or ":" not in spec:
+            raise _Skip(NOT_CHECKABLE, "Russia's ground in Ukraine runs from its border to the Dnipro: a depth into "
+                                       "Ukraine is measured near a town the claim names")
+        region = ctx.region(f"{spec.rsplit(':', 1)[0]}:{DEPTH_RADIUS_KM:g}km")
+        within, note = region.geometry, note + f" within {region.name}"
+    d = _claim_date(rec, ctx)
+    try:
+        snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)
+        layers, borders = ctx.store.layers(snap.id), ctx.borders_or_load()
+        strict = depth_km(layers, side, borders, within=within)
+        generous = depth_km(layers, side, borders, within=within, with_contested=True)
+    except MeasureError as exc:
+        raise _Skip(NOT_CHECKABLE, str(exc)) from None
+    if generous is None:
+        raise _Skip(NOT_CHECKABLE, f"the maps of {snap.date} show no {side}-held ground there")
+    strict = strict or {"km": 0.0, "lon": generous["lon"], "lat": generous["lat"]}
+    lo, hi = _claim_range(rec)
+    lo, hi = lo / 1000.0, hi / 1000.0
+    verdict, dev = _compare(lo, hi, strict["km"], generous["km"], DISTANCE_TOLERANCE, True, rec.get("qualifier"))
+    reason = (f"claim {_claim_text(rec)} into the other country by {side} on {d}; maps of {snap.date}: its ground "
+              f"reaches {strict['km']:.1f} km from {SIDE_COUNTRY[side]} (deepest point {strict['lat']:.3f}, "
+              f"{strict['lon']:.3f}), {generous['km']:.1f} km counting the grey zone -> {_dev_text(verdict, dev, True)}")
+    return dict(verdict=verdict, reason=reason, map_value=round(strict["km"], 2),
+                map_value_with_contested=round(generous["km"], 2), map_unit="km", tolerance=DISTANCE_TOLERANCE,
+                tolerance_unit="relative", region="RUS" if side == "ukraine" else region.name, region_note=note,
+                statuses=side, evidence_dates=[snap.date.isoformat()])
+
+
 def _check_grey_zone(rec, ctx):
     """"The grey zone ... covers around 700 square kilometres": the ``contested`` status in the
     claim's place on the day (at its peak for "at its largest"), or on the whole map when the
@@ -1098,6 +1147,7 @@ _CHECKS = {
     "settlements": _check_settlements,
     "distance": _check_distance,
     "front_length": _check_front_length,
+    "depth": _check_depth,
     "grey_zone": _check_grey_zone,
 }
 

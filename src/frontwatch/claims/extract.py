@@ -24,7 +24,7 @@ from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
 
 MEASURES = ("area_held", "area_change", "share_lost", "share_gained", "share_held",
-            "advance_rate", "distance", "front_length", "grey_zone", "troops", "settlements", "other")
+            "advance_rate", "distance", "depth", "front_length", "grey_zone", "troops", "settlements", "other")
 
 
 @dataclass
@@ -290,7 +290,12 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 # After a length: "... 3 km (away) from / of / outside / short of (the town of) Pokrovsk".
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
-                         r"(?:(?:town|city|village|settlement)\s+of\s+)?[A-Z]")
+                         # "the (key logistics) hub / town / stronghold of Pokrovsk"
+                         r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
+# After a length: "... 35 km (22 miles) (deep) into / inside Russia / Russian territory / the Kursk region".
+DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:the\s+)?"
+                        r"(?:(?:Russia|Ukraine|Kursk|Belgorod|Bryansk|Kharkiv|Sumy)\b(?!\s+(?:lines|positions|defen[cs]es))|"
+                        r"(?:Russian|Ukrainian)\s+(?:territory|land|soil|ground)\b)")
 # "Kupiansk is 2.5 miles from the front line", "... 5 km from Russian positions": the place is
 # the sentence's; the side is the one named, or (the front) the side that does not hold the place.
 FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?from\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
@@ -778,6 +783,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
+        if DEPTH_INTO.match(sentence, q.end):
+            # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
+            return "depth", None, "current", None
         if DISTANCE_TO.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
@@ -973,10 +981,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if measure == "grey_zone":  # ground neither side holds
                 side = None
             place, inferred = _place_for(text_s, q.start, places, last_place)
-            if measure in ("advance_rate", "distance") and not inferred:
+            if measure in ("advance_rate", "distance", "depth") and not inferred:
                 # "the village of Pushkine in the Kursk region ... pushed back by up to 2 km": a pace
-                # or a distance is near a settlement, not across a region.
-                towns = [p for p in places if not _REGION_AFTER.match(text_s, p[0] + len(p[1]))]
+                # or a distance is near a settlement, not across a region; "8 km into Ukraine near
+                # Vovchansk": a depth too.
+                towns = [p for p in places if not _REGION_AFTER.match(text_s, p[0] + len(p[1]))
+                         and not (measure == "depth" and p[1] in ("Russia", "Ukraine"))]
                 if towns and all(t[1] != place for t in towns):
                     place = min(towns, key=lambda p: abs(p[0] - q.start))[1]
             if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
