@@ -482,6 +482,16 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2022, 11, 12),
      [{"value": 54, "unit_normalized": "percent", "measure": "share_lost", "side": "russia",
        "start_date": "2022-02-24"}]),
+    # "occupied <figure> in <month>" gains over that month; "a 20-km-wide front" is a width.
+    ("Russian forces occupied 610 km² in October, DeepState said.", D(2024, 11, 25),
+     [{"value": 610, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
+       "start_date": "2024-10-01", "date": "2024-10-31"}]),
+    ("Over the past week, Russian forces liberated 8 settlements and advanced on a 20-km-wide front to a depth of "
+     "4 km, the Russian defence ministry said.", D(2024, 11, 25),
+     [{"value": 8, "unit_normalized": "settlements", "measure": "settlements", "side": "russia"},
+      {"value": 20, "unit_normalized": "m", "value_normalized": 20000, "measure": "other"},
+      {"value": 4, "unit_normalized": "m_per_day", "value_normalized": 4000 / 7, "measure": "advance_rate",
+       "side": "russia"}]),
     # A depth into the other country; Russia's near the town named.
     ("Ukrainian forces have pushed up to 35 km into Russia since the incursion began, Ukraine's commander said.",
      D(2024, 8, 20),

@@ -277,6 +277,11 @@ _INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)(?
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughly|around|nearly|almost)\s+)?$", re.I)
 _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b",
                             re.I)
+_OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
+                              r"more\s+than|at\s+least)\s+)?$", re.I)
+_PERIOD_NAMED = re.compile(r"\b(?:in|during|since|over|throughout)\s+(?:the\s+(?:past|last)\s+)?(?:early\s+|mid-?|late\s+)?"
+                           r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?:last|this)\s+(?:week|month|year)\b")
 _OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsince\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|so\s+far|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
@@ -292,6 +297,7 @@ DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|sh
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
+_WIDE_AFTER = re.compile(r"[\s-]*(?:wide|broad)\b", re.I)
 # After a length: "... 35 km (22 miles) (deep) into / inside Russia / Russian territory / the Kursk region".
 DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:the\s+)?"
                         r"(?:(?:Russia|Ukraine|Kursk|Belgorod|Bryansk|Kharkiv|Sumy)\b(?!\s+(?:lines|positions|defen[cs]es))|"
@@ -730,6 +736,12 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if verb is None and _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start):
+            # "Russian forces occupied 610 km² in October" (a bare "occupied" is mostly an
+            # adjective, but not before a figure): gained over a period the sentence names, else held.
+            if _PERIOD_NAMED.search(sentence):
+                return "area_change", "gained", None, None
+            return "area_held", None, aspect, None
         if _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start):
             # "Ukraine's Kursk incursion has shrunk to roughly 800 square kilometres"
             return "area_held", None, aspect if aspect == "peak" else "current", None
@@ -783,6 +795,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
+        if _WIDE_AFTER.match(sentence, q.end):
+            # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
+            return "other", None, None, None
         if DEPTH_INTO.match(sentence, q.end):
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
