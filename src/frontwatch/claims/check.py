@@ -237,6 +237,18 @@ def _claim_date(rec: dict, ctx: _Ctx) -> dt.date:
     return d
 
 
+def _map_of(rec: dict, ctx: _Ctx):
+    """``(claim date, the snapshot its figure is measured on)``; NO_DATA when there is none
+    (the reason names the map's date)."""
+    from frontwatch.measure import MeasureError, snapshot_on
+
+    d = _claim_date(rec, ctx)
+    try:
+        return d, snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)
+    except MeasureError as exc:
+        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+
+
 def _require_data(d: dt.date, ctx: _Ctx):
     snaps = ctx.snapshots()
     before = [s for s in snaps if s.date <= d]
@@ -454,14 +466,18 @@ def _check_area_held(rec, ctx):
                 region=region.name, region_note=note, statuses=",".join(strict), evidence_dates=evidence)
 
 
-def _check_share_lost(rec, ctx):
+def _peak_place(rec, measure: str) -> tuple[str, str]:
+    """place_region for a share of a side's peak. With no place ("Ukraine has regained 54% of the
+    territory Russia seized", "holding on to 40% of the territory they seized"), the maps measure a
+    side's seized ground in the other country only: Ukraine's in RUS (Kursk, in 2024), Russia's in UKR."""
     if rec.get("place") is None and rec.get("side") in ("ukraine", "russia"):
-        # "Ukraine has regained 54% of the territory Russia seized since February 24": a side's
-        # peak is of ground it took, in the other country.
         spec = _capture_country(rec["side"])
-        return _check_peak_share(rec, ctx, spec, f"no place named: {rec['side'].capitalize()}'s seized ground is in {spec}",
-                                 held=False)
-    return _check_peak_share(rec, ctx, *place_region(rec.get("place"), "share_lost", rec.get("place_within")), held=False)
+        return spec, f"no place named: {rec['side'].capitalize()}'s seized ground is in {spec}"
+    return place_region(rec.get("place"), measure, rec.get("place_within"))
+
+
+def _check_share_lost(rec, ctx):
+    return _check_peak_share(rec, ctx, *_peak_place(rec, "share_lost"), held=False)
 
 
 def _check_peak_share(rec, ctx, spec: str, note: str, held: bool):
@@ -575,7 +591,7 @@ def _check_town_share(rec, ctx):
     around its gazetteer point whose area holds its population at TOWN_DENSITY (the radius the
     distance check uses), and the tolerance is TOWN_SHARE_TOLERANCE_PP: the disc is a proxy of
     the built-up area, not its outline."""
-    from frontwatch.measure import MeasureError, side_share, snapshot_on
+    from frontwatch.measure import side_share
 
     side = rec.get("side")
     if side not in _SIDE_STATUSES:
@@ -586,11 +602,7 @@ def _check_town_share(rec, ctx):
     if where.population <= 0:
         raise _Skip(NOT_CHECKABLE, f"{where.name}: the gazetteer gives no population, so no size for the town")
     radius = max(math.sqrt(where.population / (math.pi * TOWN_DENSITY)), TOWN_MIN_RADIUS_KM)
-    d = _claim_date(rec, ctx)
-    try:
-        snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)
-    except MeasureError as exc:
-        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    d, snap = _map_of(rec, ctx)
     region = ctx.region(f"{where.lat:.5f},{where.lon:.5f}:{radius:.3f}km")
     sh = side_share(ctx.store.layers(snap.id), side, ctx.borders_or_load(), region.geometry)
     a, b = sh["held_pct"], sh["with_contested_pct"]
@@ -608,15 +620,7 @@ def _check_town_share(rec, ctx):
 
 
 def _check_share_of_peak_held(rec, ctx):
-    place = rec.get("place")
-    if place is None and rec.get("side") in ("ukraine", "russia"):
-        # "the territory they seized" with no place: the maps measure a side's ground in the
-        # other country only, so Ukraine's is in RUS (Kursk, in 2024) and Russia's in UKR.
-        spec = _capture_country(rec["side"])
-        note = f"no place named: {rec['side'].capitalize()}'s seized ground is in {spec}"
-    else:
-        spec, note = place_region(place, "share_held")
-    return _check_peak_share(rec, ctx, spec, note, held=True)
+    return _check_peak_share(rec, ctx, *_peak_place(rec, "share_held"), held=True)
 
 
 def _period(rec, d: dt.date, default_days: int | None, ctx=None) -> dt.date:
@@ -1011,7 +1015,6 @@ def _check_distance(rec, ctx):
     (front.side_distance_km: its statuses and its country's unmapped land), strict and generous
     (with the grey zone, which is nearer or as near)."""
     from frontwatch.front import side_distance_km
-    from frontwatch.measure import MeasureError, snapshot_on
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"distance claim in {rec.get('unit')!r}, not a length")
@@ -1030,11 +1033,7 @@ def _check_distance(rec, ctx):
     # record's region note, not to a warning.
     with notices.collect() as ambiguous:
         where = _claim_place(p, rec.get("place_within"))
-    d = _claim_date(rec, ctx)
-    try:
-        snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)  # the reason names the map's date
-    except MeasureError as exc:
-        raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
+    d, snap = _map_of(rec, ctx)
     layers = ctx.store.layers(snap.id)
     borders = ctx.borders_or_load()
     held_by = ""
@@ -1072,7 +1071,7 @@ def _check_depth(rec, ctx):
     ±25% as distances. Ukraine's is measured over all its ground in Russia; Russia's, whose holding
     runs from its border to the Dnipro, only within DEPTH_RADIUS_KM of a town the claim names."""
     from frontwatch.front import depth_km
-    from frontwatch.measure import MeasureError, snapshot_on
+    from frontwatch.measure import MeasureError
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"depth claim in {rec.get('unit')!r}, not a length")
@@ -1088,9 +1087,8 @@ def _check_depth(rec, ctx):
                                        "Ukraine is measured near a town the claim names")
         region = ctx.region(f"{spec.rsplit(':', 1)[0]}:{DEPTH_RADIUS_KM:g}km")
         within, note = region.geometry, note + f" within {region.name}"
-    d = _claim_date(rec, ctx)
+    d, snap = _map_of(rec, ctx)
     try:
-        snap = snapshot_on(ctx.store, d, source=ctx.source, stale_days=None)
         layers, borders = ctx.store.layers(snap.id), ctx.borders_or_load()
         strict = depth_km(layers, side, borders, within=within)
         generous = depth_km(layers, side, borders, within=within, with_contested=True)
