@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -90,15 +91,18 @@ def test_dask_workers_rebuild_a_tiling_from_its_saved_state(store, monkeypatch):
 
     region = resolve_region("UKR", store.borders())
     measure.prepare_tilings(store, [region])
-    [state] = DaskEngine._tiling_states(None, [region])  # one pickled blob (not 13,000 message frames)
-    assert isinstance(state, bytes) and len(pickle.loads(state)["gaps"]) > 1000
     hashes = store.all_layer_hashes([s.id for s in store.snapshots()[-5:]])
     wkbs = list(store.geometry_wkbs([hs["occupied"] for hs in hashes.values()]).values())
-    expected = LocalEngine(1).clipped_areas(wkbs, region)
+    expected = LocalEngine(1).clipped_areas(wkbs, region)  # cuts the tiles these layers reach
+    [state] = DaskEngine._tiling_states(None, [region])  # one pickled blob (not thousands of message frames)
+    saved = pickle.loads(state)
+    assert isinstance(state, bytes) and len(saved["gaps"]) > 1000
+    assert 0 < (~np.isnan(saved["piece_km2"])).sum() < len(saved["piece_km2"]) / 2  # only the tiles reached
     monkeypatch.setattr(geodesy, "_TILED", {})  # a worker that has no tiling yet
-    monkeypatch.setattr(geodesy.TiledRegion, "__init__", lambda *a, **k: pytest.fail("the tiling was cut again"))
-    assert engine._areas_chunk(wkbs, region.key, shapely.to_wkb(region.geometry), state) == expected
-    assert engine._areas_many_chunk(wkbs, [(region.key, shapely.to_wkb(region.geometry), state)]) == [[v] for v in expected]
+    monkeypatch.setattr(geodesy.TiledRegion, "__init__", lambda *a, **k: pytest.fail("the tiling was made again"))
+    # The same figures, and no tile cut again (nothing goes back to the client).
+    assert engine._areas_chunk(wkbs, region.key, shapely.to_wkb(region.geometry), state) == (expected, {})
+    assert engine._areas_many_chunk(wkbs, [(region.key, shapely.to_wkb(region.geometry), state)]) == ([[v] for v in expected], [{}])
 
 
 def test_forked_local_workers_give_the_serial_figures(store):

@@ -339,3 +339,43 @@ def test_prepare_tilings_builds_once_and_saves(small_store):
     geodesy._TILED.clear()
     assert measure.prepare_tilings(st, regions) == 0  # loaded from the store
     assert all(geodesy.has_tiled_region(r.key) for r in regions[:2])
+
+
+def test_tiles_are_cut_where_layers_reach_and_give_the_figures_of_a_full_cut(store):
+    """A tiling cuts a tile the first time a layer reaches it (Russia's tiles near Kursk, not
+    the Urals): the figures equal those of a tiling with every tile cut beforehand, exactly."""
+    region = resolve_region("RUS", store.borders())
+    layers = [store.layers(s.id).get("ukraine_held") for s in store.snapshots()[-20:]]
+    lazy = geodesy.TiledRegion(region.geometry)
+    assert np.isnan(lazy.piece_km2).all()  # nothing cut when made
+    got = [lazy.area_km2(g) for g in layers]
+    cut = ~np.isnan(lazy.piece_km2)
+    assert 0 < cut.sum() < len(cut) / 4
+    full = geodesy.TiledRegion(region.geometry)
+    full._ensure_cut(np.arange(len(full.boxes)))
+    assert [full.area_km2(g) for g in layers] == got
+    # A tiling rebuilt from the lazy one's saved state cuts nothing more for the same layers.
+    again = geodesy.TiledRegion.from_state(region.geometry, lazy.state())
+    assert [again.area_km2(g) for g in layers] == got and again.take_cut() == {}
+
+
+def test_tiles_cut_by_forked_workers_come_back_and_are_saved(small_store):
+    """The local engine's forked workers cut tiles in their own memory: they send them back with
+    the figures, the calling process keeps them and the store saves them with the tiling."""
+    st, _, _ = small_store
+    ukr = resolve_region("UKR", st.borders())
+    geodesy._TILED.clear()
+    st.con.execute("DELETE FROM measure_cache")
+    if st.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
+        st.con.execute("DELETE FROM region_tiles")
+    snaps = st.snapshots()
+    # Enough layers for two forked workers (LocalEngine.FORK_MIN_LAYERS): every status of each map.
+    forked = measure.area_series(st, ukr, None, engine=LocalEngine(2), snapshots=snaps)
+    saved = st.region_tiles(f"{ukr.key}|v{geodesy.TILING_VERSION}")
+    assert saved is not None and (~np.isnan(saved["piece_km2"])).sum() > 10
+    assert geodesy.held_tiling(ukr.key).dirty is False
+    st.con.execute("DELETE FROM measure_cache")
+    geodesy._TILED.clear()
+    measure.prepare_tilings(st, [ukr])
+    assert measure.area_series(st, ukr, None, engine=LocalEngine(1), snapshots=snaps) == forked
+    assert geodesy.held_tiling(ukr.key).take_cut() == {}  # every tile it needed came from the store

@@ -51,17 +51,37 @@ def _tiled(key, wkb, state=None):
 
 
 def _areas_chunk(wkbs, region_key, region_wkb, state=None):
-    """km2 of each WKB geometry inside one region (the region's tiling is cached per worker)."""
+    """``(km2 of each WKB geometry inside one region, tiles of the region cut meanwhile)``: the
+    region's tiling is cached per worker, and the tiles it cut go back to the caller, which keeps
+    them (:meth:`~frontwatch.geodesy.TiledRegion.take_cut`)."""
     tiled = _tiled(region_key, region_wkb, state)
-    return [tiled.area_km2(g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
+    values = [tiled.area_km2(g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
+    return values, _take_cut(tiled)
 
 
 def _areas_many_chunk(wkbs, regions):
-    """``[[km2 in region r for r in regions] for each WKB geometry]``; ``regions`` is a list of
-    ``(key, wkb, tiling state or None)``. Each geometry's new parts are projected once and reused
-    for every region (:func:`~frontwatch.geodesy.measure_by_part`)."""
+    """``([[km2 in region r for r in regions] for each WKB geometry], [tiles cut in each region])``;
+    ``regions`` is a list of ``(key, wkb, tiling state or None)``. Each geometry's new parts are
+    projected once and reused for every region (:func:`~frontwatch.geodesy.measure_by_part`)."""
     tiles = [_tiled(*r) for r in regions]
-    return [measure_by_part(tiles, g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
+    rows = [measure_by_part(tiles, g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
+    return rows, [_take_cut(t) for t in tiles]
+
+
+def _take_cut(tiled) -> dict:
+    return tiled.take_cut() if tiled.tiled else {}
+
+
+def _keep_cut(regions, cuts) -> None:
+    """Give this process's tiling of each region the tiles its workers cut (``cuts``: per task,
+    one ``{tile: ...}`` per region), so that the caller can save them with the tiling; local
+    threads cut into this process's tilings directly, and their tiles are already here."""
+    for j, r in enumerate(regions):
+        got = [task[j] for task in cuts if task[j]]
+        if got:
+            tiled = tiled_region(r.key, r.geometry)
+            for cut in got:
+                tiled.adopt_cut(cut)
 
 
 def _read_one(path, options, real_path=None):
@@ -145,7 +165,8 @@ class _Engine:
             return []
         rwkb = shapely.to_wkb(region.geometry, output_dimension=2)
         parts = self._measure(_areas_chunk, wkbs, [region], region.key, rwkb, *self._tiling_states([region]))
-        return [float(v) for part in parts for v in part]
+        _keep_cut([region], [[cut] for _, cut in parts])
+        return [float(v) for values, _ in parts for v in values]
 
     def areas_many(self, geoms, regions) -> np.ndarray:
         """``km2[i, j]`` of ``geoms[i] ∩ regions[j]``."""
@@ -154,7 +175,8 @@ class _Engine:
             return np.zeros((len(wkbs), len(regions)))
         rs = [(r.key, shapely.to_wkb(r.geometry, output_dimension=2), st) for r, st in zip(regions, self._tiling_states(regions))]
         parts = self._measure(_areas_many_chunk, wkbs, regions, rs)
-        rows = [row for part in parts for row in part]
+        _keep_cut(regions, [cuts for _, cuts in parts])
+        rows = [row for part, _ in parts for row in part]
         return np.asarray(rows, dtype=float).reshape(len(wkbs), len(regions))
 
     def _tiling_states(self, regions) -> list:
@@ -189,8 +211,9 @@ class LocalEngine(_Engine):
     """Processes (file parsing, and measuring many layers) and threads (the rest) on this machine.
 
     Measuring many layers runs in forked worker processes: they inherit this process's region
-    tilings (built or loaded from the store just before), and each takes a contiguous run of
-    layers, so the tile memo of :class:`~frontwatch.geodesy.TiledRegion` sees consecutive maps.
+    tilings (made or loaded from the store just before), and each takes a contiguous run of
+    layers, so the tile memo of :class:`~frontwatch.geodesy.TiledRegion` sees consecutive maps;
+    the tiles they cut come back with their figures.
     Python-level work per layer keeps threads from using both cores there. Where fork is not
     available, or other threads run (the web service: :func:`_fork_is_safe`), threads do it.
     """
@@ -283,11 +306,11 @@ class DaskEngine(_Engine):
         return self.client.submit(fn, *args, pure=False)
 
     def _tiling_states(self, regions) -> list:
-        """The saved state of each tiled region's tiling (loaded from the store by
-        :func:`frontwatch.measure.prepare_tilings`), sent to every worker once: rebuilding a tiling
-        from it takes 0.06 s where cutting RUS's or UKR's again takes 0.5 s in each worker. Sent
-        pickled, as one blob: Dask would make a message frame of each of the 13,000 gap WKBs
-        (2.3 s to scatter UKR's)."""
+        """The state of each tiled region's tiling in this process (loaded from the store by
+        :func:`frontwatch.measure.prepare_tilings`, with the tiles cut so far), sent to every
+        worker once: a worker then cuts only the tiles nobody has cut yet, and sends those back.
+        Sent pickled, as one blob: Dask would make a message frame of each of the thousands of
+        gap WKBs (2.3 s to scatter UKR's 13,000)."""
         states = [tiling_state(r.key) for r in regions]
         return [None if st is None else pickle.dumps(st, protocol=5) for st in states]
 

@@ -11,7 +11,7 @@ skipped; with ``strict=True`` any bad file means nothing is written.
 
 A country-borders file among the inputs (:func:`frontwatch.sources.base.is_borders_file`) is taken as
 ``frontwatch borders FILE`` does, and prepared (repaired, Crimea counted in UKR only, RUS and UKR
-tilings made) on a thread while the maps are read: the two jobs share nothing until the borders
+tilings projected) on a thread while the maps are read: the two jobs share nothing until the borders
 are saved, after the maps.
 May import: the standard library, frontwatch.sources, frontwatch.store, frontwatch.engine,
 frontwatch.regions (for a borders file).

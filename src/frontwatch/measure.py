@@ -182,6 +182,8 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
         fresh = dict(zip(block, values))
         store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
         out.update(fresh)
+    if todo:
+        save_tilings(store, [region])
     return out
 
 
@@ -192,12 +194,14 @@ LAYER_BLOCK = 1024
 
 
 def prepare_tilings(store, regions, workers=None, built=None) -> int:
-    """Make the equal-area tilings of ``regions`` ready in this process: loaded from the store, or
-    built (the missing ones side by side in threads) and saved there, so that a later process
-    measures at once instead of spending ~0.5 s per country rebuilding them. ``built`` maps region
-    keys to tilings already made by :func:`build_tilings` (on another thread): those are saved
-    as they are. Returns how many were built. Called when borders are set, and before an engine
-    measures: local workers share this process's tilings, Dask workers get their saved state."""
+    """Make the equal-area tilings of ``regions`` ready in this process: loaded from the store
+    with the tiles cut so far, or made (the missing ones side by side in threads) and saved
+    there. A tiling cuts its tiles when a layer first reaches them (:class:`~frontwatch.geodesy.TiledRegion`);
+    :func:`save_tilings` saves them after a measure, so that a later process does not cut them
+    again. ``built`` maps region keys to tilings already made by :func:`build_tilings` (on another
+    thread): those are saved as they are. Returns how many were made. Called when borders are set,
+    and before an engine measures: local workers share this process's tilings, Dask workers get
+    their saved state."""
     from . import geodesy
 
     built = dict(built or {})
@@ -216,6 +220,20 @@ def prepare_tilings(store, regions, workers=None, built=None) -> int:
             geodesy.adopt_tiled_region(r.key, built[r.key])
             store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", built[r.key].state())
     return len(built)
+
+
+def save_tilings(store, regions) -> None:
+    """Save the tilings of ``regions`` that cut (or were given) tiles since they were made,
+    loaded or saved (a no-op on a read-only store)."""
+    from . import geodesy
+
+    if store.read_only:
+        return
+    for r in regions:
+        t = geodesy.held_tiling(r.key)
+        if t is not None and t.tiled and t.dirty:
+            store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", t.state())
+            t.dirty = False
 
 
 def build_tilings(regions, workers=None) -> dict:
@@ -470,6 +488,8 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
                  if keys[i][j] not in cached}
         store.put_cached("area", fresh)
         areas.update(fresh)
+    if todo:
+        save_tilings(store, regions)
     out = []
     for r in regions:
         for s in snaps:

@@ -358,7 +358,8 @@ TILED = ("RUS", "UKR")  # the countries measured most: their tilings are made wi
 
 def borders_from_file(path) -> tuple[dict, dict]:
     """``(borders, tilings)``: the prepared borders of a file (:func:`read_borders_file`,
-    :func:`prepare_borders`) and the equal-area tilings of RUS and UKR, made but not saved, for
+    :func:`prepare_borders`) and the equal-area tilings of RUS and UKR (projected, their tiles
+    not cut yet: a tile is cut when a layer first reaches it), made but not saved, for
     :func:`save_borders`. The slow part of setting borders, and safe on a thread of its own:
     ``frontwatch ingest`` runs it while the maps are read."""
     from .measure import build_tilings
@@ -369,8 +370,8 @@ def borders_from_file(path) -> tuple[dict, dict]:
 
 def save_borders(store, borders: dict, origin: str, tilings: dict | None = None) -> None:
     """Save prepared borders in the store, with the equal-area tilings of RUS and UKR (the two
-    countries measured most, ~0.7 s; ``tilings`` from :func:`borders_from_file` when already
-    made), so that the first area query does not build them."""
+    countries measured most; ``tilings`` from :func:`borders_from_file` when already made), so
+    that the first area query does not make them."""
     from .measure import prepare_tilings
 
     store.set_borders(borders, origin=origin)
