@@ -6,7 +6,7 @@ Geometries are content-addressed (``geometries.hash``): a layer identical to one
 every cached measure keyed by that hash is reused. Writes happen in transactions, so a crash or a
 ``kill -9`` mid-ingest leaves the store as it was after the last committed batch. The store knows
 nothing of the analytics; it only saves and returns geometries and records.
-May import: the standard library, duckdb, pyarrow, numpy, shapely, platformdirs, frontwatch.sources.base,
+May import: the standard library, duckdb, numpy, shapely, platformdirs, frontwatch.sources.base,
 frontwatch.statuses.
 """
 from __future__ import annotations
@@ -64,19 +64,31 @@ CREATE SEQUENCE IF NOT EXISTS snapshot_ids START 1;
 
 
 def _insert_blobs(con, table: str, blobs: dict) -> None:
-    """``INSERT INTO table (key, blob)`` for each item of ``blobs`` (keys are hex hashes), in the
-    caller's transaction. The values go to DuckDB as one Arrow table, which it scans without
-    converting each value in Python (as query parameters, 45 MB of WKB took three times as long;
-    as temporary files read back with ``read_blob``, twice as long as this on the shared archive)."""
-    import pyarrow as pa
+    """``INSERT INTO table (key, blob)`` for each item of ``blobs`` (keys are hex hashes).
 
-    view = f"_frontwatch_new_{table}"
-    con.register(view, pa.table({"key": pa.array(list(blobs), pa.string()),
-                                 "blob": pa.array(list(blobs.values()), pa.binary())}))
-    try:
-        con.execute(f"INSERT INTO {table} SELECT key, blob FROM {view}")
-    finally:
-        con.unregister(view)
+    Large blobs are handed to DuckDB as files it reads itself (``read_blob``): passing 45 MB of
+    WKB as a query parameter converts each value in Python and takes three times as long. (As an
+    Arrow table it is faster still, but building one from Python values imports pandas, 0.3 s,
+    which costs more than it saves in one ingest.) The files are temporary; the INSERT is part of
+    the caller's transaction. Without room for them
+    (a full or read-only temporary folder), the values go as parameters after all."""
+    if sum(map(len, blobs.values())) >= 1 << 20:
+        import tempfile
+
+        inserted = False
+        try:
+            with tempfile.TemporaryDirectory(prefix="frontwatch-") as d:
+                for key, blob in blobs.items():
+                    with open(os.path.join(d, key), "wb") as fh:
+                        fh.write(blob)
+                con.execute(f"INSERT INTO {table} SELECT parse_filename(filename), content FROM read_blob(?)",
+                            [os.path.join(d, "*")])
+                inserted = True
+            return
+        except OSError:
+            if inserted:  # only removing the temporary files failed
+                return
+    con.execute(f"INSERT INTO {table} SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])", [list(blobs), list(blobs.values())])
 
 
 def default_store_path() -> Path:
