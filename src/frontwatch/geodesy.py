@@ -209,7 +209,7 @@ class TiledRegion:
 
     def _set_tiles(self, boxes, piece_km2, cut: dict):
         """Tiles ``boxes`` (row by row); ``piece_km2`` NaN for a tile not cut yet; ``cut`` maps a
-        cut tile's index to ``(gaps, gap km2)``."""
+        cut tile's index to its ``(gaps, gap km2)``."""
         self.boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
         self.cells = shapely.box(self.boxes[:, 0], self.boxes[:, 1], self.boxes[:, 2], self.boxes[:, 3])
         self.piece_km2 = np.asarray(piece_km2, dtype=float).copy()
@@ -238,15 +238,15 @@ class TiledRegion:
             for k in todo:
                 if not np.isnan(self.piece_km2[k]):
                     continue
-                gaps, km2 = self._cut_tile(self.boxes[k])
-                self._cut[int(k)] = (gaps, km2)
-                self.piece_km2[k] = km2[0]
+                piece_km2, gaps, gap_km2 = self._cut_tile(self.boxes[k])
+                self._cut[int(k)] = (gaps, gap_km2)
+                self.piece_km2[k] = piece_km2
                 self._fresh.add(int(k))
                 self.dirty = True
 
     def _cut_tile(self, box):
-        """``(gaps, [piece km2, *gap km2])`` of one tile: the region's piece, repaired, and the
-        rest of the tile as polygons with their areas (a tile the region only touches: 0 km2)."""
+        """``(piece km2, gaps, gap km2)`` of one tile: the area of the region's piece, repaired,
+        and the rest of the tile as polygons with their areas (a tile the region only touches: 0 km2)."""
         y = (box[1], box[3])
         row = self._rows_cut.get(y)
         if row is None:
@@ -261,18 +261,18 @@ class TiledRegion:
             polys = shapely.get_parts(polygonal_parts(piece))
             polys = polys[shapely.area(polys) > 0]
         if polys.size == 0:
-            return np.empty(0, dtype=object), np.zeros(1)
+            return 0.0, np.empty(0, dtype=object), np.zeros(0)
         piece = shapely.union_all(polys) if shapely.get_type_id(piece) not in (3, 6) else piece
         rest = shapely.get_parts(polygonal_parts(shapely.difference(shapely.box(*box), piece)))
         rest = rest[shapely.area(rest) > 0]
-        return rest, np.concatenate([[shapely.area(piece) / 1e6], shapely.area(rest) / 1e6])
+        return float(shapely.area(piece)) / 1e6, rest, shapely.area(rest) / 1e6
 
     def take_cut(self) -> dict:
         """The tiles cut in this process since the last call, as plain data
         (``{tile: (piece km2, [gap WKB], [gap km2])}``) for :meth:`adopt_cut` in another process."""
         with self._lock:
             fresh, self._fresh = self._fresh, set()
-            return {k: (float(self.piece_km2[k]), list(shapely.to_wkb(self._cut[k][0])), self._cut[k][1][1:].tolist())
+            return {k: (float(self.piece_km2[k]), list(shapely.to_wkb(self._cut[k][0])), self._cut[k][1].tolist())
                     for k in sorted(fresh)}
 
     def adopt_cut(self, tiles: dict) -> None:
@@ -281,7 +281,7 @@ class TiledRegion:
             for k, (piece, gaps, km2) in tiles.items():
                 if np.isnan(self.piece_km2[k]):
                     g = shapely.from_wkb(np.asarray(gaps, dtype=object)) if gaps else np.empty(0, dtype=object)
-                    self._cut[int(k)] = (g, np.concatenate([[piece], np.asarray(km2, dtype=float)]))
+                    self._cut[int(k)] = (g, np.asarray(km2, dtype=float))
                     self.piece_km2[k] = piece
                     self.dirty = True
 
@@ -297,7 +297,7 @@ class TiledRegion:
             return {"margin": float(self.margin), "boxes": self.boxes, "piece_km2": self.piece_km2.copy(),
                     "gaps": list(shapely.to_wkb(np.asarray(gaps, dtype=object))) if gaps else [],
                     "gap_cell": np.asarray([k for k in ks for _ in self._cut[k][0]], dtype=np.int64),
-                    "gap_km2": np.concatenate([self._cut[k][1][1:] for k in ks]) if ks else np.zeros(0)}
+                    "gap_km2": np.concatenate([self._cut[k][1] for k in ks]) if ks else np.zeros(0)}
 
     @classmethod
     def from_state(cls, geom, state) -> "TiledRegion":
@@ -314,7 +314,7 @@ class TiledRegion:
         cut = {}
         for k in np.flatnonzero(~np.isnan(piece)):
             mine = cells == k
-            cut[int(k)] = (gaps[mine], np.concatenate([[piece[k]], km2[mine]]))
+            cut[int(k)] = (gaps[mine], km2[mine])
         self._set_tiles(state["boxes"], piece, cut)
         return self
 
@@ -414,7 +414,7 @@ class TiledRegion:
                     continue
                 within = shapely.contains(wide[n], gaps[hit])
                 crossed = hit[~within]
-                out[n] -= km2[1:][hit[within]].sum()
+                out[n] -= km2[hit[within]].sum()
                 if crossed.size:
                     out[n] -= shapely.area(shapely.intersection(wide[n], gaps[crossed])).sum() / 1e6
         finally:
