@@ -28,11 +28,18 @@ def geodesic_km2(geom) -> float:
     return abs(total) / 1e6
 
 
-def naive_pass(history_dir, borders_file, limit=None):
-    """Daily area of ukraine_held and contested in RUS and of occupied in UKR, the naive way."""
+def load_countries(borders_file):
+    """``(rus, ukr)`` GeoDataFrames: Crimea is in both OSM polygons, so RUS without the UKR overlap."""
     borders = gpd.read_file(borders_file)
     ukr = borders[borders.iso_a3 == "UKR"]
     rus = gpd.GeoDataFrame(geometry=[borders[borders.iso_a3 == "RUS"].union_all().difference(ukr.union_all())], crs=4326)
+    return rus, ukr
+
+
+def naive_pass(history_dir, borders_file, limit=None, countries=None):
+    """Daily area of ukraine_held and contested in RUS and of occupied in UKR, the naive way
+    (``countries``: :func:`load_countries` of ``borders_file`` when already loaded)."""
+    rus, ukr = countries or load_countries(borders_file)
     out = []
     files = sorted(Path(history_dir).glob("*.geojson"))[:limit]
     for f in files:
