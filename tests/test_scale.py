@@ -5,7 +5,11 @@ and ../shared/data/borders/countries-osm.geojson."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -379,3 +383,37 @@ def test_tiles_cut_by_forked_workers_come_back_and_are_saved(small_store):
     measure.prepare_tilings(st, [ukr])
     assert measure.area_series(st, ukr, None, engine=LocalEngine(1), snapshots=snaps) == forked
     assert geodesy.held_tiling(ukr.key).take_cut() == {}  # every tile it needed came from the store
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this system")
+def test_local_engine_uses_the_cpus_this_process_may_use(tmp_path, history_dir):
+    """The default number of worker processes is the process's CPU affinity (what taskset, cgroup
+    cpusets and containers allow), at most MAX_LOCAL_WORKERS; a process pinned to one CPU reads
+    with one worker and gets the same snapshots as one reading with the default."""
+    from frontwatch import engine
+
+    assert engine.default_workers() == min(len(os.sched_getaffinity(0)), engine.MAX_LOCAL_WORKERS)
+    assert LocalEngine().workers == engine.default_workers()
+    files = [str(f) for f in sorted(history_dir.glob("*.geojson"))[:6]]
+    script = ("import json, os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+              "from frontwatch.engine import LocalEngine; from frontwatch.ingest import ingest; "
+              "from frontwatch.store import Store; e = LocalEngine(); "
+              "s = ingest(Store(sys.argv[1]), json.loads(sys.argv[2]), engine=e); "
+              "print(json.dumps([e.workers, s.added]))")
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "one.duckdb"), json.dumps(files)],
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [1, 6]
+    with Store(tmp_path / "default.duckdb") as st:
+        assert ingest(st, files).added == 6
+        default = {s.taken_at: st.layer_hashes(s.id) for s in st.snapshots()}
+    with Store(tmp_path / "one.duckdb", read_only=True) as st:
+        assert {s.taken_at: st.layer_hashes(s.id) for s in st.snapshots()} == default
+
+
+def test_default_workers_are_capped(monkeypatch):
+    from frontwatch import engine
+
+    monkeypatch.setattr(engine, "available_cpus", lambda: 64)
+    assert engine.default_workers() == engine.MAX_LOCAL_WORKERS == LocalEngine().workers
+    monkeypatch.setattr(engine, "available_cpus", lambda: 3)
+    assert LocalEngine().workers == 3 and LocalEngine(1).workers == 1

@@ -30,6 +30,22 @@ import shapely
 from .geodesy import TiledRegion, adopt_tiled_region, has_tiled_region, measure_by_part, tiled_region, tiling_state
 
 ENGINES = ("local", "dask")
+MAX_LOCAL_WORKERS = 8  # worker processes by default, at most: ~100-150 MB each, and one process writes
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask, which ``taskset``, cgroup cpusets and
+    container runtimes restrict, where the system has one; else ``os.cpu_count()``."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """Worker processes of the local engine when none are asked for: one per CPU this process may
+    use (:func:`available_cpus`), at most :data:`MAX_LOCAL_WORKERS`."""
+    return min(available_cpus(), MAX_LOCAL_WORKERS)
 CHUNK_FILES = 8  # files per reading task: consecutive maps repeat layers, which a worker unions once
 
 
@@ -222,7 +238,7 @@ class LocalEngine(_Engine):
     FORK_MIN_LAYERS = 24
 
     def __init__(self, workers=None):
-        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.workers = workers or default_workers()
 
     def _forking(self, n) -> bool:
         return self.workers > 1 and n >= self.FORK_MIN_LAYERS and _fork_is_safe()

@@ -22,7 +22,6 @@ import concurrent.futures as cf
 import dataclasses
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from .sources.archives import Unpacked
@@ -87,7 +86,9 @@ def file_keys(paths, options) -> dict:
     paths = list(paths)
     if len(paths) < 2:
         return {p: file_key(p, options) for p in paths}
-    threads = 8 if any(is_url(p) for p in paths) else (os.cpu_count() or 1)
+    from .engine import available_cpus
+
+    threads = 8 if any(is_url(p) for p in paths) else available_cpus()
     with cf.ThreadPoolExecutor(min(threads, len(paths))) as pool:
         return dict(zip(paths, pool.map(lambda p: file_key(p, options), paths)))
 

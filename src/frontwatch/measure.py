@@ -240,14 +240,14 @@ def build_tilings(regions, workers=None) -> dict:
     """``{region key: TiledRegion}`` for the regions that are tiled, built side by side in
     threads; nothing is saved or kept (see :func:`prepare_tilings`)."""
     import concurrent.futures as cf
-    import os
 
     from . import geodesy
+    from .engine import available_cpus
 
     todo = [r for r in regions if geodesy.needs_tiling(r.geometry)]
     if not todo:
         return {}
-    with cf.ThreadPoolExecutor(max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
+    with cf.ThreadPoolExecutor(max(1, min(len(todo), workers or available_cpus()))) as pool:
         return dict(zip((r.key for r in todo), pool.map(lambda r: geodesy.TiledRegion(r.geometry), todo)))
 
 

@@ -9,7 +9,7 @@ Crimea lies inside both the UKR and the RUS polygons of OpenStreetMap: frontwatc
 UKR only (its internationally recognised country) and removes every UKR overlap from RUS, so no
 ground is counted twice. May import: the standard library, shapely, pyproj, numpy, msgspec, pyogrio,
 frontwatch.geodesy, frontwatch.sources.base, frontwatch.places, frontwatch.store, frontwatch.measure
-(to save tilings with the borders).
+(to save tilings with the borders), frontwatch.engine (how many CPUs it may use).
 """
 from __future__ import annotations
 
@@ -280,13 +280,15 @@ def _threaded(fn, geoms) -> np.ndarray:
     geometries first: checking a country with thousands of lake holes is the slow part."""
     import concurrent.futures as cf
 
+    from .engine import available_cpus
+
     geoms = np.asarray(geoms, dtype=object)
     out = np.empty(len(geoms), dtype=object)
     if len(geoms) < 2:
         out[:] = [fn(g) for g in geoms]
         return out
     order = np.argsort(-shapely.get_num_coordinates(geoms), kind="stable")
-    with cf.ThreadPoolExecutor(min(len(geoms), os.cpu_count() or 1)) as ex:
+    with cf.ThreadPoolExecutor(min(len(geoms), available_cpus())) as ex:
         for i, v in zip(order, ex.map(fn, geoms[order])):
             out[i] = v
     return out

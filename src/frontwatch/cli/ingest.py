@@ -23,7 +23,7 @@ from .output import Progress, emit, warn
 @click.option("--date", type=DATE, default=None, help="generic: the map's date.")
 @click.option("--date-field", default=None, help="generic: the attribute that holds each feature's date.")
 @click.option("--source", "source_name", default="custom", show_default=True, help="generic: the map maker's name.")
-@click.option("--workers", type=int, default=None, help="Parallel reader processes (default: 2).")
+@click.option("--workers", type=int, default=None, help="Parallel reader processes (default: one per CPU this process may use, at most 8).")
 @engine_opt
 @scheduler_opt
 @store_opt
