@@ -1,4 +1,4 @@
-"""The full pass written as DuckDB spatial SQL: ST_Read every snapshot, keep the layers by name
+"""The full pass written as DuckDB spatial SQL: ST_Read every snapshot (once), keep the layers by name
 (the same hand-written filters as bench/naive.py), ST_Union_Agg per file and status, ST_Intersection
 with the country, ST_Area_Spheroid. Needs only duckdb with its spatial extension, so it can run
 under another Python than frontwatch's (the spatial extension must match the duckdb version:
@@ -59,11 +59,13 @@ def run(history_dir, borders_file, limit=None, every=1):
     rows = []
     for f in files:
         day = time.strftime("%Y-%m-%d", time.gmtime(int(os.path.basename(f).split(".")[0])))
+        # Each file read once: three ST_Read calls per file (one per status, as a CTE inlined in
+        # each query) made the pass 25% slower (5.1 s against 3.9 s on 24 files).
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE src AS SELECT lower(coalesce(name, '')) AS n, geom FROM ST_Read('{f}')
+                        WHERE ST_GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON', 'GEOMETRYCOLLECTION')""")
         for status, cond in FILTERS.items():
             r = con.execute(f"""
-                WITH src AS (SELECT lower(coalesce(name, '')) AS n, geom FROM ST_Read('{f}')
-                             WHERE ST_GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON', 'GEOMETRYCOLLECTION')),
-                     layer AS (SELECT ST_Union_Agg(ST_MakeValid(geom)) AS g FROM src WHERE {cond})
+                WITH layer AS (SELECT ST_Union_Agg(ST_MakeValid(geom)) AS g FROM src WHERE {cond})
                 SELECT coalesce(ST_Area_Spheroid(ST_FlipCoordinates(ST_Intersection(layer.g, c.geom))), 0)
                 FROM layer, country c WHERE c.iso = '{COUNTRY[status]}'""").fetchone()
             rows.append((day, status, (r[0] or 0.0) / 1e6 if r else 0.0))
