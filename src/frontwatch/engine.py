@@ -46,6 +46,8 @@ def default_workers() -> int:
     """Worker processes of the local engine when none are asked for: one per CPU this process may
     use (:func:`available_cpus`), at most :data:`MAX_LOCAL_WORKERS`."""
     return min(available_cpus(), MAX_LOCAL_WORKERS)
+
+
 CHUNK_FILES = 8  # files per reading task: consecutive maps repeat layers, which a worker unions once
 
 
