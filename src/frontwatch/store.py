@@ -67,8 +67,8 @@ def _insert_blobs(con, table: str, blobs: dict) -> None:
     WKB as a query parameter converts each value in Python and takes three times as long. (As an
     Arrow table it is faster still, but building one from Python values imports pandas, 0.3 s,
     which costs more than it saves in one ingest.) The files are temporary; the INSERT is part of
-    the caller's transaction. Without room for them
-    (a full or read-only temporary folder), the values go as parameters after all."""
+    the caller's transaction. Without room for them (a full or read-only temporary folder), the
+    values go as parameters after all."""
     if sum(map(len, blobs.values())) >= 1 << 20:
         import tempfile
 
