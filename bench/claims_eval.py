@@ -48,16 +48,26 @@ def load(path: Path = DEV) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def fold_place(name: str | None) -> str | None:
-    """A place name in a comparable form: no case, accents or 'region/oblast/province'."""
-    if not name:
-        return None
-    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower().strip()
+def _fold_one(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().strip()
     s = re.sub(r"^the\s+", "", s)
     s = re.sub(r"\b(region|regions|oblast|oblasts|province|provinces)\b", "oblast", s)
-    s = re.sub(r"[^a-z0-9, ]+", " ", s)
+    s = re.sub(r"[^a-z0-9 ]+", " ", s)
     s = re.sub(r"\s+", " ", s).strip()
     return _COUNTRIES.get(s, s)
+
+
+def fold_place(name: str | None) -> str | None:
+    """A place name in a comparable form: no case, accents or 'region/oblast/province'; a union
+    ("Donetsk and Luhansk oblasts", "Donetsk oblast+Luhansk oblast") as its sorted members."""
+    if not name:
+        return None
+    s = str(name).strip()
+    suffix = re.search(r"\s+(oblasts|regions|provinces)$", s, re.I)
+    parts = [p for p in re.split(r"\s*(?:\+|,|\band\b)\s*", s[: suffix.start()] if suffix else s) if p.strip()]
+    if suffix:
+        parts = [f"{p} oblast" for p in parts]
+    return "+".join(sorted(_fold_one(p) for p in parts))
 
 
 def _close(a: float | None, b: float | None, rel: float = 0.01) -> bool:
