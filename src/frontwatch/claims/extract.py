@@ -1140,7 +1140,7 @@ _ATTACHED_GAP = re.compile(r"^[^,;:—–()]{0,60}$")
 _ATTACH_PREP = re.compile(r"(?:of|in|into|inside|across|throughout|within|near|around|on)\s+(?:[\w'’-]+\s+){0,2}$", re.I)
 # Measures of ground whose place, when the report names none, is the country the war is in.
 _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements",
-                     "front_length", "grey_zone", "advance_rate")
+                     "front_length", "advance_rate")
 
 
 def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) -> str:
@@ -1172,11 +1172,12 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
     resolved = []
+    unresolved = None
     for m in mentions:
         r = context.resolve(m, mentions)
         if r is None:
-            if m.start >= lo and m.start < hi:
-                return None, False, f"place.unsure: {m.text!r} names no place the report has given"
+            if lo <= m.start < hi:
+                unresolved = m
             continue
         if r is not m:
             r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
@@ -1203,6 +1204,11 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
+        into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
+        if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
+            return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
+    if unresolved is not None:
+        return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
     in_clause = [m for m in usable if lo <= m.start < hi]
     if in_clause:
         m = min(in_clause, key=lambda m: abs(m.start - q.start))

@@ -117,8 +117,8 @@ COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_ADJ)})\s+(?:t
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
 COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
-REGION_REF = re.compile(r"\bthe\s+(?P<what>region|oblast|province|city|town)\b(?!\s+of\b)", re.I)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
+REGION_REF = re.compile(r"\bthe\s+(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 _SIZE_OF = re.compile(r"\b(?:size|area)\s+of\s+(?:the\s+)?$", re.I)
