@@ -1100,7 +1100,15 @@ class _PlaceContext:
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
 
+    @property
+    def recent_region(self) -> PlaceMention | None:
+        """The last region named, while no other place has been named since: a report that names
+        another place has moved on ("... in Kursk. The city of Kupiansk is ... Russian forces have
+        captured 235 km2 in the past week": not Kursk)."""
+        return self.last_region if self.last is self.last_region else None
+
     def see(self, mentions: list[PlaceMention]) -> None:
+        """Take in the places of the sentence just read."""
         for m in mentions:
             if m.kind in ("country_ref", "region_ref", "city_ref"):
                 continue
@@ -1220,11 +1228,11 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if usable:
         m = min(usable, key=lambda m: abs(m.start - q.start))
         return _reading(m, measure, sentence, country), True, f"place.later_clause: {m.text}"
-    carried = context.last_region if measure not in _LINE_MEASURES else context.last
+    carried = context.recent_region if measure not in _LINE_MEASURES else context.last
     if carried is not None:
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")
-    if measure in _COUNTRY_MEASURES:
+    if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
         if side == "ukraine" and not (measure in ("area_change", "settlements", "share_gained") and direction == "gained"):
             return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
         return "UKR", True, "place.whole_country: no place named; ground taken or held in the war is Ukraine's"

@@ -113,7 +113,7 @@ AFTER_PREP = re.compile(
 # Ukrainian land"; "the country". The frame builder decides whether a country name is a place
 # or an actor ("Russia took ..." is an actor).
 COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
-COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_ADJ)})\s+(?:territory|territories|land|lands|soil|ground)\b"
+COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(_COUNTRY_OF)})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
 COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
@@ -175,7 +175,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         kind = "oblast_or_city" if city else "oblast"
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
-        add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_ADJ[m.group("name")],
+        name = re.sub(r"['’]s$", "", m.group("name"))
+        add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_ADJ.get(name) or _COUNTRY_OF[name],
                          "place.country_territory"))
     for m in COUNTRY.finditer(sentence):
         if _LOCATIVE_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
@@ -224,9 +225,11 @@ def _trim(name: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def known_settlement(name: str) -> bool | None:
-    """Whether the gazetteer knows ``name`` as a settlement in Ukraine, Russia or Belarus (exact
-    or transliterated name, or an unambiguous close spelling); None when no gazetteer can be
-    loaded (the name is then kept: the checker will say if it cannot find it)."""
+    """Whether the gazetteer knows ``name`` as a settlement: in Ukraine, Russia or Belarus by its
+    exact or transliterated name or an unambiguous close spelling, elsewhere by its exact name (a
+    place outside the theatre is still a place: the checker says it lies outside the maps); None
+    when no gazetteer can be loaded (the name is then kept: the checker will say if it cannot
+    find it)."""
     try:
         try:
             from frontwatch.geo import places as gazetteer  # the layout after the restructuring
@@ -234,11 +237,11 @@ def known_settlement(name: str) -> bool | None:
             from frontwatch import places as gazetteer
     except ImportError:
         return None
-    for cc in ("UA", "RU", "BY"):
+    for spec in (name, f"{name}, UA", f"{name}, RU", f"{name}, BY"):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                gazetteer.resolve_place(f"{name}, {cc}")
+                gazetteer.resolve_place(spec)
             return True
         except ValueError:
             continue
