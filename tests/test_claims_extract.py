@@ -56,7 +56,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2024, 11, 26),
      [{"value": 2, "unit": "kilometres", "unit_normalized": "m_per_day", "value_normalized": 285.714,
        "qualifier": "up to", "measure": "advance_rate", "side": "russia", "place": "Pokrovsk",
-       "date": "2024-11-26", "start_date": "2024-11-20", "source": "ISW"}]),
+       "date": "2024-11-25", "start_date": "2024-11-19", "source": "ISW"}]),
     ("Ukraine said on Nov. 20 it still holds about 800 square kilometres of Russia's Kursk region.",
      D(2024, 11, 22),
      [{"value": 800, "unit_normalized": "km2", "value_normalized": 800, "measure": "area_held",
@@ -88,7 +88,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian troops captured 235 square kilometres in the past week, the largest weekly gain "
      "this year, according to an analysis of ISW data by AFP.", D(2024, 11, 25),
      [{"value": 235, "unit_normalized": "km2", "value_normalized": 235, "measure": "area_change",
-       "direction": "gained", "side": "russia", "date": "2024-11-25", "start_date": "2024-11-19",
+       "direction": "gained", "side": "russia", "date": "2024-11-24", "start_date": "2024-11-18",
        "source": "an analysis of ISW data by AFP"}]),
     ("The Russian army now occupies about 18 percent of Ukraine's territory, AFP said.",
      D(2024, 9, 1),
@@ -217,7 +217,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     # "last week" is a period of 7 days: the distance is an advance (it was "other" before).
     ("Russian forces advanced 5 km near Toretsk last week, according to the ISW.", D(2024, 11, 24),
      [{"value": 5, "unit_normalized": "m_per_day", "value_normalized": 714.286, "measure": "advance_rate",
-       "period_days": 7, "side": "russia", "place": "Toretsk", "date": "2024-11-24", "source": "the ISW"}]),
+       "period_days": 7, "side": "russia", "place": "Toretsk", "date": "2024-11-23", "source": "the ISW"}]),
     # Ground "taken" at the peak is ground held at the peak (it was a change with no start).
     ("At its height, the Ukrainian incursion into Kursk took around 1,000 sq km.", D(2024, 12, 5),
      [{"value": 1000, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
@@ -457,7 +457,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian forces have made confirmed advances of about 600 square kilometres in the Pokrovsk direction in "
      "the past month, the ISW said.", D(2024, 12, 31),
      [{"value": 600, "unit_normalized": "km2", "measure": "area_change", "side": "russia",
-       "place": "Pokrovsk direction", "start_date": "2024-12-01"}]),
+       "place": "Pokrovsk direction", "start_date": "2024-11-30"}]),
     ("At its height, Ukraine's incursion covered about 1,300 square kilometres.", D(2024, 12, 31),
      [{"value": 1300, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine"}]),
     ("Ukraine controls roughly 800 square kilometers of the Kursk region, a third less than in August.",
@@ -613,8 +613,9 @@ def test_gold_set_is_large_and_varied():
 def test_dateline_in_text_sets_published_date_when_none_given():
     text = "November 3, 2024\nRussian forces captured 5 villages last week, officials said."
     (claim,) = extract_claims(text)
-    # The first day of the 7 ending on 3 November (a change runs from the map of 27 October).
-    assert claim.start_date == D(2024, 10, 28) and claim.date == D(2024, 11, 3)
+    # The 7 days ending the day before 3 November (the dev set README's convention for "the past
+    # week": the report's own day is not over).
+    assert claim.start_date == D(2024, 10, 27) and claim.date == D(2024, 11, 2)
 
 
 def test_caller_published_date_wins_over_dateline():
@@ -745,7 +746,7 @@ def test_a_web_page_without_dateline_takes_its_published_time():
 def test_named_periods_resolve_to_their_first_and_last_days():
     """Ranges ("between ... and ...", "from August to October", "Nov. 1-20"), "the three months to
     the end of November", "in the first week of November", a year; the month before a month's end
-    starts on the 1st ("the past month" to 30 November is November)."""
+    starts on the 1st."""
     from frontwatch.claims.dates import date_mentions
 
     ref = D(2024, 12, 2)
@@ -767,7 +768,8 @@ def test_named_periods_resolve_to_their_first_and_last_days():
         "11 months of 2024.", ref) if m.kind == "range"] == [(D(2024, 1, 1), D(2024, 11, 30))]
     assert period("Russia took 3,000 sq km in the first ten months of the year.") == (D(2024, 1, 1), D(2024, 10, 31))
     assert period("Russia's gains in 2024 amount to 4,000 sq km.") == (D(2024, 1, 1), ref)
-    assert period("Russia took 600 sq km over the past month.", D(2024, 11, 30)) == (D(2024, 11, 1), D(2024, 11, 30))
+    # "the past month" ends the day before the report, as "the past week" does (dev set README).
+    assert period("Russia took 600 sq km over the past month.", D(2024, 11, 30)) == (D(2024, 10, 30), D(2024, 11, 29))
     assert period("Russia took 1,000 sq km in December–February.", D(2025, 2, 10)) == (D(2024, 12, 1), D(2025, 2, 10))
     # Seasons (northern, meteorological); "the fall of Avdiivka" is no season.
     assert period("Russia has gained 200 sq km a week since the summer.", D(2024, 11, 30))[0] == D(2024, 6, 1)

@@ -146,7 +146,7 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 # Words allowed between a count and its noun: "11,000 North Korean soldiers".
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
-    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|"
+    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|populated|inhabited|"
     r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
