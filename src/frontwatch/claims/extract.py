@@ -19,6 +19,7 @@ from typing import Any
 from frontwatch import notices
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
+from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.places import PlaceMention, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
@@ -406,16 +407,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _speaker_side(att: Attribution | None) -> str | None:
-    if att is None:
-        return None
-    for regex, side in SIDES[:3]:
-        if regex.search(att.who):
-            return side
-    if _UKRAINIAN_SPEAKERS.search(att.who):
-        return "ukraine"
-    if _RUSSIAN_SPEAKERS.search(att.who):
-        return "russia"
-    return None
+    return speaker_side(att.who) if att is not None else None
 
 
 def _opposite(side: str | None) -> str | None:
@@ -426,50 +418,92 @@ _UNDER_OWN_CONTROL = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:were|was|are|is|remai
                                 r"under\s+(?:their|its|our)\s+control\b", re.I)
 
 
-def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
-              att: Attribution | None, att_span: tuple[int, int] | None) -> str | None:
-    """Whose troops/territory a number is about.
+# A holder named after the figure: "... is under the control of the occupiers", "seized by Russian
+# forces", "in the hands of Kyiv's troops".
+_AGENT_BEFORE = re.compile(r"\b(?:by|under\s+(?:the\s+)?(?:control|occupation|rule)\s+of|in\s+the\s+hands\s+of)\s+(?:the\s+)?$",
+                           re.I)
+_UNDER_HOLDER = re.compile(r"\bunder\s+(?:the\s+)?$", re.I)
+_RETAKE_BEFORE = re.compile(r"\b(?:recaptured|retaken|retook|liberated|taken\s+back|took\s+back|won\s+back|reclaimed|"
+                            r"regained|freed|cleared)\s+(?:\w+\s+){0,3}$", re.I)
 
-    Priority: a side word between number and noun ("11,000 North Korean
-    soldiers"); a passive agent after it ("captured by Russian forces"); the
-    nearest side mention before the number in the sentence (pronouns "we/our"
-    standing for the speaker, "the enemy" for the speaker's opponent).
+
+def _resolve_side(a: ActorMention, att: Attribution | None) -> str | None:
+    if a.side == "speaker":
+        return speaker_side(att.who if att else None)
+    if a.side == "enemy":
+        return opposite(speaker_side(att.who if att else None))
+    return a.side
+
+
+def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
+              att: Attribution | None, att_span: tuple[int, int] | None,
+              persons: bool = False) -> tuple[str | None, str]:
+    """(side, "rule: words"): whose troops or ground a number is about. Named rules, in order:
+
+    - side.modifier: a side word between a count of persons and its noun ("11,000 North Korean
+      soldiers"; "189 Ukrainian settlements" says whose land, not who took it);
+    - side.agent_after: the holder or agent named after the figure in its clause ("is under the
+      control of the occupiers", "captured by Russian forces", "under Russian occupation");
+    - side.holder: "Ukrainian-occupied territory ... totals 660 km2", "under Ukrainian control";
+    - side.subject: the nearest actor before the figure that is not the object of a preposition
+      or of a verb acting on it ("Ukrainian forces have penetrated Russian lines ... and captured");
+    - side.taken_from: the side something was retaken from, reversed ("recaptured from Russian
+      forces": Ukraine's gain);
+    - side.speaker_pronoun: "it/they/their" after the attribution, for the speaker's side;
+    - side.object: failing all, the nearest side named before the figure;
+    - none: no side (the frame builder may still take the previous sentence's subject or the
+      speaker's side).
     """
-    # The first side named in the modifier: "45,000 Russian and North Korean troops" are Russia's.
-    named = [(m.start(), side) for regex, side in SIDES[:3] for m in ([regex.search(modifier)] if modifier else []) if m]
-    if named:
-        return min(named)[1]
-    clause_start, clause_end = _clause_bounds(sentence, num_start)
-    by = _BY_SIDE_AFTER.match(sentence[num_end:clause_end])
-    if by:
-        for regex, side in SIDES[:3]:
-            if regex.match(by.group("who")):
-                return side
-    best: tuple[int, str] | None = None
-    for regex, side in SIDES:
-        for m in regex.finditer(sentence, 0, num_start):
-            if att_span and att_span[0] <= m.start() < att_span[1] and side not in ("speaker",):
-                continue
-            if _TERRITORY_AFTER.match(sentence, m.end()):
-                continue
-            if _COUNTRY_NOUN.match(m.group(0)) and _LOCATIVE_BEFORE.search(sentence[max(0, m.start() - 12):m.start()]):
-                continue
-            if best is None or m.start() > best[0]:
-                best = (m.start(), side)
-    if best is None:
-        # "Ukraine said it still holds...": the pronoun stands for the speaker.
-        if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
-            return _speaker_side(att)
-        # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
-        if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, clause_end):
-            return _speaker_side(att)
-        return None
-    side = best[1]
-    if side == "speaker":
-        return _speaker_side(att)
-    if side == "enemy":
-        return _opposite(_speaker_side(att))
-    return side
+    if persons and modifier:
+        side = side_of_words(modifier)
+        if side:
+            return side, f"side.modifier: {modifier.strip()}"
+    lo, hi = _clause_bounds(sentence, num_start)
+    mentions = [a for a in actor_mentions(sentence)
+                if not (att_span and att_span[0] <= a.start < att_span[1] and a.kind not in ("speaker", "enemy"))]
+    for a in mentions:
+        if num_end <= a.start < hi:
+            before = sentence[max(0, a.start - 40):a.start]
+            if _AGENT_BEFORE.search(before) or (a.kind == "adjective" and _UNDER_HOLDER.search(before)):
+                side = _resolve_side(a, att)
+                if side:
+                    return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
+    for a in mentions:
+        if lo <= a.start < num_start and (a.kind == "compound" or (
+                a.kind == "adjective" and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
+            side = _resolve_side(a, att)
+            if side:
+                return side, f"side.holder: {a.text}"
+    before = [a for a in mentions if a.end <= num_start]
+    actors = [a for a in before if a.governed is None]
+    in_clause = [a for a in actors if a.start >= lo]
+    pool = in_clause or actors
+    if pool:
+        a = pool[-1]
+        side = _resolve_side(a, att)
+        if side:
+            return side, f"side.subject: {a.text}"
+    for a in reversed(before):
+        if a.governed == "from" and _RETAKE_BEFORE.search(sentence, max(0, a.start - 60), a.start):
+            side = opposite(_resolve_side(a, att))
+            if side:
+                return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+    # "Ukraine said it still holds...": the pronoun stands for the speaker.
+    if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
+        side = speaker_side(att.who if att else None)
+        if side:
+            return side, f"side.speaker_pronoun: {att.who}"
+    # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
+    if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, hi):
+        side = speaker_side(att.who if att else None)
+        if side:
+            return side, f"side.speaker_pronoun: {att.who}"
+    if before:
+        a = before[-1]
+        side = _resolve_side(a, att)
+        if side:
+            return side, f"side.object: {a.text}"
+    return None, "side.none: no side named"
 
 
 # "... 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.": a
@@ -504,7 +538,14 @@ RETREAT = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|f
                      r"(?:Ukrain\w*|Russia\w*|enemy|Kyiv['’]s|Moscow['’]s)|"
                      r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                      re.I)
+# The side named itself falls back (passive or intransitive): its opponent advanced.
+RETREAT_OWN = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|forced|driven|beaten)\s+back|"
+                         r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
+                         re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
+# ', or around 125,000 square kilometers': the same fact in another unit, right after a figure.
+_APPOSITION_GAP = re.compile(r"^[^.;—–]{0,12}?[,\"”)]*\s*,?\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
+                             r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
 
 
 def _subject_side(sentence: str) -> str | None:
@@ -993,15 +1034,26 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 low_n = None if q.low is None else length_over_days_per_day(q.low, q.entry.pint_unit, period)
                 high_n = None if q.high is None else length_over_days_per_day(q.high, q.entry.pint_unit, period)
                 unit_n = "m_per_day"
-            side = _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
+            side, side_rule = _side_for(text_s, q.start, q.end, q.modifier, att, att_span,
+                                        persons=q.normalized == "persons")
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
-            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
-                side = last_subject_side
-            if measure == "advance_rate" and RETREAT.search(text_s):
-                side = _opposite(side)
+                side_rule = "side.same_as_figure_before"
+            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
+                side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
+            if side is None and measure != "grey_zone" and _speaker_side(att):
+                # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
+                # holding with no actor named is the speaker's own side's.
+                side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
+            if measure == "advance_rate" and (RETREAT_OWN.search(text_s) or (
+                    RETREAT.search(text_s) and side_rule.startswith("side.object"))):
+                side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
+            prev = sentence_claims[-1] if sentence_claims else None
+            if prev is not None and prev.span_in_sentence and _APPOSITION_GAP.match(
+                    text_s[prev.span_in_sentence[1]:q.start]):
+                side, side_rule = prev.side, f"side.apposition: the figure before ({prev.surface})"
             if measure == "grey_zone":  # ground neither side holds
-                side = None
+                side, side_rule = None, "side.grey_zone: ground neither side holds"
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
                                                        tuple(x.start for x in quantities))
             if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
@@ -1044,6 +1096,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 span=(sent.start + q.start, sent.start + q.end), period_days=period,
                 place_inferred=inferred, source_inferred=bool(att and att.inferred),
                 span_in_sentence=(q.start, q.end), place_within=within)
+            claim.explain["side"] = side_rule
             claim.explain["place"] = place_rule
             if place_rule.startswith("place.unsure"):
                 claim.unsure["place"] = place_rule.split(": ", 1)[-1]
