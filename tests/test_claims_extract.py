@@ -178,7 +178,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
        "source": "analysts at the Finnish Black Bird Group"}]),
     ("Russian forces have advanced at a rate of about 27 square kilometres a day in recent weeks, "
      "the fastest pace since 2022.", D(2024, 12, 2),
-     [{"value": 27, "unit_normalized": "km2_per_day", "measure": "area_change", "direction": "gained",
+     [{"value": 27, "unit_normalized": "km2_per_day", "measure": "advance_rate", "direction": "gained",
        "side": "russia", "qualifier": "about"}]),
     ("KYIV, Dec 3 (Reuters) - Russian forces have taken control of 700 sq km of Ukrainian land "
      "since the start of November, Ukraine's DeepState group said.", None,
@@ -490,7 +490,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      "4 km, the Russian defence ministry said.", D(2024, 11, 25),
      [{"value": 8, "unit_normalized": "settlements", "measure": "settlements", "side": "russia"},
       {"value": 20, "unit_normalized": "m", "value_normalized": 20000, "measure": "other"},
-      {"value": 4, "unit_normalized": "m_per_day", "value_normalized": 4000 / 7, "measure": "advance_rate",
+      {"value": 4, "unit_normalized": "m", "value_normalized": 4000, "measure": "depth",
        "side": "russia"}]),
     # A depth into the other country; Russia's near the town named.
     ("Ukrainian forces have pushed up to 35 km into Russia since the incursion began, Ukraine's commander said.",

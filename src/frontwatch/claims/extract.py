@@ -20,6 +20,7 @@ from frontwatch import notices
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
+from frontwatch.claims.lexicon import load_lexicon
 from frontwatch.claims.places import PlaceMention, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
@@ -229,21 +230,29 @@ _TERRITORY_AFTER = re.compile(r"\s+(?:territory|territories|land|soil|region|reg
                               r"cities|city|villages?|side\s+of)\b")
 _BY_SIDE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?P<who>[A-Z][\w'’-]*(?:\s+Korean?s?)?)")
 
-LOST_VERBS = re.compile(
-    r"\b(?:lost|lose|loses|losing|ceded?|surrendered|abandoned|withdrew|withdrawn|retreated|"
-    r"gave\s+up|given\s+up|shrunk|shrank|been\s+pushed\s+out)\b", re.I)
-GAINED_VERBS = re.compile(
-    r"\b(?:(?:taken|took|seized|gained|established|regained|retook|retaken|recaptured|restored|re-?established)\s+control|captured?|captures|capturing|seized?|seizes|"
-    r"took|taken|gained|gains?|liberated?|liberates|liberating|recaptured?|retook|retaken|"
-    r"regained|advanced|advancing|advances?|pushed|overran|conquered|occupied\s+(?:an\s+)?(?:additional|another|more)|"
-    r"expanded|grabbed|won|broke\s+through)\b", re.I)
+_ACTIONS = load_lexicon("actions")
+
+
+def _verbs(words) -> str:
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in sorted(set(words), key=len, reverse=True))
+
+
+LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
+GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
 HELD_VERBS = re.compile(
-    r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
-    r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained|"
-    # "At its height, Ukraine's incursion covered about 1,300 square kilometres".
-    r"cover(?:s|ed|ing)?|encompass(?:es|ed|ing)?|"
-    # "has occupied 18% of Ukraine" holds it; a bare "occupied" is mostly an adjective ("occupied land").
-    r"(?:has|have|had)\s+(?:\w+\s+)?occupied)\b", re.I)
+    r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
+    # "has occupied 18% of Ukraine" holds it, and so does "80% of the city was now occupied"; a bare
+    # "occupied" is mostly an adjective ("occupied land").
+    r"(?:has|have|had)\s+(?:\w+\s+)?occupied|(?:is|are|was|were|remains?|remained|been)\s+(?:now\s+|still\s+)?occupied)\b",
+    re.I)
+# "Ukrainian-occupied territory in Kursk Oblast now totals about 660 km2": what is held, when no
+# verb of gain or loss says otherwise.
+TOTALS = re.compile(r"\b(?:" + _verbs(_ACTIONS["totals"]) + r")\s+(?:\w+\s+){0,2}$", re.I)
+# "expanded their territorial control by nearly an additional 100 sq km", "increased its holdings
+# of Ukrainian territory by 0.2 percentage points": a change of what is held.
+GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
+                     r"(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|just\s+over|an?|another|additional|"
+                     r"a\s+further|further)\s+){0,3}$", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
 # ``contested`` status of the maps.
 GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b",
@@ -252,13 +261,17 @@ GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|c
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
     r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
+# "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
+# length in the figure's clause, the front named earlier in the sentence.
+_LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended)\s+(?:for\s+|over\s+)?", re.I)
+_FRONT_WORD = re.compile(r"\bfront(?:[\s-]*line)?s?\b", re.I)
 # "along a 1,000-kilometre front": the length names the front right after it.
 _FRONT_AFTER = re.compile(r"(?:[\s-]*long)?\s+front(?:[\s-]*line)?\b", re.I)
 ADVANCE_VERBS = re.compile(
     r"\b(?:advanc\w*|push\w*|mov(?:ed|ing|es)|shift(?:ed|ing|s)|progress\w*|penetrat\w*|broke\s+through|"
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
 PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maximum|largest)|at\s+one\s+point|"
-                  r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
+                  r"peak|peaked|maximum|initially|originally|at\s+the\s+start)\b", re.I)
 # "... of the territory (that) they seized / had taken / captured": what the side took itself.
 OF_WHAT_WAS_TAKEN = re.compile(
     r"\s*of\s+(?:the\s+|what\s+)?(?:(?:about\s+|some\s+|roughly\s+)?\d[\d,.]*\s*(?:(?:square|sq\.?)\s*(?:kilomet(?:re|er)s|km|miles|mi)|km2|km²)\s+)?"
@@ -276,6 +289,13 @@ _AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:at\s+(?:the|its|thei
 _SHRUNK_BY = re.compile(r"\b(?:shrunk|shrank|shrinks?|shrinking|fallen|fell|dropped|decreased|declined|"
                         r"reduced|contracted)\s+by\s+(?:(?:more\s+than|over|about|around|nearly|almost|some|"
                         r"roughly|just\s+over|at\s+least)\s+)?$", re.I)
+_SIZE_OF_FIGURE = re.compile(r"\b(?:size|twice|times|larger|bigger|smaller)\b", re.I)
+_DEEP_AFTER = re.compile(r"(?:\s*\([^)]*\))?[\s-]*(?:deep|in\s+depth)\b", re.I)
+_COUNTRY_OR_REGION_AFTER = re.compile(r"\s*,?\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[A-Z][\w'’-]*|territory|land|country|region|"
+                                      r"oblast|province)", re.I)
+# "Russian control of Ukrainian territory ...", "the occupation of Ukraine": a holding named before a share.
+_SHARE_OF_HOLDING = re.compile(r"\b(?:control|occupation|share|holdings?)\s+of\s+(?:[\w'’-]+\s+){0,2}?"
+                               r"(?:territory|land|Ukraine|Russia|the\s+country|the\s+region)\b", re.I)
 _HOLDING_NOUN = re.compile(r"\b(?:grip|foothold|bridgehead|salient|pocket|territory|ground|land|area|control|"
                            r"holdings?)\b", re.I)
 # "... of the territory it (had) lost": what the other side had taken from it.
@@ -302,6 +322,15 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 # --- places -----------------------------------------------------------------
 
 # After a length: "... 3 km (away) from / of / outside / short of (the town of) Pokrovsk".
+# "30km from the previous front line": how far a side pushed, a depth.
+FROM_OLD_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|beyond)\s+(?:the|their|its)\s+(?:previous|former|old|original|"
+                            r"initial|starting|earlier)\s+(?:front(?:[\s-]*lines?)?|lines|positions)\b", re.I)
+# "to a depth of (up to) 70 kilometres"
+DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|more\s+than)\s+)?$", re.I)
+# "within less than seven kilometres of the city", "a dozen kilometres from the logistics hub Pokrovsk"
+DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+(?:the\s+)?"
+                              r"(?:(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
+                              r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
@@ -779,9 +808,13 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         aspect = "current"
     if q.normalized == "km2":
         if q.per_period:
-            # "27 square kilometres a day": a pace of territorial change.
+            # "27 square kilometres a day": a pace of territorial change, an advance rate in km2 a
+            # day (the dev set README's convention).
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
-            return "area_change", verb if verb in ("lost", "gained") else "gained", None, None
+            return "advance_rate", verb if verb in ("lost", "gained") else "gained", None, None
+        if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
+            # "expanded their territorial control by nearly an additional 100 square kilometers"
+            return "area_change", "gained", None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -790,6 +823,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # adjective, but not before a figure): gained over a period the sentence names, else held.
             if _PERIOD_NAMED.search(sentence):
                 return "area_change", "gained", None, None
+            return "area_held", None, aspect, None
+        if verb is None and TOTALS.search(sentence, max(0, q.start - 40), q.start) and _HOLDING_NOUN.search(sentence, 0, q.start):
+            # "Ukrainian-occupied territory in Kursk Oblast now totals about 660 km2"
             return "area_held", None, aspect, None
         if _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start):
             # "Ukraine's Kursk incursion has shrunk to roughly 800 square kilometres"
@@ -818,6 +854,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "area_held", None, "peak", None
         if verb in ("lost", "gained"):
             return "area_change", verb, None, None
+        if verb is None and _HOLDING_NOUN.search(sentence, lo, hi) and not _SIZE_OF_FIGURE.search(sentence, max(0, q.start - 40), q.start):
+            # "Ukraine's foothold of about 500 sq km", "the Kursk salient, some 800 sq km": a holding
+            # named with no verb of change is ground held.
+            return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
@@ -825,8 +865,14 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
         # "18% of Ukraine"; "about 112,000 sq km, or 18.5 percent, of Ukraine" (the comma of an apposition)
         territorial = re.match(r"\s*,?\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
+        if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
+            # "increased its holdings of Ukrainian territory by 0.2 percentage points"
+            return "share_gained", "gained", None, None
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
+        if verb == "held" and _SHARE_OF_HOLDING.search(sentence, 0, q.start):
+            # "Russian control of Ukrainian territory has increased from 17.4% in November 2023 to 17.9%"
+            return "share_held", None, aspect, None
         if _SHRUNK_BY.search(sentence_before) and _HOLDING_NOUN.search(sentence_before):
             # "Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer":
             # the share of what it held that it lost.
@@ -840,6 +886,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 # the side's own peak there (100 - the share lost), not of the country.
                 return "share_held", None, "of_peak", None
             return "share_held", None, aspect, None
+        if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
+            # "about 18% of Ukraine's territory" with no verb of change: a share held.
+            return "share_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "m":
         if q.per_period:
@@ -847,22 +896,33 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if _WIDE_AFTER.match(sentence, q.end):
             # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
             return "other", None, None, None
+        if DEPTH_OF.search(sentence, max(0, q.start - 40), q.start) or FROM_OLD_FRONT.match(sentence, q.end):
+            # "to a depth of up to 70 km", "30km from the previous front line": how far a side pushed.
+            return "depth", None, "current", None
         if DEPTH_INTO.match(sentence, q.end):
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
-        if DISTANCE_TO.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
+        if DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
             # from a place (before the front-length test: these sentences name the front too).
             return "distance", None, "current", None
-        if (FRONT_LENGTH.search(sentence[lo:hi]) or _FRONT_AFTER.match(sentence, q.end)) \
+        if (FRONT_LENGTH.search(sentence[lo:hi]) or _FRONT_AFTER.match(sentence, q.end)
+                or (_LENGTH_VERB.search(sentence, lo, q.start) and _FRONT_WORD.search(sentence, 0, q.start))) \
                 and not ADVANCE_VERBS.search(sentence[lo:hi]):
             # "The front line stretches for more than 1,000 kilometres."
             return "front_length", None, "current", None
+        if _DEEP_AFTER.match(sentence, q.end):
+            # "a 10-km-deep salient", "advanced 5 km deep": how far a side reaches.
+            return "depth", None, "current", None
         if ADVANCE_VERBS.search(sentence) or RETREAT.search(sentence):
             days = dates_mod.period_days(sentence, reference)
             if days:
                 return "advance_rate", None, None, days
+            if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
+                # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
+                # period to make it a pace: a depth.
+                return "depth", None, "current", None
         return "other", None, None, None
     if q.normalized == "persons":
         # Losses ("1,500 soldiers killed or wounded") are casualties, not force size.
@@ -907,25 +967,34 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
+    def said(d) -> str:
+        return sentence[d.start:d.end]
+
     if "as_of" in by_kind:
-        return by_kind["as_of"].date, None
+        d = by_kind["as_of"]
+        return d.date, None, f"date.as_of: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
-        return d.date, (d.start_date if is_change else None)
+        return d.date, (d.start_date if is_change else None), f"date.range: {said(d)}"
     start = by_kind["since"].start_date if "since" in by_kind else None
+    since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
-        return d.date, d.start_date if is_change else None
+        return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
         if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
-            return published, d.start_date
-        return d.date, (d.start_date if is_change else None)
+            return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
+        return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
-        return by_kind["day"].date, start
+        d = by_kind["day"]
+        return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
-        return by_kind["weekday"].date, start
-    return published, start
+        d = by_kind["weekday"]
+        return d.date, start, f"date.weekday: {said(d)}{since}"
+    if "since" in by_kind:
+        return published, start, f"date.publication{since}"
+    return published, start, "date.publication: no date named; the report's day"
 
 
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
@@ -1021,11 +1090,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             if _restates_previous(text_s, q, sentence_claims):
                 continue
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
+            measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
             if (earlier is not None and earlier.unit_normalized == q.normalized
                     and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
                 # "11%, down from 27% in March 2022": the same measure at another time.
                 measure, direction = earlier.measure, earlier.direction
+                measure_rule = f"measure.same_as_figure_compared: {earlier.surface}"
                 aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
                           or _AT_THE_PEAK_OF.match(text_s, q.end) else "previous")
             value_n, low_n, high_n, unit_n = _normalized_values(q)
@@ -1081,9 +1152,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                     place_rule = "place.subject_of_distance: " + subject.group("name")
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
+            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
                                          tuple(x.start for x in quantities if x is not q),
                                          ignore_after=taken.end() if taken else None)
+            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
+                # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
+                # the text names is what the side holds now.
+                measure, direction = "share_held", None
+                measure_rule = "measure.share_taken_without_period_is_held"
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
@@ -1096,15 +1172,59 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 span=(sent.start + q.start, sent.start + q.end), period_days=period,
                 place_inferred=inferred, source_inferred=bool(att and att.inferred),
                 span_in_sentence=(q.start, q.end), place_within=within)
+            claim.explain["quantity"] = _quantity_rule(q)
+            claim.explain["measure"] = measure_rule or _measure_rule(text_s, q, measure, direction)
             claim.explain["side"] = side_rule
             claim.explain["place"] = place_rule
+            claim.explain["date"] = date_rule
             if place_rule.startswith("place.unsure"):
                 claim.unsure["place"] = place_rule.split(": ", 1)[-1]
+            if side is None and measure in _SIDED_MEASURES:
+                claim.unsure["side"] = "no side named or implied"
+            if measure in ("area_change", "settlements") and direction and start_date is None:
+                claim.unsure["period"] = "a change over no period the text names (since when?)"
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         context.see(mentions)
         last_subject_side = _subject_side(text_s) or last_subject_side
     return claims
+
+
+_SIDED_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements", "advance_rate",
+                   "depth", "troops")
+
+
+def _quantity_rule(q: _Quantity) -> str:
+    """How the quantity was read, for ``explain``."""
+    parts = ["quantity.fraction" if q.fraction else "quantity.range" if q.low is not None else "quantity.number"]
+    if q.inherited_from is not None:
+        parts.append("unit of the figure before")
+    if q.per_period:
+        parts.append(f"per {q.per_period}")
+    if q.qualifier:
+        parts.append(f"qualifier {q.qualifier!r}")
+    return f"{', '.join(parts)}: unit {q.unit_text!r} -> {q.normalized}"
+
+
+def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | None) -> str:
+    """The words that made the measure, for ``explain``: the verb nearest the figure, or the
+    pattern after it (a distance "from X", a depth "into X")."""
+    lo, hi = _clause_bounds(sentence, q.start)
+    for name, rx in (("distance_to", DISTANCE_TO), ("distance_to", DISTANCE_TO_NOUN), ("from_the_front", FROM_THE_FRONT),
+                     ("depth_into", DEPTH_INTO), ("depth_from_old_front", FROM_OLD_FRONT)):
+        m = rx.match(sentence, q.end)
+        if m and measure in ("distance", "depth"):
+            return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
+    if q.per_period:
+        return f"measure.{measure} (a rate): per {q.per_period}"
+    verb, pos = _nearest_verb(sentence, lo, hi, q.start)
+    cue = ""
+    for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):
+        for m in rx.finditer(sentence, lo, hi):
+            if m.end() == pos or m.start() == pos:
+                cue = m.group(0)
+    what = f"{measure}" + (f", {direction}" if direction else "")
+    return f"measure.{what}: " + (f"verb {cue!r}" if cue else f"unit {q.normalized} and the words around it")
 
 
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
