@@ -627,17 +627,30 @@ class _Quantity:
     inherited_from: int | None = None
 
 
-# A "sentence" with more numbers than this is a table or a data dump, not a
-# claim in prose; skipping it also bounds the work on digit-only input.
+# A "sentence" with more numbers than this (digits, number words and fractions alike) is a table
+# or a data dump, not a claim in prose; skipping it also bounds the work on hostile input.
 MAX_NUMBERS_PER_SENTENCE = 60
+# Bounds on one document, applied while extracting (issue 25): at most this many quantities are
+# examined (each costs the frame rules), and at most this many claims are returned; the rest of
+# the text is not read, with a warning. A real report has tens.
+MAX_QUANTITIES_PER_DOCUMENT = 2000
+MAX_CLAIMS_PER_DOCUMENT = 500
 
 
 def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quantity]:
     """Numbers with units (and fractions "half of") in one sentence."""
     found: list[_Quantity] = []
-    numbers = [m for m in NUMBER.finditer(sentence) if not _inside(m.start(), masked)]
-    if len(numbers) > MAX_NUMBERS_PER_SENTENCE:
-        return []
+    numbers = []
+    for m in NUMBER.finditer(sentence):
+        if not _inside(m.start(), masked):
+            numbers.append(m)
+            if len(numbers) > MAX_NUMBERS_PER_SENTENCE:
+                return []
+    fractions = 0
+    for _ in FRACTION.finditer(sentence):
+        fractions += 1
+        if len(numbers) + fractions > MAX_NUMBERS_PER_SENTENCE:
+            return []
     consumed_until = -1
     for idx, m in enumerate(numbers):
         if m.start() < consumed_until:
@@ -1049,13 +1062,25 @@ def reference_date(text, published=None, page_date=None) -> dt.date | None:
     return _reference(clean, page_date or found, published)
 
 
-def extract_claims(text: str | bytes | None, published: dt.date | None = None) -> list[Claim]:
+def extract_claims(text: str | bytes | None, published: dt.date | None = None,
+                   stats: dict[str, int] | None = None) -> list[Claim]:
     """The numeric claims in an English news text, in reading order.
 
     ``published`` is the date "now" refers to; when None it is read from a
     dateline in the text ("7:03 AM EST, November 24, 2024"). Empty, binary or
     non-English input yields an empty list (with a warning for non-English).
+    ``stats``, when given, is filled with the work done: sentences read,
+    quantities examined, claims, sentences skipped. The work is bounded while it
+    is done: a sentence with more than MAX_NUMBERS_PER_SENTENCE figures is
+    skipped, and reading stops after MAX_QUANTITIES_PER_DOCUMENT figures or
+    MAX_CLAIMS_PER_DOCUMENT claims (with a warning).
+
+    Each claim's ``explain`` names the rule and the words that gave each field,
+    and its ``unsure`` the fields the pipeline could not settle, with the reason
+    (see docs/claims.md).
     """
+    work = stats if stats is not None else {}
+    work.update(sentences=0, quantities_examined=0, claims=0, sentences_skipped=0)
     clean, page_date = document_text(text)
     if not clean.strip():
         return []
@@ -1071,6 +1096,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     last_subject_side: str | None = None
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
+        work["sentences"] += 1
+        if work["quantities_examined"] >= MAX_QUANTITIES_PER_DOCUMENT or len(claims) >= MAX_CLAIMS_PER_DOCUMENT:
+            work["sentences_skipped"] = len(sentences) - work["sentences"] + 1
+            notices.warn(f"frontwatch.claims: stopped after {work['quantities_examined']} figures and {len(claims)} "
+                         f"claims; {work['sentences_skipped']} sentences not read (not a news report?)", stacklevel=2)
+            break
         # Most prose sentences hold no number at all; skip the scanners there.
         if _NUMBERISH.search(text_s):
             quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s))
@@ -1086,6 +1117,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             last_subject_side = _subject_side(text_s) or last_subject_side
             continue
         sentence_claims: list[Claim] = []
+        room = min(MAX_QUANTITIES_PER_DOCUMENT - work["quantities_examined"], MAX_CLAIMS_PER_DOCUMENT - len(claims))
+        quantities = quantities[:max(0, room)]
+        work["quantities_examined"] += len(quantities)
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
@@ -1185,6 +1219,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
+        work["claims"] = len(claims)
         context.see(mentions)
         last_subject_side = _subject_side(text_s) or last_subject_side
     return claims
