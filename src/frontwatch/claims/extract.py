@@ -1256,7 +1256,7 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
     cue = ""
     for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):
         for m in rx.finditer(sentence, lo, hi):
-            if m.end() == pos or m.start() == pos:
+            if (m.end() == pos or m.start() == pos) and len(m.group(0)) > len(cue):
                 cue = m.group(0)
     what = f"{measure}" + (f", {direction}" if direction else "")
     return f"measure.{what}: " + (f"verb {cue!r}" if cue else f"unit {q.normalized} and the words around it")
@@ -1321,7 +1321,9 @@ class _PlaceContext:
             if m.kind in ("country_ref", "region_ref", "city_ref"):
                 continue
             self.last = m
-            if m.kind in ("oblast", "oblast_or_city", "union", "country"):
+            if m.kind in ("oblast", "oblast_or_city", "union"):
+                # A country is not carried: "Russia took 700 sq km of Ukrainian land. Ukraine holds
+                # about 500 sq km" (where?): a claim with no place of its own falls to the defaults.
                 self.last_region = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 self.last_oblast = m

@@ -18,7 +18,7 @@ Ukraine, Russia or Belarus, or a noun introduces it ("the village of Pushkine"):
 Luxembourgish parliament", "Federation" or "Ukraine Oleksandr Syrskyi" are not places.
 
 Pure functions over one sentence; linear-time regular expressions. May import the standard
-library, frontwatch.claims.lexicon and, lazily, the gazetteer.
+library, frontwatch.notices, frontwatch.claims.lexicon and, lazily, the gazetteer.
 """
 from __future__ import annotations
 
@@ -237,9 +237,12 @@ def known_settlement(name: str) -> bool | None:
             from frontwatch import places as gazetteer
     except ImportError:
         return None
+    from frontwatch import notices
+
     for spec in (name, f"{name}, UA", f"{name}, RU", f"{name}, BY"):
         try:
-            with warnings.catch_warnings():
+            # The gazetteer's notes ("'Warsaw' is ambiguous ...") are about its pick, not ours.
+            with warnings.catch_warnings(), notices.collect():
                 warnings.simplefilter("ignore")
                 gazetteer.resolve_place(spec)
             return True
