@@ -161,7 +161,7 @@ PRESENT_PERFECT = re.compile(
 _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
 # "since the start of its counteroffensive on September 6": the day of an event named after "since".
 _SINCE_EVENT_ON = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,50}?\bon\s+$", re.I)
-_SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_SINCE = re.compile(r"\b(?:since|from|(?:began|begun|started|launched)\s+(?:on|in))\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _PART_OF_MONTH = re.compile(r"\b(early|mid|late)[\s-]*$", re.I)
 _BY_MONTH = re.compile(r"\b(?:by|as\s+of)\s+(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$", re.I)
@@ -196,7 +196,8 @@ _SINCE_YEAR_START = re.compile(r"\b(?:since|than\s+(?:\w+\s+){1,3}?at)\s+the\s+(
 _IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:the\s+(?:month|entirety|whole|course)\s+of\s+)?"
                        r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _WEEKDAY = re.compile(
-    r"\b(?i:on|late\s+on|early\s+on|last|(?:as\s+of|by)(?:\s+(?:late|early))?)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+    r"\b(?i:on|late\s+on|early\s+on|last|(?:as\s+of|by)(?:\s+(?:late|early))?|said|says|told|reported|announced|"
+    r"wrote|stated|claimed)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _PAST = re.compile(
     r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?the\s+(?:past|last|previous)\s+"
     r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
@@ -475,6 +476,10 @@ _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:en
 _HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b",
                         re.I)
 _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})\s*[-–—]\s*(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b")
+# "in August and September": two months named together after a preposition of time, one period.
+_MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
+                              rf"(?P<m1>{_MONTH})\s+and\s+(?P<m2>{_MONTH})"
+                              rf"(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "Nov. 1-20", "1-20 November": one month, two days.
 _DAY_SPAN = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
                        rf"|\b(?P<d1b>{_DAY})\s*[-–]\s*(?P<d2b>{_DAY})\s+(?:of\s+)?(?P<monthb>{_MONTH})(?:,?\s+(?P<yearb>{_YEAR})\b)?")
@@ -558,6 +563,15 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             last = first + _period_length(count, first_period.group("unit")) - dt.timedelta(days=1)
             out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
             mentions = [d for d in mentions if d is not from_day]
+    for m in _MONTH_AND_MONTH.finditer(sentence):
+        out = [d for d in out if not (m.start() <= d.start < m.end())]
+        m1, m2 = _month_number(m.group("m1")), _month_number(m.group("m2"))
+        y2 = _month_year(m2, reference, int(m.group("year")) if m.group("year") else None)
+        if y2 is None:
+            continue
+        y1 = y2 if m1 <= m2 else y2 - 1
+        first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+        out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _MONTH_SPAN.finditer(sentence):
         # "in October – November", "October-December 2024": from the first month's 1st to the last's end.
         if any(d.start <= m.start() < d.end for d in out):

@@ -954,15 +954,38 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     return "other", None, None, None
 
 
+_WAR_START = dt.date(2022, 2, 24)
+# A date next to a verb or noun of saying dates the statement ("the ISW said in its latest
+# assessment on March 28", "Malyar said Monday", "last week estimated that"), not the figure.
+_SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
+                          r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
+_SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
+                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:\w+\s+)?(?:on\s+)?$", re.I)
+_SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
+                           r"\s+(?:that\b|how\b)", re.I)
+
+
+def _statement_dates(sentence: str, mentions: list) -> list:
+    """The date mentions that date a statement rather than a figure."""
+    return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None, carried_period_days: float | None,
-              others: tuple = (), ignore_after: int | None = None) -> tuple[dt.date | None, dt.date | None]:
+              others: tuple = (), ignore_after: int | None = None,
+              q_end: int | None = None) -> tuple[dt.date | None, dt.date | None, str]:
     """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
     the seizure, not the holding), so a date right after it is not the claim's."""
     mentions = dates_mod.date_mentions(sentence, published)
+    # "0.2 percent of Ukraine's territory in 2014", "the seizure of Crimea in 2014": a date before
+    # the war dates something else (borders, annexations); only a start may lie before it.
+    mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
+    statement = _statement_dates(sentence, mentions)
+    mentions = [d for d in mentions if d not in statement]
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
@@ -979,6 +1002,14 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    if q_end is not None:
+        # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
+        # a figure, before the next one, is that figure's.
+        nxt = min([o for o in others if o > q_start] + [hi])
+        after = [d for d in pool if q_end <= d.start < min(nxt, q_end + 60) and d.kind not in ("now",)]
+        if after:
+            keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
+            by_kind = {**keep, after[0].kind: after[0]}
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
     def said(d) -> str:
         return sentence[d.start:d.end]
@@ -1005,6 +1036,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     if "weekday" in by_kind:
         d = by_kind["weekday"]
         return d.date, start, f"date.weekday: {said(d)}{since}"
+    if statement:
+        # "the ISW said in its latest assessment on March 28": the figure is as of the statement.
+        d = statement[-1]
+        return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
     if "since" in by_kind:
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
@@ -1120,6 +1155,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         room = min(MAX_QUANTITIES_PER_DOCUMENT - work["quantities_examined"], MAX_CLAIMS_PER_DOCUMENT - len(claims))
         quantities = quantities[:max(0, room)]
         work["quantities_examined"] += len(quantities)
+        conversions = _conversions(text_s, quantities)
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
@@ -1187,8 +1223,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
             date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
-                                         tuple(x.start for x in quantities if x is not q),
-                                         ignore_after=taken.end() if taken else None)
+                                                    tuple(x.start for x in quantities if x is not q and x.start not in conversions),
+                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
@@ -1260,6 +1296,20 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
                 cue = m.group(0)
     what = f"{measure}" + (f", {direction}" if direction else "")
     return f"measure.{what}: " + (f"verb {cue!r}" if cue else f"unit {q.normalized} and the words around it")
+
+
+_CONVERSION_GAP = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?")
+
+
+def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
+    """Starts of the quantities that convert the one before into another unit of the same kind
+    ("143sq km (55sq miles)", "203 square kilometers, or 78 square miles"): they date nothing."""
+    out = set()
+    for a, b in zip(quantities, quantities[1:]):
+        if a.normalized == b.normalized and a.normalized not in ("persons", "settlements") \
+                and _CONVERSION_GAP.fullmatch(sentence[a.end:b.start]) and a.unit_text != b.unit_text:
+            out.add(b.start)
+    return out
 
 
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
