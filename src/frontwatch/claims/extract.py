@@ -543,6 +543,9 @@ _ROUGHLY = (r"(?:(?:about|around|roughly|some|nearly|almost|approximately|(?:jus
 _HOLDS_NOW_BEFORE = re.compile(
     r"\b(?:now|still|currently|today)\s+(?:only\s+)?(?:holds?|controls?|occupies|has|keeps?|retains?)\s+"
     r"(?:only\s+|just\s+)?" + _ROUGHLY + "$", re.I)
+_PART_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?[A-Z]")
+_PART_OPENS = re.compile(r"(?:[—–(]|\bincluding|\bof\s+which|\band|,)\s*(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
+_OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
@@ -717,10 +720,15 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         if unit_hit is None:
             held_now = bool(_HOLDS_NOW_BEFORE.search(sentence[max(0, m.start() - 60):m.start()])
                             and _CLAUSE_ENDS.match(sentence, m.end()))
+            # "five settlements — four in Donetsk and one in Zaporizhzhia", "29 settlements,
+            # including six in Lugansk region", "500 square miles ... Russia gained 331 of them":
+            # a part of the figure before, in its unit.
+            part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
+                                   or _OF_THEM.match(sentence, m.end())))
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
                                                or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
-                                               or held_now)):
+                                               or held_now or part)):
                 # "... to 12,000"; "800 sq km, down from a peak of about 1,300"; "... but now holds
                 # about 650.": the unit of the one before.
                 prev = found[-1]
