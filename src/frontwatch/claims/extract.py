@@ -493,13 +493,13 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     for a in mentions:
         if num_end <= a.start < hi:
             before = sentence[max(0, a.start - 40):a.start]
-            if _AGENT_BEFORE.search(before) or (a.kind == "adjective" and _UNDER_HOLDER.search(before)):
+            if _AGENT_BEFORE.search(before) or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
     for a in mentions:
         if lo <= a.start < num_start and (a.kind == "compound" or (
-                a.kind == "adjective" and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
+                a.kind in ("adjective", "noun") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
             side = _resolve_side(a, att)
             if side:
                 return side, f"side.holder: {a.text}"
