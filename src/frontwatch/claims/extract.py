@@ -1198,9 +1198,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     RETREAT.search(text_s) and side_rule.startswith("side.object"))):
                 side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
             prev = sentence_claims[-1] if sentence_claims else None
+            apposition_of = None
             if prev is not None and prev.span_in_sentence and _APPOSITION_GAP.match(
                     text_s[prev.span_in_sentence[1]:q.start]):
                 side, side_rule = prev.side, f"side.apposition: the figure before ({prev.surface})"
+                apposition_of = prev
             if measure == "grey_zone":  # ground neither side holds
                 side, side_rule = None, "side.grey_zone: ground neither side holds"
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
@@ -1217,6 +1219,22 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     # "Russia now holds about 45% of the Kursk territory Ukraine took in August":
                     # what the taker lost again, as a share of its peak there.
                     measure, direction, aspect, side = "share_lost", "lost", None, taker_side
+                    measure_rule = f"measure.share_lost: a share of what {taker} took, held by the other side"
+            taken_by = OF_WHAT_WAS_TAKEN.match(text_s, q.end) if measure in ("share_gained", "share_held") else None
+            if taken_by and GAINED_VERBS.search(text_s, 0, q.start) and not _IT_TOOK_AFTER.match(text_s, q.end):
+                # "it had liberated more than half of the territory that Russia had seized", "More than
+                # 800 sq km have been liberated, about 64% of the territory initially occupied": the share
+                # of the taker's ground it lost again.
+                taker = taken_by.group("taker") or ""
+                taker_side = side_of_words(taker) if taker[:1].isupper() else None
+                loser = taker_side or opposite(side)
+                if loser and loser != side:
+                    measure, direction, aspect, side = "share_lost", "lost", None, loser
+                    side_rule = f"side.taker: the side that had taken it ({taker or 'the other side'})"
+                    measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
+            if apposition_of is not None and apposition_of.place and place is None:
+                place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
+                                               f"place.apposition: the figure before ({apposition_of.surface})")
             if not mentions and _INCURSION.search(text_s):
                 # "Since Ukraine's incursion began, ...": the incursion of August 2024 is Kursk's.
                 place, inferred, place_rule = "Kursk oblast", True, "place.the_incursion: " + _INCURSION.search(text_s).group(0)

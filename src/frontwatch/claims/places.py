@@ -115,7 +115,7 @@ AFTER_PREP = re.compile(
 COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
 COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(_COUNTRY_OF)})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
-COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b", re.I)
+COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b|\bour\s+(?:territory|land|soil)\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
 REGION_REF = re.compile(r"\bthe\s+(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
