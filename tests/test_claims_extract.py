@@ -920,3 +920,22 @@ def test_every_claim_explains_each_field_and_says_what_it_is_unsure_of():
     assert set(c.to_record()["explain"]) == {"quantity", "measure", "side", "place", "date"} and c.unsure == {}
     (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 11, 25))
     assert held.place is None and "place" in held.unsure  # Ukraine's holding: in Ukraine or in Russia?
+
+
+def test_more_ways_of_writing_shares_holders_and_periods():
+    """Phrasings of the same facts the recognisers compose (written for this test, one per rule)."""
+    def one(s, published=D(2024, 11, 27)):
+        (c,) = extract_claims(s, published=published)
+        return c
+
+    c = one("Moscow now holds roughly an eighth of the country.")
+    assert (c.value_normalized, c.measure, c.side, c.place) == (pytest.approx(12.5), "share_held", "russia", "UKR")
+    c = one("About 18% of Ukraine is Russian-occupied.")
+    assert (c.measure, c.side) == ("share_held", "russia")
+    # "seized by Russia" qualifies the land; the subject retook it: Russia's share lost.
+    c = one("Ukraine has retaken 54% of the land seized by Russia since February 2022.")
+    assert (c.measure, c.side) == ("share_lost", "russia")
+    c = one("Russian forces captured 200 sq km in the week to Sunday, analysts said.")
+    assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))
+    c = one("About 500 sq km of the Kursk region remain under Kyiv's control.")
+    assert (c.measure, c.side, c.place) == ("area_held", "ukraine", "Kursk oblast")

@@ -168,7 +168,7 @@ _AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$
 # "two weeks ago"; "since capturing the town two weeks ago" (an event named after "since"): a day
 # counted back from the reference.
 _AGO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                  r"(?P<unit>day|week|month)s?\s+ago\b", re.I)
+                  r"(?P<unit>day|week|month|year)s?\s+ago\b", re.I)
 _SINCE_EVENT = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 # Seasons, northern and meteorological: "since the summer" (1 June), "in the autumn", "last winter".
 _SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P<which>the|this|last|early|late)\s+)?"
@@ -196,7 +196,7 @@ _SINCE_YEAR_START = re.compile(r"\b(?:since|than\s+(?:\w+\s+){1,3}?at)\s+the\s+(
 _IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:the\s+(?:month|entirety|whole|course)\s+of\s+)?"
                        r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _WEEKDAY = re.compile(
-    r"\b(?i:on|late\s+on|early\s+on|last|(?:as\s+of|by)(?:\s+(?:late|early))?|said|says|told|reported|announced|"
+    r"\b(?i:on|late\s+on|early\s+on|last|to|until|ending|(?:as\s+of|by)(?:\s+(?:late|early))?|said|says|told|reported|announced|"
     r"wrote|stated|claimed)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _PAST = re.compile(
     r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?the\s+(?:past|last|previous)\s+"
@@ -321,8 +321,8 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         n = m.group("n").lower()
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n]
         unit = m.group("unit").lower()
-        found = reference - (relativedelta(months=count) if unit == "month" else
-                             dt.timedelta(days=count * (7 if unit == "week" else 1)))
+        found = reference - (relativedelta(months=count) if unit == "month" else relativedelta(years=count)
+                             if unit == "year" else dt.timedelta(days=count * (7 if unit == "week" else 1)))
         if _SINCE_EVENT.search(sentence, max(0, m.start() - 60), m.start()):
             mentions.append(DateMention("since", *m.span(), reference, found))
         else:
@@ -468,8 +468,9 @@ _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)
                            r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
                            rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
                            r"(?P<thisyear>(?:the|this)\s+year))\b)?")
-_PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                        r"(?P<unit>day|week|month)s\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
+# "in the three months to the end of November", "in the week to Sunday", "the month ending Nov. 30"
+_PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+                        r"(?P<unit>day|week|month)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
 _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:entirety|whole|course)\s+of)?|(?P<since>since))"
                       rf"\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
@@ -511,8 +512,9 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _PERIOD_TO.finditer(sentence):
         # "in the three months to the end of November": the period ending with the named day or month.
-        ends = [d for d in mentions if d.start >= m.end() and d.start - m.end() <= 20 and d.kind in ("day", "month", "since")]
-        n = m.group("n")
+        ends = [d for d in mentions if d.start >= m.end() - 4 and d.start - m.end() <= 20
+                and d.kind in ("day", "month", "since", "weekday")]
+        n = m.group("n") or "one"
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
         last = _bounds(ends[0])[1] if ends else None
         if last is not None:

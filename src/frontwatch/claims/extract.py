@@ -129,14 +129,16 @@ NUMBER = re.compile(
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
     r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
-_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|tenth|thirds|quarters|fifths|tenths)\b", re.I)
+_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
+                        r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
-    r"\b(?P<frac>(?:a|one)[\s-]+(?:half|third|quarter|fifth|tenth)|half|"
-    r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
+    r"\b(?P<frac>(?:a|an|one)[\s-]+(?:half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth)|half|"
+    r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths))\s+of\b", re.I)
 _OF_ONE_PERCENT = re.compile(r"\s+(?:a|one|1)\s*(?:percent|per\s+cent|%)", re.I)
 _HALF_OF_A_PERIOD = re.compile(r"\b(?:first|second|latter|last|other)\s+$", re.I)
-_FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10,
-              "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5, "tenths": 1 / 10}
+_FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "sixth": 1 / 6, "seventh": 1 / 7,
+              "eighth": 1 / 8, "ninth": 1 / 9, "tenth": 1 / 10, "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5,
+              "sixths": 1 / 6, "sevenths": 1 / 7, "eighths": 1 / 8, "ninths": 1 / 9, "tenths": 1 / 10}
 
 RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.I)
 QUALIFIER = re.compile(
@@ -490,10 +492,14 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     lo, hi = _clause_bounds(sentence, num_start)
     mentions = [a for a in actor_mentions(sentence)
                 if not (att_span and att_span[0] <= a.start < att_span[1] and a.kind not in ("speaker", "enemy"))]
+    subject_in_clause = any(lo <= a.start < num_start and a.governed is None for a in mentions)
     for a in mentions:
         if num_end <= a.start < hi:
             before = sentence[max(0, a.start - 40):a.start]
-            if _AGENT_BEFORE.search(before) or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
+            by_agent = _AGENT_BEFORE.search(before)
+            if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
+                continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
+            if by_agent or a.kind == "compound" or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
@@ -757,7 +763,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         if _HALF_OF_A_PERIOD.search(sentence, 0, m.start()):
             continue  # "in the second half of 2024": a period, not a share
         words = m.group("frac").lower().replace("-", " ").split()
-        num = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
+        num = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
         share = num * _FRACTIONS[words[-1]]
         qualifier = _qualifier_before(sentence[max(0, m.start() - 30):m.start()])
         qualifier = None if qualifier in _NOT_QUALIFIERS else qualifier
