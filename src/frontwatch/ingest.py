@@ -14,7 +14,7 @@ A country-borders file among the inputs (:func:`frontwatch.sources.base.is_borde
 tilings projected) on a thread while the maps are read: the two jobs share nothing until the borders
 are saved, after the maps.
 May import: the standard library, frontwatch.sources, frontwatch.store, frontwatch.engine,
-frontwatch.regions (for a borders file).
+frontwatch.geo.regions (for a borders file).
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from .sources.archives import Unpacked
-from .sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, object_fingerprint
+from frontwatch.sources.archives import Unpacked
+from frontwatch.sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, object_fingerprint
 
 BATCH = 32
 
@@ -55,7 +55,7 @@ class IngestSummary:
 def read_all(paths, options, workers, engine=None):
     """Yield ``(path, snapshots | None, error | None)`` in input order, reading in parallel."""
     if engine is None:
-        from .engine import LocalEngine
+        from frontwatch.engine import LocalEngine
 
         engine = LocalEngine(workers)
     yield from engine.read_files(paths, options, workers=workers)
@@ -86,7 +86,7 @@ def file_keys(paths, options) -> dict:
     paths = list(paths)
     if len(paths) < 2:
         return {p: file_key(p, options) for p in paths}
-    from .engine import available_cpus
+    from frontwatch.engine import available_cpus
 
     threads = 8 if any(is_url(p) for p in paths) else available_cpus()
     with cf.ThreadPoolExecutor(min(threads, len(paths))) as pool:
@@ -167,7 +167,7 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
         _write(store, pending, origins, replace, summary)
     for path, result in prepared:
         if not isinstance(result, str):
-            from .regions import save_borders
+            from frontwatch.geo.regions import save_borders
 
             save_borders(store, result[0], shown(str(path)), tilings=result[1])
             summary.borders.append(shown(str(path)))
@@ -176,7 +176,7 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
 
 def _prepare_borders(paths) -> list:
     """``[(path, (borders, tilings) | one-line error)]`` for borders files (see the module docstring)."""
-    from .regions import RegionError, borders_from_file
+    from frontwatch.geo.regions import RegionError, borders_from_file
 
     out = []
     for path in paths:

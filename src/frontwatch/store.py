@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import shapely
 
-from .statuses import STATUSES
+from frontwatch.statuses import STATUSES
 
 SCHEMA_VERSION = 1
 
@@ -386,7 +386,7 @@ class Store:
         rows = self.con.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
         return {iso: shapely.from_wkb(w) for iso, w in rows}
 
-    # -------------------------------------------------------------- region tilings (frontwatch.geodesy)
+    # -------------------------------------------------------------- region tilings (frontwatch.geo.geodesy)
     # A large region's equal-area tiling (TiledRegion.state()), saved under the region's hash and
     # the tiling version so that a later process measures at once instead of rebuilding it.
     def _ensure_region_tiles(self):

@@ -24,7 +24,7 @@ import numpy as np
 import orjson
 import shapely
 
-from ..statuses import STATUSES
+from frontwatch.statuses import STATUSES
 
 
 class SourceError(ValueError):
@@ -694,7 +694,7 @@ def is_borders_file(path) -> bool:
 
 def read_path(path, reader: str | None = None, **options) -> list[Snapshot]:
     """The snapshots in one file, read by the named reader or the first that recognises it."""
-    from . import deepstate, daily, generic  # noqa: F401  (registration side effect)
+    from frontwatch.sources import deepstate, daily, generic  # noqa: F401  (registration side effect)
 
     if is_url(path):
         return _read_url(path, reader, **options)

@@ -10,7 +10,7 @@ stored is never fetched again. The client is polite (a User-Agent naming frontwa
 ``min_interval`` seconds between requests, exponential backoff on connection errors, 5xx and 429
 honouring ``Retry-After``), and an unreachable site raises :class:`SourceUnreachable` with a
 one-line message. Nothing here prints. May import: the standard library, requests, orjson,
-frontwatch.sources, frontwatch.store (through the ``store`` argument only), frontwatch.measure
+frontwatch.sources, frontwatch.store (through the ``store`` argument only), frontwatch.analysis.measure
 (for the area-type vocabulary).
 """
 from __future__ import annotations
@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 import orjson
 import requests
 
-from .. import __version__
-from ..measure import OFFICIAL_TYPES
-from .base import SourceError
-from .deepstate import parse_features, snapshot_from_features
+from frontwatch import __version__
+from frontwatch.analysis.measure import OFFICIAL_TYPES
+from frontwatch.sources.base import SourceError
+from frontwatch.sources.deepstate import parse_features, snapshot_from_features
 
 DEFAULT_BASE_URL = "https://deepstatemap.live"
 USER_AGENT = f"frontwatch/{__version__} (front-line map statistics; incremental sync, polite rate)"
