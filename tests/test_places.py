@@ -300,7 +300,7 @@ def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_
     from frontwatch.geo import places
 
     monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path))
-    probe = ("import json; from frontwatch import places; p = places.resolve_place('Курахове'); "
+    probe = ("import json; from frontwatch.geo import places; p = places.resolve_place('Курахове'); "
              "s = places.settlements_in(__import__('shapely').box(34.9, 51.0, 35.6, 51.4)); "
              "print(json.dumps([p.name, p.lat, p.lon, sorted(s['name'])]))")
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -308,7 +308,7 @@ def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_
     assert len(saved) == 1 and saved[0] == places._gazetteer_cache_path()
     assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary file left
     # A later process reads the index and never builds it.
-    no_build = "from frontwatch import places; places._build_gazetteer = None; " + probe.split("; ", 1)[1]
+    no_build = "from frontwatch.geo import places; places._build_gazetteer = None; " + probe.split("; ", 1)[1]
     second = subprocess.run([sys.executable, "-c", "import json; " + no_build], capture_output=True, text=True)
     assert second.returncode == 0, second.stderr[-2000:]
     assert second.stdout == first.stdout
