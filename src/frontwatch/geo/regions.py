@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from frontwatch import notices
 from frontwatch.geo.geodesy import polygonal_parts
 from frontwatch.sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
 from frontwatch.sources.base import THEATRE_BBOX, is_url, local_copy
@@ -577,7 +578,7 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
                               f"{spec.strip()}:15km, or use an ISO-3 code (RUS), bbox:..., or a GeoJSON file")
     close = _closest_unit_names(spec, store, admin_file)
     hint = f"; closest regions: {', '.join(close)}" if close else ""
-    raise RegionError(f"unknown region {spec!r}{hint}; use an oblast's name (Donetsk oblast, UA-14), an ISO-3 code (RUS), "
+    raise RegionError(f"unknown region {spec!r}{hint}: use an ISO-3 code (RUS), an oblast's name (Donetsk oblast, UA-14), "
                       "Place:15km, lat,lon:15km, bbox:..., or a GeoJSON file")
 
 
@@ -611,16 +612,29 @@ def _named_unit(spec, store, admin_file):
         what = f"{spec!r} is {known[0].name} ({known[0].iso})"
         if os.environ.get("FRONTWATCH_OFFLINE"):
             raise RegionError(f"{what}, but no {'/'.join(missing)} regions are stored: run `frontwatch admin FILE` with a "
-                              f"boundaries file of them (e.g. geoBoundaries {missing[0]} ADM1), or give --admin FILE")
+                              f"boundaries file of them (e.g. geoBoundaries {missing[0]} ADM1), or give --admin FILE"
+                              f"{_radius_hint(spec)}")
         try:
             units = admin.load_units(store, admin_file, fetch_missing=True)
         except admin.AdminError as exc:
-            raise RegionError(f"{what}: {exc}") from None
+            raise RegionError(f"{what}: {exc}{_radius_hint(spec)}") from None
         hits = admin.match_units(spec, units)
     if len(hits) > 1:
         raise RegionError(f"{spec!r} names several regions: {', '.join(f'{u.name} ({u.iso})' for u in hits)}; "
                           "give the ISO 3166-2 code")
     return hits[0] if hits else None
+
+
+def _radius_hint(spec) -> str:
+    """"; for the place, a circle: Kursk:15km" when ``spec`` is also a place's name, else ""."""
+    from frontwatch.geo.places import resolve_place
+
+    try:
+        with notices.collect():
+            place = resolve_place(spec.strip())
+    except ValueError:
+        return ""
+    return f"; or, for the place {place.name} ({place.country}), a circle around it: {spec.strip()}:15km"
 
 
 def _known_units(spec) -> list:
