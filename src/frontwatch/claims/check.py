@@ -171,9 +171,9 @@ class _Ctx:
 
         key = ("region", spec)
         if key not in self.memo:
-            needs = re.fullmatch(r"[A-Z]{3}", spec) is not None and spec != "ALL"
             try:
-                self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
+                # Borders are loaded only when the spec needs them (a country, a named oblast).
+                self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
             except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 raise _Skip(NOT_CHECKABLE, str(exc).splitlines()[0]) from None
         return self.memo[key]
