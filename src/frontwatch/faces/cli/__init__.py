@@ -17,6 +17,7 @@ COMMANDS = (
     ("snapshots", "snapshots"), ("area", "area"), ("change", "change"), ("peak", "peak"),
     ("front", "front"), ("advance", "advance"), ("settlements", "settlements"),
     ("claims", "claims"), ("plot", "plot"), ("map", "map_"), ("report", "report"), ("serve", "serve"),
+    ("notes", "notes"),
 )
 
 
