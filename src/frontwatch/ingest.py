@@ -26,6 +26,7 @@ from pathlib import Path
 
 from frontwatch.sources.archives import Unpacked
 from frontwatch.sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, object_fingerprint
+from frontwatch.sources.live import side_file_kind
 
 BATCH = 32
 
@@ -47,6 +48,7 @@ class IngestSummary:
     fill_mismatch: int = 0
     written: bool = True
     borders: list = dataclasses.field(default_factory=list)  # borders files saved
+    notes: int = 0  # the map maker's notes stored or updated (recorded DeepStateMap listings)
 
     def to_record(self) -> dict:
         return dataclasses.asdict(self)
@@ -119,6 +121,10 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
         summary.errors.extend(errors)
     borders_files = [p for p in paths if is_borders_file(p)]
     paths = [p for p in paths if p not in borders_files]
+    # Files that are not maps but go with them (frontwatch.sources.live.SIDE_FILES: a recorded
+    # DeepStateMap listing, the map maker's own area figures), stored after the maps.
+    side_files = [(p, kind) for p in paths for kind in [side_file_kind(p)] if kind is not None]
+    paths = [p for p in paths if p not in {s for s, _ in side_files}]
     summary.files = len(paths)
     keys = file_keys(paths, reader_options)
     known = store.ingested_files([k for k in keys.values() if k])
@@ -165,6 +171,11 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
         return summary
     if pending:
         _write(store, pending, origins, replace, summary)
+    for path, kind in side_files:
+        try:
+            kind.store(store, path, summary)
+        except SourceError as exc:
+            summary.errors.append(shown(str(exc)))
     for path, result in prepared:
         if not isinstance(result, str):
             from frontwatch.geo.regions import save_borders

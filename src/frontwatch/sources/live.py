@@ -29,6 +29,7 @@ from frontwatch import __version__
 from frontwatch.analysis.measure import OFFICIAL_TYPES
 from frontwatch.sources.base import SourceError
 from frontwatch.sources.deepstate import parse_features, snapshot_from_features
+from frontwatch.sources.notes import is_listing_file, notes_from_listing, read_listing_file
 
 DEFAULT_BASE_URL = "https://deepstatemap.live"
 USER_AGENT = f"frontwatch/{__version__} (front-line map statistics; incremental sync, polite rate)"
@@ -67,6 +68,7 @@ class SyncSummary:
     unchanged: int = 0
     skipped_existing: int = 0
     official_areas: int = 0
+    notes: int = 0
     requests: int = 0
     errors: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
@@ -294,6 +296,37 @@ def parse_areas(doc, origin="areas") -> list[dict]:
     return out
 
 
+# ------------------------------------------------------------------ recorded responses given to `ingest`
+
+@dataclasses.dataclass(frozen=True)
+class SideFile:
+    """A kind of file that goes with the maps without being one (a recorded listing, the map
+    maker's figures): ``detect(path)`` recognises it, ``store(store, path, summary)`` saves what
+    it holds (after the maps of the same ingest are written) and counts it in the ingest
+    summary; both raise nothing but :class:`SourceError`."""
+
+    name: str
+    detect: object
+    store: object
+
+
+def _store_listing_file(store, path, summary):
+    notes = notes_from_listing(read_listing_file(path))
+    counts = store.add_notes(notes, source=SOURCE)
+    summary.notes += counts["added"] + counts["updated"]
+
+
+SIDE_FILES = [SideFile("deepstate-listing", is_listing_file, _store_listing_file)]
+
+
+def side_file_kind(path) -> SideFile | None:
+    """The :class:`SideFile` kind of ``path``, or None for a map (or anything else)."""
+    for kind in SIDE_FILES:
+        if kind.detect(path):
+            return kind
+    return None
+
+
 # ------------------------------------------------------------------ sync
 
 def _bound(value, end=False):
@@ -356,6 +389,9 @@ def sync(store, since=None, until=None, base_url=None, timeout=20, retries=4, ba
         summary.requests = client.requests
     summary.listed = len(entries)
     summary.warnings.extend(problems)
+    # The map maker's notes of every listed map: a few hundred kB, and a note may be edited later.
+    counts = store.add_notes(notes_from_listing(doc), source=SOURCE)
+    summary.notes = counts["added"] + counts["updated"]
 
     lo, hi = _bound(since), _bound(until, end=True)
     window = [e for e in entries if (lo is None or e.taken_at >= lo) and (hi is None or e.taken_at <= hi)]
