@@ -29,7 +29,7 @@ from frontwatch import __version__
 from frontwatch.analysis.measure import OFFICIAL_TYPES
 from frontwatch.sources.base import SourceError
 from frontwatch.sources.deepstate import parse_features, snapshot_from_features
-from frontwatch.sources.notes import is_listing_file, notes_from_listing, read_listing_file
+from frontwatch.sources.notes import notes_from_listing
 
 DEFAULT_BASE_URL = "https://deepstatemap.live"
 USER_AGENT = f"frontwatch/{__version__} (front-line map statistics; incremental sync, polite rate)"
@@ -294,37 +294,6 @@ def parse_areas(doc, origin="areas") -> list[dict]:
     if not out:
         raise SourceError(origin, "no area figures in the body")
     return out
-
-
-# ------------------------------------------------------------------ recorded responses given to `ingest`
-
-@dataclasses.dataclass(frozen=True)
-class SideFile:
-    """A kind of file that goes with the maps without being one (a recorded listing, the map
-    maker's figures): ``detect(path)`` recognises it, ``store(store, path, summary)`` saves what
-    it holds (after the maps of the same ingest are written) and counts it in the ingest
-    summary; both raise nothing but :class:`SourceError`."""
-
-    name: str
-    detect: object
-    store: object
-
-
-def _store_listing_file(store, path, summary):
-    notes = notes_from_listing(read_listing_file(path))
-    counts = store.add_notes(notes, source=SOURCE)
-    summary.notes += counts["added"] + counts["updated"]
-
-
-SIDE_FILES = [SideFile("deepstate-listing", is_listing_file, _store_listing_file)]
-
-
-def side_file_kind(path) -> SideFile | None:
-    """The :class:`SideFile` kind of ``path``, or None for a map (or anything else)."""
-    for kind in SIDE_FILES:
-        if kind.detect(path):
-            return kind
-    return None
 
 
 # ------------------------------------------------------------------ sync
