@@ -701,8 +701,9 @@ class Store:
             q += " AND lower(measure) = lower(?)"
             args.append(measure)
         if place:
-            q += " AND lower(place) = lower(?)"
-            args.append(place)
+            # "Kursk" finds "Kursk oblast" too: claims name an oblast that way (frontwatch.claims.places).
+            q += " AND (lower(place) = lower(?) OR lower(place) = lower(?) || ' oblast')"
+            args.extend([place, place])
         rows = self.con.cursor().execute(q + " ORDER BY measure, date, published, report, id", args).fetchall()
         keys = ("id", "report", "report_hash", "published", "checked_at", "measure", "place", "side", "date",
                 "record", "verdict", "reason")
