@@ -1,5 +1,5 @@
 """Time a full-year weekly advance series for one place (Kurakhove, 15 km, 2024) two ways, in one
-run, and print the ratio: frontwatch.front.advance (sides cut to the circle first, each map's
+run, and print the ratio: frontwatch.analysis.front.advance (sides cut to the circle first, each map's
 sides computed once) against a straightforward per-snapshot Shapely implementation (both maps'
 sides rebuilt from the full layers and full country borders at every step, the theatre-wide
 contact line computed and only then cut to the circle, nothing cached).
@@ -14,10 +14,10 @@ import time
 
 import shapely
 
-from frontwatch.front import _largest_shift, advance, contact_line, front_sides, islets, resolve_center
-from frontwatch.geodesy import area_km2, length_km
-from frontwatch.measure import select_snapshots
-from frontwatch.regions import circle
+from frontwatch.analysis.front import _largest_shift, advance, contact_line, front_sides, islets, resolve_center
+from frontwatch.geo.geodesy import area_km2, length_km
+from frontwatch.analysis.measure import select_snapshots
+from frontwatch.geo.regions import circle
 from frontwatch.store import Store
 
 

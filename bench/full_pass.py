@@ -45,8 +45,8 @@ SERIES = (("RUS", ("ukraine_held", "contested")), ("UKR", ("occupied",)))
 
 def three_series(st, engine=None) -> list:
     """The job's daily series (SERIES) from the store ``st``."""
-    from frontwatch.measure import area_series
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis.measure import area_series
+    from frontwatch.geo.regions import resolve_region
 
     borders = st.borders()
     return [r for iso, statuses in SERIES for r in area_series(st, resolve_region(iso, borders), statuses, engine=engine)]
@@ -74,7 +74,7 @@ def job_frontwatch(store, files, engine="local", scheduler=None):
 
 def job_borders_only(store):
     """Set up: a store holding only the borders and the RUS/UKR tilings (as after `frontwatch borders`)."""
-    from frontwatch.regions import borders_from_file, save_borders
+    from frontwatch.geo.regions import borders_from_file, save_borders
     from frontwatch.store import Store
 
     with Store(store) as st:
@@ -100,8 +100,8 @@ def job_with_borders(store, files):
 def job_repeat(store):
     """The three series again from a store that has them (a fresh process: no warm memory;
     modules imported before the clock starts, as in a running service)."""
-    import frontwatch.measure  # noqa: F401
-    import frontwatch.regions  # noqa: F401
+    import frontwatch.analysis.measure  # noqa: F401
+    import frontwatch.geo.regions  # noqa: F401
     from frontwatch.store import Store
 
     with Store(store) as st:
@@ -113,8 +113,8 @@ def job_repeat(store):
 def job_incremental(store, new_file):
     """One new snapshot into a store holding the others: ingest it and update the three series
     (modules imported before the clock starts)."""
-    import frontwatch.measure  # noqa: F401
-    import frontwatch.regions  # noqa: F401
+    import frontwatch.analysis.measure  # noqa: F401
+    import frontwatch.geo.regions  # noqa: F401
     from frontwatch.ingest import ingest
     from frontwatch.store import Store
 
@@ -128,7 +128,7 @@ def job_incremental(store, new_file):
 
 def fifty_regions(borders):
     """RUS, UKR and 48 circles of 20 km on a grid over the front zone (lon 33-39.5, lat 46.5-51.5)."""
-    from frontwatch.regions import resolve_region
+    from frontwatch.geo.regions import resolve_region
 
     regions = [resolve_region("RUS", borders), resolve_region("UKR", borders)]
     for i in range(8):
@@ -139,7 +139,7 @@ def fifty_regions(borders):
 
 def job_many(store):
     """Area of occupied, ukraine_held, contested in 50 regions over every snapshot (cold cache)."""
-    from frontwatch.measure import area_series_many
+    from frontwatch.analysis.measure import area_series_many
     from frontwatch.store import Store
 
     with Store(store) as st:

@@ -79,7 +79,7 @@ def serve(store):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k != "FRONTWATCH_TOKEN"}
-    proc = subprocess.Popen([sys.executable, "-m", "frontwatch.cli", "serve", "--host", "127.0.0.1", "--port",
+    proc = subprocess.Popen([sys.executable, "-m", "frontwatch.faces.cli", "serve", "--host", "127.0.0.1", "--port",
                              str(port), "--store", str(store), "--timeout", "600"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -17,6 +17,8 @@ ARTICLE = SHARED / "articles" / "kursk-2024-11-24.txt"
 def pytest_configure(config):
     """Derived data frontwatch caches across processes (the gazetteer's index) go to a folder of
     this test run, not the user's cache: every run builds it once, as a new machine does."""
+    # No download in tests (GeoNames dumps, geoBoundaries regions): what a test needs, it loads.
+    os.environ.setdefault("FRONTWATCH_OFFLINE", "1")
     if not os.environ.get("FRONTWATCH_CACHE_DIR"):
         import tempfile
 
@@ -68,7 +70,7 @@ def store_path(history_dir, borders_file, tmp_path_factory) -> Path:
     write build their own store. Open it with ``Store(store_path)`` (one DuckDB instance per
     process, so open it read-write like the CLI does)."""
     from frontwatch.ingest import ingest
-    from frontwatch.regions import prepare_borders, read_borders_file
+    from frontwatch.geo.regions import prepare_borders, read_borders_file
     from frontwatch.store import Store
 
     path = tmp_path_factory.mktemp("store") / "frontwatch.duckdb"

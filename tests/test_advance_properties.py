@@ -8,9 +8,9 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontwatch.front import advance_between, contact_line
-from frontwatch.geodesy import from_local, length_km
-from frontwatch.measure import MeasureError
+from frontwatch.analysis.front import advance_between, contact_line
+from frontwatch.geo.geodesy import from_local, length_km
+from frontwatch.analysis.measure import MeasureError
 
 CENTER = (37.28, 47.98)
 

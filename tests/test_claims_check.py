@@ -2,7 +2,7 @@
 
 Real-data tests read ../shared/data/articles/kursk-2024-11-24.txt (fixture ``article_file``) and
 the session store of ../shared/data/deepstate/history + ../shared/data/borders (fixture
-``store``); expected map figures are computed here through frontwatch.measure, never typed in.
+``store``); expected map figures are computed here through frontwatch.analysis.measure, never typed in.
 """
 from __future__ import annotations
 
@@ -106,10 +106,10 @@ def test_article_every_area_share_and_rate_claim_gets_a_map_verdict(article_chec
 
 
 def test_article_area_reasons_carry_the_claim_and_library_figures(article_check, store):
-    """Peak and current Ukrainian-held ground in RUS, computed here through frontwatch.measure,
+    """Peak and current Ukrainian-held ground in RUS, computed here through frontwatch.analysis.measure,
     appear in the reasons beside the claimed figures (../shared history + borders)."""
-    from frontwatch.measure import area_on, peak
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis.measure import area_on, peak
+    from frontwatch.geo.regions import resolve_region
 
     rus = resolve_region("RUS", store.borders())
     p_strict = peak(store, rus, ("ukraine_held",), until=D(2024, 11, 24))
@@ -132,8 +132,8 @@ def test_article_area_reasons_carry_the_claim_and_library_figures(article_check,
 
 
 def test_article_share_lost_matches_measure_peak(article_check, store):
-    from frontwatch.measure import peak
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis.measure import peak
+    from frontwatch.geo.regions import resolve_region
 
     rus = resolve_region("RUS", store.borders())
     p = peak(store, rus, ("ukraine_held",), until=D(2024, 11, 24))
@@ -168,7 +168,7 @@ def test_a_distance_advanced_over_a_period_is_set_against_mean_and_largest_shift
     """"Advanced 2 km over the past week" is a distance: within the band from the mean advance to
     the largest local shift of that week it is consistent (Kurakhove, 17-24 Nov 2024: 1.1 and
     2.5 km by the maps); 5 km is beyond it; a pace ("a day") is still set against the mean alone."""
-    from frontwatch.front import advance
+    from frontwatch.analysis.front import advance
 
     text = ("KYIV, Nov 24, 2024 - Russian troops advanced 2 kilometres near Kurakhove over the past week, the ISW said. "
             "Russian troops advanced 5 kilometres near Kurakhove over the past week, the ISW said. "
@@ -234,10 +234,10 @@ def test_distance_claims_are_measured_from_the_place_to_the_sides_nearest_ground
 
 
 def test_front_length_claims_are_checked_against_the_traced_front(store):
-    """The front on the map of 25 November 2024 (frontwatch.front, whole map): "more than 1,000 km"
+    """The front on the map of 25 November 2024 (frontwatch.analysis.front, whole map): "more than 1,000 km"
     is consistent with it, "about 3,000 km" overstated; the figures are those of front()."""
-    from frontwatch.front import front
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.front import front
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("KYIV, Nov 25, 2024 - The front line stretches for more than 1,000 kilometres, officials said. "
             "The front line is about 3,000 km long, a blogger said.")
@@ -283,8 +283,8 @@ def test_a_change_in_a_named_month_runs_from_the_last_map_before_it(store):
     """"Russia gained ... in November": the map of 30 November against that of 31 October (30
     days), as `frontwatch change --from 2024-10-31 --to 2024-11-30` gives; the baseline used to be
     1 November's map, which left that day's gains out (29 days)."""
-    from frontwatch.measure import change
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import change
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     total, rate = check_claims(store, extract_claims(
         "LONDON, 5 December 2024 - Russia gained 700 square kilometres of Ukrainian territory in November, "
@@ -301,8 +301,8 @@ def test_a_share_of_the_ground_a_side_seized_is_its_peak_less_the_share_lost(sto
     """"holding on to about 40% of the territory they seized in August" (5 Dec 2024): 100 minus
     the share lost since the peak, strict and with contested (it was "not checkable": only
     Russia's share of Ukraine was checked), dated by the holding, not by "in August"."""
-    from frontwatch.measure import peak
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import peak
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     low, right = check_claims(store, extract_claims(
         "LONDON, 5 December 2024 - Ukraine's troops are holding on to about 40% of the territory they seized in "
@@ -350,8 +350,8 @@ def test_shrunk_by_a_share_now_after_a_peak_clause_rounded_conversions_and_a_sha
     is one claim (the rounded conversion was a claim of its own); "Since Ukraine's incursion began,
     Moscow has recaptured about half of the territory it lost" is the share of Ukraine's peak in
     Kursk lost again (it was a Russian share gained around the previous sentence's Pokrovsk)."""
-    from frontwatch.measure import area_on, peak
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import area_on, peak
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer, analysts say. "
             "At its height, Ukraine held some 1,376 sq km (531 sq miles) of Russian territory; it now holds about "
@@ -379,8 +379,8 @@ def test_occupied_since_captured_peak_weekend_invasion_and_since_an_event_in_a_m
     was "other"); "since the start of the full-scale invasion" is the occupied status on the day
     (the archive begins in April 2022); "since the fall of Avdiivka in February" runs from 1
     February to now for the pace too (30 km was spread over February's 29 days)."""
-    from frontwatch.measure import area_on, change
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import area_on, change
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("Russian forces have occupied around 2,000 square kilometers of Ukrainian territory since the beginning "
             "of October, DeepState reported. "
@@ -408,9 +408,9 @@ def test_settlements_held_on_the_day_and_a_half_year(store):
     """AP-style copy of 3 December 2024 (eleventh probe): "still controls around 50 settlements in
     the Kursk region" was a change with no start; it is the gazetteer places the side holds there
     on the day (a floor). "in the second half of 2024" was a share of 50%; it is 1 July on."""
-    from frontwatch.measure import change
-    from frontwatch.regions import load_borders, resolve_region
-    from frontwatch.settlements import settlements_on
+    from frontwatch.analysis.measure import change
+    from frontwatch.geo.regions import load_borders, resolve_region
+    from frontwatch.analysis.settlements import settlements_on
 
     text = ("Ukraine's army still controls around 50 settlements in the Kursk region, a Ukrainian commander said. "
             "Russia's forces captured 3,000 square kilometres of Ukraine in the second half of 2024.")
@@ -431,8 +431,8 @@ def test_a_participle_clause_a_peak_after_down_from_and_a_share_since_february_2
     another event's); "down from around 1,300 sq km at the height of its offensive" is the peak
     (it was set against the area on the day: overstated by 87%); "about 7% of Ukraine's territory
     since February 2022" is the occupied status on the day (no map of February 2022)."""
-    from frontwatch.measure import area_on, change
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import area_on, change
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("Russian forces have captured more territory in Ukraine this year than in any year since 2022, seizing "
             "about 3,000 square kilometres, according to open-source maps. "
@@ -458,8 +458,8 @@ def test_regained_since_the_war_a_month_to_the_next_days_map_and_no_town_carried
     no place); "the west bank of the Dnipro" is the river, not a place carried to the next
     sentence; "In November, ... took back about 4,500 sq km" ends with the map of 1 December (the
     archive has monthly maps of the 1st: it had no map for 30 November)."""
-    from frontwatch.measure import area_on, change
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import area_on, change
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("Ukraine has regained control of more than 40,000 square kilometres of territory since the start of the "
             "war, President Volodymyr Zelenskiy said. "
@@ -490,8 +490,8 @@ def test_the_grey_zone_is_the_contested_status_of_the_place_or_of_the_whole_map(
     checkable); it is the contested area of the whole map on the day, and "In the Kursk region,
     the gray zone stretches over some 200 sq km" that of RUS. The sentence after "sq km." is a
     sentence of its own (it was glued to this one, and its 500 km2 held by Ukraine read as grey zone)."""
-    from frontwatch.measure import area_on
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import area_on
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("The grey zone between the two armies now covers around 1,000 square kilometres, according to DeepState. "
             "In the Kursk region, the gray zone stretches over some 200 sq km. Ukraine holds about 500 square "
@@ -548,8 +548,8 @@ def test_a_share_of_a_town_is_the_side_share_of_the_disc_standing_for_it(store):
     import shapely
     from pyproj import CRS, Transformer
 
-    from frontwatch.measure import snapshot_on
-    from frontwatch.places import resolve_place
+    from frontwatch.analysis.measure import snapshot_on
+    from frontwatch.geo.places import resolve_place
 
     text = ("Russian forces now control about 80% of Toretsk, Ukrainian officials said. Ukraine's military said "
             "Russian troops had captured roughly 70% of the town of Kurakhove. Ukraine still holds about 40% "
@@ -605,8 +605,8 @@ def test_a_direction_is_the_band_from_the_town_circle_to_a_50_km_one(store):
     in a 15 km circle around Pokrovsk (87 km2: overstated by 586%). A direction (axis, sector) is
     the front named after a town, with no fixed extent: an area gained there is set against the
     band from the 15 km circle to a 50 km one. A pace there is still the town's."""
-    from frontwatch.measure import change
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import change
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("On the Kurakhove axis, Russian troops have captured about 150 square kilometres in the past month. "
             "Russian forces have made confirmed advances of about 600 square kilometres in the Pokrovsk direction "
@@ -635,8 +635,8 @@ def test_holding_or_retaking_a_share_of_what_the_other_side_took_is_its_share_lo
     or gained by Russia in Russia): both are the share of Ukraine's peak in Kursk it lost, the
     second by 20 November. "Ukraine has regained 54% of the territory Russia seized since February
     24" needs Russia's peak of March 2022, before the archive's first map: no data, said so."""
-    from frontwatch.measure import peak
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.measure import peak
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("The Kursk incursion began in August. Russia now holds about 45% of the Kursk territory Ukraine took in "
             "August, Kyiv's commander said. By mid-November, Russia had retaken about 40% of the territory, "
@@ -662,8 +662,8 @@ def test_a_depth_into_the_other_country_is_the_farthest_point_of_the_side_ground
     import geopandas as gpd
     import shapely
 
-    from frontwatch.measure import snapshot_on
-    from frontwatch.regions import load_borders
+    from frontwatch.analysis.measure import snapshot_on
+    from frontwatch.geo.regions import load_borders
 
     text = ("Ukrainian forces have pushed up to 35 km into Russia since the incursion began, Ukraine's commander "
             "said. Russian forces have pushed up to 8 km into Ukraine near Vovchansk since May. Russian troops are "
@@ -697,10 +697,10 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
     it runs from the map of 1 January; "the 1,300 square kilometers they once controlled" is a peak
     and "less than half of" it a share of that peak; "Kupiansk is 2.5 miles from the front line"
     is measured from Kupiansk, held by Ukraine, to the nearest Russian-held ground."""
-    from frontwatch.front import side_distance_km
-    from frontwatch.measure import change, peak, snapshot_on
-    from frontwatch.places import resolve_place
-    from frontwatch.regions import load_borders, resolve_region
+    from frontwatch.analysis.front import side_distance_km
+    from frontwatch.analysis.measure import change, peak, snapshot_on
+    from frontwatch.geo.places import resolve_place
+    from frontwatch.geo.regions import load_borders, resolve_region
 
     text = ("Between Nov. 1 and Nov. 20, Russian forces captured 370 square km in Ukraine, the group said. "
             "Russia's gains in 2024 amount to roughly 4,000 square kilometres. "
@@ -739,7 +739,7 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
     assert week["place"] == "UKR" and week["place_inferred"] and week["region"] == "UKR", week
     assert week["map_value"] == round(ref["gained_km2"], 2), week["reason"]
     # So are settlements: the gazetteer places that changed hands in UKR in November 2024.
-    from frontwatch.settlements import settlement_changes
+    from frontwatch.analysis.settlements import settlement_changes
 
     taken = {r["place"] for r in settlement_changes(store, ukr, start=D(2024, 10, 31), end=D(2024, 11, 30),
                                                      borders=borders) if r["new_side"] == "russia"}
@@ -747,7 +747,7 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
     assert 1 <= villages["map_value"] <= len(taken) and all(p in villages["reason"] for p in taken), villages["reason"]
     assert villages["verdict"] == NOT_CHECKABLE  # 27 is above the gazetteer's floor
     # A share gained (it was "not judged"): the gain in UKR as a share of UKR's land, since 1 January.
-    from frontwatch.geodesy import area_km2
+    from frontwatch.geo.geodesy import area_km2
 
     ref = change(store, ukr, start=D(2024, 1, 1), end=D(2024, 12, 2), statuses=russia)
     assert part["measure"] == "share_gained" and part["evidence_dates"] == ["2024-01-01", "2024-12-02"], part
@@ -786,10 +786,10 @@ def test_distance_km_is_geodesic_and_zero_inside(store):
     import shapely
     from pyproj import Geod
 
-    from frontwatch.front import side_distance_km
-    from frontwatch.measure import distance_km, snapshot_on
-    from frontwatch.places import resolve_place
-    from frontwatch.regions import load_borders
+    from frontwatch.analysis.front import side_distance_km
+    from frontwatch.analysis.measure import distance_km, snapshot_on
+    from frontwatch.geo.places import resolve_place
+    from frontwatch.geo.regions import load_borders
 
     layers = store.layers(snapshot_on(store, D(2024, 11, 25)).id)
     pok = resolve_place("Pokrovsk, UA")

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from frontwatch.cli import main
+from frontwatch.faces.cli import main
 
 
 def run(args, input=None):

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from frontwatch import measure
-from frontwatch.cli import main
+from frontwatch.analysis import measure
+from frontwatch.faces.cli import main
 from frontwatch.engine import DaskEngine, EngineError, LocalEngine, get_engine
 from frontwatch.ingest import ingest
-from frontwatch.regions import resolve_region
+from frontwatch.geo.regions import resolve_region
 from frontwatch.store import Store
 
 distributed = pytest.importorskip("distributed")
@@ -87,7 +87,9 @@ def test_dask_workers_rebuild_a_tiling_from_its_saved_state(store, monkeypatch):
 
     import shapely
 
-    from frontwatch import engine, geodesy
+    from frontwatch import engine
+
+    from frontwatch.geo import geodesy
 
     region = resolve_region("UKR", store.borders())
     measure.prepare_tilings(store, [region])
@@ -163,7 +165,7 @@ def test_many_regions_are_identical_on_the_cluster(dask_engine, store):
 
 
 def test_front_lines_are_identical_on_the_cluster(dask_engine, store):
-    pytest.importorskip("frontwatch.front")
+    pytest.importorskip("frontwatch.analysis.front")
     region = resolve_region("47.98,37.28:15km")
     snaps = [measure.snapshot_on(store, dt.date(2024, 11, d)) for d in (1, 24)]
     layer_sets = [store.layers(s.id) for s in snaps]
@@ -184,7 +186,7 @@ def _plain(recs):
 
 
 def test_front_series_is_identical_on_the_cluster(dask_engine, store):
-    from frontwatch.front import front
+    from frontwatch.analysis.front import front
 
     region = resolve_region("47.98,37.28:25km")
     kw = dict(start=dt.date(2024, 10, 1), end=dt.date(2024, 11, 24), every="week", borders=store.borders())
@@ -195,7 +197,7 @@ def test_front_series_is_identical_on_the_cluster(dask_engine, store):
 
 
 def test_advance_series_is_identical_on_the_cluster(dask_engine, store):
-    from frontwatch.front import advance
+    from frontwatch.analysis.front import advance
 
     kw = dict(start=dt.date(2024, 11, 1), end=dt.date(2024, 11, 24), every="week", borders=store.borders())
     here = advance(store, "Kurakhove", 10.0, **kw)

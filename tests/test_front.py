@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 import shapely
 
-from frontwatch.front import advance, border_line, components, front
-from frontwatch.geodesy import length_km
-from frontwatch.measure import MeasureError
-from frontwatch.places import PlaceNotFound
-from frontwatch.regions import resolve_region
+from frontwatch.analysis.front import advance, border_line, components, front
+from frontwatch.geo.geodesy import length_km
+from frontwatch.analysis.measure import MeasureError
+from frontwatch.geo.places import PlaceNotFound
+from frontwatch.geo.regions import resolve_region
 
 DAY = dt.date(2024, 11, 24)
 
@@ -106,7 +106,7 @@ def test_a_circle_wider_than_the_theatre_is_cut_to_it(store, borders):
     the theatre in its own plane, it holds all the map and the whole front. (advance draws its
     circles with the same function; an advance over the whole theatre takes 30 s, so the front
     stands for it here.)"""
-    from frontwatch import measure
+    from frontwatch.analysis import measure
 
     wide_region = resolve_region("Kurakhove:5000km", borders)
     wide = measure.area_on(store, wide_region, date=DAY)
@@ -125,7 +125,7 @@ def test_an_advance_outside_the_theatre_is_an_error_not_zero(store, borders):
 def test_the_cli_gives_a_library_warning_as_one_line(store_path):
     from click.testing import CliRunner
 
-    from frontwatch.cli import main
+    from frontwatch.faces.cli import main
 
     r = CliRunner().invoke(main, ["area", "--region", "Pokrovsk:5km", "--date", "2024-11-24", "--store", str(store_path)])
     assert r.exit_code == 0, r.output
@@ -140,7 +140,7 @@ def test_a_regions_front_from_its_framed_ground_equals_the_one_from_the_whole_ma
     for a town's circle); the Dnipro, the Kharkiv border and the Kursk pocket give the same line as
     tracing from the whole theatre's layers and borders (to 1e-9 degrees: the cut moves a few
     coordinates by 1e-12)."""
-    import frontwatch.front as fm
+    import frontwatch.analysis.front as fm
 
     region = resolve_region(spec, borders)
     framed = front(store, region, date=day, borders=borders)[0]

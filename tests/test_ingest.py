@@ -16,7 +16,7 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from frontwatch.cli import main
+from frontwatch.faces.cli import main
 from frontwatch.ingest import ingest
 from frontwatch.sources.deepstate import classify
 from frontwatch.statuses import STATUSES
@@ -210,7 +210,7 @@ def test_kill_during_ingest_leaves_a_consistent_store(history_dir, tmp_path):
     """kill -9 in the middle of ingesting the whole history: the store opens, every snapshot it
     holds is complete, and a second ingest finishes the job."""
     store = tmp_path / "s.duckdb"
-    cmd = [sys.executable, "-m", "frontwatch.cli", "ingest", str(history_dir), "--store", str(store)]
+    cmd = [sys.executable, "-m", "frontwatch.faces.cli", "ingest", str(history_dir), "--store", str(store)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     wal = store.with_name(store.name + ".wal")
     deadline = time.time() + 120
@@ -242,8 +242,8 @@ def test_kill_during_ingest_leaves_a_consistent_store(history_dir, tmp_path):
 def test_daily_archive_matches_the_raw_maps(daily_dir, history_dir, tmp_path):
     """../shared/data/deepstate/occupied-daily vs the raw history: the daily file of a day is the
     union of occupied + pre-2022 layers of a map of that day, so the Russian-held areas agree."""
-    from frontwatch import measure
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis import measure
+    from frontwatch.geo.regions import resolve_region
 
     with Store(tmp_path / "s.duckdb") as st:
         ingest(st, daily_dir / "deepstatemap_data_20241122.geojson")
@@ -258,8 +258,8 @@ def test_generic_reader_takes_a_projected_geopackage(history_dir, tmp_path):
     """Another map maker's GeoPackage in Web Mercator with its own status words."""
     import geopandas as gpd
 
-    from frontwatch import measure
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis import measure
+    from frontwatch.geo.regions import resolve_region
 
     with Store(tmp_path / "ref.duckdb") as ref:
         ingest(ref, history_dir / "1732311864.geojson")
@@ -284,8 +284,8 @@ def test_generic_file_with_a_wrong_crs_is_refused_and_stray_parts_are_counted(hi
     are degrees: reprojected as declared they land at (0, 0), which must be an error naming the
     file and the CRS, with nothing stored. A part far outside the theatre beside real ones is
     dropped and counted, as for DeepStateMap."""
-    from frontwatch import measure
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis import measure
+    from frontwatch.geo.regions import resolve_region
 
     with Store(tmp_path / "ref.duckdb") as ref:
         ingest(ref, history_dir / "1732311864.geojson")
@@ -331,8 +331,8 @@ def test_generic_file_without_mapping_says_what_to_do(tmp_path):
 def test_a_borders_file_among_the_maps_is_saved_with_its_tilings(history_dir, borders_file, tmp_path):
     """`frontwatch ingest FOLDER` with maps and a borders file: the borders (prepared on a thread
     while the maps are read) are saved with the RUS and UKR tilings, and the maps go in as usual."""
-    from frontwatch import geodesy
-    from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
+    from frontwatch.geo import geodesy
+    from frontwatch.geo.regions import prepare_borders, read_borders_file, resolve_region
 
     (tmp_path / "in").mkdir()
     for name in _names(history_dir, 6, start=-6):
@@ -399,7 +399,7 @@ def test_a_file_whose_polygons_cannot_be_read_says_why(history_dir, tmp_path):
     zero = dict(polys[0], geometry={"type": "Polygon", "coordinates": [[[37, 48], [37, 48], [37, 48], [37, 48]]]})
     other = str(int(name.split(".")[0]) + 1) + ".geojson"
     (tmp_path / "in" / other).write_text(json.dumps({"type": "FeatureCollection", "features": [zero]}))
-    r = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-c", "from frontwatch.cli import main; main()", "ingest", str(tmp_path / "in"),
+    r = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-c", "from frontwatch.faces.cli import main; main()", "ingest", str(tmp_path / "in"),
                         "--store", str(tmp_path / "s.duckdb")], capture_output=True, text=True)
     assert r.returncode == 1
     lines = [line for line in r.stderr.splitlines() if line.strip()]
@@ -444,8 +444,8 @@ def test_a_geopackage_with_one_layer_per_status_is_read_whole(history_dir, tmp_p
     ``--status-field layer`` maps the layer names."""
     import geopandas as gpd
 
-    from frontwatch import measure
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis import measure
+    from frontwatch.geo.regions import resolve_region
 
     statuses = ("occupied", "ukraine_held", "contested")
     with Store(tmp_path / "ref.duckdb") as ref:
@@ -476,8 +476,8 @@ def test_a_kml_with_status_words_in_its_names_gets_a_ready_mapping_in_its_error(
     import geopandas as gpd
     import pyogrio
 
-    from frontwatch import measure
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis import measure
+    from frontwatch.geo.regions import resolve_region
 
     names = {"occupied": "Occupied territory", "ukraine_held": "Liberated", "contested": "Grey zone",
              "occupied_before_2022": "Occupied before 2022"}

@@ -132,8 +132,8 @@ def test_second_sync_adds_nothing_and_fetches_no_geojson(api, fresh_store):
 
 
 def test_official_figures_are_stored_and_shown_beside_ours_for_region_all(api, fresh_store):
-    from frontwatch.measure import area_series
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis.measure import area_series
+    from frontwatch.geo.regions import resolve_region
 
     summary = sync(fresh_store, base_url=api.url, **FAST)
     assert summary.official_areas == 5
@@ -275,7 +275,7 @@ def test_area_records_map_types_to_statuses():
 # ------------------------------------------------------------------ the command
 
 def test_cli_sync_prints_the_summary_and_exits_0(api, tmp_path):
-    from frontwatch.cli import main
+    from frontwatch.faces.cli import main
 
     res = CliRunner().invoke(main, ["sync", "deepstate", "--base-url", api.url, "--min-interval", "0",
                                     "--store", str(tmp_path / "s.duckdb"), "--format", "json"])
@@ -286,7 +286,7 @@ def test_cli_sync_prints_the_summary_and_exits_0(api, tmp_path):
 
 
 def test_cli_sync_exits_1_when_a_map_failed(api, tmp_path):
-    from frontwatch.cli import main
+    from frontwatch.faces.cli import main
 
     api.bodies[f"/api/history/{IDS[0]}/geojson"] = b"not json"
     res = CliRunner().invoke(main, ["sync", "--base-url", api.url, "--min-interval", "0",
@@ -297,7 +297,7 @@ def test_cli_sync_exits_1_when_a_map_failed(api, tmp_path):
 
 
 def test_cli_sync_exits_2_with_one_line_when_unreachable(tmp_path):
-    from frontwatch.cli import main
+    from frontwatch.faces.cli import main
 
     res = CliRunner().invoke(main, ["sync", "deepstate", "--base-url", _dead_url(), "--retries", "0",
                                     "--store", str(tmp_path / "s.duckdb")])
@@ -307,7 +307,7 @@ def test_cli_sync_exits_2_with_one_line_when_unreachable(tmp_path):
 
 
 def test_cli_sync_names_the_known_sources():
-    from frontwatch.cli import main
+    from frontwatch.faces.cli import main
 
     res = CliRunner().invoke(main, ["sync", "liveuamap"])
     assert res.exit_code == 2
@@ -318,7 +318,7 @@ def test_main_job_syncs_the_site_and_prints_the_kursk_report(api, tmp_path, bord
     """`frontwatch run` online (the site here: the local server with five real maps of 19-23
     November 2024): the maps are synced into an empty store, one line says how many, and the
     report is that of the last map."""
-    from frontwatch.cli import main
+    from frontwatch.faces.cli import main
 
     monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
     store = tmp_path / "main.duckdb"

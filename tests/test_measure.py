@@ -8,9 +8,11 @@ import pytest
 import shapely
 from click.testing import CliRunner
 
-from frontwatch import geodesy, measure
-from frontwatch.cli import main
-from frontwatch.regions import resolve_region
+from frontwatch.geo import geodesy
+
+from frontwatch.analysis import measure
+from frontwatch.faces.cli import main
+from frontwatch.geo.regions import resolve_region
 
 
 def run_json(store_path, *args):
@@ -161,7 +163,7 @@ def test_a_window_that_ends_before_it_starts_says_so(store_path):
     assert r.exit_code == 1 and "starts after it ends (2024-12-01 > 2024-11-01)" in r.output, r.output
     from fastapi.testclient import TestClient
 
-    from frontwatch.service import ServiceConfig, create_app
+    from frontwatch.faces.service import ServiceConfig, create_app
 
     app = create_app(ServiceConfig(store_path=store_path))
     with TestClient(app) as c:  # 404 as for any window without data: each date alone is valid (schema)
@@ -266,7 +268,7 @@ def test_a_status_the_source_never_maps_is_an_error_not_zero(two_sources):
     # The JSON API says the same.
     from fastapi.testclient import TestClient
 
-    from frontwatch.service import ServiceConfig, create_app
+    from frontwatch.faces.service import ServiceConfig, create_app
 
     app = create_app(ServiceConfig(store_path=two_sources))
     with TestClient(app) as c:

@@ -10,11 +10,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from frontwatch import measure
-from frontwatch.cli import main
+from frontwatch.analysis import measure
+from frontwatch.faces.cli import main
 from frontwatch.engine import DaskEngine, LocalEngine
 from frontwatch.ingest import ingest
-from frontwatch.regions import resolve_region
+from frontwatch.geo.regions import resolve_region
 from frontwatch.sources.base import iter_files
 from frontwatch.store import Store
 
@@ -184,7 +184,7 @@ def test_borders_from_a_url_are_saved_as_from_the_file(tmp_path, s3, borders_fil
 
 
 def _local_borders(path):
-    from frontwatch.regions import prepare_borders, read_borders_file
+    from frontwatch.geo.regions import prepare_borders, read_borders_file
 
     return prepare_borders(read_borders_file(path))
 

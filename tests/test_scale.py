@@ -15,10 +15,12 @@ import numpy as np
 import pytest
 import shapely
 
-from frontwatch import geodesy, measure
+from frontwatch.geo import geodesy
+
+from frontwatch.analysis import measure
 from frontwatch.engine import LocalEngine, _ordered
 from frontwatch.ingest import ingest
-from frontwatch.regions import prepare_borders, read_borders_file, resolve_region
+from frontwatch.geo.regions import prepare_borders, read_borders_file, resolve_region
 from frontwatch.sources import base
 from frontwatch.store import Store
 

@@ -17,7 +17,7 @@ import shapely.geometry
 fastapi = pytest.importorskip("fastapi", reason="the web service needs fastapi (pip install fastapi uvicorn)")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from frontwatch.service import ServiceConfig, create_app  # noqa: E402
+from frontwatch.faces.service import ServiceConfig, create_app  # noqa: E402
 
 D = dt.date(2024, 11, 24)
 TOKEN = "test-token-123"
@@ -39,7 +39,7 @@ def lib(client):
 
 
 def _region(lib, spec):
-    from frontwatch.regions import resolve_region
+    from frontwatch.geo.regions import resolve_region
 
     return resolve_region(spec, lib.borders)
 
@@ -78,28 +78,32 @@ def test_openapi_schema_is_published_without_write_endpoints_when_read_only(clie
 # ------------------------------------------------------------------ measures
 
 def test_area_on_a_date_equals_the_librarys(client, lib):
-    from frontwatch.measure import area_on, totals_by_snapshot
+    from frontwatch.analysis.measure import area_on, totals_by_snapshot
 
     body = client.get("/api/area", params={"region": "RUS", "date": D.isoformat()}).json()
     expected = area_on(lib.store, _region(lib, "RUS"), date=D)
-    assert body["records"] == expected
+    # Each record has, besides the library's figures, its share of the region's land (frontwatch.analysis.shares).
+    assert [{k: v for k, v in r.items() if k not in ("share_pct", "land_km2")} for r in body["records"]] == expected
+    assert all(r["share_pct"] == round(100 * r["km2"] / r["land_km2"], 2) for r in body["records"])
     assert body["totals"] == totals_by_snapshot(expected)
+    assert [s["side"] for s in body["sides"]] == ["russia", "ukraine"]
     held = next(r for r in body["records"] if r["status"] == "ukraine_held")
     assert 400 < held["km2"] < 700  # Ukrainian-held ground in Kursk in late November 2024
 
 
 def test_area_series_equals_the_librarys(client, lib):
-    from frontwatch.measure import area_series
+    from frontwatch.analysis.measure import area_series
 
     body = client.get("/api/area", params={"region": "RUS", "status": "ukraine_held", "from": "2024-08-01",
                                            "to": "2024-12-31", "every": "month"}).json()
     expected = area_series(lib.store, _region(lib, "RUS"), ("ukraine_held",), start=dt.date(2024, 8, 1),
                            end=dt.date(2024, 12, 31), every="month")
-    assert body["records"] == expected and len(expected) == 5
+    strip = [{k: v for k, v in r.items() if k not in ("share_pct", "land_km2")} for r in body["records"]]
+    assert strip == expected and len(expected) == 5
 
 
 def test_change_equals_the_librarys(client, lib):
-    from frontwatch.measure import change
+    from frontwatch.analysis.measure import change
 
     body = client.get("/api/change", params={"region": "RUS", "side": "ukraine", "from": "2024-11-17",
                                              "to": "2024-11-24", "geometry": "true"}).json()
@@ -113,7 +117,7 @@ def test_change_equals_the_librarys(client, lib):
 
 
 def test_peak_equals_the_librarys(client, lib):
-    from frontwatch.measure import peak
+    from frontwatch.analysis.measure import peak
 
     body = client.get("/api/peak", params={"region": "RUS", "status": "ukraine_held", "until": D.isoformat()}).json()
     assert body == peak(lib.store, _region(lib, "RUS"), ("ukraine_held",), until=D)
@@ -130,7 +134,7 @@ def test_a_peak_or_change_of_both_sides_statuses_is_refused(client):
 # ------------------------------------------------------------------ shapes
 
 def test_layers_are_that_dates_status_polygons(client, lib):
-    from frontwatch.measure import snapshot_on
+    from frontwatch.analysis.measure import snapshot_on
 
     fc = client.get("/api/layers", params={"date": D.isoformat(), "tolerance": 0.01}).json()
     snap = snapshot_on(lib.store, D)
@@ -162,9 +166,9 @@ def test_simplified_borders_are_valid_and_neighbours_share_their_edge(client, li
     assert shapes["UKR"].area == pytest.approx(lib.borders["UKR"].area, rel=0.02)  # holes filled, 1.1% at 0.05
 
 
-@pytest.mark.skipif(importlib.util.find_spec("frontwatch.front") is None, reason="frontwatch.front not installed")
+@pytest.mark.skipif(importlib.util.find_spec("frontwatch.analysis.front") is None, reason="frontwatch.analysis.front not installed")
 def test_front_on_a_date_equals_the_librarys(client, lib):
-    from frontwatch.front import front
+    from frontwatch.analysis.front import front
 
     body = client.get("/api/front", params={"date": D.isoformat(), "region": "RUS"}).json()
     expected = front(lib.store, _region(lib, "RUS"), date=D, borders=lib.borders)[-1]
@@ -173,9 +177,9 @@ def test_front_on_a_date_equals_the_librarys(client, lib):
     assert body["geometry"]["type"] == "MultiLineString"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("frontwatch.front") is None, reason="frontwatch.front not installed")
+@pytest.mark.skipif(importlib.util.find_spec("frontwatch.analysis.front") is None, reason="frontwatch.analysis.front not installed")
 def test_advance_near_a_place_equals_the_librarys(client, lib):
-    from frontwatch.front import advance
+    from frontwatch.analysis.front import advance
 
     body = client.get("/api/advance", params={"near": "Kurakhove", "radius": 15, "from": "2024-10-24",
                                               "to": "2024-11-24"}).json()
@@ -186,10 +190,10 @@ def test_advance_near_a_place_equals_the_librarys(client, lib):
     assert expected[0]["russia_mean_m_per_day"] > 0
 
 
-@pytest.mark.skipif(importlib.util.find_spec("frontwatch.settlements") is None,
-                    reason="frontwatch.settlements not installed")
+@pytest.mark.skipif(importlib.util.find_spec("frontwatch.analysis.settlements") is None,
+                    reason="frontwatch.analysis.settlements not installed")
 def test_settlements_on_a_date_and_changes_equal_the_librarys(client, lib):
-    from frontwatch.settlements import settlement_changes, settlements_on, summarise_changes
+    from frontwatch.analysis.settlements import settlement_changes, settlements_on, summarise_changes
 
     reg = _region(lib, "Sudzha:20km")
     body = client.get("/api/settlements", params={"near": "Sudzha", "radius": 20, "date": D.isoformat()}).json()
@@ -205,8 +209,8 @@ def test_settlements_on_a_date_and_changes_equal_the_librarys(client, lib):
 def test_a_radius_is_written_as_on_the_command_line(client, lib):
     """"15km", "10mi" and "500m" as the CLI takes them; a radius past 100 km, or not a length, is a
     422 that says what is expected."""
-    from frontwatch.regions import parse_radius_km
-    from frontwatch.settlements import settlements_on
+    from frontwatch.geo.regions import parse_radius_km
+    from frontwatch.analysis.settlements import settlements_on
 
     for radius in ("12km", "10mi", "9000m"):
         body = client.get("/api/settlements", params={"near": "Sudzha", "radius": radius, "date": D.isoformat()}).json()
@@ -357,7 +361,7 @@ def test_sync_with_the_token_reports_an_unreachable_site_as_502(write_client):
 def test_real_http_server_answers_the_same_numbers(store_path, client):
     import httpx
 
-    from frontwatch.service.server import running_server
+    from frontwatch.faces.service.server import running_server
 
     expected = client.get("/api/area", params={"region": "RUS", "date": D.isoformat()}).json()
     with running_server(ServiceConfig(store_path=store_path)) as base:
@@ -379,7 +383,7 @@ def test_concurrent_answers_each_carry_exactly_their_own_warnings(store_path):
 
     import httpx
 
-    from frontwatch.service.server import running_server
+    from frontwatch.faces.service.server import running_server
 
     gaps = {"2022-08-20": "2022-08-01", "2023-03-25": "2023-03-01", "2023-05-20": "2023-05-01",
             "2023-10-20": "2023-10-01", "2024-02-20": "2024-02-01"}

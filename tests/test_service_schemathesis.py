@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis.generation.modes import GenerationMode  # noqa: E402
 
-from frontwatch.service import ServiceConfig, create_app  # noqa: E402
+from frontwatch.faces.service import ServiceConfig, create_app  # noqa: E402
 
 EXAMPLES = 25
 

@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 import shapely
 
-from frontwatch.regions import resolve_region
-from frontwatch.settlements import settlement_changes, settlements_on, statuses_of
+from frontwatch.geo.regions import resolve_region
+from frontwatch.analysis.settlements import settlement_changes, settlements_on, statuses_of
 
 
 def test_place_status_comes_from_the_layer_and_side_from_country_when_uncovered():

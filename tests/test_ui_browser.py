@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from frontwatch.service.app import STATIC_DIR
+from frontwatch.faces.service.app import STATIC_DIR
 
 CHROMIUM = os.environ.get("FRONTWATCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,8 +39,8 @@ def _need_browser():
 @pytest.fixture(scope="module")
 def server(store_path):
     _need_browser()
-    from frontwatch.service import ServiceConfig
-    from frontwatch.service.server import running_server
+    from frontwatch.faces.service import ServiceConfig
+    from frontwatch.faces.service.server import running_server
 
     with running_server(ServiceConfig(store_path=store_path)) as base:
         yield base

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import shapely
 
-from frontwatch.regions import _CLIP, _read_geojson_borders, is_valid_polygonal, surely_valid
+from frontwatch.geo.regions import _CLIP, _read_geojson_borders, is_valid_polygonal, surely_valid
 
 
 def _box(x0, y0, w, h):

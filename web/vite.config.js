@@ -7,7 +7,7 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
   build: {
-    outDir: fileURLToPath(new URL("../src/frontwatch/service/static", import.meta.url)),
+    outDir: fileURLToPath(new URL("../src/frontwatch/faces/service/static", import.meta.url)),
     emptyOutDir: true,
     assetsInlineLimit: 0,
   },

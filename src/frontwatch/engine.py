@@ -12,8 +12,8 @@ or on a Dask distributed cluster. Both have the same methods and give identical 
 
 Workers never open the store (DuckDB allows one writing process per file): geometries travel as
 WKB, files as paths on a filesystem the workers share, and the calling process writes.
-May import: the standard library, numpy, shapely, frontwatch.geodesy, frontwatch.sources;
-frontwatch.front inside the front-line worker only; dask.distributed only for the dask engine.
+May import: the standard library, numpy, shapely, frontwatch.geo.geodesy, frontwatch.sources;
+frontwatch.analysis.front inside the front-line worker only; dask.distributed only for the dask engine.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import threading
 import numpy as np
 import shapely
 
-from .geodesy import TiledRegion, adopt_tiled_region, has_tiled_region, measure_by_part, tiled_region, tiling_state
+from frontwatch.geo.geodesy import TiledRegion, adopt_tiled_region, has_tiled_region, measure_by_part, tiled_region, tiling_state
 
 ENGINES = ("local", "dask")
 MAX_LOCAL_WORKERS = 8  # worker processes by default, at most: ~100-150 MB each, and one process writes
@@ -60,7 +60,7 @@ class EngineError(ValueError):
 
 def _tiled(key, wkb, state=None):
     """The region's tiling in this worker: kept from an earlier task, rebuilt from the saved
-    ``state`` (:func:`~frontwatch.geodesy.tiling_state`) when one is sent, else cut here."""
+    ``state`` (:func:`~frontwatch.geo.geodesy.tiling_state`) when one is sent, else cut here."""
     if state is not None and not has_tiled_region(key):
         if isinstance(state, bytes):
             state = pickle.loads(state)
@@ -71,7 +71,7 @@ def _tiled(key, wkb, state=None):
 def _areas_chunk(wkbs, region_key, region_wkb, state=None):
     """``(km2 of each WKB geometry inside one region, tiles of the region cut meanwhile)``: the
     region's tiling is cached per worker, and the tiles it cut go back to the caller, which keeps
-    them (:meth:`~frontwatch.geodesy.TiledRegion.take_cut`)."""
+    them (:meth:`~frontwatch.geo.geodesy.TiledRegion.take_cut`)."""
     tiled = _tiled(region_key, region_wkb, state)
     values = [tiled.area_km2(g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
     return values, _take_cut(tiled)
@@ -80,7 +80,7 @@ def _areas_chunk(wkbs, region_key, region_wkb, state=None):
 def _areas_many_chunk(wkbs, regions):
     """``([[km2 in region r for r in regions] for each WKB geometry], [tiles cut in each region])``;
     ``regions`` is a list of ``(key, wkb, tiling state or None)``. Each geometry's new parts are
-    projected once and reused for every region (:func:`~frontwatch.geodesy.measure_by_part`)."""
+    projected once and reused for every region (:func:`~frontwatch.geo.geodesy.measure_by_part`)."""
     tiles = [_tiled(*r) for r in regions]
     rows = [measure_by_part(tiles, g) for g in shapely.from_wkb(np.asarray(wkbs, dtype=object))]
     return rows, [_take_cut(t) for t in tiles]
@@ -105,7 +105,7 @@ def _keep_cut(regions, cuts) -> None:
 def _read_one(path, options, real_path=None):
     """``(path, snapshots | None, error | None)``; ``real_path`` is where this worker finds the
     file when ``path`` (what the store and messages show) is relative to the client's folder."""
-    from .sources.base import SourceError, read_path
+    from frontwatch.sources.base import SourceError, read_path
 
     path = str(path)
     try:
@@ -129,7 +129,7 @@ def _read_chunk(paths, options):
 
 
 def _front_one(layer_wkbs, border_wkbs, region_wkb):
-    from .front import front_of_layers
+    from frontwatch.analysis.front import front_of_layers
 
     layers = {k: shapely.from_wkb(w) for k, w in layer_wkbs.items()}
     borders = {k: shapely.from_wkb(w) for k, w in border_wkbs.items()}
@@ -176,7 +176,7 @@ class _Engine:
         return max(1, min(32, -(-n // (4 * max(1, self.workers)))))
 
     def clipped_areas(self, geoms, region) -> list[float]:
-        """Ellipsoidal km2 of each ``geom ∩ region`` (a :class:`~frontwatch.regions.Region`);
+        """Ellipsoidal km2 of each ``geom ∩ region`` (a :class:`~frontwatch.geo.regions.Region`);
         ``geoms`` are geometries or their WKB."""
         wkbs = _wkb(geoms)
         if not wkbs:
@@ -209,7 +209,7 @@ class _Engine:
 
     def front_lines(self, layer_sets, borders, region_geom=None) -> list:
         """The front line (EPSG:4326) of each ``{status: geometry}`` of ``layer_sets``, by
-        :func:`frontwatch.front.front_of_layers`."""
+        :func:`frontwatch.analysis.front.front_of_layers`."""
         bw = {k: shapely.to_wkb(v, output_dimension=2) for k, v in borders.items() if k in ("RUS", "UKR")}
         rw = shapely.to_wkb(region_geom, output_dimension=2) if region_geom is not None else None
         jobs = [{k: shapely.to_wkb(v, output_dimension=2) for k, v in layers.items()} for layers in layer_sets]
@@ -230,7 +230,7 @@ class LocalEngine(_Engine):
 
     Measuring many layers runs in forked worker processes: they inherit this process's region
     tilings (made or loaded from the store just before), and each takes a contiguous run of
-    layers, so the tile memo of :class:`~frontwatch.geodesy.TiledRegion` sees consecutive maps;
+    layers, so the tile memo of :class:`~frontwatch.geo.geodesy.TiledRegion` sees consecutive maps;
     the tiles they cut come back with their figures.
     Python-level work per layer keeps threads from using both cores there. Where fork is not
     available, or other threads run (the web service: :func:`_fork_is_safe`), threads do it.
@@ -325,7 +325,7 @@ class DaskEngine(_Engine):
 
     def _tiling_states(self, regions) -> list:
         """The state of each tiled region's tiling in this process (loaded from the store by
-        :func:`frontwatch.measure.prepare_tilings`, with the tiles cut so far), sent to every
+        :func:`frontwatch.analysis.measure.prepare_tilings`, with the tiles cut so far), sent to every
         worker once: a worker then cuts only the tiles nobody has cut yet, and sends those back.
         Sent pickled, as one blob: Dask would make a message frame of each of the thousands of
         gap WKBs (2.3 s to scatter UKR's 13,000)."""
@@ -350,7 +350,7 @@ class DaskEngine(_Engine):
         """Yield ``(path, snapshots | None, error | None)`` for each file, in input order; at most
         two reading tasks per worker thread are in flight."""
         options = dict(options or {})
-        from .sources.base import is_url
+        from frontwatch.sources.base import is_url
 
         # URLs (s3://...) every worker fetches itself; local paths must be the same on every node.
         paths = [str(p) if is_url(p) else (str(p), os.path.abspath(p)) for p in paths]

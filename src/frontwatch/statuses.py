@@ -6,7 +6,7 @@
 ``contested``             grey zone / unknown status
 
 A *side* is a union of statuses. Ground covered by no layer is held by the country
-it lies in (see :mod:`frontwatch.measure`). This module imports nothing from frontwatch.
+it lies in (see :mod:`frontwatch.analysis.measure`). This module imports nothing from frontwatch.
 """
 
 OCCUPIED = "occupied"

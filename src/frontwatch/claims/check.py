@@ -2,11 +2,11 @@
 
 For each extracted claim the maps can speak to, the same quantity is computed from the store for
 the same place and date(s) through the library (measure.peak, measure.area_on, measure.change,
-the advance analytics of frontwatch.front when present) and compared; every claim gets a verdict
+the advance analytics of frontwatch.analysis.front when present) and compared; every claim gets a verdict
 and a one-line reason with both numbers and their units. Pure functions: nothing here prints or
 writes (the ledger, ledger.py, saves results). May import: the standard library,
-frontwatch.claims.*, frontwatch.measure, frontwatch.regions, frontwatch.geodesy,
-frontwatch.statuses, and (optionally, at call time) frontwatch.front and frontwatch.settlements.
+frontwatch.claims.*, frontwatch.analysis.measure, frontwatch.geo.regions, frontwatch.geo.geodesy,
+frontwatch.statuses, and (optionally, at call time) frontwatch.analysis.front and frontwatch.analysis.settlements.
 
 Verdicts: ``consistent``, ``overstated``, ``understated``, ``not checkable from map data``,
 ``no map data for that date``; plus ``not checkable yet`` when the analytics a claim needs are
@@ -135,7 +135,7 @@ _SIDE_STATUSES = {"ukraine": ("ukraine_held",), "russia": ("occupied", "occupied
 
 
 def _sqmi(km2: float) -> float:
-    from frontwatch.geodesy import km2_to_sqmi
+    from frontwatch.geo.geodesy import km2_to_sqmi
 
     return float(km2_to_sqmi(km2))
 
@@ -162,19 +162,19 @@ class _Ctx:
 
     def borders_or_load(self) -> dict:
         if self.borders is None:
-            from frontwatch.regions import load_borders
+            from frontwatch.geo.regions import load_borders
 
             self.borders = load_borders(self.store)
         return self.borders
 
     def region(self, spec: str):
-        from frontwatch.regions import RegionError, resolve_region
+        from frontwatch.geo.regions import RegionError, resolve_region
 
         key = ("region", spec)
         if key not in self.memo:
-            needs = re.fullmatch(r"[A-Z]{3}", spec) is not None and spec != "ALL"
             try:
-                self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
+                # Borders are loaded only when the spec needs them (a country, a named oblast).
+                self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
             except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 raise _Skip(NOT_CHECKABLE, str(exc).splitlines()[0]) from None
         return self.memo[key]
@@ -186,7 +186,7 @@ class _Ctx:
         return self.memo[key]
 
     def peak(self, region, statuses, until, since=None):
-        from frontwatch.measure import peak
+        from frontwatch.analysis.measure import peak
 
         key = ("peak", region.key, tuple(statuses), until, since)
         if key not in self.memo:
@@ -194,7 +194,7 @@ class _Ctx:
         return self.memo[key]
 
     def area(self, region, statuses, date) -> tuple[float, str]:
-        from frontwatch.measure import MeasureError, area_on
+        from frontwatch.analysis.measure import MeasureError, area_on
 
         key = ("area", region.key, tuple(statuses), date)
         if key not in self.memo:
@@ -241,7 +241,7 @@ def _claim_date(rec: dict, ctx: _Ctx) -> dt.date:
 def _map_of(rec: dict, ctx: _Ctx):
     """``(claim date, the snapshot its figure is measured on)``; NO_DATA when there is none
     (the reason names the map's date)."""
-    from frontwatch.measure import MeasureError, snapshot_on
+    from frontwatch.analysis.measure import MeasureError, snapshot_on
 
     d = _claim_date(rec, ctx)
     try:
@@ -294,7 +294,7 @@ def place_region(place: str | None, measure: str, within: str | None = None) -> 
 
 def _same_place(p: str, where) -> bool:
     """Whether the name ``p`` alone resolves to ``where`` (so a region spec may use the name)."""
-    from frontwatch.places import resolve_place
+    from frontwatch.geo.places import resolve_place
 
     try:
         with notices.collect():
@@ -318,7 +318,7 @@ REGION_REACH_KM = 250.0
 def _claim_place(p: str, within: str | None = None):
     """The gazetteer entry for a claim's place, within :data:`REGION_REACH_KM` of the city that
     names ``within`` when the text gives a region; _Skip when it is not there or outside the theatre."""
-    from frontwatch.places import resolve_place
+    from frontwatch.geo.places import resolve_place
 
     try:
         if within:
@@ -334,7 +334,7 @@ def _claim_place(p: str, within: str | None = None):
 def _in_theatre(name: str, place):
     """``place`` (a gazetteer entry) when it lies where the maps are drawn, else _Skip: "an area
     the size of Los Angeles" must not fail the whole report."""
-    from frontwatch.regions import THEATRE
+    from frontwatch.geo.regions import THEATRE
 
     if not (THEATRE[0] <= place.lon <= THEATRE[2] and THEATRE[1] <= place.lat <= THEATRE[3]):
         raise _Skip(NOT_CHECKABLE, f"{name} ({place.lat:.2f}, {place.lon:.2f}) lies outside the theatre the maps "
@@ -525,7 +525,7 @@ def _check_share_held(rec, ctx):
         return _check_town_share(rec, ctx)
     if spec != "UKR" or rec.get("side") != "russia":
         raise _Skip(NOT_CHECKABLE, "a share held is checked only for Russian-held ground as a share of Ukraine")
-    from frontwatch.geodesy import area_km2
+    from frontwatch.geo.geodesy import area_km2
 
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
@@ -553,8 +553,8 @@ def _check_share_gained(rec, ctx):
     side = rec.get("side")
     if spec not in ("RUS", "UKR") or side not in ("russia", "ukraine") or spec == SIDE_COUNTRY[side]:
         raise _Skip(NOT_CHECKABLE, "a share gained is checked for a side's gain as a share of the other country")
-    from frontwatch.geodesy import area_km2
-    from frontwatch.measure import MeasureError, change
+    from frontwatch.geo.geodesy import area_km2
+    from frontwatch.analysis.measure import MeasureError, change
 
     d = _claim_date(rec, ctx)
     region = ctx.region(spec)
@@ -592,7 +592,7 @@ def _check_town_share(rec, ctx):
     around its gazetteer point whose area holds its population at TOWN_DENSITY (the radius the
     distance check uses), and the tolerance is TOWN_SHARE_TOLERANCE_PP: the disc is a proxy of
     the built-up area, not its outline."""
-    from frontwatch.measure import side_share
+    from frontwatch.analysis.measure import side_share
 
     side = rec.get("side")
     if side not in _SIDE_STATUSES:
@@ -696,7 +696,7 @@ def _check_area_change(rec, ctx):
     unit = rec.get("unit_normalized")
     if unit not in ("km2", "km2_per_day"):
         raise _Skip(NOT_CHECKABLE, f"area change in {rec.get('unit')!r}, not an area unit")
-    from frontwatch.measure import MeasureError, change
+    from frontwatch.analysis.measure import MeasureError, change
 
     spec, note = _change_place(rec)
     d = _claim_date(rec, ctx)
@@ -788,12 +788,12 @@ def _check_gained_since_invasion(rec, ctx, region, note, d):
 
 def advance_rate_m_per_day(store, near: str, radius_km: float, start: dt.date, end: dt.date, side: str,
                            borders, source=None) -> dict | None:
-    """Adapter over frontwatch.front.advance: ``{m_per_day, shift_m_per_day, from_date, to_date,
+    """Adapter over frontwatch.analysis.front.advance: ``{m_per_day, shift_m_per_day, from_date, to_date,
     region}`` for ``side``'s mean advance within ``radius_km`` of ``near`` between the maps on or
     before ``start`` and ``end``; None when the advance analytics are not installed. Kept apart so
     the check does not depend on front.py's record layout."""
     try:
-        from frontwatch import front
+        from frontwatch.analysis import front
     except ImportError:
         return None
     fn = getattr(front, "advance", None)
@@ -811,7 +811,7 @@ def _check_advance_rate(rec, ctx):
         return _check_area_change(rec, ctx)
     if unit != "m_per_day":
         raise _Skip(NOT_CHECKABLE, f"rate in {rec.get('unit')!r}, not a distance per day")
-    from frontwatch.measure import MeasureError
+    from frontwatch.analysis.measure import MeasureError
 
     spec, note = place_region(rec.get("place"), "advance_rate", rec.get("place_within"))
     if spec in ("RUS", "UKR"):
@@ -835,7 +835,7 @@ def _check_advance_rate(rec, ctx):
                 raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
         res = ctx.memo[key]
         if res is None:
-            raise _Skip(NOT_YET, "not checked: advance analytics unavailable (frontwatch.front.advance)")
+            raise _Skip(NOT_YET, "not checked: advance analytics unavailable (frontwatch.analysis.front.advance)")
         if res["m_per_day"] is None and not results:
             raise _Skip(NOT_CHECKABLE, f"no front line within {radius:g} km of {near} in {start}..{d}")
         results.append(res)
@@ -891,12 +891,12 @@ def _check_advance_rate(rec, ctx):
 def _check_settlements(rec, ctx):
     """"Russia captured 5 villages near Pokrovsk last week": gazetteer settlements in the circle
     whose side was not ``side`` at the start of the period and is at its end (``lost``: the
-    reverse), through frontwatch.settlements."""
+    reverse), through frontwatch.analysis.settlements."""
     try:
-        from frontwatch.settlements import settlement_changes
+        from frontwatch.analysis.settlements import settlement_changes
     except ImportError:
         raise _Skip(NOT_YET, "not checked: settlement analytics unavailable") from None
-    from frontwatch.measure import MeasureError
+    from frontwatch.analysis.measure import MeasureError
 
     side, direction = rec.get("side"), rec.get("direction") or "gained"
     if side not in _SIDE_STATUSES:
@@ -952,9 +952,9 @@ def _settlement_verdict(rec, count: int):
 
 def _check_settlements_held(rec, ctx, spec, note, side, d):
     """"Ukraine's army still controls around 50 settlements in the Kursk region": the gazetteer
-    places ``side`` holds in the region on the day (frontwatch.settlements.settlements_on)."""
-    from frontwatch.measure import MeasureError
-    from frontwatch.settlements import settlements_on
+    places ``side`` holds in the region on the day (frontwatch.analysis.settlements.settlements_on)."""
+    from frontwatch.analysis.measure import MeasureError
+    from frontwatch.analysis.settlements import settlements_on
 
     _require_data(d, ctx)
     region = ctx.region(spec)
@@ -974,10 +974,10 @@ def _check_settlements_held(rec, ctx, spec, note, side, d):
 
 
 def _check_front_length(rec, ctx):
-    """"The front line stretches for more than 1,000 km": the front (frontwatch.front) on the
+    """"The front line stretches for more than 1,000 km": the front (frontwatch.analysis.front) on the
     claim's date, in the named country (Kursk -> RUS, Ukraine -> UKR) or on the whole map."""
-    from frontwatch.front import front
-    from frontwatch.measure import MeasureError
+    from frontwatch.analysis.front import front
+    from frontwatch.analysis.measure import MeasureError
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"front length in {rec.get('unit')!r}, not a length")
@@ -1015,7 +1015,7 @@ def _check_distance(rec, ctx):
     gazetteer point to the nearest ground the side holds on the claim's date
     (front.side_distance_km: its statuses and its country's unmapped land), strict and generous
     (with the grey zone, which is nearer or as near)."""
-    from frontwatch.front import side_distance_km
+    from frontwatch.analysis.front import side_distance_km
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"distance claim in {rec.get('unit')!r}, not a length")
@@ -1071,8 +1071,8 @@ def _check_depth(rec, ctx):
     into the other country on the claim's date (front.depth_km), strict and with the grey zone,
     ±25% as distances. Ukraine's is measured over all its ground in Russia; Russia's, whose holding
     runs from its border to the Dnipro, only within DEPTH_RADIUS_KM of a town the claim names."""
-    from frontwatch.front import depth_km
-    from frontwatch.measure import MeasureError
+    from frontwatch.analysis.front import depth_km
+    from frontwatch.analysis.measure import MeasureError
 
     if rec.get("unit_normalized") != "m":
         raise _Skip(NOT_CHECKABLE, f"depth claim in {rec.get('unit')!r}, not a length")
@@ -1234,7 +1234,7 @@ def _year_from_archive(store, clean: str, notes: list, source=None) -> dt.date |
     report is checked against the maps it is about (offline, the shared archive ends in 2024); a
     week's grace as for any day after the archive (measure.STALE_DAYS). None without a dateline."""
     from frontwatch.claims import dates as dates_mod
-    from frontwatch.measure import STALE_DAYS
+    from frontwatch.analysis.measure import STALE_DAYS
 
     md = dates_mod.dateline_month_day(clean)
     snaps = store.snapshots(source=source)

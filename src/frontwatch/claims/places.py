@@ -13,7 +13,7 @@ city's).
 Every rule is named (``PlaceMention.rule``) for the claim's ``explain`` record, and the words
 live in ``lexicon/places.json`` (countries, oblasts and their spellings, regions, the nouns that
 introduce a settlement, words that are never places). A capitalised word after a preposition
-is a settlement only when the gazetteer (``frontwatch.places``: GeoNames, offline) knows it in
+is a settlement only when the gazetteer (``frontwatch.geo.places``: GeoNames, offline) knows it in
 Ukraine, Russia or Belarus, or a noun introduces it ("the village of Pushkine"): "the
 Luxembourgish parliament", "Federation" or "Ukraine Oleksandr Syrskyi" are not places.
 

@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .base import ARCHIVE_SUFFIXES, SourceError, download, is_url, iter_files
+from frontwatch.sources.base import ARCHIVE_SUFFIXES, SourceError, download, is_url, iter_files
 
 MAX_DEPTH = 3  # archives inside archives, at most this deep
 

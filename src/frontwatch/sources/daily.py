@@ -13,8 +13,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..statuses import OCCUPIED
-from .base import (FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left, parse_features, register,
+from frontwatch.statuses import OCCUPIED
+from frontwatch.sources.base import (FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left, parse_features, register,
                    union_geojson)
 
 _NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")

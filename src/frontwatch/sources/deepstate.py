@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..statuses import CONTESTED, FILL_STATUS, OCCUPIED, OCCUPIED_BEFORE_2022, UKRAINE_HELD
-from .base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left,
+from frontwatch.statuses import CONTESTED, FILL_STATUS, OCCUPIED, OCCUPIED_BEFORE_2022, UKRAINE_HELD
+from frontwatch.sources.base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left,
                    parse_features, register, union_geojson)
 
 ANNOTATION = "annotation"

@@ -1,0 +1,501 @@
+"""Measures of territorial control: area per status and region over time, change between two
+dates per side, the peak and the share lost since. Pure functions over the store's geometries;
+nothing here prints.
+
+Areas are geodesic on the WGS84 ellipsoid (:mod:`frontwatch.geo.geodesy`), in km2 with square miles
+beside. Every area of a layer inside a region is cached in the store under the layer's content
+hash and the region's geometry hash, so a repeated query, or a series after one new snapshot,
+computes only what is new, and a changed border or region is never served a stale figure.
+
+Sides: Russia holds ``occupied`` + ``occupied_before_2022``, Ukraine ``ukraine_held``; ground
+that no layer covers is held by the country it lies in (RUS or UKR land from the borders), and
+``contested`` belongs to neither side. May import: numpy, shapely, frontwatch.geo.geodesy,
+frontwatch.notices, frontwatch.statuses, frontwatch.store, frontwatch.engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import shapely
+
+from frontwatch import notices
+from frontwatch.geo.geodesy import area_km2, clip_to_region, km2_to_sqmi
+from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
+
+PERIODS = ("day", "week", "month", "year")
+# The map maker's own area types (the /areas endpoint of DeepStateMap) and our statuses.
+OFFICIAL_TYPES = {
+    "occupied_after_24_02_2022": "occupied",
+    "occupied_to_24_02_2022": "occupied_before_2022",
+    "liberated": "ukraine_held",
+    "unspecified": "contested",
+}
+
+
+class MeasureError(ValueError):
+    """A query the data cannot answer (no snapshots in the window, a date outside the archive)."""
+
+
+class StaleMapWarning(UserWarning):
+    """The map used for a day inside the archive is more than :data:`STALE_DAYS` older than the
+    day (a gap in the archive): the figure is the old map's, which the record's ``date`` says; the
+    CLI shows this as one ``warning:`` line."""
+
+
+# How much older than the day asked for a map may be: a day up to a week after the archive's
+# last map gets that map (DeepStateMap does not publish every day, and "today" often has no map
+# yet); later is an error, and an older map inside the archive a warning.
+STALE_DAYS = 7
+
+
+def _r(x, nd=3):
+    return None if x is None else round(float(x), nd)
+
+
+# ------------------------------------------------------------------ snapshot selection
+
+def period_key(d: dt.date, every: str):
+    if every == "day":
+        return d
+    if every == "week":
+        return d - dt.timedelta(days=d.weekday())
+    if every == "month":
+        return d.replace(day=1)
+    if every == "year":
+        return d.replace(month=1, day=1)
+    raise MeasureError(f"unknown period {every!r}; use one of {', '.join(PERIODS)}")
+
+
+def select_snapshots(store, *, start=None, end=None, every=None, source=None):
+    """Snapshots between ``start`` and ``end`` (inclusive dates); with ``every``, the last one
+    of each day/week/month. MeasureError, naming the archive's range, when none match."""
+    check_window(start, end)
+    snaps = store.snapshots(source=source, start=start, end=end)
+    if not snaps:
+        raise MeasureError(_no_data_message(store, start, end, source))
+    if every:
+        last = {}
+        for s in snaps:
+            last[period_key(s.date, every)] = s
+        snaps = [last[k] for k in sorted(last)]
+    return snaps
+
+
+def check_window(start, end) -> None:
+    """MeasureError when a window starts after it ends (either end may be None: open)."""
+    if start is not None and end is not None and _as_date(start) > _as_date(end):
+        raise MeasureError(f"the window starts after it ends ({_as_date(start)} > {_as_date(end)}): swap the two dates")
+
+
+def snapshot_on(store, date, *, source=None, max_gap_days=None, stale_days=STALE_DAYS):
+    """The last snapshot taken on or before ``date`` (a day: up to its end).
+
+    MeasureError when the date is before the archive starts, more than ``max_gap_days`` after
+    the last snapshot before it, or more than ``stale_days`` after the archive's last map (run
+    ``frontwatch sync``: a figure for 2026 from a map of 2024 is not an answer). A day inside the
+    archive whose map is more than ``stale_days`` older (a gap in the archive) gives a
+    :class:`StaleMapWarning`. ``stale_days=None`` takes the last map whatever its age, quietly: for
+    a caller that reports the map's date itself (the claims checker).
+    """
+    snaps = store.snapshots(source=source, end=date)
+    if not snaps:
+        raise MeasureError(_no_data_message(store, None, date, source))
+    s = snaps[-1]
+    gap = (_as_date(date) - s.date).days
+    if max_gap_days is not None and gap > max_gap_days:
+        raise MeasureError(f"no snapshot within {max_gap_days} days before {_as_date(date)}; "
+                           f"the archive's last one before it is {s.date}")
+    if stale_days is not None and gap > stale_days:
+        every = store.snapshots(source=source)
+        if s.id == every[-1].id:
+            raise MeasureError(f"{_as_date(date)} is {gap} days after the archive's last snapshot ({s.date}; "
+                               f"{len(every)} from {every[0].date}): `frontwatch sync` fetches newer maps")
+        notices.warn(f"the map for {_as_date(date)} is of {s.date}, {gap} days earlier (a gap in the archive)",
+                     StaleMapWarning, stacklevel=2)
+    return s
+
+
+def _as_date(d):
+    return d.date() if isinstance(d, dt.datetime) else d
+
+
+def _no_data_message(store, start, end, source):
+    every = store.snapshots(source=source)
+    if not every:
+        return "the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`"
+    window = f"{start or '…'} to {end or '…'}" if start else f"on or before {end}"
+    return (f"no snapshots {window}; the archive ({every[0].source}) has {len(every)} from "
+            f"{every[0].date} to {every[-1].date}")
+
+
+# ------------------------------------------------------------------ which statuses a source maps
+
+def mapped_statuses(store, source=None) -> tuple:
+    """The statuses of which ``source`` (default: the store's main one) has a layer in at least
+    one snapshot, in vocabulary order. DeepStateMap's history maps all four; its processed daily
+    archive only ``occupied``."""
+    return store.source_statuses(source)
+
+
+def resolve_statuses(store, statuses=None, source=None) -> tuple:
+    """The statuses to measure. ``None``, or :data:`~frontwatch.statuses.STATUSES` itself (what
+    ``all`` parses to), means every status the source maps. A status asked for by name that the
+    source maps in none of its snapshots is a MeasureError: its area there is unknown, and a
+    0 km2 would read as a measurement."""
+    mapped = mapped_statuses(store, source)
+    if statuses is None or statuses is STATUSES:
+        return mapped if mapped else STATUSES
+    statuses = tuple(statuses)
+    missing = [st for st in statuses if st not in mapped]
+    if missing and mapped:
+        src = source or store.default_source()
+        others = [o for o in store.sources() if o != src and all(st in store.source_statuses(o) for st in missing)]
+        hint = f"; {', '.join(others)} maps {'it' if len(missing) == 1 else 'them'} (--source {others[0]})" if others else ""
+        raise MeasureError(f"source {src} maps no {', '.join(missing)} in any of its snapshots (it maps "
+                           f"{', '.join(mapped)}), so that area is unknown there, not 0{hint}")
+    return statuses
+
+
+# ------------------------------------------------------------------ areas
+
+def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
+    """``{geom_hash: km2 of that layer inside region}``, from the cache or computed (and cached)."""
+    # In the order given (callers give each status's layers in time order): consecutive maps
+    # share most of their tiles, which the engine's workers memoise.
+    ghashes = list(dict.fromkeys(ghashes))
+    keys = {h: f"{h}|{region.key}" for h in ghashes}
+    cached = store.cached("area", list(keys.values()))
+    out = {h: cached[k] for h, k in keys.items() if k in cached}
+    todo = [h for h in ghashes if h not in out]
+    if engine is None and todo:
+        from frontwatch.engine import default_engine
+
+        engine = default_engine()
+    if todo:
+        prepare_tilings(store, [region])
+    # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
+    for i in range(0, len(todo), LAYER_BLOCK):
+        block = todo[i:i + LAYER_BLOCK]
+        wkbs = store.geometry_wkbs(block)
+        values = engine.clipped_areas([wkbs[h] for h in block], region)
+        fresh = dict(zip(block, values))
+        store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
+        out.update(fresh)
+    if todo:
+        save_tilings(store, [region])
+    return out
+
+
+# Layers measured per block: ~45 MB of WKB on the shared archive (43 KB a layer). Large enough
+# that a whole series of the archive goes to the workers at once (one fork, one load balance),
+# not in three rounds each waiting for its slowest chunk.
+LAYER_BLOCK = 1024
+
+
+def prepare_tilings(store, regions, workers=None, built=None) -> int:
+    """Make the equal-area tilings of ``regions`` ready in this process: loaded from the store
+    with the tiles cut so far, or made (the missing ones side by side in threads) and saved
+    there. A tiling cuts its tiles when a layer first reaches them (:class:`~frontwatch.geo.geodesy.TiledRegion`);
+    :func:`save_tilings` saves them after a measure, so that a later process does not cut them
+    again. ``built`` maps region keys to tilings already made by :func:`build_tilings` (on another
+    thread): those are saved as they are. Returns how many were made. Called when borders are set,
+    and before an engine measures: local workers share this process's tilings, Dask workers get
+    their saved state."""
+    from frontwatch.geo import geodesy
+
+    built = dict(built or {})
+    todo = []
+    for r in regions:
+        if r.key in built or not geodesy.needs_tiling(r.geometry) or geodesy.has_tiled_region(r.key):
+            continue
+        state = store.region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}")
+        if state is not None:
+            geodesy.adopt_tiled_region(r.key, geodesy.TiledRegion.from_state(r.geometry, state))
+        else:
+            todo.append(r)
+    built.update(build_tilings(todo, workers))
+    for r in regions:
+        if r.key in built:
+            geodesy.adopt_tiled_region(r.key, built[r.key])
+            store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", built[r.key].state())
+    return len(built)
+
+
+def save_tilings(store, regions) -> None:
+    """Save the tilings of ``regions`` that cut (or were given) tiles since they were made,
+    loaded or saved (a no-op on a read-only store)."""
+    from frontwatch.geo import geodesy
+
+    if store.read_only:
+        return
+    for r in regions:
+        t = geodesy.held_tiling(r.key)
+        if t is not None and t.tiled and t.dirty:
+            store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", t.state())
+            t.dirty = False
+
+
+def build_tilings(regions, workers=None) -> dict:
+    """``{region key: TiledRegion}`` for the regions that are tiled, built side by side in
+    threads; nothing is saved or kept (see :func:`prepare_tilings`)."""
+    import concurrent.futures as cf
+
+    from frontwatch.geo import geodesy
+    from frontwatch.engine import available_cpus
+
+    todo = [r for r in regions if geodesy.needs_tiling(r.geometry)]
+    if not todo:
+        return {}
+    with cf.ThreadPoolExecutor(max(1, min(len(todo), workers or available_cpus()))) as pool:
+        return dict(zip((r.key for r in todo), pool.map(lambda r: geodesy.TiledRegion(r.geometry), todo)))
+
+
+def _in_time_order(hashes: dict, statuses) -> list:
+    """The distinct layer hashes of ``{snapshot_id: {status: hash}}`` (snapshots in time order),
+    status by status, each status's layers in time order."""
+    return list(dict.fromkeys(hs[st] for st in statuses for hs in hashes.values() if st in hs))
+
+
+def clipped_area_km2(geom, region_geom) -> float:
+    """Geodesic area (km2) of ``geom ∩ region_geom``."""
+    return area_km2(clip_to_region(geom, region_geom))
+
+
+def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every=None, source=None,
+                engine=None, snapshots=None) -> list[dict]:
+    """One record per snapshot and status: the status's area inside ``region``.
+
+    Record: ``date``, ``taken_at``, ``snapshot_id``, ``region``, ``status``, ``km2``, ``sqmi``, and,
+    when the map maker published its own figure for that status and the region is ``ALL``,
+    ``official_km2`` and ``diff_pct`` (ours minus theirs, in % of theirs).
+    """
+    snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source if snaps else source)
+    hashes = store.all_layer_hashes([s.id for s in snaps])
+    needed = _in_time_order(hashes, statuses)
+    areas = layer_areas_km2(store, needed, region, engine)
+    out = []
+    for s in snaps:
+        official = _official_by_status(store, s.id) if region.name == "ALL" else {}
+        for st in statuses:
+            h = hashes[s.id].get(st)
+            km2 = areas[h] if h else 0.0
+            rec = {"date": s.date.isoformat(), "taken_at": s.taken_at.isoformat(), "snapshot_id": s.id,
+                   "region": region.name, "status": st, "km2": _r(km2), "sqmi": _r(km2_to_sqmi(km2))}
+            if st in official:
+                rec["official_km2"] = _r(official[st])
+                rec["diff_pct"] = _r(100 * (km2 - official[st]) / official[st], 2) if official[st] else None
+            out.append(rec)
+    return out
+
+
+def _official_by_status(store, sid) -> dict:
+    out = {}
+    for a in store.official_areas(sid):
+        st = a.get("status") or OFFICIAL_TYPES.get(a.get("type"))
+        if st and a.get("km2") is not None:
+            out[st] = out.get(st, 0.0) + float(a["km2"])
+    return out
+
+
+def area_on(store, region, statuses=STATUSES, date=None, *, source=None, engine=None) -> list[dict]:
+    """Area per status on ``date`` (the last snapshot on or before it; latest when None)."""
+    s = snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]
+    return area_series(store, region, statuses, snapshots=[s], engine=engine)
+
+
+def totals_by_snapshot(records) -> list[dict]:
+    """Sum the per-status records of each snapshot: ``{date, taken_at, snapshot_id, region, statuses, km2, sqmi}``."""
+    acc: dict = {}
+    for r in records:
+        t = acc.setdefault(r["snapshot_id"], {"date": r["date"], "taken_at": r["taken_at"], "snapshot_id": r["snapshot_id"],
+                                              "region": r["region"], "statuses": [], "km2": 0.0})
+        t["statuses"].append(r["status"])
+        t["km2"] += r["km2"]
+    out = sorted(acc.values(), key=lambda t: t["taken_at"])
+    for t in out:
+        t["statuses"] = ",".join(t["statuses"])
+        t["km2"] = _r(t["km2"])
+        t["sqmi"] = _r(km2_to_sqmi(t["km2"]))
+    return out
+
+
+# ------------------------------------------------------------------ peak
+
+def _refuse_mixed_sides(statuses, what: str) -> None:
+    if mixes_sides(statuses):
+        russian = [s for s in statuses if s in SIDES[RUSSIA]]
+        raise MeasureError(f"a {what} of {' + '.join(statuses)} adds Russian-held ground ({', '.join(russian)}) to "
+                           "Ukrainian-held ground (ukraine_held): give the statuses of one side (with contested if "
+                           "wanted), or a side")
+
+
+def peak(store, region, statuses, *, until=None, since=None, source=None, engine=None) -> dict:
+    """The largest combined area of ``statuses`` in ``region`` up to ``until``, and what is left.
+    Statuses of both sides (``occupied`` with ``ukraine_held``) are a MeasureError: their sum
+    adds one side's ground to the other's (:func:`frontwatch.statuses.mixes_sides`).
+
+    Returns ``peak_date``, ``peak_km2``/``peak_sqmi``, ``date`` (the last snapshot up to ``until``),
+    ``km2``/``sqmi`` then, ``lost_km2``/``lost_sqmi`` and ``share_lost_pct`` (of the peak).
+    """
+    snaps = select_snapshots(store, start=since, end=until, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source)
+    _refuse_mixed_sides(statuses, "peak")
+    totals = totals_by_snapshot(area_series(store, region, statuses, snapshots=snaps, engine=engine))
+    best = max(totals, key=lambda t: t["km2"])
+    last = totals[-1]
+    lost = best["km2"] - last["km2"]
+    return {"region": region.name, "statuses": ",".join(statuses),
+            "peak_date": best["date"], "peak_km2": best["km2"], "peak_sqmi": best["sqmi"],
+            "date": last["date"], "km2": last["km2"], "sqmi": last["sqmi"],
+            "lost_km2": _r(lost), "lost_sqmi": _r(km2_to_sqmi(lost)),
+            "share_lost_pct": _r(100 * lost / best["km2"], 2) if best["km2"] else None,
+            "snapshots": len(totals)}
+
+
+# ------------------------------------------------------------------ sides and change
+
+def side_geometry(layers: dict, side: str, borders: dict, within=None):
+    """Ground held by ``side`` (``russia`` or ``ukraine``): its statuses' layers, plus its
+    country's land that no layer covers; cut to ``within`` (a polygon) when given."""
+    if side not in SIDES:
+        raise MeasureError(f"unknown side {side!r}; use {', '.join(SIDES)}")
+    if within is not None:
+        layers = {k: clip_to_region(v, within) for k, v in layers.items()}
+    own = [layers[s] for s in SIDES[side] if s in layers]
+    country = borders.get(SIDE_COUNTRY[side])
+    if country is not None:
+        land = clip_to_region(country, within) if within is not None else country
+        covered = shapely.union_all([g for g in layers.values() if g is not None and not g.is_empty])
+        own.append(shapely.difference(land, covered) if not covered.is_empty else land)
+    g = shapely.union_all([g for g in own if g is not None and not g.is_empty]) if own else shapely.Polygon()
+    return g
+
+
+def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
+    """How much of ``region_geom`` (a small polygon: a town's disc) ``side`` holds on one map:
+    ``{"region_km2", "held_km2", "held_pct", "with_contested_km2", "with_contested_pct"}``,
+    geodesic areas. The side's ground is :func:`side_geometry` (its statuses and its country's
+    unmapped land); "with contested" adds the grey zone."""
+    held = side_geometry(layers, side, borders, within=region_geom)
+    grey = status_geometry(layers, ("contested",), within=region_geom)
+    total = area_km2(region_geom)
+    a = area_km2(held)
+    b = area_km2(shapely.union_all([held, grey])) if not grey.is_empty else a
+    pct = (lambda x: 100.0 * x / total) if total > 0 else (lambda x: None)  # noqa: E731
+    return {"region_km2": total, "held_km2": a, "held_pct": pct(a), "with_contested_km2": b, "with_contested_pct": pct(b)}
+
+
+def status_geometry(layers: dict, statuses, within=None):
+    """Union of the ``statuses`` layers, cut to ``within`` when given."""
+    parts = [layers[s] for s in statuses if s in layers]
+    g = shapely.union_all(parts) if parts else shapely.Polygon()
+    return clip_to_region(g, within) if within is not None else g
+
+
+def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None) -> dict:
+    """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` between two dates.
+
+    Uses the last snapshot on or before each date. Returns ``from_date``, ``to_date``,
+    ``gained_km2``, ``lost_km2``, ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, and the
+    geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for GeoJSON output.
+    """
+    if (statuses is None) == (side is None):
+        raise MeasureError("give statuses or a side")
+    check_window(start, end)
+    a = snapshot_on(store, start, source=source)
+    b = snapshot_on(store, end, source=source)
+    if statuses is not None:
+        statuses = resolve_statuses(store, statuses, a.source)
+        _refuse_mixed_sides(statuses, "change")
+    la, lb = store.layers(a.id), store.layers(b.id)
+    if side:
+        if borders is None:
+            raise MeasureError("side change needs country borders")
+        ga = side_geometry(la, side, borders, region.geometry)
+        gb = side_geometry(lb, side, borders, region.geometry)
+        what = side
+    else:
+        ga = status_geometry(la, statuses, region.geometry)
+        gb = status_geometry(lb, statuses, region.geometry)
+        what = ",".join(statuses)
+    gained = shapely.difference(gb, ga)
+    lost = shapely.difference(ga, gb)
+    g_km2, l_km2 = area_km2(gained), area_km2(lost)
+    return {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
+            "from_snapshot": a.id, "to_snapshot": b.id,
+            "km2_from": _r(area_km2(ga)), "km2_to": _r(area_km2(gb)),
+            "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
+            "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
+            "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days,
+            "geometry": {"gained": gained, "lost": lost}}
+
+
+# ------------------------------------------------------------------ distance from a place
+
+def near_box(lon: float, lat: float, km: float):
+    """A lon/lat box reaching at least ``km`` from the point in every direction."""
+    dlat = km / 110.0
+    dlon = km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
+    return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+
+
+def distance_km(ground, lon: float, lat: float, *, search_km: float = 300.0) -> float | None:
+    """Geodesic km from the point ``lon``/``lat`` to the nearest point of ``ground`` (EPSG:4326), 0
+    when the point lies on it; None when nothing lies within ``search_km``. Measured in the
+    azimuthal equidistant projection centred on the point, where distances from the centre are
+    geodesic."""
+    from frontwatch.geo.geodesy import to_local
+
+    if ground is None or ground.is_empty:
+        return None
+    # Only the ground near the point is projected.
+    near = shapely.clip_by_rect(ground, *near_box(lon, lat, search_km).bounds)
+    if near.is_empty:
+        return None
+    d = shapely.distance(shapely.Point(0.0, 0.0), to_local(near, lon, lat)) / 1000.0
+    return float(d) if d <= search_km else None
+
+
+# ------------------------------------------------------------------ many regions at once
+
+def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None, every=None, source=None,
+                     engine=None, snapshots=None) -> list[dict]:
+    """:func:`area_series` for many regions in one pass over the geometries: each layer is read
+    from the store and projected once, then measured in every region that has no cached figure
+    for it. Records as :func:`area_series` (without official figures), region by region."""
+    regions = list(regions)
+    snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
+    statuses = resolve_statuses(store, statuses, snaps[0].source if snaps else source)
+    hashes = store.all_layer_hashes([s.id for s in snaps])
+    needed = _in_time_order(hashes, statuses)
+    keys = [[f"{h}|{r.key}" for r in regions] for h in needed]
+    cached = store.cached("area", [k for row in keys for k in row])
+    todo = [i for i, row in enumerate(keys) if any(k not in cached for k in row)]
+    if engine is None and todo:
+        from frontwatch.engine import default_engine
+
+        engine = default_engine()
+    if todo:
+        prepare_tilings(store, regions)
+    areas = {k: v for k, v in cached.items()}
+    for b in range(0, len(todo), LAYER_BLOCK):
+        block = todo[b:b + LAYER_BLOCK]
+        wkbs = store.geometry_wkbs([needed[i] for i in block])
+        km2 = engine.areas_many([wkbs[needed[i]] for i in block], regions)
+        fresh = {keys[i][j]: float(km2[n, j]) for n, i in enumerate(block) for j in range(len(regions))
+                 if keys[i][j] not in cached}
+        store.put_cached("area", fresh)
+        areas.update(fresh)
+    if todo:
+        save_tilings(store, regions)
+    out = []
+    for r in regions:
+        for s in snaps:
+            for st in statuses:
+                h = hashes[s.id].get(st)
+                km2 = areas[f"{h}|{r.key}"] if h else 0.0
+                out.append({"date": s.date.isoformat(), "taken_at": s.taken_at.isoformat(), "snapshot_id": s.id,
+                            "region": r.name, "status": st, "km2": _r(km2), "sqmi": _r(km2_to_sqmi(km2))})
+    return out

@@ -1,0 +1,3 @@
+from frontwatch.faces.cli import main
+
+main()

@@ -1,0 +1,19 @@
+"""Turn library errors into one-line click errors."""
+from __future__ import annotations
+
+import contextlib
+
+import click
+
+from frontwatch.analysis.measure import MeasureError
+from frontwatch.geo.regions import RegionError
+from frontwatch.sources.base import SourceError
+from frontwatch.store import StoreError
+
+
+@contextlib.contextmanager
+def one_line_errors():
+    try:
+        yield
+    except (MeasureError, RegionError, SourceError, StoreError, ValueError) as exc:
+        raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None

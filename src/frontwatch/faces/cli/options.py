@@ -1,0 +1,86 @@
+"""Options shared by every command, as decorators, so that ``--store``, ``--region``, ``--status``,
+``--from/--to``, ``--date`` and ``--format`` mean the same thing everywhere."""
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from frontwatch.statuses import parse_statuses
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+class StatusesType(click.ParamType):
+    name = "STATUS[,STATUS]"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_statuses(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateType()
+STATUSES = StatusesType()
+
+store_opt = click.option("--store", "store_path", type=click.Path(dir_okay=False), envvar="FRONTWATCH_STORE",
+                         help="Store file (default: per-user data dir, or $FRONTWATCH_STORE).")
+borders_opt = click.option("--borders", "borders_file", type=click.Path(exists=True, dir_okay=False),
+                           envvar="FRONTWATCH_BORDERS", help="Country borders file (GeoJSON with iso_a3); default: the store's, else fetched once.")
+source_opt = click.option("--source", default=None, help="Which map maker's snapshots (default: deepstate if present).")
+format_opt = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+                          help="Output format; json is a list of records.")
+units_opt = click.option("--units", type=click.Choice(["km2", "sqmi"]), default="km2", show_default=True,
+                         help="Units shown in tables (csv/json carry both).")
+region_opt = click.option("--region", default="UKR", show_default=True,
+                          help="ALL, ISO-3 code (RUS, UKR), an oblast (\"Donetsk oblast\", \"Донецька область\", UA-14, "
+                               "\"Kursk oblast\"; A+B for a union; `frontwatch regions` lists them), Place:15km, "
+                               "lat,lon:15km, bbox:minlon,minlat,maxlon,maxlat, or a GeoJSON file.")
+date_opt = click.option("--date", type=DATE, default=None, help="One day (the last snapshot on or before it).")
+from_opt = click.option("--from", "start", type=DATE, default=None, help="First day (inclusive).")
+to_opt = click.option("--to", "end", type=DATE, default=None, help="Last day (inclusive).")
+every_opt = click.option("--every", type=click.Choice(["day", "week", "month", "year"]), default=None,
+                         help="One value per period: the last snapshot of each.")
+engine_opt = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", envvar="FRONTWATCH_ENGINE",
+                          show_default=True, help="Where per-snapshot work runs.")
+scheduler_opt = click.option("--scheduler", default=None, envvar="FRONTWATCH_SCHEDULER",
+                             help="Dask scheduler address (tcp://HOST:PORT) for --engine dask.")
+
+
+def statuses_opt(default="all"):
+    return click.option("--status", "statuses", type=STATUSES, default=default, show_default=True,
+                        help="Statuses, comma-separated: occupied, occupied_before_2022, ukraine_held, contested (or a side: russia, ukraine).")
+
+
+def _remember_admin(ctx, param, value):
+    if value:
+        ctx.meta["frontwatch.admin_file"] = value
+    return value
+
+
+# Not a parameter of the command functions: the Context reads it from click's context, so that
+# every command taking --region takes it without a change of signature.
+admin_opt = click.option("--admin", "admin_file", type=click.Path(exists=True, dir_okay=False), envvar="FRONTWATCH_ADMIN",
+                         expose_value=False, callback=_remember_admin, is_eager=True,
+                         help="Boundaries file of first-level regions (oblasts) to use for named regions; "
+                              "default: the store's (`frontwatch admin FILE`), else geoBoundaries, fetched once.")
+
+
+def common(fn):
+    """--store, --borders, --admin, --source and --format."""
+    for deco in (format_opt, source_opt, admin_opt, borders_opt, store_opt):
+        fn = deco(fn)
+    return fn

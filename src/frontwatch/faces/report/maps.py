@@ -1,0 +1,340 @@
+"""Maps of control on a date: the map maker's status layers in DeepStateMap's colours, the front
+line (frontwatch.analysis.front), the ground one side gained and lost since a second date
+(measure.change), country borders from the store, and the largest settlements of the view
+labelled (frontwatch.geo.places). :func:`map_data` gathers library results; :func:`control_map`
+draws them with matplotlib (Agg) in a local azimuthal equidistant projection, so the scale bar
+is true in kilometres at the centre of the view.
+
+Web tiles are drawn only when ``FRONTWATCH_TILES`` holds a URL template and contextily is
+installed and the server answers; otherwise the footer says why there are none.
+May import: matplotlib, geopandas, shapely, frontwatch.analysis.measure, frontwatch.analysis.front,
+frontwatch.geo.regions, frontwatch.geo.places, frontwatch.geo.geodesy, frontwatch.statuses.
+"""
+from __future__ import annotations
+
+import math
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from frontwatch import __version__  # noqa: E402
+from frontwatch.geo.geodesy import area_km2, clip_to_region, local_crs, to_local  # noqa: E402
+from frontwatch.analysis.measure import MeasureError, change, snapshot_on  # noqa: E402
+from frontwatch.geo.regions import resolve_region  # noqa: E402
+from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
+from frontwatch.faces.report.charts import fmt_area  # noqa: E402
+
+# DeepStateMap's fills; Ukrainian-held ground is drawn light, as on the map maker's site.
+MAP_COLOURS = {"occupied": "#a52714", "occupied_before_2022": "#880e4f", "ukraine_held": "#0f9d58",
+               "contested": "#bcaaa4"}
+MAP_ALPHA = {"occupied": 0.55, "occupied_before_2022": 0.55, "ukraine_held": 0.28, "contested": 0.75}
+LABELS = {"occupied": "occupied", "occupied_before_2022": "occupied before 2022", "ukraine_held": "held by Ukraine",
+          "contested": "contested (grey zone)"}
+SEA = "#dce9f2"
+LAND = "#f6f5f0"
+FOCUS_MIN_KM2 = 20.0  # layer pieces smaller than this inside a country are border slivers, not a view
+MIN_VIEW_KM = 40.0
+# The OSM land polygons have thousands of pond-sized holes; drawn, they speckle the map.
+HOLE_MIN_M2 = 3e6
+
+
+# ------------------------------------------------------------------ gathering
+
+def side_change(store, region, start, end, *, borders, source=None) -> dict:
+    """measure.change between two dates for one side, picked so that the figure is exact and cheap.
+
+    In a country region (``RUS``, ``UKR``) the side whose own country it is not is measured by its
+    statuses: the other country's unmapped land lies outside the region, so the side's ground
+    there *is* its statuses' ground (ukraine_held in RUS, occupied + occupied_before_2022 in UKR),
+    and the costly overlay with the whole country is avoided. Elsewhere (circles, boxes) the
+    Russian side is measured with measure.change(side="russia"). ``note`` says which was used.
+    """
+    name = region.name.upper()
+    if len(name) == 3 and name.isalpha() and name in borders:
+        side = next((s for s, iso in SIDE_COUNTRY.items() if iso != name and name in SIDE_COUNTRY.values()), "russia")
+        rec = change(store, region, start=start, end=end, statuses=SIDES[side], source=source)
+        rec["what"] = side
+        rec["note"] = (f"{side} side = {' + '.join(SIDES[side])} (no {SIDE_COUNTRY[side]} land lies in {name})"
+                       if name in SIDE_COUNTRY.values() else f"{side} side's statuses {' + '.join(SIDES[side])}")
+    elif name == "ALL":
+        rec = change(store, region, start=start, end=end, statuses=SIDES["russia"], source=source)
+        rec["what"] = "russia"
+        rec["note"] = "russia side's statuses (occupied + occupied_before_2022) on the whole map"
+    else:
+        rec = change(store, region, start=start, end=end, side="russia", borders=borders, source=source)
+        rec["note"] = "russia side = occupied + occupied_before_2022 + unmapped RUS land"
+    rec["side"] = rec["what"]
+    return rec
+
+
+def borders_origin(store) -> str | None:
+    """Where the store's country borders came from (the file or URL given to `frontwatch borders`)."""
+    rows = store.cursor().execute("SELECT DISTINCT origin FROM borders").fetchall()
+    return ", ".join(sorted(str(r[0]) for r in rows if r[0])) or None
+
+
+def view_box(region, layer_sets, pad=0.15) -> tuple:
+    """(minlon, minlat, maxlon, maxlat) to draw. A circle or box: its own bounds. A country or
+    ALL: the map's layers inside it, without the border slivers (pieces under FOCUS_MIN_KM2)
+    that come from the map maker's and OSM's borders not matching, so that ``RUS`` shows the
+    Kursk pocket and not the whole of western Russia. Padded by ``pad`` of the size."""
+    name = region.name.upper()
+    bounds = region.geometry.bounds
+    if name == "ALL" or (len(name) == 3 and name.isalpha() and region.center is None):
+        parts = []
+        for layers in layer_sets:
+            for g in layers.values():
+                inside = g if name == "ALL" else clip_to_region(g, region.geometry)
+                parts += [p for p in shapely.get_parts(inside) if area_km2(p) >= FOCUS_MIN_KM2]
+        if parts:
+            bounds = shapely.total_bounds(parts)
+    x0, y0, x1, y1 = bounds
+    # Keep the view at least MIN_VIEW_KM across (a degree of latitude is ~111 km).
+    cy = (y0 + y1) / 2
+    min_dy = MIN_VIEW_KM / 111.0
+    min_dx = min_dy / max(math.cos(math.radians(cy)), 0.2)
+    if x1 - x0 < min_dx:
+        x0, x1 = (x0 + x1) / 2 - min_dx / 2, (x0 + x1) / 2 + min_dx / 2
+    if y1 - y0 < min_dy:
+        y0, y1 = cy - min_dy / 2, cy + min_dy / 2
+    px, py = (x1 - x0) * pad, (y1 - y0) * pad
+    return (x0 - px, y0 - py, x1 + px, y1 + py)
+
+
+def _fronts(store, view, dates, borders, source):
+    """Front lines inside the view for each date, from frontwatch.analysis.front when it is installed."""
+    try:
+        from frontwatch.analysis.front import front
+    except ImportError:
+        return {}, "front line: frontwatch.analysis.front not available"
+    box = resolve_region("bbox:" + ",".join(f"{v:.5f}" for v in view))
+    out = {}
+    for d in dates:
+        recs = front(store, box, date=d, borders=borders, source=source)
+        out[d] = recs[0]
+    return out, None
+
+
+def map_data(store, region, date, *, compare=None, borders, source=None, fronts=True, max_labels=14) -> dict:
+    """Everything :func:`control_map` draws, from library calls: ``snapshot`` (measure.snapshot_on),
+    ``layers`` (store, per status), ``view`` (lon/lat box), ``change`` (:func:`side_change` from
+    ``compare`` to ``date``, or None), ``fronts`` ({date: frontwatch.analysis.front record}), ``places``
+    (frontwatch.geo.places.settlements_in the view, largest first), ``borders`` and ``notes``."""
+    snap = snapshot_on(store, date, source=source)
+    layers = store.layers(snap.id)
+    before = None
+    if compare is not None:
+        if compare >= date:
+            raise MeasureError(f"--compare ({compare}) must be before --date ({date})")
+        before = snapshot_on(store, compare, source=source)
+    layer_sets = [layers] + ([store.layers(before.id)] if before else [])
+    view = view_box(region, layer_sets)
+    notes = []
+    chg = side_change(store, region, compare, date, borders=borders, source=source) if before else None
+    front_recs = {}
+    if fronts:
+        front_recs, why = _fronts(store, view, [date] + ([compare] if before else []), borders, source)
+        if why:
+            notes.append(why)
+    from frontwatch.geo.places import settlements_in
+
+    places = settlements_in(shapely.box(*view)).head(max_labels * 4)
+    return {"snapshot": snap, "before": before, "region": region, "view": view, "layers": layers,
+            "change": chg, "fronts": front_recs, "places": places, "borders": borders,
+            "borders_origin": borders_origin(store), "date": date, "compare": compare, "notes": notes,
+            "max_labels": max_labels}
+
+
+# ------------------------------------------------------------------ drawing
+
+def _nice_km(span_km: float) -> float:
+    target = span_km / 5
+    exp = 10 ** math.floor(math.log10(target))
+    return max(m * exp for m in (1, 2, 5) if m * exp <= target)
+
+
+def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0):
+    """A matplotlib Figure of :func:`map_data`'s result."""
+    import geopandas as gpd
+
+    x0, y0, x1, y1 = data["view"]
+    lon0, lat0 = (x0 + x1) / 2, (y0 + y1) / 2
+    crs = local_crs(lon0, lat0)
+    # Cut everything a little wider than the view before projecting: cheap, and no edge gaps.
+    wide = (x0 - (x1 - x0) * 0.1, y0 - (y1 - y0) * 0.1, x1 + (x1 - x0) * 0.1, y1 + (y1 - y0) * 0.1)
+
+    def local(g):
+        g = shapely.clip_by_rect(g, *wide)
+        return None if g.is_empty else to_local(g, lon0, lat0)
+
+    frame = to_local(shapely.box(*data["view"]), lon0, lat0)
+    fx0, fy0, fx1, fy1 = frame.bounds
+    height_in = min(max(width_in * (fy1 - fy0) / (fx1 - fx0), 5.0), 13.0)
+    fig, ax = plt.subplots(figsize=(width_in, height_in + 1.8), dpi=110)
+    ax.set_facecolor(SEA)
+    ax.set_xlim(fx0, fx1)
+    ax.set_ylim(fy0, fy1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+    def draw(geom, **kw):
+        if geom is not None and not geom.is_empty:
+            gpd.GeoSeries([geom], crs=crs).plot(ax=ax, **kw)
+
+    notes = list(data["notes"])
+    tiles = _tiles(ax, crs, notes)
+    handles = []
+    for iso, g in sorted(data["borders"].items()):
+        draw(_without_small_holes(local(g), HOLE_MIN_M2), facecolor="none" if tiles else LAND,
+             edgecolor="#6d6d6d", lw=0.9, zorder=1)
+    if not tiles:
+        handles.append(Patch(facecolor=LAND, edgecolor="#6d6d6d", lw=0.9,
+                             label="no layer: held by the country it lies in"))
+    for st in STATUSES:
+        g = data["layers"].get(st)
+        lg = local(g) if g is not None else None
+        if lg is not None and not lg.is_empty:
+            # Opaque pre-blended fills: parts of a layer that overlap would darken with alpha.
+            fill = _blend(MAP_COLOURS[st], MAP_ALPHA[st])
+            draw(lg, facecolor=fill, edgecolor="none", zorder=2)
+            handles.append(Patch(facecolor=fill, label=LABELS[st]))
+    chg = data["change"]
+    if chg is not None:
+        side = chg["side"]
+        gained_col, lost_col = ("#6a0000", "#00695c") if side == "russia" else ("#00695c", "#6a0000")
+        for key, col, hatch in (("gained", gained_col, "////"), ("lost", lost_col, "\\\\\\\\")):
+            g = local(chg["geometry"][key])
+            if g is not None:
+                draw(g, facecolor="none", edgecolor=col, hatch=hatch, lw=0.3, zorder=3)
+            handles.append(Patch(facecolor="none", edgecolor=col, hatch=hatch,
+                                 label=f"{side} {key} since {chg['from_date']}: "
+                                       f"{fmt_area(chg[f'{key}_km2'])} in {data['region'].name}"))
+    region_g = (local(data["region"].geometry.boundary)
+                if data["region"].name.upper() not in data["borders"] else None)
+    # A country's outline is already drawn as a border (with every pond-sized hole in it).
+    if region_g is not None and data["region"].name.upper() not in data["borders"] and data["region"].name.upper() != "ALL":
+        draw(region_g, color="#1565c0", lw=1.2, ls="--", zorder=4)
+        handles.append(Line2D([], [], color="#1565c0", lw=1.2, ls="--", label=f"region {data['region'].name}"))
+    styles = {data["date"]: dict(color="black", lw=2.0, ls="-")}
+    if data["compare"] is not None:
+        styles[data["compare"]] = dict(color="#1a1a1a", lw=1.6, ls="--")
+    for d, rec in data["fronts"].items():
+        g = local(rec["geometry"])
+        if g is not None:
+            draw(g, zorder=5, **styles[d])
+        handles.append(Line2D([], [], label=f"front line {rec['date']}", **styles[d]))
+    _scale_bar(ax, fx0, fy0, fx1, fy1)
+    ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.86), xycoords="axes fraction", ha="center", va="center",
+                fontsize=11, fontweight="bold", arrowprops=dict(arrowstyle="-|>", color="black", lw=1.5))
+    ax.set_xlabel("")  # geopandas labels projected axes; the scale bar says it better
+    ax.set_ylabel("")
+    if handles:
+        # Below the map, not on it: the legend would hide ground at the edge of the view.
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=8,
+                  frameon=False)
+    snap = data["snapshot"]
+    t = title or (f"{data['region'].name}: control on {snap.date}"
+                  + (f", changes since {data['before'].date}" if data["before"] is not None else ""))
+    ax.set_title(t, fontsize=12)
+    when = f"{snap.taken_at:%Y-%m-%d %H:%M} UTC"
+    if data["before"] is not None:
+        when = f"{data['before'].taken_at:%Y-%m-%d %H:%M} UTC and " + when
+    foot = (f"Data: {snap.source} maps of {when}; borders: {data['borders_origin'] or 'store'}; "
+            f"places: GeoNames cities500. frontwatch {__version__}.")
+    if chg is not None:
+        foot += f" Change: {chg['note']}."
+    if notes:
+        foot += " " + "; ".join(notes) + "."
+    fig.text(0.01, 0.005, foot, fontsize=6.5, color="#555555", wrap=True)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _labels(fig, ax, data, local)  # after the layout: overlaps are judged where the labels end up
+    return fig
+
+
+def _blend(colour, alpha, under=LAND):
+    from matplotlib.colors import to_rgb
+
+    return tuple(alpha * c + (1 - alpha) * u for c, u in zip(to_rgb(colour), to_rgb(under)))
+
+
+def _without_small_holes(geom, min_m2):
+    """``geom`` (projected, metres) with interior rings smaller than ``min_m2`` filled: drawing only."""
+    if geom is None:
+        return None
+    polys = []
+    for p in shapely.get_parts(geom):
+        if p.geom_type != "Polygon":
+            continue
+        holes = [r for r in p.interiors if shapely.Polygon(r).area >= min_m2]
+        polys.append(shapely.Polygon(p.exterior, holes))
+    return shapely.MultiPolygon(polys) if polys else None
+
+
+def _tiles(ax, crs, notes) -> bool:
+    url = os.environ.get("FRONTWATCH_TILES")
+    if not url:
+        return False
+    try:
+        import contextily
+    except ImportError:
+        notes.append("tiles not drawn: contextily is not installed")
+        return False
+    try:
+        contextily.add_basemap(ax, crs=crs.to_wkt(), source=url, attribution_size=6)
+    except Exception as exc:  # an unreachable tile server must not cost the map
+        notes.append(f"tiles not drawn: {type(exc).__name__}")
+        return False
+    return True
+
+
+def _labels(fig, ax, data, local):
+    """Label the largest settlements, skipping any whose label would overlap one already placed."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axbox = ax.get_window_extent(renderer)
+    placed = []
+    for row in data["places"].itertuples():
+        if len(placed) >= data["max_labels"]:
+            break
+        p = local(shapely.Point(row.lon, row.lat))
+        if p is None:
+            continue
+        x, y = p.x, p.y
+        if not (ax.get_xlim()[0] < x < ax.get_xlim()[1] and ax.get_ylim()[0] < y < ax.get_ylim()[1]):
+            continue
+        big = row.population >= 50_000
+        dot = ax.plot([x], [y], "o", ms=4 if big else 3, color="black", zorder=6)[0]
+        txt = None
+        for dx, ha in ((4, "left"), (-4, "right")):
+            t = ax.annotate(row.name, (x, y), xytext=(dx, 2), textcoords="offset points", ha=ha, va="bottom",
+                            fontsize=9 if big else 7.5, fontweight="bold" if big else "normal", zorder=7,
+                            bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.6))
+            bb = t.get_window_extent(renderer).expanded(1.05, 1.15)
+            inside = axbox.contains(bb.x0, bb.y0) and axbox.contains(bb.x1, bb.y1)
+            if inside and not any(bb.overlaps(o) for o in placed):
+                txt = t
+                placed.append(bb)
+                break
+            t.remove()
+        if txt is None:
+            dot.remove()
+
+
+def _scale_bar(ax, fx0, fy0, fx1, fy1):
+    km = _nice_km((fx1 - fx0) / 1000)
+    x = fx0 + (fx1 - fx0) * 0.04
+    y = fy0 + (fy1 - fy0) * 0.05
+    ax.plot([x, x + km * 1000], [y, y], color="black", lw=3, solid_capstyle="butt", zorder=8)
+    ax.plot([x, x + km * 1000], [y, y], color="white", lw=1, solid_capstyle="butt", zorder=8,
+            dashes=(4, 4))
+    ax.text(x + km * 500, y + (fy1 - fy0) * 0.012, f"{km:g} km", ha="center", va="bottom", fontsize=8, zorder=8,
+            bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))

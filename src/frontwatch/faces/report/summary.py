@@ -1,0 +1,42 @@
+"""The region report of the main job (`frontwatch run`): the latest map's areas per status, the
+change over the last week and month, and the peak with the share lost since, for one region.
+Assembles library results only. May import: frontwatch.analysis.measure, frontwatch.statuses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from frontwatch.analysis.measure import MeasureError, area_on, change, peak, snapshot_on
+from frontwatch.statuses import OCCUPIED, OCCUPIED_BEFORE_2022, STATUSES, UKRAINE_HELD, CONTESTED
+
+
+def region_report(store, region, date=None, *, source=None) -> dict:
+    """Everything the main job prints for ``region`` on ``date`` (default: the latest snapshot)."""
+    snaps = store.snapshots(source=source)
+    if not snaps:
+        raise MeasureError("the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`")
+    snap = snapshot_on(store, date, source=source) if date else snaps[-1]
+    areas = area_on(store, region, STATUSES, snap.taken_at, source=source)
+    # Statuses below a tenth of the largest are border slivers (DeepStateMap's border line is not
+    # OSM's), not territory worth a trend line; their areas are still listed.
+    largest = max((r["km2"] for r in areas), default=0.0)
+    present = [r["status"] for r in areas if r["km2"] > 0 and r["km2"] >= 0.1 * largest]
+    changes = []
+    for days in (7, 30):
+        start = snap.date - dt.timedelta(days=days)
+        if start < snaps[0].date:
+            continue
+        for statuses in ((UKRAINE_HELD,), (OCCUPIED, OCCUPIED_BEFORE_2022), (CONTESTED,)):
+            if not any(s in present for s in statuses):
+                continue
+            c = change(store, region, start=start, end=snap.taken_at, statuses=statuses, source=source)
+            c.pop("geometry")
+            c["window_days"] = days
+            changes.append(c)
+    peaks = []
+    for statuses in ((UKRAINE_HELD,), (OCCUPIED,)):
+        if statuses[0] in present:
+            peaks.append(peak(store, region, statuses, until=snap.taken_at, source=source))
+    return {"region": region.name, "date": snap.date.isoformat(), "taken_at": snap.taken_at.isoformat(),
+            "source": snap.source, "snapshots": len(snaps), "first": snaps[0].date.isoformat(),
+            "last": snaps[-1].date.isoformat(), "areas": areas, "changes": changes, "peaks": peaks}

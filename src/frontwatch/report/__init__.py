@@ -1,2 +1,0 @@
-"""Faces that assemble library results into reports, charts and maps. Nothing here computes a
-measure: every number comes from frontwatch.measure, frontwatch.front and frontwatch.claims."""
