@@ -458,9 +458,14 @@ _RETAKE_BEFORE = re.compile(r"\b(?:recaptured|retaken|retook|liberated|taken\s+b
                             r"regained|freed|cleared)\s+(?:\w+\s+){0,3}$", re.I)
 
 
-def _resolve_side(a: ActorMention, att: Attribution | None) -> str | None:
+def _resolve_side(a: ActorMention, att: Attribution | None, sentence: str = "") -> str | None:
     if a.side == "speaker":
-        return speaker_side(att.who if att else None)
+        side = speaker_side(att.who if att else None)
+        if side is None and a.text.lower().startswith(("his", "her")):
+            # "Yevgeny Prigozhin, the head of Russia's Wagner group, said his forces ...": the side
+            # named for the person before it.
+            side = side_of_words(sentence[:a.start])
+        return side
     if a.side == "enemy":
         return opposite(speaker_side(att.who if att else None))
     return a.side
@@ -500,13 +505,13 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
             if by_agent or a.kind == "compound" or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
-                side = _resolve_side(a, att)
+                side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
     for a in mentions:
         if lo <= a.start < num_start and (a.kind == "compound" or (
                 a.kind in ("adjective", "noun") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
-            side = _resolve_side(a, att)
+            side = _resolve_side(a, att, sentence)
             if side:
                 return side, f"side.holder: {a.text}"
     before = [a for a in mentions if a.end <= num_start]
@@ -515,12 +520,12 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     pool = in_clause or actors
     if pool:
         a = pool[-1]
-        side = _resolve_side(a, att)
+        side = _resolve_side(a, att, sentence)
         if side:
             return side, f"side.subject: {a.text}"
     for a in reversed(before):
         if a.governed == "from" and _RETAKE_BEFORE.search(sentence, max(0, a.start - 60), a.start):
-            side = opposite(_resolve_side(a, att))
+            side = opposite(_resolve_side(a, att, sentence))
             if side:
                 return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
     # "Ukraine said it still holds...": the pronoun stands for the speaker.
@@ -535,7 +540,7 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             return side, f"side.speaker_pronoun: {att.who}"
     if before:
         a = before[-1]
-        side = _resolve_side(a, att)
+        side = _resolve_side(a, att, sentence)
         if side:
             return side, f"side.object: {a.text}"
     return None, "side.none: no side named"
@@ -580,9 +585,14 @@ RETREAT = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|f
 RETREAT_OWN = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|forced|driven|beaten)\s+back|"
                          r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                          re.I)
-PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
+# "it", "they", and "the army", "the troops": the previous sentence's subject.
+PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|forces|military))\b", re.I)
+# "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
+# "occupied" is Russia's holding, unless another side is named as occupier.
+_OCCUPIED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|remains?|remained)\s+(?:now\s+|still\s+|fully\s+|largely\s+)?occupied\b"
+                               r"|\bunder\s+occupation\b", re.I)
 # ', or around 125,000 square kilometers': the same fact in another unit, right after a figure.
-_APPOSITION_GAP = re.compile(r"^[^.;—–]{0,12}?[,\"”)]*\s*,?\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
+_APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
 
 
@@ -1196,6 +1206,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side_rule = "side.same_as_figure_before"
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
+            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
+                side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
             if side is None and measure != "grey_zone" and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
                 # holding with no actor named is the speaker's own side's.
