@@ -1122,7 +1122,8 @@ def reference_date(text, published=None, page_date=None) -> dt.date | None:
 
 
 def extract_claims(text: str | bytes | None, published: dt.date | None = None,
-                   stats: dict[str, int] | None = None) -> list[Claim]:
+                   stats: dict[str, int] | None = None, max_claims: int | None = MAX_CLAIMS_PER_DOCUMENT,
+                   max_quantities: int | None = MAX_QUANTITIES_PER_DOCUMENT) -> list[Claim]:
     """The numeric claims in an English news text, in reading order.
 
     ``published`` is the date "now" refers to; when None it is read from a
@@ -1131,8 +1132,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     ``stats``, when given, is filled with the work done: sentences read,
     quantities examined, claims, sentences skipped. The work is bounded while it
     is done: a sentence with more than MAX_NUMBERS_PER_SENTENCE figures is
-    skipped, and reading stops after MAX_QUANTITIES_PER_DOCUMENT figures or
-    MAX_CLAIMS_PER_DOCUMENT claims (with a warning).
+    skipped, and reading stops after ``max_quantities`` figures or ``max_claims``
+    claims (with a warning; None: no such cap, for a caller that reads its own
+    files, such as the CLI).
 
     Each claim's ``explain`` names the rule and the words that gave each field,
     and its ``unsure`` the fields the pipeline could not settle, with the reason
@@ -1156,7 +1158,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
         work["sentences"] += 1
-        if work["quantities_examined"] >= MAX_QUANTITIES_PER_DOCUMENT or len(claims) >= MAX_CLAIMS_PER_DOCUMENT:
+        if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
+                (max_claims is not None and len(claims) >= max_claims):
             work["sentences_skipped"] = len(sentences) - work["sentences"] + 1
             notices.warn(f"frontwatch.claims: stopped after {work['quantities_examined']} figures and {len(claims)} "
                          f"claims; {work['sentences_skipped']} sentences not read (not a news report?)", stacklevel=2)
@@ -1176,7 +1179,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             last_subject_side = _subject_side(text_s) or last_subject_side
             continue
         sentence_claims: list[Claim] = []
-        room = min(MAX_QUANTITIES_PER_DOCUMENT - work["quantities_examined"], MAX_CLAIMS_PER_DOCUMENT - len(claims))
+        room = min(len(quantities),
+                   len(quantities) if max_quantities is None else max_quantities - work["quantities_examined"],
+                   len(quantities) if max_claims is None else max_claims - len(claims))
         quantities = quantities[:max(0, room)]
         work["quantities_examined"] += len(quantities)
         conversions = _conversions(text_s, quantities)
