@@ -1448,13 +1448,16 @@ class _PlaceContext:
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
-_CITY_BEFORE = re.compile(r"(?:city|town|centre|center|outskirts|edge)\s+of\s+(?:the\s+)?$", re.I)
+_CITY_BEFORE = re.compile(r"\b(?:city|town|centre|center|outskirts|edge)\s+of\s+(?:the\s+)?$", re.I)
 _POINT_MEASURES = ("distance", "advance_rate")
 _LINE_MEASURES = ("advance_rate", "distance", "depth")
 # A place attached to the number by a preposition after it: "80% of the Donbas", "576 sq km of
 # territory in Russia's Kursk region", "15 sq km per day in Ukraine".
 _ATTACHED_GAP = re.compile(r"^[^,;:—–()]{0,60}$")
-_ATTACH_PREP = re.compile(r"(?:of|in|into|inside|across|throughout|within|near|around|on)\s+(?:[\w'’-]+\s+){0,2}$", re.I)
+_ATTACH_PREP = re.compile(r"\b(?:of|in|into|inside|across|throughout|within|near|around|on)\s+(?:[\w'’-]+\s+){0,2}$", re.I)
+_CHAINED_PLACE = re.compile(r"^\s*,?\s*(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:eastern|southern|northern|western|"
+                            r"north-?eastern|south-?eastern|north-?western|south-?western|central)\s+)?"
+                            r"(?:(?:region|province|oblast)\s+of\s+)?$", re.I)
 # Measures of ground whose place, when the report names none, is the country the war is in.
 _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements",
                      "front_length", "advance_rate")
@@ -1508,11 +1511,21 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                     or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)]
     usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
                                           and m.start > q.start)]
-    for m in usable:
+    for i, m in enumerate(usable):
         if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start]) \
                 and _ATTACH_PREP.search(sentence, q.end, m.start):
             if measure in _LINE_MEASURES and m.kind in ("country", "union", "oblast"):
                 break  # "pushed 10 km into the Kursk region": the depth's point is a town, looked for below
+            if m.kind == "country":
+                # "143 sq km of Ukrainian territory in the Donetsk region": the region of the country
+                # chained right after it is the more precise place ("... in Ukraine, mainly in
+                # Donetsk" names a part, not the place).
+                for n in usable[i + 1:]:
+                    if n.start >= hi or not _CHAINED_PLACE.match(sentence[m.end:n.start]):
+                        break
+                    if n.kind in ("oblast", "oblast_or_city", "union"):
+                        return (_reading(n, measure, sentence, country), False,
+                                f"place.attached: {m.text} ... {n.text}")
             return _reading(m, measure, sentence, country), False, f"place.attached: {m.text}"
     if measure in _LINE_MEASURES:
         towns = [m for m in usable if m.kind in ("settlement", "oblast_or_city", "direction")]
