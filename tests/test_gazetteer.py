@@ -27,22 +27,9 @@ def _cli(*args):
 
 
 @pytest.fixture(scope="module")
-def full_cache(tmp_path_factory):
+def full_cache(wof_cache):
     """A cache folder whose gazetteer holds the WOF places of Ukraine (cities500 elsewhere)."""
-    import os
-
-    from frontwatch.geo import places
-
-    _need(WOF)
-    folder = tmp_path_factory.mktemp("cache")
-    old = os.environ.get("FRONTWATCH_CACHE_DIR")
-    os.environ["FRONTWATCH_CACHE_DIR"] = str(folder)
-    places.reset()
-    res = _cli("places", WOF, "--format", "json")
-    assert res.exit_code == 0, res.output
-    yield folder
-    os.environ["FRONTWATCH_CACHE_DIR"] = old or ""
-    places.reset()
+    return wof_cache
 
 
 @pytest.fixture()
@@ -55,7 +42,11 @@ def gazetteer(full_cache, monkeypatch):
     places.reset()
 
 
-def test_places_loads_every_wof_place_of_ukraine(full_cache):
+def test_places_loads_every_wof_place_of_ukraine(full_cache, monkeypatch):
+    from frontwatch.geo import places
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(full_cache))
+    places.reset()
     res = _cli("places", "--format", "json")
     assert res.exit_code == 0, res.output
     ua = next(r for r in json.loads(res.stdout) if r["country"] == "UA")
