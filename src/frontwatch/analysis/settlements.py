@@ -72,9 +72,14 @@ _SIDE_OF_CODE = np.array([0, 2, 0, 1, 1], dtype=np.int8)  # per code: None, ukra
 _SIDE_CODE = {None: 0, RUSSIA: 1, UKRAINE: 2}
 
 def _places(region):
-    from frontwatch.geo.places import settlements_in
+    from frontwatch import notices
+    from frontwatch.geo.places import GazetteerNotice, coverage_note, settlements_in
 
-    df = settlements_in(region.geometry)  # says in one line when the list is a floor (cities500 only)
+    df = settlements_in(region.geometry)
+    # A list of cities500's towns only is a floor: one line says so, and how to get every village.
+    note = coverage_note(tuple(c for c in ("UA", "RU") if c in set(df["country"])))
+    if note:
+        notices.warn(note, GazetteerNotice, stacklevel=3)
     if df.empty:
         raise MeasureError(f"no gazetteer settlement inside {region.name}")
     return df
