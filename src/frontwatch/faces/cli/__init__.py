@@ -18,6 +18,7 @@ COMMANDS = (
     ("front", "front"), ("advance", "advance"), ("settlements", "settlements"), ("regions", "regions"),
     ("admin", "admin"), ("places", "places"),
     ("claims", "claims"), ("plot", "plot"), ("map", "map_"), ("report", "report"), ("serve", "serve"),
+    ("notes", "notes"),
 )
 
 
