@@ -179,3 +179,28 @@ def test_settlements_command_side_filter_and_oblast(store_path, wof_cache, monke
     assert len(recs) >= 10 and all(r["new_side"] == "russia" for r in recs)
     assert all(r["oblast"] == "Donetsk Oblast" for r in recs)
     assert "Kurakhove" in {r["place"] for r in recs}
+
+
+def test_settlements_command_cross_checks_the_stored_notes(store_path, wof_cache, tmp_path, monkeypatch):
+    """The notes stored by `frontwatch ingest` of the recorded listing (the live source's parser,
+    frontwatch.sources.notes) beside the changes, and the disagreements alone with --flagged."""
+    import shutil
+
+    from frontwatch.faces.cli import main
+    from frontwatch.geo import places
+
+    copy = tmp_path / "s.duckdb"
+    shutil.copy(store_path, copy)
+    res = CliRunner().invoke(main, ["ingest", str(_need(LISTING)), "--store", str(copy)])
+    assert res.exit_code == 0 and "notes" in res.output, res.output
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(wof_cache))
+    places.reset()
+    args = ["settlements", "--region", "Kurakhove:15km", "--from", "2024-11-15", "--to", "2024-11-30", "--store", str(copy),
+            "--format", "json"]
+    recs = json.loads(CliRunner().invoke(main, args).stdout)
+    flagged = json.loads(CliRunner().invoke(main, args + ["--flagged"]).stdout)
+    places.reset()
+    assert any(r["note_says"] == r["new_side"] == "russia" and not r["flag"] and r["note"] for r in recs)
+    assert flagged and all(r["flag"] in ("map only", "note only") for r in flagged)
+    assert {r["flag"] for r in flagged} == {"map only", "note only"}
+    assert all("2024-11-15" <= r["date"] <= "2024-11-30" for r in recs)

@@ -187,6 +187,9 @@ _VERBS = re.compile(r"\b(?:(?P<ru>" + _TAKEN[0][1] + r")|(?P<ua>" + _TAKEN[1][1]
                     re.IGNORECASE)
 
 
+MIN_PLACE_ZOOM = 12  # a link to a settlement is zoomed in (13-16); a region's is not (8-10)
+
+
 def _get(obj, name, default=None):
     return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
@@ -213,7 +216,10 @@ def note_claims(note) -> list[dict]:
             if verbs:
                 last = verbs[-1]
                 says = RUSSIA if last.group("ru") else UKRAINE if last.group("ua") else None
-        out.append({"name": name, "lat": float(_get(p, "lat")), "lon": float(_get(p, "lon")), "says": says})
+        lat, lon, zoom = _get(p, "lat"), _get(p, "lon"), _get(p, "zoom")
+        if lat is None or lon is None or (zoom is not None and float(zoom) < MIN_PLACE_ZOOM):
+            continue  # a place known by the site's id only, or a region ("the Kursk region", zoom 8-10)
+        out.append({"name": name, "lat": float(lat), "lon": float(lon), "says": says})
     return out
 
 
@@ -224,7 +230,8 @@ def _km(lat0, lon0, lat1, lon1):
     return np.hypot(dx, dy)
 
 
-def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, within_km: float = 2.0) -> list[dict]:
+def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, within_km: float = 2.0,
+                start=None, end=None) -> list[dict]:
     """The changes with the map maker's words beside them, and what the notes and the polygons
     disagree on.
 
@@ -232,10 +239,11 @@ def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, withi
     to ``days`` away, that links a place within ``within_km`` of it), ``note_date`` and ``note_says``
     (the side that note says took it), and ``flag``: ``map only`` when the place went to a side and
     no note within ``days`` says so. Then, for each place a note says changed hands (inside
-    ``region`` when given) that no change of a settlement within ``within_km`` to that side
-    confirms within ``days``, a record with ``flag`` = ``note only`` (``place`` the note's name,
-    ``date`` the note's day). Only a change of side (not into or out of the grey zone) is flagged
-    as map only."""
+    ``region`` when given, of a day from ``start`` to ``end`` when given: the notes may reach
+    ``days`` beyond the window, to be found beside its changes) that no change of a settlement
+    within ``within_km`` to that side confirms within ``days``, a record with ``flag`` = ``note
+    only`` (``place`` the note's name, ``date`` the note's day). Only a change of side (not into or
+    out of the grey zone) is flagged as map only."""
     import datetime as dt
 
     claims = []
@@ -277,6 +285,8 @@ def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, withi
     for k, c in enumerate(claims):
         if c["says"] is None or confirmed[k] or (inside is not None and not inside[k]):
             continue
+        if (start is not None and c["date"] < _day(start)) or (end is not None and c["date"] > _day(end)):
+            continue
         key = (c["name"], c["says"], c["date"])
         if key in seen:
             continue
@@ -286,6 +296,12 @@ def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, withi
                     "note_date": c["date"].isoformat(), "note_says": c["says"], "flag": "note only"})
     out.sort(key=lambda r: (r["date"], -(r.get("population") or 0), r["place"]))
     return out
+
+
+def _day(d):
+    import datetime as dt
+
+    return d.date() if isinstance(d, dt.datetime) else d
 
 
 def _map_id(rec):

@@ -58,7 +58,7 @@ def command(region, near, radius, side, flagged, date, start, end, store_path, b
                     warn("warning: the store holds none of the map maker's notes (`frontwatch sync deepstate` stores them): "
                          "nothing to cross-check")
             else:
-                recs = cross_check(recs, notes, region=reg)
+                recs = cross_check(recs, notes, region=reg, start=start, end=end)
                 if side:
                     recs = [r for r in recs if r["new_side"] == side]
                 cols += ["note_says", "flag"]
