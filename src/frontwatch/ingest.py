@@ -49,6 +49,7 @@ class IngestSummary:
     written: bool = True
     borders: list = dataclasses.field(default_factory=list)  # borders files saved
     notes: int = 0  # the map maker's notes stored or updated (recorded DeepStateMap listings)
+    official_areas: int = 0  # stored maps given the map maker's own figures (recorded /areas)
 
     def to_record(self) -> dict:
         return dataclasses.asdict(self)

@@ -216,8 +216,9 @@ class Store:
                     continue
                 if key not in plan:
                     self._delete_snapshot(con, row[0])
-            # A later map of this batch at the same time (with --replace) takes this one's place.
-            sid = plan[key][2] if key in plan else None
+            # A later map of this batch at the same time (with --replace) takes this one's place;
+            # a replaced map keeps its id (the map maker's revision of a map is still that map).
+            sid = plan[key][2] if key in plan else (row[0] if row is not None else None)
             plan[key] = (snap, chash, sid)
             out.append({**rec, "action": "replaced" if row is not None else "added", "id": sid})
         if not plan:
@@ -262,15 +263,37 @@ class Store:
                         [sid, a.get("type"), a.get("status"), a.get("hash"), a.get("area"), str(a.get("percent"))])
 
     def add_official_areas(self, snapshot_id: int, official: list[dict]):
+        self.set_official_areas({snapshot_id: official})
+
+    def set_official_areas(self, figures: dict):
+        """Replace the map maker's figures of many snapshots, ``{snapshot_id: [rows]}`` (rows as
+        :func:`frontwatch.sources.official.parse_areas` gives them), in ONE transaction."""
+        figures = {int(k): v for k, v in figures.items()}
+        if not figures:
+            return
+        rows = [(sid, a.get("type"), a.get("status"), a.get("hash"), a.get("area"),
+                 None if a.get("percent") is None else str(a.get("percent"))) for sid, rs in figures.items() for a in rs]
         with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            self._write_official(self.con, snapshot_id, official)
-            self.con.execute("COMMIT")
+            con = self.con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM official_areas WHERE list_contains(?, snapshot_id)", [list(figures)])
+                if rows:
+                    cols = [list(c) for c in zip(*rows)]
+                    con.execute("INSERT INTO official_areas SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), "
+                                "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[])", cols)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     def _delete_snapshot(self, con, sid):
         con.execute("DELETE FROM layers WHERE snapshot_id = ?", [sid])
         con.execute("DELETE FROM official_areas WHERE snapshot_id = ?", [sid])
         con.execute("DELETE FROM snapshots WHERE id = ?", [sid])
+        # The files that gave the old content no longer give this snapshot (its id lives on).
+        if self._has_table("ingested_files"):
+            con.execute("DELETE FROM ingested_files WHERE snapshot_id = ?", [sid])
 
     # -------------------------------------------------------------- reading snapshots
     def sources(self) -> list[str]:
@@ -495,6 +518,30 @@ class Store:
             except BaseException:
                 self.con.execute("ROLLBACK")
                 raise
+
+    # -------------------------------------------------------------- versions of fetched maps (frontwatch.sources.live)
+    # The listing's updatedAt of each map when it was fetched, so that a map the map maker revised
+    # since is fetched again. A table of its own, created on first use.
+    def map_versions(self, source: str, source_ids) -> dict:
+        """``{source_id: updatedAt (UTC) of the version stored}`` for the maps known."""
+        ids = [str(i) for i in source_ids]
+        if not ids or not self._has_table("map_versions"):
+            return {}
+        rows = self.con.cursor().execute(
+            "SELECT source_id, updated_at FROM map_versions WHERE source = ? AND list_contains(?, source_id)",
+            [source, ids]).fetchall()
+        return {sid: u.astimezone(dt.timezone.utc) for sid, u in rows if u is not None}
+
+    def set_map_versions(self, source: str, versions: dict):
+        """Record ``{source_id: updatedAt}`` of maps just fetched (one statement)."""
+        versions = {str(k): v for k, v in versions.items() if v is not None}
+        if not versions or self.read_only:
+            return
+        with self._lock:
+            self.con.execute("CREATE TABLE IF NOT EXISTS map_versions (source VARCHAR NOT NULL, source_id VARCHAR NOT NULL, "
+                             "updated_at TIMESTAMPTZ, fetched_at TIMESTAMPTZ, PRIMARY KEY (source, source_id))")
+            self.con.execute("INSERT OR REPLACE INTO map_versions SELECT ?, unnest(?::VARCHAR[]), unnest(?::TIMESTAMPTZ[]), now()",
+                             [source, list(versions), list(versions.values())])
 
     # -------------------------------------------------------------- the map maker's notes (frontwatch.sources.notes)
     # One note per published map (keyed by the map's id, its unix time), and the places each
