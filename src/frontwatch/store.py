@@ -409,6 +409,40 @@ class Store:
         rows = self.con.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
         return {iso: shapely.from_wkb(w) for iso, w in rows}
 
+    # -------------------------------------------------------------- first-level regions (frontwatch.geo.admin)
+    # Oblasts and their like, as drawn (sea included; cut to land when resolved), per country. A
+    # table of its own, created on first write, so older stores open unchanged.
+    def _has_table(self, name: str) -> bool:
+        return bool(self.con.cursor().execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+    def set_admin_units(self, country: str, units: list[dict], origin: str):
+        """Replace the stored units of ``country`` (ISO-3) with ``units`` (dicts with iso, country,
+        name, source_name, wkb), in one transaction; a no-op on a read-only store."""
+        if self.read_only:
+            return
+        with self._lock:
+            self.con.execute("CREATE TABLE IF NOT EXISTS admin_units (iso VARCHAR PRIMARY KEY, country VARCHAR NOT NULL, "
+                             "name VARCHAR, source_name VARCHAR, wkb BLOB NOT NULL, origin VARCHAR)")
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute("DELETE FROM admin_units WHERE country = ?", [country])
+                for u in units:
+                    self.con.execute("INSERT OR REPLACE INTO admin_units VALUES (?, ?, ?, ?, ?, ?)",
+                                     [u["iso"], country, u["name"], u.get("source_name"), u["wkb"], origin])
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+
+    def admin_units(self) -> list[dict]:
+        """The stored units (dicts with iso, country, name, source_name, wkb, origin), by code."""
+        if not self._has_table("admin_units"):
+            return []
+        rows = self.con.cursor().execute(
+            "SELECT iso, country, name, source_name, wkb, origin FROM admin_units ORDER BY iso").fetchall()
+        return [dict(zip(("iso", "country", "name", "source_name", "wkb", "origin"), r)) for r in rows]
+
     # -------------------------------------------------------------- region tilings (frontwatch.geo.geodesy)
     # A large region's equal-area tiling (TiledRegion.state()), saved under the region's hash and
     # the tiling version so that a later process measures at once instead of rebuilding it.
@@ -714,8 +748,9 @@ class Store:
             q += " AND lower(measure) = lower(?)"
             args.append(measure)
         if place:
-            q += " AND lower(place) = lower(?)"
-            args.append(place)
+            # "Kursk" finds "Kursk oblast" too: claims name an oblast that way (frontwatch.claims.places).
+            q += " AND (lower(place) = lower(?) OR lower(place) = lower(?) || ' oblast')"
+            args.extend([place, place])
         rows = self.con.cursor().execute(q + " ORDER BY measure, date, published, report, id", args).fetchall()
         keys = ("id", "report", "report_hash", "published", "checked_at", "measure", "place", "side", "date",
                 "record", "verdict", "reason")

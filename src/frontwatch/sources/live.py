@@ -38,8 +38,8 @@ import requests
 from frontwatch import __version__
 from frontwatch.sources.base import SourceError
 from frontwatch.sources.deepstate import parse_features, snapshot_from_features
-from frontwatch.sources.notes import is_listing_file, notes_from_listing, parse_note_html, read_listing_file
-from frontwatch.sources.official import is_areas_file, parse_areas, read_areas_file
+from frontwatch.sources.notes import notes_from_listing, parse_note_html
+from frontwatch.sources.official import parse_areas
 
 DEFAULT_BASE_URL = "https://deepstatemap.live"
 USER_AGENT = f"frontwatch/{__version__} (front-line map statistics; incremental sync, polite rate)"
@@ -385,30 +385,13 @@ def parse_listing(doc, origin="history/public") -> tuple[list[MapEntry], list[st
     return sorted(out.values(), key=lambda e: (e.taken_at, e.id)), problems
 
 
-# ------------------------------------------------------------------ recorded responses given to `ingest`
+# ------------------------------------------------------------------ recorded figures given to `ingest`
 
-@dataclasses.dataclass(frozen=True)
-class SideFile:
-    """A kind of file that goes with the maps without being one (a recorded listing, the map
-    maker's figures): ``detect(path)`` recognises it, ``store(store, path, summary)`` saves what
-    it holds (after the maps of the same ingest are written) and counts it in the ingest
-    summary; both raise nothing but :class:`SourceError`."""
-
-    name: str
-    detect: object
-    store: object
-
-
-def _store_listing_file(store, path, summary):
-    notes = notes_from_listing(read_listing_file(path))
-    counts = store.add_notes(notes, source=SOURCE)
-    summary.notes += counts["added"] + counts["updated"]
-
-
-def _store_areas_file(store, path, summary):
-    """Attach the recorded figures to the stored maps of the same id (or time); maps not stored
-    are passed over (the file may cover more maps than the store holds)."""
-    figures = read_areas_file(path)
+def attach_official(store, figures: dict) -> int:
+    """Attach recorded figures (``{map id: parse_areas rows}``, as
+    :func:`frontwatch.sources.official.read_areas_file` reads them) to the stored maps of the same
+    id (or time), in one transaction; maps not stored are passed over (a tracker's file covers
+    more maps than a store may hold). Returns how many maps got figures they did not have."""
     stored = store.snapshots(SOURCE)
     by_id = {s.source_id: s for s in stored if s.source_id}
     by_time = {int(s.taken_at.timestamp()): s for s in stored}
@@ -418,24 +401,12 @@ def _store_areas_file(store, path, summary):
         if snap is not None and store.official_areas(snap.id) != [_as_stored(r) for r in rows]:
             todo[snap.id] = rows
     store.set_official_areas(todo)
-    summary.official_areas += len(todo)
+    return len(todo)
 
 
 def _as_stored(row: dict) -> dict:
     return {"type": row.get("type"), "status": row.get("status"), "hash": row.get("hash"),
             "km2": row.get("area"), "percent": None if row.get("percent") is None else str(row.get("percent"))}
-
-
-SIDE_FILES = [SideFile("deepstate-listing", is_listing_file, _store_listing_file),
-              SideFile("deepstate-areas", is_areas_file, _store_areas_file)]
-
-
-def side_file_kind(path) -> SideFile | None:
-    """The :class:`SideFile` kind of ``path``, or None for a map (or anything else)."""
-    for kind in SIDE_FILES:
-        if kind.detect(path):
-            return kind
-    return None
 
 
 # ------------------------------------------------------------------ sync
