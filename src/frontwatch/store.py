@@ -616,7 +616,7 @@ class Store:
                     old_places.setdefault(mid, []).append((name, lat, lon, zoom, site))
             todo = []
             for n in {n.map_id: n for n in notes}.values():
-                places = [(p.name, p.lat, p.lon, p.zoom, p.site_id) for p in n.places]
+                places = [(p.name, p.lat, p.lon, p.zoom, p.site_id) for p in (*n.places, *n.site_places)]
                 if n.map_id in old:
                     upd, lang, text = old[n.map_id]
                     same_time = (upd is None and n.updated is None) or (
@@ -657,8 +657,8 @@ class Store:
 
         ``near=(lat, lon, km)`` keeps the notes that link a place within ``km`` of the point
         (geodesic distance on WGS84), each with ``near`` set to those places and their
-        distances, nearest first. Places linked by the site's own id have no coordinates and are
-        never near anything."""
+        distances, nearest first. Places linked by the site's own id (``site_places``) have no
+        coordinates and are never near anything."""
         from frontwatch.sources.notes import LinkedPlace, Note
 
         if not self._has_table("notes"):
@@ -684,7 +684,8 @@ class Store:
                 "(SELECT unnest(?::BIGINT[])) ORDER BY map_id, seq", [[r[0] for r in rows]]).fetchall():
             places.setdefault(mid, []).append(LinkedPlace(name, lat, lon, zoom, site))
         out = [Note(mid, c.astimezone(dt.timezone.utc), u.astimezone(dt.timezone.utc) if u else None, lang, text,
-                    tuple(places.get(mid, ()))) for mid, c, u, lang, text in rows]
+                    tuple(p for p in places.get(mid, ()) if p.lat is not None),
+                    tuple(p for p in places.get(mid, ()) if p.lat is None)) for mid, c, u, lang, text in rows]
         if near is None:
             return out
         lat0, lon0, km = (float(v) for v in near)
@@ -693,7 +694,7 @@ class Store:
         geod = Geod(ellps="WGS84")
         kept = []
         for n in out:
-            located = [p for p in n.places if p.lat is not None and p.lon is not None]
+            located = list(n.places)
             if not located:
                 continue
             _, _, metres = geod.inv([lon0] * len(located), [lat0] * len(located),
