@@ -690,3 +690,41 @@ def test_main_job_offline_says_so_in_one_line_and_reports_from_the_store(api, tm
     [line] = res.stderr.strip().splitlines()
     assert " unreachable (ConnectionError: " in line and "frontwatch ingest PATH && frontwatch run --offline" in line
     assert "reporting from the store as it is: 5 maps, the latest of 2024-11-23" in line
+
+
+def test_a_big_sync_off_a_terminal_reports_its_progress_with_the_time_left(capsys):
+    """Off a terminal (a log, a cron job), a sync of 50 maps or more writes a line every tenth,
+    with the time left at the pace so far."""
+    from frontwatch.faces.cli.sync import ProgressLines
+
+    now = [0.0]
+    lines = ProgressLines("table", "sync", clock=lambda: now[0])
+    lines.lines = True  # as off a terminal (pytest's stderr may be either)
+    for done in range(1, 201):
+        now[0] += 2.0  # two seconds a map
+        lines(done, 200)
+    lines.close()
+    out = capsys.readouterr().err.strip().splitlines()
+    assert len(out) == 10
+    assert out[0] == "sync: 20 of 200 maps, 38 s so far, about 6 min left"
+    assert out[4] == "sync: 100 of 200 maps, 3 min so far, about 3 min left"
+    assert out[-1] == "sync: 200 of 200 maps, 7 min so far, about 0 s left"
+
+
+def test_the_plan_line_names_the_older_maps_a_first_run_leaves_for_later():
+    from frontwatch.faces.cli.sync import describe_plan
+    from frontwatch.sources.live import SyncPlan
+
+    plan = SyncPlan(maps=358, revisions=0, official_only=0, requests=716, bytes=358 * 600_000, min_seconds=358.0,
+                    first=True, since=dt.date(2025, 8, 21), newest=dt.date(2026, 8, 21), older=1376)
+    assert describe_plan(plan, "first sync") == (
+        "first sync: 358 maps to fetch from 2025-08-21 (about 215 MB, 716 requests, at least 6 min at the polite pace); "
+        "it can be interrupted and resumes where it stopped; the 1,376 older maps: frontwatch sync deepstate")
+    whole = SyncPlan(maps=1734, revisions=0, official_only=0, requests=3468, bytes=1734 * 600_000, min_seconds=1734.0,
+                     first=True, since=None, newest=dt.date(2026, 8, 21))
+    assert describe_plan(whole) == (
+        "sync: 1,734 maps to fetch (about 1.0 GB, 3,468 requests, at least 29 min at the polite pace); it can be "
+        "interrupted and resumes where it stopped; --since YYYY-MM-DD fetches fewer")
+    routine = SyncPlan(maps=1, revisions=1, official_only=0, requests=4, bytes=1_200_000, min_seconds=2.0, first=False,
+                       since=None, newest=dt.date(2026, 8, 21))
+    assert describe_plan(routine) is None
