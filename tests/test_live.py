@@ -319,6 +319,22 @@ def test_a_map_revised_after_it_was_stored_is_fetched_again_and_replaced_under_i
     assert (again.revised, again.requests) == (0, 1)
 
 
+def test_a_revised_map_is_no_longer_what_an_older_file_of_it_gives(api, fresh_store, history_dir):
+    """A map ingested from a file, then revised on the site: the file no longer stands for the
+    stored map (its record is dropped with the old content), so ingesting it again is a conflict
+    to decide (--replace), not a silent 'unchanged'."""
+    from frontwatch.ingest import ingest
+
+    f = history_dir / f"{IDS[3]}.geojson"
+    assert ingest(fresh_store, [f], workers=1).added == 1
+    api.updated[IDS[3]] = "2024-11-24T09:00:00.000Z"
+    api.bodies[f"/api/history/{IDS[3]}/geojson"] = (history_dir / f"{IDS[4]}.geojson").read_bytes()
+    assert sync(fresh_store, base_url=api.url, **FAST).revised == 1
+    again = ingest(fresh_store, [f], workers=1)
+    assert (again.unchanged, again.added) == (0, 0)
+    assert len(again.errors) == 1 and "already stored with other content (use --replace to overwrite)" in again.errors[0]
+
+
 def test_a_revision_of_an_old_map_is_not_looked_for(api, fresh_store):
     """Only the maps of the last ``recheck_days`` days of the listing are fetched again."""
     sync(fresh_store, base_url=api.url, **FAST)

@@ -384,6 +384,23 @@ class Store:
         row = self.con.cursor().execute("SELECT stats FROM snapshots WHERE id = ?", [snapshot_id]).fetchone()
         return json.loads(row[0]) if row and row[0] else {}
 
+    def official_of(self, snapshot_ids) -> dict:
+        """``{snapshot_id: (official_areas rows, stats)}`` of the snapshots that have figures, in two
+        queries (a query per map costs 5 ms: 1.2 s for a series of 239 maps)."""
+        ids = [int(i) for i in snapshot_ids]
+        if not ids:
+            return {}
+        cur = self.con.cursor()
+        rows: dict = {}
+        for sid, t, st, h, km2, pct in cur.execute(
+                "SELECT snapshot_id, type, status, hash, km2, percent FROM official_areas WHERE list_contains(?, snapshot_id)",
+                [ids]).fetchall():
+            rows.setdefault(sid, []).append({"type": t, "status": st, "hash": h, "km2": km2, "percent": pct})
+        if not rows:
+            return {}
+        stats = dict(cur.execute("SELECT id, stats FROM snapshots WHERE list_contains(?, id)", [list(rows)]).fetchall())
+        return {sid: (r, json.loads(stats[sid]) if stats.get(sid) else {}) for sid, r in rows.items()}
+
     def summary(self) -> dict:
         c = self.con.cursor()
         n = c.execute("SELECT source, count(*), min(taken_at), max(taken_at) FROM snapshots GROUP BY source ORDER BY source").fetchall()

@@ -272,15 +272,15 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     hashes = store.all_layer_hashes([s.id for s in snaps])
     needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
+    kms = {s.id: {st: (areas[hashes[s.id][st]] if hashes[s.id].get(st) else 0.0) for st in statuses} for s in snaps}
+    official = compare_official(store, [s.id for s in snaps], region, kms)
     out = []
     for s in snaps:
-        kms = {st: (areas[hashes[s.id][st]] if hashes[s.id].get(st) else 0.0) for st in statuses}
-        official = compare_official(store, s.id, region, kms)
         for st in statuses:
-            km2 = kms[st]
+            km2 = kms[s.id][st]
             rec = {"date": s.date.isoformat(), "taken_at": s.taken_at.isoformat(), "snapshot_id": s.id,
                    "region": region.name, "status": st, "km2": _r(km2), "sqmi": _r(km2_to_sqmi(km2))}
-            rec.update(official.get(st, {}))
+            rec.update(official.get(s.id, {}).get(st, {}))
             out.append(rec)
     return out
 

@@ -41,17 +41,13 @@ TOLERANCE_PCT = 0.3  # how close a figure of the same ground is, from June 2022 
 COUNTRY_REGIONS = ("UKR", "RUS")
 
 
-def official_by_status(store, snapshot_id: int, region) -> dict:
-    """``{status: {"km2", "rows"}}``: the map maker's figures that mean the same ground as
-    ``region``'s status on this map (see the module docstring); empty for other regions or a
-    map without figures."""
-    name = getattr(region, "name", str(region))
-    if name != "ALL" and name not in COUNTRY_REGIONS:
+def official_by_status(rows, stats: dict, region) -> dict:
+    """``{status: {"km2", "rows"}}``: of one map's figures (``rows``, as the store keeps them; its
+    ``stats``, the reader's record), those that mean the same ground as ``region``'s status (see
+    the module docstring); empty for other regions."""
+    name = region.name
+    if (name != "ALL" and name not in COUNTRY_REGIONS) or not rows:
         return {}
-    rows = store.official_areas(snapshot_id)
-    if not rows:
-        return {}
-    stats = store.stats(snapshot_id)
     out: dict = {}
     for r in classify_rows(rows, stats.get("fills") if "fills" in stats else None):
         st = r["status"]
@@ -65,12 +61,22 @@ def official_by_status(store, snapshot_id: int, region) -> dict:
     return out
 
 
+_PREPARED: dict = {}  # region key -> a prepared copy of its geometry (a country has 100,000s of vertices)
+
+
 def _in_region(row, region) -> bool:
     if row["where"] is not None:
         return row["where"] == region.name
     if row.get("lon") is None or row.get("lat") is None:
         return False
-    return bool(shapely.intersects_xy(region.geometry, row["lon"], row["lat"]))
+    g = _PREPARED.get(region.key)
+    if g is None:
+        g = shapely.from_wkb(shapely.to_wkb(region.geometry))
+        shapely.prepare(g)
+        if len(_PREPARED) > 16:
+            _PREPARED.clear()
+        _PREPARED[region.key] = g
+    return bool(shapely.intersects_xy(g, row["lon"], row["lat"]))
 
 
 def _items(stats: dict) -> list[dict]:
@@ -151,28 +157,35 @@ REGION_NOTES = {
 }
 
 
-def compare(store, snapshot_id: int, region, ours: dict) -> dict:
-    """``{status: {"official_km2", "diff_pct", ["official_note"], ["explained_diff_pct"]}}`` for the
-    statuses of ``ours`` (``{status: km2}``, frontwatch's areas in ``region`` on this map) that
-    the map maker has a figure of the same ground for."""
-    figures = official_by_status(store, snapshot_id, region)
-    if not figures:
+def compare(store, snapshot_ids, region, ours: dict) -> dict:
+    """``{snapshot_id: {status: {"official_km2", "diff_pct", ["official_note"],
+    ["explained_diff_pct"]}}}``: for each map of ``snapshot_ids`` and each status of ``ours[id]``
+    (``{status: km2}``, frontwatch's areas in ``region`` on that map), the map maker's figure of
+    the same ground, where it has one (regions ALL, UKR and RUS only)."""
+    if region.name != "ALL" and region.name not in COUNTRY_REGIONS:
         return {}
-    stats = store.stats(snapshot_id) if region.name == "ALL" else {}
     out = {}
-    for st, km2 in ours.items():
-        fig = figures.get(st)
-        if fig is None:
-            continue
-        off = fig["km2"]
-        rec = {"official_km2": round(off, 3), "diff_pct": round(100 * (km2 - off) / off, 2) if off else None}
-        if region.name == "ALL":
-            ex = explain(st, km2, off, stats)
-            if ex:
-                rec["official_note"] = ex["note"]
-                if "explained_diff_pct" in ex:
-                    rec["explained_diff_pct"] = ex["explained_diff_pct"]
-        elif region.name in REGION_NOTES:
-            rec["official_note"] = REGION_NOTES[region.name]
-        out[st] = rec
+    for sid, (rows, stats) in store.official_of(snapshot_ids).items():
+        figures = official_by_status(rows, stats, region)
+        for st, km2 in ours.get(sid, {}).items():
+            fig = figures.get(st)
+            if fig is None:
+                continue
+            off = fig["km2"]
+            rec = {"official_km2": round(off, 3), "diff_pct": round(100 * (km2 - off) / off, 2) if off else None}
+            if region.name == "ALL":
+                ex = explain(st, km2, off, stats)
+                if ex:
+                    rec["official_note"] = ex["note"]
+                    if "explained_diff_pct" in ex:
+                        rec["explained_diff_pct"] = ex["explained_diff_pct"]
+            elif region.name in REGION_NOTES:
+                # What the map maker counts in this figure that lies outside the region or that
+                # frontwatch leaves out (Transnistria, the part in the Arabian Sea), then why the
+                # rest differs (land only, its own border line).
+                counted = [it["what"] for it in _items(stats) if region.name == "UKR" and it["theirs"] == st
+                           and it["ours"] != st and it["why"] != "fill"]
+                rec["official_note"] = "; ".join([f"DeepStateMap's figure counts {w}" for w in counted]
+                                                 + [REGION_NOTES[region.name]])
+            out.setdefault(sid, {})[st] = rec
     return out
