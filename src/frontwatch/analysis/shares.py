@@ -75,8 +75,9 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
     """:func:`~frontwatch.analysis.measure.area_series` records (on ``date``, else one per snapshot
     of the window), each with ``share_pct`` (of the region's land) and ``land_km2``, followed, for
     each snapshot, by one record per side whose statuses are all asked for (``status`` and ``side``
-    = ``russia``/``ukraine``, its km2, sqmi and share_pct) when every status the source maps is
-    asked for. Without borders, or for ``ALL``, the plain records."""
+    = ``russia``/``ukraine``, its km2, sqmi and share_pct) when all its statuses are asked for and
+    the row would not merely repeat its one status. Without borders, or for ``ALL``, the plain
+    records."""
     if date is not None or not (start or end or every):
         snaps = [snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]]
     else:
@@ -91,11 +92,11 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
     for rec in wanted:
         rec["share_pct"] = pct(rec["km2"])
         rec["land_km2"] = _r(land)
-    # The sides' totals when every status mapped is asked for (the default, `all`): a question
-    # about one status gets that status alone.
     asked = {r["status"] for r in wanted}
-    mapped = {r["status"] for r in every_status}
-    sides = [s for s in (RUSSIA, UKRAINE) if asked >= mapped and set(SIDES[s]) <= asked]
+    # A side's total, unless it would only repeat its one status: a side of one status (Ukraine:
+    # ukraine_held) in a region with none of its country's land adds nothing to that status's row.
+    sides = [s for s in (RUSSIA, UKRAINE) if set(SIDES[s]) <= asked
+             and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts)]
     if not sides:
         return wanted
     # The land no layer covers, per country part and snapshot.
