@@ -169,9 +169,27 @@ _GEOJSON = (".geojson", ".json", ".geojson.gz", ".json.gz")
 
 register_kind(FileKind("borders", "country borders file", (".geojson", ".json"), lambda p, h: is_borders_file(p),
                        prepare=_prepare_borders_file, save=_save_borders))
-# geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts.
+# geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts, saved
+# in the store as `frontwatch admin FILE` saves them (frontwatch.geo.admin).
+def _prepare_admin(path):
+    from frontwatch.geo.admin import AdminError, read_admin_file
+
+    try:
+        return read_admin_file(path)
+    except AdminError as exc:
+        return str(exc)
+
+
+def _save_admin(store, path, units, summary) -> str:
+    from frontwatch.geo.admin import save_admin
+
+    saved = save_admin(store, units, str(path), keep_detailed=True)
+    return ", ".join(f"{n} {cc} regions" for cc, n in saved.items()) or "kept the more detailed regions already stored"
+
+
 register_kind(FileKind("admin", "administrative boundaries file", _GEOJSON,
-                       lambda p, h: bool(re.search(r'"(shapeISO|shapeType|shapeGroup|ADM1_EN|adm1_code)"', _text(h)))))
+                       lambda p, h: bool(re.search(r'"(shapeISO|shapeType|shapeGroup|ADM1_EN|adm1_code)"', _text(h))),
+                       prepare=_prepare_admin, save=_save_admin))
 # A table of places: a header naming the place and its coordinates (GeoNames, Who's On First...).
 register_kind(FileKind("places", "places list", (".csv", ".tsv"),
                        lambda p, h: bool(re.match(r"[^\n]*\b(name|asciiname)\b[^\n]*\b(lat|latitude)\b",
