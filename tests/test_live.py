@@ -590,6 +590,22 @@ def test_cli_sync_on_a_refused_listing_is_one_line_saying_what_the_store_holds(a
                     f"the latest of 2024-11-20 ({age} days old)")
 
 
+def test_cli_sync_on_a_listing_slower_than_the_timeout_is_one_line_saying_what_the_store_holds(api, tmp_path, history_dir):
+    from frontwatch.faces.cli import main
+    from frontwatch.ingest import ingest
+
+    with Store(tmp_path / "s.duckdb") as st:
+        ingest(st, [history_dir / f"{i}.geojson" for i in IDS], workers=1)
+    api.slow_s = 1.5
+    api.script["/api/history/public"].append(("slow", {}, b""))
+    res = CliRunner().invoke(main, ["sync", "--base-url", api.url, "--timeout", "0.3", "--retries", "0",
+                                    "--store", str(tmp_path / "s.duckdb")])
+    assert res.exit_code == 2
+    [line] = res.stderr.strip().splitlines()
+    assert line.startswith(f"error: {api.url[7:]} unreachable (timed out after 0.3 s); nothing synced; the store holds "
+                           "5 maps, the latest of 2024-11-23 (")
+
+
 def test_cli_sync_exits_2_with_one_line_when_unreachable(tmp_path):
     from frontwatch.faces.cli import main
 

@@ -607,10 +607,6 @@ class Store:
                              "PRIMARY KEY (map_id, seq))")
             self._notes_ready = True
 
-    def _has_table(self, name: str) -> bool:
-        return bool(self.con.cursor().execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
-
     def add_notes(self, notes, source: str = "deepstate") -> dict:
         """Store the map maker's notes (:class:`frontwatch.sources.notes.Note`) in ONE transaction,
         replacing a stored note of the same map. Returns ``{"added", "updated", "unchanged"}``

@@ -395,13 +395,20 @@ def attach_official(store, figures: dict) -> int:
     stored = store.snapshots(SOURCE)
     by_id = {s.source_id: s for s in stored if s.source_id}
     by_time = {int(s.taken_at.timestamp()): s for s in stored}
+    matched = {mid: by_id.get(str(mid)) or by_time.get(int(mid)) for mid in figures}
+    have = store.official_of([s.id for s in matched.values() if s is not None])
     todo = {}
     for mid, rows in figures.items():
-        snap = by_id.get(str(mid)) or by_time.get(int(mid))
-        if snap is not None and store.official_areas(snap.id) != [_as_stored(r) for r in rows]:
+        snap = matched[mid]
+        if snap is not None and _canon(have.get(snap.id, ([], {}))[0]) != _canon([_as_stored(r) for r in rows]):
             todo[snap.id] = rows
     store.set_official_areas(todo)
     return len(todo)
+
+
+def _canon(rows) -> list:
+    return sorted((str(r.get("type")), str(r.get("hash")), round(float(r.get("km2") or 0), 6), str(r.get("percent")))
+                  for r in rows)
 
 
 def _as_stored(row: dict) -> dict:
@@ -530,13 +537,13 @@ def sync(store, since=None, until=None, base_url=None, timeout=20, retries=4, ba
     # Stored maps without the maker's figures (e.g. ingested from files): newest first, bounded.
     backfill = []
     if backfill_official and have:
+        with_figures = set(store.official_of([k.id for _, k in have]))  # one query, not one per map
         for e, known in reversed(have):
-            if e.id in revised_ids:
+            if e.id in revised_ids or known.id in with_figures:
                 continue
-            if not store.official_areas(known.id):
-                backfill.append((e, known))
-                if len(backfill) >= backfill_official:
-                    break
+            backfill.append((e, known))
+            if len(backfill) >= backfill_official:
+                break
 
     fetch = todo + [e for e, _ in revisions]
     total = len(fetch) + len(backfill)
@@ -545,7 +552,7 @@ def sync(store, since=None, until=None, base_url=None, timeout=20, retries=4, ba
         requests=REQUESTS_PER_MAP * len(fetch) + len(backfill), bytes=TYPICAL_MAP_BYTES * len(fetch),
         min_seconds=(REQUESTS_PER_MAP * len(fetch) + len(backfill)) * client.min_interval, first=not stored,
         since=lo.date() if lo else None, newest=newest.date() if newest else None,
-        older=sum(1 for e in entries if lo is not None and e.taken_at < lo and e not in window
+        older=sum(1 for e in entries if lo is not None and e.taken_at < lo
                   and by_id.get(str(e.id)) is None and by_time.get(e.taken_at) is None))
     if on_plan:
         on_plan(summary.plan)

@@ -32,8 +32,9 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
     areas per status on the latest map (with DeepStateMap's own figure of the same ground), change
     over the last 7 and 30 days, the peak and the share lost since.
 
-    The first run fetches the last 12 months of maps (about 365 maps, 220 MB, six minutes at the
-    polite pace), says so up front and shows its progress; `frontwatch sync deepstate` fetches the
+    The first run fetches the 12 months of maps before the newest (358 maps in the recorded
+    listing of August 2026: about 215 MB, at least six minutes at the polite pace), says so up
+    front and shows its progress; `frontwatch sync deepstate` fetches the
     older history when wanted (resumable). Later runs fetch the new maps and the recent revisions.
     When the site cannot be reached, refuses (403) or answers a web page, one warning line says so
     and the report is that of the maps stored, with their age (exit 0; 2 when the store has none).
