@@ -504,7 +504,9 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             by_agent = _AGENT_BEFORE.search(before)
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
-            if by_agent or a.kind == "compound" or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
+            in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            if by_agent or in_hands or a.kind == "compound" or (
+                    a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
