@@ -201,9 +201,9 @@ class _Ctx:
         key = ("region", spec)
         if key not in self.memo:
             try:
-                circle = ":" in spec or spec.upper() == "ALL"
-                self.memo[key] = resolve_region(spec, None if circle else self.borders_or_load(), store=self.store)
-            except RegionError as exc:
+                # Borders are loaded only when the spec needs them (a country, a named oblast).
+                self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
+            except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 self.memo[key] = exc
         got = self.memo[key]
         if isinstance(got, Exception):

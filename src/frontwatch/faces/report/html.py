@@ -109,7 +109,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
     on a window without data."""
     borders = borders if borders is not None else load_borders(store)
     if isinstance(region, str):
-        region = resolve_region(region, borders)
+        region = resolve_region(region, borders, store=store)  # a named oblast comes from the store
     snaps = select_snapshots(store, start=start, end=end, source=source)
     first, last = snaps[0], snaps[-1]
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
