@@ -188,6 +188,11 @@ def _describe(c) -> dict:
 # publication day); a period start_date..date needs the end of the day before start_date and the
 # end of date covered, by two different maps.
 #
+# The store: the shared history, the OSM borders and Ukraine's oblast shapes of ../shared/data/admin
+# (bench_store, cached), read offline with the 34,264 places of ../shared/data/places as Ukraine's
+# gazetteer (bench_environment): Russia's regions and places are those frontwatch has offline
+# (Kursk oblast is then RUS; Russian settlements are GeoNames cities500, a floor).
+#
 # Outcomes: right = a verdict (consistent..., overstated, understated) whose map figure is within
 # 10% of the reference (or within a unit's small absolute floor: REF_FLOOR); wrong = a verdict on
 # another figure, or on a claim with no reference figure; silent = no verdict (not checkable, no
@@ -198,6 +203,7 @@ SHARED_DATA = DEV.parents[1]
 HISTORY = SHARED_DATA / "deepstate" / "history"
 BORDERS = SHARED_DATA / "borders" / "countries-osm.geojson"
 ADMIN = SHARED_DATA / "admin" / "geoBoundaries-UKR-ADM1.geojson"
+PLACES = SHARED_DATA / "places" / "ua-localities-wof.csv"
 MAP_MEASURES = ("area_held", "area_change", "share_held", "share_lost", "share_gained", "advance_rate", "distance",
                 "depth", "front_length", "grey_zone", "settlements")
 REF_TOLERANCE = 0.10
@@ -208,22 +214,45 @@ RATE_RADIUS_KM = 15.0
 OUTCOMES = ("right", "wrong", "silent")
 
 
-def bench_store(cache: Path | None = None, history: Path = HISTORY, borders: Path = BORDERS) -> Path:
-    """A store of ``history`` and ``borders``, built once and kept in ``cache`` (default: the
-    system's temporary folder, frontwatch-bench/) under a key of the inputs (every file's name,
-    size and mtime) and the store's schema version; built aside and moved in, so an interrupted
-    build is never used."""
-    import hashlib
+def bench_folder(cache: Path | None = None) -> Path:
+    """Where the bench keeps its store and frontwatch's cache (default: the system's temporary
+    folder, frontwatch-bench/)."""
     import tempfile
+
+    folder = Path(cache) if cache else Path(tempfile.gettempdir()) / "frontwatch-bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def bench_environment(cache: Path | None = None) -> None:
+    """Offline (no download: what the bench needs comes from ../shared), with frontwatch's cache in
+    the bench folder, where the places of ../shared/data/places (34,264 places of Ukraine, as
+    `frontwatch places FILE` stores them) are saved once: settlement counts in Ukraine are then
+    not a floor. Call before the gazetteer is first used."""
+    os.environ.setdefault("FRONTWATCH_OFFLINE", "1")
+    os.environ["FRONTWATCH_CACHE_DIR"] = str(bench_folder(cache) / "cache")
+    from frontwatch.geo import placefiles, places
+
+    if PLACES.exists() and not placefiles.saved_places():
+        frame, coverage = placefiles.read_places_file(PLACES)
+        placefiles.save_places(frame, coverage, str(PLACES))
+        places.reset()
+
+
+def bench_store(cache: Path | None = None, history: Path = HISTORY, borders: Path = BORDERS,
+                admin: Path = ADMIN) -> Path:
+    """A store of ``history``, ``borders`` and Ukraine's oblast shapes (``admin``), built once and
+    kept in the bench folder under a key of the inputs (every file's name, size and mtime) and the
+    store's schema version; built aside and moved in, so an interrupted build is never used."""
+    import hashlib
 
     from frontwatch import store as store_mod
 
     h = hashlib.sha1(f"schema {store_mod.SCHEMA_VERSION}\n".encode())
-    for f in sorted(history.iterdir()) + [borders]:
+    for f in sorted(history.iterdir()) + [borders] + ([admin] if admin.exists() else []):
         st = f.stat()
         h.update(f"{f.name} {st.st_size} {st.st_mtime_ns}\n".encode())
-    folder = Path(cache) if cache else Path(tempfile.gettempdir()) / "frontwatch-bench"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = bench_folder(cache)
     path = folder / f"claims-{h.hexdigest()[:16]}.duckdb"
     if path.exists():
         return path
@@ -236,6 +265,10 @@ def bench_store(cache: Path | None = None, history: Path = HISTORY, borders: Pat
         if summary.errors:
             raise SystemExit(f"cannot build the bench store from {history}: {summary.errors[:3]}")
         st.set_borders(prepare_borders(read_borders_file(borders)), origin=str(borders))
+        if admin.exists():
+            from frontwatch.geo import admin as admin_mod
+
+            admin_mod.save_admin(st, admin_mod.read_admin_file(admin, country="UKR"), origin=str(admin))
     for suffix in ("", ".wal"):
         src = tmp.with_name(tmp.name + suffix)
         if src.exists():
@@ -551,6 +584,7 @@ def evaluate_verdicts(path: Path = DEV, store_path: Path | None = None, cache: P
     from frontwatch.claims.check import JUDGED, ClaimChecker
     from frontwatch.store import Store
 
+    bench_environment(cache)
     store_path = store_path or bench_store(cache)
     rows = []
     left_out = {"other measure": 0, "not covered": 0}
@@ -600,26 +634,37 @@ def evaluate_verdicts(path: Path = DEV, store_path: Path | None = None, cache: P
                     row[mode] = {"outcome": outcome, "verdict": rec["verdict"], "reason": rec["reason"],
                                  "map_value": rec.get("map_value"), "map_unit": rec.get("map_unit")}
                 rows.append(row)
-    n = len(rows)
-    figures = {mode: {o: sum(1 for r in rows if r[mode]["outcome"] == o) for o in OUTCOMES}
-               for mode in ("end_to_end", "checker")}
-    return {"claims": n, "left_out": left_out, "figures": figures, "rows": rows}
+    return {"claims": len(rows), "left_out": left_out, "figures": verdict_figures(rows), "rows": rows}
+
+
+def verdict_figures(rows: list[dict]) -> dict:
+    """Right/wrong/silent counts of verdict rows, per mode."""
+    return {mode: {o: sum(1 for r in rows if r[mode]["outcome"] == o) for o in OUTCOMES}
+            for mode in ("end_to_end", "checker")}
 
 
 def print_verdicts(result: dict, misses: str | None = None) -> None:
-    n = result["claims"]
+    """The table (all, the development two thirds, the held-out third), then the misses of a mode."""
+    rows = result["rows"]
+    parts = {"all": rows, "dev": [r for r in rows if not held_out(r["id"])], "held": [r for r in rows if held_out(r["id"])]}
+    figs = {k: verdict_figures(v) for k, v in parts.items()}
     lo = result["left_out"]
-    print(f"{n} labelled claims the maps can check on days the archive covers "
-          f"({lo['not covered']} on days it does not, {lo['other measure']} of measure 'other' left out)")
-    print("outcome   end to end        checker alone")
-    print("-------   ---------------   ---------------")
+    print(f"{len(rows)} labelled claims the maps can check on days the archive covers (development "
+          f"{len(parts['dev'])}, held out {len(parts['held'])}; {lo['not covered']} on days it does not and "
+          f"{lo['other measure']} of measure 'other' left out)")
+    print("          end to end                  checker alone")
+    print("outcome   all      dev      held      all      dev      held")
+    print("-------   -------  -------  -------   -------  -------  -------")
     for o in OUTCOMES:
-        cells = [f"{result['figures'][m][o]:>4} ({100 * result['figures'][m][o] / max(n, 1):5.1f}%)"
-                 for m in ("end_to_end", "checker")]
-        print(f"{o:<7}   {cells[0]:<15}   {cells[1]}")
+        cells = []
+        for mode in ("end_to_end", "checker"):
+            cells.append("  ".join(f"{100 * figs[k][mode][o] / max(len(parts[k]), 1):5.1f}% " for k in parts))
+        print(f"{o:<7}   {cells[0]}  {cells[1]}")
+    print("(counts, all: " + "; ".join(f"{m.replace('_', ' ')}: " + ", ".join(f"{o} {figs['all'][m][o]}" for o in OUTCOMES)
+                                      for m in ("end_to_end", "checker")) + ")")
     if misses:
         mode = "checker" if misses.startswith("checker") else "end_to_end"
-        for r in result["rows"]:
+        for r in rows:
             if r[mode]["outcome"] == "right":
                 continue
             g = r["gold"]
@@ -657,8 +702,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         result = evaluate_verdicts(args.dev, args.store, args.cache)
         if args.json:
+            split = {k: verdict_figures([r for r in result["rows"] if held_out(r["id"]) == (k == "held")])
+                     for k in ("dev", "held")}
             print(json.dumps({"claims": result["claims"], "left_out": result["left_out"],
-                              "figures": result["figures"]}, indent=2))
+                              "figures": result["figures"], "split": split}, indent=2))
         else:
             print_verdicts(result, args.verdict_misses)
         return 0

@@ -50,11 +50,6 @@ __all__ = ["AGREEING", "CONSISTENT", "CONSISTENT_GREY", "JUDGED", "NO_DATA", "NO
            "ROUGHLY", "ROUGHLY_GREY", "UNDERSTATED", "VERDICTS", "Check", "ClaimChecker", "MapFigure", "check_claim",
            "check_claims", "check_rows", "check_text", "checks_to_markdown", "claim_from_record", "place_region"]
 
-# Kept for callers of the old names: the tolerances live in claims.verdicts.
-AREA_TOLERANCE = AREA.amount
-SHARE_TOLERANCE_PP = SHARE.amount
-RATE_TOLERANCE = RATE.amount
-
 SETTLEMENT_RADIUS_KM = 15.0     # "near Pokrovsk": a circle this wide around the gazetteer's point
 RATE_RADII_KM = (15.0, 10.0)    # a rate "near X" is read over both: the band between them is the map figure
 DIRECTION_RADIUS_KM = 50.0      # "the Pokrovsk direction": the band runs from the town's circle to this one
@@ -1001,7 +996,7 @@ def _check_settlements(c: Claim, ctx: _Ctx) -> Check:
     fig = MapFigure(float(len(hit)), "settlements", (per.a.date, per.b.date), region.name, side, region_note=note)
     maps = (f"maps {per.a.date}..{per.b.date}: {len(hit)} gazetteer places {direction} by {side} in {region.name}"
             + (f" ({listed})" if listed else ""))
-    return _settlement_verdict(c, fig, f"{direction} by {side} {per.text}", maps)
+    return _settlement_verdict(c, fig, f"{direction} by {side} {per.text}", maps, _gazetteer_floor(ctx, region))
 
 
 def _check_settlements_held(c: Claim, ctx: _Ctx, side: str) -> Check:
@@ -1017,18 +1012,31 @@ def _check_settlements_held(c: Claim, ctx: _Ctx, side: str) -> Check:
     fig = MapFigure(float(len(held)), "settlements", (snap.date,), region.name, side, region_note=note)
     maps = (f"maps of {snap.date}: {len(held)} gazetteer places held by {side} in {region.name}"
             + (f" ({listed}, largest first)" if listed else ""))
-    return _settlement_verdict(c, fig, f"held by {side} in {pl.name} on {_day(c, ctx)}", maps)
+    return _settlement_verdict(c, fig, f"held by {side} in {pl.name} on {_day(c, ctx)}", maps,
+                               _gazetteer_floor(ctx, region))
 
 
-def _settlement_verdict(c: Claim, fig: MapFigure, claimed: str, maps: str) -> Check:
-    """A count of settlements against the gazetteer's, which is a floor (it lists places of 500+
-    inhabitants only): a claim above it beyond the tolerance is not checkable, not overstated."""
+def _gazetteer_floor(ctx: _Ctx, region) -> bool:
+    """Whether the gazetteer lists only towns (a floor) in the region's country (both on the whole map)."""
+    from frontwatch.geo.places import coverage_note
+
+    home = ctx.home(region)
+    countries = ({"UKR": ("UA",), "RUS": ("RU",)}.get(home) or ("UA", "RU"))
+    with notices.collect():
+        return bool(coverage_note(countries))
+
+
+def _settlement_verdict(c: Claim, fig: MapFigure, claimed: str, maps: str, floor: bool) -> Check:
+    """A count of settlements against the gazetteer's. Where the gazetteer holds towns only
+    (GeoNames cities500: ``floor``) the count is a floor: a claim above it beyond the tolerance
+    is not checkable, not overstated."""
     count = fig.value
     tol = Tolerance(max(SETTLEMENTS.amount, 1.0 / max(count, 1.0)), True, SETTLEMENTS.why)
     lo, hi = _claim_range(c)
-    maps += " (the gazetteer lists places of 500+ inhabitants only)"
+    if floor:
+        maps += " (the gazetteer lists places of 500+ inhabitants only there)"
     check = _judged(c, fig, tol, lo, hi, claimed, maps)
-    if check.verdict == OVERSTATED:
+    if check.verdict == OVERSTATED and floor:
         reason = (f"claim {_claim_text(c)} {claimed}; {maps} -> {NOT_CHECKABLE}: the count is a floor, and the "
                   "claim's others may be villages of fewer than 500 inhabitants, which the gazetteer does not list")
         return dataclasses.replace(check, verdict=NOT_CHECKABLE, reason=reason, deviation=None, compared_with=None)
@@ -1043,8 +1051,7 @@ def _check_front_length(c: Claim, ctx: _Ctx) -> Check:
         raise _Skip(NOT_CHECKABLE, f"front length in {c.unit!r}, not a length")
     carried = c.place_inferred and not _DEICTIC.search(c.sentence or "")
     if carried or not c.place:
-        spec, note = "ALL", ("the whole map" + (f" (the sentence names no place; {c.place!r} is from an earlier one)"
-                                                if carried else ""))
+        note = "the whole map" + (f" (the sentence names no place; {c.place!r} is from an earlier one)" if carried else "")
         region = ctx.region("ALL")
     else:
         pl = _place(c.place, "front_length", c.place_within)
