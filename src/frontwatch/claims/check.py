@@ -449,14 +449,18 @@ def _settlement(p: str, within: str | None = None):
     return place
 
 
-def _region_of(ctx: _Ctx, pl: _Place):
+def _region_of(ctx: _Ctx, pl: _Place, *, whole_russia: bool = True):
     """The region of a place. Kursk oblast falls back to RUS (with a note) where its shape is not
-    known: all the ground Ukraine held in Russia from 2024 lay in Kursk oblast, with slivers
-    elsewhere."""
+    known and ``whole_russia`` says RUS gives the same figure: the ground Ukraine held in Russia
+    from 2024, its changes and the grey zone beside it all lay in Kursk oblast (slivers elsewhere).
+    A share of the oblast's land, or Russia's own ground in it, needs the shape: not checkable."""
     if pl.kind == "kursk":
         try:
             return ctx.region("Kursk oblast", "Kursk oblast"), "Kursk oblast"
-        except _Skip:
+        except _Skip as exc:
+            if not whole_russia:
+                raise _Skip(NOT_CHECKABLE, exc.reason + ": a share of its land, or Russia's own ground in it, "
+                                                        "needs its shape") from None
             return ctx.region("RUS"), ("Kursk oblast ~ RUS: its shape is not in the store, and the ground Ukraine "
                                        "held in Russia from August 2024 lay in Kursk oblast (slivers elsewhere)")
     with notices.collect() as said:
@@ -609,7 +613,7 @@ def _check_area_held(c: Claim, ctx: _Ctx) -> Check:
         raise _Skip(NOT_CHECKABLE, f"area claim in {c.unit!r}, not an area unit")
     side = _need_side(c)
     pl = _place(c.place, "area_held", c.place_within)
-    region, note = _region_of(ctx, pl)
+    region, note = _region_of(ctx, pl, whole_russia=side != "russia")
     lo, hi = _claim_range(c)
     if c.aspect == "peak":
         if ctx.home(region) == SIDE_COUNTRY[side]:
@@ -655,7 +659,7 @@ def _check_share_held(c: Claim, ctx: _Ctx) -> Check:
     pl = _place(c.place, "share_held", c.place_within)
     if pl.kind == "town":
         return _check_town_share(c, ctx, pl)
-    region, note = _region_of(ctx, pl)
+    region, note = _region_of(ctx, pl, whole_russia=False)
     snap = _state_map(c, ctx)
     lo, hi = _claim_range(c)
     a_km2, b_km2, what = _held(ctx, region, side, snap)
@@ -680,7 +684,7 @@ def _peak_region(c: Claim, ctx: _Ctx, side: str):
     if c.place is None:
         iso = "UKR" if SIDE_COUNTRY[side] == "RUS" else "RUS"
         return ctx.region(iso), f"no place named: {side}'s seized ground is in {iso}"
-    return _region_of(ctx, _place(c.place, "share_lost", c.place_within))
+    return _region_of(ctx, _place(c.place, "share_lost", c.place_within), whole_russia=side != "russia")
 
 
 def _check_peak_share(c: Claim, ctx: _Ctx, held: bool) -> Check:
@@ -785,7 +789,7 @@ def _check_share_gained(c: Claim, ctx: _Ctx) -> Check:
     pl = _place(c.place, "share_gained", c.place_within)
     if pl.kind == "town":  # "captured roughly 70% of the town of Kurakhove": what it holds of the town now
         return _check_town_share(c, ctx, pl)
-    region, note = _region_of(ctx, pl)
+    region, note = _region_of(ctx, pl, whole_russia=False)
     if ctx.home(region) == SIDE_COUNTRY[side]:
         raise _Skip(NOT_CHECKABLE, "a share gained is checked for a side's gain in the other country")
     land = ctx.land_km2(region)
@@ -1001,7 +1005,7 @@ def _check_settlements(c: Claim, ctx: _Ctx) -> Check:
 
 def _check_settlements_held(c: Claim, ctx: _Ctx, side: str) -> Check:
     pl = _place(c.place, "settlements", c.place_within)
-    region, note = _region_of(ctx, pl)
+    region, note = _region_of(ctx, pl, whole_russia=side != "russia")
     snap = _state_map(c, ctx)
     try:
         recs = settlements_on(ctx.store, region, snap.taken_at, borders=ctx.borders_or_load(), source=ctx.source)
