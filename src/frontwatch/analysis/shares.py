@@ -23,7 +23,7 @@ import shapely
 
 from frontwatch.analysis.measure import _r, area_series, select_snapshots, snapshot_on
 from frontwatch.geo.geodesy import area_km2, km2_to_sqmi
-from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, UKRAINE
+from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, UKRAINE
 
 # Below this share of the region's land, a country's part is a sliver of the border line, not land
 # it holds in the region (the OSM line and an oblast's line differ by metres).
@@ -75,8 +75,9 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
     """:func:`~frontwatch.analysis.measure.area_series` records (on ``date``, else one per snapshot
     of the window), each with ``share_pct`` (of the region's land) and ``land_km2``, followed, for
     each snapshot, by one record per side whose statuses are all asked for (``status`` and ``side``
-    = ``russia``/``ukraine``, its km2, sqmi and share_pct). Without borders, or for ``ALL``, the
-    plain records."""
+    = ``russia``/``ukraine``, its km2, sqmi and share_pct) when all its statuses are asked for and
+    the row would not merely repeat its one status. Without borders, or for ``ALL``, the plain
+    records."""
     if date is not None or not (start or end or every):
         snaps = [snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]]
     else:
@@ -92,10 +93,11 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
         rec["share_pct"] = pct(rec["km2"])
         rec["land_km2"] = _r(land)
     asked = {r["status"] for r in wanted}
-    # A side's total, unless it would only repeat its one status: a side of one status (Ukraine:
-    # ukraine_held) in a region with none of its country's land adds nothing to that status's row.
+    # A side's total, unless it would only repeat the one status asked for: a side of one status
+    # (Ukraine: ukraine_held) in a region with none of its country's land adds nothing to that
+    # status's row. Asked for every status, both sides are given (the web map shows both).
     sides = [s for s in (RUSSIA, UKRAINE) if set(SIDES[s]) <= asked
-             and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts)]
+             and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts or asked >= set(STATUSES))]
     if not sides:
         return wanted
     # The land no layer covers, per country part and snapshot.

@@ -1,6 +1,8 @@
 """``frontwatch area``: area per status in a region, on a date or as a series."""
 from __future__ import annotations
 
+import collections
+
 import click
 
 from frontwatch.engine import get_engine
@@ -24,8 +26,9 @@ from frontwatch.faces.cli.output import emit
 @common
 def command(region, statuses, date, start, end, every, units, engine, scheduler, store_path, borders_file, source, fmt):
     """Geodesic area (WGS84) of each status inside a region: on --date, or for every snapshot
-    between --from and --to (one per --every period). With --region ALL the map maker's own
-    figures are shown beside ours (official_km2, diff_pct) where they were synced. Each status,
+    between --from and --to (one per --every period). With --region ALL, UKR or RUS the map
+    maker's own figures of the same ground are shown beside ours (official_km2, diff_pct) where
+    they were synced or ingested, and a note says why they differ where that is known. Each status,
     and each side's total (Russia: occupied + occupied_before_2022 + Russian land no layer covers;
     Ukraine: ukraine_held + Ukrainian land no layer covers), is also given as a share of the
     region's land (share_pct), e.g. for an oblast asked by name.
@@ -50,3 +53,13 @@ def command(region, statuses, date, start, end, every, units, engine, scheduler,
         if any("official_km2" in r for r in recs):
             cols += ["official_km2", "diff_pct"]
     emit(recs, fmt, cols)
+    if fmt == "table":
+        # Why the map maker's figure differs, where that is known: each distinct note once, with
+        # its map and status when it is about one.
+        notes = [r for r in recs if r.get("official_note")]
+        times = collections.Counter(r["official_note"] for r in notes)
+        for r in notes:
+            note = r["official_note"]
+            if times.get(note):
+                click.echo(f"note: {note}" if times[note] > 1 else f"note: {r['date']} {r['status']}: {note}")
+                times[note] = 0
