@@ -130,13 +130,16 @@ def _check_room(shown, folder: Path, size: int, count: int) -> None:
                                  "unpack it elsewhere and ingest the folder")
     cap = max_archive_bytes()
     if size > cap:
-        raise SourceError(shown, f"unpacks to {size / 1e9:,.1f} GB, more than the {cap / 1e9:,.1f} GB one archive "
-                                 "may unpack to ($FRONTWATCH_MAX_ARCHIVE_MB raises it); unpack it elsewhere and "
-                                 "ingest the folder")
+        raise SourceError(shown, f"unpacks to {_size(size)}, more than the {_size(cap)} one archive may unpack to "
+                                 "($FRONTWATCH_MAX_ARCHIVE_MB raises it); unpack it elsewhere and ingest the folder")
     free = shutil.disk_usage(folder).free
     if size > free:
-        raise SourceError(shown, f"unpacks to {size / 1e9:.1f} GB, more than the {free / 1e9:.1f} GB free in "
+        raise SourceError(shown, f"unpacks to {_size(size)}, more than the {_size(free)} free in "
                                  f"{folder.parent}; unpack it elsewhere and ingest the folder")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e9:,.1f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB"
 
 
 def _unzip(path: Path, folder: Path, shown) -> None:
@@ -146,6 +149,8 @@ def _unzip(path: Path, folder: Path, shown) -> None:
             _check_room(shown, folder, sum(m.file_size for m in members), len(members))
             for m in members:
                 zf.extract(m, folder)  # names leaving the folder are sanitised by zipfile
+    except SourceError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as exc:
         raise SourceError(shown, f"corrupt or truncated zip archive ({' '.join(str(exc).split())[:200]})") from None
 
@@ -156,6 +161,8 @@ def _untar(path: Path, folder: Path, shown) -> None:
             members = tf.getmembers()
             _check_room(shown, folder, sum(m.size for m in members if m.isfile()), len(members))
             tf.extractall(folder, filter="data")  # refuses ../, absolute names, links out, devices
+    except SourceError:
+        raise
     except tarfile.FilterError as exc:
         raise SourceError(shown, f"unsafe member in tar archive ({exc})") from None
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:

@@ -451,7 +451,7 @@ class State:
         self.cache: collections.OrderedDict = collections.OrderedDict()
         self.cache_bytes = 0
         self.inflight: dict = {}
-        self._cache_lock = threading.Lock()
+        self._cache_lock = threading.RLock()  # a cancelled future runs its done callback at once
         self.warm_task = None
         self.warmed_generation = None
         self.app = None
