@@ -29,6 +29,19 @@ def store_copy(store_path, tmp_path):
     return target
 
 
+def test_extract_explain_shows_the_rule_and_words_behind_each_field(article_file):
+    """`claims extract --explain` (../shared/data/articles/kursk-2024-11-24.txt): under the table,
+    each claim's fields with the rule that gave them; JSON carries the same as "explain"."""
+    res = run(["claims", "extract", str(article_file), "--explain"])
+    assert res.exit_code == 0, res.output
+    assert "side.subject: Russian forces" in res.stdout and "date.publication" in res.stdout
+    assert "place.carried: Kursk region" in res.stdout  # "Now we control approximately 309 square miles"
+    recs = json.loads(run(["claims", "extract", str(article_file), "--format", "json"]).stdout)
+    assert all(set(r["explain"]) >= {"measure", "side", "place", "date"} and "unsure" in r for r in recs)
+    csv_out = run(["claims", "extract", str(article_file), "--format", "csv", "--explain"]).stdout
+    assert csv_out.splitlines()[0].endswith(",explain,unsure")
+
+
 def test_extract_json_lists_claim_records(article_file):
     res = run(["claims", "extract", str(article_file), "--format", "json"])
     assert res.exit_code == 0, res.output
@@ -52,7 +65,7 @@ def test_check_from_stdin_with_published_date_and_ledger_listing(article_file, s
     assert all("reason" in r and "map_value" in r and "tolerance" in r and "evidence_dates" in r for r in recs)
     listed = run(["claims", "list", "--about", "soldiers in Kursk", "--store", str(store_copy), "--format", "json"])
     rows = json.loads(listed.stdout)
-    assert rows and all(r["measure"] == "troops" and r["place"] == "Kursk" for r in rows)
+    assert rows and all(r["measure"] == "troops" and r["place"] == "Kursk oblast" for r in rows)
     assert {r["report"] for r in rows} == {"stdin"}
     # Checking the same report again replaces its rows.
     run(["claims", "check", "-", "--published", "2024-11-24", "--store", str(store_copy)], input=text)

@@ -9,10 +9,15 @@ already ingested with the same bytes and reader options is not parsed again (its
 snapshots count as unchanged). A file that cannot be read is reported with a one-line reason and
 skipped; with ``strict=True`` any bad file means nothing is written.
 
-A country-borders file among the inputs (:func:`frontwatch.sources.base.is_borders_file`) is taken as
-``frontwatch borders FILE`` does, and prepared (repaired, Crimea counted in UKR only, RUS and UKR
-tilings projected) on a thread while the maps are read: the two jobs share nothing until the borders
-are saved, after the maps.
+Which files are what: :data:`KINDS`, a registry of file kinds tried in order on every file found
+(:func:`kind_of`). A kind either stores its files (``prepare`` on a side thread while the maps are
+read, then ``save`` in this process after the maps: country borders do so), or is recognised and
+passed over (``prepare`` and ``save`` both None: oblast shapes, places lists, the map maker's
+recorded listing and area figures, a claims set), counted in the summary's ``passed_over``
+rather than failing the ingest. A file no kind claims is a map file, for the readers of
+:mod:`frontwatch.sources`. A new kind of input is one :func:`register_kind` call: the gazetteer
+adds its places and admin shapes, the live source its recorded listing and ``/areas`` figures, by
+registering a kind with the same ``name`` (it replaces the passed-over one).
 May import: the standard library, frontwatch.sources, frontwatch.store, frontwatch.engine,
 frontwatch.geo.regions (for a borders file).
 """
@@ -22,10 +27,13 @@ import concurrent.futures as cf
 import dataclasses
 import hashlib
 import json
+import re
 from pathlib import Path
+from typing import Callable
 
 from frontwatch.sources.archives import Unpacked
-from frontwatch.sources.base import SourceError, is_borders_file, is_url, iter_blocks, iter_files, object_fingerprint
+from frontwatch.sources.base import (ARCHIVE_SUFFIXES, INPUT_SUFFIXES, SourceError, is_borders_file, is_url, iter_blocks,
+                                     iter_files, object_fingerprint, read_head)
 
 BATCH = 32
 
@@ -47,9 +55,197 @@ class IngestSummary:
     fill_mismatch: int = 0
     written: bool = True
     borders: list = dataclasses.field(default_factory=list)  # borders files saved
+    notes: int = 0  # the map maker's notes stored or updated (recorded DeepStateMap listings)
+    official_areas: int = 0  # stored maps given the map maker's own figures (recorded /areas)
+    # Files of other kinds: {kind name: [what save() said, one per file]} and {kind name: count}
+    # ("other": a listed file no kind claims, such as a .csv of something else).
+    stored: dict = dataclasses.field(default_factory=dict)
+    passed_over: dict = dataclasses.field(default_factory=dict)
 
     def to_record(self) -> dict:
         return dataclasses.asdict(self)
+
+
+# ---------------------------------------------------------------- file kinds
+
+@dataclasses.dataclass(frozen=True)
+class FileKind:
+    """One kind of input file that is not a map.
+
+    ``name``: a short id (``borders``, ``places``), the key of the summary's ``stored`` and
+    ``passed_over``; ``label``: what a person calls one such file, for the summary ("places list";
+    ``plural`` when adding an s will not do); ``suffixes``: file names it may have (listed
+    in folders, lower case); ``detect(path, head)``: True for a file of this kind (``head``: its
+    first 4,096 bytes); ``prepare(path)``: the file read and checked, on a side thread while the maps
+    are read (it must not touch the store), or a one-line error string; ``save(store, path,
+    prepared, summary)``: stores it after the maps, may count what it stored in the summary, and
+    returns a short phrase for it ("34,264 places"). A kind with neither ``prepare`` nor ``save`` is recognised and passed over.
+    """
+
+    name: str
+    label: str
+    suffixes: tuple
+    detect: Callable[[object, bytes], bool]
+    prepare: Callable | None = None
+    save: Callable | None = None
+    plural: str = ""  # default: label + "s"
+
+    @property
+    def labels(self) -> str:
+        return self.plural or self.label + "s"
+
+    @property
+    def stores(self) -> bool:
+        return self.prepare is not None or self.save is not None
+
+
+KINDS: list[FileKind] = []
+
+
+def register_kind(kind: FileKind) -> None:
+    """Add a file kind, or replace the kind of the same name (keeping its place in the order)."""
+    for i, k in enumerate(KINDS):
+        if k.name == kind.name:
+            KINDS[i] = kind
+            return
+    KINDS.append(kind)
+
+
+def kind_of(path, head: bytes | None = None) -> FileKind | None:
+    """The registered kind of ``path``, or None for a map file (or a file no kind claims, which
+    the map readers then accept or refuse)."""
+    name = (str(path).rsplit("/", 1)[-1] if is_url(path) else Path(path).name).lower()
+    kinds = [k for k in KINDS if name.endswith(k.suffixes)]
+    if not kinds:
+        return None
+    if head is None:
+        head = read_head(path)
+    for k in kinds:
+        try:
+            if k.detect(path, head):
+                return k
+        except Exception:  # a detector that trips on odd bytes claims nothing
+            continue
+    return None
+
+
+def kind_label(name: str, count: int = 1) -> str:
+    """What a person calls ``count`` files of the kind ``name`` ("2 places lists")."""
+    kind = next((k for k in KINDS if k.name == name), None)
+    if kind is None:
+        return f"{count} other file{'s' if count != 1 else ''}"
+    return f"{count} {kind.label if count == 1 else kind.labels}"
+
+
+def listed_suffixes() -> tuple:
+    """File names a folder walk lists: map files, archives, and every registered kind's."""
+    return tuple(dict.fromkeys(INPUT_SUFFIXES + ARCHIVE_SUFFIXES + tuple(s for k in KINDS for s in k.suffixes)))
+
+
+def _text(head: bytes) -> str:
+    return head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+
+
+def _save_borders(store, path, prepared, summary) -> str:
+    from frontwatch.geo.regions import save_borders
+
+    borders, tilings = prepared
+    save_borders(store, borders, str(path), tilings=tilings)
+    return f"{len(borders)} countries"
+
+
+def _prepare_borders_file(path):
+    from frontwatch.geo.regions import RegionError, borders_from_file
+
+    try:
+        return borders_from_file(path)
+    except (RegionError, SourceError) as exc:
+        return str(exc)
+    except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
+        return f"{path}: cannot use as borders ({type(exc).__name__}: {' '.join(str(exc).split())})"
+
+
+_GEOJSON = (".geojson", ".json", ".geojson.gz", ".json.gz")
+
+register_kind(FileKind("borders", "country borders file", (".geojson", ".json"), lambda p, h: is_borders_file(p),
+                       prepare=_prepare_borders_file, save=_save_borders))
+# geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts, saved
+# in the store as `frontwatch admin FILE` saves them (frontwatch.geo.admin).
+def _prepare_admin(path):
+    from frontwatch.geo.admin import AdminError, read_admin_file
+
+    try:
+        return read_admin_file(path)
+    except AdminError as exc:
+        return str(exc)
+
+
+def _save_admin(store, path, units, summary) -> str:
+    from frontwatch.geo.admin import save_admin
+
+    saved = save_admin(store, units, str(path), keep_detailed=True)
+    return ", ".join(f"{n} {cc} regions" for cc, n in saved.items()) or "kept the more detailed regions already stored"
+
+
+register_kind(FileKind("admin", "administrative boundaries file", _GEOJSON,
+                       lambda p, h: bool(re.search(r'"(shapeISO|shapeType|shapeGroup|ADM1_EN|adm1_code)"', _text(h))),
+                       prepare=_prepare_admin, save=_save_admin))
+# A table of places: a header naming the place and its coordinates (GeoNames, Who's On First...).
+register_kind(FileKind("places", "places list", (".csv", ".tsv"),
+                       lambda p, h: bool(re.match(r"[^\n]*\b(name|asciiname)\b[^\n]*\b(lat|latitude)\b",
+                                                  _text(h).split("\n", 1)[0], re.I))))
+# What DeepStateMap's API answers: the listing (/api/history/public, a bare array of maps with
+# their notes, stored as notes) and the map maker's own area figures (/api/history/{id}/areas,
+# keyed by map id).
+def _prepare_listing(path):
+    from frontwatch.sources.notes import notes_from_listing, read_listing_file
+
+    return notes_from_listing(read_listing_file(path))
+
+
+def _save_listing(store, path, notes, summary) -> str:
+    from frontwatch.sources.live import SOURCE
+
+    counts = store.add_notes(notes, source=SOURCE)
+    summary.notes += counts["added"] + counts["updated"]
+    return f"{len(notes):,} notes"
+
+
+def _is_listing(path, head) -> bool:
+    from frontwatch.sources.notes import is_listing_file
+
+    return is_listing_file(path)
+
+
+register_kind(FileKind("listing", "recorded map listing", (".json", ".json.gz"), _is_listing,
+                       prepare=_prepare_listing, save=_save_listing))
+def _is_areas(path, head) -> bool:
+    from frontwatch.sources.official import is_areas_file
+
+    return is_areas_file(path)
+
+
+def _prepare_areas(path):
+    from frontwatch.sources.official import read_areas_file
+
+    try:
+        return read_areas_file(path)
+    except SourceError as exc:  # one line naming the file (and the map) and the reason
+        return str(exc)
+
+
+def _save_areas(store, path, figures, summary) -> str:
+    from frontwatch.sources.live import attach_official
+
+    attached = attach_official(store, figures)
+    summary.official_areas += attached
+    return f"figures attached to {attached:,} stored maps of its {len(figures):,}"
+
+
+register_kind(FileKind("areas", "recorded area figures file", (".json", ".json.gz"), _is_areas,
+                       prepare=_prepare_areas, save=_save_areas))
+# Labelled claims, one JSON object a line (../shared/data/claims/dev.jsonl): for `claims`, not the store.
+register_kind(FileKind("claims", "claims set", (".jsonl",), lambda p, h: _text(h).startswith("{")))
 
 
 def read_all(paths, options, workers, engine=None):
@@ -111,14 +307,27 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
     paths = []
     for inp in ([inputs] if isinstance(inputs, (str, Path)) else inputs):
         try:
-            found, errors = unpacked.expand(iter_files(inp))
+            found, errors = unpacked.expand(iter_files(inp, listed_suffixes()))
         except SourceError as exc:
             summary.errors.append(str(exc))
             continue
         paths.extend(found)
         summary.errors.extend(errors)
-    borders_files = [p for p in paths if is_borders_file(p)]
-    paths = [p for p in paths if p not in borders_files]
+    # Each file is a map file, or of a registered kind: stored by it, or passed over.
+    others = []  # (path, kind) of the kinds that store
+    maps = []
+    map_suffixes = INPUT_SUFFIXES + ARCHIVE_SUFFIXES
+    for p in paths:
+        kind = kind_of(p)
+        if kind is not None and kind.stores:
+            others.append((p, kind))
+        elif kind is not None:
+            summary.passed_over[kind.name] = summary.passed_over.get(kind.name, 0) + 1
+        elif not str(p).lower().endswith(map_suffixes):
+            summary.passed_over["other"] = summary.passed_over.get("other", 0) + 1
+        else:
+            maps.append(p)
+    paths = maps
     summary.files = len(paths)
     keys = file_keys(paths, reader_options)
     known = store.ingested_files([k for k in keys.values() if k])
@@ -138,10 +347,10 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
             todo.append(p)
     pending, origins = [], []
     with cf.ThreadPoolExecutor(1) as side:
-        borders = None
+        prepared = None
         for p, (_, snaps, err) in zip(todo, read_all(todo, reader_options, workers, engine)):
             # Started once the readers run (forked, if they are, before this thread exists).
-            borders = borders or side.submit(_prepare_borders, borders_files)
+            prepared = prepared or side.submit(_prepare_others, others)
             done += 1
             if progress:
                 progress(done, summary.files)
@@ -156,8 +365,8 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
             if not strict and len(pending) >= BATCH:
                 _write(store, pending, origins, replace, summary)
                 pending, origins = [], []
-        prepared = (borders or side.submit(_prepare_borders, borders_files)).result()
-    for path, result in prepared:
+        prepared = (prepared or side.submit(_prepare_others, others)).result()
+    for path, kind, result in prepared:
         if isinstance(result, str):
             summary.errors.append(shown(result))
     if strict and summary.errors:
@@ -165,27 +374,28 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
         return summary
     if pending:
         _write(store, pending, origins, replace, summary)
-    for path, result in prepared:
-        if not isinstance(result, str):
-            from frontwatch.geo.regions import save_borders
-
-            save_borders(store, result[0], shown(str(path)), tilings=result[1])
+    for path, kind, result in prepared:
+        if isinstance(result, str) or kind.save is None:
+            continue
+        said = kind.save(store, shown(str(path)), result, summary)
+        summary.stored.setdefault(kind.name, []).append(said or shown(str(path)))
+        if kind.name == "borders":
             summary.borders.append(shown(str(path)))
     return summary
 
 
-def _prepare_borders(paths) -> list:
-    """``[(path, (borders, tilings) | one-line error)]`` for borders files (see the module docstring)."""
-    from frontwatch.geo.regions import RegionError, borders_from_file
-
+def _prepare_others(items) -> list:
+    """``[(path, kind, prepared | one-line error)]`` for files of kinds that store (see the module docstring)."""
     out = []
-    for path in paths:
+    for path, kind in items:
+        if kind.prepare is None:
+            out.append((path, kind, None))
+            continue
         try:
-            out.append((path, borders_from_file(path)))
-        except (RegionError, SourceError) as exc:
-            out.append((path, str(exc)))
-        except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
-            out.append((path, f"{path}: cannot use as borders ({type(exc).__name__}: {' '.join(str(exc).split())})"))
+            out.append((path, kind, kind.prepare(path)))
+        except Exception as exc:  # a kind's failure must not lose the maps written meanwhile
+            out.append((path, kind, f"{path}: cannot read as a {kind.label} ({type(exc).__name__}: "
+                                    f"{' '.join(str(exc).split())})"))
     return out
 
 

@@ -743,13 +743,14 @@ def _read_url(url, reader, **options) -> list:
     return snaps
 
 
-def _iter_url(url) -> Iterator[str]:
+def _iter_url(url, suffixes=None) -> Iterator[str]:
+    suffixes = tuple(suffixes or INPUT_SUFFIXES + ARCHIVE_SUFFIXES)
     fs, root = _filesystem(url)
     try:
         if fs.isfile(root):
             yield url
             return
-        found = [k for k in fs.find(root) if k.lower().endswith(INPUT_SUFFIXES + ARCHIVE_SUFFIXES)
+        found = [k for k in fs.find(root) if k.lower().endswith(suffixes)
                  and not any(part.startswith(".") for part in k[len(root.rstrip("/")):].split("/"))]
     except Exception as exc:  # fsspec and the store clients raise their own kinds
         raise _object_error(url, exc) from None
@@ -758,12 +759,15 @@ def _iter_url(url) -> Iterator[str]:
     yield from sorted(fs.unstrip_protocol(k) for k in found)
 
 
-def iter_files(path) -> Iterator[Path]:
+def iter_files(path, suffixes=None) -> Iterator[Path]:
     """The input files under ``path`` (a file, or a folder walked recursively, ``.git`` skipped), sorted;
-    SourceError for a folder holding none. Archives are listed as files (see
-    :mod:`frontwatch.sources.archives`). A URL (``s3://bucket/prefix``) gives the URLs of the objects under it, as strings."""
+    SourceError for a folder holding no map file. Archives are listed as files (see
+    :mod:`frontwatch.sources.archives`). A URL (``s3://bucket/prefix``) gives the URLs of the objects under it, as strings.
+    ``suffixes``: the file names listed in a folder (default: map files and archives; ``frontwatch.ingest``
+    adds those of the other file kinds it knows, such as ``.csv`` places lists)."""
+    suffixes = tuple(suffixes or INPUT_SUFFIXES + ARCHIVE_SUFFIXES)
     if is_url(path):
-        yield from _iter_url(path)
+        yield from _iter_url(path, suffixes)
         return
     path = Path(path)
     if path.is_file():
@@ -775,7 +779,7 @@ def iter_files(path) -> Iterator[Path]:
     for root, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in files:
-            if f.lower().endswith(INPUT_SUFFIXES + ARCHIVE_SUFFIXES):
+            if f.lower().endswith(suffixes):
                 found.append(Path(root) / f)
     if not found:
         raise SourceError(path, "no map files in this folder (.geojson, .json, .gpkg, .kml, .kmz, gzipped, "

@@ -6,10 +6,10 @@ import sys
 import click
 
 from frontwatch.engine import get_engine
-from frontwatch.ingest import ingest
+from frontwatch.ingest import ingest, kind_label
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import DATE, engine_opt, format_opt, scheduler_opt, store_opt
+from frontwatch.faces.cli.options import DATE, engine_opt, scheduler_opt, store_opt
 from frontwatch.faces.cli.output import Progress, emit, warn
 
 
@@ -27,7 +27,8 @@ from frontwatch.faces.cli.output import Progress, emit, warn
 @engine_opt
 @scheduler_opt
 @store_opt
-@format_opt
+@click.option("--format", "fmt", type=click.Choice(["text", "table", "csv", "json"]), default="text", show_default=True,
+              help="text: one sentence; table, csv or json: every count.")
 def command(paths, strict, replace, reader, status_field, status_map, date, date_field, source_name, workers, engine, scheduler,
             store_path, fmt):
     """Read map archives into the store: DeepStateMap history snapshots ({unix_seconds}.geojson),
@@ -38,7 +39,10 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
     (s3://bucket/prefix, with s3fs; credentials from AWS_*). Re-ingesting the same data changes
     nothing. A bad file is reported in one line and skipped (with --strict, nothing
     is written). A country-borders file among the paths (GeoJSON with iso_a3) is saved as
-    `frontwatch borders FILE` saves it, prepared while the maps are read.
+    `frontwatch borders FILE` saves it, prepared while the maps are read. Files of other kinds
+    found in a folder (oblast shapes, places lists, the map maker's recorded listing and area
+    figures, a claims set) are passed over and counted in the summary. Exit code 0 when every
+    file went in or was passed over, 1 when a file was bad.
 
     Examples: frontwatch ingest ../shared/data; frontwatch ingest s3://maps/deepstate/history
     """
@@ -58,17 +62,69 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
         finally:
             eng.close()
             on_progress.close()
-    for b in summary.borders:
-        warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
+    if fmt != "text":  # the sentence says it; next to a table or JSON, a line on stderr does
+        for b in summary.borders:
+            warn(f"borders: {b} saved (regions like RUS and UKR now resolve offline)")
     for err in summary.errors:
         warn(f"error: {err}")
+    if not summary.written:
+        warn("--strict: nothing written because of the errors above")
+    if fmt == "text":
+        click.echo(summary_sentence(summary))
+    else:
+        emit(_record(summary, ctx.store.path, flat=fmt != "json"), fmt)
+    if summary.errors:
+        sys.exit(1)
+
+
+def _record(summary, store_path, flat=True) -> dict:
+    """The summary as one record, every count; ``flat``: the kinds' counts as text, for a table or CSV."""
     rec = summary.to_record()
     rec["errors"] = len(summary.errors)
     rec["borders"] = ", ".join(summary.borders)
     rec["unknown_layers"] = ", ".join(f"{k} ({v})" for k, v in summary.unknown_layers.items()) or ""
-    if not summary.written:
-        warn("--strict: nothing written because of the errors above")
-    rec["store"] = str(ctx.store.path)
-    emit(rec, fmt)
+    if flat:
+        rec["passed_over"] = ", ".join(kind_label(k, n) for k, n in summary.passed_over.items())
+        rec["stored"] = "; ".join(f"{k}: {', '.join(v)}" for k, v in summary.stored.items())
+    rec["store"] = str(store_path)
+    return rec
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def summary_sentence(summary) -> str:
+    """What an ingest did, for a person: "239 maps stored, 2 repaired, 16 fill colours disagree with
+    names; country borders saved (8 countries); passed over 6 files ingest does not store: ..."."""
+    parts = []
+    new = summary.added + summary.replaced
+    head = _n(new, "map") + " stored" if new or not summary.unchanged else ""
+    if summary.replaced:
+        head += f" ({summary.replaced:,} replacing other content)"
+    if summary.unchanged:
+        head += (", " if head else "") + f"{summary.unchanged:,} already in the store"
+    if summary.identical_to_previous:
+        head += f" ({summary.identical_to_previous:,} the same as the map before)"
+    parts.append(head)
+    for count, what in ((summary.repaired, "repaired"),
+                        (summary.dropped, "geometries unreadable and dropped" if summary.dropped != 1 else "geometry unreadable and dropped"),
+                        (summary.out_of_theatre, "parts outside the theatre dropped" if summary.out_of_theatre != 1 else "part outside the theatre dropped"),
+                        (summary.fill_mismatch, "fill colours disagree with names" if summary.fill_mismatch != 1 else "fill colour disagrees with its name")):
+        if count:
+            parts[-1] += f", {count:,} {what}"
+    if summary.unknown_layers:
+        parts[-1] += f", {_n(len(summary.unknown_layers), 'layer name')} with no status ({', '.join(summary.unknown_layers)})"
+    text = parts[0]
+    for name, said in summary.stored.items():
+        if name == "borders":
+            text += f"; country borders saved ({', '.join(said)}): regions like RUS and UKR resolve offline"
+        else:
+            text += f"; {kind_label(name, len(said))} stored ({', '.join(said)})"
+    if summary.passed_over:
+        total = sum(summary.passed_over.values())
+        text += (f"; passed over {_n(total, 'file')} ingest does not store: "
+                 + ", ".join(kind_label(k, n) for k, n in summary.passed_over.items()))
     if summary.errors:
-        sys.exit(1)
+        text += f"; {_n(len(summary.errors), 'file')} could not be read (the error lines above)"
+    return text + "."

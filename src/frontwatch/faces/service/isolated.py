@@ -58,7 +58,9 @@ def error_status(exc) -> tuple[int, str] | None:
     if isinstance(exc, OverflowError):
         return 404, f"date out of range ({msg})"
     if isinstance(exc, SourceError):
-        return (502 if type(exc).__name__ == "SourceUnreachable" else 400), msg
+        # The map site unreachable, or answering no data (403, a web page, a body cut short): 502.
+        upstream = type(exc).__name__ in ("SourceUnreachable", "BadResponse")
+        return (502 if upstream else 400), msg
     if isinstance(exc, ValueError):  # PlaceNotFound, unknown statuses, bad radius...
         return (404 if type(exc).__name__ == "PlaceNotFound" or "place" in msg.lower() else 400), msg
     return None
