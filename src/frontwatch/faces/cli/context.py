@@ -3,9 +3,9 @@
 How a command opens the store follows what it does, by its name (one table here, so the command
 modules do not each decide):
 
-* commands that bring maps in (``ingest``, ``sync``, ``borders``, ``run``) may create the store,
-  and the first three take the writer lock at once, so that a second writer is told in one line
-  before it reads anything;
+* commands that bring data in (``ingest``, ``sync``, ``borders``, ``admin``, ``run``) may create
+  the store, and all but ``run`` take the writer lock at once, so that a second writer is told in
+  one line before it reads anything (``run`` writes only what its sync finds);
 * ``claims check`` writes its ledger into an existing store (the lock is taken when it writes);
 * every other command only reads: it opens the store read-only, never creates one (a mistyped
   ``--store`` is one line, "no store at PATH; run `frontwatch ingest PATH --store PATH` first"),
@@ -19,8 +19,8 @@ from frontwatch.geo.regions import RegionError, load_borders, resolve_region
 from frontwatch.store import Store, StoreError
 
 # command (as typed after `frontwatch`) -> (may create the store, takes the writer lock at once)
-WRITERS = {"ingest": (True, True), "sync": (True, True), "borders": (True, True), "run": (True, False),
-           "claims check": (False, False)}
+WRITERS = {"ingest": (True, True), "sync": (True, True), "borders": (True, True), "admin": (True, True),
+           "run": (True, False), "claims check": (False, False)}
 
 
 def command_name(ctx: click.Context | None = None) -> str:
