@@ -9,7 +9,7 @@ import shapely
 from frontwatch.analysis.measure import change
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, from_opt, region_opt, statuses_opt, to_opt
+from frontwatch.faces.cli.options import common, from_opt, period_opt, region_opt, statuses_opt, to_opt, units_opt
 
 
 @click.command("change")
@@ -19,18 +19,27 @@ from frontwatch.faces.cli.options import common, from_opt, region_opt, statuses_
               help="Measure a side (its statuses plus its country's unmapped land) instead of --status.")
 @from_opt
 @to_opt
+@period_opt
+@units_opt
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the gained and lost areas as GeoJSON.")
 @common
-def command(region, statuses, side, start, end, out, store_path, borders_file, source, fmt):
-    """What a set of statuses (their union) or a side gained and lost in a region between two
-    dates (the last snapshot on or before each).
+def command(region, statuses, side, start, end, period, units, out, store_path, borders_file, source, fmt):
+    """What a set of statuses (their union) or a side (default: Russia's) gained and lost in a
+    region between two dates, or over a month or year (--date 2024-11). The table shows the side,
+    the areas in --units and the net change as a share of what was held at the start (net_pct);
+    csv and json carry every field (snapshot ids, both units).
 
-    Example: frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
+    Examples: frontwatch change --region UKR --date 2024-11
+              frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
     """
-    from frontwatch.faces.cli.output import emit
+    from frontwatch.faces.cli.output import change_rows, emit
 
+    if period is not None:
+        if start or end:
+            raise click.UsageError("give --date (a day, month or year) or --from and --to, not both")
+        start, end = period.start, period.end
     if not start or not end:
-        raise click.UsageError("give --from and --to")
+        raise click.UsageError("give --from and --to, or a month or year as --date (2024-11)")
     if statuses is None and side is None:
         side = "russia"
     ctx = make_context(store_path, borders_file)
@@ -43,4 +52,8 @@ def command(region, statuses, side, start, end, out, store_path, borders_file, s
                   "geometry": json.loads(shapely.to_geojson(g))} for k, g in rec["geometry"].items() if not g.is_empty]
         with open(out, "w") as fh:
             json.dump({"type": "FeatureCollection", "features": feats}, fh)
-    emit(rec, fmt)
+    if fmt == "table":
+        rows, cols = change_rows([rec], units)
+        emit(rows, fmt, cols)
+    else:
+        emit(rec, fmt)

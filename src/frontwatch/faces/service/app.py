@@ -666,21 +666,25 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/api/area", tags=["measures"], summary="Area of each status in a region, on a date or as a series",
              responses=ERRORS)
     async def area(region: Region = "UKR", status: Statuses = "all", date: OptDate = None,
-                   start: From = None, end: To = None, every: Every = None, source: Source = None):
+                   start: From = None, end: To = None, every: Every = None, source: Source = None,
+                   slivers: Annotated[Literal["leave_out", "keep"], Query(
+                       description="Border slivers (Russia's statuses inside Russia narrower than 3 km along Ukraine's "
+                                   "border): left out of km2 (default, given in border_slivers_km2) or kept")] = "leave_out"):
         def fn():
-            from frontwatch.analysis.measure import area_on, area_series, resolve_statuses, totals_by_snapshot
+            from frontwatch.analysis.holdings import area_by_status, side_totals
+            from frontwatch.analysis.measure import resolve_statuses, totals_by_snapshot
 
             reg = state.region(region)
             # "all" is every status the source maps (the daily archive maps occupied only).
             statuses = resolve_statuses(state.store, parse_statuses_or_error(status), source)
-            if date or not (start or end or every):
-                recs = area_on(state.store, reg, statuses, date, source=source)
-            else:
-                recs = area_series(state.store, reg, statuses, start=start, end=end, every=every, source=source)
+            recs = area_by_status(state.store, reg, statuses, date=date, start=start, end=end, every=every, source=source,
+                                  borders=state.borders if reg.name.upper() != "ALL" else None, slivers=slivers)
+            # totals: the statuses asked added up (one side's, or both: then it means nothing and
+            # is kept for old clients only); sides: each side's ground and the grey zone, apart.
             return {"region": reg.to_record(), "statuses": list(statuses), "records": recs,
-                    "totals": totals_by_snapshot(recs)}
+                    "totals": totals_by_snapshot(recs), "sides": side_totals(recs)}
         return await run_answer("area", dict(region=region, status=status, date=date, start=start, end=end,
-                                             every=every, source=source), fn)
+                                             every=every, source=source, slivers=slivers), fn)
 
     @app.get("/api/change", tags=["measures"], summary="Area gained and lost between two dates", responses=ERRORS)
     async def change(start: Annotated[IsoDate, Query(alias="from", description="First day, YYYY-MM-DD")],
