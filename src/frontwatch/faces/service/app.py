@@ -657,6 +657,27 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             "countries": sorted(state.borders), "forms": ["ALL", "ISO-3 code", "Place:15km", "lat,lon:15km",
                                                           "bbox:minlon,minlat,maxlon,maxlat"]})
 
+    @app.get("/api/places", tags=["data"], summary="Settlements to label on the map in a box, largest first",
+             responses=ERRORS)
+    async def places(bbox: Annotated[str, Query(max_length=200, pattern=rf"^{_NUM},{_NUM},{_NUM},{_NUM}$",
+                                                description="minlon,minlat,maxlon,maxlat")],
+                     limit: Annotated[int, Query(ge=1, le=200)] = 40):
+        def fn():
+            import shapely as _shapely
+
+            from frontwatch.faces.report.maps import label_places
+            from frontwatch.geo.places import settlements_in
+
+            x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+            if x0 >= x1 or y0 >= y1:
+                raise ValueError(f"bbox {bbox}: minlon,minlat must be below maxlon,maxlat")
+            found = label_places(settlements_in(_shapely.box(x0, y0, x1, y1)), limit)
+            # Largest first, without city districts: the names a reader looks for at this view.
+            return {"places": [{"name": r.name, "country": r.country, "population": int(r.population),
+                                "lat": float(r.lat), "lon": float(r.lon)} for r in found.itertuples()],
+                    "source": "GeoNames"}
+        return await run_answer("places", dict(bbox=bbox, limit=limit), fn)
+
     @app.get("/api/snapshots", tags=["data"], summary="Stored snapshots (one per published map)", responses=ERRORS)
     async def snapshots(start: From = None, end: To = None, source: Source = None):
         return await run_answer("snapshots", dict(start=start, end=end, source=source), lambda: {
