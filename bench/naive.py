@@ -1,5 +1,12 @@
-"""The pipeline people write by hand today, per file: geopandas.read_file, filter layers by name,
-union_all, clip to the country, pyproj geodesic area. The baseline frontwatch must beat."""
+"""The pipeline a competent analyst writes by hand, per file: geopandas.read_file, filter the
+layers by name, union them, intersect the union with the country, pyproj's geodesic area. The
+baseline frontwatch must beat.
+
+It used to call ``gpd.clip`` of each status layer against the whole Russia polygon, which builds
+a GeoDataFrame overlay per status and map; a plain ``union_all().intersection(country)`` gives
+the same areas in a fraction of the time (on 24 evenly spaced maps of ../shared, every area
+identical, and 12 s of intersections against 248 s of clips on a loaded machine), so that is what
+a careful analyst writes and what frontwatch is measured against."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +27,10 @@ NAME_FILTERS = {
 
 def geodesic_km2(geom) -> float:
     total = 0.0
-    for poly in getattr(geom, "geoms", [geom]):
+    parts = [geom]
+    while any(hasattr(p, "geoms") for p in parts):  # collections and multi-parts, nested
+        parts = [q for p in parts for q in getattr(p, "geoms", [p])]
+    for poly in parts:
         if poly.geom_type != "Polygon":
             continue
         a, _ = GEOD.geometry_area_perimeter(orient(poly, 1.0))
@@ -29,10 +39,11 @@ def geodesic_km2(geom) -> float:
 
 
 def load_countries(borders_file):
-    """``(rus, ukr)`` GeoDataFrames: Crimea is in both OSM polygons, so RUS without the UKR overlap."""
+    """``(rus, ukr)`` Shapely geometries, each one union: Crimea is in both OSM polygons, so RUS
+    without the UKR overlap."""
     borders = gpd.read_file(borders_file)
-    ukr = borders[borders.iso_a3 == "UKR"]
-    rus = gpd.GeoDataFrame(geometry=[borders[borders.iso_a3 == "RUS"].union_all().difference(ukr.union_all())], crs=4326)
+    ukr = borders[borders.iso_a3 == "UKR"].union_all()
+    rus = borders[borders.iso_a3 == "RUS"].union_all().difference(ukr)
     return rus, ukr
 
 
@@ -52,7 +63,6 @@ def naive_pass(history_dir, borders_file, limit=None, countries=None):
             if sel.empty:
                 out.append((day, status, 0.0))
                 continue
-            layer = gpd.GeoDataFrame(geometry=[sel.geometry.make_valid().union_all()], crs=4326)
-            clipped = gpd.clip(layer, country)
-            out.append((day, status, sum(geodesic_km2(g) for g in clipped.geometry)))
+            layer = sel.geometry.make_valid().union_all()
+            out.append((day, status, geodesic_km2(layer.intersection(country))))
     return out

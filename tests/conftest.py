@@ -17,6 +17,8 @@ ARTICLE = SHARED / "articles" / "kursk-2024-11-24.txt"
 def pytest_configure(config):
     """Derived data frontwatch caches across processes (the gazetteer's index) go to a folder of
     this test run, not the user's cache: every run builds it once, as a new machine does."""
+    # No download in tests (GeoNames dumps, geoBoundaries regions): what a test needs, it loads.
+    os.environ.setdefault("FRONTWATCH_OFFLINE", "1")
     if not os.environ.get("FRONTWATCH_CACHE_DIR"):
         import tempfile
 

@@ -52,7 +52,7 @@ def test_check_from_stdin_with_published_date_and_ledger_listing(article_file, s
     assert all("reason" in r and "map_value" in r and "tolerance" in r and "evidence_dates" in r for r in recs)
     listed = run(["claims", "list", "--about", "soldiers in Kursk", "--store", str(store_copy), "--format", "json"])
     rows = json.loads(listed.stdout)
-    assert rows and all(r["measure"] == "troops" and r["place"] == "Kursk" for r in rows)
+    assert rows and all(r["measure"] == "troops" and r["place"] == "Kursk oblast" for r in rows)
     assert {r["report"] for r in rows} == {"stdin"}
     # Checking the same report again replaces its rows.
     run(["claims", "check", "-", "--published", "2024-11-24", "--store", str(store_copy)], input=text)

@@ -66,15 +66,16 @@ def test_ingest_of_the_shared_folder_passes_over_what_it_does_not_store_and_exit
     sentence = r.stdout.strip()
     assert sentence.startswith("6 maps stored"), sentence
     assert "country borders saved (8 countries)" in sentence
-    assert ("passed over 6 files ingest does not store: 2 administrative boundaries files, 1 claims set, "
-            "1 recorded area figures file, 1 recorded map listing, 1 places list.") in sentence
+    assert "1 recorded map listing stored (1,732 notes)" in sentence
+    assert ("passed over 5 files ingest does not store: 2 administrative boundaries files, 1 claims set, "
+            "1 recorded area figures file, 1 places list.") in sentence
     assert len(r.stdout.strip().splitlines()) == 1
 
     again = CliRunner().invoke(main, ["ingest", str(data), "--store", store, "--format", "json"])
     assert again.exit_code == 0, again.output
     rec = json.loads(again.stdout)[0]
     assert rec["added"] == 0 and rec["unchanged"] == 6 and rec["files"] == 6
-    assert rec["passed_over"] == {"admin": 2, "claims": 1, "areas": 1, "listing": 1, "places": 1}
+    assert rec["passed_over"] == {"admin": 2, "claims": 1, "areas": 1, "places": 1}
     table = CliRunner().invoke(main, ["ingest", str(data), "--store", store, "--format", "table"])
     assert table.exit_code == 0 and table.stdout.splitlines()[0].split()[:3] == ["files", "added", "unchanged"]
 
@@ -98,7 +99,7 @@ def test_a_registered_kind_stores_its_files_after_the_maps(tmp_path, history_dir
     seen = []
     kind = ingest_mod.FileKind("places", "places list", (".csv",), lambda p, h: h.startswith(b"name,"),
                                prepare=lambda p: p.read_text().count("\n") - 1,
-                               save=lambda st, p, n: seen.append((p, n)) or f"{n} place")
+                               save=lambda st, p, n, summary: seen.append((p, n)) or f"{n} place")
     before = list(ingest_mod.KINDS)
     ingest_mod.register_kind(kind)
     try:

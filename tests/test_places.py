@@ -274,14 +274,17 @@ def test_import_does_not_load_the_gazetteer():
 
 
 def test_a_bare_place_name_as_a_region_asks_for_a_radius():
-    """`--region Kursk` is a city, not an area: the error says so and how to write a circle
-    around it; a word that is no place gets the usual list of region forms."""
+    """`--region Kurakhove` is a town, not an area: the error says so and how to write a circle
+    around it; `--region Kursk` is Kursk oblast, and without Russia's regions the error says how
+    to add them and how to write a circle around the city; a word that is no place gets the usual
+    list of region forms."""
     from frontwatch.geo.regions import RegionError, resolve_region
 
     with pytest.raises(RegionError) as e:
         resolve_region("Kursk", borders={})
     msg = str(e.value)
-    assert "'Kursk' is a place (Kursk)" in msg and "Kursk:15km" in msg and "\n" not in msg
+    assert "Kursk Oblast (RU-KRS)" in msg and "frontwatch admin FILE" in msg
+    assert "the place Kursk (RU)" in msg and "Kursk:15km" in msg and "\n" not in msg
     with pytest.raises(RegionError, match="is a place .Kurakhove.*Курахове:15km"):
         resolve_region("Курахове", borders={})
     with pytest.raises(RegionError, match="unknown region 'Zzzqx': use an ISO-3 code"):

@@ -82,8 +82,11 @@ def test_area_on_a_date_equals_the_librarys(client, lib):
 
     body = client.get("/api/area", params={"region": "RUS", "date": D.isoformat()}).json()
     expected = area_on(lib.store, _region(lib, "RUS"), date=D)
-    assert body["records"] == expected
+    # Each record has, besides the library's figures, its share of the region's land (frontwatch.analysis.shares).
+    assert [{k: v for k, v in r.items() if k not in ("share_pct", "land_km2")} for r in body["records"]] == expected
+    assert all(r["share_pct"] == round(100 * r["km2"] / r["land_km2"], 2) for r in body["records"])
     assert body["totals"] == totals_by_snapshot(expected)
+    assert [s["side"] for s in body["sides"]] == ["russia", "ukraine"]
     held = next(r for r in body["records"] if r["status"] == "ukraine_held")
     assert 400 < held["km2"] < 700  # Ukrainian-held ground in Kursk in late November 2024
 
@@ -95,7 +98,8 @@ def test_area_series_equals_the_librarys(client, lib):
                                            "to": "2024-12-31", "every": "month"}).json()
     expected = area_series(lib.store, _region(lib, "RUS"), ("ukraine_held",), start=dt.date(2024, 8, 1),
                            end=dt.date(2024, 12, 31), every="month")
-    assert body["records"] == expected and len(expected) == 5
+    strip = [{k: v for k, v in r.items() if k not in ("share_pct", "land_km2")} for r in body["records"]]
+    assert strip == expected and len(expected) == 5
 
 
 def test_change_equals_the_librarys(client, lib):

@@ -55,6 +55,7 @@ class IngestSummary:
     fill_mismatch: int = 0
     written: bool = True
     borders: list = dataclasses.field(default_factory=list)  # borders files saved
+    notes: int = 0  # the map maker's notes stored or updated (recorded DeepStateMap listings)
     # Files of other kinds: {kind name: [what save() said, one per file]} and {kind name: count}
     # ("other": a listed file no kind claims, such as a .csv of something else).
     stored: dict = dataclasses.field(default_factory=dict)
@@ -76,8 +77,8 @@ class FileKind:
     in folders, lower case); ``detect(path, head)``: True for a file of this kind (``head``: its
     first 4,096 bytes); ``prepare(path)``: the file read and checked, on a side thread while the maps
     are read (it must not touch the store), or a one-line error string; ``save(store, path,
-    prepared)``: stores it after the maps and returns a short phrase for the summary ("34,264
-    places"). A kind with neither ``prepare`` nor ``save`` is recognised and passed over.
+    prepared, summary)``: stores it after the maps, may count what it stored in the summary, and
+    returns a short phrase for it ("34,264 places"). A kind with neither ``prepare`` nor ``save`` is recognised and passed over.
     """
 
     name: str
@@ -144,7 +145,7 @@ def _text(head: bytes) -> str:
     return head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
 
 
-def _save_borders(store, path, prepared) -> str:
+def _save_borders(store, path, prepared, summary) -> str:
     from frontwatch.geo.regions import save_borders
 
     borders, tilings = prepared
@@ -175,10 +176,30 @@ register_kind(FileKind("places", "places list", (".csv", ".tsv"),
                        lambda p, h: bool(re.match(r"[^\n]*\b(name|asciiname)\b[^\n]*\b(lat|latitude)\b",
                                                   _text(h).split("\n", 1)[0], re.I))))
 # What DeepStateMap's API answers: the listing (/api/history/public, a bare array of maps with
-# their notes) and the map maker's own area figures (/api/history/{id}/areas, keyed by map id).
-register_kind(FileKind("listing", "recorded map listing", (".json",),
-                       lambda p, h: _text(h).startswith("[") and '"descriptionEn"' in _text(h)
-                       or bool(re.match(r'\[\s*\{\s*"id"\s*:\s*\d+\s*,\s*"description"', _text(h)))))
+# their notes, stored as notes) and the map maker's own area figures (/api/history/{id}/areas,
+# keyed by map id).
+def _prepare_listing(path):
+    from frontwatch.sources.notes import notes_from_listing, read_listing_file
+
+    return notes_from_listing(read_listing_file(path))
+
+
+def _save_listing(store, path, notes, summary) -> str:
+    from frontwatch.sources.live import SOURCE
+
+    counts = store.add_notes(notes, source=SOURCE)
+    summary.notes += counts["added"] + counts["updated"]
+    return f"{len(notes):,} notes"
+
+
+def _is_listing(path, head) -> bool:
+    from frontwatch.sources.notes import is_listing_file
+
+    return is_listing_file(path)
+
+
+register_kind(FileKind("listing", "recorded map listing", (".json", ".json.gz"), _is_listing,
+                       prepare=_prepare_listing, save=_save_listing))
 register_kind(FileKind("areas", "recorded area figures file", (".json",),
                        lambda p, h: bool(re.match(r'\{\s*"\d{9,11}"\s*:\s*\[\s*\{\s*"hash"', _text(h)))))
 # Labelled claims, one JSON object a line (../shared/data/claims/dev.jsonl): for `claims`, not the store.
@@ -314,7 +335,7 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
     for path, kind, result in prepared:
         if isinstance(result, str) or kind.save is None:
             continue
-        said = kind.save(store, shown(str(path)), result)
+        said = kind.save(store, shown(str(path)), result, summary)
         summary.stored.setdefault(kind.name, []).append(said or shown(str(path)))
         if kind.name == "borders":
             summary.borders.append(shown(str(path)))

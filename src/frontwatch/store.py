@@ -1,13 +1,13 @@
 """The embedded store: one DuckDB file holding snapshots, their layer geometries, the map
-maker's own area figures, country borders, cached measures and the claims ledger.
+maker's own area figures and notes, country borders, cached measures and the claims ledger.
 
 Geometries are content-addressed (``geometries.hash``): a layer identical to one already stored
 (the same Crimea polygon in every snapshot, or a map republished unchanged) is stored once, and
 every cached measure keyed by that hash is reused. Writes happen in transactions, so a crash or a
 ``kill -9`` mid-ingest leaves the store as it was after the last committed batch. The store knows
 nothing of the analytics; it only saves and returns geometries and records.
-May import: the standard library, duckdb, numpy, shapely, platformdirs, frontwatch.sources.base,
-frontwatch.statuses.
+May import: the standard library, duckdb, numpy, shapely, pyproj (distances to the map maker's
+linked places), platformdirs, frontwatch.sources.base, frontwatch.sources.notes, frontwatch.statuses.
 """
 from __future__ import annotations
 
@@ -386,6 +386,40 @@ class Store:
         rows = self.con.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
         return {iso: shapely.from_wkb(w) for iso, w in rows}
 
+    # -------------------------------------------------------------- first-level regions (frontwatch.geo.admin)
+    # Oblasts and their like, as drawn (sea included; cut to land when resolved), per country. A
+    # table of its own, created on first write, so older stores open unchanged.
+    def _has_table(self, name: str) -> bool:
+        return bool(self.con.cursor().execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+    def set_admin_units(self, country: str, units: list[dict], origin: str):
+        """Replace the stored units of ``country`` (ISO-3) with ``units`` (dicts with iso, country,
+        name, source_name, wkb), in one transaction; a no-op on a read-only store."""
+        if self.read_only:
+            return
+        with self._lock:
+            self.con.execute("CREATE TABLE IF NOT EXISTS admin_units (iso VARCHAR PRIMARY KEY, country VARCHAR NOT NULL, "
+                             "name VARCHAR, source_name VARCHAR, wkb BLOB NOT NULL, origin VARCHAR)")
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute("DELETE FROM admin_units WHERE country = ?", [country])
+                for u in units:
+                    self.con.execute("INSERT OR REPLACE INTO admin_units VALUES (?, ?, ?, ?, ?, ?)",
+                                     [u["iso"], country, u["name"], u.get("source_name"), u["wkb"], origin])
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+
+    def admin_units(self) -> list[dict]:
+        """The stored units (dicts with iso, country, name, source_name, wkb, origin), by code."""
+        if not self._has_table("admin_units"):
+            return []
+        rows = self.con.cursor().execute(
+            "SELECT iso, country, name, source_name, wkb, origin FROM admin_units ORDER BY iso").fetchall()
+        return [dict(zip(("iso", "country", "name", "source_name", "wkb", "origin"), r)) for r in rows]
+
     # -------------------------------------------------------------- region tilings (frontwatch.geo.geodesy)
     # A large region's equal-area tiling (TiledRegion.state()), saved under the region's hash and
     # the tiling version so that a later process measures at once instead of rebuilding it.
@@ -496,6 +530,142 @@ class Store:
                 self.con.execute("ROLLBACK")
                 raise
 
+    # -------------------------------------------------------------- the map maker's notes (frontwatch.sources.notes)
+    # One note per published map (keyed by the map's id, its unix time), and the places each
+    # links, one row each, so that the notes near a point are found with an index-friendly box
+    # before the exact distance. Tables of their own, created on first use, like ingested_files.
+    def _ensure_notes(self):
+        if not getattr(self, "_notes_ready", False):
+            self.con.execute("CREATE TABLE IF NOT EXISTS notes (map_id BIGINT PRIMARY KEY, source VARCHAR NOT NULL, "
+                             "created_at TIMESTAMPTZ NOT NULL, updated_at TIMESTAMPTZ, lang VARCHAR, text VARCHAR)")
+            self.con.execute("CREATE TABLE IF NOT EXISTS note_places (map_id BIGINT NOT NULL, seq INTEGER NOT NULL, "
+                             "name VARCHAR, lat DOUBLE, lon DOUBLE, zoom DOUBLE, site_id VARCHAR, "
+                             "PRIMARY KEY (map_id, seq))")
+            self._notes_ready = True
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.con.cursor().execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+    def add_notes(self, notes, source: str = "deepstate") -> dict:
+        """Store the map maker's notes (:class:`frontwatch.sources.notes.Note`) in ONE transaction,
+        replacing a stored note of the same map. Returns ``{"added", "updated", "unchanged"}``
+        (updated: its text, places or ``updatedAt`` changed)."""
+        notes = list(notes)
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        if not notes:
+            return counts
+        with self._lock:
+            self._ensure_notes()
+            con = self.con
+            old = {r[0]: r[1:] for r in con.execute(
+                "SELECT map_id, updated_at, lang, text FROM notes WHERE list_contains(?, map_id)",
+                [[n.map_id for n in notes]]).fetchall()}
+            old_places = {}
+            if old:
+                for mid, name, lat, lon, zoom, site in con.execute(
+                        "SELECT map_id, name, lat, lon, zoom, site_id FROM note_places WHERE list_contains(?, map_id) "
+                        "ORDER BY map_id, seq", [list(old)]).fetchall():
+                    old_places.setdefault(mid, []).append((name, lat, lon, zoom, site))
+            todo = []
+            for n in {n.map_id: n for n in notes}.values():
+                places = [(p.name, p.lat, p.lon, p.zoom, p.site_id) for p in n.places]
+                if n.map_id in old:
+                    upd, lang, text = old[n.map_id]
+                    same_time = (upd is None and n.updated is None) or (
+                        upd is not None and n.updated is not None and upd.astimezone(dt.timezone.utc) == n.updated)
+                    if same_time and lang == n.lang and text == n.text and old_places.get(n.map_id, []) == places:
+                        counts["unchanged"] += 1
+                        continue
+                    counts["updated"] += 1
+                else:
+                    counts["added"] += 1
+                todo.append((n, places))
+            if not todo:
+                return counts
+            con.execute("BEGIN TRANSACTION")
+            try:
+                ids = [n.map_id for n, _ in todo]
+                con.execute("DELETE FROM note_places WHERE list_contains(?, map_id)", [ids])
+                con.execute("DELETE FROM notes WHERE list_contains(?, map_id)", [ids])
+                con.execute("INSERT INTO notes SELECT unnest(?::BIGINT[]), ?, unnest(?::TIMESTAMPTZ[]), "
+                            "unnest(?::TIMESTAMPTZ[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                            [ids, source, [n.created for n, _ in todo], [n.updated for n, _ in todo],
+                             [n.lang for n, _ in todo], [n.text for n, _ in todo]])
+                rows = [(n.map_id, i, *p) for n, places in todo for i, p in enumerate(places)]
+                if rows:
+                    cols = list(zip(*rows))
+                    con.execute("INSERT INTO note_places SELECT unnest(?::BIGINT[]), unnest(?::INTEGER[]), "
+                                "unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), unnest(?::DOUBLE[]), "
+                                "unnest(?::VARCHAR[])", [list(c) for c in cols])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return counts
+
+    def notes(self, start=None, end=None, *, near=None, source: str | None = None) -> list:
+        """The map maker's notes of the maps published between ``start`` and ``end`` (dates or
+        datetimes, inclusive; UTC days), oldest first, as :class:`frontwatch.sources.notes.Note`.
+
+        ``near=(lat, lon, km)`` keeps the notes that link a place within ``km`` of the point
+        (geodesic distance on WGS84), each with ``near`` set to those places and their
+        distances, nearest first. Places linked by the site's own id have no coordinates and are
+        never near anything."""
+        from frontwatch.sources.notes import LinkedPlace, Note
+
+        if not self._has_table("notes"):
+            return []
+        q = "SELECT map_id, created_at, updated_at, lang, text FROM notes WHERE 1=1"
+        args = []
+        if source:
+            q += " AND source = ?"
+            args.append(source)
+        if start is not None:
+            q += " AND created_at >= ?"
+            args.append(_as_start(start))
+        if end is not None:
+            q += " AND created_at < ?"
+            args.append(_as_end(end))
+        cur = self.con.cursor()
+        rows = cur.execute(q + " ORDER BY created_at, map_id", args).fetchall()
+        if not rows:
+            return []
+        places: dict = {}
+        for mid, name, lat, lon, zoom, site in cur.execute(
+                "SELECT map_id, name, lat, lon, zoom, site_id FROM note_places WHERE map_id IN "
+                "(SELECT unnest(?::BIGINT[])) ORDER BY map_id, seq", [[r[0] for r in rows]]).fetchall():
+            places.setdefault(mid, []).append(LinkedPlace(name, lat, lon, zoom, site))
+        out = [Note(mid, c.astimezone(dt.timezone.utc), u.astimezone(dt.timezone.utc) if u else None, lang, text,
+                    tuple(places.get(mid, ()))) for mid, c, u, lang, text in rows]
+        if near is None:
+            return out
+        lat0, lon0, km = (float(v) for v in near)
+        from pyproj import Geod
+
+        geod = Geod(ellps="WGS84")
+        kept = []
+        for n in out:
+            located = [p for p in n.places if p.lat is not None and p.lon is not None]
+            if not located:
+                continue
+            _, _, metres = geod.inv([lon0] * len(located), [lat0] * len(located),
+                                    [p.lon for p in located], [p.lat for p in located])
+            hits = sorted(((p, m / 1000.0) for p, m in zip(located, metres) if m / 1000.0 <= km), key=lambda t: t[1])
+            if hits:
+                kept.append(dataclasses.replace(n, near=tuple(hits)))
+        return kept
+
+    def notes_summary(self) -> dict:
+        """``{"notes", "places", "first", "last"}`` of the stored notes (zeros and None when none)."""
+        if not self._has_table("notes"):
+            return {"notes": 0, "places": 0, "first": None, "last": None}
+        c = self.con.cursor()
+        n, a, b = c.execute("SELECT count(*), min(created_at), max(created_at) FROM notes").fetchone()
+        k = c.execute("SELECT count(*) FROM note_places").fetchone()[0]
+        return {"notes": n, "places": k, "first": a.date().isoformat() if a else None,
+                "last": b.date().isoformat() if b else None}
+
     # -------------------------------------------------------------- claims ledger
     def replace_claims(self, report: str, report_hash: str, rows: list[dict], *, same_name: bool = True) -> int:
         """Replace the ledger rows of one checked report by ``rows`` in ONE transaction.
@@ -531,8 +701,9 @@ class Store:
             q += " AND lower(measure) = lower(?)"
             args.append(measure)
         if place:
-            q += " AND lower(place) = lower(?)"
-            args.append(place)
+            # "Kursk" finds "Kursk oblast" too: claims name an oblast that way (frontwatch.claims.places).
+            q += " AND (lower(place) = lower(?) OR lower(place) = lower(?) || ' oblast')"
+            args.extend([place, place])
         rows = self.con.cursor().execute(q + " ORDER BY measure, date, published, report, id", args).fetchall()
         keys = ("id", "report", "report_hash", "published", "checked_at", "measure", "place", "side", "date",
                 "record", "verdict", "reason")

@@ -21,7 +21,8 @@ const LABELS = {
   ukraine_held: "held by Ukraine",
   contested: "grey zone (contested)",
 };
-const SIDES = { russia: "Russia's side", ukraine: "Ukraine's side", contested: "grey zone (neither side)" };
+// A side's total: its statuses and its country's land that no layer covers (the grey zone is neither's).
+const SIDES = { russia: "Russia, with its own land", ukraine: "Ukraine, with its own land" };
 const ATTRIBUTION = "Control areas: <a href=\"https://deepstatemap.live\">DeepStateMap</a> · Borders: © OpenStreetMap contributors (ODbL) · " +
   "Places: GeoNames (CC BY 4.0) · Figures: frontwatch";
 const $ = (id) => document.getElementById(id);
@@ -228,7 +229,7 @@ async function loadArea() {
       const tr = document.createElement("tr");
       tr.dataset.side = t.side;
       tr.dataset.km2 = t.km2;
-      tr.innerHTML = `<td>${SIDES[t.side]}</td><td class="num">${fmt(t.km2)}</td><td class="num">${fmt(t.sqmi)}</td>`;
+      tr.innerHTML = `<td>${SIDES[t.side] || t.side}</td><td class="num">${fmt(t.km2)}</td><td class="num">${t.share_pct == null ? "" : fmt(t.share_pct) + "%"}</td>`;
       return tr;
     }));
     const slivers = res.records.filter((r) => r.border_slivers_km2);

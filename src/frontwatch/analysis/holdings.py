@@ -17,8 +17,9 @@ while the narrowest strip of real ground a side holds along the border is severa
 other side's slivers (``ukraine_held`` in RUS before August 2024) are ground the map maker draws
 across the border and stay in.
 
-:func:`side_totals` adds the statuses of each side, never the two sides together: the web map's
-"total 847 km2" added Ukraine's ground in Kursk to Russia's slivers.
+Each side's total is frontwatch.analysis.shares's (its statuses and its country's land no layer
+covers), never the two sides together: the web map's "total 847 km2" added Ukraine's ground in
+Kursk to Russia's slivers.
 
 May import: shapely, frontwatch.analysis.measure, frontwatch.geo.geodesy, frontwatch.statuses.
 """
@@ -30,9 +31,9 @@ import threading
 import numpy as np
 import shapely
 
-from frontwatch.analysis.measure import area_on, area_series, totals_by_snapshot
+from frontwatch.analysis.measure import area_on, area_series
 from frontwatch.geo.geodesy import areas_km2, clip_to_region, km2_to_sqmi, to_laea
-from frontwatch.statuses import CONTESTED, SIDE_COUNTRY, SIDES
+from frontwatch.statuses import SIDE_COUNTRY, SIDES
 
 SLIVER_WIDTH_KM = 3.0
 # How far from the other country's border a sliver may lie: the band searched (degrees; 0.1 deg
@@ -132,23 +133,31 @@ def sliver_km2(store, records, region, borders, width_km: float = SLIVER_WIDTH_K
 
 
 def area_by_status(store, region, statuses, *, date=None, start=None, end=None, every=None, source=None,
-                   engine=None, borders=None, slivers: str = "leave_out") -> list[dict]:
-    """measure.area_on (``date``, or the latest map when no window is given) or
-    measure.area_series (``start``/``end``/``every``), with border slivers handled as ``slivers``
-    says: ``leave_out`` (default) takes them out of ``km2``/``sqmi`` and gives them in
-    ``border_slivers_km2``; ``keep`` leaves the figures as measured (and still names the slivers).
-    Without ``borders`` nothing is set apart."""
+                   engine=None, borders=None, slivers: str = "leave_out", shares: bool = True) -> list[dict]:
+    """The area of each status (frontwatch.analysis.shares.area_with_shares: with its share of the
+    region's land, and each side's total when all its statuses are asked), on ``date`` (the latest
+    map when no window is given) or per snapshot of ``start``/``end``/``every``, with border slivers
+    handled as ``slivers`` says: ``leave_out`` (default) takes them out of a status's ``km2``,
+    ``sqmi`` and ``share_pct`` and gives them in ``border_slivers_km2``; ``keep`` leaves the figures
+    as measured (and still names the slivers). A side's total is not touched: the slivers lie in
+    Russia's own land, which is Russia's either way. Without ``borders`` nothing is set apart;
+    ``shares=False``: the status records alone, with no share and no side (charts, reports)."""
+    from frontwatch.analysis.shares import area_with_shares
+
     if slivers not in ("leave_out", "keep"):
         raise ValueError(f"slivers must be leave_out or keep, not {slivers!r}")
-    if date or not (start or end or every):
+    if shares and borders and region.name.upper() != "ALL":
+        recs = area_with_shares(store, region, statuses, date=date, start=start, end=end, every=every, source=source,
+                                engine=engine, borders=borders)
+    elif date or not (start or end or every):
         recs = area_on(store, region, statuses, date, source=source, engine=engine)
     else:
         recs = area_series(store, region, statuses, start=start, end=end, every=every, source=source, engine=engine)
     if not borders:
         return recs
-    split = sliver_km2(store, recs, region, borders)
+    split = sliver_km2(store, [r for r in recs if "side" not in r], region, borders)
     for r in recs:
-        s = split.get((r["snapshot_id"], r["status"]))
+        s = split.get((r["snapshot_id"], r["status"])) if "side" not in r else None
         if s is None:
             continue
         s = min(s, r["km2"])
@@ -156,17 +165,6 @@ def area_by_status(store, region, statuses, *, date=None, start=None, end=None, 
         if slivers == "leave_out":
             r["km2"] = round(max(r["km2"] - s, 0.0), 3)
             r["sqmi"] = round(km2_to_sqmi(r["km2"]), 3)
+            if r.get("share_pct") is not None and r.get("land_km2"):
+                r["share_pct"] = round(100.0 * r["km2"] / r["land_km2"], 2)
     return recs
-
-
-def side_totals(records) -> list[dict]:
-    """Per snapshot, what each side holds among the records' statuses, and the grey zone apart:
-    ``{date, taken_at, snapshot_id, region, side, statuses, km2, sqmi}`` with ``side`` russia,
-    ukraine or contested; never both sides added together."""
-    out = []
-    for side, members in (*SIDES.items(), ("contested", (CONTESTED,))):
-        mine = [r for r in records if r["status"] in members]
-        for t in totals_by_snapshot(mine):
-            out.append({**t, "side": side})
-    out.sort(key=lambda t: (t["taken_at"], ("russia", "ukraine", "contested").index(t["side"])))
-    return out

@@ -123,13 +123,14 @@ _UPPER_BOUND = {"less than", "fewer than", "under", "below", "at most", "just un
 _TOP = {"up to", "as much as", "as many as"}
 _DEICTIC = re.compile(r"\b(?:there|here)\b", re.I)
 _KURSK = re.compile(r"^kursk(?:\s+(?:region|oblast|province))?$", re.I)
-_RUSSIA = re.compile(r"^(?:russia|russian\s+federation)$", re.I)
-_UKRAINE = re.compile(r"^ukraine$", re.I)
+_RUSSIA = re.compile(r"^(?:russia|rus|russian\s+federation)$", re.I)
+_UKRAINE = re.compile(r"^(?:ukraine|ukr)$", re.I)
 # Oblasts and regions (not settlements): the store has no boundaries for them.
 _OBLASTS = re.compile(
     r"^(?:donetsk|luhansk|lugansk|zaporizhzhia|zaporizhia|zaporozhye|kherson|kharkiv|kharkov|"
-    r"sumy|chernihiv|dnipropetrovsk|mykolaiv|belgorod|bryansk|donbas|donbass)"
-    r"(?:\s+(?:region|oblast|province))?$", re.I)
+    r"sumy|chernihiv|dnipropetrovsk|mykolaiv|belgorod|bryansk|donbas|donbass|crimea)"
+    # a union of oblasts as extraction names it: "Donetsk oblast+Luhansk oblast"
+    r"(?:\s+(?:region|oblast|province))?(?:\+[\w' -]+)*$", re.I)
 _SIDE_STATUSES = {"ukraine": ("ukraine_held",), "russia": ("occupied", "occupied_before_2022")}
 
 
@@ -171,9 +172,9 @@ class _Ctx:
 
         key = ("region", spec)
         if key not in self.memo:
-            needs = re.fullmatch(r"[A-Z]{3}", spec) is not None and spec != "ALL"
             try:
-                self.memo[key] = resolve_region(spec, self.borders_or_load() if needs else None)
+                # Borders are loaded only when the spec needs them (a country, a named oblast).
+                self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
             except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 raise _Skip(NOT_CHECKABLE, str(exc).splitlines()[0]) from None
         return self.memo[key]

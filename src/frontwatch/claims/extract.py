@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from frontwatch import notices
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
+from frontwatch.claims.places import PlaceMention, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -57,6 +58,11 @@ class Claim:
     source_inferred: bool = False
     span_in_sentence: tuple[int, int] | None = None
     place_within: str | None = None  # the region the text puts the place in ("Pushkine in the Kursk region": Kursk)
+    # How each field was understood: field -> "rule: the words that gave it" (see docs/claims.md).
+    explain: dict[str, str] = field(default_factory=dict)
+    # Fields the pipeline is not sure of, with the reason: the checker says "not checkable" rather
+    # than give a verdict on a guess ("period": "no period named for a change").
+    unsure: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_range(self) -> bool:
@@ -91,6 +97,8 @@ class Claim:
             "surface": self.surface,
             "span": list(self.span),
             "sentence": self.sentence,
+            "explain": dict(self.explain),
+            "unsure": dict(self.unsure),
         }
 
 
@@ -949,7 +957,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     sentences = split_sentences(clean)
     attributions = attributions_for(sentences)
     claims: list[Claim] = []
-    last_place: str | None = None
+    context = _PlaceContext()
     last_subject_side: str | None = None
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
@@ -961,11 +969,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
         own_att = attribution_span_in(text_s) if quantities else None
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
-        places = [p for p in _place_candidates(text_s)
-                  if not (att_span and att_span[0] <= p[0] < att_span[1])]
+        mentions = [m for m in place_mentions(text_s) if not (att_span and att_span[0] <= m.start < att_span[1])]
+        places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            if places:
-                last_place = places[-1][1]
+            context.see(mentions)
             last_subject_side = _subject_side(text_s) or last_subject_side
             continue
         sentence_claims: list[Claim] = []
@@ -995,15 +1002,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 side = _opposite(side)
             if measure == "grey_zone":  # ground neither side holds
                 side = None
-            place, inferred = _place_for(text_s, q.start, places, last_place)
-            if measure in ("advance_rate", "distance", "depth") and not inferred:
-                # "the village of Pushkine in the Kursk region ... pushed back by up to 2 km": a pace
-                # or a distance is near a settlement, not across a region; "8 km into Ukraine near
-                # Vovchansk": a depth too.
-                towns = [p for p in places if not _REGION_AFTER.match(text_s, p[0] + len(p[1]))
-                         and not (measure == "depth" and p[1] in ("Russia", "Ukraine"))]
-                if towns and all(t[1] != place for t in towns):
-                    place = min(towns, key=lambda p: abs(p[0] - q.start))[1]
+            place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
+                                                       tuple(x.start for x in quantities))
             if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
                 # "Moscow has recaptured about half of the territory it lost", "By mid-November,
                 # Russia had retaken about 40% of the territory": the share of the other side's
@@ -1016,9 +1016,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                     # "Russia now holds about 45% of the Kursk territory Ukraine took in August":
                     # what the taker lost again, as a share of its peak there.
                     measure, direction, aspect, side = "share_lost", "lost", None, taker_side
-            if not places and _INCURSION.search(text_s):
+            if not mentions and _INCURSION.search(text_s):
                 # "Since Ukraine's incursion began, ...": the incursion of August 2024 is Kursk's.
-                place, inferred = "Kursk", True
+                place, inferred, place_rule = "Kursk oblast", True, "place.the_incursion: " + _INCURSION.search(text_s).group(0)
             within = _region_of_place(text_s, place, places) if place and not inferred else None
             front = FROM_THE_FRONT.match(text_s, q.end) if measure == "distance" else None
             if front:  # the distance is to the named side, or to the front: decided by the check
@@ -1026,6 +1026,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 subject = _SUBJECT_PLACE.search(text_s, 0, q.start)
                 if subject and subject.group("name").split()[0] not in NOT_PLACES:
                     place, inferred = subject.group("name"), False
+                    place_rule = "place.subject_of_distance: " + subject.group("name")
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
             date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
@@ -1043,10 +1044,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 span=(sent.start + q.start, sent.start + q.end), period_days=period,
                 place_inferred=inferred, source_inferred=bool(att and att.inferred),
                 span_in_sentence=(q.start, q.end), place_within=within)
+            claim.explain["place"] = place_rule
+            if place_rule.startswith("place.unsure"):
+                claim.unsure["place"] = place_rule.split(": ", 1)[-1]
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
-        if places:
-            last_place = places[-1][1]
+        context.see(mentions)
         last_subject_side = _subject_side(text_s) or last_subject_side
     return claims
 
@@ -1086,17 +1089,151 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
     return None
 
 
-def _place_for(sentence: str, pos: int, places: list[tuple[int, str]],
-               carried: str | None) -> tuple[str | None, bool]:
-    """(place, inferred): the nearest place in the clause, else in a clause before it ("Near
-    Pokrovsk, ..."), else carried from an earlier sentence. A place only in a later clause is
-    another claim's ("... has netted it roughly 1,500 square miles since May, while Ukraine seized
-    about 500 square miles in Russia's Kursk region"): taken, but as inferred, as a carried one."""
-    if places:
-        lo, hi = _clause_bounds(sentence, pos)
-        in_clause = [p for p in places if lo <= p[0] < hi]
-        pool = in_clause or [p for p in places if p[0] < lo]
+class _PlaceContext:
+    """The places a report has named so far, for claims whose own sentence names none."""
+
+    def __init__(self) -> None:
+        self.last: PlaceMention | None = None        # the last place of any kind
+        self.last_region: PlaceMention | None = None  # the last oblast, union or country
+        self.last_country: str | None = None
+
+        self.last_oblast: PlaceMention | None = None
+        self.last_settlement: PlaceMention | None = None
+
+    @property
+    def recent_region(self) -> PlaceMention | None:
+        """The last region named, while no other place has been named since: a report that names
+        another place has moved on ("... in Kursk. The city of Kupiansk is ... Russian forces have
+        captured 235 km2 in the past week": not Kursk)."""
+        return self.last_region if self.last is self.last_region else None
+
+    def see(self, mentions: list[PlaceMention]) -> None:
+        """Take in the places of the sentence just read."""
+        for m in mentions:
+            if m.kind in ("country_ref", "region_ref", "city_ref"):
+                continue
+            self.last = m
+            if m.kind in ("oblast", "oblast_or_city", "union", "country"):
+                self.last_region = m
+            if m.kind in ("oblast", "oblast_or_city", "union"):
+                self.last_oblast = m
+            if m.kind in ("settlement", "oblast_or_city"):
+                self.last_settlement = m
+            if m.kind == "country":
+                self.last_country = m.canonical
+
+    def resolve(self, m: PlaceMention, earlier: list[PlaceMention]) -> PlaceMention | None:
+        """What "the region" / "the city" / "the country" stands for: the last such place named in
+        the sentence before it, else in the report before the sentence; None when there is none."""
+        if m.kind not in ("region_ref", "city_ref"):
+            return m
+        wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
+        for e in reversed(earlier):
+            if e.start < m.start and e.kind in wanted:
+                return e
+        found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
+        if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
+            return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
+                                found.rule)
+        return found
+
+
+# An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
+_CITY_BEFORE = re.compile(r"(?:city|town|centre|center|outskirts|edge)\s+of\s+(?:the\s+)?$", re.I)
+_POINT_MEASURES = ("distance", "advance_rate")
+_LINE_MEASURES = ("advance_rate", "distance", "depth")
+# A place attached to the number by a preposition after it: "80% of the Donbas", "576 sq km of
+# territory in Russia's Kursk region", "15 sq km per day in Ukraine".
+_ATTACHED_GAP = re.compile(r"^[^,;:—–()]{0,60}$")
+_ATTACH_PREP = re.compile(r"(?:of|in|into|inside|across|throughout|within|near|around|on)\s+(?:[\w'’-]+\s+){0,2}$", re.I)
+# Measures of ground whose place, when the report names none, is the country the war is in.
+_COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements",
+                     "front_length", "advance_rate")
+
+
+def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) -> str:
+    """The canonical name of mention ``m`` for a claim measuring ``measure``."""
+    if m.kind == "oblast_or_city" and (measure in _POINT_MEASURES
+                                       or _CITY_BEFORE.search(sentence, max(0, m.start - 30), m.start)):
+        return m.city or m.canonical
+    if m.kind == "country_ref":
+        return country or m.canonical
+    return m.canonical
+
+
+def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
+                 mentions: list[PlaceMention], context: _PlaceContext,
+                 others_at: tuple[int, ...] = ()) -> tuple[str | None, bool, str]:
+    """(place, inferred, "rule: words") for one quantity. Named rules, tried in order:
+
+    - place.attached: a place joined to the number by a preposition after it, in its clause
+      ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
+    - place.point_near: for a distance, a pace or a depth, the settlement nearest the number;
+    - place.in_clause / place.earlier_clause / place.later_clause: the nearest place in the
+      number's clause, else in a clause before it ("Near Pokrovsk, ..."), else after it (inferred);
+    - place.carried: the last place of the report's earlier sentences (inferred);
+    - place.whole_country: for ground taken or held, no place named at all: Ukraine, where the
+      war is (the usual reading of "Russia took 478 sq km in October");
+    - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
+    """
+    country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
+                   context.last_country)
+    lo, hi = _clause_bounds(sentence, q.start)
+    resolved = []
+    unresolved = None
+    for m in mentions:
+        r = context.resolve(m, mentions)
+        if r is None:
+            if lo <= m.start < hi:
+                unresolved = m
+            continue
+        if r is not m:
+            r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
+        resolved.append(r)
+    mentions = resolved
+    # A place in a later clause that holds another number is that number's ("five settlements
+    # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
+    others = [x for x in others_at if x != q.start]
+    if others:
+        mentions = [m for m in mentions if m.start < hi
+                    or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)]
+    usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
+                                          and m.start > q.start)]
+    for m in usable:
+        if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start]) \
+                and _ATTACH_PREP.search(sentence, q.end, m.start):
+            if measure in _LINE_MEASURES and m.kind in ("country", "union", "oblast"):
+                break  # "pushed 10 km into the Kursk region": the depth's point is a town, looked for below
+            return _reading(m, measure, sentence, country), False, f"place.attached: {m.text}"
+    if measure in _LINE_MEASURES:
+        towns = [m for m in usable if m.kind in ("settlement", "oblast_or_city", "direction")]
+        in_clause = [m for m in towns if lo <= m.start < hi]
+        pool = in_clause or towns
         if pool:
-            return min(pool, key=lambda p: abs(p[0] - pos))[1], False
-        return min(places, key=lambda p: abs(p[0] - pos))[1], True
-    return carried, carried is not None
+            m = min(pool, key=lambda m: abs(m.start - q.start))
+            return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
+        into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
+        if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
+            return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
+    if unresolved is not None:
+        return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
+    in_clause = [m for m in usable if lo <= m.start < hi]
+    if in_clause:
+        m = min(in_clause, key=lambda m: abs(m.start - q.start))
+        return _reading(m, measure, sentence, country), False, f"place.in_clause: {m.text}"
+    before = [m for m in usable if m.start < lo]
+    if before:
+        m = before[-1]
+        return _reading(m, measure, sentence, country), False, f"place.earlier_clause: {m.text}"
+    if usable:
+        m = min(usable, key=lambda m: abs(m.start - q.start))
+        return _reading(m, measure, sentence, country), True, f"place.later_clause: {m.text}"
+    carried = context.recent_region if measure not in _LINE_MEASURES else context.last
+    if carried is not None:
+        return (_reading(carried, measure, sentence, country), True,
+                f"place.carried: {carried.text} (an earlier sentence)")
+    if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
+        if side == "ukraine" and not (measure in ("area_change", "settlements", "share_gained") and direction == "gained"):
+            return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
+        return "UKR", True, "place.whole_country: no place named; ground taken or held in the war is Ukraine's"
+    return None, False, "place.none: no place named"

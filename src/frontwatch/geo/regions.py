@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from frontwatch import notices
 from frontwatch.geo.geodesy import polygonal_parts
 from frontwatch.sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
 from frontwatch.sources.base import THEATRE_BBOX, is_url, local_copy
@@ -52,10 +53,25 @@ class Region:
     key: str
     center: tuple | None = None  # (lon, lat) for circles
     radius_km: float | None = None
+    # ISO-3 of the country whose land holds the whole region (a country, an oblast cut to land),
+    # None when unknown or mixed; and the ISO 3166-2 codes of the named units it is made of.
+    country: str | None = None
+    units: tuple = ()
+
+    @property
+    def is_land(self) -> bool:
+        """True when the geometry is land only (a country of the borders, units cut to land): its
+        area is the land the shares of :mod:`frontwatch.analysis.shares` are taken of."""
+        return self.country is not None
 
     def to_record(self) -> dict:
-        return {"name": self.name, "key": self.key, "bounds": list(self.geometry.bounds),
-                "center": self.center, "radius_km": self.radius_km}
+        rec = {"name": self.name, "key": self.key, "bounds": list(self.geometry.bounds),
+               "center": self.center, "radius_km": self.radius_km}
+        if self.units:
+            rec["units"] = list(self.units)
+        if self.country:
+            rec["country"] = self.country
+        return rec
 
 
 def _key(geom) -> str:
@@ -454,11 +470,30 @@ def _in_theatre(what, g):
     return g
 
 
-def resolve_region(spec: str, borders: dict | None = None, *, store=None, borders_file=None) -> Region:
-    """The :class:`Region` for ``spec`` (see the module docstring for the accepted forms)."""
+def resolve_region(spec: str, borders=None, *, store=None, borders_file=None, admin_file=None) -> Region:
+    """The :class:`Region` for ``spec`` (see the module docstring for the accepted forms).
+
+    ``borders`` is the prepared borders dict, or a function of no argument that returns it (called
+    only when the spec needs borders: a country, a named unit); when None, they come from
+    :func:`load_borders` (``store``, ``borders_file``). Named units (:mod:`frontwatch.geo.admin`)
+    come from ``admin_file``, else the store, else geoBoundaries (fetched once)."""
     spec = str(spec).strip()
     if not spec:
         raise RegionError("empty region")
+    if callable(borders):
+        get_borders = borders
+    elif borders is not None:
+        get_borders = lambda: borders  # noqa: E731
+    else:
+        get_borders = lambda: load_borders(store, borders_file)  # noqa: E731
+    return _resolve(spec, get_borders, store, admin_file)
+
+
+def _resolve(spec, get_borders, store, admin_file) -> Region:
+    if "+" in spec:
+        parts = [p.strip() for p in spec.split("+")]
+        if len(parts) > 1 and all(re.match(r"[^\W\d_]", p) for p in parts):
+            return union_region([_resolve(p, get_borders, store, admin_file) for p in parts])
     if spec.upper() == "ALL":
         # The whole map, unclipped: the region the map maker's own figures refer to.
         g = shapely.box(*THEATRE)
@@ -515,11 +550,21 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
         return Region(f"{name}:{shown}", g, _key(g), center=(lon, lat), radius_km=km)
     iso = spec.upper()
     if re.fullmatch(r"[A-Z]{3}", iso):
-        borders = borders if borders is not None else load_borders(store, borders_file)
+        borders = get_borders()
         if iso not in borders:
             raise RegionError(f"unknown country {spec!r}; borders have: {', '.join(sorted(borders))}")
         g = borders[iso]
-        return Region(iso, g, _key(g))
+        return Region(iso, g, _key(g), country=iso)
+    from frontwatch.geo import admin
+
+    if admin.looks_like_admin_name(spec):
+        unit = _named_unit(spec, store, admin_file)
+        if unit is not None:
+            g = admin.land_geometry(unit, get_borders())
+            if g.is_empty:
+                raise RegionError(f"{spec!r}: {unit.name} ({unit.iso}) holds no {unit.country} land in the borders")
+            g = _in_theatre(spec, g)
+            return Region(unit.name, g, _key(g), country=unit.country, units=(unit.iso,))
     if re.fullmatch(r"[^\W\d_][\w' .-]*", spec.strip()):
         # A bare place name: it needs a radius (countries are the only named areas).
         from frontwatch.geo.places import PlaceNotFound, resolve_place
@@ -531,4 +576,83 @@ def resolve_region(spec: str, borders: dict | None = None, *, store=None, border
         if place is not None:
             raise RegionError(f"{spec!r} is a place ({place.name}), not an area: give a radius, e.g. "
                               f"{spec.strip()}:15km, or use an ISO-3 code (RUS), bbox:..., or a GeoJSON file")
-    raise RegionError(f"unknown region {spec!r}: use an ISO-3 code (RUS), Place:15km, lat,lon:15km, bbox:..., or a GeoJSON file")
+    close = _closest_unit_names(spec, store, admin_file)
+    hint = f"; closest regions: {', '.join(close)}" if close else ""
+    raise RegionError(f"unknown region {spec!r}{hint}: use an ISO-3 code (RUS), an oblast's name (Donetsk oblast, UA-14), "
+                      "Place:15km, lat,lon:15km, bbox:..., or a GeoJSON file")
+
+
+def union_region(regions: list) -> Region:
+    """One region of several ("Donetsk oblast+Luhansk oblast"): the union of their geometries,
+    named by their names joined with "+"; its country is theirs when they share one."""
+    g = shapely.union_all([r.geometry for r in regions])
+    countries = {r.country for r in regions}
+    country = countries.pop() if len(countries) == 1 else None
+    units = tuple(u for r in regions for u in r.units)
+    return Region("+".join(r.name for r in regions), g, _key(g), country=country, units=units)
+
+
+def _named_unit(spec, store, admin_file):
+    """The admin unit ``spec`` names, from the given or stored units; the countries the store
+    lacks are fetched (once, cached) only when ``spec`` is the name of one of their units in
+    :data:`frontwatch.geo.admin.NAMES`. None when nothing matches; RegionError when the name is
+    ambiguous, or names a unit whose country's shapes cannot be had."""
+    from frontwatch.geo import admin
+
+    try:
+        units = admin.load_units(store, admin_file)
+    except admin.AdminError as exc:
+        raise RegionError(str(exc)) from None
+    hits = admin.match_units(spec, units)
+    if not hits:
+        known = _known_units(spec)
+        missing = sorted({u.country for u in known} - {u.country for u in units})
+        if not missing:
+            return None
+        what = f"{spec!r} is {known[0].name} ({known[0].iso})"
+        if os.environ.get("FRONTWATCH_OFFLINE"):
+            raise RegionError(f"{what}, but no {'/'.join(missing)} regions are stored: run `frontwatch admin FILE` with a "
+                              f"boundaries file of them (e.g. geoBoundaries {missing[0]} ADM1), or give --admin FILE"
+                              f"{_radius_hint(spec)}")
+        try:
+            units = admin.load_units(store, admin_file, fetch_missing=True)
+        except admin.AdminError as exc:
+            raise RegionError(f"{what}: {exc}{_radius_hint(spec)}") from None
+        hits = admin.match_units(spec, units)
+    if len(hits) > 1:
+        raise RegionError(f"{spec!r} names several regions: {', '.join(f'{u.name} ({u.iso})' for u in hits)}; "
+                          "give the ISO 3166-2 code")
+    return hits[0] if hits else None
+
+
+def _radius_hint(spec) -> str:
+    """"; for the place, a circle: Kursk:15km" when ``spec`` is also a place's name, else ""."""
+    from frontwatch.geo.places import resolve_place
+
+    try:
+        with notices.collect():
+            place = resolve_place(spec.strip())
+    except ValueError:
+        return ""
+    return f"; or, for the place {place.name} ({place.country}), a circle around it: {spec.strip()}:15km"
+
+
+def _known_units(spec) -> list:
+    """The units of :data:`frontwatch.geo.admin.NAMES` that ``spec`` names (no shapes)."""
+    from frontwatch.geo import admin
+
+    fake = [admin.AdminUnit(iso=i, country=admin._ISO_PREFIX[i[:2]], name=en[0], geometry=None)
+            for i, (en, _, _) in admin.NAMES.items()]
+    return admin.match_units(spec, fake)
+
+
+def _closest_unit_names(spec, store, admin_file) -> list:
+    from frontwatch.geo import admin
+
+    try:
+        units = admin.load_units(store, admin_file)
+    except admin.AdminError:
+        units = []
+    if not units:
+        units = [admin.AdminUnit(iso=i, country="", name=en[0], geometry=None) for i, (en, _, _) in admin.NAMES.items()]
+    return admin.closest_names(spec, units)

@@ -29,6 +29,7 @@ from frontwatch import __version__
 from frontwatch.analysis.measure import OFFICIAL_TYPES
 from frontwatch.sources.base import SourceError
 from frontwatch.sources.deepstate import parse_features, snapshot_from_features
+from frontwatch.sources.notes import notes_from_listing
 
 DEFAULT_BASE_URL = "https://deepstatemap.live"
 USER_AGENT = f"frontwatch/{__version__} (front-line map statistics; incremental sync, polite rate)"
@@ -67,6 +68,7 @@ class SyncSummary:
     unchanged: int = 0
     skipped_existing: int = 0
     official_areas: int = 0
+    notes: int = 0
     requests: int = 0
     errors: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
@@ -356,6 +358,9 @@ def sync(store, since=None, until=None, base_url=None, timeout=20, retries=4, ba
         summary.requests = client.requests
     summary.listed = len(entries)
     summary.warnings.extend(problems)
+    # The map maker's notes of every listed map: a few hundred kB, and a note may be edited later.
+    counts = store.add_notes(notes_from_listing(doc), source=SOURCE)
+    summary.notes = counts["added"] + counts["updated"]
 
     lo, hi = _bound(since), _bound(until, end=True)
     window = [e for e in entries if (lo is None or e.taken_at >= lo) and (hi is None or e.taken_at <= hi)]

@@ -15,8 +15,10 @@ from frontwatch import __version__
 COMMANDS = (
     ("run", "run"), ("ingest", "ingest"), ("sync", "sync"), ("borders", "borders"),
     ("snapshots", "snapshots"), ("area", "area"), ("change", "change"), ("peak", "peak"),
-    ("front", "front"), ("advance", "advance"), ("settlements", "settlements"),
+    ("front", "front"), ("advance", "advance"), ("settlements", "settlements"), ("regions", "regions"),
+    ("admin", "admin"), ("places", "places"),
     ("claims", "claims"), ("plot", "plot"), ("map", "map_"), ("report", "report"), ("serve", "serve"),
+    ("notes", "notes"),
 )
 
 

@@ -33,8 +33,12 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
     Ukraine's border: the map's border line is not OpenStreetMap's) are left out and named on
     stderr; --with-slivers keeps them; json carries them as border_slivers_km2. With --region ALL
     the map maker's own figures are shown beside ours (official_km2, diff_pct) where they were synced.
+    Each status, and each side's total (Russia: occupied + occupied_before_2022 + Russian land no
+    layer covers; Ukraine: ukraine_held + Ukrainian land no layer covers), is also given as a share
+    of the region's land (share_pct), e.g. for an oblast asked by name.
 
     Examples: frontwatch area --region RUS --status ukraine_held,contested --date 2024-11-22
+              frontwatch area --region "Donetsk oblast" --date 2024-11-24
               frontwatch area --region UKR --status russia --date 2024-11 --every week --units sqmi
     """
     date = None
@@ -50,7 +54,7 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
         reg = ctx.region(region)
         eng = get_engine(engine, scheduler)
         try:
-            borders = ctx.borders if reg.name.upper() != "ALL" else None
+            borders = ctx.stored_borders() if reg.name.upper() != "ALL" else None
             recs = area_by_status(ctx.store, reg, statuses, date=date, start=start, end=end, every=every, source=source,
                                   engine=eng, borders=borders, slivers="keep" if with_slivers else "leave_out")
         finally:
@@ -67,9 +71,12 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
         emit(recs, fmt)
         return
     rows = [{"date": r["date"], "region": r["region"], "status": r["status"], area_unit(units): area_in(r["km2"], units),
+             "share_pct": r.get("share_pct"),
              **({"official_km2": r.get("official_km2"), "diff_pct": r.get("diff_pct")} if "official_km2" in r else {})}
             for r in recs]
     cols = ["date", "region", "status", area_unit(units)]
+    if any(r.get("share_pct") is not None for r in recs):
+        cols += ["share_pct"]
     if any("official_km2" in r for r in recs):
         cols += ["official_km2", "diff_pct"]
     emit(rows, fmt, cols)

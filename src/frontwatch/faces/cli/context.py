@@ -33,10 +33,27 @@ class Context:
                 raise click.ClickException(str(exc)) from None
         return self._borders
 
+    @property
+    def admin_file(self):
+        """``--admin FILE`` (or $FRONTWATCH_ADMIN) when given to this command."""
+        ctx = click.get_current_context(silent=True)
+        return ctx.find_root().meta.get("frontwatch.admin_file") if ctx is not None else None
+
+    def stored_borders(self) -> dict | None:
+        """The borders of ``--borders`` or the store, without fetching any; None when neither has them."""
+        if self._borders is None:
+            if self.borders_file:
+                return self.borders
+            saved = self.store.borders()
+            if not saved:
+                return None
+            self._borders = saved
+        return self._borders
+
     def region(self, spec, param_hint="--region"):
         try:
-            needs_borders = spec.strip().upper().isalpha() and len(spec.strip()) == 3 and spec.strip().upper() != "ALL"
-            return resolve_region(spec, self.borders if needs_borders else None)
+            # Borders are loaded only when the spec needs them (a country, an oblast).
+            return resolve_region(spec, lambda: self.borders, store=self.store, admin_file=self.admin_file)
         except RegionError as exc:
             raise click.BadParameter(str(exc), param_hint=param_hint) from None
 

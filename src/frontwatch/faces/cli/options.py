@@ -94,7 +94,9 @@ format_opt = click.option("--format", "fmt", type=click.Choice(["table", "csv", 
 units_opt = click.option("--units", type=click.Choice(["km2", "sqmi"]), default="km2", show_default=True,
                          help="Units shown in tables: km2 (with km and m) or sqmi (with miles and feet); csv/json carry every unit.")
 region_opt = click.option("--region", default="UKR", show_default=True,
-                          help="ALL, ISO-3 code (RUS, UKR), Place:15km, lat,lon:15km, bbox:minlon,minlat,maxlon,maxlat, or a GeoJSON file.")
+                          help="ALL, ISO-3 code (RUS, UKR), an oblast (\"Donetsk oblast\", \"Донецька область\", UA-14, "
+                               "\"Kursk oblast\"; A+B for a union; `frontwatch regions` lists them), Place:15km, "
+                               "lat,lon:15km, bbox:minlon,minlat,maxlon,maxlat, or a GeoJSON file.")
 date_opt = click.option("--date", type=DATE, default=None, help="One day (the last snapshot on or before it).")
 # A day, a month or a year: for commands where a period makes sense (area as a series over it,
 # change, advance and settlements between its first and last day, peak within it).
@@ -115,8 +117,22 @@ def statuses_opt(default="all"):
                         help="Statuses, comma-separated: occupied, occupied_before_2022, ukraine_held, contested (or a side: russia, ukraine).")
 
 
+def _remember_admin(ctx, param, value):
+    if value:
+        ctx.meta["frontwatch.admin_file"] = value
+    return value
+
+
+# Not a parameter of the command functions: the Context reads it from click's context, so that
+# every command taking --region takes it without a change of signature.
+admin_opt = click.option("--admin", "admin_file", type=click.Path(exists=True, dir_okay=False), envvar="FRONTWATCH_ADMIN",
+                         expose_value=False, callback=_remember_admin, is_eager=True,
+                         help="Boundaries file of first-level regions (oblasts) to use for named regions; "
+                              "default: the store's (`frontwatch admin FILE`), else geoBoundaries, fetched once.")
+
+
 def common(fn):
-    """--store, --borders, --source and --format."""
-    for deco in (format_opt, source_opt, borders_opt, store_opt):
+    """--store, --borders, --admin, --source and --format."""
+    for deco in (format_opt, source_opt, admin_opt, borders_opt, store_opt):
         fn = deco(fn)
     return fn

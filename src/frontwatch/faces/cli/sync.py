@@ -53,7 +53,7 @@ def command(source, since, until, base_url, timeout, retries, min_interval, stor
         warn(f"error: {e}")
     rec = {"source": source, "base_url": summary.base_url, "listed": summary.listed, "added": summary.added,
            "unchanged": summary.unchanged, "skipped_existing": summary.skipped_existing,
-           "official_areas": summary.official_areas, "errors": len(summary.errors),
+           "official_areas": summary.official_areas, "notes": summary.notes, "errors": len(summary.errors),
            "requests": summary.requests,
            "last": summary.last.strftime("%Y-%m-%d %H:%M:%S UTC") if summary.last else None,
            "store": str(ctx.store.path)}

@@ -109,7 +109,7 @@ def area_chart_data(store, region, statuses=STATUSES, start=None, end=None, *, s
     # Border slivers (Russia's statuses inside Russia, along Ukraine's border) left out, as `area` does.
     borders = store.borders() if region.name.upper() != "ALL" else None
     records = area_by_status(store, region, statuses, start=snaps[0].date, end=snaps[-1].date, source=source,
-                             borders=borders or None) if start or end else area_series(store, region, statuses, snapshots=snaps)
+                             borders=borders or None, shares=False) if start or end else area_series(store, region, statuses, snapshots=snaps)
     # Statuses of both sides have no meaningful total: then no total line and no peak (None).
     mixed = mixes_sides(statuses)
     return {"records": records, "totals": totals_by_snapshot(records),

@@ -103,7 +103,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
 
     borders = borders if borders is not None else load_borders(store)
     if isinstance(region, str):
-        region = resolve_region(region, borders)
+        region = resolve_region(region, borders, store=store)  # a named oblast comes from the store
     snaps = select_snapshots(store, start=start, end=end, source=source)
     first, last = snaps[0], snaps[-1]
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -116,7 +116,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
     with notices.collect() as said:
         # ---- summary: latest areas (border slivers left out, as `area` does), peaks
         records = area_by_status(store, region, STATUSES, start=first.date, end=last.date, source=source,
-                                 borders=borders if region.name.upper() != "ALL" else None)
+                                 borders=borders if region.name.upper() != "ALL" else None, shares=False)
         shown = shown_statuses(records, region.name) or ("ukraine_held",)
         latest = [r for r in records if r["snapshot_id"] == last.id]
         peaks = [peak(store, region, (st,), since=start, until=end, source=source) for st in shown]

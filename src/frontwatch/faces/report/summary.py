@@ -19,7 +19,7 @@ def region_report(store, region, date=None, *, source=None, borders=None) -> dic
         raise MeasureError("the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`")
     snap = snapshot_on(store, date, source=source) if date else snaps[-1]
     areas = area_by_status(store, region, STATUSES, date=snap.taken_at, source=source,
-                           borders=borders if region.name.upper() != "ALL" else None)
+                           borders=borders if region.name.upper() != "ALL" else None, shares=False)
     # Statuses below a tenth of the largest are border slivers (DeepStateMap's border line is not
     # OSM's), not territory worth a trend line; their areas are still listed.
     largest = max((r["km2"] for r in areas), default=0.0)

@@ -379,9 +379,9 @@ class State:
         with self._regions_lock:
             hit = self._regions.get(spec)
         if hit is None:
-            needs_borders = bool(re.fullmatch(r"[A-Za-z]{3}", spec)) and spec.upper() != "ALL"
             with notices.collect() as said:  # an ambiguous place name: given again on every hit
-                reg = resolve_region(spec, self.borders if needs_borders else None)
+                # Borders are loaded only when the spec needs them (a country, a named oblast).
+                reg = resolve_region(spec, lambda: self.borders, store=self.store)
             hit = (reg, tuple(said))
             with self._regions_lock:
                 self._regions[spec] = hit
@@ -513,9 +513,13 @@ def _default_store():
 STATUS_WORDS = "occupied|occupied_before_2022|ukraine_held|contested|russia|ukraine"
 STATUS_PATTERN = rf"^(all|(?:{STATUS_WORDS})(?:,(?:{STATUS_WORDS}))*)$"
 _NUM = r"-?\d{1,3}(?:\.\d{1,6})?"
+# A named first-level region (an oblast in any script, "UA-14"), or several joined with "+".
+_UNIT = r"[^\W\d_][\w' .-]*"  # unbounded: a bounded Unicode class blows the regex engine's size limit
 REGION_PATTERN = (rf"^(ALL|all|[A-Za-z]{{3}}|bbox:{_NUM},{_NUM},{_NUM},{_NUM}|"
-                  rf"[^/\\:]{{1,80}}:[1-9]\d{{0,2}}(?:\.\d{{1,3}})?(?:km|m|mi)?)$")
-REGION_HELP = ("ALL, an ISO-3 country code (RUS, UKR), Place:15km, lat,lon:15km, or "
+                  rf"[^/\\:]{{1,80}}:[1-9]\d{{0,2}}(?:\.\d{{1,3}})?(?:km|m|mi)?|"
+                  rf"{_UNIT}(?:\+{_UNIT})*)$")
+REGION_HELP = ("ALL, an ISO-3 country code (RUS, UKR), an oblast by name or ISO 3166-2 code (Donetsk oblast, "
+               "UA-14; A+B for a union; /api/regions lists them), Place:15km, lat,lon:15km, or "
                "bbox:minlon,minlat,maxlon,maxlat. Files are not accepted over HTTP.")
 MAX_RADIUS_KM = 2000.0  # above the largest radius the pattern admits (999 mi)
 # The radius of /api/advance and /api/settlements, written as on the command line: "15", "15km",
@@ -651,11 +655,20 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                     "snapshots": sum(s["snapshots"] for s in summ["sources"]), "sources": summ["sources"]}
         return JSONBytes(await state.run(fn))
 
-    @app.get("/api/regions", tags=["meta"], summary="Country codes available as regions", responses=ERRORS)
+    @app.get("/api/regions", tags=["meta"], summary="Country codes and named first-level regions (oblasts) available as regions",
+             responses=ERRORS)
     async def regions():
-        return await run_answer("regions", {}, lambda: {
-            "countries": sorted(state.borders), "forms": ["ALL", "ISO-3 code", "Place:15km", "lat,lon:15km",
-                                                          "bbox:minlon,minlat,maxlon,maxlat"]})
+        def fn():
+            from frontwatch.analysis.shares import list_regions
+
+            # The oblasts the store holds (`frontwatch admin FILE`), with their ISO 3166-2 code,
+            # English, Ukrainian and Russian names and land km2; never downloaded during a request.
+            units, notes = list_regions(state.store, state.borders, fetch=False)
+            return {"countries": sorted(state.borders),
+                    "units": [u for u in units if u["iso"] != u["country"]], "notes": notes,
+                    "forms": ["ALL", "ISO-3 code", "oblast name or ISO 3166-2 code (A+B for a union)", "Place:15km",
+                              "lat,lon:15km", "bbox:minlon,minlat,maxlon,maxlat"]}
+        return await run_answer("regions", {}, fn)
 
     @app.get("/api/places", tags=["data"], summary="Settlements to label on the map in a box, largest first",
              responses=ERRORS)
@@ -692,18 +705,25 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                        description="Border slivers (Russia's statuses inside Russia narrower than 3 km along Ukraine's "
                                    "border): left out of km2 (default, given in border_slivers_km2) or kept")] = "leave_out"):
         def fn():
-            from frontwatch.analysis.holdings import area_by_status, side_totals
+            from frontwatch.analysis.holdings import area_by_status
             from frontwatch.analysis.measure import resolve_statuses, totals_by_snapshot
 
             reg = state.region(region)
             # "all" is every status the source maps (the daily archive maps occupied only).
             statuses = resolve_statuses(state.store, parse_statuses_or_error(status), source)
-            recs = area_by_status(state.store, reg, statuses, date=date, start=start, end=end, every=every, source=source,
-                                  borders=state.borders if reg.name.upper() != "ALL" else None, slivers=slivers)
-            # totals: the statuses asked added up (one side's, or both: then it means nothing and
-            # is kept for old clients only); sides: each side's ground and the grey zone, apart.
+            try:
+                borders = state.borders
+            except RegionError:
+                borders = None  # no shares without land to take them of
+            recs = area_by_status(state.store, reg, statuses, date=date, start=start, end=end, every=every,
+                                  source=source, borders=borders, slivers=slivers)
+            # Each status's record has share_pct (of the region's land) and, for Russia's statuses in
+            # Russia, its border slivers left out (border_slivers_km2); each side's total (its
+            # statuses and its country's land no layer covers) comes under "sides", never both added.
+            sides = [r for r in recs if "side" in r]
+            recs = [r for r in recs if "side" not in r]
             return {"region": reg.to_record(), "statuses": list(statuses), "records": recs,
-                    "totals": totals_by_snapshot(recs), "sides": side_totals(recs)}
+                    "totals": totals_by_snapshot(recs), "sides": sides}
         return await run_answer("area", dict(region=region, status=status, date=date, start=start, end=end,
                                              every=every, source=source, slivers=slivers), fn)
 

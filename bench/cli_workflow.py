@@ -1,0 +1,123 @@
+"""The workflow people run through the command line, timed against the fair naive pipeline.
+
+The job (issue 27): ``frontwatch ingest`` of the maps into an empty store, then three
+``frontwatch area --every day`` series (RUS ukraine_held, RUS contested, UKR occupied), each
+with ``--borders FILE`` as a user copying the README would type it; every command a fresh
+process, so start-up, imports and any re-reading of the borders are paid as the user pays them.
+The baseline is bench/naive.py (read_file, filter, union, intersection with the country, pyproj
+geodesic area) over the same maps, in one fresh process including its own borders set-up.
+Both run on the last 40 maps and on all 239 of ../shared/data/deepstate/history, interleaved,
+``--repeat`` times each (the median is reported); the ratio is naive / frontwatch.
+
+Also timed: one repeated ``area`` query on the warm store (the same command again, the borders
+stored), and ``frontwatch --help``.
+
+    python bench/cli_workflow.py                 # both sizes, 1 run each
+    python bench/cli_workflow.py --repeat 3      # medians of 3
+    python bench/cli_workflow.py --sizes 40      # only the last 40 maps
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FRONTWATCH_SHARED", ROOT.parent / "shared")) / "data"
+HISTORY = SHARED / "deepstate" / "history"
+BORDERS = SHARED / "borders" / "countries-osm.geojson"
+SERIES = (("RUS", "ukraine_held"), ("RUS", "contested"), ("UKR", "occupied"))
+FRONTWATCH = [sys.executable, "-m", "frontwatch.faces.cli"]
+
+
+def _run(cmd: list[str], env: dict) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - t
+
+
+def _env(tmp: Path) -> dict:
+    env = dict(os.environ)
+    env["FRONTWATCH_STORE"] = str(tmp / "store.duckdb")
+    env["FRONTWATCH_CACHE_DIR"] = str(tmp / "cache")
+    return env
+
+
+def frontwatch_workflow(files: list[Path], tmp: Path) -> dict:
+    """Seconds of ingest and of each area series, through the real command."""
+    maps = tmp / "maps"
+    maps.mkdir()
+    for f in files:
+        (maps / f.name).symlink_to(f)
+    env = _env(tmp)
+    out = {"ingest": _run([*FRONTWATCH, "ingest", str(maps)], env)}
+    first, last = _day(files[0]), _day(files[-1])
+    for iso, status in SERIES:
+        out[f"{iso} {status}"] = _run([*FRONTWATCH, "area", "--region", iso, "--status", status, "--every", "day",
+                                       "--from", first, "--to", last, "--borders", str(BORDERS), "--format", "csv"], env)
+    out["total"] = sum(out.values())
+    # The same query again on the warm store (borders given again, as the user would).
+    iso, status = SERIES[0]
+    out["repeat"] = _run([*FRONTWATCH, "area", "--region", iso, "--status", status, "--date", last,
+                          "--borders", str(BORDERS), "--format", "csv"], env)
+    return out
+
+
+def naive_workflow(files: list[Path], tmp: Path) -> float:
+    """Seconds of the naive pipeline over ``files`` in one fresh process (its borders included)."""
+    maps = tmp / "naive"
+    maps.mkdir()
+    for f in files:
+        (maps / f.name).symlink_to(f)
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import naive; "
+            f"naive.naive_pass({str(maps)!r}, {str(BORDERS)!r})")
+    return _run([sys.executable, "-c", code], dict(os.environ))
+
+
+def _day(f: Path) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(int(f.stem), dt.timezone.utc).date().isoformat()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="40,239", help="comma-separated: how many of the newest maps")
+    ap.add_argument("--repeat", type=int, default=1)
+    a = ap.parse_args(argv)
+    if not HISTORY.exists() or not BORDERS.exists():
+        print(f"shared data not present under {SHARED}", file=sys.stderr)
+        return 2
+    files = sorted(HISTORY.glob("*.geojson"), key=lambda p: int(p.stem))
+    load = os.getloadavg()[0]
+    help_s = []
+    for _ in range(max(3, a.repeat)):
+        help_s.append(_run([*FRONTWATCH, "--help"], dict(os.environ)))
+    print(f"load average at start: {load:.2f}; `frontwatch --help`: {statistics.median(help_s):.2f} s (median)")
+    print()
+    print("maps  frontwatch CLI (ingest + 3 series)  of which ingest  naive pipeline  ratio  repeated query")
+    print("----  ----------------------------------  ---------------  --------------  -----  --------------")
+    for n in (int(s) for s in a.sizes.split(",")):
+        chosen = files[-n:]
+        fw, nv = [], []
+        for _ in range(a.repeat):
+            with tempfile.TemporaryDirectory(prefix="fw-cli-bench-") as d:
+                fw.append(frontwatch_workflow(chosen, Path(d)))
+            with tempfile.TemporaryDirectory(prefix="fw-cli-bench-") as d:
+                nv.append(naive_workflow(chosen, Path(d)))
+        total = statistics.median(r["total"] for r in fw)
+        ingest = statistics.median(r["ingest"] for r in fw)
+        repeat = statistics.median(r["repeat"] for r in fw)
+        naive = statistics.median(nv)
+        print(f"{n:>4}  {total:>32.2f} s  {ingest:>13.2f} s  {naive:>12.2f} s  {naive / total:>4.1f}x  {repeat:>12.2f} s")
+    print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

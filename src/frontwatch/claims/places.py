@@ -1,0 +1,260 @@
+"""Place recogniser: where a sentence says things happen, in the canonical names the checker reads.
+
+Finds the place mentions of one sentence and names each the way
+``frontwatch.geo.regions.resolve_region`` and the gazetteer read them: a country as its ISO-3
+code ("UKR", "RUS"), an oblast as "Donetsk oblast" (Ukrainian transliteration, whatever the
+spelling in the text: "Lugansk" is "Luhansk oblast"), a union of oblasts as
+"Donetsk oblast+Luhansk oblast" ("the Donetsk and Luhansk regions", "the Donbas"), a settlement
+by its name, a front sector as "Pokrovsk direction". A name that is both an oblast and its
+centre city ("in Donetsk", "Kursk") is kept as both readings (``kind == "oblast_or_city"``): the
+frame builder picks one from what the number measures (an area is the oblast's, a distance the
+city's).
+
+Every rule is named (``PlaceMention.rule``) for the claim's ``explain`` record, and the words
+live in ``lexicon/places.json`` (countries, oblasts and their spellings, regions, the nouns that
+introduce a settlement, words that are never places). A capitalised word after a preposition
+is a settlement only when the gazetteer (``frontwatch.places``: GeoNames, offline) knows it in
+Ukraine, Russia or Belarus, or a noun introduces it ("the village of Pushkine"): "the
+Luxembourgish parliament", "Federation" or "Ukraine Oleksandr Syrskyi" are not places.
+
+Pure functions over one sentence; linear-time regular expressions. May import the standard
+library, frontwatch.claims.lexicon and, lazily, the gazetteer.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import warnings
+from dataclasses import dataclass
+
+from frontwatch.claims.lexicon import load_lexicon
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """One place named in a sentence. ``canonical`` is the name to check against ("UKR",
+    "Donetsk oblast", "Donetsk oblast+Luhansk oblast", "Pokrovsk", "Pokrovsk direction");
+    ``city`` is the settlement reading of an oblast-or-city name ("Donetsk"), else None."""
+
+    start: int
+    end: int
+    text: str
+    kind: str   # country, country_ref, oblast, oblast_or_city, union, settlement, direction, region_ref, city_ref
+    canonical: str
+    rule: str
+    city: str | None = None
+
+
+_LEX = load_lexicon("places")
+_NON_PLACES = frozenset(_LEX["non_places"])
+_RIVERS = frozenset(_LEX["rivers"])
+
+
+def _alternation(names) -> str:
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+# spelling -> canonical oblast; whether the bare spelling may also be the centre city.
+_OBLAST_OF: dict[str, str] = {}
+_CITY_OF: dict[str, str] = {}
+for _canon, _entry in _LEX["oblasts"].items():
+    for _n in _entry["names"]:
+        _OBLAST_OF[_n] = _canon
+        if _entry.get("city"):
+            _CITY_OF[_n] = _entry["city"]
+_REGION_OF: dict[str, list[str]] = dict(_LEX["regions"])
+_COUNTRY_OF: dict[str, str] = {}
+_COUNTRY_ADJ: dict[str, str] = {}
+for _code, _entry in _LEX["countries"].items():
+    for _n in _entry["names"]:
+        _COUNTRY_OF[_n] = _code
+    for _n in _entry["adjectives"]:
+        _COUNTRY_ADJ[_n] = _code
+# The capital's name stands for the government ("Kyiv said"): a place only with a region word.
+_METONYMS = frozenset({"Kyiv", "Kiev"})
+
+_OBL = _alternation(_OBLAST_OF)
+_REG = _alternation(_REGION_OF)
+_REGION_WORDS = _alternation(_LEX["region_words"])
+_DIRECTION_WORDS = _alternation(_LEX["direction_words"])
+_SETTLEMENT_NOUNS = _alternation(_LEX["settlement_nouns"])
+_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\b"
+_NAME = rf"{_WORD}(?:\s+{_WORD}){{0,2}}"
+
+# "the Donetsk, Luhansk, Zaporizhzhia and Kherson regions"
+UNION = re.compile(rf"\b(?P<names>(?:{_OBL})(?:\s*,\s*(?:{_OBL}))*\s*,?\s+and\s+(?:{_OBL}))\s+(?:{_REGION_WORDS})\b")
+# "the Kursk region", "Russia's Kursk Oblast", "Luhansk province"
+OBLAST_WORD = re.compile(rf"\b(?P<name>{_OBL})(?:['’]s)?\s+(?:{_REGION_WORDS})\b")
+# "the region of Kharkiv", "Kharkiv oblast" written the other way round
+WORD_OBLAST = re.compile(rf"\b(?:region|oblast|province)\s+of\s+(?P<name>{_OBL})\b")
+# "the Donbas (region)"
+REGION = re.compile(rf"\b(?P<name>{_REG})\b")
+# "the Pokrovsk, Kurakhove and Vuhledar directions", "the Pokrovsk axis"
+DIRECTION = re.compile(rf"\b(?P<name>{_WORD}(?:\s+{_WORD})?)(?:\s*,\s*{_WORD}(?:\s+{_WORD})?)*(?:\s*,?\s+and\s+{_WORD}(?:\s+{_WORD})?)?"
+                       rf"(?:['’]s)?\s+(?:{_DIRECTION_WORDS})\b")
+# A bare oblast (or oblast-and-city) name: "in Donetsk", "Kursk", "the Crimean peninsula"
+BARE_OBLAST = re.compile(rf"(?<![\w-])(?P<name>{_OBL})(?![\w-])")
+# "the (key logistics) town of Pokrovsk", "the village of Pushkine", "the logistics hub Pokrovsk"
+SETTLEMENT_OF = re.compile(rf"\b(?:{_SETTLEMENT_NOUNS})\s+(?:of\s+)?(?P<name>{_NAME})")
+# "Toretsk, the strategically important town located ...": a name opening the sentence, then
+# an apposition that says it is a settlement.
+APPOSITIVE = re.compile(rf"^\s*(?P<name>{_NAME}),\s+(?:a|an|the)\s+[^,;]{{0,50}}?\b(?:{_SETTLEMENT_NOUNS})\b")
+# An oblast's name inside the name of an office ("the Kharkiv regional military administration"):
+# the speaker's title, not where the claim is.
+_OFFICE_AFTER = re.compile(r"\s+(?:regional|oblast|city|military|district)\s+(?:military\s+|state\s+)?"
+                           r"(?:administration|council|governor|head|police|prosecutor)", re.I)
+# After a preposition of place: "near Pokrovsk", "south of Bakhmut", "in Vovchansk".
+AFTER_PREP = re.compile(
+    r"\b(?i:in|near|around|outside|of|to|towards?|into|inside|at|from|across|on|west\s+of|east\s+of|"
+    r"north\s+of|south\s+of|northwest\s+of|northeast\s+of|southwest\s+of|southeast\s+of|close\s+to|beyond|"
+    r"(?:the\s+)?outskirts\s+of)\s+(?i:the\s+)?(?:(?i:embattled|key|frontline|front-line|strategic|besieged|eastern|"
+    r"southern|northern|western|central)\s+)?(?P<name>" + _NAME + r")")
+# Countries: "in Ukraine", "of Russia", "the Russian Federation"; "Ukrainian territory", "pre-2014
+# Ukrainian land"; "the country". The frame builder decides whether a country name is a place
+# or an actor ("Russia took ..." is an actor).
+COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
+COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(_COUNTRY_OF)})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
+                              r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
+COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b", re.I)
+# "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
+REGION_REF = re.compile(r"\bthe\s+(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
+_RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_SIZE_OF = re.compile(r"\b(?:size|area)\s+of\s+(?:the\s+)?$", re.I)
+# A capitalised word followed by a lower-case noun it qualifies ("the Luxembourgish parliament").
+_DEMONYM = re.compile(r"(?:" + "|".join(_LEX["demonym_endings"]) + r")$")
+_LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
+
+
+def place_mentions(sentence: str) -> list[PlaceMention]:
+    """The places a sentence names, in reading order, one per stretch of text (the longest
+    reading wins: "the Donetsk and Luhansk regions" is one union, not two oblasts)."""
+    found: list[PlaceMention] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= m.start or a >= m.end for m in found)
+
+    def add(m: PlaceMention) -> None:
+        if free(m.start, m.end):
+            found.append(m)
+
+    for m in UNION.finditer(sentence):
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s*,?\s+and\s+", m.group("names"))
+        members = [_OBLAST_OF[n] for n in names if n in _OBLAST_OF]
+        add(PlaceMention(m.start(), m.end(), m.group(0), "union", "+".join(dict.fromkeys(members)),
+                         "place.union_of_oblasts"))
+    for m in OBLAST_WORD.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "oblast", _OBLAST_OF[m.group("name")], "place.oblast_named"))
+    for m in WORD_OBLAST.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "oblast", _OBLAST_OF[m.group("name")], "place.oblast_named"))
+    for m in REGION.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "union", "+".join(_REGION_OF[m.group("name")]),
+                         "place.named_region"))
+    for m in DIRECTION.finditer(sentence):
+        name = m.group("name")
+        if name.split()[0] in _NON_PLACES or name in _COUNTRY_OF or name in _COUNTRY_ADJ:
+            continue  # "the southern front", "the Russian front"
+        add(PlaceMention(m.start(), m.end(), m.group(0), "direction", f"{name} direction", "place.direction"))
+    for m in APPOSITIVE.finditer(sentence):
+        name = _trim(m.group("name"))
+        if name:
+            add(PlaceMention(m.start("name"), m.start("name") + len(name), name, "settlement", name,
+                             "place.appositive"))
+    for m in SETTLEMENT_OF.finditer(sentence):
+        name = _trim(m.group("name"))
+        if name:
+            add(PlaceMention(m.start("name"), m.start("name") + len(name), name, "settlement", name,
+                             "place.settlement_noun"))
+    for m in BARE_OBLAST.finditer(sentence):
+        name = m.group("name")
+        if name in _METONYMS or _RIVER_AFTER.match(sentence, m.end()) or _OFFICE_AFTER.match(sentence, m.end()):
+            continue
+        canonical = _OBLAST_OF[name]
+        city = _CITY_OF.get(name)
+        kind = "oblast_or_city" if city else "oblast"
+        add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
+    for m in COUNTRY_ADJ_LAND.finditer(sentence):
+        name = re.sub(r"['’]s$", "", m.group("name"))
+        add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_ADJ.get(name) or _COUNTRY_OF[name],
+                         "place.country_territory"))
+    for m in COUNTRY.finditer(sentence):
+        if _LOCATIVE_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
+            add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_OF[m.group("name")],
+                             "place.country_after_preposition"))
+    for m in COUNTRY_REF.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "country_ref", "UKR", "place.the_country"))
+    for m in REGION_REF.finditer(sentence):
+        what = m.group("what").lower()
+        kind = "city_ref" if what in ("city", "town") else "region_ref"
+        add(PlaceMention(m.start(), m.end(), m.group(0), kind, "", f"place.the_{what}"))
+    for m in AFTER_PREP.finditer(sentence):
+        name = _trim(m.group("name"))
+        pos = m.start("name")
+        if not name or not free(pos, pos + len(name)):
+            continue
+        if _SIZE_OF.search(sentence, 0, m.start("name")):
+            continue  # "an area the size of Los Angeles": a comparison
+        if name in _RIVERS and (_THE_BEFORE.search(sentence, 0, pos) or _RIVER_AFTER.match(sentence, pos + len(name))):
+            continue  # "the Dnipro": the river, not the city
+        if _DEMONYM.search(name) and _LOWER_NOUN_AFTER.match(sentence, pos + len(name)) and not known_settlement(name):
+            continue  # "the Luxembourgish parliament"
+        if _OFFICE_AFTER.match(sentence, pos + len(name)) or known_settlement(name) is False:
+            continue
+        add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.settlement_after_preposition"))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _trim(name: str) -> str:
+    """The name without the capitalised non-place words at its ends ("Kursk Reuters" -> "Kursk");
+    and cut at a country or oblast name inside it ("Ukraine Oleksandr Syrskyi" -> "")."""
+    words = name.split()
+    for i, w in enumerate(words):
+        if i and (w in _COUNTRY_OF or w in _OBLAST_OF or w in _COUNTRY_ADJ):
+            words = words[:i]
+            break
+    while words and (words[0] in _NON_PLACES or words[0] in _COUNTRY_OF or words[0] in _COUNTRY_ADJ):
+        words.pop(0)
+        if words:  # "Ukraine Oleksandr Syrskyi": what follows a country name is not its place
+            return ""
+    while words and words[-1] in _NON_PLACES:
+        words.pop()
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=4096)
+def known_settlement(name: str) -> bool | None:
+    """Whether the gazetteer knows ``name`` as a settlement: in Ukraine, Russia or Belarus by its
+    exact or transliterated name or an unambiguous close spelling, elsewhere by its exact name (a
+    place outside the theatre is still a place: the checker says it lies outside the maps); None
+    when no gazetteer can be loaded (the name is then kept: the checker will say if it cannot
+    find it)."""
+    try:
+        try:
+            from frontwatch.geo import places as gazetteer  # the layout after the restructuring
+        except ImportError:
+            from frontwatch import places as gazetteer
+    except ImportError:
+        return None
+    for spec in (name, f"{name}, UA", f"{name}, RU", f"{name}, BY"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                gazetteer.resolve_place(spec)
+            return True
+        except ValueError:
+            continue
+        except Exception:  # the gazetteer could not be read: do not decide
+            return None
+    return False
+
+
+def oblast_of_name(name: str) -> str | None:
+    """The canonical oblast a spelling names ("Lugansk" -> "Luhansk oblast"), or None."""
+    return _OBLAST_OF.get(name)
+
+
+def country_of_name(name: str) -> str | None:
+    """ISO-3 of a country name or adjective ("Ukraine", "Ukrainian" -> "UKR"), or None."""
+    return _COUNTRY_OF.get(name) or _COUNTRY_ADJ.get(name)
