@@ -92,7 +92,10 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
         rec["share_pct"] = pct(rec["km2"])
         rec["land_km2"] = _r(land)
     asked = {r["status"] for r in wanted}
-    sides = [s for s in (RUSSIA, UKRAINE) if set(SIDES[s]) <= asked]
+    # A side's total, unless it would only repeat its one status: a side of one status (Ukraine:
+    # ukraine_held) in a region with none of its country's land adds nothing to that status's row.
+    sides = [s for s in (RUSSIA, UKRAINE) if set(SIDES[s]) <= asked
+             and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts)]
     if not sides:
         return wanted
     # The land no layer covers, per country part and snapshot.
