@@ -106,8 +106,8 @@ def test_ui_shows_the_apis_area_for_rus_on_the_chosen_date_and_the_articles_verd
             # Each side apart, never both added: the page showed "total 847 km2".
             sides = {tr.get_attribute("data-side"): float(tr.get_attribute("data-km2"))
                      for tr in page.locator("#area-sides tbody tr").all()}
-            assert sides == {s["side"]: s["km2"] for s in expected_area["sides"]}
-            assert sides["ukraine"] == held["km2"] and "total" not in page.locator("aside").inner_text().lower()
+            assert sides == {s["side"]: s["km2"] for s in expected_area["sides"]} and sides
+            assert "total" not in page.locator("aside").inner_text().lower()
 
             # The map draws that date's layers and front line, place names and its attribution.
             expect(page.locator("body")).to_have_attribute("data-layers-date", DATE, timeout=120_000)

@@ -682,8 +682,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             from frontwatch.geo.places import settlements_in
 
             x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
-            if x0 >= x1 or y0 >= y1:
-                raise ValueError(f"bbox {bbox}: minlon,minlat must be below maxlon,maxlat")
+            if x0 >= x1 or y0 >= y1:  # an empty box holds no place
+                return {"places": [], "source": "GeoNames"}
             found = label_places(settlements_in(_shapely.box(x0, y0, x1, y1)), limit)
             # Largest first, without city districts: the names a reader looks for at this view.
             return {"places": [{"name": r.name, "country": r.country, "population": int(r.population),
