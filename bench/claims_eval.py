@@ -15,9 +15,14 @@ each field came out right:
 Places are compared after folding case, accents and the words region/oblast/province ("Kursk
 region" = "Kursk oblast"), and country names to ISO-3 ("Ukraine" = "UKR").
 
+The set is split by a hash of the passage id (:func:`held_out`) into a development two thirds,
+which rules may be written from, and a held-out third, looked at only as totals to see whether
+the rules generalise; the table has a column for each.
+
 ``python bench/claims_eval.py`` prints the table; ``--misses FIELD`` lists the passages where
-FIELD is wrong (label against extraction; the development two thirds unless --split says otherwise); ``--json`` prints the figures as JSON. Importable:
-:func:`evaluate` returns the figures and the per-claim rows.
+FIELD is wrong (label against extraction; the development two thirds unless ``--split`` says
+otherwise); ``--json`` prints the figures as JSON. Importable: :func:`evaluate` returns the
+figures and the per-claim rows.
 """
 from __future__ import annotations
 

@@ -193,10 +193,37 @@ def table(scores: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+DEV = Path(os.environ.get("FRONTWATCH_SHARED", ROOT.parent / "shared")) / "data" / "claims" / "dev.jsonl"
+
+
+def dev_recall(extractor) -> tuple[int, int]:
+    """(claims found with the right value and unit, claims) over the labelled claims of the real
+    development set (../shared/data/claims/dev.jsonl) that the maps can check and whose unit
+    both extractors can express (not ratios or days): the fair test, on text neither was written for."""
+    import datetime as dt
+    import json
+
+    right = total = 0
+    for line in open(DEV, encoding="utf-8"):
+        p = json.loads(line)
+        outs = extractor(p["text"], dt.date.fromisoformat(p["published"]))
+        for g in p["claims"]:
+            if not g["checkable_on_control_maps"] or g["unit_normalized"] not in ("km2", "m", "percent", "settlements",
+                                                                                 "m_per_day", "km2_per_day"):
+                continue
+            total += 1
+            right += any(_matches(o, g) for o in outs)
+    return right, total
+
+
 def main() -> None:
     print(f"gold set: {len(_gold_module().GOLD)} texts"
           + (f" + article {ARTICLE}" if ARTICLE.exists() else " (article not present)"))
     print(table(compare()))
+    if DEV.exists():
+        for name, fn in (("frontwatch", frontwatch_outputs), ("quantulum3", quantulum_outputs)):
+            right, total = dev_recall(fn)
+            print(f"dev set value+unit recall, {name}: {right}/{total} ({100 * right / total:.1f}%)")
 
 
 if __name__ == "__main__":

@@ -89,3 +89,27 @@ def store(store_path):
     st = Store(store_path)
     yield st
     st.close()
+
+
+@pytest.fixture(scope="session")
+def wof_cache(tmp_path_factory) -> Path:
+    """A cache folder whose gazetteer holds the 34,264 places of
+    ../shared/data/places/ua-localities-wof.csv (loaded with `frontwatch places FILE`; cities500
+    elsewhere). Point FRONTWATCH_CACHE_DIR at it (and call frontwatch.geo.places.reset()) to use it."""
+    from click.testing import CliRunner
+
+    from frontwatch.faces.cli import main
+    from frontwatch.geo import places
+
+    wof = _need(SHARED / "places" / "ua-localities-wof.csv")
+    folder = tmp_path_factory.mktemp("wof-cache")
+    old = os.environ.get("FRONTWATCH_CACHE_DIR")
+    os.environ["FRONTWATCH_CACHE_DIR"] = str(folder)
+    try:
+        res = CliRunner().invoke(main, ["places", str(wof), "--format", "json"])
+        assert res.exit_code == 0, res.output
+    finally:
+        if old is not None:
+            os.environ["FRONTWATCH_CACHE_DIR"] = old
+        places.reset()
+    return folder

@@ -335,7 +335,8 @@ def test_a_wire_dateline_with_no_year_takes_the_archive_latest_such_day(store):
     assert out["published"] == "2024-11-28" and any("no year" in n for n in out["notes"]), out["notes"]
     dist, change = out["claims"]
     assert dist["date"] == "2024-11-28" and dist["evidence_dates"] == ["2024-11-28"], dist
-    assert change["evidence_dates"] == ["2024-11-21", "2024-11-28"], change  # 7 days
+    # 7 days ending the day before the report (the dev set README's "past week")
+    assert change["evidence_dates"] == ["2024-11-20", "2024-11-27"], change
     given = check_text(store, text, published=D(2024, 11, 20))
     assert given["published"] == "2024-11-20" and not any("no year" in n for n in given["notes"])
     assert dates_mod.latest_on_or_before(2, 29, D(2024, 12, 31)) == D(2024, 2, 29)
@@ -615,7 +616,8 @@ def test_a_direction_is_the_band_from_the_town_circle_to_a_50_km_one(store):
     borders = load_borders(store)
     for rec, town in ((kurakhove, "Kurakhove"), (pokrovsk, "Pokrovsk")):
         assert rec["place"] == f"{town} direction" and rec["measure"] == "area_change", rec
-        near, wide = (change(store, resolve_region(f"{town}:{km}km"), start=D(2024, 10, 25), end=D(2024, 11, 25),
+        # "the past month" to 25 November: 25 October to 24 November, from the map of the 24th
+        near, wide = (change(store, resolve_region(f"{town}:{km}km"), start=D(2024, 10, 24), end=D(2024, 11, 24),
                              side="russia", borders=borders)["gained_km2"] for km in (15, 50))
         assert near < wide and rec["map_value"] == pytest.approx(near, abs=0.01), (rec, near)
         assert rec["map_value_wide"] == pytest.approx(wide, abs=0.01) and "50 km circle" in rec["region_note"], (rec, wide)
@@ -732,7 +734,8 @@ def test_named_periods_peaks_after_the_figure_and_distances_from_the_front(store
     assert "held by ukraine" in dist["reason"] and dist["verdict"] == CONSISTENT, dist["reason"]
     # A gain with no place of its own (Kupiansk is the previous sentence's) is measured where the
     # side captures ground (it was measured around Kupiansk; with no place at all, not checkable).
-    ref = change(store, ukr, start=D(2024, 11, 25), end=D(2024, 12, 2), statuses=russia)
+    # "the past week" to 2 December: 25 November to 1 December, from the map of the 24th
+    ref = change(store, ukr, start=D(2024, 11, 24), end=D(2024, 12, 1), statuses=russia)
     assert week["place"] == "UKR" and week["place_inferred"] and week["region"] == "UKR", week
     assert week["map_value"] == round(ref["gained_km2"], 2), week["reason"]
     # So are settlements: the gazetteer places that changed hands in UKR in November 2024.

@@ -29,6 +29,19 @@ def store_copy(store_path, tmp_path):
     return target
 
 
+def test_extract_explain_shows_the_rule_and_words_behind_each_field(article_file):
+    """`claims extract --explain` (../shared/data/articles/kursk-2024-11-24.txt): under the table,
+    each claim's fields with the rule that gave them; JSON carries the same as "explain"."""
+    res = run(["claims", "extract", str(article_file), "--explain"])
+    assert res.exit_code == 0, res.output
+    assert "side.subject: Russian forces" in res.stdout and "date.publication" in res.stdout
+    assert "place.carried: Kursk region" in res.stdout  # "Now we control approximately 309 square miles"
+    recs = json.loads(run(["claims", "extract", str(article_file), "--format", "json"]).stdout)
+    assert all(set(r["explain"]) >= {"measure", "side", "place", "date"} and "unsure" in r for r in recs)
+    csv_out = run(["claims", "extract", str(article_file), "--format", "csv", "--explain"]).stdout
+    assert csv_out.splitlines()[0].endswith(",explain,unsure")
+
+
 def test_extract_json_lists_claim_records(article_file):
     res = run(["claims", "extract", str(article_file), "--format", "json"])
     assert res.exit_code == 0, res.output

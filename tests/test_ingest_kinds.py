@@ -67,15 +67,20 @@ def test_ingest_of_the_shared_folder_passes_over_what_it_does_not_store_and_exit
     assert sentence.startswith("6 maps stored"), sentence
     assert "country borders saved (8 countries)" in sentence
     assert "1 recorded map listing stored (1,732 notes)" in sentence
-    assert ("passed over 5 files ingest does not store: 2 administrative boundaries files, 1 claims set, "
-            "1 recorded area figures file, 1 places list.") in sentence
+    # The oblasts are saved (the detailed file's; the simplified one does not replace them).
+    assert ("2 administrative boundaries files stored (27 UKR regions, kept the more detailed regions already "
+            "stored)") in sentence
+    # The map maker's recorded figures go to the stored maps of the same ids (the 3 history maps).
+    assert "1 recorded area figures file stored (figures attached to 3 stored maps of its 1,143)" in sentence
+    assert ("passed over 2 files ingest does not store: 1 claims set, "
+            "1 places list.") in sentence
     assert len(r.stdout.strip().splitlines()) == 1
 
     again = CliRunner().invoke(main, ["ingest", str(data), "--store", store, "--format", "json"])
     assert again.exit_code == 0, again.output
     rec = json.loads(again.stdout)[0]
     assert rec["added"] == 0 and rec["unchanged"] == 6 and rec["files"] == 6
-    assert rec["passed_over"] == {"admin": 2, "claims": 1, "areas": 1, "places": 1}
+    assert rec["passed_over"] == {"claims": 1, "places": 1}
     table = CliRunner().invoke(main, ["ingest", str(data), "--store", store, "--format", "table"])
     assert table.exit_code == 0 and table.stdout.splitlines()[0].split()[:3] == ["files", "added", "unchanged"]
 

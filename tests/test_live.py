@@ -1,10 +1,17 @@
-"""The live DeepStateMap client and `frontwatch sync`, against a local HTTP server on 127.0.0.1.
+"""The live DeepStateMap client, `frontwatch sync` and `frontwatch run`, against a local HTTP server
+on 127.0.0.1 that answers what the real API answers, from recorded responses:
 
-The server lists tests/fixtures/live/history_public.json (five real map ids, 19-23 Nov 2024),
-serves each map's geojson from the shared history file of that id
-(../shared/data/deepstate/history/{id}.geojson, via the ``history_dir`` fixture) and its area
-figures from tests/fixtures/live/areas/{id}.json (constructed, see the README there). No test
-touches the network; delays are made zero through parameters or an injected ``sleep``.
+- ``/api/history/public``: the real listing (../shared/data/deepstate/api/history-public.json,
+  1,734 maps with the map maker's notes), as the site showed it on a given day (the entries
+  published by then) and, unless a test says otherwise, limited to the maps whose bodies are
+  recorded: the site "serves" the 239 maps of ../shared/data/deepstate/history;
+- ``/api/history/{id}/geojson``: that shared history file, byte for byte;
+- ``/api/history/{id}/areas``: the map maker's own figures of that map, from
+  ../shared/data/deepstate/api/areas-2022-2024.json (recorded by a public tracker);
+- failures scripted per path: an HTTP status with a body (tests/fixtures/live/ holds the web pages a
+  CDN or a maintenance screen answers), a body cut short, an answer slower than the timeout.
+
+No test touches the network; delays are zero through parameters or an injected ``sleep``.
 """
 from __future__ import annotations
 
@@ -14,34 +21,58 @@ import json
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from frontwatch.sources.live import (
-    SourceUnreachable, parse_areas, parse_listing, sync,
-)
+from conftest import SHARED
+from frontwatch.sources.live import BadResponse, SourceUnreachable, first_run_since, parse_listing, sync
+from frontwatch.sources.official import parse_areas
 from frontwatch.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
-LISTING = json.loads((FIXTURES / "history_public.json").read_text())
-IDS = [e["id"] for e in LISTING]
+API = SHARED / "deepstate" / "api"
 FAST = dict(min_interval=0, backoff=0, timeout=10)
+UTC = dt.timezone.utc
+NOV19, NOV23 = dt.datetime(2024, 11, 19, tzinfo=UTC), dt.datetime(2024, 11, 23, 23, 59, 59, tzinfo=UTC)
+IDS = [1732052521, 1732138237, 1732225007, 1732311864, 1732395180]  # the maps of 19-23 November 2024
 
 
-class FakeDeepState:
-    """A tiny stand-in for deepstatemap.live: counts requests per path, and can be told to answer
-    a path with a given status/headers/body a number of times before the real answer."""
+@pytest.fixture(scope="session")
+def recorded():
+    """The recorded listing and figures (skipped, with the reason, where ../shared is absent)."""
+    for f in ("history-public.json", "areas-2022-2024.json"):
+        if not (API / f).exists():
+            pytest.skip(f"shared data not present: {API / f} (see ../shared/README.md)")
+    return json.loads((API / "history-public.json").read_text()), json.loads((API / "areas-2022-2024.json").read_text())
 
-    def __init__(self, history_dir: Path):
+
+def _created(entry) -> dt.datetime:
+    return dt.datetime.fromisoformat(entry["createdAt"].replace("Z", "+00:00"))
+
+
+class RecordedDeepState:
+    """deepstatemap.live as recorded: the listing as of ``as_of`` (entries published from
+    ``first`` on, by default only those whose geojson is recorded), each map's geojson and area
+    figures. Counts requests per path; ``script[path]`` answers a path with given (status,
+    headers, body) first ("truncate" as status cuts the real body short, "slow" answers after
+    ``slow_s``); ``bodies[path]`` replaces an answer for good; ``updated[id]`` changes a listing
+    entry's updatedAt (a revision)."""
+
+    def __init__(self, history_dir: Path, listing, areas, *, first=NOV19, as_of=NOV23, only_recorded=True):
         self.history_dir = history_dir
+        self.all_entries, self.areas = listing, areas
+        self.first, self.as_of, self.only_recorded = first, as_of, only_recorded
+        self.recorded = {int(p.stem) for p in history_dir.glob("*.geojson")}
         self.counts = collections.Counter()
         self.user_agents = []
-        self.script = collections.defaultdict(list)  # path -> [(status, headers, body), ...]
-        self.bodies = {}  # path -> body replacing the real one for good
-        self.listing = LISTING
+        self.script = collections.defaultdict(list)
+        self.bodies = {}
+        self.updated = {}
+        self.slow_s = 2.0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,43 +84,89 @@ class FakeDeepState:
                 fake.user_agents.append(self.headers.get("User-Agent", ""))
                 if fake.script[self.path]:
                     status, headers, body = fake.script[self.path].pop(0)
+                    if status == "truncate":
+                        real = fake.answer(self.path)[2]
+                        return self._send(200, real[: len(real) // 3], {"Content-Length": str(len(real))})
+                    if status == "slow":
+                        time.sleep(fake.slow_s)
+                        status, headers, body = fake.answer(self.path)
                     return self._send(status, body, headers)
                 if self.path in fake.bodies:
                     return self._send(200, fake.bodies[self.path])
-                if self.path == "/api/history/public":
-                    return self._send(200, json.dumps(fake.listing).encode())
-                m = re.fullmatch(r"/api/history/(\d+)/(geojson|areas)", self.path)
-                if m:
-                    sid, what = m.groups()
-                    f = (fake.history_dir / f"{sid}.geojson") if what == "geojson" else (FIXTURES / "areas" / f"{sid}.json")
-                    if f.exists():
-                        return self._send(200, f.read_bytes())
-                self._send(404, b'{"message":"Not Found"}')
+                status, headers, body = fake.answer(self.path)
+                self._send(status, body, headers)
 
             def _send(self, status, body, headers=None):
+                headers = dict(headers or {})
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for k, v in (headers or {}).items():
+                self.send_header("Content-Type", headers.pop("Content-Type", "application/json; charset=utf-8"))
+                self.send_header("Content-Length", headers.pop("Content-Length", str(len(body))))
+                for k, v in headers.items():
                     self.send_header(k, v)
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def entries(self) -> list[dict]:
+        out = []
+        for e in self.all_entries:
+            t = _created(e)
+            if (self.first and t < self.first) or (self.as_of and t > self.as_of):
+                continue
+            if self.only_recorded and e["id"] not in self.recorded:
+                continue
+            if e["id"] in self.updated:
+                e = {**e, "updatedAt": self.updated[e["id"]]}
+            out.append(e)
+        return out
+
+    def answer(self, path) -> tuple:
+        if path == "/api/history/public":
+            # The site lists the newest first.
+            return 200, {}, json.dumps(list(reversed(self.entries())), ensure_ascii=False).encode()
+        m = re.fullmatch(r"/api/history/(\d+)/(geojson|areas)", path)
+        if m:
+            sid, what = m.groups()
+            if what == "geojson" and (self.history_dir / f"{sid}.geojson").exists():
+                return 200, {}, (self.history_dir / f"{sid}.geojson").read_bytes()
+            if what == "areas" and sid in self.areas:
+                return 200, {}, json.dumps(self.areas[sid]).encode()
+        return 404, {}, b'{"statusCode":404,"message":"Not Found"}'
 
     def geojson_requests(self) -> int:
         return sum(n for p, n in self.counts.items() if p.endswith("/geojson"))
 
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
 
 @pytest.fixture()
-def api(history_dir):
-    fake = FakeDeepState(history_dir)
-    fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+def site(history_dir, recorded):
+    made = []
+
+    def make(**kw):
+        fake = RecordedDeepState(history_dir, *recorded, **kw)
+        fake.thread.start()
+        made.append(fake)
+        return fake
+
+    yield make
+    for fake in made:
+        fake.stop()
+
+
+@pytest.fixture()
+def api(site):
+    """The site on 23 November 2024, listing the maps from 19 November (five)."""
+    return site()
 
 
 @pytest.fixture()
@@ -108,53 +185,83 @@ def _dead_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+CDN_403 = (FIXTURES / "cdn-403.html").read_bytes()
+MAINTENANCE = (FIXTURES / "maintenance.html").read_bytes()
+HTML = {"Content-Type": "text/html; charset=UTF-8"}
+
+
+# ------------------------------------------------------------------ the recorded listing
+
+def test_the_recorded_listing_parses_with_its_times_and_revisions(recorded):
+    listing, _ = recorded
+    entries, problems = parse_listing(listing)
+    assert (len(entries), problems) == (1734, [])
+    assert entries[0].id == 1648989208 and entries[-1].id == 1787314988
+    assert all(int(e.taken_at.timestamp()) == e.id for e in entries)  # id = createdAt, in seconds
+    revised = [e for e in entries if (e.updated_at - e.taken_at).total_seconds() >= 3600]
+    assert len(revised) == 630  # updatedAt an hour or more after createdAt
+    assert entries[-1].description == "The enemy has advanced near Illinivka and Pryvillia."
+
+
+def test_area_rows_keep_type_colour_and_a_status_where_one_is_known():
+    recs = parse_areas([{"hash": "#a52714", "area": 100.5, "percent": "0.017", "type": "occupied_after_24_02_2022"},
+                        {"hash": "#01579B", "area": 9, "percent": 0.1, "type": "other_territories"},
+                        {"hash": "#ff5252", "area": 139991.5, "percent": "23.189", "type": "other_territories"},
+                        {"hash": "#bcaaa4", "area": None, "type": "unspecified"}])
+    assert recs == [
+        {"type": "occupied_after_24_02_2022", "status": "occupied", "hash": "#a52714", "area": 100.5, "percent": "0.017"},
+        {"type": "other_territories", "status": "ukraine_held", "hash": "#01579b", "area": 9.0, "percent": "0.1"},
+        {"type": "other_territories", "status": None, "hash": "#ff5252", "area": 139991.5, "percent": "23.189"},
+    ]
+
+
 # ------------------------------------------------------------------ sync into a store
 
-def test_sync_adds_every_listed_map_with_its_time_and_id(api, fresh_store):
+def test_sync_adds_every_listed_map_with_its_time_id_figures_and_note(api, fresh_store):
     summary = sync(fresh_store, base_url=api.url, **FAST)
     assert summary.errors == []
-    assert (summary.listed, summary.added, summary.skipped_existing) == (5, 5, 0)
+    assert (summary.listed, summary.added, summary.skipped_existing, summary.official_areas) == (5, 5, 0, 5)
     snaps = fresh_store.snapshots("deepstate")
     assert [s.source_id for s in snaps] == [str(i) for i in IDS]
     assert [int(s.taken_at.timestamp()) for s in snaps] == IDS
-    assert summary.last == dt.datetime(2024, 11, 23, 20, 53, 0, tzinfo=dt.timezone.utc)
+    assert summary.last == dt.datetime(2024, 11, 23, 20, 53, 0, tzinfo=UTC)
     assert set(fresh_store.layers(snaps[-1].id)) == {"occupied", "occupied_before_2022", "ukraine_held", "contested"}
+    # The recorded figures of 22 November, all seven rows, and the note of every listed map.
+    rows = fresh_store.official_areas(snaps[3].id)
+    assert len(rows) == 7 and {r["hash"]: r["km2"] for r in rows}["#01579b"] == pytest.approx(571.176, abs=0.001)
+    notes = fresh_store.notes()
+    assert [n.map_id for n in notes] == IDS and summary.notes == 5
+    assert notes[3].text.startswith("The enemy advanced near Velyka Novosilka")
 
 
 def test_second_sync_adds_nothing_and_fetches_no_geojson(api, fresh_store):
     sync(fresh_store, base_url=api.url, **FAST)
     assert api.geojson_requests() == 5
     again = sync(fresh_store, base_url=api.url, **FAST)
-    assert (again.added, again.skipped_existing, again.errors) == (0, 5, [])
+    assert (again.added, again.revised, again.skipped_existing, again.errors) == (0, 0, 5, [])
     assert api.geojson_requests() == 5
-    # Every stored map already has its figures, so nothing but the listing was asked for.
-    assert again.requests == 1
+    # Every stored map already has its figures and its version: only the listing was asked for.
+    assert again.requests == 1 and again.notes == 0
 
 
-def test_official_figures_are_stored_and_shown_beside_ours_for_region_all(api, fresh_store):
-    from frontwatch.analysis.measure import area_series
-    from frontwatch.geo.regions import resolve_region
-
-    summary = sync(fresh_store, base_url=api.url, **FAST)
-    assert summary.official_areas == 5
-    snap = fresh_store.snapshots("deepstate")[-1]
-    stored = fresh_store.official_areas(snap.id)
-    assert {a["type"] for a in stored} == {"occupied_after_24_02_2022", "occupied_to_24_02_2022", "liberated",
-                                           "unspecified", "other_territories"}
-    assert {a["type"]: a["status"] for a in stored}["other_territories"] is None
-    fixture = {a["type"]: a["area"] for a in json.loads((FIXTURES / "areas" / f"{IDS[-1]}.json").read_text())}
-    recs = {r["status"]: r for r in area_series(fresh_store, resolve_region("ALL"), snapshots=[snap])}
-    assert recs["occupied"]["official_km2"] == pytest.approx(fixture["occupied_after_24_02_2022"], abs=0.001)
-    assert recs["ukraine_held"]["official_km2"] == pytest.approx(fixture["liberated"], abs=0.001)
-    # The fixture's figures were computed with frontwatch, so ours and "theirs" agree here.
-    assert all(abs(r["diff_pct"]) < 0.1 for r in recs.values())
+def test_incremental_sync_fetches_only_the_maps_published_since(site, fresh_store):
+    """The site on 21 November, then on 23 November: the second sync fetches the two new maps."""
+    early = site(as_of=dt.datetime(2024, 11, 21, 23, 59, tzinfo=UTC))
+    first = sync(fresh_store, base_url=early.url, **FAST)
+    assert (first.listed, first.added) == (3, 3)
+    later = site()
+    second = sync(fresh_store, base_url=later.url, **FAST)
+    assert (second.listed, second.added, second.skipped_existing, second.errors) == (5, 2, 3, [])
+    assert later.geojson_requests() == 2
+    assert [s.source_id for s in fresh_store.snapshots("deepstate")] == [str(i) for i in IDS]
 
 
 def test_stored_maps_without_official_figures_get_them_without_refetching_the_map(api, fresh_store, history_dir):
     from frontwatch.ingest import ingest
 
     ingest(fresh_store, [history_dir / f"{i}.geojson" for i in IDS[:2]], workers=1)
-    summary = sync(fresh_store, base_url=api.url, **FAST)
+    # (recheck_days=0: no revision is looked for, see the revision tests)
+    summary = sync(fresh_store, base_url=api.url, recheck_days=0, **FAST)
     assert (summary.added, summary.skipped_existing, summary.official_areas) == (3, 2, 5)
     assert api.counts[f"/api/history/{IDS[0]}/geojson"] == 0
     first = fresh_store.snapshots("deepstate")[0]
@@ -177,7 +284,7 @@ def test_a_corrupt_or_pointless_map_is_reported_by_id_and_the_others_go_in(api, 
     summary = sync(fresh_store, base_url=api.url, **FAST)
     assert summary.added == 3
     assert len(summary.errors) == 2
-    assert str(IDS[1]) in summary.errors[0] and "JSON" in summary.errors[0]
+    assert str(IDS[1]) in summary.errors[0] and "truncated JSON" in summary.errors[0]
     assert str(IDS[3]) in summary.errors[1] and "no control-area polygons" in summary.errors[1]
     assert all("\n" not in e for e in summary.errors)
     # The next sync tries only the two that failed.
@@ -186,7 +293,123 @@ def test_a_corrupt_or_pointless_map_is_reported_by_id_and_the_others_go_in(api, 
     assert (again.added, again.skipped_existing, again.errors) == (2, 3, [])
 
 
-# ------------------------------------------------------------------ politeness and failures
+# ------------------------------------------------------------------ revisions
+
+def test_a_map_revised_after_it_was_stored_is_fetched_again_and_replaced_under_its_id(api, fresh_store, history_dir):
+    """22 November's map is stored; the map maker then revises it (its updatedAt moves on, its
+    geojson changes: here the real next map's body stands for the revised one). The next sync
+    fetches it again, replaces it under the same store id, and counts it as revised."""
+    sync(fresh_store, base_url=api.url, **FAST)
+    before = {s.source_id: s for s in fresh_store.snapshots("deepstate")}
+    old = before[str(IDS[3])]
+    old_layers = fresh_store.layer_hashes(old.id)
+    api.updated[IDS[3]] = "2024-11-24T09:00:00.000Z"
+    api.bodies[f"/api/history/{IDS[3]}/geojson"] = (history_dir / f"{IDS[4]}.geojson").read_bytes()
+    summary = sync(fresh_store, base_url=api.url, **FAST)
+    assert (summary.revised, summary.added, summary.errors) == (1, 0, [])
+    assert api.counts[f"/api/history/{IDS[3]}/geojson"] == 2
+    assert all(api.counts[f"/api/history/{i}/geojson"] == 1 for i in IDS if i != IDS[3])
+    after = {s.source_id: s for s in fresh_store.snapshots("deepstate")}
+    assert after[str(IDS[3])].id == old.id and after[str(IDS[3])].taken_at == old.taken_at
+    assert fresh_store.layer_hashes(old.id) != old_layers
+    assert fresh_store.layer_hashes(old.id) == fresh_store.layer_hashes(after[str(IDS[4])].id)
+    assert fresh_store.official_areas(old.id)  # the figures were fetched again with it
+    # Known now: the next sync fetches nothing.
+    again = sync(fresh_store, base_url=api.url, **FAST)
+    assert (again.revised, again.requests) == (0, 1)
+
+
+def test_a_revised_map_is_no_longer_what_an_older_file_of_it_gives(api, fresh_store, history_dir):
+    """A map ingested from a file, then revised on the site: the file no longer stands for the
+    stored map (its record is dropped with the old content), so ingesting it again is a conflict
+    to decide (--replace), not a silent 'unchanged'."""
+    from frontwatch.ingest import ingest
+
+    f = history_dir / f"{IDS[3]}.geojson"
+    assert ingest(fresh_store, [f], workers=1).added == 1
+    api.updated[IDS[3]] = "2024-11-24T09:00:00.000Z"
+    api.bodies[f"/api/history/{IDS[3]}/geojson"] = (history_dir / f"{IDS[4]}.geojson").read_bytes()
+    assert sync(fresh_store, base_url=api.url, **FAST).revised == 1
+    again = ingest(fresh_store, [f], workers=1)
+    assert (again.unchanged, again.added) == (0, 0)
+    assert len(again.errors) == 1 and "already stored with other content (use --replace to overwrite)" in again.errors[0]
+
+
+def test_a_revision_of_an_old_map_is_not_looked_for(api, fresh_store):
+    """Only the maps of the last ``recheck_days`` days of the listing are fetched again."""
+    sync(fresh_store, base_url=api.url, **FAST)
+    api.updated[IDS[0]] = "2024-11-24T09:00:00.000Z"  # 19 November: 4 days before the newest map
+    assert sync(fresh_store, base_url=api.url, recheck_days=3, **FAST).revised == 0
+    assert api.counts[f"/api/history/{IDS[0]}/geojson"] == 1
+    summary = sync(fresh_store, base_url=api.url, recheck_days=7, **FAST)
+    assert summary.requests == 3 and summary.unchanged == 1  # fetched again; the same content
+    assert api.counts[f"/api/history/{IDS[0]}/geojson"] == 2
+
+
+def test_maps_stored_from_files_are_rechecked_once_when_the_site_says_they_were_revised(api, fresh_store, history_dir):
+    """A map ingested from a file has no known version: if the listing says it was revised after
+    publication (all five were, within an hour), it is fetched once, and known from then on."""
+    from frontwatch.ingest import ingest
+
+    ingest(fresh_store, [history_dir / f"{i}.geojson" for i in IDS], workers=1)
+    first = sync(fresh_store, base_url=api.url, **FAST)
+    assert (first.added, first.revised, first.unchanged) == (0, 0, 5)  # the files were the final versions
+    assert api.geojson_requests() == 5
+    again = sync(fresh_store, base_url=api.url, **FAST)
+    assert api.geojson_requests() == 5 and again.requests == 1
+
+
+# ------------------------------------------------------------------ failures: one line each, and a fallback
+
+@pytest.mark.parametrize("answer, expected", [
+    ((403, HTML, CDN_403), r'^127\.0\.0\.1:\d+/api/history/public: HTTP 403 Forbidden \(an HTML page: "Attention Required! \| Cloudflare"\)$'),
+    ((200, HTML, MAINTENANCE), r'^127\.0\.0\.1:\d+/api/history/public: an HTML page: "deepstatemap\.live is under maintenance" in place of the API\'s data \(HTTP 200\)$'),
+    ((404, {}, b'{"statusCode":404,"message":"Not Found"}'), r"^127\.0\.0\.1:\d+/api/history/public: HTTP 404 Not Found$"),
+    (("truncate", {}, b""), r"^127\.0\.0\.1:\d+/api/history/public: truncated body \(received [\d,]+ of [\d,]+ bytes\), 2 tries$"),
+])
+def test_a_listing_that_is_no_listing_is_one_line(api, fresh_store, answer, expected):
+    api.script["/api/history/public"].extend([answer] * 2)
+    with pytest.raises(BadResponse) as info:
+        sync(fresh_store, base_url=api.url, retries=1, **{**FAST})
+    assert re.match(expected, str(info.value)), str(info.value)
+    assert fresh_store.snapshots("deepstate") == []
+
+
+def test_a_listing_slower_than_the_timeout_is_unreachable_in_one_line(api, fresh_store):
+    api.slow_s = 1.5
+    api.script["/api/history/public"].extend([("slow", {}, b"")] * 2)
+    with pytest.raises(SourceUnreachable) as info:
+        sync(fresh_store, base_url=api.url, retries=1, min_interval=0, backoff=0, timeout=0.3)
+    assert re.fullmatch(r"127\.0\.0\.1:\d+ unreachable \(timed out after 0\.3 s\)", str(info.value))
+
+
+def test_a_truncated_body_is_tried_again(api, fresh_store):
+    api.script[f"/api/history/{IDS[2]}/geojson"].append(("truncate", {}, b""))
+    summary = sync(fresh_store, base_url=api.url, **FAST)
+    assert (summary.added, summary.errors) == (5, [])
+    assert api.counts[f"/api/history/{IDS[2]}/geojson"] == 2
+
+
+def test_a_map_that_is_missing_or_cut_short_is_one_line_and_the_others_go_in(api, fresh_store):
+    api.script[f"/api/history/{IDS[1]}/geojson"].append((404, {}, b'{"message":"Not Found"}'))
+    api.script[f"/api/history/{IDS[3]}/geojson"].extend([("truncate", {}, b"")] * 3)
+    summary = sync(fresh_store, base_url=api.url, retries=2, **FAST)
+    assert summary.added == 3
+    assert len(summary.errors) == 2
+    assert re.fullmatch(rf"map {IDS[1]}: 127\.0\.0\.1:\d+/api/history/{IDS[1]}/geojson: HTTP 404 Not Found", summary.errors[0])
+    assert re.fullmatch(rf"map {IDS[3]}: 127\.0\.0\.1:\d+/api/history/{IDS[3]}/geojson: truncated body "
+                        r"\(received [\d,]+ of [\d,]+ bytes\), 3 tries", summary.errors[1])
+
+
+def test_a_site_that_starts_refusing_mid_run_stops_and_keeps_what_was_fetched(api, fresh_store):
+    api.script[f"/api/history/{IDS[2]}/geojson"].append((403, HTML, CDN_403))
+    summary = sync(fresh_store, base_url=api.url, **FAST)
+    assert summary.added == 2
+    assert str(IDS[2]) in summary.errors[0] and "HTTP 403 Forbidden" in summary.errors[0]
+    assert re.fullmatch(r"2 more maps not fetched: 127\.0\.0\.1:\d+ refused \(HTTP 403 Forbidden \(an HTML page: "
+                        r"\"Attention Required! \| Cloudflare\"\)\)", summary.errors[1])
+    assert api.geojson_requests() == 3  # it did not go on asking for maps it is refused
+
 
 def test_a_503_then_200_is_retried(api, fresh_store):
     api.script["/api/history/public"].append((503, {}, b"busy"))
@@ -245,34 +468,59 @@ def test_base_url_comes_from_the_environment(api, fresh_store, monkeypatch):
     assert summary.base_url == api.url and summary.added == 5
 
 
-# ------------------------------------------------------------------ lenient parsing
+# ------------------------------------------------------------------ the first sync
 
-def test_listing_takes_time_from_created_at_else_from_id_and_ignores_extra_fields():
-    entries, problems = parse_listing([
-        {"id": 1732311864, "createdAt": "2024-11-22T21:44:24.000Z", "new_field": [1, 2]},
-        {"id": "1732395180"},
-        {"id": 1700000000000},  # milliseconds, no createdAt
-        {"createdAt": "2024-11-22T21:44:24Z"},
-        "junk",
-    ])
-    assert [e.id for e in entries] == [1700000000000, 1732311864, 1732395180]
-    assert entries[1].taken_at == dt.datetime(2024, 11, 22, 21, 44, 24, tzinfo=dt.timezone.utc)
-    assert entries[2].taken_at == dt.datetime(2024, 11, 23, 20, 53, 0, tzinfo=dt.timezone.utc)
-    assert entries[0].taken_at.year == 2023
-    assert len(problems) == 2
+DEC = dict(first=dt.datetime(2024, 12, 1, tzinfo=UTC), as_of=dt.datetime(2024, 12, 31, 23, 59, tzinfo=UTC))
 
 
-def test_area_records_map_types_to_statuses():
-    recs = parse_areas([{"hash": "#a52714", "area": 100.5, "percent": "0.017", "type": "occupied_after_24_02_2022"},
-                        {"hash": "#ff5252", "area": 9, "percent": 0.1, "type": "other_territories"},
-                        {"hash": "#bcaaa4", "area": None, "type": "unspecified"}])
-    assert recs == [
-        {"type": "occupied_after_24_02_2022", "status": "occupied", "hash": "#a52714", "area": 100.5, "percent": "0.017"},
-        {"type": "other_territories", "status": None, "hash": "#ff5252", "area": 9.0, "percent": "0.1"},
-    ]
+def test_a_first_sync_says_up_front_what_it_will_fetch(site, fresh_store):
+    dec = site(**DEC)
+    plans = []
+    summary = sync(fresh_store, base_url=dec.url, on_plan=plans.append, **FAST)
+    [plan] = plans
+    assert plan.first and plan.maps == summary.added == len(dec.entries()) == 29  # December 2024
+    assert plan.requests == 58 and plan.bytes == 29 * 600_000 and plan.revisions == 0
+    assert plan.newest == dt.date(2024, 12, 31)
 
 
-# ------------------------------------------------------------------ the command
+def test_an_interrupted_first_sync_resumes_where_it_stopped(site, fresh_store):
+    """Stopped (Ctrl-C) after 11 maps: the maps of the whole batches fetched are stored, and the
+    next sync fetches only the others."""
+    dec = site(**DEC)
+
+    def stop_after_11(done, total):
+        if done == 11:
+            raise KeyboardInterrupt
+
+    first = sync(fresh_store, base_url=dec.url, progress=stop_after_11, **FAST)
+    assert first.interrupted and first.added == 11
+    assert len(fresh_store.snapshots("deepstate")) == 11 and dec.geojson_requests() == 11
+    second = sync(fresh_store, base_url=dec.url, **FAST)
+    assert (second.added, second.skipped_existing, second.errors) == (18, 11, [])
+    assert dec.geojson_requests() == 29
+    assert len(fresh_store.snapshots("deepstate")) == 29
+
+
+def test_a_first_sync_cut_off_by_the_site_going_away_resumes_too(site, fresh_store):
+    dec = site(**DEC)
+    ids = [e["id"] for e in dec.entries()]
+    dec.script[f"/api/history/{ids[20]}/geojson"].extend([(503, {}, b"down")] * 2)
+    first = sync(fresh_store, base_url=dec.url, retries=1, **FAST)
+    assert first.added == 20 and first.errors[-1].startswith("8 more maps not fetched")
+    second = sync(fresh_store, base_url=dec.url, **FAST)
+    assert (second.added, second.errors) == (9, []) and len(fresh_store.snapshots("deepstate")) == 29
+
+
+def test_the_main_jobs_first_sync_takes_the_last_twelve_months(recorded, fresh_store):
+    listing, _ = recorded
+    entries, _ = parse_listing(listing)
+    newest = entries[-1].taken_at.date()
+    assert first_run_since(fresh_store, newest) == dt.date(2025, 8, 21)
+    year = [e for e in entries if e.taken_at.date() >= dt.date(2025, 8, 21)]
+    assert len(year) == 358  # a year of the recorded listing: 358 maps, not 1,734
+
+
+# ------------------------------------------------------------------ the commands
 
 def test_cli_sync_prints_the_summary_and_exits_0(api, tmp_path):
     from frontwatch.faces.cli import main
@@ -281,8 +529,34 @@ def test_cli_sync_prints_the_summary_and_exits_0(api, tmp_path):
                                     "--store", str(tmp_path / "s.duckdb"), "--format", "json"])
     assert res.exit_code == 0, res.output
     rec = json.loads(res.stdout)[0]
-    assert (rec["added"], rec["listed"], rec["errors"]) == (5, 5, [])
+    assert (rec["added"], rec["listed"], rec["errors"], rec["notes"], rec["official_areas"]) == (5, 5, [], 5, 5)
     assert rec["last"] == "2024-11-23 20:53:00 UTC"
+
+
+def test_cli_first_sync_says_its_plan_and_an_interrupted_one_says_how_to_go_on(site, tmp_path, monkeypatch):
+    from frontwatch.faces.cli import main
+    import frontwatch.sources.live as live
+
+    dec = site(**DEC)
+    res = CliRunner().invoke(main, ["sync", "--base-url", dec.url, "--min-interval", "0", "--store", str(tmp_path / "s.duckdb")])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[0] == ("sync: 29 maps to fetch (about 17 MB, 58 requests, at least 0 s at the polite "
+                                         "pace); it can be interrupted and resumes where it stopped; --since YYYY-MM-DD "
+                                         "fetches fewer")
+    real = live.fetch_snapshot
+    calls = []
+
+    def interrupted(client, entry):
+        calls.append(entry.id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(client, entry)
+
+    monkeypatch.setattr(live, "fetch_snapshot", interrupted)
+    dec2 = site(first=dt.datetime(2024, 11, 1, tzinfo=UTC), as_of=DEC["as_of"])
+    res = CliRunner().invoke(main, ["sync", "--base-url", dec2.url, "--min-interval", "0", "--store", str(tmp_path / "s.duckdb")])
+    assert res.exit_code == 130
+    assert res.stderr.strip().splitlines()[-1] == "interrupted: 2 maps stored; `frontwatch sync deepstate` goes on from there"
 
 
 def test_cli_sync_exits_1_when_a_map_failed(api, tmp_path):
@@ -296,6 +570,42 @@ def test_cli_sync_exits_1_when_a_map_failed(api, tmp_path):
     assert re.search(r"added\s+4", res.stdout)
 
 
+@pytest.mark.parametrize("answer, reason", [
+    ((403, HTML, CDN_403), 'HTTP 403 Forbidden (an HTML page: "Attention Required! | Cloudflare")'),
+    ((200, HTML, MAINTENANCE), 'an HTML page: "deepstatemap.live is under maintenance" in place of the API\'s data (HTTP 200)'),
+])
+def test_cli_sync_on_a_refused_listing_is_one_line_saying_what_the_store_holds(api, tmp_path, history_dir, answer, reason):
+    from frontwatch.faces.cli import main
+    from frontwatch.ingest import ingest
+
+    with Store(tmp_path / "s.duckdb") as st:
+        ingest(st, [history_dir / f"{i}.geojson" for i in IDS[:2]], workers=1)
+    api.script["/api/history/public"].append(answer)
+    res = CliRunner().invoke(main, ["sync", "--base-url", api.url, "--min-interval", "0", "--retries", "0",
+                                    "--store", str(tmp_path / "s.duckdb")])
+    assert res.exit_code == 2
+    [line] = res.stderr.strip().splitlines()
+    age = (dt.datetime.now(UTC).date() - dt.date(2024, 11, 20)).days
+    assert line == (f"error: {api.url[7:]}/api/history/public: {reason}; nothing synced; the store holds 2 maps, "
+                    f"the latest of 2024-11-20 ({age} days old)")
+
+
+def test_cli_sync_on_a_listing_slower_than_the_timeout_is_one_line_saying_what_the_store_holds(api, tmp_path, history_dir):
+    from frontwatch.faces.cli import main
+    from frontwatch.ingest import ingest
+
+    with Store(tmp_path / "s.duckdb") as st:
+        ingest(st, [history_dir / f"{i}.geojson" for i in IDS], workers=1)
+    api.slow_s = 1.5
+    api.script["/api/history/public"].append(("slow", {}, b""))
+    res = CliRunner().invoke(main, ["sync", "--base-url", api.url, "--timeout", "0.3", "--retries", "0",
+                                    "--store", str(tmp_path / "s.duckdb")])
+    assert res.exit_code == 2
+    [line] = res.stderr.strip().splitlines()
+    assert line.startswith(f"error: {api.url[7:]} unreachable (timed out after 0.3 s); nothing synced; the store holds "
+                           "5 maps, the latest of 2024-11-23 (")
+
+
 def test_cli_sync_exits_2_with_one_line_when_unreachable(tmp_path):
     from frontwatch.faces.cli import main
 
@@ -303,7 +613,7 @@ def test_cli_sync_exits_2_with_one_line_when_unreachable(tmp_path):
                                     "--store", str(tmp_path / "s.duckdb")])
     assert res.exit_code == 2
     lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and "unreachable (ConnectionError" in lines[0]
+    assert len(lines) == 1 and "unreachable (ConnectionError" in lines[0] and "the store holds no maps" in lines[0]
 
 
 def test_cli_sync_names_the_known_sources():
@@ -315,22 +625,138 @@ def test_cli_sync_names_the_known_sources():
 
 
 def test_main_job_syncs_the_site_and_prints_the_kursk_report(api, tmp_path, borders_file, monkeypatch):
-    """`frontwatch run` online (the site here: the local server with five real maps of 19-23
-    November 2024): the maps are synced into an empty store, one line says how many, and the
-    report is that of the last map."""
+    """`frontwatch run` online (the site here: the local server with the real maps of 19-23
+    November 2024): the maps are synced into an empty store, one line says the plan of this first
+    sync and one how many went in, and the report is that of the last map, with DeepStateMap's own
+    figure of the ground Ukraine held in Russia."""
     from frontwatch.faces.cli import main
 
     monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
     store = tmp_path / "main.duckdb"
     res = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
     assert res.exit_code == 0, res.output
-    assert res.stderr.strip().splitlines() == ["synced deepstatemap.live: 5 new maps"]
+    assert res.stderr.strip().splitlines()[1:] == ["synced deepstatemap.live: 5 new maps"]
+    assert res.stderr.startswith("first sync: 5 maps to fetch from 2023-11-24 (about 3 MB, 10 requests")
     rep = json.loads(res.stdout)[0]
     assert rep["region"] == "RUS" and rep["date"] == "2024-11-23" and rep["snapshots"] == 5
-    held = {r["status"]: r["km2"] for r in rep["areas"]}["ukraine_held"]
-    assert 500 < held < 620  # DeepStateMap said about 560 km2 on 22 November
+    held = {r["status"]: r for r in rep["areas"]}["ukraine_held"]
+    assert held["km2"] == pytest.approx(555.7, abs=0.1)
+    assert held["official_km2"] == pytest.approx(557.1, abs=0.1)  # the map maker's #01579b figure of 23 November
     assert api.geojson_requests() == 5
     # Run again: nothing new is fetched, the same report.
     again = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
     assert again.exit_code == 0 and again.stderr.strip().splitlines() == ["synced deepstatemap.live: 0 new maps"]
     assert json.loads(again.stdout)[0]["areas"] == rep["areas"] and api.geojson_requests() == 5
+    # The table says the map maker's figure in words.
+    table = CliRunner().invoke(main, ["run", "--offline", "--store", str(store), "--borders", str(borders_file),
+                                      "--date", "2024-11-22"])
+    assert "held by Ukraine: DeepStateMap's own figure: 571 km2; measured here: 569.5 km2" in table.stdout
+
+
+def test_main_jobs_first_run_leaves_the_older_history_to_sync(site, tmp_path, borders_file, monkeypatch):
+    """The site lists monthly maps from October 2023 and the maps of 19-23 November 2024: a first
+    `frontwatch run` takes the year before the newest map (from 24 November 2023: six maps) and
+    says how to get the two older ones."""
+    from frontwatch.faces.cli import main
+
+    fake = site(first=dt.datetime(2023, 10, 1, tzinfo=UTC))
+    keep = {e["id"] for e in fake.entries() if _created(e) >= NOV19 or _created(e).day <= 2 and _created(e).year == 2023}
+    fake.all_entries = [e for e in fake.all_entries if e["id"] in keep]
+    assert len(fake.entries()) == 8
+    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", fake.url)
+    res = CliRunner().invoke(main, ["run", "--store", str(tmp_path / "m.duckdb"), "--borders", str(borders_file), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    lines = res.stderr.strip().splitlines()
+    assert lines[0].startswith("first sync: 6 maps to fetch from 2023-11-24 (")
+    assert lines[0].endswith("; the 2 older maps: frontwatch sync deepstate")
+    assert lines[1] == "synced deepstatemap.live: 6 new maps"
+
+
+@pytest.mark.parametrize("answer, reason", [
+    ((403, HTML, CDN_403), 'HTTP 403 Forbidden (an HTML page: "Attention Required! | Cloudflare")'),
+    ((200, HTML, MAINTENANCE), 'an HTML page: "deepstatemap.live is under maintenance" in place of the API\'s data (HTTP 200)'),
+    (("truncate", {}, b""), "truncated body"),
+])
+def test_main_job_on_a_refused_listing_reports_from_the_store_with_one_warning(api, tmp_path, borders_file, history_dir,
+                                                                               monkeypatch, answer, reason):
+    from frontwatch.faces.cli import main
+    from frontwatch.ingest import ingest
+
+    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
+    store = tmp_path / "main.duckdb"
+    with Store(store) as st:
+        ingest(st, [history_dir / f"{i}.geojson" for i in IDS], workers=1)
+    api.script["/api/history/public"].extend([answer] * 3)
+    res = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file)])
+    assert res.exit_code == 0, res.output
+    [line] = res.stderr.strip().splitlines()
+    age = (dt.datetime.now(UTC).date() - dt.date(2024, 11, 23)).days
+    assert line.startswith(f"warning: {api.url[7:]}/api/history/public: {reason}")
+    assert line.endswith(f"; reporting from the store as it is: 5 maps, the latest of 2024-11-23 ({age} days old)")
+    assert res.stdout.startswith("frontwatch report: Kursk incursion (Ukrainian-held ground in Russia)\nmap of 2024-11-23")
+
+
+def test_main_job_on_a_refused_listing_with_an_empty_store_exits_2(api, tmp_path, borders_file, monkeypatch):
+    from frontwatch.faces.cli import main
+
+    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
+    api.script["/api/history/public"].append((403, HTML, CDN_403))
+    res = CliRunner().invoke(main, ["run", "--store", str(tmp_path / "e.duckdb"), "--borders", str(borders_file)])
+    assert res.exit_code == 2
+    [line] = res.stderr.strip().splitlines()
+    assert line.startswith(f"error: {api.url[7:]}/api/history/public: HTTP 403 Forbidden")
+    assert "the store has no maps; to run the same job on a local archive: frontwatch ingest PATH" in line
+    assert res.stdout == ""
+
+
+def test_main_job_offline_says_so_in_one_line_and_reports_from_the_store(api, tmp_path, borders_file, history_dir, monkeypatch):
+    from frontwatch.faces.cli import main
+    from frontwatch.ingest import ingest
+
+    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", _dead_url())
+    store = tmp_path / "off.duckdb"
+    with Store(store) as st:
+        ingest(st, [history_dir / f"{i}.geojson" for i in IDS], workers=1)
+    res = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file)])
+    assert res.exit_code == 0, res.output
+    [line] = res.stderr.strip().splitlines()
+    assert " unreachable (ConnectionError: " in line and "frontwatch ingest PATH && frontwatch run --offline" in line
+    assert "reporting from the store as it is: 5 maps, the latest of 2024-11-23" in line
+
+
+def test_a_big_sync_off_a_terminal_reports_its_progress_with_the_time_left(capsys):
+    """Off a terminal (a log, a cron job), a sync of 50 maps or more writes a line every tenth,
+    with the time left at the pace so far."""
+    from frontwatch.faces.cli.sync import ProgressLines
+
+    now = [0.0]
+    lines = ProgressLines("table", "sync", clock=lambda: now[0])
+    lines.lines = True  # as off a terminal (pytest's stderr may be either)
+    for done in range(1, 201):
+        now[0] += 2.0  # two seconds a map
+        lines(done, 200)
+    lines.close()
+    out = capsys.readouterr().err.strip().splitlines()
+    assert len(out) == 10
+    assert out[0] == "sync: 20 of 200 maps, 38 s so far, about 6 min left"
+    assert out[4] == "sync: 100 of 200 maps, 3 min so far, about 3 min left"
+    assert out[-1] == "sync: 200 of 200 maps, 7 min so far, about 0 s left"
+
+
+def test_the_plan_line_names_the_older_maps_a_first_run_leaves_for_later():
+    from frontwatch.faces.cli.sync import describe_plan
+    from frontwatch.sources.live import SyncPlan
+
+    plan = SyncPlan(maps=358, revisions=0, official_only=0, requests=716, bytes=358 * 600_000, min_seconds=358.0,
+                    first=True, since=dt.date(2025, 8, 21), newest=dt.date(2026, 8, 21), older=1376)
+    assert describe_plan(plan, "first sync") == (
+        "first sync: 358 maps to fetch from 2025-08-21 (about 215 MB, 716 requests, at least 6 min at the polite pace); "
+        "it can be interrupted and resumes where it stopped; the 1,376 older maps: frontwatch sync deepstate")
+    whole = SyncPlan(maps=1734, revisions=0, official_only=0, requests=3468, bytes=1734 * 600_000, min_seconds=1734.0,
+                     first=True, since=None, newest=dt.date(2026, 8, 21))
+    assert describe_plan(whole) == (
+        "sync: 1,734 maps to fetch (about 1.0 GB, 3,468 requests, at least 29 min at the polite pace); it can be "
+        "interrupted and resumes where it stopped; --since YYYY-MM-DD fetches fewer")
+    routine = SyncPlan(maps=1, revisions=1, official_only=0, requests=4, bytes=1_200_000, min_seconds=2.0, first=False,
+                       since=None, newest=dt.date(2026, 8, 21))
+    assert describe_plan(routine) is None

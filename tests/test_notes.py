@@ -70,8 +70,9 @@ def test_every_map_of_the_recorded_listing_has_its_note_english_where_given(list
     first = by_id[1648989208]  # 3 April 2022: Ukrainian only
     assert first.lang == "uk" and first.text.startswith("⚡️На Сіверському напрямку")
     # A place the site links by its own id keeps its name, with no coordinates.
-    nm = [p for p in by_id[1756066782].places if p.name == "Novomykhailivka"]
+    nm = [p for p in by_id[1756066782].site_places if p.name == "Novomykhailivka"]
     assert nm and nm[0].lat is None and nm[0].site_id == "dsm:l:5899"
+    assert [p.name for p in by_id[1756066782].places] == ["Zelenyi Hai", "Udachne", "Sobolivka"]
     olh = [p for p in by_id[1759414391].places if p.name == "Olhivske"]
     assert olh and (round(olh[0].lat, 4), round(olh[0].lon, 4)) == (47.7363, 36.5319)
 
@@ -91,8 +92,11 @@ def test_every_link_to_a_place_on_the_map_is_read(listing):
         for href in re.findall(r"href\s*=\s*[\"']?([^\"'>]*)", markup):
             href = href.replace(" ", "")
             links += bool(("deepstatemap" in href or href.startswith(("/", "#"))) and re.search(r"\d", href))
-    places = [p for n in notes.values() for p in n.places]
+    places = [p for n in notes.values() for p in (*n.places, *n.site_places)]
     assert (len(places), links) == (4685, 4687)
+    # Every place of ``places`` has its coordinates; the 96 links by the site's own id are apart.
+    assert sum(len(n.site_places) for n in notes.values()) == 96
+    assert all(p.lat is not None and p.lon is not None for n in notes.values() for p in n.places)
     # Broken end tags ("< /a>", "</ a>", a cut "</a") and links inside links do not swallow the text.
     assert [p.name for p in notes[1662654988].places] == ["Balaklia"]
     assert [p.name for p in notes[1681910730].places] == ["Kreminna Forests", "Chromove"]
@@ -131,6 +135,9 @@ def test_ingesting_the_recorded_listing_stores_every_note_once(notes_store):
         assert st.notes_summary() == {"notes": 1732, "places": 4685, "first": "2022-04-03", "last": "2026-08-21"}
         again = ingest(st, [LISTING])
         assert again.notes == 0 and st.notes_summary()["notes"] == 1732
+        [n] = [n for n in st.notes(dt.date(2025, 8, 24), dt.date(2025, 8, 24)) if n.map_id == 1756066782]
+        assert [p.name for p in n.places] == ["Zelenyi Hai", "Udachne", "Sobolivka"]
+        assert [(p.name, p.site_id) for p in n.site_places] == [("Novomykhailivka", "dsm:l:5899")]
 
 
 def test_notes_between_two_days_and_near_a_point(notes_store):

@@ -192,15 +192,14 @@ def test_report_lists_the_librarys_warnings_and_prints_each_once(store_path, kur
     res = CliRunner().invoke(main, ["report", "--store", str(store_path), "--region", "Pokrovsk:10km", "--from",
                                     "2024-11-20", "--to", "2024-11-24", "--no-front", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    # (A settlements list also says, once, that cities500's towns are a floor: the tests load no
-    # country dump of GeoNames.)
-    lines = [line for line in res.output.splitlines() if line.startswith("warning:") and "are a floor" not in line]
-    assert len(lines) == 1 and "'Pokrovsk' is ambiguous" in lines[0], res.output
+    lines = [line for line in res.output.splitlines() if line.startswith("warning:")]
+    assert len([ln for ln in lines if "'Pokrovsk' is ambiguous" in ln]) == 1, res.output
+    # With cities500 alone (no full gazetteer in this test's cache), one line says the list is a floor.
+    assert [ln for ln in lines if "is ambiguous" not in ln] == [ln for ln in lines if "are a floor" in ln], res.output
+    assert len(lines) <= 2
     doc = out.read_text(encoding="utf-8")
     assert "<h2>Warnings</h2>" in doc and "is ambiguous" in doc and "picked Pokrovsk (UA" in doc
-    warned = re.findall(r"<li>(.*?)</li>", kursk_report.split("<h2>Warnings</h2>", 1)[1].split("</ul>", 1)[0]) \
-        if "<h2>Warnings</h2>" in kursk_report else []
-    assert all("are a floor" in w for w in warned), warned  # only the gazetteer's own coverage
+    assert "is ambiguous" not in kursk_report  # (its Warnings say the cities500 list of settlements is a floor)
 
 
 # ------------------------------------------------------------------ pictures a reader looks at

@@ -56,6 +56,7 @@ class IngestSummary:
     written: bool = True
     borders: list = dataclasses.field(default_factory=list)  # borders files saved
     notes: int = 0  # the map maker's notes stored or updated (recorded DeepStateMap listings)
+    official_areas: int = 0  # stored maps given the map maker's own figures (recorded /areas)
     # Files of other kinds: {kind name: [what save() said, one per file]} and {kind name: count}
     # ("other": a listed file no kind claims, such as a .csv of something else).
     stored: dict = dataclasses.field(default_factory=dict)
@@ -168,9 +169,27 @@ _GEOJSON = (".geojson", ".json", ".geojson.gz", ".json.gz")
 
 register_kind(FileKind("borders", "country borders file", (".geojson", ".json"), lambda p, h: is_borders_file(p),
                        prepare=_prepare_borders_file, save=_save_borders))
-# geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts.
+# geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts, saved
+# in the store as `frontwatch admin FILE` saves them (frontwatch.geo.admin).
+def _prepare_admin(path):
+    from frontwatch.geo.admin import AdminError, read_admin_file
+
+    try:
+        return read_admin_file(path)
+    except AdminError as exc:
+        return str(exc)
+
+
+def _save_admin(store, path, units, summary) -> str:
+    from frontwatch.geo.admin import save_admin
+
+    saved = save_admin(store, units, str(path), keep_detailed=True)
+    return ", ".join(f"{n} {cc} regions" for cc, n in saved.items()) or "kept the more detailed regions already stored"
+
+
 register_kind(FileKind("admin", "administrative boundaries file", _GEOJSON,
-                       lambda p, h: bool(re.search(r'"(shapeISO|shapeType|shapeGroup|ADM1_EN|adm1_code)"', _text(h)))))
+                       lambda p, h: bool(re.search(r'"(shapeISO|shapeType|shapeGroup|ADM1_EN|adm1_code)"', _text(h))),
+                       prepare=_prepare_admin, save=_save_admin))
 # A table of places: a header naming the place and its coordinates (GeoNames, Who's On First...).
 register_kind(FileKind("places", "places list", (".csv", ".tsv"),
                        lambda p, h: bool(re.match(r"[^\n]*\b(name|asciiname)\b[^\n]*\b(lat|latitude)\b",
@@ -200,8 +219,31 @@ def _is_listing(path, head) -> bool:
 
 register_kind(FileKind("listing", "recorded map listing", (".json", ".json.gz"), _is_listing,
                        prepare=_prepare_listing, save=_save_listing))
-register_kind(FileKind("areas", "recorded area figures file", (".json",),
-                       lambda p, h: bool(re.match(r'\{\s*"\d{9,11}"\s*:\s*\[\s*\{\s*"hash"', _text(h)))))
+def _is_areas(path, head) -> bool:
+    from frontwatch.sources.official import is_areas_file
+
+    return is_areas_file(path)
+
+
+def _prepare_areas(path):
+    from frontwatch.sources.official import read_areas_file
+
+    try:
+        return read_areas_file(path)
+    except SourceError as exc:  # one line naming the file (and the map) and the reason
+        return str(exc)
+
+
+def _save_areas(store, path, figures, summary) -> str:
+    from frontwatch.sources.live import attach_official
+
+    attached = attach_official(store, figures)
+    summary.official_areas += attached
+    return f"figures attached to {attached:,} stored maps of its {len(figures):,}"
+
+
+register_kind(FileKind("areas", "recorded area figures file", (".json", ".json.gz"), _is_areas,
+                       prepare=_prepare_areas, save=_save_areas))
 # Labelled claims, one JSON object a line (../shared/data/claims/dev.jsonl): for `claims`, not the store.
 register_kind(FileKind("claims", "claims set", (".jsonl",), lambda p, h: _text(h).startswith("{")))
 

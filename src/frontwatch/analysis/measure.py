@@ -10,7 +10,8 @@ computes only what is new, and a changed border or region is never served a stal
 Sides: Russia holds ``occupied`` + ``occupied_before_2022``, Ukraine ``ukraine_held``; ground
 that no layer covers is held by the country it lies in (RUS or UKR land from the borders), and
 ``contested`` belongs to neither side. May import: numpy, shapely, frontwatch.geo.geodesy,
-frontwatch.notices, frontwatch.statuses, frontwatch.store, frontwatch.engine.
+frontwatch.notices, frontwatch.statuses, frontwatch.store, frontwatch.engine,
+frontwatch.analysis.official (the map maker's own figures).
 """
 from __future__ import annotations
 
@@ -20,17 +21,11 @@ import math
 import shapely
 
 from frontwatch import notices
+from frontwatch.analysis.official import compare as compare_official
 from frontwatch.geo.geodesy import area_km2, clip_to_region, km2_to_sqmi
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 
 PERIODS = ("day", "week", "month", "year")
-# The map maker's own area types (the /areas endpoint of DeepStateMap) and our statuses.
-OFFICIAL_TYPES = {
-    "occupied_after_24_02_2022": "occupied",
-    "occupied_to_24_02_2022": "occupied_before_2022",
-    "liberated": "ukraine_held",
-    "unspecified": "contested",
-}
 
 
 class MeasureError(ValueError):
@@ -267,35 +262,26 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     """One record per snapshot and status: the status's area inside ``region``.
 
     Record: ``date``, ``taken_at``, ``snapshot_id``, ``region``, ``status``, ``km2``, ``sqmi``, and,
-    when the map maker published its own figure for that status and the region is ``ALL``,
-    ``official_km2`` and ``diff_pct`` (ours minus theirs, in % of theirs).
+    when the map maker published its own figure of the same ground (regions ``ALL``, ``UKR`` and
+    ``RUS``: :mod:`frontwatch.analysis.official`), ``official_km2`` and ``diff_pct`` (ours minus
+    theirs, in % of theirs), with ``official_note`` saying why they differ where that is known
+    (and ``explained_diff_pct``, the difference once that is accounted for).
     """
     snaps = snapshots if snapshots is not None else select_snapshots(store, start=start, end=end, every=every, source=source)
     statuses = resolve_statuses(store, statuses, snaps[0].source if snaps else source)
     hashes = store.all_layer_hashes([s.id for s in snaps])
     needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
+    kms = {s.id: {st: (areas[hashes[s.id][st]] if hashes[s.id].get(st) else 0.0) for st in statuses} for s in snaps}
+    official = compare_official(store, [s.id for s in snaps], region, kms)
     out = []
     for s in snaps:
-        official = _official_by_status(store, s.id) if region.name == "ALL" else {}
         for st in statuses:
-            h = hashes[s.id].get(st)
-            km2 = areas[h] if h else 0.0
+            km2 = kms[s.id][st]
             rec = {"date": s.date.isoformat(), "taken_at": s.taken_at.isoformat(), "snapshot_id": s.id,
                    "region": region.name, "status": st, "km2": _r(km2), "sqmi": _r(km2_to_sqmi(km2))}
-            if st in official:
-                rec["official_km2"] = _r(official[st])
-                rec["diff_pct"] = _r(100 * (km2 - official[st]) / official[st], 2) if official[st] else None
+            rec.update(official.get(s.id, {}).get(st, {}))
             out.append(rec)
-    return out
-
-
-def _official_by_status(store, sid) -> dict:
-    out = {}
-    for a in store.official_areas(sid):
-        st = a.get("status") or OFFICIAL_TYPES.get(a.get("type"))
-        if st and a.get("km2") is not None:
-            out[st] = out.get(st, 0.0) + float(a["km2"])
     return out
 
 

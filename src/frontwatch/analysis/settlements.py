@@ -16,6 +16,8 @@ never one place at a time.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import shapely
 
@@ -66,17 +68,26 @@ def statuses_of(layers: dict, lon, lat, home_side) -> tuple[list, list]:
     return status, side
 
 
+_SIDE_OF_CODE = np.array([0, 2, 0, 1, 1], dtype=np.int8)  # per code: None, ukraine_held, contested, obf, occupied
+_SIDE_CODE = {None: 0, RUSSIA: 1, UKRAINE: 2}
+
 def _places(region):
-    from frontwatch.geo.places import settlements_in
+    from frontwatch import notices
+    from frontwatch.geo.places import GazetteerNotice, coverage_note, settlements_in
 
     df = settlements_in(region.geometry)
+    # A list of cities500's towns only is a floor: one line says so, and how to get every village.
+    note = coverage_note(tuple(c for c in ("UA", "RU") if c in set(df["country"])))
+    if note:
+        notices.warn(note, GazetteerNotice, stacklevel=3)
     if df.empty:
         raise MeasureError(f"no gazetteer settlement inside {region.name}")
     return df
 
 
 def _base(row) -> dict:
-    return {"place": row["name"], "country": row["country"], "population": int(row["population"]),
+    return {"place": row["name"], "country": row["country"], "oblast": row.get("oblast") or "",
+            "admin1": row.get("admin1") or "", "population": int(row["population"]),
             "lat": round(float(row["lat"]), 5), "lon": round(float(row["lon"]), 5), "geonameid": int(row["geonameid"])}
 
 
@@ -93,14 +104,17 @@ def settlements_on(store, region, date=None, *, borders, source=None) -> list[di
     return out
 
 
-def settlement_changes(store, region, *, start=None, end=None, borders, source=None) -> list[dict]:
+def settlement_changes(store, region, *, start=None, end=None, borders, source=None, side=None) -> list[dict]:
     """Every change of hands of a settlement inside ``region`` between ``start`` and ``end``.
 
     The baseline is the last snapshot on or before ``start`` (so a change on the first day
     counts); then every snapshot in the window. Record: ``date`` (first snapshot showing the new
-    state), the place, ``old_status``/``new_status``, ``old_side``/``new_side``. Sorted by date,
-    then by population (largest first).
+    state) and ``taken_at``, the place (with ``oblast``: its first-level region), ``old_status``/
+    ``new_status``, ``old_side``/``new_side``. With ``side`` (``russia``/``ukraine``), only the
+    changes that put a place on that side. Sorted by date, then by population (largest first).
     """
+    if side is not None and side not in (RUSSIA, UKRAINE):
+        raise MeasureError(f"unknown side {side!r}; use {RUSSIA} or {UKRAINE}")
     snaps = select_snapshots(store, start=start, end=end, source=source)
     if start is not None:
         try:
@@ -112,7 +126,7 @@ def settlement_changes(store, region, *, start=None, end=None, borders, source=N
     df = _places(region)
     lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
     home = country_sides(lon, lat, borders)
-    home_code = np.array([{None: 0, RUSSIA: 1, UKRAINE: 2}[h] for h in home], dtype=np.int8)
+    home_code = np.array([_SIDE_CODE[h] for h in home], dtype=np.int8)
     hashes = store.all_layer_hashes([s.id for s in snaps])
     memo = {}
     codes = np.zeros((len(snaps), len(df)), dtype=np.int8)
@@ -122,8 +136,7 @@ def settlement_changes(store, region, *, start=None, end=None, borders, source=N
             memo[key] = status_codes({st: store.geometry(h) for st, h in hashes[s.id].items()}, lon, lat)
         codes[i] = memo[key]
     # Side per snapshot from the code (layer) or, with no layer, the country.
-    side_of_code = np.array([0, 2, 0, 1, 1], dtype=np.int8)  # None, ukraine_held, contested, obf, occupied
-    sides = np.where(codes == 0, home_code[None, :], side_of_code[codes])
+    sides = np.where(codes == 0, home_code[None, :], _SIDE_OF_CODE[codes])
     state = codes.astype(np.int16) * 4 + sides
     changed = np.argwhere(state[1:] != state[:-1])  # (snapshot index - 1, place index)
     side_name = (None, RUSSIA, UKRAINE)
@@ -131,8 +144,10 @@ def settlement_changes(store, region, *, start=None, end=None, borders, source=N
     out = []
     for k, j in changed:
         i = k + 1
+        if side is not None and side_name[sides[i, j]] != side:
+            continue
         row = rows.iloc[j]
-        out.append({"date": snaps[i].date.isoformat(), **_base(row),
+        out.append({"date": snaps[i].date.isoformat(), "taken_at": snaps[i].taken_at.isoformat(), **_base(row),
                     "old_status": _CODES[codes[i - 1, j]], "new_status": _CODES[codes[i, j]],
                     "old_side": side_name[sides[i - 1, j]], "new_side": side_name[sides[i, j]],
                     "snapshot_id": snaps[i].id})
@@ -148,3 +163,165 @@ def summarise_changes(changes: list[dict]) -> dict:
         last[r["geonameid"]] = r["new_side"]
     return {"changes": len(changes), "places": len(first),
             "places_changed_side": sum(1 for g in first if first[g] != last[g])}
+
+
+# ------------------------------------------------------------------ the map maker's notes
+# A note is what the map maker wrote under one map ("The enemy captured Serhiivka and advanced near
+# ..."), each settlement a link with its coordinates. The notes come from the store (the live
+# source's parser, ``store.notes(start=, end=)``); this module needs of each only: ``map_id`` (the
+# map's unix time, DeepStateMap's id), ``date`` (its UTC day), ``text`` (plain text, the links
+# replaced by their names) and ``places`` (each with ``name``, ``lat``, ``lon``), as attributes or
+# keys. What a note *says* of a place is read from the verb that governs its name.
+
+# Verbs that say a place changed hands, to which side; and verbs that say something else of the
+# places after them (an advance near, fighting in), which end the reach of the verbs before.
+_TAKEN = (
+    (RUSSIA, r"captured|occupied|occupation of|took control of|seized|окупува\w*|захопи\w*|оволоді\w*|окупац\w+"),
+    (UKRAINE, r"liberated|regained control of|drove the enemy out of|drove (?:the )?russians? out of|cleared|"
+              r"completed the clearing of|звільни\w*|звільнен\w*|відвоюва\w*|вибили"),
+)
+_OTHER = (r"advanced|advance|pushed back|pushing back|push back|regained (?:their |the )?positions?|fighting|fight|"
+          r"clarified|continues|success|successful|battle|stabiliz\w+|retreated|withdrew|driven back|drove back|"
+          r"sabotage|not allowed|area|просуну\w*|просування|бої|тривають|уточнено|відтісни\w*")
+_VERBS = re.compile(r"\b(?:(?P<ru>" + _TAKEN[0][1] + r")|(?P<ua>" + _TAKEN[1][1] + r")|(?P<other>" + _OTHER + r"))\b",
+                    re.IGNORECASE)
+
+
+MIN_PLACE_ZOOM = 12  # a link to a settlement is zoomed in (13-16); a region's is not (8-10)
+
+
+def _get(obj, name, default=None):
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
+
+
+def note_claims(note) -> list[dict]:
+    """What ``note`` says of each place it links: ``[{name, lat, lon, says}]``, ``says`` =
+    ``russia`` (captured, occupied), ``ukraine`` (liberated, regained control of) or None (an
+    advance near it, fighting in it, the line clarified). A name is governed by the last verb
+    before it in its sentence."""
+    text = _get(note, "text") or ""
+    out = []
+    # Where each place's name stands: searched in order, each search starting after the last.
+    pos = 0
+    for p in _get(note, "places") or ():
+        name = str(_get(p, "name") or "")
+        i = text.find(name, pos) if name else -1
+        if i < 0:
+            i = text.find(name) if name else -1
+        says = None
+        if i >= 0:
+            pos = i + len(name)
+            start = max(text.rfind(". ", 0, i), text.rfind("! ", 0, i), -1) + 1
+            verbs = list(_VERBS.finditer(text, start, i))
+            if verbs:
+                last = verbs[-1]
+                says = RUSSIA if last.group("ru") else UKRAINE if last.group("ua") else None
+        lat, lon, zoom = _get(p, "lat"), _get(p, "lon"), _get(p, "zoom")
+        if lat is None or lon is None or (zoom is not None and float(zoom) < MIN_PLACE_ZOOM):
+            continue  # a place known by the site's id only, or a region ("the Kursk region", zoom 8-10)
+        out.append({"name": name, "lat": float(lat), "lon": float(lon), "says": says})
+    return out
+
+
+def _km(lat0, lon0, lat1, lon1):
+    """Distance in km, equirectangular: exact enough to tell 2 km from 5 (no geodesy needed)."""
+    dy = (np.asarray(lat1) - lat0) * 111.2
+    dx = (np.asarray(lon1) - lon0) * 111.2 * np.cos(np.radians(lat0))
+    return np.hypot(dx, dy)
+
+
+def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, within_km: float = 2.0,
+                start=None, end=None) -> list[dict]:
+    """The changes with the map maker's words beside them, and what the notes and the polygons
+    disagree on.
+
+    Each change gets ``note`` (the text of the note of the map that first shows it, or of a note up
+    to ``days`` away, that links a place within ``within_km`` of it), ``note_date`` and ``note_says``
+    (the side that note says took it), and ``flag``: ``map only`` when the place went to a side and
+    no note within ``days`` says so. Then, for each place a note says changed hands (inside
+    ``region`` when given, of a day from ``start`` to ``end`` when given: the notes may reach
+    ``days`` beyond the window, to be found beside its changes) that no change of a settlement
+    within ``within_km`` to that side confirms within ``days``, a record with ``flag`` = ``note
+    only`` (``place`` the note's name, ``date`` the note's day). Only a change of side (not into or
+    out of the grey zone) is flagged as map only."""
+    import datetime as dt
+
+    claims = []
+    for n in notes or ():
+        d = _get(n, "date")
+        d = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])
+        for c in note_claims(n):
+            claims.append({**c, "date": d, "map_id": _get(n, "map_id"), "text": _get(n, "text") or ""})
+    if claims:
+        clat = np.array([c["lat"] for c in claims])
+        clon = np.array([c["lon"] for c in claims])
+        cday = np.array([c["date"].toordinal() for c in claims])
+    out = []
+    confirmed = np.zeros(len(claims), dtype=bool)
+    for r in changes:
+        rec = dict(r)
+        rec.update(note=None, note_date=None, note_says=None, flag=None)
+        if claims:
+            day = dt.date.fromisoformat(r["date"]).toordinal()
+            near = np.flatnonzero((np.abs(cday - day) <= days) & (_km(r["lat"], r["lon"], clat, clon) <= within_km))
+            if near.size:
+                # The note of this very map first, then the closest in time.
+                mid = _map_id(r)
+                near = sorted(near, key=lambda k: (claims[k]["map_id"] != mid, abs(cday[k] - day)))
+                agree = [k for k in near if claims[k]["says"] == r["new_side"]]
+                best = agree[0] if agree else near[0]
+                rec.update(note=claims[best]["text"], note_date=claims[best]["date"].isoformat(),
+                           note_says=claims[best]["says"])
+                confirmed[agree] = True
+        if r["new_side"] is not None and r["old_side"] != r["new_side"] and rec["note_says"] != r["new_side"]:
+            rec["flag"] = "map only"
+        out.append(rec)
+    inside = None
+    if region is not None and claims:
+        g = shapely.from_wkb(shapely.to_wkb(region.geometry))
+        shapely.prepare(g)
+        inside = shapely.intersects_xy(g, clon, clat)
+    seen = set()
+    for k, c in enumerate(claims):
+        if c["says"] is None or confirmed[k] or (inside is not None and not inside[k]):
+            continue
+        if (start is not None and c["date"] < _day(start)) or (end is not None and c["date"] > _day(end)):
+            continue
+        key = (c["name"], c["says"], c["date"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"date": c["date"].isoformat(), "place": c["name"], "lat": round(c["lat"], 5),
+                    "lon": round(c["lon"], 5), "new_side": c["says"], "note": c["text"],
+                    "note_date": c["date"].isoformat(), "note_says": c["says"], "flag": "note only"})
+    out.sort(key=lambda r: (r["date"], -(r.get("population") or 0), r["place"]))
+    return out
+
+
+def _day(d):
+    import datetime as dt
+
+    return d.date() if isinstance(d, dt.datetime) else d
+
+
+def _map_id(rec):
+    import datetime as dt
+
+    t = rec.get("taken_at")
+    return int(dt.datetime.fromisoformat(t).timestamp()) if t else None
+
+
+def stored_notes(store, start=None, end=None, days: int = 3):
+    """The map maker's notes of the window (widened by ``days`` each way) from the store, or None
+    when the store keeps no notes (``store.notes(start=, end=)``, written by the live source)."""
+    import datetime as dt
+
+    fetch = getattr(store, "notes", None)
+    if fetch is None:
+        return None
+    pad = dt.timedelta(days=days)
+    try:
+        notes = fetch(start=start - pad if start else None, end=end + pad if end else None)
+    except Exception:  # noqa: BLE001 - a store layout without notes: no cross-check, not a failure
+        return None
+    return list(notes) if notes else None

@@ -23,7 +23,7 @@ import shapely
 
 from frontwatch.analysis.measure import _r, area_series, select_snapshots, snapshot_on
 from frontwatch.geo.geodesy import area_km2, km2_to_sqmi
-from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, UKRAINE
+from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, UKRAINE
 
 # Below this share of the region's land, a country's part is a sliver of the border line, not land
 # it holds in the region (the OSM line and an oblast's line differ by metres).
@@ -92,10 +92,11 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
         rec["share_pct"] = pct(rec["km2"])
         rec["land_km2"] = _r(land)
     asked = {r["status"] for r in wanted}
-    # A side's total, unless it would only repeat its one status: a side of one status (Ukraine:
-    # ukraine_held) in a region with none of its country's land adds nothing to that status's row.
+    # A side's total, unless it would only repeat the one status asked for: a side of one status
+    # (Ukraine: ukraine_held) in a region with none of its country's land adds nothing to that
+    # status's row. Asked for every status, both sides are given (the web map shows both).
     sides = [s for s in (RUSSIA, UKRAINE) if set(SIDES[s]) <= asked
-             and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts)]
+             and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts or asked >= set(STATUSES))]
     if not sides:
         return wanted
     # The land no layer covers, per country part and snapshot.

@@ -30,7 +30,10 @@ TAIL = re.compile(
 TAIL_INVERTED = re.compile(
     r"[,\"”]\s*(?:also\s+)?" + _VERBS + r"\s+(?P<who>" + _NP + r")\s*[.!?]?[\"”]?\s*$")
 LEAD = re.compile(
-    r"^[\s\"“]*(?P<who>[A-Z][^,;:\"“”\d]{1,90}?)\s+(?:also\s+|has\s+|have\s+|had\s+|on\s+\w+\s+)?"
+    # "Shoigu said ...", and after an opening phrase: "In a Telegram post, Maliar said ...",
+    # "On Sunday, Ukrainian officials said ...".
+    r"^[\s\"“]*(?:(?:In|On|At|Speaking|Writing|Late|Earlier|Later|Also)\b[^,;:\"“”]{0,50},\s*)?"
+    r"(?P<who>[A-Z][^,;:\"“”\d]{1,90}?)\s+(?:also\s+|has\s+|have\s+|had\s+|on\s+\w+\s+)?"
     r"(?P<verb>" + _VERBS + r")\b(?P<rest>.{0,60})")
 VAGUE = re.compile(
     r"^(?:the|this|that|these|those|our)\s+(?:[\w-]+\s+){0,2}?(?:sources?|informants?|officials?|"

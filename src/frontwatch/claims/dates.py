@@ -45,7 +45,10 @@ MONTH_ONLY = re.compile(rf"\b(?P<month>{_MONTH})(?![\w.]*\s+[0-3]?\d\b)")
 ISO_DATE = re.compile(rf"\b(?P<year>{_YEAR})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 NUMERIC_DATE = re.compile(r"\b[0-3]?\d[./][01]?\d[./](?:19|20)?\d\d\b")
 CLOCK_TIME = re.compile(
-    r"\b[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[AaPp]\.?[Mm]\b\.?)?(?:\s*[A-Z]{2,4}T\b)?"
+    r"\b[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?:\s*[AaPp]\.?[Mm]\b\.?)?(?:\s*[A-Z]{2,4}T\b)?"
+    # "7.03 AM", "at 14.30": a dot needs a clock word around it ("0.039%" is a share, not 00:39).
+    r"|\b[0-2]?\d\.[0-5]\d(?!\d)(?=\s*(?:[AaPp]\.?[Mm]\b|[A-Z]{2,4}T\b|GMT\b|UTC\b|h\b))"
+    r"|(?<=\bat\s)[0-2]?\d\.[0-5]\d(?![\d%])(?!\s*(?:%|per|km|kilomet|sq|square|mile|met))"
     r"|\b[0-1]?\d\s*[AaPp]\.[Mm]\.|\b[0-1]?\d\s*(?:am|pm|AM|PM)\b")
 YEAR = re.compile(rf"(?<![\d,.])\b{_YEAR}\b(?![,.]\d)")
 
@@ -158,14 +161,14 @@ PRESENT_PERFECT = re.compile(
 _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", re.I)
 # "since the start of its counteroffensive on September 6": the day of an event named after "since".
 _SINCE_EVENT_ON = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,50}?\bon\s+$", re.I)
-_SINCE = re.compile(r"\b(?:since|from)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_SINCE = re.compile(r"\b(?:since|from|(?:began|begun|started|launched)\s+(?:on|in))\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _PART_OF_MONTH = re.compile(r"\b(early|mid|late)[\s-]*$", re.I)
 _BY_MONTH = re.compile(r"\b(?:by|as\s+of)\s+(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$", re.I)
 # "two weeks ago"; "since capturing the town two weeks ago" (an event named after "since"): a day
 # counted back from the reference.
 _AGO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                  r"(?P<unit>day|week|month)s?\s+ago\b", re.I)
+                  r"(?P<unit>day|week|month|year)s?\s+ago\b", re.I)
 _SINCE_EVENT = re.compile(r"\bsince\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 # Seasons, northern and meteorological: "since the summer" (1 June), "in the autumn", "last winter".
 _SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P<which>the|this|last|early|late)\s+)?"
@@ -190,11 +193,13 @@ def _season(name: str, reference: dt.date, which: str | None) -> tuple[dt.date, 
 
 _AT_YEAR_START = re.compile(r"\bat\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
 _SINCE_YEAR_START = re.compile(r"\b(?:since|than\s+(?:\w+\s+){1,3}?at)\s+the\s+(?:start|beginning)\s+of\s+(?:the|this)\s+year\b", re.I)
-_IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:the\s+(?:month|entirety|whole|course)\s+of\s+)?"
+                       r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _WEEKDAY = re.compile(
-    r"\b(?:on|late\s+on|early\s+on|last)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+    r"\b(?i:on|late\s+on|early\s+on|last|to|until|ending|(?:as\s+of|by)(?:\s+(?:late|early))?|said|says|told|reported|announced|"
+    r"wrote|stated|claimed)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _PAST = re.compile(
-    r"\b(?:over|in|during|within|for)\s+the\s+(?:past|last|previous)\s+"
+    r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?the\s+(?:past|last|previous)\s+"
     r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     r"(?P<unit>day|week|month|year|hours?)s?\b"
     r"|\b(?P<last>last|this)\s+(?P<unit2>week|month|year)\b"
@@ -316,8 +321,8 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         n = m.group("n").lower()
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n]
         unit = m.group("unit").lower()
-        found = reference - (relativedelta(months=count) if unit == "month" else
-                             dt.timedelta(days=count * (7 if unit == "week" else 1)))
+        found = reference - (relativedelta(months=count) if unit == "month" else relativedelta(years=count)
+                             if unit == "year" else dt.timedelta(days=count * (7 if unit == "week" else 1)))
         if _SINCE_EVENT.search(sentence, max(0, m.start() - 60), m.start()):
             mentions.append(DateMention("since", *m.span(), reference, found))
         else:
@@ -392,31 +397,45 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             day = reference - dt.timedelta(days=1) if m.group("yesterday").lower() == "yesterday" else reference
             mentions.append(DateMention("weekday", *m.span(), day, None))
             continue
+        # "the past week", "the last six days", "last week": whole days before the report's own
+        # day, so they end the day before it (the dev set's convention; the report's day is not
+        # over when it is written).
+        end = reference - dt.timedelta(days=1)
         if m.group("unit"):
             n = m.group("n")
             count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
-            start = _period_start(reference, count, m.group("unit"))
+            if m.group("unit").lower().startswith("hour"):
+                start, end = _period_start(reference, count, m.group("unit")), reference
+            else:
+                start = _period_start(end, count, m.group("unit"))
         elif m.group("unit2"):
             unit = m.group("unit2").lower()
-            if m.group("last").lower() == "last" and unit == "month":
-                prev = reference - relativedelta(months=1)
-                first = prev.replace(day=1)
-                last = prev.replace(day=calendar.monthrange(prev.year, prev.month)[1])
+            if m.group("last").lower() == "last" and unit in ("month", "year"):
+                # "last month", "last year": the calendar month or year before the report's.
+                if unit == "month":
+                    prev = reference - relativedelta(months=1)
+                    first = prev.replace(day=1)
+                    last = prev.replace(day=calendar.monthrange(prev.year, prev.month)[1])
+                else:
+                    first, last = dt.date(reference.year - 1, 1, 1), dt.date(reference.year - 1, 12, 31)
                 mentions.append(DateMention("month", *m.span(), last, first))
                 continue
             if m.group("last").lower() == "this":
+                end = reference
                 start = reference.replace(day=1) if unit == "month" else (
                     reference.replace(month=1, day=1) if unit == "year"
                     else reference - dt.timedelta(days=reference.weekday()))
             else:
-                start = _period_start(reference, 1, unit)
+                start = _period_start(end, 1, unit)
         elif m.group("unit4"):
             n = m.group("n4")
             count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
+            end = reference
             start = _period_start(reference, count, m.group("unit4"))
         else:
+            end = reference
             start = _period_start(reference, 1, m.group("unit3"))
-        mentions.append(DateMention("past", *m.span(), reference, start))
+        mentions.append(DateMention("past", *m.span(), end, start))
     for m in _SINCE_YEAR_START.finditer(sentence):
         start = reference.replace(month=1, day=1) if reference else None
         mentions.append(DateMention("since", *m.span(), reference, start))
@@ -449,13 +468,19 @@ _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)
                            r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
                            rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
                            r"(?P<thisyear>(?:the|this)\s+year))\b)?")
-_PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                        r"(?P<unit>day|week|month)s\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
+# "in the three months to the end of November", "in the week to Sunday", "the month ending Nov. 30"
+_PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
+                        r"(?P<unit>day|week|month)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
-_IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)|(?P<since>since))\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
+_IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:entirety|whole|course)\s+of)?|(?P<since>since))"
+                      rf"\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
 _HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b",
                         re.I)
 _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})\s*[-–—]\s*(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b")
+# "in August and September": two months named together after a preposition of time, one period.
+_MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
+                              rf"(?P<m1>{_MONTH})\s+and\s+(?P<m2>{_MONTH})"
+                              rf"(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "Nov. 1-20", "1-20 November": one month, two days.
 _DAY_SPAN = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
                        rf"|\b(?P<d1b>{_DAY})\s*[-–]\s*(?P<d2b>{_DAY})\s+(?:of\s+)?(?P<monthb>{_MONTH})(?:,?\s+(?P<yearb>{_YEAR})\b)?")
@@ -487,8 +512,9 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _PERIOD_TO.finditer(sentence):
         # "in the three months to the end of November": the period ending with the named day or month.
-        ends = [d for d in mentions if d.start >= m.end() and d.start - m.end() <= 20 and d.kind in ("day", "month", "since")]
-        n = m.group("n")
+        ends = [d for d in mentions if d.start >= m.end() - 4 and d.start - m.end() <= 20
+                and d.kind in ("day", "month", "since", "weekday")]
+        n = m.group("n") or "one"
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
         last = _bounds(ends[0])[1] if ends else None
         if last is not None:
@@ -539,6 +565,15 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             last = first + _period_length(count, first_period.group("unit")) - dt.timedelta(days=1)
             out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
             mentions = [d for d in mentions if d is not from_day]
+    for m in _MONTH_AND_MONTH.finditer(sentence):
+        out = [d for d in out if not (m.start() <= d.start < m.end())]
+        m1, m2 = _month_number(m.group("m1")), _month_number(m.group("m2"))
+        y2 = _month_year(m2, reference, int(m.group("year")) if m.group("year") else None)
+        if y2 is None:
+            continue
+        y1 = y2 if m1 <= m2 else y2 - 1
+        first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+        out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _MONTH_SPAN.finditer(sentence):
         # "in October – November", "October-December 2024": from the first month's 1st to the last's end.
         if any(d.start <= m.start() < d.end for d in out):

@@ -19,6 +19,8 @@ from typing import Any
 from frontwatch import notices
 from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
+from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
+from frontwatch.claims.lexicon import load_lexicon
 from frontwatch.claims.places import PlaceMention, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
@@ -127,14 +129,16 @@ NUMBER = re.compile(
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
     r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
-_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|tenth|thirds|quarters|fifths|tenths)\b", re.I)
+_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
+                        r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
-    r"\b(?P<frac>(?:a|one)[\s-]+(?:half|third|quarter|fifth|tenth)|half|"
-    r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|tenths))\s+of\b", re.I)
+    r"\b(?P<frac>(?:a|an|one)[\s-]+(?:half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth)|half|"
+    r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths))\s+of\b", re.I)
 _OF_ONE_PERCENT = re.compile(r"\s+(?:a|one|1)\s*(?:percent|per\s+cent|%)", re.I)
 _HALF_OF_A_PERIOD = re.compile(r"\b(?:first|second|latter|last|other)\s+$", re.I)
-_FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10,
-              "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5, "tenths": 1 / 10}
+_FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "sixth": 1 / 6, "seventh": 1 / 7,
+              "eighth": 1 / 8, "ninth": 1 / 9, "tenth": 1 / 10, "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5,
+              "sixths": 1 / 6, "sevenths": 1 / 7, "eighths": 1 / 8, "ninths": 1 / 9, "tenths": 1 / 10}
 
 RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.I)
 QUALIFIER = re.compile(
@@ -146,7 +150,7 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 # Words allowed between a count and its noun: "11,000 North Korean soldiers".
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
-    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|"
+    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|populated|inhabited|"
     r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
@@ -228,21 +232,29 @@ _TERRITORY_AFTER = re.compile(r"\s+(?:territory|territories|land|soil|region|reg
                               r"cities|city|villages?|side\s+of)\b")
 _BY_SIDE_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?(?P<who>[A-Z][\w'’-]*(?:\s+Korean?s?)?)")
 
-LOST_VERBS = re.compile(
-    r"\b(?:lost|lose|loses|losing|ceded?|surrendered|abandoned|withdrew|withdrawn|retreated|"
-    r"gave\s+up|given\s+up|shrunk|shrank|been\s+pushed\s+out)\b", re.I)
-GAINED_VERBS = re.compile(
-    r"\b(?:(?:taken|took|seized|gained|established|regained|retook|retaken|recaptured|restored|re-?established)\s+control|captured?|captures|capturing|seized?|seizes|"
-    r"took|taken|gained|gains?|liberated?|liberates|liberating|recaptured?|retook|retaken|"
-    r"regained|advanced|advancing|advances?|pushed|overran|conquered|occupied\s+(?:an\s+)?(?:additional|another|more)|"
-    r"expanded|grabbed|won|broke\s+through)\b", re.I)
+_ACTIONS = load_lexicon("actions")
+
+
+def _verbs(words) -> str:
+    return "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in sorted(set(words), key=len, reverse=True))
+
+
+LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
+GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
 HELD_VERBS = re.compile(
-    r"\b(?:control|controls|controlled|controlling|hold|holds|held|holding|occupy|occupies|"
-    r"occupying|under\s+(?:\w+\s+)?control|keeps?|kept|retains?|retained|"
-    # "At its height, Ukraine's incursion covered about 1,300 square kilometres".
-    r"cover(?:s|ed|ing)?|encompass(?:es|ed|ing)?|"
-    # "has occupied 18% of Ukraine" holds it; a bare "occupied" is mostly an adjective ("occupied land").
-    r"(?:has|have|had)\s+(?:\w+\s+)?occupied)\b", re.I)
+    r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
+    # "has occupied 18% of Ukraine" holds it, and so does "80% of the city was now occupied"; a bare
+    # "occupied" is mostly an adjective ("occupied land").
+    r"(?:has|have|had)\s+(?:\w+\s+)?occupied|(?:is|are|was|were|remains?|remained|been)\s+(?:now\s+|still\s+)?occupied)\b",
+    re.I)
+# "Ukrainian-occupied territory in Kursk Oblast now totals about 660 km2": what is held, when no
+# verb of gain or loss says otherwise.
+TOTALS = re.compile(r"\b(?:" + _verbs(_ACTIONS["totals"]) + r")\s+(?:\w+\s+){0,2}$", re.I)
+# "expanded their territorial control by nearly an additional 100 sq km", "increased its holdings
+# of Ukrainian territory by 0.2 percentage points": a change of what is held.
+GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
+                     r"(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|just\s+over|an?|another|additional|"
+                     r"a\s+further|further)\s+){0,3}$", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
 # ``contested`` status of the maps.
 GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b",
@@ -251,13 +263,17 @@ GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|c
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
     r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
+# "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
+# length in the figure's clause, the front named earlier in the sentence.
+_LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended)\s+(?:for\s+|over\s+)?", re.I)
+_FRONT_WORD = re.compile(r"\bfront(?:[\s-]*line)?s?\b", re.I)
 # "along a 1,000-kilometre front": the length names the front right after it.
 _FRONT_AFTER = re.compile(r"(?:[\s-]*long)?\s+front(?:[\s-]*line)?\b", re.I)
 ADVANCE_VERBS = re.compile(
     r"\b(?:advanc\w*|push\w*|mov(?:ed|ing|es)|shift(?:ed|ing|s)|progress\w*|penetrat\w*|broke\s+through|"
     r"gain\w*|creep\w*|inch\w*)\b", re.I)
 PEAK = re.compile(r"\b(?:at\s+most|at\s+(?:its|the|their)\s+(?:peak|height|maximum|largest)|at\s+one\s+point|"
-                  r"peak|maximum|initially|originally|at\s+the\s+start)\b", re.I)
+                  r"peak|peaked|maximum|initially|originally|at\s+the\s+start)\b", re.I)
 # "... of the territory (that) they seized / had taken / captured": what the side took itself.
 OF_WHAT_WAS_TAKEN = re.compile(
     r"\s*of\s+(?:the\s+|what\s+)?(?:(?:about\s+|some\s+|roughly\s+)?\d[\d,.]*\s*(?:(?:square|sq\.?)\s*(?:kilomet(?:re|er)s|km|miles|mi)|km2|km²)\s+)?"
@@ -275,6 +291,13 @@ _AT_THE_PEAK_OF = re.compile(r"(?:\s+[\w'’-]+){0,6}?\s+(?:at\s+(?:the|its|thei
 _SHRUNK_BY = re.compile(r"\b(?:shrunk|shrank|shrinks?|shrinking|fallen|fell|dropped|decreased|declined|"
                         r"reduced|contracted)\s+by\s+(?:(?:more\s+than|over|about|around|nearly|almost|some|"
                         r"roughly|just\s+over|at\s+least)\s+)?$", re.I)
+_SIZE_OF_FIGURE = re.compile(r"\b(?:size|twice|times|larger|bigger|smaller)\b", re.I)
+_DEEP_AFTER = re.compile(r"(?:\s*\([^)]*\))?[\s-]*(?:deep|in\s+depth)\b", re.I)
+_COUNTRY_OR_REGION_AFTER = re.compile(r"\s*,?\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[A-Z][\w'’-]*|territory|land|country|region|"
+                                      r"oblast|province)", re.I)
+# "Russian control of Ukrainian territory ...", "the occupation of Ukraine": a holding named before a share.
+_SHARE_OF_HOLDING = re.compile(r"\b(?:control|occupation|share|holdings?)\s+of\s+(?:[\w'’-]+\s+){0,2}?"
+                               r"(?:territory|land|Ukraine|Russia|the\s+country|the\s+region)\b", re.I)
 _HOLDING_NOUN = re.compile(r"\b(?:grip|foothold|bridgehead|salient|pocket|territory|ground|land|area|control|"
                            r"holdings?)\b", re.I)
 # "... of the territory it (had) lost": what the other side had taken from it.
@@ -301,6 +324,15 @@ CLAUSE_BREAK = re.compile(r"[;:—–]|,\s+(?:and|but|while|whereas|although)\b|
 # --- places -----------------------------------------------------------------
 
 # After a length: "... 3 km (away) from / of / outside / short of (the town of) Pokrovsk".
+# "30km from the previous front line": how far a side pushed, a depth.
+FROM_OLD_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|beyond)\s+(?:the|their|its)\s+(?:previous|former|old|original|"
+                            r"initial|starting|earlier)\s+(?:front(?:[\s-]*lines?)?|lines|positions)\b", re.I)
+# "to a depth of (up to) 70 kilometres"
+DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|more\s+than)\s+)?$", re.I)
+# "within less than seven kilometres of the city", "a dozen kilometres from the logistics hub Pokrovsk"
+DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+(?:the\s+)?"
+                              r"(?:(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
+                              r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
@@ -406,16 +438,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _speaker_side(att: Attribution | None) -> str | None:
-    if att is None:
-        return None
-    for regex, side in SIDES[:3]:
-        if regex.search(att.who):
-            return side
-    if _UKRAINIAN_SPEAKERS.search(att.who):
-        return "ukraine"
-    if _RUSSIAN_SPEAKERS.search(att.who):
-        return "russia"
-    return None
+    return speaker_side(att.who) if att is not None else None
 
 
 def _opposite(side: str | None) -> str | None:
@@ -426,50 +449,101 @@ _UNDER_OWN_CONTROL = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:were|was|are|is|remai
                                 r"under\s+(?:their|its|our)\s+control\b", re.I)
 
 
-def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
-              att: Attribution | None, att_span: tuple[int, int] | None) -> str | None:
-    """Whose troops/territory a number is about.
+# A holder named after the figure: "... is under the control of the occupiers", "seized by Russian
+# forces", "in the hands of Kyiv's troops".
+_AGENT_BEFORE = re.compile(r"\b(?:by|under\s+(?:the\s+)?(?:control|occupation|rule)\s+of|in\s+the\s+hands\s+of)\s+(?:the\s+)?$",
+                           re.I)
+_UNDER_HOLDER = re.compile(r"\bunder\s+(?:the\s+)?$", re.I)
+_RETAKE_BEFORE = re.compile(r"\b(?:recaptured|retaken|retook|liberated|taken\s+back|took\s+back|won\s+back|reclaimed|"
+                            r"regained|freed|cleared)\s+(?:\w+\s+){0,3}$", re.I)
 
-    Priority: a side word between number and noun ("11,000 North Korean
-    soldiers"); a passive agent after it ("captured by Russian forces"); the
-    nearest side mention before the number in the sentence (pronouns "we/our"
-    standing for the speaker, "the enemy" for the speaker's opponent).
+
+def _resolve_side(a: ActorMention, att: Attribution | None, sentence: str = "") -> str | None:
+    if a.side == "speaker":
+        side = speaker_side(att.who if att else None)
+        if side is None and a.text.lower().startswith(("his", "her")):
+            # "Yevgeny Prigozhin, the head of Russia's Wagner group, said his forces ...": the side
+            # named for the person before it.
+            side = side_of_words(sentence[:a.start])
+        return side
+    if a.side == "enemy":
+        return opposite(speaker_side(att.who if att else None))
+    return a.side
+
+
+def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
+              att: Attribution | None, att_span: tuple[int, int] | None,
+              persons: bool = False) -> tuple[str | None, str]:
+    """(side, "rule: words"): whose troops or ground a number is about. Named rules, in order:
+
+    - side.modifier: a side word between a count of persons and its noun ("11,000 North Korean
+      soldiers"; "189 Ukrainian settlements" says whose land, not who took it);
+    - side.agent_after: the holder or agent named after the figure in its clause ("is under the
+      control of the occupiers", "captured by Russian forces", "under Russian occupation");
+    - side.holder: "Ukrainian-occupied territory ... totals 660 km2", "under Ukrainian control";
+    - side.subject: the nearest actor before the figure that is not the object of a preposition
+      or of a verb acting on it ("Ukrainian forces have penetrated Russian lines ... and captured");
+    - side.taken_from: the side something was retaken from, reversed ("recaptured from Russian
+      forces": Ukraine's gain);
+    - side.speaker_pronoun: "it/they/their" after the attribution, for the speaker's side;
+    - side.object: failing all, the nearest side named before the figure;
+    - none: no side (the frame builder may still take the previous sentence's subject or the
+      speaker's side).
     """
-    # The first side named in the modifier: "45,000 Russian and North Korean troops" are Russia's.
-    named = [(m.start(), side) for regex, side in SIDES[:3] for m in ([regex.search(modifier)] if modifier else []) if m]
-    if named:
-        return min(named)[1]
-    clause_start, clause_end = _clause_bounds(sentence, num_start)
-    by = _BY_SIDE_AFTER.match(sentence[num_end:clause_end])
-    if by:
-        for regex, side in SIDES[:3]:
-            if regex.match(by.group("who")):
-                return side
-    best: tuple[int, str] | None = None
-    for regex, side in SIDES:
-        for m in regex.finditer(sentence, 0, num_start):
-            if att_span and att_span[0] <= m.start() < att_span[1] and side not in ("speaker",):
-                continue
-            if _TERRITORY_AFTER.match(sentence, m.end()):
-                continue
-            if _COUNTRY_NOUN.match(m.group(0)) and _LOCATIVE_BEFORE.search(sentence[max(0, m.start() - 12):m.start()]):
-                continue
-            if best is None or m.start() > best[0]:
-                best = (m.start(), side)
-    if best is None:
-        # "Ukraine said it still holds...": the pronoun stands for the speaker.
-        if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
-            return _speaker_side(att)
-        # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
-        if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, clause_end):
-            return _speaker_side(att)
-        return None
-    side = best[1]
-    if side == "speaker":
-        return _speaker_side(att)
-    if side == "enemy":
-        return _opposite(_speaker_side(att))
-    return side
+    if persons and modifier:
+        side = side_of_words(modifier)
+        if side:
+            return side, f"side.modifier: {modifier.strip()}"
+    lo, hi = _clause_bounds(sentence, num_start)
+    mentions = [a for a in actor_mentions(sentence)
+                if not (att_span and att_span[0] <= a.start < att_span[1] and a.kind not in ("speaker", "enemy"))]
+    subject_in_clause = any(lo <= a.start < num_start and a.governed is None for a in mentions)
+    for a in mentions:
+        if num_end <= a.start < hi:
+            before = sentence[max(0, a.start - 40):a.start]
+            by_agent = _AGENT_BEFORE.search(before)
+            if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
+                continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
+            if by_agent or a.kind == "compound" or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
+                side = _resolve_side(a, att, sentence)
+                if side:
+                    return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
+    for a in mentions:
+        if lo <= a.start < num_start and (a.kind == "compound" or (
+                a.kind in ("adjective", "noun") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
+            side = _resolve_side(a, att, sentence)
+            if side:
+                return side, f"side.holder: {a.text}"
+    before = [a for a in mentions if a.end <= num_start]
+    actors = [a for a in before if a.governed is None]
+    in_clause = [a for a in actors if a.start >= lo]
+    pool = in_clause or actors
+    if pool:
+        a = pool[-1]
+        side = _resolve_side(a, att, sentence)
+        if side:
+            return side, f"side.subject: {a.text}"
+    for a in reversed(before):
+        if a.governed == "from" and _RETAKE_BEFORE.search(sentence, max(0, a.start - 60), a.start):
+            side = opposite(_resolve_side(a, att, sentence))
+            if side:
+                return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+    # "Ukraine said it still holds...": the pronoun stands for the speaker.
+    if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
+        side = speaker_side(att.who if att else None)
+        if side:
+            return side, f"side.speaker_pronoun: {att.who}"
+    # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
+    if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, hi):
+        side = speaker_side(att.who if att else None)
+        if side:
+            return side, f"side.speaker_pronoun: {att.who}"
+    if before:
+        a = before[-1]
+        side = _resolve_side(a, att, sentence)
+        if side:
+            return side, f"side.object: {a.text}"
+    return None, "side.none: no side named"
 
 
 # "... 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.": a
@@ -480,6 +554,9 @@ _ROUGHLY = (r"(?:(?:about|around|roughly|some|nearly|almost|approximately|(?:jus
 _HOLDS_NOW_BEFORE = re.compile(
     r"\b(?:now|still|currently|today)\s+(?:only\s+)?(?:holds?|controls?|occupies|has|keeps?|retains?)\s+"
     r"(?:only\s+|just\s+)?" + _ROUGHLY + "$", re.I)
+_PART_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?[A-Z]")
+_PART_OPENS = re.compile(r"(?:[—–(]|\bincluding|\bof\s+which|\band|,)\s*(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
+_OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
 COMPARED_WITH = re.compile(
     r"\b(?:down|up)\s+from\s+(?:(?:a|the|its)\s+(?:peak|high|maximum|low)\s+of\s+)?(?:\w+\s+){0,1}$"
@@ -504,7 +581,19 @@ RETREAT = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|f
                      r"(?:Ukrain\w*|Russia\w*|enemy|Kyiv['’]s|Moscow['’]s)|"
                      r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                      re.I)
-PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them)\b", re.I)
+# The side named itself falls back (passive or intransitive): its opponent advanced.
+RETREAT_OWN = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:pushed|forced|driven|beaten)\s+back|"
+                         r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
+                         re.I)
+# "it", "they", and "the army", "the troops": the previous sentence's subject.
+PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|forces|military))\b", re.I)
+# "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
+# "occupied" is Russia's holding, unless another side is named as occupier.
+_OCCUPIED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|remains?|remained)\s+(?:now\s+|still\s+|fully\s+|largely\s+)?occupied\b"
+                               r"|\bunder\s+occupation\b", re.I)
+# ', or around 125,000 square kilometers': the same fact in another unit, right after a figure.
+_APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
+                             r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
 
 
 def _subject_side(sentence: str) -> str | None:
@@ -557,17 +646,30 @@ class _Quantity:
     inherited_from: int | None = None
 
 
-# A "sentence" with more numbers than this is a table or a data dump, not a
-# claim in prose; skipping it also bounds the work on digit-only input.
+# A "sentence" with more numbers than this (digits, number words and fractions alike) is a table
+# or a data dump, not a claim in prose; skipping it also bounds the work on hostile input.
 MAX_NUMBERS_PER_SENTENCE = 60
+# Bounds on one document, applied while extracting (issue 25): at most this many quantities are
+# examined (each costs the frame rules), and at most this many claims are returned; the rest of
+# the text is not read, with a warning. A real report has tens.
+MAX_QUANTITIES_PER_DOCUMENT = 2000
+MAX_CLAIMS_PER_DOCUMENT = 500
 
 
 def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quantity]:
     """Numbers with units (and fractions "half of") in one sentence."""
     found: list[_Quantity] = []
-    numbers = [m for m in NUMBER.finditer(sentence) if not _inside(m.start(), masked)]
-    if len(numbers) > MAX_NUMBERS_PER_SENTENCE:
-        return []
+    numbers = []
+    for m in NUMBER.finditer(sentence):
+        if not _inside(m.start(), masked):
+            numbers.append(m)
+            if len(numbers) > MAX_NUMBERS_PER_SENTENCE:
+                return []
+    fractions = 0
+    for _ in FRACTION.finditer(sentence):
+        fractions += 1
+        if len(numbers) + fractions > MAX_NUMBERS_PER_SENTENCE:
+            return []
     consumed_until = -1
     for idx, m in enumerate(numbers):
         if m.start() < consumed_until:
@@ -634,10 +736,15 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         if unit_hit is None:
             held_now = bool(_HOLDS_NOW_BEFORE.search(sentence[max(0, m.start() - 60):m.start()])
                             and _CLAUSE_ENDS.match(sentence, m.end()))
+            # "five settlements — four in Donetsk and one in Zaporizhzhia", "29 settlements,
+            # including six in Lugansk region", "500 square miles ... Russia gained 331 of them":
+            # a part of the figure before, in its unit.
+            part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
+                                   or _OF_THEM.match(sentence, m.end())))
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
                                                or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
-                                               or held_now)):
+                                               or held_now or part)):
                 # "... to 12,000"; "800 sq km, down from a peak of about 1,300"; "... but now holds
                 # about 650.": the unit of the one before.
                 prev = found[-1]
@@ -666,7 +773,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         if _HALF_OF_A_PERIOD.search(sentence, 0, m.start()):
             continue  # "in the second half of 2024": a period, not a share
         words = m.group("frac").lower().replace("-", " ").split()
-        num = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
+        num = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}.get(words[0], 1) if len(words) > 1 else 1
         share = num * _FRACTIONS[words[-1]]
         qualifier = _qualifier_before(sentence[max(0, m.start() - 30):m.start()])
         qualifier = None if qualifier in _NOT_QUALIFIERS else qualifier
@@ -738,9 +845,13 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         aspect = "current"
     if q.normalized == "km2":
         if q.per_period:
-            # "27 square kilometres a day": a pace of territorial change.
+            # "27 square kilometres a day": a pace of territorial change, an advance rate in km2 a
+            # day (the dev set README's convention).
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
-            return "area_change", verb if verb in ("lost", "gained") else "gained", None, None
+            return "advance_rate", verb if verb in ("lost", "gained") else "gained", None, None
+        if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
+            # "expanded their territorial control by nearly an additional 100 square kilometers"
+            return "area_change", "gained", None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -749,6 +860,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # adjective, but not before a figure): gained over a period the sentence names, else held.
             if _PERIOD_NAMED.search(sentence):
                 return "area_change", "gained", None, None
+            return "area_held", None, aspect, None
+        if verb is None and TOTALS.search(sentence, max(0, q.start - 40), q.start) and _HOLDING_NOUN.search(sentence, 0, q.start):
+            # "Ukrainian-occupied territory in Kursk Oblast now totals about 660 km2"
             return "area_held", None, aspect, None
         if _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start):
             # "Ukraine's Kursk incursion has shrunk to roughly 800 square kilometres"
@@ -777,6 +891,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "area_held", None, "peak", None
         if verb in ("lost", "gained"):
             return "area_change", verb, None, None
+        if verb is None and _HOLDING_NOUN.search(sentence, lo, hi) and not _SIZE_OF_FIGURE.search(sentence, max(0, q.start - 40), q.start):
+            # "Ukraine's foothold of about 500 sq km", "the Kursk salient, some 800 sq km": a holding
+            # named with no verb of change is ground held.
+            return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
@@ -784,8 +902,14 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
         # "18% of Ukraine"; "about 112,000 sq km, or 18.5 percent, of Ukraine" (the comma of an apposition)
         territorial = re.match(r"\s*,?\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
+        if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
+            # "increased its holdings of Ukrainian territory by 0.2 percentage points"
+            return "share_gained", "gained", None, None
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
+        if verb == "held" and _SHARE_OF_HOLDING.search(sentence, 0, q.start):
+            # "Russian control of Ukrainian territory has increased from 17.4% in November 2023 to 17.9%"
+            return "share_held", None, aspect, None
         if _SHRUNK_BY.search(sentence_before) and _HOLDING_NOUN.search(sentence_before):
             # "Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer":
             # the share of what it held that it lost.
@@ -799,6 +923,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 # the side's own peak there (100 - the share lost), not of the country.
                 return "share_held", None, "of_peak", None
             return "share_held", None, aspect, None
+        if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
+            # "about 18% of Ukraine's territory" with no verb of change: a share held.
+            return "share_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "m":
         if q.per_period:
@@ -806,22 +933,33 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if _WIDE_AFTER.match(sentence, q.end):
             # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
             return "other", None, None, None
+        if DEPTH_OF.search(sentence, max(0, q.start - 40), q.start) or FROM_OLD_FRONT.match(sentence, q.end):
+            # "to a depth of up to 70 km", "30km from the previous front line": how far a side pushed.
+            return "depth", None, "current", None
         if DEPTH_INTO.match(sentence, q.end):
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
-        if DISTANCE_TO.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
+        if DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
             # from a place (before the front-length test: these sentences name the front too).
             return "distance", None, "current", None
-        if (FRONT_LENGTH.search(sentence[lo:hi]) or _FRONT_AFTER.match(sentence, q.end)) \
+        if (FRONT_LENGTH.search(sentence[lo:hi]) or _FRONT_AFTER.match(sentence, q.end)
+                or (_LENGTH_VERB.search(sentence, lo, q.start) and _FRONT_WORD.search(sentence, 0, q.start))) \
                 and not ADVANCE_VERBS.search(sentence[lo:hi]):
             # "The front line stretches for more than 1,000 kilometres."
             return "front_length", None, "current", None
+        if _DEEP_AFTER.match(sentence, q.end):
+            # "a 10-km-deep salient", "advanced 5 km deep": how far a side reaches.
+            return "depth", None, "current", None
         if ADVANCE_VERBS.search(sentence) or RETREAT.search(sentence):
             days = dates_mod.period_days(sentence, reference)
             if days:
                 return "advance_rate", None, None, days
+            if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
+                # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
+                # period to make it a pace: a depth.
+                return "depth", None, "current", None
         return "other", None, None, None
     if q.normalized == "persons":
         # Losses ("1,500 soldiers killed or wounded") are casualties, not force size.
@@ -840,15 +978,38 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     return "other", None, None, None
 
 
+_WAR_START = dt.date(2022, 2, 24)
+# A date next to a verb or noun of saying dates the statement ("the ISW said in its latest
+# assessment on March 28", "Malyar said Monday", "last week estimated that"), not the figure.
+_SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
+                          r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
+_SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
+                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:\w+\s+)?(?:on\s+)?$", re.I)
+_SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
+                           r"\s+(?:that\b|how\b)", re.I)
+
+
+def _statement_dates(sentence: str, mentions: list) -> list:
+    """The date mentions that date a statement rather than a figure."""
+    return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None, carried_period_days: float | None,
-              others: tuple = (), ignore_after: int | None = None) -> tuple[dt.date | None, dt.date | None]:
+              others: tuple = (), ignore_after: int | None = None,
+              q_end: int | None = None) -> tuple[dt.date | None, dt.date | None, str]:
     """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
     the seizure, not the holding), so a date right after it is not the claim's."""
     mentions = dates_mod.date_mentions(sentence, published)
+    # "0.2 percent of Ukraine's territory in 2014", "the seizure of Crimea in 2014": a date before
+    # the war dates something else (borders, annexations); only a start may lie before it.
+    mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
+    statement = _statement_dates(sentence, mentions)
+    mentions = [d for d in mentions if d not in statement]
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
@@ -865,26 +1026,47 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    if q_end is not None:
+        # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
+        # a figure, before the next one, is that figure's.
+        nxt = min([o for o in others if o > q_start] + [hi])
+        after = [d for d in pool if q_end <= d.start < min(nxt, q_end + 60) and d.kind not in ("now",)]
+        if after:
+            keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
+            by_kind = {**keep, after[0].kind: after[0]}
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
+    def said(d) -> str:
+        return sentence[d.start:d.end]
+
     if "as_of" in by_kind:
-        return by_kind["as_of"].date, None
+        d = by_kind["as_of"]
+        return d.date, None, f"date.as_of: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
-        return d.date, (d.start_date if is_change else None)
+        return d.date, (d.start_date if is_change else None), f"date.range: {said(d)}"
     start = by_kind["since"].start_date if "since" in by_kind else None
+    since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
-        return d.date, d.start_date if is_change else None
+        return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
         if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
-            return published, d.start_date
-        return d.date, (d.start_date if is_change else None)
+            return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
+        return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
-        return by_kind["day"].date, start
+        d = by_kind["day"]
+        return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
-        return by_kind["weekday"].date, start
-    return published, start
+        d = by_kind["weekday"]
+        return d.date, start, f"date.weekday: {said(d)}{since}"
+    if statement:
+        # "the ISW said in its latest assessment on March 28": the figure is as of the statement.
+        d = statement[-1]
+        return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
+    if "since" in by_kind:
+        return published, start, f"date.publication{since}"
+    return published, start, "date.publication: no date named; the report's day"
 
 
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
@@ -939,13 +1121,27 @@ def reference_date(text, published=None, page_date=None) -> dt.date | None:
     return _reference(clean, page_date or found, published)
 
 
-def extract_claims(text: str | bytes | None, published: dt.date | None = None) -> list[Claim]:
+def extract_claims(text: str | bytes | None, published: dt.date | None = None,
+                   stats: dict[str, int] | None = None, max_claims: int | None = MAX_CLAIMS_PER_DOCUMENT,
+                   max_quantities: int | None = MAX_QUANTITIES_PER_DOCUMENT) -> list[Claim]:
     """The numeric claims in an English news text, in reading order.
 
     ``published`` is the date "now" refers to; when None it is read from a
     dateline in the text ("7:03 AM EST, November 24, 2024"). Empty, binary or
     non-English input yields an empty list (with a warning for non-English).
+    ``stats``, when given, is filled with the work done: sentences read,
+    quantities examined, claims, sentences skipped. The work is bounded while it
+    is done: a sentence with more than MAX_NUMBERS_PER_SENTENCE figures is
+    skipped, and reading stops after ``max_quantities`` figures or ``max_claims``
+    claims (with a warning; None: no such cap, for a caller that reads its own
+    files, such as the CLI).
+
+    Each claim's ``explain`` names the rule and the words that gave each field,
+    and its ``unsure`` the fields the pipeline could not settle, with the reason
+    (see docs/claims.md).
     """
+    work = stats if stats is not None else {}
+    work.update(sentences=0, quantities_examined=0, claims=0, sentences_skipped=0)
     clean, page_date = document_text(text)
     if not clean.strip():
         return []
@@ -961,6 +1157,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
     last_subject_side: str | None = None
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
+        work["sentences"] += 1
+        if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
+                (max_claims is not None and len(claims) >= max_claims):
+            work["sentences_skipped"] = len(sentences) - work["sentences"] + 1
+            notices.warn(f"frontwatch.claims: stopped after {work['quantities_examined']} figures and {len(claims)} "
+                         f"claims; {work['sentences_skipped']} sentences not read (not a news report?)", stacklevel=2)
+            break
         # Most prose sentences hold no number at all; skip the scanners there.
         if _NUMBERISH.search(text_s):
             quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s))
@@ -976,15 +1179,23 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
             last_subject_side = _subject_side(text_s) or last_subject_side
             continue
         sentence_claims: list[Claim] = []
+        room = min(len(quantities),
+                   len(quantities) if max_quantities is None else max_quantities - work["quantities_examined"],
+                   len(quantities) if max_claims is None else max_claims - len(claims))
+        quantities = quantities[:max(0, room)]
+        work["quantities_examined"] += len(quantities)
+        conversions = _conversions(text_s, quantities)
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
+            measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
             if (earlier is not None and earlier.unit_normalized == q.normalized
                     and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
                 # "11%, down from 27% in March 2022": the same measure at another time.
                 measure, direction = earlier.measure, earlier.direction
+                measure_rule = f"measure.same_as_figure_compared: {earlier.surface}"
                 aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
                           or _AT_THE_PEAK_OF.match(text_s, q.end) else "previous")
             value_n, low_n, high_n, unit_n = _normalized_values(q)
@@ -993,15 +1204,30 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 low_n = None if q.low is None else length_over_days_per_day(q.low, q.entry.pint_unit, period)
                 high_n = None if q.high is None else length_over_days_per_day(q.high, q.entry.pint_unit, period)
                 unit_n = "m_per_day"
-            side = _side_for(text_s, q.start, q.end, q.modifier, att, att_span)
+            side, side_rule = _side_for(text_s, q.start, q.end, q.modifier, att, att_span,
+                                        persons=q.normalized == "persons")
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
-            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]):
-                side = last_subject_side
-            if measure == "advance_rate" and RETREAT.search(text_s):
-                side = _opposite(side)
+                side_rule = "side.same_as_figure_before"
+            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
+                side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
+            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
+                side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
+            if side is None and measure != "grey_zone" and _speaker_side(att):
+                # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
+                # holding with no actor named is the speaker's own side's.
+                side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
+            if measure == "advance_rate" and (RETREAT_OWN.search(text_s) or (
+                    RETREAT.search(text_s) and side_rule.startswith("side.object"))):
+                side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
+            prev = sentence_claims[-1] if sentence_claims else None
+            apposition_of = None
+            if prev is not None and prev.span_in_sentence and _APPOSITION_GAP.match(
+                    text_s[prev.span_in_sentence[1]:q.start]):
+                side, side_rule = prev.side, f"side.apposition: the figure before ({prev.surface})"
+                apposition_of = prev
             if measure == "grey_zone":  # ground neither side holds
-                side = None
+                side, side_rule = None, "side.grey_zone: ground neither side holds"
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
                                                        tuple(x.start for x in quantities))
             if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
@@ -1016,6 +1242,22 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                     # "Russia now holds about 45% of the Kursk territory Ukraine took in August":
                     # what the taker lost again, as a share of its peak there.
                     measure, direction, aspect, side = "share_lost", "lost", None, taker_side
+                    measure_rule = f"measure.share_lost: a share of what {taker} took, held by the other side"
+            taken_by = OF_WHAT_WAS_TAKEN.match(text_s, q.end) if measure in ("share_gained", "share_held") else None
+            if taken_by and GAINED_VERBS.search(text_s, 0, q.start) and not _IT_TOOK_AFTER.match(text_s, q.end):
+                # "it had liberated more than half of the territory that Russia had seized", "More than
+                # 800 sq km have been liberated, about 64% of the territory initially occupied": the share
+                # of the taker's ground it lost again.
+                taker = taken_by.group("taker") or ""
+                taker_side = side_of_words(taker) if taker[:1].isupper() else None
+                loser = taker_side or opposite(side)
+                if loser and loser != side:
+                    measure, direction, aspect, side = "share_lost", "lost", None, loser
+                    side_rule = f"side.taker: the side that had taken it ({taker or 'the other side'})"
+                    measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
+            if apposition_of is not None and apposition_of.place and place is None:
+                place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
+                                               f"place.apposition: the figure before ({apposition_of.surface})")
             if not mentions and _INCURSION.search(text_s):
                 # "Since Ukraine's incursion began, ...": the incursion of August 2024 is Kursk's.
                 place, inferred, place_rule = "Kursk oblast", True, "place.the_incursion: " + _INCURSION.search(text_s).group(0)
@@ -1029,9 +1271,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                     place_rule = "place.subject_of_distance: " + subject.group("name")
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date = _date_for(text_s, q.start, measure, direction, reference, period,
-                                         tuple(x.start for x in quantities if x is not q),
-                                         ignore_after=taken.end() if taken else None)
+            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
+                                                    tuple(x.start for x in quantities if x is not q and x.start not in conversions),
+                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
+            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
+                # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
+                # the text names is what the side holds now.
+                measure, direction = "share_held", None
+                measure_rule = "measure.share_taken_without_period_is_held"
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
@@ -1044,14 +1291,74 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None) -
                 span=(sent.start + q.start, sent.start + q.end), period_days=period,
                 place_inferred=inferred, source_inferred=bool(att and att.inferred),
                 span_in_sentence=(q.start, q.end), place_within=within)
+            claim.explain["quantity"] = _quantity_rule(q)
+            claim.explain["measure"] = measure_rule or _measure_rule(text_s, q, measure, direction)
+            claim.explain["side"] = side_rule
             claim.explain["place"] = place_rule
+            claim.explain["date"] = date_rule
             if place_rule.startswith("place.unsure"):
                 claim.unsure["place"] = place_rule.split(": ", 1)[-1]
+            if side is None and measure in _SIDED_MEASURES:
+                claim.unsure["side"] = "no side named or implied"
+            if measure in ("area_change", "settlements") and direction and start_date is None:
+                claim.unsure["period"] = "a change over no period the text names (since when?)"
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
+        work["claims"] = len(claims)
         context.see(mentions)
         last_subject_side = _subject_side(text_s) or last_subject_side
     return claims
+
+
+_SIDED_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements", "advance_rate",
+                   "depth", "troops")
+
+
+def _quantity_rule(q: _Quantity) -> str:
+    """How the quantity was read, for ``explain``."""
+    parts = ["quantity.fraction" if q.fraction else "quantity.range" if q.low is not None else "quantity.number"]
+    if q.inherited_from is not None:
+        parts.append("unit of the figure before")
+    if q.per_period:
+        parts.append(f"per {q.per_period}")
+    if q.qualifier:
+        parts.append(f"qualifier {q.qualifier!r}")
+    return f"{', '.join(parts)}: unit {q.unit_text!r} -> {q.normalized}"
+
+
+def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | None) -> str:
+    """The words that made the measure, for ``explain``: the verb nearest the figure, or the
+    pattern after it (a distance "from X", a depth "into X")."""
+    lo, hi = _clause_bounds(sentence, q.start)
+    for name, rx in (("distance_to", DISTANCE_TO), ("distance_to", DISTANCE_TO_NOUN), ("from_the_front", FROM_THE_FRONT),
+                     ("depth_into", DEPTH_INTO), ("depth_from_old_front", FROM_OLD_FRONT)):
+        m = rx.match(sentence, q.end)
+        if m and measure in ("distance", "depth"):
+            return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
+    if q.per_period:
+        return f"measure.{measure} (a rate): per {q.per_period}"
+    verb, pos = _nearest_verb(sentence, lo, hi, q.start)
+    cue = ""
+    for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):
+        for m in rx.finditer(sentence, lo, hi):
+            if (m.end() == pos or m.start() == pos) and len(m.group(0)) > len(cue):
+                cue = m.group(0)
+    what = f"{measure}" + (f", {direction}" if direction else "")
+    return f"measure.{what}: " + (f"verb {cue!r}" if cue else f"unit {q.normalized} and the words around it")
+
+
+_CONVERSION_GAP = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?")
+
+
+def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
+    """Starts of the quantities that convert the one before into another unit of the same kind
+    ("143sq km (55sq miles)", "203 square kilometers, or 78 square miles"): they date nothing."""
+    out = set()
+    for a, b in zip(quantities, quantities[1:]):
+        if a.normalized == b.normalized and a.normalized not in ("persons", "settlements") \
+                and _CONVERSION_GAP.fullmatch(sentence[a.end:b.start]) and a.unit_text != b.unit_text:
+            out.add(b.start)
+    return out
 
 
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
@@ -1113,7 +1420,9 @@ class _PlaceContext:
             if m.kind in ("country_ref", "region_ref", "city_ref"):
                 continue
             self.last = m
-            if m.kind in ("oblast", "oblast_or_city", "union", "country"):
+            if m.kind in ("oblast", "oblast_or_city", "union"):
+                # A country is not carried: "Russia took 700 sq km of Ukrainian land. Ukraine holds
+                # about 500 sq km" (where?): a claim with no place of its own falls to the defaults.
                 self.last_region = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 self.last_oblast = m
@@ -1139,13 +1448,16 @@ class _PlaceContext:
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
-_CITY_BEFORE = re.compile(r"(?:city|town|centre|center|outskirts|edge)\s+of\s+(?:the\s+)?$", re.I)
+_CITY_BEFORE = re.compile(r"\b(?:city|town|centre|center|outskirts|edge)\s+of\s+(?:the\s+)?$", re.I)
 _POINT_MEASURES = ("distance", "advance_rate")
 _LINE_MEASURES = ("advance_rate", "distance", "depth")
 # A place attached to the number by a preposition after it: "80% of the Donbas", "576 sq km of
 # territory in Russia's Kursk region", "15 sq km per day in Ukraine".
 _ATTACHED_GAP = re.compile(r"^[^,;:—–()]{0,60}$")
-_ATTACH_PREP = re.compile(r"(?:of|in|into|inside|across|throughout|within|near|around|on)\s+(?:[\w'’-]+\s+){0,2}$", re.I)
+_ATTACH_PREP = re.compile(r"\b(?:of|in|into|inside|across|throughout|within|near|around|on)\s+(?:[\w'’-]+\s+){0,2}$", re.I)
+_CHAINED_PLACE = re.compile(r"^\s*,?\s*(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:eastern|southern|northern|western|"
+                            r"north-?eastern|south-?eastern|north-?western|south-?western|central)\s+)?"
+                            r"(?:(?:region|province|oblast)\s+of\s+)?$", re.I)
 # Measures of ground whose place, when the report names none, is the country the war is in.
 _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements",
                      "front_length", "advance_rate")
@@ -1199,11 +1511,21 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                     or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)]
     usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
                                           and m.start > q.start)]
-    for m in usable:
+    for i, m in enumerate(usable):
         if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start]) \
                 and _ATTACH_PREP.search(sentence, q.end, m.start):
             if measure in _LINE_MEASURES and m.kind in ("country", "union", "oblast"):
                 break  # "pushed 10 km into the Kursk region": the depth's point is a town, looked for below
+            if m.kind == "country":
+                # "143 sq km of Ukrainian territory in the Donetsk region": the region of the country
+                # chained right after it is the more precise place ("... in Ukraine, mainly in
+                # Donetsk" names a part, not the place).
+                for n in usable[i + 1:]:
+                    if n.start >= hi or not _CHAINED_PLACE.match(sentence[m.end:n.start]):
+                        break
+                    if n.kind in ("oblast", "oblast_or_city", "union"):
+                        return (_reading(n, measure, sentence, country), False,
+                                f"place.attached: {m.text} ... {n.text}")
             return _reading(m, measure, sentence, country), False, f"place.attached: {m.text}"
     if measure in _LINE_MEASURES:
         towns = [m for m in usable if m.kind in ("settlement", "oblast_or_city", "direction")]

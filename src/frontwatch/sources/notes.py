@@ -59,7 +59,10 @@ class LinkedPlace:
 class Note:
     """The map maker's note on one map. ``map_id`` is the map's id (its unix time in seconds),
     ``created``/``updated`` its ``createdAt``/``updatedAt`` (UTC), ``lang`` ``en`` or ``uk`` (the
-    language of ``text``), ``places`` the places linked in ``text``, in the order written."""
+    language of ``text``), ``places`` the places linked in ``text`` with their coordinates, in the
+    order written (every one has ``lat`` and ``lon``), and ``site_places`` those linked by the
+    site's own place id only, with no coordinates (96 of the 4,685 links of the recorded listing,
+    all from 2025 on)."""
 
     map_id: int
     created: dt.datetime
@@ -67,6 +70,7 @@ class Note:
     lang: str
     text: str
     places: tuple = ()
+    site_places: tuple = ()
     # Set by a query near a point (Store.notes(near=...)): ((LinkedPlace, distance km), ...).
     near: tuple = ()
 
@@ -78,6 +82,7 @@ class Note:
         return {"map_id": self.map_id, "date": self.date.isoformat(), "created": self.created.isoformat(),
                 "updated": self.updated.isoformat() if self.updated else None, "lang": self.lang,
                 "text": self.text, "places": [p.to_record() for p in self.places],
+                **({"site_places": [p.to_record() for p in self.site_places]} if self.site_places else {}),
                 **({"near": [{**p.to_record(), "distance_km": round(km, 2)} for p, km in self.near]} if self.near else {})}
 
 
@@ -224,7 +229,9 @@ def note_from_entry(entry: dict) -> Note | None:
         if isinstance(markup, str) and markup.strip():
             text, places = parse_note_html(markup)
             if text:
-                return Note(map_id, created, _time(entry.get("updatedAt")), lang, text, places)
+                return Note(map_id, created, _time(entry.get("updatedAt")), lang, text,
+                            tuple(p for p in places if p.lat is not None),
+                            tuple(p for p in places if p.lat is None))
     return None
 
 

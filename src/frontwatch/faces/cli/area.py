@@ -1,6 +1,8 @@
 """``frontwatch area``: area per status in a region, on a date or as a series."""
 from __future__ import annotations
 
+import collections
+
 import click
 
 from frontwatch.engine import get_engine
@@ -31,11 +33,12 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
     between --from and --to (one per --every period); a month or year as --date (2024-11) is the
     series over it. Border slivers (Russia's statuses inside Russia, narrower than 3 km along
     Ukraine's border: the map's border line is not OpenStreetMap's) are left out and named on
-    stderr; --with-slivers keeps them; json carries them as border_slivers_km2. With --region ALL
-    the map maker's own figures are shown beside ours (official_km2, diff_pct) where they were synced.
-    Each status, and each side's total (Russia: occupied + occupied_before_2022 + Russian land no
-    layer covers; Ukraine: ukraine_held + Ukrainian land no layer covers), is also given as a share
-    of the region's land (share_pct), e.g. for an oblast asked by name.
+    stderr; --with-slivers keeps them; json carries them as border_slivers_km2. With --region ALL, UKR or RUS the map
+    maker's own figures of the same ground are shown beside ours (official_km2, diff_pct) where
+    they were synced or ingested, and a note says why they differ where that is known. Each status,
+    and each side's total (Russia: occupied + occupied_before_2022 + Russian land no layer covers;
+    Ukraine: ukraine_held + Ukrainian land no layer covers), is also given as a share of the
+    region's land (share_pct), e.g. for an oblast asked by name.
 
     Examples: frontwatch area --region RUS --status ukraine_held,contested --date 2024-11-22
               frontwatch area --region "Donetsk oblast" --date 2024-11-24
@@ -80,3 +83,13 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
     if any("official_km2" in r for r in recs):
         cols += ["official_km2", "diff_pct"]
     emit(rows, fmt, cols)
+    if fmt == "table":
+        # Why the map maker's figure differs, where that is known: each distinct note once, with
+        # its map and status when it is about one.
+        notes = [r for r in recs if r.get("official_note")]
+        times = collections.Counter(r["official_note"] for r in notes)
+        for r in notes:
+            note = r["official_note"]
+            if times.get(note):
+                click.echo(f"note: {note}" if times[note] > 1 else f"note: {r['date']} {r['status']}: {note}")
+                times[note] = 0

@@ -74,25 +74,44 @@ def command():
 @file_arg
 @published_opt
 @format_opt
-def extract_cmd(report, published, fmt):
+@click.option("--explain", is_flag=True,
+              help="Also show how each claim was understood: for each field, the rule and the words that gave "
+                   "it, and the fields the extraction is not sure of (JSON always carries them).")
+def extract_cmd(report, published, fmt, explain):
     """The numeric claims of REPORT (a text file or a saved web page, or - for stdin): value and unit as written and
     normalised (km2, m, m_per_day, percent, persons, settlements), measure, side, place, date,
-    qualifier, source and sentence. Needs no store."""
+    qualifier, source and sentence. Needs no store.
+
+    \b
+    frontwatch claims extract article.txt --published 2024-11-24 --explain
+    """
     from frontwatch import notices
     from frontwatch.claims import extract_claims
 
     data = read_report(report)
     with notices.collect() as said, one_line_errors():
-        claims = [c.to_record() for c in extract_claims(_text(data), published)]
+        # The user's own file (at most MAX_INPUT_BYTES): every claim; per-sentence caps still apply.
+        claims = [c.to_record() for c in extract_claims(_text(data), published, max_claims=None, max_quantities=None)]
     _notes(said or ([] if claims else ["no numeric claims found in the text"]))
     for r in claims:
         r["claim"] = _claim_label(r)
+        if explain and fmt in ("csv", "markdown"):
+            r["explain"] = "; ".join(f"{k}: {v}" for k, v in r["explain"].items())
+            r["unsure"] = "; ".join(f"{k}: {v}" for k, v in r["unsure"].items())
+    columns = EXTRACT_COLUMNS + (["explain", "unsure"] if explain else [])
     if fmt == "json":
         emit(claims, "json")
     elif fmt == "markdown":
-        click.echo(_markdown_rows(claims, EXTRACT_COLUMNS))
+        click.echo(_markdown_rows(claims, columns))
     else:
-        emit(claims, fmt, EXTRACT_COLUMNS if fmt == "table" else None)
+        emit(claims, fmt, EXTRACT_COLUMNS if fmt == "table" else (columns if explain else None))
+        if explain and fmt == "table":
+            for r in claims:
+                click.echo(f"{r['id']}: {r['surface']}")
+                for field, how in r["explain"].items():
+                    click.echo(f"  {field:<8} {how}")
+                for field, why in r["unsure"].items():
+                    click.echo(f"  unsure   {field}: {why}")
 
 
 @command.command("check")

@@ -4,28 +4,39 @@ from __future__ import annotations
 import click
 
 from frontwatch.geo.regions import parse_radius_km
-from frontwatch.analysis.settlements import settlement_changes, settlements_on
+from frontwatch.analysis.settlements import cross_check, settlement_changes, settlements_on, stored_notes
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, from_opt, period_opt, region_opt, to_opt
-from frontwatch.faces.cli.output import emit
+from frontwatch.faces.cli.output import emit, warn, warnings_once
 
 
 @click.command("settlements")
 @region_opt
 @click.option("--near", default=None, help="Instead of --region: a place (any spelling) or LAT,LON, with --radius.")
 @click.option("--radius", default="20km", show_default=True, help="Circle radius for --near.")
+@click.option("--side", type=click.Choice(["russia", "ukraine"]), default=None,
+              help="Only the changes that put a place on this side.")
+@click.option("--flagged", is_flag=True, help="Only what the map maker's notes and polygons disagree on.")
 @period_opt
 @from_opt
 @to_opt
 @common
-def command(region, near, radius, period, start, end, store_path, borders_file, source, fmt):
-    """Settlements of the gazetteer (GeoNames cities500) inside a region: those that changed hands
-    between --from and --to, sorted by date (the first map showing the new status), or, with
-    --date, the status and side of each on that day. A place no layer covers has no status and
-    the side of its country.
+def command(region, near, radius, side, flagged, period, start, end, store_path, borders_file, source, fmt):
+    """Settlements of the gazetteer inside a region (every village with GeoNames' dumps or
+    `frontwatch places FILE`; cities500's towns otherwise, which it says): those that changed hands
+    between --from and --to, sorted by date (the first map showing the new state), with the side and
+    status before and after and the place's oblast; or, with --date, the status and side of each
+    on that day; a month or year as --date (2024-08) lists the changes within it. A place no layer
+    covers has no status and the side of its country.
 
-    Examples: frontwatch settlements --region RUS --from 2024-08-01 --to 2024-12-31
+    Where the store holds the map maker's notes (synced from DeepStateMap), each change gets the
+    note of its map that names the place (note_says: the side the note says took it), and what
+    the two disagree on is flagged: "map only" (the polygons put the place on a side, no note within
+    3 days says so) and "note only" (a note says a place changed hands, no settlement within 2 km
+    changes so in the polygons within 3 days).
+
+    Examples: frontwatch settlements --region "Donetsk oblast" --side russia --from 2024-10-01 --to 2024-12-31
               frontwatch settlements --near Sudzha --radius 20km --date 2024-11-24
     """
     date = None
@@ -37,15 +48,29 @@ def command(region, near, radius, period, start, end, store_path, borders_file, 
         else:  # a month or a year: the changes of hands within it
             start, end = period.start, period.end
     ctx = make_context(store_path, borders_file)
-    with one_line_errors():
+    with one_line_errors(), warnings_once():
         if near:
             reg = ctx.region(f"{near}:{parse_radius_km(radius)}km", param_hint="--near")
         else:
             reg = ctx.region(region)
         if date or not (start or end):
             recs = settlements_on(ctx.store, reg, date, borders=ctx.borders, source=source)
-            cols = ["date", "place", "country", "population", "status", "side"]
+            if side:
+                recs = [r for r in recs if r["side"] == side]
+            cols = ["date", "place", "oblast", "country", "population", "status", "side"]
         else:
-            recs = settlement_changes(ctx.store, reg, start=start, end=end, borders=ctx.borders, source=source)
-            cols = ["date", "place", "country", "population", "old_status", "new_status", "old_side", "new_side"]
+            recs = settlement_changes(ctx.store, reg, start=start, end=end, borders=ctx.borders, source=source, side=side)
+            cols = ["date", "place", "oblast", "population", "old_status", "new_status", "old_side", "new_side"]
+            notes = stored_notes(ctx.store, start, end)
+            if notes is None:
+                if flagged:
+                    warn("warning: the store holds none of the map maker's notes (`frontwatch sync deepstate` stores them): "
+                         "nothing to cross-check")
+            else:
+                recs = cross_check(recs, notes, region=reg, start=start, end=end)
+                if side:
+                    recs = [r for r in recs if r["new_side"] == side]
+                cols += ["note_says", "flag"]
+            if flagged:
+                recs = [r for r in recs if r.get("flag")]
     emit(recs, fmt, cols if fmt == "table" else None)

@@ -187,7 +187,7 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
                  f"({first.taken_at:%Y-%m-%d %H:%M} to {last.taken_at:%Y-%m-%d %H:%M} UTC)"),
         ("maps in the store", f"{src['snapshots']}, {src['first']} to {src['last']}" if src else ""),
         ("country borders", _origin_name(borders_origin(store))),
-        ("places", "GeoNames (cities of 500 inhabitants or more)"),
+        ("places", _places_origin()),
         ("store", Path(str(summary["path"])).name),
         ("made", f"{generated:%Y-%m-%d %H:%M:%S} UTC with frontwatch {__version__}")]
     ctx["title"] = f"Control {'' if ctx['region_words'].startswith('within') else 'in '}{ctx['region_words']}, {first.date} to {last.date}"
@@ -228,6 +228,12 @@ def _advance_section(store, near, radius_km, start, end, every, borders, source)
     return out
 
 
+def _places_origin() -> str:
+    from frontwatch.geo.places import gazetteer_origin
+
+    return gazetteer_origin()
+
+
 def _settlements_section(store, region, start, end, borders, source) -> dict:
     from frontwatch.analysis.settlements import settlement_changes, summarise_changes
 
@@ -245,12 +251,16 @@ def _settlements_section(store, region, start, end, borders, source) -> dict:
             return f"no layer: {SIDE_NAMES.get(side, 'its country')}'s own land"
         return {"contested": "grey zone, neither side's"}.get(status, STATUS_LABELS[status])
 
-    rows = [{"date": r["date"], "place": r["place"], "population": f"{r['population']:,}" if r.get("population") else "",
+    rows = [{"date": r["date"], "place": r["place"], "oblast": r.get("oblast") or "", "population": f"{r['population']:,}" if r.get("population") else "",
              "old": state(r["old_status"], r["old_side"]), "new": state(r["new_status"], r["new_side"])} for r in top]
-    intro = (f"{s['changes']} changes of status or side at {s['places']} settlements of the gazetteer (GeoNames, places "
-             f"of 500 inhabitants or more, so smaller villages are missing) in {region_words(region.name)}; "
+    from frontwatch.geo.places import coverage_note
+
+    floor = coverage_note(tuple(sorted({r["country"] for r in recs if r.get("country") in ("UA", "RU")})))
+    intro = (f"{s['changes']} changes of status or side at {s['places']} settlements of the gazetteer "
+             f"({_places_origin()}) in {region_words(region.name)}; "
              f"{s['places_changed_side']} ended on another side than they started. The date is the first map showing "
-             "the new state." + (f" The {len(top)} changes of the largest places are listed." if len(recs) > len(top) else ""))
+             "the new state." + (f" The {len(top)} changes of the largest places are listed." if len(recs) > len(top) else "")
+             + (f" Note: {floor}." if floor else ""))
     return {"error": "", "intro": intro, "rows": rows}
 
 

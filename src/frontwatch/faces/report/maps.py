@@ -306,7 +306,7 @@ def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0)
     if data["before"] is not None:
         when = f"{_long_date(data['before'].date.isoformat())} ({data['before'].taken_at:%H:%M} UTC) and " + when
     foot = (f"Source: {_source_name(snap.source)}, maps of {when}; borders: {_origin_name(data['borders_origin'])}; "
-            f"places: GeoNames. Made with frontwatch {__version__}.")
+            f"places: {_places_origin()}. Made with frontwatch {__version__}.")
     if notes:
         foot += " " + "; ".join(notes) + "."
     fig.text(0.01, 0.005, foot, fontsize=6.5, color="#555555", wrap=True)
@@ -476,3 +476,9 @@ def _scale_bar(ax, fx0, fy0, fx1, fy1):
             dashes=(4, 4))
     ax.text(x + km * 500, y + (fy1 - fy0) * 0.012, f"{km:g} km", ha="center", va="bottom", fontsize=8, zorder=8,
             bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+
+
+def _places_origin() -> str:
+    from frontwatch.geo.places import gazetteer_origin
+
+    return gazetteer_origin()

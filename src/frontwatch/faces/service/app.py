@@ -269,8 +269,9 @@ def library_error(exc) -> JSONBytes | None:
     if isinstance(exc, OverflowError):
         return error(404, f"date out of range ({msg})")
     if isinstance(exc, SourceError):
-        unreachable = type(exc).__name__ == "SourceUnreachable"
-        return error(502 if unreachable else 400, msg)
+        # The map site unreachable, or answering no data (403, a web page, a body cut short): 502.
+        upstream = type(exc).__name__ in ("SourceUnreachable", "BadResponse")
+        return error(502 if upstream else 400, msg)
     if isinstance(exc, ValueError):  # PlaceNotFound, unknown statuses, bad radius...
         return error(404 if type(exc).__name__ == "PlaceNotFound" or "place" in msg.lower() else 400, msg)
     return None
@@ -945,9 +946,10 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             if resp is None:
                 raise
             return resp
-        if summary.added:
+        if summary.added or summary.revised:  # a revised map keeps its id and date: cached answers are stale
             state.invalidate()
-        return JSONBytes({"added": summary.added, "unchanged": summary.unchanged, "listed": summary.listed,
+        return JSONBytes({"added": summary.added, "revised": summary.revised, "unchanged": summary.unchanged,
+                          "listed": summary.listed,
                           "skipped_existing": summary.skipped_existing, "errors": summary.errors,
                           "warnings": summary.warnings,
                           "last": summary.last.isoformat() if summary.last else None})
