@@ -59,8 +59,8 @@ def test_the_apis_sides_never_add_both_sides(store_path):
         res = httpx.get(f"{base}/api/area", params={"region": "RUS", "date": "2024-11-24"}, timeout=300).json()
     sides = {s["side"]: s for s in res["sides"]}
     held = {r["status"]: r for r in res["records"]}
-    # Russia's side (its statuses and its own land no layer covers); Ukraine's would repeat ukraine_held.
-    assert set(sides) == {"russia"}
+    # Each side: its statuses and its own land no layer covers (none of Ukraine's lies in Russia).
+    assert set(sides) == {"russia", "ukraine"} and sides["ukraine"]["km2"] == held["ukraine_held"]["km2"]
     assert held["occupied"]["km2"] < 0.5 and held["occupied"]["border_slivers_km2"] > 10
     both = sides["russia"]["km2"] + held["ukraine_held"]["km2"]
     assert all(abs(t["km2"] - both) > 1 for t in res["sides"])
