@@ -93,6 +93,7 @@ def test_area_on_a_date_equals_the_librarys(client, lib):
     assert {r["status"] for r in body["records"] if r.get("border_slivers_km2")} == {"occupied", "occupied_before_2022"}
     assert all(r["share_pct"] == round(100 * r["km2"] / r["land_km2"], 2) for r in body["records"])
     assert body["totals"] == totals_by_snapshot(body["records"])
+    # Both sides' totals when every status is asked for (the web map shows both).
     assert [s["side"] for s in body["sides"]] == ["russia", "ukraine"]
     held = next(r for r in body["records"] if r["status"] == "ukraine_held")
     assert 400 < held["km2"] < 700  # Ukrainian-held ground in Kursk in late November 2024
