@@ -301,13 +301,15 @@ def test_the_kursk_map_names_the_side_that_took_ground_and_keeps_sumy_apart(stor
     fig = control_map(data)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any(label.startswith("Ukraine took ") and "since 20 Aug 2024" in label for label in labels), labels
+    # --compare 2024-08-20 is "since the start of 20 August": the map before it, of 19 August (the
+    # period rule of measure.period_maps), which the legend and the credit both name.
+    assert any(label.startswith("Ukraine took ") and "since 19 Aug 2024" in label for label in labels), labels
     assert not any(label.lower().startswith(("ukraine lost", "russia lost")) for label in labels)
     assert RETAKEN_LABEL in labels and "held by Ukraine in Russia" in labels and "Russia-Ukraine border" in labels
     names = {t.get_text() for t in ax.texts}
     assert {"RUSSIA", "UKRAINE"} <= names and "Sudzha" in names
     foot = " ".join(t.get_text() for t in fig.texts)
-    assert "DeepStateMap, maps of 20 Aug 2024" in foot and "24 Nov 2024" in foot
+    assert "DeepStateMap, maps of 19 Aug 2024" in foot and "24 Nov 2024" in foot
     assert "/" not in foot.split("borders:")[1].split(";")[0]  # no path, the file's name
     assert len(fig.axes) == 2  # the locator inset
     _keep(save_figure(fig, tmp_path / "map-kursk.png"))
