@@ -357,10 +357,7 @@ class Store:
     def _check_whole(self, con):
         """StoreError for a file shorter than DuckDB's header says (a truncated copy, a disk that
         filled up under another tool): caught here in one line, not as an I/O error mid-query."""
-        # The blocks in use, not total_blocks: a checkpoint truncates free blocks at the end of the
-        # file but still counts them (a sound store of 9.4 MB whose header counts 13.9 MB of
-        # blocks), so only the used ones are a size the file must have.
-        size, blocks = con.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
+        size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
                                    "WHERE database_name = ?", [_ALIAS]).fetchone()
         need = int(size) * int(blocks) + 3 * 4096
         have = self.path.stat().st_size
