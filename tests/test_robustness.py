@@ -86,20 +86,22 @@ def _error_lines(stderr: str) -> list[str]:
 # ------------------------------------------------------------------ 1: claims work bounded at the service
 
 def test_a_claims_request_over_its_budget_is_stopped_with_its_worker_and_other_queries_answer(store_path):
-    """Two 100 KB texts of 'half of ' (about 54 s of extraction each) with a 2 s budget: both
-    answer 504, the worker processes that ran them are gone (the work stopped with the request,
-    where a thread used to compute on for minutes), fresh workers replace them, and an area
-    query asked meanwhile answers 200."""
-    text = "half of " * 12800
-    app = create_app(ServiceConfig(store_path=store_path, claims_timeout_s=2.0, claims_workers=2))
+    """Two texts of 500 distinct checkable claims (a town, a period and an area each: about
+    half a minute of checking) with a 1 s budget: both answer 504, the worker processes that
+    ran them are gone (the work stopped with the request, where a thread used to compute on
+    for minutes), fresh workers replace them, and an area query asked meanwhile answers 200."""
+    towns = ("Pokrovsk", "Kurakhove", "Toretsk", "Chasiv Yar", "Vuhledar", "Sudzha", "Kupiansk", "Siversk")
+    texts = [" ".join(f"Russian forces took {17 + i} square kilometres near {towns[i % len(towns)]} in the "
+                      f"{i % 27 + 2} days to {['August', 'September', 'October', 'November'][i % 4]} "
+                      f"{i % 28 + 1}, 2024{tail}." for i in range(500)) for tail in ("", ", a source said")]
+    app = create_app(ServiceConfig(store_path=store_path, claims_timeout_s=1.0, claims_workers=2))
     pool = app.state.frontwatch.claims
     with running_server(app=app) as base, httpx.Client(base_url=base, timeout=120) as http:
         pool.start()
         assert _wait(lambda: len(pool.pids()) == 2 and pool._idle.qsize() == 2, 60)
         before = set(pool.pids())
         with cf.ThreadPoolExecutor(3) as ex:
-            # Two different texts (identical ones would share one computation).
-            claims = [ex.submit(http.post, "/api/claims/extract", json={"text": text + end}) for end in ("", "x")]
+            claims = [ex.submit(http.post, "/api/claims/check", json={"text": t}) for t in texts]
             time.sleep(0.3)
             area = ex.submit(http.get, "/api/area", params={"region": "bbox:36.5,47.5,37.5,48.5", "date": DAY})
             answers = [f.result() for f in claims]
@@ -109,7 +111,7 @@ def test_a_claims_request_over_its_budget_is_stopped_with_its_worker_and_other_q
         assert area.status_code == 200, area.text
         assert pool.killed == 2
         assert _wait(lambda: all(_gone(pid) for pid in before), 10)
-        assert _wait(lambda: len(pool.pids()) == 2 and not set(pool.pids()) & before, 60)
+        assert _wait(lambda: len(pool.pids()) == 2 and not set(pool.pids()) & before and pool._idle.qsize() == 2, 120)
         # A normal text still answers.
         r = http.post("/api/claims/extract", json={"text": "Russian forces took 40 square kilometres near Pokrovsk."})
         assert r.status_code == 200 and r.json()["claims"], r.text
@@ -406,7 +408,7 @@ def test_a_warm_service_has_the_map_pages_first_answers_before_it_serves(store_p
     answered its first minute of visitors at 5 requests/s, p99 27 s.)"""
     from frontwatch.faces.service.app import warm_queries
 
-    app = create_app(ServiceConfig(store_path=store_path, warm=True, claims_workers=1))
+    app = create_app(ServiceConfig(store_path=store_path, warm=True, warm_recent=0, claims_workers=1))
     state = app.state.frontwatch
     with TestClient(app) as c:  # startup (lifespan) warms
         submitted = []
