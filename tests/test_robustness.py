@@ -112,7 +112,8 @@ def test_a_claims_request_over_its_budget_is_stopped_with_its_worker_and_other_q
         assert pool.killed == 2
         assert _wait(lambda: all(_gone(pid) for pid in before), 10)
         assert _wait(lambda: len(pool.pids()) == 2 and not set(pool.pids()) & before and pool._idle.qsize() == 2, 120)
-        # A normal text still answers.
+        # A normal text still answers (with a budget that lets a fresh worker load the gazetteer).
+        app.state.frontwatch.config.claims_timeout_s = 30.0
         r = http.post("/api/claims/extract", json={"text": "Russian forces took 40 square kilometres near Pokrovsk."})
         assert r.status_code == 200 and r.json()["claims"], r.text
 
@@ -372,7 +373,12 @@ def test_a_method_a_path_does_not_take_is_405_with_allow(client):
 
 
 def test_library_messages_name_query_parameters_not_cli_flags(client):
-    r = client.get("/api/advance", params={"near": "Kurakhove", "from": "2024-11-24", "to": "2024-11-24"})
+    from frontwatch.faces.service.app import api_words
+
+    assert api_words("--to (2024-11-24) must be after --from (2024-11-25); give --source deepstate-daily, or "
+                     "use --replace") == ("to (2024-11-24) must be after from (2024-11-25); give "
+                                          "source=deepstate-daily, or use replace=true")
+    r = client.get("/api/advance", params={"near": "Kurakhove", "from": "2024-11-25", "to": "2024-11-24"})
     assert r.status_code in (400, 404, 422), r.text
     assert "--" not in r.json()["error"]
 

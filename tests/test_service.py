@@ -245,7 +245,7 @@ def test_claims_check_equals_the_librarys(client, lib, article_file):
     expected = check_text(lib.store, text, D, lib.borders)
     assert [(c["surface"], c["verdict"]) for c in body["claims"]] == \
         [(c["surface"], c["verdict"]) for c in expected["claims"]]
-    assert any(c["verdict"] == "consistent" for c in body["claims"])
+    assert any(c["verdict"].startswith("consistent") for c in body["claims"])
 
 
 def test_claims_text_over_the_limit_is_refused_with_413(store_path):

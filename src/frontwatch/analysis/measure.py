@@ -22,7 +22,7 @@ import shapely
 
 from frontwatch import notices
 from frontwatch.analysis.official import compare as compare_official
-from frontwatch.geo.geodesy import area_km2, clip_to_region, km2_to_sqmi
+from frontwatch.geo.geodesy import area_km2, clip_to_region, km2_to_sqmi, tiled_region
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 
 PERIODS = ("day", "week", "month", "year")
@@ -113,6 +113,73 @@ def snapshot_on(store, date, *, source=None, max_gap_days=None, stale_days=STALE
 
 def _as_date(d):
     return d.date() if isinstance(d, dt.datetime) else d
+
+
+# ------------------------------------------------------------------ a period's maps
+
+def map_for_day(snaps, day: dt.date, *, max_gap_days: int = STALE_DAYS):
+    """The map that stands for the state at the END of ``day``, among ``snaps`` (oldest first), or None.
+
+    DeepStateMap draws a day's changes on that day's map, so the map of a day shows the state at
+    its end. The map used is the last one dated on or before ``day`` when it is at most
+    ``max_gap_days`` older; otherwise the first map of the next day (a monthly archive holds the
+    map of the 1st: the state at the end of 30 September is nearer to the map of 1 October than to
+    that of 1 September); otherwise None.
+    """
+    before = [s for s in snaps if s.date <= day]
+    if before and (day - before[-1].date).days <= max_gap_days:
+        return before[-1]
+    nxt = day + dt.timedelta(days=1)
+    return next((s for s in snaps if s.date == nxt), None)
+
+
+def period_maps(store, start, end, *, source=None, strict: bool = False):
+    """The two maps a period is measured between: ``(a, b)``, snapshots.
+
+    The ONE rule for a period everywhere (``change`` in the CLI and the API, the report, the claims
+    checker): a period of days ``start``..``end`` (both inclusive) runs from the state at the START
+    of ``start``, i.e. the end of the day before, to the state at the end of ``end``. So "November
+    2024" is the map of 31 October to the map of 30 November (30 days), and a change on
+    1 November counts. Each end is :func:`map_for_day` (the last map on or before that day, at
+    most :data:`STALE_DAYS` older, else the next day's).
+
+    A ``datetime`` instead of a date is an instant, not a day: the last map at or before it (the
+    report's consecutive maps).
+
+    Where :func:`map_for_day` finds no map for an end: with ``strict`` (the claims checker: a figure
+    over a period other than the one claimed is worse than none) a MeasureError naming the nearest
+    maps; otherwise the last map on or before the day (:func:`snapshot_on`: a StaleMapWarning for a
+    gap in the archive, an error before the archive or more than a week after it).
+    """
+    check_window(start, end)
+    snaps = store.snapshots(source=source)
+    if not snaps:
+        raise MeasureError(_no_data_message(store, start, end, source))
+    a = _period_end(store, snaps, start, source, strict, first=True)
+    b = _period_end(store, snaps, end, source, strict, first=False)
+    if b.taken_at < a.taken_at:  # a one-day period inside a gap: no change rather than a negative span
+        b = a
+    return a, b
+
+
+def _period_end(store, snaps, when, source, strict: bool, first: bool):
+    if isinstance(when, dt.datetime):
+        return snapshot_on(store, when, source=source)
+    day = when - dt.timedelta(days=1) if first else when
+    s = map_for_day(snaps, day)
+    if s is not None:
+        if s.date > day:
+            notices.warn(f"no map within {STALE_DAYS} days before the end of {day}: the map of {s.date}, the "
+                         "next day, is used", stacklevel=3)
+        return s
+    if strict:
+        before = [x.date for x in snaps if x.date <= day]
+        after = [x.date for x in snaps if x.date > day]
+        near = "; ".join(([f"last before: {before[-1]}"] if before else []) + ([f"first after: {after[0]}"] if after else []))
+        what = "the start of" if first else "the end of"
+        raise MeasureError(f"no map for {what} {when} (none within {STALE_DAYS} days before {day} nor on the day "
+                           f"after; {near}); the archive has {len(snaps)} maps from {snaps[0].date} to {snaps[-1].date}")
+    return snapshot_on(store, day, source=source)
 
 
 def _no_data_message(store, start, end, source):
@@ -382,18 +449,51 @@ def status_geometry(layers: dict, statuses, within=None):
     return clip_to_region(g, within) if within is not None else g
 
 
-def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None) -> dict:
-    """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` between two dates.
+def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None,
+           strict: bool = False) -> dict:
+    """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` over a period.
 
-    Uses the last snapshot on or before each date. Returns ``from_date``, ``to_date``,
-    ``gained_km2``, ``lost_km2``, ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, and the
-    geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for GeoJSON output.
+    ``start``..``end``: the period's first and last days, inclusive, measured by
+    :func:`period_maps` (from the state at the start of ``start``, i.e. the last map before it,
+    to the last map on or before ``end``; ``strict``: an error rather than a map more than a
+    week away). Datetimes are instants: the maps at or before them. Returns ``from_date``,
+    ``to_date`` (the maps' days), ``days`` between them, ``gained_km2``, ``lost_km2``,
+    ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, ``first_day``/``last_day`` (the period
+    asked for), and the geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for
+    GeoJSON output.
+
+    Example: ``change(store, resolve_region("UKR", borders), start=date(2024, 11, 1),
+    end=date(2024, 11, 30), side="russia", borders=borders)`` measures November 2024 from the
+    map of 31 October to that of 30 November (``days`` 30).
     """
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")
-    check_window(start, end)
-    a = snapshot_on(store, start, source=source)
-    b = snapshot_on(store, end, source=source)
+    a, b = period_maps(store, start, end, source=source, strict=strict)
+    rec = change_between(store, region, a, b, statuses=statuses, side=side, borders=borders)
+    # The period asked for, beside the maps that measure it (``from_date`` is the day before).
+    rec["first_day"], rec["last_day"] = _iso_day(start), _iso_day(end)
+    return rec
+
+
+def _iso_day(d) -> str:
+    return d.isoformat() if isinstance(d, dt.datetime) else _as_date(d).isoformat()
+
+
+SMALL_REGION_DEG2 = 4.0  # a region whose lon/lat box is smaller is overlaid whole (cheap), not by pieces
+
+
+def change_between(store, region, a, b, *, statuses=None, side=None, borders=None) -> dict:
+    """:func:`change` between two given snapshots ``a`` and ``b`` (store SnapshotInfo).
+
+    The ground that changed is found on the layers themselves (their differences between the two
+    maps), and only those pieces are cut to the region: overlaying whole layers with a 10 m
+    country border took seconds a change. The areas before and after come from the region's
+    tiling (:func:`frontwatch.geo.geodesy.tiled_region`, the same figures as area_on to ~1e-6),
+    the one after as the one before plus the gain less the loss, so ``net_km2`` equals their
+    difference. Checked against the whole-layer overlay on the shared archive: the same figures
+    to 0.1 km2 (0.03%)."""
+    if (statuses is None) == (side is None):
+        raise MeasureError("give statuses or a side")
     if statuses is not None:
         statuses = resolve_statuses(store, statuses, a.source)
         _refuse_mixed_sides(statuses, "change")
@@ -401,23 +501,95 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
     if side:
         if borders is None:
             raise MeasureError("side change needs country borders")
-        ga = side_geometry(la, side, borders, region.geometry)
-        gb = side_geometry(lb, side, borders, region.geometry)
         what = side
+        x0, y0, x1, y1 = region.geometry.bounds
+        if borders.get(SIDE_COUNTRY[side]) is not None and (x1 - x0) * (y1 - y0) > SMALL_REGION_DEG2:
+            gained, lost, km2_from = _side_change(la, lb, side, borders, region)
+        else:  # a town's circle: the whole overlay is cheap there
+            ga = side_geometry(la, side, borders, region.geometry)
+            gb = side_geometry(lb, side, borders, region.geometry)
+            gained, lost, km2_from = shapely.difference(gb, ga), shapely.difference(ga, gb), area_km2(ga)
     else:
-        ga = status_geometry(la, statuses, region.geometry)
-        gb = status_geometry(lb, statuses, region.geometry)
         what = ",".join(statuses)
-    gained = shapely.difference(gb, ga)
-    lost = shapely.difference(ga, gb)
+        ua, ub = status_geometry(la, statuses), status_geometry(lb, statuses)
+        gained = pieces_inside(shapely.difference(ub, ua), region.geometry)
+        lost = pieces_inside(shapely.difference(ua, ub), region.geometry)
+        km2_from = tiled_region(region.key, region.geometry).area_km2(ua)
     g_km2, l_km2 = area_km2(gained), area_km2(lost)
     return {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
             "from_snapshot": a.id, "to_snapshot": b.id,
-            "km2_from": _r(area_km2(ga)), "km2_to": _r(area_km2(gb)),
+            "km2_from": _r(km2_from), "km2_to": _r(km2_from + g_km2 - l_km2),
             "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
             "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
             "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days,
             "geometry": {"gained": gained, "lost": lost}}
+
+
+def pieces_inside(geom, region_geom):
+    """``geom ∩ region_geom`` for a geometry of many small pieces (the ground that changed
+    between two maps): pieces inside the region are kept whole, only those its edge crosses are
+    overlaid. Polygonal output."""
+    if geom is None or geom.is_empty:
+        return shapely.Polygon()
+    parts = shapely.get_parts(geom)
+    parts = parts[shapely.get_type_id(parts) == 3]  # differences may leave lines and points
+    if not len(parts):
+        return shapely.Polygon()
+    shapely.prepare(region_geom)
+    inside = shapely.contains(region_geom, parts)
+    touched = ~inside & shapely.intersects(region_geom, parts)
+    cut = [clip_to_region(p, region_geom) for p in parts[touched]]
+    keep = list(parts[inside]) + [g for c in cut for g in shapely.get_parts(c) if shapely.get_type_id(g) == 3]
+    return shapely.union_all(keep) if keep else shapely.Polygon()
+
+
+def _side_change(la: dict, lb: dict, side: str, borders: dict, region):
+    """(gained, lost, km2 before) of ``side`` in ``region``. Its ground is its statuses plus its
+    country's land no layer covers (:func:`side_geometry`), so it changes only where its statuses
+    or the covered ground changed: only those pieces are overlaid with the border and the region.
+    The area before is its statuses' (the region's tiling) plus its country's uncovered land in
+    the region (the region itself when it is that country)."""
+    home = borders[SIDE_COUNTRY[side]]
+    own_a, own_b = status_geometry(la, SIDES[side]), status_geometry(lb, SIDES[side])
+    cov_a = shapely.union_all([g for g in la.values() if g is not None])
+    cov_b = shapely.union_all([g for g in lb.values() if g is not None])
+    where = shapely.union_all([shapely.symmetric_difference(own_a, own_b), shapely.symmetric_difference(cov_a, cov_b)])
+    land = pieces_inside(where, home)
+
+    def ground(own, cov):
+        """The side's ground within the changed pieces."""
+        return shapely.union(shapely.intersection(own, where), shapely.difference(land, cov))
+
+    ga, gb = ground(own_a, cov_a), ground(own_b, cov_b)
+    gained = pieces_inside(shapely.difference(gb, ga), region.geometry)
+    lost = pieces_inside(shapely.difference(ga, gb), region.geometry)
+    tiled = tiled_region(region.key, region.geometry)
+    if region.name == SIDE_COUNTRY[side]:
+        # The statuses are layers, so own ⊆ covered: ground = own ∩ R, plus R less the covered.
+        km2_from = tiled.area_km2(own_a) + _land_km2(region) - tiled.area_km2(cov_a)
+    else:
+        km2_from = tiled.area_km2(own_a) + area_km2(shapely.difference(_home_in(region, side, home), cov_a))
+    return gained, lost, km2_from
+
+
+_HOME_IN: dict = {}
+
+
+def _home_in(region, side: str, home):
+    """The side's country's land inside ``region`` (Crimea lies in both RUS and UKR), once per process."""
+    key = (region.key, side)
+    if key not in _HOME_IN:
+        _HOME_IN[key] = clip_to_region(region.geometry, home)
+    return _HOME_IN[key]
+
+
+_LAND: dict = {}
+
+
+def _land_km2(region) -> float:
+    if region.key not in _LAND:
+        _LAND[region.key] = area_km2(region.geometry)
+    return _LAND[region.key]
 
 
 # ------------------------------------------------------------------ distance from a place

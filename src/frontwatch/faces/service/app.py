@@ -1117,8 +1117,11 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                                              every=every, source=source), fn)
 
     @app.get("/api/change", tags=["measures"], summary="Area gained and lost between two dates", responses=ERRORS)
-    async def change(start: Annotated[IsoDate, Query(alias="from", description="First day, YYYY-MM-DD")],
-                     end: Annotated[IsoDate, Query(alias="to", description="Last day, YYYY-MM-DD")],
+    async def change(start: Annotated[IsoDate, Query(alias="from", description=(
+                         "First day of the period, YYYY-MM-DD (inclusive): measured from the state at its start, "
+                         "i.e. the last map before it (from=2024-11-01 starts from the map of 31 October)"))],
+                     end: Annotated[IsoDate, Query(alias="to", description=(
+                         "Last day of the period, YYYY-MM-DD (inclusive): the last map on or before it"))],
                      region: Region = "UKR",
                      status: Annotated[str | None, Query(max_length=200, pattern=STATUS_PATTERN,
                                                          description="Statuses (their union); default: side russia")] = None,
