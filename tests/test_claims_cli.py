@@ -96,6 +96,9 @@ def test_empty_input_gives_an_empty_result(tmp_path):
 def test_non_english_text_says_so(tmp_path):
     text = ("Украинские войска потеряли более 40% территории в Курской области. "
             "Российские силы продвигаются на 200-300 метров в день возле Курахово. ") * 5
+    from frontwatch.store import Store
+
+    Store(tmp_path / "s.duckdb").close()  # an empty store: `check` never creates one
     res = run(["claims", "check", "-", "--store", str(tmp_path / "s.duckdb")], input=text)
     assert res.exit_code == 0
     assert "English" in res.stderr and "(no records)" in res.stdout

@@ -166,12 +166,12 @@ def test_a_window_that_ends_before_it_starts_says_so(store_path):
     from frontwatch.faces.service import ServiceConfig, create_app
 
     app = create_app(ServiceConfig(store_path=store_path))
-    with TestClient(app) as c:  # 404 as for any window without data: each date alone is valid (schema)
+    with TestClient(app) as c:  # 422: each date alone is valid, the two together are not (issue 25)
         r = c.get("/api/area", params={"region": "RUS", "from": "2024-09-01", "to": "2024-08-01"})
-        assert r.status_code == 404 and "starts after it ends" in r.json()["error"], r.text
+        assert r.status_code == 422 and "starts after it ends" in r.json()["error"], r.text
         r = c.get("/api/change", params={"region": "RUS", "status": "ukraine_held", "from": "2024-12-01",
                                          "to": "2024-11-01"})
-        assert r.status_code == 404 and "starts after it ends" in r.json()["error"], r.text
+        assert r.status_code == 422 and "starts after it ends" in r.json()["error"], r.text
     app.state.frontwatch.close()
 
 

@@ -263,7 +263,7 @@ def test_claims_text_over_the_limit_is_refused_with_413(store_path):
     ({"region": "RUS", "date": "1990-01-01"}, 404, "no snapshots"),
     ({"region": "RUS", "status": "held"}, 422, "status"),
     ({"region": "/etc/passwd"}, 422, "region"),
-    ({"region": "bbox:40,50,30,45"}, 404, "bbox"),
+    ({"region": "bbox:40,50,30,45"}, 422, "bbox"),
     ({"region": "RUS", "date": "24/11/2024"}, 422, "date"),
     ({"region": "Nowhereville Zzq:10km"}, 404, ""),
 ])

@@ -185,6 +185,9 @@ def _period_end(store, snaps, when, source, strict: bool, first: bool):
 def _no_data_message(store, start, end, source):
     every = store.snapshots(source=source)
     if not every:
+        have = store.sources()
+        if source and have:  # a mistyped source is not an empty store
+            return f"no snapshots of source {source!r}; the store holds {', '.join(have)}"
         return "the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`"
     window = f"{start or '…'} to {end or '…'}" if start else f"on or before {end}"
     return (f"no snapshots {window}; the archive ({every[0].source}) has {len(every)} from "
@@ -286,11 +289,10 @@ def prepare_tilings(store, regions, workers=None, built=None) -> int:
 
 def save_tilings(store, regions) -> None:
     """Save the tilings of ``regions`` that cut (or were given) tiles since they were made,
-    loaded or saved (a no-op on a read-only store)."""
+    loaded or saved (in the store while it is being written, else in its cache: see
+    :meth:`frontwatch.store.Store.put_region_tiles`)."""
     from frontwatch.geo import geodesy
 
-    if store.read_only:
-        return
     for r in regions:
         t = geodesy.held_tiling(r.key)
         if t is not None and t.tiled and t.dirty:

@@ -134,6 +134,11 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
     from frontwatch.claims.ledger import check_report
 
     data = read_report(report)
+    if not _text(data).strip():  # nothing to check: no store needed (a read command never creates one)
+        _notes(["no numeric claims found in the text"])
+        if fmt == "json":
+            emit([], "json")
+        return
     ctx = make_context(store_path, borders_file)
     with one_line_errors(), warnings_once():
         borders = ctx.borders if borders_file else None
