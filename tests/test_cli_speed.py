@@ -38,3 +38,69 @@ def test_help_lists_each_command_with_its_own_short_help():
         assert cmd.short_help is None, f"{name}: a short_help set in code would not be the one listed"
         assert short_help(name, 60) == cmd.get_short_help_str(60), name
         assert f"{name} " in listed
+
+
+def _names(history_dir, n):
+    return sorted((p.name for p in history_dir.glob("*.geojson")), key=lambda s: int(s.split(".")[0]))[-n:]
+
+
+def test_a_borders_file_the_store_holds_is_not_prepared_twice(history_dir, borders_file, tmp_path, monkeypatch):
+    """../shared/data/borders/countries-osm.geojson given again (`--borders FILE`, `frontwatch
+    borders FILE`, or among the paths of an ingest) is taken from the store, not read and prepared
+    again, with the same figures; a file of other content is prepared once, then kept."""
+    import shutil
+
+    from frontwatch.geo import regions
+
+    prepared = []
+    real = regions.prepare_borders
+    monkeypatch.setattr(regions, "prepare_borders", lambda raw: prepared.append(sorted(raw)) or real(raw))
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name in _names(history_dir, 3):
+        shutil.copy(history_dir / name, maps / name)
+    store = str(tmp_path / "s.duckdb")
+    run = lambda *args: CliRunner().invoke(main, [*args, "--store", store, "--format", "json"])  # noqa: E731
+    area = ["area", "--region", "RUS", "--status", "ukraine_held"]
+
+    assert run("ingest", str(maps)).exit_code == 0
+    first = run(*area, "--borders", str(borders_file))  # the store holds no borders: prepared, and kept
+    assert first.exit_code == 0, first.output
+    assert len(prepared) == 1
+    again = run(*area, "--borders", str(borders_file))
+    assert again.exit_code == 0 and json.loads(again.stdout) == json.loads(first.stdout)
+    assert len(prepared) == 1, "the same file given again was prepared again"
+
+    saved = run("borders", str(borders_file))  # now the store's own borders: the kept ones, not prepared again
+    assert saved.exit_code == 0, saved.output
+    count = len(prepared)
+    assert count == 1
+    assert run("borders", str(borders_file)).exit_code == 0
+    shutil.copy(borders_file, maps / "countries.geojson")
+    ingested = run("ingest", str(maps))
+    assert ingested.exit_code == 0, ingested.output
+    assert json.loads(ingested.stdout)[0]["borders"].endswith("countries.geojson")
+    assert run(*area, "--borders", str(borders_file)).stdout == first.stdout
+    assert run(*area).stdout == first.stdout  # the store's own borders
+    assert len(prepared) == count, "a borders file the store holds was prepared again"
+
+    other = tmp_path / "other.geojson"  # the same countries, other bytes: another file
+    other.write_bytes(borders_file.read_bytes() + b"\n")
+    assert run(*area, "--borders", str(other)).stdout == first.stdout
+    assert run(*area, "--borders", str(other)).stdout == first.stdout
+    assert len(prepared) == count + 1
+
+
+def test_stored_borders_keep_each_countrys_region_key(store_path, borders_file, tmp_path):
+    """The key saved with a country is the one its geometry gives (what every cached figure is
+    filed under), so a region resolved from the store needs no hashing of its geometry."""
+    from frontwatch.geo.regions import _key, load_borders, resolve_region
+    from frontwatch.store import Store
+
+    with Store(tmp_path / "s.duckdb") as st:
+        fresh = load_borders(st, borders_file)  # prepared, and kept under the file's hash
+        kept = st.borders_of_file(__import__("frontwatch.geo.regions", fromlist=["x"]).borders_file_hash(borders_file))
+        assert kept is not None and sorted(kept) == sorted(fresh)
+        for iso in ("RUS", "UKR"):
+            assert kept.key_of(iso) == _key(kept[iso]) == resolve_region(iso, fresh).key
+            assert resolve_region(iso, kept).key == kept.key_of(iso)

@@ -11,6 +11,7 @@ linked places), platformdirs, frontwatch.sources.base, frontwatch.sources.notes,
 """
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import datetime as dt
 import json
@@ -96,6 +97,37 @@ def default_store_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("frontwatch")) / "frontwatch.duckdb"
+
+
+class StoredBorders(collections.abc.Mapping):
+    """Country borders read from the store: ``{iso_a3: geometry}``, each country decoded from its
+    WKB the first time it is asked for (Russia's and Ukraine's 10 m borders are 2 MB of WKB);
+    :meth:`key_of` gives the region key saved with a country (None when not saved), and
+    ``file_hash`` the hash of the file they were prepared from."""
+
+    def __init__(self, rows: dict, file_hash: str | None = None):
+        self._rows = dict(rows)  # iso -> (wkb, key)
+        self._geoms: dict = {}
+        self.file_hash = file_hash
+
+    def __getitem__(self, iso):
+        g = self._geoms.get(iso)
+        if g is None:
+            g = self._geoms[iso] = shapely.from_wkb(self._rows[iso][0])
+        return g
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def key_of(self, iso) -> str | None:
+        row = self._rows.get(iso)
+        return row[1] if row else None
+
+    def __repr__(self):
+        return f"StoredBorders({sorted(self._rows)})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -409,22 +441,87 @@ class Store:
                 "sources": [{"source": s, "snapshots": k, "first": a.date().isoformat(), "last": b.date().isoformat()} for s, k, a, b in n]}
 
     # -------------------------------------------------------------- borders
-    def set_borders(self, borders: dict, origin: str):
-        """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction)."""
+    # Each country's row also keeps the hash of the file the borders were prepared from
+    # (``file_hash``: frontwatch.geo.regions.borders_file_hash) and the country's region key, so
+    # that a command given the same file again (``--borders FILE``) takes the stored borders
+    # instead of reading and preparing 5 MB again, and a region resolves without hashing its
+    # geometry. Columns added on first write, so older stores open unchanged.
+    def _ensure_borders_columns(self, con):
+        con.execute("ALTER TABLE borders ADD COLUMN IF NOT EXISTS file_hash VARCHAR")
+        con.execute("ALTER TABLE borders ADD COLUMN IF NOT EXISTS key VARCHAR")
+
+    def set_borders(self, borders: dict, origin: str, *, file_hash: str | None = None, keys: dict | None = None):
+        """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction);
+        ``file_hash`` of the file they were prepared from and ``keys`` (``{iso_a3: region key}``)
+        are kept with them (see :meth:`borders`)."""
+        keys = keys or {}
         with self._lock:
+            self._ensure_borders_columns(self.con)
             self.con.execute("BEGIN TRANSACTION")
             try:
                 self.con.execute("DELETE FROM borders")
                 for iso, g in borders.items():
-                    self.con.execute("INSERT INTO borders VALUES (?, ?, ?)", [iso, shapely.to_wkb(g, output_dimension=2), origin])
+                    self.con.execute("INSERT INTO borders (iso_a3, wkb, origin, file_hash, key) VALUES (?, ?, ?, ?, ?)",
+                                     [iso, shapely.to_wkb(g, output_dimension=2), origin, file_hash, keys.get(iso)])
                 self.con.execute("COMMIT")
             except BaseException:
                 self.con.execute("ROLLBACK")
                 raise
 
-    def borders(self) -> dict:
-        rows = self.con.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
-        return {iso: shapely.from_wkb(w) for iso, w in rows}
+    def borders(self) -> "StoredBorders":
+        """The stored country borders, ``{iso_a3: geometry}`` (a mapping that decodes a country
+        when it is first asked for: a query about Russia does not decode the seven others)."""
+        cur = self.con.cursor()
+        if "key" in self._columns("borders"):
+            rows = cur.execute("SELECT iso_a3, wkb, key, file_hash FROM borders ORDER BY iso_a3").fetchall()
+        else:
+            rows = [(iso, w, None, None) for iso, w in cur.execute("SELECT iso_a3, wkb FROM borders ORDER BY iso_a3").fetchall()]
+        return StoredBorders({iso: (w, k) for iso, w, k, _ in rows}, rows[0][3] if rows else None)
+
+    def borders_of_file(self, file_hash: str) -> "StoredBorders | None":
+        """The borders prepared from the file of ``file_hash`` when the store holds them: its
+        own borders, or those kept by :meth:`keep_prepared_borders`; else None."""
+        if not file_hash:
+            return None
+        own = self.borders()
+        if own and own.file_hash == file_hash and all(own.key_of(i) for i in own):
+            return own
+        if not self._has_table("prepared_borders"):
+            return None
+        rows = self.con.cursor().execute("SELECT iso_a3, wkb, key FROM prepared_borders WHERE file_hash = ? "
+                                         "ORDER BY iso_a3", [file_hash]).fetchall()
+        return StoredBorders({iso: (w, k) for iso, w, k in rows}, file_hash) if rows else None
+
+    PREPARED_BORDERS_KEPT = 2  # borders files other than the store's own, prepared and kept
+
+    def keep_prepared_borders(self, file_hash: str, borders: dict, keys: dict, origin: str):
+        """Keep the borders prepared from a file given to a command (``--borders FILE``) that are
+        not the store's own, under the file's hash, so that the next command given the same file
+        does not prepare it again; the store's own borders stay as they are. The newest
+        :data:`PREPARED_BORDERS_KEPT` files are kept. A no-op on a read-only store."""
+        if self.read_only or not file_hash:
+            return
+        with self._lock:
+            self.con.execute("CREATE TABLE IF NOT EXISTS prepared_borders (file_hash VARCHAR NOT NULL, iso_a3 VARCHAR NOT NULL, "
+                             "wkb BLOB NOT NULL, key VARCHAR, origin VARCHAR, kept_at TIMESTAMPTZ, "
+                             "PRIMARY KEY (file_hash, iso_a3))")
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute("DELETE FROM prepared_borders WHERE file_hash = ?", [file_hash])
+                for iso, g in borders.items():
+                    self.con.execute("INSERT INTO prepared_borders VALUES (?, ?, ?, ?, ?, now())",
+                                     [file_hash, iso, shapely.to_wkb(g, output_dimension=2), keys.get(iso), origin])
+                self.con.execute("DELETE FROM prepared_borders WHERE file_hash NOT IN (SELECT file_hash FROM "
+                                 "(SELECT file_hash, max(kept_at) AS t FROM prepared_borders GROUP BY file_hash) "
+                                 f"ORDER BY t DESC LIMIT {int(self.PREPARED_BORDERS_KEPT)})")
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+
+    def _columns(self, table: str) -> set:
+        return {r[0] for r in self.con.cursor().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
 
     # -------------------------------------------------------------- first-level regions (frontwatch.geo.admin)
     # Oblasts and their like, as drawn (sea included; cut to land when resolved), per country. A

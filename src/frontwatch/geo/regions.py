@@ -22,7 +22,6 @@ from pathlib import Path
 import msgspec
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
 
 from frontwatch import notices
 from frontwatch.geo.geodesy import polygonal_parts
@@ -351,13 +350,53 @@ def prepare_borders(raw: dict) -> dict:
     return out
 
 
+# Bumped whenever read_borders_file or prepare_borders change what they make of a file: borders
+# kept under a file's hash by an older version are then prepared again.
+BORDERS_PREPARATION = 1
+
+
+def borders_file_hash(path) -> str | None:
+    """What identifies a borders file's content for the store: a hash of its bytes and of
+    :data:`BORDERS_PREPARATION` (None when it cannot be read: preparing it then says why). An
+    object-store URL is known by its entity tag and size where the store gives one."""
+    from frontwatch.sources.base import iter_blocks, object_fingerprint
+
+    h = hashlib.blake2b(f"borders v{BORDERS_PREPARATION} clip {_CLIP}\0".encode(), digest_size=16)
+    tag = object_fingerprint(path) if is_url(path) else None
+    try:
+        if tag is not None:
+            h.update(b"object\0" + str(path).encode() + b"\0" + tag.encode())
+        else:
+            for block in iter_blocks(path):
+                h.update(block)
+    except Exception:  # OSError, or an object store client's own errors
+        return None
+    return h.hexdigest()
+
+
+def region_keys(borders: dict) -> dict:
+    """``{iso_a3: region key}`` of prepared borders (what :class:`Region` of each country gets)."""
+    return {iso: _key(g) for iso, g in borders.items()}
+
+
 def load_borders(store=None, borders_file=None) -> dict:
     """Country borders for region resolution: ``borders_file``, else the store's, else fetched.
 
-    Fetched borders are saved into the store so that later runs work offline.
+    A ``borders_file`` whose content the store holds already (its own borders, or a file an
+    earlier command was given: same hash, :func:`borders_file_hash`) is not read or prepared
+    again; one it does not hold is prepared and kept in the store for the next command
+    (:meth:`~frontwatch.store.Store.keep_prepared_borders`), the store's own borders staying as
+    they are. Fetched borders are saved into the store so that later runs work offline.
     """
     if borders_file:
-        return prepare_borders(read_borders_file(borders_file))
+        h = borders_file_hash(borders_file)
+        held = store.borders_of_file(h) if store is not None and h else None
+        if held is not None:
+            return held
+        raw = prepare_borders(read_borders_file(borders_file))
+        if store is not None and h and not store.read_only:
+            store.keep_prepared_borders(h, raw, region_keys(raw), str(borders_file))
+        return raw
     if store is not None:
         saved = store.borders()
         if saved:
@@ -367,7 +406,7 @@ def load_borders(store=None, borders_file=None) -> dict:
     path = fetch_default_borders(cache_dir())
     raw = prepare_borders(read_borders_file(path))
     if store is not None and not store.read_only:
-        save_borders(store, raw, DEFAULT_BORDERS_URL)
+        save_borders(store, raw, DEFAULT_BORDERS_URL, file_hash=borders_file_hash(path))
     return raw
 
 
@@ -386,14 +425,30 @@ def borders_from_file(path) -> tuple[dict, dict]:
     return borders, build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
 
 
-def save_borders(store, borders: dict, origin: str, tilings: dict | None = None) -> None:
+def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> None:
     """Save prepared borders in the store, with the equal-area tilings of RUS and UKR (the two
     countries measured most; ``tilings`` from :func:`borders_from_file` when already made), so
-    that the first area query does not make them."""
+    that the first area query does not make them. ``file_hash`` (:func:`borders_file_hash` of
+    the file they were prepared from) is kept with them: given the same file again, a command
+    takes them from the store (:func:`load_borders`)."""
     from frontwatch.analysis.measure import prepare_tilings
 
-    store.set_borders(borders, origin=origin)
+    keys = region_keys(borders)
+    store.set_borders(borders, origin=origin, file_hash=file_hash, keys=keys)
     prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
+
+
+def stored_borders_of(store, path, *, kept: bool = False):
+    """``(borders, file hash)``: the store's own borders when they were prepared from a file with
+    the content of ``path`` (with ``kept``, also those kept from a command given that file:
+    :func:`load_borders`), else None; and that file's hash (:func:`borders_file_hash`)."""
+    h = borders_file_hash(path)
+    if not h:
+        return None, h
+    if kept:
+        return store.borders_of_file(h), h
+    own = store.borders()
+    return (own if own and own.file_hash == h else None), h
 
 
 _RADIUS = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>km|m|mi)?$", re.I)
@@ -421,6 +476,8 @@ def circle(lon: float, lat: float, radius_km: float, n: int = 256):
     (a 10,000 km disk used to measure nothing)."""
     if radius_km <= 0:
         raise RegionError(f"radius must be positive (got {radius_km} km)")
+    from pyproj import CRS, Transformer
+
     aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
     to_ll = Transformer.from_crs(aeqd, 4326, always_xy=True)
     ring = shapely.buffer(shapely.points(0, 0), radius_km * 1000, quad_segs=n // 4)
@@ -554,7 +611,8 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
         if iso not in borders:
             raise RegionError(f"unknown country {spec!r}; borders have: {', '.join(sorted(borders))}")
         g = borders[iso]
-        return Region(iso, g, _key(g), country=iso)
+        key_of = getattr(borders, "key_of", None)  # stored borders keep each country's key
+        return Region(iso, g, (key_of(iso) if key_of else None) or _key(g), country=iso)
     from frontwatch.geo import admin
 
     if admin.looks_like_admin_name(spec):

@@ -71,9 +71,7 @@ def short_help(name: str, limit: int = 45) -> str:
         return main.get_command(None, name).get_short_help_str(limit)
     import inspect
 
-    from click.utils import make_default_short_help
-
-    return make_default_short_help(inspect.cleandoc(m.group(1) or m.group(2) or ""), limit)
+    return click.Command(name, help=inspect.cleandoc(m.group(1) or m.group(2) or "")).get_short_help_str(limit)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
