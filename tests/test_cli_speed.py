@@ -104,3 +104,63 @@ def test_stored_borders_keep_each_countrys_region_key(store_path, borders_file, 
         for iso in ("RUS", "UKR"):
             assert kept.key_of(iso) == _key(kept[iso]) == resolve_region(iso, fresh).key
             assert resolve_region(iso, kept).key == kept.key_of(iso)
+
+
+@pytest.fixture(scope="module")
+def warm_store(history_dir, borders_file, tmp_path_factory):
+    """A store of the last 5 shared maps and the shared borders (ingested from one folder, as
+    `frontwatch ingest` takes them), with the queries below answered once."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("warm")
+    maps = folder / "maps"
+    maps.mkdir()
+    for name in _names(history_dir, 5):
+        shutil.copy(history_dir / name, maps / name)
+    shutil.copy(borders_file, maps / "countries.geojson")
+    store = str(folder / "s.duckdb")
+    assert CliRunner().invoke(main, ["ingest", str(maps), "--store", store]).exit_code == 0
+    for args in WARM_QUERIES:
+        res = CliRunner().invoke(main, [*args, "--store", store, "--format", "json"])
+        assert res.exit_code == 0, res.output
+    return store
+
+
+WARM_QUERIES = (
+    ("area", "--region", "RUS", "--status", "ukraine_held"),
+    ("area", "--region", "UKR", "--every", "day"),
+    ("area", "--region", "ALL"),
+    ("peak", "--region", "RUS", "--status", "ukraine_held,contested"),
+    ("change", "--region", "UKR", "--from", "2024-12-28", "--to", "2024-12-31"),
+    ("change", "--region", "RUS", "--status", "ukraine_held", "--from", "2024-12-28", "--to", "2024-12-31"),
+)
+
+
+@pytest.mark.parametrize("args", WARM_QUERIES, ids=lambda a: " ".join(a[:3]))
+def test_a_repeated_query_loads_no_geometry_library(warm_store, borders_file, args):
+    """A query whose figures the store holds (area, peak, change, with the borders given again
+    or not) answers without numpy, shapely or pyproj: no import, no geometry decoded, no worker."""
+    for extra in ((), ("--borders", str(borders_file))):
+        loaded = _loaded_after([*args, *extra, "--store", warm_store, "--format", "json"])
+        assert not loaded & {"numpy", "shapely", "pyproj", "pandas", "geopandas"}, (args, extra)
+
+
+def test_a_repeated_change_gives_the_figures_it_measured(warm_store, borders_file):
+    """change's four areas come back from the cache as they were measured, and --out (which needs
+    the shapes) still measures them, giving the same figures."""
+    args = ["change", "--region", "UKR", "--from", "2024-12-28", "--to", "2024-12-31", "--store", warm_store, "--format", "json"]
+    cached = json.loads(CliRunner().invoke(main, args).stdout)
+    out = CliRunner().invoke(main, [*args, "--out", str(__import__("pathlib").Path(warm_store).with_suffix(".change.geojson"))])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == cached
+    assert cached[0]["what"] == "russia" and cached[0]["km2_to"] > 100_000
+
+
+def test_the_key_of_all_is_that_of_the_theatre():
+    import shapely
+
+    from frontwatch.geo.regions import ALL_KEY, THEATRE, _key, resolve_region
+
+    assert ALL_KEY == _key(shapely.box(*THEATRE))
+    region = resolve_region("ALL")
+    assert region.key == ALL_KEY and region.geometry.equals(shapely.box(*THEATRE))

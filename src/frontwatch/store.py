@@ -21,10 +21,11 @@ import threading
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import shapely
 
 from frontwatch.statuses import STATUSES
+
+# numpy and shapely are imported where geometries are decoded or encoded: a query answered from
+# stored figures loads neither.
 
 SCHEMA_VERSION = 1
 
@@ -111,10 +112,15 @@ class StoredBorders(collections.abc.Mapping):
         self.file_hash = file_hash
 
     def __getitem__(self, iso):
+        import shapely
+
         g = self._geoms.get(iso)
         if g is None:
             g = self._geoms[iso] = shapely.from_wkb(self._rows[iso][0])
         return g
+
+    def __contains__(self, iso):
+        return iso in self._rows
 
     def __iter__(self):
         return iter(self._rows)
@@ -380,6 +386,8 @@ class Store:
 
     def geometry(self, ghash: str):
         """The geometry stored under ``ghash`` (EPSG:4326), memoised in this process."""
+        import shapely
+
         g = self._geom_cache.get(ghash)
         if g is None:
             row = self.con.cursor().execute("SELECT wkb FROM geometries WHERE hash = ?", [ghash]).fetchone()
@@ -454,6 +462,8 @@ class Store:
         """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction);
         ``file_hash`` of the file they were prepared from and ``keys`` (``{iso_a3: region key}``)
         are kept with them (see :meth:`borders`)."""
+        import shapely
+
         keys = keys or {}
         with self._lock:
             self._ensure_borders_columns(self.con)
@@ -499,6 +509,8 @@ class Store:
         not the store's own, under the file's hash, so that the next command given the same file
         does not prepare it again; the store's own borders stay as they are. The newest
         :data:`PREPARED_BORDERS_KEPT` files are kept. A no-op on a read-only store."""
+        import shapely
+
         if self.read_only or not file_hash:
             return
         with self._lock:
@@ -573,6 +585,8 @@ class Store:
     def region_tiles(self, key: str) -> dict | None:
         """The saved tiling state under ``key``, or None. Arrays are stored as little-endian
         bytes and the gaps as one blob of concatenated WKB with their end offsets."""
+        import numpy as np
+
         cur = self.con.cursor()
         if not cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
             return None
@@ -592,6 +606,8 @@ class Store:
 
     def put_region_tiles(self, key: str, state: dict):
         """Save a tiling state under ``key`` (one statement; a no-op on read-only stores)."""
+        import numpy as np
+
         if self.read_only:
             return
         gaps = [bytes(g) for g in state["gaps"]]

@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import shapely
-
 from frontwatch import notices
-from frontwatch.analysis.official import compare as compare_official
-from frontwatch.geo.geodesy import area_km2, clip_to_region, km2_to_sqmi
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
+from frontwatch.units import km2_to_sqmi
+
+# Shapely, the geodesy and the map maker's figures are imported where used: a query whose
+# figures the store holds already (a repeated area, peak or change) loads no geometry library.
 
 PERIODS = ("day", "week", "month", "year")
 
@@ -254,6 +254,8 @@ def _in_time_order(hashes: dict, statuses) -> list:
 
 def clipped_area_km2(geom, region_geom) -> float:
     """Geodesic area (km2) of ``geom ∩ region_geom``."""
+    from frontwatch.geo.geodesy import area_km2, clip_to_region
+
     return area_km2(clip_to_region(geom, region_geom))
 
 
@@ -273,6 +275,8 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
     kms = {s.id: {st: (areas[hashes[s.id][st]] if hashes[s.id].get(st) else 0.0) for st in statuses} for s in snaps}
+    from frontwatch.analysis.official import compare as compare_official
+
     official = compare_official(store, [s.id for s in snaps], region, kms)
     out = []
     for s in snaps:
@@ -345,6 +349,10 @@ def peak(store, region, statuses, *, until=None, since=None, source=None, engine
 def side_geometry(layers: dict, side: str, borders: dict, within=None):
     """Ground held by ``side`` (``russia`` or ``ukraine``): its statuses' layers, plus its
     country's land that no layer covers; cut to ``within`` (a polygon) when given."""
+    import shapely
+
+    from frontwatch.geo.geodesy import clip_to_region
+
     if side not in SIDES:
         raise MeasureError(f"unknown side {side!r}; use {', '.join(SIDES)}")
     if within is not None:
@@ -364,6 +372,10 @@ def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
     ``{"region_km2", "held_km2", "held_pct", "with_contested_km2", "with_contested_pct"}``,
     geodesic areas. The side's ground is :func:`side_geometry` (its statuses and its country's
     unmapped land); "with contested" adds the grey zone."""
+    import shapely
+
+    from frontwatch.geo.geodesy import area_km2
+
     held = side_geometry(layers, side, borders, within=region_geom)
     grey = status_geometry(layers, ("contested",), within=region_geom)
     total = area_km2(region_geom)
@@ -375,17 +387,27 @@ def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
 
 def status_geometry(layers: dict, statuses, within=None):
     """Union of the ``statuses`` layers, cut to ``within`` when given."""
+    import shapely
+
+    from frontwatch.geo.geodesy import clip_to_region
+
     parts = [layers[s] for s in statuses if s in layers]
     g = shapely.union_all(parts) if parts else shapely.Polygon()
     return clip_to_region(g, within) if within is not None else g
 
 
-def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None) -> dict:
+def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None,
+           geometry: bool = True) -> dict:
     """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` between two dates.
 
     Uses the last snapshot on or before each date. Returns ``from_date``, ``to_date``,
     ``gained_km2``, ``lost_km2``, ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, and the
     geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for GeoJSON output.
+
+    The four areas are kept in the store's cache under what they depend on (the two maps' layer
+    hashes, the region's key, the statuses or the side and its country's border key): with
+    ``geometry=False`` (no ``geometry`` in the record) a change measured before is answered from
+    the cache without any overlay.
     """
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")
@@ -395,33 +417,82 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
     if statuses is not None:
         statuses = resolve_statuses(store, statuses, a.source)
         _refuse_mixed_sides(statuses, "change")
-    la, lb = store.layers(a.id), store.layers(b.id)
+    if side and borders is None:
+        raise MeasureError("side change needs country borders")
+    what = side or ",".join(statuses)
+    rec = {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
+           "from_snapshot": a.id, "to_snapshot": b.id}
+    key = _change_key(store, region, a.id, b.id, statuses, side, borders)
+    figures = store.cached("change", [f"{key}|{f}" for f in _CHANGE_FIGURES]) if not geometry else {}
+    if len(figures) == len(_CHANGE_FIGURES):
+        km2_from, km2_to, g_km2, l_km2 = (figures[f"{key}|{f}"] for f in _CHANGE_FIGURES)
+        shapes = None
+    else:
+        km2_from, km2_to, g_km2, l_km2, shapes = _measure_change(store, region, a.id, b.id, statuses, side, borders)
+        store.put_cached("change", {f"{key}|{f}": v for f, v in zip(_CHANGE_FIGURES, (km2_from, km2_to, g_km2, l_km2))})
+    rec.update({"km2_from": _r(km2_from), "km2_to": _r(km2_to),
+                "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
+                "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
+                "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days})
+    if geometry:
+        rec["geometry"] = shapes
+    return rec
+
+
+_CHANGE_FIGURES = ("km2_from", "km2_to", "gained", "lost")
+CHANGE_VERSION = 1  # bumped when _measure_change computes otherwise: figures cached before are not used
+
+
+def _change_key(store, region, a_id, b_id, statuses, side, borders) -> str:
+    """What a change's figures depend on, hashed: the layers of both maps that take part (every
+    layer for a side: the land no layer covers is the side's), the region, the statuses or the
+    side and its country's borders."""
+    import hashlib
+
+    hashes = store.all_layer_hashes([a_id, b_id])
+    parts = [f"v{CHANGE_VERSION}", region.key, side or ",".join(statuses)]
+    for sid in (a_id, b_id):
+        layers = hashes.get(sid, {})
+        parts.append(",".join(f"{st}={layers[st]}" for st in sorted(layers) if side or st in statuses))
     if side:
-        if borders is None:
-            raise MeasureError("side change needs country borders")
+        iso = SIDE_COUNTRY[side]
+        key_of = getattr(borders, "key_of", None)
+        country = borders.get(iso) if (key_of is None or key_of(iso) is None) else None
+        if key_of is not None and key_of(iso):
+            parts.append(key_of(iso))
+        elif country is not None:
+            from frontwatch.geo.regions import _key
+
+            parts.append(_key(country))
+        else:
+            parts.append("-")
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _measure_change(store, region, a_id, b_id, statuses, side, borders):
+    """``(km2 then, km2 now, gained km2, lost km2, {"gained", "lost"})`` of a change (see :func:`change`)."""
+    import shapely
+
+    from frontwatch.geo.geodesy import area_km2
+
+    la, lb = store.layers(a_id), store.layers(b_id)
+    if side:
         ga = side_geometry(la, side, borders, region.geometry)
         gb = side_geometry(lb, side, borders, region.geometry)
-        what = side
     else:
         ga = status_geometry(la, statuses, region.geometry)
         gb = status_geometry(lb, statuses, region.geometry)
-        what = ",".join(statuses)
     gained = shapely.difference(gb, ga)
     lost = shapely.difference(ga, gb)
-    g_km2, l_km2 = area_km2(gained), area_km2(lost)
-    return {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
-            "from_snapshot": a.id, "to_snapshot": b.id,
-            "km2_from": _r(area_km2(ga)), "km2_to": _r(area_km2(gb)),
-            "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
-            "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
-            "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days,
-            "geometry": {"gained": gained, "lost": lost}}
+    return area_km2(ga), area_km2(gb), area_km2(gained), area_km2(lost), {"gained": gained, "lost": lost}
 
 
 # ------------------------------------------------------------------ distance from a place
 
 def near_box(lon: float, lat: float, km: float):
     """A lon/lat box reaching at least ``km`` from the point in every direction."""
+    import shapely
+
     dlat = km / 110.0
     dlon = km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
     return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
@@ -432,6 +503,8 @@ def distance_km(ground, lon: float, lat: float, *, search_km: float = 300.0) -> 
     when the point lies on it; None when nothing lies within ``search_km``. Measured in the
     azimuthal equidistant projection centred on the point, where distances from the centre are
     geodesic."""
+    import shapely
+
     from frontwatch.geo.geodesy import to_local
 
     if ground is None or ground.is_empty:

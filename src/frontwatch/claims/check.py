@@ -569,7 +569,8 @@ def _check_share_gained(rec, ctx):
         start = _period(rec, d, None, ctx)
         _require_data(start, ctx)
         try:
-            res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
+            res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source,
+                         geometry=False)
         except MeasureError as exc:
             raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
         gained, maps = res["gained_km2"], f"maps {res['from_date']}..{res['to_date']}: gained"
@@ -713,12 +714,13 @@ def _check_area_change(rec, ctx):
         try:
             if region.name in ("RUS", "UKR") and region.name != SIDE_COUNTRY[side]:
                 # Ground a side takes in the other country: its statuses there.
-                res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source)
+                res = change(ctx.store, region, start=start, end=d, statuses=_SIDE_STATUSES[side], source=ctx.source,
+                             geometry=False)
             else:
                 # In its own country ("Russian forces recaptured 350 sq km" in Kursk) or around a town:
                 # the side's statuses plus its country's unmapped land, which is where retaken ground goes.
                 res = change(ctx.store, region, start=start, end=d, side=side, borders=ctx.borders_or_load(),
-                             source=ctx.source)
+                             source=ctx.source, geometry=False)
         except MeasureError as exc:
             raise _Skip(NO_DATA, str(exc).splitlines()[0]) from None
         km2 = res["gained_km2"] if direction == "gained" else res["lost_km2"]

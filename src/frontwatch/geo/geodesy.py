@@ -41,13 +41,7 @@ def _geod():
 def _laea():
     c = globals().get("LAEA")
     return c if c is not None else __getattr__("LAEA")
-KM2_PER_SQMI = 2.589988110336  # exact by definition (1 mi = 1609.344 m); used only to label outputs
-_SQMI_PER_KM2 = 1 / KM2_PER_SQMI
-
-
-def km2_to_sqmi(km2):
-    """Square kilometres to square miles (international mile)."""
-    return km2 * _SQMI_PER_KM2
+from frontwatch.units import KM2_PER_SQMI, km2_to_sqmi  # noqa: E402,F401  (part of this module's interface)
 
 
 def area_km2(geom) -> float:

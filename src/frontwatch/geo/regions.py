@@ -20,11 +20,8 @@ import re
 from pathlib import Path
 
 import msgspec
-import numpy as np
-import shapely
 
 from frontwatch import notices
-from frontwatch.geo.geodesy import polygonal_parts
 from frontwatch.sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
 from frontwatch.sources.base import THEATRE_BBOX, is_url, local_copy
 
@@ -43,12 +40,23 @@ class RegionError(ValueError):
     """A region spec that cannot be resolved; the message is one line."""
 
 
+class Deferred:
+    """A region's geometry made when first needed (``make()``): a country of the stored borders is
+    decoded only when a measure has to cut it, not to answer from figures filed under its key."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        self.make = make
+
+
 @dataclasses.dataclass(frozen=True)
 class Region:
-    """A named polygon (EPSG:4326). ``key`` changes exactly when the geometry changes."""
+    """A named polygon (EPSG:4326). ``key`` changes exactly when the geometry changes. The
+    geometry may be given as :class:`Deferred` (made on first use of :attr:`geometry`)."""
 
     name: str
-    geometry: object
+    _geometry: object = dataclasses.field(repr=False)
     key: str
     center: tuple | None = None  # (lon, lat) for circles
     radius_km: float | None = None
@@ -56,6 +64,14 @@ class Region:
     # None when unknown or mixed; and the ISO 3166-2 codes of the named units it is made of.
     country: str | None = None
     units: tuple = ()
+
+    @property
+    def geometry(self):
+        g = self._geometry
+        if isinstance(g, Deferred):
+            g = g.make()
+            object.__setattr__(self, "_geometry", g)
+        return g
 
     @property
     def is_land(self) -> bool:
@@ -74,6 +90,8 @@ class Region:
 
 
 def _key(geom) -> str:
+    import shapely
+
     return hashlib.sha256(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:24]
 
 
@@ -85,6 +103,10 @@ def read_borders_file(path, clip=_CLIP) -> dict:
     *before* they are repaired and unioned: validating and unioning Russia's whole 10 m border
     takes seconds, its part in the theatre a fraction of that. ``clip=None`` keeps them whole.
     """
+    import shapely
+
+    from frontwatch.geo.geodesy import polygonal_parts
+
     if is_url(path):
         # In an object store: read from a temporary copy, the messages naming the URL.
         with local_copy(path) as local:
@@ -135,6 +157,8 @@ _ISO_FIELDS = ("iso_a3", "ISO_A3", "A3", "iso3", "ADM0_A3", "shapeGroup")
 
 def _read_borders_with_gdal(path):
     """``(geometries, iso codes)`` of any vector file GDAL reads, reprojected to EPSG:4326."""
+    import numpy as np
+
     import pyogrio
 
     try:
@@ -156,6 +180,9 @@ class _CrsOnly(msgspec.Struct):
 def _read_geojson_borders(path):
     """The same from a GeoJSON file, read directly (no GDAL, no data frame): None when the file
     declares a CRS other than lon/lat (GDAL then reprojects it)."""
+    import numpy as np
+    import shapely
+
     from frontwatch.sources.base import SourceError, parse_features, read_bytes
 
     try:
@@ -199,12 +226,16 @@ def is_valid_polygonal(geom, min_holes: int = 64) -> bool:
     fails) is settled by GEOS's own check of the whole geometry, so the answer is always
     ``shapely.is_valid``'s; tests compare the two on random lattice polygons built to touch and
     cross."""
+    import shapely
+
     return surely_valid(geom, min_holes) or bool(shapely.is_valid(geom))
 
 
 def surely_valid(geom, min_holes: int = 64) -> bool:
     """True only if ``geom`` is valid; False when its polygons have fewer than ``min_holes``
     holes, or when the quick checks of :func:`is_valid_polygonal` cannot tell."""
+    import shapely
+
     if shapely.get_type_id(geom) not in (3, 6) or shapely.is_empty(geom):
         return False
     polys = shapely.get_parts(geom)
@@ -217,6 +248,9 @@ def surely_valid(geom, min_holes: int = 64) -> bool:
 
 def _valid_polygon(poly) -> bool:
     """A sufficient condition for a polygon with many holes to be valid (see :func:`is_valid_polygonal`)."""
+    import numpy as np
+    import shapely
+
     rings = shapely.get_rings(poly)
     shell, holes = rings[0], rings[1:]
     hole_polys = shapely.polygons(holes)
@@ -248,6 +282,9 @@ def _parts_meet_at_points(polys) -> bool:
     overlap is tested against the larger one's shell alone (with its thousands of holes, a
     prepared polygon would test one point of every ring): the smaller one lies outside that
     shell, or touches it at points, or lies within one of its holes meeting it at points."""
+    import numpy as np
+    import shapely
+
     b = shapely.bounds(polys)
     boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
     i, j = shapely.STRtree(boxes).query(boxes, predicate="intersects")
@@ -286,6 +323,8 @@ def _parts_meet_at_points(polys) -> bool:
 
 def _meet_at_points(a, b) -> bool:
     """True when the lines ``a`` and ``b`` share no stretch (at most points)."""
+    import shapely
+
     x = shapely.intersection(a, b)
     return x.is_empty or shapely.get_dimensions(x) <= 0
 
@@ -293,6 +332,9 @@ def _meet_at_points(a, b) -> bool:
 def _threaded(fn, geoms) -> np.ndarray:
     """``fn`` of each geometry, on as many threads as cores (GEOS releases the GIL), largest
     geometries first: checking a country with thousands of lake holes is the slow part."""
+    import numpy as np
+    import shapely
+
     import concurrent.futures as cf
 
     from frontwatch.engine import available_cpus
@@ -331,6 +373,8 @@ def fetch_default_borders(cache_dir: Path, timeout=60) -> Path:
 
 def prepare_borders(raw: dict) -> dict:
     """Clip countries to the theatre and remove from every other country its overlap with UKR."""
+    import shapely
+
     box = shapely.box(*_CLIP)
     out = {}
     for iso, g in raw.items():
@@ -474,6 +518,9 @@ def circle(lon: float, lat: float, radius_km: float, n: int = 256):
     part) is cut to it in its own azimuthal equidistant plane: so a radius of thousands of km is
     the theatre's part of the disk, not a ring folded over a pole or the antimeridian in lon/lat
     (a 10,000 km disk used to measure nothing)."""
+    import numpy as np
+    import shapely
+
     if radius_km <= 0:
         raise RegionError(f"radius must be positive (got {radius_km} km)")
     from pyproj import CRS, Transformer
@@ -511,6 +558,8 @@ def _in_theatre(what, g):
     equal-area plane holds, becomes one that the measures handle). RegionError when it cannot be
     lon/lat (a file in metres read as degrees, lat/lon swapped) or lies wholly outside the
     theatre (every area there would be a meaningless 0)."""
+    import shapely
+
     from frontwatch.sources.base import SourceError, check_lonlat_bounds
 
     x0, y0, x1, y1 = g.bounds
@@ -546,6 +595,17 @@ def resolve_region(spec: str, borders=None, *, store=None, borders_file=None, ad
     return _resolve(spec, get_borders, store, admin_file)
 
 
+def _theatre_box():
+    import shapely
+
+    return shapely.box(*THEATRE)
+
+
+# The key of ALL (:func:`_key` of the theatre's box; a test checks it), so that a query of the
+# whole map whose figures are stored makes no geometry.
+ALL_KEY = "313dc269d4c4f587e825c83f"
+
+
 def _resolve(spec, get_borders, store, admin_file) -> Region:
     if "+" in spec:
         parts = [p.strip() for p in spec.split("+")]
@@ -553,8 +613,7 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             return union_region([_resolve(p, get_borders, store, admin_file) for p in parts])
     if spec.upper() == "ALL":
         # The whole map, unclipped: the region the map maker's own figures refer to.
-        g = shapely.box(*THEATRE)
-        return Region("ALL", g, _key(g))
+        return Region("ALL", Deferred(_theatre_box), ALL_KEY)
     if spec.lower().startswith("bbox:"):
         try:
             x0, y0, x1, y1 = (float(v) for v in spec[5:].split(","))
@@ -562,12 +621,16 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             raise RegionError(f"bad bbox {spec!r}: expected bbox:minlon,minlat,maxlon,maxlat") from None
         if not (x0 < x1 and y0 < y1):
             raise RegionError(f"bad bbox {spec!r}: min must be below max")
+        import shapely
+
         g = shapely.box(x0, y0, x1, y1)
         g = _in_theatre(spec, g)
         return Region(spec, g, _key(g))
     p = Path(spec)
     if p.suffix.lower() in (".geojson", ".json", ".gpkg") and p.exists():
+        import numpy as np
         import pyogrio
+        import shapely
 
         with open(p, "rb") as fh:
             head = fh.read(65536)
@@ -610,9 +673,12 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
         borders = get_borders()
         if iso not in borders:
             raise RegionError(f"unknown country {spec!r}; borders have: {', '.join(sorted(borders))}")
-        g = borders[iso]
         key_of = getattr(borders, "key_of", None)  # stored borders keep each country's key
-        return Region(iso, g, (key_of(iso) if key_of else None) or _key(g), country=iso)
+        key = key_of(iso) if key_of else None
+        if key:  # decoded when first needed
+            return Region(iso, Deferred(lambda: borders[iso]), key, country=iso)
+        g = borders[iso]
+        return Region(iso, g, _key(g), country=iso)
     from frontwatch.geo import admin
 
     if admin.looks_like_admin_name(spec):
@@ -643,6 +709,8 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
 def union_region(regions: list) -> Region:
     """One region of several ("Donetsk oblast+Luhansk oblast"): the union of their geometries,
     named by their names joined with "+"; its country is theirs when they share one."""
+    import shapely
+
     g = shapely.union_all([r.geometry for r in regions])
     countries = {r.country for r in regions}
     country = countries.pop() if len(countries) == 1 else None

@@ -5,9 +5,8 @@ import collections
 
 import click
 
-from frontwatch.engine import get_engine
 from frontwatch.analysis.shares import area_with_shares
-from frontwatch.faces.cli.context import make_context
+from frontwatch.faces.cli.context import lazy_engine, make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, date_opt, engine_opt, every_opt, from_opt, region_opt, scheduler_opt, statuses_opt, to_opt, units_opt
 from frontwatch.faces.cli.output import emit
@@ -39,7 +38,7 @@ def command(region, statuses, date, start, end, every, units, engine, scheduler,
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         reg = ctx.region(region)
-        eng = get_engine(engine, scheduler)
+        eng = lazy_engine(engine, scheduler)
         try:
             recs = area_with_shares(ctx.store, reg, statuses, date=date, start=start, end=end, every=every,
                                     source=source, engine=eng, borders=ctx.stored_borders())
