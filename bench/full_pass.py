@@ -143,7 +143,7 @@ def job_many(store):
     from frontwatch.store import Store
 
     with Store(store) as st:
-        st.con.execute("DELETE FROM measure_cache")
+        st.clear_cached()
         t = time.perf_counter()
         recs = area_series_many(st, fifty_regions(st.borders()), ("occupied", "ukraine_held", "contested"))
         return {"seconds": time.perf_counter() - t, "records": len(recs)}

@@ -939,3 +939,7 @@ def test_more_ways_of_writing_shares_holders_and_periods():
     assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))
     c = one("About 500 sq km of the Kursk region remain under Kyiv's control.")
     assert (c.measure, c.side, c.place) == ("area_held", "ukraine", "Kursk oblast")
+    c = one("About 18% of Ukraine remains in Russian hands.")
+    assert (c.measure, c.side, c.place) == ("share_held", "russia", "UKR")
+    # A relative change is not a share of ground.
+    assert one("Russia captured 40% more territory in November than in October.").measure == "other"

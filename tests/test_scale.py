@@ -276,7 +276,7 @@ def test_saved_tiling_is_reused_and_gives_the_same_figures(small_store):
     first = measure.area_series(st, rus, statuses, engine=LocalEngine(1))
     assert st.region_tiles(f"{rus.key}|v{geodesy.TILING_VERSION}") is not None
     geodesy._TILED.clear()
-    st.con.execute("DELETE FROM measure_cache")
+    st.clear_cached()
     built = []
     orig = geodesy.TiledRegion.__init__
     geodesy.TiledRegion.__init__ = lambda self, *a, **k: (built.append(1), orig(self, *a, **k))[1]
@@ -338,8 +338,7 @@ def test_prepare_tilings_builds_once_and_saves(small_store):
     st, _, _ = small_store
     regions = [resolve_region(i, st.borders()) for i in ("RUS", "UKR", "51.03,35.27:15km")]
     geodesy._TILED.clear()
-    if st.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
-        st.con.execute("DELETE FROM region_tiles")
+    st.clear_cached(tiles=True)
     assert measure.prepare_tilings(st, regions) == 2  # the circle is never tiled
     assert measure.prepare_tilings(st, regions) == 0  # ready in this process
     geodesy._TILED.clear()
@@ -371,16 +370,14 @@ def test_tiles_cut_by_forked_workers_come_back_and_are_saved(small_store):
     st, _, _ = small_store
     ukr = resolve_region("UKR", st.borders())
     geodesy._TILED.clear()
-    st.con.execute("DELETE FROM measure_cache")
-    if st.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
-        st.con.execute("DELETE FROM region_tiles")
+    st.clear_cached(tiles=True)
     snaps = st.snapshots()
     # Enough layers for two forked workers (LocalEngine.FORK_MIN_LAYERS): every status of each map.
     forked = measure.area_series(st, ukr, None, engine=LocalEngine(2), snapshots=snaps)
     saved = st.region_tiles(f"{ukr.key}|v{geodesy.TILING_VERSION}")
     assert saved is not None and (~np.isnan(saved["piece_km2"])).sum() > 10
     assert geodesy.held_tiling(ukr.key).dirty is False
-    st.con.execute("DELETE FROM measure_cache")
+    st.clear_cached()
     geodesy._TILED.clear()
     measure.prepare_tilings(st, [ukr])
     assert measure.area_series(st, ukr, None, engine=LocalEngine(1), snapshots=snaps) == forked

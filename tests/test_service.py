@@ -86,6 +86,7 @@ def test_area_on_a_date_equals_the_librarys(client, lib):
     assert [{k: v for k, v in r.items() if k not in ("share_pct", "land_km2")} for r in body["records"]] == expected
     assert all(r["share_pct"] == round(100 * r["km2"] / r["land_km2"], 2) for r in body["records"])
     assert body["totals"] == totals_by_snapshot(expected)
+    # Both sides' totals when every status is asked for (the web map shows both).
     assert [s["side"] for s in body["sides"]] == ["russia", "ukraine"]
     held = next(r for r in body["records"] if r["status"] == "ukraine_held")
     assert 400 < held["km2"] < 700  # Ukrainian-held ground in Kursk in late November 2024
@@ -244,7 +245,7 @@ def test_claims_check_equals_the_librarys(client, lib, article_file):
     expected = check_text(lib.store, text, D, lib.borders)
     assert [(c["surface"], c["verdict"]) for c in body["claims"]] == \
         [(c["surface"], c["verdict"]) for c in expected["claims"]]
-    assert any(c["verdict"] == "consistent" for c in body["claims"])
+    assert any(c["verdict"].startswith("consistent") for c in body["claims"])
 
 
 def test_claims_text_over_the_limit_is_refused_with_413(store_path):
@@ -262,7 +263,7 @@ def test_claims_text_over_the_limit_is_refused_with_413(store_path):
     ({"region": "RUS", "date": "1990-01-01"}, 404, "no snapshots"),
     ({"region": "RUS", "status": "held"}, 422, "status"),
     ({"region": "/etc/passwd"}, 422, "region"),
-    ({"region": "bbox:40,50,30,45"}, 404, "bbox"),
+    ({"region": "bbox:40,50,30,45"}, 422, "bbox"),
     ({"region": "RUS", "date": "24/11/2024"}, 422, "date"),
     ({"region": "Nowhereville Zzq:10km"}, 404, ""),
 ])

@@ -43,7 +43,7 @@ import shapely
 from pyproj import Geod
 
 from frontwatch.geo.geodesy import area_km2, clip_to_region, from_local, length_km, to_local
-from frontwatch.analysis.measure import MeasureError, select_snapshots, side_geometry, snapshot_on
+from frontwatch.analysis.measure import MeasureError, period_maps, select_snapshots, side_geometry, snapshot_on
 from frontwatch.geo.regions import RegionError, circle, theatre_circle
 from frontwatch.statuses import CONTESTED, OCCUPIED, RUSSIA, SIDES, UKRAINE
 
@@ -376,6 +376,94 @@ def depth_km(layers: dict, side: str, borders: dict, *, within=None, with_contes
     return {"km": float(far[k]) / 1000.0, "lon": float(lon), "lat": float(lat)}
 
 
+ADVANCE_MIN_KM2 = 0.01  # gained pieces smaller than this are a line redrawn, not an advance
+
+
+def _approx_km2(parts) -> np.ndarray:
+    """Rough areas (km2) of lon/lat polygons, for sorting and filtering only."""
+    lat = shapely.get_coordinates(shapely.centroid(parts))[:, 1] if len(parts) else np.empty(0)
+    return shapely.area(parts) * 110.57 * 111.32 * np.cos(np.radians(lat))
+
+
+def advance_depth_km(old_layers: dict, new_layers: dict, side: str, borders: dict, within, *,
+                     step_m: float = 250.0) -> dict:
+    """How far ``side`` pushed forward between two maps inside the polygon ``within``: the largest
+    distance (km) of any point of the ground it gained (its ground on the new map that was not its
+    ground on the old one, :func:`~frontwatch.analysis.measure.side_geometry`, cut to ``within``)
+    from its ground on the old map. "Ukrainian forces advanced up to 70 km in Kharkiv oblast"
+    between the maps of 5 and 10 September 2022 is this figure for Kharkiv oblast.
+
+    The ground that changed is found from the layers alone (the side's statuses it gained, and
+    the other side's and the grey zone's it lost), cut into pieces; pieces under
+    :data:`ADVANCE_MIN_KM2` are a line redrawn, and a piece counts when a point inside it is the
+    side's on the new map and not on the old. Pieces are measured largest first, and a piece no
+    longer than the depth already found is skipped: a gain grows from the side's old ground, so no
+    point of it lies farther from that ground than the piece is long. Distances are geodesic
+    (azimuthal equidistant plane centred on the piece) from its outline sampled every ``step_m``.
+    Returns ``{"km", "lon", "lat", "gained_km2"}`` (``gained_km2``: the pieces counted); ``km`` 0
+    and the point None when the side gained nothing there.
+    """
+    from frontwatch.statuses import SIDE_COUNTRY
+
+    other = RUSSIA if side == UKRAINE else UKRAINE
+    box = within.bounds
+
+    def union(layers, statuses):
+        parts = [shapely.clip_by_rect(layers[s], *box) for s in statuses if layers.get(s) is not None]
+        return shapely.union_all(parts) if parts else shapely.Polygon()
+
+    own_old, own_new = union(old_layers, SIDES[side]), union(new_layers, SIDES[side])
+    opp = SIDES[other] + (CONTESTED,)
+    opp_old, opp_new = union(old_layers, opp), union(new_layers, opp)
+    changed = shapely.union(shapely.difference(own_new, own_old), shapely.difference(opp_old, opp_new))
+    parts = shapely.get_parts(changed)
+    parts = parts[shapely.get_type_id(parts) == 3] if len(parts) else parts
+    parts = parts[_approx_km2(parts) >= ADVANCE_MIN_KM2] if len(parts) else parts
+    if len(parts):
+        parts = np.array([clip_to_region(p_, within) for p_ in parts], dtype=object)
+        parts = parts[~shapely.is_empty(parts)]
+        parts = parts[_approx_km2(parts) >= ADVANCE_MIN_KM2] if len(parts) else parts
+    if not len(parts):
+        return {"km": 0.0, "lon": None, "lat": None, "gained_km2": 0.0}
+    home = borders.get(SIDE_COUNTRY[side])
+    pts = shapely.point_on_surface(parts)
+
+    x, y = shapely.get_coordinates(pts).T
+    on_home = shapely.contains_xy(home, x, y) if home is not None else np.zeros(len(pts), dtype=bool)
+
+    def side_at(own, layers):
+        """Whether each piece's point is the side's on that map: its status, or its home land uncovered."""
+        covered = shapely.union_all([shapely.clip_by_rect(g, *box) for g in layers.values() if g is not None])
+        return shapely.contains_xy(own, x, y) | (on_home & ~shapely.contains_xy(covered, x, y))
+
+    keep = side_at(own_new, new_layers) & ~side_at(own_old, old_layers)
+    parts = parts[keep]
+    if not len(parts):
+        return {"km": 0.0, "lon": None, "lat": None, "gained_km2": 0.0}
+    bounds = shapely.bounds(parts)
+    lat0 = np.radians((bounds[:, 1] + bounds[:, 3]) / 2)
+    long_km = np.hypot((bounds[:, 2] - bounds[:, 0]) * 111.32 * np.cos(lat0), (bounds[:, 3] - bounds[:, 1]) * 110.57)
+    best = {"km": 0.0, "lon": None, "lat": None}
+    for i in np.argsort(-long_km):
+        if long_km[i] <= best["km"]:
+            break
+        piece = parts[i]
+        x0, y0, x1, y1 = bounds[i]
+        pad = max(0.1, 1.5 * max(x1 - x0, y1 - y0))
+        old = side_geometry(old_layers, side, borders, within=shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        if old.is_empty:
+            continue
+        c = shapely.centroid(piece)
+        xy = shapely.get_coordinates(shapely.segmentize(shapely.boundary(to_local(piece, c.x, c.y)), step_m))
+        far = shapely.distance(shapely.points(xy), to_local(old, c.x, c.y))
+        k = int(np.argmax(far))
+        if far[k] / 1000.0 > best["km"]:
+            lon, lat = shapely.get_coordinates(from_local(shapely.points(xy[k]), c.x, c.y))[0]
+            best = {"km": float(far[k]) / 1000.0, "lon": float(lon), "lat": float(lat)}
+    best["gained_km2"] = float(area_km2(shapely.union_all(parts)))
+    return best
+
+
 def front_of_layers(layers: dict, borders: dict, region_geom=None):
     """The front line of one snapshot's layers (EPSG:4326), inside ``region_geom`` when given.
 
@@ -588,8 +676,9 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
     per-pair advances of a series are computed there, in parallel; without, here, one after the
     other (the same functions, so the same figures).
 
-    Without ``every``: one record between the last snapshot on or before ``start`` and the one on
-    or before ``end``. With ``every`` (week, month, ...): one record per consecutive pair of the
+    Without ``every``: one record over the period of days ``start``..``end`` (inclusive), between
+    the maps :func:`frontwatch.analysis.measure.period_maps` picks (the last map before ``start``
+    and the last on or before ``end``). With ``every`` (week, month, ...): one record per consecutive pair of the
     snapshots selected in the window. Records are flat (``russia_*``, ``ukraine_*`` columns) with
     the geometries under ``geometry``.
     """
@@ -599,8 +688,8 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
         raise MeasureError(f"radius must be positive (got {radius_km} km)")
     if start is None or end is None:
         raise MeasureError("give both --from and --to")
-    if end <= start:
-        raise MeasureError(f"--to ({end}) must be after --from ({start})")
+    if end < start:
+        raise MeasureError(f"--to ({end}) must not be before --from ({start})")
     name, lon, lat = resolve_center(near)
     try:
         theatre_circle(lon, lat, radius_km, name)
@@ -612,8 +701,9 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
         if not pairs:
             raise MeasureError(f"only one snapshot ({snaps[0].date}) in {start} to {end} by {every}: need two")
     else:
-        # measure.snapshot_on's rule, as for every day: a week's grace after the archive, then an error.
-        a, b = snapshot_on(store, start, source=source), snapshot_on(store, end, source=source)
+        # A period's maps, by the one rule (measure.period_maps): from the state at the start of
+        # ``start`` (the last map before it) to the last map on or before ``end``.
+        a, b = period_maps(store, start, end, source=source)
         if a.id == b.id:
             raise MeasureError(f"no snapshot between {start} and {end}: both dates fall on the map of {a.date}")
         pairs = [(a, b)]

@@ -115,9 +115,79 @@ def _as_date(d):
     return d.date() if isinstance(d, dt.datetime) else d
 
 
+# ------------------------------------------------------------------ a period's maps
+
+def map_for_day(snaps, day: dt.date, *, max_gap_days: int = STALE_DAYS):
+    """The map that stands for the state at the END of ``day``, among ``snaps`` (oldest first), or None.
+
+    DeepStateMap draws a day's changes on that day's map, so the map of a day shows the state at
+    its end. The map used is the last one dated on or before ``day`` when it is at most
+    ``max_gap_days`` older; otherwise the first map of the next day (a monthly archive holds the
+    map of the 1st: the state at the end of 30 September is nearer to the map of 1 October than to
+    that of 1 September); otherwise None.
+    """
+    before = [s for s in snaps if s.date <= day]
+    if before and (day - before[-1].date).days <= max_gap_days:
+        return before[-1]
+    nxt = day + dt.timedelta(days=1)
+    return next((s for s in snaps if s.date == nxt), None)
+
+
+def period_maps(store, start, end, *, source=None, strict: bool = False):
+    """The two maps a period is measured between: ``(a, b)``, snapshots.
+
+    The ONE rule for a period everywhere (``change`` in the CLI and the API, the report, the claims
+    checker): a period of days ``start``..``end`` (both inclusive) runs from the state at the START
+    of ``start``, i.e. the end of the day before, to the state at the end of ``end``. So "November
+    2024" is the map of 31 October to the map of 30 November (30 days), and a change on
+    1 November counts. Each end is :func:`map_for_day` (the last map on or before that day, at
+    most :data:`STALE_DAYS` older, else the next day's).
+
+    A ``datetime`` instead of a date is an instant, not a day: the last map at or before it (the
+    report's consecutive maps).
+
+    Where :func:`map_for_day` finds no map for an end: with ``strict`` (the claims checker: a figure
+    over a period other than the one claimed is worse than none) a MeasureError naming the nearest
+    maps; otherwise the last map on or before the day (:func:`snapshot_on`: a StaleMapWarning for a
+    gap in the archive, an error before the archive or more than a week after it).
+    """
+    check_window(start, end)
+    snaps = store.snapshots(source=source)
+    if not snaps:
+        raise MeasureError(_no_data_message(store, start, end, source))
+    a = _period_end(store, snaps, start, source, strict, first=True)
+    b = _period_end(store, snaps, end, source, strict, first=False)
+    if b.taken_at < a.taken_at:  # a one-day period inside a gap: no change rather than a negative span
+        b = a
+    return a, b
+
+
+def _period_end(store, snaps, when, source, strict: bool, first: bool):
+    if isinstance(when, dt.datetime):
+        return snapshot_on(store, when, source=source)
+    day = when - dt.timedelta(days=1) if first else when
+    s = map_for_day(snaps, day)
+    if s is not None:
+        if s.date > day:
+            notices.warn(f"no map within {STALE_DAYS} days before the end of {day}: the map of {s.date}, the "
+                         "next day, is used", stacklevel=3)
+        return s
+    if strict:
+        before = [x.date for x in snaps if x.date <= day]
+        after = [x.date for x in snaps if x.date > day]
+        near = "; ".join(([f"last before: {before[-1]}"] if before else []) + ([f"first after: {after[0]}"] if after else []))
+        what = "the start of" if first else "the end of"
+        raise MeasureError(f"no map for {what} {when} (none within {STALE_DAYS} days before {day} nor on the day "
+                           f"after; {near}); the archive has {len(snaps)} maps from {snaps[0].date} to {snaps[-1].date}")
+    return snapshot_on(store, day, source=source)
+
+
 def _no_data_message(store, start, end, source):
     every = store.snapshots(source=source)
     if not every:
+        have = store.sources()
+        if source and have:  # a mistyped source is not an empty store
+            return f"no snapshots of source {source!r}; the store holds {', '.join(have)}"
         return "the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`"
     window = f"{start or '…'} to {end or '…'}" if start else f"on or before {end}"
     return (f"no snapshots {window}; the archive ({every[0].source}) has {len(every)} from "
@@ -219,11 +289,10 @@ def prepare_tilings(store, regions, workers=None, built=None) -> int:
 
 def save_tilings(store, regions) -> None:
     """Save the tilings of ``regions`` that cut (or were given) tiles since they were made,
-    loaded or saved (a no-op on a read-only store)."""
+    loaded or saved (in the store while it is being written, else in its cache: see
+    :meth:`frontwatch.store.Store.put_region_tiles`)."""
     from frontwatch.geo import geodesy
 
-    if store.read_only:
-        return
     for r in regions:
         t = geodesy.held_tiling(r.key)
         if t is not None and t.tiled and t.dirty:
@@ -397,49 +466,81 @@ def status_geometry(layers: dict, statuses, within=None):
 
 
 def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None,
-           geometry: bool = True) -> dict:
-    """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` between two dates.
+           strict: bool = False, geometry: bool = True) -> dict:
+    """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` over a period.
 
-    Uses the last snapshot on or before each date. Returns ``from_date``, ``to_date``,
-    ``gained_km2``, ``lost_km2``, ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, and the
-    geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for GeoJSON output.
+    ``start``..``end``: the period's first and last days, inclusive, measured by
+    :func:`period_maps` (from the state at the start of ``start``, i.e. the last map before it,
+    to the last map on or before ``end``; ``strict``: an error rather than a map more than a
+    week away). Datetimes are instants: the maps at or before them. Returns ``from_date``,
+    ``to_date`` (the maps' days), ``days`` between them, ``gained_km2``, ``lost_km2``,
+    ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, ``first_day``/``last_day`` (the period
+    asked for), and the geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for
+    GeoJSON output (with ``geometry=False``, no ``geometry``: see :func:`change_between`).
 
-    The four areas are kept in the store's cache under what they depend on (the two maps' layer
-    hashes, the region's key, the statuses or the side and its country's border key): with
-    ``geometry=False`` (no ``geometry`` in the record) a change measured before is answered from
-    the cache without any overlay.
+    Example: ``change(store, resolve_region("UKR", borders), start=date(2024, 11, 1),
+    end=date(2024, 11, 30), side="russia", borders=borders)`` measures November 2024 from the
+    map of 31 October to that of 30 November (``days`` 30).
     """
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")
-    check_window(start, end)
-    a = snapshot_on(store, start, source=source)
-    b = snapshot_on(store, end, source=source)
+    a, b = period_maps(store, start, end, source=source, strict=strict)
+    rec = change_between(store, region, a, b, statuses=statuses, side=side, borders=borders, geometry=geometry)
+    # The period asked for, beside the maps that measure it (``from_date`` is the day before).
+    rec["first_day"], rec["last_day"] = _iso_day(start), _iso_day(end)
+    return rec
+
+
+def _iso_day(d) -> str:
+    return d.isoformat() if isinstance(d, dt.datetime) else _as_date(d).isoformat()
+
+
+SMALL_REGION_DEG2 = 4.0  # a region whose lon/lat box is smaller is overlaid whole (cheap), not by pieces
+
+
+def change_between(store, region, a, b, *, statuses=None, side=None, borders=None, geometry: bool = True) -> dict:
+    """:func:`change` between two given snapshots ``a`` and ``b`` (store SnapshotInfo).
+
+    The ground that changed is found on the layers themselves (their differences between the two
+    maps), and only those pieces are cut to the region: overlaying whole layers with a 10 m
+    country border took seconds a change. The areas before and after come from the region's
+    tiling (:func:`frontwatch.geo.geodesy.tiled_region`, the same figures as area_on to ~1e-6),
+    the one after as the one before plus the gain less the loss, so ``net_km2`` equals their
+    difference. Checked against the whole-layer overlay on the shared archive: the same figures
+    to 0.1 km2 (0.03%).
+
+    The three figures measured (the area before, the gain, the loss) are kept in the store's
+    cache under what they depend on (the two maps' layers that take part, the region's key, the
+    statuses or the side and its country's border key): with ``geometry=False`` (no ``geometry``
+    in the record) a change measured before is answered from the cache, without any overlay."""
+    if (statuses is None) == (side is None):
+        raise MeasureError("give statuses or a side")
     if statuses is not None:
         statuses = resolve_statuses(store, statuses, a.source)
         _refuse_mixed_sides(statuses, "change")
     if side and borders is None:
         raise MeasureError("side change needs country borders")
-    what = side or ",".join(statuses)
-    rec = {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
-           "from_snapshot": a.id, "to_snapshot": b.id}
     key = _change_key(store, region, a.id, b.id, statuses, side, borders)
-    figures = store.cached("change", [f"{key}|{f}" for f in _CHANGE_FIGURES]) if not geometry else {}
-    if len(figures) == len(_CHANGE_FIGURES):
-        km2_from, km2_to, g_km2, l_km2 = (figures[f"{key}|{f}"] for f in _CHANGE_FIGURES)
-        shapes = None
+    names = [f"{key}|{f}" for f in _CHANGE_FIGURES]
+    figures = store.cached("change", names) if not geometry else {}
+    shapes = None
+    if len(figures) == len(names):
+        km2_from, g_km2, l_km2 = (figures[n] for n in names)
     else:
-        km2_from, km2_to, g_km2, l_km2, shapes = _measure_change(store, region, a.id, b.id, statuses, side, borders)
-        store.put_cached("change", {f"{key}|{f}": v for f, v in zip(_CHANGE_FIGURES, (km2_from, km2_to, g_km2, l_km2))})
-    rec.update({"km2_from": _r(km2_from), "km2_to": _r(km2_to),
-                "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
-                "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
-                "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days})
+        km2_from, g_km2, l_km2, shapes = _measure_change(store, region, a, b, statuses, side, borders)
+        store.put_cached("change", dict(zip(names, (km2_from, g_km2, l_km2))))
+    rec = {"region": region.name, "what": side or ",".join(statuses), "from_date": a.date.isoformat(),
+           "to_date": b.date.isoformat(), "from_snapshot": a.id, "to_snapshot": b.id,
+           "km2_from": _r(km2_from), "km2_to": _r(km2_from + g_km2 - l_km2),
+           "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
+           "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
+           "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days}
     if geometry:
         rec["geometry"] = shapes
     return rec
 
 
-_CHANGE_FIGURES = ("km2_from", "km2_to", "gained", "lost")
+_CHANGE_FIGURES = ("km2_from", "gained", "lost")
 CHANGE_VERSION = 1  # bumped when _measure_change computes otherwise: figures cached before are not used
 
 
@@ -457,34 +558,119 @@ def _change_key(store, region, a_id, b_id, statuses, side, borders) -> str:
     if side:
         iso = SIDE_COUNTRY[side]
         key_of = getattr(borders, "key_of", None)
-        country = borders.get(iso) if (key_of is None or key_of(iso) is None) else None
         if key_of is not None and key_of(iso):
             parts.append(key_of(iso))
-        elif country is not None:
+        elif borders.get(iso) is not None:
             from frontwatch.geo.regions import _key
 
-            parts.append(_key(country))
+            parts.append(_key(borders[iso]))
         else:
             parts.append("-")
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def _measure_change(store, region, a_id, b_id, statuses, side, borders):
-    """``(km2 then, km2 now, gained km2, lost km2, {"gained", "lost"})`` of a change (see :func:`change`)."""
+def _measure_change(store, region, a, b, statuses, side, borders):
+    """``(km2 before, gained km2, lost km2, {"gained", "lost"})`` of a change (see :func:`change_between`)."""
     import shapely
 
+    from frontwatch.geo.geodesy import area_km2, tiled_region
+
+    la, lb = store.layers(a.id), store.layers(b.id)
+    prepare_tilings(store, [region])  # a tiling saved in the store is loaded, not made again
+    if side:
+        x0, y0, x1, y1 = region.geometry.bounds
+        if borders.get(SIDE_COUNTRY[side]) is not None and (x1 - x0) * (y1 - y0) > SMALL_REGION_DEG2:
+            gained, lost, km2_from = _side_change(la, lb, side, borders, region)
+        else:  # a town's circle: the whole overlay is cheap there
+            ga = side_geometry(la, side, borders, region.geometry)
+            gb = side_geometry(lb, side, borders, region.geometry)
+            gained, lost, km2_from = shapely.difference(gb, ga), shapely.difference(ga, gb), area_km2(ga)
+    else:
+        ua, ub = status_geometry(la, statuses), status_geometry(lb, statuses)
+        gained = pieces_inside(shapely.difference(ub, ua), region.geometry)
+        lost = pieces_inside(shapely.difference(ua, ub), region.geometry)
+        km2_from = tiled_region(region.key, region.geometry).area_km2(ua)
+    save_tilings(store, [region])
+    return km2_from, area_km2(gained), area_km2(lost), {"gained": gained, "lost": lost}
+
+
+def pieces_inside(geom, region_geom):
+    """``geom ∩ region_geom`` for a geometry of many small pieces (the ground that changed
+    between two maps): pieces inside the region are kept whole, only those its edge crosses are
+    overlaid. Polygonal output."""
+    import shapely
+
+    from frontwatch.geo.geodesy import clip_to_region
+
+    if geom is None or geom.is_empty:
+        return shapely.Polygon()
+    parts = shapely.get_parts(geom)
+    parts = parts[shapely.get_type_id(parts) == 3]  # differences may leave lines and points
+    if not len(parts):
+        return shapely.Polygon()
+    shapely.prepare(region_geom)
+    inside = shapely.contains(region_geom, parts)
+    touched = ~inside & shapely.intersects(region_geom, parts)
+    cut = [clip_to_region(p, region_geom) for p in parts[touched]]
+    keep = list(parts[inside]) + [g for c in cut for g in shapely.get_parts(c) if shapely.get_type_id(g) == 3]
+    return shapely.union_all(keep) if keep else shapely.Polygon()
+
+
+def _side_change(la: dict, lb: dict, side: str, borders: dict, region):
+    """(gained, lost, km2 before) of ``side`` in ``region``. Its ground is its statuses plus its
+    country's land no layer covers (:func:`side_geometry`), so it changes only where its statuses
+    or the covered ground changed: only those pieces are overlaid with the border and the region.
+    The area before is its statuses' (the region's tiling) plus its country's uncovered land in
+    the region (the region itself when it is that country)."""
+    import shapely
+
+    from frontwatch.geo.geodesy import area_km2, tiled_region
+
+    home = borders[SIDE_COUNTRY[side]]
+    own_a, own_b = status_geometry(la, SIDES[side]), status_geometry(lb, SIDES[side])
+    cov_a = shapely.union_all([g for g in la.values() if g is not None])
+    cov_b = shapely.union_all([g for g in lb.values() if g is not None])
+    where = shapely.union_all([shapely.symmetric_difference(own_a, own_b), shapely.symmetric_difference(cov_a, cov_b)])
+    land = pieces_inside(where, home)
+
+    def ground(own, cov):
+        """The side's ground within the changed pieces."""
+        return shapely.union(shapely.intersection(own, where), shapely.difference(land, cov))
+
+    ga, gb = ground(own_a, cov_a), ground(own_b, cov_b)
+    gained = pieces_inside(shapely.difference(gb, ga), region.geometry)
+    lost = pieces_inside(shapely.difference(ga, gb), region.geometry)
+    tiled = tiled_region(region.key, region.geometry)
+    if region.name == SIDE_COUNTRY[side]:
+        # The statuses are layers, so own ⊆ covered: ground = own ∩ R, plus R less the covered.
+        km2_from = tiled.area_km2(own_a) + _land_km2(region) - tiled.area_km2(cov_a)
+    else:
+        km2_from = tiled.area_km2(own_a) + area_km2(shapely.difference(_home_in(region, side, home), cov_a))
+    return gained, lost, km2_from
+
+
+_HOME_IN: dict = {}
+
+
+def _home_in(region, side: str, home):
+    """The side's country's land inside ``region`` (Crimea lies in both RUS and UKR), once per process."""
+    from frontwatch.geo.geodesy import clip_to_region
+
+    key = (region.key, side)
+    if key not in _HOME_IN:
+        _HOME_IN[key] = clip_to_region(region.geometry, home)
+    return _HOME_IN[key]
+
+
+_LAND: dict = {}
+
+
+def _land_km2(region) -> float:
     from frontwatch.geo.geodesy import area_km2
 
-    la, lb = store.layers(a_id), store.layers(b_id)
-    if side:
-        ga = side_geometry(la, side, borders, region.geometry)
-        gb = side_geometry(lb, side, borders, region.geometry)
-    else:
-        ga = status_geometry(la, statuses, region.geometry)
-        gb = status_geometry(lb, statuses, region.geometry)
-    gained = shapely.difference(gb, ga)
-    lost = shapely.difference(ga, gb)
-    return area_km2(ga), area_km2(gb), area_km2(gained), area_km2(lost), {"gained": gained, "lost": lost}
+    if region.key not in _LAND:
+        _LAND[region.key] = area_km2(region.geometry)
+    return _LAND[region.key]
 
 
 # ------------------------------------------------------------------ distance from a place

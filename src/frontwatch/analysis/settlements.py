@@ -21,7 +21,7 @@ import re
 import numpy as np
 import shapely
 
-from frontwatch.analysis.measure import MeasureError, select_snapshots, snapshot_on
+from frontwatch.analysis.measure import MeasureError, period_maps, select_snapshots, snapshot_on
 from frontwatch.statuses import CONTESTED, OCCUPIED, OCCUPIED_BEFORE_2022, RUSSIA, UKRAINE, UKRAINE_HELD
 
 # Later entries win where layers overlap.
@@ -107,18 +107,20 @@ def settlements_on(store, region, date=None, *, borders, source=None) -> list[di
 def settlement_changes(store, region, *, start=None, end=None, borders, source=None, side=None) -> list[dict]:
     """Every change of hands of a settlement inside ``region`` between ``start`` and ``end``.
 
-    The baseline is the last snapshot on or before ``start`` (so a change on the first day
-    counts); then every snapshot in the window. Record: ``date`` (first snapshot showing the new
-    state) and ``taken_at``, the place (with ``oblast``: its first-level region), ``old_status``/
-    ``new_status``, ``old_side``/``new_side``. With ``side`` (``russia``/``ukraine``), only the
-    changes that put a place on that side. Sorted by date, then by population (largest first).
+    The baseline is the state at the start of ``start`` (a date: the last map before it, by the
+    rule of every period, :func:`frontwatch.analysis.measure.period_maps`; a datetime: the map at
+    or before it), so a change on the first day counts; then every snapshot in the window. Record:
+    ``date`` (first snapshot showing the new state) and ``taken_at``, the place (with ``oblast``:
+    its first-level region), ``old_status``/``new_status``, ``old_side``/``new_side``. With
+    ``side`` (``russia``/``ukraine``), only the changes that put a place on that side. Sorted by
+    date, then by population (largest first).
     """
     if side is not None and side not in (RUSSIA, UKRAINE):
         raise MeasureError(f"unknown side {side!r}; use {RUSSIA} or {UKRAINE}")
     snaps = select_snapshots(store, start=start, end=end, source=source)
     if start is not None:
         try:
-            base = snapshot_on(store, start, source=source)
+            base = period_maps(store, start, start if end is None else end, source=source)[0]
             if base.id != snaps[0].id:
                 snaps = [base] + snaps
         except MeasureError:

@@ -81,8 +81,9 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
     """:func:`~frontwatch.analysis.measure.area_series` records (on ``date``, else one per snapshot
     of the window), each with ``share_pct`` (of the region's land) and ``land_km2``, followed, for
     each snapshot, by one record per side whose statuses are all asked for (``status`` and ``side``
-    = ``russia``/``ukraine``, its km2, sqmi and share_pct). Without borders, or for ``ALL``, the
-    plain records."""
+    = ``russia``/``ukraine``, its km2, sqmi and share_pct) when all its statuses are asked for and
+    the row would not merely repeat its one status. Without borders, or for ``ALL``, the plain
+    records."""
     if date is not None or not (start or end or every):
         snaps = [snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]]
     else:

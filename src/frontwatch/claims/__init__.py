@@ -1,9 +1,11 @@
-"""Numeric claims in news reports: extraction and internal consistency.
+"""Numeric claims in news reports: extraction, internal consistency, and checking against the maps.
 
 ``extract_claims(text, published=None)`` returns ``Claim`` objects (see
-extract.py); ``consistency(claims)`` cross-checks them. The package may import
-only the standard library, pint, dateutil and frontwatch.claims.* so that it
-stays usable without the map store.
+extract.py); ``consistency(claims)`` cross-checks them. Reading text (extract
+and the modules it uses) and verdicts.py need no map store. check.py sets
+claims against the maps through the analytics, and ledger.py keeps the results:
+the layer may import frontwatch.analysis, frontwatch.geo, frontwatch.statuses
+and frontwatch.notices, never the faces.
 """
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.extract import Claim, extract_claims

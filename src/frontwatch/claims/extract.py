@@ -504,7 +504,9 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             by_agent = _AGENT_BEFORE.search(before)
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
-            if by_agent or a.kind == "compound" or (a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
+            in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            if by_agent or in_hands or a.kind == "compound" or (
+                    a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
@@ -1211,6 +1213,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side_rule = "side.same_as_figure_before"
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
+            if side is None and last_subject_side and measure in _SIDED_MEASURES and not actor_mentions(text_s):
+                # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
+                # to 482 square kilometres": a sentence naming no side goes on about the last one named.
+                side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
             if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
             if side is None and measure != "grey_zone" and _speaker_side(att):
@@ -1555,7 +1561,9 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")
     if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
-        if side == "ukraine" and not (measure in ("area_change", "settlements", "share_gained") and direction == "gained"):
+        if side == "ukraine" and (measure in ("area_held", "share_held", "share_lost") or direction == "lost"):
             return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
+        if side is None and measure in ("area_held", "share_held", "share_lost", "area_change"):
+            return None, False, "place.unsure: no side and no place named"
         return "UKR", True, "place.whole_country: no place named; ground taken or held in the war is Ukraine's"
     return None, False, "place.none: no place named"

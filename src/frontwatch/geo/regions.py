@@ -428,7 +428,7 @@ def load_borders(store=None, borders_file=None) -> dict:
 
     A ``borders_file`` whose content the store holds already (its own borders, or a file an
     earlier command was given: same hash, :func:`borders_file_hash`) is not read or prepared
-    again; one it does not hold is prepared and kept in the store for the next command
+    again; one it does not hold is prepared and kept in the store's cache for the next command
     (:meth:`~frontwatch.store.Store.keep_prepared_borders`), the store's own borders staying as
     they are. Fetched borders are saved into the store so that later runs work offline.
     """
@@ -438,7 +438,7 @@ def load_borders(store=None, borders_file=None) -> dict:
         if held is not None:
             return held
         raw = prepare_borders(read_borders_file(borders_file))
-        if store is not None and h and not store.read_only:
+        if store is not None and h:
             store.keep_prepared_borders(h, raw, region_keys(raw), str(borders_file))
         return raw
     if store is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import gzip
 import hashlib
 import os
 import re
@@ -127,8 +126,60 @@ def _encode_layer(g) -> tuple:
 
 # ---------------------------------------------------------------- reading bytes
 
+MAX_UNPACKED_BYTES = 1 << 30  # one map file, gunzipped (the largest shared history file is 2.2 MB)
+
+
+def max_unpacked_bytes() -> int:
+    """The most one map file may hold once gunzipped: ``$FRONTWATCH_MAX_UNPACKED_MB`` MB, else
+    :data:`MAX_UNPACKED_BYTES` (1 GiB). A gzip bomb (50 MB of zeros unpack to 50 GB) stops there."""
+    env = os.environ.get("FRONTWATCH_MAX_UNPACKED_MB")
+    try:
+        return int(float(env) * 1024 * 1024) if env else MAX_UNPACKED_BYTES
+    except ValueError:
+        return MAX_UNPACKED_BYTES
+
+
+def gunzip_capped(chunks, limit: int, sink=None) -> int:
+    """Gunzip the byte ``chunks`` (concatenated members too, as gzip does), never holding more
+    than a block of output at a time: each block goes to ``sink`` (when given). Returns the
+    unpacked size; ValueError("unpacks to more than ...") as soon as it passes ``limit``, and
+    zlib.error/EOFError for a corrupt or truncated stream."""
+    total = 0
+    d = zlib.decompressobj(wbits=31)
+
+    def emit(out):
+        nonlocal total
+        total += len(out)
+        if total > limit:
+            raise ValueError(f"unpacks to more than {limit / 1024 / 1024:,.0f} MB")
+        if sink is not None and out:
+            sink(out)
+
+    for chunk in chunks:
+        data = chunk
+        while data:
+            if d.eof:  # a member ended: another may follow (zero padding after the last is allowed)
+                data = data.lstrip(b"\0")
+                if not data:
+                    break
+                if not data.startswith(b"\x1f\x8b"[:len(data)]):
+                    raise zlib.error("trailing garbage after gzip data")
+                d = zlib.decompressobj(wbits=31)
+            emit(d.decompress(data, 1 << 20))
+            data = d.unused_data if d.eof else d.unconsumed_tail
+        while not d.eof:  # output zlib still holds for the input it was given
+            out = d.decompress(b"", 1 << 20)
+            if not out:
+                break
+            emit(out)
+    if not d.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+    return total
+
+
 def read_bytes(path) -> bytes:
-    """The content of ``path``, gunzipped if it is gzip; SourceError for empty or truncated files."""
+    """The content of ``path``, gunzipped if it is gzip (streamed, at most
+    :func:`max_unpacked_bytes`); SourceError for empty, truncated or oversized files."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -137,13 +188,65 @@ def read_bytes(path) -> bytes:
     if not data.strip():
         raise SourceError(path, "empty file")
     if data[:2] == b"\x1f\x8b":
+        parts = []
+        limit = max_unpacked_bytes()
         try:
-            data = gzip.decompress(data)
+            gunzip_capped([data], limit, parts.append)
+        except ValueError as exc:
+            raise SourceError(path, f"gzip {exc} (the limit for one map file; $FRONTWATCH_MAX_UNPACKED_MB "
+                                    "raises it)") from None
         except (OSError, EOFError, zlib.error) as exc:
             raise SourceError(path, f"corrupt or truncated gzip ({exc})") from None
+        data = b"".join(parts)
+        del parts
         if not data.strip():
             raise SourceError(path, "empty file (after gunzip)")
     return data
+
+
+# ---------------------------------------------------------------- temporary folders
+
+_TEMP_PREFIX = "frontwatch-"
+
+
+def temp_folder(kind: str):
+    """A temporary folder (a ``tempfile.TemporaryDirectory``) named after this process
+    (``frontwatch-KIND-PID-XXXX``), so that one left behind by a process killed with ``kill -9``
+    is recognised and removed by the next one (:func:`clean_temp_leftovers`)."""
+    import tempfile
+
+    return tempfile.TemporaryDirectory(prefix=f"{_TEMP_PREFIX}{kind}-{os.getpid()}-")
+
+
+def clean_temp_leftovers() -> list[str]:
+    """Remove the temporary folders of frontwatch processes that no longer run (killed before
+    they could clean up); returns their paths. Folders of running processes are left alone."""
+    import shutil
+    import tempfile
+
+    gone = []
+    root = tempfile.gettempdir()
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return gone
+    for name in names:
+        m = re.match(rf"{_TEMP_PREFIX}[a-z]+-(\d+)-", name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        pid = int(m.group(1))
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        path = os.path.join(root, name)
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path):
+            gone.append(path)
+    return gone
 
 
 # ---------------------------------------------------------------- geometry helpers
@@ -643,10 +746,8 @@ def object_fingerprint(url) -> str | None:
 def local_copy(url):
     """A temporary local file holding the object at ``url``, under the object's own name (the
     readers take dates and ids from file names). SourceError, naming the URL, when it cannot be fetched."""
-    import tempfile
-
     name = url.rstrip("/").rsplit("/", 1)[-1] or "object"
-    with tempfile.TemporaryDirectory(prefix="frontwatch-object-") as folder:
+    with temp_folder("object") as folder:
         yield download(url, Path(folder) / name)
 
 

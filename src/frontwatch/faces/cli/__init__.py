@@ -41,6 +41,14 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, short_help(name, limit)) for name, _ in rows])
 
+    def invoke(self, ctx):
+        # A library error a command did not catch itself (a damaged store met while reading its
+        # results, say) is one line too, never a traceback.
+        from frontwatch.faces.cli.errors import one_line_errors
+
+        with one_line_errors():
+            return super().invoke(ctx)
+
     def get_command(self, ctx, name):
         for cname, mod in COMMANDS:
             if cname == name and _spec(mod):

@@ -11,7 +11,7 @@ from frontwatch.analysis.front import advance
 from frontwatch.geo.regions import parse_radius_km
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, engine_opt, every_opt, from_opt, scheduler_opt, to_opt
+from frontwatch.faces.cli.options import common, engine_opt, every_opt, period_from_opt, scheduler_opt, period_to_opt
 from frontwatch.faces.cli.output import emit
 
 _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new", "{s}_gained_km2", "{s}_lost_km2",
@@ -21,8 +21,8 @@ _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new
 @click.command("advance")
 @click.option("--near", required=True, help="A place (any spelling: Kurakhove, Курахове) or LAT,LON.")
 @click.option("--radius", default="15km", show_default=True, help="Circle radius: 15km, 500m, 10mi.")
-@from_opt
-@to_opt
+@period_from_opt
+@period_to_opt
 @every_opt
 @click.option("--side", type=click.Choice(["russia", "ukraine"]), default="russia", show_default=True,
               help="Whose advance the table shows (csv/json carry both).")

@@ -1,4 +1,4 @@
-"""``frontwatch change``: gained, lost and net area between two dates."""
+"""``frontwatch change``: gained, lost and net area over a period of days."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,7 @@ import click
 from frontwatch.analysis.measure import change
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, from_opt, region_opt, statuses_opt, to_opt
+from frontwatch.faces.cli.options import common, period_from_opt, region_opt, statuses_opt, period_to_opt
 
 
 @click.command("change")
@@ -16,15 +16,17 @@ from frontwatch.faces.cli.options import common, from_opt, region_opt, statuses_
 @statuses_opt(None)
 @click.option("--side", type=click.Choice(["russia", "ukraine"]), default=None,
               help="Measure a side (its statuses plus its country's unmapped land) instead of --status.")
-@from_opt
-@to_opt
+@period_from_opt
+@period_to_opt
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the gained and lost areas as GeoJSON.")
 @common
 def command(region, statuses, side, start, end, out, store_path, borders_file, source, fmt):
-    """What a set of statuses (their union) or a side gained and lost in a region between two
-    dates (the last snapshot on or before each).
+    """What a set of statuses (their union) or a side gained and lost in a region over a period
+    of days, --from to --to inclusive: from the state at the start of --from (the last map
+    before it) to the last map on or before --to. November 2024 is --from 2024-11-01 --to
+    2024-11-30: the maps of 31 October and 30 November, 30 days.
 
-    Example: frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
+    Example: frontwatch change --region UKR --side russia --from 2024-11-01 --to 2024-11-30
     """
     from frontwatch.faces.cli.output import emit
 

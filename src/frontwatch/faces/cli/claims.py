@@ -124,13 +124,21 @@ def extract_cmd(report, published, fmt, explain):
 @store_opt
 def check_cmd(report, published, no_save, fmt, source, borders_file, store_path):
     """Check the claims of REPORT (a text file or a saved web page, or - for stdin) against the maps in the store: each
-    gets a verdict (consistent, overstated, understated, not checkable from map data, no map data
-    for that date) and a reason with both numbers; the report's internal consistency follows.
-    Results are kept in the claims ledger (see `frontwatch claims list`)."""
+    gets a verdict (consistent, consistent with grey zone, roughly consistent [with grey zone],
+    overstated, understated, not checkable from map data, no map data for that date: see
+    docs/claims-checking.md) and a reason with the claim, the map figure and the comparison; the
+    report's internal consistency follows. A period "from D1 to D2" is measured from the last map
+    before D1, as `frontwatch change` does. Results are kept in the claims ledger (see
+    `frontwatch claims list`)."""
     from frontwatch.claims.check import check_rows, checks_to_markdown
     from frontwatch.claims.ledger import check_report
 
     data = read_report(report)
+    if not _text(data).strip():  # nothing to check: no store needed (a read command never creates one)
+        _notes(["no numeric claims found in the text"])
+        if fmt == "json":
+            emit([], "json")
+        return
     ctx = make_context(store_path, borders_file)
     with one_line_errors(), warnings_once():
         borders = ctx.borders if borders_file else None

@@ -1,4 +1,16 @@
-"""What every command needs: the store (opened once), borders and regions resolved the same way."""
+"""What every command needs: the store (opened once), borders and regions resolved the same way.
+
+How a command opens the store follows what it does, by its name (one table here, so the command
+modules do not each decide):
+
+* commands that bring data in (``ingest``, ``sync``, ``borders``, ``admin``, ``run``) may create
+  the store, and all but ``run`` take the writer lock at once, so that a second writer is told in
+  one line before it reads anything (``run`` writes only what its sync finds);
+* ``claims check`` writes its ledger into an existing store (the lock is taken when it writes);
+* every other command only reads: it opens the store read-only, never creates one (a mistyped
+  ``--store`` is one line, "no store at PATH; run `frontwatch ingest PATH --store PATH` first"),
+  and runs while an ingest or a ``frontwatch serve`` uses the same store.
+"""
 from __future__ import annotations
 
 import click
@@ -6,12 +18,29 @@ import click
 from frontwatch.geo.regions import RegionError, load_borders, resolve_region
 from frontwatch.store import Store, StoreError
 
+# command (as typed after `frontwatch`) -> (may create the store, takes the writer lock at once)
+WRITERS = {"ingest": (True, True), "sync": (True, True), "borders": (True, True), "admin": (True, True),
+           "run": (True, False), "claims check": (False, False)}
+
+
+def command_name(ctx: click.Context | None = None) -> str:
+    """The command as typed after ``frontwatch`` (``area``, ``claims check``)."""
+    ctx = ctx or click.get_current_context(silent=True)
+    parts = []
+    while ctx is not None and ctx.parent is not None:
+        parts.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(parts))
+
 
 class Context:
-    def __init__(self, store_path=None, borders_file=None, read_only=False):
+    def __init__(self, store_path=None, borders_file=None, read_only=None, command=None):
         self.store_path = store_path
         self.borders_file = borders_file
-        self.read_only = read_only
+        command = command if command is not None else command_name()
+        self.create, self.lock_now = WRITERS.get(command, (False, False))
+        # read_only None: by the command's name (see the module docstring).
+        self.read_only = (command not in WRITERS) if read_only is None else read_only
         self._store = None
         self._borders = None
 
@@ -19,8 +48,13 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             try:
-                self._store = Store(self.store_path, read_only=self.read_only)
+                self._store = Store(self.store_path, read_only=self.read_only, create=self.create)
+                if self.lock_now and not self.read_only:
+                    self._store.begin_writing()
             except StoreError as exc:
+                if self._store is not None:
+                    self._store.close()
+                    self._store = None
                 raise click.ClickException(str(exc)) from None
         return self._store
 
@@ -58,13 +92,18 @@ class Context:
             raise click.BadParameter(str(exc), param_hint=param_hint) from None
 
     def close(self):
+        """Close the store: a writer's work is published (atomically) here."""
         if self._store is not None:
-            self._store.close()
+            store, self._store = self._store, None
+            try:
+                store.close()
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from None
 
 
-def make_context(store_path, borders_file, read_only=False) -> Context:
+def make_context(store_path, borders_file, read_only=None) -> Context:
     ctx = click.get_current_context()
-    c = Context(store_path, borders_file, read_only)
+    c = Context(store_path, borders_file, read_only, command_name(ctx))
     ctx.call_on_close(c.close)
     return c
 

@@ -13,7 +13,8 @@ from frontwatch.faces.cli.options import DATE, borders_opt, region_opt, source_o
 @region_opt
 @click.option("--date", type=DATE, default=None, help="Day to map (the last snapshot on or before it; default: latest).")
 @click.option("--compare", type=DATE, default=None,
-              help="Earlier day: hatch the ground gained and lost since then, and draw both front lines.")
+              help="Earlier day: hatch the ground gained and lost since its start (the last map before it, as "
+                   "`change --from`), and draw both front lines.")
 @click.option("--no-front", is_flag=True, help="Skip the front line (it takes a few seconds per date).")
 @click.option("--labels", default=14, show_default=True, help="Most settlements labelled (largest first, no overlaps).")
 @click.option("--title", default=None, help="Map title (default: region and date).")

@@ -52,6 +52,14 @@ region_opt = click.option("--region", default="UKR", show_default=True,
 date_opt = click.option("--date", type=DATE, default=None, help="One day (the last snapshot on or before it).")
 from_opt = click.option("--from", "start", type=DATE, default=None, help="First day (inclusive).")
 to_opt = click.option("--to", "end", type=DATE, default=None, help="Last day (inclusive).")
+# A change over a period (change, advance): measured from the state at the START of --from, so the
+# map before it (measure.period_maps: one rule for the CLI, the API, the report and the claims).
+period_from_opt = click.option(
+    "--from", "start", type=DATE, default=None,
+    help="First day of the period (inclusive): measured from the state at its start, i.e. the last map "
+         "before it (--from 2024-11-01 starts from the map of 31 October, so a change on 1 November counts).")
+period_to_opt = click.option("--to", "end", type=DATE, default=None,
+                             help="Last day of the period (inclusive): the last map on or before it.")
 every_opt = click.option("--every", type=click.Choice(["day", "week", "month", "year"]), default=None,
                          help="One value per period: the last snapshot of each.")
 engine_opt = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", envvar="FRONTWATCH_ENGINE",

@@ -15,13 +15,21 @@ from frontwatch.faces.cli.options import borders_opt, store_opt
               help="Environment variable holding the write token. When it is set, the store is opened "
                    "read-write and POST /api/ingest and /api/sync accept 'Authorization: Bearer TOKEN'; "
                    "otherwise the service is read-only.")
-@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds a query may compute.")
-@click.option("--workers", type=int, default=4, show_default=True, help="Threads computing queries.")
+@click.option("--timeout", type=float, default=120.0, show_default=True,
+              help="Seconds a query may take, its wait for a worker included (then 504).")
+@click.option("--claims-timeout", type=float, default=30.0, show_default=True,
+              help="Seconds a claims extraction or check may take; its worker process is then stopped.")
+@click.option("--workers", type=int, default=4, show_default=True, help="Threads computing quick queries "
+              "(areas, changes, peaks); front lines, advances and settlements have 2 of their own.")
+@click.option("--warm/--no-warm", default=True, show_default=True,
+              help="Before listening, and for each new store file, compute what the map page asks first.")
 @store_opt
 @borders_opt
-def command(host, port, token_env, timeout, workers, store_path, borders_file):
+def command(host, port, token_env, timeout, claims_timeout, workers, warm, store_path, borders_file):
     """Serve the JSON API (/api/..., schema at /openapi.json) and the map UI (/)
     over the store. Read-only unless a token is configured: then ingest and sync need it.
+    The store stays free: `frontwatch ingest` and `sync` may write it while it serves, and the
+    service answers from the new maps once they are in (see docs/operations.md).
 
     Example: frontwatch serve --port 8080
     """
@@ -35,11 +43,13 @@ def command(host, port, token_env, timeout, workers, store_path, borders_file):
 
     token = os.environ.get(token_env) or None
     cfg = ServiceConfig(store_path=store_path, token=token, borders_file=borders_file, timeout_s=timeout,
-                        workers=workers, sync_base_url=os.environ.get("FRONTWATCH_DEEPSTATE_URL") or None)
+                        claims_timeout_s=claims_timeout, workers=workers, warm=warm,
+                        sync_base_url=os.environ.get("FRONTWATCH_DEEPSTATE_URL") or None)
     try:
         app = create_app(cfg)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    mode = "read-write (token set: ingest and sync enabled)" if token else "read-only"
-    click.echo(f"frontwatch: serving {app.state.frontwatch.store.path} {mode} on http://{host}:{port}/", err=True)
+    mode = "ingest and sync enabled (token set)" if token else "read-only"
+    click.echo(f"frontwatch: serving {app.state.frontwatch.store.path} ({mode}) on http://{host}:{port}/"
+               + (" once warm" if warm else ""), err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from frontwatch import __version__  # noqa: E402
 from frontwatch.geo.geodesy import area_km2, clip_to_region, local_crs, to_local  # noqa: E402
-from frontwatch.analysis.measure import MeasureError, change, snapshot_on  # noqa: E402
+from frontwatch.analysis.measure import MeasureError, change, period_maps, snapshot_on  # noqa: E402
 from frontwatch.geo.regions import resolve_region  # noqa: E402
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
 from frontwatch.faces.report.charts import fmt_area  # noqa: E402
@@ -132,14 +132,17 @@ def map_data(store, region, date, *, compare=None, borders, source=None, fronts=
     if compare is not None:
         if compare >= date:
             raise MeasureError(f"--compare ({compare}) must be before --date ({date})")
-        before = snapshot_on(store, compare, source=source)
+        # Changes since the start of that day: the period's baseline (measure.period_maps, the
+        # rule of `change --from`), the last map before it.
+        before = period_maps(store, compare, date, source=source)[0]
     layer_sets = [layers] + ([store.layers(before.id)] if before else [])
     view = view_box(region, layer_sets)
     notes = []
-    chg = side_change(store, region, compare, date, borders=borders, source=source) if before else None
+    # Between the two maps drawn (instants, not a period: measure.period_maps).
+    chg = side_change(store, region, before.taken_at, snap.taken_at, borders=borders, source=source) if before else None
     front_recs = {}
     if fronts:
-        front_recs, why = _fronts(store, view, [date] + ([compare] if before else []), borders, source)
+        front_recs, why = _fronts(store, view, [date] + ([before.date] if before else []), borders, source)
         if why:
             notes.append(why)
     from frontwatch.geo.places import settlements_in
@@ -225,8 +228,8 @@ def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0)
         draw(region_g, color="#1565c0", lw=1.2, ls="--", zorder=4)
         handles.append(Line2D([], [], color="#1565c0", lw=1.2, ls="--", label=f"region {data['region'].name}"))
     styles = {data["date"]: dict(color="black", lw=2.0, ls="-")}
-    if data["compare"] is not None:
-        styles[data["compare"]] = dict(color="#1a1a1a", lw=1.6, ls="--")
+    if data["before"] is not None:
+        styles[data["before"].date] = dict(color="#1a1a1a", lw=1.6, ls="--")
     for d, rec in data["fronts"].items():
         g = local(rec["geometry"])
         if g is not None:

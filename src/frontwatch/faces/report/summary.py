@@ -23,8 +23,10 @@ def region_report(store, region, date=None, *, source=None) -> dict:
     present = [r["status"] for r in areas if r["km2"] > 0 and r["km2"] >= 0.1 * largest]
     changes = []
     for days in (7, 30):
-        start = snap.date - dt.timedelta(days=days)
-        if start < snaps[0].date:
+        # The last ``days`` days up to the map: a period whose first day is days-1 before it, so
+        # measured from the map ``days`` before (measure.period_maps, the rule of every face).
+        start = snap.date - dt.timedelta(days=days - 1)
+        if start - dt.timedelta(days=1) < snaps[0].date:
             continue
         for statuses in ((UKRAINE_HELD,), (OCCUPIED, OCCUPIED_BEFORE_2022), (CONTESTED,)):
             if not any(s in present for s in statuses):

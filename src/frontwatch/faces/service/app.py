@@ -7,26 +7,45 @@ are always measured on the full-resolution geometries by the library).
 
 Why it is built this way:
 
-* **One Store per app.** The Store memoises decoded geometries and the measures cache, so it is
-  shared by every request. DuckDB connections are not thread-safe, so the service's Store hands
-  each worker thread its own cursor (:class:`ServiceStore`).
-* **Read-only unless a token is configured.** DuckDB lets one process write a file, or several
-  read it. Without a token the app opens the store read-only: it can never change the data, it
-  can run beside other read-only readers (a second `serve`, a report), and a CLI ingest must wait
-  until it stops. With a token (``FRONTWATCH_TOKEN``) the store is opened read-write and
-  ``POST /api/ingest`` and ``POST /api/sync`` accept requests carrying ``Authorization: Bearer
-  TOKEN``; they never take a path from the client (ingest takes the file's bytes, sync nothing).
-* **Bounded work.** Library calls run in a thread pool and are awaited at most ``timeout_s``
-  (then 504 JSON; the computation finishes in the background and its answer is cached). Bodies
-  are bounded (claims text 2 MB, ingest upload 50 MB: 413). Identical queries in flight share
-  one computation, and answers are kept in a small LRU cache that is emptied whenever an ingest
-  or sync changes the store.
+* **The store is only read, and never locked.** The app reads the store file read-only
+  (:mod:`frontwatch.store`): ``frontwatch ingest``/``sync`` write it while the service serves,
+  by writing a copy and moving it in place. Each request checks the file's identity (a
+  ``stat``, at most every :data:`REFRESH_S`); when a writer has replaced it, the app opens the
+  new file as a new *view* (the store, its borders, resolved regions and memoised results,
+  one generation), warms it (see below) while the old view goes on answering, then answers from
+  it; the old view closes when its last request ends. A request uses one view from start to
+  end. DuckDB connections are not thread-safe, so the service's Store hands each worker thread
+  its own cursor (:class:`ServiceStore`). Computed measures go to the bounded cache beside the
+  store, never into it.
+* **Writes only with a token.** With a token (``FRONTWATCH_TOKEN``), ``POST /api/ingest`` and
+  ``POST /api/sync`` accept requests carrying ``Authorization: Bearer TOKEN``, and write the
+  store as any writer does; they never take a path from the client (ingest takes the file's
+  bytes, sync nothing).
+* **Bounded work.** Every request has a time budget (``timeout_s``; ``claims_timeout_s`` for the
+  claims), its wait for a worker included, then 504 JSON. Quick queries (areas, changes, peaks,
+  layers, borders) run in one thread pool, the slow geometric ones (front lines, advances,
+  settlements) in another, so one slow query does not queue the quick ones; a queued
+  computation whose every requester has given up is dropped before it starts. Claims, pure
+  Python that would hold the GIL, run in worker processes that are killed when their budget
+  runs out (:mod:`frontwatch.faces.service.isolated`), so the work stops with the request.
+  Bodies are bounded (claims text 256 KB, ingest upload 50 MB: 413), and a gzipped upload may
+  unpack to at most 256 MB. Identical queries in flight share one computation, and answers are
+  kept in an LRU cache bounded in entries and bytes, per view. Display tolerances snap to a
+  few levels (:data:`TOLERANCE_LEVELS`): each new value used to cost seconds of CPU and megabytes
+  of cache.
+* **Warm before serving.** ``frontwatch serve`` computes, before it accepts connections and again
+  for each new store file before it answers from it, what the map page asks first (the borders,
+  the list of maps, the latest map's layers, front line and areas, the default chart) and starts
+  the claims workers, so the first visitors after a start or an ingest get cached answers.
 * **Warnings travel with the answer.** What the CLI prints as a ``warning:`` line (a map older
   than the day asked for, an ambiguous place name) is the answer's ``"warnings"`` list, present
   when there is one. Each computation collects its own (:mod:`frontwatch.notices`, per thread),
   so concurrent queries never see each other's.
 * **Errors are JSON** ``{"error": "..."}``: a query the data cannot answer (no snapshot, unknown
-  country or place) is 404, a malformed one 400 or 422, a timeout 504, an unreachable map site 502.
+  country, place or source) is 404, a malformed one 400 or 422 (a period that ends before it
+  starts, an inverted box: constraints between parameters that the schema cannot state), a
+  method the path does not take 405, a timeout 504, an unreadable store 503, an unreachable map
+  site 502. Messages name the query's parameters, never the CLI's flags or the server's paths.
 
 May import: fastapi, starlette, orjson, numpy, shapely, and frontwatch library modules.
 """
@@ -35,14 +54,16 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures as cf
+import contextlib
+import contextvars
 import dataclasses
 import datetime as dt
 import hmac
 import os
 import re
-import shutil
-import tempfile
 import threading
+import time
+import zlib
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -56,7 +77,6 @@ from pydantic import BaseModel, BeforeValidator, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontwatch import __version__, notices
-from frontwatch.analysis.measure import MeasureError
 from frontwatch.geo.regions import RegionError
 from frontwatch.store import Store, StoreError
 
@@ -74,12 +94,18 @@ class ServiceConfig:
     token: str | None = None
     borders_file: str | os.PathLike | None = None
     timeout_s: float = 120.0          # a front line over the whole map takes ~20 s on a busy 2-core machine
+    claims_timeout_s: float = 30.0    # the seed article is checked in about 2 s
     sync_timeout_s: float = 900.0
-    max_claims_bytes: int = 2 * MB
+    max_claims_bytes: int = 256 * 1024  # ten times a long article
     max_upload_bytes: int = 50 * MB
+    max_unpacked_upload_bytes: int = 256 * MB  # a gzipped upload, once unpacked
     max_other_bytes: int = 64 * 1024
-    workers: int = 4
+    workers: int = 4                  # threads for quick queries
+    heavy_workers: int = 2            # threads for front lines, advances, settlements
+    claims_workers: int = 2           # processes for claims (killed on timeout)
     cache_entries: int = 512
+    cache_bytes: int = 256 * MB
+    warm: bool = False                # compute what the map page asks first before serving (serve: on)
     sync_base_url: str | None = None  # the map site (default: the library's); never taken from a client
     sync_retries: int = 4             # extra attempts after a connection error, timeout, 5xx or 429
     sync_backoff_s: float = 1.0       # first wait between attempts, doubled each time (1+2+4+8 s by default)
@@ -89,50 +115,30 @@ class ServiceConfig:
 
 
 class ServiceStore(Store):
-    """A :class:`Store` safe to share between threads.
+    """A read-only :class:`Store` safe to share between threads: ``con`` is a per-thread cursor
+    of the one DuckDB connection (cursors are cheap; a connection must not be used from two
+    threads at once)."""
 
-    ``con`` is a per-thread cursor of the one DuckDB connection (cursors are cheap; a connection
-    must not be used from two threads at once). When read-only, measures the library would cache
-    in the file are kept in memory instead, so a repeated query is not recomputed.
-    """
-
-    def __init__(self, path, read_only: bool):
+    def __init__(self, path):
         self._local = threading.local()
         self._cursor_lock = threading.Lock()
-        self._mem_cache: dict = {}
-        super().__init__(path, read_only=read_only)
+        super().__init__(path, read_only=True)
 
     @property
     def con(self):
         cur = getattr(self._local, "con", None)
         if cur is None:
             with self._cursor_lock:
-                cur = self.__dict__["_base_con"].cursor()
+                cur = Store.cursor(self)
             self._local.con = cur
         return cur
 
     @con.setter
     def con(self, value):
-        self.__dict__["_base_con"] = value
+        self._base = value
 
-    def close(self):
-        self.__dict__["_base_con"].close()
-
-    def cached(self, kind, keys):
-        out = super().cached(kind, keys)
-        if self.read_only:
-            for k in keys:
-                v = self._mem_cache.get((kind, k))
-                if v is not None:
-                    out[k] = v
-        return out
-
-    def put_cached(self, kind, values):
-        if not self.read_only:
-            return super().put_cached(kind, values)
-        if len(self._mem_cache) > 200_000:
-            self._mem_cache.clear()
-        self._mem_cache.update({(kind, k): float(v) for k, v in values.items()})
+    def cursor(self):
+        return self.con
 
 
 # ------------------------------------------------------------------ JSON
@@ -251,30 +257,32 @@ def _one_line(exc) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+_FLAG_WORDS = {"--source": "source=", "--replace": "replace=true", "--published": "published="}
+
+
+def api_words(message: str) -> str:
+    """A library message as the API's user reads it: the query's parameter names, not the CLI's
+    flags (``--from`` -> ``from``, ``--source X`` -> ``source=X``)."""
+    message = re.sub(r"(--source|--published) ", lambda m: _FLAG_WORDS[m.group(1)], message)
+    message = message.replace("--replace", _FLAG_WORDS["--replace"])
+    return re.sub(r"--([a-z][a-z-]*)", r"\1", message)
+
+
 def library_error(exc) -> JSONBytes | None:
     """The JSON answer for a library exception, or None for a bug (then: 500)."""
-    from frontwatch.sources.base import SourceError
+    from frontwatch.faces.service.isolated import error_status
 
-    msg = _one_line(exc)
-    if isinstance(exc, MeasureError):
-        return error(404, msg)
-    if isinstance(exc, RegionError):
-        # Any region the spec cannot name (unknown country or place, an inverted box, coordinates off
-        # the globe) is "no such region": the request was well formed, the region does not exist.
-        return error(404, msg)
-    if isinstance(exc, StoreError):
-        return error(503, msg)
+    if isinstance(exc, BadQuery):
+        return error(422, str(exc))
     if isinstance(exc, Unavailable):
-        return error(501, msg)
-    if isinstance(exc, OverflowError):
-        return error(404, f"date out of range ({msg})")
-    if isinstance(exc, SourceError):
-        # The map site unreachable, or answering no data (403, a web page, a body cut short): 502.
-        upstream = type(exc).__name__ in ("SourceUnreachable", "BadResponse")
-        return error(502 if upstream else 400, msg)
-    if isinstance(exc, ValueError):  # PlaceNotFound, unknown statuses, bad radius...
-        return error(404 if type(exc).__name__ == "PlaceNotFound" or "place" in msg.lower() else 400, msg)
-    return None
+        return error(501, _one_line(exc))
+    got = error_status(exc)
+    return None if got is None else error(got[0], api_words(got[1]))
+
+
+class BadQuery(ValueError):
+    """A query the schema admits but that cannot be answered as asked (a period that ends before
+    it starts, an inverted box, coordinates off the globe): 422, not "no data"."""
 
 
 class _LibraryFailure(Exception):
@@ -343,121 +351,372 @@ class _TooLarge(Exception):
 # ------------------------------------------------------------------ shared state
 
 
-class State:
-    """What every request shares: the store, the borders, resolved regions, the answer cache."""
+REFRESH_S = 0.25  # how often, at most, a request checks whether a writer replaced the store file
+TOLERANCE_LEVELS = (0.0, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05)  # degrees, for display
+HEAVY = frozenset({"front", "advance", "settlements"})  # computations that take seconds when cold
+ISOLATED = frozenset({"claims_extract", "claims_check"})  # run in processes that can be killed
 
-    def __init__(self, config: ServiceConfig):
+_VIEW: contextvars.ContextVar = contextvars.ContextVar("frontwatch_view", default=None)
+_THREAD = threading.local()
+
+
+def snap_tolerance(tolerance: float) -> float:
+    """The largest of :data:`TOLERANCE_LEVELS` not above ``tolerance`` (what the answer uses)."""
+    return max(t for t in TOLERANCE_LEVELS if t <= tolerance + 1e-12)
+
+
+class View:
+    """One generation of the store as the service serves it: the store file opened read-only,
+    and what is derived from it (borders, resolved regions, memoised results, its sources).
+    Closed once replaced by a newer one and no request uses it any more."""
+
+    def __init__(self, config: ServiceConfig, generation: int):
         self.config = config
-        self.read_only = config.token is None
-        self.store = ServiceStore(config.store_path or _default_store(), read_only=self.read_only)
-        self.pool = cf.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="frontwatch")
-        self.write_lock = threading.Lock()
+        self.generation = generation
+        self.store = ServiceStore(config.store_path or _default_store())
+        self.identity = self.store._identity
         self._borders = None
         self._borders_lock = threading.Lock()
-        self._regions: collections.OrderedDict = collections.OrderedDict()
-        self._regions_lock = threading.Lock()
-        self.cache: collections.OrderedDict = collections.OrderedDict()
-        self.inflight: dict = {}
+        self.regions: collections.OrderedDict = collections.OrderedDict()
+        self.regions_lock = threading.Lock()
         self.memo = Memo()
-        self.generation = 0
+        self.sources = None
+        self._users = 0
+        self._retired = False
+        self._lock = threading.Lock()
 
-    # borders and regions -------------------------------------------------
     @property
     def borders(self) -> dict:
         with self._borders_lock:
             if self._borders is None:
                 from frontwatch.geo.regions import load_borders
 
-                if self.read_only and not self.config.borders_file and not self.store.borders():
+                if not self.config.borders_file and not self.store.borders():
                     raise RegionError("no country borders in the store: run `frontwatch borders FILE` (or start with --borders FILE)")
                 self._borders = load_borders(self.store, self.config.borders_file)
             return self._borders
 
+    def source_names(self) -> list:
+        if self.sources is None:
+            self.sources = self.store.sources()
+        return self.sources
+
+    def enter(self):
+        with self._lock:
+            self._users += 1
+
+    def leave(self):
+        with self._lock:
+            self._users -= 1
+            done = self._retired and self._users == 0
+        if done:
+            self.store.close()
+
+    def retire(self):
+        with self._lock:
+            self._retired = True
+            done = self._users == 0
+        if done:
+            self.store.close()
+
+
+class State:
+    """What every request shares: the current view of the store, the pools that compute, the
+    answer cache. ``store``, ``borders``, ``region()``, ``memo`` and ``generation`` are those of
+    the view the calling request started with (or the current one)."""
+
+    def __init__(self, config: ServiceConfig):
+        self.config = config
+        self.read_only = config.token is None
+        if not self.read_only:
+            path = Path(config.store_path or _default_store())
+            if not path.exists():  # a service that may write starts an empty store
+                Store(path).close()
+        self._generation = 0
+        self._view = View(config, self._next_generation())
+        self._pending = None          # a newer view being warmed before it answers
+        self._view_error = None       # why the file on disk could not be opened (then 503)
+        self._checked = time.monotonic()
+        self._refresh_lock = threading.Lock()
+        self.pools = {"light": cf.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="frontwatch"),
+                      "heavy": cf.ThreadPoolExecutor(max_workers=config.heavy_workers,
+                                                     thread_name_prefix="frontwatch-heavy"),
+                      "isolated": cf.ThreadPoolExecutor(max_workers=4 * config.claims_workers,
+                                                        thread_name_prefix="frontwatch-claims")}
+        self.pool = self.pools["light"]
+        from frontwatch.faces.service.isolated import IsolatedPool
+
+        self.claims = IsolatedPool(config.store_path or _default_store(), config.borders_file, config.claims_workers)
+        self.write_lock = threading.Lock()
+        self.cache: collections.OrderedDict = collections.OrderedDict()
+        self.cache_bytes = 0
+        self.inflight: dict = {}
+        self._cache_lock = threading.RLock()  # a cancelled future runs its done callback at once
+        self.warm_task = None
+        self.warmed_generation = None
+        self.app = None
+
+    def _next_generation(self) -> int:
+        self._generation += 1
+        return self._generation
+
+    # the view of the calling request ---------------------------------------
+    def view(self) -> View:
+        return getattr(_THREAD, "view", None) or _VIEW.get() or self._view
+
+    @property
+    def store(self) -> ServiceStore:
+        return self.view().store
+
+    @property
+    def borders(self) -> dict:
+        return self.view().borders
+
+    @property
+    def memo(self) -> "Memo":
+        return self.view().memo
+
+    @property
+    def generation(self) -> int:
+        return self.view().generation
+
     def region(self, spec: str):
         from frontwatch.geo.regions import resolve_region
 
+        view = self.view()
         spec = check_region_spec(spec)
-        with self._regions_lock:
-            hit = self._regions.get(spec)
+        with view.regions_lock:
+            hit = view.regions.get(spec)
         if hit is None:
             with notices.collect() as said:  # an ambiguous place name: given again on every hit
                 # Borders are loaded only when the spec needs them (a country, a named oblast).
-                reg = resolve_region(spec, lambda: self.borders, store=self.store)
+                reg = resolve_region(spec, lambda: view.borders, store=view.store)
             hit = (reg, tuple(said))
-            with self._regions_lock:
-                self._regions[spec] = hit
-                while len(self._regions) > 256:
-                    self._regions.popitem(last=False)
+            with view.regions_lock:
+                view.regions[spec] = hit
+                while len(view.regions) > 256:
+                    view.regions.popitem(last=False)
         for message in hit[1]:
             notices.warn(message)
         return hit[0]
 
+    # a store file replaced by a writer ---------------------------------------
+    def refresh(self, force: bool = False, warm_first: bool = True) -> None:
+        """Open the store file anew when a writer has replaced it (checked at most every
+        REFRESH_S unless ``force``). With warming on and ``warm_first``, the new view is warmed
+        while the current one answers; otherwise it answers at once. A file that cannot be
+        opened is remembered (``_view_error``: requests answer 503) and tried again later."""
+        now = time.monotonic()
+        if not force and now - self._checked < REFRESH_S:
+            return
+        with self._refresh_lock:
+            self._checked = now
+            current = self._pending or self._view
+            if _file_identity(current.store.path) == current.identity and not force:
+                self._view_error = None
+                return
+            if force and self._pending is None and _file_identity(current.store.path) == current.identity:
+                self._view_error = None
+                return
+            try:
+                fresh = View(self.config, self._next_generation())
+            except StoreError as exc:
+                self._view_error = str(exc)
+                return
+            self._view_error = None
+            if self._pending is not None:
+                self._pending.retire()
+                self._pending = None
+            if self.config.warm and warm_first and self.app is not None:
+                self._pending = fresh
+                self._start_warm(fresh)
+            else:
+                self._install(fresh)
+                if self.config.warm and self.app is not None:
+                    self._start_warm(fresh)
+
+    def _install(self, fresh: View) -> None:
+        old, self._view = self._view, fresh
+        if self._pending is fresh:
+            self._pending = None
+        # Answers of older views are never asked for again: free them now.
+        with self._cache_lock:
+            for key in [k for k in self.cache if k[0] != fresh.generation]:
+                self.cache_bytes -= len(self.cache.pop(key))
+        old.retire()
+
+    def _start_warm(self, view: View) -> None:
+        def warm():
+            try:
+                asyncio.run(warm_view(self.app, view))
+            finally:
+                with self._refresh_lock:
+                    if self._pending is view:
+                        self._install(view)
+        threading.Thread(target=warm, name="frontwatch-warm", daemon=True).start()
+
+    def check_store(self):
+        """503 JSON when the store file cannot be read, else None."""
+        self.refresh()
+        if self._view_error:
+            return error(503, self._view_error)
+        return None
+
     def close(self):
         """Wait for the computations in progress, then close the store."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        self.store.close()
+        for pool in self.pools.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.claims.close()
+        if self._pending is not None:
+            self._pending.retire()
+        self._view.retire()
 
     def invalidate(self):
-        self.generation += 1
-        self.cache.clear()
-        self.memo.clear()
-        with self._borders_lock:
-            self._borders = None
-        with self._regions_lock:
-            self._regions.clear()
+        """After this service wrote the store: answer from the new file at once."""
+        self.refresh(force=True, warm_first=False)
 
     # running library calls ----------------------------------------------
     async def run(self, fn, *, timeout=None):
         loop = asyncio.get_running_loop()
-        fut = loop.run_in_executor(self.pool, fn)
+        view = self.view()
+
+        def bound():
+            _THREAD.view = view
+            view.enter()
+            try:
+                return fn()
+            finally:
+                view.leave()
+                _THREAD.view = None
+        fut = loop.run_in_executor(self.pools["light"], bound)
         try:
             return await asyncio.wait_for(fut, timeout or self.config.timeout_s)
         except asyncio.TimeoutError:
             raise _LibraryFailure(error(504, f"the computation took longer than {timeout or self.config.timeout_s:g} s")) from None
 
-    async def answer(self, key: tuple, fn) -> JSONBytes:
-        """The JSON of ``fn()`` (run in the pool), shared by identical queries and cached."""
-        key = (self.generation, *key)
-        hit = self.cache.get(key)
+    async def answer(self, key: tuple, fn, pool: str = "light", timeout: float | None = None) -> JSONBytes:
+        """The JSON of ``fn()`` (run in ``pool``), shared by identical queries and cached.
+
+        In-flight computations are ``concurrent.futures`` futures, so a request of any event
+        loop (the server's, or a warm-up's on its own thread) can share them."""
+        broken = self.check_store()
+        if broken is not None:
+            return broken
+        view = self.view()
+        key = (view.generation, *key)
+        with self._cache_lock:
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.cache.move_to_end(key)
         if hit is not None:
-            self.cache.move_to_end(key)
             return JSONBytes(hit)
-        fut = self.inflight.get(key)
-        if fut is None:
-            loop = asyncio.get_running_loop()
+        timeout = timeout or self.config.timeout_s
 
-            def work():
-                try:
-                    with notices.collect() as said:
-                        value = fn()
-                    if said and isinstance(value, dict):
-                        value = {**value, "warnings": said}
-                    return "ok", dumps(value)
-                except Exception as exc:  # noqa: BLE001 - classified below, bugs re-raised
-                    resp = library_error(exc)
-                    if resp is None:
-                        raise
-                    return "error", resp
+        def work():
+            _THREAD.view = view
+            view.enter()
+            try:
+                with notices.collect() as said:
+                    value = fn()
+                if said and isinstance(value, dict):
+                    value = {**value, "warnings": said}
+                return "ok", dumps(value)
+            except _LibraryFailure as exc:
+                return "error", exc.response
+            except Exception as exc:  # noqa: BLE001 - classified below, bugs re-raised
+                resp = library_error(exc)
+                if resp is None:
+                    raise
+                return "error", resp
+            finally:
+                view.leave()
+                _THREAD.view = None
 
-            fut = loop.run_in_executor(self.pool, work)
-            self.inflight[key] = fut
+        with self._cache_lock:
+            entry = self.inflight.get(key)
+            if entry is None:
+                entry = [self.pools[pool].submit(work), 0]
+                self.inflight[key] = entry
 
-            def done(f, key=key):
-                self.inflight.pop(key, None)
-                if not f.cancelled() and f.exception() is None:
-                    kind, value = f.result()
-                    if kind == "ok" and key[0] == self.generation:
-                        self.cache[key] = value
-                        while len(self.cache) > self.config.cache_entries:
-                            self.cache.popitem(last=False)
+                def done(f, key=key):
+                    with self._cache_lock:
+                        self.inflight.pop(key, None)
+                    if not f.cancelled() and f.exception() is None:
+                        kind, value = f.result()
+                        if kind == "ok" and self.view_generation_for(key[0]) is not None:
+                            self._keep(key, value)
 
-            fut.add_done_callback(done)
+                entry[0].add_done_callback(done)
+            entry[1] += 1
         try:
-            kind, value = await asyncio.wait_for(asyncio.shield(fut), self.config.timeout_s)
+            kind, value = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(entry[0])), timeout)
         except asyncio.TimeoutError:
-            return error(504, f"the computation took longer than {self.config.timeout_s:g} s; "
+            with self._cache_lock:
+                entry[1] -= 1
+                dropped = entry[1] <= 0 and entry[0].cancel()
+            if dropped:
+                # Nobody waits for it any more and it had not started: it never will.
+                return error(504, f"the computation took longer than {timeout:g} s (it waited for a free worker "
+                                  "and was dropped); ask again later")
+            return error(504, f"the computation took longer than {timeout:g} s; "
                               "it goes on in the background: ask again later")
+        with self._cache_lock:
+            entry[1] -= 1
         return JSONBytes(value) if kind == "ok" else value
+
+    def view_generation_for(self, generation: int) -> int | None:
+        """``generation`` when it is the current view's or the one being warmed (its answers are
+        worth keeping), else None."""
+        live = {self._view.generation} | ({self._pending.generation} if self._pending is not None else set())
+        return generation if generation in live else None
+
+    def _keep(self, key, value: bytes) -> None:
+        """Keep an answer, within the cache's bounds in entries and bytes (oldest used first out)."""
+        if len(value) > self.config.cache_bytes // 4:
+            return
+        with self._cache_lock:
+            old = self.cache.pop(key, None)
+            if old is not None:
+                self.cache_bytes -= len(old)
+            self.cache[key] = value
+            self.cache_bytes += len(value)
+            while self.cache and (len(self.cache) > self.config.cache_entries or
+                                  self.cache_bytes > self.config.cache_bytes):
+                _, dropped = self.cache.popitem(last=False)
+                self.cache_bytes -= len(dropped)
+
+    def isolated(self, task: str, args: tuple, budget: float):
+        """A function for :meth:`answer` that runs ``task`` in a claims worker process within
+        ``budget`` seconds (counted from now, the wait for a free worker included)."""
+        from frontwatch.faces.service import isolated
+
+        deadline = time.monotonic() + budget
+
+        def fn():
+            try:
+                reply = self.claims.call(task, args, deadline)
+            except isolated.Timeout:
+                raise _LibraryFailure(error(504, f"the claims took longer than {budget:g} s; the work was stopped "
+                                                 "(send a shorter text)")) from None
+            except isolated.Busy:
+                raise _LibraryFailure(error(503, f"every claims worker stayed busy for {budget:g} s; ask again later",
+                                            headers={"Retry-After": "10"})) from None
+            except isolated.WorkerFailed:
+                raise _LibraryFailure(error(503, "the claims worker stopped unexpectedly; ask again")) from None
+            kind, value, said = reply
+            if kind == "error":
+                status, message = value
+                raise _LibraryFailure(error(status, api_words(message)))
+            for message in said:
+                notices.warn(message)
+            return value
+        return fn
+
+
+def _file_identity(path):
+    from frontwatch.store import _file_identity as identity
+
+    return identity(Path(path))
 
 
 class Memo:
@@ -542,25 +801,31 @@ def check_region_spec(spec: str) -> str:
     region; a web client must never make the server read a path), absurd radii and coordinates."""
     spec = str(spec).strip()
     if not spec or len(spec) > 200:
-        raise RegionError("region: give ALL, an ISO-3 code, Place:15km, lat,lon:15km or bbox:...")
+        raise BadQuery("region: give ALL, an ISO-3 code, Place:15km, lat,lon:15km or bbox:...")
     if "/" in spec or "\\" in spec or spec.lower().endswith((".json", ".geojson", ".gpkg")):
-        raise RegionError(f"region {spec!r}: files are not accepted by the web service")
+        raise BadQuery(f"region {spec!r}: files are not accepted by the web service")
     if spec.lower().startswith("bbox:"):
         try:
             x0, y0, x1, y1 = (float(v) for v in spec[5:].split(","))
         except ValueError:
-            raise RegionError(f"bad bbox {spec!r}: expected bbox:minlon,minlat,maxlon,maxlat") from None
+            raise BadQuery(f"region: bad bbox {spec!r}: expected bbox:minlon,minlat,maxlon,maxlat") from None
         if not (-180 <= x0 <= 180 and -180 <= x1 <= 180 and -90 <= y0 <= 90 and -90 <= y1 <= 90):
-            raise RegionError(f"bad bbox {spec!r}: longitudes within ±180, latitudes within ±90")
+            raise BadQuery(f"region: bad bbox {spec!r}: longitudes within ±180, latitudes within ±90")
+        if not (x0 < x1 and y0 < y1):
+            raise BadQuery(f"region: bad bbox {spec!r}: give minlon,minlat,maxlon,maxlat, each min below its max")
     elif ":" in spec:
         from frontwatch.geo.regions import parse_radius_km
 
         where, radius = spec.rsplit(":", 1)
-        if parse_radius_km(radius) > MAX_RADIUS_KM:
-            raise RegionError(f"radius {radius!r} too large (at most {MAX_RADIUS_KM:g} km)")
+        try:
+            km = parse_radius_km(radius)
+        except RegionError as exc:
+            raise BadQuery(f"region: {exc}") from None
+        if km > MAX_RADIUS_KM:
+            raise BadQuery(f"region: radius {radius!r} too large (at most {MAX_RADIUS_KM:g} km)")
         m = re.match(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$", where)
         if m and not (-90 <= float(m.group(1)) <= 90 and -180 <= float(m.group(2)) <= 180):
-            raise RegionError(f"bad coordinates {where!r}: expected LAT,LON in degrees")
+            raise BadQuery(f"region: bad coordinates {where!r}: expected LAT,LON in degrees")
     return spec
 
 
@@ -591,11 +856,16 @@ Source = Annotated[str | None, Query(description="Which map maker's snapshots (d
                                      max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 Tolerance = Annotated[float, Query(ge=0.0, le=0.05,
                                    description="Simplification for display, in degrees (0 = full resolution; "
-                                               "at most 0.05). Numbers are never measured on simplified shapes.")]
+                                               "at most 0.05), taken down to the nearest of 0, 0.0005, 0.001, "
+                                               "0.002, 0.005, 0.01, 0.02, 0.05 (the answer's tolerance). Numbers "
+                                               "are never measured on simplified shapes.")]
+
+
+MAX_CLAIMS_TEXT = 256 * 1024  # characters the schema admits; the service's own limit is ServiceConfig.max_claims_bytes
 
 
 class ClaimsRequest(BaseModel):
-    text: str = Field(max_length=2 * MB, description="The article text.")
+    text: str = Field(max_length=MAX_CLAIMS_TEXT, description="The article text (at most 256 KB).")
     published: IsoDate | None = Field(default=None, description="Publication date (default: the text's dateline).")
 
 
@@ -609,9 +879,24 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     # No lifespan hook closes anything: an ASGI client may run startup/shutdown around every call
     # (schemathesis does); State.close() is for whoever owns the app (running_server, tests).
+    # Startup warms the store's first view, once (with config.warm), before the server listens.
     # No /docs or /redoc: FastAPI's pages load their scripts from a CDN, and frontwatch fetches
     # nothing from outside at run time. The schema itself is at /openapi.json.
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        if config.warm:
+            state.claims.start(warm=True)
+            view = state.view()
+            if state.warmed_generation != view.generation:
+                state.warmed_generation = view.generation
+                try:
+                    await asyncio.wait_for(warm_view(app, view), config.timeout_s)
+                except asyncio.TimeoutError:
+                    pass  # what is not warm yet is computed on demand
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         docs_url=None, redoc_url=None,
         title="frontwatch",
         version=__version__,
@@ -622,6 +907,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         default_response_class=JSONBytes,
     )
     app.state.frontwatch = state
+    state.app = app
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request, exc):
@@ -643,17 +929,61 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def _lib(request, exc):
         return exc.response
 
-    def run_answer(name, params: dict, fn):
-        return state.answer((name, tuple(sorted((k, str(v)) for k, v in params.items()))), fn)
+    async def run_answer(name, params: dict, fn):
+        """Check what the schema cannot say (a period that ends before it starts, an inverted
+        box, a source the store does not have), then answer from the cache or compute ``fn``
+        in the pool for ``name``, within the request's time budget."""
+        refused = _refused(name, params)
+        if refused is not None:
+            return refused
+        if name in ISOLATED:
+            size = len(params["text"].encode("utf-8", "surrogatepass"))
+            if size > config.max_claims_bytes:
+                return error(413, f"text too large ({size / 1024:,.0f} KiB; the limit is "
+                                  f"{config.max_claims_bytes / 1024:,.0f} KiB): send the article, not a collection")
+            return await state.answer(_key(name, params), fn, "isolated", timeout=config.claims_timeout_s + 5)
+        return await state.answer(_key(name, params), fn, "heavy" if name in HEAVY else "light")
+
+    def _key(name, params):
+        return (name, tuple(sorted((k, str(v)) for k, v in params.items())))
+
+    def _refused(name, params):
+        for a, b, first, last in (("start", "end", "from", "to"), ("since", "until", "since", "until")):
+            if params.get(a) is not None and params.get(b) is not None and params[a] > params[b]:
+                return error(422, f"{first} ({params[a]}) is after {last} ({params[b]}): the period starts "
+                                  "after it ends; swap the two dates")
+        if params.get("region"):
+            try:
+                check_region_spec(params["region"])
+            except BadQuery as exc:
+                return error(422, str(exc))
+        source = params.get("source")
+        if source:
+            broken = state.check_store()
+            if broken is not None:
+                return broken
+            try:
+                have = state.view().source_names()
+            except StoreError as exc:
+                return error(503, str(exc))
+            if source not in have:
+                return error(404, f"no snapshots of source {source!r}; the store holds "
+                                  f"{', '.join(have) if have else 'no snapshots yet'}")
+        return None
 
     # -------------------------------------------------------------- basics
     @app.get("/api/health", tags=["meta"], summary="Service status")
     async def health():
+        broken = state.check_store()
+        if broken is not None:
+            return broken
+
         def fn():
             summ = state.store.summary()
             return {"status": "ok", "version": __version__, "read_only": state.read_only,
                     "writes_enabled": not state.read_only,
-                    "snapshots": sum(s["snapshots"] for s in summ["sources"]), "sources": summ["sources"]}
+                    "snapshots": sum(s["snapshots"] for s in summ["sources"]), "sources": summ["sources"],
+                    "generation": state.generation, "claims_workers": len(state.claims.pids())}
         return JSONBytes(await state.run(fn))
 
     @app.get("/api/regions", tags=["meta"], summary="Country codes and named first-level regions (oblasts) available as regions",
@@ -704,14 +1034,19 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                                              every=every, source=source), fn)
 
     @app.get("/api/change", tags=["measures"], summary="Area gained and lost between two dates", responses=ERRORS)
-    async def change(start: Annotated[IsoDate, Query(alias="from", description="First day, YYYY-MM-DD")],
-                     end: Annotated[IsoDate, Query(alias="to", description="Last day, YYYY-MM-DD")],
+    async def change(start: Annotated[IsoDate, Query(alias="from", description=(
+                         "First day of the period, YYYY-MM-DD (inclusive): measured from the state at its start, "
+                         "i.e. the last map before it (from=2024-11-01 starts from the map of 31 October)"))],
+                     end: Annotated[IsoDate, Query(alias="to", description=(
+                         "Last day of the period, YYYY-MM-DD (inclusive): the last map on or before it"))],
                      region: Region = "UKR",
                      status: Annotated[str | None, Query(max_length=200, pattern=STATUS_PATTERN,
                                                          description="Statuses (their union); default: side russia")] = None,
                      side: Annotated[Literal["russia", "ukraine"] | None, Query()] = None,
                      geometry: Annotated[bool, Query(description="Include the gained and lost areas as GeoJSON")] = False,
                      tolerance: Tolerance = 0.002, source: Source = None):
+        tolerance = snap_tolerance(tolerance)
+
         def fn():
             from frontwatch.analysis.measure import change as change_fn
 
@@ -745,6 +1080,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     # -------------------------------------------------------------- shapes
     @app.get("/api/layers", tags=["shapes"], summary="The status polygons of one snapshot (GeoJSON)", responses=ERRORS)
     async def layers(date: OptDate = None, tolerance: Tolerance = 0.005, source: Source = None):
+        tolerance = snap_tolerance(tolerance)
+
         def fn():
             from frontwatch.analysis.measure import select_snapshots, snapshot_on
 
@@ -757,8 +1094,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     @app.get("/api/borders", tags=["shapes"], summary="Country borders for the map (GeoJSON)", responses=ERRORS)
     async def borders(tolerance: Tolerance = 0.01):
-        # Coordinates are on a 1e-4 degree grid: a finer simplification is none (one cached answer).
-        tolerance = tolerance if tolerance >= 1e-4 else 0.0
+        # A few levels (each new value cost 2.8 s of CPU and 8 MB of cache); coordinates are on a
+        # 1e-4 degree grid anyway.
+        tolerance = snap_tolerance(tolerance)
 
         def fn():
             isos = sorted(state.borders)
@@ -770,6 +1108,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     @app.get("/api/front", tags=["shapes"], summary="The front line on a date (GeoJSON and length)", responses=ERRORS)
     async def front(date: OptDate = None, region: Region = "ALL", tolerance: Tolerance = 0.0, source: Source = None):
+        tolerance = snap_tolerance(tolerance)
+
         def fn():
             front_mod = _optional("frontwatch.analysis.front", "front lines")
             recs = state.memo.get(("front", state.generation, date, region, source), lambda: front_mod.front(
@@ -832,22 +1172,14 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     # -------------------------------------------------------------- claims
     @app.post("/api/claims/extract", tags=["claims"], summary="The numeric claims of an article", responses=ERRORS)
     async def claims_extract(body: Annotated[ClaimsRequest, Body()]):
-        def fn():
-            from frontwatch.claims import extract_claims
-            from frontwatch.claims.extract import reference_date
-
-            ref = reference_date(body.text, body.published)
-            return {"published": ref.isoformat() if ref else None,
-                    "claims": [c.to_record() for c in extract_claims(body.text, ref)]}
+        # In a worker process, killed if it passes the time budget (frontwatch.faces.service.isolated).
+        fn = state.isolated("claims_extract", (body.text, body.published), config.claims_timeout_s)
         return await run_answer("claims_extract", dict(text=body.text, published=body.published), fn)
 
     @app.post("/api/claims/check", tags=["claims"], summary="The claims of an article checked against the maps",
               responses=ERRORS)
     async def claims_check(body: Annotated[ClaimsRequest, Body()]):
-        def fn():
-            from frontwatch.claims.check import check_text
-
-            return check_text(state.store, body.text, body.published, state.borders)
+        fn = state.isolated("claims_check", (body.text, body.published), config.claims_timeout_s)
         return await run_answer("claims_check", dict(text=body.text, published=body.published), fn)
 
     # -------------------------------------------------------------- writes (token only)
@@ -879,26 +1211,39 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         if not data:
             return error(400, "empty upload: send the file's bytes as the request body")
 
+        if data[:2] == b"\x1f\x8b":
+            # A gzip bomb (50 MB of zeros unpack to 50 GB) is refused before anything is written.
+            from frontwatch.sources.base import gunzip_capped
+
+            try:
+                gunzip_capped([data], config.max_unpacked_upload_bytes)
+            except ValueError:
+                return error(413, f"{filename}: gzip unpacks to more than "
+                                  f"{config.max_unpacked_upload_bytes // MB} MB, the limit for one upload")
+            except (OSError, EOFError, zlib.error) as exc:
+                return error(400, f"{filename}: corrupt or truncated gzip ({exc})")
+        name = Path(filename).name
+
         def fn():
             from frontwatch.ingest import ingest
+            from frontwatch.sources.base import temp_folder
 
-            tmpdir = tempfile.mkdtemp(prefix="frontwatch-upload-")
-            try:
-                path = Path(tmpdir) / Path(filename).name
+            with temp_folder("upload") as tmpdir, state.write_lock:
+                path = Path(tmpdir) / name
                 path.write_bytes(data)
-                with state.write_lock:
-                    summary = ingest(state.store, [path], replace=replace, workers=1)
-            finally:
-                shutil.rmtree(tmpdir, ignore_errors=True)
+                with Store(state.store.path) as writer:
+                    summary = ingest(writer, [path], replace=replace, workers=1)
+                # The client sees its file's name, never the server's temporary folder.
+                summary.errors = [e.replace(str(path), name).replace(tmpdir + "/", "").replace(tmpdir, "")
+                                  for e in summary.errors]
             return summary
 
         summary = await state.run(fn, timeout=config.sync_timeout_s)
         if summary.added or summary.replaced:
             state.invalidate()
         rec = summary.to_record()
-        rec["errors"] = [e.replace(str(Path(tempfile.gettempdir())), "") for e in summary.errors]
         if summary.errors and not (summary.added or summary.unchanged or summary.replaced):
-            return JSONBytes({"error": _one_line(summary.errors[0]), **rec}, status_code=400)
+            return JSONBytes({"error": api_words(_one_line(summary.errors[0])), **rec}, status_code=400)
         return JSONBytes(rec)
 
     @app.post("/api/sync", tags=["writes"], summary="Fetch new maps from the map site (token required)",
@@ -910,8 +1255,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         def fn():
             from frontwatch.sources.live import sync as sync_fn
 
-            with state.write_lock:
-                return sync_fn(state.store, since=since, until=until, base_url=config.sync_base_url,
+            with state.write_lock, Store(state.store.path) as writer:
+                return sync_fn(writer, since=since, until=until, base_url=config.sync_base_url,
                                retries=config.sync_retries, backoff=config.sync_backoff_s)
 
         try:
@@ -931,8 +1276,15 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     # -------------------------------------------------------------- the UI
     @app.get("/api/{rest:path}", include_in_schema=False)
-    async def api_not_found(rest: str):
+    async def api_not_found(rest: str, request: Request):
+        # A path that exists for other methods (GET on a POST-only endpoint) is a 405.
+        allowed = sorted({m for r in app.router.routes if getattr(r, "methods", None) and r is not api_route
+                          and r.path_regex.match(request.url.path) for m in r.methods} - {"HEAD"})
+        if allowed:
+            return error(405, f"/api/{rest} takes {', '.join(allowed)}, not GET", headers={"Allow": ", ".join(allowed)})
         return error(404, f"no endpoint /api/{rest}: see /openapi.json")
+
+    api_route = app.router.routes[-1]
 
     if (STATIC_DIR / "index.html").exists():
         from fastapi.staticfiles import StaticFiles
@@ -959,6 +1311,57 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                                           "/api/ingest": config.max_upload_bytes},
                        default=config.max_other_bytes)
     return app
+
+
+def warm_queries(store) -> list[tuple[str, dict]]:
+    """What the map page asks first, as it asks it (same parameters, so the same cache keys):
+    the list of maps, the countries, the borders, the latest map's layers, front line and area
+    of the default region, the default chart; and the latest areas of the other country-wide
+    regions a shared link most often names."""
+    snaps = store.snapshots()
+    if not snaps:
+        return [("/api/snapshots", {}), ("/api/regions", {}), ("/api/borders", {})]
+    latest, first = snaps[-1].date.isoformat(), snaps[0].date.isoformat()
+    return [("/api/snapshots", {}), ("/api/regions", {}), ("/api/borders", {}),
+            ("/api/layers", {"date": latest}), ("/api/front", {"date": latest}),
+            ("/api/area", {"region": "RUS", "date": latest}),
+            ("/api/area", {"region": "RUS", "status": "ukraine_held", "every": "week", "from": first}),
+            ("/api/area", {"region": "UKR", "date": latest}), ("/api/area", {"region": "ALL", "date": latest})]
+
+
+async def warm_view(app, view) -> dict:
+    """Ask ``app`` (in this process, through its ASGI interface, so the answers land in its cache
+    under the keys real requests use) the :func:`warm_queries` of ``view``, side by side.
+    Returns ``{path?query: status}``."""
+    import urllib.parse
+
+    async def get(path, params):
+        query = urllib.parse.urlencode(params).encode()
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
+                 "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 0),
+                 "server": ("127.0.0.1", 0), "root_path": ""}
+        status = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(msg):
+            if msg["type"] == "http.response.start":
+                status.append(msg["status"])
+
+        token = _VIEW.set(view)
+        try:
+            await app(scope, receive, send)
+        finally:
+            _VIEW.reset(token)
+        return f"{path}?{query.decode()}", status[0] if status else None
+
+    try:
+        queries = warm_queries(view.store)
+    except StoreError:
+        return {}
+    return dict(await asyncio.gather(*(get(p, q) for p, q in queries)))
 
 
 def _optional(module: str, what: str):

@@ -13,11 +13,13 @@ from frontwatch.faces.service.app import ServiceConfig, create_app
 
 
 @contextlib.contextmanager
-def running_server(config: ServiceConfig, host: str = "127.0.0.1", startup_timeout_s: float = 60.0):
-    """Yield the base URL (``http://127.0.0.1:PORT``) of a live server over ``config``; stop it on exit."""
+def running_server(config: ServiceConfig | None = None, host: str = "127.0.0.1", startup_timeout_s: float = 600.0,
+                   app=None):
+    """Yield the base URL (``http://127.0.0.1:PORT``) of a live server over ``config`` (or over
+    ``app``, made by :func:`create_app`, to inspect it while it serves); stop it on exit."""
     import uvicorn
 
-    app = create_app(config)
+    app = app if app is not None else create_app(config)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
