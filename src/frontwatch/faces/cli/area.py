@@ -5,9 +5,8 @@ import collections
 
 import click
 
-from frontwatch.engine import get_engine
 from frontwatch.analysis.holdings import SLIVER_WIDTH_KM, area_by_status
-from frontwatch.faces.cli.context import make_context
+from frontwatch.faces.cli.context import lazy_engine, make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, statuses_opt, to_opt, units_opt
 from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit, warn
@@ -55,7 +54,7 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         reg = ctx.region(region)
-        eng = get_engine(engine, scheduler)
+        eng = lazy_engine(engine, scheduler)
         try:
             borders = ctx.stored_borders() if reg.name.upper() != "ALL" else None
             recs = area_by_status(ctx.store, reg, statuses, date=date, start=start, end=end, every=every, source=source,

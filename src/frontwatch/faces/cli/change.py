@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import click
-import shapely
 
 from frontwatch.analysis.measure import change
 from frontwatch.faces.cli.context import make_context
@@ -49,8 +48,10 @@ def command(region, statuses, side, start, end, period, units, out, store_path, 
     with one_line_errors():
         reg = ctx.region(region)
         rec = change(ctx.store, reg, start=start, end=end, statuses=statuses if not side else None, side=side,
-                     borders=ctx.borders if side else None, source=source)
+                     borders=ctx.borders if side else None, source=source, geometry=bool(out))
     if out:
+        import shapely
+
         feats = [{"type": "Feature", "properties": {"change": k, "from": rec["from_date"], "to": rec["to_date"]},
                   "geometry": json.loads(shapely.to_geojson(g))} for k, g in rec["geometry"].items() if not g.is_empty]
         with open(out, "w") as fh:

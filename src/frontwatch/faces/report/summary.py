@@ -34,8 +34,7 @@ def region_report(store, region, date=None, *, source=None, borders=None) -> dic
         for statuses in ((UKRAINE_HELD,), (OCCUPIED, OCCUPIED_BEFORE_2022), (CONTESTED,)):
             if not any(s in present for s in statuses):
                 continue
-            c = change(store, region, start=start, end=snap.taken_at, statuses=statuses, source=source)
-            c.pop("geometry")
+            c = change(store, region, start=start, end=snap.taken_at, statuses=statuses, source=source, geometry=False)
             c["window_days"] = days
             changes.append(c)
     peaks = []

@@ -1163,8 +1163,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             use_side = side or (None if status else "russia")
             rec = change_fn(state.store, reg, start=start, end=end,
                             statuses=parse_statuses_or_error(status) if not use_side else None, side=use_side,
-                            borders=state.borders if use_side else None, source=source)
-            geoms = rec.pop("geometry")
+                            borders=state.borders if use_side else None, source=source, geometry=geometry)
+            geoms = rec.pop("geometry", {})
             if geometry:
                 rec["geojson"] = feature_collection([
                     {"type": "Feature", "properties": {"change": k, "from": rec["from_date"], "to": rec["to_date"]},
