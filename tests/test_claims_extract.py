@@ -918,8 +918,23 @@ def test_every_claim_explains_each_field_and_says_what_it_is_unsure_of():
     assert c.explain["date"] == "date.past_period: in just the past week"
     assert c.explain["side"] == "side.subject: Russian troops" and c.explain["place"].startswith("place.whole_country")
     assert set(c.to_record()["explain"]) == {"quantity", "measure", "side", "place", "date"} and c.unsure == {}
-    (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 11, 25))
+    (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2023, 11, 25))
     assert held.place is None and "place" in held.unsure  # Ukraine's holding: in Ukraine or in Russia?
+
+
+def test_ukraines_holding_with_no_place_while_it_held_ground_in_russia_is_kursk():
+    """Between the incursion's first and last day (lexicon/events.json) a Ukrainian holding far
+    smaller than its own country, or a share of what it took, is its ground in Russia."""
+    (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 11, 25))
+    assert (held.place, held.place_inferred, held.unsure) == ("Kursk oblast", True, {})
+    assert held.explain["place"].startswith("place.incursion: Ukraine held ground in Russia from 2024-08-06")
+    (share,) = extract_claims("Ukraine only holds 10% of the conquered territory.", published=D(2025, 3, 14))
+    assert (share.measure, share.side, share.place) == ("share_held", "ukraine", "Kursk oblast")
+    # Before the incursion, and a holding as large as Ukraine's own ground, stay unsure.
+    (before,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 7, 1))
+    assert before.place is None and "place" in before.unsure
+    (large,) = extract_claims("Ukraine holds about 480,000 square kilometres.", published=D(2024, 11, 25))
+    assert large.place is None and "place" in large.unsure
 
 
 def test_more_ways_of_writing_shares_holders_and_periods():

@@ -1234,8 +1234,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 apposition_of = prev
             if measure == "grey_zone":  # ground neither side holds
                 side, side_rule = None, "side.grey_zone: ground neither side holds"
-            place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
-                                                       tuple(x.start for x in quantities))
             if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
                 # "Moscow has recaptured about half of the territory it lost", "By mid-November,
                 # Russia had retaken about 40% of the territory": the share of the other side's
@@ -1261,6 +1259,20 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     measure, direction, aspect, side = "share_lost", "lost", None, loser
                     side_rule = f"side.taker: the side that had taken it ({taker or 'the other side'})"
                     measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
+            taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
+                     else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
+            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
+                                                    tuple(x.start for x in quantities if x is not q and x.start not in conversions),
+                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
+            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
+                # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
+                # the text names is what the side holds now.
+                measure, direction = "share_held", None
+                measure_rule = "measure.share_taken_without_period_is_held"
+            # The place last: it depends on the measure and the side as rewritten above (a share of
+            # what the other side took is the taker's loss, and lies where the taker held ground).
+            place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
+                                                       tuple(x.start for x in quantities), reference)
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
                                                f"place.apposition: the figure before ({apposition_of.surface})")
@@ -1275,16 +1287,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 if subject and subject.group("name").split()[0] not in NOT_PLACES:
                     place, inferred = subject.group("name"), False
                     place_rule = "place.subject_of_distance: " + subject.group("name")
-            taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
-                     else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
-                                                    tuple(x.start for x in quantities if x is not q and x.start not in conversions),
-                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
-            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
-                # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
-                # the text names is what the side holds now.
-                measure, direction = "share_held", None
-                measure_rule = "measure.share_taken_without_period_is_held"
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
@@ -1479,9 +1481,37 @@ def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) 
     return m.canonical
 
 
+INCURSION_PLACE = dates_mod._EVENTS["incursion"]["place"]
+_INCURSION_MAX_KM2 = float(dates_mod._EVENTS["incursion"]["max_area_km2"])
+# "10% of the conquered territory", "a quarter of the territory it had captured": a share of what
+# the side took, not of a country.
+_OF_TAKEN_GROUND = re.compile(r"\s*of\s+(?:the|what|its|their)\s+(?:(?:conquered|captured|seized|occupied|taken|gained)\s+)?"
+                              r"(?:(?:territory|ground|land|area)s?\b(?:\s+(?:that\s+|which\s+)?(?:it|they)\s+(?:had\s+|has\s+|have\s+)?"
+                              r"(?:earlier\s+|initially\s+|once\s+)?(?:captured|seized|taken|took|gained|conquered|occupied))?|"
+                              r"(?:it|they)\s+(?:had\s+)?(?:captured|seized|taken|took|gained))", re.I)
+
+
+def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: dt.date | None) -> str | None:
+    """Why a Ukrainian holding (or a loss of it) that names no place is its ground in Russia, or
+    None: reported between the incursion's first and last day, and an area far smaller than
+    Ukraine's own ground (lexicon/events.json), or a share of what it took (a share of a
+    country would name the country)."""
+    if reference is None or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)):
+        return None
+    window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
+    if measure in ("area_held", "area_change"):
+        value = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
+        if q.normalized == "km2" and value is not None and value <= _INCURSION_MAX_KM2:
+            return f"{window}; {value:,.0f} km2 is not its holding in Ukraine"
+        return None
+    if _OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end):
+        return f"{window}; a share of the ground it took"
+    return None
+
+
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
-                 others_at: tuple[int, ...] = ()) -> tuple[str | None, bool, str]:
+                 others_at: tuple[int, ...] = (), reference: dt.date | None = None) -> tuple[str | None, bool, str]:
     """(place, inferred, "rule: words") for one quantity. Named rules, tried in order:
 
     - place.attached: a place joined to the number by a preposition after it, in its clause
@@ -1492,6 +1522,11 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     - place.carried: the last place of the report's earlier sentences (inferred);
     - place.whole_country: for ground taken or held, no place named at all: Ukraine, where the
       war is (the usual reading of "Russia took 478 sq km in October");
+    - place.incursion: Ukraine's holding, or what it lost of it, with no place named, reported
+      while it held ground in Russia (lexicon/events.json: 6 August 2024 to 26 April 2025) and
+      far smaller than its own country ("the area under Ukrainian control had shrunk to 140
+      km2", "Ukraine only holds 10% of the conquered territory"): its ground in Russia, Kursk
+      oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
     """
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
@@ -1562,6 +1597,9 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                 f"place.carried: {carried.text} (an earlier sentence)")
     if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
         if side == "ukraine" and (measure in ("area_held", "share_held", "share_lost") or direction == "lost"):
+            incursion = _incursion_holding(sentence, q, measure, reference)
+            if incursion:
+                return INCURSION_PLACE, True, f"place.incursion: {incursion}"
             return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
         if side is None and measure in ("area_held", "share_held", "share_lost", "area_change"):
             return None, False, "place.unsure: no side and no place named"
