@@ -265,7 +265,8 @@ FRONT_LENGTH = re.compile(
     r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
 # "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
 # length in the figure's clause, the front named earlier in the sentence.
-_LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended)\s+(?:for\s+|over\s+)?", re.I)
+_LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended|"
+                          r"(?:runs?|running|ran)\s+for)\s+(?:for\s+|over\s+)?", re.I)
 _FRONT_WORD = re.compile(r"\bfront(?:[\s-]*line)?s?\b", re.I)
 # "along a 1,000-kilometre front": the length names the front right after it.
 _FRONT_AFTER = re.compile(r"(?:[\s-]*long)?\s+front(?:[\s-]*line)?\b", re.I)
@@ -330,10 +331,14 @@ FROM_OLD_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|beyond)\s+
 # "to a depth of (up to) 70 kilometres"
 DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|more\s+than)\s+)?$", re.I)
 # "within less than seven kilometres of the city", "a dozen kilometres from the logistics hub Pokrovsk"
-DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+(?:the\s+)?"
+# "8 km (5 miles) south of Pokrovsk", "12 km southeast of the city": a distance in a direction.
+_COMPASS_OF = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:wards?)?"
+               r"(?:\s+(?:of|from))")
+_COMPASS_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?" + _COMPASS_OF, re.I)
+DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+(?:the\s+)?"
                               r"(?:(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
                               r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
-DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
+DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+"
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
@@ -941,7 +946,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if DEPTH_INTO.match(sentence, q.end):
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
-        if DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
+        compass = _COMPASS_AFTER.match(sentence, q.end)
+        if compass and ADVANCE_VERBS.search(sentence, lo, q.start) and q.qualifier != "within":
+            pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
+        elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
             # from a place (before the front-length test: these sentences name the front too).
@@ -955,9 +963,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "a 10-km-deep salient", "advanced 5 km deep": how far a side reaches.
             return "depth", None, "current", None
         if ADVANCE_VERBS.search(sentence) or RETREAT.search(sentence):
-            days = dates_mod.period_days(sentence, reference)
-            if days:
-                return "advance_rate", None, None, days
+            if dates_mod.period_days(sentence, reference):
+                # "advanced 4 km in the past week", "pushed up to 22 miles since the incursion began":
+                # how far the side moved over the period (a depth from its line at the start), not
+                # a pace; a pace is written per day ("200 metres a day": per_period above).
+                return "depth", None, None, None
             if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
                 # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
                 # period to make it a pace: a depth.
@@ -1036,7 +1046,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         if after:
             keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
             by_kind = {**keep, after[0].kind: after[0]}
-    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
     def said(d) -> str:
         return sentence[d.start:d.end]
 
@@ -1061,6 +1071,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
+        if measure == "depth" and start is None:
+            # "advanced between 1 and 3 km on Monday alone": how far over that one day.
+            start = d.date
         return d.date, start, f"date.weekday: {said(d)}{since}"
     if statement:
         # "the ISW said in its latest assessment on March 28": the figure is as of the statement.
@@ -1223,7 +1236,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
                 # holding with no actor named is the speaker's own side's.
                 side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
-            if measure == "advance_rate" and (RETREAT_OWN.search(text_s) or (
+            if measure in ("advance_rate", "depth") and (RETREAT_OWN.search(text_s) or (
                     RETREAT.search(text_s) and side_rule.startswith("side.object"))):
                 side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
             prev = sentence_claims[-1] if sentence_claims else None
@@ -1341,7 +1354,7 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
     for name, rx in (("distance_to", DISTANCE_TO), ("distance_to", DISTANCE_TO_NOUN), ("from_the_front", FROM_THE_FRONT),
                      ("depth_into", DEPTH_INTO), ("depth_from_old_front", FROM_OLD_FRONT)):
         m = rx.match(sentence, q.end)
-        if m and measure in ("distance", "depth"):
+        if m and measure == name.split("_")[0].replace("from", "distance"):
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
