@@ -960,3 +960,25 @@ def test_more_ways_of_writing_shares_holders_and_periods():
     assert (c.measure, c.side, c.place) == ("share_held", "russia", "UKR")
     # A relative change is not a share of ground.
     assert one("Russia captured 40% more territory in November than in October.").measure == "other"
+
+
+def test_a_running_total_during_an_offensive_counts_from_its_first_day():
+    """lexicon/events.json's operations: a depth, or a gain in the present perfect, with no period
+    named, in an operation's window and where it was fought (or with no place, for a side that
+    made no other gains then) counts from the operation's first day; one operation must fit."""
+    def one(s, published):
+        (c,) = extract_claims(s, published=published)
+        return c
+
+    c = one("He said Ukrainian forces have now pushed up to 22 miles into the Kursk region.", D(2024, 8, 20))
+    assert (c.measure, c.side, c.start_date, c.date) == ("depth", "ukraine", D(2024, 8, 6), D(2024, 8, 20))
+    assert "start.operation: the Kursk incursion began on 2024-08-06" in c.explain["date"]
+    c = one("Ukrainian troops advanced up to 7 km in the south, the deputy defence minister said.", D(2023, 6, 15))
+    assert (c.measure, c.start_date) == ("depth", D(2023, 6, 4))
+    c = one("Russian troops advanced as far as 5 km near Vovchansk, the general staff said.", D(2024, 5, 18))
+    assert (c.measure, c.side, c.start_date) == ("depth", "russia", D(2024, 5, 10))
+    # Not where that offensive was fought; a loss; two operations at once (Kherson and Kharkiv, 2022).
+    assert one("Russian troops advanced as far as 5 km near Pokrovsk, the general staff said.", D(2024, 5, 18)).start_date is None
+    lost = one("Ukrainian forces have lost 500 square kilometres in the Kursk region, a source said.", D(2024, 11, 23))
+    assert lost.start_date is None and "period" in lost.unsure
+    assert one("Ukrainian forces have advanced up to 50 km, the general staff said.", D(2022, 9, 12)).start_date is None

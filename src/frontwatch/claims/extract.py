@@ -18,6 +18,7 @@ from typing import Any
 
 from frontwatch import notices
 from frontwatch.claims import dates as dates_mod
+from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
@@ -1300,6 +1301,18 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 if subject and subject.group("name").split()[0] not in NOT_PLACES:
                     place, inferred = subject.group("name"), False
                     place_rule = "place.subject_of_distance: " + subject.group("name")
+            if start_date is None and measure in ("area_change", "settlements", "depth") and not q.per_period:
+                named_place = None if place_rule.startswith(("place.whole_country", "place.none", "place.unsure")) else place
+                op = operations_mod.running_total_start(text_s, measure, side, named_place, date, direction)
+                if op is not None:
+                    # "Ukrainian forces have now pushed up to 22 miles into the Kursk region": a running
+                    # total during an offensive counts from its first day.
+                    start_date = op[0].first_day
+                    date_rule += f"; start.operation: {op[0].name} began on {op[0].first_day} ({op[1]})"
+                    if named_place is None and len(op[0].oblasts) and op[0].oblasts[0].endswith("oblast") and \
+                            not any(o.endswith("oblast") for o in op[0].oblasts[1:]):
+                        place, inferred = op[0].oblasts[0], True
+                        place_rule = f"place.operation: {op[0].name} was fought in {place}"
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
