@@ -221,11 +221,85 @@ _SINCE_INVASION = re.compile(
 INCURSION_DAY = dt.date.fromisoformat(_EVENTS["incursion"]["first_day"])
 # The last day Ukraine held ground in Russia (lexicon/events.json).
 INCURSION_LAST_DAY = dt.date.fromisoformat(_EVENTS["incursion"]["last_day"])
+_EVENTS_TOWNS: dict[str, str] = dict(_EVENTS.get("towns_taken", {}))
 _SINCE_INCURSION = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:Ukraine['’]s\s+|Kyiv['’]s\s+|the\s+)(?:Kursk\s+)?"
     r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)
 _WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
+
+
+# --- points named by the edge of a period or by an event --------------------------------------
+# "the start of the year", "the end of October", "the beginning of autumn", "the middle of 2024",
+# "the start of the war": one day, whatever the words around it make of it (since, by, from ... to).
+_EDGE = re.compile(
+    rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
+    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion))|"
+    rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)", re.I)
+# What the words before such a point make of it.
+_EDGE_SINCE = re.compile(r"\b(?:since|from|starting)\s+$", re.I)
+_EDGE_AS_OF = re.compile(r"\b(?:by|as\s+of|as\s+at)\s+$", re.I)
+# "in the three months to the end of November": left to the period it ends.
+_EDGE_ENDS_PERIOD = re.compile(r"\b(?:days?|weeks?|months?)\s+(?:to|through|until|ending|ended|up\s+to)\s+$", re.I)
+# "a month into the war", "six months into the full-scale invasion", "100 days into the incursion".
+_INTO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+                   r"(?P<unit>day|week|month|year)s?\s+into\s+(?:the\s+|its\s+|Russia['’]s\s+|Ukraine['’]s\s+|Kyiv['’]s\s+)?"
+                   r"(?:full[\s-]+scale\s+)?(?P<event>war|invasion|incursion|counteroffensive|counter-offensive|offensive)\b",
+                   re.I)
+# "Zelenskiy said overnight": the evening before the report's day.
+_OVERNIGHT = re.compile(r"\b(?:overnight|late\s+last\s+night|last\s+night)\b", re.I)
+# "since the fall of Avdiivka", "after the capture of Bakhmut": the day a town changed hands.
+_TOWN_EVENT = re.compile(r"\b(?:fall|capture|seizure|loss|liberation|recapture|surrender)\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?"
+                         r"(?P<town>[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)?)")
+_TOWNS_TAKEN = {name: dt.date.fromisoformat(day) for name, day in _EVENTS_TOWNS.items()}
+_WORD_COUNT = {"a": 1, "an": 1, "eleven": 11, "twelve": 12, **NUMBER_WORDS_SMALL}
+
+
+_TIME_PREP_BEFORE = re.compile(r"\b(?:since|after|before|until|till|following)\s+(?:the\s+)?$", re.I)
+
+
+def time_anchor_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of "since the fall of Avdiivka"-like phrases: a town named there dates the claim,
+    it is not where the claim is."""
+    return [m.span() for m in _TOWN_EVENT.finditer(sentence)
+            if _TIME_PREP_BEFORE.search(sentence, max(0, m.start() - 20), m.start())]
+
+
+def _edge_day(m: re.Match, reference: dt.date | None) -> dt.date | None:
+    """The day an edge-of-period phrase names (see _EDGE), or None."""
+    edge = m.group("edge").lower()
+    rel = (m.group("rel") or "").lower()
+    if m.group("war"):
+        return INVASION_DAY if edge in ("start", "beginning", "outset") else None
+    if m.group("year"):
+        first, last = dt.date(int(m.group("year")), 1, 1), dt.date(int(m.group("year")), 12, 31)
+    elif m.group("month"):
+        month = _month_number(m.group("month"))
+        year = _month_year(month, reference, int(m.group("myear")) if m.group("myear") else None)
+        if year is None:
+            return None
+        first = dt.date(year, month, 1)
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    elif reference is None:
+        return None
+    elif m.group("season"):
+        first, last = _season(m.group("season").lower(), reference, rel)
+    else:
+        unit = m.group("unit").lower()
+        back = 1 if rel == "last" else -1 if rel == "next" else 0
+        if unit == "year":
+            first, last = dt.date(reference.year - back, 1, 1), dt.date(reference.year - back, 12, 31)
+        elif unit == "month":
+            first = (reference - relativedelta(months=back)).replace(day=1)
+            last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        else:
+            first = reference - dt.timedelta(days=reference.weekday() + 7 * back)
+            last = first + dt.timedelta(days=6)
+    if edge in ("start", "beginning", "outset"):
+        return first
+    if edge == "end":
+        return last
+    return first + (last - first) / 2
 
 
 def _period_length(n: int, unit: str):
@@ -303,6 +377,54 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
+    than_at = [x.span() for x in _SINCE_YEAR_START.finditer(sentence)]
+    for m in _EDGE.finditer(sentence):
+        if _EDGE_ENDS_PERIOD.search(sentence, max(0, m.start() - 30), m.start()) or any(
+                a <= m.start() < b for a, b in than_at):
+            continue  # left to the period it ends; "more than it did at the start of the year": a since
+        day = _edge_day(m, reference)
+        if day is None:
+            continue
+        before = sentence[max(0, m.start() - 12):m.start()]
+        if _EDGE_SINCE.search(before) and not (_RANGE_WORD_BEFORE.search(before) and _RANGE_NEXT.match(sentence, m.end())):
+            mentions.append(DateMention("since", *m.span(), reference, day))
+        elif _EDGE_AS_OF.search(before):
+            mentions.append(DateMention("as_of", *m.span(), min(day, reference) if reference else day, None))
+        else:
+            mentions.append(DateMention("day", *m.span(), min(day, reference) if reference else day, None))
+        taken.append(m.span())
+    for m in _INTO.finditer(sentence):
+        event = m.group("event").lower()
+        if event in ("war", "invasion"):
+            first: dt.date | None = INVASION_DAY
+        elif event == "incursion":
+            first = INCURSION_DAY
+        else:
+            from frontwatch.claims.operations import operations  # the offensive the report's day lies in
+            ops = [o for o in operations() if reference and o.first_day <= reference and event in o.nouns]
+            first = max((o.first_day for o in ops), default=None)
+        if first is None or not free(*m.span()):
+            continue
+        n = _WORD_COUNT.get(m.group("n").lower()) or int(m.group("n"))
+        unit = m.group("unit").lower()
+        day = first + (relativedelta(months=n) if unit == "month" else relativedelta(years=n) if unit == "year"
+                       else dt.timedelta(days=n * (7 if unit == "week" else 1)))
+        mentions.append(DateMention("day", *m.span(), day, None))
+        taken.append(m.span())
+    for m in _TOWN_EVENT.finditer(sentence):
+        day = _TOWNS_TAKEN.get(m.group("town"))
+        if day is None or not free(*m.span()) or (reference is not None and day > reference):
+            continue
+        before = sentence[max(0, m.start() - 40):m.start()]
+        kind = "since" if re.search(r"\bsince\s+(?:the\s+)?$", before, re.I) else None
+        if kind:
+            mentions.append(DateMention("since", *m.span(), reference, day))
+            taken.append(m.span())
+    if reference is not None:
+        for m in _OVERNIGHT.finditer(sentence):
+            if free(*m.span()):
+                mentions.append(DateMention("weekday", *m.span(), reference - dt.timedelta(days=1), None))
+                taken.append(m.span())
     for regex in (MONTH_DAY, DAY_MONTH, ISO_DATE):
         for m in regex.finditer(sentence):
             if not free(*m.span()):
@@ -395,6 +517,8 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             mentions.append(DateMention("range", *m.span(), sunday, sunday - dt.timedelta(days=1)))
             taken.append(m.span())
     for m in _PAST.finditer(sentence):
+        if not free(*m.span()):
+            continue  # "at the end of last year": the edge's day
         if reference is None:
             mentions.append(DateMention("past", *m.span(), None, None))
             continue
@@ -447,7 +571,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     seasons = list(_SEASON.finditer(sentence))
     seasons += [m for m in _SEASON_BARE.finditer(sentence) if not any(o.start() <= m.start() < o.end() for o in seasons)]
     for m in seasons:
-        if reference is None:
+        if reference is None or not free(*m.span()):
             continue
         first, last = _season(m.group("season").lower(), reference, m.group("which"))
         if m.groupdict().get("since"):
@@ -468,6 +592,10 @@ _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+(?:early\s+|late\s+|mid-?|the\s+
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|through|thru|until|till|[-–—])\s*(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _RANGE_CLOSE = re.compile(r"\b(?:and|to|through|thru|until|till)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _RANGE_WORD = re.compile(r"\b(?:between|from)\b", re.I)
+# "from the start of the year to mid-November": a point that opens a range, not a "since".
+_RANGE_WORD_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
+_CLOSED_BY = re.compile(r"\s*,?\s*(?:through|thru|until|till|up\s+to|to)\s+", re.I)
+_RANGE_NEXT = re.compile(r"\s*(?:to|through|thru|until|till|and|[-–—])\s", re.I)
 # "in the first week of the incursion, which began on Aug. 6" (the day is found elsewhere in the sentence)
 _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?first\s+"
                            r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
@@ -591,6 +719,15 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         y1 = y2 if m1 <= m2 else y2 - 1
         first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
         out.append(DateMention("range", *m.span(), min(last, reference or last), first))
+    for d in [e for e in out + mentions if e.kind == "month" and e.start_date is not None]:
+        # "in 2024 through the end of October", "this year up to mid-November": a period that a
+        # later point closes.
+        close = _CLOSED_BY.match(sentence, d.end)
+        nxt = next((e for e in mentions if close and e.start == close.end() and e.kind in ("day", "as_of", "month")), None)
+        if nxt is not None and _bounds(nxt)[1] is not None and d.start_date <= _bounds(nxt)[1]:
+            out = [e for e in out if e is not d]
+            out.append(DateMention("range", d.start, nxt.end, min(_bounds(nxt)[1], reference or _bounds(nxt)[1]), d.start_date))
+            mentions = [e for e in mentions if e is not d and e is not nxt]
     spans = [(d.start, d.end) for d in out]
     mentions = [d for d in mentions if all(d.end <= a or d.start >= b for a, b in spans)]
     i = 0

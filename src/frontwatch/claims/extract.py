@@ -1188,7 +1188,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         own_att = attribution_span_in(text_s) if quantities else None
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
-        mentions = [m for m in place_mentions(text_s) if not (att_span and att_span[0] <= m.start < att_span[1])]
+        anchors = dates_mod.time_anchor_spans(text_s)
+        mentions = [m for m in place_mentions(text_s) if not (att_span and att_span[0] <= m.start < att_span[1])
+                    and not any(a <= m.start < b for a, b in anchors)]
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
             context.see(mentions)

@@ -1,0 +1,72 @@
+"""The temporal-expression normaliser on its own (frontwatch.claims.dates.date_mentions): each
+phrase resolved against the report's day to a day, a period or the start of one. Sentences
+written for these tests, one per rule; the whole pipeline is judged on real writing by
+bench/claims_eval.py."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from frontwatch.claims.dates import date_mentions, time_anchor_spans  # noqa: E402
+
+D = dt.date
+REF = D(2024, 11, 25)
+
+
+def one(sentence: str, reference: dt.date = REF):
+    (m,) = date_mentions(sentence, reference)
+    return m.kind, m.start_date, m.date
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # The edge of a period is one day, and the words before it say what it does.
+    ("Since the beginning of autumn, Russia has captured 1,800 sq km.", ("since", D(2024, 9, 1), REF)),
+    ("Since the start of the month Russia took 500 sq km.", ("since", D(2024, 11, 1), REF)),
+    ("From the start of the year Russia took 500 sq km.", ("since", D(2024, 1, 1), REF)),
+    ("By the end of October, Russia held 18%.", ("as_of", None, D(2024, 10, 31))),
+    ("Russia held 17% at the end of last year.", ("day", None, D(2023, 12, 31))),
+    ("Russia held 17% at the end of 2022.", ("day", None, D(2022, 12, 31))),
+    # ... and it opens or closes a range.
+    ("From the start of the year to mid-November, Russia took 2,500 sq km.", ("range", D(2024, 1, 1), D(2024, 11, 20))),
+    ("Russia took 500 sq km between the start of October and mid-November.", ("range", D(2024, 10, 1), D(2024, 11, 20))),
+    ("Russia gained 2,356 sq km in 2024 through the end of October.", ("range", D(2024, 1, 1), D(2024, 10, 31))),
+    # Counted from an event: the invasion, a named operation, a town that fell.
+    ("Roughly a month into the war, Russia controlled 22 per cent of Ukraine.", ("day", None, D(2022, 3, 24))),
+    ("Six months into the full-scale invasion, Russia held 20%.", ("day", None, D(2022, 8, 24))),
+    ("Two weeks into the incursion, Ukraine held 1,000 sq km.", ("day", None, D(2024, 8, 20))),
+    ("Russia has taken 1,500 sq km since the fall of Avdiivka.", ("since", D(2024, 2, 17), REF)),
+    # A statement made overnight was made the evening before the report.
+    ("Zelenskiy said overnight that the army held the line.", ("weekday", None, D(2024, 11, 24))),
+])
+def test_phrase_resolves_to_its_days(sentence, expected):
+    assert one(sentence) == expected
+
+
+def test_an_edge_that_ends_a_counted_period_is_left_to_it():
+    # "in the three months to the end of November": the range of the three months, not a day.
+    kinds = [m.kind for m in date_mentions("In the three months to the end of October, Russia took 1,500 sq km.", REF)]
+    assert kinds == ["range"]
+    (m,) = date_mentions("In the three months to the end of October, Russia took 1,500 sq km.", REF)
+    assert (m.start_date, m.date) == (D(2024, 8, 1), D(2024, 10, 31))
+
+
+def test_more_than_at_the_start_of_the_year_is_a_since_not_a_day():
+    (m,) = date_mentions("Russia holds 4,000 sq km more than it did at the start of the year.", REF)
+    assert (m.kind, m.start_date) == ("since", D(2024, 1, 1))
+
+
+def test_an_event_after_the_report_or_an_unknown_town_dates_nothing():
+    assert not date_mentions("Since the fall of Avdiivka, Russia took 3,000 sq km.", D(2023, 11, 1))
+    assert not date_mentions("Since the fall of Ocheretyne, Russia took 3,000 sq km.", REF)
+
+
+def test_a_town_in_a_time_phrase_is_not_a_place():
+    s = "Russia has taken 1,500 sq km since the fall of Avdiivka."
+    (span,) = time_anchor_spans(s)
+    assert s[span[0]:span[1]] == "fall of Avdiivka"
+    assert not time_anchor_spans("The fall of Avdiivka cost Russia dearly.")
