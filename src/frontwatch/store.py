@@ -220,7 +220,7 @@ def _process_name(pid: int) -> str:
     for i, p in enumerate(parts[1:4], 1):
         if p in ("-m",) or p.startswith("-"):
             continue
-        words.append(Path(p).name if i == 1 else p)
+        words.append(Path(p).name if i == 1 and "/" in p else p[:40])
     return " ".join(words[:3]) or "another process"
 
 
