@@ -499,7 +499,7 @@ def test_the_cli_reads_and_ingests_a_store_a_live_service_uses(history_dir, bord
         assert [x["km2"] for x in json.loads(r.stdout)] == [x["km2"] for x in api["records"]], day
         r = _cli("ingest", later, "--store", store)
         assert r.returncode == 0, r.stderr
-        assert _wait(lambda: httpx.get(base + "/api/health").json()["snapshots"] == 25, 60, 0.3)
+        assert _wait(lambda: httpx.get(base + "/api/health").json()["snapshots"] == 25, 120, 0.3)
         snaps = httpx.get(base + "/api/snapshots").json()["snapshots"]
         assert [s["source_id"] for s in snaps][-5:] == [f.stem for f in files[20:]]
         newest = httpx.get(base + "/api/area", params={"region": "RUS", "date": _day(files[-1])}, timeout=120)
