@@ -12,6 +12,11 @@ Both run on the last 40 maps and on all 239 of ../shared/data/deepstate/history,
 Also timed: one repeated ``area`` query on the warm store (the same command again, the borders
 stored), and ``frontwatch --help``.
 
+Beside wall time, the CPU time (user + system) of each side's processes and the workers they
+reaped, from the kernel's accounting: on a machine other work shares, CPU time moves less than
+wall time. Child processes run with Python's default bytecode cache (``PYTHONDONTWRITEBYTECODE``
+removed from their environment, as on a user's machine).
+
     python bench/cli_workflow.py                 # both sizes, 1 run each
     python bench/cli_workflow.py --repeat 3      # medians of 3
     python bench/cli_workflow.py --sizes 40      # only the last 40 maps
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,14 +41,27 @@ SERIES = (("RUS", "ukraine_held"), ("RUS", "contested"), ("UKR", "occupied"))
 FRONTWATCH = [sys.executable, "-m", "frontwatch.faces.cli"]
 
 
-def _run(cmd: list[str], env: dict) -> float:
+CPU: dict = {}  # label -> CPU seconds of the last _run with that label
+
+
+def _run(cmd: list[str], env: dict, label: str | None = None) -> float:
+    """Wall seconds of ``cmd``; its CPU seconds (with its reaped workers) go to CPU[label]."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if label:
+        CPU[label] = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall
+
+
+def _base_env() -> dict:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _env(tmp: Path) -> dict:
-    env = dict(os.environ)
+    env = _base_env()
     env["FRONTWATCH_STORE"] = str(tmp / "store.duckdb")
     env["FRONTWATCH_CACHE_DIR"] = str(tmp / "cache")
     return env
@@ -55,12 +74,15 @@ def frontwatch_workflow(files: list[Path], tmp: Path) -> dict:
     for f in files:
         (maps / f.name).symlink_to(f)
     env = _env(tmp)
-    out = {"ingest": _run([*FRONTWATCH, "ingest", str(maps)], env)}
+    out = {"ingest": _run([*FRONTWATCH, "ingest", str(maps)], env, "ingest")}
     first, last = _day(files[0]), _day(files[-1])
     for iso, status in SERIES:
         out[f"{iso} {status}"] = _run([*FRONTWATCH, "area", "--region", iso, "--status", status, "--every", "day",
-                                       "--from", first, "--to", last, "--borders", str(BORDERS), "--format", "csv"], env)
+                                       "--from", first, "--to", last, "--borders", str(BORDERS), "--format", "csv"], env,
+                                      f"{iso} {status}")
     out["total"] = sum(out.values())
+    out["cpu"] = sum(CPU[k] for k in ("ingest", *(f"{i} {s}" for i, s in SERIES)))
+    out["cpu ingest"] = CPU["ingest"]
     # The same query again on the warm store (borders given again, as the user would).
     iso, status = SERIES[0]
     out["repeat"] = _run([*FRONTWATCH, "area", "--region", iso, "--status", status, "--date", last,
@@ -76,7 +98,7 @@ def naive_workflow(files: list[Path], tmp: Path) -> float:
         (maps / f.name).symlink_to(f)
     code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r}); import naive; "
             f"naive.naive_pass({str(maps)!r}, {str(BORDERS)!r})")
-    return _run([sys.executable, "-c", code], dict(os.environ))
+    return _run([sys.executable, "-c", code], _base_env(), "naive")
 
 
 def _day(f: Path) -> str:
@@ -97,24 +119,27 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0]
     help_s = []
     for _ in range(max(3, a.repeat)):
-        help_s.append(_run([*FRONTWATCH, "--help"], dict(os.environ)))
+        help_s.append(_run([*FRONTWATCH, "--help"], _base_env()))
     print(f"load average at start: {load:.2f}; `frontwatch --help`: {statistics.median(help_s):.2f} s (median)")
     print()
-    print("maps  frontwatch CLI (ingest + 3 series)  of which ingest  naive pipeline  ratio  repeated query")
-    print("----  ----------------------------------  ---------------  --------------  -----  --------------")
+    print("maps  frontwatch CLI: wall (CPU)  of which ingest  naive: wall (CPU)  ratio: wall (CPU)  repeated query")
+    print("----  --------------------------  ---------------  -----------------  -----------------  --------------")
     for n in (int(s) for s in a.sizes.split(",")):
         chosen = files[-n:]
-        fw, nv = [], []
+        fw, nv, nv_cpu = [], [], []
         for _ in range(a.repeat):
             with tempfile.TemporaryDirectory(prefix="fw-cli-bench-") as d:
                 fw.append(frontwatch_workflow(chosen, Path(d)))
             with tempfile.TemporaryDirectory(prefix="fw-cli-bench-") as d:
                 nv.append(naive_workflow(chosen, Path(d)))
+                nv_cpu.append(CPU["naive"])
         total = statistics.median(r["total"] for r in fw)
+        cpu = statistics.median(r["cpu"] for r in fw)
         ingest = statistics.median(r["ingest"] for r in fw)
         repeat = statistics.median(r["repeat"] for r in fw)
-        naive = statistics.median(nv)
-        print(f"{n:>4}  {total:>32.2f} s  {ingest:>13.2f} s  {naive:>12.2f} s  {naive / total:>4.1f}x  {repeat:>12.2f} s")
+        naive, naive_cpu = statistics.median(nv), statistics.median(nv_cpu)
+        print(f"{n:>4}  {total:>10.2f} s ({cpu:>6.2f} s)  {ingest:>13.2f} s  {naive:>7.2f} s ({naive_cpu:>6.2f} s)  "
+              f"{naive / total:>6.1f}x ({naive_cpu / cpu:>5.1f}x)  {repeat:>12.2f} s")
     print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
     return 0
 

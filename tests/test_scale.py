@@ -160,7 +160,7 @@ def test_dissolving_falls_back_to_union_all_when_the_buffer_loses_a_part(monkeyp
     a, b = shapely.box(0, 0, 2, 2), shapely.box(1, 1, 3, 3)
     polys = np.array([a, b], dtype=object)
     assert base._dissolve(polys).area == pytest.approx(7.0)
-    monkeypatch.setattr(base.shapely, "buffer", lambda g, d: shapely.box(0, 0, 1, 1))  # a buffer that drops ground
+    monkeypatch.setattr(shapely, "buffer", lambda g, d: shapely.box(0, 0, 1, 1))  # a buffer that drops ground
     assert base._dissolve(polys).area == pytest.approx(7.0)
 
 

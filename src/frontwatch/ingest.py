@@ -79,7 +79,9 @@ class FileKind:
     first 4,096 bytes); ``prepare(path)``: the file read and checked, on a side thread while the maps
     are read (it must not touch the store), or a one-line error string; ``save(store, path,
     prepared, summary)``: stores it after the maps, may count what it stored in the summary, and
-    returns a short phrase for it ("34,264 places"). A kind with neither ``prepare`` nor ``save`` is recognised and passed over.
+    returns a short phrase for it ("34,264 places"); ``held(store, path)``: a short phrase when
+    the store holds this file's content already (the same hash), which is then neither prepared
+    nor saved again, else None. A kind with neither ``prepare`` nor ``save`` is recognised and passed over.
     """
 
     name: str
@@ -89,6 +91,7 @@ class FileKind:
     prepare: Callable | None = None
     save: Callable | None = None
     plural: str = ""  # default: label + "s"
+    held: Callable | None = None
 
     @property
     def labels(self) -> str:
@@ -149,16 +152,25 @@ def _text(head: bytes) -> str:
 def _save_borders(store, path, prepared, summary) -> str:
     from frontwatch.geo.regions import save_borders
 
-    borders, tilings = prepared
-    save_borders(store, borders, str(path), tilings=tilings)
+    borders, tilings, file_hash = prepared
+    save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
     return f"{len(borders)} countries"
+
+
+def _borders_held(store, path) -> str | None:
+    from frontwatch.geo.regions import stored_borders_of
+
+    own, _ = stored_borders_of(store, path)
+    return f"{len(own)} countries, unchanged" if own is not None else None
 
 
 def _prepare_borders_file(path):
     from frontwatch.geo.regions import RegionError, borders_from_file
 
+    from frontwatch.geo.regions import borders_file_hash
+
     try:
-        return borders_from_file(path)
+        return (*borders_from_file(path), borders_file_hash(path))
     except (RegionError, SourceError) as exc:
         return str(exc)
     except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
@@ -168,7 +180,7 @@ def _prepare_borders_file(path):
 _GEOJSON = (".geojson", ".json", ".geojson.gz", ".json.gz")
 
 register_kind(FileKind("borders", "country borders file", (".geojson", ".json"), lambda p, h: is_borders_file(p),
-                       prepare=_prepare_borders_file, save=_save_borders))
+                       prepare=_prepare_borders_file, save=_save_borders, held=_borders_held))
 # geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts, saved
 # in the store as `frontwatch admin FILE` saves them (frontwatch.geo.admin).
 def _prepare_admin(path):
@@ -317,9 +329,13 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
     others = []  # (path, kind) of the kinds that store
     maps = []
     map_suffixes = INPUT_SUFFIXES + ARCHIVE_SUFFIXES
+    held = []  # (path, kind, phrase) of files whose content the store holds already
     for p in paths:
         kind = kind_of(p)
-        if kind is not None and kind.stores:
+        said = kind.held(store, p) if kind is not None and kind.stores and kind.held is not None else None
+        if said:
+            held.append((p, kind, said))
+        elif kind is not None and kind.stores:
             others.append((p, kind))
         elif kind is not None:
             summary.passed_over[kind.name] = summary.passed_over.get(kind.name, 0) + 1
@@ -374,6 +390,10 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
         return summary
     if pending:
         _write(store, pending, origins, replace, summary)
+    for path, kind, said in held:
+        summary.stored.setdefault(kind.name, []).append(said)
+        if kind.name == "borders":
+            summary.borders.append(shown(str(path)))
     for path, kind, result in prepared:
         if isinstance(result, str) or kind.save is None:
             continue

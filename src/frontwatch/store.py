@@ -42,6 +42,7 @@ linked places), platformdirs, frontwatch.sources.base, frontwatch.sources.notes,
 from __future__ import annotations
 
 import atexit
+import collections.abc
 import dataclasses
 import datetime as dt
 import functools
@@ -57,10 +58,11 @@ import time
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import shapely
 
 from frontwatch.statuses import STATUSES
+
+# numpy and shapely are imported where geometries are decoded or encoded: a query answered from
+# stored figures loads neither.
 
 SCHEMA_VERSION = 1
 
@@ -133,6 +135,42 @@ def default_store_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("frontwatch")) / "frontwatch.duckdb"
+
+
+class StoredBorders(collections.abc.Mapping):
+    """Country borders read from the store: ``{iso_a3: geometry}``, each country decoded from its
+    WKB the first time it is asked for (Russia's and Ukraine's 10 m borders are 2 MB of WKB);
+    :meth:`key_of` gives the region key saved with a country (None when not saved), and
+    ``file_hash`` the hash of the file they were prepared from."""
+
+    def __init__(self, rows: dict, file_hash: str | None = None):
+        self._rows = dict(rows)  # iso -> (wkb, key)
+        self._geoms: dict = {}
+        self.file_hash = file_hash
+
+    def __getitem__(self, iso):
+        import shapely
+
+        g = self._geoms.get(iso)
+        if g is None:
+            g = self._geoms[iso] = shapely.from_wkb(self._rows[iso][0])
+        return g
+
+    def __contains__(self, iso):
+        return iso in self._rows
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
+    def key_of(self, iso) -> str | None:
+        row = self._rows.get(iso)
+        return row[1] if row else None
+
+    def __repr__(self):
+        return f"StoredBorders({sorted(self._rows)})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -766,6 +804,8 @@ class Store:
     @_store_errors
     def geometry(self, ghash: str):
         """The geometry stored under ``ghash`` (EPSG:4326), memoised in this process."""
+        import shapely
+
         g = self._geom_cache.get(ghash)
         if g is None:
             row = self.cursor().execute("SELECT wkb FROM geometries WHERE hash = ?", [ghash]).fetchone()
@@ -833,18 +873,64 @@ class Store:
                 "sources": [{"source": s, "snapshots": k, "first": a.date().isoformat(), "last": b.date().isoformat()} for s, k, a, b in n]}
 
     # -------------------------------------------------------------- borders
-    def set_borders(self, borders: dict, origin: str):
-        """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction)."""
+    # Each country's row also keeps the hash of the file the borders were prepared from
+    # (``file_hash``: frontwatch.geo.regions.borders_file_hash) and the country's region key, so
+    # that a command given the same file again (``--borders FILE``) takes the stored borders
+    # instead of reading and preparing 5 MB again, and a region resolves without hashing its
+    # geometry. Columns added on first write, so older stores open unchanged.
+    def set_borders(self, borders: dict, origin: str, *, file_hash: str | None = None, keys: dict | None = None):
+        """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction);
+        ``file_hash`` of the file they were prepared from and ``keys`` (``{iso_a3: region key}``)
+        are kept with them (see :meth:`borders`)."""
+        import shapely
+
+        keys = keys or {}
+
         def write(con):
+            con.execute("ALTER TABLE borders ADD COLUMN IF NOT EXISTS file_hash VARCHAR")
+            con.execute("ALTER TABLE borders ADD COLUMN IF NOT EXISTS key VARCHAR")
             con.execute("DELETE FROM borders")
             for iso, g in borders.items():
-                con.execute("INSERT INTO borders VALUES (?, ?, ?)", [iso, shapely.to_wkb(g, output_dimension=2), origin])
+                con.execute("INSERT INTO borders (iso_a3, wkb, origin, file_hash, key) VALUES (?, ?, ?, ?, ?)",
+                            [iso, shapely.to_wkb(g, output_dimension=2), origin, file_hash, keys.get(iso)])
         self._transaction(write)
 
     @_store_errors
-    def borders(self) -> dict:
-        rows = self.cursor().execute("SELECT iso_a3, wkb FROM borders").fetchall()
-        return {iso: shapely.from_wkb(w) for iso, w in rows}
+    def borders(self) -> "StoredBorders":
+        """The stored country borders, ``{iso_a3: geometry}`` (a mapping that decodes a country
+        when it is first asked for: a query about Russia does not decode the seven others)."""
+        cur = self.cursor()
+        if "key" in self._columns("borders"):
+            rows = cur.execute("SELECT iso_a3, wkb, key, file_hash FROM borders ORDER BY iso_a3").fetchall()
+        else:
+            rows = [(iso, w, None, None) for iso, w in cur.execute("SELECT iso_a3, wkb FROM borders ORDER BY iso_a3").fetchall()]
+        return StoredBorders({iso: (w, k) for iso, w, k, _ in rows}, rows[0][3] if rows else None)
+
+    def borders_of_file(self, file_hash: str) -> "StoredBorders | None":
+        """The borders prepared from the file of ``file_hash`` when the store holds them (its own
+        borders) or its cache does (kept by :meth:`keep_prepared_borders`); else None."""
+        if not file_hash:
+            return None
+        own = self.borders()
+        if own and own.file_hash == file_hash and all(own.key_of(i) for i in own):
+            return own
+        rows = self.cache.borders(file_hash)
+        return StoredBorders(rows, file_hash) if rows else None
+
+    def keep_prepared_borders(self, file_hash: str, borders: dict, keys: dict, origin: str = ""):
+        """Keep the borders prepared from a file given to a command (``--borders FILE``) that are
+        not the store's own, under the file's hash, in the store's cache (a query never writes the
+        store), so that the next command given the same file does not prepare it again; the
+        store's own borders stay as they are."""
+        import shapely
+
+        if file_hash:
+            self.cache.put_borders(file_hash, {iso: (shapely.to_wkb(g, output_dimension=2), keys.get(iso))
+                                               for iso, g in borders.items()})
+
+    def _columns(self, table: str) -> set:
+        return {r[0] for r in self.cursor().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()}
 
     # -------------------------------------------------------------- first-level regions (frontwatch.geo.admin)
     # Oblasts and their like, as drawn (sea included; cut to land when resolved), per country. A
@@ -894,6 +980,8 @@ class Store:
         """The saved tiling state under ``key``, or None: the cache's (tiles cut by queries
         since) when it has one, else the store's (saved with the borders). In the store, arrays
         are little-endian bytes and the gaps one blob of concatenated WKB with their end offsets."""
+        import numpy as np
+
         if self._session is None:
             cached = self.cache.tiles(key)
             if cached is not None:
@@ -918,6 +1006,8 @@ class Store:
     def put_region_tiles(self, key: str, state: dict):
         """Save a tiling state under ``key``: in the store while writing it (the borders' tilings,
         saved with them), else in the cache (tiles a query cut): a query never writes the store."""
+        import numpy as np
+
         if self._session is None:
             self.cache.put_tiles(key, state)
             return
@@ -1259,6 +1349,7 @@ class SideCache:
                 con.execute("CREATE TABLE IF NOT EXISTS measures (kind TEXT NOT NULL, key TEXT NOT NULL, "
                             "value REAL, PRIMARY KEY (kind, key))")
                 con.execute("CREATE TABLE IF NOT EXISTS tiles (key TEXT PRIMARY KEY, state BLOB NOT NULL)")
+                con.execute("CREATE TABLE IF NOT EXISTS borders (file_hash TEXT PRIMARY KEY, rows BLOB NOT NULL)")
             except sqlite3.Error:
                 con.close()
                 raise
@@ -1355,6 +1446,41 @@ class SideCache:
         except sqlite3.Error:
             pass
 
+    BORDERS_KEPT = 2  # borders files other than the store's own, prepared and kept (4-5 MB each)
+
+    def borders(self, file_hash: str) -> dict | None:
+        """``{iso_a3: (WKB, region key)}`` of the borders kept under ``file_hash``, or None."""
+        if self._memory is not None:
+            blob = self._tiles_memory.get(("borders", file_hash))
+        else:
+            try:
+                row = self._db().execute("SELECT rows FROM borders WHERE file_hash = ?", [file_hash]).fetchone()
+            except sqlite3.Error:
+                self._failed()
+                row = None
+            blob = row[0] if row else None
+        return _unpack_borders(blob) if blob is not None else None
+
+    def put_borders(self, file_hash: str, rows: dict):
+        """Keep ``{iso_a3: (WKB, region key)}`` under ``file_hash`` (the newest :data:`BORDERS_KEPT`)."""
+        blob = _pack_borders(rows)
+        if self._memory is not None:
+            self._tiles_memory[("borders", file_hash)] = blob
+            return
+        try:
+            con = self._db()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("INSERT OR REPLACE INTO borders (file_hash, rows) VALUES (?, ?)", [file_hash, blob])
+                con.execute("DELETE FROM borders WHERE rowid NOT IN (SELECT rowid FROM borders ORDER BY rowid DESC "
+                            "LIMIT ?)", [self.BORDERS_KEPT])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            pass  # prepared again next time
+
     def clear(self, tiles: bool = False):
         if self._memory is not None:
             self._memory.clear()
@@ -1377,6 +1503,25 @@ class SideCache:
         self._local = threading.local()
 
 
+def _pack_borders(rows: dict) -> bytes:
+    """``{iso_a3: (WKB, key)}`` as one blob: a JSON header (iso, key, length of each WKB), a
+    newline, then the WKB one after the other."""
+    head = json.dumps([[iso, key, len(wkb)] for iso, (wkb, key) in sorted(rows.items())]).encode()
+    return head + b"\n" + b"".join(bytes(rows[iso][0]) for iso in sorted(rows))
+
+
+def _unpack_borders(blob: bytes) -> dict | None:
+    try:
+        head, _, body = bytes(blob).partition(b"\n")
+        out, at = {}, 0
+        for iso, key, n in json.loads(head):
+            out[iso] = (body[at:at + n], key)
+            at += n
+        return out if at == len(body) else None
+    except (ValueError, TypeError):
+        return None  # a damaged entry: prepared again
+
+
 _TILE_ARRAYS = (("boxes", "<f8"), ("piece_km2", "<f8"), ("gap_cell", "<i8"), ("gap_km2", "<f8"))
 
 
@@ -1393,6 +1538,8 @@ def _pack_tiles(state: dict) -> bytes:
 
 
 def _unpack_tiles(blob: bytes) -> dict | None:
+    import numpy as np
+
     try:
         with np.load(io.BytesIO(blob), allow_pickle=False) as z:
             ends = z["gap_ends"]

@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import shapely
-
 from frontwatch import notices
-from frontwatch.analysis.official import compare as compare_official
-from frontwatch.geo.geodesy import area_km2, clip_to_region, km2_to_sqmi, tiled_region
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
+from frontwatch.units import km2_to_sqmi
+
+# Shapely, the geodesy and the map maker's figures are imported where used: a query whose
+# figures the store holds already (a repeated area, peak or change) loads no geometry library.
 
 PERIODS = ("day", "week", "month", "year")
 
@@ -323,6 +323,8 @@ def _in_time_order(hashes: dict, statuses) -> list:
 
 def clipped_area_km2(geom, region_geom) -> float:
     """Geodesic area (km2) of ``geom ∩ region_geom``."""
+    from frontwatch.geo.geodesy import area_km2, clip_to_region
+
     return area_km2(clip_to_region(geom, region_geom))
 
 
@@ -342,6 +344,8 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
     kms = {s.id: {st: (areas[hashes[s.id][st]] if hashes[s.id].get(st) else 0.0) for st in statuses} for s in snaps}
+    from frontwatch.analysis.official import compare as compare_official
+
     official = compare_official(store, [s.id for s in snaps], region, kms)
     out = []
     for s in snaps:
@@ -414,6 +418,10 @@ def peak(store, region, statuses, *, until=None, since=None, source=None, engine
 def side_geometry(layers: dict, side: str, borders: dict, within=None):
     """Ground held by ``side`` (``russia`` or ``ukraine``): its statuses' layers, plus its
     country's land that no layer covers; cut to ``within`` (a polygon) when given."""
+    import shapely
+
+    from frontwatch.geo.geodesy import clip_to_region
+
     if side not in SIDES:
         raise MeasureError(f"unknown side {side!r}; use {', '.join(SIDES)}")
     if within is not None:
@@ -433,6 +441,10 @@ def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
     ``{"region_km2", "held_km2", "held_pct", "with_contested_km2", "with_contested_pct"}``,
     geodesic areas. The side's ground is :func:`side_geometry` (its statuses and its country's
     unmapped land); "with contested" adds the grey zone."""
+    import shapely
+
+    from frontwatch.geo.geodesy import area_km2
+
     held = side_geometry(layers, side, borders, within=region_geom)
     grey = status_geometry(layers, ("contested",), within=region_geom)
     total = area_km2(region_geom)
@@ -444,13 +456,17 @@ def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
 
 def status_geometry(layers: dict, statuses, within=None):
     """Union of the ``statuses`` layers, cut to ``within`` when given."""
+    import shapely
+
+    from frontwatch.geo.geodesy import clip_to_region
+
     parts = [layers[s] for s in statuses if s in layers]
     g = shapely.union_all(parts) if parts else shapely.Polygon()
     return clip_to_region(g, within) if within is not None else g
 
 
 def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None,
-           strict: bool = False) -> dict:
+           strict: bool = False, geometry: bool = True) -> dict:
     """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` over a period.
 
     ``start``..``end``: the period's first and last days, inclusive, measured by
@@ -460,7 +476,7 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
     ``to_date`` (the maps' days), ``days`` between them, ``gained_km2``, ``lost_km2``,
     ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, ``first_day``/``last_day`` (the period
     asked for), and the geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for
-    GeoJSON output.
+    GeoJSON output (with ``geometry=False``, no ``geometry``: see :func:`change_between`).
 
     Example: ``change(store, resolve_region("UKR", borders), start=date(2024, 11, 1),
     end=date(2024, 11, 30), side="russia", borders=borders)`` measures November 2024 from the
@@ -469,7 +485,7 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")
     a, b = period_maps(store, start, end, source=source, strict=strict)
-    rec = change_between(store, region, a, b, statuses=statuses, side=side, borders=borders)
+    rec = change_between(store, region, a, b, statuses=statuses, side=side, borders=borders, geometry=geometry)
     # The period asked for, beside the maps that measure it (``from_date`` is the day before).
     rec["first_day"], rec["last_day"] = _iso_day(start), _iso_day(end)
     return rec
@@ -482,7 +498,7 @@ def _iso_day(d) -> str:
 SMALL_REGION_DEG2 = 4.0  # a region whose lon/lat box is smaller is overlaid whole (cheap), not by pieces
 
 
-def change_between(store, region, a, b, *, statuses=None, side=None, borders=None) -> dict:
+def change_between(store, region, a, b, *, statuses=None, side=None, borders=None, geometry: bool = True) -> dict:
     """:func:`change` between two given snapshots ``a`` and ``b`` (store SnapshotInfo).
 
     The ground that changed is found on the layers themselves (their differences between the two
@@ -491,17 +507,77 @@ def change_between(store, region, a, b, *, statuses=None, side=None, borders=Non
     tiling (:func:`frontwatch.geo.geodesy.tiled_region`, the same figures as area_on to ~1e-6),
     the one after as the one before plus the gain less the loss, so ``net_km2`` equals their
     difference. Checked against the whole-layer overlay on the shared archive: the same figures
-    to 0.1 km2 (0.03%)."""
+    to 0.1 km2 (0.03%).
+
+    The three figures measured (the area before, the gain, the loss) are kept in the store's
+    cache under what they depend on (the two maps' layers that take part, the region's key, the
+    statuses or the side and its country's border key): with ``geometry=False`` (no ``geometry``
+    in the record) a change measured before is answered from the cache, without any overlay."""
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")
     if statuses is not None:
         statuses = resolve_statuses(store, statuses, a.source)
         _refuse_mixed_sides(statuses, "change")
-    la, lb = store.layers(a.id), store.layers(b.id)
+    if side and borders is None:
+        raise MeasureError("side change needs country borders")
+    key = _change_key(store, region, a.id, b.id, statuses, side, borders)
+    names = [f"{key}|{f}" for f in _CHANGE_FIGURES]
+    figures = store.cached("change", names) if not geometry else {}
+    shapes = None
+    if len(figures) == len(names):
+        km2_from, g_km2, l_km2 = (figures[n] for n in names)
+    else:
+        km2_from, g_km2, l_km2, shapes = _measure_change(store, region, a, b, statuses, side, borders)
+        store.put_cached("change", dict(zip(names, (km2_from, g_km2, l_km2))))
+    rec = {"region": region.name, "what": side or ",".join(statuses), "from_date": a.date.isoformat(),
+           "to_date": b.date.isoformat(), "from_snapshot": a.id, "to_snapshot": b.id,
+           "km2_from": _r(km2_from), "km2_to": _r(km2_from + g_km2 - l_km2),
+           "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
+           "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
+           "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days}
+    if geometry:
+        rec["geometry"] = shapes
+    return rec
+
+
+_CHANGE_FIGURES = ("km2_from", "gained", "lost")
+CHANGE_VERSION = 1  # bumped when _measure_change computes otherwise: figures cached before are not used
+
+
+def _change_key(store, region, a_id, b_id, statuses, side, borders) -> str:
+    """What a change's figures depend on, hashed: the layers of both maps that take part (every
+    layer for a side: the land no layer covers is the side's), the region, the statuses or the
+    side and its country's borders."""
+    import hashlib
+
+    hashes = store.all_layer_hashes([a_id, b_id])
+    parts = [f"v{CHANGE_VERSION}", region.key, side or ",".join(statuses)]
+    for sid in (a_id, b_id):
+        layers = hashes.get(sid, {})
+        parts.append(",".join(f"{st}={layers[st]}" for st in sorted(layers) if side or st in statuses))
     if side:
-        if borders is None:
-            raise MeasureError("side change needs country borders")
-        what = side
+        iso = SIDE_COUNTRY[side]
+        key_of = getattr(borders, "key_of", None)
+        if key_of is not None and key_of(iso):
+            parts.append(key_of(iso))
+        elif borders.get(iso) is not None:
+            from frontwatch.geo.regions import _key
+
+            parts.append(_key(borders[iso]))
+        else:
+            parts.append("-")
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _measure_change(store, region, a, b, statuses, side, borders):
+    """``(km2 before, gained km2, lost km2, {"gained", "lost"})`` of a change (see :func:`change_between`)."""
+    import shapely
+
+    from frontwatch.geo.geodesy import area_km2, tiled_region
+
+    la, lb = store.layers(a.id), store.layers(b.id)
+    prepare_tilings(store, [region])  # a tiling saved in the store is loaded, not made again
+    if side:
         x0, y0, x1, y1 = region.geometry.bounds
         if borders.get(SIDE_COUNTRY[side]) is not None and (x1 - x0) * (y1 - y0) > SMALL_REGION_DEG2:
             gained, lost, km2_from = _side_change(la, lb, side, borders, region)
@@ -510,25 +586,22 @@ def change_between(store, region, a, b, *, statuses=None, side=None, borders=Non
             gb = side_geometry(lb, side, borders, region.geometry)
             gained, lost, km2_from = shapely.difference(gb, ga), shapely.difference(ga, gb), area_km2(ga)
     else:
-        what = ",".join(statuses)
         ua, ub = status_geometry(la, statuses), status_geometry(lb, statuses)
         gained = pieces_inside(shapely.difference(ub, ua), region.geometry)
         lost = pieces_inside(shapely.difference(ua, ub), region.geometry)
         km2_from = tiled_region(region.key, region.geometry).area_km2(ua)
-    g_km2, l_km2 = area_km2(gained), area_km2(lost)
-    return {"region": region.name, "what": what, "from_date": a.date.isoformat(), "to_date": b.date.isoformat(),
-            "from_snapshot": a.id, "to_snapshot": b.id,
-            "km2_from": _r(km2_from), "km2_to": _r(km2_from + g_km2 - l_km2),
-            "gained_km2": _r(g_km2), "lost_km2": _r(l_km2), "net_km2": _r(g_km2 - l_km2),
-            "gained_sqmi": _r(km2_to_sqmi(g_km2)), "lost_sqmi": _r(km2_to_sqmi(l_km2)),
-            "net_sqmi": _r(km2_to_sqmi(g_km2 - l_km2)), "days": (b.date - a.date).days,
-            "geometry": {"gained": gained, "lost": lost}}
+    save_tilings(store, [region])
+    return km2_from, area_km2(gained), area_km2(lost), {"gained": gained, "lost": lost}
 
 
 def pieces_inside(geom, region_geom):
     """``geom ∩ region_geom`` for a geometry of many small pieces (the ground that changed
     between two maps): pieces inside the region are kept whole, only those its edge crosses are
     overlaid. Polygonal output."""
+    import shapely
+
+    from frontwatch.geo.geodesy import clip_to_region
+
     if geom is None or geom.is_empty:
         return shapely.Polygon()
     parts = shapely.get_parts(geom)
@@ -549,6 +622,10 @@ def _side_change(la: dict, lb: dict, side: str, borders: dict, region):
     or the covered ground changed: only those pieces are overlaid with the border and the region.
     The area before is its statuses' (the region's tiling) plus its country's uncovered land in
     the region (the region itself when it is that country)."""
+    import shapely
+
+    from frontwatch.geo.geodesy import area_km2, tiled_region
+
     home = borders[SIDE_COUNTRY[side]]
     own_a, own_b = status_geometry(la, SIDES[side]), status_geometry(lb, SIDES[side])
     cov_a = shapely.union_all([g for g in la.values() if g is not None])
@@ -577,6 +654,8 @@ _HOME_IN: dict = {}
 
 def _home_in(region, side: str, home):
     """The side's country's land inside ``region`` (Crimea lies in both RUS and UKR), once per process."""
+    from frontwatch.geo.geodesy import clip_to_region
+
     key = (region.key, side)
     if key not in _HOME_IN:
         _HOME_IN[key] = clip_to_region(region.geometry, home)
@@ -587,6 +666,8 @@ _LAND: dict = {}
 
 
 def _land_km2(region) -> float:
+    from frontwatch.geo.geodesy import area_km2
+
     if region.key not in _LAND:
         _LAND[region.key] = area_km2(region.geometry)
     return _LAND[region.key]
@@ -596,6 +677,8 @@ def _land_km2(region) -> float:
 
 def near_box(lon: float, lat: float, km: float):
     """A lon/lat box reaching at least ``km`` from the point in every direction."""
+    import shapely
+
     dlat = km / 110.0
     dlon = km / (111.32 * max(math.cos(math.radians(lat)), 0.05))
     return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
@@ -606,6 +689,8 @@ def distance_km(ground, lon: float, lat: float, *, search_km: float = 300.0) -> 
     when the point lies on it; None when nothing lies within ``search_km``. Measured in the
     azimuthal equidistant projection centred on the point, where distances from the centre are
     geodesic."""
+    import shapely
+
     from frontwatch.geo.geodesy import to_local
 
     if ground is None or ground.is_empty:

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import itertools
 
-import shapely
-
-from frontwatch.sources.official import classify_rows
 from frontwatch.statuses import STATUSES
+
+# Shapely and the reader of the figures are imported where used: a query on maps without the map
+# maker's figures, or answered from the store's cache, loads neither.
 
 TOLERANCE_PCT = 0.3  # how close a figure of the same ground is, from June 2022 (measured: 0.20% at most)
 COUNTRY_REGIONS = ("UKR", "RUS")
@@ -48,6 +48,8 @@ def official_by_status(rows, stats: dict, region) -> dict:
     name = region.name
     if (name != "ALL" and name not in COUNTRY_REGIONS) or not rows:
         return {}
+    from frontwatch.sources.official import classify_rows
+
     out: dict = {}
     for r in classify_rows(rows, stats.get("fills") if "fills" in stats else None):
         st = r["status"]
@@ -69,6 +71,8 @@ def _in_region(row, region) -> bool:
         return row["where"] == region.name
     if row.get("lon") is None or row.get("lat") is None:
         return False
+    import shapely
+
     g = _PREPARED.get(region.key)
     if g is None:
         g = shapely.from_wkb(shapely.to_wkb(region.geometry))

@@ -19,11 +19,11 @@ no side. The whole map ``ALL`` (sea included, the map maker's own region) gets n
 """
 from __future__ import annotations
 
-import shapely
-
 from frontwatch.analysis.measure import _r, area_series, select_snapshots, snapshot_on
-from frontwatch.geo.geodesy import area_km2, km2_to_sqmi
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, UKRAINE
+from frontwatch.units import km2_to_sqmi
+
+# Shapely and the geodesy are imported where used: shares the store holds already load neither.
 
 # Below this share of the region's land, a country's part is a sliver of the border line, not land
 # it holds in the region (the OSM line and an oblast's line differ by metres).
@@ -36,8 +36,10 @@ def land_parts(store, region, borders) -> dict:
     from frontwatch.geo.regions import Region, _key
 
     if region.is_land:
-        km2 = _land_km2(store, region.key, region.geometry)
+        km2 = _land_km2(store, region.key, lambda: region.geometry)
         return {region.country: (region, km2), "_total": km2} if region.country in SIDE_COUNTRY.values() else {"_total": km2}
+    import shapely
+
     out, total = {}, 0.0
     x0, y0, x1, y1 = region.geometry.bounds
     parts = {}
@@ -61,10 +63,14 @@ def land_parts(store, region, borders) -> dict:
 
 
 def _land_km2(store, key: str, geom) -> float:
+    """The land km2 of the region of ``key`` (``geom``, or a function giving it, is measured
+    only when the store has no figure for it)."""
     cached = store.cached("land", [key]) if store is not None else {}
     if key in cached:
         return cached[key]
-    km2 = area_km2(geom)
+    from frontwatch.geo.geodesy import area_km2
+
+    km2 = area_km2(geom() if callable(geom) else geom)
     if store is not None:
         store.put_cached("land", {key: km2})
     return km2
@@ -149,6 +155,8 @@ def list_regions(store, borders, *, admin_file=None, country=None, fetch=True) -
     by_iso = {u.iso: u for u in units}
     if country:
         recs = [r for r in recs if r["country"] == country.upper()]
+    from frontwatch.geo.geodesy import area_km2
+
     for r in recs:
         r["land_km2"] = None
         if borders is not None:

@@ -15,16 +15,33 @@ import threading
 
 import numpy as np
 import shapely
-from pyproj import CRS, Geod, Transformer
 
-WGS84 = Geod(ellps="WGS84")
-KM2_PER_SQMI = 2.589988110336  # exact by definition (1 mi = 1609.344 m); used only to label outputs
-_SQMI_PER_KM2 = 1 / KM2_PER_SQMI
+# pyproj is imported when a measure first needs it (``WGS84``, ``LAEA``, the transformers), not
+# with this module: a query the store answers from its cached figures never loads it.
+_LAZY = {
+    "WGS84": lambda: __import__("pyproj").Geod(ellps="WGS84"),
+    # Lambert azimuthal equal-area on the WGS84 ellipsoid, centred on the theatre (see to_laea).
+    "LAEA": lambda: __import__("pyproj").CRS.from_proj4("+proj=laea +lat_0=48.5 +lon_0=32 +ellps=WGS84 +units=m +no_defs"),
+}
 
 
-def km2_to_sqmi(km2):
-    """Square kilometres to square miles (international mile)."""
-    return km2 * _SQMI_PER_KM2
+def __getattr__(name):
+    make = _LAZY.get(name)
+    if make is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = make()
+    return value
+
+
+def _geod():
+    g = globals().get("WGS84")
+    return g if g is not None else __getattr__("WGS84")
+
+
+def _laea():
+    c = globals().get("LAEA")
+    return c if c is not None else __getattr__("LAEA")
+from frontwatch.units import KM2_PER_SQMI, km2_to_sqmi  # noqa: E402,F401  (part of this module's interface)
 
 
 def area_km2(geom) -> float:
@@ -33,7 +50,7 @@ def area_km2(geom) -> float:
         return 0.0
     # pyproj needs counter-clockwise shells and clockwise holes to add holes with the right sign.
     geom = shapely.orient_polygons(geom, exterior_cw=False)
-    area_m2, _ = WGS84.geometry_area_perimeter(geom)
+    area_m2, _ = _geod().geometry_area_perimeter(geom)
     return abs(area_m2) / 1e6
 
 
@@ -46,22 +63,28 @@ def length_km(geom) -> float:
     """Geodesic length of a (Multi)LineString on the WGS84 ellipsoid, in km."""
     if geom is None or geom.is_empty:
         return 0.0
-    return WGS84.geometry_length(geom) / 1000.0
+    return _geod().geometry_length(geom) / 1000.0
 
 
-def local_crs(lon: float, lat: float) -> CRS:
-    """Azimuthal equidistant CRS (metres) centred on lon/lat."""
+def local_crs(lon: float, lat: float):
+    """Azimuthal equidistant CRS (metres) centred on lon/lat (a pyproj CRS)."""
+    from pyproj import CRS
+
     return CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m +no_defs")
 
 
 def to_local(geom, lon: float, lat: float):
     """``geom`` (EPSG:4326) in metres in the azimuthal equidistant CRS centred on lon/lat."""
+    from pyproj import Transformer
+
     tr = Transformer.from_crs(4326, local_crs(lon, lat), always_xy=True)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 
 def from_local(geom, lon: float, lat: float):
     """Inverse of :func:`to_local`."""
+    from pyproj import Transformer
+
     tr = Transformer.from_crs(local_crs(lon, lat), 4326, always_xy=True)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
@@ -91,7 +114,7 @@ def clip_to_region(geom, region):
 # Python-level geodesic call per ring. An edge between two vertices is a straight line in this
 # plane where pyproj's Geod takes the geodesic; on the archive's layers inside RUS and UKR the
 # two agree within 3e-6 for areas over 100 km2 and 0.002 km2 below (tests/test_scale.py).
-LAEA = CRS.from_proj4("+proj=laea +lat_0=48.5 +lon_0=32 +ellps=WGS84 +units=m +no_defs")
+# (LAEA is made on first use: see _LAZY above.)
 _LOCAL = threading.local()  # a Transformer per thread: PROJ objects are not shared across threads
 
 
@@ -100,7 +123,9 @@ def to_laea(geoms):
     all coordinates transformed in one call."""
     tr = getattr(_LOCAL, "laea", None)
     if tr is None:
-        tr = _LOCAL.laea = Transformer.from_crs(4326, LAEA, always_xy=True)
+        from pyproj import Transformer
+
+        tr = _LOCAL.laea = Transformer.from_crs(4326, _laea(), always_xy=True)
     return shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
 

@@ -20,12 +20,8 @@ import re
 from pathlib import Path
 
 import msgspec
-import numpy as np
-import shapely
-from pyproj import CRS, Transformer
 
 from frontwatch import notices
-from frontwatch.geo.geodesy import polygonal_parts
 from frontwatch.sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
 from frontwatch.sources.base import THEATRE_BBOX, is_url, local_copy
 
@@ -44,12 +40,23 @@ class RegionError(ValueError):
     """A region spec that cannot be resolved; the message is one line."""
 
 
+class Deferred:
+    """A region's geometry made when first needed (``make()``): a country of the stored borders is
+    decoded only when a measure has to cut it, not to answer from figures filed under its key."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        self.make = make
+
+
 @dataclasses.dataclass(frozen=True)
 class Region:
-    """A named polygon (EPSG:4326). ``key`` changes exactly when the geometry changes."""
+    """A named polygon (EPSG:4326). ``key`` changes exactly when the geometry changes. The
+    geometry may be given as :class:`Deferred` (made on first use of :attr:`geometry`)."""
 
     name: str
-    geometry: object
+    _geometry: object = dataclasses.field(repr=False)
     key: str
     center: tuple | None = None  # (lon, lat) for circles
     radius_km: float | None = None
@@ -57,6 +64,14 @@ class Region:
     # None when unknown or mixed; and the ISO 3166-2 codes of the named units it is made of.
     country: str | None = None
     units: tuple = ()
+
+    @property
+    def geometry(self):
+        g = self._geometry
+        if isinstance(g, Deferred):
+            g = g.make()
+            object.__setattr__(self, "_geometry", g)
+        return g
 
     @property
     def is_land(self) -> bool:
@@ -75,6 +90,8 @@ class Region:
 
 
 def _key(geom) -> str:
+    import shapely
+
     return hashlib.sha256(shapely.to_wkb(shapely.normalize(geom), output_dimension=2)).hexdigest()[:24]
 
 
@@ -86,6 +103,10 @@ def read_borders_file(path, clip=_CLIP) -> dict:
     *before* they are repaired and unioned: validating and unioning Russia's whole 10 m border
     takes seconds, its part in the theatre a fraction of that. ``clip=None`` keeps them whole.
     """
+    import shapely
+
+    from frontwatch.geo.geodesy import polygonal_parts
+
     if is_url(path):
         # In an object store: read from a temporary copy, the messages naming the URL.
         with local_copy(path) as local:
@@ -136,6 +157,8 @@ _ISO_FIELDS = ("iso_a3", "ISO_A3", "A3", "iso3", "ADM0_A3", "shapeGroup")
 
 def _read_borders_with_gdal(path):
     """``(geometries, iso codes)`` of any vector file GDAL reads, reprojected to EPSG:4326."""
+    import numpy as np
+
     import pyogrio
 
     try:
@@ -157,6 +180,9 @@ class _CrsOnly(msgspec.Struct):
 def _read_geojson_borders(path):
     """The same from a GeoJSON file, read directly (no GDAL, no data frame): None when the file
     declares a CRS other than lon/lat (GDAL then reprojects it)."""
+    import numpy as np
+    import shapely
+
     from frontwatch.sources.base import SourceError, parse_features, read_bytes
 
     try:
@@ -200,12 +226,16 @@ def is_valid_polygonal(geom, min_holes: int = 64) -> bool:
     fails) is settled by GEOS's own check of the whole geometry, so the answer is always
     ``shapely.is_valid``'s; tests compare the two on random lattice polygons built to touch and
     cross."""
+    import shapely
+
     return surely_valid(geom, min_holes) or bool(shapely.is_valid(geom))
 
 
 def surely_valid(geom, min_holes: int = 64) -> bool:
     """True only if ``geom`` is valid; False when its polygons have fewer than ``min_holes``
     holes, or when the quick checks of :func:`is_valid_polygonal` cannot tell."""
+    import shapely
+
     if shapely.get_type_id(geom) not in (3, 6) or shapely.is_empty(geom):
         return False
     polys = shapely.get_parts(geom)
@@ -218,6 +248,9 @@ def surely_valid(geom, min_holes: int = 64) -> bool:
 
 def _valid_polygon(poly) -> bool:
     """A sufficient condition for a polygon with many holes to be valid (see :func:`is_valid_polygonal`)."""
+    import numpy as np
+    import shapely
+
     rings = shapely.get_rings(poly)
     shell, holes = rings[0], rings[1:]
     hole_polys = shapely.polygons(holes)
@@ -249,6 +282,9 @@ def _parts_meet_at_points(polys) -> bool:
     overlap is tested against the larger one's shell alone (with its thousands of holes, a
     prepared polygon would test one point of every ring): the smaller one lies outside that
     shell, or touches it at points, or lies within one of its holes meeting it at points."""
+    import numpy as np
+    import shapely
+
     b = shapely.bounds(polys)
     boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
     i, j = shapely.STRtree(boxes).query(boxes, predicate="intersects")
@@ -287,6 +323,8 @@ def _parts_meet_at_points(polys) -> bool:
 
 def _meet_at_points(a, b) -> bool:
     """True when the lines ``a`` and ``b`` share no stretch (at most points)."""
+    import shapely
+
     x = shapely.intersection(a, b)
     return x.is_empty or shapely.get_dimensions(x) <= 0
 
@@ -294,6 +332,9 @@ def _meet_at_points(a, b) -> bool:
 def _threaded(fn, geoms) -> np.ndarray:
     """``fn`` of each geometry, on as many threads as cores (GEOS releases the GIL), largest
     geometries first: checking a country with thousands of lake holes is the slow part."""
+    import numpy as np
+    import shapely
+
     import concurrent.futures as cf
 
     from frontwatch.engine import available_cpus
@@ -332,6 +373,8 @@ def fetch_default_borders(cache_dir: Path, timeout=60) -> Path:
 
 def prepare_borders(raw: dict) -> dict:
     """Clip countries to the theatre and remove from every other country its overlap with UKR."""
+    import shapely
+
     box = shapely.box(*_CLIP)
     out = {}
     for iso, g in raw.items():
@@ -351,13 +394,53 @@ def prepare_borders(raw: dict) -> dict:
     return out
 
 
+# Bumped whenever read_borders_file or prepare_borders change what they make of a file: borders
+# kept under a file's hash by an older version are then prepared again.
+BORDERS_PREPARATION = 1
+
+
+def borders_file_hash(path) -> str | None:
+    """What identifies a borders file's content for the store: a hash of its bytes and of
+    :data:`BORDERS_PREPARATION` (None when it cannot be read: preparing it then says why). An
+    object-store URL is known by its entity tag and size where the store gives one."""
+    from frontwatch.sources.base import iter_blocks, object_fingerprint
+
+    h = hashlib.blake2b(f"borders v{BORDERS_PREPARATION} clip {_CLIP}\0".encode(), digest_size=16)
+    tag = object_fingerprint(path) if is_url(path) else None
+    try:
+        if tag is not None:
+            h.update(b"object\0" + str(path).encode() + b"\0" + tag.encode())
+        else:
+            for block in iter_blocks(path):
+                h.update(block)
+    except Exception:  # OSError, or an object store client's own errors
+        return None
+    return h.hexdigest()
+
+
+def region_keys(borders: dict) -> dict:
+    """``{iso_a3: region key}`` of prepared borders (what :class:`Region` of each country gets)."""
+    return {iso: _key(g) for iso, g in borders.items()}
+
+
 def load_borders(store=None, borders_file=None) -> dict:
     """Country borders for region resolution: ``borders_file``, else the store's, else fetched.
 
-    Fetched borders are saved into the store so that later runs work offline.
+    A ``borders_file`` whose content the store holds already (its own borders, or a file an
+    earlier command was given: same hash, :func:`borders_file_hash`) is not read or prepared
+    again; one it does not hold is prepared and kept in the store's cache for the next command
+    (:meth:`~frontwatch.store.Store.keep_prepared_borders`), the store's own borders staying as
+    they are. Fetched borders are saved into the store so that later runs work offline.
     """
     if borders_file:
-        return prepare_borders(read_borders_file(borders_file))
+        h = borders_file_hash(borders_file)
+        held = store.borders_of_file(h) if store is not None and h else None
+        if held is not None:
+            return held
+        raw = prepare_borders(read_borders_file(borders_file))
+        if store is not None and h:
+            store.keep_prepared_borders(h, raw, region_keys(raw), str(borders_file))
+        return raw
     if store is not None:
         saved = store.borders()
         if saved:
@@ -367,7 +450,7 @@ def load_borders(store=None, borders_file=None) -> dict:
     path = fetch_default_borders(cache_dir())
     raw = prepare_borders(read_borders_file(path))
     if store is not None and not store.read_only:
-        save_borders(store, raw, DEFAULT_BORDERS_URL)
+        save_borders(store, raw, DEFAULT_BORDERS_URL, file_hash=borders_file_hash(path))
     return raw
 
 
@@ -386,14 +469,30 @@ def borders_from_file(path) -> tuple[dict, dict]:
     return borders, build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
 
 
-def save_borders(store, borders: dict, origin: str, tilings: dict | None = None) -> None:
+def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> None:
     """Save prepared borders in the store, with the equal-area tilings of RUS and UKR (the two
     countries measured most; ``tilings`` from :func:`borders_from_file` when already made), so
-    that the first area query does not make them."""
+    that the first area query does not make them. ``file_hash`` (:func:`borders_file_hash` of
+    the file they were prepared from) is kept with them: given the same file again, a command
+    takes them from the store (:func:`load_borders`)."""
     from frontwatch.analysis.measure import prepare_tilings
 
-    store.set_borders(borders, origin=origin)
+    keys = region_keys(borders)
+    store.set_borders(borders, origin=origin, file_hash=file_hash, keys=keys)
     prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
+
+
+def stored_borders_of(store, path, *, kept: bool = False):
+    """``(borders, file hash)``: the store's own borders when they were prepared from a file with
+    the content of ``path`` (with ``kept``, also those kept from a command given that file:
+    :func:`load_borders`), else None; and that file's hash (:func:`borders_file_hash`)."""
+    h = borders_file_hash(path)
+    if not h:
+        return None, h
+    if kept:
+        return store.borders_of_file(h), h
+    own = store.borders()
+    return (own if own and own.file_hash == h else None), h
 
 
 _RADIUS = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>km|m|mi)?$", re.I)
@@ -419,8 +518,13 @@ def circle(lon: float, lat: float, radius_km: float, n: int = 256):
     part) is cut to it in its own azimuthal equidistant plane: so a radius of thousands of km is
     the theatre's part of the disk, not a ring folded over a pole or the antimeridian in lon/lat
     (a 10,000 km disk used to measure nothing)."""
+    import numpy as np
+    import shapely
+
     if radius_km <= 0:
         raise RegionError(f"radius must be positive (got {radius_km} km)")
+    from pyproj import CRS, Transformer
+
     aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
     to_ll = Transformer.from_crs(aeqd, 4326, always_xy=True)
     ring = shapely.buffer(shapely.points(0, 0), radius_km * 1000, quad_segs=n // 4)
@@ -454,6 +558,8 @@ def _in_theatre(what, g):
     equal-area plane holds, becomes one that the measures handle). RegionError when it cannot be
     lon/lat (a file in metres read as degrees, lat/lon swapped) or lies wholly outside the
     theatre (every area there would be a meaningless 0)."""
+    import shapely
+
     from frontwatch.sources.base import SourceError, check_lonlat_bounds
 
     x0, y0, x1, y1 = g.bounds
@@ -489,6 +595,17 @@ def resolve_region(spec: str, borders=None, *, store=None, borders_file=None, ad
     return _resolve(spec, get_borders, store, admin_file)
 
 
+def _theatre_box():
+    import shapely
+
+    return shapely.box(*THEATRE)
+
+
+# The key of ALL (:func:`_key` of the theatre's box; a test checks it), so that a query of the
+# whole map whose figures are stored makes no geometry.
+ALL_KEY = "313dc269d4c4f587e825c83f"
+
+
 def _resolve(spec, get_borders, store, admin_file) -> Region:
     if "+" in spec:
         parts = [p.strip() for p in spec.split("+")]
@@ -496,8 +613,7 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             return union_region([_resolve(p, get_borders, store, admin_file) for p in parts])
     if spec.upper() == "ALL":
         # The whole map, unclipped: the region the map maker's own figures refer to.
-        g = shapely.box(*THEATRE)
-        return Region("ALL", g, _key(g))
+        return Region("ALL", Deferred(_theatre_box), ALL_KEY)
     if spec.lower().startswith("bbox:"):
         try:
             x0, y0, x1, y1 = (float(v) for v in spec[5:].split(","))
@@ -505,12 +621,16 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             raise RegionError(f"bad bbox {spec!r}: expected bbox:minlon,minlat,maxlon,maxlat") from None
         if not (x0 < x1 and y0 < y1):
             raise RegionError(f"bad bbox {spec!r}: min must be below max")
+        import shapely
+
         g = shapely.box(x0, y0, x1, y1)
         g = _in_theatre(spec, g)
         return Region(spec, g, _key(g))
     p = Path(spec)
     if p.suffix.lower() in (".geojson", ".json", ".gpkg") and p.exists():
+        import numpy as np
         import pyogrio
+        import shapely
 
         with open(p, "rb") as fh:
             head = fh.read(65536)
@@ -553,6 +673,10 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
         borders = get_borders()
         if iso not in borders:
             raise RegionError(f"unknown country {spec!r}; borders have: {', '.join(sorted(borders))}")
+        key_of = getattr(borders, "key_of", None)  # stored borders keep each country's key
+        key = key_of(iso) if key_of else None
+        if key:  # decoded when first needed
+            return Region(iso, Deferred(lambda: borders[iso]), key, country=iso)
         g = borders[iso]
         return Region(iso, g, _key(g), country=iso)
     from frontwatch.geo import admin
@@ -585,6 +709,8 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
 def union_region(regions: list) -> Region:
     """One region of several ("Donetsk oblast+Luhansk oblast"): the union of their geometries,
     named by their names joined with "+"; its country is theirs when they share one."""
+    import shapely
+
     g = shapely.union_all([r.geometry for r in regions])
     countries = {r.country for r in regions}
     country = countries.pop() if len(countries) == 1 else None

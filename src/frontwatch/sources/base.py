@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import msgspec
-import numpy as np
 import orjson
-import shapely
 
 from frontwatch.statuses import STATUSES
+
+# numpy and shapely are imported by the functions that parse and repair geometry: a command that
+# only reads the store (a repeated query) imports this module for its errors and helpers alone.
 
 
 class SourceError(ValueError):
@@ -94,6 +95,9 @@ class Snapshot:
         wkbs = self.__dict__.get("_wkb_layers")
         if name != "layers" or wkbs is None:
             raise AttributeError(name)
+        import numpy as np
+        import shapely
+
         self.layers = dict(zip(wkbs, shapely.from_wkb(np.asarray(list(wkbs.values()), dtype=object))))
         del self.__dict__["_wkb_layers"]
         return self.layers
@@ -109,6 +113,8 @@ _ENCODED_MAX = 64
 
 def _encode_layer(g) -> tuple:
     """``(normalised WKB, its hash, WKB)`` of one layer, once per layer object."""
+    import shapely
+
     hit = _ENCODED.get(id(g))
     if hit is not None and hit[0] is g:
         return hit[1:]
@@ -247,6 +253,9 @@ def clean_temp_leftovers() -> list[str]:
 
 def polygonal(geoms) -> np.ndarray:
     """Only the polygonal parts of each geometry (collections are exploded), as an array."""
+    import numpy as np
+    import shapely
+
     geoms = np.asarray(geoms, dtype=object)
     if geoms.size == 0:
         return geoms
@@ -274,6 +283,9 @@ def clean_union(geoms, stats: dict, extent=None):
     lies outside ``extent`` = minlon, minlat, maxlon, maxlat). Nothing is changed silently.
     The work is shared with earlier calls in this process as in :func:`union_geojson`, each
     geometry known by its WKB."""
+    import numpy as np
+    import shapely
+
     geoms = np.asarray(geoms, dtype=object)
     if geoms.size == 0:
         return None
@@ -415,6 +427,9 @@ def union_geojson(blobs, stats: dict, extent=None):
     read (for :func:`check_lonlat_bounds`, before anything is dropped). Counts repairs and drops
     as :func:`clean_union` does; each geometry is known by its bytes, so one seen in an earlier
     map is not parsed, repaired or cut again."""
+    import numpy as np
+    import shapely
+
     def parse(idx):
         try:
             with np.errstate(all="ignore"):  # an overflowing number is an unreadable geometry, counted below
@@ -429,6 +444,8 @@ def union_geojson(blobs, stats: dict, extent=None):
 def _union_features(digests, load, stats: dict, extent):
     """The union of features known by ``digests``; ``load(indices)`` gives the geometries of
     those not memoised yet. Returns ``(union, bounds as read)``."""
+    import numpy as np
+
     lkey = (extent, tuple(digests))
     hit = _LAYERS.get(lkey)
     if hit is not None:
@@ -456,6 +473,9 @@ def _union_features(digests, load, stats: dict, extent):
 
 def _clean_features(geoms, digests, extent):
     """Repair and cut to polygons the features not seen yet; memoise each."""
+    import numpy as np
+    import shapely
+
     geoms = np.asarray(geoms, dtype=object)
     missing = shapely.is_missing(geoms)
     geoms = shapely.force_2d(geoms)
@@ -497,6 +517,9 @@ _JSON_NOISE = re.compile(r"^(ParseException|IllegalArgumentException): |Error pa
 def unreadable_reason(blobs) -> str | None:
     """Why GEOS cannot read the first unreadable raw GeoJSON geometry of ``blobs`` (None when it
     reads them all): for the message of a file whose every polygon was dropped. Slow path only."""
+    import numpy as np
+    import shapely
+
     for b in blobs:
         try:
             with np.errstate(all="ignore"):
@@ -525,6 +548,9 @@ def nothing_left(blobs, stats: dict, what: str = "polygons") -> str:
 def _groups(parts) -> list:
     """Indices of ``parts`` grouped so that boxes of different groups do not touch (connected
     components of the box-overlap graph): groups are then disjoint and unioned apart."""
+    import numpy as np
+    import shapely
+
     n = len(parts)
     b = shapely.bounds(parts)
     boxes = shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
@@ -543,6 +569,9 @@ def _groups(parts) -> list:
 
 
 def _union_groups(parts, ids, delta, extent):
+    import numpy as np
+    import shapely
+
     if len(parts) == 1:
         return parts[0]
     pieces = []
@@ -577,6 +606,8 @@ def _dissolve(polys):
     equal on all 1,007 groups of the shared archive, areas within 1e-13 deg²) in 40% of the time.
     A zero buffer is only trusted on valid parts, which these are; if its area is not between the
     largest part's and the parts' sum (a part lost), ``union_all`` is used instead."""
+    import shapely
+
     polys = shapely.get_parts(polys)
     u = shapely.buffer(shapely.multipolygons(polys), 0)
     areas = shapely.area(polys)
@@ -604,6 +635,9 @@ def check_lonlat(path, geoms) -> None:
     where latitudes of the region are (40-72) and y range where its longitudes are (20-50) is
     taken to be lat/lon swapped, since no land of interest lies there the other way round.
     """
+    import numpy as np
+    import shapely
+
     geoms = [g for g in geoms if g is not None and not g.is_empty]
     if not geoms:
         return

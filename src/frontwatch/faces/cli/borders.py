@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from frontwatch.geo.regions import prepare_borders, read_borders_file, save_borders
+from frontwatch.geo.regions import prepare_borders, read_borders_file, save_borders, stored_borders_of
 from frontwatch.sources.base import is_url
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
@@ -28,6 +28,10 @@ def command(path, store_path, fmt):
         raise click.BadParameter(f"{path}: no such file", param_hint="PATH")
     ctx = make_context(store_path, None)
     with one_line_errors():
-        b = prepare_borders(read_borders_file(path))
-        save_borders(ctx.store, b, str(path))
+        # A file whose content the store holds already (as its borders, or kept from a command
+        # given it with --borders) is not read or prepared again.
+        b, file_hash = stored_borders_of(ctx.store, path, kept=True)
+        if b is None or b.file_hash != ctx.store.borders().file_hash:
+            b = dict(b) if b is not None else prepare_borders(read_borders_file(path))
+            save_borders(ctx.store, b, str(path), file_hash=file_hash)
     emit([{"iso_a3": k, "bounds": ",".join(f"{v:.2f}" for v in g.bounds)} for k, g in sorted(b.items())], fmt)

@@ -106,3 +106,24 @@ def make_context(store_path, borders_file, read_only=None) -> Context:
     c = Context(store_path, borders_file, read_only, command_name(ctx))
     ctx.call_on_close(c.close)
     return c
+
+
+class lazy_engine:
+    """The engine of ``--engine`` (:func:`frontwatch.engine.get_engine`), made when the library
+    first has work for it: a query whose figures the store holds starts no worker and loads no
+    geometry library. ``close()`` closes it if it was made."""
+
+    def __init__(self, name, scheduler=None):
+        self._args = (name, scheduler)
+        self._engine = None
+
+    def __getattr__(self, attr):
+        if self._engine is None:
+            from frontwatch.engine import get_engine
+
+            self._engine = get_engine(*self._args)
+        return getattr(self._engine, attr)
+
+    def close(self):
+        if self._engine is not None:
+            self._engine.close()

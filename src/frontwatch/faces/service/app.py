@@ -1091,6 +1091,27 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                               "lat,lon:15km", "bbox:minlon,minlat,maxlon,maxlat"]}
         return await run_answer("regions", {}, fn)
 
+    @app.get("/api/places", tags=["data"], summary="Settlements to label on the map in a box, largest first",
+             responses=ERRORS)
+    async def places(bbox: Annotated[str, Query(max_length=200, pattern=rf"^{_NUM},{_NUM},{_NUM},{_NUM}$",
+                                                description="minlon,minlat,maxlon,maxlat")],
+                     limit: Annotated[int, Query(ge=1, le=200)] = 40):
+        def fn():
+            import shapely as _shapely
+
+            from frontwatch.faces.report.maps import label_places
+            from frontwatch.geo.places import settlements_in
+
+            x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+            if x0 >= x1 or y0 >= y1:  # an empty box holds no place
+                return {"places": [], "source": "GeoNames"}
+            found = label_places(settlements_in(_shapely.box(x0, y0, x1, y1)), limit)
+            # Largest first, without city districts: the names a reader looks for at this view.
+            return {"places": [{"name": r.name, "country": r.country, "population": int(r.population),
+                                "lat": float(r.lat), "lon": float(r.lon)} for r in found.itertuples()],
+                    "source": "GeoNames"}
+        return await run_answer("places", dict(bbox=bbox, limit=limit), fn)
+
     @app.get("/api/snapshots", tags=["data"], summary="Stored snapshots (one per published map)", responses=ERRORS)
     async def snapshots(start: From = None, end: To = None, source: Source = None):
         return await run_answer("snapshots", dict(start=start, end=end, source=source), lambda: {
@@ -1100,10 +1121,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/api/area", tags=["measures"], summary="Area of each status in a region, on a date or as a series",
              responses=ERRORS)
     async def area(region: Region = "UKR", status: Statuses = "all", date: OptDate = None,
-                   start: From = None, end: To = None, every: Every = None, source: Source = None):
+                   start: From = None, end: To = None, every: Every = None, source: Source = None,
+                   slivers: Annotated[Literal["leave_out", "keep"], Query(
+                       description="Border slivers (Russia's statuses inside Russia narrower than 3 km along Ukraine's "
+                                   "border): left out of km2 (default, given in border_slivers_km2) or kept")] = "leave_out"):
         def fn():
+            from frontwatch.analysis.holdings import area_by_status
             from frontwatch.analysis.measure import resolve_statuses, totals_by_snapshot
-            from frontwatch.analysis.shares import area_with_shares
 
             reg = state.region(region)
             # "all" is every status the source maps (the daily archive maps occupied only).
@@ -1112,16 +1136,17 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 borders = state.borders
             except RegionError:
                 borders = None  # no shares without land to take them of
-            recs = area_with_shares(state.store, reg, statuses, date=date, start=start, end=end, every=every,
-                                    source=source, borders=borders)
-            # Each status's record has share_pct (of the region's land); each side's total
-            # (its statuses and its country's land no layer covers) comes under "sides".
+            recs = area_by_status(state.store, reg, statuses, date=date, start=start, end=end, every=every,
+                                  source=source, borders=borders, slivers=slivers)
+            # Each status's record has share_pct (of the region's land) and, for Russia's statuses in
+            # Russia, its border slivers left out (border_slivers_km2); each side's total (its
+            # statuses and its country's land no layer covers) comes under "sides", never both added.
             sides = [r for r in recs if "side" in r]
             recs = [r for r in recs if "side" not in r]
             return {"region": reg.to_record(), "statuses": list(statuses), "records": recs,
                     "totals": totals_by_snapshot(recs), "sides": sides}
         return await run_answer("area", dict(region=region, status=status, date=date, start=start, end=end,
-                                             every=every, source=source), fn)
+                                             every=every, source=source, slivers=slivers), fn)
 
     @app.get("/api/change", tags=["measures"], summary="Area gained and lost between two dates", responses=ERRORS)
     async def change(start: Annotated[IsoDate, Query(alias="from", description=(
@@ -1145,8 +1170,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
             use_side = side or (None if status else "russia")
             rec = change_fn(state.store, reg, start=start, end=end,
                             statuses=parse_statuses_or_error(status) if not use_side else None, side=use_side,
-                            borders=state.borders if use_side else None, source=source)
-            geoms = rec.pop("geometry")
+                            borders=state.borders if use_side else None, source=source, geometry=geometry)
+            geoms = rec.pop("geometry", {})
             if geometry:
                 rec["geojson"] = feature_collection([
                     {"type": "Feature", "properties": {"change": k, "from": rec["from_date"], "to": rec["to_date"]},

@@ -1,0 +1,166 @@
+"""What makes a command answer at once (issue 27): lazy imports, and work the store already
+holds not done again. No timing assertions: what is checked is what is loaded and what is done."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from frontwatch.faces.cli import COMMANDS, main, short_help
+
+HEAVY = ("shapely", "pyproj", "numpy", "duckdb", "pandas", "geopandas", "matplotlib")
+
+
+def _loaded_after(args) -> set:
+    """The top-level modules loaded by ``frontwatch ARGS`` in a fresh interpreter."""
+    code = ("import sys; from frontwatch.faces.cli import main\n"
+            "try:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+            "print('\\n' + __import__('json').dumps(sorted({m.split('.')[0] for m in sys.modules})))" % (list(args),))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out.strip().splitlines()[-1]))
+
+
+def test_help_loads_no_geometry_or_database_library():
+    loaded = _loaded_after(["--help"])
+    assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_help_lists_each_command_with_its_own_short_help():
+    # The list is read from the modules' sources; it must say what the imported commands say.
+    res = CliRunner().invoke(main, ["--help"], terminal_width=100)
+    assert res.exit_code == 0, res.output
+    listed = res.output.split("Commands:")[1]
+    for name, _ in COMMANDS:
+        cmd = main.get_command(None, name)
+        assert cmd.short_help is None, f"{name}: a short_help set in code would not be the one listed"
+        assert short_help(name, 60) == cmd.get_short_help_str(60), name
+        assert f"{name} " in listed
+
+
+def _names(history_dir, n):
+    return sorted((p.name for p in history_dir.glob("*.geojson")), key=lambda s: int(s.split(".")[0]))[-n:]
+
+
+def test_a_borders_file_the_store_holds_is_not_prepared_twice(history_dir, borders_file, tmp_path, monkeypatch):
+    """../shared/data/borders/countries-osm.geojson given again (`--borders FILE`, `frontwatch
+    borders FILE`, or among the paths of an ingest) is taken from the store, not read and prepared
+    again, with the same figures; a file of other content is prepared once, then kept."""
+    import shutil
+
+    from frontwatch.geo import regions
+
+    prepared = []
+    real = regions.prepare_borders
+    monkeypatch.setattr(regions, "prepare_borders", lambda raw: prepared.append(sorted(raw)) or real(raw))
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name in _names(history_dir, 3):
+        shutil.copy(history_dir / name, maps / name)
+    store = str(tmp_path / "s.duckdb")
+    run = lambda *args: CliRunner().invoke(main, [*args, "--store", store, "--format", "json"])  # noqa: E731
+    area = ["area", "--region", "RUS", "--status", "ukraine_held"]
+
+    assert run("ingest", str(maps)).exit_code == 0
+    first = run(*area, "--borders", str(borders_file))  # the store holds no borders: prepared, and kept
+    assert first.exit_code == 0, first.output
+    assert len(prepared) == 1
+    again = run(*area, "--borders", str(borders_file))
+    assert again.exit_code == 0 and json.loads(again.stdout) == json.loads(first.stdout)
+    assert len(prepared) == 1, "the same file given again was prepared again"
+
+    saved = run("borders", str(borders_file))  # now the store's own borders: the kept ones, not prepared again
+    assert saved.exit_code == 0, saved.output
+    count = len(prepared)
+    assert count == 1
+    assert run("borders", str(borders_file)).exit_code == 0
+    shutil.copy(borders_file, maps / "countries.geojson")
+    ingested = run("ingest", str(maps))
+    assert ingested.exit_code == 0, ingested.output
+    assert json.loads(ingested.stdout)[0]["borders"].endswith("countries.geojson")
+    assert run(*area, "--borders", str(borders_file)).stdout == first.stdout
+    assert run(*area).stdout == first.stdout  # the store's own borders
+    assert len(prepared) == count, "a borders file the store holds was prepared again"
+
+    other = tmp_path / "other.geojson"  # the same countries, other bytes: another file
+    other.write_bytes(borders_file.read_bytes() + b"\n")
+    assert run(*area, "--borders", str(other)).stdout == first.stdout
+    assert run(*area, "--borders", str(other)).stdout == first.stdout
+    assert len(prepared) == count + 1
+
+
+def test_stored_borders_keep_each_countrys_region_key(store_path, borders_file, tmp_path):
+    """The key saved with a country is the one its geometry gives (what every cached figure is
+    filed under), so a region resolved from the store needs no hashing of its geometry."""
+    from frontwatch.geo.regions import _key, load_borders, resolve_region
+    from frontwatch.store import Store
+
+    with Store(tmp_path / "s.duckdb") as st:
+        fresh = load_borders(st, borders_file)  # prepared, and kept under the file's hash
+        kept = st.borders_of_file(__import__("frontwatch.geo.regions", fromlist=["x"]).borders_file_hash(borders_file))
+        assert kept is not None and sorted(kept) == sorted(fresh)
+        for iso in ("RUS", "UKR"):
+            assert kept.key_of(iso) == _key(kept[iso]) == resolve_region(iso, fresh).key
+            assert resolve_region(iso, kept).key == kept.key_of(iso)
+
+
+@pytest.fixture(scope="module")
+def warm_store(history_dir, borders_file, tmp_path_factory):
+    """A store of the last 5 shared maps and the shared borders (ingested from one folder, as
+    `frontwatch ingest` takes them), with the queries below answered once."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("warm")
+    maps = folder / "maps"
+    maps.mkdir()
+    for name in _names(history_dir, 5):
+        shutil.copy(history_dir / name, maps / name)
+    shutil.copy(borders_file, maps / "countries.geojson")
+    store = str(folder / "s.duckdb")
+    assert CliRunner().invoke(main, ["ingest", str(maps), "--store", store]).exit_code == 0
+    for args in WARM_QUERIES:
+        res = CliRunner().invoke(main, [*args, "--store", store, "--format", "json"])
+        assert res.exit_code == 0, res.output
+    return store
+
+
+WARM_QUERIES = (
+    ("area", "--region", "RUS", "--status", "ukraine_held"),
+    ("area", "--region", "UKR", "--every", "day"),
+    ("area", "--region", "ALL"),
+    ("peak", "--region", "RUS", "--status", "ukraine_held,contested"),
+    ("change", "--region", "UKR", "--from", "2024-12-28", "--to", "2024-12-31"),
+    ("change", "--region", "RUS", "--status", "ukraine_held", "--from", "2024-12-28", "--to", "2024-12-31"),
+)
+
+
+@pytest.mark.parametrize("args", WARM_QUERIES, ids=lambda a: " ".join(a[:3]))
+def test_a_repeated_query_loads_no_geometry_library(warm_store, borders_file, args):
+    """A query whose figures the store holds (area, peak, change, with the borders given again
+    or not) answers without numpy, shapely or pyproj: no import, no geometry decoded, no worker."""
+    for extra in ((), ("--borders", str(borders_file))):
+        loaded = _loaded_after([*args, *extra, "--store", warm_store, "--format", "json"])
+        assert not loaded & {"numpy", "shapely", "pyproj", "pandas", "geopandas"}, (args, extra)
+
+
+def test_a_repeated_change_gives_the_figures_it_measured(warm_store, borders_file):
+    """change's four areas come back from the cache as they were measured, and --out (which needs
+    the shapes) still measures them, giving the same figures."""
+    args = ["change", "--region", "UKR", "--from", "2024-12-28", "--to", "2024-12-31", "--store", warm_store, "--format", "json"]
+    cached = json.loads(CliRunner().invoke(main, args).stdout)
+    out = CliRunner().invoke(main, [*args, "--out", str(__import__("pathlib").Path(warm_store).with_suffix(".change.geojson"))])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout) == cached
+    assert cached[0]["what"] == "russia" and cached[0]["km2_to"] > 100_000
+
+
+def test_the_key_of_all_is_that_of_the_theatre():
+    import shapely
+
+    from frontwatch.geo.regions import ALL_KEY, THEATRE, _key, resolve_region
+
+    assert ALL_KEY == _key(shapely.box(*THEATRE))
+    region = resolve_region("ALL")
+    assert region.key == ALL_KEY and region.geometry.equals(shapely.box(*THEATRE))
