@@ -354,6 +354,23 @@ def test_a_gain_with_no_place_is_measured_where_the_side_can_gain(store):
     assert 300 < retaken.figure.value < 1000
 
 
+def test_a_ukrainian_gain_with_no_place_is_in_ukraine_before_the_incursion_and_unsure_after(store):
+    """Ukraine held no ground in Russia before 6 August 2024: "Ukraine has reclaimed 108 square
+    kilometres" in summer 2023 is measured in UKR (it was sent to RUS, 0 km2: overstated); after
+    the incursion a gain with no place and no word saying where is not checkable. A place the
+    extractor gives on purpose (the whole country) is kept."""
+    before = check_claim(store, claim("area_change", 108.0, side="ukraine", direction="gained", start="2023-06-05",
+                                      date="2023-09-01", sentence="Since June 5th Ukraine has reclaimed 108 sq km."))
+    after = check_claim(store, claim("area_change", 100.0, side="ukraine", direction="gained", start="2024-09-01",
+                                     date="2024-09-30", sentence="Ukrainian forces gained 100 sq km."))
+    given = check_claim(store, claim("area_change", 108.0, side="ukraine", direction="gained", place="UKR",
+                                     place_inferred=True, start="2023-06-05", date="2023-09-01",
+                                     explain={"place": "place.whole_country: no place named"},
+                                     sentence="Since June 5th Ukraine has gained 108 sq km."))
+    assert before.figure.region == given.figure.region == "UKR" and before.figure.value > 100, before.reason
+    assert after.verdict == NOT_CHECKABLE and "in Ukraine or in Russia" in after.reason, after.reason
+
+
 def test_gains_since_the_invasion_are_the_statuses_of_ground_taken_since(store):
     """"Russian forces have gained 56,000 square kilometers since the start of the full-scale
     invasion": the archive begins in April 2022, but ``occupied`` is the ground Russia took since."""

@@ -175,7 +175,9 @@ def test_cli_notes_lists_the_notes_near_a_place(notes_store):
 
 def test_cli_notes_on_a_store_without_notes_says_how_to_get_them(tmp_path):
     from frontwatch.faces.cli import main
+    from frontwatch.store import Store
 
+    Store(tmp_path / "empty.duckdb").close()  # a store with no notes (`notes` never creates one)
     res = CliRunner().invoke(main, ["notes", "--store", str(tmp_path / "empty.duckdb")])
     assert res.exit_code == 1
     assert res.stderr.strip().splitlines() == [

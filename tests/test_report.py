@@ -70,8 +70,8 @@ def test_plot_advance_draws_the_librarys_weekly_pace(store_path, store, tmp_path
           "2024-11-17", "--near", "Kurakhove", "--radius", "10km", "--no-front", "--out", str(html)])
     doc = html.read_text(encoding="utf-8")
     section = doc[doc.index("<h2>Advance within 10 km of Kurakhove</h2>"):]
-    assert section.startswith("<h2>Advance within 10 km of Kurakhove</h2><img alt='advance within 10 km of Kurakhove "
-                              "per week' src='data:image/png;base64,"), section[:200]
+    assert section.startswith("<h2>Advance within 10 km of Kurakhove</h2>\n<img alt=\"advance within 10 km of Kurakhove "
+                              "per week\" src=\"data:image/png;base64,"), section[:200]
 
 
 def test_plot_area_of_both_sides_draws_no_total_or_peak(store_path, tmp_path):
@@ -147,6 +147,7 @@ def test_report_is_self_contained(kursk_report):
     assert all(r.startswith("data:") for r in refs), [r[:60] for r in refs if not r.startswith("data:")]
     assert "<script" not in doc and "<link" not in doc
     assert doc.count("data:image/png;base64,") == 2  # chart and map
+    assert "<html lang=\"en\">" in doc  # laid out by the Jinja2 template
 
 
 def test_report_shows_the_library_peak_and_share_lost(kursk_report, store):
@@ -160,12 +161,22 @@ def test_report_shows_the_library_peak_and_share_lost(kursk_report, store):
     assert f"{pk['share_lost_pct']:,.1f} %" in kursk_report
 
 
-def test_report_says_where_the_data_came_from(kursk_report, store_path, store):
+def test_report_says_where_the_data_came_from_without_local_paths(kursk_report, store_path, store, borders_file):
     src = store.summary()["sources"][0]
-    assert str(store_path) in kursk_report
-    assert "countries-osm.geojson" in kursk_report
+    assert str(store_path) not in kursk_report and str(store_path.parent) not in kursk_report
+    assert str(borders_file) not in kursk_report and "../shared" not in kursk_report
+    assert "OpenStreetMap (countries-osm.geojson)" in kursk_report
     assert f"{src['snapshots']}, {src['first']} to {src['last']}" in kursk_report
-    assert "frontwatch" in kursk_report and "generated" in kursk_report
+    assert "DeepStateMap" in kursk_report and "with frontwatch" in kursk_report
+
+
+def test_report_names_no_module_of_frontwatch(kursk_report):
+    """The report used to say "(measure.peak)", "(frontwatch.analysis.settlements)" and so on."""
+    text = re.sub(r"base64,[A-Za-z0-9+/=]+", "", kursk_report)
+    assert not re.search(r"\b(measure|frontwatch)\.(?!duckdb)[a-z_]+", text), re.findall(r"\b(?:measure|frontwatch)\.[a-z_.]+", text)
+    # Status codes neither (the claims checker's reasons, its own wording, come after this point).
+    own = text[:text.index("<h2>Claims check")]
+    assert "ukraine_held" not in own and "occupied_before_2022" not in own
 
 
 def test_report_has_the_claims_check_of_the_article(kursk_report):
@@ -191,3 +202,128 @@ def test_report_lists_the_librarys_warnings_and_prints_each_once(store_path, kur
     # The Kursk report's Warnings, if any, only say that a cities500 list of settlements is a floor.
     warned = re.search(r"<h2>Warnings</h2><ul[^>]*>(.*?)</ul>", kursk_report, re.S)
     assert warned is None or all("are a floor" in li for li in re.findall(r"<li>(.*?)</li>", warned.group(1)))
+
+
+# ------------------------------------------------------------------ pictures a reader looks at
+# Each chart and map kind is drawn from the session store and saved under $FRONTWATCH_IMAGES
+# (default /tmp/frontwatch-images) for a person to look at.
+
+def _keep(path):
+    import os
+    import shutil
+    from pathlib import Path
+
+    keep = Path(os.environ.get("FRONTWATCH_IMAGES", "/tmp/frontwatch-images"))
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, keep / path.name)
+
+
+def test_chart_title_and_legend_are_in_words(store_path, tmp_path):
+    out = tmp_path / "chart-kursk.svg"
+    _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held,contested",
+          "--from", "2024-08-01", "--to", "2024-12-31", "--out", str(out)])
+    text = out.read_text()
+    assert "Ground held by Ukraine and the grey zone in Russia" in text
+    assert "Held by Ukraine" in text and "Grey zone (contested)" in text
+    assert "ukraine_held" not in text and "contested," not in text
+
+
+def test_a_peak_on_the_last_day_keeps_its_note_inside_the_plot_and_never_says_0_percent_lost(store, tmp_path):
+    """Up to 6 September 2024 the peak is the last map: the note used to run off the right edge
+    and read "0.0 % of the peak lost"."""
+    from frontwatch.faces.report.charts import area_chart, area_chart_data, save_figure
+    from frontwatch.geo.regions import resolve_region
+
+    data = area_chart_data(store, resolve_region("RUS", store.borders()), ("ukraine_held",),
+                           dt.date(2024, 8, 1), dt.date(2024, 9, 6))
+    assert data["peak"]["peak_date"] == data["peak"]["date"]
+    fig = area_chart(data)
+    ax = fig.axes[0]
+    notes = [t for t in ax.texts if t.get_text().startswith("Peak:")]
+    assert len(notes) == 1 and "the last map" in notes[0].get_text() and "lost" not in notes[0].get_text()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box, axbox = notes[0].get_bbox_patch().get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert axbox.x0 <= box.x0 and box.x1 <= axbox.x1 and axbox.y0 <= box.y0 and box.y1 <= axbox.y1
+    # The note covers no point of the line.
+    import numpy as np
+    xy = ax.lines[0].get_xydata()
+    px = ax.transData.transform(xy)
+    inside = (px[:, 0] >= box.x0) & (px[:, 0] <= box.x1) & (px[:, 1] >= box.y0) & (px[:, 1] <= box.y1)
+    assert not inside.any()
+    out = save_figure(fig, tmp_path / "chart-peak-last-day.png")
+    _keep(out)
+
+
+def test_the_peak_note_covers_no_data_over_the_whole_incursion(store, tmp_path):
+    import numpy as np
+
+    from frontwatch.faces.report.charts import area_chart, area_chart_data, save_figure
+    from frontwatch.geo.regions import resolve_region
+
+    data = area_chart_data(store, resolve_region("RUS", store.borders()), ("ukraine_held", "contested"),
+                           dt.date(2024, 8, 1), dt.date(2024, 12, 31))
+    fig = area_chart(data, events=[(dt.date(2024, 8, 6), "Incursion begins")])
+    ax = fig.axes[0]
+    note = next(t for t in ax.texts if t.get_text().startswith("Peak:"))
+    assert "47.6% of the peak lost" in note.get_text()
+    fig.canvas.draw()
+    box = note.get_bbox_patch().get_window_extent(fig.canvas.get_renderer())
+    for line in ax.lines:
+        px = ax.transData.transform(line.get_xydata())
+        assert not ((px[:, 0] >= box.x0) & (px[:, 0] <= box.x1) & (px[:, 1] >= box.y0) & (px[:, 1] <= box.y1)).any()
+    _keep(save_figure(fig, tmp_path / "chart-kursk.png"))
+
+
+def test_advance_chart_is_in_words(store, tmp_path):
+    from frontwatch.faces.report.charts import advance_chart, advance_chart_data, save_figure
+
+    data = advance_chart_data(store, "Kurakhove", 15, dt.date(2024, 9, 1), dt.date(2024, 12, 31), every="week",
+                              borders=store.borders())
+    fig = advance_chart(data)
+    assert fig.axes[0].get_title(loc="left") == "How fast Russia advanced within 15 km of Kurakhove"
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any(label.startswith("Russia's mean advance") for label in labels)
+    assert not any("frontwatch." in t.get_text() for t in fig.texts)
+    _keep(save_figure(fig, tmp_path / "chart-advance.png"))
+
+
+def test_the_kursk_map_names_the_side_that_took_ground_and_keeps_sumy_apart(store, tmp_path):
+    """The legend said "ukraine lost since ..."; Ukraine's 2022-liberated ground in Sumy had the
+    incursion's colour; the credit showed the borders file's local path."""
+    from frontwatch.faces.report.maps import RETAKEN_LABEL, control_map, map_data
+    from frontwatch.faces.report.charts import save_figure
+    from frontwatch.geo.regions import resolve_region
+
+    borders = store.borders()
+    data = map_data(store, resolve_region("RUS", borders), dt.date(2024, 11, 24), compare=dt.date(2024, 8, 20),
+                    borders=borders, fronts=False)
+    fig = control_map(data)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    # --compare 2024-08-20 is "since the start of 20 August": the map before it, of 19 August (the
+    # period rule of measure.period_maps), which the legend and the credit both name.
+    assert any(label.startswith("Ukraine took ") and "since 19 Aug 2024" in label for label in labels), labels
+    assert not any(label.lower().startswith(("ukraine lost", "russia lost")) for label in labels)
+    assert RETAKEN_LABEL in labels and "held by Ukraine in Russia" in labels and "Russia-Ukraine border" in labels
+    names = {t.get_text() for t in ax.texts}
+    assert {"RUSSIA", "UKRAINE"} <= names and "Sudzha" in names
+    foot = " ".join(t.get_text() for t in fig.texts)
+    assert "DeepStateMap, maps of 19 Aug 2024" in foot and "24 Nov 2024" in foot
+    assert "/" not in foot.split("borders:")[1].split(";")[0]  # no path, the file's name
+    assert len(fig.axes) == 2  # the locator inset
+    _keep(save_figure(fig, tmp_path / "map-kursk.png"))
+
+
+def test_a_city_is_labelled_not_its_districts(store, tmp_path):
+    from frontwatch.faces.report.charts import save_figure
+    from frontwatch.faces.report.maps import control_map, map_data
+    from frontwatch.geo.regions import resolve_region
+
+    borders = store.borders()
+    data = map_data(store, resolve_region("48.0,37.8:30km", borders), dt.date(2024, 11, 24), borders=borders, fronts=False)
+    fig = control_map(data)
+    names = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Donetsk", "Makiyivka"} <= names, names
+    assert not names & {"Kyivskyi", "Kalininskyi", "Hirnytskyi", "Tsentralno-Miskyi", "Chumakivskyi"}, names
+    _keep(save_figure(fig, tmp_path / "map-donetsk.png"))

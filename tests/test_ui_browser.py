@@ -2,9 +2,12 @@
 Playwright for Python; no browser download). It starts ``frontwatch serve``'s app on 127.0.0.1
 over the shared store (every snapshot of ../shared/data/deepstate/history and the OSM borders of
 ../shared/data/borders), moves the date slider to 2024-11-24, compares the area the page shows
-for RUS with /api/area, pastes the seed article (../shared/data/articles/kursk-2024-11-24.txt)
+for RUS with /api/area (each side apart, border slivers named, not listed), checks the place labels,
+the attribution and the permalink, pastes the seed article (../shared/data/articles/kursk-2024-11-24.txt)
 and compares the verdicts shown with /api/claims/check, picks an ambiguous place as the region and
-finds the API's warning under the area table, and saves a screenshot.
+finds the API's warning under the area table with the map centred on the town and its circle drawn;
+then opens a permalink on a phone-sized page (390x844). Desktop and phone screenshots are saved in
+$FRONTWATCH_IMAGES (default /tmp/frontwatch-images) to be looked at.
 
 Needs: ``apt-get install -y chromium``, ``pip install playwright`` (never ``playwright install``)
 and the built UI (``npm ci && npm run build`` in web/). Skips, saying which, when one is missing.
@@ -12,7 +15,7 @@ and the built UI (``npm ci && npm run build`` in web/). Skips, saying which, whe
 from __future__ import annotations
 
 import os
-import shutil
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +47,22 @@ def server(store_path):
 
     with running_server(ServiceConfig(store_path=store_path)) as base:
         yield base
+
+
+def _keep(page, name):
+    keep = Path(os.environ.get("FRONTWATCH_IMAGES", "/tmp/frontwatch-images"))
+    keep.mkdir(parents=True, exist_ok=True)
+    shot = keep / name
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    return shot
+
+
+def _view(permalink: str):
+    """(lat, lon, zoom) of a permalink's view."""
+    frag = dict(part.split("=", 1) for part in permalink.lstrip("#").split("&"))
+    lat, lon, zoom = frag["view"].split(",")
+    return float(lat), float(lon), int(zoom)
 
 
 def test_ui_shows_the_apis_area_for_rus_on_the_chosen_date_and_the_articles_verdicts(server, article_file, tmp_path):
@@ -78,16 +97,33 @@ def test_ui_shows_the_apis_area_for_rus_on_the_chosen_date_and_the_articles_verd
             expect(table).to_have_attribute("data-region", "RUS")
             shown = {tr.get_attribute("data-status"): float(tr.get_attribute("data-km2"))
                      for tr in table.locator("tbody tr").all()}
-            assert shown == {r["status"]: r["km2"] for r in expected_area["records"]}
-            total = expected_area["totals"][0]["km2"]
-            assert float(page.locator("#area-total").get_attribute("data-km2")) == total
-            assert page.locator("#area-total").inner_text() == f"{total:,.1f}"
+            # Russia's border slivers in Russia are not listed as ground (they are named below the table).
+            assert shown == {r["status"]: r["km2"] for r in expected_area["records"]
+                             if r["km2"] > 0 or not r.get("border_slivers_km2")}
+            assert "occupied" not in shown and "Left out: border slivers" in page.locator("#area-slivers").inner_text()
             held = next(r for r in expected_area["records"] if r["status"] == "ukraine_held")
-            assert f"{held['km2']:,.1f}" in table.inner_text()
+            assert f"{held['km2']:,.1f}" in table.inner_text() and "held by Ukraine" in table.inner_text()
+            # Each side apart, never both added: the page showed "total 847 km2".
+            sides = {tr.get_attribute("data-side"): float(tr.get_attribute("data-km2"))
+                     for tr in page.locator("#area-sides tbody tr").all()}
+            assert sides == {s["side"]: s["km2"] for s in expected_area["sides"]} and sides
+            assert "total" not in page.locator("aside").inner_text().lower()
 
-            # The map draws that date's layers and front line.
+            # The map draws that date's layers and front line, place names and its attribution.
             expect(page.locator("body")).to_have_attribute("data-layers-date", DATE, timeout=120_000)
             expect(page.locator("#front-length")).to_have_attribute("data-date", DATE, timeout=300_000)
+            labels = page.locator(".leaflet-tooltip.place-label")
+            expect(labels.first).to_be_visible(timeout=60_000)
+            names = labels.all_inner_texts()
+            assert len(names) >= 5 and {"Kharkiv", "Donetsk"} & set(names), names
+            attribution = page.locator(".leaflet-control-attribution").inner_text()
+            assert "DeepStateMap" in attribution and "OpenStreetMap" in attribution and "GeoNames" in attribution
+
+            # The permalink holds the date, the region and the view.
+            link = page.locator("#permalink").get_attribute("href")
+            assert link.startswith(f"#date={DATE}&region=RUS&view="), link
+            assert page.evaluate("location.hash") == link
+            _keep(page, "ui-desktop.png")
 
             page.locator("#claims-text").fill(text)
             page.locator("#claims-check").click()
@@ -96,21 +132,68 @@ def test_ui_shows_the_apis_area_for_rus_on_the_chosen_date_and_the_articles_verd
             assert [r.get_attribute("data-verdict") for r in rows.all()] == [c["verdict"] for c in expected_checks["claims"]]
             assert any(c["verdict"].startswith("consistent") for c in expected_checks["claims"])
             expect(page.locator("#chart svg path.series")).to_have_count(1, timeout=300_000)
+            # The chart's axis follows the data: its top is a round value just above the series' largest.
+            svg = page.locator("#chart svg")
+            top = float(svg.get_attribute("data-ymax"))
+            series = api.get("/api/area", params={"region": "RUS", "status": "ukraine_held", "every": "week",
+                                                  "from": dates[0]}).json()["totals"]
+            largest = max(t["km2"] for t in series)
+            assert largest <= top < largest * 1.5, (largest, top)
 
-            # A place region: the API's warning (Pokrovsk is also a town in Yakutia) is shown under the table.
+            # A place region: the API's warning (Pokrovsk is also a town in Yakutia) is shown under the
+            # table, the map is centred on the town and its circle drawn.
             page.locator("input[name=mode][value=place]").check()
             page.locator("#place-input").fill("Pokrovsk")
             page.locator("#place-go").click()
             expect(table).to_have_attribute("data-region", "Pokrovsk:15km", timeout=120_000)
             expect(page.locator("#area-warning")).to_be_visible()
             expect(page.locator("#area-warning")).to_contain_text("'Pokrovsk' is ambiguous")
+            expect(page.locator("body")).to_have_attribute("data-region-circle", "Pokrovsk:15km", timeout=60_000)
+            expect(page.locator("body")).to_have_attribute("data-permalink", re.compile(r"region=Pokrovsk:15km"), timeout=60_000)
+            lat, lon, zoom = _view(page.locator("body").get_attribute("data-permalink"))
+            assert abs(lat - 48.28) < 0.1 and abs(lon - 37.18) < 0.15 and zoom >= 9, (lat, lon, zoom)
+            assert page.locator("path.region-outline").count() == 1
+            assert not errors, errors
+        finally:
+            browser.close()
 
-            shot = tmp_path / "ui.png"
-            page.screenshot(path=str(shot), full_page=False)
-            assert shot.stat().st_size > 10_000
-            keep = Path(os.environ.get("FRONTWATCH_IMAGES", "/tmp/frontwatch-images"))
-            keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, keep / "ui.png")
+
+def test_a_permalink_opens_on_a_phone_at_its_date_region_and_view(server):
+    """The permalink of Sudzha on 24 November 2024, opened at 390x844: the page restores the
+    date, the place region (its circle) and the view, with place names, the attribution and the
+    panels below the map."""
+    from playwright.sync_api import expect, sync_playwright
+
+    link = f"#date={DATE}&region=Sudzha:20km&view=51.19,35.27,10"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                    has_touch=True)
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(server + "/" + link)
+            expect(page.locator("body")).to_have_attribute("data-ready", "1", timeout=120_000)
+            expect(page.locator("#date-label")).to_have_text(DATE)
+            expect(page.locator("#area-table")).to_have_attribute("data-region", "Sudzha:20km", timeout=120_000)
+            expect(page.locator("body")).to_have_attribute("data-region-circle", "Sudzha:20km", timeout=60_000)
+            lat, lon, zoom = _view(page.evaluate("location.hash"))
+            assert (round(lat, 2), round(lon, 2), zoom) == (51.19, 35.27, 10)  # the view given, not re-fitted
+            labels = page.locator(".leaflet-tooltip.place-label")
+            expect(labels.first).to_be_visible(timeout=60_000)
+            assert "Sudzha" in labels.all_inner_texts()
+            expect(page.locator("body")).to_have_attribute("data-layers-date", DATE, timeout=120_000)
+            # Usable on a phone: nothing wider than the screen, the map on top, the panels under it.
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            box_map, box_aside = page.locator("#map").bounding_box(), page.locator("aside").bounding_box()
+            assert box_map["width"] >= 380 and box_map["height"] >= 300 and box_aside["y"] >= box_map["y"] + box_map["height"] - 1
+            attribution = page.locator(".leaflet-control-attribution")
+            expect(attribution).to_be_visible()
+            assert "OpenStreetMap" in attribution.inner_text()
+            _keep(page, "ui-phone.png")
+            page.locator("aside").scroll_into_view_if_needed()
+            page.locator("#area-table").scroll_into_view_if_needed()
+            _keep(page, "ui-phone-panel.png")
             assert not errors, errors
         finally:
             browser.close()

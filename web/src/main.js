@@ -1,5 +1,6 @@
 // frontwatch map UI: a date slider over the stored snapshots, the control areas and front line
-// of that date, the area of a chosen region (table and chart over time), and a claims checker.
+// of that date with place names, the area of a chosen region (table, each side apart, and chart
+// over time), a claims checker, and a permalink (the URL's fragment holds date, region and view).
 // It computes nothing: every figure is read from the JSON API (see api.js).
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
@@ -13,27 +14,94 @@ const COLORS = {
   ukraine_held: "#0f9d58",
   contested: "#9e9e9e",
 };
+// What each status and side is, in words (the API speaks in codes).
+const LABELS = {
+  occupied: "occupied by Russia since 24 Feb 2022",
+  occupied_before_2022: "occupied by Russia before 2022",
+  ukraine_held: "held by Ukraine",
+  contested: "grey zone (contested)",
+};
+// A side's total: its statuses and its country's land that no layer covers (the grey zone is neither's).
+const SIDES = { russia: "Russia, with its own land", ukraine: "Ukraine, with its own land" };
+const ATTRIBUTION = "Control areas: <a href=\"https://deepstatemap.live\">DeepStateMap</a> · Borders: © OpenStreetMap contributors (ODbL) · " +
+  "Places: GeoNames (CC BY 4.0) · Figures: frontwatch";
 const $ = (id) => document.getElementById(id);
 
 const state = { dates: [], date: null, region: "RUS", requests: {} };
+const link = readLink();
+
+// ------------------------------------------------------------------ permalink
+// The URL's fragment holds the date, the region and the view: #date=2024-11-24&region=RUS&view=51.2,35.3,9
+function readLink() {
+  const p = new URLSearchParams(location.hash.replace(/^#/, ""));
+  const view = (p.get("view") || "").split(",").map(Number);
+  return {
+    date: p.get("date"), region: p.get("region"),
+    view: view.length === 3 && view.every(Number.isFinite) ? view : null,
+  };
+}
+
+function writeLink() {
+  if (!state.date) return;
+  const c = map.getCenter();
+  const p = new URLSearchParams({ date: state.date, region: state.region,
+    view: `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}` });
+  const hash = "#" + p.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
+  history.replaceState(null, "", hash);
+  $("permalink").href = hash;
+  document.body.dataset.permalink = hash;
+}
 
 // ------------------------------------------------------------------ map
 const map = L.map("map", { zoomControl: true, attributionControl: false, preferCanvas: true })
-  .setView([48.5, 35.5], 6);
+  .setView(link.view ? [link.view[0], link.view[1]] : [48.5, 35.5], link.view ? link.view[2] : 6);
+L.control.attribution({ prefix: false, position: "bottomright" }).addAttribution(ATTRIBUTION).addTo(map);
 const bordersLayer = L.geoJSON(null, {
   style: { color: "#666", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 }, interactive: false,
 }).addTo(map);
 const statusLayer = L.geoJSON(null, {
   style: (f) => ({ color: COLORS[f.properties.status], weight: 0.5, fillColor: COLORS[f.properties.status], fillOpacity: 0.55 }),
-  onEachFeature: (f, layer) => layer.bindTooltip(f.properties.status, { sticky: true }),
+  onEachFeature: (f, layer) => layer.bindTooltip(LABELS[f.properties.status] || f.properties.status, { sticky: true }),
 }).addTo(map);
 const frontLayer = L.geoJSON(null, { style: { color: "#111", weight: 2 }, interactive: false }).addTo(map);
 const regionLayer = L.layerGroup().addTo(map);
+const svgRenderer = L.svg();  // the region's outline as an SVG path (the layers draw on canvas)
+const placesLayer = L.layerGroup().addTo(map);
 
 function legend() {
   $("legend").innerHTML = Object.entries(COLORS)
-    .map(([s, c]) => `<span><i style="background:${c}"></i>${s}</span>`).join("") +
+    .map(([s, c]) => `<span><i style="background:${c}"></i>${LABELS[s]}</span>`).join("") +
     `<span><i class="line"></i>front line</span>`;
+}
+
+// Place names from the gazetteer, largest first, as many as the view has room for.
+async function loadPlaces() {
+  const b = map.getBounds();
+  const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+  const bbox = [clamp(b.getWest(), -179, 179), clamp(b.getSouth(), -85, 85), clamp(b.getEast(), -179, 179),
+    clamp(b.getNorth(), -85, 85)].map((v) => v.toFixed(4)).join(",");
+  const size = map.getSize();
+  const limit = Math.max(6, Math.min(40, Math.round((size.x * size.y) / 28000)));
+  try {
+    const res = await latest("places", (signal) => get("places", { bbox, limit }, { signal }));
+    if (!res) return;
+    placesLayer.clearLayers();
+    const taken = [];
+    for (const p of res.places) {
+      const pt = map.latLngToContainerPoint([p.lat, p.lon]);
+      const w = 7 * p.name.length + 12, h = 16;
+      const box = { x0: pt.x, y0: pt.y - h, x1: pt.x + w, y1: pt.y + 4 };
+      if (taken.some((t) => box.x0 < t.x1 && box.x1 > t.x0 && box.y0 < t.y1 && box.y1 > t.y0)) continue;
+      taken.push(box);
+      const big = p.population >= 100000;
+      L.circleMarker([p.lat, p.lon], { radius: big ? 3.5 : 2.5, color: "#111", weight: 1, fillColor: "#fff", fillOpacity: 1, interactive: false })
+        .bindTooltip(p.name, { permanent: true, direction: "right", offset: [4, 0], className: big ? "place-label big" : "place-label" })
+        .addTo(placesLayer);
+    }
+    document.body.dataset.places = String(placesLayer.getLayers().length);
+  } catch (e) {
+    placesLayer.clearLayers();
+  }
 }
 
 // Latest request wins: a slider dragged quickly must not show an older date's answer.
@@ -81,8 +149,23 @@ function setRegion(spec, shape) {
   regionLayer.clearLayers();
   if (shape) shape.setStyle({ color: "#1565c0", weight: 2, fill: false, dashArray: "4 3" }).addTo(regionLayer);
   if (spec === "RUS" && $("chart-status").value !== "ukraine_held") $("chart-status").value = "ukraine_held";
+  if (spec === "UKR" && $("chart-status").value === "ukraine_held") $("chart-status").value = "russia";
+  writeLink();
   loadArea();
   loadChart();
+}
+
+// A place region as the API resolved it: its circle drawn and the map centred on it.
+function showRegion(region) {
+  if (!region.center || !region.radius_km || region.name !== state.region) return;
+  const [lon, lat] = region.center;
+  regionLayer.clearLayers();
+  const circle = L.circle([lat, lon], { radius: region.radius_km * 1000, color: "#1565c0", weight: 2, fill: false, dashArray: "4 3",
+    renderer: svgRenderer, className: "region-outline" })
+    .addTo(regionLayer);
+  document.body.dataset.regionCircle = region.name;
+  if (!state.keepView) map.fitBounds(circle.getBounds(), { padding: [20, 20] });
+  state.keepView = false;
 }
 
 function showMode(mode) {
@@ -127,33 +210,44 @@ map.on("click", (e) => {
 async function loadArea() {
   const date = state.date, region = state.region;
   const body = $("area-table").tBodies[0];
+  const sides = $("area-sides").tBodies[0];
   $("area-error").hidden = true;
   $("area-date").textContent = date;
   try {
     const res = await latest("area", (signal) => get("area", { region, date }, { signal }));
     if (!res) return;
-    body.replaceChildren(...res.records.map((r) => {
+    body.replaceChildren(...res.records.filter((r) => r.km2 > 0 || !r.border_slivers_km2).map((r) => {
       const tr = document.createElement("tr");
       tr.dataset.status = r.status;
       tr.dataset.km2 = r.km2;
-      tr.innerHTML = `<td><i class="swatch" style="background:${COLORS[r.status]}"></i>${r.status}</td>` +
+      tr.innerHTML = `<td><i class="swatch" style="background:${COLORS[r.status]}"></i>${LABELS[r.status]}</td>` +
         `<td class="num">${fmt(r.km2)}</td><td class="num">${fmt(r.sqmi)}</td>`;
       return tr;
     }));
-    const total = res.totals[0];
-    $("area-total").textContent = fmt(total.km2);
-    $("area-total").dataset.km2 = total.km2;
-    $("area-total-sqmi").textContent = fmt(total.sqmi);
+    // Each side's ground apart: the two sides are never added together.
+    sides.replaceChildren(...(res.sides || []).map((t) => {
+      const tr = document.createElement("tr");
+      tr.dataset.side = t.side;
+      tr.dataset.km2 = t.km2;
+      tr.innerHTML = `<td>${SIDES[t.side] || t.side}</td><td class="num">${fmt(t.km2)}</td><td class="num">${t.share_pct == null ? "" : fmt(t.share_pct) + "%"}</td>`;
+      return tr;
+    }));
+    const slivers = res.records.filter((r) => r.border_slivers_km2);
+    $("area-slivers").textContent = slivers.length ? "Left out: border slivers of " +
+      slivers.map((r) => `${LABELS[r.status]} (${fmt(r.border_slivers_km2)} km²)`).join(", ") +
+      ", narrower than 3 km along Ukraine's border, where the map's border line and OpenStreetMap's differ." : "";
+    $("area-slivers").hidden = !slivers.length;
     $("area-table").dataset.region = res.region.name;
     $("area-table").dataset.date = date;
-    $("area-table").dataset.snapshotDate = total.date;
+    $("area-table").dataset.snapshotDate = res.records[0]?.date ?? "";
+    showRegion(res.region);
     // What the CLI prints as warning lines (an ambiguous place name, an older map): shown as given.
     $("area-warning").textContent = (res.warnings || []).join("; ");
     $("area-warning").hidden = !(res.warnings || []).length;
   } catch (e) {
     $("area-warning").hidden = true;
     body.replaceChildren();
-    $("area-total").textContent = "";
+    sides.replaceChildren();
     $("area-error").textContent = e.message;
     $("area-error").hidden = false;
   }
@@ -166,7 +260,9 @@ async function loadChart() {
     const res = await latest("chart", (signal) => get("area", { region, status, every, from: state.dates[0] }, { signal }));
     if (!res) return;
     state.chart = res.totals;
-    drawChart($("chart"), res.totals, { marker: state.date, label: `${status} in ${res.region.name}, km²` });
+    const words = $("chart-status").selectedOptions[0]?.textContent || status;
+    state.chartLabel = `Ground ${words} in ${res.region.name}, km²`;
+    drawChart($("chart"), res.totals, { marker: state.date, label: state.chartLabel });
   } catch (e) {
     $("chart").textContent = e.message;
   }
@@ -187,7 +283,7 @@ async function checkClaims() {
       tr.innerHTML = `<td><q></q><div class="muted small"></div></td>` +
         `<td><span class="verdict v-${(c.verdict || "").replace(/\W+/g, "-")}"></span></td><td class="num"></td>`;
       tr.querySelector("q").textContent = c.surface;
-      tr.querySelector("div").textContent = [c.measure, c.place, c.date].filter(Boolean).join(" · ");
+      tr.querySelector("div").textContent = [String(c.measure || "").replace(/_/g, " "), c.place, c.date].filter(Boolean).join(" · ");
       tr.querySelector(".verdict").textContent = c.verdict;
       tr.querySelector(".verdict").title = c.reason || "";
       tr.cells[2].textContent = map;
@@ -216,7 +312,8 @@ function refreshDate() {
   loadLayers();
   loadFront();
   loadArea();
-  if (state.chart) drawChart($("chart"), state.chart, { marker: state.date, label: $("chart").querySelector("text:last-of-type")?.textContent });
+  if (state.chart) drawChart($("chart"), state.chart, { marker: state.date, label: state.chartLabel });
+  writeLink();
 }
 
 async function start() {
@@ -229,12 +326,29 @@ async function start() {
     sel.replaceChildren(...["ALL", ...regions.countries].map((c) => new Option(c, c, false, c === "RUS")));
     const slider = $("date-slider");
     slider.max = String(state.dates.length - 1);
-    slider.value = String(state.dates.length - 1);
-    $("status-line").textContent = `${snaps.snapshots.length} snapshots, ${state.dates[0]} to ${state.dates.at(-1)}`;
-    state.date = state.dates.at(-1);
+    // A permalink's date: the last map on or before it.
+    let idx = state.dates.length - 1;
+    if (link.date) {
+      const before = state.dates.filter((d) => d <= link.date);
+      if (before.length) idx = state.dates.indexOf(before.at(-1));
+    }
+    slider.value = String(idx);
+    $("status-line").textContent = `${snaps.snapshots.length} maps, ${state.dates[0]} to ${state.dates.at(-1)}`;
+    state.date = state.dates[idx];
     $("date-label").textContent = state.date;
     refreshDate();
-    setRegion("RUS");
+    const region = link.region || "RUS";
+    if (link.view) state.keepView = true;
+    if (/^[A-Za-z]{3}$/.test(region)) sel.value = region.toUpperCase();
+    else if (region.includes(":") && !region.startsWith("bbox:")) {
+      document.querySelector("input[name=mode][value=place]").checked = true;
+      showMode("place");
+      const [where, km] = region.split(/:(?=[^:]*$)/);
+      $("place-input").value = where;
+      $("radius-input").value = parseFloat(km) || 15;
+    }
+    setRegion(region);
+    loadPlaces();
     document.body.dataset.ready = "1";
   } catch (e) {
     $("status-line").textContent = `cannot load the store: ${e.message}`;
@@ -242,6 +356,7 @@ async function start() {
 }
 
 $("date-slider").addEventListener("input", onSlider);
+map.on("moveend", () => { writeLink(); loadPlaces(); });
 $("country-select").addEventListener("change", (e) => setRegion(e.target.value));
 $("place-go").addEventListener("click", usePlace);
 $("place-input").addEventListener("keydown", (e) => { if (e.key === "Enter") usePlace(); });

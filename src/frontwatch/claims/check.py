@@ -832,22 +832,44 @@ def _change(ctx: _Ctx, region, per: _Period, side: str, *, statuses: bool) -> di
     return ctx.memo[key]
 
 
-_RETAKE = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken|win|take)\s+back|"
+_RETAKE = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|reclaim\w*|(?:won|took|taken|win|take)\s+back|"
                      r"push\w*\s+(?:\w+\s+)?out)\b", re.I)
+_LIBERATE = re.compile(r"\bliberat\w*|\bde-?occup\w*", re.I)
+_CAPTURE = re.compile(r"\b(?:captur\w*|seiz\w*|took|taken|tak(?:e|es|ing)|occup\w*|invad\w*|incursion)\b", re.I)
 _DEICTIC = re.compile(r"\b(?:there|here)\b", re.I)
+# Ukraine held no ground in Russia before its incursion into Kursk oblast (6 August 2024).
+INCURSION_DAY = dt.date(2024, 8, 6)
 
 
 def _gain_place(c: Claim, side: str) -> _Place:
-    """The place of a gain: as named; with no place named, or only one carried from an earlier
-    sentence (``place_inferred``, "there" aside), where the side gains ground: the other country,
-    or its own when the sentence says it retakes."""
-    carried = bool(c.place) and c.place_inferred and not _DEICTIC.search(c.sentence or "")
+    """The place of a gain: as the extractor gives it, unless it is only carried from an earlier
+    sentence ("there" aside) or there is none. Then it is where the side gains ground: its own
+    country when the sentence says it retakes (Ukraine: liberates); else Russia gains in Ukraine,
+    and Ukraine in Ukraine before its incursion into Russia (6 August 2024), in Russia after it
+    when the sentence says it captures; a Ukrainian gain after then with no place and no such word
+    is not checkable (in Ukraine or in Russia?)."""
+    sentence = c.sentence or ""
+    explained = (getattr(c, "explain", None) or {}).get("place", "")
+    carried = bool(c.place) and not _DEICTIC.search(sentence) and (
+        explained.startswith("place.carried") if explained else c.place_inferred)
     if c.place and not carried:
         return _place(c.place, "area_change", c.place_within)
     own = SIDE_COUNTRY[side]
-    iso = own if _RETAKE.search(c.sentence or "") else ("UKR" if own == "RUS" else "RUS")
+    other = "UKR" if own == "RUS" else "RUS"
     said = f"the sentence names no place ({c.place!r} is from an earlier one)" if c.place else "the claim names no place"
-    return _Place(iso, f"{said}: {side} {'retakes' if iso == own else 'captures'} ground in {iso}", "country", iso)
+    last = c.date or c.start_date
+    if _RETAKE.search(sentence) or (side == "ukraine" and _LIBERATE.search(sentence)):
+        iso, why = own, "retakes ground in"
+    elif side == "russia":
+        iso, why = other, "captures ground in"
+    elif last is not None and last < INCURSION_DAY:
+        iso, why = own, f"held no ground in Russia before {INCURSION_DAY}: gains in"
+    elif _CAPTURE.search(sentence):
+        iso, why = other, "captures ground in"
+    else:
+        raise _Skip(NOT_CHECKABLE, f"{said}, and a Ukrainian gain after {INCURSION_DAY} may be in Ukraine or in "
+                                   "Russia: no verdict on a guess")
+    return _Place(iso, f"{said}: {side} {why} {iso}", "country", iso)
 
 
 def _check_area_change(c: Claim, ctx: _Ctx) -> Check:

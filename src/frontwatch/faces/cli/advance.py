@@ -11,11 +11,9 @@ from frontwatch.analysis.front import advance
 from frontwatch.geo.regions import parse_radius_km
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, engine_opt, every_opt, period_from_opt, scheduler_opt, period_to_opt
-from frontwatch.faces.cli.output import emit
-
-_TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new", "{s}_gained_km2", "{s}_lost_km2",
-          "{s}_mean_m_per_day", "{s}_shift_m", "{s}_shift_m_per_day", "{s}_shift_bearing_deg"]
+from frontwatch.faces.cli.options import (common, engine_opt, every_opt, period_from_opt, period_opt, period_to_opt,
+                                          scheduler_opt, units_opt)
+from frontwatch.faces.cli.output import advance_rows, emit
 
 
 @click.command("advance")
@@ -23,7 +21,9 @@ _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new
 @click.option("--radius", default="15km", show_default=True, help="Circle radius: 15km, 500m, 10mi.")
 @period_from_opt
 @period_to_opt
+@period_opt
 @every_opt
+@units_opt
 @click.option("--side", type=click.Choice(["russia", "ukraine"]), default="russia", show_default=True,
               help="Whose advance the table shows (csv/json carry both).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
@@ -31,14 +31,21 @@ _TABLE = ["place", "from_date", "to_date", "days", "front_km_old", "front_km_new
 @engine_opt
 @scheduler_opt
 @common
-def command(near, radius, start, end, every, side, out, engine, scheduler, store_path, borders_file, source, fmt):
+def command(near, radius, start, end, period, every, units, side, out, engine, scheduler, store_path, borders_file, source, fmt):
     """Advance of each side inside a circle around a place between --from and --to (or, with
     --every week|month, for each consecutive pair of snapshots). Two methods: mean advance
     (net area gained / mean front length inside the circle / days) and the largest local shift
-    (farthest distance of the new front from the old one, with its bearing), both in m/day.
+    (farthest distance of the new front from the old one, with its bearing), both in m/day
+    (ft/day with --units sqmi). The table shows one side (--side) with the compass direction the
+    front moved (toward: N, NE, ... W, NW); csv and json carry both sides and every field.
 
-    Example: frontwatch advance --near Kurakhove --radius 15km --from 2024-11-01 --to 2024-11-24
+    Examples: frontwatch advance --near Kurakhove --radius 15km --from 2024-11-01 --to 2024-11-24
+              frontwatch advance --near Pokrovsk --date 2024-11 --every week
     """
+    if period is not None:
+        if start or end:
+            raise click.UsageError("give --date (a month or year) or --from and --to, not both")
+        start, end = period.start, period.end
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         km = parse_radius_km(radius)
@@ -57,5 +64,8 @@ def command(near, radius, start, end, every, side, out, engine, scheduler, store
                                   "geometry": json.loads(shapely.to_geojson(g))})
         with open(out, "w") as fh:
             json.dump({"type": "FeatureCollection", "features": feats}, fh)
-    cols = [c.format(s=side) for c in _TABLE] if fmt == "table" else None
-    emit(recs, fmt, cols)
+    if fmt == "table":
+        rows, cols = advance_rows(recs, side, units)
+        emit(rows, fmt, cols)
+    else:
+        emit(recs, fmt)

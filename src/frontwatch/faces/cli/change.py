@@ -8,7 +8,7 @@ import click
 from frontwatch.analysis.measure import change
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, period_from_opt, region_opt, statuses_opt, period_to_opt
+from frontwatch.faces.cli.options import common, period_from_opt, period_opt, period_to_opt, region_opt, statuses_opt, units_opt
 
 
 @click.command("change")
@@ -18,20 +18,30 @@ from frontwatch.faces.cli.options import common, period_from_opt, region_opt, st
               help="Measure a side (its statuses plus its country's unmapped land) instead of --status.")
 @period_from_opt
 @period_to_opt
+@period_opt
+@units_opt
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the gained and lost areas as GeoJSON.")
 @common
-def command(region, statuses, side, start, end, out, store_path, borders_file, source, fmt):
-    """What a set of statuses (their union) or a side gained and lost in a region over a period
-    of days, --from to --to inclusive: from the state at the start of --from (the last map
-    before it) to the last map on or before --to. November 2024 is --from 2024-11-01 --to
-    2024-11-30: the maps of 31 October and 30 November, 30 days.
+def command(region, statuses, side, start, end, period, units, out, store_path, borders_file, source, fmt):
+    """What a set of statuses (their union) or a side (default: Russia's) gained and lost in a
+    region over a period of days, --from to --to inclusive, or over a month or year (--date
+    2024-11): from the state at the start of the first day (the last map before it) to the last
+    map on or before the last day. November 2024 is --date 2024-11 (or --from 2024-11-01 --to
+    2024-11-30): the maps of 31 October and 30 November, 30 days. The table shows the side, the
+    areas in --units and the net change as a share of what was held at the start (net_pct); csv
+    and json carry every field (snapshot ids, both units).
 
-    Example: frontwatch change --region UKR --side russia --from 2024-11-01 --to 2024-11-30
+    Examples: frontwatch change --region UKR --date 2024-11
+              frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
     """
-    from frontwatch.faces.cli.output import emit
+    from frontwatch.faces.cli.output import change_rows, emit
 
+    if period is not None:
+        if start or end:
+            raise click.UsageError("give --date (a day, month or year) or --from and --to, not both")
+        start, end = period.start, period.end
     if not start or not end:
-        raise click.UsageError("give --from and --to")
+        raise click.UsageError("give --from and --to, or a month or year as --date (2024-11)")
     if statuses is None and side is None:
         side = "russia"
     ctx = make_context(store_path, borders_file)
@@ -46,4 +56,8 @@ def command(region, statuses, side, start, end, out, store_path, borders_file, s
                   "geometry": json.loads(shapely.to_geojson(g))} for k, g in rec["geometry"].items() if not g.is_empty]
         with open(out, "w") as fh:
             json.dump({"type": "FeatureCollection", "features": feats}, fh)
-    emit(rec, fmt)
+    if fmt == "table":
+        rows, cols = change_rows([rec], units)
+        emit(rows, fmt, cols)
+    else:
+        emit(rec, fmt)

@@ -10,28 +10,39 @@ from frontwatch.engine import get_engine
 from frontwatch.analysis.front import front
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, date_opt, engine_opt, every_opt, from_opt, region_opt, scheduler_opt, to_opt
-from frontwatch.faces.cli.output import emit
+from frontwatch.faces.cli.options import common, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, to_opt, units_opt
+from frontwatch.faces.cli.output import emit, length_in, length_unit
 
 
 @click.command("front")
 @region_opt
-@date_opt
+@period_opt
 @from_opt
 @to_opt
 @every_opt
+@units_opt
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the line(s) as GeoJSON (MultiLineString per snapshot, EPSG:4326).")
 @engine_opt
 @scheduler_opt
 @common
-def command(region, date, start, end, every, out, engine, scheduler, store_path, borders_file, source, fmt):
+def command(region, period, start, end, every, units, out, engine, scheduler, store_path, borders_file, source, fmt):
     """The front line (occupied or contested against Ukrainian-held ground, not the international
     border or a coast) inside a region, with its geodesic length: on --date (default: the latest
     map), or for every snapshot between --from and --to (one per --every period).
 
+    A month or year as --date (2024-11) is the series over it.
+
     Example: frontwatch front --date 2024-11-24 --region UKR --out front.geojson
     """
+    date = None
+    if period is not None:
+        if start or end:
+            raise click.UsageError("give --date or --from and --to, not both")
+        if period.is_day:
+            date = period.start
+        else:
+            start, end = period.start, period.end
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         reg = ctx.region(region)
@@ -45,4 +56,10 @@ def command(region, date, start, end, every, out, engine, scheduler, store_path,
                   "geometry": json.loads(shapely.to_geojson(r["geometry"]))} for r in recs]
         with open(out, "w") as fh:
             json.dump({"type": "FeatureCollection", "features": feats}, fh)
-    emit(recs, fmt, ["date", "region", "length_km", "components", "longest_km"] if fmt == "table" else None)
+    if fmt != "table":
+        emit(recs, fmt)
+        return
+    ln = length_unit(units)
+    rows = [{"date": r["date"], "region": r["region"], f"length_{ln}": length_in(r["length_km"], units),
+             "pieces": r["components"], f"longest_{ln}": length_in(r["longest_km"], units)} for r in recs]
+    emit(rows, fmt, list(rows[0]) if rows else None)

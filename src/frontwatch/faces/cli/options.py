@@ -33,7 +33,55 @@ class StatusesType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class Period(tuple):
+    """``(first day, last day)`` of a ``--date`` given as a day, a month or a year, with ``.text``
+    as written and ``.is_day`` when it is one day."""
+
+    def __new__(cls, start: dt.date, end: dt.date, text: str):
+        obj = super().__new__(cls, (start, end))
+        obj.text = text
+        return obj
+
+    @property
+    def start(self) -> dt.date:
+        return self[0]
+
+    @property
+    def end(self) -> dt.date:
+        return self[1]
+
+    @property
+    def is_day(self) -> bool:
+        return self[0] == self[1]
+
+
+class PeriodType(click.ParamType):
+    """A day (2024-11-24), a month (2024-11) or a year (2024)."""
+
+    name = "YYYY[-MM[-DD]]"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Period):
+            return value
+        if isinstance(value, dt.date):
+            return Period(value, value, value.isoformat())
+        text = str(value).strip()
+        try:
+            if len(text) == 4 and text.isdigit():
+                return Period(dt.date(int(text), 1, 1), dt.date(int(text), 12, 31), text)
+            if len(text) == 7 and text[4] == "-":
+                y, m = int(text[:4]), int(text[5:])
+                first = dt.date(y, m, 1)
+                nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+                return Period(first, nxt - dt.timedelta(days=1), text)
+            day = dt.date.fromisoformat(text)
+            return Period(day, day, text)
+        except ValueError:
+            self.fail(f"{value!r} is not a day, a month or a year (YYYY-MM-DD, YYYY-MM or YYYY)", param, ctx)
+
+
 DATE = DateType()
+PERIOD = PeriodType()
 STATUSES = StatusesType()
 
 store_opt = click.option("--store", "store_path", type=click.Path(dir_okay=False), envvar="FRONTWATCH_STORE",
@@ -44,12 +92,16 @@ source_opt = click.option("--source", default=None, help="Which map maker's snap
 format_opt = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
                           help="Output format; json is a list of records.")
 units_opt = click.option("--units", type=click.Choice(["km2", "sqmi"]), default="km2", show_default=True,
-                         help="Units shown in tables (csv/json carry both).")
+                         help="Units shown in tables: km2 (with km and m) or sqmi (with miles and feet); csv/json carry every unit.")
 region_opt = click.option("--region", default="UKR", show_default=True,
                           help="ALL, ISO-3 code (RUS, UKR), an oblast (\"Donetsk oblast\", \"Донецька область\", UA-14, "
                                "\"Kursk oblast\"; A+B for a union; `frontwatch regions` lists them), Place:15km, "
                                "lat,lon:15km, bbox:minlon,minlat,maxlon,maxlat, or a GeoJSON file.")
 date_opt = click.option("--date", type=DATE, default=None, help="One day (the last snapshot on or before it).")
+# A day, a month or a year: for commands where a period makes sense (area as a series over it,
+# change, advance and settlements between its first and last day, peak within it).
+period_opt = click.option("--date", "period", type=PERIOD, default=None,
+                          help="A day (2024-11-24), or a month (2024-11) or year (2024) as the window from its first day to its last.")
 from_opt = click.option("--from", "start", type=DATE, default=None, help="First day (inclusive).")
 to_opt = click.option("--to", "end", type=DATE, default=None, help="Last day (inclusive).")
 # A change over a period (change, advance): measured from the state at the START of --from, so the

@@ -6,7 +6,7 @@ import click
 from frontwatch.analysis.measure import peak
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import DATE, common, region_opt, statuses_opt
+from frontwatch.faces.cli.options import DATE, common, period_opt, region_opt, statuses_opt, units_opt
 
 
 @click.command("peak")
@@ -14,16 +14,30 @@ from frontwatch.faces.cli.options import DATE, common, region_opt, statuses_opt
 @statuses_opt("ukraine_held")
 @click.option("--until", type=DATE, default=None, help="Last day considered (default: the latest snapshot).")
 @click.option("--since", type=DATE, default=None, help="First day considered.")
+@period_opt
+@units_opt
 @common
-def command(region, statuses, until, since, store_path, borders_file, source, fmt):
+def command(region, statuses, until, since, period, units, store_path, borders_file, source, fmt):
     """The date and size of the largest combined area of the statuses in a region, the area on
-    --until, and the share of the peak lost since.
+    --until, and the share of the peak lost since; --date 2024 looks within a year (or month).
 
     Example: frontwatch peak --region RUS --status ukraine_held --until 2024-11-24
     """
-    from frontwatch.faces.cli.output import emit
+    from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit
 
+    if period is not None:
+        if since or until:
+            raise click.UsageError("give --date (a month or year) or --since and --until, not both")
+        since, until = period.start, period.end
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         rec = peak(ctx.store, ctx.region(region), statuses, until=until, since=since, source=source)
-    emit(rec, fmt)
+    if fmt != "table":
+        emit(rec, fmt)
+        return
+    a = area_unit(units)
+    row = {"region": rec["region"], "statuses": " + ".join(str(rec["statuses"]).split(",")), "peak_date": rec["peak_date"],
+           f"peak_{a}": area_in(rec["peak_km2"], units), "date": rec["date"], a: area_in(rec["km2"], units),
+           f"lost_{a}": area_in(rec["lost_km2"], units),
+           "share_lost_pct": Fixed(rec["share_lost_pct"], 1) if rec.get("share_lost_pct") is not None else None}
+    emit([row], fmt, list(row))

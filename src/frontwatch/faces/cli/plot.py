@@ -58,8 +58,12 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
         data = area_chart_data(ctx.store, ctx.region(region), statuses, start, end, source=source)
         path = save_figure(area_chart(data, units=units, events=evs, title=title), out)
     pk = data["peak"]
-    peak_text = (f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}, {pk['share_lost_pct']}% lost by {pk['date']}"
-                 if pk is not None else "statuses of both sides: no total or peak drawn (give one side's statuses for them)")
+    if pk is None:
+        peak_text = "statuses of both sides: no total or peak drawn (give one side's statuses for them)"
+    elif pk["share_lost_pct"] is None or round(pk["share_lost_pct"], 1) <= 0:
+        peak_text = f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}, the last map"
+    else:
+        peak_text = f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}, {pk['share_lost_pct']:.1f}% lost by {pk['date']}"
     click.echo(f"{path}: {data['region']} {','.join(data['statuses'])}, {data['snapshots']} snapshot{'s' if data['snapshots'] != 1 else ''} "
                f"{data['first']} to {data['last']}; {peak_text}")
 

@@ -76,7 +76,8 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
     with one_line_errors():
         if not ctx.store.snapshots():
             raise click.ClickException(f"the store {ctx.store.path} is empty; {OFFLINE_HINT}")
-        rep = region_report(ctx.store, ctx.region(region), date)
+        reg = ctx.region(region)
+        rep = region_report(ctx.store, reg, date, borders=ctx.borders if reg.name.upper() != "ALL" else None)
     if fmt == "json":
         click.echo(render([rep], "json"))
         return
@@ -92,7 +93,15 @@ def format_report(rep: dict, fmt: str) -> str:
     lines = [f"frontwatch report: {title}",
              f"map of {rep['date']} ({rep['source']}, taken {rep['taken_at']}); store holds {rep['snapshots']} "
              f"snapshots {rep['first']} to {rep['last']}", ""]
-    lines.append(render(rep["areas"], fmt, ["status", "km2", "sqmi"]))
+    # Statuses that are only border slivers here (Russia's inside Russia) are named under the table.
+    slivers = [r for r in rep["areas"] if r.get("border_slivers_km2")]
+    lines.append(render([r for r in rep["areas"] if r["km2"] or not r.get("border_slivers_km2")], fmt,
+                        ["status", "km2", "sqmi"]))
+    if slivers:
+        lines.append("(left out: border slivers of " + ", ".join(f"{r['status']} {r['border_slivers_km2']:,.1f} km2"
+                                                              for r in slivers)
+                     + ", pieces narrower than 3 km along Ukraine's border where the map's border line and "
+                       "OpenStreetMap's differ)")
     if fmt == "table":
         for r in rep["areas"]:
             if r.get("official_km2") is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -52,4 +53,9 @@ def command(host, port, token_env, timeout, claims_timeout, workers, warm, store
     mode = "ingest and sync enabled (token set)" if token else "read-only"
     click.echo(f"frontwatch: serving {app.state.frontwatch.store.path} ({mode}) on http://{host}:{port}/"
                + (" once warm" if warm else ""), err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # The thread that answers gets the GIL back within 1 ms (5 ms by default) from the threads
+    # that compute, so cached answers are not held up by a computation in Python code.
+    sys.setswitchinterval(0.001)
+    # Browsers and proxies keep connections open between requests: do not drop them after 5 s
+    # (uvicorn's default), or a client that waited for a slow answer meets a closed connection.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=75)

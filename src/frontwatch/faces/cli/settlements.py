@@ -7,7 +7,7 @@ from frontwatch.geo.regions import parse_radius_km
 from frontwatch.analysis.settlements import cross_check, settlement_changes, settlements_on, stored_notes
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, date_opt, from_opt, region_opt, to_opt
+from frontwatch.faces.cli.options import common, from_opt, period_opt, region_opt, to_opt
 from frontwatch.faces.cli.output import emit, warn, warnings_once
 
 
@@ -18,16 +18,17 @@ from frontwatch.faces.cli.output import emit, warn, warnings_once
 @click.option("--side", type=click.Choice(["russia", "ukraine"]), default=None,
               help="Only the changes that put a place on this side.")
 @click.option("--flagged", is_flag=True, help="Only what the map maker's notes and polygons disagree on.")
-@date_opt
+@period_opt
 @from_opt
 @to_opt
 @common
-def command(region, near, radius, side, flagged, date, start, end, store_path, borders_file, source, fmt):
+def command(region, near, radius, side, flagged, period, start, end, store_path, borders_file, source, fmt):
     """Settlements of the gazetteer inside a region (every village with GeoNames' dumps or
     `frontwatch places FILE`; cities500's towns otherwise, which it says): those that changed hands
     between --from and --to, sorted by date (the first map showing the new state), with the side and
     status before and after and the place's oblast; or, with --date, the status and side of each
-    on that day. A place no layer covers has no status and the side of its country.
+    on that day; a month or year as --date (2024-08) lists the changes within it. A place no layer
+    covers has no status and the side of its country.
 
     Where the store holds the map maker's notes (synced from DeepStateMap), each change gets the
     note of its map that names the place (note_says: the side the note says took it), and what
@@ -38,6 +39,14 @@ def command(region, near, radius, side, flagged, date, start, end, store_path, b
     Examples: frontwatch settlements --region "Donetsk oblast" --side russia --from 2024-10-01 --to 2024-12-31
               frontwatch settlements --near Sudzha --radius 20km --date 2024-11-24
     """
+    date = None
+    if period is not None:
+        if start or end:
+            raise click.UsageError("give --date or --from and --to, not both")
+        if period.is_day:
+            date = period.start
+        else:  # a month or a year: the changes of hands within it
+            start, end = period.start, period.end
     ctx = make_context(store_path, borders_file)
     with one_line_errors(), warnings_once():
         if near:

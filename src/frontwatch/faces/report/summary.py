@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from frontwatch.analysis.measure import MeasureError, area_on, change, peak, snapshot_on
+from frontwatch.analysis.holdings import area_by_status
+from frontwatch.analysis.measure import MeasureError, change, peak, snapshot_on
 from frontwatch.statuses import OCCUPIED, OCCUPIED_BEFORE_2022, STATUSES, UKRAINE_HELD, CONTESTED
 
 
-def region_report(store, region, date=None, *, source=None) -> dict:
-    """Everything the main job prints for ``region`` on ``date`` (default: the latest snapshot)."""
+def region_report(store, region, date=None, *, source=None, borders=None) -> dict:
+    """Everything the main job prints for ``region`` on ``date`` (default: the latest snapshot).
+    With ``borders``, border slivers are left out of the areas (frontwatch.analysis.holdings)."""
     snaps = store.snapshots(source=source)
     if not snaps:
         raise MeasureError("the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`")
     snap = snapshot_on(store, date, source=source) if date else snaps[-1]
-    areas = area_on(store, region, STATUSES, snap.taken_at, source=source)
+    areas = area_by_status(store, region, STATUSES, date=snap.taken_at, source=source,
+                           borders=borders if region.name.upper() != "ALL" else None, shares=False)
     # Statuses below a tenth of the largest are border slivers (DeepStateMap's border line is not
     # OSM's), not territory worth a trend line; their areas are still listed.
     largest = max((r["km2"] for r in areas), default=0.0)

@@ -96,7 +96,7 @@ class ServiceConfig:
     timeout_s: float = 120.0          # a front line over the whole map takes ~20 s on a busy 2-core machine
     claims_timeout_s: float = 30.0    # the seed article is checked in about 2 s
     sync_timeout_s: float = 900.0
-    max_claims_bytes: int = 256 * 1024  # ten times a long article
+    max_claims_bytes: int = 256 * 1024  # characters of one text: ten times a long article
     max_upload_bytes: int = 50 * MB
     max_unpacked_upload_bytes: int = 256 * MB  # a gzipped upload, once unpacked
     max_other_bytes: int = 64 * 1024
@@ -106,6 +106,7 @@ class ServiceConfig:
     cache_entries: int = 512
     cache_bytes: int = 256 * MB
     warm: bool = False                # compute what the map page asks first before serving (serve: on)
+    warm_recent: int = 7              # then, in the background, the slider's maps of the week before
     sync_base_url: str | None = None  # the map site (default: the library's); never taken from a client
     sync_retries: int = 4             # extra attempts after a connection error, timeout, 5xx or 429
     sync_backoff_s: float = 1.0       # first wait between attempts, doubled each time (1+2+4+8 s by default)
@@ -348,6 +349,38 @@ class _TooLarge(Exception):
     pass
 
 
+class FastAnswers:
+    """Pure ASGI middleware: a GET asked before, with the same path and query string, on the same
+    view of the store, is answered with its cached bytes before routing and parameter
+    validation (which cost more than the answer itself: a map page asks the same few URLs over
+    and over). Everything else goes through the app, which records which URL gave which answer."""
+
+    def __init__(self, app, state):
+        self.app, self.state = app, state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/") \
+                or scope["path"] == "/api/health":
+            return await self.app(scope, receive, send)
+        state = self.state
+        state.refresh()
+        if state._view_error is None and _VIEW.get() is None:
+            raw = (state._view.generation, scope["path"], scope.get("query_string", b""))
+            body = state.fast_answer(raw)
+            if body is not None:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+            token = _RAW.set(raw)
+            try:
+                return await self.app(scope, receive, send)
+            finally:
+                _RAW.reset(token)
+        return await self.app(scope, receive, send)
+
+
 # ------------------------------------------------------------------ shared state
 
 
@@ -357,6 +390,7 @@ HEAVY = frozenset({"front", "advance", "settlements"})  # computations that take
 ISOLATED = frozenset({"claims_extract", "claims_check"})  # run in processes that can be killed
 
 _VIEW: contextvars.ContextVar = contextvars.ContextVar("frontwatch_view", default=None)
+_RAW: contextvars.ContextVar = contextvars.ContextVar("frontwatch_raw_request", default=None)
 _THREAD = threading.local()
 
 
@@ -438,9 +472,13 @@ class State:
         self._view_error = None       # why the file on disk could not be opened (then 503)
         self._checked = time.monotonic()
         self._refresh_lock = threading.Lock()
-        self.pools = {"light": cf.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="frontwatch"),
+        # Computing threads run at a lower priority than the thread that answers (the event loop):
+        # cached answers go out at once while new ones are computed.
+        self.pools = {"light": cf.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="frontwatch",
+                                                     initializer=_lower_priority, initargs=(5,)),
                       "heavy": cf.ThreadPoolExecutor(max_workers=config.heavy_workers,
-                                                     thread_name_prefix="frontwatch-heavy"),
+                                                     thread_name_prefix="frontwatch-heavy",
+                                                     initializer=_lower_priority, initargs=(10,)),
                       "isolated": cf.ThreadPoolExecutor(max_workers=4 * config.claims_workers,
                                                         thread_name_prefix="frontwatch-claims")}
         self.pool = self.pools["light"]
@@ -451,8 +489,9 @@ class State:
         self.cache: collections.OrderedDict = collections.OrderedDict()
         self.cache_bytes = 0
         self.inflight: dict = {}
+        self.raw: dict = {}             # (generation, path, query string) -> answer key
         self._cache_lock = threading.RLock()  # a cancelled future runs its done callback at once
-        self.warm_task = None
+        self.closed = False
         self.warmed_generation = None
         self.app = None
 
@@ -543,16 +582,26 @@ class State:
         with self._cache_lock:
             for key in [k for k in self.cache if k[0] != fresh.generation]:
                 self.cache_bytes -= len(self.cache.pop(key))
+            self.raw = {k: v for k, v in self.raw.items() if k[0] == fresh.generation}
         old.retire()
 
-    def _start_warm(self, view: View) -> None:
+    def _start_warm(self, view: View, first: bool = True, then=None) -> None:
+        """Warm ``view`` on a thread of its own: its first page (then it answers, if it is the
+        pending view), then the recent maps of the date slider (``warm_recent``), then ``then()``."""
         def warm():
             try:
-                asyncio.run(warm_view(self.app, view))
+                if first:
+                    asyncio.run(warm_view(self.app, view))
             finally:
                 with self._refresh_lock:
                     if self._pending is view:
                         self._install(view)
+            try:
+                if self.config.warm_recent and self._view is view and not self.closed:
+                    asyncio.run(warm_view(self.app, view, self.config.warm_recent))
+            finally:
+                if then is not None and not self.closed:
+                    then()
         threading.Thread(target=warm, name="frontwatch-warm", daemon=True).start()
 
     def check_store(self):
@@ -564,6 +613,7 @@ class State:
 
     def close(self):
         """Wait for the computations in progress, then close the store."""
+        self.closed = True
         for pool in self.pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
         self.claims.close()
@@ -599,15 +649,20 @@ class State:
 
         In-flight computations are ``concurrent.futures`` futures, so a request of any event
         loop (the server's, or a warm-up's on its own thread) can share them."""
+        if self.closed:
+            return error(503, "the service is stopping")
         broken = self.check_store()
         if broken is not None:
             return broken
         view = self.view()
         key = (view.generation, *key)
+        raw = _RAW.get()
         with self._cache_lock:
             hit = self.cache.get(key)
             if hit is not None:
                 self.cache.move_to_end(key)
+                if raw is not None and raw[0] == view.generation:
+                    self._remember_raw(raw, key)
         if hit is not None:
             return JSONBytes(hit)
         timeout = timeout or self.config.timeout_s
@@ -662,7 +717,23 @@ class State:
                               "it goes on in the background: ask again later")
         with self._cache_lock:
             entry[1] -= 1
+            if kind == "ok" and raw is not None and raw[0] == view.generation:
+                self._remember_raw(raw, key)
         return JSONBytes(value) if kind == "ok" else value
+
+    def _remember_raw(self, raw, key) -> None:
+        """This request's path and query string give the answer under ``key`` (see :class:`FastAnswers`)."""
+        self.raw[raw] = key
+        while len(self.raw) > 4 * self.config.cache_entries:
+            self.raw.pop(next(iter(self.raw)))
+
+    def fast_answer(self, raw) -> bytes | None:
+        """The cached answer of a request exactly as asked before in this view, else None."""
+        key = self.raw.get(raw)
+        if key is None:
+            return None
+        with self._cache_lock:
+            return self.cache.get(key)
 
     def view_generation_for(self, generation: int) -> int | None:
         """``generation`` when it is the current view's or the one being warmed (its answers are
@@ -711,6 +782,15 @@ class State:
                 notices.warn(message)
             return value
         return fn
+
+
+def _lower_priority(nice: int) -> None:
+    """Lower the calling thread's scheduling priority by ``nice`` (Linux schedules threads one by
+    one; elsewhere a no-op)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+    except (AttributeError, OSError):
+        pass
 
 
 def _file_identity(path):
@@ -885,7 +965,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         if config.warm:
-            state.claims.start(warm=True)
+            await asyncio.get_running_loop().run_in_executor(state.pools["light"], _warm_places)
             view = state.view()
             if state.warmed_generation != view.generation:
                 state.warmed_generation = view.generation
@@ -893,6 +973,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                     await asyncio.wait_for(warm_view(app, view), config.timeout_s)
                 except asyncio.TimeoutError:
                     pass  # what is not warm yet is computed on demand
+            # Then, in the background, the date slider's recent maps, and after them the claims
+            # workers (whose start would compete with the first visitors' queries for the cores).
+            state._start_warm(view, first=False, then=lambda: state.claims.start(warm=True))
         yield
 
     app = FastAPI(
@@ -937,10 +1020,10 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         if refused is not None:
             return refused
         if name in ISOLATED:
-            size = len(params["text"].encode("utf-8", "surrogatepass"))
+            size = len(params["text"])  # characters, as the schema's maxLength counts them
             if size > config.max_claims_bytes:
-                return error(413, f"text too large ({size / 1024:,.0f} KiB; the limit is "
-                                  f"{config.max_claims_bytes / 1024:,.0f} KiB): send the article, not a collection")
+                return error(413, f"text too large ({size:,} characters; the limit is "
+                                  f"{config.max_claims_bytes:,}): send the article, not a collection")
             return await state.answer(_key(name, params), fn, "isolated", timeout=config.claims_timeout_s + 5)
         return await state.answer(_key(name, params), fn, "heavy" if name in HEAVY else "light")
 
@@ -1001,6 +1084,27 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                               "lat,lon:15km", "bbox:minlon,minlat,maxlon,maxlat"]}
         return await run_answer("regions", {}, fn)
 
+    @app.get("/api/places", tags=["data"], summary="Settlements to label on the map in a box, largest first",
+             responses=ERRORS)
+    async def places(bbox: Annotated[str, Query(max_length=200, pattern=rf"^{_NUM},{_NUM},{_NUM},{_NUM}$",
+                                                description="minlon,minlat,maxlon,maxlat")],
+                     limit: Annotated[int, Query(ge=1, le=200)] = 40):
+        def fn():
+            import shapely as _shapely
+
+            from frontwatch.faces.report.maps import label_places
+            from frontwatch.geo.places import settlements_in
+
+            x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
+            if x0 >= x1 or y0 >= y1:  # an empty box holds no place
+                return {"places": [], "source": "GeoNames"}
+            found = label_places(settlements_in(_shapely.box(x0, y0, x1, y1)), limit)
+            # Largest first, without city districts: the names a reader looks for at this view.
+            return {"places": [{"name": r.name, "country": r.country, "population": int(r.population),
+                                "lat": float(r.lat), "lon": float(r.lon)} for r in found.itertuples()],
+                    "source": "GeoNames"}
+        return await run_answer("places", dict(bbox=bbox, limit=limit), fn)
+
     @app.get("/api/snapshots", tags=["data"], summary="Stored snapshots (one per published map)", responses=ERRORS)
     async def snapshots(start: From = None, end: To = None, source: Source = None):
         return await run_answer("snapshots", dict(start=start, end=end, source=source), lambda: {
@@ -1010,10 +1114,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/api/area", tags=["measures"], summary="Area of each status in a region, on a date or as a series",
              responses=ERRORS)
     async def area(region: Region = "UKR", status: Statuses = "all", date: OptDate = None,
-                   start: From = None, end: To = None, every: Every = None, source: Source = None):
+                   start: From = None, end: To = None, every: Every = None, source: Source = None,
+                   slivers: Annotated[Literal["leave_out", "keep"], Query(
+                       description="Border slivers (Russia's statuses inside Russia narrower than 3 km along Ukraine's "
+                                   "border): left out of km2 (default, given in border_slivers_km2) or kept")] = "leave_out"):
         def fn():
+            from frontwatch.analysis.holdings import area_by_status
             from frontwatch.analysis.measure import resolve_statuses, totals_by_snapshot
-            from frontwatch.analysis.shares import area_with_shares
 
             reg = state.region(region)
             # "all" is every status the source maps (the daily archive maps occupied only).
@@ -1022,16 +1129,17 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                 borders = state.borders
             except RegionError:
                 borders = None  # no shares without land to take them of
-            recs = area_with_shares(state.store, reg, statuses, date=date, start=start, end=end, every=every,
-                                    source=source, borders=borders)
-            # Each status's record has share_pct (of the region's land); each side's total
-            # (its statuses and its country's land no layer covers) comes under "sides".
+            recs = area_by_status(state.store, reg, statuses, date=date, start=start, end=end, every=every,
+                                  source=source, borders=borders, slivers=slivers)
+            # Each status's record has share_pct (of the region's land) and, for Russia's statuses in
+            # Russia, its border slivers left out (border_slivers_km2); each side's total (its
+            # statuses and its country's land no layer covers) comes under "sides", never both added.
             sides = [r for r in recs if "side" in r]
             recs = [r for r in recs if "side" not in r]
             return {"region": reg.to_record(), "statuses": list(statuses), "records": recs,
                     "totals": totals_by_snapshot(recs), "sides": sides}
         return await run_answer("area", dict(region=region, status=status, date=date, start=start, end=end,
-                                             every=every, source=source), fn)
+                                             every=every, source=source, slivers=slivers), fn)
 
     @app.get("/api/change", tags=["measures"], summary="Area gained and lost between two dates", responses=ERRORS)
     async def change(start: Annotated[IsoDate, Query(alias="from", description=(
@@ -1306,6 +1414,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         resp = library_error(exc)
         return resp if resp is not None else error(500, f"internal error ({type(exc).__name__})")
 
+    app.add_middleware(FastAnswers, state=state)
     app.add_middleware(BodyLimit, limits={"/api/claims/extract": config.max_claims_bytes * 4,
                                           "/api/claims/check": config.max_claims_bytes * 4,
                                           "/api/ingest": config.max_upload_bytes},
@@ -1313,15 +1422,33 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     return app
 
 
-def warm_queries(store) -> list[tuple[str, dict]]:
+def _warm_places() -> None:
+    """Load the gazetteer's index (0.3 s from its cache file; built once per machine otherwise),
+    so that the first region named by a place does not pay for it."""
+    try:
+        from frontwatch.geo import places
+
+        with notices.collect():
+            places.resolve_place("Kyiv")
+    except Exception:  # noqa: BLE001 - a gazetteer problem is reported by the queries that need it
+        pass
+
+
+def warm_queries(store, recent: int = 0) -> list[tuple[str, dict]]:
     """What the map page asks first, as it asks it (same parameters, so the same cache keys):
     the list of maps, the countries, the borders, the latest map's layers, front line and area
     of the default region, the default chart; and the latest areas of the other country-wide
-    regions a shared link most often names."""
+    regions a shared link most often names. With ``recent``, only what the date slider asks for
+    the ``recent`` maps before the latest (their layers, front lines and country-wide areas)."""
     snaps = store.snapshots()
     if not snaps:
-        return [("/api/snapshots", {}), ("/api/regions", {}), ("/api/borders", {})]
-    latest, first = snaps[-1].date.isoformat(), snaps[0].date.isoformat()
+        return [] if recent else [("/api/snapshots", {}), ("/api/regions", {}), ("/api/borders", {})]
+    days = list(dict.fromkeys(s.date.isoformat() for s in snaps))
+    if recent:
+        return [q for d in reversed(days[-1 - recent:-1]) for q in (
+            ("/api/layers", {"date": d}), ("/api/front", {"date": d}), ("/api/area", {"region": "RUS", "date": d}),
+            ("/api/area", {"region": "UKR", "date": d}), ("/api/area", {"region": "ALL", "date": d}))]
+    latest, first = days[-1], days[0]
     return [("/api/snapshots", {}), ("/api/regions", {}), ("/api/borders", {}),
             ("/api/layers", {"date": latest}), ("/api/front", {"date": latest}),
             ("/api/area", {"region": "RUS", "date": latest}),
@@ -1329,10 +1456,10 @@ def warm_queries(store) -> list[tuple[str, dict]]:
             ("/api/area", {"region": "UKR", "date": latest}), ("/api/area", {"region": "ALL", "date": latest})]
 
 
-async def warm_view(app, view) -> dict:
+async def warm_view(app, view, recent: int = 0) -> dict:
     """Ask ``app`` (in this process, through its ASGI interface, so the answers land in its cache
-    under the keys real requests use) the :func:`warm_queries` of ``view``, side by side.
-    Returns ``{path?query: status}``."""
+    under the keys real requests use) the :func:`warm_queries` of ``view`` (``recent``: those of
+    the date slider's recent maps), side by side. Returns ``{path?query: status}``."""
     import urllib.parse
 
     async def get(path, params):
@@ -1358,7 +1485,7 @@ async def warm_view(app, view) -> dict:
         return f"{path}?{query.decode()}", status[0] if status else None
 
     try:
-        queries = warm_queries(view.store)
+        queries = warm_queries(view.store, recent)
     except StoreError:
         return {}
     return dict(await asyncio.gather(*(get(p, q) for p, q in queries)))

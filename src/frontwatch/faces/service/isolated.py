@@ -206,8 +206,11 @@ class IsolatedPool:
         self._closed = False
         self.killed = 0
         self.started = 0
+        self.failures = 0  # workers that died by themselves in a row
 
-    def _start_one(self) -> None:
+    def _start_one(self, warm: bool = False) -> None:
+        """Start a worker; with ``warm``, it loads what a task needs before it takes one (a
+        replacement for a stopped worker does, so that the next request does not pay for it)."""
         if self._closed:
             return
         try:
@@ -222,19 +225,22 @@ class IsolatedPool:
                 return
             self._all.add(w)
             self.started += 1
+        if warm:
+            try:
+                w.conn.send(("warm", ()))
+                if multiprocessing.connection.wait([w.conn, w.proc.sentinel], 120) != [w.conn]:
+                    raise EOFError()
+                w.conn.recv()
+            except (EOFError, OSError, ValueError):
+                self._discard(w, killed=False)
+                return
         self._idle.put(w)
 
     def start(self, warm: bool = False) -> None:
         """Start the workers (in the background); with ``warm``, each loads what a task needs."""
         def go():
             for _ in range(self.size - len(self._all)):
-                self._start_one()
-            if warm:
-                for _ in range(self.size):
-                    try:
-                        self.call("warm", (), time.monotonic() + 120)
-                    except Exception:  # noqa: BLE001 - warming is best effort
-                        pass
+                self._start_one(warm)
         threading.Thread(target=go, name="frontwatch-claims-start", daemon=True).start()
 
     def pids(self) -> list[int]:
@@ -273,16 +279,23 @@ class IsolatedPool:
             self._discard(w, killed=False)
             raise WorkerFailed() from None
         w.tasks += 1
+        self.failures = 0
         self._idle.put(w)
         return reply
 
     def _discard(self, w, killed: bool):
+        """Stop ``w`` and start another in its place, unless workers keep dying by themselves
+        (then the next call starts one: no restart loop)."""
         w.kill()
         with self._lock:
             self._all.discard(w)
             if killed:
                 self.killed += 1
-        threading.Thread(target=self._start_one, daemon=True).start()
+            else:
+                self.failures += 1
+            again = killed or self.failures < 3
+        if again:
+            threading.Thread(target=self._start_one, args=(True,), daemon=True).start()
 
     def close(self):
         self._closed = True

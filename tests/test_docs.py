@@ -1,0 +1,71 @@
+"""The README stays a short guide whose commands exist, and the docs (docs/, mkdocs.yml) build
+with no warning, the CLI reference generated from the commands' --help."""
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from frontwatch.faces.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+# Options a recipe shows that another engineer's branch adds, while it has not landed.
+PENDING: set = set()
+
+
+def _readme_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n(.*?)```", text, flags=re.S)
+    return [line.strip() for b in blocks for line in b.splitlines() if line.strip().startswith("frontwatch ")]
+
+
+def test_readme_is_a_short_guide():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 200, len(lines)
+    text = "\n".join(lines)
+    for must in ("frontwatch ingest ../shared/data && frontwatch run --offline", ". .venv/bin/activate", "bash .ci/run",
+                 'frontwatch area --region "Donetsk oblast" --date 2024-11-24',
+                 "frontwatch settlements --region UKR --from 2024-06-01 --to 2024-12-31 --side russia"):
+        assert must in text, must
+
+
+@pytest.mark.parametrize("line", _readme_commands())
+def test_every_readme_command_parses(line):
+    """Each recipe's command and options exist (parsed by click, not run)."""
+    args = shlex.split(line.split("  #")[0])[1:]
+    args = [a for a in args if a != "&&"]
+    if "run" in args and args[0] == "ingest":  # "ingest PATH && frontwatch run --offline"
+        args = args[:args.index("frontwatch")] if "frontwatch" in args else args[:2]
+    if args[0].startswith("-"):
+        return main.make_context("frontwatch", args) if args[0] != "--help" else None
+    name = args[0]
+    ctx = click.Context(main, info_name="frontwatch")
+    cmd = main.get_command(ctx, name)
+    assert cmd is not None, name
+    rest = args[1:]
+    if isinstance(cmd, click.Group):
+        sub = cmd.get_command(ctx, rest[0])
+        assert sub is not None, line
+        cmd, rest = sub, rest[1:]
+    known = {o for p in cmd.params for o in getattr(p, "opts", [])}
+    for a in rest:
+        if a.startswith("--") and a not in known:
+            if (name, a) in PENDING:
+                pytest.skip(f"{a} of `frontwatch {name}` comes with another engineer's work")
+            raise AssertionError(f"{line}: no option {a}")
+    cmd.make_context(f"frontwatch {name}", list(rest), parent=ctx)
+
+
+def test_the_docs_build_with_no_warning(tmp_path):
+    pytest.importorskip("mkdocs", reason="mkdocs is in the test extra: pip install -e '.[test]'")
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    cli = (tmp_path / "site" / "cli" / "index.html").read_text(encoding="utf-8")
+    assert "frontwatch ingest" in cli and "--with-slivers" in cli and "--units" in cli
+    assert (tmp_path / "site" / "changelog" / "index.html").exists()
