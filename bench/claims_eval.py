@@ -169,6 +169,29 @@ def evaluate(path: Path = DEV, checkable_only: bool = True, split: str = "all") 
     return {"claims": n, "accuracy": figures, "rows": rows}
 
 
+_RULE_FIELD = {"measure": "measure", "side": "side", "place": "place", "start": "date", "date": "date",
+               "value_unit": "quantity", "found": "quantity", "all": "date"}
+
+
+def rule_figures(field: str, path: Path = DEV) -> dict[str, dict[str, list[int]]]:
+    """For each rule that decided ``field`` (the name before the colon in the claim's ``explain``),
+    how many matched claims it decided and how many of those are right, per split: totals that
+    say whether a rule generalises without showing the held-out passages."""
+    out: dict[str, dict[str, list[int]]] = {}
+    for split in ("dev", "held"):
+        for r in evaluate(path, split=split)["rows"]:
+            c = r["claim"]
+            if c is None:
+                rule = "(not found)"
+            else:
+                words = (c.explain or {}).get(_RULE_FIELD[field], "")
+                rule = words.split(":", 1)[0].split(" (")[0] or "(none)"
+            cell = out.setdefault(rule, {"dev": [0, 0], "held": [0, 0]})[split]
+            cell[0] += 1
+            cell[1] += bool(r["score"][field])
+    return out
+
+
 def _describe(c) -> dict:
     if c is None:
         return {}
@@ -648,8 +671,10 @@ def verdict_figures(rows: list[dict]) -> dict:
             for mode in ("end_to_end", "checker")}
 
 
-def print_verdicts(result: dict, misses: str | None = None) -> None:
-    """The table (all, the development two thirds, the held-out third), then the misses of a mode."""
+def print_verdicts(result: dict, misses: str | None = None, split: str = "dev") -> None:
+    """The table (all, the development two thirds, the held-out third), then the misses of a mode
+    in ``split`` (by default the development two thirds only: the held-out third is looked at as
+    totals)."""
     rows = result["rows"]
     parts = {"all": rows, "dev": [r for r in rows if not held_out(r["id"])], "held": [r for r in rows if held_out(r["id"])]}
     figs = {k: verdict_figures(v) for k, v in parts.items()}
@@ -670,7 +695,7 @@ def print_verdicts(result: dict, misses: str | None = None) -> None:
     if misses:
         mode = "checker" if misses.startswith("checker") else "end_to_end"
         for r in rows:
-            if r[mode]["outcome"] == "right":
+            if r[mode]["outcome"] == "right" or (split != "all" and held_out(r["id"]) != (split == "held")):
                 continue
             g = r["gold"]
             print(f"\n{r['id']} [{r[mode]['outcome']}] {g['measure']} {g.get('side')} {g.get('place')} "
@@ -688,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", choices=FIELDS, help="list the claims where this field is wrong")
     ap.add_argument("--split", choices=("all", "dev", "held"), default=None,
                     help="only the development two thirds or the held-out third (default: a column each)")
+    ap.add_argument("--rules", choices=FIELDS, help="per rule that decided this field: claims and right, dev and held out")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verdicts", action="store_true",
                     help="the checker's verdicts against the maps: right, wrong, silent (needs a store: built once "
@@ -696,7 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None,
                     help="with --verdicts: where the bench store is kept (default: $TMPDIR/frontwatch-bench)")
     ap.add_argument("--verdict-misses", choices=("end_to_end", "checker"),
-                    help="with --verdicts: list the claims not right, with the reference and the reason")
+                    help="with --verdicts: list the claims not right, with the reference and the reason (the development two thirds unless --split says otherwise)")
     args = ap.parse_args(argv)
     if not args.dev.exists():
         print(f"no development set at {args.dev} (see ../shared/README.md)", file=sys.stderr)
@@ -712,7 +738,14 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"claims": result["claims"], "left_out": result["left_out"],
                               "figures": result["figures"], "split": split}, indent=2))
         else:
-            print_verdicts(result, args.verdict_misses)
+            print_verdicts(result, args.verdict_misses, args.split or "dev")
+        return 0
+    if args.rules:
+        figs = rule_figures(args.rules, args.dev)
+        print(f"{'rule':<44}  dev right/n   held right/n")
+        for rule, cells in sorted(figs.items(), key=lambda kv: -(kv[1]["dev"][0] + kv[1]["held"][0])):
+            d, h = cells["dev"], cells["held"]
+            print(f"{rule:<44}  {d[1]:>4}/{d[0]:<6}  {h[1]:>4}/{h[0]:<6}")
         return 0
     if args.split is None and not args.misses:
         parts = {k: evaluate(args.dev, checkable_only=not args.all_claims, split=k) for k in ("all", "dev", "held")}

@@ -122,7 +122,7 @@ def test_ten_megabyte_file_completes(tmp_path):
     res = run(["claims", "extract", str(big), "--format", "csv"])
     assert res.exit_code == 0
     rows = res.stdout.strip().splitlines()[1:]
-    assert len(rows) == 10_000_000 // len(paragraph) and all(",advance_rate," in r for r in rows[:: len(rows) // 7])
+    assert len(rows) == 10_000_000 // len(paragraph) and all(",depth," in r for r in rows[:: len(rows) // 7])
 
 
 def test_missing_file_is_a_usage_error(tmp_path):

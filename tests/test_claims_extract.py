@@ -55,8 +55,9 @@ ARTICLE_GOLD: list[dict] = [
 GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russian forces advanced up to 2 kilometres near Pokrovsk over the past week, ISW said on Tuesday.",
      D(2024, 11, 26),
-     [{"value": 2, "unit": "kilometres", "unit_normalized": "m_per_day", "value_normalized": 285.714,
-       "qualifier": "up to", "measure": "advance_rate", "side": "russia", "place": "Pokrovsk",
+     # How far they moved over the week: a depth over the period (the dev set's reading), not a pace.
+     [{"value": 2, "unit": "kilometres", "unit_normalized": "m", "value_normalized": 2000,
+       "qualifier": "up to", "measure": "depth", "side": "russia", "place": "Pokrovsk",
        "date": "2024-11-25", "start_date": "2024-11-19", "source": "ISW"}]),
     ("Ukraine said on Nov. 20 it still holds about 800 square kilometres of Russia's Kursk region.",
      D(2024, 11, 22),
@@ -174,8 +175,8 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
        "date": "2022-03-31"}]),
     ("The front line near Kurakhove moved 6.5 km westward in two weeks, analysts at the Finnish "
      "Black Bird Group said.", D(2024, 12, 2),
-     [{"value": 6.5, "unit_normalized": "m_per_day", "value_normalized": 464.286,
-       "measure": "advance_rate", "period_days": 14, "place": "Kurakhove",
+     [{"value": 6.5, "unit_normalized": "m", "value_normalized": 6500,
+       "measure": "depth", "place": "Kurakhove", "start_date": "2024-11-19", "date": "2024-12-02",
        "source": "analysts at the Finnish Black Bird Group"}]),
     ("Russian forces have advanced at a rate of about 27 square kilometres a day in recent weeks, "
      "the fastest pace since 2022.", D(2024, 12, 2),
@@ -215,10 +216,10 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("Russia controls nearly one-fifth of Ukraine.", D(2024, 11, 30),
      [{"value": 0.2, "unit_normalized": "percent", "value_normalized": 20, "measure": "share_held", "side": "russia",
        "place": "UKR", "qualifier": "nearly"}]),
-    # "last week" is a period of 7 days: the distance is an advance (it was "other" before).
+    # "last week" is a period of 7 days: the distance is an advance over it (it was "other" before).
     ("Russian forces advanced 5 km near Toretsk last week, according to the ISW.", D(2024, 11, 24),
-     [{"value": 5, "unit_normalized": "m_per_day", "value_normalized": 714.286, "measure": "advance_rate",
-       "period_days": 7, "side": "russia", "place": "Toretsk", "date": "2024-11-23", "source": "the ISW"}]),
+     [{"value": 5, "unit_normalized": "m", "value_normalized": 5000, "measure": "depth",
+       "start_date": "2024-11-17", "side": "russia", "place": "Toretsk", "date": "2024-11-23", "source": "the ISW"}]),
     # Ground "taken" at the peak is ground held at the peak (it was a change with no start).
     ("At its height, the Ukrainian incursion into Kursk took around 1,000 sq km.", D(2024, 12, 5),
      [{"value": 1000, "unit_normalized": "km2", "measure": "area_held", "aspect": "peak", "side": "ukraine",
@@ -267,14 +268,15 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      "Aug. 6.", D(2024, 12, 2),
      [{"value": 1000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "ukraine",
        "start_date": "2024-08-06", "date": "2024-08-12"}]),
-    # A distance advanced over a named period is a pace over its days (31 in October).
+    # A distance advanced over a named period is how far the side moved over it (a depth over
+    # the period, as the dev set labels it), not a pace.
     ("Russian troops advanced 6 km near Kurakhove in October.", D(2024, 12, 2),
-     [{"value": 6, "unit_normalized": "m_per_day", "value_normalized": 193.548, "measure": "advance_rate",
+     [{"value": 6, "unit_normalized": "m", "value_normalized": 6000, "measure": "depth",
        "side": "russia", "place": "Kurakhove", "start_date": "2024-10-01", "date": "2024-10-31"}]),
     # A side that falls back: the advance is the other side's.
     ("Ukrainian forces have been pushed back about 10 kilometres around Kurakhove since the start of October.",
      D(2024, 11, 22),
-     [{"value": 10, "unit_normalized": "m_per_day", "value_normalized": 188.679, "measure": "advance_rate",
+     [{"value": 10, "unit_normalized": "m", "value_normalized": 10000, "measure": "depth",
        "side": "russia", "place": "Kurakhove", "start_date": "2024-10-01", "date": "2024-11-22"}]),
     # "down from a peak of about 1,300" takes the unit of the figure before it.
     ("Ukraine's army said it now controls about 800 sq km in Kursk, down from a peak of about 1,300.", D(2024, 11, 22),
@@ -304,10 +306,10 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     ("The US has approved a further $725m (£570m) in military aid, and Russia took 30 sq km near Pokrovsk "
      "last week.", D(2024, 12, 4),
      [{"value": 30, "unit_normalized": "km2", "measure": "area_change", "side": "russia", "place": "Pokrovsk"}]),
-    # A conversion in brackets restates a distance already turned into a pace: one claim.
+    # A conversion in brackets restates the distance: one claim.
     ("Russian forces advanced as much as 4 kilometers (2.5 miles) into Ukrainian lines near Velyka Novosilka "
      "over three days.", D(2024, 12, 3),
-     [{"value": 4, "unit_normalized": "m_per_day", "value_normalized": 1333.33, "measure": "advance_rate",
+     [{"value": 4, "unit_normalized": "m", "value_normalized": 4000, "measure": "depth",
        "side": "russia", "place": "Velyka Novosilka", "qualifier": "as much as"}]),
     # A date in a clause of its own that dates another event does not date the claim.
     ("Russia occupies 107,000 sq km of Ukraine, including Crimea, which it annexed in March 2014.", D(2024, 12, 2),
@@ -355,7 +357,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      [{"value": 2000, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
        "place": "UKR", "start_date": "2024-10-01", "date": "2024-11-25", "source": "DeepState"}]),
     ("Ukrainian troops were pushed back 4 kilometers near Kurakhove over the weekend.", D(2024, 11, 25),
-     [{"value": 4, "unit_normalized": "m_per_day", "value_normalized": 2000, "measure": "advance_rate",
+     [{"value": 4, "unit_normalized": "m", "value_normalized": 4000, "measure": "depth",
        "side": "russia", "place": "Kurakhove", "start_date": "2024-11-23", "date": "2024-11-24"}]),
     # Halves of a year are periods, not shares.
     ("The pace of Russian gains quadrupled in the second half of 2024, compared with the first half.",
@@ -422,8 +424,8 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     # "late October" is 21-31 October.
     ("Russia's defence ministry said its forces had taken control of the village of Pushkine in the Kursk region "
      "and had pushed Ukrainian units back by up to 2 km over the past three days.", D(2024, 12, 9),
-     [{"value": 2, "unit_normalized": "m_per_day", "value_normalized": 2000 / 3, "measure": "advance_rate",
-       "side": "russia", "place": "Pushkine", "place_within": "Kursk"}]),
+     [{"value": 2, "unit_normalized": "m", "value_normalized": 2000, "measure": "depth",
+       "side": "russia", "place": "Pushkine", "place_within": "Kursk", "start_date": "2024-12-06", "date": "2024-12-08"}]),
     ("A Ukrainian military analyst said Kyiv's troops held about 650 sq km, down from roughly 1,200 at the start of "
      "September.", D(2024, 12, 9),
      [{"value": 650, "unit_normalized": "km2", "measure": "area_held", "side": "ukraine", "date": "2024-12-09"},
@@ -436,8 +438,8 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     # without "Ukraine"; a place only in a later clause is another claim's (inferred, as if carried).
     ("The enemy has advanced 1.5 kilometers toward Vuhledar over the past week, the Khortytsia group of forces "
      "said.", D(2024, 10, 1),
-     [{"value": 1.5, "unit_normalized": "m_per_day", "value_normalized": 1500 / 7, "measure": "advance_rate",
-       "side": "russia", "place": "Vuhledar"}]),
+     [{"value": 1.5, "unit_normalized": "m", "value_normalized": 1500, "measure": "depth",
+       "side": "russia", "place": "Vuhledar", "start_date": "2024-09-24", "date": "2024-09-30"}]),
     ("Since the beginning of the year, the occupiers have seized about 2,700 square kilometers of Ukrainian land.",
      D(2024, 10, 1),
      [{"value": 2700, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
@@ -510,7 +512,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
     # "since <event> two weeks ago": a period that starts 14 days before the reference.
     ("Russian troops have advanced up to 10 kilometres west of Avdiivka since capturing the town two weeks ago, "
      "Ukrainian commanders said.", D(2024, 3, 2),
-     [{"value": 10, "unit_normalized": "m_per_day", "value_normalized": 10000 / 15, "measure": "advance_rate",
+     [{"value": 10, "unit_normalized": "m", "value_normalized": 10000, "measure": "depth",
        "side": "russia", "place": "Avdiivka", "start_date": "2024-02-17", "date": "2024-03-02", "qualifier": "up to"}]),
     # The grey zone is its own measure; a unit before a capital ends the sentence.
     ("The grey zone between the two armies now covers around 1,000 square kilometres, according to DeepState. "
@@ -526,10 +528,10 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      [{"value": 550, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
        "start_date": "2024-08-06", "date": "2024-08-20", "qualifier": "some"}]),
     ("Ukrainian forces had advanced between 1 and 3 km near Sudzha on Monday alone, Syrskyi said.", D(2024, 8, 20),
-     [{"low": 1, "high": 3, "unit_normalized": "m_per_day", "low_normalized": 1000, "high_normalized": 3000,
-       "measure": "advance_rate", "side": "ukraine", "place": "Sudzha"}]),
+     [{"low": 1, "high": 3, "unit_normalized": "m", "low_normalized": 1000, "high_normalized": 3000,
+       "measure": "depth", "side": "ukraine", "place": "Sudzha", "start_date": "2024-08-19", "date": "2024-08-19"}]),
     ("Ukrainian marines advanced 3 km on the east bank of the Dnipro River in a week.", D(2023, 11, 20),
-     [{"value": 3, "unit_normalized": "m_per_day", "value_normalized": 3000 / 7, "measure": "advance_rate",
+     [{"value": 3, "unit_normalized": "m", "value_normalized": 3000, "measure": "depth",
        "side": "ukraine", "place": None}]),
 ]
 
@@ -918,8 +920,23 @@ def test_every_claim_explains_each_field_and_says_what_it_is_unsure_of():
     assert c.explain["date"] == "date.past_period: in just the past week"
     assert c.explain["side"] == "side.subject: Russian troops" and c.explain["place"].startswith("place.whole_country")
     assert set(c.to_record()["explain"]) == {"quantity", "measure", "side", "place", "date"} and c.unsure == {}
-    (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 11, 25))
+    (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2023, 11, 25))
     assert held.place is None and "place" in held.unsure  # Ukraine's holding: in Ukraine or in Russia?
+
+
+def test_ukraines_holding_with_no_place_while_it_held_ground_in_russia_is_kursk():
+    """Between the incursion's first and last day (lexicon/events.json) a Ukrainian holding far
+    smaller than its own country, or a share of what it took, is its ground in Russia."""
+    (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 11, 25))
+    assert (held.place, held.place_inferred, held.unsure) == ("Kursk oblast", True, {})
+    assert held.explain["place"].startswith("place.incursion: Ukraine held ground in Russia from 2024-08-06")
+    (share,) = extract_claims("Ukraine only holds 10% of the conquered territory.", published=D(2025, 3, 14))
+    assert (share.measure, share.side, share.place) == ("share_held", "ukraine", "Kursk oblast")
+    # Before the incursion, and a holding as large as Ukraine's own ground, stay unsure.
+    (before,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2024, 7, 1))
+    assert before.place is None and "place" in before.unsure
+    (large,) = extract_claims("Ukraine holds about 480,000 square kilometres.", published=D(2024, 11, 25))
+    assert large.place is None and "place" in large.unsure
 
 
 def test_more_ways_of_writing_shares_holders_and_periods():

@@ -5,7 +5,7 @@ expressions inside a sentence ("as of November 22", "on Nov. 20", "in August",
 "since August", "on Tuesday", "over the past week", "now") resolved against a
 reference date, and the character spans of dates and clock times so that the
 quantity scanner never reads "7:03", "2024" or the "24" of "November 24" as a
-claim. May import only the standard library and dateutil.
+claim. May import only the standard library, dateutil and frontwatch.claims.lexicon.
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+
+from frontwatch.claims.lexicon import load_lexicon
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
@@ -206,8 +208,9 @@ _PAST = re.compile(
     r"|\b(?P<inaweek>in\s+(?:a|one|a\s+single)\s+(?P<unit3>day|week|month))\b"
     r"|\b(?:in|within|over)\s+(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit4>day|week|month)s\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
+_EVENTS = load_lexicon("events")
 # "since the start of the full-scale invasion", "since Russia invaded", "since the war began".
-INVASION_DAY = dt.date(2022, 2, 24)
+INVASION_DAY = dt.date.fromisoformat(_EVENTS["invasion"]["first_day"])
 _SINCE_INVASION = re.compile(
     r"\bsince\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+)?(?:the\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
     r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war)(?:\s+(?:began|started))?\b"
@@ -215,7 +218,9 @@ _SINCE_INVASION = re.compile(
 # "since the incursion began", "since Ukraine's incursion into Kursk": in news of August 2024 on,
 # the Kursk incursion, which began on 6 August 2024 ("the incursion, which began on Aug. 6" gives
 # the day itself and is left to the date it names).
-INCURSION_DAY = dt.date(2024, 8, 6)
+INCURSION_DAY = dt.date.fromisoformat(_EVENTS["incursion"]["first_day"])
+# The last day Ukraine held ground in Russia (lexicon/events.json).
+INCURSION_LAST_DAY = dt.date.fromisoformat(_EVENTS["incursion"]["last_day"])
 _SINCE_INCURSION = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:Ukraine['’]s\s+|Kyiv['’]s\s+|the\s+)(?:Kursk\s+)?"
     r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)

@@ -265,7 +265,8 @@ FRONT_LENGTH = re.compile(
     r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
 # "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
 # length in the figure's clause, the front named earlier in the sentence.
-_LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended)\s+(?:for\s+|over\s+)?", re.I)
+_LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended|"
+                          r"(?:runs?|running|ran)\s+for)\s+(?:for\s+|over\s+)?", re.I)
 _FRONT_WORD = re.compile(r"\bfront(?:[\s-]*line)?s?\b", re.I)
 # "along a 1,000-kilometre front": the length names the front right after it.
 _FRONT_AFTER = re.compile(r"(?:[\s-]*long)?\s+front(?:[\s-]*line)?\b", re.I)
@@ -330,10 +331,14 @@ FROM_OLD_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|beyond)\s+
 # "to a depth of (up to) 70 kilometres"
 DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|more\s+than)\s+)?$", re.I)
 # "within less than seven kilometres of the city", "a dozen kilometres from the logistics hub Pokrovsk"
-DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+(?:the\s+)?"
+# "8 km (5 miles) south of Pokrovsk", "12 km southeast of the city": a distance in a direction.
+_COMPASS_OF = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:wards?)?"
+               r"(?:\s+(?:of|from))")
+_COMPASS_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?" + _COMPASS_OF, re.I)
+DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+(?:the\s+)?"
                               r"(?:(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
                               r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
-DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of)\s+"
+DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+"
                          r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
@@ -941,7 +946,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if DEPTH_INTO.match(sentence, q.end):
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
-        if DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
+        compass = _COMPASS_AFTER.match(sentence, q.end)
+        if compass and ADVANCE_VERBS.search(sentence, lo, q.start) and q.qualifier != "within":
+            pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
+        elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
             # from a place (before the front-length test: these sentences name the front too).
@@ -955,9 +963,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "a 10-km-deep salient", "advanced 5 km deep": how far a side reaches.
             return "depth", None, "current", None
         if ADVANCE_VERBS.search(sentence) or RETREAT.search(sentence):
-            days = dates_mod.period_days(sentence, reference)
-            if days:
-                return "advance_rate", None, None, days
+            if dates_mod.period_days(sentence, reference):
+                # "advanced 4 km in the past week", "pushed up to 22 miles since the incursion began":
+                # how far the side moved over the period (a depth from its line at the start), not
+                # a pace; a pace is written per day ("200 metres a day": per_period above).
+                return "depth", None, None, None
             if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
                 # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
                 # period to make it a pace: a depth.
@@ -1036,7 +1046,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         if after:
             keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
             by_kind = {**keep, after[0].kind: after[0]}
-    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate")
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
     def said(d) -> str:
         return sentence[d.start:d.end]
 
@@ -1061,6 +1071,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
+        if measure == "depth" and start is None:
+            # "advanced between 1 and 3 km on Monday alone": how far over that one day.
+            start = d.date
         return d.date, start, f"date.weekday: {said(d)}{since}"
     if statement:
         # "the ISW said in its latest assessment on March 28": the figure is as of the statement.
@@ -1223,7 +1236,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
                 # holding with no actor named is the speaker's own side's.
                 side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
-            if measure == "advance_rate" and (RETREAT_OWN.search(text_s) or (
+            if measure in ("advance_rate", "depth") and (RETREAT_OWN.search(text_s) or (
                     RETREAT.search(text_s) and side_rule.startswith("side.object"))):
                 side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
             prev = sentence_claims[-1] if sentence_claims else None
@@ -1234,8 +1247,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 apposition_of = prev
             if measure == "grey_zone":  # ground neither side holds
                 side, side_rule = None, "side.grey_zone: ground neither side holds"
-            place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
-                                                       tuple(x.start for x in quantities))
             if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
                 # "Moscow has recaptured about half of the territory it lost", "By mid-November,
                 # Russia had retaken about 40% of the territory": the share of the other side's
@@ -1261,6 +1272,20 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     measure, direction, aspect, side = "share_lost", "lost", None, loser
                     side_rule = f"side.taker: the side that had taken it ({taker or 'the other side'})"
                     measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
+            taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
+                     else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
+            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
+                                                    tuple(x.start for x in quantities if x is not q and x.start not in conversions),
+                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
+            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
+                # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
+                # the text names is what the side holds now.
+                measure, direction = "share_held", None
+                measure_rule = "measure.share_taken_without_period_is_held"
+            # The place last: it depends on the measure and the side as rewritten above (a share of
+            # what the other side took is the taker's loss, and lies where the taker held ground).
+            place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
+                                                       tuple(x.start for x in quantities), reference)
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
                                                f"place.apposition: the figure before ({apposition_of.surface})")
@@ -1275,16 +1300,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 if subject and subject.group("name").split()[0] not in NOT_PLACES:
                     place, inferred = subject.group("name"), False
                     place_rule = "place.subject_of_distance: " + subject.group("name")
-            taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
-                     else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
-                                                    tuple(x.start for x in quantities if x is not q and x.start not in conversions),
-                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
-            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
-                # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
-                # the text names is what the side holds now.
-                measure, direction = "share_held", None
-                measure_rule = "measure.share_taken_without_period_is_held"
             surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
@@ -1339,7 +1354,7 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
     for name, rx in (("distance_to", DISTANCE_TO), ("distance_to", DISTANCE_TO_NOUN), ("from_the_front", FROM_THE_FRONT),
                      ("depth_into", DEPTH_INTO), ("depth_from_old_front", FROM_OLD_FRONT)):
         m = rx.match(sentence, q.end)
-        if m and measure in ("distance", "depth"):
+        if m and measure == name.split("_")[0].replace("from", "distance"):
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
@@ -1479,9 +1494,37 @@ def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) 
     return m.canonical
 
 
+INCURSION_PLACE = dates_mod._EVENTS["incursion"]["place"]
+_INCURSION_MAX_KM2 = float(dates_mod._EVENTS["incursion"]["max_area_km2"])
+# "10% of the conquered territory", "a quarter of the territory it had captured": a share of what
+# the side took, not of a country.
+_OF_TAKEN_GROUND = re.compile(r"\s*of\s+(?:the|what|its|their)\s+(?:(?:conquered|captured|seized|occupied|taken|gained)\s+)?"
+                              r"(?:(?:territory|ground|land|area)s?\b(?:\s+(?:that\s+|which\s+)?(?:it|they)\s+(?:had\s+|has\s+|have\s+)?"
+                              r"(?:earlier\s+|initially\s+|once\s+)?(?:captured|seized|taken|took|gained|conquered|occupied))?|"
+                              r"(?:it|they)\s+(?:had\s+)?(?:captured|seized|taken|took|gained))", re.I)
+
+
+def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: dt.date | None) -> str | None:
+    """Why a Ukrainian holding (or a loss of it) that names no place is its ground in Russia, or
+    None: reported between the incursion's first and last day, and an area far smaller than
+    Ukraine's own ground (lexicon/events.json), or a share of what it took (a share of a
+    country would name the country)."""
+    if reference is None or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)):
+        return None
+    window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
+    if measure in ("area_held", "area_change"):
+        value = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
+        if q.normalized == "km2" and value is not None and value <= _INCURSION_MAX_KM2:
+            return f"{window}; {value:,.0f} km2 is not its holding in Ukraine"
+        return None
+    if _OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end):
+        return f"{window}; a share of the ground it took"
+    return None
+
+
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
-                 others_at: tuple[int, ...] = ()) -> tuple[str | None, bool, str]:
+                 others_at: tuple[int, ...] = (), reference: dt.date | None = None) -> tuple[str | None, bool, str]:
     """(place, inferred, "rule: words") for one quantity. Named rules, tried in order:
 
     - place.attached: a place joined to the number by a preposition after it, in its clause
@@ -1492,6 +1535,11 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     - place.carried: the last place of the report's earlier sentences (inferred);
     - place.whole_country: for ground taken or held, no place named at all: Ukraine, where the
       war is (the usual reading of "Russia took 478 sq km in October");
+    - place.incursion: Ukraine's holding, or what it lost of it, with no place named, reported
+      while it held ground in Russia (lexicon/events.json: 6 August 2024 to 26 April 2025) and
+      far smaller than its own country ("the area under Ukrainian control had shrunk to 140
+      km2", "Ukraine only holds 10% of the conquered territory"): its ground in Russia, Kursk
+      oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
     """
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
@@ -1562,6 +1610,9 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                 f"place.carried: {carried.text} (an earlier sentence)")
     if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
         if side == "ukraine" and (measure in ("area_held", "share_held", "share_lost") or direction == "lost"):
+            incursion = _incursion_holding(sentence, q, measure, reference)
+            if incursion:
+                return INCURSION_PLACE, True, f"place.incursion: {incursion}"
             return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
         if side is None and measure in ("area_held", "share_held", "share_lost", "area_change"):
             return None, False, "place.unsure: no side and no place named"
