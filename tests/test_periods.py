@@ -105,5 +105,5 @@ def test_the_change_help_states_the_rule():
 
     from frontwatch.faces.cli import main
 
-    out = CliRunner().invoke(main, ["change", "--help"]).output
-    assert "last map before it" in out and "31 October" in out
+    out = " ".join(CliRunner().invoke(main, ["change", "--help"]).output.split())  # unwrapped
+    assert "the last map before it" in out and "map of 31 October" in out
