@@ -499,7 +499,7 @@ def test_the_cli_reads_and_ingests_a_store_a_live_service_uses(history_dir, bord
         assert [x["km2"] for x in json.loads(r.stdout)] == [x["km2"] for x in api["records"]], day
         r = _cli("ingest", later, "--store", store)
         assert r.returncode == 0, r.stderr
-        assert _wait(lambda: httpx.get(base + "/api/health").json()["snapshots"] == 25, 60, 0.3)
+        assert _wait(lambda: httpx.get(base + "/api/health").json()["snapshots"] == 25, 120, 0.3)
         snaps = httpx.get(base + "/api/snapshots").json()["snapshots"]
         assert [s["source_id"] for s in snaps][-5:] == [f.stem for f in files[20:]]
         newest = httpx.get(base + "/api/area", params={"region": "RUS", "date": _day(files[-1])}, timeout=120)
@@ -540,3 +540,28 @@ def test_a_store_whose_file_ends_in_freed_blocks_opens_and_takes_a_new_map(store
         assert ingest(st, new, workers=1).added == 1
     with Store(store, read_only=True) as st:
         assert len(st.snapshots()) == n + 1
+
+
+def test_a_long_write_publishes_what_it_committed_as_it_goes(history_dir, tmp_path, monkeypatch):
+    """A writer publishes its committed batches every PUBLISH_EVERY_S (30 s; 0 here): a reader
+    sees the first batch of 32 maps while the ingest of 40 is still reading, and all 40 after."""
+    import frontwatch.store as store_mod
+
+    monkeypatch.setattr(store_mod, "PUBLISH_EVERY_S", 0.0)
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    for f in sorted(history_dir.glob("*.geojson"))[:40]:
+        shutil.copy(f, folder / f.name)
+    path = tmp_path / "s.duckdb"
+    seen = {}
+
+    def progress(done, total):
+        if done == 40 and path.exists():
+            with Store(path, read_only=True) as reader:
+                seen[done] = len(reader.snapshots())
+
+    with Store(path) as st:
+        assert ingest(st, folder, workers=1, progress=progress).added == 40
+    assert seen == {40: 32}
+    with Store(path, read_only=True) as st:
+        assert len(st.snapshots()) == 40

@@ -28,12 +28,12 @@ from __future__ import annotations
 import hashlib
 import threading
 
-import numpy as np
-import shapely
 
 from frontwatch.analysis.measure import area_on, area_series
-from frontwatch.geo.geodesy import areas_km2, clip_to_region, km2_to_sqmi, to_laea
 from frontwatch.statuses import SIDE_COUNTRY, SIDES
+
+# numpy, shapely and the geodesy are imported where slivers are measured: figures the store's
+# cache holds are given without loading them.
 
 SLIVER_WIDTH_KM = 3.0
 # How far from the other country's border a sliver may lie: the band searched (degrees; 0.1 deg
@@ -61,6 +61,8 @@ def border_band(borders: dict, country: str):
     """The part of ``country`` within :data:`BAND_DEG` of the other side's country (RUS: the
     strip of Russia along Ukraine), where slivers can lie; None when either is missing.
     Memoised per borders (their geometry's bytes)."""
+    import shapely
+
     other = next((iso for iso in SIDE_COUNTRY.values() if iso != country), None)
     if country not in borders or other not in borders:
         return None
@@ -87,6 +89,11 @@ def border_band(borders: dict, country: str):
 def sliver_geometry(layer, band, width_km: float = SLIVER_WIDTH_KM):
     """The pieces of ``layer`` inside ``band`` narrower than ``width_km`` (EPSG:4326): a piece is
     narrower when shrinking it by half the width, in the equal-area plane, leaves nothing."""
+    import numpy as np
+    import shapely
+
+    from frontwatch.geo.geodesy import to_laea
+
     if layer is None or layer.is_empty or band is None:
         return shapely.Polygon()
     inside = shapely.intersection(layer, band)
@@ -120,6 +127,10 @@ def sliver_km2(store, records, region, borders, width_km: float = SLIVER_WIDTH_K
     for (sid, st, iso), (h, k) in keys.items():
         if k in cached or k in fresh:
             continue
+        import numpy as np
+
+        from frontwatch.geo.geodesy import areas_km2, clip_to_region
+
         g = sliver_geometry(store.geometry(h), border_band(borders, iso), width_km)
         if not g.is_empty and name != iso:
             g = clip_to_region(g, region.geometry)
@@ -143,6 +154,7 @@ def area_by_status(store, region, statuses, *, date=None, start=None, end=None, 
     Russia's own land, which is Russia's either way. Without ``borders`` nothing is set apart;
     ``shares=False``: the status records alone, with no share and no side (charts, reports)."""
     from frontwatch.analysis.shares import area_with_shares
+    from frontwatch.units import km2_to_sqmi
 
     if slivers not in ("leave_out", "keep"):
         raise ValueError(f"slivers must be leave_out or keep, not {slivers!r}")

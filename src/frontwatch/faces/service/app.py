@@ -107,6 +107,7 @@ class ServiceConfig:
     cache_bytes: int = 256 * MB
     warm: bool = False                # compute what the map page asks first before serving (serve: on)
     warm_recent: int = 7              # then, in the background, the slider's maps of the week before
+    warm_switch_s: float = 30.0       # a new store file answers after its warm-up, or after this long
     sync_base_url: str | None = None  # the map site (default: the library's); never taken from a client
     sync_retries: int = 4             # extra attempts after a connection error, timeout, 5xx or 429
     sync_backoff_s: float = 1.0       # first wait between attempts, doubled each time (1+2+4+8 s by default)
@@ -591,14 +592,20 @@ class State:
         def warm():
             try:
                 if first:
-                    asyncio.run(warm_view(self.app, view))
+                    # New maps matter more than a warm start: after warm_switch_s, answer anyway.
+                    asyncio.run(asyncio.wait_for(warm_view(self.app, view), self.config.warm_switch_s))
+            except asyncio.TimeoutError:
+                pass
             finally:
                 with self._refresh_lock:
                     if self._pending is view:
                         self._install(view)
             try:
                 if self.config.warm_recent and self._view is view and not self.closed:
-                    asyncio.run(warm_view(self.app, view, self.config.warm_recent))
+                    # One query at a time, and only while this view is the one answering: a newer
+                    # store file's warm-up and the visitors' own queries go first.
+                    asyncio.run(warm_view(self.app, view, self.config.warm_recent,
+                                          keep_going=lambda: self._view is view and not self.closed))
             finally:
                 if then is not None and not self.closed:
                     then()
@@ -1456,10 +1463,11 @@ def warm_queries(store, recent: int = 0) -> list[tuple[str, dict]]:
             ("/api/area", {"region": "UKR", "date": latest}), ("/api/area", {"region": "ALL", "date": latest})]
 
 
-async def warm_view(app, view, recent: int = 0) -> dict:
+async def warm_view(app, view, recent: int = 0, keep_going=None) -> dict:
     """Ask ``app`` (in this process, through its ASGI interface, so the answers land in its cache
     under the keys real requests use) the :func:`warm_queries` of ``view`` (``recent``: those of
-    the date slider's recent maps), side by side. Returns ``{path?query: status}``."""
+    the date slider's recent maps), side by side; with ``keep_going``, one after another while
+    ``keep_going()`` is true. Returns ``{path?query: status}``."""
     import urllib.parse
 
     async def get(path, params):
@@ -1488,7 +1496,15 @@ async def warm_view(app, view, recent: int = 0) -> dict:
         queries = warm_queries(view.store, recent)
     except StoreError:
         return {}
-    return dict(await asyncio.gather(*(get(p, q) for p, q in queries)))
+    if keep_going is None:
+        return dict(await asyncio.gather(*(get(p, q) for p, q in queries)))
+    done = {}
+    for p, q in queries:
+        if not keep_going():
+            break
+        k, status = await get(p, q)
+        done[k] = status
+    return done
 
 
 def _optional(module: str, what: str):
