@@ -91,7 +91,6 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
     if region.name == "ALL" or borders is None:
         return area_series(store, region, statuses, snapshots=snaps, engine=engine)
     wanted = area_series(store, region, statuses, snapshots=snaps, engine=engine)
-    every_status = area_series(store, region, None, snapshots=snaps, engine=engine)
     parts = land_parts(store, region, borders)
     land = parts.pop("_total")
     pct = (lambda km2: _r(100.0 * km2 / land, 2)) if land > 0 else (lambda km2: None)  # noqa: E731
@@ -106,6 +105,9 @@ def area_with_shares(store, region, statuses, *, date=None, start=None, end=None
              and (len(SIDES[s]) > 1 or SIDE_COUNTRY[s] in parts or asked >= set(STATUSES))]
     if not sides:
         return wanted
+    # Every status, for the land no layer covers: measured only when a side's total is given (a
+    # series of one status in UKR measured all four, three for nothing).
+    every_status = area_series(store, region, None, snapshots=snaps, engine=engine)
     # The land no layer covers, per country part and snapshot.
     unmapped = {}
     for iso, (sub, km2) in parts.items():

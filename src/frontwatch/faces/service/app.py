@@ -602,10 +602,11 @@ class State:
                         self._install(view)
             try:
                 if self.config.warm_recent and self._view is view and not self.closed:
-                    # One query at a time, and only while this view is the one answering: a newer
-                    # store file's warm-up and the visitors' own queries go first.
+                    # As many at a time as the slow queries have threads, and only while this view is
+                    # the one answering: a newer store file's warm-up does not wait behind it.
                     asyncio.run(warm_view(self.app, view, self.config.warm_recent,
-                                          keep_going=lambda: self._view is view and not self.closed))
+                                          keep_going=lambda: self._view is view and not self.closed,
+                                          concurrency=self.config.heavy_workers))
             finally:
                 if then is not None and not self.closed:
                     then()
@@ -1463,11 +1464,11 @@ def warm_queries(store, recent: int = 0) -> list[tuple[str, dict]]:
             ("/api/area", {"region": "UKR", "date": latest}), ("/api/area", {"region": "ALL", "date": latest})]
 
 
-async def warm_view(app, view, recent: int = 0, keep_going=None) -> dict:
+async def warm_view(app, view, recent: int = 0, keep_going=None, concurrency: int = 1) -> dict:
     """Ask ``app`` (in this process, through its ASGI interface, so the answers land in its cache
     under the keys real requests use) the :func:`warm_queries` of ``view`` (``recent``: those of
-    the date slider's recent maps), side by side; with ``keep_going``, one after another while
-    ``keep_going()`` is true. Returns ``{path?query: status}``."""
+    the date slider's recent maps), side by side; with ``keep_going``, ``concurrency`` at a time
+    while ``keep_going()`` is true. Returns ``{path?query: status}``."""
     import urllib.parse
 
     async def get(path, params):
@@ -1498,13 +1499,12 @@ async def warm_view(app, view, recent: int = 0, keep_going=None) -> dict:
         return {}
     if keep_going is None:
         return dict(await asyncio.gather(*(get(p, q) for p, q in queries)))
-    done = {}
-    for p, q in queries:
-        if not keep_going():
-            break
-        k, status = await get(p, q)
-        done[k] = status
-    return done
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(p, q):
+        async with gate:
+            return await get(p, q) if keep_going() else (None, None)
+    return {k: v for k, v in await asyncio.gather(*(one(p, q) for p, q in queries)) if k is not None}
 
 
 def _optional(module: str, what: str):
