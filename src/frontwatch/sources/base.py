@@ -687,12 +687,12 @@ def _filesystem(url):
     package is not installed."""
     try:
         import fsspec
-    except ImportError:  # pragma: no cover - fsspec comes with dask
-        raise SourceError(url, "reading URLs needs `pip install fsspec`") from None
+    except ImportError:
+        raise SourceError(url, "reading URLs needs the s3 extra: pip install 'frontwatch[s3]'") from None
     try:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:
-        hint = "; `pip install frontwatch[s3]`" if url.lower().startswith(("s3://", "s3a://")) else ""
+        hint = "; needs the s3 extra: pip install 'frontwatch[s3]'" if url.lower().startswith(("s3://", "s3a://")) else ""
         raise SourceError(url, f"cannot open this kind of URL ({' '.join(str(exc).split())}){hint}") from None
 
 
