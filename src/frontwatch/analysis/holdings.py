@@ -27,13 +27,22 @@ from __future__ import annotations
 
 import hashlib
 import threading
-
-import numpy as np
-import shapely
+from typing import TYPE_CHECKING
 
 from frontwatch.analysis.measure import area_on, area_series
-from frontwatch.geo.geodesy import areas_km2, clip_to_region, km2_to_sqmi, to_laea
+from frontwatch.lazy import lazy_import
 from frontwatch.statuses import SIDE_COUNTRY, SIDES
+from frontwatch.units import km2_to_sqmi
+
+if TYPE_CHECKING:
+    import numpy as np
+    import shapely
+
+    from frontwatch.geo import geodesy
+else:  # a query the store holds the figures of loads no geometry library
+    np = lazy_import("numpy")
+    shapely = lazy_import("shapely")
+    geodesy = lazy_import("frontwatch.geo.geodesy")
 
 SLIVER_WIDTH_KM = 3.0
 # How far from the other country's border a sliver may lie: the band searched (degrees; 0.1 deg
@@ -93,7 +102,7 @@ def sliver_geometry(layer, band, width_km: float = SLIVER_WIDTH_KM):
     parts = np.asarray([p for p in shapely.get_parts(inside) if p.geom_type == "Polygon" and not p.is_empty], dtype=object)
     if parts.size == 0:
         return shapely.Polygon()
-    narrow = shapely.is_empty(shapely.buffer(to_laea(parts), -width_km * 500.0, quad_segs=4))
+    narrow = shapely.is_empty(shapely.buffer(geodesy.to_laea(parts), -width_km * 500.0, quad_segs=4))
     return shapely.union_all(parts[narrow]) if narrow.any() else shapely.Polygon()
 
 
@@ -122,8 +131,8 @@ def sliver_km2(store, records, region, borders, width_km: float = SLIVER_WIDTH_K
             continue
         g = sliver_geometry(store.geometry(h), border_band(borders, iso), width_km)
         if not g.is_empty and name != iso:
-            g = clip_to_region(g, region.geometry)
-        fresh[k] = float(areas_km2(np.asarray([g], dtype=object)).sum()) if not g.is_empty else 0.0
+            g = geodesy.clip_to_region(g, region.geometry)
+        fresh[k] = float(geodesy.areas_km2(np.asarray([g], dtype=object)).sum()) if not g.is_empty else 0.0
     store.put_cached("sliver", fresh)
     values = {**cached, **fresh}
     out = {}

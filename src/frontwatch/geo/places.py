@@ -71,6 +71,8 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from frontwatch import notices
+from frontwatch.geo.files import cache_dir
+from frontwatch.geo.names import FOREIGN_SCRIPT, fold as _fold, normalise_name
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -184,45 +186,6 @@ class Place:
 
 # --------------------------------------------------------------------------- keys
 
-# Letters from scripts other than Latin and Cyrillic romanise into noise under
-# unidecode ("kwrakhwfh"), which would only create false exact matches.
-_FOREIGN_SCRIPT = re.compile(r"[^\u0000-\u024f\u0300-\u036f\u0400-\u052f\u1e00-\u1eff\u2000-\u206f]")
-_APOSTROPHES = re.compile(r"['`\"\u2018\u2019\u02b9\u02bb\u02bc\u00b4]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_name(name: str) -> str:
-    """Exact matching key of a name: Latin, lowercase, no apostrophes, single spaces."""
-    s = unicodedata.normalize("NFKC", name)
-    if not s.isascii():
-        # Stripping combining marks handles accented Latin in C; unidecode, the
-        # slow step at load time, is left for the names that need it (Cyrillic).
-        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
-    if s.isascii():
-        return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", s.lower())).strip()
-    # Drop apostrophes before unidecode as well as after: it turns the soft
-    # sign into "'", and "Pokrovs'k" must meet "Pokrovsk".
-    s = unidecode(_APOSTROPHES.sub("", s)).lower()
-    s = _APOSTROPHES.sub("", s)
-    return _NON_ALNUM.sub(" ", s).strip()
-
-
-_FOLD_ENDING = re.compile(r"(?:oye|oje|oie|oe|o)\b")
-_FOLD_MULTI = (("kh", "h"), ("gh", "h"), ("zh", "z"), ("tz", "c"), ("ts", "c"))
-_FOLD_SINGLE = str.maketrans({"g": "h", "w": "v", "j": "i", "y": "i", "e": "i"})
-_I_RUN = re.compile(r"i{2,}")
-
-
-def _fold(key: str) -> str:
-    """Transliteration-insensitive form of an exact key (see the module docstring)."""
-    s = _FOLD_ENDING.sub("e", key)
-    for a, b in _FOLD_MULTI:
-        if a in s:
-            s = s.replace(a, b)
-    s = s.translate(_FOLD_SINGLE)
-    return _I_RUN.sub("i", s) if "ii" in s else s
-
-
 def _format_latlon(lat: float, lon: float) -> str:
     return f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
 
@@ -317,17 +280,6 @@ def _normalise_many(names: pd.Series) -> np.ndarray:
     values = names.to_numpy(dtype=object)
     table = {s: normalise_name(s) for s in pd.unique(values)}
     return np.array([table[s] for s in values], dtype=object)
-
-
-def cache_dir() -> Path:
-    """Where frontwatch keeps what it derives or fetches once (the gazetteer's index, the default
-    borders): ``$FRONTWATCH_CACHE_DIR``, else the per-user cache folder."""
-    folder = os.environ.get("FRONTWATCH_CACHE_DIR")
-    if not folder:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("frontwatch")
-    return Path(folder)
 
 
 def _gazetteer_cache_path() -> Path:
@@ -463,7 +415,7 @@ def _build_gazetteer() -> _Gazetteer:
 
     n = len(frame)
     alts = frame["alt_names"].explode().dropna()
-    alts = alts[~alts.str.contains(_FOREIGN_SCRIPT)]
+    alts = alts[~alts.str.contains(FOREIGN_SCRIPT)]
     names = pd.concat([frame["name"], alts])
     name_rows = np.concatenate([np.arange(n), alts.index.to_numpy()]).astype(np.int64)
     keys = _normalise_many(names)
