@@ -105,5 +105,5 @@ def test_the_change_help_states_the_rule():
 
     from frontwatch.faces.cli import main
 
-    out = CliRunner().invoke(main, ["change", "--help"]).output
+    out = " ".join(CliRunner().invoke(main, ["change", "--help"]).output.split())  # as read, not as wrapped
     assert "last map before it" in out and "31 October" in out

@@ -39,8 +39,10 @@ def command(near, radius, start, end, period, every, units, side, out, engine, s
     (ft/day with --units sqmi). The table shows one side (--side) with the compass direction the
     front moved (toward: N, NE, ... W, NW); csv and json carry both sides and every field.
 
-    Examples: frontwatch advance --near Kurakhove --radius 15km --from 2024-11-01 --to 2024-11-24
-              frontwatch advance --near Pokrovsk --date 2024-11 --every week
+    \b
+    Examples:
+      frontwatch advance --near Kurakhove --radius 15km --from 2024-11-01 --to 2024-11-24
+      frontwatch advance --near Pokrovsk --date 2024-11 --every week
     """
     if period is not None:
         if start or end:

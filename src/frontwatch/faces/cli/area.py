@@ -39,9 +39,11 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
     Ukraine: ukraine_held + Ukrainian land no layer covers), is also given as a share of the
     region's land (share_pct), e.g. for an oblast asked by name.
 
-    Examples: frontwatch area --region RUS --status ukraine_held,contested --date 2024-11-22
-              frontwatch area --region "Donetsk oblast" --date 2024-11-24
-              frontwatch area --region UKR --status russia --date 2024-11 --every week --units sqmi
+    \b
+    Examples:
+      frontwatch area --region RUS --status ukraine_held,contested --date 2024-11-22
+      frontwatch area --region "Donetsk oblast" --date 2024-11-24
+      frontwatch area --region UKR --status russia --date 2024-11 --every week --units sqmi
     """
     date = None
     if period is not None:

@@ -31,8 +31,10 @@ def command(region, statuses, side, start, end, period, units, out, store_path, 
     areas in --units and the net change as a share of what was held at the start (net_pct); csv
     and json carry every field (snapshot ids, both units).
 
-    Examples: frontwatch change --region UKR --date 2024-11
-              frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
+    \b
+    Examples:
+      frontwatch change --region UKR --date 2024-11
+      frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
     """
     from frontwatch.faces.cli.output import change_rows, emit
 

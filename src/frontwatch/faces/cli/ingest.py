@@ -44,7 +44,10 @@ def command(paths, strict, replace, reader, status_field, status_map, date, date
     figures, a claims set) are passed over and counted in the summary. Exit code 0 when every
     file went in or was passed over, 1 when a file was bad.
 
-    Examples: frontwatch ingest ../shared/data; frontwatch ingest s3://maps/deepstate/history
+    \b
+    Examples:
+      frontwatch ingest ../shared/data
+      frontwatch ingest s3://maps/deepstate/history
     """
     ctx = make_context(store_path, None)
     opts = {k: v for k, v in dict(reader=reader, status_field=status_field, status_map=status_map, date=date,

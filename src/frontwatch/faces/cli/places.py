@@ -23,8 +23,10 @@ def command(path, name, country, fetch, fmt):
     what the gazetteer holds; with --find NAME: what a name resolves to, with its current name and
     oblast.
 
-    Examples: frontwatch places ../shared/data/places/ua-localities-wof.csv
-              frontwatch places --find Krasnoarmiisk
+    \b
+    Examples:
+      frontwatch places ../shared/data/places/ua-localities-wof.csv
+      frontwatch places --find Krasnoarmiisk
     """
     from frontwatch.geo import placefiles, places
 

@@ -36,8 +36,10 @@ def command(region, near, radius, side, flagged, period, start, end, store_path,
     3 days says so) and "note only" (a note says a place changed hands, no settlement within 2 km
     changes so in the polygons within 3 days).
 
-    Examples: frontwatch settlements --region "Donetsk oblast" --side russia --from 2024-10-01 --to 2024-12-31
-              frontwatch settlements --near Sudzha --radius 20km --date 2024-11-24
+    \b
+    Examples:
+      frontwatch settlements --region "Donetsk oblast" --side russia --from 2024-10-01 --to 2024-12-31
+      frontwatch settlements --near Sudzha --radius 20km --date 2024-11-24
     """
     date = None
     if period is not None:
