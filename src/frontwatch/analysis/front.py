@@ -278,8 +278,12 @@ def contact_line(russia, ukraine, *, within=None, home=None, void=None, **tolera
 
 
 def components(line) -> list:
-    """The connected pieces of a merged front line, longest first (EPSG:4326 LineStrings)."""
-    parts = list(shapely.get_parts(line)) if line is not None and not line.is_empty else []
+    """The connected pieces of a merged front line, longest first (EPSG:4326 LineStrings). Where
+    the sides only touch at a point (two layers meeting corner to corner), the line's collection
+    holds that point too: it is no piece of front (and made a MultiLineString fail)."""
+    if line is None or line.is_empty:
+        return []
+    parts = [p for p in shapely.get_parts(shapely.get_parts(line)) if p.geom_type == "LineString" and not p.is_empty]
     return sorted(parts, key=length_km, reverse=True)
 
 
