@@ -262,11 +262,9 @@ register_kind(FileKind("claims", "claims set", (".jsonl",), lambda p, h: _text(h
 
 def read_all(paths, options, workers, engine=None):
     """Yield ``(path, snapshots | None, error | None)`` in input order, reading in parallel."""
-    if engine is None:
-        from frontwatch.engine import LocalEngine
+    from frontwatch.sources.batch import read_files
 
-        engine = LocalEngine(workers)
-    yield from engine.read_files(paths, options, workers=workers)
+    yield from read_files(paths, options, engine, workers)
 
 
 def file_key(path, options) -> str | None:

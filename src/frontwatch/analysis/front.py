@@ -278,8 +278,12 @@ def contact_line(russia, ukraine, *, within=None, home=None, void=None, **tolera
 
 
 def components(line) -> list:
-    """The connected pieces of a merged front line, longest first (EPSG:4326 LineStrings)."""
-    parts = list(shapely.get_parts(line)) if line is not None and not line.is_empty else []
+    """The connected pieces of a merged front line, longest first (EPSG:4326 LineStrings). Where
+    the sides only touch at a point (two layers meeting corner to corner), the line's collection
+    holds that point too: it is no piece of front (and made a MultiLineString fail)."""
+    if line is None or line.is_empty:
+        return []
+    parts = [p for p in shapely.get_parts(shapely.get_parts(line)) if p.geom_type == "LineString" and not p.is_empty]
     return sorted(parts, key=length_km, reverse=True)
 
 
@@ -531,7 +535,7 @@ def front(store, region, *, date=None, start=None, end=None, every=None, borders
         snaps = select_snapshots(store, start=start, end=end, every=every, source=source)
     region_geom = None if region is None or region.name == "ALL" else region.geometry
     if engine is not None and len(snaps) > 1:
-        lines = engine.front_lines([store.layers(s.id) for s in snaps], borders, region_geom)
+        lines = front_lines([store.layers(s.id) for s in snaps], borders, region_geom, engine)
     else:
         lines = [front_of_layers(store.layers(s.id), borders, region_geom) for s in snaps]
     out = []
@@ -733,3 +737,21 @@ def flatten_advance(res: dict, place: str, from_date, to_date) -> dict:
             rec[f"{side}_{k}"] = v
     rec["geometry"] = res["geometry"]
     return rec
+
+
+# ------------------------------------------------------------------ the front lines of many maps on an engine
+
+def _front_one(layer_wkbs, border_wkbs, region_wkb):
+    layers = {k: shapely.from_wkb(w) for k, w in layer_wkbs.items()}
+    borders = {k: shapely.from_wkb(w) for k, w in border_wkbs.items()}
+    region = shapely.from_wkb(region_wkb) if region_wkb is not None else None
+    return shapely.to_wkb(front_of_layers(layers, borders, region))
+
+
+def front_lines(layer_sets, borders, region_geom, engine) -> list:
+    """The front line (EPSG:4326) of each ``{status: geometry}`` of ``layer_sets``, by
+    :func:`front_of_layers`, traced on ``engine`` (a task per map, run where the engine runs it)."""
+    bw = {k: shapely.to_wkb(v, output_dimension=2) for k, v in borders.items() if k in ("RUS", "UKR")}
+    rw = shapely.to_wkb(region_geom, output_dimension=2) if region_geom is not None else None
+    jobs = [{k: shapely.to_wkb(v, output_dimension=2) for k, v in layers.items()} for layers in layer_sets]
+    return [shapely.from_wkb(w) for w in engine.run(_front_one, jobs, bw, rw)]

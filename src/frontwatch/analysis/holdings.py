@@ -27,13 +27,22 @@ from __future__ import annotations
 
 import hashlib
 import threading
-
+from typing import TYPE_CHECKING
 
 from frontwatch.analysis.measure import area_on, area_series
+from frontwatch.lazy import lazy_import
 from frontwatch.statuses import SIDE_COUNTRY, SIDES
+from frontwatch.units import km2_to_sqmi
 
-# numpy, shapely and the geodesy are imported where slivers are measured: figures the store's
-# cache holds are given without loading them.
+if TYPE_CHECKING:
+    import numpy as np
+    import shapely
+
+    from frontwatch.geo import geodesy
+else:  # a query the store holds the figures of loads no geometry library
+    np = lazy_import("numpy")
+    shapely = lazy_import("shapely")
+    geodesy = lazy_import("frontwatch.geo.geodesy")
 
 SLIVER_WIDTH_KM = 3.0
 # How far from the other country's border a sliver may lie: the band searched (degrees; 0.1 deg
@@ -61,8 +70,6 @@ def border_band(borders: dict, country: str):
     """The part of ``country`` within :data:`BAND_DEG` of the other side's country (RUS: the
     strip of Russia along Ukraine), where slivers can lie; None when either is missing.
     Memoised per borders (their geometry's bytes)."""
-    import shapely
-
     other = next((iso for iso in SIDE_COUNTRY.values() if iso != country), None)
     if country not in borders or other not in borders:
         return None
@@ -89,18 +96,13 @@ def border_band(borders: dict, country: str):
 def sliver_geometry(layer, band, width_km: float = SLIVER_WIDTH_KM):
     """The pieces of ``layer`` inside ``band`` narrower than ``width_km`` (EPSG:4326): a piece is
     narrower when shrinking it by half the width, in the equal-area plane, leaves nothing."""
-    import numpy as np
-    import shapely
-
-    from frontwatch.geo.geodesy import to_laea
-
     if layer is None or layer.is_empty or band is None:
         return shapely.Polygon()
     inside = shapely.intersection(layer, band)
     parts = np.asarray([p for p in shapely.get_parts(inside) if p.geom_type == "Polygon" and not p.is_empty], dtype=object)
     if parts.size == 0:
         return shapely.Polygon()
-    narrow = shapely.is_empty(shapely.buffer(to_laea(parts), -width_km * 500.0, quad_segs=4))
+    narrow = shapely.is_empty(shapely.buffer(geodesy.to_laea(parts), -width_km * 500.0, quad_segs=4))
     return shapely.union_all(parts[narrow]) if narrow.any() else shapely.Polygon()
 
 
@@ -127,14 +129,10 @@ def sliver_km2(store, records, region, borders, width_km: float = SLIVER_WIDTH_K
     for (sid, st, iso), (h, k) in keys.items():
         if k in cached or k in fresh:
             continue
-        import numpy as np
-
-        from frontwatch.geo.geodesy import areas_km2, clip_to_region
-
         g = sliver_geometry(store.geometry(h), border_band(borders, iso), width_km)
         if not g.is_empty and name != iso:
-            g = clip_to_region(g, region.geometry)
-        fresh[k] = float(areas_km2(np.asarray([g], dtype=object)).sum()) if not g.is_empty else 0.0
+            g = geodesy.clip_to_region(g, region.geometry)
+        fresh[k] = float(geodesy.areas_km2(np.asarray([g], dtype=object)).sum()) if not g.is_empty else 0.0
     store.put_cached("sliver", fresh)
     values = {**cached, **fresh}
     out = {}
@@ -154,7 +152,6 @@ def area_by_status(store, region, statuses, *, date=None, start=None, end=None, 
     Russia's own land, which is Russia's either way. Without ``borders`` nothing is set apart;
     ``shares=False``: the status records alone, with no share and no side (charts, reports)."""
     from frontwatch.analysis.shares import area_with_shares
-    from frontwatch.units import km2_to_sqmi
 
     if slivers not in ("leave_out", "keep"):
         raise ValueError(f"slivers must be leave_out or keep, not {slivers!r}")

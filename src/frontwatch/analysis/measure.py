@@ -20,6 +20,7 @@ import math
 
 from frontwatch import notices
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
+from frontwatch.geo.tiling import prepare_tilings, save_tilings
 from frontwatch.units import km2_to_sqmi
 
 # Shapely, the geodesy and the map maker's figures are imported where used: a query whose
@@ -238,12 +239,14 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
 
         engine = default_engine()
     if todo:
+        from frontwatch.analysis.tasks import clipped_areas
+
         prepare_tilings(store, [region])
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
         block = todo[i:i + LAYER_BLOCK]
         wkbs = store.geometry_wkbs(block)
-        values = engine.clipped_areas([wkbs[h] for h in block], region)
+        values = clipped_areas([wkbs[h] for h in block], region, engine)
         fresh = dict(zip(block, values))
         store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
         out.update(fresh)
@@ -258,74 +261,10 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
 LAYER_BLOCK = 1024
 
 
-def prepare_tilings(store, regions, workers=None, built=None) -> int:
-    """Make the equal-area tilings of ``regions`` ready in this process: loaded from the store
-    with the tiles cut so far, or made (the missing ones side by side in threads) and saved
-    there. A tiling cuts its tiles when a layer first reaches them (:class:`~frontwatch.geo.geodesy.TiledRegion`);
-    :func:`save_tilings` saves them after a measure, so that a later process does not cut them
-    again. ``built`` maps region keys to tilings already made by :func:`build_tilings` (on another
-    thread): those are saved as they are. Returns how many were made. Called when borders are set,
-    and before an engine measures: local workers share this process's tilings, Dask workers get
-    their saved state."""
-    from frontwatch.geo import geodesy
-
-    built = dict(built or {})
-    todo = []
-    for r in regions:
-        if r.key in built or not geodesy.needs_tiling(r.geometry) or geodesy.has_tiled_region(r.key):
-            continue
-        state = store.region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}")
-        if state is not None:
-            geodesy.adopt_tiled_region(r.key, geodesy.TiledRegion.from_state(r.geometry, state))
-        else:
-            todo.append(r)
-    built.update(build_tilings(todo, workers))
-    for r in regions:
-        if r.key in built:
-            geodesy.adopt_tiled_region(r.key, built[r.key])
-            store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", built[r.key].state())
-    return len(built)
-
-
-def save_tilings(store, regions) -> None:
-    """Save the tilings of ``regions`` that cut (or were given) tiles since they were made,
-    loaded or saved (in the store while it is being written, else in its cache: see
-    :meth:`frontwatch.store.Store.put_region_tiles`)."""
-    from frontwatch.geo import geodesy
-
-    for r in regions:
-        t = geodesy.held_tiling(r.key)
-        if t is not None and t.tiled and t.dirty:
-            store.put_region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}", t.state())
-            t.dirty = False
-
-
-def build_tilings(regions, workers=None) -> dict:
-    """``{region key: TiledRegion}`` for the regions that are tiled, built side by side in
-    threads; nothing is saved or kept (see :func:`prepare_tilings`)."""
-    import concurrent.futures as cf
-
-    from frontwatch.geo import geodesy
-    from frontwatch.engine import available_cpus
-
-    todo = [r for r in regions if geodesy.needs_tiling(r.geometry)]
-    if not todo:
-        return {}
-    with cf.ThreadPoolExecutor(max(1, min(len(todo), workers or available_cpus()))) as pool:
-        return dict(zip((r.key for r in todo), pool.map(lambda r: geodesy.TiledRegion(r.geometry), todo)))
-
-
 def _in_time_order(hashes: dict, statuses) -> list:
     """The distinct layer hashes of ``{snapshot_id: {status: hash}}`` (snapshots in time order),
     status by status, each status's layers in time order."""
     return list(dict.fromkeys(hs[st] for st in statuses for hs in hashes.values() if st in hs))
-
-
-def clipped_area_km2(geom, region_geom) -> float:
-    """Geodesic area (km2) of ``geom ∩ region_geom``."""
-    from frontwatch.geo.geodesy import area_km2, clip_to_region
-
-    return area_km2(clip_to_region(geom, region_geom))
 
 
 def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every=None, source=None,
@@ -723,12 +662,14 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
 
         engine = default_engine()
     if todo:
+        from frontwatch.analysis.tasks import areas_many
+
         prepare_tilings(store, regions)
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
         block = todo[b:b + LAYER_BLOCK]
         wkbs = store.geometry_wkbs([needed[i] for i in block])
-        km2 = engine.areas_many([wkbs[needed[i]] for i in block], regions)
+        km2 = areas_many([wkbs[needed[i]] for i in block], regions, engine)
         fresh = {keys[i][j]: float(km2[n, j]) for n, i in enumerate(block) for j in range(len(regions))
                  if keys[i][j] not in cached}
         store.put_cached("area", fresh)

@@ -39,6 +39,9 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from frontwatch.geo.files import cache_dir, download, user_agent
+from frontwatch.geo.names import fold as _fold, normalise_name
+
 GEOBOUNDARIES_API = os.environ.get("FRONTWATCH_GEOBOUNDARIES_API", "https://www.geoboundaries.org/api/current/gbOpen")
 COUNTRIES = ("UKR", "RUS")
 _ISO_PREFIX = {"UA": "UKR", "RU": "RUS"}
@@ -146,8 +149,6 @@ class AdminUnit:
 
 def _keys(name: str) -> tuple[str, str]:
     """(folded key of the whole name, folded key of its stem without generic words)."""
-    from frontwatch.geo.places import _fold, normalise_name
-
     key = normalise_name(name)
     stem = " ".join(w for w in key.split() if w not in _GENERIC)
     return _fold(key), _fold(stem)
@@ -309,7 +310,7 @@ def fetch_admin(country: str, cache_dir: Path, timeout: float = 60) -> Path:
     api = f"{GEOBOUNDARIES_API.rstrip('/')}/{country}/ADM1/"
     hint = f"give --admin FILE or run `frontwatch admin FILE` with a boundaries file of {country}'s regions"
     try:
-        meta = requests.get(api, timeout=timeout, headers={"User-Agent": _user_agent()})
+        meta = requests.get(api, timeout=timeout, headers={"User-Agent": user_agent()})
         meta.raise_for_status()
         url = meta.json()["gjDownloadURL"]
     except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
@@ -318,32 +319,6 @@ def fetch_admin(country: str, cache_dir: Path, timeout: float = 60) -> Path:
         download(url, target, f"{country} regions (geoBoundaries)", timeout=timeout)
     except requests.RequestException as exc:
         raise AdminError(f"{country} regions: {url} unreachable ({type(exc).__name__}); {hint}") from None
-    return target
-
-
-def _user_agent() -> str:
-    from frontwatch import __version__
-
-    return f"frontwatch/{__version__} (+https://github.com/)"
-
-
-def download(url: str, target: Path, what: str, timeout: float = 60) -> Path:
-    """Stream ``url`` to ``target`` (written to a temporary file, then renamed, so a half
-    download is never taken for the file), with a tqdm progress bar when stderr is a terminal."""
-    import requests
-    from tqdm import tqdm
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    with requests.get(url, stream=True, timeout=timeout, headers={"User-Agent": _user_agent()}) as r:
-        r.raise_for_status()
-        total = int(r.headers.get("content-length") or 0) or None
-        with open(tmp, "wb") as fh, tqdm(total=total, unit="B", unit_scale=True, desc=f"downloading {what}",
-                                         disable=not sys.stderr.isatty(), leave=False) as bar:
-            for chunk in r.iter_content(1 << 16):
-                fh.write(chunk)
-                bar.update(len(chunk))
-    os.replace(tmp, target)
     return target
 
 
@@ -399,8 +374,6 @@ def load_units(store=None, admin_file=None, *, fetch_missing: bool = False) -> l
     given = {u.country for u in units}
     units += [u for u in stored_units(store) if u.country not in given]
     if fetch_missing:
-        from frontwatch.geo.places import cache_dir
-
         have = {u.country for u in units}
         for cc in COUNTRIES:
             if cc in have:

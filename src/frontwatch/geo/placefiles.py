@@ -41,6 +41,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from frontwatch.geo.files import cache_dir, download
+from frontwatch.geo.names import fold as _fold, normalise_name
+
 GEONAMES_DUMP_URL = os.environ.get("FRONTWATCH_GEONAMES_URL", "https://download.geonames.org/export/dump")
 COLUMNS = ["id", "geonameid", "name", "country", "admin1", "population", "lat", "lon", "alt_names", "source"]
 DUPLICATE_KM = 3.0  # the same name this close is one place (WOF lists many towns two or three times)
@@ -74,8 +77,6 @@ def iso_admin1(country: str, code) -> str:
 
 
 def places_dir() -> Path:
-    from frontwatch.geo.places import cache_dir
-
     return cache_dir() / "places"
 
 
@@ -259,8 +260,6 @@ def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per place: rows sharing an id, then rows with the same name (transliteration
     fold) within :data:`DUPLICATE_KM` of each other, keep the one with a GeoNames id and the
     largest population, whose alternate names absorb the others'."""
-    from frontwatch.geo.places import _fold, normalise_name
-
     order = np.lexsort((frame["id"].to_numpy(), -frame["population"].to_numpy(), frame["geonameid"].isna().to_numpy()))
     frame = frame.iloc[order].reset_index(drop=True)
     frame = frame[~frame["id"].duplicated()].reset_index(drop=True)
@@ -327,8 +326,6 @@ def fetch_geonames(countries=("UA", "RU"), force=False) -> list[str]:
     :data:`RU_REGIONS`). Returns one line per country that could not be had (offline, refused),
     and remembers the failure for a day so that commands do not wait on the network each time."""
     import requests
-
-    from frontwatch.geo.admin import download
 
     folder = places_dir()
     failed = []

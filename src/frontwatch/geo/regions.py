@@ -445,7 +445,7 @@ def load_borders(store=None, borders_file=None) -> dict:
         saved = store.borders()
         if saved:
             return saved
-    from frontwatch.geo.places import cache_dir
+    from frontwatch.geo.files import cache_dir
 
     path = fetch_default_borders(cache_dir())
     raw = prepare_borders(read_borders_file(path))
@@ -463,7 +463,7 @@ def borders_from_file(path) -> tuple[dict, dict]:
     not cut yet: a tile is cut when a layer first reaches it), made but not saved, for
     :func:`save_borders`. The slow part of setting borders, and safe on a thread of its own:
     ``frontwatch ingest`` runs it while the maps are read."""
-    from frontwatch.analysis.measure import build_tilings
+    from frontwatch.geo.tiling import build_tilings
 
     borders = prepare_borders(read_borders_file(path))
     return borders, build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
@@ -475,7 +475,7 @@ def save_borders(store, borders: dict, origin: str, tilings: dict | None = None,
     that the first area query does not make them. ``file_hash`` (:func:`borders_file_hash` of
     the file they were prepared from) is kept with them: given the same file again, a command
     takes them from the store (:func:`load_borders`)."""
-    from frontwatch.analysis.measure import prepare_tilings
+    from frontwatch.geo.tiling import prepare_tilings
 
     keys = region_keys(borders)
     store.set_borders(borders, origin=origin, file_hash=file_hash, keys=keys)

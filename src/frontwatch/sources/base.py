@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -646,19 +647,56 @@ def check_lonlat(path, geoms) -> None:
 
 # ---------------------------------------------------------------- registry
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Reader:
+    """A map maker's format: ``detect(path, first 4 KB) -> bool`` and
+    ``read(path, data, **options) -> [Snapshot]``; readers are tried by ``order``, lowest first,
+    the first that detects a file reads it (a catch-all reader has a high order)."""
+
     name: str
     detect: Callable[[Path, bytes], bool]
     read: Callable[..., list]
+    order: int = 50
 
 
-READERS: list[Reader] = []
+READER_GROUP = "frontwatch.readers"  # the entry-point group readers are declared in
+_EXTRA_READERS: list[Reader] = []
 
 
-def register(name: str, detect, read) -> None:
-    """Register a reader. Readers are tried in registration order; the first that detects wins."""
-    READERS.append(Reader(name, detect, read))
+def readers() -> list[Reader]:
+    """Every reader: those declared in the ``frontwatch.readers`` entry-point group (each entry a
+    :class:`Reader`; frontwatch's own in its pyproject.toml, another package's in its own) and
+    those :func:`register` added, by ``order`` then name.
+
+    A new map maker is a module in ``sources/`` with a ``READER = Reader(...)`` and a line in
+    pyproject.toml::
+
+        [project.entry-points."frontwatch.readers"]
+        deepstate = "frontwatch.sources.deepstate:READER"
+    """
+    return sorted(_declared_readers() + _EXTRA_READERS, key=lambda r: (r.order, r.name))
+
+
+@functools.lru_cache(maxsize=1)
+def _declared_readers() -> list:
+    import importlib.metadata
+
+    found = []
+    for ep in importlib.metadata.entry_points(group=READER_GROUP):
+        reader = ep.load()
+        if not isinstance(reader, Reader):
+            raise TypeError(f"entry point {ep.name} = {ep.value} of {READER_GROUP} is not a frontwatch.sources.base.Reader")
+        found.append(reader)
+    if not found:
+        raise SourceError(READER_GROUP, "no map readers are declared: frontwatch's package metadata is missing "
+                                        "(install it: pip install -e .)")
+    return found
+
+
+def register(reader: Reader) -> None:
+    """Add a reader for this process only (a test's, or a script's); packages declare theirs
+    as entry points (:func:`readers`)."""
+    _EXTRA_READERS.append(reader)
 
 
 INPUT_SUFFIXES = (".geojson", ".json", ".geojson.gz", ".json.gz", ".gpkg", ".kml", ".kmz")
@@ -687,12 +725,12 @@ def _filesystem(url):
     package is not installed."""
     try:
         import fsspec
-    except ImportError:  # pragma: no cover - fsspec comes with dask
-        raise SourceError(url, "reading URLs needs `pip install fsspec`") from None
+    except ImportError:
+        raise SourceError(url, "reading URLs needs the s3 extra: pip install 'frontwatch[s3]'") from None
     try:
         return fsspec.core.url_to_fs(url)
     except (ImportError, ValueError) as exc:
-        hint = "; `pip install frontwatch[s3]`" if url.lower().startswith(("s3://", "s3a://")) else ""
+        hint = "; needs the s3 extra: pip install 'frontwatch[s3]'" if url.lower().startswith(("s3://", "s3a://")) else ""
         raise SourceError(url, f"cannot open this kind of URL ({' '.join(str(exc).split())}){hint}") from None
 
 
@@ -833,8 +871,6 @@ def is_borders_file(path) -> bool:
 
 def read_path(path, reader: str | None = None, **options) -> list[Snapshot]:
     """The snapshots in one file, read by the named reader or the first that recognises it."""
-    from frontwatch.sources import deepstate, daily, generic  # noqa: F401  (registration side effect)
-
     if is_url(path):
         return _read_url(path, reader, **options)
     path = Path(path)
@@ -845,9 +881,10 @@ def read_path(path, reader: str | None = None, **options) -> list[Snapshot]:
         data = read_bytes(path)
     if reader is None and options.get("status_field"):
         reader = "generic"  # a status attribute named: the file is read as the user maps it, whatever its name
-    candidates = READERS if reader is None else [r for r in READERS if r.name == reader]
+    known = readers()
+    candidates = known if reader is None else [r for r in known if r.name == reader]
     if not candidates:
-        raise SourceError(path, f"unknown reader {reader!r}; known: {', '.join(r.name for r in READERS)}")
+        raise SourceError(path, f"unknown reader {reader!r}; known: {', '.join(r.name for r in known)}")
     for r in candidates:
         if reader is not None or r.detect(path, data[:4096]):
             return r.read(path, data, **options)

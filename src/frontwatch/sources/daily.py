@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from frontwatch.statuses import OCCUPIED
-from frontwatch.sources.base import (FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left, parse_features, register,
+from frontwatch.sources.base import (FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left, parse_features, Reader,
                    union_geojson)
 
 _NAME = re.compile(r"(\d{4})(\d{2})(\d{2})")
@@ -54,4 +54,5 @@ def detect(path: Path, head: bytes) -> bool:
     return path.name.lower().startswith("deepstatemap_data_")
 
 
-register("deepstate-daily", detect, read)
+# Declared in pyproject.toml ([project.entry-points."frontwatch.readers"]).
+READER = Reader("deepstate-daily", detect, read, order=20)

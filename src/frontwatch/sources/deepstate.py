@@ -23,7 +23,7 @@ import numpy as np
 
 from frontwatch.statuses import CONTESTED, FILL_STATUS, OCCUPIED, OCCUPIED_BEFORE_2022, UKRAINE_HELD
 from frontwatch.sources.base import (THEATRE_BBOX, FeatureGeometryError, Snapshot, SourceError, check_lonlat_bounds, nothing_left,
-                   parse_features, polygonal, register, union_geojson)
+                   parse_features, polygonal, Reader, union_geojson)
 
 ANNOTATION = "annotation"
 
@@ -359,4 +359,5 @@ def detect(path: Path, head: bytes) -> bool:
     return path.name.split(".")[0].isdigit()
 
 
-register("deepstate", detect, read)
+# Declared in pyproject.toml ([project.entry-points."frontwatch.readers"]).
+READER = Reader("deepstate", detect, read, order=10)

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from frontwatch.statuses import STATUSES
-from frontwatch.sources.base import THEATRE_BBOX, Snapshot, SourceError, check_lonlat, clean_union, register
+from frontwatch.sources.base import THEATRE_BBOX, Snapshot, SourceError, check_lonlat, clean_union, Reader
 
 
 def parse_status_map(text: str | dict | None) -> dict:
@@ -174,4 +174,5 @@ def detect(path: Path, head: bytes) -> bool:
     return True  # the fallback: needs --status-field, and says so
 
 
-register("generic", detect, read)
+# Declared in pyproject.toml ([project.entry-points."frontwatch.readers"]).
+READER = Reader("generic", detect, read, order=90)

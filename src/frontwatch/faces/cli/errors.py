@@ -6,6 +6,7 @@ import contextlib
 import click
 
 from frontwatch.analysis.measure import MeasureError
+from frontwatch.extras import MissingExtra
 from frontwatch.geo.regions import RegionError
 from frontwatch.sources.base import SourceError
 from frontwatch.store import StoreError
@@ -15,5 +16,5 @@ from frontwatch.store import StoreError
 def one_line_errors():
     try:
         yield
-    except (MeasureError, RegionError, SourceError, StoreError, ValueError) as exc:
+    except (MeasureError, MissingExtra, RegionError, SourceError, StoreError, ValueError) as exc:
         raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from frontwatch.extras import require
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, borders_opt, region_opt, source_opt, store_opt
@@ -31,6 +32,7 @@ def command(region, date, compare, no_front, labels, title, out, store_path, bor
 
     Example: frontwatch map --date 2024-11-24 --region Kurakhove:25km --compare 2024-11-01 --out kurakhove.png
     """
+    require("plot", "frontwatch map")
     from frontwatch.analysis.measure import select_snapshots
     from frontwatch.faces.report.charts import save_figure
     from frontwatch.faces.report.maps import control_map, map_data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from frontwatch.extras import require
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import (borders_opt, engine_opt, from_opt, region_opt, scheduler_opt, source_opt, statuses_opt, store_opt,
@@ -29,6 +30,7 @@ def _image_name(out: str) -> str:
 @click.group("plot")
 def command():
     """Charts as PNG or SVG files (the format follows the --out suffix)."""
+    require("plot", "frontwatch plot")
 
 
 @command.command("area")

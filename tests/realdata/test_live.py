@@ -8,7 +8,7 @@ on 127.0.0.1 that answers what the real API answers, from recorded responses:
 - ``/api/history/{id}/geojson``: that shared history file, byte for byte;
 - ``/api/history/{id}/areas``: the map maker's own figures of that map, from
   ../shared/data/deepstate/api/areas-2022-2024.json (recorded by a public tracker);
-- failures scripted per path: an HTTP status with a body (tests/fixtures/live/ holds the web pages a
+- failures scripted per path: an HTTP status with a body (tests/realdata/fixtures/live/ holds the web pages a
   CDN or a maintenance screen answers), a body cut short, an answer slower than the timeout.
 
 No test touches the network; delays are zero through parameters or an injected ``sleep``.

@@ -17,7 +17,8 @@ import shapely
 
 from frontwatch.geo import geodesy
 
-from frontwatch.analysis import measure
+from frontwatch.analysis import measure, tasks
+from frontwatch.geo import tiling
 from frontwatch.engine import LocalEngine, _ordered
 from frontwatch.ingest import ingest
 from frontwatch.geo.regions import prepare_borders, read_borders_file, resolve_region
@@ -26,27 +27,22 @@ from frontwatch.store import Store
 
 
 class CountingEngine(LocalEngine):
-    """The local engine, counting the layers it measures and the files it reads."""
+    """The local engine (one worker), counting the layers it measures and the files it reads."""
 
     def __init__(self):
         super().__init__(workers=1)
         self.measured = 0
         self.read = []
 
-    def clipped_areas(self, geoms, region):
-        geoms = list(geoms)
-        self.measured += len(geoms)
-        return super().clipped_areas(geoms, region)
+    def run_chunked(self, fn, items, *shared, fork_from=None):
+        items = list(items)
+        self.measured += len(items) * (len(shared[0]) if fn is tasks._areas_many_chunk else 1)
+        return super().run_chunked(fn, items, *shared, fork_from=fork_from)
 
-    def areas_many(self, geoms, regions):
-        geoms = list(geoms)
-        self.measured += len(geoms) * len(regions)
-        return super().areas_many(geoms, regions)
-
-    def read_files(self, paths, options=None, workers=None):
-        paths = list(paths)
-        self.read.extend(paths)
-        return super().read_files(paths, options, workers=1)
+    def stream(self, fn, jobs, *shared, workers=None):
+        jobs = list(jobs)
+        self.read.extend(p for job in jobs for p in job)
+        return super().stream(fn, jobs, *shared, workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -339,10 +335,10 @@ def test_prepare_tilings_builds_once_and_saves(small_store):
     regions = [resolve_region(i, st.borders()) for i in ("RUS", "UKR", "51.03,35.27:15km")]
     geodesy._TILED.clear()
     st.clear_cached(tiles=True)
-    assert measure.prepare_tilings(st, regions) == 2  # the circle is never tiled
-    assert measure.prepare_tilings(st, regions) == 0  # ready in this process
+    assert tiling.prepare_tilings(st, regions) == 2  # the circle is never tiled
+    assert tiling.prepare_tilings(st, regions) == 0  # ready in this process
     geodesy._TILED.clear()
-    assert measure.prepare_tilings(st, regions) == 0  # loaded from the store
+    assert tiling.prepare_tilings(st, regions) == 0  # loaded from the store
     assert all(geodesy.has_tiled_region(r.key) for r in regions[:2])
 
 
@@ -379,7 +375,7 @@ def test_tiles_cut_by_forked_workers_come_back_and_are_saved(small_store):
     assert geodesy.held_tiling(ukr.key).dirty is False
     st.clear_cached()
     geodesy._TILED.clear()
-    measure.prepare_tilings(st, [ukr])
+    tiling.prepare_tilings(st, [ukr])
     assert measure.area_series(st, ukr, None, engine=LocalEngine(1), snapshots=snaps) == forked
     assert geodesy.held_tiling(ukr.key).take_cut() == {}  # every tile it needed came from the store
 

@@ -11,10 +11,14 @@ import pytest
 from click.testing import CliRunner
 
 from frontwatch.analysis import measure
+from frontwatch.geo import tiling
 from frontwatch.faces.cli import main
+from frontwatch.analysis.front import front_lines
+from frontwatch.analysis.tasks import FORK_MIN_LAYERS, areas_many, clipped_areas
 from frontwatch.engine import DaskEngine, EngineError, LocalEngine, get_engine
 from frontwatch.ingest import ingest
 from frontwatch.geo.regions import resolve_region
+from frontwatch.sources.batch import read_files
 from frontwatch.store import Store
 
 distributed = pytest.importorskip("distributed")
@@ -45,8 +49,8 @@ def some_files(history_dir):
 
 
 def test_reading_files_on_the_cluster_gives_the_same_snapshots(dask_engine, some_files):
-    local = list(LocalEngine(2).read_files(some_files))
-    remote = list(dask_engine.read_files(some_files))
+    local = list(read_files(some_files, engine=LocalEngine(2)))
+    remote = list(read_files(some_files, engine=dask_engine))
     assert [r[0] for r in remote] == [str(f) for f in some_files]
     for (pl, sl, el), (pr, sr, er) in zip(local, remote):
         assert el is None and er is None
@@ -66,8 +70,8 @@ def test_ingest_through_the_cluster_writes_the_same_store(tmp_path, dask_engine,
 def test_bad_file_is_reported_the_same_way(tmp_path, dask_engine):
     bad = tmp_path / "1700000000.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [')
-    local = list(LocalEngine(1).read_files([bad]))
-    remote = list(dask_engine.read_files([bad]))
+    local = list(read_files([bad], engine=LocalEngine(1)))
+    remote = list(read_files([bad], engine=dask_engine))
     assert local == remote and "truncated JSON" in remote[0][2]
 
 
@@ -77,7 +81,7 @@ def test_clipped_areas_are_identical_on_the_cluster(dask_engine, store):
     for iso, statuses in (("RUS", ("ukraine_held", "contested")), ("UKR", ("occupied",))):
         region = resolve_region(iso, store.borders())
         geoms = [store.geometry(h) for h in sorted({h for hs in hashes.values() for st, h in hs.items() if st in statuses})]
-        assert dask_engine.clipped_areas(geoms, region) == LocalEngine(2).clipped_areas(geoms, region)
+        assert clipped_areas(geoms, region, dask_engine) == clipped_areas(geoms, region, LocalEngine(2))
 
 
 def test_dask_workers_rebuild_a_tiling_from_its_saved_state(store, monkeypatch):
@@ -87,24 +91,23 @@ def test_dask_workers_rebuild_a_tiling_from_its_saved_state(store, monkeypatch):
 
     import shapely
 
-    from frontwatch import engine
-
+    from frontwatch.analysis import tasks
     from frontwatch.geo import geodesy
 
     region = resolve_region("UKR", store.borders())
-    measure.prepare_tilings(store, [region])
+    tiling.prepare_tilings(store, [region])
     hashes = store.all_layer_hashes([s.id for s in store.snapshots()[-5:]])
     wkbs = list(store.geometry_wkbs([hs["occupied"] for hs in hashes.values()]).values())
-    expected = LocalEngine(1).clipped_areas(wkbs, region)  # cuts the tiles these layers reach
-    [state] = DaskEngine._tiling_states(None, [region])  # one pickled blob (not thousands of message frames)
+    expected = clipped_areas(wkbs, region, LocalEngine(1))  # cuts the tiles these layers reach
+    [state] = tasks._tiling_states([region], DaskEngine.__new__(DaskEngine))  # one pickled blob (not thousands of message frames)
     saved = pickle.loads(state)
     assert isinstance(state, bytes) and len(saved["gaps"]) > 1000
     assert 0 < (~np.isnan(saved["piece_km2"])).sum() < len(saved["piece_km2"]) / 2  # only the tiles reached
     monkeypatch.setattr(geodesy, "_TILED", {})  # a worker that has no tiling yet
     monkeypatch.setattr(geodesy.TiledRegion, "__init__", lambda *a, **k: pytest.fail("the tiling was made again"))
     # The same figures, and no tile cut again (nothing goes back to the client).
-    assert engine._areas_chunk(wkbs, region.key, shapely.to_wkb(region.geometry), state) == (expected, {})
-    assert engine._areas_many_chunk(wkbs, [(region.key, shapely.to_wkb(region.geometry), state)]) == ([[v] for v in expected], [{}])
+    assert tasks._areas_chunk(wkbs, region.key, shapely.to_wkb(region.geometry), state) == (expected, {})
+    assert tasks._areas_many_chunk(wkbs, [(region.key, shapely.to_wkb(region.geometry), state)]) == ([[v] for v in expected], [{}])
 
 
 def test_forked_local_workers_give_the_serial_figures(store):
@@ -115,12 +118,12 @@ def test_forked_local_workers_give_the_serial_figures(store):
     hashes = store.all_layer_hashes([s.id for s in snaps])
     region = resolve_region("UKR", store.borders())
     wanted = list(dict.fromkeys(hs["occupied"] for hs in hashes.values()))
-    assert len(wanted) >= LocalEngine.FORK_MIN_LAYERS
+    assert len(wanted) >= FORK_MIN_LAYERS
     wkbs = store.geometry_wkbs(wanted)
-    forked = LocalEngine(2).clipped_areas([wkbs[h] for h in wanted], region)
-    serial = LocalEngine(1).clipped_areas([store.geometry(h) for h in wanted], region)
+    forked = clipped_areas([wkbs[h] for h in wanted], region, LocalEngine(2))
+    serial = clipped_areas([store.geometry(h) for h in wanted], region, LocalEngine(1))
     assert forked == serial and all(v > 50_000 for v in forked)
-    many = LocalEngine(2).areas_many([wkbs[h] for h in wanted], [region, resolve_region("47.98,37.28:15km")])
+    many = areas_many([wkbs[h] for h in wanted], [region, resolve_region("47.98,37.28:15km")], LocalEngine(2))
     assert list(many[:, 0]) == serial
 
 
@@ -141,15 +144,15 @@ def test_no_fork_while_another_thread_runs(store, history_dir):
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
-        assert not engine_mod._fork_is_safe() and not LocalEngine(2)._forking(len(wanted))
-        in_threads = LocalEngine(2).clipped_areas(geoms, region)
+        assert not engine_mod._fork_is_safe() and not LocalEngine(2)._forking(len(wanted), FORK_MIN_LAYERS)
+        in_threads = clipped_areas(geoms, region, LocalEngine(2))
         files = sorted(history_dir.glob("*.geojson"))[-4:]
-        spawned = [(p, [s_.content_hash() for s_ in snaps_], err) for p, snaps_, err in LocalEngine(2).read_files(files)]
+        spawned = [(p, [s_.content_hash() for s_ in snaps_], err) for p, snaps_, err in read_files(files, engine=LocalEngine(2))]
     finally:
         stop.set()
         other.join()
-    assert in_threads == LocalEngine(1).clipped_areas(geoms, region)
-    serial = [(p, [s_.content_hash() for s_ in snaps_], err) for p, snaps_, err in LocalEngine(1).read_files(files)]
+    assert in_threads == clipped_areas(geoms, region, LocalEngine(1))
+    serial = [(p, [s_.content_hash() for s_ in snaps_], err) for p, snaps_, err in read_files(files, engine=LocalEngine(1))]
     assert spawned == serial and all(hashes for _, hashes, _ in serial)
 
 
@@ -158,10 +161,10 @@ def test_many_regions_are_identical_on_the_cluster(dask_engine, store):
     hashes = sorted({h for hs in store.all_layer_hashes([s.id for s in snaps]).values() for h in hs.values()})
     geoms = [store.geometry(h) for h in hashes]
     regions = [resolve_region(s, store.borders()) for s in ("RUS", "51.03,35.27:15km", "47.98,37.28:15km", "bbox:34.8,51.0,35.8,51.6")]
-    remote = dask_engine.areas_many(geoms, regions)
-    local = LocalEngine(2).areas_many(geoms, regions)
+    remote = areas_many(geoms, regions, dask_engine)
+    local = areas_many(geoms, regions, LocalEngine(2))
     assert (remote == local).all()
-    assert list(local[:, 0]) == LocalEngine(1).clipped_areas(geoms, regions[0])
+    assert list(local[:, 0]) == clipped_areas(geoms, regions[0], LocalEngine(1))
 
 
 def test_front_lines_are_identical_on_the_cluster(dask_engine, store):
@@ -169,8 +172,8 @@ def test_front_lines_are_identical_on_the_cluster(dask_engine, store):
     region = resolve_region("47.98,37.28:15km")
     snaps = [measure.snapshot_on(store, dt.date(2024, 11, d)) for d in (1, 24)]
     layer_sets = [store.layers(s.id) for s in snaps]
-    remote = dask_engine.front_lines(layer_sets, store.borders(), region.geometry)
-    local = LocalEngine(2).front_lines(layer_sets, store.borders(), region.geometry)
+    remote = front_lines(layer_sets, store.borders(), region.geometry, dask_engine)
+    local = front_lines(layer_sets, store.borders(), region.geometry, LocalEngine(2))
     assert [g.wkb for g in remote] == [g.wkb for g in local]
     assert all(not g.is_empty for g in local)
 

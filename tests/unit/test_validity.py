@@ -2,8 +2,8 @@
 
 ``surely_valid`` may say True only for geometries GEOS calls valid; ``is_valid_polygonal``
 must always give GEOS's answer. Checked on random lattice polygons built so that holes, shells
-and parts often touch, share edges, cross and nest, on hand-made hard cases, and on the real
-OSM borders (where the quick path must decide, or it saves nothing).
+and parts often touch, share edges, cross and nest, and on hand-made hard cases (on the real OSM
+borders: tests/realdata/test_validity_borders.py).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import shapely
 
-from frontwatch.geo.regions import _CLIP, _read_geojson_borders, is_valid_polygonal, surely_valid
+from frontwatch.geo.regions import is_valid_polygonal, surely_valid
 
 
 def _box(x0, y0, w, h):
@@ -86,12 +86,3 @@ def test_quick_validity_on_hard_cases(name):
     assert is_valid_polygonal(g, min_holes=1) is expected
     if not expected:
         assert not surely_valid(g, min_holes=1)
-
-
-def test_quick_validity_decides_the_real_borders(borders_file):
-    geoms, isos = _read_geojson_borders(borders_file)
-    for iso in ("UKR", "RUS"):
-        g = shapely.clip_by_rect(geoms[list(isos).index(iso)], *_CLIP)
-        assert shapely.get_num_interior_rings(shapely.get_parts(g)).sum() > 5000  # OSM lakes
-        assert surely_valid(g), iso  # decided without GEOS's per-hole walk, which takes 1.2 s for UKR
-        assert shapely.is_valid(g)

@@ -16,6 +16,7 @@ from frontwatch.engine import DaskEngine, LocalEngine
 from frontwatch.ingest import ingest
 from frontwatch.geo.regions import resolve_region
 from frontwatch.sources.base import iter_files
+from frontwatch.sources.batch import read_files
 from frontwatch.store import Store
 
 pytest.importorskip("s3fs", reason="object-store inputs need s3fs (pip install frontwatch[s3])")
@@ -149,11 +150,11 @@ def test_dask_workers_fetch_the_objects_themselves(tmp_path, s3, history_files):
                                   dashboard_address=None) as cluster:
         engine = DaskEngine(cluster.scheduler_address)
         try:
-            remote = list(engine.read_files(iter_files(f"s3://{BUCKET}/history")))
+            remote = list(read_files(iter_files(f"s3://{BUCKET}/history"), engine=engine))
             workers = set(engine.client.run(os.getpid).values())
         finally:
             engine.close()
-    local = list(LocalEngine(2).read_files(history_files))
+    local = list(read_files(history_files, engine=LocalEngine(2)))
     assert len(workers) == 2 and os.getpid() not in workers
     assert [r[0] for r in remote] == [f"s3://{BUCKET}/history/{f.name}" for f in history_files]
     for (_, sl, el), (url, sr, er) in zip(local, remote):
