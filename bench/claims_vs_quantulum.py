@@ -1,7 +1,7 @@
 """Side-by-side: frontwatch claim extraction against quantulum3 on the gold set.
 
 Runs both extractors on the hand-annotated sentences of
-tests/test_claims_extract.py (GOLD) and, when present, on the seed article
+tests/realdata/test_claims_extract.py (GOLD) and, when present, on the seed article
 ../shared/data/articles/kursk-2024-11-24.txt (ARTICLE_GOLD), and scores each:
 precision/recall/F1 of value+unit (normalised unit and value within 1%, both
 ends for a range), ranges collapsed to one value, clock times and
@@ -33,7 +33,7 @@ DATE_RE = re.compile(rf"\b{MONTHS}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{MONTHS}|\b(?:19|
 
 
 def _gold_module():
-    spec = importlib.util.spec_from_file_location("gold_claims", ROOT / "tests" / "test_claims_extract.py")
+    spec = importlib.util.spec_from_file_location("gold_claims", ROOT / "tests" / "realdata" / "test_claims_extract.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

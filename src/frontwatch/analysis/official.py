@@ -8,7 +8,7 @@ Which ground a figure means (:func:`official_by_status`):
   ``other_territories`` colours whose polygons the map names with a status (#01579b, the ground
   Ukraine holds in Russia; #bdbdbd, the grey zone there, and in 2022 a grey zone in Ukraine).
   From June 2022 each status is within 0.3% of the map maker's figure on every one of the 239
-  shared maps of 2022-2024 (tests/test_official.py).
+  shared maps of 2022-2024 (tests/realdata/test_official.py).
 - ``UKR``: the four types (the map maker's figures of Ukraine) and the colours whose polygons lie
   in UKR. frontwatch's UKR is OSM's land, without reservoirs, lagoons and the coastal sea, which
   the map maker's polygons hold: ours is 1-5% lower, and the records say why.

@@ -113,7 +113,7 @@ def clip_to_region(geom, region):
 # coordinates is the ellipsoidal area: one vectorized transform and ``shapely.area`` replace a
 # Python-level geodesic call per ring. An edge between two vertices is a straight line in this
 # plane where pyproj's Geod takes the geodesic; on the archive's layers inside RUS and UKR the
-# two agree within 3e-6 for areas over 100 km2 and 0.002 km2 below (tests/test_scale.py).
+# two agree within 3e-6 for areas over 100 km2 and 0.002 km2 below (tests/realdata/test_scale.py).
 # (LAEA is made on first use: see _LAZY above.)
 _LOCAL = threading.local()  # a Transformer per thread: PROJ objects are not shared across threads
 
