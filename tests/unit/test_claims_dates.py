@@ -70,3 +70,10 @@ def test_a_town_in_a_time_phrase_is_not_a_place():
     (span,) = time_anchor_spans(s)
     assert s[span[0]:span[1]] == "fall of Avdiivka"
     assert not time_anchor_spans("The fall of Avdiivka cost Russia dearly.")
+
+
+def test_a_time_before_the_start_of_the_war_is_no_day():
+    # "before the start of the full-scale invasion" is a time before that day, not the day.
+    assert not date_mentions("The town had 31,000 people before the start of the full-scale invasion.", REF)
+    kinds = [m.kind for m in date_mentions("Russia held 7% at the start of the full-scale invasion.", REF)]
+    assert kinds == ["day"]

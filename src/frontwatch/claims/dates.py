@@ -238,6 +238,7 @@ _EDGE = re.compile(
     rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)", re.I)
 # What the words before such a point make of it.
 _EDGE_SINCE = re.compile(r"\b(?:since|from|starting)\s+$", re.I)
+_EDGE_BEFORE = re.compile(r"\b(?:before|prior\s+to)\s+$", re.I)
 _EDGE_AS_OF = re.compile(r"\b(?:by|as\s+of|as\s+at)\s+$", re.I)
 # "in the three months to the end of November": left to the period it ends.
 _EDGE_ENDS_PERIOD = re.compile(r"\b(?:days?|weeks?|months?)\s+(?:to|through|until|ending|ended|up\s+to)\s+$", re.I)
@@ -382,6 +383,11 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         if _EDGE_ENDS_PERIOD.search(sentence, max(0, m.start() - 30), m.start()) or any(
                 a <= m.start() < b for a, b in than_at):
             continue  # left to the period it ends; "more than it did at the start of the year": a since
+        if _EDGE_BEFORE.search(sentence, max(0, m.start() - 12), m.start()):
+            # "a population of 31,000 before the start of the full-scale invasion": a time before
+            # that day, not the day; nothing a claim is as of.
+            taken.append(m.span())
+            continue
         day = _edge_day(m, reference)
         if day is None:
             continue

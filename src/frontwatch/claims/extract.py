@@ -997,7 +997,7 @@ _WAR_START = dt.date(2022, 2, 24)
 _SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
                           r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
 _SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
-                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:\w+\s+)?(?:on\s+)?$", re.I)
+                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:(?!that\b|how\b)\w+\s+)?(?:on\s+)?$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
                            r"\s+(?:that\b|how\b)", re.I)
 
@@ -1027,6 +1027,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
+    mentions = _own_date_mentions(sentence, mentions, measure, q_end)
     lo, hi = _clause_bounds(sentence, q_start)
     mentions = [d for d in mentions if not _dates_another_event(sentence, d, lo, hi)]
     in_clause = [d for d in mentions if lo <= d.start < hi]
@@ -1039,14 +1040,16 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
         # a figure, before the next one, is that figure's.
-        nxt = min([o for o in others if o > q_start] + [hi])
+        nxt = min([o for o in others if o > q_start] + [hi, _relative_clause_start(sentence, q_end)])
         after = [d for d in pool if q_end <= d.start < min(nxt, q_end + 60) and d.kind not in ("now",)]
         if after:
-            keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
+            keep = {k: v for k, v in by_kind.items() if k in ("since", "now", "as_of") and v.start < q_start}
             by_kind = {**keep, after[0].kind: after[0]}
+            own_after = after[0]
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
     def said(d) -> str:
         return sentence[d.start:d.end]
@@ -1064,6 +1067,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
+        if d is own_after and measure in _STATE_MEASURES:
+            # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
+            # written right after it is the state at that month's end.
+            return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
         if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
             return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
@@ -1072,8 +1079,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
-        if measure == "depth" and start is None:
-            # "advanced between 1 and 3 km on Monday alone": how far over that one day.
+        if measure == "depth" and start is None and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)):
+            # "advanced between 1 and 3 km on Monday alone": how far over that one day ("already
+            # some 35 km into Russia" on Friday is a running total, not Friday's advance).
             start = d.date
         return d.date, start, f"date.weekday: {said(d)}{since}"
     if statement:
@@ -1083,6 +1091,69 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     if "since" in by_kind:
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+_STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
+# "a quarter of the territory it had captured, which, at its peak in August, was 350 square miles":
+# a relative clause after the figure tells of something else, and its dates are not the figure's.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|when)\b", re.I)
+# "the seizure of Crimea in 2014 and its full-scale invasion in 2022": an event's own date.
+_EVENT_NOUN_BEFORE = re.compile(
+    r"\b(?:invasion|seizure|annexation|capture|fall|offensive|counter-?offensive|incursion|war|liberation|occupation)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?\s+(?:in|on)\s+$", re.I)
+
+
+def _relative_clause_start(sentence: str, q_end: int) -> int:
+    """Where a relative clause after the figure begins (", which ..."), or the sentence's end."""
+    m = _RELATIVE_CLAUSE.search(sentence, q_end)
+    return m.start() if m else len(sentence)
+
+
+def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int | None) -> list:
+    """The date mentions that may date the figure: not those of a relative clause after it ("a
+    quarter of the territory it had captured, which, at its peak in August, was ..."), nor, for a
+    state, an event's own date ("a fifth of Ukraine, the result of ... its invasion in 2022").
+    (Dates inside the description of what a share is of, "half of the territory that Russia had
+    seized since February 2022", were tried as the object's too: +2 development claims' start, -1
+    held out, so they stay the claim's.)"""
+    if q_end is not None:
+        # "..., which, at its peak in August, was around 350 square miles": the relative clause's.
+        rel = _relative_clause_start(sentence, q_end)
+        mentions = [d for d in mentions if d.start < rel or d.kind in ("as_of",)]
+    if measure in _STATE_MEASURES:
+        mentions = [d for d in mentions if d.kind in ("since", "as_of", "now")
+                    or not _EVENT_NOUN_BEFORE.search(sentence, max(0, d.start - 60), d.start)]
+    return mentions
+
+
+# "gaining more than 1,100 square kilometres in two weeks": a span of time, which ends on the
+# report's day only when the text counts to now (a present perfect, "now", "so far").
+_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|three|four|five|"
+                       r"six|seven|eight|nine|ten)\s+(?:day|week|month)s?", re.I)
+# "the incursion began on 6 August, quickly capturing around 1,000 km2": a start the text gives,
+# and no end.
+_BEGAN = re.compile(r"\b(?:began|begun|started|launched|kicked\s+off)\s+(?:on|in)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_CHANGES = ("area_change", "settlements", "share_gained", "depth", "advance_rate")
+
+
+def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
+    """Why the period the frame builder gave a change is a guess, or None when it is what the
+    text says. Two guesses are named: a span of time ("in two weeks") taken to end on the report's
+    day in a sentence that does not count to now, and the start of an event ("began on 6 August")
+    taken to run to the report's day in the same kind of sentence. The checker answers "not
+    checkable" for such a claim rather than measure a period the text does not give."""
+    if measure not in _CHANGES or operations_mod.RUNNING.search(sentence):
+        return None
+    if date_rule.startswith("date.past_period: "):
+        said = date_rule.split(": ", 1)[1].split(";", 1)[0]
+        if _DURATION.fullmatch(said.strip()):
+            return f"'{said.strip()}' is a span of time, and the text does not say when it ended"
+    if "start.since: " in date_rule and date_rule.startswith("date.publication"):
+        said = date_rule.split("start.since: ", 1)[1].split(";", 1)[0]
+        at = sentence.find(said)
+        if at > 0 and _BEGAN.search(sentence, max(0, at - 30), at):
+            return f"it began {said}, and the text does not say until when"
+    return None
 
 
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
@@ -1338,6 +1409,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 claim.unsure["side"] = "no side named or implied"
             if measure in ("area_change", "settlements") and direction and start_date is None:
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
+            elif period_doubt(text_s, measure, date_rule):
+                claim.unsure["period"] = period_doubt(text_s, measure, date_rule)
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
