@@ -72,3 +72,33 @@ def test_an_event_start_with_no_end_makes_the_period_unsure():
     (c,) = claims("The incursion into Kursk began on 6 August, quickly capturing around 1,000 km2.", D(2024, 10, 14))
     assert c.start_date == D(2024, 8, 6)
     assert "does not say until when" in c.unsure.get("period", "")
+
+
+def test_a_participle_clause_takes_the_date_of_the_clause_before():
+    (c,) = claims("Ukrainian advances peaked on August 20-21, extending over some 1,320 square kilometres.",
+                  D(2024, 12, 31))
+    assert c.date == D(2024, 8, 21)
+
+
+def test_an_earlier_figure_with_no_day_of_its_own_makes_the_date_unsure():
+    first, second = claims("Syrsky said Ukrainian forces now occupy roughly 500 square kilometers, a significant "
+                           "decrease from prior estimates that indicated control over nearly 1,400 square kilometers.",
+                           D(2025, 2, 13))
+    assert "date" not in first.unsure
+    assert "earlier figure" in second.unsure.get("date", "")
+
+
+def test_the_whole_country_after_a_smaller_place_was_named_is_unsure():
+    c = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk direction. "
+               "In 2023, Russian forces gained 387 square kilometers.")[-1]
+    assert c.place == "UKR" and "there, or the whole country" in c.unsure.get("place", "")
+
+
+def test_the_whole_country_in_a_report_that_named_no_smaller_place_is_sure():
+    (c,) = claims("In 2023, Russian forces gained 387 square kilometers.")
+    assert c.place == "UKR" and "place" not in c.unsure
+
+
+def test_a_side_that_is_only_the_owner_of_the_place_is_unsure():
+    (c,) = claims("That is less than 0.006 per cent of Russia's total landmass.", D(2024, 8, 13))
+    assert c.measure == "share_held" and "side" in c.unsure

@@ -1156,12 +1156,50 @@ def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
     return None
 
 
+_OWN_COUNTRY = {"russia": "RUS", "ukraine": "UKR"}
+# "a significant decrease from prior estimates that indicated control over nearly 1,400 sq km",
+# "down from 1,300 sq km": a figure of an earlier time, right before the figure.
+_EARLIER_FIGURE = re.compile(
+    r"\b(?:(?:down|up|decrease|decline|drop|fall|increase|rise|reduction)\w*\s+from|"
+    r"(?:prior|previous|earlier|former|initial)\s+(?:estimates?|figures?|reports?|assessments?|claims?))\b"
+    r"[^.;:]{0,60}$", re.I)
+
+
+def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, str]:
+    """The side or place of a framed claim that a default rule had to guess, with the reason
+    (``last_place``: the last place the report named before the claim's sentence):
+
+    - the whole country (place.whole_country) for a claim whose sentence names no place, after
+      the report has named a smaller one ("... in the Pokrovsk and Kurakhove directions. In 2023,
+      Russia gained 387 sq km": there, or in all Ukraine?);
+    - a side read from the object of the sentence when that object is the place itself, for a
+      holding of a country ("less than 0.006 per cent of Russia's total landmass": whose?);
+    - the report's day for a figure of an earlier time that names no day of its own ("a decrease
+      from prior estimates that indicated control over nearly 1,400 sq km": when?).
+    """
+    doubts: dict[str, str] = {}
+    earlier = _EARLIER_FIGURE.search(claim.sentence or "", 0, (claim.span_in_sentence or (0, 0))[0])
+    if earlier and claim.explain.get("date", "").startswith("date.publication") and claim.aspect != "peak":
+        doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
+    place_rule = claim.explain.get("place", "")
+    if place_rule.startswith("place.whole_country") and last_place is not None and \
+            last_place.kind not in ("country", "country_ref", "region_ref", "city_ref"):
+        doubts["place"] = (f"the sentence names no place, and the report named {last_place.text} before: "
+                           "there, or the whole country?")
+    if claim.explain.get("side", "").startswith("side.object") and claim.measure in ("share_held", "area_held") \
+            and claim.side and _OWN_COUNTRY.get(claim.side) == claim.place:
+        doubts["side"] = (f"the only side named, {claim.side}, is the country the figure is a part of "
+                          f"({claim.place}), not who holds it")
+    return doubts
+
+
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
-                                r"advancing|occupying|adding|bringing|pushing|ceding)\b", re.I)
+                                r"advancing|occupying|adding|bringing|pushing|ceding|extending|reaching|covering|"
+                                r"totall?ing|amounting|spanning)\b", re.I)
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
 # 2014"; "..., including land it seized in March 2022".
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
@@ -1411,6 +1449,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
             elif period_doubt(text_s, measure, date_rule):
                 claim.unsure["period"] = period_doubt(text_s, measure, date_rule)
+            for name, why in frame_doubts(claim, context.last).items():
+                claim.unsure.setdefault(name, why)
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
