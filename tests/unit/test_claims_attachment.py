@@ -102,3 +102,15 @@ def test_the_whole_country_in_a_report_that_named_no_smaller_place_is_sure():
 def test_a_side_that_is_only_the_owner_of_the_place_is_unsure():
     (c,) = claims("That is less than 0.006 per cent of Russia's total landmass.", D(2024, 8, 13))
     assert c.measure == "share_held" and "side" in c.unsure
+
+
+def test_a_with_participle_clause_takes_the_start_of_the_clause_before():
+    (c,) = claims("The pace of Russian advances has increased since September 2024, with forces gaining "
+                  "1,103 square kilometers.")
+    assert c.start_date == D(2024, 9, 1)
+
+
+def test_one_place_taken_from_several_named_together_is_unsure():
+    (c,) = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk, Kurakhove, Vuhledar, "
+                  "and Velyka Novosilka directions in November.")
+    assert "several places" in c.unsure.get("place", "")

@@ -1157,6 +1157,8 @@ def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
 
 
 _OWN_COUNTRY = {"russia": "RUS", "ukraine": "UKR"}
+# "in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka directions": names in a list.
+_LIST_OF_NAMES = re.compile(r"[A-Z][\w'’-]*,\s+[A-Z]|[A-Z][\w'’-]*\s+and\s+[A-Z]")
 # "a significant decrease from prior estimates that indicated control over nearly 1,400 sq km",
 # "down from 1,300 sq km": a figure of an earlier time, right before the figure.
 _EARLIER_FIGURE = re.compile(
@@ -1171,7 +1173,9 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
 
     - the whole country (place.whole_country) for a claim whose sentence names no place, after
       the report has named a smaller one ("... in the Pokrovsk and Kurakhove directions. In 2023,
-      Russia gained 387 sq km": there, or in all Ukraine?);
+      Russia gained 387 sq km": there, or in all Ukraine?); one place taken from several named
+      together ("gaining 1,103 sq km in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
+      directions": not the Pokrovsk direction alone);
     - a side read from the object of the sentence when that object is the place itself, for a
       holding of a country ("less than 0.006 per cent of Russia's total landmass": whose?);
     - the report's day for a figure of an earlier time that names no day of its own ("a decrease
@@ -1186,6 +1190,11 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
             last_place.kind not in ("country", "country_ref", "region_ref", "city_ref"):
         doubts["place"] = (f"the sentence names no place, and the report named {last_place.text} before: "
                            "there, or the whole country?")
+    named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
+    if claim.place and "+" not in claim.place and not place_rule.startswith("place.unsure") and \
+            _LIST_OF_NAMES.search(named):
+        doubts["place"] = (f"the text names several places together ({named}); {claim.place} is one of them, "
+                           "and the figure is about them all")
     if claim.explain.get("side", "").startswith("side.object") and claim.measure in ("share_held", "area_held") \
             and claim.side and _OWN_COUNTRY.get(claim.side) == claim.place:
         doubts["side"] = (f"the only side named, {claim.side}, is the country the figure is a part of "
@@ -1197,7 +1206,7 @@ _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:wo
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
-_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
+_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-]+(?:\s+(?:forces|troops|army))?\s+)?(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
                                 r"advancing|occupying|adding|bringing|pushing|ceding|extending|reaching|covering|"
                                 r"totall?ing|amounting|spanning)\b", re.I)
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
