@@ -244,6 +244,8 @@ LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
 GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
 HELD_VERBS = re.compile(
     r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
+    # "under Moscow's rule", "under the occupiers' control", "in Russian hands": a holder's phrase.
+    r"under\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:control|rule|occupation)|in\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?hands|"
     # "has occupied 18% of Ukraine" holds it, and so does "80% of the city was now occupied"; a bare
     # "occupied" is mostly an adjective ("occupied land").
     r"(?:has|have|had)\s+(?:\w+\s+)?occupied|(?:is|are|was|were|remains?|remained|been)\s+(?:now\s+|still\s+)?occupied)\b",
@@ -350,7 +352,7 @@ DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:t
                         r"(?:Russian|Ukrainian)\s+(?:territory|land|soil|ground)\b)")
 # "Kupiansk is 2.5 miles from the front line", "... 5 km from Russian positions": the place is
 # the sentence's; the side is the one named, or (the front) the side that does not hold the place.
-FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?from\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
+FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|to)\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
                             r"(?:positions|lines|troops|forces)|front(?:[\s-]*lines?)?)\b", re.I)
 
 # Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
@@ -598,7 +600,9 @@ PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|
 # "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
 # "occupied" is Russia's holding, unless another side is named as occupier.
 _OCCUPIED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|remains?|remained)\s+(?:now\s+|still\s+|fully\s+|largely\s+)?occupied\b"
-                               r"|\bunder\s+occupation\b", re.I)
+                               r"|\bunder\s+occupation\b"
+                               # "occupied territories account for 18% of Ukraine's land" (no holder named)
+                               r"|(?<![\w-])occupied\s+(?:territor(?:y|ies)|lands?|areas?|regions?|ground)\b", re.I)
 # ', or around 125,000 square kilometers': the same fact in another unit, right after a figure.
 _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
@@ -948,7 +952,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
         compass = _COMPASS_AFTER.match(sentence, q.end)
-        if compass and ADVANCE_VERBS.search(sentence, lo, q.start) and q.qualifier != "within":
+        moved = ADVANCE_VERBS.search(sentence, lo, q.start) or RETREAT.search(sentence, lo, q.start)
+        if compass and moved and q.qualifier != "within":
             pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
         elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
@@ -969,10 +974,14 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 # how far the side moved over the period (a depth from its line at the start), not
                 # a pace; a pace is written per day ("200 metres a day": per_period above).
                 return "depth", None, None, None
-            if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
-                # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
-                # period to make it a pace: a depth.
+            if (ADVANCE_VERBS.search(sentence, lo, hi) or RETREAT.search(sentence, lo, hi)) and not q.qualifier == "between":
+                # "advanced 8 km", "pushed up to 22 miles", "retreated 3 km": how far a side moved
+                # (a retreat is the other side's advance: the frame builder reverses the side), with
+                # no period to make it a pace: a depth.
                 return "depth", None, "current", None
+        cue = _length_cue(sentence, q, lo, hi)
+        if cue is not None:
+            return cue, None, "current", None
         return "other", None, None, None
     if q.normalized == "persons":
         # Losses ("1,500 soldiers killed or wounded") are casualties, not force size.
@@ -989,6 +998,24 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# A length's noun says what it measures when no verb does: "the distance between Russian positions
+# and Pokrovsk has shrunk to 3 km", "a front of 1,000 kilometres", "the frontline's length of ...".
+_DISTANCE_NOUN = re.compile(r"\b(?:distance|gap)\s+(?:between|from|to)\b", re.I)
+_FRONT_OF = re.compile(r"\bfront(?:[\s-]*line)?s?\s+(?:of|spanning|stretching|running)\s+(?:(?:some|about|around|roughly|nearly|"
+                       r"almost|over|more\s+than|approximately)\s+)?$", re.I)
+
+
+def _length_cue(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
+    """What a length measures by the noun it is the size of, when no verb or preposition said it:
+    "distance" for "the distance between X and Y ... 3 km", "front_length" for "a front of 1,000
+    km"; None otherwise. The last of the length rules (measure.length_noun)."""
+    if _FRONT_OF.search(sentence, max(0, q.start - 40), q.start):
+        return "front_length"
+    if _DISTANCE_NOUN.search(sentence, 0, q.start):
+        return "distance"
+    return None
 
 
 _WAR_START = dt.date(2022, 2, 24)
@@ -1373,6 +1400,9 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if q.normalized == "m" and measure in ("distance", "front_length") and _length_cue(sentence, q, lo, hi) == measure:
+        noun = (_FRONT_OF.search(sentence, max(0, q.start - 40), q.start) or _DISTANCE_NOUN.search(sentence, 0, q.start))
+        return f"measure.{measure} (length_noun): {noun.group(0).strip()}"
     verb, pos = _nearest_verb(sentence, lo, hi, q.start)
     cue = ""
     for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):
