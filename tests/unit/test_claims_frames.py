@@ -37,6 +37,13 @@ def only_claim(sentence: str):
     # A length's noun: the front's length, a distance.
     ("Russia is attacking along a front of 1,000 kilometres.", "front_length"),
     ("The distance between Russian positions and Pokrovsk has shrunk to 3 km.", "distance"),
+    ("Russian units have reached positions within 3 kilometers of its outskirts.", "distance"),
+    ("The front line, from Kharkiv region in the north to Kherson in the south, is now a 600 mile affair.", "front_length"),
+    ("Ukraine's incursion went up to 30 kilometers, the commander said.", "depth"),
+    # A share whose clause holds: held, with or without "of" after it.
+    ("Ukraine controls less than 1 percent, the analysts said.", "share_held"),
+    # An area with no verb, period or comparison: ground held.
+    ("Ukraine's bridgehead in Russia: about 500 square miles.", "area_held"),
 ])
 def test_measure_from_the_words_around_the_figure(sentence, measure):
     assert only_claim(sentence).measure == measure
@@ -67,3 +74,11 @@ def test_the_strict_gazetteer_test_refuses_other_places_alternate_names(name):
 def test_names_of_sides_and_capitals_are_not_settlements_without_a_preposition():
     kinds = {m.text: m.kind for m in place_mentions("Zelensky said Moscow and Kyiv disagree, and Pokrovsk is near.")}
     assert kinds == {"Pokrovsk": "settlement"}
+
+
+def test_a_share_in_apposition_to_an_area_takes_its_measure():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        area, share = extract_claims("Russia's army now occupies 107,956 square kilometers, or 18 percent of Ukraine.",
+                                     published=PUBLISHED)
+    assert (area.measure, share.measure) == ("area_held", "share_held")

@@ -907,6 +907,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "Ukraine's foothold of about 500 sq km", "the Kursk salient, some 800 sq km": a holding
             # named with no verb of change is ground held.
             return "area_held", None, aspect, None
+        if verb is None and _bare_area_is_held(sentence, q):
+            return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
@@ -938,6 +940,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
             # "about 18% of Ukraine's territory" with no verb of change: a share held.
             return "share_held", None, aspect, None
+        share = _share_cue(sentence, q, lo, hi, prev_claims)
+        if share is not None:
+            return share, None, aspect, None
         return "other", None, None, None
     if q.normalized == "m":
         if q.per_period:
@@ -1007,15 +1012,77 @@ _FRONT_OF = re.compile(r"\bfront(?:[\s-]*line)?s?\s+(?:of|spanning|stretching|ru
                        r"almost|over|more\s+than|approximately)\s+)?$", re.I)
 
 
+# "within 3 kilometers of its outskirts": "within N of" is how far one thing is from another.
+_WITHIN_OF = re.compile(r"\s*(?:\([^)]*\)\s*)?of\b", re.I)
+# Nouns of a push into the other side's ground: "an incursion up to 30 km deep", "a breakthrough
+# of 10 km", "the salient reached 12 km".
+_PUSH_NOUN = re.compile(r"\b(?:incursions?|breakthroughs?|thrusts?|penetrations?|salients?|wedges?|bulges?|forays?|"
+                        r"reach(?:ed|es|ing)?)\b", re.I)
+# A front is hundreds of kilometres long; a length under this next to the word "front" is a
+# distance or a depth, or the width of one sector's push.
+_FRONT_MIN_M = 100_000
+
+
 def _length_cue(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
     """What a length measures by the noun it is the size of, when no verb or preposition said it:
-    "distance" for "the distance between X and Y ... 3 km", "front_length" for "a front of 1,000
-    km"; None otherwise. The last of the length rules (measure.length_noun)."""
-    if _FRONT_OF.search(sentence, max(0, q.start - 40), q.start):
-        return "front_length"
-    if _DISTANCE_NOUN.search(sentence, 0, q.start):
-        return "distance"
+    "distance" for "the distance between X and Y ... 3 km" or "within 3 km of ...",
+    "front_length" for "a front of 1,000 km" (or a length of 100 km and more in a sentence about
+    the front), "depth" for "an incursion up to 30 km"; None otherwise. The last of the length
+    rules (measure.length_noun)."""
+    cue = _length_cue_words(sentence, q, lo, hi)
+    return cue[0] if cue else None
+
+
+def _length_cue_words(sentence: str, q: "_Quantity", lo: int, hi: int) -> tuple[str, str] | None:
+    """(measure, the words that say it) for :func:`_length_cue`."""
+    m = _FRONT_OF.search(sentence, max(0, q.start - 40), q.start)
+    if m:
+        return "front_length", m.group(0).strip()
+    m = _DISTANCE_NOUN.search(sentence, 0, q.start)
+    if m:
+        return "distance", m.group(0)
+    if q.qualifier == "within" and _WITHIN_OF.match(sentence, q.end):
+        return "distance", "within ... of"
+    metres = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
+    m = _FRONT_WORD.search(sentence)
+    if m and metres is not None and metres >= _FRONT_MIN_M:
+        return "front_length", f"{m.group(0)} (a length of {_FRONT_MIN_M // 1000} km or more)"
+    m = _PUSH_NOUN.search(sentence, lo, hi)
+    if m:
+        return "depth", m.group(0)
     return None
+
+
+# An apposition between an area and a share of it: "107,956 square kilometers or 18 percent",
+# "2,356 sq km (0.4%)".
+_SHARE_APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:\(|or\b|,)\s*(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|"
+                               r"over\s+|more\s+than\s+|less\s+than\s+)?$", re.I)
+
+
+def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
+    """The measure of a share no other rule read (measure.share_cue), or None: a share in the
+    apposition of an area ("107,956 square kilometers or 18 percent of Ukraine") is the share of
+    that area's measure; a share in a clause whose verb is one of holding ("Ukraine controls
+    less than 1 percent") is a share held."""
+    prev = earlier[-1] if earlier else None
+    if prev is not None and prev.unit_normalized == "km2" and prev.span_in_sentence \
+            and _SHARE_APPOSITION.match(sentence[prev.span_in_sentence[1]:q.start]):
+        return {"area_held": "share_held", "area_change": "share_gained" if prev.direction == "gained" else None}.get(prev.measure)
+    verb, _ = _nearest_verb(sentence, lo, hi, q.start)
+    if verb == "held":
+        return "share_held"
+    return None
+
+
+# "changed hands": ground that moved between the sides, no side's holding.
+_CHANGED_HANDS = re.compile(r"\bchang\w*\s+hands\b", re.I)
+
+
+def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
+    """An area in a sentence with no verb of gain, loss or holding, no period and no comparison
+    ("Ukraine's bridgehead: about 500 square miles") is ground held (measure.area_no_verb)."""
+    return not (_PERIOD_NAMED.search(sentence) or _SIZE_OF_FIGURE.search(sentence) or _CHANGED_HANDS.search(sentence)
+                or GREY_ZONE.search(sentence))
 
 
 _WAR_START = dt.date(2022, 2, 24)
@@ -1400,9 +1467,9 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
-    if q.normalized == "m" and measure in ("distance", "front_length") and _length_cue(sentence, q, lo, hi) == measure:
-        noun = (_FRONT_OF.search(sentence, max(0, q.start - 40), q.start) or _DISTANCE_NOUN.search(sentence, 0, q.start))
-        return f"measure.{measure} (length_noun): {noun.group(0).strip()}"
+    cue = _length_cue_words(sentence, q, lo, hi) if q.normalized == "m" else None
+    if cue and cue[0] == measure and not _nearest_verb(sentence, lo, hi, q.start)[0]:
+        return f"measure.{measure} (length_noun): {cue[1]}"
     verb, pos = _nearest_verb(sentence, lo, hi, q.start)
     cue = ""
     for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):
