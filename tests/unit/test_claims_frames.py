@@ -82,3 +82,13 @@ def test_a_share_in_apposition_to_an_area_takes_its_measure():
         area, share = extract_claims("Russia's army now occupies 107,956 square kilometers, or 18 percent of Ukraine.",
                                      published=PUBLISHED)
     assert (area.measure, share.measure) == ("area_held", "share_held")
+
+
+def test_a_compound_holder_after_into_is_whose_ground_not_who_pushed():
+    claim = only_claim("Ukrainian forces pushed 10 km into Russian-held territory near Robotyne.")
+    assert (claim.measure, claim.side) == ("depth", "ukraine")
+
+
+def test_a_side_after_of_names_whose_ground_and_the_speaker_holds():
+    claim = only_claim("Of the Kursk region of Russia, about 40% is still held, Ukraine's army said.")
+    assert (claim.side, claim.explain["side"].split(":")[0]) == ("ukraine", "side.speaker")

@@ -513,6 +513,8 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
             in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
+                continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
                     a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
@@ -550,6 +552,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             return side, f"side.speaker_pronoun: {att.who}"
     if before:
         a = before[-1]
+        own = speaker_side(att.who if att else None)
+        if own and a.governed == "of" and a.kind in ("noun", "adjective"):
+            # "Ukraine's army said 40% of Russia's Kursk territory ...": a side after "of" names whose
+            # ground, not who holds it; the speaker's side does (side.speaker below).
+            return None, "side.none: only a side after 'of' named"
         side = _resolve_side(a, att, sentence)
         if side:
             return side, f"side.object: {a.text}"
