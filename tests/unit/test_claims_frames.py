@@ -92,3 +92,16 @@ def test_a_compound_holder_after_into_is_whose_ground_not_who_pushed():
 def test_a_side_after_of_names_whose_ground_and_the_speaker_holds():
     claim = only_claim("Of the Kursk region of Russia, about 40% is still held, Ukraine's army said.")
     assert (claim.side, claim.explain["side"].split(":")[0]) == ("ukraine", "side.speaker")
+
+
+@pytest.mark.parametrize("sentence,value,qualifier", [
+    ("Russia seized 2.3k sq km in October.", 2300.0, None),
+    ("Russia took 3,000+ square kilometres this year.", 3000.0, "over"),
+])
+def test_number_grammar_thousands_suffix_and_plus(sentence, value, qualifier):
+    claim = only_claim(sentence)
+    assert (claim.value_normalized, claim.unit_normalized, claim.qualifier) == (value, "km2", qualifier)
+
+
+def test_a_k_inside_a_unit_is_not_a_thousand():
+    assert only_claim("Russian troops advanced 3km near Kurakhove.").value_normalized == 3000.0

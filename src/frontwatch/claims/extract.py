@@ -129,7 +129,7 @@ NUMBER = re.compile(
     r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)))?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
@@ -197,6 +197,8 @@ def _number_value(m: re.Match[str]) -> float:
         value *= 100
     if m.group("scale"):
         value *= _SCALES[m.group("scale").lower()]
+    if m.group("k"):  # "2.3k sq km"
+        value *= 1e3
     return value
 
 
@@ -699,7 +701,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_hit = None
         second = None
         before = sentence[max(0, m.start() - 30):m.start()]
-        qualifier = _qualifier_before(before)
+        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else None)  # "3,000+ sq km"
         # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
         j = RANGE_JOIN.match(sentence, pos)
         if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():
