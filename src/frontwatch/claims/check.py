@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import shapely
 
@@ -43,7 +43,7 @@ from frontwatch.claims.verdicts import (
     OVERSTATED, RATE, ROUGHLY, ROUGHLY_GREY, SETTLEMENTS, SHARE, TOWN_SHARE, UNDERSTATED, VERDICTS, Judgement,
     Tolerance, judge)
 from frontwatch.geo.geodesy import area_km2, km2_to_sqmi
-from frontwatch.geo.regions import THEATRE, RegionError, resolve_region
+from frontwatch.geo.regions import THEATRE, RegionError, load_borders, resolve_region
 from frontwatch.statuses import CONTESTED, SIDE_COUNTRY, SIDES
 
 __all__ = ["AGREEING", "CONSISTENT", "CONSISTENT_GREY", "JUDGED", "NO_DATA", "NOT_CHECKABLE", "OVERSTATED",
@@ -175,19 +175,26 @@ class _Skip(Exception):
 
 @dataclasses.dataclass
 class _Ctx:
-    """One check run: the store, borders, and memoised map figures (a report asks the same peak
-    for several claims)."""
+    """One check run: the store, borders, regions and memoised map figures (a report asks the
+    same peak for several claims).
+
+    ``borders``: a dict, a function of no argument that gives it (called when a claim first needs
+    it), or None (the store's, :func:`~frontwatch.geo.regions.load_borders`). ``regions``: the
+    caller's resolver of region specs (a :class:`frontwatch.workspace.Workspace`'s ``region``:
+    resolution is written once, there); None resolves here, with these borders. The claims layer
+    lies below the workspace, so it takes these parts rather than the workspace itself."""
 
     store: Any
-    borders: dict | None
+    borders: dict | Callable[[], dict] | None
     source: str | None = None
+    regions: Callable[[str], Any] | None = None
     memo: dict = dataclasses.field(default_factory=dict)
 
     def borders_or_load(self) -> dict:
         if self.borders is None:
-            from frontwatch.geo.regions import load_borders
-
             self.borders = load_borders(self.store)
+        elif callable(self.borders):
+            self.borders = self.borders()
         return self.borders
 
     def region(self, spec: str, what: str | None = None):
@@ -196,8 +203,11 @@ class _Ctx:
         key = ("region", spec)
         if key not in self.memo:
             try:
-                # Borders are loaded only when the spec needs them (a country, a named oblast).
-                self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
+                if self.regions is not None:
+                    self.memo[key] = self.regions(spec)
+                else:
+                    # Borders are loaded only when the spec needs them (a country, a named oblast).
+                    self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
             except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 self.memo[key] = exc
         got = self.memo[key]
@@ -1251,8 +1261,8 @@ class ClaimChecker:
     'consistent with grey zone'
     """
 
-    def __init__(self, store, borders=None, *, source=None):
-        self._ctx = _Ctx(store, borders, source)
+    def __init__(self, store, borders=None, *, source=None, regions=None):
+        self._ctx = _Ctx(store, borders, source, regions)
 
     def check(self, claim) -> Check:
         """The :class:`Check` of one claim (a Claim or its record)."""
@@ -1281,12 +1291,14 @@ def _check(ctx: _Ctx, c: Claim) -> Check:
         return Check(c, s.verdict, s.reason, extra=s.extra)
 
 
-def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
+def check_claims(store, claims, borders=None, *, source=None, regions=None) -> list[dict]:
     """One record per claim (:meth:`Check.to_record`): the claim's record with ``verdict``,
     ``outcome``, ``reason`` and, when compared, the map figure (``map_value``, ``map_unit``,
     ``map_value_with_contested``, ``map_dates``/``evidence_dates``, ``region``), ``tolerance``,
-    ``tolerance_unit``, ``deviation``. ``borders``: country borders (default: the store's)."""
-    checker = ClaimChecker(store, borders, source=source)
+    ``tolerance_unit``, ``deviation``. ``borders``: country borders, or a function that gives
+    them (default: the store's); ``regions``: a resolver of region specs (default: here, with
+    those borders)."""
+    checker = ClaimChecker(store, borders, source=source, regions=regions)
     return [checker.check(c).to_record() for c in claims]
 
 
@@ -1335,7 +1347,7 @@ def _year_from_archive(store, clean: str, notes: list, source=None) -> dt.date |
     return d
 
 
-def check_text(store, text, published=None, borders=None, *, source=None) -> dict:
+def check_text(store, text, published=None, borders=None, *, source=None, regions=None) -> dict:
     """Extract the claims of ``text`` and check them: ``{claims, consistency, published, notes}``.
 
     ``claims``: :func:`check_claims` records, each with ``consistency`` (the internal
@@ -1355,7 +1367,7 @@ def check_text(store, text, published=None, borders=None, *, source=None) -> dic
     if len(claims) > MAX_CLAIMS:
         notes.append(f"{len(claims)} claims found: only the first {MAX_CLAIMS} are checked (not a news report?)")
         claims = claims[:MAX_CLAIMS]
-    checked = check_claims(store, claims, borders, source=source)
+    checked = check_claims(store, claims, borders, source=source, regions=regions)
     cons = consistency(claims)
     for rec in checked:
         rec["consistency"] = [x for x in cons if x["stated"] == rec["id"]]

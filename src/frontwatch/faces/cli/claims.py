@@ -131,7 +131,6 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
     before D1, as `frontwatch change` does. Results are kept in the claims ledger (see
     `frontwatch claims list`)."""
     from frontwatch.claims.check import check_rows, checks_to_markdown
-    from frontwatch.claims.ledger import check_report
 
     data = read_report(report)
     if not _text(data).strip():  # nothing to check: no store needed (a read command never creates one)
@@ -139,11 +138,9 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
         if fmt == "json":
             emit([], "json")
         return
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, source=source)
     with one_line_errors(), warnings_once():
-        borders = ctx.borders if borders_file else None
-        result = check_report(ctx.store, _text(data), report, published=published, borders=borders,
-                              source=source, save=not no_save)
+        result = ws.check_claims(_text(data), published, report=report, save=not no_save)
     _notes(result.get("notes"))
     if fmt == "json":
         emit(result["claims"], "json")

@@ -45,8 +45,8 @@ def command(region, start, end, articles, near, radius, no_front, out, store_pat
             raise ValueError(f"{out}: use an .html file name")
         km = parse_radius_km(radius) if near else None
         reg = ctx.region(region)
-        doc = build_report(ctx.store, reg, start, end, articles=articles, near=near, radius_km=km,
-                           borders=ctx.borders, source=source, map_fronts=not no_front, warnings=tuple(said))
+        doc = build_report(ctx, reg, start, end, articles=articles, near=near, radius_km=km, source=source,
+                           map_fronts=not no_front, warnings=tuple(said))
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc, encoding="utf-8")

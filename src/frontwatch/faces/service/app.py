@@ -79,6 +79,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from frontwatch import __version__, notices
 from frontwatch.geo.regions import RegionError
 from frontwatch.store import Store, StoreError
+from frontwatch.workspace import Workspace
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MB = 1024 * 1024
@@ -402,18 +403,17 @@ def snap_tolerance(tolerance: float) -> float:
 
 class View:
     """One generation of the store as the service serves it: the store file opened read-only,
-    and what is derived from it (borders, resolved regions, memoised results, its sources).
-    Closed once replaced by a newer one and no request uses it any more."""
+    its :class:`~frontwatch.workspace.Workspace` (borders, resolved regions: the library's
+    questions), memoised results and its sources. Closed once replaced by a newer one and no
+    request uses it any more."""
 
     def __init__(self, config: ServiceConfig, generation: int):
         self.config = config
         self.generation = generation
         self.store = ServiceStore(config.store_path or _default_store())
         self.identity = self.store._identity
-        self._borders = None
-        self._borders_lock = threading.Lock()
-        self.regions: collections.OrderedDict = collections.OrderedDict()
-        self.regions_lock = threading.Lock()
+        # Never downloads borders during a request: a store without them says how to set them.
+        self.ws = Workspace(store=self.store, borders_file=config.borders_file, fetch_borders=False)
         self.memo = Memo()
         self.sources = None
         self._users = 0
@@ -422,14 +422,7 @@ class View:
 
     @property
     def borders(self) -> dict:
-        with self._borders_lock:
-            if self._borders is None:
-                from frontwatch.geo.regions import load_borders
-
-                if not self.config.borders_file and not self.store.borders():
-                    raise RegionError("no country borders in the store: run `frontwatch borders FILE` (or start with --borders FILE)")
-                self._borders = load_borders(self.store, self.config.borders_file)
-            return self._borders
+        return self.ws.borders
 
     def source_names(self) -> list:
         if self.sources is None:
@@ -513,6 +506,11 @@ class State:
         return self.view().borders
 
     @property
+    def ws(self) -> Workspace:
+        """The workspace of the calling request's view."""
+        return self.view().ws
+
+    @property
     def memo(self) -> "Memo":
         return self.view().memo
 
@@ -521,24 +519,9 @@ class State:
         return self.view().generation
 
     def region(self, spec: str):
-        from frontwatch.geo.regions import resolve_region
-
-        view = self.view()
-        spec = check_region_spec(spec)
-        with view.regions_lock:
-            hit = view.regions.get(spec)
-        if hit is None:
-            with notices.collect() as said:  # an ambiguous place name: given again on every hit
-                # Borders are loaded only when the spec needs them (a country, a named oblast).
-                reg = resolve_region(spec, lambda: view.borders, store=view.store)
-            hit = (reg, tuple(said))
-            with view.regions_lock:
-                view.regions[spec] = hit
-                while len(view.regions) > 256:
-                    view.regions.popitem(last=False)
-        for message in hit[1]:
-            notices.warn(message)
-        return hit[0]
+        """The region of ``spec`` as the view's workspace resolves it, once checked for what a
+        web client must not ask (a file path, an absurd radius)."""
+        return self.view().ws.region(check_region_spec(spec))
 
     # a store file replaced by a writer ---------------------------------------
     def refresh(self, force: bool = False, warm_first: bool = True) -> None:
@@ -917,12 +900,6 @@ def check_region_spec(spec: str) -> str:
     return spec
 
 
-def parse_statuses_or_error(text):
-    from frontwatch.statuses import parse_statuses
-
-    return parse_statuses(text)
-
-
 Region = Annotated[str, Query(description=REGION_HELP, max_length=200, pattern=REGION_PATTERN)]
 Statuses = Annotated[str, Query(description="Statuses, comma-separated (occupied, occupied_before_2022, ukraine_held, "
                                             "contested), a side (russia, ukraine), or all.",
@@ -1126,18 +1103,13 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                        description="Border slivers (Russia's statuses inside Russia narrower than 3 km along Ukraine's "
                                    "border): left out of km2 (default, given in border_slivers_km2) or kept")] = "leave_out"):
         def fn():
-            from frontwatch.analysis.holdings import area_by_status
-            from frontwatch.analysis.measure import resolve_statuses, totals_by_snapshot
+            from frontwatch.analysis.measure import totals_by_snapshot
 
             reg = state.region(region)
             # "all" is every status the source maps (the daily archive maps occupied only).
-            statuses = resolve_statuses(state.store, parse_statuses_or_error(status), source)
-            try:
-                borders = state.borders
-            except RegionError:
-                borders = None  # no shares without land to take them of
-            recs = area_by_status(state.store, reg, statuses, date=date, start=start, end=end, every=every,
-                                  source=source, borders=borders, slivers=slivers)
+            statuses = state.ws.statuses(status, source)
+            recs = state.ws.area(reg, statuses, date=date, start=start, end=end, every=every, source=source,
+                                 slivers=slivers)
             # Each status's record has share_pct (of the region's land) and, for Russia's statuses in
             # Russia, its border slivers left out (border_slivers_km2); each side's total (its
             # statuses and its country's land no layer covers) comes under "sides", never both added.
@@ -1163,14 +1135,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         tolerance = snap_tolerance(tolerance)
 
         def fn():
-            from frontwatch.analysis.measure import change as change_fn
-
             # As in the CLI: a side, when given, wins over statuses; neither means side russia.
-            reg = state.region(region)
-            use_side = side or (None if status else "russia")
-            rec = change_fn(state.store, reg, start=start, end=end,
-                            statuses=parse_statuses_or_error(status) if not use_side else None, side=use_side,
-                            borders=state.borders if use_side else None, source=source, geometry=geometry)
+            rec = state.ws.change(state.region(region), start=start, end=end, statuses=status, side=side,
+                                  source=source, geometry=geometry)
             geoms = rec.pop("geometry", {})
             if geometry:
                 rec["geojson"] = feature_collection([
@@ -1185,10 +1152,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def peak(region: Region = "UKR", status: Statuses = "ukraine_held",
                    until: OptDate = None, since: OptDate = None, source: Source = None):
         def fn():
-            from frontwatch.analysis.measure import peak as peak_fn
-
-            return peak_fn(state.store, state.region(region), parse_statuses_or_error(status),
-                           until=until, since=since, source=source)
+            return state.ws.peak(state.region(region), status, until=until, since=since, source=source)
         return await run_answer("peak", dict(region=region, status=status, until=until, since=since,
                                              source=source), fn)
 
@@ -1226,9 +1190,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         tolerance = snap_tolerance(tolerance)
 
         def fn():
-            front_mod = _optional("frontwatch.analysis.front", "front lines")
-            recs = state.memo.get(("front", state.generation, date, region, source), lambda: front_mod.front(
-                state.store, state.region(region), date=date, borders=state.borders, source=source))
+            recs = state.memo.get(("front", state.generation, date, region, source), lambda: state.ws.front(
+                state.region(region), date=date, source=source))
             rec = dict(recs[-1])
             geom = rec.pop("geometry")
             return {"type": "Feature", "properties": rec,
@@ -1247,9 +1210,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         def fn():
             from frontwatch.geo.regions import parse_radius_km
 
-            front_mod = _optional("frontwatch.analysis.front", "advances")
-            recs = front_mod.advance(state.store, near, parse_radius_km(radius), start=start, end=end, every=every,
-                                     borders=state.borders, source=source)
+            recs = state.ws.advance(near, parse_radius_km(radius), start=start, end=end, every=every, source=source)
             out = []
             for r in recs:
                 g = r.pop("geometry", None)
@@ -1271,16 +1232,15 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
                           radius: Annotated[str, Query(max_length=12, pattern=RADIUS_PATTERN, description=RADIUS_HELP)] = "20km",
                           date: OptDate = None, start: From = None, end: To = None, source: Source = None):
         def fn():
-            mod = _optional("frontwatch.analysis.settlements", "settlement counts")
             # As in the CLI: near (with radius), when given, wins over region; neither means UKR.
+            from frontwatch.analysis.settlements import summarise_changes
             from frontwatch.geo.regions import parse_radius_km
 
             reg = state.region(f"{near}:{parse_radius_km(radius):g}km" if near is not None else (region or "UKR"))
+            recs = state.ws.settlements(reg, date=date, start=start, end=end, source=source)
             if date or not (start or end):
-                recs = mod.settlements_on(state.store, reg, date, borders=state.borders, source=source)
                 return {"region": reg.to_record(), "records": recs}
-            recs = mod.settlement_changes(state.store, reg, start=start, end=end, borders=state.borders, source=source)
-            return {"region": reg.to_record(), "records": recs, "summary": mod.summarise_changes(recs)}
+            return {"region": reg.to_record(), "records": recs, "summary": summarise_changes(recs)}
         return await run_answer("settlements", dict(region=region, near=near, radius=radius, date=date,
                                                     start=start, end=end, source=source), fn)
 
@@ -1504,12 +1464,3 @@ async def warm_view(app, view, recent: int = 0, keep_going=None, concurrency: in
         async with gate:
             return await get(p, q) if keep_going() else (None, None)
     return {k: v for k, v in await asyncio.gather(*(one(p, q) for p, q in queries)) if k is not None}
-
-
-def _optional(module: str, what: str):
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise Unavailable(f"{what} are not available in this installation ({module} missing)") from None

@@ -22,6 +22,14 @@ import os
 import queue
 import threading
 import time
+from typing import TYPE_CHECKING
+
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:
+    from frontwatch import workspace
+else:
+    workspace = lazy_import("frontwatch.workspace")
 
 TASKS = ("claims_extract", "claims_check", "warm")
 
@@ -67,31 +75,21 @@ def error_status(exc) -> tuple[int, str] | None:
 
 
 class _WorkerState:
-    """What a worker keeps between tasks: the store (reopened after a writer replaced it) and
-    its borders."""
+    """What a worker keeps between tasks: its :class:`~frontwatch.workspace.Workspace` (the
+    store read-only, its borders, the regions it resolved), made anew after a writer replaced
+    the store file."""
 
     def __init__(self, store_path, borders_file):
         self.store_path, self.borders_file = store_path, borders_file
-        self.store = None
-        self.borders = None
+        self.ws = None
 
-    def current_store(self):
-        from frontwatch.store import Store
-
-        if self.store is not None and self.store.changed_on_disk():
-            self.store.close()
-            self.store = self.borders = None
-        if self.store is None:
-            self.store = Store(self.store_path, read_only=True)
-        return self.store
-
-    def current_borders(self):
-        store = self.current_store()
-        if self.borders is None:
-            from frontwatch.geo.regions import load_borders
-
-            self.borders = load_borders(store, self.borders_file)
-        return self.borders
+    def current(self) -> workspace.Workspace:
+        if self.ws is not None and self.ws.store.changed_on_disk():
+            self.ws.close()
+            self.ws = None
+        if self.ws is None:
+            self.ws = workspace.Workspace(self.store_path, borders_file=self.borders_file)
+        return self.ws
 
 
 def _claims_extract(state, text, published):
@@ -104,9 +102,7 @@ def _claims_extract(state, text, published):
 
 
 def _claims_check(state, text, published):
-    from frontwatch.claims.check import check_text
-
-    return check_text(state.current_store(), text, published, state.current_borders())
+    return state.current().check_claims(text, published)
 
 
 def _warm(state):
@@ -115,7 +111,7 @@ def _warm(state):
     from frontwatch.claims import extract_claims
 
     try:
-        state.current_borders()
+        state.current().borders
     except Exception:  # noqa: BLE001 - a store without borders answers its own error later
         pass
     try:
