@@ -243,7 +243,8 @@ class Workspace:
         return measure.peak(self.store, self.region(region), statuses, until=until, since=since,
                             source=source or self.source)
 
-    def front(self, region="ALL", *, date=None, start=None, end=None, every=None, source: str | None = None) -> list[dict]:
+    def front(self, region="ALL", *, date=None, start=None, end=None, every=None,
+              source: str | None = None) -> list[dict]:
         """The front line inside ``region`` (geometry, ``length_km``, ``components``,
         ``longest_km``) on ``date`` (default: the latest map) or per snapshot of
         ``start``..``end``; :func:`frontwatch.analysis.front.front`."""
@@ -256,7 +257,8 @@ class Workspace:
         return front_mod.advance(self.store, near, radius_km, start=start, end=end, every=every, borders=self.borders,
                                  source=source or self.source, engine=self._engine_now())
 
-    def settlements(self, region, *, date=None, start=None, end=None, side=None, source: str | None = None) -> list[dict]:
+    def settlements(self, region, *, date=None, start=None, end=None, side=None,
+                    source: str | None = None) -> list[dict]:
         """Settlements of the gazetteer in ``region``: those that changed hands between ``start``
         and ``end`` (sorted by date), or, with ``date`` or no period, the status and side of each
         on that day (default: the latest map); ``side`` keeps those of (or taken by) one side.
