@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import shapely
 
@@ -34,6 +34,7 @@ from frontwatch.analysis import front as front_mod
 from frontwatch.analysis import measure
 from frontwatch.analysis.measure import MeasureError
 from frontwatch.analysis.settlements import settlement_changes, settlements_on
+from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
@@ -44,7 +45,14 @@ from frontwatch.claims.verdicts import (
     Tolerance, judge)
 from frontwatch.geo.geodesy import area_km2, km2_to_sqmi
 from frontwatch.geo.regions import THEATRE, RegionError, load_borders, resolve_region
+from frontwatch.lazy import lazy_import
 from frontwatch.statuses import CONTESTED, SIDE_COUNTRY, SIDES
+
+# The gazetteer (pandas), loaded when a claim first names a town.
+if TYPE_CHECKING:
+    from frontwatch.geo import places as gazetteer
+else:
+    gazetteer = lazy_import("frontwatch.geo.places")
 
 __all__ = ["AGREEING", "CONSISTENT", "CONSISTENT_GREY", "JUDGED", "NO_DATA", "NOT_CHECKABLE", "OVERSTATED",
            "ROUGHLY", "ROUGHLY_GREY", "UNDERSTATED", "VERDICTS", "Check", "ClaimChecker", "MapFigure", "check_claim",
@@ -430,11 +438,9 @@ def _circle_spec(name: str, where, within: str | None, radius_km: float) -> str:
 
 
 def _same_place(p: str, where) -> bool:
-    from frontwatch.geo.places import resolve_place
-
     try:
         with notices.collect():
-            return resolve_place(p).geonameid == where.geonameid
+            return gazetteer.resolve_place(p).geonameid == where.geonameid
     except ValueError:
         return False
 
@@ -442,15 +448,13 @@ def _same_place(p: str, where) -> bool:
 def _settlement(p: str, within: str | None = None):
     """The gazetteer entry for a claim's place, within :data:`REGION_REACH_KM` of the city that
     names ``within`` when the text gives a region; _Skip when not found or outside the maps."""
-    from frontwatch.geo.places import resolve_place
-
     try:
         with notices.collect():
             if within:
-                anchor = resolve_place(re.sub(rf"\s+{_REGION_WORD}$", "", _clean_place(within), flags=re.I))
-                place = resolve_place(p, near=anchor, within_km=REGION_REACH_KM)
+                anchor = gazetteer.resolve_place(re.sub(rf"\s+{_REGION_WORD}$", "", _clean_place(within), flags=re.I))
+                place = gazetteer.resolve_place(p, near=anchor, within_km=REGION_REACH_KM)
             else:
-                place = resolve_place(p)
+                place = gazetteer.resolve_place(p)
     except ValueError as exc:
         why = str(exc).splitlines()[0]
         raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({why})") from None
@@ -1054,12 +1058,10 @@ def _check_settlements_held(c: Claim, ctx: _Ctx, side: str) -> Check:
 
 def _gazetteer_floor(ctx: _Ctx, region) -> bool:
     """Whether the gazetteer lists only towns (a floor) in the region's country (both on the whole map)."""
-    from frontwatch.geo.places import coverage_note
-
     home = ctx.home(region)
     countries = ({"UKR": ("UA",), "RUS": ("RU",)}.get(home) or ("UA", "RU"))
     with notices.collect():
-        return bool(coverage_note(countries))
+        return bool(gazetteer.coverage_note(countries))
 
 
 def _settlement_verdict(c: Claim, fig: MapFigure, claimed: str, maps: str, floor: bool) -> Check:
@@ -1335,8 +1337,6 @@ def _bracketed(c: Claim, ctx: _Ctx, fn) -> Check | None:
 def _year_from_archive(store, clean: str, notes: list, source=None) -> dt.date | None:
     """A wire dateline with no year ("KYIV, Nov 28 (Reuters) - ..."): the latest such day up to a
     week after the archive's last map, noted (a report is checked against the maps it is about)."""
-    from frontwatch.claims import dates as dates_mod
-
     md = dates_mod.dateline_month_day(clean)
     snaps = store.snapshots(source=source)
     if md is None or not snaps:

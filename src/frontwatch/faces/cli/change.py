@@ -8,6 +8,7 @@ import click
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, period_from_opt, period_opt, period_to_opt, region_opt, statuses_opt, units_opt
+from frontwatch.faces.cli.output import change_rows, emit
 
 
 @click.command("change")
@@ -35,8 +36,6 @@ def command(region, statuses, side, start, end, period, units, out, store_path, 
       frontwatch change --region UKR --date 2024-11
       frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
     """
-    from frontwatch.faces.cli.output import change_rows, emit
-
     if period is not None:
         if start or end:
             raise click.UsageError("give --date (a day, month or year) or --from and --to, not both")

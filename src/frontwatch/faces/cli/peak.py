@@ -6,6 +6,7 @@ import click
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, common, period_opt, region_opt, statuses_opt, units_opt
+from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit
 
 
 @click.command("peak")
@@ -22,8 +23,6 @@ def command(region, statuses, until, since, period, units, store_path, borders_f
 
     Example: frontwatch peak --region RUS --status ukraine_held --until 2024-11-24
     """
-    from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit
-
     if period is not None:
         if since or until:
             raise click.UsageError("give --date (a month or year) or --since and --until, not both")

@@ -24,12 +24,23 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+from frontwatch import notices
+from frontwatch.analysis.measure import MeasureError
+from frontwatch.engine import _die_with_parent
+from frontwatch.geo.regions import RegionError
 from frontwatch.lazy import lazy_import
+from frontwatch.sources.base import SourceError
+from frontwatch.store import StoreError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported by the workers on first use (the fork server preloads the claims)
     from frontwatch import workspace
+    from frontwatch.claims import check, extract
+    from frontwatch.geo import places
 else:
     workspace = lazy_import("frontwatch.workspace")
+    check = lazy_import("frontwatch.claims.check")
+    extract = lazy_import("frontwatch.claims.extract")
+    places = lazy_import("frontwatch.geo.places")
 
 TASKS = ("claims_extract", "claims_check", "warm")
 
@@ -51,11 +62,6 @@ class WorkerFailed(Exception):
 def error_status(exc) -> tuple[int, str] | None:
     """``(HTTP status, one-line message)`` for a library exception, None for a bug. Shared by
     the service (threads) and the workers (processes), so both classify alike."""
-    from frontwatch.analysis.measure import MeasureError
-    from frontwatch.geo.regions import RegionError
-    from frontwatch.sources.base import SourceError
-    from frontwatch.store import StoreError
-
     text = str(exc).strip()
     msg = text.splitlines()[0] if text else type(exc).__name__
     if isinstance(exc, (MeasureError, RegionError)):
@@ -93,12 +99,9 @@ class _WorkerState:
 
 
 def _claims_extract(state, text, published):
-    from frontwatch.claims import extract_claims
-    from frontwatch.claims.extract import reference_date
-
-    ref = reference_date(text, published)
+    ref = extract.reference_date(text, published)
     return {"published": ref.isoformat() if ref else None,
-            "claims": [c.to_record() for c in extract_claims(text, ref)]}
+            "claims": [c.to_record() for c in extract.extract_claims(text, ref)]}
 
 
 def _claims_check(state, text, published):
@@ -107,27 +110,20 @@ def _claims_check(state, text, published):
 
 def _warm(state):
     """Load what the first real task would (modules, the store, its borders, the place index)."""
-    import frontwatch.claims.check  # noqa: F401
-    from frontwatch.claims import extract_claims
-
+    check.check_text  # the checker's modules, imported (a lazy module imports on first use)
     try:
         state.current().borders
     except Exception:  # noqa: BLE001 - a store without borders answers its own error later
         pass
     try:
-        from frontwatch.geo import places
-
         places.resolve_place("Kyiv")
     except Exception:  # noqa: BLE001 - the gazetteer's own errors are reported by real tasks
         pass
-    extract_claims("Russian forces took 40 square kilometres near Pokrovsk in November 2024.", None)
+    extract.extract_claims("Russian forces took 40 square kilometres near Pokrovsk in November 2024.", None)
     return None
 
 
 def _worker_main(conn, parent_pid, store_path, borders_file):
-    from frontwatch import notices
-    from frontwatch.engine import _die_with_parent
-
     # The fork server is this worker's parent, and it exits with the service: watching it is
     # watching the service.
     _die_with_parent(os.getppid())
