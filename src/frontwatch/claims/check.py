@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import shapely
 
@@ -34,6 +34,7 @@ from frontwatch.analysis import front as front_mod
 from frontwatch.analysis import measure
 from frontwatch.analysis.measure import MeasureError
 from frontwatch.analysis.settlements import settlement_changes, settlements_on
+from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
@@ -43,8 +44,15 @@ from frontwatch.claims.verdicts import (
     OVERSTATED, RATE, ROUGHLY, ROUGHLY_GREY, SETTLEMENTS, SHARE, TOWN_SHARE, UNDERSTATED, VERDICTS, Judgement,
     Tolerance, judge)
 from frontwatch.geo.geodesy import area_km2, km2_to_sqmi
-from frontwatch.geo.regions import THEATRE, RegionError, resolve_region
+from frontwatch.geo.regions import THEATRE, RegionError, load_borders, resolve_region
+from frontwatch.lazy import lazy_import
 from frontwatch.statuses import CONTESTED, SIDE_COUNTRY, SIDES
+
+# The gazetteer (pandas), loaded when a claim first names a town.
+if TYPE_CHECKING:
+    from frontwatch.geo import places as gazetteer
+else:
+    gazetteer = lazy_import("frontwatch.geo.places")
 
 __all__ = ["AGREEING", "CONSISTENT", "CONSISTENT_GREY", "JUDGED", "NO_DATA", "NOT_CHECKABLE", "OVERSTATED",
            "ROUGHLY", "ROUGHLY_GREY", "UNDERSTATED", "VERDICTS", "Check", "ClaimChecker", "MapFigure", "check_claim",
@@ -175,19 +183,26 @@ class _Skip(Exception):
 
 @dataclasses.dataclass
 class _Ctx:
-    """One check run: the store, borders, and memoised map figures (a report asks the same peak
-    for several claims)."""
+    """One check run: the store, borders, regions and memoised map figures (a report asks the
+    same peak for several claims).
+
+    ``borders``: a dict, a function of no argument that gives it (called when a claim first needs
+    it), or None (the store's, :func:`~frontwatch.geo.regions.load_borders`). ``regions``: the
+    caller's resolver of region specs (a :class:`frontwatch.workspace.Workspace`'s ``region``:
+    resolution is written once, there); None resolves here, with these borders. The claims layer
+    lies below the workspace, so it takes these parts rather than the workspace itself."""
 
     store: Any
-    borders: dict | None
+    borders: dict | Callable[[], dict] | None
     source: str | None = None
+    regions: Callable[[str], Any] | None = None
     memo: dict = dataclasses.field(default_factory=dict)
 
     def borders_or_load(self) -> dict:
         if self.borders is None:
-            from frontwatch.geo.regions import load_borders
-
             self.borders = load_borders(self.store)
+        elif callable(self.borders):
+            self.borders = self.borders()
         return self.borders
 
     def region(self, spec: str, what: str | None = None):
@@ -196,8 +211,11 @@ class _Ctx:
         key = ("region", spec)
         if key not in self.memo:
             try:
-                # Borders are loaded only when the spec needs them (a country, a named oblast).
-                self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
+                if self.regions is not None:
+                    self.memo[key] = self.regions(spec)
+                else:
+                    # Borders are loaded only when the spec needs them (a country, a named oblast).
+                    self.memo[key] = resolve_region(spec, self.borders_or_load, store=self.store)
             except RegionError as exc:  # a region the maps cannot be cut to: this claim fails, not the report
                 self.memo[key] = exc
         got = self.memo[key]
@@ -420,11 +438,9 @@ def _circle_spec(name: str, where, within: str | None, radius_km: float) -> str:
 
 
 def _same_place(p: str, where) -> bool:
-    from frontwatch.geo.places import resolve_place
-
     try:
         with notices.collect():
-            return resolve_place(p).geonameid == where.geonameid
+            return gazetteer.resolve_place(p).geonameid == where.geonameid
     except ValueError:
         return False
 
@@ -432,15 +448,13 @@ def _same_place(p: str, where) -> bool:
 def _settlement(p: str, within: str | None = None):
     """The gazetteer entry for a claim's place, within :data:`REGION_REACH_KM` of the city that
     names ``within`` when the text gives a region; _Skip when not found or outside the maps."""
-    from frontwatch.geo.places import resolve_place
-
     try:
         with notices.collect():
             if within:
-                anchor = resolve_place(re.sub(rf"\s+{_REGION_WORD}$", "", _clean_place(within), flags=re.I))
-                place = resolve_place(p, near=anchor, within_km=REGION_REACH_KM)
+                anchor = gazetteer.resolve_place(re.sub(rf"\s+{_REGION_WORD}$", "", _clean_place(within), flags=re.I))
+                place = gazetteer.resolve_place(p, near=anchor, within_km=REGION_REACH_KM)
             else:
-                place = resolve_place(p)
+                place = gazetteer.resolve_place(p)
     except ValueError as exc:
         why = str(exc).splitlines()[0]
         raise _Skip(NOT_CHECKABLE, f"place {p!r} not in the gazetteer ({why})") from None
@@ -1051,12 +1065,10 @@ def _check_settlements_held(c: Claim, ctx: _Ctx, side: str) -> Check:
 
 def _gazetteer_floor(ctx: _Ctx, region) -> bool:
     """Whether the gazetteer lists only towns (a floor) in the region's country (both on the whole map)."""
-    from frontwatch.geo.places import coverage_note
-
     home = ctx.home(region)
     countries = ({"UKR": ("UA",), "RUS": ("RU",)}.get(home) or ("UA", "RU"))
     with notices.collect():
-        return bool(coverage_note(countries))
+        return bool(gazetteer.coverage_note(countries))
 
 
 def _settlement_verdict(c: Claim, fig: MapFigure, claimed: str, maps: str, floor: bool) -> Check:
@@ -1258,8 +1270,8 @@ class ClaimChecker:
     'consistent with grey zone'
     """
 
-    def __init__(self, store, borders=None, *, source=None):
-        self._ctx = _Ctx(store, borders, source)
+    def __init__(self, store, borders=None, *, source=None, regions=None):
+        self._ctx = _Ctx(store, borders, source, regions)
 
     def check(self, claim) -> Check:
         """The :class:`Check` of one claim (a Claim or its record)."""
@@ -1288,12 +1300,14 @@ def _check(ctx: _Ctx, c: Claim) -> Check:
         return Check(c, s.verdict, s.reason, extra=s.extra)
 
 
-def check_claims(store, claims, borders=None, *, source=None) -> list[dict]:
+def check_claims(store, claims, borders=None, *, source=None, regions=None) -> list[dict]:
     """One record per claim (:meth:`Check.to_record`): the claim's record with ``verdict``,
     ``outcome``, ``reason`` and, when compared, the map figure (``map_value``, ``map_unit``,
     ``map_value_with_contested``, ``map_dates``/``evidence_dates``, ``region``), ``tolerance``,
-    ``tolerance_unit``, ``deviation``. ``borders``: country borders (default: the store's)."""
-    checker = ClaimChecker(store, borders, source=source)
+    ``tolerance_unit``, ``deviation``. ``borders``: country borders, or a function that gives
+    them (default: the store's); ``regions``: a resolver of region specs (default: here, with
+    those borders)."""
+    checker = ClaimChecker(store, borders, source=source, regions=regions)
     return [checker.check(c).to_record() for c in claims]
 
 
@@ -1330,8 +1344,6 @@ def _bracketed(c: Claim, ctx: _Ctx, fn) -> Check | None:
 def _year_from_archive(store, clean: str, notes: list, source=None) -> dt.date | None:
     """A wire dateline with no year ("KYIV, Nov 28 (Reuters) - ..."): the latest such day up to a
     week after the archive's last map, noted (a report is checked against the maps it is about)."""
-    from frontwatch.claims import dates as dates_mod
-
     md = dates_mod.dateline_month_day(clean)
     snaps = store.snapshots(source=source)
     if md is None or not snaps:
@@ -1342,7 +1354,7 @@ def _year_from_archive(store, clean: str, notes: list, source=None) -> dt.date |
     return d
 
 
-def check_text(store, text, published=None, borders=None, *, source=None) -> dict:
+def check_text(store, text, published=None, borders=None, *, source=None, regions=None) -> dict:
     """Extract the claims of ``text`` and check them: ``{claims, consistency, published, notes}``.
 
     ``claims``: :func:`check_claims` records, each with ``consistency`` (the internal
@@ -1362,7 +1374,7 @@ def check_text(store, text, published=None, borders=None, *, source=None) -> dic
     if len(claims) > MAX_CLAIMS:
         notes.append(f"{len(claims)} claims found: only the first {MAX_CLAIMS} are checked (not a news report?)")
         claims = claims[:MAX_CLAIMS]
-    checked = check_claims(store, claims, borders, source=source)
+    checked = check_claims(store, claims, borders, source=source, regions=regions)
     cons = consistency(claims)
     for rec in checked:
         rec["consistency"] = [x for x in cons if x["stated"] == rec["id"]]

@@ -844,7 +844,7 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
     return out[0], out[1], out[2], unit
 
 
-def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
+def _classify(sentence: str, q: _Quantity,
               reference: dt.date | None = None) -> tuple[str, str | None, str | None, float | None]:
     """(measure, direction, aspect, period_days) of a quantity in its sentence."""
     lo, hi = _clause_bounds(sentence, q.start)
@@ -1112,7 +1112,7 @@ def _statement_dates(sentence: str, mentions: list) -> list:
 
 
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
-              published: dt.date | None, carried_period_days: float | None,
+              published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
               q_end: int | None = None) -> tuple[dt.date | None, dt.date | None, str]:
     """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
@@ -1427,7 +1427,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
-            measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
+            measure, direction, aspect, period = _classify(text_s, q, reference)
             measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
             if (earlier is not None and earlier.unit_normalized == q.normalized
@@ -1498,7 +1498,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference, period,
+            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
@@ -1536,7 +1536,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                             not any(o.endswith("oblast") for o in op[0].oblasts[1:]):
                         place, inferred = op[0].oblasts[0], True
                         place_rule = f"place.operation: {op[0].name} was fought in {place}"
-            surface = text_s[q.start:q.end] if q.inherited_from is None else text_s[q.start:q.end]
+            surface = text_s[q.start:q.end]
             claim = Claim(
                 id=f"c{len(claims) + len(sentence_claims)}",
                 value=q.value, low=q.low, high=q.high, unit=q.unit_text,

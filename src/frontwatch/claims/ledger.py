@@ -82,14 +82,16 @@ def save_checks(store, result: dict, report: str, rhash: str) -> int:
     return store.replace_claims(report, rhash, rows, same_name=report != STDIN)
 
 
-def check_report(store, text, report=None, *, published=None, borders=None, source=None, save=True) -> dict:
-    """Check a report's claims (check_text) and, with ``save``, keep them in the ledger.
+def check_report(store, text, report=None, *, published=None, borders=None, source=None, save=True,
+                 regions=None) -> dict:
+    """Check a report's claims (check_text; ``borders``, ``regions`` as it takes them) and, with
+    ``save``, keep them in the ledger.
 
     ``text``: str or bytes; ``report``: a file path, "-" or None (stdin). Returns check_text's
     dict plus ``report``, ``report_hash`` and ``saved`` (claims written, 0 when not saved)."""
     rhash = report_hash(text)
     name = report_name(report)
-    result = check_text(store, text, published=published, borders=borders, source=source)
+    result = check_text(store, text, published=published, borders=borders, source=source, regions=regions)
     result.update(report=name, report_hash=rhash, saved=0)
     if save and result["claims"]:
         result["saved"] = save_checks(store, result, name, rhash)

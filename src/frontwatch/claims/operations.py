@@ -28,8 +28,16 @@ import functools
 import re
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from frontwatch.claims.lexicon import load_lexicon
+from frontwatch.lazy import lazy_import
+
+# The gazetteer (pandas), loaded when an offensive's place is first looked up.
+if TYPE_CHECKING:
+    from frontwatch.geo import places as gazetteer
+else:
+    gazetteer = lazy_import("frontwatch.geo.places")
 
 
 @dataclass(frozen=True)
@@ -77,10 +85,6 @@ def oblast_of_place(place: str) -> str | None:
         return folded
     if folded.endswith(" direction"):
         place = place[: -len(" direction")]
-    try:
-        from frontwatch.geo import places as gazetteer
-    except ImportError:  # pragma: no cover - the package always has it
-        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

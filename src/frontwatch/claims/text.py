@@ -36,15 +36,6 @@ _STOPWORDS_EN = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def clean_text(text: str | bytes | None) -> str:
-    """Text as a str with control characters and runs of spaces removed; a web page (HTML) is
-    first reduced to its readable text (:func:`document_text`).
-
-    Bytes are decoded as UTF-8 with replacement so binary input never raises.
-    """
-    return document_text(text)[0]
-
-
 def document_text(text: str | bytes | None) -> tuple[str, dt.date | None]:
     """``(clean text, publication date or None)``. For a saved web page (HTML): the text of its
     ``<article>`` when it has one of some length, else of its body, without scripts, styles,

@@ -30,10 +30,8 @@ frontwatch.geo.places (names and the cache folder), frontwatch.sources.base (lon
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -286,17 +284,6 @@ def _iso_from_name(name: str, country: str) -> str:
     return hits[0].iso if len(hits) == 1 else ""
 
 
-def is_admin_file(path) -> bool:
-    """True for a GeoJSON whose head looks like geoBoundaries ADM1 (``shapeISO`` and ``shapeType``
-    ADM1): lets ``frontwatch ingest`` take such a file as ``frontwatch admin FILE`` would."""
-    p = Path(path)
-    if not p.name.lower().endswith((".geojson", ".json")) or not p.is_file():
-        return False
-    with open(p, "rb") as fh:
-        head = fh.read(4096).decode("utf-8", "replace")
-    return '"shapeISO"' in head and re.search(r'"shapeType"\s*:\s*"ADM1"', head) is not None
-
-
 # ----------------------------------------------------------------------------- fetch
 
 def fetch_admin(country: str, cache_dir: Path, timeout: float = 60) -> Path:
@@ -409,7 +396,3 @@ def describe_units(units: list[AdminUnit]) -> list[dict]:
         uk, ru = u.native_names
         out.append({"iso": u.iso, "country": u.country, "name": u.name, "name_uk": uk, "name_ru": ru})
     return out
-
-
-def dumps_units(units: list[AdminUnit]) -> str:
-    return json.dumps(describe_units(units), ensure_ascii=False)

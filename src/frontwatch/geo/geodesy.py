@@ -343,10 +343,6 @@ class TiledRegion:
         self._set_tiles(state["boxes"], piece, cut)
         return self
 
-    def project(self, geom):
-        """``geom`` in the plane the region is measured in (for :meth:`area_km2_plane`)."""
-        return to_laea(geom)
-
     def area_km2(self, geom) -> float:
         """Ellipsoidal km2 of ``geom ∩ region`` (``geom`` in EPSG:4326)."""
         return measure_by_part([self], geom)[0]
@@ -450,11 +446,6 @@ class TiledRegion:
         """``geom ∩ region`` as one EPSG:4326 geometry (a direct overlay: lon/lat output must not
         go through the projection and back)."""
         return clip_to_region(geom, self.geom)
-
-    def pieces_of(self, geom) -> list:
-        """``geom ∩ region`` as a list of polygonal pieces."""
-        g = self.clip(geom)
-        return [] if g.is_empty else [g]
 
 
 def measure_by_part(regions, geom) -> list:

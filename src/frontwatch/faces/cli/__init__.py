@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import importlib
 import re
+from typing import TYPE_CHECKING
 
 import click
 
 from frontwatch import __version__
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:
+    from frontwatch.faces.cli import errors
+else:
+    # Loaded when a command runs: it imports the library's errors, which --help does not need.
+    errors = lazy_import("frontwatch.faces.cli.errors")
 
 # One module per command (module name, command name). Adding a command = adding a module here.
 COMMANDS = (
@@ -44,9 +52,7 @@ class LazyGroup(click.Group):
     def invoke(self, ctx):
         # A library error a command did not catch itself (a damaged store met while reading its
         # results, say) is one line too, never a traceback.
-        from frontwatch.faces.cli.errors import one_line_errors
-
-        with one_line_errors():
+        with errors.one_line_errors():
             return super().invoke(ctx)
 
     def get_command(self, ctx, name):

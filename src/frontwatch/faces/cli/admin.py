@@ -7,6 +7,7 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import format_opt, store_opt
 from frontwatch.faces.cli.output import emit
+from frontwatch.geo.admin import AdminError, describe_units, read_admin_file, save_admin
 
 
 @click.command("admin")
@@ -21,8 +22,6 @@ def command(path, store_path, fmt):
 
     Example: frontwatch admin ../shared/data/admin/geoBoundaries-UKR-ADM1.geojson
     """
-    from frontwatch.geo.admin import AdminError, describe_units, read_admin_file, save_admin
-
     ctx = make_context(store_path, None)
     with one_line_errors():
         try:

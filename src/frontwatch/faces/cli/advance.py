@@ -6,8 +6,6 @@ import json
 import click
 import shapely
 
-from frontwatch.engine import get_engine
-from frontwatch.analysis.front import advance
 from frontwatch.geo.regions import parse_radius_km
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
@@ -48,14 +46,9 @@ def command(near, radius, start, end, period, every, units, side, out, engine, s
         if start or end:
             raise click.UsageError("give --date (a month or year) or --from and --to, not both")
         start, end = period.start, period.end
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
-        km = parse_radius_km(radius)
-        eng = get_engine(engine, scheduler)
-        try:
-            recs = advance(ctx.store, near, km, start=start, end=end, every=every, borders=ctx.borders, source=source, engine=eng)
-        finally:
-            eng.close()
+        recs = ws.advance(near, parse_radius_km(radius), start=start, end=end, every=every)
     if out:
         feats = []
         for r in recs:

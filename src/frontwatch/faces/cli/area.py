@@ -5,11 +5,11 @@ import collections
 
 import click
 
-from frontwatch.analysis.holdings import SLIVER_WIDTH_KM, area_by_status
-from frontwatch.faces.cli.context import lazy_engine, make_context
+from frontwatch.analysis.holdings import SLIVER_WIDTH_KM
+from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, statuses_opt, to_opt, units_opt
-from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit, warn
+from frontwatch.faces.cli.output import area_in, area_unit, emit, warn
 
 
 @click.command("area")
@@ -53,16 +53,10 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
             date = period.start
         else:
             start, end = period.start, period.end
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
-        reg = ctx.region(region)
-        eng = lazy_engine(engine, scheduler)
-        try:
-            borders = ctx.stored_borders() if reg.name.upper() != "ALL" else None
-            recs = area_by_status(ctx.store, reg, statuses, date=date, start=start, end=end, every=every, source=source,
-                                  engine=eng, borders=borders, slivers="keep" if with_slivers else "leave_out")
-        finally:
-            eng.close()
+        recs = ws.area(ws.region(region), statuses, date=date, start=start, end=end, every=every,
+                       slivers="keep" if with_slivers else "leave_out")
     slivers = [r for r in recs if r.get("border_slivers_km2")]
     if slivers and fmt != "json":
         latest = max(r["snapshot_id"] for r in slivers)

@@ -5,10 +5,10 @@ import json
 
 import click
 
-from frontwatch.analysis.measure import change
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, period_from_opt, period_opt, period_to_opt, region_opt, statuses_opt, units_opt
+from frontwatch.faces.cli.output import change_rows, emit
 
 
 @click.command("change")
@@ -36,21 +36,15 @@ def command(region, statuses, side, start, end, period, units, out, store_path, 
       frontwatch change --region UKR --date 2024-11
       frontwatch change --region UKR --status occupied --from 2024-11-17 --to 2024-11-24
     """
-    from frontwatch.faces.cli.output import change_rows, emit
-
     if period is not None:
         if start or end:
             raise click.UsageError("give --date (a day, month or year) or --from and --to, not both")
         start, end = period.start, period.end
     if not start or not end:
         raise click.UsageError("give --from and --to, or a month or year as --date (2024-11)")
-    if statuses is None and side is None:
-        side = "russia"
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, source=source)
     with one_line_errors():
-        reg = ctx.region(region)
-        rec = change(ctx.store, reg, start=start, end=end, statuses=statuses if not side else None, side=side,
-                     borders=ctx.borders if side else None, source=source, geometry=bool(out))
+        rec = ws.change(ws.region(region), start=start, end=end, statuses=statuses, side=side, geometry=bool(out))
     if out:
         import shapely
 

@@ -3,14 +3,28 @@ maps (keeping them in the claims ledger), and list the ledger. Formatting only: 
 checks and the ledger live in frontwatch.claims."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sys
 
 import click
 
+from frontwatch import notices
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, borders_opt, source_opt, store_opt
 from frontwatch.faces.cli.output import emit, warn, warnings_once
+from frontwatch.lazy import lazy_import
+
+# Loaded by the subcommand that needs them (extraction needs no store, the ledger no extractor).
+if TYPE_CHECKING:
+    from frontwatch import claims as claims_mod
+    from frontwatch.claims import check
+    from frontwatch.claims import ledger
+else:
+    claims_mod = lazy_import("frontwatch.claims")
+    check = lazy_import("frontwatch.claims.check")
+    ledger = lazy_import("frontwatch.claims.ledger")
 
 # A news report is kilobytes; beyond this it is not a report, and reading it whole would only
 # waste memory.
@@ -85,13 +99,10 @@ def extract_cmd(report, published, fmt, explain):
     \b
     frontwatch claims extract article.txt --published 2024-11-24 --explain
     """
-    from frontwatch import notices
-    from frontwatch.claims import extract_claims
-
     data = read_report(report)
     with notices.collect() as said, one_line_errors():
         # The user's own file (at most MAX_INPUT_BYTES): every claim; per-sentence caps still apply.
-        claims = [c.to_record() for c in extract_claims(_text(data), published, max_claims=None, max_quantities=None)]
+        claims = [c.to_record() for c in claims_mod.extract_claims(_text(data), published, max_claims=None, max_quantities=None)]
     _notes(said or ([] if claims else ["no numeric claims found in the text"]))
     for r in claims:
         r["claim"] = _claim_label(r)
@@ -130,27 +141,22 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
     report's internal consistency follows. A period "from D1 to D2" is measured from the last map
     before D1, as `frontwatch change` does. Results are kept in the claims ledger (see
     `frontwatch claims list`)."""
-    from frontwatch.claims.check import check_rows, checks_to_markdown
-    from frontwatch.claims.ledger import check_report
-
     data = read_report(report)
     if not _text(data).strip():  # nothing to check: no store needed (a read command never creates one)
         _notes(["no numeric claims found in the text"])
         if fmt == "json":
             emit([], "json")
         return
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, source=source)
     with one_line_errors(), warnings_once():
-        borders = ctx.borders if borders_file else None
-        result = check_report(ctx.store, _text(data), report, published=published, borders=borders,
-                              source=source, save=not no_save)
+        result = ws.check_claims(_text(data), published, report=report, save=not no_save)
     _notes(result.get("notes"))
     if fmt == "json":
         emit(result["claims"], "json")
     elif fmt == "markdown":
-        click.echo(checks_to_markdown(result), nl=False)
+        click.echo(check.checks_to_markdown(result), nl=False)
     else:
-        emit(check_rows(result["claims"]), fmt,
+        emit(check.check_rows(result["claims"]), fmt,
              ["id", "measure", "side", "place", "date", "claim", "map", "verdict"] if fmt == "table" else None)
         if fmt == "table":
             for r in result["claims"]:
@@ -169,11 +175,9 @@ def check_cmd(report, published, no_save, fmt, source, borders_file, store_path)
 @store_opt
 def list_cmd(about, measure, place, fmt, store_path):
     """The claims ledger: claims of every checked report, side by side."""
-    from frontwatch.claims.ledger import list_claims
-
     ctx = make_context(store_path, None)
     with one_line_errors():
-        rows = list_claims(ctx.store, about=about, measure=measure, place=place)
+        rows = ledger.list_claims(ctx.store, about=about, measure=measure, place=place)
     cols = ["report", "published", "date", "measure", "side", "place", "claim", "normalized",
             "unit_normalized", "verdict"]
     if not rows and fmt != "json":

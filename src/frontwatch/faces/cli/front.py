@@ -6,8 +6,6 @@ import json
 import click
 import shapely
 
-from frontwatch.engine import get_engine
-from frontwatch.analysis.front import front
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, to_opt, units_opt
@@ -43,14 +41,9 @@ def command(region, period, start, end, every, units, out, engine, scheduler, st
             date = period.start
         else:
             start, end = period.start, period.end
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
-        reg = ctx.region(region)
-        eng = get_engine(engine, scheduler)
-        try:
-            recs = front(ctx.store, reg, date=date, start=start, end=end, every=every, borders=ctx.borders, source=source, engine=eng)
-        finally:
-            eng.close()
+        recs = ws.front(ws.region(region), date=date, start=start, end=end, every=every)
     if out:
         feats = [{"type": "Feature", "properties": {k: v for k, v in r.items() if k != "geometry"},
                   "geometry": json.loads(shapely.to_geojson(r["geometry"]))} for r in recs]

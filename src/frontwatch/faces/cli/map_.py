@@ -2,12 +2,24 @@
 borders), with the ground gained and lost since --compare DATE; PNG or SVG by the --out suffix."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from frontwatch.extras import require
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, borders_opt, region_opt, source_opt, store_opt
+from frontwatch.analysis.measure import select_snapshots
+from frontwatch.lazy import lazy_import
+
+# The report modules need the plot extra: imported on first use, after require().
+if TYPE_CHECKING:
+    from frontwatch.faces.report import charts
+    from frontwatch.faces.report import maps
+else:
+    charts = lazy_import("frontwatch.faces.report.charts")
+    maps = lazy_import("frontwatch.faces.report.maps")
 
 
 @click.command("map")
@@ -33,18 +45,14 @@ def command(region, date, compare, no_front, labels, title, out, store_path, bor
     Example: frontwatch map --date 2024-11-24 --region Kurakhove:25km --compare 2024-11-01 --out kurakhove.png
     """
     require("plot", "frontwatch map")
-    from frontwatch.analysis.measure import select_snapshots
-    from frontwatch.faces.report.charts import save_figure
-    from frontwatch.faces.report.maps import control_map, map_data
-
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         if not out.lower().endswith((".png", ".svg")):
             raise ValueError(f"{out}: use a .png or .svg file name")
         day = date or select_snapshots(ctx.store, source=source)[-1].date
-        data = map_data(ctx.store, ctx.region(region), day, compare=compare, borders=ctx.borders, source=source,
+        data = maps.map_data(ctx.store, ctx.region(region), day, compare=compare, borders=ctx.borders, source=source,
                         fronts=not no_front, max_labels=labels)
-        path = save_figure(control_map(data, title=title), out)
+        path = charts.save_figure(maps.control_map(data, title=title), out)
     msg = f"{path}: {data['region'].name} on {data['snapshot'].date}"
     chg = data["change"]
     if chg is not None:

@@ -1,12 +1,21 @@
 """``frontwatch notes``: the map maker's notes on its maps, between two days, near a place."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import format_opt, from_opt, store_opt, to_opt
 from frontwatch.faces.cli.output import emit
+from frontwatch.lazy import lazy_import
+
+# The gazetteer (pandas), loaded only when --near names a place.
+if TYPE_CHECKING:
+    from frontwatch.geo import places
+else:
+    places = lazy_import("frontwatch.geo.places")
 
 DEFAULT_NEAR_KM = 10.0
 TEXT_WIDTH = 110  # characters of a note shown in the table (csv and json carry it whole)
@@ -60,13 +69,11 @@ def command(start, end, near, store_path, fmt):
 
 def _near(spec: str) -> tuple[float, float, float]:
     """``(lat, lon, km)`` of ``PLACE[:RADIUS]`` or ``LAT,LON[:RADIUS]``."""
-    from frontwatch.geo.places import parse_place_radius
-
     spec = spec.strip()
     if ":" not in spec:
         spec = f"{spec}:{DEFAULT_NEAR_KM:g}km"
     try:
-        place, km = parse_place_radius(spec)
+        place, km = places.parse_place_radius(spec)
     except ValueError as exc:
         raise click.BadParameter(str(exc).splitlines()[0], param_hint="--near") from None
     return place.lat, place.lon, km

@@ -9,6 +9,8 @@ import sys
 
 import click
 
+from frontwatch import notices
+
 
 class Fixed(float):
     """A float shown in a table with a fixed number of decimals (and thousands separators); still
@@ -77,8 +79,6 @@ def warnings_once():
     """``with warnings_once() as said:`` the library's warnings given inside the block
     (frontwatch.notices), printed after it as ``warning:`` lines, each once however many times it
     was given (an ambiguous place named by several claims)."""
-    from frontwatch import notices
-
     with notices.collect() as said:
         yield said
     for message in said:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import click
 
-from frontwatch.analysis.measure import peak
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, common, period_opt, region_opt, statuses_opt, units_opt
+from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit
 
 
 @click.command("peak")
@@ -23,15 +23,13 @@ def command(region, statuses, until, since, period, units, store_path, borders_f
 
     Example: frontwatch peak --region RUS --status ukraine_held --until 2024-11-24
     """
-    from frontwatch.faces.cli.output import Fixed, area_in, area_unit, emit
-
     if period is not None:
         if since or until:
             raise click.UsageError("give --date (a month or year) or --since and --until, not both")
         since, until = period.start, period.end
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, source=source)
     with one_line_errors():
-        rec = peak(ctx.store, ctx.region(region), statuses, until=until, since=since, source=source)
+        rec = ws.peak(ws.region(region), statuses, until=until, since=since)
     if fmt != "table":
         emit(rec, fmt)
         return

@@ -6,6 +6,7 @@ import click
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import format_opt
 from frontwatch.faces.cli.output import emit, warn, warnings_once
+from frontwatch.geo import placefiles, places
 
 
 @click.command("places")
@@ -28,8 +29,6 @@ def command(path, name, country, fetch, fmt):
       frontwatch places ../shared/data/places/ua-localities-wof.csv
       frontwatch places --find Krasnoarmiisk
     """
-    from frontwatch.geo import placefiles, places
-
     with one_line_errors(), warnings_once():
         if fetch:
             for line in placefiles.fetch_geonames(force=True):

@@ -2,6 +2,8 @@
 ``plot advance`` (the pace of the front near a place, per week or month)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from frontwatch.extras import require
@@ -9,6 +11,15 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import (borders_opt, engine_opt, from_opt, region_opt, scheduler_opt, source_opt, statuses_opt, store_opt,
                       to_opt, units_opt)
+from frontwatch.engine import get_engine
+from frontwatch.geo.regions import parse_radius_km
+from frontwatch.lazy import lazy_import
+
+# The report modules need the plot extra: imported on first use, after require().
+if TYPE_CHECKING:
+    from frontwatch.faces.report import charts
+else:
+    charts = lazy_import("frontwatch.faces.report.charts")
 
 
 out_opt = click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Output file: .png or .svg.")
@@ -51,14 +62,12 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
     Example: frontwatch plot area --region RUS --status ukraine_held,contested --from 2024-08-01
     --to 2024-12-31 --event 2024-08-06="Incursion begins" --out kursk.png
     """
-    from frontwatch.faces.report.charts import area_chart, area_chart_data, parse_event, save_figure
-
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
-        evs = [parse_event(e) for e in events]
+        evs = [charts.parse_event(e) for e in events]
         _image_name(out)
-        data = area_chart_data(ctx.store, ctx.region(region), statuses, start, end, source=source)
-        path = save_figure(area_chart(data, units=units, events=evs, title=title), out)
+        data = charts.area_chart_data(ctx.store, ctx.region(region), statuses, start, end, source=source)
+        path = charts.save_figure(charts.area_chart(data, units=units, events=evs, title=title), out)
     pk = data["peak"]
     if pk is None:
         peak_text = "statuses of both sides: no total or peak drawn (give one side's statuses for them)"
@@ -91,10 +100,6 @@ def advance(near, radius, start, end, every, side, title, out, engine, scheduler
     Example: frontwatch plot advance --near Kurakhove --radius 15km --from 2024-09-01
     --to 2024-12-31 --out kurakhove-pace.png
     """
-    from frontwatch.engine import get_engine
-    from frontwatch.geo.regions import parse_radius_km
-    from frontwatch.faces.report.charts import advance_chart, advance_chart_data, save_figure
-
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         _image_name(out)
@@ -102,11 +107,11 @@ def advance(near, radius, start, end, every, side, title, out, engine, scheduler
             raise ValueError("give --from and --to: the chart needs a window")
         eng = get_engine(engine, scheduler)
         try:
-            data = advance_chart_data(ctx.store, near, parse_radius_km(radius), start, end, every=every,
+            data = charts.advance_chart_data(ctx.store, near, parse_radius_km(radius), start, end, every=every,
                                       borders=ctx.borders, source=source, engine=eng)
         finally:
             eng.close()
-        path = save_figure(advance_chart(data, side=side, title=title), out)
+        path = charts.save_figure(charts.advance_chart(data, side=side, title=title), out)
     span = data["range"][side]
     summary = "no front in the circle" if span is None else (
         f"{side} mean advance {span[0]:,.0f} to {span[1]:,.0f} m/day per {every}"

@@ -7,6 +7,7 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common
 from frontwatch.faces.cli.output import emit, warn
+from frontwatch.analysis.shares import list_regions
 
 
 @click.command("regions")
@@ -21,8 +22,6 @@ def command(country, store_path, borders_file, source, fmt):
 
     Example: frontwatch regions --country UKR
     """
-    from frontwatch.analysis.shares import list_regions
-
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         recs, missing = list_regions(ctx.store, ctx.stored_borders(), admin_file=ctx.admin_file, country=country)

@@ -2,6 +2,8 @@
 (frontwatch.faces.report.html.build_report)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 import click
@@ -11,6 +13,14 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import borders_opt, from_opt, region_opt, source_opt, store_opt, to_opt
 from frontwatch.faces.cli.output import warnings_once
+from frontwatch.geo.regions import parse_radius_km
+from frontwatch.lazy import lazy_import
+
+# The report modules need the plot extra: imported on first use, after require().
+if TYPE_CHECKING:
+    from frontwatch.faces.report import html
+else:
+    html = lazy_import("frontwatch.faces.report.html")
 
 
 @click.command("report")
@@ -36,17 +46,14 @@ def command(region, start, end, articles, near, radius, no_front, out, store_pat
     --article kursk-2024-11-24.txt --out kursk.html
     """
     require("plot", "frontwatch report")
-    from frontwatch.geo.regions import parse_radius_km
-    from frontwatch.faces.report.html import build_report
-
     ctx = make_context(store_path, borders_file)
     with one_line_errors(), warnings_once() as said:  # printed once each, and listed in the report
         if not out.lower().endswith((".html", ".htm")):
             raise ValueError(f"{out}: use an .html file name")
         km = parse_radius_km(radius) if near else None
         reg = ctx.region(region)
-        doc = build_report(ctx.store, reg, start, end, articles=articles, near=near, radius_km=km,
-                           borders=ctx.borders, source=source, map_fronts=not no_front, warnings=tuple(said))
+        doc = html.build_report(ctx, reg, start, end, articles=articles, near=near, radius_km=km, source=source,
+                           map_fronts=not no_front, warnings=tuple(said))
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(doc, encoding="utf-8")

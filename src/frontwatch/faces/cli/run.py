@@ -2,6 +2,8 @@
 for a region (Kursk, i.e. Ukrainian-held ground in Russia, by default)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sys
 
 import click
@@ -11,6 +13,16 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, borders_opt, format_opt, store_opt
 from frontwatch.faces.cli.output import render, warn
+from frontwatch.sources.base import SourceError
+from frontwatch.lazy import lazy_import
+
+# The live client, loaded unless --offline.
+if TYPE_CHECKING:
+    from frontwatch.faces.cli import sync as cli_sync
+    from frontwatch.sources import live
+else:
+    cli_sync = lazy_import("frontwatch.faces.cli.sync")
+    live = lazy_import("frontwatch.sources.live")
 
 OFFLINE_HINT = ("to run the same job on a local archive: frontwatch ingest PATH && frontwatch run --offline "
                 "(e.g. PATH = ../shared/data, which holds the history and the borders)")
@@ -43,20 +55,16 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
     """
     ctx = make_context(store_path, borders_file)
     if not offline:
-        from frontwatch.faces.cli.sync import ProgressLines, describe_plan, store_holds
-        from frontwatch.sources.base import SourceError
-        from frontwatch.sources.live import SourceUnreachable, first_run_since, sync
-
-        on_progress = ProgressLines(fmt, "sync deepstatemap.live")
+        on_progress = cli_sync.ProgressLines(fmt, "sync deepstatemap.live")
 
         def on_plan(plan):
-            line = describe_plan(plan, "first sync" if plan.first else "sync")
+            line = cli_sync.describe_plan(plan, "first sync" if plan.first else "sync")
             if line:
                 warn(line)
 
         try:
-            summary = sync(ctx.store, since=since, retries=2, backoff=0.5, progress=on_progress, on_plan=on_plan,
-                           since_first_run=None if since else first_run_since)
+            summary = live.sync(ctx.store, since=since, retries=2, backoff=0.5, progress=on_progress, on_plan=on_plan,
+                           since_first_run=None if since else live.first_run_since)
             on_progress.close()
             revised = f", {summary.revised} revised" if summary.revised else ""
             failed = (f"; {len(summary.errors)} not synced ({summary.errors[0]}); `frontwatch sync deepstate` "
@@ -67,8 +75,8 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
                 sys.exit(130)
         except SourceError as exc:
             on_progress.close()
-            held = store_holds(ctx.store)
-            hint = f"; {OFFLINE_HINT}" if isinstance(exc, SourceUnreachable) or held == "no maps" else ""
+            held = cli_sync.store_holds(ctx.store)
+            hint = f"; {OFFLINE_HINT}" if isinstance(exc, live.SourceUnreachable) or held == "no maps" else ""
             if held == "no maps":
                 warn(f"error: {exc}; the store has no maps{hint}")
                 sys.exit(2)

@@ -1,6 +1,8 @@
 """``frontwatch serve``: the JSON API and the map UI over the store (FastAPI under uvicorn)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 import sys
 
@@ -8,6 +10,14 @@ import click
 
 from frontwatch.extras import MissingExtra, require
 from frontwatch.faces.cli.options import borders_opt, store_opt
+from frontwatch.store import StoreError
+from frontwatch.lazy import lazy_import
+
+# Needs the serve extra (fastapi): imported on first use, after require().
+if TYPE_CHECKING:
+    from frontwatch.faces import service
+else:
+    service = lazy_import("frontwatch.faces.service")
 
 
 @click.command("serve")
@@ -41,15 +51,12 @@ def command(host, port, token_env, timeout, claims_timeout, workers, warm, store
         raise click.ClickException(str(exc)) from None
     import uvicorn
 
-    from frontwatch.faces.service import ServiceConfig, create_app
-    from frontwatch.store import StoreError
-
     token = os.environ.get(token_env) or None
-    cfg = ServiceConfig(store_path=store_path, token=token, borders_file=borders_file, timeout_s=timeout,
+    cfg = service.ServiceConfig(store_path=store_path, token=token, borders_file=borders_file, timeout_s=timeout,
                         claims_timeout_s=claims_timeout, workers=workers, warm=warm,
                         sync_base_url=os.environ.get("FRONTWATCH_DEEPSTATE_URL") or None)
     try:
-        app = create_app(cfg)
+        app = service.create_app(cfg)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     mode = "ingest and sync enabled (token set)" if token else "read-only"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from frontwatch.geo.regions import parse_radius_km
-from frontwatch.analysis.settlements import cross_check, settlement_changes, settlements_on, stored_notes
+from frontwatch.analysis.settlements import cross_check, stored_notes
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, from_opt, period_opt, region_opt, to_opt
@@ -49,21 +49,18 @@ def command(region, near, radius, side, flagged, period, start, end, store_path,
             date = period.start
         else:  # a month or a year: the changes of hands within it
             start, end = period.start, period.end
-    ctx = make_context(store_path, borders_file)
+    ws = make_context(store_path, borders_file, source=source)
     with one_line_errors(), warnings_once():
         if near:
-            reg = ctx.region(f"{near}:{parse_radius_km(radius)}km", param_hint="--near")
+            reg = ws.region(f"{near}:{parse_radius_km(radius)}km", param_hint="--near")
         else:
-            reg = ctx.region(region)
+            reg = ws.region(region)
+        recs = ws.settlements(reg, date=date, start=start, end=end, side=side)
         if date or not (start or end):
-            recs = settlements_on(ctx.store, reg, date, borders=ctx.borders, source=source)
-            if side:
-                recs = [r for r in recs if r["side"] == side]
             cols = ["date", "place", "oblast", "country", "population", "status", "side"]
         else:
-            recs = settlement_changes(ctx.store, reg, start=start, end=end, borders=ctx.borders, source=source, side=side)
             cols = ["date", "place", "oblast", "population", "old_status", "new_status", "old_side", "new_side"]
-            notes = stored_notes(ctx.store, start, end)
+            notes = stored_notes(ws.store, start, end)
             if notes is None:
                 if flagged:
                     warn("warning: the store holds none of the map maker's notes (`frontwatch sync deepstate` stores them): "

@@ -7,6 +7,7 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, from_opt, to_opt
 from frontwatch.faces.cli.output import emit
+from frontwatch.analysis.measure import check_window
 
 
 @click.command("snapshots")
@@ -18,8 +19,6 @@ def command(start, end, store_path, borders_file, source, fmt):
 
     Example: frontwatch snapshots --from 2024-11-01 --to 2024-11-30
     """
-    from frontwatch.analysis.measure import check_window
-
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
         check_window(start, end)  # a period that ends before it starts is an error, not "(no records)"

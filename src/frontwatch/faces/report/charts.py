@@ -20,6 +20,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from frontwatch import __version__  # noqa: E402
+from frontwatch.analysis.front import advance  # noqa: E402
+from frontwatch.analysis.holdings import area_by_status  # noqa: E402
 from frontwatch.analysis.measure import area_series, peak, resolve_statuses, select_snapshots, totals_by_snapshot  # noqa: E402
 from frontwatch.statuses import STATUSES, mixes_sides  # noqa: E402
 
@@ -102,8 +104,6 @@ def area_chart_data(store, region, statuses=STATUSES, start=None, end=None, *, s
     """Everything the area chart shows: ``records`` (measure.area_series), ``totals``
     (measure.totals_by_snapshot), ``peak`` (measure.peak over the same window), ``statuses``,
     ``region``, ``source``, ``first``/``last`` (dates of the first and last snapshot used)."""
-    from frontwatch.analysis.holdings import area_by_status
-
     snaps = select_snapshots(store, start=start, end=end, source=source)
     statuses = resolve_statuses(store, statuses, snaps[0].source)
     # Border slivers (Russia's statuses inside Russia, along Ukraine's border) left out, as `area` does.
@@ -254,8 +254,6 @@ SIDE_COLOURS = {"russia": "#a52714", "ukraine": "#0f9d58"}
 def advance_chart_data(store, near, radius_km, start, end, *, every="week", borders, source=None, engine=None) -> dict:
     """Everything the advance chart shows: ``records`` (frontwatch.analysis.front.advance, one per pair of
     consecutive period-end maps), ``near``, ``radius_km``, ``every``, ``first``/``last``."""
-    from frontwatch.analysis.front import advance
-
     records = advance(store, near, radius_km, start=start, end=end, every=every, borders=borders, source=source,
                       engine=engine)
     return advance_records_data(records, radius_km, every, source or store.default_source())

@@ -18,8 +18,10 @@ import functools
 from pathlib import Path
 
 from frontwatch import __version__, notices
-from frontwatch.analysis.measure import MeasureError, area_series, peak, select_snapshots
-from frontwatch.geo.regions import load_borders, resolve_region
+from frontwatch.analysis.measure import MeasureError, select_snapshots
+from frontwatch.analysis.settlements import summarise_changes
+from frontwatch.claims.check import check_rows
+from frontwatch.geo.places import coverage_note, gazetteer_origin
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 from frontwatch.faces.report.charts import (COUNTRY_NAMES, STATUS_LABELS, _cap, _source_name, advance_chart, advance_records_data,
                                             area_chart, area_chart_data, chart_title, figure_bytes, ground_words, region_words)
@@ -90,20 +92,18 @@ def _b64(png: bytes) -> str:
     return base64.b64encode(png).decode("ascii")
 
 
-def build_report(store, region, start=None, end=None, articles=(), near=None, radius_km=None, borders=None, *,
+def build_report(ws, region, start=None, end=None, articles=(), near=None, radius_km=None, *,
                  source=None, map_fronts=True, warnings=()) -> str:
-    """The report as one HTML document (str). ``region``: a Region or a region spec (``RUS``,
-    ``Kurakhove:25km``...); ``start``/``end``: dates (default: the archive's range); ``articles``:
-    paths of text files whose claims are checked; ``near``/``radius_km``: a place (name or
-    "lat,lon") and radius for the advance table; ``borders``: ``{iso_a3: geometry}`` (default:
-    the store's); ``warnings``: messages the caller already has (from resolving the region), listed
-    with the library's own warnings in a Warnings section. Raises MeasureError/RegionError/ValueError
-    on a window without data."""
-    from frontwatch.analysis.holdings import area_by_status
-
-    borders = borders if borders is not None else load_borders(store)
-    if isinstance(region, str):
-        region = resolve_region(region, borders, store=store)  # a named oblast comes from the store
+    """The report as one HTML document (str) on the maps of the workspace ``ws``
+    (:class:`frontwatch.workspace.Workspace`: its store, borders and regions). ``region``: a Region
+    or a region spec (``RUS``, ``Kurakhove:25km``...); ``start``/``end``: dates (default: the
+    archive's range); ``articles``: paths of text files whose claims are checked;
+    ``near``/``radius_km``: a place (name or "lat,lon") and radius for the advance table;
+    ``warnings``: messages the caller already has (from resolving the region), listed with the
+    library's own warnings in a Warnings section. Raises MeasureError/RegionError/ValueError on a
+    window without data."""
+    store, borders = ws.store, ws.borders
+    region = ws.region(region)
     snaps = select_snapshots(store, start=start, end=end, source=source)
     first, last = snaps[0], snaps[-1]
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -115,13 +115,12 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
     # are given once each to the caller too.
     with notices.collect() as said:
         # ---- summary: latest areas (border slivers left out, as `area` does), peaks
-        records = area_by_status(store, region, STATUSES, start=first.date, end=last.date, source=source,
-                                 borders=borders if region.name.upper() != "ALL" else None, shares=False)
+        records = ws.area(region, STATUSES, start=first.date, end=last.date, source=source, shares=False)
         shown = shown_statuses(records, region.name) or ("ukraine_held",)
         latest = [r for r in records if r["snapshot_id"] == last.id]
-        peaks = [peak(store, region, (st,), since=start, until=end, source=source) for st in shown]
+        peaks = [ws.peak(region, (st,), since=start, until=end, source=source) for st in shown]
         if len(shown) > 1 and not mixes_sides(shown):
-            peaks.append(peak(store, region, shown, since=start, until=end, source=source))
+            peaks.append(ws.peak(region, shown, since=start, until=end, source=source))
         ctx["areas"] = [{"what": _cap(STATUS_LABELS[r["status"]]), "km2": _n(r["km2"]), "sqmi": _n(r["sqmi"])}
                         for r in latest if r["km2"] or not r.get("border_slivers_km2")]
         cut = [r for r in latest if r.get("border_slivers_km2")]
@@ -166,14 +165,14 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
         ctx.update(every=every, changes=rows, change_note=_change_note(region, borders))
 
         # ---- advance near a place
-        ctx["advance"] = (_advance_section(store, near, radius_km or 15.0, first.date, last.date, every, borders, source)
+        ctx["advance"] = (_advance_section(ws, near, radius_km or 15.0, first.date, last.date, every, source)
                           if near else None)
 
         # ---- settlements
-        ctx["settlements"] = _settlements_section(store, region, first.date, last.date, borders, source)
+        ctx["settlements"] = _settlements_section(ws, region, first.date, last.date, source)
 
         # ---- claims
-        ctx["claims"] = [_claims_section(store, Path(path), borders, source) for path in articles]
+        ctx["claims"] = [_claims_section(ws, Path(path), source) for path in articles]
 
     # A warning a section already gives in its own words (the gazetteer's floor, in the
     # settlements section) is not repeated under Warnings.
@@ -208,17 +207,15 @@ def _change_note(region, borders) -> str:
     return "Russia's ground is what its statuses cover plus Russia's own land that no layer covers"
 
 
-def _advance_section(store, near, radius_km, start, end, every, borders, source) -> dict:
-    from frontwatch.analysis.front import advance
-
+def _advance_section(ws, near, radius_km, start, end, every, source) -> dict:
     out = {"radius": f"{radius_km:g}", "near": near, "error": "", "png": None, "rows": [], "cols": [], "numeric": ()}
     try:
-        recs = advance(store, near, radius_km, start=start, end=end, every=every, borders=borders, source=source)
+        recs = ws.advance(near, radius_km, start=start, end=end, every=every, source=source)
     except (MeasureError, ValueError) as exc:
         out["error"] = str(exc)
         return out
     if len(recs) > 1:  # one bar per period: the pace at a glance, above the table of its figures
-        data = advance_records_data(recs, radius_km, every, source or store.default_source())
+        data = advance_records_data(recs, radius_km, every, source or ws.store.default_source())
         out["png"] = _b64(figure_bytes(advance_chart(data)))
     out["cols"] = [("from", "from"), ("to", "to"), ("days", "days"), ("front", "front km"), ("gained", "gained km²"),
                    ("lost", "lost km²"), ("mean", "mean advance m/day"), ("shift", "largest shift m"), ("toward", "toward")]
@@ -232,16 +229,12 @@ def _advance_section(store, near, radius_km, start, end, every, borders, source)
 
 
 def _places_origin() -> str:
-    from frontwatch.geo.places import gazetteer_origin
-
     return gazetteer_origin()
 
 
-def _settlements_section(store, region, start, end, borders, source) -> dict:
-    from frontwatch.analysis.settlements import settlement_changes, summarise_changes
-
+def _settlements_section(ws, region, start, end, source) -> dict:
     try:
-        recs = settlement_changes(store, region, start=start, end=end, borders=borders, source=source)
+        recs = ws.settlements(region, start=start, end=end, source=source)
     except (MeasureError, ValueError) as exc:
         return {"error": str(exc)}
     s = summarise_changes(recs)
@@ -256,8 +249,6 @@ def _settlements_section(store, region, start, end, borders, source) -> dict:
 
     rows = [{"date": r["date"], "place": r["place"], "oblast": r.get("oblast") or "", "population": f"{r['population']:,}" if r.get("population") else "",
              "old": state(r["old_status"], r["old_side"]), "new": state(r["new_status"], r["new_side"])} for r in top]
-    from frontwatch.geo.places import coverage_note
-
     floor = coverage_note(tuple(sorted({r["country"] for r in recs if r.get("country") in ("UA", "RU")})))
     intro = (f"{s['changes']} changes of status or side at {s['places']} settlements of the gazetteer "
              f"({_places_origin()}) in {region_words(region.name)}; "
@@ -267,16 +258,14 @@ def _settlements_section(store, region, start, end, borders, source) -> dict:
     return {"error": "", "intro": intro, "rows": rows}
 
 
-def _claims_section(store, path: Path, borders, source) -> dict:
-    from frontwatch.claims.check import check_rows, check_text
-
+def _claims_section(ws, path: Path, source) -> dict:
     out = {"name": path.name, "error": "", "rows": [], "consistency": [], "notes": [], "published": ""}
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         out["error"] = f"Cannot read {path.name}: {exc.strerror}"
         return out
-    res = check_text(store, text, borders=borders, source=source)
+    res = ws.check_claims(text, source=source)
     out["published"] = res["published"] or "date unknown"
     out["rows"] = [{**r, "measure": str(r.get("measure") or "").replace("_", " ")} for r in check_rows(res["claims"])]
     out["consistency"] = [f"{'consistent' if c['consistent'] else 'inconsistent'}: {c['explanation']}"

@@ -12,7 +12,6 @@ frontwatch.geo.regions, frontwatch.geo.places, frontwatch.geo.geodesy, frontwatc
 """
 from __future__ import annotations
 
-import functools
 import math
 import os
 
@@ -26,7 +25,8 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from frontwatch import __version__  # noqa: E402
 from frontwatch.geo.geodesy import area_km2, clip_to_region, local_crs, to_local  # noqa: E402
-from frontwatch.geo.places import label_places  # noqa: E402
+from frontwatch.geo.places import gazetteer_origin, label_places, settlements_in  # noqa: E402
+from frontwatch.analysis.front import front  # noqa: E402
 from frontwatch.analysis.measure import MeasureError, change, period_maps, snapshot_on  # noqa: E402
 from frontwatch.geo.regions import resolve_region  # noqa: E402
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
@@ -115,18 +115,10 @@ def view_box(region, layer_sets, pad=0.15) -> tuple:
     return (x0 - px, y0 - py, x1 + px, y1 + py)
 
 
-def _fronts(store, view, dates, borders, source):
-    """Front lines inside the view for each date, from frontwatch.analysis.front when it is installed."""
-    try:
-        from frontwatch.analysis.front import front
-    except ImportError:
-        return {}, "front line: frontwatch.analysis.front not available"
+def _fronts(store, view, dates, borders, source) -> dict:
+    """Front lines inside the view for each date (frontwatch.analysis.front)."""
     box = resolve_region("bbox:" + ",".join(f"{v:.5f}" for v in view))
-    out = {}
-    for d in dates:
-        recs = front(store, box, date=d, borders=borders, source=source)
-        out[d] = recs[0]
-    return out, None
+    return {d: front(store, box, date=d, borders=borders, source=source)[0] for d in dates}
 
 
 def map_data(store, region, date, *, compare=None, borders, source=None, fronts=True, max_labels=14) -> dict:
@@ -150,11 +142,7 @@ def map_data(store, region, date, *, compare=None, borders, source=None, fronts=
     chg = side_change(store, region, before.taken_at, snap.taken_at, borders=borders, source=source) if before else None
     front_recs = {}
     if fronts:
-        front_recs, why = _fronts(store, view, [date] + ([before.date] if before else []), borders, source)
-        if why:
-            notes.append(why)
-    from frontwatch.geo.places import settlements_in
-
+        front_recs = _fronts(store, view, [date] + ([before.date] if before else []), borders, source)
     places = label_places(settlements_in(shapely.box(*view)), max_labels * 4)
     return {"snapshot": snap, "before": before, "region": region, "view": view, "layers": layers,
             "change": chg, "fronts": front_recs, "places": places, "borders": borders,
@@ -461,6 +449,4 @@ def _scale_bar(ax, fx0, fy0, fx1, fy1):
 
 
 def _places_origin() -> str:
-    from frontwatch.geo.places import gazetteer_origin
-
     return gazetteer_origin()

@@ -22,6 +22,25 @@ import os
 import queue
 import threading
 import time
+from typing import TYPE_CHECKING
+
+from frontwatch import notices
+from frontwatch.analysis.measure import MeasureError
+from frontwatch.engine import _die_with_parent
+from frontwatch.geo.regions import RegionError
+from frontwatch.lazy import lazy_import
+from frontwatch.sources.base import SourceError
+from frontwatch.store import StoreError
+
+if TYPE_CHECKING:  # imported by the workers on first use (the fork server preloads the claims)
+    from frontwatch import workspace
+    from frontwatch.claims import check, extract
+    from frontwatch.geo import places
+else:
+    workspace = lazy_import("frontwatch.workspace")
+    check = lazy_import("frontwatch.claims.check")
+    extract = lazy_import("frontwatch.claims.extract")
+    places = lazy_import("frontwatch.geo.places")
 
 TASKS = ("claims_extract", "claims_check", "warm")
 
@@ -43,11 +62,6 @@ class WorkerFailed(Exception):
 def error_status(exc) -> tuple[int, str] | None:
     """``(HTTP status, one-line message)`` for a library exception, None for a bug. Shared by
     the service (threads) and the workers (processes), so both classify alike."""
-    from frontwatch.analysis.measure import MeasureError
-    from frontwatch.geo.regions import RegionError
-    from frontwatch.sources.base import SourceError
-    from frontwatch.store import StoreError
-
     text = str(exc).strip()
     msg = text.splitlines()[0] if text else type(exc).__name__
     if isinstance(exc, (MeasureError, RegionError)):
@@ -67,71 +81,49 @@ def error_status(exc) -> tuple[int, str] | None:
 
 
 class _WorkerState:
-    """What a worker keeps between tasks: the store (reopened after a writer replaced it) and
-    its borders."""
+    """What a worker keeps between tasks: its :class:`~frontwatch.workspace.Workspace` (the
+    store read-only, its borders, the regions it resolved), made anew after a writer replaced
+    the store file."""
 
     def __init__(self, store_path, borders_file):
         self.store_path, self.borders_file = store_path, borders_file
-        self.store = None
-        self.borders = None
+        self.ws = None
 
-    def current_store(self):
-        from frontwatch.store import Store
-
-        if self.store is not None and self.store.changed_on_disk():
-            self.store.close()
-            self.store = self.borders = None
-        if self.store is None:
-            self.store = Store(self.store_path, read_only=True)
-        return self.store
-
-    def current_borders(self):
-        store = self.current_store()
-        if self.borders is None:
-            from frontwatch.geo.regions import load_borders
-
-            self.borders = load_borders(store, self.borders_file)
-        return self.borders
+    def current(self) -> workspace.Workspace:
+        if self.ws is not None and self.ws.store.changed_on_disk():
+            self.ws.close()
+            self.ws = None
+        if self.ws is None:
+            self.ws = workspace.Workspace(self.store_path, borders_file=self.borders_file)
+        return self.ws
 
 
 def _claims_extract(state, text, published):
-    from frontwatch.claims import extract_claims
-    from frontwatch.claims.extract import reference_date
-
-    ref = reference_date(text, published)
+    ref = extract.reference_date(text, published)
     return {"published": ref.isoformat() if ref else None,
-            "claims": [c.to_record() for c in extract_claims(text, ref)]}
+            "claims": [c.to_record() for c in extract.extract_claims(text, ref)]}
 
 
 def _claims_check(state, text, published):
-    from frontwatch.claims.check import check_text
-
-    return check_text(state.current_store(), text, published, state.current_borders())
+    return state.current().check_claims(text, published)
 
 
 def _warm(state):
     """Load what the first real task would (modules, the store, its borders, the place index)."""
-    import frontwatch.claims.check  # noqa: F401
-    from frontwatch.claims import extract_claims
-
+    check.check_text  # the checker's modules, imported (a lazy module imports on first use)
     try:
-        state.current_borders()
+        state.current().borders
     except Exception:  # noqa: BLE001 - a store without borders answers its own error later
         pass
     try:
-        from frontwatch.geo import places
-
         places.resolve_place("Kyiv")
     except Exception:  # noqa: BLE001 - the gazetteer's own errors are reported by real tasks
         pass
-    extract_claims("Russian forces took 40 square kilometres near Pokrovsk in November 2024.", None)
+    extract.extract_claims("Russian forces took 40 square kilometres near Pokrovsk in November 2024.", None)
     return None
 
 
 def _worker_main(conn, parent_pid, store_path, borders_file):
-    from frontwatch import notices
-    from frontwatch.engine import _die_with_parent
-
     # The fork server is this worker's parent, and it exits with the service: watching it is
     # watching the service.
     _die_with_parent(os.getppid())
