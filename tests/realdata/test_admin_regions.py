@@ -52,7 +52,8 @@ def _cli(*args):
     ("Zaporizhzhia oblast", "UA-23"), ("Запорізька область", "UA-23"), ("Odessa region", "UA-51"),
     ("Crimea", "UA-43"), ("Sevastopol", "UA-40"), ("Kharkov oblast", "UA-63"), ("Luhansk", "UA-09"),
 ])
-def test_oblast_names_resolve_in_english_ukrainian_russian_and_iso(admin_store, borders_file, spec, iso):
+def test_an_oblast_resolves_from_any_of_its_names_or_its_iso_code(admin_store, borders_file, spec, iso):
+    """English, Ukrainian and Russian names (and short forms) and ISO 3166-2 codes of an oblast."""
     from frontwatch.geo.regions import resolve_region
     from frontwatch.store import Store
 
@@ -143,12 +144,15 @@ def test_area_table_says_russia_holds_about_two_thirds_of_donetsk(admin_store):
     assert "Donetsk Oblast" in line and "65.86" in line
 
 
-def test_change_and_peak_take_named_regions(admin_store):
+def test_change_takes_a_named_region(admin_store):
     res = _cli("change", "--region", "Донецька область", "--status", "occupied", "--from", "2024-11-01",
                "--to", "2024-11-24", "--store", admin_store, "--format", "json")
     assert res.exit_code == 0, res.output
     rec = json.loads(res.output)[0]
     assert rec["region"] == "Donetsk Oblast" and rec["gained_km2"] > 100
+
+
+def test_peak_takes_a_named_region(admin_store):
     res = _cli("peak", "--region", "UA-14", "--status", "ukraine_held", "--until", "2024-11-24", "--store", admin_store,
                "--format", "json")
     assert res.exit_code == 0, res.output

@@ -81,13 +81,20 @@ def test_unknown_place_suggests_matches(store, borders):
         advance(store, "Kurakhovxqz", 10, start=dt.date(2024, 11, 1), end=DAY, borders=borders)
 
 
-def test_bad_radius_and_windows_are_clear_errors(store, borders):
+def test_a_zero_radius_is_a_clear_error(store, borders):
     with pytest.raises(MeasureError, match="radius"):
         advance(store, "Kurakhove", 0, start=dt.date(2024, 11, 1), end=DAY, borders=borders)
+
+
+def test_a_window_outside_the_archive_is_a_clear_error_naming_its_span(store, borders):
+    """Wholly before the first map, or running past the last: the error gives the archive's span."""
     with pytest.raises(MeasureError, match="2022-04-03 to 2024-12-31"):
         advance(store, "Kurakhove", 10, start=dt.date(2021, 1, 1), end=dt.date(2021, 2, 1), borders=borders)
     with pytest.raises(MeasureError, match="2024-12-31"):
         advance(store, "Kurakhove", 10, start=dt.date(2024, 11, 1), end=dt.date(2025, 3, 1), borders=borders)
+
+
+def test_a_window_holding_fewer_than_two_steps_is_a_clear_error(store, borders):
     with pytest.raises(MeasureError, match="need two"):
         advance(store, "Kurakhove", 10, start=dt.date(2024, 11, 25), end=dt.date(2024, 11, 30), every="month",
                 borders=borders)

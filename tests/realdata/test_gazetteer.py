@@ -65,7 +65,8 @@ def test_renamed_towns_resolve_to_their_current_name(gazetteer, old, current):
 
 
 @pytest.mark.parametrize("name", ["Ocheretyne", "Очеретине", "Очеретино", "Novohrodivka", "Новогродовка", "Selydove"])
-def test_villages_resolve_in_english_ukrainian_and_russian(gazetteer, name):
+def test_villages_resolve_from_any_of_their_spellings(gazetteer, name):
+    """Donetsk-oblast villages from their English, Ukrainian and Russian spellings."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         p = gazetteer.resolve_place(name)

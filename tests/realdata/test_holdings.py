@@ -33,7 +33,9 @@ def test_area_in_russia_does_not_read_as_russia_occupying_its_own_land(store_pat
     assert first[2] == "occupied" and float(first[3]) == 0.0
 
 
-def test_area_in_ukraine_keeps_the_liberated_ground_and_russias_holding(store_path):
+def test_area_in_ukraine_leaves_out_no_border_slivers(store_path):
+    """In UKR every status (the liberated ground, Russia's holding) is the same with or without
+    --with-slivers, and no record has a border_slivers_km2 figure."""
     recs = {r["status"]: r for r in _json(store_path, "area", "--region", "UKR", "--date", "2024-11-22")}
     kept = {r["status"]: r for r in _json(store_path, "area", "--region", "UKR", "--date", "2024-11-22", "--with-slivers")}
     assert recs == kept and not any("border_slivers_km2" in r for r in recs.values())

@@ -161,7 +161,9 @@ def _bad_inputs(history_dir, d: Path) -> dict:
             "empty.geojson": "empty file"}
 
 
-def test_bad_files_get_one_line_each_and_the_rest_go_in(history_dir, tmp_path):
+def test_each_bad_file_fails_alone_in_one_line_saying_why(history_dir, tmp_path):
+    """Seven kinds of bad file beside two good maps: exit 1, one error line per bad file naming
+    it and what is wrong with it, and the two good maps stored."""
     expected = _bad_inputs(history_dir, tmp_path / "in")
     store = tmp_path / "s.duckdb"
     result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(store), "--format", "json"])
@@ -284,39 +286,60 @@ def test_generic_reader_takes_a_projected_geopackage(history_dir, tmp_path):
         assert g["km2"] == pytest.approx(w["km2"], rel=1e-4)
 
 
-def test_generic_file_with_a_wrong_crs_is_refused_and_stray_parts_are_counted(history_dir, tmp_path):
-    """Real layers written as GeoJSON whose ``crs`` member says EPSG:3857 while the coordinates
-    are degrees: reprojected as declared they land at (0, 0), which must be an error naming the
-    file and the CRS, with nothing stored. A part far outside the theatre beside real ones is
-    dropped and counted, as for DeepStateMap."""
+@pytest.fixture(scope="module")
+def reference_layers(history_dir, tmp_path_factory):
+    """The occupied and ukraine_held layers of map 1732311864 (22 Nov 2024) and their areas over
+    ALL, read once from a store of that one map."""
     from frontwatch.analysis import measure
     from frontwatch.geo.regions import resolve_region
 
-    with Store(tmp_path / "ref.duckdb") as ref:
+    with Store(tmp_path_factory.mktemp("ref") / "ref.duckdb") as ref:
         ingest(ref, history_dir / "1732311864.geojson")
         layers = ref.layers(ref.snapshots()[0].id)
         want = measure.area_on(ref, resolve_region("ALL"), ("occupied", "ukraine_held"))
+    return layers, want
 
-    def feature(status, geom):
-        return {"type": "Feature", "properties": {"who": status}, "geometry": json.loads(shapely.to_geojson(geom))}
 
-    feats = [feature(s, layers[s]) for s in ("occupied", "ukraine_held")]
+def _who_feature(status, geom):
+    return {"type": "Feature", "properties": {"who": status}, "geometry": json.loads(shapely.to_geojson(geom))}
+
+
+def _generic_args(store):
+    return ["--store", str(store), "--status-field", "who", "--date", "2024-11-22", "--source", "other"]
+
+
+def test_a_generic_file_whose_declared_crs_misplaces_it_is_refused(reference_layers, tmp_path):
+    """Real layers written as GeoJSON whose ``crs`` member says EPSG:3857 while the coordinates
+    are degrees: reprojected as declared they land at (0, 0), which must be an error naming the
+    file and the CRS, with nothing stored."""
+    layers, _ = reference_layers
+    feats = [_who_feature(s, layers[s]) for s in ("occupied", "ukraine_held")]
     wrong = tmp_path / "wrong.geojson"
     wrong.write_text(json.dumps({"type": "FeatureCollection", "features": feats,
                                  "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}}))
-    stray = tmp_path / "stray.geojson"  # the real layers and a box in the Arabian Sea
-    stray.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        *feats, feature("occupied", shapely.box(60, 15, 61, 16))]}))
     store = tmp_path / "s.duckdb"
-    args = ["--store", str(store), "--status-field", "who", "--date", "2024-11-22", "--source", "other"]
-    r = CliRunner().invoke(main, ["ingest", str(wrong), *args])
+    r = CliRunner().invoke(main, ["ingest", str(wrong), *_generic_args(store)])
     assert r.exit_code == 1, r.output
     err = r.stderr.strip().splitlines()
     assert len(err) == 1 and "wrong.geojson" in err[0] and "no polygon lies in the theatre" in err[0] \
         and "EPSG:3857" in err[0], r.stderr
     with Store(store) as st:
         assert st.snapshots(source="other") == []
-    r = CliRunner().invoke(main, ["ingest", str(stray), *args, "--format", "json"])
+
+
+def test_a_generic_files_part_far_outside_the_theatre_is_dropped_with_a_count(reference_layers, tmp_path):
+    """A part far outside the theatre (a box in the Arabian Sea) beside real layers is dropped
+    and counted, as for DeepStateMap; the real layers measure as in the reference store."""
+    from frontwatch.analysis import measure
+    from frontwatch.geo.regions import resolve_region
+
+    layers, want = reference_layers
+    feats = [_who_feature(s, layers[s]) for s in ("occupied", "ukraine_held")]
+    stray = tmp_path / "stray.geojson"  # the real layers and a box in the Arabian Sea
+    stray.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        *feats, _who_feature("occupied", shapely.box(60, 15, 61, 16))]}))
+    store = tmp_path / "s.duckdb"
+    r = CliRunner().invoke(main, ["ingest", str(stray), *_generic_args(store), "--format", "json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)[0]["out_of_theatre"] == 1
     with Store(store) as st:
@@ -359,7 +382,9 @@ def test_a_borders_file_among_the_maps_is_saved_with_its_tilings(history_dir, bo
             assert st.region_tiles(f"{key}|v{geodesy.TILING_VERSION}") is not None
 
 
-def test_a_bad_borders_file_is_one_error_and_the_maps_still_go_in(history_dir, tmp_path):
+def test_a_bad_borders_file_fails_alone_in_one_line(history_dir, tmp_path):
+    """A cut-off borders file beside two maps: exit 1, one error line naming it, no borders
+    saved, and the two maps stored."""
     (tmp_path / "in").mkdir()
     for name in _names(history_dir, 2):
         shutil.copy(history_dir / name, tmp_path / "in" / name)
@@ -415,19 +440,33 @@ def test_a_file_whose_polygons_cannot_be_read_says_why(history_dir, tmp_path):
     assert other in lines[1] and "1 empty or zero-area polygon" in lines[1], lines[1]
 
 
-def test_a_layer_name_without_status_says_so_and_a_bare_english_name_is_read(tmp_path):
-    """"Occupied" alone is a status; a name and colour that say nothing give one line saying so
-    and what to do, not "no front-line layers"."""
+@pytest.fixture()
+def layer_names_ingest(tmp_path):
+    """`ingest --format json` of two one-box maps, one layer named "Occupied" (1732311864), the
+    other "Sector 7" (1732311865): the CLI's result and the store's path."""
     box = {"type": "Polygon", "coordinates": [[[37, 48], [37.1, 48], [37.1, 48.1], [37, 48]]]}
     (tmp_path / "in").mkdir()
     for stamp, name in ((1732311864, "Occupied"), (1732311865, "Sector 7")):
         (tmp_path / "in" / f"{stamp}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"name": name}, "geometry": box}]}))
     r = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--store", str(tmp_path / "s.duckdb"), "--format", "json"])
-    assert r.exit_code == 1 and json.loads(r.stdout)[0]["added"] == 1
+    return r, tmp_path / "s.duckdb"
+
+
+def test_a_layer_name_without_status_is_one_line_saying_what_to_do(layer_names_ingest):
+    """A name and colour that say nothing give exit 1 and one line naming the file and the name
+    and pointing to --status-field, not "no front-line layers"."""
+    r, _ = layer_names_ingest
+    assert r.exit_code == 1
     err = r.stderr.strip().splitlines()
     assert len(err) == 1 and "1732311865.geojson" in err[0] and "'sector 7'" in err[0] and "--status-field" in err[0], err
-    with Store(tmp_path / "s.duckdb") as st:
+
+
+def test_a_bare_english_status_name_is_read(layer_names_ingest):
+    """"Occupied" alone is a status: that map goes in with its one occupied layer."""
+    r, store = layer_names_ingest
+    assert json.loads(r.stdout)[0]["added"] == 1
+    with Store(store) as st:
         assert list(st.layers(st.snapshots()[0].id)) == ["occupied"]
 
 
@@ -510,11 +549,13 @@ def test_a_kml_with_status_words_in_its_names_gets_a_ready_mapping_in_its_error(
         assert g["status"] == w["status"] and g["km2"] == pytest.approx(w["km2"], rel=1e-6)
 
 
-def test_a_store_being_written_is_read_and_a_second_writer_gets_one_line(history_dir, tmp_path):
-    """One process writes a store at a time: while another holds the writer lock, a query still
-    reads the store (the writer writes a copy), and a second writer gets one line naming the
-    store and the holder's PID, before it reads anything."""
-    store = tmp_path / "s.duckdb"
+@pytest.fixture(scope="module")
+def held_store(history_dir, tmp_path_factory):
+    """A store of one map whose writer lock another process holds (it has begun writing and
+    sleeps): the store's path and that process. The process is killed at the end of the module
+    at the latest; the last test using it kills it itself."""
+    tmp = tmp_path_factory.mktemp("held")
+    store = tmp / "s.duckdb"
     with Store(store) as st:
         ingest(st, history_dir / "1732311864.geojson")
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from frontwatch.store import Store; "
@@ -522,8 +563,27 @@ def test_a_store_being_written_is_read_and_a_second_writer_gets_one_line(history
                                "time.sleep(60)"], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        r = CliRunner().invoke(main, ["snapshots", "--store", str(store), "--format", "json"])
-        assert r.exit_code == 0 and len(json.loads(r.stdout)) == 1, r.output
+        yield store, holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_store_being_written_is_still_read(held_store):
+    """While another process holds the writer lock, a query reads the store (the writer writes a copy)."""
+    store, holder = held_store
+    assert holder.poll() is None
+    r = CliRunner().invoke(main, ["snapshots", "--store", str(store), "--format", "json"])
+    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 1, r.output
+
+
+def test_a_second_writer_gets_one_line_naming_the_holder_until_it_is_gone(held_store, history_dir):
+    """One process writes a store at a time: a second writer gets one line naming the store and
+    the holder's PID, before it reads anything; once the holder is gone, the next writer gets
+    the lock and removes the holder's copy."""
+    store, holder = held_store
+    assert holder.poll() is None
+    try:
         r = CliRunner().invoke(main, ["ingest", str(history_dir / "1732395180.geojson"), "--store", str(store)])
         assert r.exit_code != 0
         line = r.output.strip().splitlines()[-1]
@@ -534,10 +594,10 @@ def test_a_store_being_written_is_read_and_a_second_writer_gets_one_line(history
     # The holder's lock went with it: the next writer gets it (and removes the holder's copy).
     r = CliRunner().invoke(main, ["ingest", str(history_dir / "1732395180.geojson"), "--store", str(store)])
     assert r.exit_code == 0, r.output
-    assert not list(tmp_path.glob("s.duckdb.writing-*"))
+    assert not list(store.parent.glob("s.duckdb.writing-*"))
 
 
-def test_zip_and_tar_archives_are_read_as_the_folders_they_hold(history_dir, daily_dir, tmp_path):
+def test_an_archive_is_read_as_the_folder_it_holds(history_dir, daily_dir, tmp_path):
     """Three history maps and one daily map packed as .zip (in a folder) and as .tar.gz: the
     same snapshots and layers as the unpacked folder, origins named ARCHIVE!member, no temporary
     folder left behind, and re-ingesting the folder after the zip changes nothing (same keys)."""
@@ -581,7 +641,7 @@ def test_zip_and_tar_archives_are_read_as_the_folders_they_hold(history_dir, dai
     assert folder.exists()
 
 
-def test_bad_archives_and_empty_folders_are_one_line_each(history_dir, tmp_path):
+def test_each_bad_archive_or_empty_folder_fails_alone_in_one_line(history_dir, tmp_path):
     """A truncated zip, a truncated tar.gz, a tar whose member climbs out of the folder, a map
     in a zip that is not a map, and an empty folder: one line each naming it, and the good map
     next to them still goes in; nothing is written outside the temporary folder."""

@@ -163,6 +163,16 @@ def site(history_dir, recorded):
         fake.stop()
 
 
+@pytest.fixture(scope="module")
+def module_site(history_dir, recorded):
+    """The site on 23 November 2024 (as ``api``), shared by the tests of a module-scoped fixture
+    that syncs once and lets several tests look at the outcome."""
+    fake = RecordedDeepState(history_dir, *recorded)
+    fake.thread.start()
+    yield fake
+    fake.stop()
+
+
 @pytest.fixture()
 def api(site):
     """The site on 23 November 2024, listing the maps from 19 November (five)."""
@@ -192,7 +202,9 @@ HTML = {"Content-Type": "text/html; charset=UTF-8"}
 
 # ------------------------------------------------------------------ the recorded listing
 
-def test_the_recorded_listing_parses_with_its_times_and_revisions(recorded):
+def test_every_entry_of_the_recorded_listing_parses_with_its_times(recorded):
+    """parse_listing on the real listing: 1,734 entries, none refused, each with its time of
+    publication (its id), its time of last revision and its note."""
     listing, _ = recorded
     entries, problems = parse_listing(listing)
     assert (len(entries), problems) == (1734, [])
@@ -203,7 +215,9 @@ def test_the_recorded_listing_parses_with_its_times_and_revisions(recorded):
     assert entries[-1].description == "The enemy has advanced near Illinivka and Pryvillia."
 
 
-def test_area_rows_keep_type_colour_and_a_status_where_one_is_known():
+def test_parsed_area_rows_keep_what_the_site_sent_with_a_status_where_known():
+    """parse_areas keeps each row's type, colour (lower case), area and percent, gives the
+    status its type or colour means (None where neither says), and drops a row with no area."""
     recs = parse_areas([{"hash": "#a52714", "area": 100.5, "percent": "0.017", "type": "occupied_after_24_02_2022"},
                         {"hash": "#01579B", "area": 9, "percent": 0.1, "type": "other_territories"},
                         {"hash": "#ff5252", "area": 139991.5, "percent": "23.189", "type": "other_territories"},
@@ -217,24 +231,43 @@ def test_area_rows_keep_type_colour_and_a_status_where_one_is_known():
 
 # ------------------------------------------------------------------ sync into a store
 
-def test_sync_adds_every_listed_map_with_its_time_id_figures_and_note(api, fresh_store):
-    summary = sync(fresh_store, base_url=api.url, **FAST)
+@pytest.fixture(scope="module")
+def first_sync(module_site, tmp_path_factory):
+    """One sync of the five maps of 19-23 November into an empty store: its summary and the store."""
+    st = Store(tmp_path_factory.mktemp("sync") / "live.duckdb")
+    summary = sync(st, base_url=module_site.url, **FAST)
+    yield summary, st
+    st.close()
+
+
+def test_sync_stores_every_listed_map_under_its_id_at_its_time(first_sync):
+    summary, store = first_sync
     assert summary.errors == []
     assert (summary.listed, summary.added, summary.skipped_existing, summary.official_areas) == (5, 5, 0, 5)
-    snaps = fresh_store.snapshots("deepstate")
+    snaps = store.snapshots("deepstate")
     assert [s.source_id for s in snaps] == [str(i) for i in IDS]
     assert [int(s.taken_at.timestamp()) for s in snaps] == IDS
     assert summary.last == dt.datetime(2024, 11, 23, 20, 53, 0, tzinfo=UTC)
-    assert set(fresh_store.layers(snaps[-1].id)) == {"occupied", "occupied_before_2022", "ukraine_held", "contested"}
-    # The recorded figures of 22 November, all seven rows, and the note of every listed map.
-    rows = fresh_store.official_areas(snaps[3].id)
+    assert set(store.layers(snaps[-1].id)) == {"occupied", "occupied_before_2022", "ukraine_held", "contested"}
+
+
+def test_sync_stores_the_map_makers_figures_of_each_map(first_sync):
+    """The recorded figures of 22 November, all seven rows."""
+    _, store = first_sync
+    snaps = store.snapshots("deepstate")
+    rows = store.official_areas(snaps[3].id)
     assert len(rows) == 7 and {r["hash"]: r["km2"] for r in rows}["#01579b"] == pytest.approx(571.176, abs=0.001)
-    notes = fresh_store.notes()
+
+
+def test_sync_stores_the_note_of_every_listed_map(first_sync):
+    summary, store = first_sync
+    notes = store.notes()
     assert [n.map_id for n in notes] == IDS and summary.notes == 5
     assert notes[3].text.startswith("The enemy advanced near Velyka Novosilka")
 
 
-def test_second_sync_adds_nothing_and_fetches_no_geojson(api, fresh_store):
+def test_a_second_sync_asks_only_for_the_listing(api, fresh_store):
+    """Right after a sync, the next one adds nothing, fetches no map and no figures: one request."""
     sync(fresh_store, base_url=api.url, **FAST)
     assert api.geojson_requests() == 5
     again = sync(fresh_store, base_url=api.url, **FAST)
@@ -268,16 +301,21 @@ def test_stored_maps_without_official_figures_get_them_without_refetching_the_ma
     assert fresh_store.official_areas(first.id)
 
 
-def test_since_and_until_keep_only_maps_of_those_days(api, fresh_store):
+def test_since_keeps_only_the_maps_from_that_day_on(api, fresh_store):
     summary = sync(fresh_store, since=dt.date(2024, 11, 21), base_url=api.url, **FAST)
     assert summary.added == 3
     assert [s.date for s in fresh_store.snapshots("deepstate")] == [dt.date(2024, 11, d) for d in (21, 22, 23)]
+
+
+def test_until_keeps_only_the_maps_up_to_that_day(api, fresh_store):
     summary = sync(fresh_store, until=dt.date(2024, 11, 19), base_url=api.url, **FAST)
     assert (summary.added, summary.skipped_existing) == (1, 0)
     assert api.counts[f"/api/history/{IDS[1]}/geojson"] == 0
 
 
-def test_a_corrupt_or_pointless_map_is_reported_by_id_and_the_others_go_in(api, fresh_store):
+def test_a_corrupt_or_pointless_map_fails_alone_until_the_next_sync(api, fresh_store):
+    """A truncated map and a map of points only: one line each naming the map, the three others
+    stored, and the next sync tries only the two that failed."""
     api.bodies[f"/api/history/{IDS[1]}/geojson"] = b'{"type": "FeatureCollection", "features": [{"type": '
     api.bodies[f"/api/history/{IDS[3]}/geojson"] = json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Point", "coordinates": [37.5, 48.0]}}]}).encode()
@@ -295,7 +333,7 @@ def test_a_corrupt_or_pointless_map_is_reported_by_id_and_the_others_go_in(api, 
 
 # ------------------------------------------------------------------ revisions
 
-def test_a_map_revised_after_it_was_stored_is_fetched_again_and_replaced_under_its_id(api, fresh_store, history_dir):
+def test_a_map_revised_after_it_was_stored_is_replaced_under_its_id(api, fresh_store, history_dir):
     """22 November's map is stored; the map maker then revises it (its updatedAt moves on, its
     geojson changes: here the real next map's body stands for the revised one). The next sync
     fetches it again, replaces it under the same store id, and counts it as revised."""
@@ -390,7 +428,9 @@ def test_a_truncated_body_is_tried_again(api, fresh_store):
     assert api.counts[f"/api/history/{IDS[2]}/geojson"] == 2
 
 
-def test_a_map_that_is_missing_or_cut_short_is_one_line_and_the_others_go_in(api, fresh_store):
+def test_a_map_that_is_missing_or_cut_short_fails_alone_in_one_line(api, fresh_store):
+    """A map the site answers 404 for and one cut short on every try: one line each naming the
+    map, the URL and the reason; the three others stored."""
     api.script[f"/api/history/{IDS[1]}/geojson"].append((404, {}, b'{"message":"Not Found"}'))
     api.script[f"/api/history/{IDS[3]}/geojson"].extend([("truncate", {}, b"")] * 3)
     summary = sync(fresh_store, base_url=api.url, retries=2, **FAST)
@@ -401,7 +441,9 @@ def test_a_map_that_is_missing_or_cut_short_is_one_line_and_the_others_go_in(api
                         r"\(received [\d,]+ of [\d,]+ bytes\), 3 tries", summary.errors[1])
 
 
-def test_a_site_that_starts_refusing_mid_run_stops_and_keeps_what_was_fetched(api, fresh_store):
+def test_a_site_that_starts_refusing_mid_run_ends_the_sync_keeping_what_was_fetched(api, fresh_store):
+    """A 403 on the third map: the two fetched are stored, the refusal is named, the two maps
+    not fetched are counted, and no more maps are asked for."""
     api.script[f"/api/history/{IDS[2]}/geojson"].append((403, HTML, CDN_403))
     summary = sync(fresh_store, base_url=api.url, **FAST)
     assert summary.added == 2
@@ -429,21 +471,39 @@ def test_a_429_with_retry_after_is_honoured(api, fresh_store):
     assert api.counts[f"/api/history/{IDS[0]}/geojson"] == 2
 
 
-def test_requests_are_spaced_by_min_interval_and_name_frontwatch(api, fresh_store):
+@pytest.fixture(scope="module")
+def paced_sync(history_dir, recorded, tmp_path_factory):
+    """A sync with min_interval=0.25 s against a site of its own, on a clock that moves only when
+    the client waits (no real time involved): the User-Agent of each request and the waits."""
+    fake = RecordedDeepState(history_dir, *recorded)
+    fake.thread.start()
     now, slept = [0.0], []
 
-    def sleep(s):  # a clock that moves only when the client waits: no real time involved
+    def sleep(s):
         slept.append(s)
         now[0] += s
 
-    sync(fresh_store, base_url=api.url, min_interval=0.25, backoff=0, sleep=sleep, clock=lambda: now[0])
+    try:
+        with Store(tmp_path_factory.mktemp("paced") / "live.duckdb") as st:
+            sync(st, base_url=fake.url, min_interval=0.25, backoff=0, sleep=sleep, clock=lambda: now[0])
+    finally:
+        fake.stop()
+    return list(fake.user_agents), slept
+
+
+def test_requests_are_spaced_by_min_interval(paced_sync):
+    user_agents, slept = paced_sync
     # 11 requests (listing + 5 maps + 5 area lists); each after the first waits its turn.
-    assert len(api.user_agents) == 11
+    assert len(user_agents) == 11
     assert slept == [0.25] * 10
-    assert all(ua.startswith("frontwatch/") for ua in api.user_agents)
 
 
-def test_a_site_failing_mid_run_keeps_what_was_fetched_and_says_what_was_not(api, fresh_store):
+def test_requests_name_frontwatch_in_their_user_agent(paced_sync):
+    user_agents, _ = paced_sync
+    assert all(ua.startswith("frontwatch/") for ua in user_agents)
+
+
+def test_a_site_failing_mid_run_keeps_what_was_fetched_naming_what_was_not(api, fresh_store):
     api.script[f"/api/history/{IDS[2]}/geojson"].extend([(503, {}, b"down")] * 3)
     summary = sync(fresh_store, base_url=api.url, retries=2, **FAST)
     assert summary.added == 2
@@ -522,7 +582,7 @@ def test_the_main_jobs_first_sync_takes_the_last_twelve_months(recorded, fresh_s
 
 # ------------------------------------------------------------------ the commands
 
-def test_cli_sync_prints_the_summary_and_exits_0(api, tmp_path):
+def test_cli_sync_prints_the_summary_with_exit_status_0(api, tmp_path):
     from frontwatch.faces.cli import main
 
     res = CliRunner().invoke(main, ["sync", "deepstate", "--base-url", api.url, "--min-interval", "0",
@@ -533,9 +593,8 @@ def test_cli_sync_prints_the_summary_and_exits_0(api, tmp_path):
     assert rec["last"] == "2024-11-23 20:53:00 UTC"
 
 
-def test_cli_first_sync_says_its_plan_and_an_interrupted_one_says_how_to_go_on(site, tmp_path, monkeypatch):
+def test_cli_first_sync_says_its_plan(site, tmp_path):
     from frontwatch.faces.cli import main
-    import frontwatch.sources.live as live
 
     dec = site(**DEC)
     res = CliRunner().invoke(main, ["sync", "--base-url", dec.url, "--min-interval", "0", "--store", str(tmp_path / "s.duckdb")])
@@ -543,6 +602,14 @@ def test_cli_first_sync_says_its_plan_and_an_interrupted_one_says_how_to_go_on(s
     assert res.stderr.splitlines()[0] == ("sync: 29 maps to fetch (about 17 MB, 58 requests, at least 0 s at the polite "
                                          "pace); it can be interrupted and resumes where it stopped; --since YYYY-MM-DD "
                                          "fetches fewer")
+
+
+def test_an_interrupted_cli_sync_says_how_to_go_on(site, tmp_path, monkeypatch):
+    """Ctrl-C at the third map: exit 130, and the last line counts the maps stored and names the
+    command that goes on from there."""
+    from frontwatch.faces.cli import main
+    import frontwatch.sources.live as live
+
     real = live.fetch_snapshot
     calls = []
 
@@ -624,16 +691,28 @@ def test_cli_sync_names_the_known_sources():
     assert "deepstate" in res.stderr
 
 
-def test_main_job_syncs_the_site_and_prints_the_kursk_report(api, tmp_path, borders_file, monkeypatch):
+@pytest.fixture(scope="module")
+def main_job_run(history_dir, recorded, borders_file, tmp_path_factory):
+    """`frontwatch run --format json` online into an empty store, against a site of its own (the
+    real maps of 19-23 November 2024): the CLI's result, the store and the site (kept running)."""
+    from frontwatch.faces.cli import main
+
+    fake = RecordedDeepState(history_dir, *recorded)
+    fake.thread.start()
+    store = tmp_path_factory.mktemp("main-job") / "main.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FRONTWATCH_DEEPSTATE_URL", fake.url)
+        res = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
+    yield res, store, fake
+    fake.stop()
+
+
+def test_main_job_online_reports_on_the_last_map_it_synced(main_job_run):
     """`frontwatch run` online (the site here: the local server with the real maps of 19-23
     November 2024): the maps are synced into an empty store, one line says the plan of this first
     sync and one how many went in, and the report is that of the last map, with DeepStateMap's own
     figure of the ground Ukraine held in Russia."""
-    from frontwatch.faces.cli import main
-
-    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
-    store = tmp_path / "main.duckdb"
-    res = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
+    res, _, api = main_job_run
     assert res.exit_code == 0, res.output
     assert res.stderr.strip().splitlines()[1:] == ["synced deepstatemap.live: 5 new maps"]
     assert res.stderr.startswith("first sync: 5 maps to fetch from 2023-11-24 (about 3 MB, 10 requests")
@@ -643,11 +722,23 @@ def test_main_job_syncs_the_site_and_prints_the_kursk_report(api, tmp_path, bord
     assert held["km2"] == pytest.approx(555.7, abs=0.1)
     assert held["official_km2"] == pytest.approx(557.1, abs=0.1)  # the map maker's #01579b figure of 23 November
     assert api.geojson_requests() == 5
-    # Run again: nothing new is fetched, the same report.
+
+
+def test_main_job_run_again_gives_the_same_report_without_fetching(main_job_run, borders_file, monkeypatch):
+    from frontwatch.faces.cli import main
+
+    res, store, api = main_job_run
+    monkeypatch.setenv("FRONTWATCH_DEEPSTATE_URL", api.url)
+    rep = json.loads(res.stdout)[0]
     again = CliRunner().invoke(main, ["run", "--store", str(store), "--borders", str(borders_file), "--format", "json"])
     assert again.exit_code == 0 and again.stderr.strip().splitlines() == ["synced deepstatemap.live: 0 new maps"]
     assert json.loads(again.stdout)[0]["areas"] == rep["areas"] and api.geojson_requests() == 5
-    # The table says the map maker's figure in words.
+
+
+def test_main_jobs_table_gives_the_map_makers_figure_in_words(main_job_run, borders_file):
+    from frontwatch.faces.cli import main
+
+    _, store, _ = main_job_run
     table = CliRunner().invoke(main, ["run", "--offline", "--store", str(store), "--borders", str(borders_file),
                                       "--date", "2024-11-22"])
     assert "held by Ukraine: DeepStateMap's own figure: 571 km2; measured here: 569.5 km2" in table.stdout
@@ -709,7 +800,8 @@ def test_main_job_on_a_refused_listing_with_an_empty_store_exits_2(api, tmp_path
     assert res.stdout == ""
 
 
-def test_main_job_offline_says_so_in_one_line_and_reports_from_the_store(api, tmp_path, borders_file, history_dir, monkeypatch):
+def test_main_job_offline_reports_from_the_store_after_one_line_saying_so(api, tmp_path, borders_file, history_dir,
+                                                                          monkeypatch):
     from frontwatch.faces.cli import main
     from frontwatch.ingest import ingest
 

@@ -33,14 +33,26 @@ def test_kursk_area_matches_deepstate_own_figure(store_path):
         assert r["sqmi"] == pytest.approx(r["km2"] / 2.589988, rel=1e-4)
 
 
-def test_ukraine_held_in_russia_rises_peaks_and_falls(store_path):
+@pytest.fixture(scope="module")
+def kursk_daily(store_path):
+    """`area --region RUS --status ukraine_held` every day from 25 July to 31 December 2024, by day."""
     series = run_json(store_path, "area", "--region", "RUS", "--status", "ukraine_held",
                       "--from", "2024-07-25", "--to", "2024-12-31", "--every", "day")
-    by_day = {dt.date.fromisoformat(r["date"]): r["km2"] for r in series}
+    return {dt.date.fromisoformat(r["date"]): r["km2"] for r in series}
+
+
+def test_ukraine_held_in_russia_rises_from_slivers_to_a_peak_in_late_august(kursk_daily):
+    by_day = kursk_daily
     before = [v for d, v in by_day.items() if d <= dt.date(2024, 8, 5)]
     assert max(before) < 20  # border slivers only, before the incursion of 6 August
     top = max(by_day, key=by_day.get)
     assert dt.date(2024, 8, 20) <= top <= dt.date(2024, 9, 15)
+
+
+def test_peak_is_the_top_of_the_daily_series_with_the_share_lost_since(store_path, kursk_daily):
+    """`peak` names the day and figure of the daily series' top, and the share lost by 24 November."""
+    by_day = kursk_daily
+    top = max(by_day, key=by_day.get)
     p = run_json(store_path, "peak", "--region", "RUS", "--status", "ukraine_held", "--until", "2024-11-24")[0]
     assert p["peak_date"] == top.isoformat() and p["peak_km2"] == pytest.approx(by_day[top])
     assert p["date"] == "2024-11-24" and p["km2"] < p["peak_km2"]

@@ -44,12 +44,22 @@ def test_a_link_gives_the_place_it_centres_on_whatever_the_way_it_was_pasted(hre
     assert parse_link(href) == expected
 
 
-def test_a_note_keeps_its_words_and_names_each_linked_place_as_written():
-    text, places = parse_note_html(
-        'Muscovites counterattack on <a href="https://deepstatemap.live/en#13/50.2159/36.2585"> Ternove. </a>\r\n<br>\r\n'
-        'Ukrainian troops liberate <a href="https://deepstatemap.live/en#13/50.2159/36.2585"> Dementievka. </a> '
-        '(<a href="https://t.me/DeepStateUA/1">confirmation</a>)')
+_NOTE_HTML = (
+    'Muscovites counterattack on <a href="https://deepstatemap.live/en#13/50.2159/36.2585"> Ternove. </a>\r\n<br>\r\n'
+    'Ukrainian troops liberate <a href="https://deepstatemap.live/en#13/50.2159/36.2585"> Dementievka. </a> '
+    '(<a href="https://t.me/DeepStateUA/1">confirmation</a>)')
+
+
+def test_a_note_keeps_its_words_as_plain_text():
+    """Markup goes, a line break is one newline, every word (link texts included) stays."""
+    text, _ = parse_note_html(_NOTE_HTML)
     assert text == "Muscovites counterattack on Ternove.\nUkrainian troops liberate Dementievka. (confirmation)"
+
+
+def test_a_note_names_each_linked_place_as_written():
+    """Each link to the map gives a place named by its link text, at the link's centre and zoom;
+    a link elsewhere (Telegram) gives none."""
+    _, places = parse_note_html(_NOTE_HTML)
     assert [(p.name, p.lat, p.lon, p.zoom) for p in places] == [
         ("Ternove", 50.2159, 36.2585, 13.0), ("Dementievka", 50.2159, 36.2585, 13.0)]
 
@@ -107,7 +117,8 @@ def test_every_link_to_a_place_on_the_map_is_read(listing):
     assert all(44 < p.lat < 53 and 22 < p.lon < 41 for p in located)
 
 
-def test_listing_files_are_told_apart_from_maps_and_figures(listing, history_dir):
+def test_only_a_listing_file_is_taken_for_a_listing(listing, history_dir):
+    """is_listing_file: the recorded listing is one; a figures file and a map file are not."""
     assert is_listing_file(LISTING)
     assert not is_listing_file(LISTING.parent / "areas-2022-2024.json")
     assert not is_listing_file(history_dir / "1732311864.geojson")
@@ -115,12 +126,14 @@ def test_listing_files_are_told_apart_from_maps_and_figures(listing, history_dir
 
 # ------------------------------------------------------------------ the store and the command
 
-@pytest.fixture()
-def notes_store(tmp_path, listing):
+@pytest.fixture(scope="module")
+def notes_store(tmp_path_factory, listing):
+    """A store holding the recorded listing's notes. Module-scoped: the tests read it, and the
+    one that ingests the listing again adds nothing to it."""
     from frontwatch.ingest import ingest
     from frontwatch.store import Store
 
-    path = tmp_path / "notes.duckdb"
+    path = tmp_path_factory.mktemp("notes") / "notes.duckdb"
     with Store(path) as st:
         summary = ingest(st, [LISTING])
         assert (summary.notes, summary.errors, summary.files) == (1732, [], 0)
@@ -140,13 +153,19 @@ def test_ingesting_the_recorded_listing_stores_every_note_once(notes_store):
         assert [(p.name, p.site_id) for p in n.site_places] == [("Novomykhailivka", "dsm:l:5899")]
 
 
-def test_notes_between_two_days_and_near_a_point(notes_store):
+def test_notes_between_two_days_come_in_time_order(notes_store):
     from frontwatch.store import Store
 
     with Store(notes_store) as st:
         nov = st.notes(dt.date(2024, 11, 1), dt.date(2024, 11, 30))
         assert len(nov) == 30 and all(n.date.month == 11 for n in nov)
         assert [n.created for n in nov] == sorted(n.created for n in nov)
+
+
+def test_notes_near_a_point_name_their_places_within_reach_nearest_first(notes_store):
+    from frontwatch.store import Store
+
+    with Store(notes_store) as st:
         # Within 15 km of Pokrovsk's centre (48.2823 N, 37.1757 E) in the last ten days of November.
         near = st.notes(dt.date(2024, 11, 21), dt.date(2024, 11, 30), near=(48.2823, 37.1757, 15))
         assert [n.date.day for n in near] == [21, 22, 23, 24, 25, 26, 27, 28, 29, 30]

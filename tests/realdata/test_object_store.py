@@ -93,7 +93,9 @@ def test_ingest_from_the_store_equals_ingest_of_the_local_files(tmp_path, s3, hi
         assert max(sa_km2) > 500  # the Kursk incursion is in these maps
 
 
-def test_unchanged_objects_are_not_downloaded_again_and_changed_ones_are(tmp_path, s3, history_files, monkeypatch):
+def test_an_object_is_downloaded_again_only_when_its_etag_changes(tmp_path, s3, history_files, monkeypatch):
+    """A second ingest of the same prefixes fetches nothing; an object given new bytes (a new
+    ETag) is fetched again, and the rest are not."""
     from frontwatch import ingest as ingest_module
     from frontwatch.sources import base
 
@@ -116,7 +118,9 @@ def test_unchanged_objects_are_not_downloaded_again_and_changed_ones_are(tmp_pat
     assert (third.added, third.unchanged) == (0, 1)  # same map content: nothing new stored
 
 
-def test_bad_objects_and_missing_prefixes_give_one_line_errors_naming_the_url(tmp_path, s3):
+def test_a_bad_object_or_missing_url_is_a_one_line_error_naming_it(tmp_path, s3):
+    """A truncated object, an empty one, a prefix with no objects and a bucket that does not
+    exist: one line each, starting with its URL, while the twelve good maps go in."""
     with Store(tmp_path / "s3.duckdb") as st:
         s = ingest(st, [f"s3://{BUCKET}/bad", f"s3://{BUCKET}/history", f"s3://{BUCKET}/no-such-prefix",
                         "s3://no-such-bucket-frontwatch/x.geojson"])
@@ -129,6 +133,9 @@ def test_bad_objects_and_missing_prefixes_give_one_line_errors_naming_the_url(tm
         assert "empty file" in by_url[f"s3://{BUCKET}/bad/1723000001.geojson"]
         assert "no such object" in by_url[f"s3://{BUCKET}/no-such-prefix"]
         assert "s3://no-such-bucket-frontwatch/x.geojson" in by_url
+
+
+def test_strict_ingest_with_a_bad_object_writes_nothing(tmp_path, s3):
     with Store(tmp_path / "strict.duckdb") as st:
         s = ingest(st, [f"s3://{BUCKET}/history", f"s3://{BUCKET}/bad"], strict=True)
         assert not s.written and st.snapshots() == []

@@ -113,7 +113,7 @@ def test_the_map_makers_figure_of_kursk_stands_beside_ours_in_rus(official_store
         assert ukr["occupied"]["official_note"].startswith("UKR is land only")
 
 
-def test_cli_area_and_run_show_the_map_makers_figure(official_store, borders_file):
+def test_cli_area_shows_the_map_makers_figure(official_store):
     from frontwatch.faces.cli import main
 
     res = CliRunner().invoke(main, ["area", "--region", "ALL", "--date", "2022-05-01", "--store", str(official_store)])
@@ -123,6 +123,11 @@ def test_cli_area_and_run_show_the_map_makers_figure(official_store, borders_fil
     assert lines[3].split() == ["2022-05-01", "ALL", "occupied_before_2022", "43,215.8", "46,734.2", "-7.53"]
     assert lines[-1] == ("note: 2022-05-01 occupied_before_2022: DeepStateMap's figure counts Transnistria (3,534 km2), "
                          "an annotation layer frontwatch does not count. With that, the two differ by +0.03%")
+
+
+def test_cli_run_shows_the_map_makers_figure(official_store, borders_file):
+    from frontwatch.faces.cli import main
+
     run = CliRunner().invoke(main, ["run", "--offline", "--date", "2024-11-22", "--store", str(official_store),
                                     "--borders", str(borders_file)])
     assert run.exit_code == 0, run.output

