@@ -718,7 +718,7 @@ def settlements_in(geometry: Any, min_population: int = 0, *, country: str | Non
     GeoNames puts in the water. 443 of the 32,303 places of Ukraine in the
     gazetteer with ua-localities-wof.csv lie outside Ukraine's OSM land, 359 of
     them within 0.5 km of it (Stari Terny and Trudove on the Kurakhove
-    reservoir, Stepanivka on the Vovcha).
+    reservoir, Stepanivka by it); with `shore_km=1` Ukraine gains 402 places.
 
     Returns a GeoDataFrame in EPSG:4326 with columns geonameid (GeoNames id,
     or minus another file's id), name (the current name), country (ISO alpha-2),
