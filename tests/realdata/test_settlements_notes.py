@@ -256,22 +256,30 @@ def test_settlements_command_side_filter_and_oblast(store_path, wof_cache, monke
     assert "Kurakhove" in {r["place"] for r in recs}
 
 
-def test_settlements_command_cross_checks_the_stored_notes(store_path, wof_cache, tmp_path, monkeypatch):
-    """The notes stored by `frontwatch ingest` of the recorded listing (the live source's parser,
-    frontwatch.sources.notes) beside the changes, and the disagreements alone with --flagged."""
+@pytest.fixture(scope="module")
+def noted_store(store_path, tmp_path_factory):
+    """A copy of the shared store with the notes of the recorded listing stored by `frontwatch
+    ingest` (the live source's parser, frontwatch.sources.notes)."""
     import shutil
 
     from frontwatch.faces.cli import main
-    from frontwatch.geo import places
 
-    copy = tmp_path / "s.duckdb"
+    copy = tmp_path_factory.mktemp("noted") / "s.duckdb"
     shutil.copy(store_path, copy)
     res = CliRunner().invoke(main, ["ingest", str(_need(LISTING)), "--store", str(copy)])
     assert res.exit_code == 0 and "notes" in res.output, res.output
+    return copy
+
+
+def test_settlements_command_cross_checks_the_stored_notes(noted_store, wof_cache, monkeypatch):
+    """The stored notes beside the changes, and the disagreements alone with --flagged."""
+    from frontwatch.faces.cli import main
+    from frontwatch.geo import places
+
     monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(wof_cache))
     places.reset()
-    args = ["settlements", "--region", "Kurakhove:15km", "--from", "2024-11-15", "--to", "2024-11-30", "--store", str(copy),
-            "--format", "json"]
+    args = ["settlements", "--region", "Kurakhove:15km", "--from", "2024-11-15", "--to", "2024-11-30", "--store",
+            str(noted_store), "--format", "json"]
     recs = json.loads(CliRunner().invoke(main, args).stdout)
     flagged = json.loads(CliRunner().invoke(main, args + ["--flagged"]).stdout)
     places.reset()
@@ -279,3 +287,24 @@ def test_settlements_command_cross_checks_the_stored_notes(store_path, wof_cache
     assert flagged and all(r["flag"] in ("map only", "note only") for r in flagged)
     assert {r["flag"] for r in flagged} == {"map only", "note only"}
     assert all("2024-11-15" <= r["date"] <= "2024-11-30" for r in recs)
+
+
+def test_settlements_command_reads_noted_places_at_the_notes_points_unless_told(noted_store, wof_cache, monkeypatch):
+    """With notes stored, Nova Illinka (no gazetteer place of that name within 2 km of its link) is
+    listed from the note, taken on the map of 2024-11-19, the note's day; --at-gazetteer reads
+    every place at the gazetteer's point, where it is not."""
+    from frontwatch.faces.cli import main
+    from frontwatch.geo import places
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(wof_cache))
+    places.reset()
+    args = ["settlements", "--region", "Kurakhove:15km", "--side", "russia", "--from", "2024-11-01", "--to",
+            "2024-12-31", "--store", str(noted_store), "--format", "json"]
+    at_notes = json.loads(CliRunner().invoke(main, args).stdout)
+    at_gaz = json.loads(CliRunner().invoke(main, args + ["--at-gazetteer"]).stdout)
+    places.reset()
+    nova = [r for r in at_notes if r["place"] == "Nova Illinka" and r["flag"] != "note only"]
+    assert nova and nova[0]["point_from"] == "note" and nova[0]["date"] == "2024-11-19" and not nova[0]["flag"]
+    changes = [r for r in at_gaz if r["flag"] != "note only"]
+    assert {r["point_from"] for r in changes} == {"gazetteer"} and "Nova Illinka" not in {r["place"] for r in changes}
+    assert "Nova Illinka" in {r["place"] for r in at_gaz if r["flag"] == "note only"}

@@ -398,7 +398,8 @@ def cross_check(changes: list[dict], notes, *, region=None, days: int = 3, withi
         seen.add(key)
         out.append({"date": c["date"].isoformat(), "place": c["name"], "lat": round(c["lat"], 5),
                     "lon": round(c["lon"], 5), "new_side": c["says"], "note": c["text"],
-                    "note_date": c["date"].isoformat(), "note_says": c["says"], "flag": "note only"})
+                    "note_date": c["date"].isoformat(), "note_says": c["says"], "flag": "note only",
+                    "point_from": "note"})
     out.sort(key=lambda r: (r["date"], -(r.get("population") or 0), r["place"]))
     return out
 
