@@ -8,6 +8,9 @@ Ukraine, a hit is a change of hands to that side, found by frontwatch within 2 k
 dated within 3 (7, 14) days of the note. Two readings are measured, each on June-September and
 October-December separately:
 
+In Ukraine and in Russia (Kursk oblast, where the gazetteer without GeoNames' RU.zip holds
+cities500's towns only).
+
 - ``gazetteer``: the places of ../shared/data/places/ua-localities-wof.csv at their own points
   (what the `settlements` command does when the store holds no notes);
 - ``notes``: the same places, those the notes say changed hands read at the note's link, the map
@@ -34,6 +37,7 @@ SHARED = Path(os.environ.get("FRONTWATCH_SHARED", ROOT.parent / "shared")) / "da
 sys.path.insert(0, str(ROOT / "tests" / "realdata"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+START, END = dt.date(2024, 6, 1), dt.date(2024, 12, 31)  # the notes the test reads: June-December 2024
 WINDOWS = (("Jun-Sep", dt.date(2024, 6, 1), dt.date(2024, 9, 30)), ("Oct-Dec", dt.date(2024, 10, 1), dt.date(2024, 12, 31)))
 
 
@@ -70,7 +74,7 @@ def main() -> None:
     from frontwatch.geo.regions import prepare_borders, read_borders_file, resolve_region
     from frontwatch.ingest import ingest
     from frontwatch.store import Store
-    from test_settlements_notes import END, START, _recorded_notes, _said_to_change_hands
+    from test_settlements_notes import _recorded_notes, _said_to_change_hands
 
     if args.cache is None:
         res = CliRunner().invoke(cli, ["places", str(SHARED / "places" / "ua-localities-wof.csv"), "--format", "json"])
@@ -83,19 +87,27 @@ def main() -> None:
             b = SHARED / "borders" / "countries-osm.geojson"
             st.set_borders(prepare_borders(read_borders_file(b)), origin=str(b))
     notes = _recorded_notes()
-    with Store(store_path) as st:
-        borders = st.borders()
-        region = resolve_region("UKR", borders)
-        said = {k: v for k, v in _said_to_change_hands(notes).items() if shapely.intersects_xy(borders["UKR"], v[2], v[1])}
-        runs = {"gazetteer": settlement_changes(st, region, start=START, end=END, borders=borders),
-                "notes": settlement_changes(st, region, start=START, end=END, borders=borders, notes=notes)}
-    print(f"{len(said)} settlements in Ukraine the notes say changed hands, {START} to {END}\n")
+    for country in ("UKR", "RUS"):
+        with Store(store_path) as st:
+            borders = st.borders()
+            region = resolve_region(country, borders)
+            said = {k: v for k, v in _said_to_change_hands(notes).items()
+                    if shapely.intersects_xy(borders[country], v[2], v[1])}
+            runs = {"gazetteer": settlement_changes(st, region, start=START, end=END, borders=borders),
+                    "notes": settlement_changes(st, region, start=START, end=END, borders=borders, notes=notes)}
+        table(country, said, runs)
+
+
+def table(country, said, runs) -> None:
+    print(f"\n== {country}: {len(said)} settlements the notes say changed hands, {START} to {END}\n")
     print(f"{'points':10s} {'window':8s} {'n':>3s} {'<=3 d':>12s} {'<=7 d':>12s} {'<=14 d':>12s}")
     misses = {}
     for how, changes in runs.items():
         off = offsets(changes, said)
         for wname, a, b in WINDOWS + (("all", START, END),):
             keys = [k for k in said if a <= said[k][0] <= b]
+            if not keys:
+                continue
             cells = []
             for days in (3, 7, 14):
                 hit = sum(1 for k in keys if off[k] is not None and abs(off[k]) <= days)
@@ -103,7 +115,7 @@ def main() -> None:
             print(f"{how:10s} {wname:8s} {len(keys):3d} " + " ".join(f"{c:>12s}" for c in cells))
         misses[how] = sorted(((said[k][0], k, off[k]) for k in said if off[k] is None or abs(off[k]) > 3))
     for how, rows in misses.items():
-        print(f"\nmisses ({how} points): {len(rows)}")
+        print(f"\nmisses in {country} ({how} points): {len(rows)}")
         for d, (name, side), o in rows:
             print(f"  {d}  {name:22s} -> {side:8s} {'none' if o is None else f'{o:+d} d'}")
 

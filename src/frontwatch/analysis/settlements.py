@@ -287,7 +287,8 @@ _TAKEN = (
 )
 _OTHER = (r"advanced|advance|pushed back|pushing back|push back|regained (?:their |the )?positions?|fighting|fight|"
           r"clarified|continues|success|successful|battle|stabiliz\w+|retreated|withdrew|driven back|drove back|"
-          r"sabotage|not allowed|area|просуну\w*|просування|бої|тривають|уточнено|відтісни\w*")
+          r"sabotage|not allowed|area|assaults?|attacks?|attacking|storming|"
+          r"просуну\w*|просування|бої|тривають|уточнено|відтісни\w*|штурм\w*|атак\w*")
 _VERBS = re.compile(r"\b(?:(?P<ru>" + _TAKEN[0][1] + r")|(?P<ua>" + _TAKEN[1][1] + r")|(?P<other>" + _OTHER + r"))\b",
                     re.IGNORECASE)
 
