@@ -258,17 +258,18 @@ class Workspace:
                                  source=source or self.source, engine=self._engine_now())
 
     def settlements(self, region, *, date=None, start=None, end=None, side=None,
-                    source: str | None = None) -> list[dict]:
+                    source: str | None = None, notes=None) -> list[dict]:
         """Settlements of the gazetteer in ``region``: those that changed hands between ``start``
         and ``end`` (sorted by date), or, with ``date`` or no period, the status and side of each
-        on that day (default: the latest map); ``side`` keeps those of (or taken by) one side.
-        :mod:`frontwatch.analysis.settlements`."""
+        on that day (default: the latest map); ``side`` keeps those of (or taken by) one side;
+        ``notes`` (the map maker's notes of the period, :func:`frontwatch.analysis.settlements.stored_notes`):
+        a place a note says changed hands is read at the note's point. :mod:`frontwatch.analysis.settlements`."""
         reg, source = self.region(region), source or self.source
         if date or not (start or end):
             recs = settlements.settlements_on(self.store, reg, date, borders=self.borders, source=source)
             return [r for r in recs if r["side"] == side] if side else recs
         return settlements.settlement_changes(self.store, reg, start=start, end=end, borders=self.borders,
-                                              source=source, side=side)
+                                              source=source, side=side, notes=notes)
 
     def check_claims(self, text, published: dt.date | None = None, *, report=None, save: bool = False,
                      source: str | None = None) -> dict:

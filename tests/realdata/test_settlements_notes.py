@@ -101,23 +101,133 @@ def _dated_within(changes, said, days):
     return hits
 
 
-def test_settlements_the_notes_say_changed_hands_are_found_changing_to_that_side(wof_changes):
-    """Of the 99 places in Ukraine DeepStateMap's notes say were taken (128 in all, 29 of them in
-    Russia: the issue's counts), how many have a WOF place within 2 km that frontwatch finds going
-    to that side within 3 (7, 14) days of the note. Measured: 73 of 99 (73.7%) within 3 days, 87
-    (87.9%) within 7, 93 (93.9%) within 14. The issue asked for 90% within 3 days: not met. The
-    polygons mostly cover a village's WOF point days *before* the note declares it taken (the front
-    crosses its centre, the note waits for the whole village); with the notes' own link coordinates
-    as the points, 93 of 102 are within 3 days. See docs/places-and-regions.md."""
-    changes, borders, _ = wof_changes
+def _said_in_ukraine(borders):
     import shapely
 
-    said = {k: v for k, v in _said_to_change_hands(_recorded_notes()).items()
+    return {k: v for k, v in _said_to_change_hands(_recorded_notes()).items()
             if shapely.intersects_xy(borders["UKR"], v[2], v[1])}
+
+
+def _window(said, a, b):
+    return {k: v for k, v in said.items() if a <= v[0] <= b}
+
+
+JUN_SEP = (dt.date(2024, 6, 1), dt.date(2024, 9, 30))
+OCT_DEC = (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+
+
+def test_settlements_the_notes_say_changed_hands_are_found_at_the_gazetteer_points(wof_changes):
+    """Of the 99 places in Ukraine DeepStateMap's notes say were taken (128 in all, 29 of them in
+    Russia: the issue's counts), how many have a WOF place within 2 km that frontwatch finds going
+    to that side within 3 (7, 14) days of the note, each place read at its gazetteer point.
+    Measured: 76 of 99 (76.8%) within 3 days, 90 within 7, 95 within 14 (73/87/93 before the
+    villages whose point lies in a reservoir by the shore were counted in Ukraine). The polygons
+    often cover a village's gazetteer point days before the note declares it taken (the front
+    crosses that side of the village first); see docs/places-and-regions.md."""
+    changes, borders, _ = wof_changes
+    said = _said_in_ukraine(borders)
     assert len(said) == 99
-    assert _dated_within(changes, said, 3) >= 73
-    assert _dated_within(changes, said, 7) >= 87
-    assert _dated_within(changes, said, 14) >= 93
+    assert _dated_within(changes, said, 3) >= 76
+    assert _dated_within(changes, said, 7) >= 90
+    assert _dated_within(changes, said, 14) >= 95
+
+
+def test_villages_on_a_reservoir_shore_are_in_the_country(wof_changes):
+    """Stari Terny and Trudove, on the Kurakhove reservoir, have their gazetteer points in the
+    water, outside Ukraine's OSM land: they are Ukraine's places all the same, and change hands."""
+    changes, _, _ = wof_changes
+    taken = {r["place"]: r["date"] for r in changes if r["new_side"] == "russia" and r["oblast"] == "Donetsk Oblast"}
+    assert taken.get("Stari Terny") == "2024-12-02" and "Trudove" in taken
+
+
+@pytest.fixture(scope="module")
+def noted_changes(store_path, wof_cache):
+    """Every change of hands in UKR, June-December 2024, with the notes' links as the points of the
+    places they say changed hands."""
+    import os
+
+    from frontwatch.analysis.settlements import settlement_changes
+    from frontwatch.geo import places
+    from frontwatch.geo.regions import resolve_region
+    from frontwatch.store import Store
+
+    old = os.environ.get("FRONTWATCH_CACHE_DIR")
+    os.environ["FRONTWATCH_CACHE_DIR"] = str(wof_cache)
+    places.reset()
+    try:
+        with Store(store_path) as st:
+            borders = st.borders()
+            changes = settlement_changes(st, resolve_region("UKR", borders), start=START, end=END, borders=borders,
+                                         notes=_recorded_notes())
+        yield changes, borders
+    finally:
+        os.environ["FRONTWATCH_CACHE_DIR"] = old or ""
+        places.reset()
+
+
+def test_settlements_the_notes_say_changed_hands_are_dated_within_3_days_at_the_notes_points(noted_changes):
+    """The issue's acceptance figure: at least 90% of the 99 dated within 3 days of the note.
+    Read at the note's link (the map maker's own point for the place: settlement_changes(notes=)),
+    measured: 93 of 99 (93.9%) within 3 days, 99 within 7 and 14; June-September 40 of 40,
+    October-December 53 of 59 (89.8%). The six misses are notes written 4-7 days after the map
+    showed the change at the note's own point (Selydove, Berestky, Novodmytrivka, Sontsivka,
+    Trudove, Zelenivka): bench/settlements_vs_notes.py lists them."""
+    changes, borders = noted_changes
+    said = _said_in_ukraine(borders)
+    assert len(said) == 99
+    assert _dated_within(changes, said, 3) >= 93
+    assert _dated_within(changes, said, 7) >= 99
+    assert _dated_within(changes, _window(said, *JUN_SEP), 3) >= 40
+    assert _dated_within(changes, _window(said, *OCT_DEC), 3) >= 53
+
+
+def test_kursk_settlements_the_notes_say_changed_hands_are_found_from_the_notes_alone(store_path, wof_cache):
+    """The 28 places in Russia the notes say changed hands (Kursk oblast): the gazetteer has
+    cities500's towns only there, so at the gazetteer's points 5 of 28 are found within 3 days;
+    the notes' own places, added where the gazetteer lacks them, give 26 of 28. The two misses are
+    this test's list misreading the note of 2024-10-10 ("The enemy has occupied Mykolaivka, ...,
+    is conducting assault operations on Zelenyi Shlyakh and Novoivanivka"): the map shows them
+    grey that day, and frontwatch's note_claims reads the assault as no capture."""
+    import os
+
+    import shapely
+
+    from frontwatch.analysis.settlements import settlement_changes
+    from frontwatch.geo import places
+    from frontwatch.geo.regions import resolve_region
+    from frontwatch.store import Store
+
+    old = os.environ.get("FRONTWATCH_CACHE_DIR")
+    os.environ["FRONTWATCH_CACHE_DIR"] = str(wof_cache)
+    places.reset()
+    try:
+        with Store(store_path) as st:
+            borders = st.borders()
+            said = {k: v for k, v in _said_to_change_hands(_recorded_notes()).items()
+                    if shapely.intersects_xy(borders["RUS"], v[2], v[1])}
+            region = resolve_region("RUS", borders)
+            bare = settlement_changes(st, region, start=START, end=END, borders=borders)
+            noted = settlement_changes(st, region, start=START, end=END, borders=borders, notes=_recorded_notes())
+    finally:
+        os.environ["FRONTWATCH_CACHE_DIR"] = old or ""
+        places.reset()
+    assert len(said) == 28
+    assert _dated_within(bare, said, 3) >= 5
+    assert _dated_within(noted, said, 3) >= 26
+
+
+def test_places_read_at_the_notes_points_say_so(noted_changes):
+    changes, _ = noted_changes
+    by = {}
+    for r in changes:
+        by.setdefault(r["point_from"], set()).add(r["place"])
+    assert set(by) == {"gazetteer", "note"}
+    # Yevhenivka (48.30N 37.83E) has no gazetteer place within 2 km of its link: the note's place
+    # is added, and goes to Russia's side on the map of the note. The gazetteer's Yevhenivka 22 km
+    # away is another village, still read at its own point.
+    yev = {(r["point_from"], r["date"]) for r in changes if r["place"] == "Yevhenivka" and r["new_side"] == "russia"}
+    assert yev == {("note", "2024-07-10"), ("gazetteer", "2024-06-30")}
+    assert all(r["geonameid"] < 0 for r in changes if r["place"] == "Yevhenivka" and r["point_from"] == "note")
 
 
 def test_changes_carry_side_status_oblast_and_date(wof_changes):
@@ -165,6 +275,19 @@ def test_note_claims_reads_the_verb_that_governs_each_name():
     assert [c["says"] for c in note_claims(uk)] == ["russia", None]
 
 
+def test_note_claims_an_assault_on_a_place_is_not_its_capture():
+    """DeepStateMap's note of 2024-10-10, as written: the first four were taken, the next two only
+    assaulted (the map of that day shows them grey, not Russian)."""
+    from frontwatch.analysis.settlements import note_claims
+
+    text = ("The enemy has occupied Mykolaivka , Krasnyi Yar , Krutyi Yar and Myasozharivka , is conducting assault "
+            "operations on Zelenyi Shlyakh and Novoivanivka , and has advanced near New York .")
+    names = ("Mykolaivka", "Krasnyi Yar", "Krutyi Yar", "Myasozharivka", "Zelenyi Shlyakh", "Novoivanivka", "New York")
+    says = {c["name"]: c["says"] for c in note_claims({"text": text, "places": [
+        {"name": n, "lat": 48.0, "lon": 37.0} for n in names]})}
+    assert [says[n] for n in names] == ["russia"] * 4 + [None] * 3
+
+
 def test_settlements_command_side_filter_and_oblast(store_path, wof_cache, monkeypatch):
     from frontwatch.faces.cli import main
     from frontwatch.geo import places
@@ -181,22 +304,30 @@ def test_settlements_command_side_filter_and_oblast(store_path, wof_cache, monke
     assert "Kurakhove" in {r["place"] for r in recs}
 
 
-def test_settlements_command_cross_checks_the_stored_notes(store_path, wof_cache, tmp_path, monkeypatch):
-    """The notes stored by `frontwatch ingest` of the recorded listing (the live source's parser,
-    frontwatch.sources.notes) beside the changes, and the disagreements alone with --flagged."""
+@pytest.fixture(scope="module")
+def noted_store(store_path, tmp_path_factory):
+    """A copy of the shared store with the notes of the recorded listing stored by `frontwatch
+    ingest` (the live source's parser, frontwatch.sources.notes)."""
     import shutil
 
     from frontwatch.faces.cli import main
-    from frontwatch.geo import places
 
-    copy = tmp_path / "s.duckdb"
+    copy = tmp_path_factory.mktemp("noted") / "s.duckdb"
     shutil.copy(store_path, copy)
     res = CliRunner().invoke(main, ["ingest", str(_need(LISTING)), "--store", str(copy)])
     assert res.exit_code == 0 and "notes" in res.output, res.output
+    return copy
+
+
+def test_settlements_command_cross_checks_the_stored_notes(noted_store, wof_cache, monkeypatch):
+    """The stored notes beside the changes, and the disagreements alone with --flagged."""
+    from frontwatch.faces.cli import main
+    from frontwatch.geo import places
+
     monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(wof_cache))
     places.reset()
-    args = ["settlements", "--region", "Kurakhove:15km", "--from", "2024-11-15", "--to", "2024-11-30", "--store", str(copy),
-            "--format", "json"]
+    args = ["settlements", "--region", "Kurakhove:15km", "--from", "2024-11-15", "--to", "2024-11-30", "--store",
+            str(noted_store), "--format", "json"]
     recs = json.loads(CliRunner().invoke(main, args).stdout)
     flagged = json.loads(CliRunner().invoke(main, args + ["--flagged"]).stdout)
     places.reset()
@@ -204,3 +335,24 @@ def test_settlements_command_cross_checks_the_stored_notes(store_path, wof_cache
     assert flagged and all(r["flag"] in ("map only", "note only") for r in flagged)
     assert {r["flag"] for r in flagged} == {"map only", "note only"}
     assert all("2024-11-15" <= r["date"] <= "2024-11-30" for r in recs)
+
+
+def test_settlements_command_reads_noted_places_at_the_notes_points_unless_told(noted_store, wof_cache, monkeypatch):
+    """With notes stored, Nova Illinka (no gazetteer place of that name within 2 km of its link) is
+    listed from the note, taken on the map of 2024-11-19, the note's day; --at-gazetteer reads
+    every place at the gazetteer's point, where it is not."""
+    from frontwatch.faces.cli import main
+    from frontwatch.geo import places
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(wof_cache))
+    places.reset()
+    args = ["settlements", "--region", "Kurakhove:15km", "--side", "russia", "--from", "2024-11-01", "--to",
+            "2024-12-31", "--store", str(noted_store), "--format", "json"]
+    at_notes = json.loads(CliRunner().invoke(main, args).stdout)
+    at_gaz = json.loads(CliRunner().invoke(main, args + ["--at-gazetteer"]).stdout)
+    places.reset()
+    nova = [r for r in at_notes if r["place"] == "Nova Illinka" and r["flag"] != "note only"]
+    assert nova and nova[0]["point_from"] == "note" and nova[0]["date"] == "2024-11-19" and not nova[0]["flag"]
+    changes = [r for r in at_gaz if r["flag"] != "note only"]
+    assert {r["point_from"] for r in changes} == {"gazetteer"} and "Nova Illinka" not in {r["place"] for r in changes}
+    assert "Nova Illinka" in {r["place"] for r in at_gaz if r["flag"] == "note only"}

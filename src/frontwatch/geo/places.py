@@ -676,13 +676,49 @@ def _as_shapely(geometry: Any) -> shapely.Geometry:
     raise TypeError(f"expected a shapely geometry (EPSG:4326 lon/lat), got {type(geometry).__name__}")
 
 
-def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame":
+def _on_the_shore(gz, geom, inside, country: str, admin1: tuple, km: float, min_population: int) -> np.ndarray:
+    """Rows of ``country`` (and of ``admin1`` when given) outside ``geom`` (``inside`` are the rows
+    in it) whose point is within ``km`` of it, measured along the shortest line (equirectangular
+    km, exact enough at these distances)."""
+    minx, miny, maxx, maxy = geom.bounds
+    pad = km / 111.2
+    lat_pad = pad / max(math.cos(math.radians(max(abs(miny), abs(maxy)))), 0.1)
+    cand = np.flatnonzero((gz.frame["country"].to_numpy() == country) & (gz.population >= min_population)
+                           & (gz.lon >= minx - lat_pad) & (gz.lon <= maxx + lat_pad)
+                           & (gz.lat >= miny - pad) & (gz.lat <= maxy + pad))
+    if admin1:
+        cand = cand[np.isin(gz.frame["admin1"].to_numpy()[cand], list(admin1))]
+    cand = np.setdiff1d(cand, inside)
+    if not cand.size:
+        return cand
+    pts = shapely.points(gz.lon[cand], gz.lat[cand])
+    cand, pts = cand[shapely.dwithin(geom, pts, lat_pad)], pts[shapely.dwithin(geom, pts, lat_pad)]
+    if not cand.size:
+        return cand
+    line = shapely.get_coordinates(shapely.shortest_line(pts, geom)).reshape(-1, 2, 2)
+    dx = (line[:, 1, 0] - line[:, 0, 0]) * 111.2 * np.cos(np.radians(line[:, 0, 1]))
+    dy = (line[:, 1, 1] - line[:, 0, 1]) * 111.2
+    return cand[np.hypot(dx, dy) <= km]
+
+
+def settlements_in(geometry: Any, min_population: int = 0, *, country: str | None = None,
+                   admin1: tuple = (), shore_km: float = 0.0) -> "gpd.GeoDataFrame":
     """Every gazetteer settlement inside `geometry`, largest population first.
 
     `geometry` is a shapely geometry in EPSG:4326 lon/lat (x = lon, y = lat),
     or a GeoSeries/GeoDataFrame in EPSG:4326 (its union is used). A point on
     the boundary counts as inside. `min_population` filters on GeoNames
     population (0 keeps places whose population is unknown).
+
+    With `country` (ISO alpha-2) and `shore_km` > 0, a place of that country
+    (and of one of the first-level regions `admin1`, when given) whose point
+    lies outside `geometry` but within `shore_km` of it counts as inside too:
+    meant for land-only regions (a country of the borders, an oblast cut to
+    land), which leave out the villages on a reservoir's shore whose point
+    GeoNames puts in the water. 443 of the 32,303 places of Ukraine in the
+    gazetteer with ua-localities-wof.csv lie outside Ukraine's OSM land, 359 of
+    them within 0.5 km of it (Stari Terny and Trudove on the Kurakhove
+    reservoir, Stepanivka by it); with `shore_km=1` Ukraine gains 402 places.
 
     Returns a GeoDataFrame in EPSG:4326 with columns geonameid (GeoNames id,
     or minus another file's id), name (the current name), country (ISO alpha-2),
@@ -709,6 +745,8 @@ def settlements_in(geometry: Any, min_population: int = 0) -> "gpd.GeoDataFrame"
             rows = cand[shapely.intersects_xy(geom, gz.lon[cand], gz.lat[cand])]
         else:
             rows = cand
+        if country and shore_km > 0:
+            rows = np.union1d(rows, _on_the_shore(gz, geom, rows, country, admin1, shore_km, min_population))
     sub = gz.frame.iloc[rows][cols].reset_index(drop=True)
     sub = sub.sort_values(["population", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
     sub.insert(4, "oblast", [region_name(a) for a in sub["admin1"]])

@@ -18,11 +18,14 @@ from frontwatch.faces.cli.output import emit, warn, warnings_once
 @click.option("--side", type=click.Choice(["russia", "ukraine"]), default=None,
               help="Only the changes that put a place on this side.")
 @click.option("--flagged", is_flag=True, help="Only what the map maker's notes and polygons disagree on.")
+@click.option("--at-notes/--at-gazetteer", "at_notes", default=True, show_default=True,
+              help="Read a place the stored notes say changed hands at the note's link (the map maker's own "
+                   "point for it), or always at the gazetteer's point.")
 @period_opt
 @from_opt
 @to_opt
 @common
-def command(region, near, radius, side, flagged, period, start, end, store_path, borders_file, source, fmt):
+def command(region, near, radius, side, flagged, at_notes, period, start, end, store_path, borders_file, source, fmt):
     """Settlements of the gazetteer inside a region (every village with GeoNames' dumps or
     `frontwatch places FILE`; cities500's towns otherwise, which it says): those that changed hands
     between --from and --to, sorted by date (the first map showing the new state), with the side and
@@ -34,7 +37,10 @@ def command(region, near, radius, side, flagged, period, start, end, store_path,
     note of its map that names the place (note_says: the side the note says took it), and what
     the two disagree on is flagged: "map only" (the polygons put the place on a side, no note within
     3 days says so) and "note only" (a note says a place changed hands, no settlement within 2 km
-    changes so in the polygons within 3 days).
+    changes so in the polygons within 3 days). A place a stored note says changed hands is then
+    read at the note's link, the map maker's own point for it (point_from: note), not at the
+    gazetteer's point, which may stand a kilometre from where the map maker drew the change
+    (--at-gazetteer keeps the gazetteer's points).
 
     \b
     Examples:
@@ -55,12 +61,13 @@ def command(region, near, radius, side, flagged, period, start, end, store_path,
             reg = ws.region(f"{near}:{parse_radius_km(radius)}km", param_hint="--near")
         else:
             reg = ws.region(region)
-        recs = ws.settlements(reg, date=date, start=start, end=end, side=side)
         if date or not (start or end):
+            recs = ws.settlements(reg, date=date, side=side)
             cols = ["date", "place", "oblast", "country", "population", "status", "side"]
         else:
-            cols = ["date", "place", "oblast", "population", "old_status", "new_status", "old_side", "new_side"]
             notes = stored_notes(ws.store, start, end)
+            recs = ws.settlements(reg, start=start, end=end, side=side, notes=notes if at_notes else None)
+            cols = ["date", "place", "oblast", "population", "old_status", "new_status", "old_side", "new_side"]
             if notes is None:
                 if flagged:
                     warn("warning: the store holds none of the map maker's notes (`frontwatch sync deepstate` stores them): "
