@@ -12,8 +12,7 @@ skipped; with ``strict=True`` any bad file means nothing is written.
 Which files are what: :data:`KINDS`, a registry of file kinds tried in order on every file found
 (:func:`kind_of`). A kind either stores its files (``prepare`` on a side thread while the maps are
 read, then ``save`` in this process after the maps: country borders do so), or is recognised and
-passed over (``prepare`` and ``save`` both None: oblast shapes, places lists, the map maker's
-recorded listing and area figures, a claims set), counted in the summary's ``passed_over``
+passed over (``prepare`` and ``save`` both None: a claims set), counted in the summary's ``passed_over``
 rather than failing the ingest. A file no kind claims is a map file, for the readers of
 :mod:`frontwatch.sources`. A new kind of input is one :func:`register_kind` call: the gazetteer
 adds its places and admin shapes, the live source its recorded listing and ``/areas`` figures, by
@@ -203,9 +202,46 @@ register_kind(FileKind("admin", "administrative boundaries file", _GEOJSON,
                        lambda p, h: bool(re.search(r'"(shapeISO|shapeType|shapeGroup|ADM1_EN|adm1_code)"', _text(h))),
                        prepare=_prepare_admin, save=_save_admin))
 # A table of places: a header naming the place and its coordinates (GeoNames, Who's On First...).
+# Saved in the cache folder as `frontwatch places FILE` saves them (frontwatch.geo.placefiles): the
+# gazetteer every command that names a place or lists settlements uses.
+def _file_digest(path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _prepare_places(path):
+    from frontwatch.geo.placefiles import PlacesError, read_places_file
+
+    try:
+        return (*read_places_file(path), _file_digest(path))
+    except PlacesError as exc:
+        return str(exc)
+
+
+def _save_places(store, path, prepared, summary) -> str:
+    from frontwatch.geo import places
+    from frontwatch.geo.placefiles import save_places
+
+    frame, coverage, digest = prepared
+    save_places(frame, coverage, str(path), digest=digest)
+    places.reset()
+    places.gazetteer_summary()  # the index built and cached now, not in the next command that names a place
+    return f"{len(frame):,} places of {', '.join(sorted(coverage))} in the gazetteer"
+
+
+def _places_held(store, path) -> str | None:
+    from frontwatch.geo.placefiles import holds_digest
+
+    return "in the gazetteer already" if holds_digest(_file_digest(path)) else None
+
+
 register_kind(FileKind("places", "places list", (".csv", ".tsv"),
                        lambda p, h: bool(re.match(r"[^\n]*\b(name|asciiname)\b[^\n]*\b(lat|latitude)\b",
-                                                  _text(h).split("\n", 1)[0], re.I))))
+                                                  _text(h).split("\n", 1)[0], re.I)),
+                       prepare=_prepare_places, save=_save_places, held=_places_held))
 # What DeepStateMap's API answers: the listing (/api/history/public, a bare array of maps with
 # their notes, stored as notes) and the map maker's own area figures (/api/history/{id}/areas,
 # keyed by map id).

@@ -204,6 +204,15 @@ def test_report_lists_the_librarys_warnings_and_prints_each_once(store_path, kur
     assert warned is None or all("are a floor" in li for li in re.findall(r"<li>(.*?)</li>", warned.group(1)))
 
 
+def test_a_warning_the_settlements_section_gives_is_not_repeated_under_warnings(kursk_report):
+    """The gazetteer's floor (cities500 only in Russia) was said in the settlements section and
+    again under Warnings; it is said once, where the list is."""
+    text = re.sub(r"<[^>]+>", " ", kursk_report)
+    floor = "only for RU (towns of 500+ people"
+    assert "Settlements that changed hands" in text
+    assert text.count(floor) == 1, text.count(floor)
+
+
 # ------------------------------------------------------------------ pictures a reader looks at
 # Each chart and map kind is drawn from the session store and saved under $FRONTWATCH_IMAGES
 # (default /tmp/frontwatch-images) for a person to look at.

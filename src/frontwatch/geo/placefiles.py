@@ -291,15 +291,17 @@ def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- saved sources
 
-def save_places(frame: pd.DataFrame, coverage: dict, origin: str) -> Path:
+def save_places(frame: pd.DataFrame, coverage: dict, origin: str, digest: str | None = None) -> Path:
     """Save a normalised frame in the cache folder under the countries it covers (a later file
-    for the same countries replaces it); the gazetteer's index is rebuilt on next use."""
+    for the same countries replaces it); the gazetteer's index is rebuilt on next use.
+    ``digest``: the source file's content hash, by which :func:`holds_digest` knows it again."""
     folder = places_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stem = "-".join(sorted(coverage)) or "places"
     target = folder / f"{stem}.pickle"
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".places-", suffix=".part", delete=False) as fh:
-        pickle.dump({"frame": frame[COLUMNS], "coverage": coverage, "origin": origin, "saved": time.time()}, fh, protocol=5)
+        pickle.dump({"frame": frame[COLUMNS], "coverage": coverage, "origin": origin, "digest": digest,
+                     "saved": time.time()}, fh, protocol=5)
     os.replace(fh.name, target)
     return target
 
@@ -307,6 +309,17 @@ def save_places(frame: pd.DataFrame, coverage: dict, origin: str) -> Path:
 def saved_places() -> list[Path]:
     folder = places_dir()
     return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
+
+
+def holds_digest(digest: str) -> Path | None:
+    """The saved places file made from a source of this content hash, or None."""
+    for path in saved_places():
+        try:
+            if load_saved(path).get("digest") == digest:
+                return path
+        except Exception:  # a saved file this version cannot read is no match
+            continue
+    return None
 
 
 def load_saved(path: Path) -> dict:

@@ -105,8 +105,10 @@ def format_report(rep: dict, fmt: str) -> str:
     if fmt == "table":
         for r in rep["areas"]:
             if r.get("official_km2") is not None:
+                why = (f" ({r['diff_pct']:+.1f}%: {r['official_note']})"
+                       if r.get("official_note") and abs(r.get("diff_pct") or 0) > 0.3 else "")
                 lines.append(f"{STATUS_WORDS.get(r['status'], r['status'])}: DeepStateMap's own figure: "
-                             f"{r['official_km2']:,.0f} km2; measured here: {r['km2']:,.1f} km2")
+                             f"{r['official_km2']:,.0f} km2; measured here: {r['km2']:,.1f} km2{why}")
     if rep["changes"]:
         lines += ["", "change:"]
         lines.append(render(rep["changes"], fmt, ["what", "from_date", "to_date", "gained_km2", "lost_km2", "net_km2", "net_sqmi"]))

@@ -175,7 +175,10 @@ def build_report(store, region, start=None, end=None, articles=(), near=None, ra
         # ---- claims
         ctx["claims"] = [_claims_section(store, Path(path), borders, source) for path in articles]
 
-    ctx["warnings"] = list(dict.fromkeys([*warnings, *said]))
+    # A warning a section already gives in its own words (the gazetteer's floor, in the
+    # settlements section) is not repeated under Warnings.
+    inline = " ".join(sec.get("intro", "") for sec in [ctx.get("settlements") or {}])
+    ctx["warnings"] = [w for w in dict.fromkeys([*warnings, *said]) if w not in inline]
     for message in said:
         notices.warn(message)
 
