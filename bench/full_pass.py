@@ -169,8 +169,9 @@ def job_floor(files):
     """The floor of any full pass, in one process: read every file, hash it (the ingest's file
     key, sha256), split it into features and hash each one's raw bytes (blake2b), and parse with
     GEOS, and check the validity of, only the polygon geometries never seen before in the run
-    (the unique part: ~11% of the polygon bytes on the shared archive). No union, no store, no
-    borders, no areas: whatever a pass does beyond this is work this design could still save."""
+    (the unique part: 2,679 of 24,175 polygon geometries, 17.0 of 87.5 MB, on the shared
+    archive). No union, no store, no borders, no areas: whatever a pass does beyond this is
+    work this design could still save."""
     import hashlib
 
     import numpy as np
