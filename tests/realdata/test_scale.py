@@ -136,6 +136,26 @@ def test_a_file_read_from_the_union_cache_equals_a_fresh_read(history_dir):
         assert first.stats.get(k, 0) == again.stats.get(k, 0) == fresh.stats.get(k, 0)
 
 
+def test_features_recognised_by_their_bytes_give_the_snapshots_of_the_general_parser(history_dir):
+    """The reader's fast path (features split raw, each decoded only when its bytes were never
+    seen) gives, on 24 maps spread over the archive read in order, the layers (byte for byte)
+    and the counts the general parser gives each map read on its own from cold caches."""
+    from frontwatch.sources import deepstate
+
+    files = sorted(history_dir.glob("*.geojson"))
+    picked = files[:: max(1, len(files) // 24)][:24]
+    base.clear_caches()
+    fast = [base.read_path(f)[0] for f in picked]
+    assert deepstate._ENTRIES  # the fast path was taken
+    for f, a in zip(picked, fast):
+        base.clear_caches()
+        data = f.read_bytes()
+        b = deepstate.snapshot_from_features(f, base.parse_features(f, data), a.taken_at, source_id=a.source_id)
+        assert [(st, h, w) for st, h, w in a.encoded()[1]] == [(st, h, w) for st, h, w in b.encoded()[1]]
+        assert a.stats == b.stats
+    base.clear_caches()
+
+
 def test_dissolving_by_zero_buffer_is_the_union_of_the_parts(history_dir, monkeypatch):
     """Every group of overlapping parts the reader dissolves in 16 maps spread over the archive:
     the zero buffer gives the geometry ``union_all`` gives (topologically equal, same area)."""

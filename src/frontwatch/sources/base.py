@@ -334,9 +334,43 @@ class _Doc(msgspec.Struct):
     map: msgspec.Raw = _RAW_NULL
 
 
+class _RawDoc(msgspec.Struct):
+    type: str | None = None
+    features: list[msgspec.Raw] | None = None
+    map: msgspec.Raw = _RAW_NULL
+
+
 _GEOM_TYPE = msgspec.json.Decoder(_GeomType | None)
 _DOC = msgspec.json.Decoder(_Doc)
+_RAW_DOC = msgspec.json.Decoder(_RawDoc)
 _LIST = msgspec.json.Decoder(list[Feature | None])
+_FEATURE = msgspec.json.Decoder(Feature | None)
+
+
+def split_features(data: bytes) -> list | None:
+    """The features of a GeoJSON FeatureCollection as their raw JSON bytes (``msgspec.Raw``,
+    views of ``data``: nothing of a feature is decoded, so a reader can recognise a feature it
+    has seen by the hash of its bytes before decoding it; :func:`decode_feature` decodes one).
+    None when ``data`` is not a plain FeatureCollection with a non-empty ``features`` list (a
+    bare list, DeepStateMap's ``{"map": ...}`` wrapper, invalid JSON...): the reader then uses
+    :func:`parse_features`, which reads those or says why it cannot."""
+    try:
+        doc = _RAW_DOC.decode(data)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if not doc.features or bytes(doc.map) != b"null":
+        return None
+    return doc.features
+
+
+def decode_feature(raw):
+    """One raw feature of :func:`split_features` as a :class:`Feature` (None for a JSON null).
+    A feature that is not a JSON object is read as a feature without geometry, as
+    :func:`parse_features` reads it."""
+    try:
+        return _FEATURE.decode(raw)
+    except msgspec.ValidationError:  # odd but readable (properties that are not an object...)
+        return _features_from_python(None, [orjson.loads(bytes(raw))])[0]
 
 
 def parse_features(path, data: bytes) -> list:
@@ -403,12 +437,23 @@ _LAYERS: dict = {}  # (extent, digests of a layer's features) -> (union, bounds,
 _LAYERS_MAX = 32
 
 
+_OTHER_CACHES: list = []
+
+
+def register_cache(cache: dict) -> dict:
+    """Have :func:`clear_caches` clear ``cache`` too (a reader's own per-process memo); returns it."""
+    _OTHER_CACHES.append(cache)
+    return cache
+
+
 def clear_caches() -> None:
     """Forget every per-process parse and union memo (tests use it to compare with a cold read)."""
     _FEATURES.clear()
     _GROUPS.clear()
     _LAYERS.clear()
     _ENCODED.clear()
+    for cache in _OTHER_CACHES:
+        cache.clear()
 
 
 def _remember(cache, limit, key, value):
@@ -422,12 +467,13 @@ def _add(stats, delta):
         stats[k] = stats.get(k, 0) + v
 
 
-def union_geojson(blobs, stats: dict, extent=None):
+def union_geojson(blobs, stats: dict, extent=None, digests=None):
     """``(union, bounds)`` of raw GeoJSON geometries (bytes): the union of their polygonal parts
     as one valid (Multi)Polygon (None when nothing is left), and the bounds of the geometries as
     read (for :func:`check_lonlat_bounds`, before anything is dropped). Counts repairs and drops
     as :func:`clean_union` does; each geometry is known by its bytes, so one seen in an earlier
-    map is not parsed, repaired or cut again."""
+    map is not parsed, repaired or cut again. ``digests``: the geometries'
+    ``blake2b(bytes, digest_size=16)`` when the caller has them already."""
     import numpy as np
     import shapely
 
@@ -439,7 +485,9 @@ def union_geojson(blobs, stats: dict, extent=None):
             raise FeatureGeometryError(str(exc)) from None
 
     # Hashed in place (buffer protocol): only the geometries not seen yet are copied, to be parsed.
-    return _union_features([hashlib.blake2b(b, digest_size=16).digest() for b in blobs], parse, stats, extent)
+    if digests is None:
+        digests = [hashlib.blake2b(b, digest_size=16).digest() for b in blobs]
+    return _union_features(list(digests), parse, stats, extent)
 
 
 def _union_features(digests, load, stats: dict, extent):
@@ -486,30 +534,69 @@ def _clean_features(geoms, digests, extent):
     if (~valid).any():
         fixed[~valid] = shapely.make_valid(geoms[~valid])
     box = shapely.box(*extent) if extent is not None else None
+    # Every feature's polygonal parts in one vectorized pass (each feature's in its own order);
+    # a feature with a collection nested in a collection (none on the shared archive) one by one.
+    idx = np.flatnonzero(~missing)
+    parts, owner = shapely.get_parts(fixed[idx], return_index=True)
+    owner = idx[owner]
+    types = shapely.get_type_id(parts)
+    nested = np.zeros(len(fixed), dtype=bool)
+    nested[owner[types == 7]] = True
+    sel = ((types == 3) | (types == 6)) & ~nested[owner]
+    parts, owner = parts[sel], owner[sel]
+    sel = ~shapely.is_empty(parts)
+    parts, owner = parts[sel], owner[sel]
+    areas = shapely.area(parts)
+    n = len(fixed)
+    nonempty = np.bincount(owner, minlength=n)
+    zero = np.bincount(owner[areas <= 0], minlength=n)
+    parts, owner = parts[areas > 0], owner[areas > 0]
+    outside = np.zeros(n, dtype=np.int64)
+    if box is not None and parts.size:
+        pts = shapely.point_on_surface(parts)
+        inside = shapely.intersects_xy(box, shapely.get_x(pts), shapely.get_y(pts))
+        outside = np.bincount(owner[~inside], minlength=n)
+        parts, owner = parts[inside], owner[inside]
+    cuts = np.searchsorted(owner, np.arange(n + 1))  # owner is sorted: feature i's parts are cuts[i]:cuts[i + 1]
     out = {}
     for i, d in enumerate(digests):
-        delta = {}
         if missing[i]:  # GEOS could not read it (its reason: unreadable_reason)
             out[d] = ((), (np.nan,) * 4, {"dropped": 1, "unreadable": 1})
-            _remember(_FEATURES, _FEATURES_MAX, d, out[d])
-            continue
-        if not valid[i]:
-            delta["repaired"] = 1
-        parts = polygonal([fixed[i]])
-        parts = parts[~shapely.is_empty(parts)]
-        areas = shapely.area(parts)
-        if (areas <= 0).any() or not parts.size:  # nothing polygonal left of it (a repaired sliver) counts once
-            delta["dropped"] = max(int((areas <= 0).sum()), 1)
-            parts = parts[areas > 0]
-        if box is not None and parts.size:
-            pts = shapely.point_on_surface(parts)
-            inside = shapely.intersects_xy(box, shapely.get_x(pts), shapely.get_y(pts))
-            if not inside.all():
-                delta["out_of_theatre"] = int((~inside).sum())
-                parts = parts[inside]
-        out[d] = (tuple(parts), tuple(bounds[i]), delta)
+        elif nested[i]:
+            out[d] = _clean_one(fixed[i], bool(valid[i]), tuple(bounds[i]), box)
+        else:
+            delta = {}
+            if not valid[i]:
+                delta["repaired"] = 1
+            if zero[i] or not nonempty[i]:  # nothing polygonal left of it (a repaired sliver) counts once
+                delta["dropped"] = max(int(zero[i]), 1)
+            if outside[i]:
+                delta["out_of_theatre"] = int(outside[i])
+            out[d] = (tuple(parts[cuts[i]:cuts[i + 1]]), tuple(bounds[i]), delta)
         _remember(_FEATURES, _FEATURES_MAX, d, out[d])
     return out
+
+
+def _clean_one(geom, valid: bool, bounds: tuple, box) -> tuple:
+    """``(parts, bounds, stats delta)`` of one repaired feature, as :func:`_clean_features` makes them."""
+    import shapely
+
+    delta = {}
+    if not valid:
+        delta["repaired"] = 1
+    parts = polygonal([geom])
+    parts = parts[~shapely.is_empty(parts)]
+    areas = shapely.area(parts)
+    if (areas <= 0).any() or not parts.size:  # nothing polygonal left of it (a repaired sliver) counts once
+        delta["dropped"] = max(int((areas <= 0).sum()), 1)
+        parts = parts[areas > 0]
+    if box is not None and parts.size:
+        pts = shapely.point_on_surface(parts)
+        inside = shapely.intersects_xy(box, shapely.get_x(pts), shapely.get_y(pts))
+        if not inside.all():
+            delta["out_of_theatre"] = int((~inside).sum())
+            parts = parts[inside]
+    return tuple(parts), bounds, delta
 
 
 _JSON_NOISE = re.compile(r"^(ParseException|IllegalArgumentException): |Error parsing JSON: '|\[json\.exception\.[^\]]*\]\s*|'$")
