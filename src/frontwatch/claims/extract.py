@@ -1189,7 +1189,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     (``last_place``: the last place the report named before the claim's sentence):
 
     - the whole country (place.whole_country) for a claim whose sentence names no place, after
-      the report has named a smaller one ("... in the Pokrovsk and Kurakhove directions. In 2023,
+      the report has named a region or a front sector ("... in the Pokrovsk and Kurakhove directions. In 2023,
       Russia gained 387 sq km": there, or in all Ukraine?); one place taken from several named
       together ("gaining 1,103 sq km in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
       directions": not the Pokrovsk direction alone);
@@ -1204,7 +1204,9 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
         doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
     place_rule = claim.explain.get("place", "")
     if place_rule.startswith("place.whole_country") and last_place is not None and \
-            last_place.kind not in ("country", "country_ref", "region_ref", "city_ref"):
+            last_place.kind in ("oblast", "oblast_or_city", "union", "direction"):
+        # A town named before is no such doubt: "The town of Kupiansk fell. Russia has captured
+        # 2,000 sq km this year" is the country's; a region or a front sector is.
         doubts["place"] = (f"the sentence names no place, and the report named {last_place.text} before: "
                            "there, or the whole country?")
     named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
