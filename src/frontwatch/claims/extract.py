@@ -129,7 +129,7 @@ NUMBER = re.compile(
     r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)))?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
@@ -197,6 +197,8 @@ def _number_value(m: re.Match[str]) -> float:
         value *= 100
     if m.group("scale"):
         value *= _SCALES[m.group("scale").lower()]
+    if m.group("k"):  # "2.3k sq km"
+        value *= 1e3
     return value
 
 
@@ -244,6 +246,8 @@ LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
 GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
 HELD_VERBS = re.compile(
     r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
+    # "under Moscow's rule", "under the occupiers' control", "in Russian hands": a holder's phrase.
+    r"under\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:control|rule|occupation)|in\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?hands|"
     # "has occupied 18% of Ukraine" holds it, and so does "80% of the city was now occupied"; a bare
     # "occupied" is mostly an adjective ("occupied land").
     r"(?:has|have|had)\s+(?:\w+\s+)?occupied|(?:is|are|was|were|remains?|remained|been)\s+(?:now\s+|still\s+)?occupied)\b",
@@ -350,7 +354,7 @@ DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:t
                         r"(?:Russian|Ukrainian)\s+(?:territory|land|soil|ground)\b)")
 # "Kupiansk is 2.5 miles from the front line", "... 5 km from Russian positions": the place is
 # the sentence's; the side is the one named, or (the front) the side that does not hold the place.
-FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?from\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
+FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|to)\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
                             r"(?:positions|lines|troops|forces)|front(?:[\s-]*lines?)?)\b", re.I)
 
 # Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
@@ -511,6 +515,8 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
             in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
+                continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
                     a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
@@ -548,6 +554,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             return side, f"side.speaker_pronoun: {att.who}"
     if before:
         a = before[-1]
+        own = speaker_side(att.who if att else None)
+        if own and a.governed == "of" and a.kind in ("noun", "adjective"):
+            # "Ukraine's army said 40% of Russia's Kursk territory ...": a side after "of" names whose
+            # ground, not who holds it; the speaker's side does (side.speaker below).
+            return None, "side.none: only a side after 'of' named"
         side = _resolve_side(a, att, sentence)
         if side:
             return side, f"side.object: {a.text}"
@@ -598,7 +609,9 @@ PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|
 # "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
 # "occupied" is Russia's holding, unless another side is named as occupier.
 _OCCUPIED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|remains?|remained)\s+(?:now\s+|still\s+|fully\s+|largely\s+)?occupied\b"
-                               r"|\bunder\s+occupation\b", re.I)
+                               r"|\bunder\s+occupation\b"
+                               # "occupied territories account for 18% of Ukraine's land" (no holder named)
+                               r"|(?<![\w-])occupied\s+(?:territor(?:y|ies)|lands?|areas?|regions?|ground)\b", re.I)
 # ', or around 125,000 square kilometers': the same fact in another unit, right after a figure.
 _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
@@ -688,7 +701,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_hit = None
         second = None
         before = sentence[max(0, m.start() - 30):m.start()]
-        qualifier = _qualifier_before(before)
+        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else None)  # "3,000+ sq km"
         # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
         j = RANGE_JOIN.match(sentence, pos)
         if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():
@@ -903,6 +916,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "Ukraine's foothold of about 500 sq km", "the Kursk salient, some 800 sq km": a holding
             # named with no verb of change is ground held.
             return "area_held", None, aspect, None
+        if verb is None and _bare_area_is_held(sentence, q):
+            return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
@@ -934,6 +949,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
             # "about 18% of Ukraine's territory" with no verb of change: a share held.
             return "share_held", None, aspect, None
+        share = _share_cue(sentence, q, lo, hi, prev_claims)
+        if share is not None:
+            return share, None, aspect, None
         return "other", None, None, None
     if q.normalized == "m":
         if q.per_period:
@@ -948,7 +966,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
         compass = _COMPASS_AFTER.match(sentence, q.end)
-        if compass and ADVANCE_VERBS.search(sentence, lo, q.start) and q.qualifier != "within":
+        moved = ADVANCE_VERBS.search(sentence, lo, q.start) or RETREAT.search(sentence, lo, q.start)
+        if compass and moved and q.qualifier != "within":
             pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
         elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
@@ -969,10 +988,14 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 # how far the side moved over the period (a depth from its line at the start), not
                 # a pace; a pace is written per day ("200 metres a day": per_period above).
                 return "depth", None, None, None
-            if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
-                # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
-                # period to make it a pace: a depth.
+            if (ADVANCE_VERBS.search(sentence, lo, hi) or RETREAT.search(sentence, lo, hi)) and not q.qualifier == "between":
+                # "advanced 8 km", "pushed up to 22 miles", "retreated 3 km": how far a side moved
+                # (a retreat is the other side's advance: the frame builder reverses the side), with
+                # no period to make it a pace: a depth.
                 return "depth", None, "current", None
+        cue = _length_cue(sentence, q, lo, hi)
+        if cue is not None:
+            return cue, None, "current", None
         return "other", None, None, None
     if q.normalized == "persons":
         # Losses ("1,500 soldiers killed or wounded") are casualties, not force size.
@@ -989,6 +1012,86 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# A length's noun says what it measures when no verb does: "the distance between Russian positions
+# and Pokrovsk has shrunk to 3 km", "a front of 1,000 kilometres", "the frontline's length of ...".
+_DISTANCE_NOUN = re.compile(r"\b(?:distance|gap)\s+(?:between|from|to)\b", re.I)
+_FRONT_OF = re.compile(r"\bfront(?:[\s-]*line)?s?\s+(?:of|spanning|stretching|running)\s+(?:(?:some|about|around|roughly|nearly|"
+                       r"almost|over|more\s+than|approximately)\s+)?$", re.I)
+
+
+# "within 3 kilometers of its outskirts": "within N of" is how far one thing is from another.
+_WITHIN_OF = re.compile(r"\s*(?:\([^)]*\)\s*)?of\b", re.I)
+# Nouns of a push into the other side's ground: "an incursion up to 30 km deep", "a breakthrough
+# of 10 km", "the salient reached 12 km".
+_PUSH_NOUN = re.compile(r"\b(?:incursions?|breakthroughs?|thrusts?|penetrations?|salients?|wedges?|bulges?|forays?|"
+                        r"reach(?:ed|es|ing)?)\b", re.I)
+# A front is hundreds of kilometres long; a length under this next to the word "front" is a
+# distance or a depth, or the width of one sector's push.
+_FRONT_MIN_M = 100_000
+
+
+def _length_cue(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
+    """What a length measures by the noun it is the size of, when no verb or preposition said it:
+    "distance" for "the distance between X and Y ... 3 km" or "within 3 km of ...",
+    "front_length" for "a front of 1,000 km" (or a length of 100 km and more in a sentence about
+    the front), "depth" for "an incursion up to 30 km"; None otherwise. The last of the length
+    rules (measure.length_noun)."""
+    cue = _length_cue_words(sentence, q, lo, hi)
+    return cue[0] if cue else None
+
+
+def _length_cue_words(sentence: str, q: "_Quantity", lo: int, hi: int) -> tuple[str, str] | None:
+    """(measure, the words that say it) for :func:`_length_cue`."""
+    m = _FRONT_OF.search(sentence, max(0, q.start - 40), q.start)
+    if m:
+        return "front_length", m.group(0).strip()
+    m = _DISTANCE_NOUN.search(sentence, 0, q.start)
+    if m:
+        return "distance", m.group(0)
+    if q.qualifier == "within" and _WITHIN_OF.match(sentence, q.end):
+        return "distance", "within ... of"
+    metres = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
+    m = _FRONT_WORD.search(sentence)
+    if m and metres is not None and metres >= _FRONT_MIN_M:
+        return "front_length", f"{m.group(0)} (a length of {_FRONT_MIN_M // 1000} km or more)"
+    m = _PUSH_NOUN.search(sentence, lo, hi)
+    if m:
+        return "depth", m.group(0)
+    return None
+
+
+# An apposition between an area and a share of it: "107,956 square kilometers or 18 percent",
+# "2,356 sq km (0.4%)".
+_SHARE_APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:\(|or\b|,)\s*(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|"
+                               r"over\s+|more\s+than\s+|less\s+than\s+)?$", re.I)
+
+
+def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
+    """The measure of a share no other rule read (measure.share_cue), or None: a share in the
+    apposition of an area ("107,956 square kilometers or 18 percent of Ukraine") is the share of
+    that area's measure; a share in a clause whose verb is one of holding ("Ukraine controls
+    less than 1 percent") is a share held."""
+    prev = earlier[-1] if earlier else None
+    if prev is not None and prev.unit_normalized == "km2" and prev.span_in_sentence \
+            and _SHARE_APPOSITION.match(sentence[prev.span_in_sentence[1]:q.start]):
+        return {"area_held": "share_held", "area_change": "share_gained" if prev.direction == "gained" else None}.get(prev.measure)
+    verb, _ = _nearest_verb(sentence, lo, hi, q.start)
+    if verb == "held":
+        return "share_held"
+    return None
+
+
+# "changed hands": ground that moved between the sides, no side's holding.
+_CHANGED_HANDS = re.compile(r"\bchang\w*\s+hands\b", re.I)
+
+
+def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
+    """An area in a sentence with no verb of gain, loss or holding, no period and no comparison
+    ("Ukraine's bridgehead: about 500 square miles") is ground held (measure.area_no_verb)."""
+    return not (_PERIOD_NAMED.search(sentence) or _SIZE_OF_FIGURE.search(sentence) or _CHANGED_HANDS.search(sentence)
+                or GREY_ZONE.search(sentence))
 
 
 _WAR_START = dt.date(2022, 2, 24)
@@ -1516,6 +1619,9 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    cue = _length_cue_words(sentence, q, lo, hi) if q.normalized == "m" else None
+    if cue and cue[0] == measure and not _nearest_verb(sentence, lo, hi, q.start)[0]:
+        return f"measure.{measure} (length_noun): {cue[1]}"
     verb, pos = _nearest_verb(sentence, lo, hi, q.start)
     cue = ""
     for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):
