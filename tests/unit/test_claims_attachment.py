@@ -114,3 +114,15 @@ def test_one_place_taken_from_several_named_together_is_unsure():
     (c,) = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk, Kurakhove, Vuhledar, "
                   "and Velyka Novosilka directions in November.")
     assert "several places" in c.unsure.get("place", "")
+
+
+def test_a_part_of_an_earlier_figure_has_its_period():
+    whole, part, *_ = claims("Less than 500 square miles of territory has changed hands this year, and Russia "
+                             "gained 331 of them.", D(2023, 9, 30))
+    assert (part.start_date, part.date) == (whole.start_date, whole.date) == (D(2023, 1, 1), D(2023, 9, 30))
+    assert "period" not in part.unsure
+
+
+def test_the_whole_country_after_a_town_was_named_is_sure():
+    c = claims("The town of Kupiansk fell on Monday. In 2024, Russian forces gained 3,000 square kilometers.")[-1]
+    assert c.place == "UKR" and "place" not in c.unsure

@@ -1247,6 +1247,8 @@ def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
     checkable" for such a claim rather than measure a period the text does not give."""
     if measure not in _CHANGES or operations_mod.RUNNING.search(sentence):
         return None
+    if date_rule.startswith("date.of_the_whole: ") and " (" in date_rule:  # a part has its whole's doubt
+        return period_doubt(sentence, measure, date_rule.split(" (", 1)[1].rstrip(")"))
     if date_rule.startswith("date.past_period: "):
         said = date_rule.split(": ", 1)[1].split(";", 1)[0]
         if _DURATION.fullmatch(said.strip()):
@@ -1257,6 +1259,21 @@ def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
         if at > 0 and _BEGAN.search(sentence, max(0, at - 30), at):
             return f"it began {said}, and the text does not say until when"
     return None
+
+
+def _period_of_whole(q: "_Quantity", quantities: list, sentence_claims: list, measure: str,
+                     dated: tuple) -> tuple:
+    """A part of an earlier figure with no date of its own ("less than 500 square miles has changed
+    hands this year - Russia gained 331 of them"; "five settlements - four in Donetsk") has that
+    figure's period. ``dated``: (date, start_date, rule) as ``_date_for`` gave them."""
+    date, start_date, rule = dated
+    if q.inherited_from is None or not rule.startswith("date.publication: no date named"):
+        return dated
+    whole_at = quantities[q.inherited_from].start if q.inherited_from < len(quantities) else None
+    whole = next((c for c in sentence_claims if c.span_in_sentence and c.span_in_sentence[0] == whole_at), None)
+    if whole is None or whole.measure != measure:
+        return dated
+    return whole.date, whole.start_date, f"date.of_the_whole: {whole.surface} ({whole.explain.get('date', '')})"
 
 
 _OWN_COUNTRY = {"russia": "RUS", "ukraine": "UKR"}
@@ -1275,7 +1292,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     (``last_place``: the last place the report named before the claim's sentence):
 
     - the whole country (place.whole_country) for a claim whose sentence names no place, after
-      the report has named a smaller one ("... in the Pokrovsk and Kurakhove directions. In 2023,
+      the report has named a region or a front sector ("... in the Pokrovsk and Kurakhove directions. In 2023,
       Russia gained 387 sq km": there, or in all Ukraine?); one place taken from several named
       together ("gaining 1,103 sq km in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
       directions": not the Pokrovsk direction alone);
@@ -1290,7 +1307,9 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
         doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
     place_rule = claim.explain.get("place", "")
     if place_rule.startswith("place.whole_country") and last_place is not None and \
-            last_place.kind not in ("country", "country_ref", "region_ref", "city_ref"):
+            last_place.kind in ("oblast", "oblast_or_city", "union", "direction"):
+        # A town named before is no such doubt: "The town of Kupiansk fell. Russia has captured
+        # 2,000 sq km this year" is the country's; a region or a front sector is.
         doubts["place"] = (f"the sentence names no place, and the report named {last_place.text} before: "
                            "there, or the whole country?")
     named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
@@ -1501,6 +1520,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
+            date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
+                                                           (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
