@@ -200,9 +200,9 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         pos = m.start("name")
         if not name or not free(pos, pos + len(name)):
             continue
-        if _SIZE_OF.search(sentence, 0, m.start("name")):
+        if _SIZE_OF.search(sentence, max(0, m.start("name") - 30), m.start("name")):
             continue  # "an area the size of Los Angeles": a comparison
-        if name in _RIVERS and (_THE_BEFORE.search(sentence, 0, pos) or _RIVER_AFTER.match(sentence, pos + len(name))):
+        if name in _RIVERS and (_THE_BEFORE.search(sentence, max(0, pos - 10), pos) or _RIVER_AFTER.match(sentence, pos + len(name))):
             continue  # "the Dnipro": the river, not the city
         if _DEMONYM.search(name) and _LOWER_NOUN_AFTER.match(sentence, pos + len(name)) and not known_settlement(name):
             continue  # "the Luxembourgish parliament"
@@ -216,7 +216,7 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         pos = m.start("name")
         if not name or not free(pos, pos + len(name)) or name in _METONYMS or name in _RIVERS or name in _ACTOR_WORDS \
                 or name in _OBLAST_OF or _RIVER_AFTER.match(sentence, pos + len(name)) \
-                or _OFFICE_AFTER.match(sentence, pos + len(name)) or _SIZE_OF.search(sentence, 0, pos):
+                or _OFFICE_AFTER.match(sentence, pos + len(name)) or _SIZE_OF.search(sentence, max(0, pos - 30), pos):
             continue
         if named_settlement(name):
             add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.known_settlement"))
