@@ -1100,7 +1100,7 @@ _WAR_START = dt.date(2022, 2, 24)
 _SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
                           r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
 _SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
-                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:\w+\s+)?(?:on\s+)?$", re.I)
+                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:(?!that\b|how\b)\w+\s+)?(?:on\s+)?$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
                            r"\s+(?:that\b|how\b)", re.I)
 
@@ -1130,6 +1130,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
+    mentions = _own_date_mentions(sentence, mentions, measure, q_end)
     lo, hi = _clause_bounds(sentence, q_start)
     mentions = [d for d in mentions if not _dates_another_event(sentence, d, lo, hi)]
     in_clause = [d for d in mentions if lo <= d.start < hi]
@@ -1142,14 +1143,16 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
         # a figure, before the next one, is that figure's.
-        nxt = min([o for o in others if o > q_start] + [hi])
+        nxt = min([o for o in others if o > q_start] + [hi, _relative_clause_start(sentence, q_end)])
         after = [d for d in pool if q_end <= d.start < min(nxt, q_end + 60) and d.kind not in ("now",)]
         if after:
-            keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
+            keep = {k: v for k, v in by_kind.items() if k in ("since", "now", "as_of") and v.start < q_start}
             by_kind = {**keep, after[0].kind: after[0]}
+            own_after = after[0]
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
     def said(d) -> str:
         return sentence[d.start:d.end]
@@ -1167,6 +1170,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
+        if d is own_after and measure in _STATE_MEASURES:
+            # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
+            # written right after it is the state at that month's end.
+            return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
         if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
             return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
@@ -1175,8 +1182,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
-        if measure == "depth" and start is None:
-            # "advanced between 1 and 3 km on Monday alone": how far over that one day.
+        if measure == "depth" and start is None and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)):
+            # "advanced between 1 and 3 km on Monday alone": how far over that one day ("already
+            # some 35 km into Russia" on Friday is a running total, not Friday's advance).
             start = d.date
         return d.date, start, f"date.weekday: {said(d)}{since}"
     if statement:
@@ -1188,12 +1196,122 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     return published, start, "date.publication: no date named; the report's day"
 
 
+_STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
+# "a quarter of the territory it had captured, which, at its peak in August, was 350 square miles":
+# a relative clause after the figure tells of something else, and its dates are not the figure's.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|when)\b", re.I)
+# "the seizure of Crimea in 2014 and its full-scale invasion in 2022": an event's own date.
+_EVENT_NOUN_BEFORE = re.compile(
+    r"\b(?:invasion|seizure|annexation|capture|fall|offensive|counter-?offensive|incursion|war|liberation|occupation)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?\s+(?:in|on)\s+$", re.I)
+
+
+def _relative_clause_start(sentence: str, q_end: int) -> int:
+    """Where a relative clause after the figure begins (", which ..."), or the sentence's end."""
+    m = _RELATIVE_CLAUSE.search(sentence, q_end)
+    return m.start() if m else len(sentence)
+
+
+def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int | None) -> list:
+    """The date mentions that may date the figure: not those of a relative clause after it ("a
+    quarter of the territory it had captured, which, at its peak in August, was ..."), nor, for a
+    state, an event's own date ("a fifth of Ukraine, the result of ... its invasion in 2022").
+    (Dates inside the description of what a share is of, "half of the territory that Russia had
+    seized since February 2022", were tried as the object's too: +2 development claims' start, -1
+    held out, so they stay the claim's.)"""
+    if q_end is not None:
+        # "..., which, at its peak in August, was around 350 square miles": the relative clause's.
+        rel = _relative_clause_start(sentence, q_end)
+        mentions = [d for d in mentions if d.start < rel or d.kind in ("as_of",)]
+    if measure in _STATE_MEASURES:
+        mentions = [d for d in mentions if d.kind in ("since", "as_of", "now")
+                    or not _EVENT_NOUN_BEFORE.search(sentence, max(0, d.start - 60), d.start)]
+    return mentions
+
+
+# "gaining more than 1,100 square kilometres in two weeks": a span of time, which ends on the
+# report's day only when the text counts to now (a present perfect, "now", "so far").
+_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|three|four|five|"
+                       r"six|seven|eight|nine|ten)\s+(?:day|week|month)s?", re.I)
+# "the incursion began on 6 August, quickly capturing around 1,000 km2": a start the text gives,
+# and no end.
+_BEGAN = re.compile(r"\b(?:began|begun|started|launched|kicked\s+off)\s+(?:on|in)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_CHANGES = ("area_change", "settlements", "share_gained", "depth", "advance_rate")
+
+
+def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
+    """Why the period the frame builder gave a change is a guess, or None when it is what the
+    text says. Two guesses are named: a span of time ("in two weeks") taken to end on the report's
+    day in a sentence that does not count to now, and the start of an event ("began on 6 August")
+    taken to run to the report's day in the same kind of sentence. The checker answers "not
+    checkable" for such a claim rather than measure a period the text does not give."""
+    if measure not in _CHANGES or operations_mod.RUNNING.search(sentence):
+        return None
+    if date_rule.startswith("date.past_period: "):
+        said = date_rule.split(": ", 1)[1].split(";", 1)[0]
+        if _DURATION.fullmatch(said.strip()):
+            return f"'{said.strip()}' is a span of time, and the text does not say when it ended"
+    if "start.since: " in date_rule and date_rule.startswith("date.publication"):
+        said = date_rule.split("start.since: ", 1)[1].split(";", 1)[0]
+        at = sentence.find(said)
+        if at > 0 and _BEGAN.search(sentence, max(0, at - 30), at):
+            return f"it began {said}, and the text does not say until when"
+    return None
+
+
+_OWN_COUNTRY = {"russia": "RUS", "ukraine": "UKR"}
+# "in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka directions": names in a list.
+_LIST_OF_NAMES = re.compile(r"[A-Z][\w'’-]*,\s+[A-Z]|[A-Z][\w'’-]*\s+and\s+[A-Z]")
+# "a significant decrease from prior estimates that indicated control over nearly 1,400 sq km",
+# "down from 1,300 sq km": a figure of an earlier time, right before the figure.
+_EARLIER_FIGURE = re.compile(
+    r"\b(?:(?:down|up|decrease|decline|drop|fall|increase|rise|reduction)\w*\s+from|"
+    r"(?:prior|previous|earlier|former|initial)\s+(?:estimates?|figures?|reports?|assessments?|claims?))\b"
+    r"[^.;:]{0,60}$", re.I)
+
+
+def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, str]:
+    """The side or place of a framed claim that a default rule had to guess, with the reason
+    (``last_place``: the last place the report named before the claim's sentence):
+
+    - the whole country (place.whole_country) for a claim whose sentence names no place, after
+      the report has named a smaller one ("... in the Pokrovsk and Kurakhove directions. In 2023,
+      Russia gained 387 sq km": there, or in all Ukraine?); one place taken from several named
+      together ("gaining 1,103 sq km in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
+      directions": not the Pokrovsk direction alone);
+    - a side read from the object of the sentence when that object is the place itself, for a
+      holding of a country ("less than 0.006 per cent of Russia's total landmass": whose?);
+    - the report's day for a figure of an earlier time that names no day of its own ("a decrease
+      from prior estimates that indicated control over nearly 1,400 sq km": when?).
+    """
+    doubts: dict[str, str] = {}
+    earlier = _EARLIER_FIGURE.search(claim.sentence or "", 0, (claim.span_in_sentence or (0, 0))[0])
+    if earlier and claim.explain.get("date", "").startswith("date.publication") and claim.aspect != "peak":
+        doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
+    place_rule = claim.explain.get("place", "")
+    if place_rule.startswith("place.whole_country") and last_place is not None and \
+            last_place.kind not in ("country", "country_ref", "region_ref", "city_ref"):
+        doubts["place"] = (f"the sentence names no place, and the report named {last_place.text} before: "
+                           "there, or the whole country?")
+    named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
+    if claim.place and "+" not in claim.place and not place_rule.startswith("place.unsure") and \
+            _LIST_OF_NAMES.search(named):
+        doubts["place"] = (f"the text names several places together ({named}); {claim.place} is one of them, "
+                           "and the figure is about them all")
+    if claim.explain.get("side", "").startswith("side.object") and claim.measure in ("share_held", "area_held") \
+            and claim.side and _OWN_COUNTRY.get(claim.side) == claim.place:
+        doubts["side"] = (f"the only side named, {claim.side}, is the country the figure is a part of "
+                          f"({claim.place}), not who holds it")
+    return doubts
+
+
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
-_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
-                                r"advancing|occupying|adding|bringing|pushing|ceding)\b", re.I)
+_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-]+(?:\s+(?:forces|troops|army))?\s+)?(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
+                                r"advancing|occupying|adding|bringing|pushing|ceding|extending|reaching|covering|"
+                                r"totall?ing|amounting|spanning)\b", re.I)
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
 # 2014"; "..., including land it seized in March 2022".
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
@@ -1441,6 +1559,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 claim.unsure["side"] = "no side named or implied"
             if measure in ("area_change", "settlements") and direction and start_date is None:
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
+            elif period_doubt(text_s, measure, date_rule):
+                claim.unsure["period"] = period_doubt(text_s, measure, date_rule)
+            for name, why in frame_doubts(claim, context.last).items():
+                claim.unsure.setdefault(name, why)
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
