@@ -105,3 +105,16 @@ def test_number_grammar_thousands_suffix_and_plus(sentence, value, qualifier):
 
 def test_a_k_inside_a_unit_is_not_a_thousand():
     assert only_claim("Russian troops advanced 3km near Kurakhove.").value_normalized == 3000.0
+
+
+def test_vetting_names_never_runs_the_gazetteers_fuzzy_search(monkeypatch):
+    # A fuzzy search scans every name (0.05-0.3 s): 300 unknown names after "in" took 120 s.
+    from frontwatch.geo import places as gazetteer
+
+    def no_fuzzy(*args, **kwargs):
+        raise AssertionError("fuzzy search while vetting place names")
+
+    monkeypatch.setattr(gazetteer, "_fuzzy", no_fuzzy)
+    names = " ".join(f"in Qwertz{chr(97 + i)}yx and Zxcvb{chr(97 + i)}nm." for i in range(10))
+    assert [m for m in place_mentions(names) if m.kind == "settlement"] == []
+    assert [m.text for m in place_mentions("Russian troops are near Pokrovsk.")] == ["Pokrovsk"]

@@ -819,3 +819,16 @@ def parse_place_radius(spec: str) -> tuple[Place, float]:
                              "(lat within ±90, lon within ±180)")
         return Place(name=_format_latlon(lat, lon), lat=lat, lon=lon), radius_km
     return resolve_place(where), radius_km
+
+
+def exact_place(name: str) -> Place | None:
+    """The place :func:`resolve_place` would pick for `name` by its exact or transliterated key
+    only ("Name, CC" allowed), or None: no fuzzy match and no suggestions, so a miss costs a
+    bisection, not a scan of every name (for vetting many words of a text)."""
+    gz = _gazetteer()
+    base, country = _split_country(name)
+    key = normalise_name(base)
+    if not key or (country is not None and country not in gz.countries):
+        return None
+    rows, _ = _exact_rows(gz, key, country)
+    return _place(gz, int(rows[0])) if rows.size else None
