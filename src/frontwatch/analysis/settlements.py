@@ -17,12 +17,20 @@ never one place at a time.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
+from frontwatch import notices
 from frontwatch.analysis.measure import MeasureError, period_maps, select_snapshots, snapshot_on
 from frontwatch.statuses import CONTESTED, OCCUPIED, OCCUPIED_BEFORE_2022, RUSSIA, UKRAINE, UKRAINE_HELD
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.geo import places
+else:
+    places = lazy_import("frontwatch.geo.places")
 
 # Later entries win where layers overlap.
 _ORDER = (UKRAINE_HELD, CONTESTED, OCCUPIED_BEFORE_2022, OCCUPIED)
@@ -72,14 +80,11 @@ _SIDE_OF_CODE = np.array([0, 2, 0, 1, 1], dtype=np.int8)  # per code: None, ukra
 _SIDE_CODE = {None: 0, RUSSIA: 1, UKRAINE: 2}
 
 def _places(region):
-    from frontwatch import notices
-    from frontwatch.geo.places import GazetteerNotice, coverage_note, settlements_in
-
-    df = settlements_in(region.geometry)
+    df = places.settlements_in(region.geometry)
     # A list of cities500's towns only is a floor: one line says so, and how to get every village.
-    note = coverage_note(tuple(c for c in ("UA", "RU") if c in set(df["country"])))
+    note = places.coverage_note(tuple(c for c in ("UA", "RU") if c in set(df["country"])))
     if note:
-        notices.warn(note, GazetteerNotice, stacklevel=3)
+        notices.warn(note, places.GazetteerNotice, stacklevel=3)
     if df.empty:
         raise MeasureError(f"no gazetteer settlement inside {region.name}")
     return df
