@@ -38,14 +38,23 @@ the old line itself, not to where the circle cut it.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import shapely
 from pyproj import Geod
 
-from frontwatch.geo.geodesy import area_km2, clip_to_region, from_local, length_km, to_local
-from frontwatch.analysis.measure import MeasureError, period_maps, select_snapshots, side_geometry, snapshot_on
+from frontwatch.geo.geodesy import area_km2, clip_to_region, from_local, length_km, to_local, areas_km2
+from frontwatch.analysis.measure import (MeasureError, period_maps, select_snapshots, side_geometry, snapshot_on,
+                                         distance_km, near_box)
 from frontwatch.geo.regions import RegionError, circle, theatre_circle
-from frontwatch.statuses import CONTESTED, OCCUPIED, RUSSIA, SIDES, UKRAINE
+from frontwatch.statuses import CONTESTED, OCCUPIED, RUSSIA, SIDES, UKRAINE, SIDE_COUNTRY
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.geo import places
+else:
+    places = lazy_import("frontwatch.geo.places")
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -312,7 +321,6 @@ def islets(ukraine_side, frame=None, min_km2=ISLET_KM2):
     parts = shapely.get_parts(ukraine_side)
     if parts.size == 0:
         return shapely.Polygon()
-    from frontwatch.geo.geodesy import areas_km2
 
     small = areas_km2(parts) < min_km2
     if frame is not None:
@@ -328,8 +336,6 @@ def side_distance_km(layers: dict, side: str, borders: dict, lon: float, lat: fl
     the :func:`islets` the Ukrainian side would otherwise own inside Russian ground (slivers
     between two Russian layers are nobody's front); with ``with_contested``, the grey zone too.
     0 when the point lies on that ground, None when none lies within ``search_km``."""
-    from frontwatch.analysis.measure import distance_km, near_box
-
     box = near_box(lon, lat, search_km)
     ground = side_geometry(layers, side, borders, within=box)
     if side == UKRAINE:
@@ -354,8 +360,6 @@ def depth_km(layers: dict, side: str, borders: dict, *, within=None, with_contes
     that ground, on its outline sampled every ``step_m`` (the farthest point of a polygon from a
     line lies on its outline). Returns ``{"km", "lon", "lat"}`` (the deepest point), or None
     when the side holds nothing there."""
-    from frontwatch.statuses import SIDE_COUNTRY
-
     home = borders.get(SIDE_COUNTRY[side])
     other = borders.get("RUS" if SIDE_COUNTRY[side] == "UKR" else "UKR")
     if home is None or other is None:
@@ -407,8 +411,6 @@ def advance_depth_km(old_layers: dict, new_layers: dict, side: str, borders: dic
     Returns ``{"km", "lon", "lat", "gained_km2"}`` (``gained_km2``: the pieces counted); ``km`` 0
     and the point None when the side gained nothing there.
     """
-    from frontwatch.statuses import SIDE_COUNTRY
-
     other = RUSSIA if side == UKRAINE else UKRAINE
     box = within.bounds
 
@@ -649,9 +651,8 @@ def resolve_center(near):
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise MeasureError(f"bad coordinates {near!r}: expected LAT,LON in degrees")
         return f"{lat:.4f},{lon:.4f}", lon, lat
-    from frontwatch.geo.places import resolve_place
 
-    p = resolve_place(str(near))  # PlaceNotFound (a ValueError) lists the nearest matches
+    p = places.resolve_place(str(near))  # PlaceNotFound (a ValueError) lists the nearest matches
     return p.name, p.lon, p.lat
 
 

@@ -34,6 +34,11 @@ from frontwatch.lazy import lazy_import
 from frontwatch.statuses import SIDE_COUNTRY, SIDES
 from frontwatch.units import km2_to_sqmi
 
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.analysis import shares as shares_mod
+else:
+    shares_mod = lazy_import("frontwatch.analysis.shares")
+
 if TYPE_CHECKING:
     import numpy as np
     import shapely
@@ -151,13 +156,11 @@ def area_by_status(store, region, statuses, *, date=None, start=None, end=None, 
     as measured (and still names the slivers). A side's total is not touched: the slivers lie in
     Russia's own land, which is Russia's either way. Without ``borders`` nothing is set apart;
     ``shares=False``: the status records alone, with no share and no side (charts, reports)."""
-    from frontwatch.analysis.shares import area_with_shares
-
     if slivers not in ("leave_out", "keep"):
         raise ValueError(f"slivers must be leave_out or keep, not {slivers!r}")
     if shares and borders and region.name.upper() != "ALL":
-        recs = area_with_shares(store, region, statuses, date=date, start=start, end=end, every=every, source=source,
-                                engine=engine, borders=borders)
+        recs = shares_mod.area_with_shares(store, region, statuses, date=date, start=start, end=end, every=every,
+                                           source=source, engine=engine, borders=borders)
     elif date or not (start or end or every):
         recs = area_on(store, region, statuses, date, source=source, engine=engine)
     else:

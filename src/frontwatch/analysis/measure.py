@@ -17,11 +17,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 from frontwatch import notices
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 from frontwatch.geo.tiling import prepare_tilings, save_tilings
 from frontwatch.units import km2_to_sqmi
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch import engine as engine_mod
+    from frontwatch.geo import geodesy
+    from frontwatch.analysis import official as official_mod
+    from frontwatch.geo import regions as regions_mod
+    from frontwatch.analysis import tasks
+else:
+    engine_mod = lazy_import("frontwatch.engine")
+    geodesy = lazy_import("frontwatch.geo.geodesy")
+    official_mod = lazy_import("frontwatch.analysis.official")
+    regions_mod = lazy_import("frontwatch.geo.regions")
+    tasks = lazy_import("frontwatch.analysis.tasks")
 
 # Shapely, the geodesy and the map maker's figures are imported where used: a query whose
 # figures the store holds already (a repeated area, peak or change) loads no geometry library.
@@ -235,18 +250,14 @@ def layer_areas_km2(store, ghashes, region, engine=None) -> dict:
     out = {h: cached[k] for h, k in keys.items() if k in cached}
     todo = [h for h in ghashes if h not in out]
     if engine is None and todo:
-        from frontwatch.engine import default_engine
-
-        engine = default_engine()
+        engine = engine_mod.default_engine()
     if todo:
-        from frontwatch.analysis.tasks import clipped_areas
-
         prepare_tilings(store, [region])
     # In blocks, so memory stays flat however many layers are new, and each block is cached as done.
     for i in range(0, len(todo), LAYER_BLOCK):
         block = todo[i:i + LAYER_BLOCK]
         wkbs = store.geometry_wkbs(block)
-        values = clipped_areas([wkbs[h] for h in block], region, engine)
+        values = tasks.clipped_areas([wkbs[h] for h in block], region, engine)
         fresh = dict(zip(block, values))
         store.put_cached("area", {keys[h]: v for h, v in fresh.items()})
         out.update(fresh)
@@ -283,9 +294,8 @@ def area_series(store, region, statuses=STATUSES, *, start=None, end=None, every
     needed = _in_time_order(hashes, statuses)
     areas = layer_areas_km2(store, needed, region, engine)
     kms = {s.id: {st: (areas[hashes[s.id][st]] if hashes[s.id].get(st) else 0.0) for st in statuses} for s in snaps}
-    from frontwatch.analysis.official import compare as compare_official
 
-    official = compare_official(store, [s.id for s in snaps], region, kms)
+    official = official_mod.compare(store, [s.id for s in snaps], region, kms)
     out = []
     for s in snaps:
         for st in statuses:
@@ -359,16 +369,14 @@ def side_geometry(layers: dict, side: str, borders: dict, within=None):
     country's land that no layer covers; cut to ``within`` (a polygon) when given."""
     import shapely
 
-    from frontwatch.geo.geodesy import clip_to_region
-
     if side not in SIDES:
         raise MeasureError(f"unknown side {side!r}; use {', '.join(SIDES)}")
     if within is not None:
-        layers = {k: clip_to_region(v, within) for k, v in layers.items()}
+        layers = {k: geodesy.clip_to_region(v, within) for k, v in layers.items()}
     own = [layers[s] for s in SIDES[side] if s in layers]
     country = borders.get(SIDE_COUNTRY[side])
     if country is not None:
-        land = clip_to_region(country, within) if within is not None else country
+        land = geodesy.clip_to_region(country, within) if within is not None else country
         covered = shapely.union_all([g for g in layers.values() if g is not None and not g.is_empty])
         own.append(shapely.difference(land, covered) if not covered.is_empty else land)
     g = shapely.union_all([g for g in own if g is not None and not g.is_empty]) if own else shapely.Polygon()
@@ -382,13 +390,11 @@ def side_share(layers: dict, side: str, borders: dict, region_geom) -> dict:
     unmapped land); "with contested" adds the grey zone."""
     import shapely
 
-    from frontwatch.geo.geodesy import area_km2
-
     held = side_geometry(layers, side, borders, within=region_geom)
     grey = status_geometry(layers, ("contested",), within=region_geom)
-    total = area_km2(region_geom)
-    a = area_km2(held)
-    b = area_km2(shapely.union_all([held, grey])) if not grey.is_empty else a
+    total = geodesy.area_km2(region_geom)
+    a = geodesy.area_km2(held)
+    b = geodesy.area_km2(shapely.union_all([held, grey])) if not grey.is_empty else a
     pct = (lambda x: 100.0 * x / total) if total > 0 else (lambda x: None)  # noqa: E731
     return {"region_km2": total, "held_km2": a, "held_pct": pct(a), "with_contested_km2": b, "with_contested_pct": pct(b)}
 
@@ -397,11 +403,9 @@ def status_geometry(layers: dict, statuses, within=None):
     """Union of the ``statuses`` layers, cut to ``within`` when given."""
     import shapely
 
-    from frontwatch.geo.geodesy import clip_to_region
-
     parts = [layers[s] for s in statuses if s in layers]
     g = shapely.union_all(parts) if parts else shapely.Polygon()
-    return clip_to_region(g, within) if within is not None else g
+    return geodesy.clip_to_region(g, within) if within is not None else g
 
 
 def change(store, region, *, start, end, statuses=None, side=None, borders=None, source=None,
@@ -500,9 +504,7 @@ def _change_key(store, region, a_id, b_id, statuses, side, borders) -> str:
         if key_of is not None and key_of(iso):
             parts.append(key_of(iso))
         elif borders.get(iso) is not None:
-            from frontwatch.geo.regions import _key
-
-            parts.append(_key(borders[iso]))
+            parts.append(regions_mod._key(borders[iso]))
         else:
             parts.append("-")
     return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
@@ -511,8 +513,6 @@ def _change_key(store, region, a_id, b_id, statuses, side, borders) -> str:
 def _measure_change(store, region, a, b, statuses, side, borders):
     """``(km2 before, gained km2, lost km2, {"gained", "lost"})`` of a change (see :func:`change_between`)."""
     import shapely
-
-    from frontwatch.geo.geodesy import area_km2, tiled_region
 
     la, lb = store.layers(a.id), store.layers(b.id)
     prepare_tilings(store, [region])  # a tiling saved in the store is loaded, not made again
@@ -523,14 +523,14 @@ def _measure_change(store, region, a, b, statuses, side, borders):
         else:  # a town's circle: the whole overlay is cheap there
             ga = side_geometry(la, side, borders, region.geometry)
             gb = side_geometry(lb, side, borders, region.geometry)
-            gained, lost, km2_from = shapely.difference(gb, ga), shapely.difference(ga, gb), area_km2(ga)
+            gained, lost, km2_from = shapely.difference(gb, ga), shapely.difference(ga, gb), geodesy.area_km2(ga)
     else:
         ua, ub = status_geometry(la, statuses), status_geometry(lb, statuses)
         gained = pieces_inside(shapely.difference(ub, ua), region.geometry)
         lost = pieces_inside(shapely.difference(ua, ub), region.geometry)
-        km2_from = tiled_region(region.key, region.geometry).area_km2(ua)
+        km2_from = geodesy.tiled_region(region.key, region.geometry).area_km2(ua)
     save_tilings(store, [region])
-    return km2_from, area_km2(gained), area_km2(lost), {"gained": gained, "lost": lost}
+    return km2_from, geodesy.area_km2(gained), geodesy.area_km2(lost), {"gained": gained, "lost": lost}
 
 
 def pieces_inside(geom, region_geom):
@@ -538,8 +538,6 @@ def pieces_inside(geom, region_geom):
     between two maps): pieces inside the region are kept whole, only those its edge crosses are
     overlaid. Polygonal output."""
     import shapely
-
-    from frontwatch.geo.geodesy import clip_to_region
 
     if geom is None or geom.is_empty:
         return shapely.Polygon()
@@ -550,7 +548,7 @@ def pieces_inside(geom, region_geom):
     shapely.prepare(region_geom)
     inside = shapely.contains(region_geom, parts)
     touched = ~inside & shapely.intersects(region_geom, parts)
-    cut = [clip_to_region(p, region_geom) for p in parts[touched]]
+    cut = [geodesy.clip_to_region(p, region_geom) for p in parts[touched]]
     keep = list(parts[inside]) + [g for c in cut for g in shapely.get_parts(c) if shapely.get_type_id(g) == 3]
     return shapely.union_all(keep) if keep else shapely.Polygon()
 
@@ -562,8 +560,6 @@ def _side_change(la: dict, lb: dict, side: str, borders: dict, region):
     The area before is its statuses' (the region's tiling) plus its country's uncovered land in
     the region (the region itself when it is that country)."""
     import shapely
-
-    from frontwatch.geo.geodesy import area_km2, tiled_region
 
     home = borders[SIDE_COUNTRY[side]]
     own_a, own_b = status_geometry(la, SIDES[side]), status_geometry(lb, SIDES[side])
@@ -579,12 +575,12 @@ def _side_change(la: dict, lb: dict, side: str, borders: dict, region):
     ga, gb = ground(own_a, cov_a), ground(own_b, cov_b)
     gained = pieces_inside(shapely.difference(gb, ga), region.geometry)
     lost = pieces_inside(shapely.difference(ga, gb), region.geometry)
-    tiled = tiled_region(region.key, region.geometry)
+    tiled = geodesy.tiled_region(region.key, region.geometry)
     if region.name == SIDE_COUNTRY[side]:
         # The statuses are layers, so own ⊆ covered: ground = own ∩ R, plus R less the covered.
         km2_from = tiled.area_km2(own_a) + _land_km2(region) - tiled.area_km2(cov_a)
     else:
-        km2_from = tiled.area_km2(own_a) + area_km2(shapely.difference(_home_in(region, side, home), cov_a))
+        km2_from = tiled.area_km2(own_a) + geodesy.area_km2(shapely.difference(_home_in(region, side, home), cov_a))
     return gained, lost, km2_from
 
 
@@ -593,11 +589,9 @@ _HOME_IN: dict = {}
 
 def _home_in(region, side: str, home):
     """The side's country's land inside ``region`` (Crimea lies in both RUS and UKR), once per process."""
-    from frontwatch.geo.geodesy import clip_to_region
-
     key = (region.key, side)
     if key not in _HOME_IN:
-        _HOME_IN[key] = clip_to_region(region.geometry, home)
+        _HOME_IN[key] = geodesy.clip_to_region(region.geometry, home)
     return _HOME_IN[key]
 
 
@@ -605,10 +599,8 @@ _LAND: dict = {}
 
 
 def _land_km2(region) -> float:
-    from frontwatch.geo.geodesy import area_km2
-
     if region.key not in _LAND:
-        _LAND[region.key] = area_km2(region.geometry)
+        _LAND[region.key] = geodesy.area_km2(region.geometry)
     return _LAND[region.key]
 
 
@@ -630,15 +622,13 @@ def distance_km(ground, lon: float, lat: float, *, search_km: float = 300.0) -> 
     geodesic."""
     import shapely
 
-    from frontwatch.geo.geodesy import to_local
-
     if ground is None or ground.is_empty:
         return None
     # Only the ground near the point is projected.
     near = shapely.clip_by_rect(ground, *near_box(lon, lat, search_km).bounds)
     if near.is_empty:
         return None
-    d = shapely.distance(shapely.Point(0.0, 0.0), to_local(near, lon, lat)) / 1000.0
+    d = shapely.distance(shapely.Point(0.0, 0.0), geodesy.to_local(near, lon, lat)) / 1000.0
     return float(d) if d <= search_km else None
 
 
@@ -658,18 +648,14 @@ def area_series_many(store, regions, statuses=STATUSES, *, start=None, end=None,
     cached = store.cached("area", [k for row in keys for k in row])
     todo = [i for i, row in enumerate(keys) if any(k not in cached for k in row)]
     if engine is None and todo:
-        from frontwatch.engine import default_engine
-
-        engine = default_engine()
+        engine = engine_mod.default_engine()
     if todo:
-        from frontwatch.analysis.tasks import areas_many
-
         prepare_tilings(store, regions)
     areas = {k: v for k, v in cached.items()}
     for b in range(0, len(todo), LAYER_BLOCK):
         block = todo[b:b + LAYER_BLOCK]
         wkbs = store.geometry_wkbs([needed[i] for i in block])
-        km2 = areas_many([wkbs[needed[i]] for i in block], regions, engine)
+        km2 = tasks.areas_many([wkbs[needed[i]] for i in block], regions, engine)
         fresh = {keys[i][j]: float(km2[n, j]) for n, i in enumerate(block) for j in range(len(regions))
                  if keys[i][j] not in cached}
         store.put_cached("area", fresh)

@@ -31,8 +31,15 @@ May import: shapely, frontwatch.sources.official, frontwatch.statuses.
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from frontwatch.statuses import STATUSES
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.sources import official
+else:
+    official = lazy_import("frontwatch.sources.official")
 
 # Shapely and the reader of the figures are imported where used: a query on maps without the map
 # maker's figures, or answered from the store's cache, loads neither.
@@ -48,10 +55,9 @@ def official_by_status(rows, stats: dict, region) -> dict:
     name = region.name
     if (name != "ALL" and name not in COUNTRY_REGIONS) or not rows:
         return {}
-    from frontwatch.sources.official import classify_rows
 
     out: dict = {}
-    for r in classify_rows(rows, stats.get("fills") if "fills" in stats else None):
+    for r in official.classify_rows(rows, stats.get("fills") if "fills" in stats else None):
         st = r["status"]
         if st not in STATUSES or r.get("km2") is None:
             continue

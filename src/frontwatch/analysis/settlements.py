@@ -17,14 +17,21 @@ never one place at a time.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
+from frontwatch import notices
 from frontwatch.analysis.measure import MeasureError, period_maps, select_snapshots, snapshot_on
 from frontwatch.geo.names import fold, normalise_name
 from frontwatch.lazy import lazy_import
 from frontwatch.statuses import CONTESTED, OCCUPIED, OCCUPIED_BEFORE_2022, RUSSIA, UKRAINE, UKRAINE_HELD
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.geo import places
+else:
+    places = lazy_import("frontwatch.geo.places")
 
 pd = lazy_import("pandas")
 fuzz = lazy_import("rapidfuzz.fuzz")
@@ -93,15 +100,12 @@ _ALPHA2 = {"UKR": "UA", "RUS": "RU"}
 
 
 def _places(region, notes=None):
-    from frontwatch import notices
-    from frontwatch.geo.places import GazetteerNotice, coverage_note, settlements_in
-
     cc = _ALPHA2.get(region.country or "")
-    df = settlements_in(region.geometry, country=cc, admin1=tuple(region.units), shore_km=SHORE_KM if cc else 0.0)
+    df = places.settlements_in(region.geometry, country=cc, admin1=tuple(region.units), shore_km=SHORE_KM if cc else 0.0)
     # A list of cities500's towns only is a floor: one line says so, and how to get every village.
-    note = coverage_note(tuple(c for c in ("UA", "RU") if c in set(df["country"])))
+    note = places.coverage_note(tuple(c for c in ("UA", "RU") if c in set(df["country"])))
     if note:
-        notices.warn(note, GazetteerNotice, stacklevel=3)
+        notices.warn(note, places.GazetteerNotice, stacklevel=3)
     if df.empty:
         raise MeasureError(f"no gazetteer settlement inside {region.name}")
     df = df.drop(columns="geometry").reset_index(drop=True)

@@ -19,9 +19,21 @@ no side. The whole map ``ALL`` (sea included, the map maker's own region) gets n
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from frontwatch.analysis.measure import _r, area_series, select_snapshots, snapshot_on
 from frontwatch.statuses import RUSSIA, SIDE_COUNTRY, SIDES, STATUSES, UKRAINE
 from frontwatch.units import km2_to_sqmi
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.geo import admin
+    from frontwatch.geo import geodesy
+    from frontwatch.geo import regions
+else:
+    admin = lazy_import("frontwatch.geo.admin")
+    geodesy = lazy_import("frontwatch.geo.geodesy")
+    regions = lazy_import("frontwatch.geo.regions")
 
 # Shapely and the geodesy are imported where used: shares the store holds already load neither.
 
@@ -33,8 +45,6 @@ _SLIVER = 0.001
 def land_parts(store, region, borders) -> dict:
     """``{iso3: (Region of the region's land in that country, land km2)}`` for RUS and UKR, and
     ``"_total"``: the land km2 of the region in every country of the borders."""
-    from frontwatch.geo.regions import Region, _key
-
     if region.is_land:
         km2 = _land_km2(store, region.key, lambda: region.geometry)
         return {region.country: (region, km2), "_total": km2} if region.country in SIDE_COUNTRY.values() else {"_total": km2}
@@ -52,11 +62,11 @@ def land_parts(store, region, borders) -> dict:
             continue
         parts[iso] = g
     for iso, g in parts.items():
-        k = _key(g)
+        k = regions._key(g)
         km2 = _land_km2(store, k, g)
         total += km2
         if iso in SIDE_COUNTRY.values():
-            out[iso] = (Region(f"{region.name} ({iso} land)", g, k, country=iso), km2)
+            out[iso] = (regions.Region(f"{region.name} ({iso} land)", g, k, country=iso), km2)
     out = {iso: v for iso, v in out.items() if total and v[1] / total >= _SLIVER}
     out["_total"] = total
     return out
@@ -68,9 +78,8 @@ def _land_km2(store, key: str, geom) -> float:
     cached = store.cached("land", [key]) if store is not None else {}
     if key in cached:
         return cached[key]
-    from frontwatch.geo.geodesy import area_km2
 
-    km2 = area_km2(geom() if callable(geom) else geom)
+    km2 = geodesy.area_km2(geom() if callable(geom) else geom)
     if store is not None:
         store.put_cached("land", {key: km2})
     return km2
@@ -136,9 +145,6 @@ def list_regions(store, borders, *, admin_file=None, country=None, fetch=True) -
     countries' units could not be had and how to add them."""
     import os
 
-    from frontwatch.geo import admin
-    from frontwatch.geo.regions import _key
-
     notes = []
     units = admin.load_units(store, admin_file)
     have = {u.country for u in units}
@@ -157,18 +163,17 @@ def list_regions(store, borders, *, admin_file=None, country=None, fetch=True) -
     by_iso = {u.iso: u for u in units}
     if country:
         recs = [r for r in recs if r["country"] == country.upper()]
-    from frontwatch.geo.geodesy import area_km2
 
     for r in recs:
         r["land_km2"] = None
         if borders is not None:
             g = admin.land_geometry(by_iso[r["iso"]], borders)
-            r["land_km2"] = _r(area_km2(g), 1) if not g.is_empty else 0.0
+            r["land_km2"] = _r(geodesy.area_km2(g), 1) if not g.is_empty else 0.0
     if borders is not None:
         recs = [r for r in recs if r["land_km2"]]  # a Russian file's Crimea: no RUS land there
         for iso in sorted(borders):
             if country and iso != country.upper():
                 continue
             recs.append({"iso": iso, "country": iso, "name": iso, "name_uk": "", "name_ru": "",
-                         "land_km2": _r(_land_km2(store, _key(borders[iso]), borders[iso]), 1)})
+                         "land_km2": _r(_land_km2(store, regions._key(borders[iso]), borders[iso]), 1)})
     return recs, notes

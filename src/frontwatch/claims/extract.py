@@ -844,7 +844,7 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
     return out[0], out[1], out[2], unit
 
 
-def _classify(sentence: str, q: _Quantity,
+def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
               reference: dt.date | None = None) -> tuple[str, str | None, str | None, float | None]:
     """(measure, direction, aspect, period_days) of a quantity in its sentence."""
     lo, hi = _clause_bounds(sentence, q.start)
@@ -1446,7 +1446,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
-            measure, direction, aspect, period = _classify(text_s, q, reference)
+            measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
             measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
             if (earlier is not None and earlier.unit_normalized == q.normalized

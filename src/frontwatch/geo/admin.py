@@ -33,12 +33,21 @@ import dataclasses
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
 from frontwatch.geo.files import cache_dir, download, user_agent
 from frontwatch.geo.names import fold as _fold, normalise_name
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.sources import base
+    from frontwatch.geo import geodesy
+else:
+    base = lazy_import("frontwatch.sources.base")
+    geodesy = lazy_import("frontwatch.geo.geodesy")
 
 GEOBOUNDARIES_API = os.environ.get("FRONTWATCH_GEOBOUNDARIES_API", "https://www.geoboundaries.org/api/current/gbOpen")
 COUNTRIES = ("UKR", "RUS")
@@ -220,8 +229,6 @@ def read_admin_file(path, country: str | None = None) -> list[AdminUnit]:
     polygons, no names, or coordinates that are not lon/lat."""
     import pyogrio
 
-    from frontwatch.sources.base import SourceError, check_lonlat_bounds
-
     path = Path(path)
     if not path.exists():
         raise AdminError(f"{path}: no such file")
@@ -239,8 +246,8 @@ def read_admin_file(path, country: str | None = None) -> list[AdminUnit]:
         raise AdminError(f"{path}: no polygons (a boundaries file needs one polygon per region)")
     df, geoms = df[poly], geoms[poly]
     try:
-        check_lonlat_bounds(path, shapely.total_bounds(geoms))
-    except SourceError as exc:
+        base.check_lonlat_bounds(path, shapely.total_bounds(geoms))
+    except base.SourceError as exc:
         raise AdminError(str(exc)) from None
     name_col = next((c for c in _NAME_FIELDS if c in df.columns and df[c].notna().any()), None)
     if name_col is None:
@@ -265,9 +272,7 @@ def read_admin_file(path, country: str | None = None) -> list[AdminUnit]:
             iso = _iso_from_name(name, cc) or f"{cc or 'XX'}-{len(units) + 1:02d}"
         g = geoms[i]
         if shapely.get_type_id(g) not in (3, 6):
-            from frontwatch.geo.geodesy import polygonal_parts
-
-            g = shapely.union_all(polygonal_parts(g))
+            g = shapely.union_all(geodesy.polygonal_parts(g))
         en = NAMES.get(iso, ((name,),))[0][0]
         units.append(AdminUnit(iso=iso, country=cc or country or "", name=en, geometry=g, source_name=name))
     if not units:
@@ -383,9 +388,7 @@ def land_geometry(unit: AdminUnit, borders: dict):
     near = shapely.clip_by_rect(land, x0, y0, x1, y1)
     g = shapely.intersection(unit.geometry, near)
     if shapely.get_type_id(g) not in (3, 6):
-        from frontwatch.geo.geodesy import polygonal_parts
-
-        g = shapely.union_all(polygonal_parts(g))
+        g = shapely.union_all(geodesy.polygonal_parts(g))
     return g
 
 

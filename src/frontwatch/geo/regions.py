@@ -18,12 +18,30 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from frontwatch import notices
 from frontwatch.sources.base import is_borders_file  # noqa: F401  (part of this module's interface)
-from frontwatch.sources.base import THEATRE_BBOX, is_url, local_copy
+from frontwatch.sources.base import (THEATRE_BBOX, is_url, local_copy, SourceError, check_lonlat_bounds, iter_blocks,
+                                     object_fingerprint, parse_features, read_bytes)
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # imported on first use (the function-level imports this replaces)
+    from frontwatch.geo import admin
+    from frontwatch import engine
+    from frontwatch.geo import files
+    from frontwatch.geo import geodesy
+    from frontwatch.geo import places
+    from frontwatch.geo import tiling
+else:
+    admin = lazy_import("frontwatch.geo.admin")
+    engine = lazy_import("frontwatch.engine")
+    files = lazy_import("frontwatch.geo.files")
+    geodesy = lazy_import("frontwatch.geo.geodesy")
+    places = lazy_import("frontwatch.geo.places")
+    tiling = lazy_import("frontwatch.geo.tiling")
 
 # geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
 DEFAULT_BORDERS_URL = os.environ.get(
@@ -105,8 +123,6 @@ def read_borders_file(path, clip=_CLIP) -> dict:
     """
     import shapely
 
-    from frontwatch.geo.geodesy import polygonal_parts
-
     if is_url(path):
         # In an object store: read from a temporary copy, the messages naming the URL.
         with local_copy(path) as local:
@@ -120,8 +136,6 @@ def read_borders_file(path, clip=_CLIP) -> dict:
         read = _read_borders_with_gdal(path)
     geoms, isos = read
     if len(geoms):
-        from frontwatch.sources.base import SourceError, check_lonlat_bounds
-
         b = shapely.total_bounds(geoms)
         try:
             check_lonlat_bounds(path, b)
@@ -144,7 +158,7 @@ def read_borders_file(path, clip=_CLIP) -> dict:
         mine = geoms[isos == iso]
         g = mine[0] if len(mine) == 1 else shapely.union_all(mine)
         if shapely.get_type_id(g) not in (3, 6):
-            g = shapely.union_all(polygonal_parts(g))
+            g = shapely.union_all(geodesy.polygonal_parts(g))
         if not g.is_empty:
             out[iso] = g
     if not out:
@@ -182,8 +196,6 @@ def _read_geojson_borders(path):
     declares a CRS other than lon/lat (GDAL then reprojects it)."""
     import numpy as np
     import shapely
-
-    from frontwatch.sources.base import SourceError, parse_features, read_bytes
 
     try:
         data = read_bytes(path)
@@ -337,15 +349,13 @@ def _threaded(fn, geoms) -> np.ndarray:
 
     import concurrent.futures as cf
 
-    from frontwatch.engine import available_cpus
-
     geoms = np.asarray(geoms, dtype=object)
     out = np.empty(len(geoms), dtype=object)
     if len(geoms) < 2:
         out[:] = [fn(g) for g in geoms]
         return out
     order = np.argsort(-shapely.get_num_coordinates(geoms), kind="stable")
-    with cf.ThreadPoolExecutor(min(len(geoms), available_cpus())) as ex:
+    with cf.ThreadPoolExecutor(min(len(geoms), engine.available_cpus())) as ex:
         for i, v in zip(order, ex.map(fn, geoms[order])):
             out[i] = v
     return out
@@ -403,8 +413,6 @@ def borders_file_hash(path) -> str | None:
     """What identifies a borders file's content for the store: a hash of its bytes and of
     :data:`BORDERS_PREPARATION` (None when it cannot be read: preparing it then says why). An
     object-store URL is known by its entity tag and size where the store gives one."""
-    from frontwatch.sources.base import iter_blocks, object_fingerprint
-
     h = hashlib.blake2b(f"borders v{BORDERS_PREPARATION} clip {_CLIP}\0".encode(), digest_size=16)
     tag = object_fingerprint(path) if is_url(path) else None
     try:
@@ -445,9 +453,8 @@ def load_borders(store=None, borders_file=None) -> dict:
         saved = store.borders()
         if saved:
             return saved
-    from frontwatch.geo.files import cache_dir
 
-    path = fetch_default_borders(cache_dir())
+    path = fetch_default_borders(files.cache_dir())
     raw = prepare_borders(read_borders_file(path))
     if store is not None and not store.read_only:
         save_borders(store, raw, DEFAULT_BORDERS_URL, file_hash=borders_file_hash(path))
@@ -463,10 +470,8 @@ def borders_from_file(path) -> tuple[dict, dict]:
     not cut yet: a tile is cut when a layer first reaches it), made but not saved, for
     :func:`save_borders`. The slow part of setting borders, and safe on a thread of its own:
     ``frontwatch ingest`` runs it while the maps are read."""
-    from frontwatch.geo.tiling import build_tilings
-
     borders = prepare_borders(read_borders_file(path))
-    return borders, build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
+    return borders, tiling.build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
 
 
 def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> None:
@@ -475,11 +480,9 @@ def save_borders(store, borders: dict, origin: str, tilings: dict | None = None,
     that the first area query does not make them. ``file_hash`` (:func:`borders_file_hash` of
     the file they were prepared from) is kept with them: given the same file again, a command
     takes them from the store (:func:`load_borders`)."""
-    from frontwatch.geo.tiling import prepare_tilings
-
     keys = region_keys(borders)
     store.set_borders(borders, origin=origin, file_hash=file_hash, keys=keys)
-    prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
+    tiling.prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
 
 
 def stored_borders_of(store, path, *, kept: bool = False):
@@ -559,8 +562,6 @@ def _in_theatre(what, g):
     lon/lat (a file in metres read as degrees, lat/lon swapped) or lies wholly outside the
     theatre (every area there would be a meaningless 0)."""
     import shapely
-
-    from frontwatch.sources.base import SourceError, check_lonlat_bounds
 
     x0, y0, x1, y1 = g.bounds
     try:
@@ -655,10 +656,8 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             lat, lon = float(latlon.group(1)), float(latlon.group(2))
             name = f"{lat:.4f},{lon:.4f}"
         else:
-            from frontwatch.geo.places import resolve_place
-
             try:
-                place = resolve_place(where)
+                place = places.resolve_place(where)
             except ValueError as exc:
                 raise RegionError(str(exc)) from None
             lat, lon, name = place.lat, place.lon, place.name
@@ -679,7 +678,6 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             return Region(iso, Deferred(lambda: borders[iso]), key, country=iso)
         g = borders[iso]
         return Region(iso, g, _key(g), country=iso)
-    from frontwatch.geo import admin
 
     if admin.looks_like_admin_name(spec):
         unit = _named_unit(spec, store, admin_file)
@@ -691,11 +689,10 @@ def _resolve(spec, get_borders, store, admin_file) -> Region:
             return Region(unit.name, g, _key(g), country=unit.country, units=(unit.iso,))
     if re.fullmatch(r"[^\W\d_][\w' .-]*", spec.strip()):
         # A bare place name: it needs a radius (countries are the only named areas).
-        from frontwatch.geo.places import PlaceNotFound, resolve_place
 
         try:
-            place = resolve_place(spec.strip())
-        except (PlaceNotFound, ValueError):
+            place = places.resolve_place(spec.strip())
+        except (places.PlaceNotFound, ValueError):
             place = None
         if place is not None:
             raise RegionError(f"{spec!r} is a place ({place.name}), not an area: give a radius, e.g. "
@@ -723,8 +720,6 @@ def _named_unit(spec, store, admin_file):
     lacks are fetched (once, cached) only when ``spec`` is the name of one of their units in
     :data:`frontwatch.geo.admin.NAMES`. None when nothing matches; RegionError when the name is
     ambiguous, or names a unit whose country's shapes cannot be had."""
-    from frontwatch.geo import admin
-
     try:
         units = admin.load_units(store, admin_file)
     except admin.AdminError as exc:
@@ -753,11 +748,9 @@ def _named_unit(spec, store, admin_file):
 
 def _radius_hint(spec) -> str:
     """"; for the place, a circle: Kursk:15km" when ``spec`` is also a place's name, else ""."""
-    from frontwatch.geo.places import resolve_place
-
     try:
         with notices.collect():
-            place = resolve_place(spec.strip())
+            place = places.resolve_place(spec.strip())
     except ValueError:
         return ""
     return f"; or, for the place {place.name} ({place.country}), a circle around it: {spec.strip()}:15km"
@@ -765,16 +758,12 @@ def _radius_hint(spec) -> str:
 
 def _known_units(spec) -> list:
     """The units of :data:`frontwatch.geo.admin.NAMES` that ``spec`` names (no shapes)."""
-    from frontwatch.geo import admin
-
     fake = [admin.AdminUnit(iso=i, country=admin._ISO_PREFIX[i[:2]], name=en[0], geometry=None)
             for i, (en, _, _) in admin.NAMES.items()]
     return admin.match_units(spec, fake)
 
 
 def _closest_unit_names(spec, store, admin_file) -> list:
-    from frontwatch.geo import admin
-
     try:
         units = admin.load_units(store, admin_file)
     except admin.AdminError:
