@@ -616,7 +616,7 @@ def test_an_archive_is_read_as_the_folder_it_holds(history_dir, daily_dir, tmp_p
             zf.write(p, p.relative_to(tmp_path / "maps").as_posix())
     with tarfile.open(tmp_path / "maps.tar.gz", "w:gz") as tf:
         tf.add(tmp_path / "maps", arcname="maps")
-    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "frontwatch-archive-*")))
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), f"frontwatch-archive-{os.getpid()}-*")))
 
     def stored(st):
         return {(s.source, s.taken_at, s.content_hash) for src in ("deepstate", "deepstate-daily")
@@ -637,7 +637,7 @@ def test_an_archive_is_read_as_the_folder_it_holds(history_dir, daily_dir, tmp_p
         got = ingest(st, tmp_path / "maps.tar.gz")
         assert (got.added, got.errors, stored(st)) == (4, [], want)
         assert ingest(st, tmp_path / "maps.tar.gz").unchanged == 4
-    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "frontwatch-archive-*"))) == before
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), f"frontwatch-archive-{os.getpid()}-*"))) == before
     assert folder.exists()
 
 
