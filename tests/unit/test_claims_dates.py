@@ -70,3 +70,16 @@ def test_a_town_in_a_time_phrase_is_not_a_place():
     (span,) = time_anchor_spans(s)
     assert s[span[0]:span[1]] == "fall of Avdiivka"
     assert not time_anchor_spans("The fall of Avdiivka cost Russia dearly.")
+
+
+def test_a_time_before_the_start_of_the_war_is_no_day():
+    # "before the start of the full-scale invasion" is a time before that day, not the day.
+    assert not date_mentions("The town had 31,000 people before the start of the full-scale invasion.", REF)
+    kinds = [m.kind for m in date_mentions("Russia held 7% at the start of the full-scale invasion.", REF)]
+    assert kinds == ["day"]
+
+
+def test_that_month_is_the_month_named_before_it():
+    (m,) = date_mentions("Its November assessment said Russia gained 242 square miles that month.", D(2025, 4, 7))
+    assert (m.kind, m.start_date, m.date) == ("month", D(2024, 11, 1), D(2024, 11, 30))
+    assert not date_mentions("Russia gained 242 square miles that month.", D(2025, 4, 7))

@@ -226,6 +226,8 @@ _SINCE_INCURSION = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:Ukraine['’]s\s+|Kyiv['’]s\s+|the\s+)(?:Kursk\s+)?"
     r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)
 _WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
+# "that month", "in that year", "the same month": the month or year named before in the sentence.
+_THAT_PERIOD = re.compile(r"\b(?:in\s+|during\s+|over\s+)?(?:that|the\s+same)\s+(?P<unit>month|year)\b", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
@@ -238,6 +240,7 @@ _EDGE = re.compile(
     rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)", re.I)
 # What the words before such a point make of it.
 _EDGE_SINCE = re.compile(r"\b(?:since|from|starting)\s+$", re.I)
+_EDGE_BEFORE = re.compile(r"\b(?:before|prior\s+to)\s+$", re.I)
 _EDGE_AS_OF = re.compile(r"\b(?:by|as\s+of|as\s+at)\s+$", re.I)
 # "in the three months to the end of November": left to the period it ends.
 _EDGE_ENDS_PERIOD = re.compile(r"\b(?:days?|weeks?|months?)\s+(?:to|through|until|ending|ended|up\s+to)\s+$", re.I)
@@ -382,6 +385,11 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         if _EDGE_ENDS_PERIOD.search(sentence, max(0, m.start() - 30), m.start()) or any(
                 a <= m.start() < b for a, b in than_at):
             continue  # left to the period it ends; "more than it did at the start of the year": a since
+        if _EDGE_BEFORE.search(sentence, max(0, m.start() - 12), m.start()):
+            # "a population of 31,000 before the start of the full-scale invasion": a time before
+            # that day, not the day; nothing a claim is as of.
+            taken.append(m.span())
+            continue
         day = _edge_day(m, reference)
         if day is None:
             continue
@@ -581,6 +589,30 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
     for m in _AT_YEAR_START.finditer(sentence):  # "held 800 sq km at the start of the year": 1 January
         if not any(d.start <= m.start() < d.end for d in mentions):
             mentions.append(DateMention("day", *m.span(), reference.replace(month=1, day=1) if reference else None, None))
+    for m in _THAT_PERIOD.finditer(sentence):
+        # "its November assessment that Russia gained 242 square miles that month": the month or
+        # year named before it in the sentence, however it was written.
+        if not free(*m.span()):
+            continue
+        unit = m.group("unit").lower()
+        named = [mm for rx in (MONTH_YEAR, MONTH_ONLY) for mm in rx.finditer(sentence, 0, m.start())] if unit == "month" \
+            else list(YEAR.finditer(sentence, 0, m.start()))
+        if not named:
+            continue
+        last = max(named, key=lambda x: x.start())
+        if unit == "month":
+            year_group = last.groupdict().get("year")
+            month_no = _month_number(last.group("month"))
+            year = _month_year(month_no, reference, int(year_group) if year_group else None)
+            if year is None:
+                continue
+            first, end = dt.date(year, month_no, 1), dt.date(year, month_no, calendar.monthrange(year, month_no)[1])
+        else:
+            first, end = dt.date(int(last.group(0)), 1, 1), dt.date(int(last.group(0)), 12, 31)
+        if reference is not None and first > reference:
+            continue
+        mentions.append(DateMention("month", *m.span(), min(end, reference or end), first))
+        taken.append(m.span())
     for m in _NOW.finditer(sentence):
         mentions.append(DateMention("now", *m.span(), reference, None))
     mentions.sort(key=lambda d: d.start)

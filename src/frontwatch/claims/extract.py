@@ -129,7 +129,7 @@ NUMBER = re.compile(
     r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b)?", re.I)
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)))?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
@@ -197,6 +197,8 @@ def _number_value(m: re.Match[str]) -> float:
         value *= 100
     if m.group("scale"):
         value *= _SCALES[m.group("scale").lower()]
+    if m.group("k"):  # "2.3k sq km"
+        value *= 1e3
     return value
 
 
@@ -244,6 +246,8 @@ LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
 GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
 HELD_VERBS = re.compile(
     r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
+    # "under Moscow's rule", "under the occupiers' control", "in Russian hands": a holder's phrase.
+    r"under\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:control|rule|occupation)|in\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?hands|"
     # "has occupied 18% of Ukraine" holds it, and so does "80% of the city was now occupied"; a bare
     # "occupied" is mostly an adjective ("occupied land").
     r"(?:has|have|had)\s+(?:\w+\s+)?occupied|(?:is|are|was|were|remains?|remained|been)\s+(?:now\s+|still\s+)?occupied)\b",
@@ -350,7 +354,7 @@ DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:t
                         r"(?:Russian|Ukrainian)\s+(?:territory|land|soil|ground)\b)")
 # "Kupiansk is 2.5 miles from the front line", "... 5 km from Russian positions": the place is
 # the sentence's; the side is the one named, or (the front) the side that does not hold the place.
-FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?from\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
+FROM_THE_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|to)\s+(?:the\s+)?(?:(?P<side>Russian|Ukrainian)\s+"
                             r"(?:positions|lines|troops|forces)|front(?:[\s-]*lines?)?)\b", re.I)
 
 # Word-final \b so CamelCase names ("DeepState") are not cut into places ("Deep").
@@ -511,6 +515,8 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
             in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
+                continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
                     a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
@@ -548,6 +554,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             return side, f"side.speaker_pronoun: {att.who}"
     if before:
         a = before[-1]
+        own = speaker_side(att.who if att else None)
+        if own and a.governed == "of" and a.kind in ("noun", "adjective"):
+            # "Ukraine's army said 40% of Russia's Kursk territory ...": a side after "of" names whose
+            # ground, not who holds it; the speaker's side does (side.speaker below).
+            return None, "side.none: only a side after 'of' named"
         side = _resolve_side(a, att, sentence)
         if side:
             return side, f"side.object: {a.text}"
@@ -598,7 +609,9 @@ PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|
 # "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
 # "occupied" is Russia's holding, unless another side is named as occupier.
 _OCCUPIED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|remains?|remained)\s+(?:now\s+|still\s+|fully\s+|largely\s+)?occupied\b"
-                               r"|\bunder\s+occupation\b", re.I)
+                               r"|\bunder\s+occupation\b"
+                               # "occupied territories account for 18% of Ukraine's land" (no holder named)
+                               r"|(?<![\w-])occupied\s+(?:territor(?:y|ies)|lands?|areas?|regions?|ground)\b", re.I)
 # ', or around 125,000 square kilometers': the same fact in another unit, right after a figure.
 _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+(?:about|around|roughly|some|nearly|almost|"
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
@@ -688,7 +701,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_hit = None
         second = None
         before = sentence[max(0, m.start() - 30):m.start()]
-        qualifier = _qualifier_before(before)
+        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else None)  # "3,000+ sq km"
         # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
         j = RANGE_JOIN.match(sentence, pos)
         if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():
@@ -903,6 +916,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "Ukraine's foothold of about 500 sq km", "the Kursk salient, some 800 sq km": a holding
             # named with no verb of change is ground held.
             return "area_held", None, aspect, None
+        if verb is None and _bare_area_is_held(sentence, q):
+            return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
@@ -934,6 +949,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
             # "about 18% of Ukraine's territory" with no verb of change: a share held.
             return "share_held", None, aspect, None
+        share = _share_cue(sentence, q, lo, hi, prev_claims)
+        if share is not None:
+            return share, None, aspect, None
         return "other", None, None, None
     if q.normalized == "m":
         if q.per_period:
@@ -948,7 +966,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "pushed up to 35 km into Russia": how deep the side's ground reaches into the other country.
             return "depth", None, "current", None
         compass = _COMPASS_AFTER.match(sentence, q.end)
-        if compass and ADVANCE_VERBS.search(sentence, lo, q.start) and q.qualifier != "within":
+        moved = ADVANCE_VERBS.search(sentence, lo, q.start) or RETREAT.search(sentence, lo, q.start)
+        if compass and moved and q.qualifier != "within":
             pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
         elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
@@ -969,10 +988,14 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 # how far the side moved over the period (a depth from its line at the start), not
                 # a pace; a pace is written per day ("200 metres a day": per_period above).
                 return "depth", None, None, None
-            if ADVANCE_VERBS.search(sentence, lo, hi) and not q.qualifier == "between":
-                # "advanced 8 km", "pushed up to 22 miles": how far the side advanced, with no
-                # period to make it a pace: a depth.
+            if (ADVANCE_VERBS.search(sentence, lo, hi) or RETREAT.search(sentence, lo, hi)) and not q.qualifier == "between":
+                # "advanced 8 km", "pushed up to 22 miles", "retreated 3 km": how far a side moved
+                # (a retreat is the other side's advance: the frame builder reverses the side), with
+                # no period to make it a pace: a depth.
                 return "depth", None, "current", None
+        cue = _length_cue(sentence, q, lo, hi)
+        if cue is not None:
+            return cue, None, "current", None
         return "other", None, None, None
     if q.normalized == "persons":
         # Losses ("1,500 soldiers killed or wounded") are casualties, not force size.
@@ -991,13 +1014,93 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     return "other", None, None, None
 
 
+# A length's noun says what it measures when no verb does: "the distance between Russian positions
+# and Pokrovsk has shrunk to 3 km", "a front of 1,000 kilometres", "the frontline's length of ...".
+_DISTANCE_NOUN = re.compile(r"\b(?:distance|gap)\s+(?:between|from|to)\b", re.I)
+_FRONT_OF = re.compile(r"\bfront(?:[\s-]*line)?s?\s+(?:of|spanning|stretching|running)\s+(?:(?:some|about|around|roughly|nearly|"
+                       r"almost|over|more\s+than|approximately)\s+)?$", re.I)
+
+
+# "within 3 kilometers of its outskirts": "within N of" is how far one thing is from another.
+_WITHIN_OF = re.compile(r"\s*(?:\([^)]*\)\s*)?of\b", re.I)
+# Nouns of a push into the other side's ground: "an incursion up to 30 km deep", "a breakthrough
+# of 10 km", "the salient reached 12 km".
+_PUSH_NOUN = re.compile(r"\b(?:incursions?|breakthroughs?|thrusts?|penetrations?|salients?|wedges?|bulges?|forays?|"
+                        r"reach(?:ed|es|ing)?)\b", re.I)
+# A front is hundreds of kilometres long; a length under this next to the word "front" is a
+# distance or a depth, or the width of one sector's push.
+_FRONT_MIN_M = 100_000
+
+
+def _length_cue(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
+    """What a length measures by the noun it is the size of, when no verb or preposition said it:
+    "distance" for "the distance between X and Y ... 3 km" or "within 3 km of ...",
+    "front_length" for "a front of 1,000 km" (or a length of 100 km and more in a sentence about
+    the front), "depth" for "an incursion up to 30 km"; None otherwise. The last of the length
+    rules (measure.length_noun)."""
+    cue = _length_cue_words(sentence, q, lo, hi)
+    return cue[0] if cue else None
+
+
+def _length_cue_words(sentence: str, q: "_Quantity", lo: int, hi: int) -> tuple[str, str] | None:
+    """(measure, the words that say it) for :func:`_length_cue`."""
+    m = _FRONT_OF.search(sentence, max(0, q.start - 40), q.start)
+    if m:
+        return "front_length", m.group(0).strip()
+    m = _DISTANCE_NOUN.search(sentence, 0, q.start)
+    if m:
+        return "distance", m.group(0)
+    if q.qualifier == "within" and _WITHIN_OF.match(sentence, q.end):
+        return "distance", "within ... of"
+    metres = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
+    m = _FRONT_WORD.search(sentence)
+    if m and metres is not None and metres >= _FRONT_MIN_M:
+        return "front_length", f"{m.group(0)} (a length of {_FRONT_MIN_M // 1000} km or more)"
+    m = _PUSH_NOUN.search(sentence, lo, hi)
+    if m:
+        return "depth", m.group(0)
+    return None
+
+
+# An apposition between an area and a share of it: "107,956 square kilometers or 18 percent",
+# "2,356 sq km (0.4%)".
+_SHARE_APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:\(|or\b|,)\s*(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|"
+                               r"over\s+|more\s+than\s+|less\s+than\s+)?$", re.I)
+
+
+def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
+    """The measure of a share no other rule read (measure.share_cue), or None: a share in the
+    apposition of an area ("107,956 square kilometers or 18 percent of Ukraine") is the share of
+    that area's measure; a share in a clause whose verb is one of holding ("Ukraine controls
+    less than 1 percent") is a share held."""
+    prev = earlier[-1] if earlier else None
+    if prev is not None and prev.unit_normalized == "km2" and prev.span_in_sentence \
+            and _SHARE_APPOSITION.match(sentence[prev.span_in_sentence[1]:q.start]):
+        return {"area_held": "share_held", "area_change": "share_gained" if prev.direction == "gained" else None}.get(prev.measure)
+    verb, _ = _nearest_verb(sentence, lo, hi, q.start)
+    if verb == "held":
+        return "share_held"
+    return None
+
+
+# "changed hands": ground that moved between the sides, no side's holding.
+_CHANGED_HANDS = re.compile(r"\bchang\w*\s+hands\b", re.I)
+
+
+def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
+    """An area in a sentence with no verb of gain, loss or holding, no period and no comparison
+    ("Ukraine's bridgehead: about 500 square miles") is ground held (measure.area_no_verb)."""
+    return not (_PERIOD_NAMED.search(sentence) or _SIZE_OF_FIGURE.search(sentence) or _CHANGED_HANDS.search(sentence)
+                or GREY_ZONE.search(sentence))
+
+
 _WAR_START = dt.date(2022, 2, 24)
 # A date next to a verb or noun of saying dates the statement ("the ISW said in its latest
 # assessment on March 28", "Malyar said Monday", "last week estimated that"), not the figure.
 _SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
                           r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
 _SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
-                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:\w+\s+)?(?:on\s+)?$", re.I)
+                            r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:(?!that\b|how\b)\w+\s+)?(?:on\s+)?$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
                            r"\s+(?:that\b|how\b)", re.I)
 
@@ -1027,6 +1130,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
+    mentions = _own_date_mentions(sentence, mentions, measure, q_end)
     lo, hi = _clause_bounds(sentence, q_start)
     mentions = [d for d in mentions if not _dates_another_event(sentence, d, lo, hi)]
     in_clause = [d for d in mentions if lo <= d.start < hi]
@@ -1039,14 +1143,16 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
         # a figure, before the next one, is that figure's.
-        nxt = min([o for o in others if o > q_start] + [hi])
+        nxt = min([o for o in others if o > q_start] + [hi, _relative_clause_start(sentence, q_end)])
         after = [d for d in pool if q_end <= d.start < min(nxt, q_end + 60) and d.kind not in ("now",)]
         if after:
-            keep = {k: v for k, v in by_kind.items() if k in ("since", "now") and v.start < q_start}
+            keep = {k: v for k, v in by_kind.items() if k in ("since", "now", "as_of") and v.start < q_start}
             by_kind = {**keep, after[0].kind: after[0]}
+            own_after = after[0]
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
     def said(d) -> str:
         return sentence[d.start:d.end]
@@ -1064,6 +1170,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
+        if d is own_after and measure in _STATE_MEASURES:
+            # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
+            # written right after it is the state at that month's end.
+            return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
         if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
             return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
@@ -1072,8 +1182,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, start, f"date.day: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
-        if measure == "depth" and start is None:
-            # "advanced between 1 and 3 km on Monday alone": how far over that one day.
+        if measure == "depth" and start is None and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)):
+            # "advanced between 1 and 3 km on Monday alone": how far over that one day ("already
+            # some 35 km into Russia" on Friday is a running total, not Friday's advance).
             start = d.date
         return d.date, start, f"date.weekday: {said(d)}{since}"
     if statement:
@@ -1085,12 +1196,122 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     return published, start, "date.publication: no date named; the report's day"
 
 
+_STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
+# "a quarter of the territory it had captured, which, at its peak in August, was 350 square miles":
+# a relative clause after the figure tells of something else, and its dates are not the figure's.
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|when)\b", re.I)
+# "the seizure of Crimea in 2014 and its full-scale invasion in 2022": an event's own date.
+_EVENT_NOUN_BEFORE = re.compile(
+    r"\b(?:invasion|seizure|annexation|capture|fall|offensive|counter-?offensive|incursion|war|liberation|occupation)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?\s+(?:in|on)\s+$", re.I)
+
+
+def _relative_clause_start(sentence: str, q_end: int) -> int:
+    """Where a relative clause after the figure begins (", which ..."), or the sentence's end."""
+    m = _RELATIVE_CLAUSE.search(sentence, q_end)
+    return m.start() if m else len(sentence)
+
+
+def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int | None) -> list:
+    """The date mentions that may date the figure: not those of a relative clause after it ("a
+    quarter of the territory it had captured, which, at its peak in August, was ..."), nor, for a
+    state, an event's own date ("a fifth of Ukraine, the result of ... its invasion in 2022").
+    (Dates inside the description of what a share is of, "half of the territory that Russia had
+    seized since February 2022", were tried as the object's too: +2 development claims' start, -1
+    held out, so they stay the claim's.)"""
+    if q_end is not None:
+        # "..., which, at its peak in August, was around 350 square miles": the relative clause's.
+        rel = _relative_clause_start(sentence, q_end)
+        mentions = [d for d in mentions if d.start < rel or d.kind in ("as_of",)]
+    if measure in _STATE_MEASURES:
+        mentions = [d for d in mentions if d.kind in ("since", "as_of", "now")
+                    or not _EVENT_NOUN_BEFORE.search(sentence, max(0, d.start - 60), d.start)]
+    return mentions
+
+
+# "gaining more than 1,100 square kilometres in two weeks": a span of time, which ends on the
+# report's day only when the text counts to now (a present perfect, "now", "so far").
+_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|three|four|five|"
+                       r"six|seven|eight|nine|ten)\s+(?:day|week|month)s?", re.I)
+# "the incursion began on 6 August, quickly capturing around 1,000 km2": a start the text gives,
+# and no end.
+_BEGAN = re.compile(r"\b(?:began|begun|started|launched|kicked\s+off)\s+(?:on|in)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_CHANGES = ("area_change", "settlements", "share_gained", "depth", "advance_rate")
+
+
+def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
+    """Why the period the frame builder gave a change is a guess, or None when it is what the
+    text says. Two guesses are named: a span of time ("in two weeks") taken to end on the report's
+    day in a sentence that does not count to now, and the start of an event ("began on 6 August")
+    taken to run to the report's day in the same kind of sentence. The checker answers "not
+    checkable" for such a claim rather than measure a period the text does not give."""
+    if measure not in _CHANGES or operations_mod.RUNNING.search(sentence):
+        return None
+    if date_rule.startswith("date.past_period: "):
+        said = date_rule.split(": ", 1)[1].split(";", 1)[0]
+        if _DURATION.fullmatch(said.strip()):
+            return f"'{said.strip()}' is a span of time, and the text does not say when it ended"
+    if "start.since: " in date_rule and date_rule.startswith("date.publication"):
+        said = date_rule.split("start.since: ", 1)[1].split(";", 1)[0]
+        at = sentence.find(said)
+        if at > 0 and _BEGAN.search(sentence, max(0, at - 30), at):
+            return f"it began {said}, and the text does not say until when"
+    return None
+
+
+_OWN_COUNTRY = {"russia": "RUS", "ukraine": "UKR"}
+# "in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka directions": names in a list.
+_LIST_OF_NAMES = re.compile(r"[A-Z][\w'’-]*,\s+[A-Z]|[A-Z][\w'’-]*\s+and\s+[A-Z]")
+# "a significant decrease from prior estimates that indicated control over nearly 1,400 sq km",
+# "down from 1,300 sq km": a figure of an earlier time, right before the figure.
+_EARLIER_FIGURE = re.compile(
+    r"\b(?:(?:down|up|decrease|decline|drop|fall|increase|rise|reduction)\w*\s+from|"
+    r"(?:prior|previous|earlier|former|initial)\s+(?:estimates?|figures?|reports?|assessments?|claims?))\b"
+    r"[^.;:]{0,60}$", re.I)
+
+
+def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, str]:
+    """The side or place of a framed claim that a default rule had to guess, with the reason
+    (``last_place``: the last place the report named before the claim's sentence):
+
+    - the whole country (place.whole_country) for a claim whose sentence names no place, after
+      the report has named a smaller one ("... in the Pokrovsk and Kurakhove directions. In 2023,
+      Russia gained 387 sq km": there, or in all Ukraine?); one place taken from several named
+      together ("gaining 1,103 sq km in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
+      directions": not the Pokrovsk direction alone);
+    - a side read from the object of the sentence when that object is the place itself, for a
+      holding of a country ("less than 0.006 per cent of Russia's total landmass": whose?);
+    - the report's day for a figure of an earlier time that names no day of its own ("a decrease
+      from prior estimates that indicated control over nearly 1,400 sq km": when?).
+    """
+    doubts: dict[str, str] = {}
+    earlier = _EARLIER_FIGURE.search(claim.sentence or "", 0, (claim.span_in_sentence or (0, 0))[0])
+    if earlier and claim.explain.get("date", "").startswith("date.publication") and claim.aspect != "peak":
+        doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
+    place_rule = claim.explain.get("place", "")
+    if place_rule.startswith("place.whole_country") and last_place is not None and \
+            last_place.kind not in ("country", "country_ref", "region_ref", "city_ref"):
+        doubts["place"] = (f"the sentence names no place, and the report named {last_place.text} before: "
+                           "there, or the whole country?")
+    named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
+    if claim.place and "+" not in claim.place and not place_rule.startswith("place.unsure") and \
+            _LIST_OF_NAMES.search(named):
+        doubts["place"] = (f"the text names several places together ({named}); {claim.place} is one of them, "
+                           "and the figure is about them all")
+    if claim.explain.get("side", "").startswith("side.object") and claim.measure in ("share_held", "area_held") \
+            and claim.side and _OWN_COUNTRY.get(claim.side) == claim.place:
+        doubts["side"] = (f"the only side named, {claim.side}, is the country the figure is a part of "
+                          f"({claim.place}), not who holds it")
+    return doubts
+
+
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
-_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
-                                r"advancing|occupying|adding|bringing|pushing|ceding)\b", re.I)
+_PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-]+(?:\s+(?:forces|troops|army))?\s+)?(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
+                                r"advancing|occupying|adding|bringing|pushing|ceding|extending|reaching|covering|"
+                                r"totall?ing|amounting|spanning)\b", re.I)
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
 # 2014"; "..., including land it seized in March 2022".
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
@@ -1338,6 +1559,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 claim.unsure["side"] = "no side named or implied"
             if measure in ("area_change", "settlements") and direction and start_date is None:
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
+            elif period_doubt(text_s, measure, date_rule):
+                claim.unsure["period"] = period_doubt(text_s, measure, date_rule)
+            for name, why in frame_doubts(claim, context.last).items():
+                claim.unsure.setdefault(name, why)
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
@@ -1373,6 +1598,9 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    cue = _length_cue_words(sentence, q, lo, hi) if q.normalized == "m" else None
+    if cue and cue[0] == measure and not _nearest_verb(sentence, lo, hi, q.start)[0]:
+        return f"measure.{measure} (length_noun): {cue[1]}"
     verb, pos = _nearest_verb(sentence, lo, hi, q.start)
     cue = ""
     for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS):

@@ -26,8 +26,16 @@ import functools
 import re
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from frontwatch import notices
 from frontwatch.claims.lexicon import load_lexicon
+from frontwatch.lazy import lazy_import
+
+if TYPE_CHECKING:  # what the import graph sees; loaded on first use (the gazetteer is heavy)
+    from frontwatch.geo import places as gazetteer
+else:
+    gazetteer = lazy_import("frontwatch.geo.places")
 
 
 @dataclass(frozen=True)
@@ -202,8 +210,31 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         if _OFFICE_AFTER.match(sentence, pos + len(name)) or known_settlement(name) is False:
             continue
         add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.settlement_after_preposition"))
+    for m in CAPITALISED.finditer(sentence):
+        # "Russian forces captured Vuhledar", "Pokrovsk is 8 km from ...": a name with no preposition
+        # or noun before it is a settlement only when the gazetteer knows it by that very name.
+        name = _trim(m.group("name"))
+        pos = m.start("name")
+        if not name or not free(pos, pos + len(name)) or name in _METONYMS or name in _RIVERS or name in _ACTOR_WORDS \
+                or name in _OBLAST_OF or _RIVER_AFTER.match(sentence, pos + len(name)) \
+                or _OFFICE_AFTER.match(sentence, pos + len(name)) or _SIZE_OF.search(sentence, 0, pos):
+            continue
+        if named_settlement(name):
+            add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.known_settlement"))
     found.sort(key=lambda p: p.start)
     return found
+
+
+# Any capitalised name (up to three words), for the gazetteer's strict test.
+CAPITALISED = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})")
+# Words that name a side or a speaker ("Zelensky", "Moscow"): never a settlement by the strict test.
+_ACTOR_WORDS = frozenset(w for e in load_lexicon("actors")["sides"].values() for w in e["nouns"] + e["adjectives"]) | \
+    frozenset(w for ws in load_lexicon("actors")["speakers"].values() for w in ws)
+# A name the gazetteer lists among another place's alternate names is taken only for a town this
+# large (Ugledar for Vuhledar), and only when this long: GeoNames' alternates include short codes
+# and historic names ("He", "In", "Zelenskoye" as other places' names).
+_ALTERNATE_MIN_POPULATION = 10_000
+_ALTERNATE_MIN_LETTERS = 6
 
 
 def _trim(name: str) -> str:
@@ -230,15 +261,6 @@ def known_settlement(name: str) -> bool | None:
     place outside the theatre is still a place: the checker says it lies outside the maps); None
     when no gazetteer can be loaded (the name is then kept: the checker will say if it cannot
     find it)."""
-    try:
-        try:
-            from frontwatch.geo import places as gazetteer  # the layout after the restructuring
-        except ImportError:
-            from frontwatch import places as gazetteer
-    except ImportError:
-        return None
-    from frontwatch import notices
-
     for spec in (name, f"{name}, UA", f"{name}, RU", f"{name}, BY"):
         try:
             # The gazetteer's notes ("'Warsaw' is ambiguous ...") are about its pick, not ours.
@@ -250,6 +272,33 @@ def known_settlement(name: str) -> bool | None:
             continue
         except Exception:  # the gazetteer could not be read: do not decide
             return None
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def named_settlement(name: str) -> bool:
+    """Whether the gazetteer knows ``name`` as a settlement in Ukraine or Russia by that very name
+    (exactly or by transliteration: not a near spelling, nor another place's alternate name
+    unless that is a town of 10,000 or more): the strict test for a name no preposition or noun
+    introduces. False when no gazetteer can be loaded."""
+    try:
+        key = gazetteer.normalise_name(name)
+    except ImportError:  # the gazetteer's packages are not installed
+        return False
+    for spec in (f"{name}, UA", f"{name}, RU"):
+        with warnings.catch_warnings(record=True) as caught, notices.collect():
+            warnings.simplefilter("always")
+            try:
+                place = gazetteer.resolve_place(spec)
+            except ValueError:
+                continue
+            except Exception:  # the gazetteer could not be read
+                return False
+        if any(issubclass(w.category, gazetteer.FuzzyPlaceWarning) for w in caught):
+            continue
+        if gazetteer.normalise_name(place.name) == key or (
+                place.population >= _ALTERNATE_MIN_POPULATION and len(name) >= _ALTERNATE_MIN_LETTERS):
+            return True
     return False
 
 

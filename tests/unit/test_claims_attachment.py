@@ -1,0 +1,116 @@
+"""The frame builder's date rules (frontwatch.claims.extract_claims): which of a sentence's dates
+is a figure's, and when the period of a change is a guess the checker must not judge. Sentences
+written for these tests, one per rule; the pipeline is judged on real writing by
+bench/claims_eval.py."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from frontwatch.claims import extract_claims  # noqa: E402
+
+D = dt.date
+
+
+def claims(text: str, published: dt.date = D(2024, 11, 25)):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract_claims(text, published=published)
+
+
+def test_a_month_right_after_a_state_dates_that_state_at_its_end():
+    first, _ = claims("Russian control of Ukrainian territory has increased from 17.4% in November 2023 "
+                      "to 17.9% as of 22 November 2024.")
+    assert (first.start_date, first.date) == (None, D(2023, 11, 30))
+
+
+def test_a_date_in_a_relative_clause_after_the_figure_is_not_its():
+    (c, *_) = claims("DeepState said Ukraine had lost around a quarter of the territory it had captured, "
+                     "which, at its peak in August, was around 350 square miles.")
+    assert c.date == D(2024, 11, 25) and c.start_date is None
+
+
+def test_an_as_of_before_the_figure_holds_against_a_date_after_it():
+    (c,) = claims("By late January 2023 Ukraine had liberated more than half of the territory that Russia "
+                  "had seized since February 2022.", D(2024, 2, 22))
+    assert c.date == D(2023, 1, 31)
+
+
+def test_an_events_own_date_does_not_date_a_state():
+    (c,) = claims("The land Russia occupies, about a fifth of the country, was the result of the seizure of "
+                  "Crimea in 2014 and its full-scale invasion in 2022.", D(2025, 4, 10))
+    assert c.date == D(2025, 4, 10)
+
+
+def test_a_period_said_after_said_that_is_the_claims():
+    (c,) = claims("Maliar said that over the past week the army had taken seven settlements.", D(2023, 6, 13))
+    assert (c.start_date, c.date) == (D(2023, 6, 6), D(2023, 6, 12))
+
+
+def test_a_running_total_on_a_weekday_is_not_that_days_advance():
+    (c, *_) = claims("On Friday, officials said the army, already some 35 kilometers into Russian territory, "
+                     "is still advancing.", D(2024, 8, 17))
+    assert c.measure == "depth" and c.start_date != c.date
+
+
+def test_a_span_of_time_that_does_not_end_now_makes_the_period_unsure():
+    (c,) = claims("The army made rapid gains in early August after an incursion into Kursk, gaining more "
+                  "than 1,100 square kilometres in two weeks.", D(2024, 9, 2))
+    assert "span of time" in c.unsure.get("period", "")
+
+
+def test_a_span_of_time_counted_to_now_is_sure():
+    (c,) = claims("Russia has captured 600 square kilometres in two weeks.", D(2024, 9, 2))
+    assert "period" not in c.unsure
+
+
+def test_an_event_start_with_no_end_makes_the_period_unsure():
+    (c,) = claims("The incursion into Kursk began on 6 August, quickly capturing around 1,000 km2.", D(2024, 10, 14))
+    assert c.start_date == D(2024, 8, 6)
+    assert "does not say until when" in c.unsure.get("period", "")
+
+
+def test_a_participle_clause_takes_the_date_of_the_clause_before():
+    (c,) = claims("Ukrainian advances peaked on August 20-21, extending over some 1,320 square kilometres.",
+                  D(2024, 12, 31))
+    assert c.date == D(2024, 8, 21)
+
+
+def test_an_earlier_figure_with_no_day_of_its_own_makes_the_date_unsure():
+    first, second = claims("Syrsky said Ukrainian forces now occupy roughly 500 square kilometers, a significant "
+                           "decrease from prior estimates that indicated control over nearly 1,400 square kilometers.",
+                           D(2025, 2, 13))
+    assert "date" not in first.unsure
+    assert "earlier figure" in second.unsure.get("date", "")
+
+
+def test_the_whole_country_after_a_smaller_place_was_named_is_unsure():
+    c = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk direction. "
+               "In 2023, Russian forces gained 387 square kilometers.")[-1]
+    assert c.place == "UKR" and "there, or the whole country" in c.unsure.get("place", "")
+
+
+def test_the_whole_country_in_a_report_that_named_no_smaller_place_is_sure():
+    (c,) = claims("In 2023, Russian forces gained 387 square kilometers.")
+    assert c.place == "UKR" and "place" not in c.unsure
+
+
+def test_a_side_that_is_only_the_owner_of_the_place_is_unsure():
+    (c,) = claims("That is less than 0.006 per cent of Russia's total landmass.", D(2024, 8, 13))
+    assert c.measure == "share_held" and "side" in c.unsure
+
+
+def test_a_with_participle_clause_takes_the_start_of_the_clause_before():
+    (c,) = claims("The pace of Russian advances has increased since September 2024, with forces gaining "
+                  "1,103 square kilometers.")
+    assert c.start_date == D(2024, 9, 1)
+
+
+def test_one_place_taken_from_several_named_together_is_unsure():
+    (c,) = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk, Kurakhove, Vuhledar, "
+                  "and Velyka Novosilka directions in November.")
+    assert "several places" in c.unsure.get("place", "")

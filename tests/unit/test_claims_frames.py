@@ -1,0 +1,107 @@
+"""The place, side and measure recognisers and rules of claim extraction on their own
+(frontwatch.claims.places, frontwatch.claims.actors, the frame builder's measure/side/place
+rules). Sentences written for these tests, one per rule; the whole pipeline is judged on real
+writing by bench/claims_eval.py."""
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from frontwatch.claims import extract_claims  # noqa: E402
+from frontwatch.claims.places import named_settlement, place_mentions  # noqa: E402
+
+PUBLISHED = "2024-11-20"
+
+
+def only_claim(sentence: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (claim,) = extract_claims(sentence, published=PUBLISHED)
+    return claim
+
+
+@pytest.mark.parametrize("sentence,measure", [
+    # A holder's phrase is a verb of holding: "under X's rule", "in X hands".
+    ("About 60% of the Zaporizhzhia region is under Moscow's rule.", "share_held"),
+    ("About 18% of Ukraine is now in Russian hands.", "share_held"),
+    # A length with a retreat is how far the other side moved.
+    ("Ukrainian soldiers retreated 3 km from their positions near Pokrovsk.", "depth"),
+    ("Ukrainian defenders fell back some 2 km west of Vuhledar.", "depth"),
+    # A length to the front, however the preposition reads.
+    ("Kostiantynivka is within 10 km of the front.", "distance"),
+    # A length's noun: the front's length, a distance.
+    ("Russia is attacking along a front of 1,000 kilometres.", "front_length"),
+    ("The distance between Russian positions and Pokrovsk has shrunk to 3 km.", "distance"),
+    ("Russian units have reached positions within 3 kilometers of its outskirts.", "distance"),
+    ("The front line, from Kharkiv region in the north to Kherson in the south, is now a 600 mile affair.", "front_length"),
+    ("Ukraine's incursion went up to 30 kilometers, the commander said.", "depth"),
+    # A share whose clause holds: held, with or without "of" after it.
+    ("Ukraine controls less than 1 percent, the analysts said.", "share_held"),
+    # An area with no verb, period or comparison: ground held.
+    ("Ukraine's bridgehead in Russia: about 500 square miles.", "area_held"),
+])
+def test_measure_from_the_words_around_the_figure(sentence, measure):
+    assert only_claim(sentence).measure == measure
+
+
+def test_a_retreat_is_the_other_sides_advance():
+    assert only_claim("Ukrainian soldiers retreated 3 km from their positions near Pokrovsk.").side == "russia"
+
+
+def test_occupied_territory_with_no_holder_named_is_russias():
+    claim = only_claim("Occupied territories account for about 18% of Ukraine's land.")
+    assert (claim.side, claim.explain["side"].split(":")[0]) == ("russia", "side.occupied")
+
+
+def test_a_settlement_the_gazetteer_knows_by_name_needs_no_preposition():
+    (m,) = [m for m in place_mentions("Russian forces captured Vuhledar and advanced 3 km beyond it.")
+            if m.kind == "settlement"]
+    assert (m.canonical, m.rule) == ("Vuhledar", "place.known_settlement")
+    assert only_claim("Russian forces captured Vuhledar and advanced 3 km beyond it.").place == "Vuhledar"
+
+
+@pytest.mark.parametrize("name", ["He", "In", "Times", "Zelensky", "Ukraine"])
+def test_the_strict_gazetteer_test_refuses_other_places_alternate_names(name):
+    # GeoNames lists these among other places' alternate names (codes, historic names).
+    assert named_settlement(name) is False
+
+
+def test_names_of_sides_and_capitals_are_not_settlements_without_a_preposition():
+    kinds = {m.text: m.kind for m in place_mentions("Zelensky said Moscow and Kyiv disagree, and Pokrovsk is near.")}
+    assert kinds == {"Pokrovsk": "settlement"}
+
+
+def test_a_share_in_apposition_to_an_area_takes_its_measure():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        area, share = extract_claims("Russia's army now occupies 107,956 square kilometers, or 18 percent of Ukraine.",
+                                     published=PUBLISHED)
+    assert (area.measure, share.measure) == ("area_held", "share_held")
+
+
+def test_a_compound_holder_after_into_is_whose_ground_not_who_pushed():
+    claim = only_claim("Ukrainian forces pushed 10 km into Russian-held territory near Robotyne.")
+    assert (claim.measure, claim.side) == ("depth", "ukraine")
+
+
+def test_a_side_after_of_names_whose_ground_and_the_speaker_holds():
+    claim = only_claim("Of the Kursk region of Russia, about 40% is still held, Ukraine's army said.")
+    assert (claim.side, claim.explain["side"].split(":")[0]) == ("ukraine", "side.speaker")
+
+
+@pytest.mark.parametrize("sentence,value,qualifier", [
+    ("Russia seized 2.3k sq km in October.", 2300.0, None),
+    ("Russia took 3,000+ square kilometres this year.", 3000.0, "over"),
+])
+def test_number_grammar_thousands_suffix_and_plus(sentence, value, qualifier):
+    claim = only_claim(sentence)
+    assert (claim.value_normalized, claim.unit_normalized, claim.qualifier) == (value, "km2", qualifier)
+
+
+def test_a_k_inside_a_unit_is_not_a_thousand():
+    assert only_claim("Russian troops advanced 3km near Kurakhove.").value_normalized == 3000.0
