@@ -28,11 +28,33 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
+from frontwatch.lazy import lazy_import
 from frontwatch.sources.archives import Unpacked
 from frontwatch.sources.base import (ARCHIVE_SUFFIXES, INPUT_SUFFIXES, SourceError, is_borders_file, is_url, iter_blocks,
                                      iter_files, object_fingerprint, read_head)
+
+if TYPE_CHECKING:  # what the import graph sees; imported on first use (ingest --help loads none)
+    from frontwatch import engine as engine_mod
+    from frontwatch.geo import admin as admin_geo
+    from frontwatch.geo import placefiles as placefiles_geo
+    from frontwatch.geo import places as places_geo
+    from frontwatch.geo import regions as regions_geo
+    from frontwatch.sources import batch as batch_src
+    from frontwatch.sources import live as live_src
+    from frontwatch.sources import notes as notes_src
+    from frontwatch.sources import official as official_src
+else:
+    engine_mod = lazy_import("frontwatch.engine")
+    admin_geo = lazy_import("frontwatch.geo.admin")
+    placefiles_geo = lazy_import("frontwatch.geo.placefiles")
+    places_geo = lazy_import("frontwatch.geo.places")
+    regions_geo = lazy_import("frontwatch.geo.regions")
+    batch_src = lazy_import("frontwatch.sources.batch")
+    live_src = lazy_import("frontwatch.sources.live")
+    notes_src = lazy_import("frontwatch.sources.notes")
+    official_src = lazy_import("frontwatch.sources.official")
 
 BATCH = 32
 
@@ -149,28 +171,20 @@ def _text(head: bytes) -> str:
 
 
 def _save_borders(store, path, prepared, summary) -> str:
-    from frontwatch.geo.regions import save_borders
-
     borders, tilings, file_hash = prepared
-    save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
+    regions_geo.save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
     return f"{len(borders)} countries"
 
 
 def _borders_held(store, path) -> str | None:
-    from frontwatch.geo.regions import stored_borders_of
-
-    own, _ = stored_borders_of(store, path)
+    own, _ = regions_geo.stored_borders_of(store, path)
     return f"{len(own)} countries, unchanged" if own is not None else None
 
 
 def _prepare_borders_file(path):
-    from frontwatch.geo.regions import RegionError, borders_from_file
-
-    from frontwatch.geo.regions import borders_file_hash
-
     try:
-        return (*borders_from_file(path), borders_file_hash(path))
-    except (RegionError, SourceError) as exc:
+        return (*regions_geo.borders_from_file(path), regions_geo.borders_file_hash(path))
+    except (regions_geo.RegionError, SourceError) as exc:
         return str(exc)
     except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
         return f"{path}: cannot use as borders ({type(exc).__name__}: {' '.join(str(exc).split())})"
@@ -183,18 +197,14 @@ register_kind(FileKind("borders", "country borders file", (".geojson", ".json"),
 # geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts, saved
 # in the store as `frontwatch admin FILE` saves them (frontwatch.geo.admin).
 def _prepare_admin(path):
-    from frontwatch.geo.admin import AdminError, read_admin_file
-
     try:
-        return read_admin_file(path)
-    except AdminError as exc:
+        return admin_geo.read_admin_file(path)
+    except admin_geo.AdminError as exc:
         return str(exc)
 
 
 def _save_admin(store, path, units, summary) -> str:
-    from frontwatch.geo.admin import save_admin
-
-    saved = save_admin(store, units, str(path), keep_detailed=True)
+    saved = admin_geo.save_admin(store, units, str(path), keep_detailed=True)
     return ", ".join(f"{n} {cc} regions" for cc, n in saved.items()) or "kept the more detailed regions already stored"
 
 
@@ -213,29 +223,22 @@ def _file_digest(path) -> str:
 
 
 def _prepare_places(path):
-    from frontwatch.geo.placefiles import PlacesError, read_places_file
-
     try:
-        return (*read_places_file(path), _file_digest(path))
-    except PlacesError as exc:
+        return (*placefiles_geo.read_places_file(path), _file_digest(path))
+    except placefiles_geo.PlacesError as exc:
         return str(exc)
 
 
 def _save_places(store, path, prepared, summary) -> str:
-    from frontwatch.geo import places
-    from frontwatch.geo.placefiles import save_places
-
     frame, coverage, digest = prepared
-    save_places(frame, coverage, str(path), digest=digest)
-    places.reset()
-    places.gazetteer_summary()  # the index built and cached now, not in the next command that names a place
+    placefiles_geo.save_places(frame, coverage, str(path), digest=digest)
+    places_geo.reset()
+    places_geo.gazetteer_summary()  # the index built and cached now, not in the next command that names a place
     return f"{len(frame):,} places of {', '.join(sorted(coverage))} in the gazetteer"
 
 
 def _places_held(store, path) -> str | None:
-    from frontwatch.geo.placefiles import holds_digest
-
-    return "in the gazetteer already" if holds_digest(_file_digest(path)) else None
+    return "in the gazetteer already" if placefiles_geo.holds_digest(_file_digest(path)) else None
 
 
 register_kind(FileKind("places", "places list", (".csv", ".tsv"),
@@ -246,46 +249,34 @@ register_kind(FileKind("places", "places list", (".csv", ".tsv"),
 # their notes, stored as notes) and the map maker's own area figures (/api/history/{id}/areas,
 # keyed by map id).
 def _prepare_listing(path):
-    from frontwatch.sources.notes import notes_from_listing, read_listing_file
-
-    return notes_from_listing(read_listing_file(path))
+    return notes_src.notes_from_listing(notes_src.read_listing_file(path))
 
 
 def _save_listing(store, path, notes, summary) -> str:
-    from frontwatch.sources.live import SOURCE
-
-    counts = store.add_notes(notes, source=SOURCE)
+    counts = store.add_notes(notes, source=live_src.SOURCE)
     summary.notes += counts["added"] + counts["updated"]
     return f"{len(notes):,} notes"
 
 
 def _is_listing(path, head) -> bool:
-    from frontwatch.sources.notes import is_listing_file
-
-    return is_listing_file(path)
+    return notes_src.is_listing_file(path)
 
 
 register_kind(FileKind("listing", "recorded map listing", (".json", ".json.gz"), _is_listing,
                        prepare=_prepare_listing, save=_save_listing))
 def _is_areas(path, head) -> bool:
-    from frontwatch.sources.official import is_areas_file
-
-    return is_areas_file(path)
+    return official_src.is_areas_file(path)
 
 
 def _prepare_areas(path):
-    from frontwatch.sources.official import read_areas_file
-
     try:
-        return read_areas_file(path)
+        return official_src.read_areas_file(path)
     except SourceError as exc:  # one line naming the file (and the map) and the reason
         return str(exc)
 
 
 def _save_areas(store, path, figures, summary) -> str:
-    from frontwatch.sources.live import attach_official
-
-    attached = attach_official(store, figures)
+    attached = live_src.attach_official(store, figures)
     summary.official_areas += attached
     return f"figures attached to {attached:,} stored maps of its {len(figures):,}"
 
@@ -298,9 +289,8 @@ register_kind(FileKind("claims", "claims set", (".jsonl",), lambda p, h: _text(h
 
 def read_all(paths, options, workers, engine=None):
     """Yield ``(path, snapshots | None, error | None)`` in input order, reading in parallel."""
-    from frontwatch.sources.batch import read_files
 
-    yield from read_files(paths, options, engine, workers)
+    yield from batch_src.read_files(paths, options, engine, workers)
 
 
 def file_key(path, options) -> str | None:
@@ -328,9 +318,8 @@ def file_keys(paths, options) -> dict:
     paths = list(paths)
     if len(paths) < 2:
         return {p: file_key(p, options) for p in paths}
-    from frontwatch.engine import available_cpus
 
-    threads = 8 if any(is_url(p) for p in paths) else available_cpus()
+    threads = 8 if any(is_url(p) for p in paths) else engine_mod.available_cpus()
     with cf.ThreadPoolExecutor(min(threads, len(paths))) as pool:
         return dict(zip(paths, pool.map(lambda p: file_key(p, options), paths)))
 

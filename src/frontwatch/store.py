@@ -56,10 +56,19 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
+from frontwatch.lazy import lazy_import
 from frontwatch.statuses import STATUSES
+
+if TYPE_CHECKING:  # imported on first use: a store opened to answer loads no reader
+    from frontwatch.sources import base as base_src
+    from frontwatch.sources import notes as notes_src
+else:
+    base_src = lazy_import("frontwatch.sources.base")
+    notes_src = lazy_import("frontwatch.sources.notes")
 
 # numpy and shapely are imported where geometries are decoded or encoded: a query answered from
 # stored figures loads neither.
@@ -109,11 +118,9 @@ def _insert_blobs(con, table: str, blobs: dict) -> None:
     the caller's transaction. Without room for them (a full or read-only temporary folder), the
     values go as parameters after all."""
     if sum(map(len, blobs.values())) >= 1 << 20:
-        from frontwatch.sources.base import temp_folder
-
         inserted = False
         try:
-            with temp_folder("blobs") as d:
+            with base_src.temp_folder("blobs") as d:
                 for key, blob in blobs.items():
                     with open(os.path.join(d, key), "wb") as fh:
                         fh.write(blob)
@@ -461,9 +468,7 @@ class Store:
                 raise StoreError(f"{self.path}: cannot write here ({exc.strerror or exc})") from None
             try:
                 clean_writer_leftovers(self.path)
-                from frontwatch.sources.base import clean_temp_leftovers
-
-                clean_temp_leftovers()
+                base_src.clean_temp_leftovers()
                 self._session = self._start_copy(lock)
             except BaseException:
                 lock.release()
@@ -1189,8 +1194,6 @@ class Store:
         (geodesic distance on WGS84), each with ``near`` set to those places and their
         distances, nearest first. Places linked by the site's own id (``site_places``) have no
         coordinates and are never near anything."""
-        from frontwatch.sources.notes import LinkedPlace, Note
-
         if not self._has_table("notes"):
             return []
         q = "SELECT map_id, created_at, updated_at, lang, text FROM notes WHERE 1=1"
@@ -1212,8 +1215,8 @@ class Store:
         for mid, name, lat, lon, zoom, site in cur.execute(
                 "SELECT map_id, name, lat, lon, zoom, site_id FROM note_places WHERE map_id IN "
                 "(SELECT unnest(?::BIGINT[])) ORDER BY map_id, seq", [[r[0] for r in rows]]).fetchall():
-            places.setdefault(mid, []).append(LinkedPlace(name, lat, lon, zoom, site))
-        out = [Note(mid, c.astimezone(dt.timezone.utc), u.astimezone(dt.timezone.utc) if u else None, lang, text,
+            places.setdefault(mid, []).append(notes_src.LinkedPlace(name, lat, lon, zoom, site))
+        out = [notes_src.Note(mid, c.astimezone(dt.timezone.utc), u.astimezone(dt.timezone.utc) if u else None, lang, text,
                     tuple(p for p in places.get(mid, ()) if p.lat is not None),
                     tuple(p for p in places.get(mid, ()) if p.lat is None)) for mid, c, u, lang, text in rows]
         if near is None:

@@ -72,3 +72,21 @@ def test_a_cycle_is_found_when_there_is_one():
             return self._edges[m]
 
     assert _cycles(Graph()) == [["a", "b", "c"]]
+
+
+def test_no_function_imports_a_module_of_frontwatch():
+    """A module of frontwatch is imported at the top of the module that uses it (or declared
+    there with frontwatch.lazy), never inside a function, where it hid import cycles."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "src" / "frontwatch").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(fn):
+                    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("frontwatch"):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module}")
+                    elif isinstance(node, ast.Import) and any(a.name.startswith("frontwatch") for a in node.names):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == [], found

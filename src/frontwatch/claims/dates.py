@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 
 from frontwatch.claims.lexicon import load_lexicon
+from frontwatch.claims.operations import operations
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
@@ -408,7 +409,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         elif event == "incursion":
             first = INCURSION_DAY
         else:
-            from frontwatch.claims.operations import operations  # the offensive the report's day lies in
+            # the offensive the report's day lies in
             ops = [o for o in operations() if reference and o.first_day <= reference and event in o.nouns]
             first = max((o.first_day for o in ops), default=None)
         if first is None or not free(*m.span()):

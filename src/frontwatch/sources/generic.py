@@ -20,6 +20,7 @@ import shapely
 
 from frontwatch.statuses import STATUSES
 from frontwatch.sources.base import THEATRE_BBOX, Snapshot, SourceError, check_lonlat, clean_union, Reader
+from frontwatch.sources.deepstate import ANNOTATION, classify
 
 
 def parse_status_map(text: str | dict | None) -> dict:
@@ -91,8 +92,6 @@ def _suggestion(target, path) -> str:
     (:func:`frontwatch.sources.deepstate.classify`: "Occupied territory", "Liberated", "Grey zone",
     "Occupied before 2022"); a value that names none is given as ``?``, which --status-map refuses
     until the user says what it is. Empty when no attribute names a status or the file is unreadable."""
-    from frontwatch.sources.deepstate import ANNOTATION, classify
-
     try:
         df, _ = _read_layers(target, path)
     except SourceError:
