@@ -1,6 +1,7 @@
 """Shared fixtures. Real-data tests read ../shared (next to the repo) and skip when it is absent."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -89,6 +90,40 @@ def store(store_path):
     st = Store(store_path)
     yield st
     st.close()
+
+
+@pytest.fixture(scope="module")
+def client(store_path):
+    """A test client of the JSON API over the shared real-data store (read-only, no token), one per
+    test module; a module that needs another service makes its own."""
+    pytest.importorskip("fastapi", reason="the web service needs fastapi (pip install -e '.[serve]')")
+    from fastapi.testclient import TestClient
+
+    from frontwatch.faces.service import ServiceConfig, create_app
+
+    app = create_app(ServiceConfig(store_path=store_path))
+    with TestClient(app) as c:
+        yield c
+    app.state.frontwatch.close()
+
+
+@contextlib.contextmanager
+def gazetteer_in(folder):
+    """For the ``with`` block, the gazetteer of the cache folder ``folder`` (FRONTWATCH_CACHE_DIR
+    pointed there and the process's gazetteer reloaded), then the one before."""
+    from frontwatch.geo import places
+
+    old = os.environ.get("FRONTWATCH_CACHE_DIR")
+    os.environ["FRONTWATCH_CACHE_DIR"] = str(folder)
+    places.reset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("FRONTWATCH_CACHE_DIR", None)
+        else:
+            os.environ["FRONTWATCH_CACHE_DIR"] = old
+        places.reset()
 
 
 @pytest.fixture(scope="session")

@@ -416,13 +416,6 @@ def test_the_cache_of_get_requests_keeps_at_most_its_bound(forty_box_series, mon
 
 # ------------------------------------------------------------------ 9: statuses and messages
 
-@pytest.fixture(scope="module")
-def client(store_path):
-    app = create_app(ServiceConfig(store_path=store_path))
-    with TestClient(app) as c:
-        yield c
-    app.state.frontwatch.close()
-
 
 @pytest.mark.parametrize("path, params, status, words", [
     ("/api/area", {"region": "RUS", "from": "2024-09-01", "to": "2024-08-01"}, 422, "from (2024-09-01) is after to"),

@@ -24,14 +24,6 @@ TOKEN = "test-token-123"
 
 
 @pytest.fixture(scope="module")
-def client(store_path):
-    app = create_app(ServiceConfig(store_path=store_path))
-    with TestClient(app) as c:
-        yield c
-    app.state.frontwatch.close()
-
-
-@pytest.fixture(scope="module")
 def lib(client):
     """The app's own store and borders, for computing expected values through the library."""
     st = client.app.state.frontwatch

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHARED, _need
+from conftest import SHARED, _need, gazetteer_in
 
 LISTING = SHARED / "deepstate" / "api" / "history-public.json"
 START, END = dt.date(2024, 6, 1), dt.date(2024, 12, 31)
@@ -68,25 +68,16 @@ def _said_to_change_hands(notes):
 @pytest.fixture(scope="module")
 def wof_changes(store_path, wof_cache):
     """Every change of hands in UKR, June-December 2024, with the WOF gazetteer."""
-    import os
-
     from frontwatch.analysis.settlements import settlement_changes
-    from frontwatch.geo import places
     from frontwatch.geo.regions import resolve_region
     from frontwatch.store import Store
 
-    old = os.environ.get("FRONTWATCH_CACHE_DIR")
-    os.environ["FRONTWATCH_CACHE_DIR"] = str(wof_cache)
-    places.reset()
-    try:
+    with gazetteer_in(wof_cache):
         with Store(store_path) as st:
             borders = st.borders()
             region = resolve_region("UKR", borders)
             changes = settlement_changes(st, region, start=START, end=END, borders=borders)
         yield changes, borders, region
-    finally:
-        os.environ["FRONTWATCH_CACHE_DIR"] = old or ""
-        places.reset()
 
 
 def _dated_within(changes, said, days):
@@ -144,25 +135,16 @@ def test_villages_on_a_reservoir_shore_are_in_the_country(wof_changes):
 def noted_changes(store_path, wof_cache):
     """Every change of hands in UKR, June-December 2024, with the notes' links as the points of the
     places they say changed hands."""
-    import os
-
     from frontwatch.analysis.settlements import settlement_changes
-    from frontwatch.geo import places
     from frontwatch.geo.regions import resolve_region
     from frontwatch.store import Store
 
-    old = os.environ.get("FRONTWATCH_CACHE_DIR")
-    os.environ["FRONTWATCH_CACHE_DIR"] = str(wof_cache)
-    places.reset()
-    try:
+    with gazetteer_in(wof_cache):
         with Store(store_path) as st:
             borders = st.borders()
             changes = settlement_changes(st, resolve_region("UKR", borders), start=START, end=END, borders=borders,
                                          notes=_recorded_notes())
         yield changes, borders
-    finally:
-        os.environ["FRONTWATCH_CACHE_DIR"] = old or ""
-        places.reset()
 
 
 def test_settlements_the_notes_say_changed_hands_are_dated_within_3_days_at_the_notes_points(noted_changes):
@@ -188,19 +170,13 @@ def test_kursk_settlements_the_notes_say_changed_hands_are_found_from_the_notes_
     this test's list misreading the note of 2024-10-10 ("The enemy has occupied Mykolaivka, ...,
     is conducting assault operations on Zelenyi Shlyakh and Novoivanivka"): the map shows them
     grey that day, and frontwatch's note_claims reads the assault as no capture."""
-    import os
-
     import shapely
 
     from frontwatch.analysis.settlements import settlement_changes
-    from frontwatch.geo import places
     from frontwatch.geo.regions import resolve_region
     from frontwatch.store import Store
 
-    old = os.environ.get("FRONTWATCH_CACHE_DIR")
-    os.environ["FRONTWATCH_CACHE_DIR"] = str(wof_cache)
-    places.reset()
-    try:
+    with gazetteer_in(wof_cache):
         with Store(store_path) as st:
             borders = st.borders()
             said = {k: v for k, v in _said_to_change_hands(_recorded_notes()).items()
@@ -208,9 +184,6 @@ def test_kursk_settlements_the_notes_say_changed_hands_are_found_from_the_notes_
             region = resolve_region("RUS", borders)
             bare = settlement_changes(st, region, start=START, end=END, borders=borders)
             noted = settlement_changes(st, region, start=START, end=END, borders=borders, notes=_recorded_notes())
-    finally:
-        os.environ["FRONTWATCH_CACHE_DIR"] = old or ""
-        places.reset()
     assert len(said) == 28
     assert _dated_within(bare, said, 3) >= 5
     assert _dated_within(noted, said, 3) >= 26
