@@ -8,7 +8,7 @@ import shapely
 
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, to_opt, units_opt
+from frontwatch.faces.cli.options import common, day_or_window, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, to_opt, units_opt
 from frontwatch.faces.cli.output import emit, length_in, length_unit
 
 
@@ -33,14 +33,7 @@ def command(region, period, start, end, every, units, out, engine, scheduler, st
 
     Example: frontwatch front --date 2024-11-24 --region UKR --out front.geojson
     """
-    date = None
-    if period is not None:
-        if start or end:
-            raise click.UsageError("give --date or --from and --to, not both")
-        if period.is_day:
-            date = period.start
-        else:
-            start, end = period.start, period.end
+    date, start, end = day_or_window(period, start, end)
     ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
         recs = ws.front(ws.region(region), date=date, start=start, end=end, every=every)

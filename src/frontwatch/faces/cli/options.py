@@ -55,6 +55,17 @@ class Period(tuple):
         return self[0] == self[1]
 
 
+def day_or_window(period, start, end):
+    """``(date, start, end)`` from ``--date`` and ``--from``/``--to``: a one-day ``--date`` is the
+    date; a month or a year is the window from its first to its last day; both given is a usage
+    error."""
+    if period is None:
+        return None, start, end
+    if start or end:
+        raise click.UsageError("give --date or --from and --to, not both")
+    return (period.start, None, None) if period.is_day else (None, period.start, period.end)
+
+
 class PeriodType(click.ParamType):
     """A day (2024-11-24), a month (2024-11) or a year (2024)."""
 

@@ -7,7 +7,7 @@ from frontwatch.geo.regions import parse_radius_km
 from frontwatch.analysis.settlements import cross_check, stored_notes
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
-from frontwatch.faces.cli.options import common, from_opt, period_opt, region_opt, to_opt
+from frontwatch.faces.cli.options import common, day_or_window, from_opt, period_opt, region_opt, to_opt
 from frontwatch.faces.cli.output import emit, warn, warnings_once
 
 
@@ -47,14 +47,7 @@ def command(region, near, radius, side, flagged, at_notes, period, start, end, s
       frontwatch settlements --region "Donetsk oblast" --side russia --from 2024-10-01 --to 2024-12-31
       frontwatch settlements --near Sudzha --radius 20km --date 2024-11-24
     """
-    date = None
-    if period is not None:
-        if start or end:
-            raise click.UsageError("give --date or --from and --to, not both")
-        if period.is_day:
-            date = period.start
-        else:  # a month or a year: the changes of hands within it
-            start, end = period.start, period.end
+    date, start, end = day_or_window(period, start, end)
     ws = make_context(store_path, borders_file, source=source)
     with one_line_errors(), warnings_once():
         if near:
