@@ -47,7 +47,7 @@ from frontwatch.store import Store, StoreError
 if TYPE_CHECKING:
     from frontwatch import engine as engine_mod
     from frontwatch.analysis import front as front_mod
-    from frontwatch.analysis import holdings, measure, settlements
+    from frontwatch.analysis import holdings, measure, settlements, shares, summary
     from frontwatch.claims import check, ledger
 else:
     engine_mod = lazy_import("frontwatch.engine")
@@ -55,6 +55,8 @@ else:
     holdings = lazy_import("frontwatch.analysis.holdings")
     measure = lazy_import("frontwatch.analysis.measure")
     settlements = lazy_import("frontwatch.analysis.settlements")
+    shares = lazy_import("frontwatch.analysis.shares")
+    summary = lazy_import("frontwatch.analysis.summary")
     check = lazy_import("frontwatch.claims.check")
     ledger = lazy_import("frontwatch.claims.ledger")
 
@@ -200,6 +202,37 @@ class Workspace:
         return hit[0]
 
     # ------------------------------------------------------------------ the questions
+    def snapshots(self, start=None, end=None, *, source: str | None = None) -> list:
+        """The stored snapshots (:class:`~frontwatch.store.Snapshot`, one per published map) taken
+        from ``start`` to ``end`` (days, inclusive), oldest first; none is an empty list. A window
+        that ends before it starts, or a source the store holds no map of, is a MeasureError."""
+        source = source or self.source
+        measure.check_window(start, end)  # a period that ends before it starts is an error, not "none"
+        if source and source not in self.store.sources():
+            have = self.store.sources()
+            raise measure.MeasureError(f"no snapshots of source {source!r}; the store holds {', '.join(have) or 'none yet'}")
+        return self.store.snapshots(source=source, start=start, end=end)
+
+    def snapshot(self, date=None, *, source: str | None = None):
+        """The map a question about ``date`` reads: the last snapshot taken on or before it
+        (:func:`frontwatch.analysis.measure.snapshot_on`: a MeasureError before the archive or long
+        after its last map), or the latest one without ``date``."""
+        source = source or self.source
+        if date:
+            return measure.snapshot_on(self.store, date, source=source)
+        return measure.select_snapshots(self.store, source=source)[-1]
+
+    def named_regions(self, country: str | None = None) -> tuple[list[dict], list[str]]:
+        """``(records, notes)``: the first-level regions (oblasts) a region spec can name, one
+        record each (iso, country, name, name_uk, name_ru, land_km2 in km2 where the borders are
+        known) and one per country of the borders, ``country``'s only when given; ``notes`` say
+        which countries' regions could not be had and how to add them. Those missing are fetched
+        from geoBoundaries (once) only by a workspace that fetches borders (``fetch_borders``);
+        :func:`frontwatch.analysis.shares.list_regions`."""
+        borders = self.stored_borders() if self.fetch_borders else self.borders
+        return shares.list_regions(self.store, borders, admin_file=self.admin_file, country=country,
+                                   fetch=self.fetch_borders)
+
     def area(self, region, statuses="all", *, date=None, start=None, end=None, every=None,
              slivers: str = "leave_out", shares: bool = True, source: str | None = None) -> list[dict]:
         """Geodesic area (km2, sqmi) of each status in ``region`` on ``date`` (default: the latest
@@ -258,18 +291,45 @@ class Workspace:
                                  source=source or self.source, engine=self._engine_now())
 
     def settlements(self, region, *, date=None, start=None, end=None, side=None,
-                    source: str | None = None, notes=None) -> list[dict]:
+                    source: str | None = None, notes=None, at_notes: bool = True) -> list[dict]:
         """Settlements of the gazetteer in ``region``: those that changed hands between ``start``
         and ``end`` (sorted by date), or, with ``date`` or no period, the status and side of each
-        on that day (default: the latest map); ``side`` keeps those of (or taken by) one side;
-        ``notes`` (the map maker's notes of the period, :func:`frontwatch.analysis.settlements.stored_notes`):
-        a place a note says changed hands is read at the note's point. :mod:`frontwatch.analysis.settlements`."""
+        on that day (default: the latest map); ``side`` keeps those of (or taken by) one side.
+
+        ``notes`` (changes only): the map maker's notes of the period (:meth:`settlement_notes`;
+        True: those the store holds). With notes, a place a note says changed hands is read at the
+        note's point (unless ``at_notes`` is False), and each change is cross-checked against
+        them (``note_says``, ``flag``: "map only", and a "note only" record for what no change
+        confirms; :func:`frontwatch.analysis.settlements.cross_check`).
+        :mod:`frontwatch.analysis.settlements`."""
         reg, source = self.region(region), source or self.source
         if date or not (start or end):
             recs = settlements.settlements_on(self.store, reg, date, borders=self.borders, source=source)
             return [r for r in recs if r["side"] == side] if side else recs
-        return settlements.settlement_changes(self.store, reg, start=start, end=end, borders=self.borders,
-                                              source=source, side=side, notes=notes)
+        if notes is True:
+            notes = self.settlement_notes(start, end)
+        recs = settlements.settlement_changes(self.store, reg, start=start, end=end, borders=self.borders,
+                                              source=source, side=side, notes=notes if at_notes else None)
+        if notes is None:
+            return recs
+        recs = settlements.cross_check(recs, notes, region=reg, start=start, end=end)
+        return [r for r in recs if r["new_side"] == side] if side else recs
+
+    def settlement_notes(self, start=None, end=None) -> list | None:
+        """The map maker's notes the store holds for ``start``..``end`` (widened by 3 days each
+        way, to be found beside the period's changes), or None when it holds none (they come with
+        ``frontwatch sync deepstate``); :func:`frontwatch.analysis.settlements.stored_notes`."""
+        return settlements.stored_notes(self.store, start, end)
+
+    def summary(self, region="RUS", date=None, *, source: str | None = None) -> dict:
+        """What the main job (``frontwatch run``) reports for ``region`` on ``date`` (default: the
+        latest map): the areas per status (border slivers left out, with the borders loaded or
+        fetched as for :meth:`change`, except for ALL), the change over the last 7 and 30 days of
+        each side present, and the peak with the share lost since;
+        :func:`frontwatch.analysis.summary.region_summary`."""
+        reg = self.region(region)
+        return summary.region_summary(self.store, reg, date, source=source or self.source,
+                                      borders=self.borders if reg.name.upper() != "ALL" else None)
 
     def check_claims(self, text, published: dt.date | None = None, *, report=None, save: bool = False,
                      source: str | None = None) -> dict:

@@ -1,6 +1,11 @@
-"""The region report of the main job (`frontwatch run`): the latest map's areas per status, the
+"""The region summary of the main job (`frontwatch run`): the latest map's areas per status, the
 change over the last week and month, and the peak with the share lost since, for one region.
-Assembles library results only. May import: frontwatch.analysis.measure, frontwatch.statuses.
+
+Chooses which figures the summary holds (the statuses present, the windows the store covers) and
+asks :mod:`~frontwatch.analysis.holdings` and :mod:`~frontwatch.analysis.measure` for them; the
+faces ask it through :meth:`frontwatch.workspace.Workspace.summary`.
+
+May import: frontwatch.analysis.holdings, frontwatch.analysis.measure, frontwatch.statuses.
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from frontwatch.analysis.measure import MeasureError, change, peak, snapshot_on
 from frontwatch.statuses import OCCUPIED, OCCUPIED_BEFORE_2022, STATUSES, UKRAINE_HELD, CONTESTED
 
 
-def region_report(store, region, date=None, *, source=None, borders=None) -> dict:
+def region_summary(store, region, date=None, *, source=None, borders=None) -> dict:
     """Everything the main job prints for ``region`` on ``date`` (default: the latest snapshot).
     With ``borders``, border slivers are left out of the areas (frontwatch.analysis.holdings)."""
     snaps = store.snapshots(source=source)
