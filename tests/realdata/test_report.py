@@ -44,7 +44,8 @@ def test_plot_advance_draws_the_librarys_weekly_pace(store_path, store, tmp_path
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from frontwatch.faces.report.charts import advance_chart, advance_chart_data
+    from frontwatch.analysis.views import advance_chart_data
+    from frontwatch.faces.report.charts import advance_chart
 
     start, end = dt.date(2024, 10, 14), dt.date(2024, 11, 17)
     data = advance_chart_data(store, "Kurakhove", 10, start, end, every="week", borders=store.borders())
@@ -102,7 +103,7 @@ def test_plot_rejects_unknown_image_suffix_in_one_line(store_path, tmp_path):
 
 
 def test_map_with_compare_writes_png_with_change_from_the_library(store_path, store, tmp_path):
-    from frontwatch.faces.report.maps import side_change
+    from frontwatch.analysis.views import side_change
     from frontwatch.geo.regions import resolve_region
 
     out = tmp_path / "kurakhove.png"
@@ -240,7 +241,8 @@ def test_chart_title_and_legend_are_in_words(store_path, tmp_path):
 def test_a_peak_on_the_last_day_keeps_its_note_inside_the_plot_and_never_says_0_percent_lost(store, tmp_path):
     """Up to 6 September 2024 the peak is the last map: the note used to run off the right edge
     and read "0.0 % of the peak lost"."""
-    from frontwatch.faces.report.charts import area_chart, area_chart_data, save_figure
+    from frontwatch.analysis.views import area_chart_data
+    from frontwatch.faces.report.charts import area_chart, save_figure
     from frontwatch.geo.regions import resolve_region
 
     data = area_chart_data(store, resolve_region("RUS", store.borders()), ("ukraine_held",),
@@ -267,7 +269,8 @@ def test_a_peak_on_the_last_day_keeps_its_note_inside_the_plot_and_never_says_0_
 def test_the_peak_note_covers_no_data_over_the_whole_incursion(store, tmp_path):
     import numpy as np
 
-    from frontwatch.faces.report.charts import area_chart, area_chart_data, save_figure
+    from frontwatch.analysis.views import area_chart_data
+    from frontwatch.faces.report.charts import area_chart, save_figure
     from frontwatch.geo.regions import resolve_region
 
     data = area_chart_data(store, resolve_region("RUS", store.borders()), ("ukraine_held", "contested"),
@@ -285,7 +288,8 @@ def test_the_peak_note_covers_no_data_over_the_whole_incursion(store, tmp_path):
 
 
 def test_advance_chart_is_in_words(store, tmp_path):
-    from frontwatch.faces.report.charts import advance_chart, advance_chart_data, save_figure
+    from frontwatch.analysis.views import advance_chart_data
+    from frontwatch.faces.report.charts import advance_chart, save_figure
 
     data = advance_chart_data(store, "Kurakhove", 15, dt.date(2024, 9, 1), dt.date(2024, 12, 31), every="week",
                               borders=store.borders())
@@ -300,7 +304,8 @@ def test_advance_chart_is_in_words(store, tmp_path):
 def test_the_kursk_map_names_the_side_that_took_ground_and_keeps_sumy_apart(store, tmp_path):
     """The legend said "ukraine lost since ..."; Ukraine's 2022-liberated ground in Sumy had the
     incursion's colour; the credit showed the borders file's local path."""
-    from frontwatch.faces.report.maps import RETAKEN_LABEL, control_map, map_data
+    from frontwatch.analysis.views import map_data
+    from frontwatch.faces.report.maps import RETAKEN_LABEL, control_map
     from frontwatch.faces.report.charts import save_figure
     from frontwatch.geo.regions import resolve_region
 
@@ -326,7 +331,8 @@ def test_the_kursk_map_names_the_side_that_took_ground_and_keeps_sumy_apart(stor
 
 def test_a_city_is_labelled_not_its_districts(store, tmp_path):
     from frontwatch.faces.report.charts import save_figure
-    from frontwatch.faces.report.maps import control_map, map_data
+    from frontwatch.analysis.views import map_data
+    from frontwatch.faces.report.maps import control_map
     from frontwatch.geo.regions import resolve_region
 
     borders = store.borders()

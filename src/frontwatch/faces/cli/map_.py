@@ -49,8 +49,8 @@ def command(region, date, compare, no_front, labels, title, out, store_path, bor
         if not out.lower().endswith((".png", ".svg")):
             raise ValueError(f"{out}: use a .png or .svg file name")
         day = date or ctx.snapshot(source=source).date
-        data = maps.map_data(ctx.store, ctx.region(region), day, compare=compare, borders=ctx.borders, source=source,
-                        fronts=not no_front, max_labels=labels)
+        data = ctx.map_data(ctx.region(region), day, compare=compare, source=source, fronts=not no_front,
+                            max_labels=labels)
         path = charts.save_figure(maps.control_map(data, title=title), out)
     msg = f"{path}: {data['region'].name} on {data['snapshot'].date}"
     chg = data["change"]

@@ -54,11 +54,12 @@ def command(region, near, radius, side, flagged, at_notes, period, start, end, s
         else:
             reg = ws.region(region)
         if date or not (start or end):
-            recs = ws.settlements(reg, date=date, side=side)
+            recs = [r.to_record() for r in ws.settlements(reg, date=date, side=side)]
             cols = ["date", "place", "oblast", "country", "population", "status", "side"]
         else:
             notes = ws.settlement_notes(start, end)
-            recs = ws.settlements(reg, start=start, end=end, side=side, notes=notes, at_notes=at_notes)
+            recs = [r.to_record() for r in ws.settlements(reg, start=start, end=end, side=side, notes=notes,
+                                                          at_notes=at_notes)]
             cols = ["date", "place", "oblast", "population", "old_status", "new_status", "old_side", "new_side"]
             if notes is None:
                 if flagged:
