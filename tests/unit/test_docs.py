@@ -1,7 +1,9 @@
-"""The README stays a short guide whose commands exist, and the docs (docs/, mkdocs.yml) build
-with no warning, the CLI reference generated from the commands' --help."""
+"""The README stays a short guide whose commands exist, the docs (docs/, mkdocs.yml) build with
+no warning, the CLI reference generated from the commands' --help, and the tests' names, which
+document the behaviours, name one behaviour each (docs/testing.md)."""
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 import subprocess
@@ -69,3 +71,46 @@ def test_the_docs_build_with_no_warning(tmp_path):
     cli = (tmp_path / "site" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "frontwatch ingest" in cli and "--with-slivers" in cli and "--units" in cli
     assert (tmp_path / "site" / "changelog" / "index.html").exists()
+
+
+# Test names with "_and_" that name one behaviour, each with the reason the "and" cannot go.
+# Before adding one, try a name for the one outcome ("refuses_unsafe_uploads", not
+# "refuses_paths_and_junk"); two behaviours are two tests sharing a fixture.
+ONE_BEHAVIOUR_WITH_AND: dict[str, str] = {}
+
+
+def _names_joined_with_and(source: str) -> list[tuple[int, str]]:
+    """(line, name) of each test function of ``source`` whose name joins words with "_and_"."""
+    return sorted((fn.lineno, fn.name) for fn in ast.walk(ast.parse(source))
+                  if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn.name.startswith("test")
+                  and "_and_" in fn.name[len("test"):])
+
+
+def test_no_test_name_joins_two_behaviours_with_and():
+    """A test named `test_x_and_y` asserts two behaviours: split it into `test_x` and `test_y`
+    (a fixture shares their setup), or, where the "and" is part of one behaviour, rename it, or
+    allow-list it in ONE_BEHAVIOUR_WITH_AND with the reason."""
+    found = [f"{path.relative_to(ROOT)}:{line} {name}"
+             for path in sorted((ROOT / "tests").rglob("*.py"))
+             for line, name in _names_joined_with_and(path.read_text(encoding="utf-8"))
+             if name not in ONE_BEHAVIOUR_WITH_AND]
+    assert found == [], "test names joining two behaviours with _and_ (see docs/testing.md):\n" + "\n".join(found)
+
+
+def test_the_allow_list_holds_only_tests_that_exist():
+    names = {name for path in (ROOT / "tests").rglob("*.py")
+             for _, name in _names_joined_with_and(path.read_text(encoding="utf-8"))}
+    assert set(ONE_BEHAVIOUR_WITH_AND) <= names, set(ONE_BEHAVIOUR_WITH_AND) - names
+
+
+def test_the_name_check_finds_every_joined_name():
+    """Functions, coroutines and methods named test*, "_and_" anywhere after "test"; not helpers,
+    not "and" inside a word."""
+    source = ("def test_area_and_front(): pass\n"
+              "async def test_serves_and_stops(): pass\n"
+              "class TestX:\n    def test_a_and_b(self): pass\n"
+              "def test_and_then(): pass\n"
+              "def helper_a_and_b(): pass\n"
+              "def test_sandbox_android(): pass\n")
+    assert _names_joined_with_and(source) == [(1, "test_area_and_front"), (2, "test_serves_and_stops"),
+                                              (4, "test_a_and_b"), (5, "test_and_then")]
