@@ -30,7 +30,7 @@ def ws(unit_store):
         yield w
 
 
-def test_an_area_answer_holds_dates_and_times(ws):
+def test_an_area_answer_holds_its_day_as_a_date(ws):
     a = ws.area("RUS", "ukraine_held", date=DAYS[1])[0]
     assert isinstance(a, Area) and a.date == DAYS[1] and isinstance(a.taken_at, dt.datetime)
     assert a.taken_at.tzinfo is not None and a.km2 > 0 and a.status == "ukraine_held"
