@@ -43,6 +43,8 @@ import threading
 from typing import TYPE_CHECKING, Callable
 
 from frontwatch import notices
+from frontwatch.analysis.holdings import SLIVER_WIDTH_KM
+from frontwatch.analysis.measure import MeasureError
 from frontwatch.analysis.results import Advance, Area, Change, Front, Peak, Settlement, SettlementChange
 from frontwatch.geo.regions import Region, RegionError, load_borders, resolve_region
 from frontwatch.lazy import lazy_import
@@ -66,7 +68,9 @@ else:
     check = lazy_import("frontwatch.claims.check")
     ledger = lazy_import("frontwatch.claims.ledger")
 
-__all__ = ["Workspace", "NO_BORDERS"]
+# The errors a question may raise, and the sliver width the CLI names, given here so that a face
+# needs nothing of the analysis (the contract "faces-ask" in pyproject.toml).
+__all__ = ["Workspace", "NO_BORDERS", "MeasureError", "RegionError", "StoreError", "SLIVER_WIDTH_KM"]
 
 NO_BORDERS = "no country borders in the store: run `frontwatch borders FILE` (or start with --borders FILE)"
 REGIONS_KEPT = 256  # resolved regions memoised per workspace

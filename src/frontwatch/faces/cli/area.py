@@ -5,7 +5,7 @@ import collections
 
 import click
 
-from frontwatch.analysis.holdings import SLIVER_WIDTH_KM
+from frontwatch.workspace import SLIVER_WIDTH_KM
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, day_or_window, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, statuses_opt, to_opt, units_opt

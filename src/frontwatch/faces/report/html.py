@@ -18,9 +18,9 @@ import functools
 from pathlib import Path
 
 from frontwatch import __version__, notices
-from frontwatch.analysis.measure import MeasureError
 from frontwatch.claims.check import check_rows
 from frontwatch.geo.places import coverage_note, gazetteer_origin
+from frontwatch.workspace import MeasureError
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
 from frontwatch.faces.report.charts import (COUNTRY_NAMES, STATUS_LABELS, _cap, _source_name, advance_chart,
                                             area_chart, chart_title, figure_bytes, ground_words, region_words)
