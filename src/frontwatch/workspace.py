@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Callable
 from frontwatch import notices
 from frontwatch.analysis.holdings import SLIVER_WIDTH_KM
 from frontwatch.analysis.measure import MeasureError
-from frontwatch.analysis.results import Advance, Area, Change, Front, Peak, Settlement, SettlementChange
+from frontwatch.analysis.results import Advance, Area, Change, Front, Peak, Settlement, SettlementChange, Summary
 from frontwatch.geo.regions import Region, RegionError, load_borders, resolve_region
 from frontwatch.lazy import lazy_import
 from frontwatch.statuses import parse_statuses
@@ -565,7 +565,7 @@ class Workspace:
         ``frontwatch sync deepstate``); :func:`frontwatch.analysis.settlements.stored_notes`."""
         return settlements.stored_notes(self.store, start, end)
 
-    def summary(self, region="RUS", date=None, *, source: str | None = None) -> dict:
+    def summary(self, region="RUS", date=None, *, source: str | None = None) -> Summary:
         """What the main job (``frontwatch run``) reports for a region on a day.
 
         Parameters
@@ -579,7 +579,7 @@ class Workspace:
 
         Returns
         -------
-        dict
+        Summary
             ``areas`` (per status, border slivers left out with the borders loaded or fetched as for
             :meth:`change`, except for ALL), ``changes`` over the last 7 and 30 days of each side
             present, ``peaks`` with the share lost since, and the map's ``date`` and the store's range;
@@ -589,12 +589,14 @@ class Workspace:
         --------
         >>> with Workspace(store_path) as ws:
         ...     rep = ws.summary("RUS")
-        >>> rep["date"], [(p["statuses"], p["share_lost_pct"]) for p in rep["peaks"]]
-        ('2024-09-15', [('ukraine_held', 50.0)])
+        >>> rep.date, [(p.statuses, p.share_lost_pct) for p in rep.peaks]
+        (datetime.date(2024, 9, 15), [('ukraine_held', 50.0)])
+        >>> [(c.window_days, c.net_km2) for c in rep.changes]
+        [(7, -809.694), (30, -1619.387)]
         """
         reg = self.region(region)
-        return summary.region_summary(self.store, reg, date, source=source or self.source,
-                                      borders=self.borders if reg.name.upper() != "ALL" else None)
+        return Summary.from_record(summary.region_summary(self.store, reg, date, source=source or self.source,
+                                                          borders=self.borders if reg.name.upper() != "ALL" else None))
 
     def area_totals(self, areas) -> list[dict]:
         """Each map's total of the per-status :class:`~frontwatch.analysis.results.Area` answers

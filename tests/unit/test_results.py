@@ -113,3 +113,17 @@ def test_a_date_that_would_not_print_back_stays_a_string():
            "snapshots": 3}
     pk = Peak.from_record(rec)
     assert pk.peak_date == "20240906" and pk.to_record() == rec
+
+
+def test_a_summary_record_is_the_analysis_record(ws):
+    from frontwatch.analysis.summary import region_summary
+
+    rec = region_summary(ws.store, ws.region("RUS"), borders=ws.borders)
+    ans = ws.summary("RUS")
+    assert ans.date == DAYS[-1] and all(isinstance(c, Change) for c in ans.changes)
+    assert json.dumps(ans.to_record(), default=repr) == json.dumps(rec, default=repr)
+
+
+def test_a_day_field_holding_an_instant_is_a_datetime(ws):
+    ans = ws.summary("RUS")
+    assert isinstance(ans.changes[0].last_day, dt.datetime) and ans.changes[0].window_days == 7

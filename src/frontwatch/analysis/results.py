@@ -31,7 +31,7 @@ import dataclasses
 import datetime as dt
 from typing import Any, ClassVar, Mapping
 
-__all__ = ["Result", "Area", "Change", "Peak", "Front", "Advance", "Settlement", "SettlementChange",
+__all__ = ["Result", "Area", "Change", "Peak", "Front", "Advance", "Settlement", "SettlementChange", "Summary",
            "DATE_FIELDS", "DATETIME_FIELDS", "records"]
 
 # Keys whose values are days (``YYYY-MM-DD``) or instants (ISO 8601 with offset) in a record.
@@ -44,14 +44,17 @@ def _parse(key: str, value):
     prints back the same (``to_record`` gives the very string), else as it is."""
     if not isinstance(value, str):
         return value
-    kind = dt.date if key in DATE_FIELDS else dt.datetime if key in DATETIME_FIELDS else None
-    if kind is None:
-        return value
-    try:
-        parsed = kind.fromisoformat(value)
-    except ValueError:
-        return value
-    return parsed if parsed.isoformat() == value else value
+    # A day field may hold an instant (a period asked for up to a map's time): a datetime, which
+    # is a date too.
+    kinds = (dt.date, dt.datetime) if key in DATE_FIELDS else (dt.datetime,) if key in DATETIME_FIELDS else ()
+    for kind in kinds:
+        try:
+            parsed = kind.fromisoformat(value)
+        except ValueError:
+            continue
+        if parsed.isoformat() == value:
+            return parsed
+    return value
 
 
 def _printed(value):
@@ -127,8 +130,9 @@ class Change(Result):
     """What one side (``what``: a side, or the statuses joined by commas) gained and lost in a
     region from the map of ``from_date`` to that of ``to_date`` (``days`` apart): ``gained_km2``,
     ``lost_km2``, ``net_km2`` (and sqmi), its area before and after (``km2_from``, ``km2_to``),
-    the period asked for (``first_day``..``last_day``); ``geometry`` (``{"gained", "lost"}``
-    shapes, EPSG:4326) when asked for."""
+    the period asked for (``first_day``..``last_day``; ``last_day`` a datetime when the period
+    ends at a map's time); ``window_days`` in the main job's :class:`Summary` (7 or 30);
+    ``geometry`` (``{"gained", "lost"}`` shapes, EPSG:4326) when asked for."""
 
     region: str
     what: str
@@ -147,6 +151,7 @@ class Change(Result):
     days: int
     first_day: dt.date | None = None
     last_day: dt.date | None = None
+    window_days: int | None = None
     geometry: dict | None = None
     keys: tuple = dataclasses.field(default=(), **_hidden)
     extra: tuple = dataclasses.field(default=(), **_hidden)
@@ -274,6 +279,54 @@ class SettlementChange(Result):
     flag: str | None = None
     keys: tuple = dataclasses.field(default=(), **_hidden)
     extra: tuple = dataclasses.field(default=(), **_hidden)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Summary(Result):
+    """What the main job (``frontwatch run``) reports for a region: the map of ``date``
+    (``taken_at``, ``source``), the store's ``snapshots`` from ``first`` to ``last``, the
+    :class:`Area` of each status on that map, the :class:`Change` of each side present over the
+    last 7 and 30 days (``window_days`` in their records) and the :class:`Peak` of each."""
+
+    region: str
+    date: dt.date
+    taken_at: dt.datetime
+    source: str
+    snapshots: int
+    first: dt.date
+    last: dt.date
+    areas: tuple = ()
+    changes: tuple = ()
+    peaks: tuple = ()
+    keys: tuple = dataclasses.field(default=(), **_hidden)
+    extra: tuple = dataclasses.field(default=(), **_hidden)
+
+    _PARTS: ClassVar[dict] = {}
+
+    @classmethod
+    def from_record(cls, rec: Mapping[str, Any]) -> "Summary":
+        """The typed summary of :func:`frontwatch.analysis.summary.region_summary`'s record."""
+        parts = {"areas": Area, "changes": Change, "peaks": Peak}
+        known, extra = {}, []
+        for key, value in rec.items():
+            if key in parts:
+                known[key] = tuple(parts[key].from_record(r) for r in value)
+            elif key in ("first", "last"):
+                known[key] = _parse("date", value)
+            elif key in cls._fields():
+                known[key] = _parse(key, value)
+            else:
+                extra.append((key, _parse(key, value)))
+        return cls(**known, keys=tuple(rec), extra=tuple(extra))
+
+    def to_record(self) -> dict:
+        """The JSON-ready dict: the record's keys in its order, the parts as lists of records."""
+        extra = dict(self.extra)
+        out = {}
+        for k in self.keys:
+            v = extra[k] if k in extra else getattr(self, k)
+            out[k] = [p.to_record() for p in v] if k in ("areas", "changes", "peaks") else _printed(v)
+        return out
 
 
 def records(results) -> list[dict]:

@@ -83,7 +83,7 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
     with one_line_errors():
         if not ctx.store.snapshots():
             raise click.ClickException(f"the store {ctx.store.path} is empty; {OFFLINE_HINT}")
-        rep = ctx.summary(ctx.region(region), date)
+        rep = ctx.summary(ctx.region(region), date).to_record()
     if fmt == "json":
         click.echo(render([rep], "json"))
         return
