@@ -130,7 +130,7 @@ NUMBER = re.compile(
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
     r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)))?", re.I)
-_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
+_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|single|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
     r"\b(?P<frac>(?:a|an|one)[\s-]+(?:half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth)|half|"
@@ -665,6 +665,7 @@ class _Quantity:
     qualifier: str | None = None
     fraction: bool = False
     inherited_from: int | None = None
+    rule: str = ""  # the recogniser, when not the number grammar's ("quantity.none", "quantity.elided")
 
 
 # A "sentence" with more numbers than this (digits, number words and fractions alike) is a table
@@ -762,6 +763,15 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             # a part of the figure before, in its unit.
             part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
                                    or _OF_THEM.match(sentence, m.end())))
+            elided = _elided_count(sentence, m, second) if not found or found[-1].end <= m.start() - 1 else None
+            if elided is not None:
+                # "the village of Lozuvatske, one of nearly a dozen it has captured": the count of
+                # the noun before "one of".
+                entry, noun = elided
+                found.append(_Quantity(m.start(), m.end(), value, None, None, noun, entry, entry.normalized,
+                                       qualifier=None if qualifier in _NOT_QUALIFIERS else qualifier,
+                                       rule=f"quantity.elided (the {noun!r} before 'one of')"))
+                continue
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
                                                or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
@@ -807,8 +817,56 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             continue
         found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
                                None, "percent", qualifier=qualifier, fraction=True))
+    found.extend(_none_of_unit(sentence, masked, found))
     found.sort(key=lambda q: q.start)
     return found
+
+
+# "hasn't advanced a single meter", "not a single village", "not one metre": none of the unit.
+_A_SINGLE = re.compile(r"\b(?:a\s+single|one)\s+(?=[^\W\d_])", re.I)
+# A negation a few words before ("has not taken", "hasn't advanced", "never captured", "failed to").
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|\bnever|n['’]t|\bfailed\s+to|\bwithout)\s+(?:[\w'’-]+\s+){0,3}?(?:even\s+)?$", re.I)
+
+
+def _none_of_unit(sentence: str, masked: list[tuple[int, int]], found: list[_Quantity]) -> list[_Quantity]:
+    """Figures of none (quantity.none): "a single" or "one" and a unit, negated ("the enemy hasn't
+    advanced a single meter", "not one village was lost"): 0 in that unit. A "one" the number
+    grammar read already is replaced (it is not one, it is none)."""
+    out: list[_Quantity] = []
+    for m in _A_SINGLE.finditer(sentence):
+        if _inside(m.start(), masked) or not _NEGATED_BEFORE.search(sentence, max(0, m.start() - 60), m.start()):
+            continue
+        hit = unit_at(sentence, m.end())
+        if hit is None or hit[0].normalized == "ratio":
+            continue
+        entry, end = hit
+        found[:] = [q for q in found if not (q.start == m.start() and q.value == 1)]
+        out.append(_Quantity(m.start(), end, 0.0, None, None, sentence[m.end():end], entry, entry.normalized,
+                             rule=f"quantity.none ({sentence[m.start():end]!r}, negated)"))
+    return out
+
+
+# "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": a count whose
+# noun is the one before "one of" (quantity.elided).
+_ONE_OF_BEFORE = re.compile(r"\bone\s+of\s+(?:the\s+)?(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|"
+                            r"at\s+least|up\s+to|just\s+over|just\s+under|an\s+estimated)\s+)?$", re.I)
+_COUNT_NOUN_BEFORE = re.compile(r"\b(?:settlements?|villages?|towns?|localities|locality|hamlets?|communities|"
+                                r"soldiers?|troops?|servicemen|fighters?)\b", re.I)
+
+
+def _elided_count(sentence: str, m: re.Match, second) -> tuple[UnitEntry, str] | None:
+    """(unit, noun) of a count written without its noun after "one of", the noun being the one
+    the clause named just before ("the village of X, one of nearly a dozen"), or None."""
+    if second is not None or not _ONE_OF_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
+        return None
+    if re.match(r"\s+(?:of|per|percent|%)\b", sentence[m.end():], re.I):
+        return None
+    lo = max(0, m.start() - 80)
+    nouns = list(_COUNT_NOUN_BEFORE.finditer(sentence, lo, m.start()))
+    if not nouns:
+        return None
+    hit = unit_at(sentence, nouns[-1].start())
+    return (hit[0], nouns[-1].group(0)) if hit else None
 
 
 _UNIT_GAP = re.compile(r"\s*-?\s*")
@@ -830,7 +888,7 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
         return (None if q.value is None else q.value * factor,
                 None if q.low is None else q.low * factor,
                 None if q.high is None else q.high * factor, "percent")
-    if q.normalized in ("persons", "settlements"):
+    if q.normalized in ("persons", "settlements", "ratio"):
         return q.value, q.low, q.high, q.normalized
     assert q.entry is not None and q.entry.pint_unit is not None
     unit = q.normalized
@@ -1598,7 +1656,7 @@ _SIDED_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "shar
 
 def _quantity_rule(q: _Quantity) -> str:
     """How the quantity was read, for ``explain``."""
-    parts = ["quantity.fraction" if q.fraction else "quantity.range" if q.low is not None else "quantity.number"]
+    parts = [q.rule or ("quantity.fraction" if q.fraction else "quantity.range" if q.low is not None else "quantity.number")]
     if q.inherited_from is not None:
         parts.append("unit of the figure before")
     if q.per_period:
