@@ -126,3 +126,21 @@ def test_a_part_of_an_earlier_figure_has_its_period():
 def test_the_whole_country_after_a_town_was_named_is_sure():
     c = claims("The town of Kupiansk fell on Monday. In 2024, Russian forces gained 3,000 square kilometers.")[-1]
     assert c.place == "UKR" and "place" not in c.unsure
+
+
+def test_a_change_with_no_time_takes_the_period_of_the_sentence_before():
+    (c,) = claims("Russia has made gains over the past three months. All told, it has captured 2,000 sq km "
+                  "of Ukrainian land.")
+    assert (c.start_date, c.date) == (D(2024, 8, 25), D(2024, 11, 24))
+    assert c.explain["date"].startswith("date.carried")
+
+
+def test_a_period_is_not_carried_into_another_paragraph():
+    (c,) = claims("Russia has made gains over the past three months.\n\nAll told, it has captured 2,000 sq km "
+                  "of Ukrainian land.")
+    assert c.start_date is None
+
+
+def test_a_state_does_not_take_the_period_of_the_sentence_before():
+    (c,) = claims("Russia has made gains over the past three months. It now holds about 18% of Ukraine.")
+    assert c.start_date is None and c.date == D(2024, 11, 25)

@@ -1289,8 +1289,8 @@ def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int |
 
 # "gaining more than 1,100 square kilometres in two weeks": a span of time, which ends on the
 # report's day only when the text counts to now (a present perfect, "now", "so far").
-_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|three|four|five|"
-                       r"six|seven|eight|nine|ten)\s+(?:day|week|month)s?", re.I)
+_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:the\s+space\s+of\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|"
+                       r"three|four|five|six|seven|eight|nine|ten)\s+(?:hour|day|week|fortnight|month)s?", re.I)
 # "the incursion began on 6 August, quickly capturing around 1,000 km2": a start the text gives,
 # and no end.
 _BEGAN = re.compile(r"\b(?:began|begun|started|launched|kicked\s+off)\s+(?:on|in)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
@@ -1469,6 +1469,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext()
     last_subject_side: str | None = None
+    previous_period = None  # the period the sentence before named (date.carried)
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
         work["sentences"] += 1
@@ -1493,6 +1494,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         if not quantities:
             context.see(mentions)
             last_subject_side = _subject_side(text_s) or last_subject_side
+            previous_period = _period_named(text_s, reference, sent.paragraph)
             continue
         sentence_claims: list[Claim] = []
         room = min(len(quantities),
@@ -1580,6 +1582,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
                                                            (date, start_date, date_rule))
+            date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph,
+                                                          (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
@@ -1647,7 +1651,29 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         work["claims"] = len(claims)
         context.see(mentions)
         last_subject_side = _subject_side(text_s) or last_subject_side
+        previous_period = _period_named(text_s, reference, sent.paragraph)
     return claims
+
+
+def _period_named(sentence: str, reference: dt.date | None, paragraph: int):
+    """(paragraph, the one period a sentence names: "in the past 12 months", "since August", "in
+    October"), for the sentence after it (:func:`_period_carried`); None when it names none, or
+    more than one."""
+    periods = [d for d in dates_mod.date_mentions(sentence, reference)
+               if d.kind in ("past", "range", "month", "since") and d.start_date is not None]
+    return (paragraph, periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
+
+
+def _period_carried(measure: str, previous, paragraph: int, dated: tuple) -> tuple:
+    """A change whose sentence names no time at all takes the one period the sentence before it
+    named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
+    Including both gains and losses, it has increased its holdings by 0.2 percentage points"."""
+    date, start_date, rule = dated
+    if previous is None or measure not in _CHANGES or start_date is not None \
+            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
+        return dated
+    _, d, words = previous
+    return d.date, d.start_date, f"date.carried: {words} (the sentence before)"
 
 
 _SIDED_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements", "advance_rate",
