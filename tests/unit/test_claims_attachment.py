@@ -144,3 +144,15 @@ def test_a_period_is_not_carried_into_another_paragraph():
 def test_a_state_does_not_take_the_period_of_the_sentence_before():
     (c,) = claims("Russia has made gains over the past three months. It now holds about 18% of Ukraine.")
     assert c.start_date is None and c.date == D(2024, 11, 25)
+
+
+def test_a_state_now_has_no_start_from_a_year_that_dates_its_object():
+    (c,) = claims("Kyiv said it now controls only about one-third of the territory it had taken in Kursk last year.",
+                  D(2025, 2, 13))
+    assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2025, 2, 13))
+
+
+def test_a_ratio_is_over_the_period_of_the_figure_it_compares():
+    area, ratio = claims("Russian forces advanced by 3,985 sq km in Ukraine in 2024, seven times more than in 2023.",
+                         D(2024, 12, 31))
+    assert (ratio.start_date, ratio.date) == (area.start_date, area.date) == (D(2024, 1, 1), D(2024, 12, 31))

@@ -55,3 +55,8 @@ def test_a_count_after_one_of_takes_the_noun_before():
 
 def test_one_of_with_no_count_noun_before_is_no_figure():
     assert claims_of("It is one of 12 reasons, the minister said.") == []
+
+
+def test_a_rate_written_after_a_bracketed_conversion_is_a_rate():
+    (claim,) = claims_of("Russian forces are advancing by around 30 square kilometers (11.6 square miles) a day.")
+    assert (claim.value_normalized, claim.unit_normalized, claim.measure) == (30.0, "km2_per_day", "advance_rate")

@@ -788,7 +788,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         per_period = None
         end = unit_end
         if entry.normalized in ("m", "km2"):
-            r = rate_period_at(sentence, RATE_GAP.match(sentence, unit_end).end())
+            r = _rate_after(sentence, unit_end)
             if r:
                 per_period, end = r
         if qualifier in _NOT_QUALIFIERS:
@@ -797,7 +797,9 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                                sentence[unit_start:end].strip(), entry, entry.normalized,
                                per_period=per_period, modifier=modifier.strip(),
                                qualifier=qualifier))
-        consumed_until = max(consumed_until, unit_end)
+        # A rate written after a bracketed conversion covers the conversion too ("30 sq km (11.6 sq
+        # miles) a day"): its numbers are not figures of their own.
+        consumed_until = max(consumed_until, unit_end if per_period is None else end)
     for m in FRACTION.finditer(sentence):
         if _inside(m.start(), masked) or any(q.start <= m.start() < q.end for q in found):
             continue
@@ -867,6 +869,21 @@ def _elided_count(sentence: str, m: re.Match, second) -> tuple[UnitEntry, str] |
         return None
     hit = unit_at(sentence, nouns[-1].start())
     return (hit[0], nouns[-1].group(0)) if hit else None
+
+
+# "30 square kilometers (11.6 square miles) a day": the period of a rate after a bracketed conversion.
+_BRACKETED_AFTER = re.compile(r"\s*\([^()]{1,40}\)")
+
+
+def _rate_after(sentence: str, unit_end: int) -> tuple[str, int] | None:
+    """(period, end) of a rate written right after a unit ("15 sq km a day", "every five days"),
+    or after the unit's bracketed conversion ("30 sq km (11.6 sq miles) a day"); None when none."""
+    r = rate_period_at(sentence, RATE_GAP.match(sentence, unit_end).end())
+    if r is None:
+        bracket = _BRACKETED_AFTER.match(sentence, unit_end)
+        if bracket and any(ch.isdigit() for ch in bracket.group(0)):
+            r = rate_period_at(sentence, RATE_GAP.match(sentence, bracket.end()).end())
+    return r
 
 
 _UNIT_GAP = re.compile(r"\s*-?\s*")
@@ -1233,7 +1250,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
             # written right after it is the state at that month's end.
             return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
         if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
-            return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
+            # A state is as of now, with no start ("it now controls a third of the ground it took
+            # last year"); a change runs from the month to now.
+            return published, (d.start_date if is_change else None), f"date.since_named_month_to_now: {said(d)}"
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
         d = by_kind["day"]
@@ -1584,6 +1603,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph,
                                                           (date, start_date, date_rule))
+            date, start_date, date_rule = _period_of_compared(q, sentence_claims, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
@@ -1653,6 +1673,17 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         last_subject_side = _subject_side(text_s) or last_subject_side
         previous_period = _period_named(text_s, reference, sent.paragraph)
     return claims
+
+
+def _period_of_compared(q: "_Quantity", sentence_claims: list, dated: tuple) -> tuple:
+    """A ratio with no time of its own ("advanced by 3,985 sq km in 2024, seven times more than in
+    2023") is over the period of the figure it compares, the one before it in the sentence
+    (date.of_the_compared)."""
+    date, start_date, rule = dated
+    if q.normalized != "ratio" or not sentence_claims or not rule.startswith("date.publication: no date named"):
+        return dated
+    before = sentence_claims[-1]
+    return before.date, before.start_date, f"date.of_the_compared: {before.surface} ({before.explain.get('date', '')})"
 
 
 def _period_named(sentence: str, reference: dt.date | None, paragraph: int):
