@@ -60,3 +60,29 @@ def test_one_of_with_no_count_noun_before_is_no_figure():
 def test_a_rate_written_after_a_bracketed_conversion_is_a_rate():
     (claim,) = claims_of("Russian forces are advancing by around 30 square kilometers (11.6 square miles) a day.")
     assert (claim.value_normalized, claim.unit_normalized, claim.measure) == (30.0, "km2_per_day", "advance_rate")
+
+
+@pytest.mark.parametrize("sentence,value", [
+    ("Russia captured 1.234.567 square metres.", 1.234567),   # thousands grouped by dots
+    ("Russia captured 1'200 square kilometres.", 1200.0),     # ... by apostrophes
+    ("Russian troops advanced 1,5 km.", 1500.0),               # a decimal comma before a unit
+    ("Russia captured 3,000-plus square kilometres.", 3000.0),
+])
+def test_number_grammar_of_other_conventions(sentence, value):
+    (claim,) = claims_of(sentence)
+    assert claim.value_normalized == pytest.approx(value)
+
+
+@pytest.mark.parametrize("sentence,value", [
+    ("Russia captured some two dozen villages.", 24.0),
+    ("Russia captured half a dozen villages.", 6.0),
+    ("Russia captured a half-dozen villages.", 6.0),
+    ("Russia captured a hundred and twenty villages.", 120.0),
+])
+def test_number_words_of_dozens_and_hundreds(sentence, value):
+    (claim,) = claims_of(sentence)
+    assert claim.value_normalized == value
+
+
+def test_a_decimal_comma_is_read_only_before_a_length_area_or_share():
+    assert claims_of("Russia took 12,5 villages.") == []

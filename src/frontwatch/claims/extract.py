@@ -119,17 +119,27 @@ _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
          "seventy": 70, "eighty": 80, "ninety": 90}
 _WORDNUM = (
-    r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_UNITS_WORDS) + r"))?"
+    # "half a dozen", "a half-dozen", "two dozen" before the single words ("two", "a dozen").
+    r"(?:half\s+a\s+dozen|a\s+half[\s-]dozen|(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]+dozen"
+    # "a hundred and twenty", "two hundred and fifty-five": hundreds and what follows them.
+    r"|(?:a|one|" + "|".join(list(_UNITS_WORDS)[1:]) + r")\s+hundred\s+and\s+(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" +
+    "|".join(_UNITS_WORDS) + r"))?|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) + r")"
+    r"|(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_UNITS_WORDS) + r"))?"
     r"|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) +
     r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)")
 NUMBER = re.compile(
     # Not after a currency sign: "$725m (£570m)" is money, not 725 metres.
     r"(?<![\w.,:/])(?<![A-Za-z]-)(?<![$£€¥₴₽])(?<![$£€¥₴₽]\s)"
     # Thousands grouped by commas, or by spaces (plain, no-break or thin: "110 000 square kilometres").
-    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    # Also grouped by dots ("1.234.567", two groups at least: "110.000" could be 110) or apostrophes ("1'200").
+    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d{1,3}(?:['’]\d{3})+(?![\d'’])"
+    # A decimal comma before a unit ("1,5 km", as Ukrainian and Russian sources write it).
+    r"|(?P<deccomma>\d{1,3},\d{1,2})(?![\d,])(?=\s?(?:km|kilomet|met|m\b|sq|square|mile|%|per\s*cent|hectare))"
+    r"|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)))?", re.I)
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)|-plus\b))?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|single|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
@@ -151,7 +161,7 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 # Words allowed between a count and its noun: "11,000 North Korean soldiers".
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
-    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|populated|inhabited|"
+    r"active|regular|enemy|foreign|elite|professional|armed|military|current|trained|well-trained|populated|inhabited|"
     r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
@@ -178,6 +188,13 @@ def _word_value(words: str) -> float:
     words = re.sub(r"\s+", " ", words.lower().replace("-", " ")).strip()
     if words in ("a dozen", "dozen"):
         return 12.0
+    if words in ("half a dozen", "a half dozen"):
+        return 6.0
+    if words.endswith(" dozen"):  # "two dozen"
+        return 12.0 * _UNITS_WORDS.get(words.split()[0], _TEENS.get(words.split()[0], 1))
+    if " hundred and " in words:  # "a hundred and twenty"
+        head, rest = words.split(" hundred and ", 1)
+        return 100.0 * _UNITS_WORDS.get(head, 1) + _word_value(rest)
     if words in ("a hundred",):
         return 100.0
     if words in ("a thousand",):
@@ -189,8 +206,13 @@ def _word_value(words: str) -> float:
 
 
 def _number_value(m: re.Match[str]) -> float:
-    if m.group("digits"):
-        value = float(re.sub(r"[,\s\u00a0\u202f]", "", m.group("digits")))
+    if m.group("deccomma"):
+        value = float(m.group("deccomma").replace(",", "."))
+    elif m.group("digits"):
+        digits = m.group("digits")
+        if digits.count(".") >= 2:  # "1.234.567": dots group thousands
+            digits = digits.replace(".", "")
+        value = float(re.sub(r"[,'’\s\u00a0\u202f]", "", digits))
     else:
         value = _word_value(m.group("words"))
     if m.group("hundred"):
