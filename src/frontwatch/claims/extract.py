@@ -813,6 +813,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             r = _rate_after(sentence, unit_end)
             if r:
                 per_period, end = r
+            else:
+                per_period = _rate_before(sentence, m.start())
         if qualifier in _NOT_QUALIFIERS:
             qualifier = None
         found.append(_Quantity(m.start(), end, value, low, high,
@@ -895,6 +897,19 @@ def _elided_count(sentence: str, m: re.Match, second) -> tuple[UnitEntry, str] |
 
 # "30 square kilometers (11.6 square miles) a day": the period of a rate after a bracketed conversion.
 _BRACKETED_AFTER = re.compile(r"\s*\([^()]{1,40}\)")
+
+
+# "Russia's average daily gains reached 27 square kilometres": a rate named by its noun before the figure.
+_RATE_NOUN = re.compile(r"\b(?P<period>daily|weekly|monthly)\s+(?:average\s+)?(?:territorial\s+)?"
+                        r"(?:gains?|advances?|progress|rate|pace|captures?)\b[^\d;:—–]{0,40}$", re.I)
+_RATE_PERIOD_OF = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def _rate_before(sentence: str, num_start: int) -> str | None:
+    """The period of a rate named before the figure ("average daily gains reached 27 sq km", "a
+    weekly advance of 5 km"), or None."""
+    m = _RATE_NOUN.search(sentence, max(0, num_start - 80), num_start)
+    return _RATE_PERIOD_OF[m.group("period").lower()] if m else None
 
 
 def _rate_after(sentence: str, unit_end: int) -> tuple[str, int] | None:
@@ -1046,6 +1061,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
             # "about 18% of Ukraine's territory" with no verb of change: a share held.
             return "share_held", None, aspect, None
+        if _share_changed_to(sentence, q):
+            return "share_held", None, "current", None
         share = _share_cue(sentence, q, lo, hi, prev_claims)
         if share is not None:
             return share, None, aspect, None
@@ -1163,6 +1180,15 @@ def _length_cue_words(sentence: str, q: "_Quantity", lo: int, hi: int) -> tuple[
 # "2,356 sq km (0.4%)".
 _SHARE_APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:\(|or\b|,)\s*(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|"
                                r"over\s+|more\s+than\s+|less\s+than\s+)?$", re.I)
+
+
+_SHARE_NOUN = re.compile(r"\b(?:share|proportion|portion|percentage|part|control|holdings?)\b", re.I)
+
+
+def _share_changed_to(sentence: str, q: "_Quantity") -> bool:
+    """A share that rose or fell to the figure ("Russia's share of Ukrainian territory rose to
+    18.3 percent") is the share held once it changed (measure.share_changed_to)."""
+    return bool(_CHANGED_TO.search(sentence, max(0, q.start - 60), q.start) and _SHARE_NOUN.search(sentence, 0, q.start))
 
 
 def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
@@ -1756,6 +1782,9 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if measure == "share_held" and q.normalized == "percent" and _share_changed_to(sentence, q):
+        said = _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start)
+        return f"measure.share_held (changed_to): {said.group(0).strip()}"
     cue = _length_cue_words(sentence, q, lo, hi) if q.normalized == "m" else None
     if cue and cue[0] == measure and not _nearest_verb(sentence, lo, hi, q.start)[0]:
         return f"measure.{measure} (length_noun): {cue[1]}"
