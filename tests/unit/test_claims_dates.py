@@ -118,3 +118,12 @@ def test_two_months_joined_by_and_without_between_are_not_a_period_of_their_own(
 
 def test_a_past_month_and_a_half_is_not_read_as_the_past_month():
     assert date_mentions("Russia took 300 sq km in the past month and a half.", REF) == []
+
+
+def test_the_first_week_of_an_event_counts_from_its_first_day():
+    assert one("Russia seized 18% of Ukraine in the first week of the invasion.") == \
+        ("range", D(2022, 2, 24), D(2022, 3, 2))
+
+
+def test_the_first_weeks_with_no_count_are_no_period():
+    assert date_mentions("Russia seized 18% of Ukraine in the first weeks of the invasion.", REF) == []

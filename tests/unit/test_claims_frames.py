@@ -128,3 +128,8 @@ def test_a_share_that_rose_to_a_figure_is_the_share_held():
 def test_a_daily_noun_before_an_area_makes_it_a_rate():
     claim = only_claim("Russia's average daily gains reached 27 square kilometres in November.")
     assert (claim.measure, claim.unit_normalized) == ("advance_rate", "km2_per_day")
+
+
+def test_ground_that_changed_hands_is_a_change_with_no_direction():
+    claim = only_claim("About 1,000 square kilometres changed hands in November.")
+    assert (claim.measure, claim.direction) == ("area_change", None)

@@ -659,7 +659,8 @@ _RANGE_NEXT = re.compile(r"\s*(?:to|through|thru|until|till|and|[-–—])\s", r
 _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?(?P<ord>first|second|third|fourth|last|final)\s+"
                            r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
                            rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
-                           r"(?P<thisyear>(?:the|this)\s+year))\b)?")
+                           r"(?P<thisyear>(?:the|this)\s+year)|(?:the\s+|its\s+|Russia['’]s\s+|Ukraine['’]s\s+|Kyiv['’]s\s+)?"
+                           r"(?:full[\s-]+scale\s+)?(?P<event>invasion|war|incursion))\b)?")
 # "in the three months to the end of November", "in the week to Sunday", "the month ending Nov. 30"
 _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
                         r"(?P<unit>day|week|month)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
@@ -771,7 +772,14 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         # The day of "the incursion, which began on Aug. 6" comes after the phrase (not the dateline's).
         later = [d for d in days if d.start >= first_period.end()]
         from_day = None  # the sentence's day the period starts from, when it does
-        if first_period.group("ofyear") or first_period.group("thisyear"):
+        # "in the first weeks of the war": how many?
+        vague = first_period.group("n") is None and sentence[first_period.end("unit"):first_period.end("unit") + 1] == "s"
+        if vague:
+            first = None
+        elif first_period.group("event"):
+            # "in the first week of the invasion": from the event's first day (lexicon/events.json).
+            first = INCURSION_DAY if first_period.group("event").lower() == "incursion" else INVASION_DAY
+        elif first_period.group("ofyear") or first_period.group("thisyear"):
             y = int(first_period.group("ofyear")) if first_period.group("ofyear") else (reference.year if reference else None)
             first = dt.date(y, 1, 1) if y else None
         elif month_name:
@@ -780,7 +788,8 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             from_day = later[0] if len(later) == 1 else None
             first = _bounds(from_day)[0] if from_day else None
         ordinal = first_period.group("ord").lower()
-        if ordinal != "first" and not (month_name or first_period.group("ofyear") or first_period.group("thisyear")):
+        if ordinal != "first" and not (month_name or first_period.group("ofyear") or first_period.group("thisyear")
+                                       or first_period.group("event")):
             first = None  # "the last week" with no month or year is the past week (_PAST)
         elif first is not None and ordinal in ("last", "final"):
             # "in the last week of October": the period ending on that month's (or year's) last day.

@@ -985,6 +985,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
             # "expanded their territorial control by nearly an additional 100 square kilometers"
             return "area_change", "gained", None, None
+        if _CHANGED_HANDS.search(sentence, q.end, hi):
+            # "About 1,000 square kilometres changed hands in November": ground that moved between
+            # the sides, either way (measure.area_change (changed_hands)).
+            return "area_change", None, None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -1782,6 +1786,8 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
+        return f"measure.area_change (changed_hands): {_CHANGED_HANDS.search(sentence, q.end, hi).group(0)}"
     if measure == "share_held" and q.normalized == "percent" and _share_changed_to(sentence, q):
         said = _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start)
         return f"measure.share_held (changed_to): {said.group(0).strip()}"
