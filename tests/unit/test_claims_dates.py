@@ -127,3 +127,8 @@ def test_the_first_week_of_an_event_counts_from_its_first_day():
 
 def test_the_first_weeks_with_no_count_are_no_period():
     assert date_mentions("Russia seized 18% of Ukraine in the first weeks of the invasion.", REF) == []
+
+
+def test_a_quarter_with_no_year_is_the_latest_begun():
+    assert one("Russia gained 1,000 sq km in the third quarter.") == ("range", D(2024, 7, 1), D(2024, 9, 30))
+    assert one("Russia gained 1,000 sq km in the fourth quarter.", D(2025, 3, 1)) == ("range", D(2024, 10, 1), D(2024, 12, 31))

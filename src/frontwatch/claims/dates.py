@@ -341,11 +341,17 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     return reference + one - relativedelta(years=n)
 
 
-def month_runs_to_reference(sentence: str, d: "DateMention") -> bool:
+def month_runs_to_reference(sentence: str, d: "DateMention", reference: dt.date | None = None) -> bool:
     """Whether a named month starts a period that runs to the reference day rather than being the
     period: with a present perfect ("has advanced 30 km since the fall of Avdiivka in February")
-    or after "since <event> in". One rule for the claim's dates and for the days of its pace."""
-    return bool(PRESENT_PERFECT.search(sentence) or _SINCE_EVENT_IN.search(sentence[:d.start]))
+    or after "since <event> in". One rule for the claim's dates and for the days of its pace. A
+    period already over on the reference day ("last month", "in October" read in November) is that
+    period whatever the tense: "Russia has captured 2,700 sq km since January, including 600 sq km
+    last month"."""
+    if _SINCE_EVENT_IN.search(sentence[:d.start]):
+        return True
+    over = reference is not None and d.date is not None and d.date < reference
+    return bool(PRESENT_PERFECT.search(sentence)) and not over
 
 
 def period_days(text: str, reference: dt.date | None = None) -> float | None:
@@ -363,7 +369,7 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
             # "advanced between 1 and 3 km on Monday alone": one day.
             return 1.0 if any(d.kind == "weekday" and d.date is not None for d in mentions) else None
         d = named[0]
-        if d.kind == "month" and reference >= d.start_date and month_runs_to_reference(text, d):
+        if d.kind == "month" and reference >= d.start_date and month_runs_to_reference(text, d, reference):
             return float((reference - d.start_date).days + 1)
         return float((d.date - d.start_date).days + 1)
     if m.group("unit"):
@@ -670,8 +676,9 @@ _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:en
 # "in early 2024", "since mid-2023": the year's first, middle or last four months.
 _YEAR_PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 # "in the third quarter of 2024", "in the first quarter of this year", "in Q3 2024".
-_QUARTER = re.compile(rf"\bthe\s+(?P<which>first|second|third|fourth|final|last)\s+quarter\s+of\s+"
-                      rf"(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b|\bQ(?P<q>[1-4])\s+(?P<qyear>{_YEAR})\b", re.I)
+# "in the third quarter" with no year: the latest such quarter begun on or before the report's day.
+_QUARTER = re.compile(rf"\bthe\s+(?P<which>first|second|third|fourth|final|last)\s+quarter\b(?:\s+of\s+"
+                      rf"(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b)?(?!\s+of\b)|\bQ(?P<q>[1-4])\s+(?P<qyear>{_YEAR})\b", re.I)
 _HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b",
                         re.I)
 _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?(?:\s*[-–—]\s*|\s+(?:through|thru|until|till)\s+|"
@@ -737,8 +744,10 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             k, y = int(m.group("q")), int(m.group("qyear"))
         else:
             k = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}[m.group("which").lower()]
-            y = int(m.group("year")) if m.group("year") else (reference.year - (m.group("rel").lower() == "last")
+            y = int(m.group("year")) if m.group("year") else (reference.year - ((m.group("rel") or "").lower() == "last")
                                                                if reference else None)
+            if y is not None and not m.group("year") and not m.group("rel") and dt.date(y, 3 * k - 2, 1) > reference:
+                y -= 1  # "the fourth quarter" read in March: last year's
         if y is None:
             continue
         first = dt.date(y, 3 * k - 2, 1)

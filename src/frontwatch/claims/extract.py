@@ -1301,7 +1301,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
             # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
             # written right after it is the state at that month's end.
             return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
-        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
+        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d, published):
             # A state is as of now, with no start ("it now controls a third of the ground it took
             # last year"); a change runs from the month to now.
             return published, (d.start_date if is_change else None), f"date.since_named_month_to_now: {said(d)}"
