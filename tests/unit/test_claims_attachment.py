@@ -162,3 +162,8 @@ def test_a_period_already_over_is_that_period_under_a_present_perfect():
     total, part = claims("Russia has captured 2,700 sq km since January, including 600 sq km last month.")
     assert (part.start_date, part.date) == (D(2024, 10, 1), D(2024, 10, 31))
     assert (total.start_date, total.date) == (D(2024, 1, 1), D(2024, 11, 25))
+
+
+def test_a_past_year_in_a_clause_with_no_present_perfect_is_that_year():
+    last, this = claims("Last year Russia took 500 sq km; this year it has taken 2,500 sq km.")
+    assert (last.start_date, last.date) == (D(2023, 1, 1), D(2023, 12, 31))

@@ -369,7 +369,7 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
             # "advanced between 1 and 3 km on Monday alone": one day.
             return 1.0 if any(d.kind == "weekday" and d.date is not None for d in mentions) else None
         d = named[0]
-        if d.kind == "month" and reference >= d.start_date and month_runs_to_reference(text, d, reference):
+        if d.kind == "month" and reference >= d.start_date and month_runs_to_reference(text, d):
             return float((reference - d.start_date).days + 1)
         return float((d.date - d.start_date).days + 1)
     if m.group("unit"):

@@ -1301,7 +1301,13 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
             # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
             # written right after it is the state at that month's end.
             return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
-        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d, published):
+        # A period already over is the figure's own period when it is written right after the figure
+        # ("including 600 sq km last month"); one in a clause of its own ("half of the territory it
+        # captured in May") starts what a present perfect counts to now.
+        attached = d is own_after and q_end is not None and not any(
+            v.search(sentence, q_end, d.start) for v in (GAINED_VERBS, LOST_VERBS, HELD_VERBS, _EVENT_VERBS, _CLAUSE_OPENER))
+        attached = attached or not dates_mod.PRESENT_PERFECT.search(sentence, lo, hi)  # no perfect in the figure's clause
+        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d, published if attached else None):
             # A state is as of now, with no start ("it now controls a third of the ground it took
             # last year"); a change runs from the month to now.
             return published, (d.start_date if is_change else None), f"date.since_named_month_to_now: {said(d)}"
@@ -1325,6 +1331,8 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     return published, start, "date.publication: no date named; the report's day"
 
 
+# A clause of its own between a figure and a date: "40% of the territory they occupied in August".
+_CLAUSE_OPENER = re.compile(r"\b(?:it|they|we|he|she|that|which|who|when)\b", re.I)
 _STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
 # "a quarter of the territory it had captured, which, at its peak in August, was 350 square miles":
 # a relative clause after the figure tells of something else, and its dates are not the figure's.
