@@ -1548,7 +1548,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext()
     last_subject_side: str | None = None
-    previous_period = None  # the period the sentence before named (date.carried)
+    previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     for sent, att in zip(sentences, attributions):
         text_s = sent.text
         work["sentences"] += 1
@@ -1573,7 +1573,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         if not quantities:
             context.see(mentions)
             last_subject_side = _subject_side(text_s) or last_subject_side
-            previous_period = _period_named(text_s, reference, sent.paragraph)
+            previous_period = (sent.paragraph, text_s)
             continue
         sentence_claims: list[Claim] = []
         room = min(len(quantities),
@@ -1661,7 +1661,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
                                                            (date, start_date, date_rule))
-            date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph,
+            date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
                                                           (date, start_date, date_rule))
             date, start_date, date_rule = _period_of_compared(q, sentence_claims, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
@@ -1731,7 +1731,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         work["claims"] = len(claims)
         context.see(mentions)
         last_subject_side = _subject_side(text_s) or last_subject_side
-        previous_period = _period_named(text_s, reference, sent.paragraph)
+        previous_period = (sent.paragraph, text_s)
     return claims
 
 
@@ -1746,24 +1746,27 @@ def _period_of_compared(q: "_Quantity", sentence_claims: list, dated: tuple) -> 
     return before.date, before.start_date, f"date.of_the_compared: {before.surface} ({before.explain.get('date', '')})"
 
 
-def _period_named(sentence: str, reference: dt.date | None, paragraph: int):
-    """(paragraph, the one period a sentence names: "in the past 12 months", "since August", "in
-    October"), for the sentence after it (:func:`_period_carried`); None when it names none, or
-    more than one."""
+def _period_named(sentence: str, reference: dt.date | None):
+    """(the one period a sentence names: "in the past 12 months", "since August", "in October",
+    its words), or None when it names none, or more than one."""
     periods = [d for d in dates_mod.date_mentions(sentence, reference)
                if d.kind in ("past", "range", "month", "since") and d.start_date is not None]
-    return (paragraph, periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
+    return (periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
 
 
-def _period_carried(measure: str, previous, paragraph: int, dated: tuple) -> tuple:
+def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
     """A change whose sentence names no time at all takes the one period the sentence before it
     named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
-    Including both gains and losses, it has increased its holdings by 0.2 percentage points"."""
+    Including both gains and losses, it has increased its holdings by 0.2 percentage points".
+    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it."""
     date, start_date, rule = dated
     if previous is None or measure not in _CHANGES or start_date is not None \
             or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
         return dated
-    _, d, words = previous
+    named = _period_named(previous[1], reference)
+    if named is None:
+        return dated
+    d, words = named
     return d.date, d.start_date, f"date.carried: {words} (the sentence before)"
 
 
