@@ -132,3 +132,11 @@ def test_the_first_weeks_with_no_count_are_no_period():
 def test_a_quarter_with_no_year_is_the_latest_begun():
     assert one("Russia gained 1,000 sq km in the third quarter.") == ("range", D(2024, 7, 1), D(2024, 9, 30))
     assert one("Russia gained 1,000 sq km in the fourth quarter.", D(2025, 3, 1)) == ("range", D(2024, 10, 1), D(2024, 12, 31))
+
+
+def test_over_the_month_with_no_month_named_is_the_reports_month_to_its_day():
+    assert one("Russia took 725 sq km over the month.") == ("past", D(2024, 11, 1), REF)
+
+
+def test_over_the_month_early_in_a_month_is_no_period():
+    assert date_mentions("Russia took 725 sq km over the month.", D(2024, 12, 2)) == []

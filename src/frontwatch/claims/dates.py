@@ -236,6 +236,11 @@ _SINCE_INCURSION = re.compile(
 _WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
 # "that month", "in that year", "the same month": the month or year named before in the sentence.
 _THAT_PERIOD = re.compile(r"\b(?:in\s+|during\s+|over\s+)?(?:that|the\s+same)\s+(?P<unit>month|year)\b", re.I)
+# "over the month", "during the year", "throughout the whole week": not "the month of October", "the
+# year before", "the week to Sunday", "the month ending ...".
+_THE_UNIT = re.compile(r"\b(?:in|during|over|throughout)\s+(?:the\s+(?:course|entirety)\s+of\s+)?the\s+(?:whole\s+|entire\s+)?"
+                       r"(?P<unit>week|month|year)\b(?!\s+(?:of|before|earlier|ago|to|through|until|ending|ended|since|"
+                       r"after|prior)\b)(?![-–])", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
@@ -646,6 +651,18 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             continue
         mentions.append(DateMention("month", *m.span(), min(end, reference or end), first))
         taken.append(m.span())
+    if reference is not None and not any(d.kind in ("month", "range", "past", "since") for d in mentions):
+        for m in _THE_UNIT.finditer(sentence):
+            # "over the month", "during the year", "throughout the week", no other period named: the
+            # calendar one the report is written in, to its day (as "this month").
+            unit = m.group("unit").lower()
+            if (unit == "month" and reference.day <= 7) or (unit == "year" and reference.month == 1):
+                continue  # early in a month, "over the month" may be the one just ended: no guess
+            if free(*m.span()):
+                first = (reference.replace(day=1) if unit == "month" else reference.replace(month=1, day=1) if unit == "year"
+                         else reference - dt.timedelta(days=reference.weekday()))
+                mentions.append(DateMention("past", *m.span(), reference, first))
+                taken.append(m.span())
     for m in _NOW.finditer(sentence):
         mentions.append(DateMention("now", *m.span(), reference, None))
     mentions.sort(key=lambda d: d.start)
