@@ -138,3 +138,13 @@ def test_a_daily_noun_before_an_area_makes_it_a_rate():
 def test_ground_that_changed_hands_is_a_change_with_no_direction():
     claim = only_claim("About 1,000 square kilometres changed hands in November.")
     assert (claim.measure, claim.direction) == ("area_change", None)
+
+
+def test_a_length_away_ending_its_clause_is_a_distance():
+    claim = only_claim("The enemy is 4 kilometres away, the commander said.")
+    assert claim.measure == "distance" and claim.explain["measure"].startswith("measure.distance (away)")
+
+
+def test_a_length_pushed_back_from_a_town_is_how_far_the_side_fell_back():
+    claim = only_claim("Ukrainian forces pushed Russian troops back 3 km from Kharkiv.")
+    assert (claim.measure, claim.side) == ("depth", "ukraine")

@@ -1087,6 +1087,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         moved = ADVANCE_VERBS.search(sentence, lo, q.start) or RETREAT.search(sentence, lo, q.start)
         if compass and moved and q.qualifier != "within":
             pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
+        elif _pushed_back_from(sentence, q, lo):
+            pass  # "pushed Russian troops back 3 km from Kharkiv": how far they fell back, a depth below
+        elif _AWAY_AFTER.match(sentence, q.end) and not ADVANCE_VERBS.search(sentence, lo, q.start):
+            # "The enemy is 4 kilometres away": how far, from a place the text may not name.
+            return "distance", None, "current", None
         elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
@@ -1130,6 +1135,19 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# "4 kilometres (2.5 miles) away" ending its clause.
+_AWAY_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?away\b(?!\s+(?:from|of)\b)", re.I)
+_TO_BEFORE = re.compile(r"\b(?:to|within)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _pushed_back_from(sentence: str, q: "_Quantity", lo: int) -> bool:
+    """A length after a retreat in its clause, not introduced by "to" or "within" ("pushed
+    Russian troops back 3 km from Kharkiv", "fell back 2 km from the village"): how far the side
+    fell back, not how far it is from the place."""
+    return bool(RETREAT.search(sentence, lo, q.start) and q.qualifier != "within"
+                and not _TO_BEFORE.search(sentence, max(0, q.start - 30), q.start))
 
 
 # A length's noun says what it measures when no verb does: "the distance between Russian positions
@@ -1797,6 +1815,8 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if measure == "distance" and _AWAY_AFTER.match(sentence, q.end):
+        return f"measure.distance (away): {sentence[q.start:_AWAY_AFTER.match(sentence, q.end).end()]}"
     if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
         return f"measure.area_change (changed_hands): {_CHANGED_HANDS.search(sentence, q.end, hi).group(0)}"
     if measure == "share_held" and q.normalized == "percent" and _share_changed_to(sentence, q):
