@@ -86,3 +86,12 @@ def test_number_words_of_dozens_and_hundreds(sentence, value):
 
 def test_a_decimal_comma_is_read_only_before_a_length_area_or_share():
     assert claims_of("Russia took 12,5 villages.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia seized a 100-square-kilometre area near Pokrovsk.",
+    "Russia seized 100 kilometres squared near Pokrovsk.",
+])
+def test_area_units_written_with_hyphens_or_squared(sentence):
+    (claim,) = claims_of(sentence)
+    assert (claim.value_normalized, claim.unit_normalized) == (100.0, "km2")

@@ -38,7 +38,7 @@ class UnitEntry:
 # Order matters: longer/more specific forms first so "square miles" wins over
 # "miles" and "km2" over "km". Short abbreviations are case-sensitive so
 # "7:03 AM" or "M" in a name are never read as metres.
-_SQ = r"(?:square|sq\.?)\s+"
+_SQ = r"(?:square|sq\.?)[\s-]+"  # "square miles", "a 100-square-kilometre area"
 UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(_SQ + r"(?:kilometres?|kilometers?|kms?)", "kilometer ** 2", "km2"),
     UnitEntry(r"(?:km2|km²|km\^2|sq\.?\s*kms?|sqkms?)", "kilometer ** 2", "km2", True),
@@ -47,6 +47,8 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(_SQ + r"(?:metres?|meters?)", "meter ** 2", "km2"),
     UnitEntry(r"(?:hectares?|ha)\b", "hectare", "km2"),
     UnitEntry(r"acres?", "acre", "km2"),
+    # "100 kilometres squared", "100 km squared": an area.
+    UnitEntry(r"(?:kilometres?|kilometers?|kms?)\s+squared\b", "kilometer ** 2", "km2"),
     UnitEntry(r"(?:kilometres?|kilometers?|kms?)\b", "kilometer", "m"),
     UnitEntry(r"(?:km)", "kilometer", "m", True),
     UnitEntry(r"(?:metres?|meters?)", "meter", "m"),
