@@ -167,3 +167,13 @@ def test_a_period_already_over_is_that_period_under_a_present_perfect():
 def test_a_past_year_in_a_clause_with_no_present_perfect_is_that_year():
     last, this = claims("Last year Russia took 500 sq km; this year it has taken 2,500 sq km.")
     assert (last.start_date, last.date) == (D(2023, 1, 1), D(2023, 12, 31))
+
+
+def test_a_figure_with_no_time_takes_the_as_of_day_of_another_clause():
+    held, kursk = claims("As of November 20, Russia held about 18% of Ukraine, while Ukraine held about 600 sq km in Kursk.")
+    assert kursk.date == D(2024, 11, 20) and kursk.explain["date"].startswith(("date.sentence_day", "date.as_of"))
+
+
+def test_a_figure_with_now_keeps_the_reports_day_against_a_day_of_another_clause():
+    (c,) = claims("Ukraine launched its incursion on August 6, and it now holds about 600 sq km in Kursk.")
+    assert c.date == D(2024, 11, 25)

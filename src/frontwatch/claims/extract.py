@@ -1271,6 +1271,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
     mentions = [d for d in mentions if d not in statement]
+    sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
@@ -1288,6 +1289,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    by_kind = _day_of_the_sentence(by_kind, sentence_days, q_start, others)
     own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
@@ -1304,7 +1306,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
     if "as_of" in by_kind:
         d = by_kind["as_of"]
-        return d.date, None, f"date.as_of: {said(d)}"
+        return d.date, None, f"{_day_rule(by_kind, d, 'date.as_of')}: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
         return d.date, (d.start_date if is_change else None), f"date.range: {said(d)}"
@@ -1332,7 +1334,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
         d = by_kind["day"]
-        return d.date, start, f"date.day: {said(d)}{since}"
+        return d.date, start, f"{_day_rule(by_kind, d, 'date.day')}: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
         if measure == "depth" and start is None and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)):
@@ -1351,6 +1353,25 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
 # A clause of its own between a figure and a date: "40% of the territory they occupied in August".
 _CLAUSE_OPENER = re.compile(r"\b(?:it|they|we|he|she|that|which|who|when)\b", re.I)
+def _day_rule(by_kind: dict, d, rule: str) -> str:
+    return "date.sentence_day" if by_kind.get("sentence_day") is d else rule
+
+
+def _day_of_the_sentence(by_kind: dict, days: list, q_start: int, others: tuple) -> dict:
+    """A figure with no time of its own takes the sentence's last as-of day or day, even one the
+    clause rules gave another clause (date.sentence_day): "As of November 20, Russia held 18% and
+    Ukraine about 600 sq km in Kursk"; a day is the sentence's time unless the figure has one, or
+    the day is written after another figure that follows this one ("held about 650 sq km, down
+    from roughly 1,200 at the start of September": September dates the 1,200)."""
+    if any(k in by_kind for k in ("as_of", "day", "range", "month", "past", "weekday", "since", "now")):
+        return by_kind
+    days = [d for d in days if not any(q_start < o < d.start for o in others)]
+    if not days:
+        return by_kind
+    d = days[-1]
+    return {**by_kind, d.kind: d, "sentence_day": d}
+
+
 _STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
 # "a quarter of the territory it had captured, which, at its peak in August, was 350 square miles":
 # a relative clause after the figure tells of something else, and its dates are not the figure's.
