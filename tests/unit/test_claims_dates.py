@@ -140,3 +140,7 @@ def test_over_the_month_with_no_month_named_is_the_reports_month_to_its_day():
 
 def test_over_the_month_early_in_a_month_is_no_period():
     assert date_mentions("Russia took 725 sq km over the month.", D(2024, 12, 2)) == []
+
+
+def test_since_last_month_runs_from_its_first_day_to_the_report():
+    assert one("Russia took 500 sq km since last month.") == ("since", D(2024, 10, 1), REF)

@@ -241,6 +241,7 @@ _THAT_PERIOD = re.compile(r"\b(?:in\s+|during\s+|over\s+)?(?:that|the\s+same)\s+
 _THE_UNIT = re.compile(r"\b(?:in|during|over|throughout)\s+(?:the\s+(?:course|entirety)\s+of\s+)?the\s+(?:whole\s+|entire\s+)?"
                        r"(?P<unit>week|month|year)\b(?!\s+(?:of|before|earlier|ago|to|through|until|ending|ended|since|"
                        r"after|prior)\b)(?![-–])", re.I)
+_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
@@ -583,7 +584,11 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                     last = prev.replace(day=calendar.monthrange(prev.year, prev.month)[1])
                 else:
                     first, last = dt.date(reference.year - 1, 1, 1), dt.date(reference.year - 1, 12, 31)
-                mentions.append(DateMention("month", *m.span(), last, first))
+                if _SINCE_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
+                    # "since last month": from its first day to the report's day.
+                    mentions.append(DateMention("since", *m.span(), reference, first))
+                else:
+                    mentions.append(DateMention("month", *m.span(), last, first))
                 continue
             if m.group("last").lower() == "this":
                 end = reference
@@ -592,6 +597,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                     else reference - dt.timedelta(days=reference.weekday()))
             else:
                 start = _period_start(end, 1, unit)
+                if _SINCE_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
+                    mentions.append(DateMention("since", *m.span(), reference, start))  # "since last week"
+                    continue
         elif m.group("unit4"):
             n = m.group("n4")
             count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
