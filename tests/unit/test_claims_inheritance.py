@@ -1,6 +1,6 @@
 """The frame builder's rules for what a sentence takes from the report before it (place.continued,
 place.country_as_before, date.peak_as_before) and for places and sides read across a sentence
-(place.oblast_of_all, side.occupied past an aside). Sentences written for these tests, one per
+(place.oblast_of_all, side.occupied past an aside, no speaker for a passive "is estimated at"). Sentences written for these tests, one per
 rule; the pipeline is judged on real writing by bench/claims_eval.py --verdicts."""
 from __future__ import annotations
 
@@ -85,3 +85,9 @@ def test_a_present_holding_after_a_peak_is_not_that_peak():
     *_, last = claims("DeepState reported peak Ukrainian control at 900 km2. "
                       "ISW estimated that Ukraine now holds 600 km2.", D(2024, 10, 14))
     assert last.aspect != "peak"
+
+
+def test_a_passive_verb_of_estimating_names_no_speaker():
+    (c,) = claims("The Ukrainian-held part of Kursk region is now estimated at 600 square kilometres.")
+    assert c.source is None
+    assert (c.side, c.place) == ("ukraine", "Kursk oblast")
