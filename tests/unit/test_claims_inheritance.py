@@ -91,3 +91,16 @@ def test_a_passive_verb_of_estimating_names_no_speaker():
     (c,) = claims("The Ukrainian-held part of Kursk region is now estimated at 600 square kilometres.")
     assert c.source is None
     assert (c.side, c.place) == ("ukraine", "Kursk oblast")
+
+
+def test_the_city_before_any_city_is_the_one_town_the_next_sentence_names():
+    first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. The advance will slow "
+                       "as Russian troops enter Pokrovsk's built-up areas.", D(2024, 9, 1))
+    assert first.place == "Pokrovsk" and "named in the next sentence" in first.explain["place"]
+    assert "place" not in first.unsure
+
+
+def test_the_city_stays_unsure_when_the_next_sentence_names_two_towns():
+    first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. They are also "
+                       "attacking Pokrovsk and Kurakhove.", D(2024, 9, 1))
+    assert "place" in first.unsure

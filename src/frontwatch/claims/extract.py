@@ -1428,8 +1428,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext()
     last_subject_side: str | None = None
-    for sent, att in zip(sentences, attributions):
+    for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
+        context.next_sentence = sentences[i_sent + 1] if i_sent + 1 < len(sentences) and \
+            sentences[i_sent + 1].paragraph == sent.paragraph else None
         work["sentences"] += 1
         if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
                 (max_claims is not None and len(claims) >= max_claims):
@@ -1719,6 +1721,8 @@ class _PlaceContext:
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
+        # The next sentence of the paragraph, for "the city" when no city was named before it.
+        self.next_sentence = None
 
     @property
     def recent_region(self) -> PlaceMention | None:
@@ -1756,10 +1760,28 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
+        if found is None and m.kind == "city_ref":
+            return self._named_next(m)
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
         return found
+
+
+    def _named_next(self, m: PlaceMention) -> PlaceMention | None:
+        """place.named_next: "the city" in a report that has named no city yet is the one town
+        the next sentence of the paragraph names, when it names exactly one ("Russian forces are
+        within ten kilometers from the edge of the city. The rate of advance is likely to slow as
+        Russian forces enter Pokrovsk's built-up areas"); None otherwise."""
+        if self.next_sentence is None:
+            return None
+        towns = {(n.city or n.canonical) for n in place_mentions(self.next_sentence.text)
+                 if n.kind in ("settlement", "oblast_or_city")}
+        if len(towns) != 1:
+            return None
+        town = towns.pop()
+        return PlaceMention(m.start, m.end, f"{town}, named in the next sentence", "settlement", town,
+                            "place.named_next")
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
