@@ -47,7 +47,8 @@ def test_a_point_that_holds_only_with_the_grey_zone_says_so_in_the_verdict():
     assert j.verdict == CONSISTENT_GREY and "with grey zone" in j.text
 
 
-def test_a_point_between_the_strict_and_the_grey_figure_is_consistent_with_grey_zone():
+def test_a_point_past_the_strict_figure_within_the_grey_one_is_consistent_with_grey_zone():
+    """1,000 against 800 strict and 1,200 with the grey zone."""
     assert judge(1000, 1000, None, AREA, 800, grey=1200).verdict == CONSISTENT_GREY
 
 
@@ -85,14 +86,18 @@ def test_up_to_is_a_top_that_is_reached_not_a_ceiling():
     assert judge(300, 300, "up to", RATE, 124, band=(124, 395)).verdict == CONSISTENT
 
 
-def test_a_range_met_by_the_band_is_consistent_and_one_missed_within_tolerance_roughly():
+def test_a_range_met_by_the_band_is_consistent():
     assert judge(200, 300, None, RATE, 250).verdict == CONSISTENT
+
+
+def test_a_range_that_misses_the_band_is_judged_by_its_distance_from_it():
+    """Within tolerance: roughly consistent; beyond it: overstated or understated."""
     assert judge(200, 300, None, RATE, 163, band=(163, 185)).verdict == ROUGHLY   # 200 is 8% over 185
     assert judge(200, 300, None, RATE, 150).verdict == OVERSTATED                 # 33% over
     assert judge(200, 300, None, RATE, 400).verdict == UNDERSTATED
 
 
-def test_the_verdict_and_its_words_come_from_one_comparison():
+def test_a_verdicts_words_come_from_the_same_comparison_as_the_verdict():
     """Every verdict's text says agreement exactly when the verdict agrees."""
     for args in [(1375, 1375, "about", AREA, 901, 1246), (40, 40, "over", SHARE, 38.4, 39.1),
                  (200, 300, None, RATE, 163, None), (5000, 5000, None, AREA, 100, 150), (10, 10, "less than", AREA, 50, None)]:
@@ -104,7 +109,9 @@ def test_the_verdict_and_its_words_come_from_one_comparison():
 
 # ------------------------------------------------------------------ reading a claim (no store)
 
-def test_places_read_as_countries_oblasts_kursk_and_towns():
+def test_a_claims_place_reads_as_the_region_it_names():
+    """Countries (name or code), oblasts (Kursk's too), a union of oblasts, "Donetsk" for an area
+    (the oblast), and a town as a 15 km circle round it."""
     assert place_region("Ukraine", "area_held")[0] == "UKR"
     assert place_region("RUS", "area_held")[0] == "RUS"
     assert place_region("Kursk region", "area_held")[0] == "Kursk oblast"
@@ -152,15 +159,21 @@ def _by_measure(result):
     return out
 
 
-def test_article_every_area_share_and_rate_claim_gets_a_verdict_on_a_map_figure(article_check):
-    """../shared/data/articles/kursk-2024-11-24.txt against the session store."""
+def test_article_each_claim_the_maps_can_measure_gets_a_verdict_on_a_map_figure(article_check):
+    """../shared/data/articles/kursk-2024-11-24.txt against the session store: its area, share and
+    rate claims are judged on a map figure, and every claim's verdict is one of VERDICTS."""
     by = _by_measure(article_check)
     assert len(by["area_held"]) == 2 and len(by["share_lost"]) == 1 and len(by["advance_rate"]) == 1
     for c in by["area_held"] + by["share_lost"] + by["advance_rate"]:
         assert c["verdict"] in JUDGED, c["reason"]
         assert c["map_value"] is not None and c["map_unit"] and c["tolerance"] and c["map_dates"], c
-    assert len(by["troops"]) == 4 and all(c["verdict"] == NOT_CHECKABLE for c in by["troops"])
     assert all(c["verdict"] in VERDICTS for c in article_check["claims"])
+
+
+def test_article_troop_claims_are_recorded_not_judged(article_check):
+    """The seed article's four troop numbers are not checkable from map data."""
+    by = _by_measure(article_check)
+    assert len(by["troops"]) == 4 and all(c["verdict"] == NOT_CHECKABLE for c in by["troops"])
 
 
 def test_article_advance_rate_verdict_agrees_with_its_reason(article_check):
@@ -363,20 +376,24 @@ def test_a_gain_whose_place_is_only_carried_from_an_earlier_sentence_is_not_chec
     assert chk.verdict == NOT_CHECKABLE and "Kursk is from an earlier one" in chk.reason, chk.reason
 
 
-def test_a_ukrainian_gain_with_no_place_is_in_ukraine_before_the_incursion_and_unsure_after(store):
+def test_a_ukrainian_gain_with_no_place_before_the_incursion_is_measured_in_ukraine(store):
     """Ukraine held no ground in Russia before 6 August 2024: "Ukraine has reclaimed 108 square
-    kilometres" in summer 2023 is measured in UKR (it was sent to RUS, 0 km2: overstated); after
-    the incursion a gain with no place and no word saying where is not checkable. A place the
-    extractor gives on purpose (the whole country) is kept."""
+    kilometres" in summer 2023 is measured in UKR (it was sent to RUS, 0 km2: overstated). A place
+    the extractor gives on purpose (the whole country) is kept."""
     before = check_claim(store, claim("area_change", 108.0, side="ukraine", direction="gained", start="2023-06-05",
                                       date="2023-09-01", sentence="Since June 5th Ukraine has reclaimed 108 sq km."))
-    after = check_claim(store, claim("area_change", 100.0, side="ukraine", direction="gained", start="2024-09-01",
-                                     date="2024-09-30", sentence="Ukrainian forces gained 100 sq km."))
     given = check_claim(store, claim("area_change", 108.0, side="ukraine", direction="gained", place="UKR",
                                      place_inferred=True, start="2023-06-05", date="2023-09-01",
                                      explain={"place": "place.whole_country: no place named"},
                                      sentence="Since June 5th Ukraine has gained 108 sq km."))
     assert before.figure.region == given.figure.region == "UKR" and before.figure.value > 100, before.reason
+
+
+def test_a_ukrainian_gain_with_no_place_after_the_incursion_is_not_checkable(store):
+    """From 6 August 2024 Ukraine held ground in Russia too: a gain with no place and no word
+    saying where may be in either, and the reason says so."""
+    after = check_claim(store, claim("area_change", 100.0, side="ukraine", direction="gained", start="2024-09-01",
+                                     date="2024-09-30", sentence="Ukrainian forces gained 100 sq km."))
     assert after.verdict == NOT_CHECKABLE and "in Ukraine or in Russia" in after.reason, after.reason
 
 
@@ -510,7 +527,9 @@ def test_a_wire_dateline_with_no_year_takes_the_archive_latest_such_day(store):
     assert given["published"] == "2024-11-20" and not any("no year" in n for n in given["notes"])
 
 
-def test_reasons_carry_the_maps_dates_and_the_record_the_figure(store):
+def test_a_checks_record_cites_the_maps_it_was_measured_on(store):
+    """The record carries the maps' dates (map_dates, evidence_dates), the figure's unit and an
+    outcome; its reason names the maps' date beside the figure ("maps of 2024-11-22: N km2")."""
     rec = check_claims(store, [claim("area_held", 560.0, side="ukraine", place="Kursk", date="2024-11-22")])[0]
     assert rec["map_dates"] == rec["evidence_dates"] == ["2024-11-22"] and rec["map_unit"] == "km2"
     assert re.search(r"maps of 2024-11-22: [\d,]+ km2", rec["reason"]), rec["reason"]
@@ -538,20 +557,39 @@ def test_ledger_rechecking_a_report_replaces_its_rows(tmp_path, article_file):
         assert verdicts["troops"] == NOT_CHECKABLE and verdicts["area_held"] == NO_DATA
 
 
-def test_ledger_keeps_different_reports_side_by_side_and_filters_by_about(tmp_path):
-    from frontwatch.claims.ledger import check_report, list_claims
+@pytest.fixture(scope="module")
+def ledger_of_three_reports(tmp_path_factory):
+    """A ledger in a fresh store holding three one-sentence reports: two on troops in Kursk, one on
+    an advance near Pokrovsk."""
+    from frontwatch.claims.ledger import check_report
 
     a = "Russia has deployed about 50,000 soldiers in the Kursk region, officials said on Monday."
     b = "Some 45,000 Russian troops are now fighting in Kursk, the general staff said."
     c = "Russian forces advanced 2 km near Pokrovsk last week, analysts said."
-    with _empty_store(tmp_path) as st:
+    with _empty_store(tmp_path_factory.mktemp("ledger")) as st:
         for text in (a, b, c):
             check_report(st, text, None, published=D(2024, 11, 20))
-        rows = list_claims(st, about="soldiers in Kursk")
-        assert len(rows) == 2, rows
-        assert all(r["measure"] == "troops" for r in rows)
-        assert len({r["report_hash"] for r in rows}) == 2
-        assert list_claims(st, measure="troops") and not list_claims(st, about="villages in Crimea")
+        yield st
+
+
+def test_ledger_keeps_different_reports_side_by_side(ledger_of_three_reports):
+    """The two reports on troops in Kursk keep a row each."""
+    from frontwatch.claims.ledger import list_claims
+
+    rows = list_claims(ledger_of_three_reports, about="soldiers in Kursk")
+    assert len({r["report_hash"] for r in rows}) == 2
+
+
+def test_ledger_lists_the_claims_about_a_topic(ledger_of_three_reports):
+    """``about`` finds claims by what they are about (troops in Kursk, not an advance near
+    Pokrovsk, nothing for villages in Crimea); ``measure`` by their measure."""
+    from frontwatch.claims.ledger import list_claims
+
+    st = ledger_of_three_reports
+    rows = list_claims(st, about="soldiers in Kursk")
+    assert len(rows) == 2, rows
+    assert all(r["measure"] == "troops" for r in rows)
+    assert list_claims(st, measure="troops") and not list_claims(st, about="villages in Crimea")
 
 
 def test_ledger_write_is_one_transaction(tmp_path):

@@ -19,9 +19,8 @@ def run(args, input=None):
     return CliRunner().invoke(main, args, input=input, catch_exceptions=False)
 
 
-@pytest.fixture()
-def store_copy(store_path, tmp_path):
-    target = tmp_path / "copy.duckdb"
+def _copy_store(store_path, folder):
+    target = folder / "copy.duckdb"
     shutil.copy(store_path, target)
     wal = store_path.with_name(store_path.name + ".wal")
     if wal.exists():
@@ -29,7 +28,12 @@ def store_copy(store_path, tmp_path):
     return target
 
 
-def test_extract_explain_shows_the_rule_and_words_behind_each_field(article_file):
+@pytest.fixture()
+def store_copy(store_path, tmp_path):
+    return _copy_store(store_path, tmp_path)
+
+
+def test_extract_explain_shows_what_gave_each_field(article_file):
     """`claims extract --explain` (../shared/data/articles/kursk-2024-11-24.txt): under the table,
     each claim's fields with the rule that gave them; JSON carries the same as "explain"."""
     res = run(["claims", "extract", str(article_file), "--explain"])
@@ -51,11 +55,20 @@ def test_extract_json_lists_claim_records(article_file):
     assert {r["measure"] for r in recs} >= {"area_held", "share_lost", "advance_rate", "troops"}
 
 
-def test_check_from_stdin_with_published_date_and_ledger_listing(article_file, store_copy):
-    """cat article | frontwatch claims check - --published 2024-11-24, then claims list --about."""
-    text = article_file.read_text(encoding="utf-8")
-    res = run(["claims", "check", "-", "--published", "2024-11-24", "--store", str(store_copy), "--format", "json"],
-              input=text)
+@pytest.fixture(scope="module")
+def checked_from_stdin(store_path, article_file, tmp_path_factory):
+    """cat article | frontwatch claims check - --published 2024-11-24 --format json, on a copy of
+    the session store: (the copy, the run's result)."""
+    target = _copy_store(store_path, tmp_path_factory.mktemp("stdin"))
+    res = run(["claims", "check", "-", "--published", "2024-11-24", "--store", str(target), "--format", "json"],
+              input=article_file.read_text(encoding="utf-8"))
+    return target, res
+
+
+def test_check_from_stdin_judges_the_article_on_its_published_date(checked_from_stdin):
+    """Area, share and rate claims get a verdict, troops are not checkable, and every record
+    carries its reason, map figure, tolerance and the maps' dates."""
+    _, res = checked_from_stdin
     assert res.exit_code == 0, res.output
     recs = json.loads(res.stdout)
     verdicts = {r["measure"]: r["verdict"] for r in recs}
@@ -65,21 +78,49 @@ def test_check_from_stdin_with_published_date_and_ledger_listing(article_file, s
     for m in ("area_held", "share_lost", "advance_rate"):
         assert verdicts[m] in JUDGED
     assert all("reason" in r and "map_value" in r and "tolerance" in r and "evidence_dates" in r for r in recs)
+
+
+def test_list_about_finds_the_checked_reports_claims(checked_from_stdin):
+    """claims list --about "soldiers in Kursk" after the check: the troop claims, from stdin."""
+    store_copy, _ = checked_from_stdin
     listed = run(["claims", "list", "--about", "soldiers in Kursk", "--store", str(store_copy), "--format", "json"])
     rows = json.loads(listed.stdout)
     assert rows and all(r["measure"] == "troops" and r["place"] == "Kursk oblast" for r in rows)
     assert {r["report"] for r in rows} == {"stdin"}
-    # Checking the same report again replaces its rows.
+
+
+def test_checking_a_report_again_replaces_its_rows(checked_from_stdin, article_file):
+    store_copy, res = checked_from_stdin
+    recs = json.loads(res.stdout)
+    text = article_file.read_text(encoding="utf-8")
     run(["claims", "check", "-", "--published", "2024-11-24", "--store", str(store_copy)], input=text)
     again = json.loads(run(["claims", "list", "--store", str(store_copy), "--format", "json"]).stdout)
     assert len(again) == len(recs)
 
 
-def test_check_markdown_and_table_formats(article_file, store_copy):
-    md = run(["claims", "check", str(article_file), "--store", str(store_copy), "--format", "markdown", "--no-save"])
+@pytest.fixture(scope="module")
+def checked_without_saving(store_path, article_file, tmp_path_factory):
+    """claims check ARTICLE --no-save, as markdown then as the default table, on a copy of the
+    session store: (the copy, the markdown run, the table run)."""
+    target = _copy_store(store_path, tmp_path_factory.mktemp("nosave"))
+    md = run(["claims", "check", str(article_file), "--store", str(target), "--format", "markdown", "--no-save"])
+    table = run(["claims", "check", str(article_file), "--store", str(target), "--no-save"])
+    return target, md, table
+
+
+def test_check_writes_markdown(checked_without_saving):
+    _, md, _ = checked_without_saving
     assert md.exit_code == 0 and md.stdout.startswith("| Claim |")
-    table = run(["claims", "check", str(article_file), "--store", str(store_copy), "--no-save"])
+
+
+def test_check_writes_a_table_with_each_verdict_by_default(checked_without_saving):
+    """The table holds the verdicts (troops: not checkable) and the internal consistency check."""
+    _, _, table = checked_without_saving
     assert "not checkable from map data" in table.stdout and "internal consistency" in table.stdout
+
+
+def test_check_with_no_save_leaves_the_ledger_empty(checked_without_saving):
+    store_copy, _, _ = checked_without_saving
     assert json.loads(run(["claims", "list", "--store", str(store_copy), "--format", "json"]).stdout) == []
 
 

@@ -607,8 +607,11 @@ def test_gold_sentence_claims(text, published, gold):
     assert len(records) == len(gold), [r["surface"] for r in records]
 
 
-def test_gold_set_is_large_and_varied():
+def test_gold_set_has_at_least_15_cases():
     assert len(GOLD) >= 15
+
+
+def test_gold_set_covers_every_unit_a_claim_can_have():
     units = {g["unit_normalized"] for _, _, claims in GOLD for g in claims}
     assert units >= {"km2", "m", "m_per_day", "percent", "persons", "settlements"}
 
@@ -671,7 +674,8 @@ def test_empty_input_gives_no_claims(bad):
     assert extract_claims(bad) == []
 
 
-def test_non_english_text_gives_no_claims_and_a_warning():
+def test_non_english_text_is_refused_with_a_warning():
+    """No claims, and a UserWarning saying the extractor reads English."""
     text = ("Украинские войска потеряли более 40% территории в Курской области, сообщил источник. "
             "Сейчас мы контролируем примерно 800 квадратных километров, добавил он.")
     with pytest.warns(UserWarning, match="English"):
@@ -689,7 +693,8 @@ def test_wrong_type_raises_clear_error():
         extract_claims(12345)
 
 
-def test_pathological_punctuation_and_digits_do_not_hang():
+def test_pathological_inputs_do_not_hang():
+    """Long runs of digits, commas, quotes, words and qualifiers each give a list of claims."""
     for text in ("1" * 100_000, "1," * 50_000, "," * 100_000 + " said", '"' * 50_000,
                  "A " * 50_000 + "said", "- to " * 20_000, "about " * 30_000 + "5 km"):
         assert isinstance(extract_claims(text), list)
@@ -746,7 +751,7 @@ def test_a_web_page_without_dateline_takes_its_published_time():
     assert plain.date == dt.date(2024, 11, 24)
 
 
-def test_named_periods_resolve_to_their_first_and_last_days():
+def test_a_named_period_resolves_to_the_days_it_spans():
     """Ranges ("between ... and ...", "from August to October", "Nov. 1-20"), "the three months to
     the end of November", "in the first week of November", a year; the month before a month's end
     starts on the 1st."""
@@ -829,7 +834,7 @@ def test_many_fractions_in_prose_stop_at_the_document_cap():
     assert stats["quantities_examined"] <= ex.MAX_CLAIMS_PER_DOCUMENT <= ex.MAX_QUANTITIES_PER_DOCUMENT, stats
 
 
-def test_a_document_is_read_only_up_to_its_claim_and_figure_caps():
+def test_reading_a_document_stops_at_its_claim_cap():
     """1,600 real-looking claims: reading stops at MAX_CLAIMS_PER_DOCUMENT, with a warning, and the
     rest is never examined (the cap applies while extracting, not after)."""
     from frontwatch.claims import extract as ex
@@ -844,30 +849,43 @@ def test_a_document_is_read_only_up_to_its_claim_and_figure_caps():
 
 # --- recognisers, each on its own ----------------------------------------------------------------
 
-def test_place_recogniser_names_countries_oblasts_unions_and_vetted_settlements():
+def _place_names(s):
     from frontwatch.claims.places import place_mentions
 
-    def names(s):
-        return [(m.canonical or m.kind) for m in place_mentions(s)]
+    return [(m.canonical or m.kind) for m in place_mentions(s)]
 
+
+def test_place_recogniser_names_each_kind_of_place():
+    """Countries, oblasts (in either spelling), unions of oblasts ("the Donbas", "the Zaporizhzhia
+    and Kherson regions"), and "Donetsk" alone as the oblast or its city."""
+    from frontwatch.claims.places import place_mentions
+
+    names = _place_names
     assert names("about 80% of the Donbas and over 70% of the Zaporizhzhia and Kherson regions") == [
         "Donetsk oblast+Luhansk oblast", "Zaporizhzhia oblast+Kherson oblast"]
     assert names("six in Lugansk region") == ["Luhansk oblast"]
     assert names("576 square kilometers of territory in Russia's Kursk region") == ["Kursk oblast"]
     assert names("143 sq km of Ukrainian land") == ["UKR"] and names("7% of Ukraine's territory") == ["UKR"]
+    # "Donetsk" alone is the oblast or its city: the frame builder picks by the measure.
+    (d,) = place_mentions("four in Donetsk")
+    assert (d.kind, d.canonical, d.city) == ("oblast_or_city", "Donetsk oblast", "Donetsk")
+
+
+def test_place_recogniser_leaves_out_words_that_are_not_places():
+    """The vetted settlements Toretsk and Pokrovsk are named without the words around them."""
+    names = _place_names
     # Words that are not places: an adjective, an office, a person after a country name.
     assert names("In an address to the Luxembourgish parliament") == []
     assert "Kharkiv oblast" not in names("the deputy head of Kharkiv regional military administration")
     assert names("said the commander-in-chief of Ukraine Oleksandr Syrskyi") == ["UKR"]
     assert names("Toretsk, the strategically important town located less than 8 kilometers away") == ["Toretsk"]
     assert names("just a dozen kilometres from the key eastern logistics hub Pokrovsk") == ["Pokrovsk"]
-    # "Donetsk" alone is the oblast or its city: the frame builder picks by the measure.
-    (d,) = place_mentions("four in Donetsk")
-    assert (d.kind, d.canonical, d.city) == ("oblast_or_city", "Donetsk oblast", "Donetsk")
 
 
-def test_actor_recogniser_tells_actors_from_objects_and_adjectives_of_other_nouns():
-    from frontwatch.claims.actors import actor_mentions, speaker_side
+def test_actor_recogniser_tells_actors_from_objects_of_a_verb():
+    """A side's adjective before another noun ("Russian lines") names no actor; after "pushed",
+    "from" or "of" it is governed, an object."""
+    from frontwatch.claims.actors import actor_mentions
 
     def actors(s):
         return [(a.side, a.kind, a.governed) for a in actor_mentions(s)]
@@ -879,6 +897,12 @@ def test_actor_recogniser_tells_actors_from_objects_and_adjectives_of_other_noun
     assert actors("the territory recaptured from Russian forces") == [("russia", "adjective", "from")]
     assert actors("is under the control of the occupiers") == [("russia", "term", "of")]
     assert actors("Ukrainian-occupied territory") == [("ukraine", "compound", None)]
+
+
+def test_speaker_side_comes_from_the_speakers_title_or_name():
+    """A title naming a country's staff, or a known official's name; none for neither."""
+    from frontwatch.claims.actors import speaker_side
+
     assert speaker_side("Sergei Rudskoi, first deputy head of Russia's General Staff") == "russia"
     assert speaker_side("Hanna Maliar") == "ukraine" and speaker_side("the intelligence statement") is None
 
@@ -916,13 +940,16 @@ def test_quantity_recogniser_reads_real_ways_of_writing_figures():
     assert rate[3] == "m_per_day" and rate[1:3] == pytest.approx((140, 240))
 
 
-def test_every_claim_explains_each_field_and_says_what_it_is_unsure_of():
+def test_every_claim_explains_each_field():
     (c,) = extract_claims("Russian troops captured 235 square kilometres in just the past week, a record for "
                           "2024, according to an analysis of ISW data by AFP.", published=D(2024, 11, 25))
     assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))  # not from 1 January 2024
     assert c.explain["date"] == "date.past_period: in just the past week"
     assert c.explain["side"] == "side.subject: Russian troops" and c.explain["place"].startswith("place.whole_country")
     assert set(c.to_record()["explain"]) == {"quantity", "measure", "side", "place", "date"} and c.unsure == {}
+
+
+def test_a_claim_says_which_field_it_is_unsure_of():
     (held,) = extract_claims("Ukraine holds about 500 square kilometres.", published=D(2023, 11, 25))
     assert held.place is None and "place" in held.unsure  # Ukraine's holding: in Ukraine or in Russia?
 
@@ -942,8 +969,9 @@ def test_ukraines_holding_with_no_place_while_it_held_ground_in_russia_is_kursk(
     assert large.place is None and "place" in large.unsure
 
 
-def test_more_ways_of_writing_shares_holders_and_periods():
-    """Phrasings of the same facts the recognisers compose (written for this test, one per rule)."""
+def test_more_ways_of_writing_a_claim_are_each_read_by_their_rule():
+    """Phrasings of the same facts the recognisers compose (written for this test, one per rule):
+    shares, holders and periods."""
     def one(s, published=D(2024, 11, 27)):
         (c,) = extract_claims(s, published=published)
         return c

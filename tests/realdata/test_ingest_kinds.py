@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from frontwatch.faces.cli import main
 
-from conftest import SHARED
+from conftest import SHARED, gazetteer_in
 
 
 def _need_shared():
@@ -54,25 +54,25 @@ def test_every_shared_file_is_of_a_known_kind():
     assert kind_of(sorted((SHARED / "deepstate" / "history").iterdir())[0]) is None
 
 
-@pytest.fixture
-def own_cache(tmp_path, monkeypatch):
-    """A cache folder of this test alone: ingesting the places list saves a gazetteer there, which
-    the other tests of the session must not see."""
-    from frontwatch.geo import places
-
-    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "cache"))
-    places.reset()
-    yield tmp_path / "cache"
-    places.reset()
-
-
-def test_ingest_of_the_shared_folder_stores_what_it_can_use_and_exits_0(tmp_path, own_cache):
-    """It used to exit 1 with one error per oblast shapes file, API recording and so on, so
-    `frontwatch ingest ../shared/data && frontwatch run --offline` stopped at the first command."""
+@pytest.fixture(scope="module")
+def ingested_shared_folder(tmp_path_factory):
+    """`frontwatch ingest` of a folder shaped like ../shared/data into a new store, with a cache
+    folder of this module alone (ingesting the places list saves a gazetteer there, which the other
+    tests of the session must not see), set for the module's tests: (the folder, the store's path,
+    the CLI's result)."""
     _need_shared()
-    data = _mirror(tmp_path)
-    store = str(tmp_path / "s.duckdb")
-    r = CliRunner().invoke(main, ["ingest", str(data), "--store", store])
+    tmp_path = tmp_path_factory.mktemp("ingest")
+    with gazetteer_in(tmp_path / "cache"):
+        data = _mirror(tmp_path)
+        store = str(tmp_path / "s.duckdb")
+        yield data, store, CliRunner().invoke(main, ["ingest", str(data), "--store", store])
+
+
+def test_ingest_of_the_shared_folder_stores_what_it_can_use(ingested_shared_folder):
+    """It used to exit 1 with one error per oblast shapes file, API recording and so on, so
+    `frontwatch ingest ../shared/data && frontwatch run --offline` stopped at the first command; it
+    exits 0, and one sentence says what was stored and what passed over."""
+    _, _, r = ingested_shared_folder
     assert r.exit_code == 0, r.output
     assert "error" not in r.stderr, r.stderr
     sentence = r.stdout.strip()
@@ -89,21 +89,36 @@ def test_ingest_of_the_shared_folder_stores_what_it_can_use_and_exits_0(tmp_path
     assert "passed over 1 file ingest does not store: 1 claims set." in sentence
     assert len(r.stdout.strip().splitlines()) == 1
 
+
+def test_ingesting_the_shared_folder_again_adds_nothing(ingested_shared_folder):
+    data, store, _ = ingested_shared_folder
     again = CliRunner().invoke(main, ["ingest", str(data), "--store", store, "--format", "json"])
     assert again.exit_code == 0, again.output
     rec = json.loads(again.stdout)[0]
     assert rec["added"] == 0 and rec["unchanged"] == 6 and rec["files"] == 6
     assert rec["passed_over"] == {"claims": 1}
     assert rec["stored"]["places"] == ["in the gazetteer already"]
+
+
+def test_ingest_reports_as_a_table_on_request(ingested_shared_folder):
+    data, store, _ = ingested_shared_folder
     table = CliRunner().invoke(main, ["ingest", str(data), "--store", store, "--format", "table"])
     assert table.exit_code == 0 and table.stdout.splitlines()[0].split()[:3] == ["files", "added", "unchanged"]
 
+
+def test_run_offline_reports_on_the_ingested_shared_folder(ingested_shared_folder):
+    """The offline route `frontwatch ingest FOLDER && frontwatch run --offline` runs to the end."""
+    _, store, _ = ingested_shared_folder
     run = CliRunner().invoke(main, ["run", "--offline", "--store", store])
     assert run.exit_code == 0, run.output
     assert "frontwatch report" in run.stdout and "ukraine_held" in run.stdout
     # A figure of the map maker's that differs from ours by more than 0.3% says why, on its line.
     assert ("grey zone: DeepStateMap's own figure: 167 km2; measured here: 159.7 km2 (-4.1%: DeepStateMap's "
             "figures are of its own polygons, drawn against its own border line") in run.stdout, run.stdout
+
+
+def test_the_ingested_places_list_is_the_gazetteer(ingested_shared_folder):
+    """`frontwatch places --find` finds a place of ../shared/data/places/ua-localities-wof.csv."""
     found = CliRunner().invoke(main, ["places", "--find", "Pustynka", "--format", "json"])
     assert found.exit_code == 0 and json.loads(found.stdout)[0]["country"] == "UA", found.output
 

@@ -54,7 +54,7 @@ def test_an_instant_is_the_map_at_or_before_it(store):
     assert (a.id, b.id) == (snaps[0].id, snaps[-1].id)
 
 
-def test_the_cli_the_api_and_the_claims_give_one_figure_for_one_period(store_path):
+def test_every_face_gives_one_figure_for_one_period(store_path):
     """"Russia gained ... in November 2024": `frontwatch change --from 2024-11-01 --to
     2024-11-30`, GET /api/change?from=2024-11-01&to=2024-11-30, and a claim of that period all
     measure from the map of 31 October to that of 30 November (30 days, about 724 km2, where the

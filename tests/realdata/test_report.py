@@ -22,16 +22,28 @@ def _run(args):
     return res
 
 
-def test_plot_area_writes_png_and_reports_the_library_peak(store_path, store, tmp_path):
-    from frontwatch.analysis.measure import peak
-    from frontwatch.geo.regions import resolve_region
-
-    out = tmp_path / "kursk.png"
+@pytest.fixture(scope="module")
+def kursk_area_plot(store_path, tmp_path_factory):
+    """`plot area` of Ukrainian-held and grey ground in RUS, August to December 2024, as PNG:
+    (the CLI's result, the PNG's path)."""
+    out = tmp_path_factory.mktemp("plot") / "kursk.png"
     res = _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held,contested",
                 "--from", "2024-08-01", "--to", "2024-12-31", "--event", "2024-08-06=Incursion begins",
                 "--out", str(out)])
+    return res, out
+
+
+def test_plot_area_writes_a_png(kursk_area_plot):
+    _, out = kursk_area_plot
     data = out.read_bytes()
     assert data.startswith(PNG_SIGNATURE) and len(data) > 20_000
+
+
+def test_plot_area_prints_the_librarys_peak(kursk_area_plot, store):
+    from frontwatch.analysis.measure import peak
+    from frontwatch.geo.regions import resolve_region
+
+    res, _ = kursk_area_plot
     pk = peak(store, resolve_region("RUS", store.borders()), ("ukraine_held", "contested"),
               since=dt.date(2024, 8, 1), until=dt.date(2024, 12, 31))
     assert f"peak {pk['peak_km2']:,.1f} km2 on {pk['peak_date']}" in res.output
@@ -150,7 +162,9 @@ def test_report_is_self_contained(kursk_report):
     assert "<html lang=\"en\">" in doc  # laid out by the Jinja2 template
 
 
-def test_report_shows_the_library_peak_and_share_lost(kursk_report, store):
+def test_report_shows_the_librarys_peak_figures(kursk_report, store):
+    """The peak of Ukrainian-held ground in RUS as measure.peak gives it: its area, its date and the
+    share of it lost since."""
     from frontwatch.analysis.measure import peak
     from frontwatch.geo.regions import resolve_region
 
@@ -185,19 +199,31 @@ def test_report_has_the_claims_check_of_the_article(kursk_report):
     assert re.search(r"v-(consistent|overstated|understated)", kursk_report)
 
 
-def test_report_lists_the_librarys_warnings_and_prints_each_once(store_path, kursk_report, tmp_path):
-    """An ambiguous place (a Pokrovsk also lies in Yakutia) was one warning line per use on the
-    terminal and nothing in the report; it is now a Warnings section and one line."""
-    out = tmp_path / "pokrovsk.html"
+@pytest.fixture(scope="module")
+def pokrovsk_report(store_path, tmp_path_factory):
+    """`report` within 10 km of Pokrovsk (an ambiguous place: a Pokrovsk also lies in Yakutia),
+    20-24 November 2024: (the CLI's result, the HTML)."""
+    out = tmp_path_factory.mktemp("report") / "pokrovsk.html"
     res = CliRunner().invoke(main, ["report", "--store", str(store_path), "--region", "Pokrovsk:10km", "--from",
                                     "2024-11-20", "--to", "2024-11-24", "--no-front", "--out", str(out)])
+    return res, out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+def test_report_prints_each_of_the_librarys_warnings_once(pokrovsk_report):
+    """The ambiguous place was one warning line per use on the terminal; it is one line."""
+    res, _ = pokrovsk_report
     assert res.exit_code == 0, res.output
     lines = [line for line in res.output.splitlines() if line.startswith("warning:")]
     assert len([ln for ln in lines if "'Pokrovsk' is ambiguous" in ln]) == 1, res.output
     # With cities500 alone (no full gazetteer in this test's cache), one line says the list is a floor.
     assert [ln for ln in lines if "is ambiguous" not in ln] == [ln for ln in lines if "are a floor" in ln], res.output
     assert len(lines) <= 2
-    doc = out.read_text(encoding="utf-8")
+
+
+def test_report_lists_the_librarys_warnings(pokrovsk_report, kursk_report):
+    """The ambiguous place was nothing in the report; it is a Warnings section."""
+    res, doc = pokrovsk_report
+    assert res.exit_code == 0, res.output
     assert "<h2>Warnings</h2>" in doc and "is ambiguous" in doc and "picked Pokrovsk (UA" in doc
     # The Kursk report's Warnings, if any, only say that a cities500 list of settlements is a floor.
     warned = re.search(r"<h2>Warnings</h2><ul[^>]*>(.*?)</ul>", kursk_report, re.S)
@@ -227,7 +253,8 @@ def _keep(path):
     shutil.copy(path, keep / path.name)
 
 
-def test_chart_title_and_legend_are_in_words(store_path, tmp_path):
+def test_area_chart_labels_are_in_words(store_path, tmp_path):
+    """Its title and legend say who holds what, with no status code."""
     out = tmp_path / "chart-kursk.svg"
     _run(["plot", "area", "--store", str(store_path), "--region", "RUS", "--status", "ukraine_held,contested",
           "--from", "2024-08-01", "--to", "2024-12-31", "--out", str(out)])
@@ -237,19 +264,40 @@ def test_chart_title_and_legend_are_in_words(store_path, tmp_path):
     assert "ukraine_held" not in text and "contested," not in text
 
 
-def test_a_peak_on_the_last_day_keeps_its_note_inside_the_plot_and_never_says_0_percent_lost(store, tmp_path):
-    """Up to 6 September 2024 the peak is the last map: the note used to run off the right edge
-    and read "0.0 % of the peak lost"."""
-    from frontwatch.faces.report.charts import area_chart, area_chart_data, save_figure
-    from frontwatch.geo.regions import resolve_region
+@pytest.fixture(scope="module")
+def peak_on_the_last_day(store_path):
+    """The area chart of Ukrainian-held ground in RUS from 1 August to 6 September 2024, whose peak
+    is the last map: (the chart's data, the figure, its "Peak:" notes)."""
+    import matplotlib.pyplot as plt
 
-    data = area_chart_data(store, resolve_region("RUS", store.borders()), ("ukraine_held",),
-                           dt.date(2024, 8, 1), dt.date(2024, 9, 6))
-    assert data["peak"]["peak_date"] == data["peak"]["date"]
+    from frontwatch.faces.report.charts import area_chart, area_chart_data
+    from frontwatch.geo.regions import resolve_region
+    from frontwatch.store import Store
+
+    with Store(store_path) as st:
+        data = area_chart_data(st, resolve_region("RUS", st.borders()), ("ukraine_held",),
+                               dt.date(2024, 8, 1), dt.date(2024, 9, 6))
     fig = area_chart(data)
-    ax = fig.axes[0]
-    notes = [t for t in ax.texts if t.get_text().startswith("Peak:")]
+    notes = [t for t in fig.axes[0].texts if t.get_text().startswith("Peak:")]
+    yield data, fig, notes
+    plt.close(fig)
+
+
+def test_a_peak_on_the_last_day_is_noted_as_the_last_map_not_0_percent_lost(peak_on_the_last_day):
+    """Up to 6 September 2024 the peak is the last map: the note used to read "0.0 % of the peak
+    lost"."""
+    data, _, notes = peak_on_the_last_day
+    assert data["peak"]["peak_date"] == data["peak"]["date"]
     assert len(notes) == 1 and "the last map" in notes[0].get_text() and "lost" not in notes[0].get_text()
+
+
+def test_a_peak_note_on_the_last_day_stays_inside_the_plot(peak_on_the_last_day, tmp_path):
+    """The note of a peak on the last map used to run off the right edge; it stays within the axes
+    and covers no point of the line."""
+    from frontwatch.faces.report.charts import save_figure
+
+    _, fig, notes = peak_on_the_last_day
+    ax = fig.axes[0]
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     box, axbox = notes[0].get_bbox_patch().get_window_extent(renderer), ax.get_window_extent(renderer)
@@ -297,31 +345,63 @@ def test_advance_chart_is_in_words(store, tmp_path):
     _keep(save_figure(fig, tmp_path / "chart-advance.png"))
 
 
-def test_the_kursk_map_names_the_side_that_took_ground_and_keeps_sumy_apart(store, tmp_path):
-    """The legend said "ukraine lost since ..."; Ukraine's 2022-liberated ground in Sumy had the
-    incursion's colour; the credit showed the borders file's local path."""
-    from frontwatch.faces.report.maps import RETAKEN_LABEL, control_map, map_data
+@pytest.fixture(scope="module")
+def kursk_map(store_path, tmp_path_factory):
+    """The map of RUS on 24 November 2024 compared with 20 August, saved under $FRONTWATCH_IMAGES:
+    (the figure, its legend's labels)."""
+    import matplotlib.pyplot as plt
+
+    from frontwatch.faces.report.maps import control_map, map_data
     from frontwatch.faces.report.charts import save_figure
     from frontwatch.geo.regions import resolve_region
+    from frontwatch.store import Store
 
-    borders = store.borders()
-    data = map_data(store, resolve_region("RUS", borders), dt.date(2024, 11, 24), compare=dt.date(2024, 8, 20),
-                    borders=borders, fronts=False)
+    with Store(store_path) as st:
+        borders = st.borders()
+        data = map_data(st, resolve_region("RUS", borders), dt.date(2024, 11, 24), compare=dt.date(2024, 8, 20),
+                        borders=borders, fronts=False)
     fig = control_map(data)
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    _keep(save_figure(fig, tmp_path_factory.mktemp("map") / "map-kursk.png"))
+    yield fig, labels
+    plt.close(fig)
+
+
+def test_the_kursk_maps_legend_names_the_side_that_took_ground(kursk_map):
+    """The legend said "ukraine lost since ..."."""
+    _, labels = kursk_map
     # --compare 2024-08-20 is "since the start of 20 August": the map before it, of 19 August (the
     # period rule of measure.period_maps), which the legend and the credit both name.
     assert any(label.startswith("Ukraine took ") and "since 19 Aug 2024" in label for label in labels), labels
     assert not any(label.lower().startswith(("ukraine lost", "russia lost")) for label in labels)
+
+
+def test_the_kursk_map_keeps_ukraines_retaken_ground_in_sumy_apart(kursk_map):
+    """Ukraine's 2022-liberated ground in Sumy had the incursion's colour; it has its own legend
+    entry beside Ukraine's ground in Russia and the border."""
+    from frontwatch.faces.report.maps import RETAKEN_LABEL
+
+    _, labels = kursk_map
     assert RETAKEN_LABEL in labels and "held by Ukraine in Russia" in labels and "Russia-Ukraine border" in labels
-    names = {t.get_text() for t in ax.texts}
+
+
+def test_the_kursk_map_labels_its_countries_with_sudzha(kursk_map):
+    fig, _ = kursk_map
+    names = {t.get_text() for t in fig.axes[0].texts}
     assert {"RUSSIA", "UKRAINE"} <= names and "Sudzha" in names
+
+
+def test_the_kursk_maps_credit_names_its_maps_not_a_local_path(kursk_map):
+    """The credit showed the borders file's local path; it names the maps' dates and the file."""
+    fig, _ = kursk_map
     foot = " ".join(t.get_text() for t in fig.texts)
     assert "DeepStateMap, maps of 19 Aug 2024" in foot and "24 Nov 2024" in foot
     assert "/" not in foot.split("borders:")[1].split(";")[0]  # no path, the file's name
+
+
+def test_the_kursk_map_has_a_locator_inset(kursk_map):
+    fig, _ = kursk_map
     assert len(fig.axes) == 2  # the locator inset
-    _keep(save_figure(fig, tmp_path / "map-kursk.png"))
 
 
 def test_a_city_is_labelled_not_its_districts(store, tmp_path):

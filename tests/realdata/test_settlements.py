@@ -11,12 +11,24 @@ from frontwatch.geo.regions import resolve_region
 from frontwatch.analysis.settlements import settlement_changes, settlements_on, statuses_of
 
 
-def test_place_status_comes_from_the_layer_and_side_from_country_when_uncovered():
+def _five_places():
+    """statuses_of for five places along a row: in an occupied, a contested and a ukraine_held box,
+    then two no layer covers (in Ukraine, in Russia); each of the first three given a country its
+    layer overrides."""
     layers = {"occupied": shapely.box(0, 0, 1, 1), "contested": shapely.box(1, 0, 2, 1), "ukraine_held": shapely.box(2, 0, 3, 1)}
     lon = np.array([0.5, 1.5, 2.5, 3.5, 4.5])
     lat = np.full(5, 0.5)
-    status, side = statuses_of(layers, lon, lat, ["ukraine", "ukraine", "russia", "ukraine", "russia"])
+    return statuses_of(layers, lon, lat, ["ukraine", "ukraine", "russia", "ukraine", "russia"])
+
+
+def test_a_places_status_comes_from_the_layer_it_lies_in():
+    status, _ = _five_places()
     assert status == ["occupied", "contested", "ukraine_held", None, None]
+
+
+def test_a_places_side_comes_from_its_layer_or_its_country_when_uncovered():
+    """The grey zone is nobody's side."""
+    _, side = _five_places()
     assert side == ["russia", None, "ukraine", "ukraine", "russia"]
 
 

@@ -203,7 +203,9 @@ def test_places_read_at_the_notes_points_say_so(noted_changes):
     assert all(r["geonameid"] < 0 for r in changes if r["place"] == "Yevhenivka" and r["point_from"] == "note")
 
 
-def test_changes_carry_side_status_oblast_and_date(wof_changes):
+def test_each_change_carries_its_sides_statuses_oblast_date(wof_changes):
+    """Sides and statuses before and after, the oblast (from the WOF gazetteer) and the date of
+    the first map that shows the change (Berestky: 2024-11-23)."""
     changes, _, _ = wof_changes
     taken = [r for r in changes if r["new_side"] == "russia" and r["old_side"] == "ukraine"]
     assert len(taken) > 40  # 46 directly from Ukrainian to Russian ground; most pass through the grey zone
@@ -213,15 +215,27 @@ def test_changes_carry_side_status_oblast_and_date(wof_changes):
     assert ber and ber[0]["date"] == "2024-11-23"
 
 
-def test_cross_check_puts_the_note_beside_the_change_and_flags_disagreements(wof_changes):
+@pytest.fixture(scope="module")
+def cross_checked(wof_changes):
+    """cross_check of the WOF changes against the recorded notes."""
     from frontwatch.analysis.settlements import cross_check
 
     changes, _, region = wof_changes
-    out = cross_check(changes, _recorded_notes(), region=region)
+    return cross_check(changes, _recorded_notes(), region=region)
+
+
+def test_cross_check_puts_the_note_beside_the_change_it_agrees_with(cross_checked):
+    out = cross_checked
     agree = [r for r in out if r["note_says"] and r["note_says"] == r["new_side"] and not r["flag"]]
     assert len(agree) >= 60
     shumy = next(r for r in agree if r["place"] == "Shumy" and r["new_side"] == "russia")
     assert "Shumy" in shumy["note"] and shumy["note_date"] == shumy["date"] == "2024-06-21"
+
+
+def test_cross_check_flags_where_a_note_disagrees_with_the_map(cross_checked):
+    """A change the notes do not state is "map only"; a note's word no change bears out, "note
+    only"."""
+    out = cross_checked
     # Berestky went to Russia's side on the map of 2024-11-23; the note said so on 2024-11-30.
     ber = [r for r in out if r["place"] == "Berestky" and r["new_side"] == "russia"]
     assert {r["flag"] for r in ber} == {"map only", "note only"}
@@ -261,20 +275,31 @@ def test_note_claims_an_assault_on_a_place_is_not_its_capture():
     assert [says[n] for n in names] == ["russia"] * 4 + [None] * 3
 
 
-def test_settlements_command_side_filter_and_oblast(store_path, wof_cache, monkeypatch):
+@pytest.fixture(scope="module")
+def russian_gains_near_kurakhove(store_path, wof_cache):
+    """`frontwatch settlements --region Kurakhove:15km --side russia`, November-December 2024, with
+    the WOF gazetteer: the CLI's result."""
     from frontwatch.faces.cli import main
-    from frontwatch.geo import places
 
-    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(wof_cache))
-    places.reset()
-    res = CliRunner().invoke(main, ["settlements", "--region", "Kurakhove:15km", "--side", "russia", "--from",
-                                    "2024-11-01", "--to", "2024-12-31", "--store", str(store_path), "--format", "json"])
-    places.reset()
+    with gazetteer_in(wof_cache):
+        return CliRunner().invoke(main, ["settlements", "--region", "Kurakhove:15km", "--side", "russia", "--from",
+                                         "2024-11-01", "--to", "2024-12-31", "--store", str(store_path),
+                                         "--format", "json"])
+
+
+def test_settlements_command_keeps_only_the_chosen_side(russian_gains_near_kurakhove):
+    res = russian_gains_near_kurakhove
     assert res.exit_code == 0, res.output
     recs = json.loads(res.stdout)
     assert len(recs) >= 10 and all(r["new_side"] == "russia" for r in recs)
-    assert all(r["oblast"] == "Donetsk Oblast" for r in recs)
     assert "Kurakhove" in {r["place"] for r in recs}
+
+
+def test_settlements_command_names_each_places_oblast(russian_gains_near_kurakhove):
+    res = russian_gains_near_kurakhove
+    assert res.exit_code == 0, res.output
+    recs = json.loads(res.stdout)
+    assert all(r["oblast"] == "Donetsk Oblast" for r in recs)
 
 
 @pytest.fixture(scope="module")

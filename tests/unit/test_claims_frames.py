@@ -71,7 +71,9 @@ def test_the_strict_gazetteer_test_refuses_other_places_alternate_names(name):
     assert named_settlement(name) is False
 
 
-def test_names_of_sides_and_capitals_are_not_settlements_without_a_preposition():
+def test_names_standing_for_a_side_are_not_settlements_without_a_preposition():
+    """A leader's name (Zelensky) and the capitals (Moscow, Kyiv) stand for the sides; Pokrovsk,
+    known to the gazetteer by name, is a settlement."""
     kinds = {m.text: m.kind for m in place_mentions("Zelensky said Moscow and Kyiv disagree, and Pokrovsk is near.")}
     assert kinds == {"Pokrovsk": "settlement"}
 
@@ -89,7 +91,9 @@ def test_a_compound_holder_after_into_is_whose_ground_not_who_pushed():
     assert (claim.measure, claim.side) == ("depth", "ukraine")
 
 
-def test_a_side_after_of_names_whose_ground_and_the_speaker_holds():
+def test_a_side_after_of_owns_the_ground_so_the_speaker_is_its_holder():
+    """"Of the Kursk region of Russia, about 40% is still held, Ukraine's army said": Russia is
+    whose ground it is, so the side holding it is the speaker's, Ukraine."""
     claim = only_claim("Of the Kursk region of Russia, about 40% is still held, Ukraine's army said.")
     assert (claim.side, claim.explain["side"].split(":")[0]) == ("ukraine", "side.speaker")
 
@@ -98,7 +102,8 @@ def test_a_side_after_of_names_whose_ground_and_the_speaker_holds():
     ("Russia seized 2.3k sq km in October.", 2300.0, None),
     ("Russia took 3,000+ square kilometres this year.", 3000.0, "over"),
 ])
-def test_number_grammar_thousands_suffix_and_plus(sentence, value, qualifier):
+def test_number_suffixes_are_read_as_part_of_the_figure(sentence, value, qualifier):
+    """A "k" after a number is thousands; a "+" after it is the qualifier "over"."""
     claim = only_claim(sentence)
     assert (claim.value_normalized, claim.unit_normalized, claim.qualifier) == (value, "km2", qualifier)
 
