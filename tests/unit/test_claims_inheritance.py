@@ -104,3 +104,9 @@ def test_the_city_stays_unsure_when_the_next_sentence_names_two_towns():
     first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. They are also "
                        "attacking Pokrovsk and Kurakhove.", D(2024, 9, 1))
     assert "place" in first.unsure
+
+
+def test_a_figure_larger_than_the_claim_before_over_part_of_its_period_is_not_its_part():
+    second = claims("Russian forces have gained 900 sq km in the Kharkiv region this year. "
+                    "In October alone, they gained 1,500 sq km.")[-1]
+    assert not second.explain["place"].startswith("place.continued")

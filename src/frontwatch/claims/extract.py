@@ -1554,7 +1554,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             # The place last: it depends on the measure and the side as rewritten above (a share of
             # what the other side took is the taker's loss, and lies where the taker held ground).
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
-                                                       tuple(x.start for x in quantities), reference)
+                                                       tuple(x.start for x in quantities), reference,
+                                                       figure=(value_n if value_n is not None else high_n, unit_n,
+                                                               start_date, date))
             place_rule = _oblast_of_all_rule(place, place_rule, mentions)
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
@@ -1843,8 +1845,10 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
 
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
-                 others_at: tuple[int, ...] = (), reference: dt.date | None = None) -> tuple[str | None, bool, str]:
-    """(place, inferred, "rule: words") for one quantity. Named rules, tried in order:
+                 others_at: tuple[int, ...] = (), reference: dt.date | None = None,
+                 figure: tuple | None = None) -> tuple[str | None, bool, str]:
+    """(place, inferred, "rule: words") for one quantity (``figure``: its value, unit, start and
+    end, for place.continued). Named rules, tried in order:
 
     - place.attached: a place joined to the number by a preposition after it, in its clause
       ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
@@ -1923,7 +1927,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if usable:
         m = min(usable, key=lambda m: abs(m.start - q.start))
         return _reading(m, measure, sentence, country), True, f"place.later_clause: {m.text}"
-    continued = _continued_place(sentence, measure, side, context.claims_before)
+    continued = _continued_place(sentence, measure, side, context.claims_before, figure)
     if continued is not None:
         return continued
     country_before = _country_before(context.claims_before)
@@ -1988,24 +1992,39 @@ def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMentio
     return rule
 
 
-def _continued_place(sentence: str, measure: str, side: str | None,
-                     claims_before: list[Claim]) -> tuple[str, bool, str] | None:
+def _continued_place(sentence: str, measure: str, side: str | None, claims_before: list[Claim],
+                     figure: tuple | None = None) -> tuple[str, bool, str] | None:
     """place.continued: a sentence that names no place and goes on with the claim before it,
     the same measure by the same side ("Russia has gained 1,804 sq km in Donetsk since the start
     of the year. In November alone, it gained 1,006 sq km"), is about that claim's place, when the
     claim before named it (a place carried further is left to place.carried) and the sentence does
     not widen to the whole ("Overall, ..."). ``claims_before``: the claims of the last sentence
-    that had any, while no place has been named since."""
+    that had any, while no place has been named since. A figure over a period inside the claim
+    before's that is larger than it is not a part of it ("... 1,804 sq km in Donetsk since January.
+    In November, it gained 2,000 sq km": not Donetsk's): ``figure`` is (value, unit, start, end)."""
     if side is None or _WIDENS.search(sentence):
         return None
     for prev in reversed(claims_before):
         rule = prev.explain.get("place", "")
         if prev.measure == measure and prev.side == side and prev.place and "place" not in prev.unsure \
+                and not _larger_than_its_whole(figure, prev) \
                 and not rule.startswith(("place.carried", "place.whole_country", "place.country_as_before",
                                          "place.none", "place.unsure")):
             return (prev.place, True, f"place.continued: {prev.surface} in {prev.place} (the sentence before: "
                                       f"the same measure, by the same side)")
     return None
+
+
+def _larger_than_its_whole(figure: tuple | None, whole: Claim) -> bool:
+    """Whether a change over a period inside ``whole``'s period is larger than ``whole``: then it
+    cannot be a part of it (``figure``: value, unit, start, end)."""
+    if figure is None:
+        return False
+    value, unit, start, end = figure
+    whole_value = whole.value_normalized if whole.value_normalized is not None else whole.low_normalized
+    if None in (value, start, end, whole_value, whole.start_date, whole.date) or unit != whole.unit_normalized:
+        return False
+    return whole.start_date <= start and end <= whole.date and value > whole_value
 
 
 def _country_before(claims_before: list[Claim]) -> Claim | None:
