@@ -34,7 +34,6 @@ def compass(bearing_deg) -> str:
     """A bearing in degrees as one of the eight compass points (290 -> W)."""
     return "" if bearing_deg is None else COMPASS[int(((float(bearing_deg) % 360) + 22.5) // 45) % 8]
 
-MAX_CHANGE_ROWS = 26
 MAX_SETTLEMENT_ROWS = 40     # about half a year of weeks; longer windows step by month
 SHOWN_MIN_SHARE = 0.02   # statuses whose peak stays under 2 % of the largest are border slivers
 
