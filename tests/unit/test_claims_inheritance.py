@@ -96,7 +96,7 @@ def test_a_passive_verb_of_estimating_names_no_speaker():
 def test_the_city_before_any_city_is_the_one_town_the_next_sentence_names():
     first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. The advance will slow "
                        "as Russian troops enter Pokrovsk's built-up areas.", D(2024, 9, 1))
-    assert first.place == "Pokrovsk" and "named in the next sentence" in first.explain["place"]
+    assert first.place == "Pokrovsk" and "place.named_next" in first.explain["place"]
     assert "place" not in first.unsure
 
 
