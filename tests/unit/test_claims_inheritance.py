@@ -96,7 +96,7 @@ def test_a_passive_verb_of_estimating_names_no_speaker():
 def test_the_city_before_any_city_is_the_one_town_the_next_sentence_names():
     first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. The advance will slow "
                        "as Russian troops enter Pokrovsk's built-up areas.", D(2024, 9, 1))
-    assert first.place == "Pokrovsk" and "named in the next sentence" in first.explain["place"]
+    assert first.place == "Pokrovsk" and "place.named_next" in first.explain["place"]
     assert "place" not in first.unsure
 
 
@@ -110,3 +110,9 @@ def test_a_figure_larger_than_the_claim_before_over_part_of_its_period_is_not_it
     second = claims("Russian forces have gained 900 sq km in the Kharkiv region this year. "
                     "In October alone, they gained 1,500 sq km.")[-1]
     assert not second.explain["place"].startswith("place.continued")
+
+
+def test_a_verb_of_saying_inside_a_relative_clause_leaves_the_place_after_it_to_the_claim():
+    (c,) = claims("On Saturday Russia claimed the village of Lozuvatske, one of nearly a dozen it says it has "
+                  "captured in the Donetsk region this month.", D(2024, 7, 29))
+    assert c.place == "Donetsk oblast" and c.source == "it"

@@ -42,6 +42,9 @@ VAGUE = re.compile(
     r"unnamed\s+sources|several\s+sources)$", re.I)
 _DEFINITE_OR_PRONOUN = re.compile(r"^(?:the|this|that|these|those|our|he|she|they|it|we|reports?|sources|media|officials|unnamed|several)\b", re.I)
 _LEADING_JUNK = re.compile(r"^(?:and|but|while|as|so)\s+", re.I)
+# A speaker that is a pronoun after other words: the subject of a verb of saying inside a relative
+# clause ("one of nearly a dozen it says it has captured").
+_PRONOUN_SAYS = re.compile(r"\S\s+(?P<p>it|they|he|she|we)\s*$", re.I)
 # A verb of saying after a form of "be" is a passive with no speaker: "The Ukrainian-held part of
 # Kursk region is now estimated at 600 square kilometres" is not said by that part.
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:now|still|currently|widely|generally|"
@@ -84,6 +87,12 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
     m = TAIL.search(sentence)
     if m and _PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1):
         m = None
+    inner = _PRONOUN_SAYS.search(m.group("who")) if m else None
+    if m and inner and m.group("rest").strip(" .!?\"”"):
+        # "..., one of nearly a dozen it says it has captured in the Donetsk region": "it says" is
+        # a relative clause's aside; what follows it is the claim, not where the speaker was.
+        start = m.start("who") + inner.start("p")
+        return Attribution(inner.group("p")), (start, m.start("rest"))
     if m:
         who, outlet = _split_outlet(m.group("who"))
         rest = m.group("rest")

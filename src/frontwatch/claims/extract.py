@@ -2006,8 +2006,8 @@ class _PlaceContext:
         if len(towns) != 1:
             return None
         town = towns.pop()
-        return PlaceMention(m.start, m.end, f"{town}, named in the next sentence", "settlement", town,
-                            "place.named_next")
+        return PlaceMention(m.start, m.end, f"{town} by place.named_next: the one town the next sentence names",
+                            "settlement", town, "place.named_next")
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
