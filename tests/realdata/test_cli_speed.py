@@ -3,6 +3,7 @@ holds not done again. No timing assertions: what is checked is what is loaded an
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -26,6 +27,26 @@ def _loaded_after(args) -> set:
 def test_help_loads_no_geometry_or_database_library():
     loaded = _loaded_after(["--help"])
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def _threads_after_numpy(env_value=None) -> tuple[int, str]:
+    """Threads of a fresh interpreter that imported the CLI then numpy, and its OPENBLAS_NUM_THREADS."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if env_value is not None:
+        env["OPENBLAS_NUM_THREADS"] = env_value
+    code = ("import os, frontwatch.faces.cli, numpy; "
+            "print(len(os.listdir('/proc/self/task')), os.environ['OPENBLAS_NUM_THREADS'])")
+    n, value = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env=env).stdout.split()
+    return int(n), value
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counting threads needs Linux's /proc")
+def test_the_command_starts_numpy_without_a_blas_thread_pool():
+    """numpy's OpenBLAS starts no thread pool in a command (frontwatch does no linear algebra;
+    starting it was a third of numpy's import), unless the user set OPENBLAS_NUM_THREADS."""
+    assert _threads_after_numpy() == (1, "1")
+    assert _threads_after_numpy("2")[1] == "2"
 
 
 def test_help_lists_each_command_with_its_own_short_help():

@@ -367,6 +367,26 @@ def test_prepare_tilings_builds_a_tiling_only_when_neither_held_nor_saved(small_
     assert all(geodesy.has_tiled_region(r.key) for r in regions[:2])
 
 
+def test_a_tiling_loaded_with_no_tile_cut_is_projected_before_workers_fork(small_store):
+    """A tiling saved before any tile was cut (with the borders) is projected when loaded, in
+    the calling process, so that forked workers inherit the projected region instead of each
+    projecting it; one loaded with tiles cut is not (its next layers mostly reach those)."""
+    st, _, _ = small_store
+    ukr = resolve_region("UKR", st.borders())
+    geodesy._TILED.clear()
+    st.clear_cached(tiles=True)
+    tiling.prepare_tilings(st, [ukr])  # built and saved, nothing cut
+    geodesy._TILED.clear()
+    tiling.prepare_tilings(st, [ukr])  # loaded from that state
+    assert geodesy.held_tiling(ukr.key)._plane is not None
+    t = geodesy.held_tiling(ukr.key)
+    t._ensure_cut(np.arange(3))
+    st.put_region_tiles(f"{ukr.key}|v{geodesy.TILING_VERSION}", t.state())
+    geodesy._TILED.clear()
+    tiling.prepare_tilings(st, [ukr])
+    assert geodesy.held_tiling(ukr.key).any_cut and geodesy.held_tiling(ukr.key)._plane is None
+
+
 @pytest.fixture(scope="module")
 def rus_lazy_tiling(store_path):
     """RUS, the ukraine_held layers of the archive's last 20 maps, a tiling of RUS made for them

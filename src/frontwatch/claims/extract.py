@@ -639,6 +639,23 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
 
 
+# An aside set off by commas inside a clause: "80% of Sievierodonetsk, including the eastern quarters
+# of the city, were now occupied".
+_ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
+                    r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
+
+
+def _clause_through_aside(sentence: str, pos: int) -> tuple[int, int]:
+    """The bounds of the clause at ``pos``, running on past an aside set off by commas that
+    follows it ("approximately 80% of Sievierodonetsk, including the eastern quarters of the city,
+    were now occupied": the clause's verb comes after the aside)."""
+    lo, hi = _clause_bounds(sentence, pos)
+    aside = _ASIDE.match(sentence, hi)
+    if aside:
+        hi = _clause_bounds(sentence, aside.end() + 1)[1]
+    return lo, hi
+
+
 def _subject_side(sentence: str) -> str | None:
     """The side first named in a sentence (its usual subject), for pronouns in the next one."""
     best: tuple[int, str] | None = None
@@ -1490,7 +1507,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
                            "there, or the whole country?")
     named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
     if claim.place and "+" not in claim.place and not place_rule.startswith("place.unsure") and \
-            _LIST_OF_NAMES.search(named):
+            "place.oblast_of_all" not in place_rule and _LIST_OF_NAMES.search(named):
         doubts["place"] = (f"the text names several places together ({named}); {claim.place} is one of them, "
                            "and the figure is about them all")
     if claim.explain.get("side", "").startswith("side.object") and claim.measure in ("share_held", "area_held") \
@@ -1588,8 +1605,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     context = _PlaceContext()
     last_subject_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
-    for sent, att in zip(sentences, attributions):
+    for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
+        context.next_sentence = sentences[i_sent + 1] if i_sent + 1 < len(sentences) and \
+            sentences[i_sent + 1].paragraph == sent.paragraph else None
         work["sentences"] += 1
         if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
                 (max_claims is not None and len(claims) >= max_claims):
@@ -1651,7 +1670,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
                 # to 482 square kilometres": a sentence naming no side goes on about the last one named.
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
-            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
+            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_through_aside(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
             if side is None and measure != "grey_zone" and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
@@ -1708,10 +1727,18 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # the text names is what the side holds now.
                 measure, direction = "share_held", None
                 measure_rule = "measure.share_taken_without_period_is_held"
+            peak_before = _peak_estimated_again(text_s, q, measure, side, aspect, date_rule, context.claims_before)
+            if peak_before is not None:
+                aspect = "peak"
+                date_rule = (f"date.peak_as_before: another estimate of the peak in the sentence before "
+                             f"({peak_before.surface}); the peak up to the report's day")
             # The place last: it depends on the measure and the side as rewritten above (a share of
             # what the other side took is the taker's loss, and lies where the taker held ground).
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
-                                                       tuple(x.start for x in quantities), reference)
+                                                       tuple(x.start for x in quantities), reference,
+                                                       figure=(value_n if value_n is not None else high_n, unit_n,
+                                                               start_date, date))
+            place_rule = _oblast_of_all_rule(place, place_rule, mentions)
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
                                                f"place.apposition: the figure before ({apposition_of.surface})")
@@ -1769,6 +1796,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
         context.see(mentions)
+        if sentence_claims:
+            context.claims_before = list(sentence_claims)
         last_subject_side = _subject_side(text_s) or last_subject_side
         previous_period = (sent.paragraph, text_s)
     return claims
@@ -1915,6 +1944,11 @@ class _PlaceContext:
 
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
+        # The claims of the last sentence that had any, while no sentence after it has named a
+        # place: what a sentence naming no place goes on about (place.continued).
+        self.claims_before: list[Claim] = []
+        # The next sentence of the paragraph, for "the city" when no city was named before it.
+        self.next_sentence = None
 
     @property
     def recent_region(self) -> PlaceMention | None:
@@ -1925,6 +1959,8 @@ class _PlaceContext:
 
     def see(self, mentions: list[PlaceMention]) -> None:
         """Take in the places of the sentence just read."""
+        if any(m.kind not in ("country_ref", "region_ref", "city_ref") for m in mentions):
+            self.claims_before = []  # the report has moved on to another place
         for m in mentions:
             if m.kind in ("country_ref", "region_ref", "city_ref"):
                 continue
@@ -1950,10 +1986,28 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
+        if found is None and m.kind == "city_ref":
+            return self._named_next(m)
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
         return found
+
+
+    def _named_next(self, m: PlaceMention) -> PlaceMention | None:
+        """place.named_next: "the city" in a report that has named no city yet is the one town
+        the next sentence of the paragraph names, when it names exactly one ("Russian forces are
+        within ten kilometers from the edge of the city. The rate of advance is likely to slow as
+        Russian forces enter Pokrovsk's built-up areas"); None otherwise."""
+        if self.next_sentence is None:
+            return None
+        towns = {(n.city or n.canonical) for n in place_mentions(self.next_sentence.text)
+                 if n.kind in ("settlement", "oblast_or_city")}
+        if len(towns) != 1:
+            return None
+        town = towns.pop()
+        return PlaceMention(m.start, m.end, f"{town}, named in the next sentence", "settlement", town,
+                            "place.named_next")
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
@@ -1973,7 +2027,10 @@ _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "sh
 
 
 def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) -> str:
-    """The canonical name of mention ``m`` for a claim measuring ``measure``."""
+    """The canonical name of mention ``m`` for a claim measuring ``measure``: for ground (not a
+    line's point), several places named together are the oblast that holds them all."""
+    if m.within and measure not in _LINE_MEASURES:
+        return m.within
     if m.kind == "oblast_or_city" and (measure in _POINT_MEASURES
                                        or _CITY_BEFORE.search(sentence, max(0, m.start - 30), m.start)):
         return m.city or m.canonical
@@ -2012,8 +2069,10 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
 
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
-                 others_at: tuple[int, ...] = (), reference: dt.date | None = None) -> tuple[str | None, bool, str]:
-    """(place, inferred, "rule: words") for one quantity. Named rules, tried in order:
+                 others_at: tuple[int, ...] = (), reference: dt.date | None = None,
+                 figure: tuple | None = None) -> tuple[str | None, bool, str]:
+    """(place, inferred, "rule: words") for one quantity (``figure``: its value, unit, start and
+    end, for place.continued). Named rules, tried in order:
 
     - place.attached: a place joined to the number by a preposition after it, in its clause
       ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
@@ -2092,7 +2151,13 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if usable:
         m = min(usable, key=lambda m: abs(m.start - q.start))
         return _reading(m, measure, sentence, country), True, f"place.later_clause: {m.text}"
+    continued = _continued_place(sentence, measure, side, context.claims_before, figure)
+    if continued is not None:
+        return continued
+    country_before = _country_before(context.claims_before)
     carried = context.recent_region if measure not in _LINE_MEASURES else context.last
+    if country_before is not None and measure not in _LINE_MEASURES:
+        carried = None  # place.country_as_before, below
     if carried is not None:
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")
@@ -2104,5 +2169,97 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
         if side is None and measure in ("area_held", "share_held", "share_lost", "area_change"):
             return None, False, "place.unsure: no side and no place named"
+        if country_before:
+            return "UKR", True, (f"place.country_as_before: no place named, and the claim before ({country_before.surface}) "
+                                 f"is about {country_before.place}")
         return "UKR", True, "place.whole_country: no place named; ground taken or held in the war is Ukraine's"
     return None, False, "place.none: no place named"
+
+
+# A sentence that widens to the whole ("Overall, Russia gained 2,000 sq km", "in total",
+# "across the front"): not the place of the claim before.
+_WIDENS = re.compile(r"\b(?:overall|in\s+total|all\s+told|altogether|nationwide|country-?wide|in\s+all|"
+                     r"across\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:front|country|Ukraine|theatre|theater)|"
+                     r"(?:along|on)\s+(?:the\s+)?(?:whole|entire)\s+front)\b", re.I)
+
+
+# A figure put by an estimate ("ISW estimated the conflict area at 1,160 km2"), in the past tense.
+_ESTIMATED = re.compile(r"\b(?:estimated|put|assessed|placed|reported|calculated|gave|cited|counted)\b", re.I)
+# A present-tense holding: the figure is now, not the peak before it.
+_HOLDS_NOW = re.compile(r"\b(?:holds?|controls?|occupies|occupy|is|are|has|have|remains?|stands?)\b", re.I)
+
+
+def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str | None, aspect: str | None,
+                          date_rule: str, claims_before: list[Claim]) -> Claim | None:
+    """The peak claim of the sentence before of which this figure is another estimate, or None
+    (date.peak_as_before): "DeepState reported peak Ukrainian control at 900 km2, plus 330 km2 of
+    grey zone. ISW estimated the conflict area at 1,160 km2": the same peak by another source,
+    not the holding on the report's day. Only for a state with no time and no present tense of its
+    own, put in the past tense by a verb of estimating, after a peak of the same measure and side."""
+    if measure not in ("area_held", "grey_zone") or aspect is not None \
+            or not date_rule.startswith("date.publication: no date named"):
+        return None
+    if CURRENT.search(sentence) or _HOLDS_NOW.search(sentence) or not _ESTIMATED.search(sentence, 0, q.start):
+        return None
+    return next((c for c in reversed(claims_before)
+                 if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
+    """The place rule, with place.oblast_of_all named when the place is the oblast that holds
+    several places named together ("in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
+    directions": Donetsk oblast)."""
+    named = rule.split(": ", 1)[1] if ": " in rule else ""
+    for m in mentions:
+        if m.within and m.within == place and m.text == named:
+            return f"{rule}; place.oblast_of_all: the places named together all lie in {place}"
+    return rule
+
+
+def _continued_place(sentence: str, measure: str, side: str | None, claims_before: list[Claim],
+                     figure: tuple | None = None) -> tuple[str, bool, str] | None:
+    """place.continued: a sentence that names no place and goes on with the claim before it,
+    the same measure by the same side ("Russia has gained 1,804 sq km in Donetsk since the start
+    of the year. In November alone, it gained 1,006 sq km"), is about that claim's place, when the
+    claim before named it (a place carried further is left to place.carried) and the sentence does
+    not widen to the whole ("Overall, ..."). ``claims_before``: the claims of the last sentence
+    that had any, while no place has been named since. A figure over a period inside the claim
+    before's that is larger than it is not a part of it ("... 1,804 sq km in Donetsk since January.
+    In November, it gained 2,000 sq km": not Donetsk's): ``figure`` is (value, unit, start, end)."""
+    if side is None or _WIDENS.search(sentence):
+        return None
+    for prev in reversed(claims_before):
+        rule = prev.explain.get("place", "")
+        if prev.measure == measure and prev.side == side and prev.place and "place" not in prev.unsure \
+                and not _larger_than_its_whole(figure, prev) \
+                and not rule.startswith(("place.carried", "place.whole_country", "place.country_as_before",
+                                         "place.none", "place.unsure")):
+            return (prev.place, True, f"place.continued: {prev.surface} in {prev.place} (the sentence before: "
+                                      f"the same measure, by the same side)")
+    return None
+
+
+def _larger_than_its_whole(figure: tuple | None, whole: Claim) -> bool:
+    """Whether a change over a period inside ``whole``'s period is larger than ``whole``: then it
+    cannot be a part of it (``figure``: value, unit, start, end)."""
+    if figure is None:
+        return False
+    value, unit, start, end = figure
+    whole_value = whole.value_normalized if whole.value_normalized is not None else whole.low_normalized
+    if None in (value, start, end, whole_value, whole.start_date, whole.date) or unit != whole.unit_normalized:
+        return False
+    return whole.start_date <= start and end <= whole.date and value > whole_value
+
+
+def _country_before(claims_before: list[Claim]) -> Claim | None:
+    """The claim of the sentence before that names a whole country as its place, when none of that
+    sentence's claims is about a smaller place: a sentence naming no place after it goes on about
+    the country, not about a region named in passing ("... about a fifth of the country, was the
+    result of the seizure of Crimea in 2014 ... A Ukrainian counteroffensive in 2023 took back about
+    20,000 sq km": the country's, not Crimea's)."""
+    named = [c for c in claims_before if c.place and "place" not in c.unsure
+             and not c.explain.get("place", "").startswith(("place.carried", "place.whole_country", "place.none",
+                                                            "place.unsure", "place.country_as_before"))]
+    if named and all(c.place in ("UKR", "RUS") for c in named):
+        return named[-1]
+    return None

@@ -36,7 +36,13 @@ def prepare_tilings(store, regions, workers=None, built=None) -> int:
             continue
         state = store.region_tiles(f"{r.key}|v{geodesy.TILING_VERSION}")
         if state is not None:
-            geodesy.adopt_tiled_region(r.key, geodesy.TiledRegion.from_state(r.geometry, state))
+            t = geodesy.TiledRegion.from_state(r.geometry, state)
+            if t.tiled and not t.any_cut:
+                # Saved before any tile was cut (with the borders): the first measure cuts some,
+                # from the projected region. Projected here, once, before workers are forked,
+                # not in each of them.
+                t.plane
+            geodesy.adopt_tiled_region(r.key, t)
         else:
             todo.append(r)
     built.update(build_tilings(todo, workers))

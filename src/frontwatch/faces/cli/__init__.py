@@ -6,10 +6,17 @@ is computed here. Library errors (bad input, no data) become one-line messages a
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from typing import TYPE_CHECKING
 
-import click
+# numpy's BLAS (OpenBLAS) starts a thread pool when numpy is imported, a third of numpy's import
+# time on this 2-core machine and more on larger ones; frontwatch does no linear algebra (its
+# parallel work is GEOS on threads and forked processes). One BLAS thread, unless the user
+# chose otherwise: a command that measures starts 0.03-0.06 s sooner, and so do its workers.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from frontwatch import __version__
 from frontwatch.lazy import lazy_import
