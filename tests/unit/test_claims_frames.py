@@ -44,6 +44,10 @@ def only_claim(sentence: str):
     ("Ukraine controls less than 1 percent, the analysts said.", "share_held"),
     # An area with no verb, period or comparison: ground held.
     ("Ukraine's bridgehead in Russia: about 500 square miles.", "area_held"),
+    # Every inflection of a verb of gain or loss is one (lexicon/actions.json), not only the past.
+    ("Russian forces are taking about 500 square kilometres of Ukrainian land each month.", "area_change"),
+    ("Ukrainian troops are regaining 40 square kilometres near Kupiansk.", "area_change"),
+    ("Ukraine is withdrawing from 20 square kilometres near Vuhledar.", "area_change"),
 ])
 def test_measure_from_the_words_around_the_figure(sentence, measure):
     assert only_claim(sentence).measure == measure
