@@ -70,6 +70,9 @@ else:
     base_src = lazy_import("frontwatch.sources.base")
     notes_src = lazy_import("frontwatch.sources.notes")
 
+__all__ = ["Store", "SnapshotInfo", "StoredBorders", "StoreError", "SideCache", "default_store_path",
+           "clean_writer_leftovers", "SCHEMA_VERSION"]
+
 # numpy and shapely are imported where geometries are decoded or encoded: a query answered from
 # stored figures loads neither.
 

@@ -56,7 +56,8 @@ def test_plot_advance_draws_the_librarys_weekly_pace(store_path, store, tmp_path
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from frontwatch.faces.report.charts import advance_chart, advance_chart_data
+    from frontwatch.analysis.views import advance_chart_data
+    from frontwatch.faces.report.charts import advance_chart
 
     start, end = dt.date(2024, 10, 14), dt.date(2024, 11, 17)
     data = advance_chart_data(store, "Kurakhove", 10, start, end, every="week", borders=store.borders())
@@ -114,7 +115,7 @@ def test_plot_rejects_unknown_image_suffix_in_one_line(store_path, tmp_path):
 
 
 def test_map_with_compare_writes_png_with_change_from_the_library(store_path, store, tmp_path):
-    from frontwatch.faces.report.maps import side_change
+    from frontwatch.analysis.views import side_change
     from frontwatch.geo.regions import resolve_region
 
     out = tmp_path / "kurakhove.png"
@@ -270,7 +271,8 @@ def peak_on_the_last_day(store_path):
     is the last map: (the chart's data, the figure, its "Peak:" notes)."""
     import matplotlib.pyplot as plt
 
-    from frontwatch.faces.report.charts import area_chart, area_chart_data
+    from frontwatch.analysis.views import area_chart_data
+    from frontwatch.faces.report.charts import area_chart
     from frontwatch.geo.regions import resolve_region
     from frontwatch.store import Store
 
@@ -315,7 +317,8 @@ def test_a_peak_note_on_the_last_day_stays_inside_the_plot(peak_on_the_last_day,
 def test_the_peak_note_covers_no_data_over_the_whole_incursion(store, tmp_path):
     import numpy as np
 
-    from frontwatch.faces.report.charts import area_chart, area_chart_data, save_figure
+    from frontwatch.analysis.views import area_chart_data
+    from frontwatch.faces.report.charts import area_chart, save_figure
     from frontwatch.geo.regions import resolve_region
 
     data = area_chart_data(store, resolve_region("RUS", store.borders()), ("ukraine_held", "contested"),
@@ -333,7 +336,8 @@ def test_the_peak_note_covers_no_data_over_the_whole_incursion(store, tmp_path):
 
 
 def test_advance_chart_is_in_words(store, tmp_path):
-    from frontwatch.faces.report.charts import advance_chart, advance_chart_data, save_figure
+    from frontwatch.analysis.views import advance_chart_data
+    from frontwatch.faces.report.charts import advance_chart, save_figure
 
     data = advance_chart_data(store, "Kurakhove", 15, dt.date(2024, 9, 1), dt.date(2024, 12, 31), every="week",
                               borders=store.borders())
@@ -351,7 +355,8 @@ def kursk_map(store_path, tmp_path_factory):
     (the figure, its legend's labels)."""
     import matplotlib.pyplot as plt
 
-    from frontwatch.faces.report.maps import control_map, map_data
+    from frontwatch.analysis.views import map_data
+    from frontwatch.faces.report.maps import control_map
     from frontwatch.faces.report.charts import save_figure
     from frontwatch.geo.regions import resolve_region
     from frontwatch.store import Store
@@ -406,7 +411,8 @@ def test_the_kursk_map_has_a_locator_inset(kursk_map):
 
 def test_a_city_is_labelled_not_its_districts(store, tmp_path):
     from frontwatch.faces.report.charts import save_figure
-    from frontwatch.faces.report.maps import control_map, map_data
+    from frontwatch.analysis.views import map_data
+    from frontwatch.faces.report.maps import control_map
     from frontwatch.geo.regions import resolve_region
 
     borders = store.borders()

@@ -89,7 +89,7 @@ def test_an_earlier_figure_with_no_day_of_its_own_makes_the_date_unsure():
 
 
 def test_the_whole_country_after_a_smaller_place_was_named_is_unsure():
-    c = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk direction. "
+    c = claims("The fighting is fiercest in the Pokrovsk direction. "
                "In 2023, Russian forces gained 387 square kilometers.")[-1]
     assert c.place == "UKR" and "there, or the whole country" in c.unsure.get("place", "")
 
@@ -111,8 +111,9 @@ def test_a_with_participle_clause_takes_the_start_of_the_clause_before():
 
 
 def test_one_place_taken_from_several_named_together_is_unsure():
-    (c,) = claims("Russian forces gained 1,103 square kilometers in the Pokrovsk, Kurakhove, Vuhledar, "
-                  "and Velyka Novosilka directions in November.")
+    # Kupiansk is in Kharkiv oblast, Lyman and Pokrovsk in Donetsk oblast: no one oblast holds them all.
+    (c,) = claims("Russian forces gained 1,103 square kilometers in the Kupiansk, Lyman and Pokrovsk "
+                  "directions in November.")
     assert "several places" in c.unsure.get("place", "")
 
 
@@ -126,3 +127,54 @@ def test_a_part_of_an_earlier_figure_has_its_period():
 def test_the_whole_country_after_a_town_was_named_is_sure():
     c = claims("The town of Kupiansk fell on Monday. In 2024, Russian forces gained 3,000 square kilometers.")[-1]
     assert c.place == "UKR" and "place" not in c.unsure
+
+
+def test_a_change_with_no_time_takes_the_period_of_the_sentence_before():
+    (c,) = claims("Russia has made gains over the past three months. All told, it has captured 2,000 sq km "
+                  "of Ukrainian land.")
+    assert (c.start_date, c.date) == (D(2024, 8, 25), D(2024, 11, 24))
+    assert c.explain["date"].startswith("date.carried")
+
+
+def test_a_period_is_not_carried_into_another_paragraph():
+    (c,) = claims("Russia has made gains over the past three months.\n\nAll told, it has captured 2,000 sq km "
+                  "of Ukrainian land.")
+    assert c.start_date is None
+
+
+def test_a_state_does_not_take_the_period_of_the_sentence_before():
+    (c,) = claims("Russia has made gains over the past three months. It now holds about 18% of Ukraine.")
+    assert c.start_date is None and c.date == D(2024, 11, 25)
+
+
+def test_a_state_now_has_no_start_from_a_year_that_dates_its_object():
+    (c,) = claims("Kyiv said it now controls only about one-third of the territory it had taken in Kursk last year.",
+                  D(2025, 2, 13))
+    assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2025, 2, 13))
+
+
+def test_a_ratio_is_over_the_period_of_the_figure_it_compares():
+    area, ratio = claims("Russian forces advanced by 3,985 sq km in Ukraine in 2024, seven times more than in 2023.",
+                         D(2024, 12, 31))
+    assert (ratio.start_date, ratio.date) == (area.start_date, area.date) == (D(2024, 1, 1), D(2024, 12, 31))
+
+
+def test_a_period_already_over_is_that_period_under_a_present_perfect():
+    total, part = claims("Russia has captured 2,700 sq km since January, including 600 sq km last month.")
+    assert (part.start_date, part.date) == (D(2024, 10, 1), D(2024, 10, 31))
+    assert (total.start_date, total.date) == (D(2024, 1, 1), D(2024, 11, 25))
+
+
+def test_a_past_year_in_a_clause_with_no_present_perfect_is_that_year():
+    last, this = claims("Last year Russia took 500 sq km; this year it has taken 2,500 sq km.")
+    assert (last.start_date, last.date) == (D(2023, 1, 1), D(2023, 12, 31))
+
+
+def test_a_figure_with_no_time_takes_the_as_of_day_of_another_clause():
+    held, kursk = claims("As of November 20, Russia held about 18% of Ukraine, while Ukraine held about 600 sq km in Kursk.")
+    assert kursk.date == D(2024, 11, 20) and kursk.explain["date"].startswith(("date.sentence_day", "date.as_of"))
+
+
+def test_a_figure_with_now_keeps_the_reports_day_against_a_day_of_another_clause():
+    (c,) = claims("Ukraine launched its incursion on August 6, and it now holds about 600 sq km in Kursk.")
+    assert c.date == D(2024, 11, 25)

@@ -83,3 +83,64 @@ def test_that_month_is_the_month_named_before_it():
     (m,) = date_mentions("Its November assessment said Russia gained 242 square miles that month.", D(2025, 4, 7))
     assert (m.kind, m.start_date, m.date) == ("month", D(2024, 11, 1), D(2024, 11, 30))
     assert not date_mentions("Russia gained 242 square miles that month.", D(2025, 4, 7))
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # Spans and periods of the calendar that writing uses (REF is Monday 25 November 2024).
+    ("Russia took 300 sq km over the past fortnight.", ("past", D(2024, 11, 11), D(2024, 11, 24))),
+    ("Russia took 300 sq km in the space of a week.", ("past", D(2024, 11, 19), REF)),
+    ("Russia took 300 sq km in the third quarter of 2024.", ("range", D(2024, 7, 1), D(2024, 9, 30))),
+    ("Russia took 300 sq km in Q1 2024.", ("range", D(2024, 1, 1), D(2024, 3, 31))),
+    ("Russia took 300 sq km since the autumn of 2023.", ("since", D(2023, 9, 1), REF)),
+    ("Russia took 300 sq km in the summer of 2024.", ("month", D(2024, 6, 1), D(2024, 8, 31))),
+    ("Russia took 300 sq km in early 2024.", ("month", D(2024, 1, 1), D(2024, 4, 30))),
+    ("Russia took 300 sq km year-to-date.", ("past", D(2024, 1, 1), REF)),
+    ("Russia took 300 sq km in the second week of November.", ("range", D(2024, 11, 8), D(2024, 11, 14))),
+    ("Russia took 300 sq km in the last week of October.", ("range", D(2024, 10, 25), D(2024, 10, 31))),
+])
+def test_calendar_period_resolves_to_its_days(sentence, expected):
+    assert one(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia took 300 sq km between January and October.",
+    "Russia took 300 sq km from January to October.",
+    "Russia took 300 sq km January through October.",
+])
+def test_two_months_joined_are_one_period(sentence):
+    assert one(sentence) == ("range", D(2024, 1, 1), D(2024, 10, 31))
+
+
+def test_two_months_joined_by_and_without_between_are_not_a_period_of_their_own():
+    assert [m.kind for m in date_mentions("Russia took Kurakhove in January and Pokrovsk in October.", REF)] \
+        != ["range"]
+
+
+def test_a_past_month_and_a_half_is_not_read_as_the_past_month():
+    assert date_mentions("Russia took 300 sq km in the past month and a half.", REF) == []
+
+
+def test_the_first_week_of_an_event_counts_from_its_first_day():
+    assert one("Russia seized 18% of Ukraine in the first week of the invasion.") == \
+        ("range", D(2022, 2, 24), D(2022, 3, 2))
+
+
+def test_the_first_weeks_with_no_count_are_no_period():
+    assert date_mentions("Russia seized 18% of Ukraine in the first weeks of the invasion.", REF) == []
+
+
+def test_a_quarter_with_no_year_is_the_latest_begun():
+    assert one("Russia gained 1,000 sq km in the third quarter.") == ("range", D(2024, 7, 1), D(2024, 9, 30))
+    assert one("Russia gained 1,000 sq km in the fourth quarter.", D(2025, 3, 1)) == ("range", D(2024, 10, 1), D(2024, 12, 31))
+
+
+def test_over_the_month_with_no_month_named_is_the_reports_month_to_its_day():
+    assert one("Russia took 725 sq km over the month.") == ("past", D(2024, 11, 1), REF)
+
+
+def test_over_the_month_early_in_a_month_is_no_period():
+    assert date_mentions("Russia took 725 sq km over the month.", D(2024, 12, 2)) == []
+
+
+def test_since_last_month_runs_from_its_first_day_to_the_report():
+    assert one("Russia took 500 sq km since last month.") == ("since", D(2024, 10, 1), REF)

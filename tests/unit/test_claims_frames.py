@@ -123,3 +123,28 @@ def test_vetting_names_never_runs_the_gazetteers_fuzzy_search(monkeypatch):
     names = " ".join(f"in Qwertz{chr(97 + i)}yx and Zxcvb{chr(97 + i)}nm." for i in range(10))
     assert [m for m in place_mentions(names) if m.kind == "settlement"] == []
     assert [m.text for m in place_mentions("Russian troops are near Pokrovsk.")] == ["Pokrovsk"]
+
+
+def test_a_share_that_rose_to_a_figure_is_the_share_held():
+    claim = only_claim("Russia's share of Ukrainian territory rose to 18.3 percent.")
+    assert claim.measure == "share_held" and claim.explain["measure"].startswith("measure.share_held (changed_to)")
+
+
+def test_a_daily_noun_before_an_area_makes_it_a_rate():
+    claim = only_claim("Russia's average daily gains reached 27 square kilometres in November.")
+    assert (claim.measure, claim.unit_normalized) == ("advance_rate", "km2_per_day")
+
+
+def test_ground_that_changed_hands_is_a_change_with_no_direction():
+    claim = only_claim("About 1,000 square kilometres changed hands in November.")
+    assert (claim.measure, claim.direction) == ("area_change", None)
+
+
+def test_a_length_away_ending_its_clause_is_a_distance():
+    claim = only_claim("The enemy is 4 kilometres away, the commander said.")
+    assert claim.measure == "distance" and claim.explain["measure"].startswith("measure.distance (away)")
+
+
+def test_a_length_pushed_back_from_a_town_is_how_far_the_side_fell_back():
+    claim = only_claim("Ukrainian forces pushed Russian troops back 3 km from Kharkiv.")
+    assert (claim.measure, claim.side) == ("depth", "ukraine")

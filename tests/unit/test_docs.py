@@ -63,14 +63,34 @@ def test_every_readme_command_parses(line):
     cmd.make_context(f"frontwatch {name}", list(rest), parent=ctx)
 
 
-def test_the_docs_build_with_no_warning(tmp_path):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The docs built once (``mkdocs build --strict``): (the return code, stderr, the site folder)."""
     pytest.importorskip("mkdocs", reason="mkdocs is in the test extra: pip install -e '.[test]'")
-    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+    pytest.importorskip("mkdocstrings", reason="mkdocstrings (the API reference) is in the test extra: "
+                                               "pip install -c .ci/constraints.txt -e '.[test]'")
+    folder = tmp_path_factory.mktemp("docs") / "site"
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-3000:]
-    cli = (tmp_path / "site" / "cli" / "index.html").read_text(encoding="utf-8")
+    return r.returncode, r.stderr, folder
+
+
+def test_the_docs_build_with_no_warning(site):
+    code, stderr, folder = site
+    assert code == 0, stderr[-3000:]
+    cli = (folder / "cli" / "index.html").read_text(encoding="utf-8")
     assert "frontwatch ingest" in cli and "--with-slivers" in cli and "--units" in cli
-    assert (tmp_path / "site" / "changelog" / "index.html").exists()
+    assert (folder / "changelog" / "index.html").exists()
+
+
+def test_the_api_reference_is_built_from_the_docstrings(site):
+    code, stderr, folder = site
+    assert code == 0, stderr[-3000:]
+    page = (folder / "reference" / "index.html").read_text(encoding="utf-8")
+    for anchor in ("frontwatch.workspace.Workspace.peak", "frontwatch.analysis.results.Area",
+                   "frontwatch.analysis.measure.change"):
+        assert f'id="{anchor}"' in page, anchor
+    assert "share_lost_pct" in page and "Parameters" in page
 
 
 # Test names with "_and_" that name one behaviour, each with the reason the "and" stays.

@@ -46,21 +46,21 @@ def test_a_region_is_resolved_once_per_workspace(unit_store):
 def test_the_workspace_area_is_the_cli_area(unit_store):
     day = DAYS[1].isoformat()
     with Workspace(unit_store) as ws:
-        ours = ws.area("RUS", "ukraine_held", date=DAYS[1])
+        ours = [a.to_record() for a in ws.area("RUS", "ukraine_held", date=DAYS[1])]
     assert json.loads(json.dumps(ours, default=str)) == cli_json(unit_store, "area", "--region", "RUS",
                                                                   "--status", "ukraine_held", "--date", day)
 
 
 def test_the_workspace_change_is_the_cli_change(unit_store):
     with Workspace(unit_store) as ws:
-        ours = ws.change("UKR", start=DAYS[0], end=DAYS[-1])
+        ours = ws.change("UKR", start=DAYS[0], end=DAYS[-1]).to_record()
     cli = cli_json(unit_store, "change", "--region", "UKR", "--from", DAYS[0].isoformat(), "--to", DAYS[-1].isoformat())
     assert json.loads(json.dumps(ours, default=str)) == (cli[0] if isinstance(cli, list) else cli)
 
 
 def test_the_workspace_peak_is_the_cli_peak(unit_store):
     with Workspace(unit_store) as ws:
-        ours = ws.peak("RUS", "ukraine_held")
+        ours = ws.peak("RUS", "ukraine_held").to_record()
     cli = cli_json(unit_store, "peak", "--region", "RUS", "--status", "ukraine_held")
     assert json.loads(json.dumps(ours, default=str)) == (cli[0] if isinstance(cli, list) else cli)
 

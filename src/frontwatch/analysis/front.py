@@ -56,6 +56,11 @@ if TYPE_CHECKING:  # imported on first use (the function-level imports this repl
 else:
     places = lazy_import("frontwatch.geo.places")
 
+__all__ = ["front", "advance", "front_lines", "front_of_layers", "front_sides", "front_layers",
+           "contact_line", "border_line", "components", "islets", "side_distance_km", "depth_km",
+           "advance_depth_km", "advance_between", "resolve_center", "flatten_advance", "SEGMENT_M", "PROBE_M",
+           "GAP_M", "SAMPLE_M"]
+
 _GEOD = Geod(ellps="WGS84")
 
 SEGMENT_M = 100.0     # front pieces are classified one by one at this resolution
@@ -521,13 +526,48 @@ def _framed(layers: dict, borders: dict, region_geom):
 
 
 def front(store, region, *, date=None, start=None, end=None, every=None, borders, source=None, engine=None) -> list[dict]:
-    """The front line per snapshot: on ``date`` (the last snapshot on or before it), or for every
-    snapshot between ``start`` and ``end`` (one per ``every`` period). With ``engine``
-    (:func:`frontwatch.engine.get_engine`) the snapshots' lines are traced there, in parallel
-    (the same function, so the same lines); without, one after the other here.
+    """The front line inside a region, per map.
 
-    Record: ``date``, ``snapshot_id``, ``region``, ``length_km``, ``components`` (connected
-    pieces), ``longest_km`` (the longest piece), and ``geometry`` (EPSG:4326 MultiLineString).
+    With ``engine`` (:func:`frontwatch.engine.get_engine`) the maps' lines are traced there, in
+    parallel (the same function, so the same lines); without, one after the other here.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region or None
+        Where to cut the line (None or ``ALL``: the whole map).
+    date : datetime.date, optional
+        The day: its last map (default: the latest map).
+    start, end : datetime.date, optional
+        A window: every map in it (one per ``every`` period).
+    every : {"day", "week", "month"}, optional
+        With a window, the last map of each period.
+    borders : dict
+        Country borders ``{iso_a3: geometry}`` (the sides' own land, the international border).
+    source : str, optional
+        Whose maps (default: the store's default source).
+    engine : engine, optional
+        Where the lines are traced; None: here.
+
+    Returns
+    -------
+    list of dict
+        Per map: ``date``, ``snapshot_id``, ``region``, ``length_km`` (geodesic on WGS84),
+        ``components`` (connected pieces), ``longest_km`` (the longest piece) and ``geometry``
+        (EPSG:4326 MultiLineString).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> lines = front(store, resolve_region("UKR", borders), date=dt.date(2024, 9, 1), borders=borders)
+    >>> [(r["date"], r["length_km"], r["components"], r["geometry"].geom_type) for r in lines]
+    [('2024-09-01', 500.0, 1, 'MultiLineString')]
+    >>> store.close()
     """
     if borders is None:
         raise MeasureError("the front line needs country borders")
@@ -675,17 +715,54 @@ def _advance_pair(job):
 
 
 def advance(store, near, radius_km, *, start, end, every=None, borders, source=None, engine=None) -> list[dict]:
-    """Advance of each side inside ``radius_km`` of ``near`` (a place name or "lat,lon").
+    """Advance of each side inside ``radius_km`` of ``near``, between pairs of maps.
 
     With ``engine`` (:func:`frontwatch.engine.get_engine`) the per-snapshot side polygons and the
     per-pair advances of a series are computed there, in parallel; without, here, one after the
     other (the same functions, so the same figures).
 
-    Without ``every``: one record over the period of days ``start``..``end`` (inclusive), between
-    the maps :func:`frontwatch.analysis.measure.period_maps` picks (the last map before ``start``
-    and the last on or before ``end``). With ``every`` (week, month, ...): one record per consecutive pair of the
-    snapshots selected in the window. Records are flat (``russia_*``, ``ukraine_*`` columns) with
-    the geometries under ``geometry``.
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    near : str
+        A place name (any spelling the gazetteer knows) or ``"lat,lon"``.
+    radius_km : float
+        The circle's radius (km; positive).
+    start, end : datetime.date
+        The period (days, inclusive).
+    every : {"day", "week", "month"}, optional
+        None: one record over the period, between the maps
+        :func:`frontwatch.analysis.measure.period_maps` picks (the last map before ``start`` and the
+        last on or before ``end``). A period: one record per consecutive pair of the maps selected
+        in the window (the last of each period).
+    borders : dict
+        Country borders ``{iso_a3: geometry}``.
+    source : str, optional
+        Whose maps (default: the store's default source).
+    engine : engine, optional
+        Where the work runs; None: here.
+
+    Returns
+    -------
+    list of dict
+        Flat records: ``place``, ``radius_km``, ``from_date``, ``to_date``, ``days`` (fractional),
+        ``front_km_old``/``front_km_new`` (km), and per side (``russia_*``, ``ukraine_*``):
+        ``gained_km2``, ``lost_km2``, ``net_km2``, ``mean_m_per_day`` (net ground over the mean
+        front length), ``shift_m``, ``shift_m_per_day`` and ``shift_bearing_deg`` (the largest local
+        shift of the front, degrees from north); the shapes under ``geometry``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> recs = advance(store, "47.5,35.9", 30, start=dt.date(2024, 8, 2), end=dt.date(2024, 9, 15), borders=borders)
+    >>> [(r["from_date"], r["to_date"], r["russia_net_km2"], r["russia_mean_m_per_day"]) for r in recs]
+    [('2024-08-01', '2024-09-15', ...)]
+    >>> store.close()
     """
     if borders is None:
         raise MeasureError("advance needs country borders")
@@ -731,6 +808,7 @@ def advance(store, near, radius_km, *, start, end, every=None, borders, source=N
 
 
 def flatten_advance(res: dict, place: str, from_date, to_date) -> dict:
+    """The flat record of one advance (:func:`advance`'s): ``place``, ``radius_km``, the two days, then each side's figures as ``russia_*`` / ``ukraine_*`` columns, the shapes under ``geometry``."""
     rec = {"place": place, "radius_km": res["radius_km"], "from_date": str(from_date), "to_date": str(to_date),
            "days": res["days"], "front_km_old": res["front_km_old"], "front_km_new": res["front_km_new"]}
     for side in (RUSSIA, UKRAINE):

@@ -49,6 +49,9 @@ else:  # a query the store holds the figures of loads no geometry library
     shapely = lazy_import("shapely")
     geodesy = lazy_import("frontwatch.geo.geodesy")
 
+__all__ = ["area_by_status", "own_statuses", "border_band", "sliver_geometry", "sliver_km2",
+           "SLIVER_WIDTH_KM"]
+
 SLIVER_WIDTH_KM = 3.0
 # How far from the other country's border a sliver may lie: the band searched (degrees; 0.1 deg
 # of latitude is 11 km, of longitude at 52 N 6.8 km). Wider than a sliver, so that a real piece
@@ -148,14 +151,61 @@ def sliver_km2(store, records, region, borders, width_km: float = SLIVER_WIDTH_K
 
 def area_by_status(store, region, statuses, *, date=None, start=None, end=None, every=None, source=None,
                    engine=None, borders=None, slivers: str = "leave_out", shares: bool = True) -> list[dict]:
-    """The area of each status (frontwatch.analysis.shares.area_with_shares: with its share of the
-    region's land, and each side's total when all its statuses are asked), on ``date`` (the latest
-    map when no window is given) or per snapshot of ``start``/``end``/``every``, with border slivers
-    handled as ``slivers`` says: ``leave_out`` (default) takes them out of a status's ``km2``,
-    ``sqmi`` and ``share_pct`` and gives them in ``border_slivers_km2``; ``keep`` leaves the figures
-    as measured (and still names the slivers). A side's total is not touched: the slivers lie in
-    Russia's own land, which is Russia's either way. Without ``borders`` nothing is set apart;
-    ``shares=False``: the status records alone, with no share and no side (charts, reports)."""
+    """The area of each status in a region, on one map or per map of a window, border slivers set apart.
+
+    Each status's record comes from :func:`frontwatch.analysis.shares.area_with_shares` (with its
+    share of the region's land, and each side's total when all its statuses are asked) or, without
+    ``borders``, :func:`~frontwatch.analysis.measure.area_on` /
+    :func:`~frontwatch.analysis.measure.area_series`. A side's total is not touched by ``slivers``:
+    the slivers lie in Russia's own land, which is Russia's either way.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region
+        Where to measure (:func:`frontwatch.geo.regions.resolve_region`).
+    statuses : sequence of str
+        The statuses to measure.
+    date : datetime.date, optional
+        The day: its last map (the latest map when no window is given).
+    start, end : datetime.date, optional
+        A window: one record per status per map in it.
+    every : {"day", "week", "month"}, optional
+        With a window, the last map of each period.
+    source : str, optional
+        Whose maps (default: the store's default source).
+    engine : engine, optional
+        Where per-snapshot work runs (:func:`frontwatch.engine.get_engine`); None: here.
+    borders : dict, optional
+        Country borders ``{iso_a3: geometry}``; without them there are no shares and no slivers.
+    slivers : {"leave_out", "keep"}
+        ``leave_out`` takes the border slivers (Russia's statuses in Russia narrower than 3 km
+        along Ukraine's border) out of ``km2``, ``sqmi`` and ``share_pct`` and gives them in
+        ``border_slivers_km2``; ``keep`` leaves the figures as measured and still names them.
+    shares : bool
+        False: the status records alone, with no share and no side (charts, reports).
+
+    Returns
+    -------
+    list of dict
+        ``date``, ``taken_at``, ``snapshot_id``, ``region``, ``status`` (or ``side``), ``km2`` and
+        ``sqmi`` (geodesic on WGS84), and where known ``share_pct`` (percent of ``land_km2``),
+        ``official_km2``/``diff_pct`` (DeepStateMap's own figure) and ``border_slivers_km2``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> recs = area_by_status(store, resolve_region("RUS", borders), ("ukraine_held",), date=dt.date(2024, 8, 15),
+    ...                       borders=borders)
+    >>> [(r["status"], r["km2"], r["share_pct"], r["land_km2"]) for r in recs]
+    [('ukraine_held', 3238.775, 1.66, 195205.72)]
+    >>> store.close()
+    """
     if slivers not in ("leave_out", "keep"):
         raise ValueError(f"slivers must be leave_out or keep, not {slivers!r}")
     if shares and borders and region.name.upper() != "ALL":

@@ -38,6 +38,12 @@ else:
     regions_mod = lazy_import("frontwatch.geo.regions")
     tasks = lazy_import("frontwatch.analysis.tasks")
 
+__all__ = ["MeasureError", "StaleMapWarning", "change", "change_between", "peak", "area_on", "area_series",
+           "area_series_many", "totals_by_snapshot", "select_snapshots", "snapshot_on", "map_for_day",
+           "period_maps", "period_key", "check_window", "mapped_statuses", "resolve_statuses",
+           "layer_areas_km2", "side_geometry", "side_share", "status_geometry", "pieces_inside", "near_box",
+           "distance_km", "PERIODS", "STALE_DAYS"]
+
 # Shapely, the geodesy and the map maker's figures are imported where used: a query whose
 # figures the store holds already (a repeated area, peak or change) loads no geometry library.
 
@@ -67,6 +73,7 @@ def _r(x, nd=3):
 # ------------------------------------------------------------------ snapshot selection
 
 def period_key(d: dt.date, every: str):
+    """The first day of the period (day, week from Monday, month, year) that ``d`` falls in: maps with the same key are of one period."""
     if every == "day":
         return d
     if every == "week":
@@ -340,12 +347,47 @@ def _refuse_mixed_sides(statuses, what: str) -> None:
 
 
 def peak(store, region, statuses, *, until=None, since=None, source=None, engine=None) -> dict:
-    """The largest combined area of ``statuses`` in ``region`` up to ``until``, and what is left.
-    Statuses of both sides (``occupied`` with ``ukraine_held``) are a MeasureError: their sum
-    adds one side's ground to the other's (:func:`frontwatch.statuses.mixes_sides`).
+    """The largest combined area of ``statuses`` in ``region``, and what is left of it.
 
-    Returns ``peak_date``, ``peak_km2``/``peak_sqmi``, ``date`` (the last snapshot up to ``until``),
-    ``km2``/``sqmi`` then, ``lost_km2``/``lost_sqmi`` and ``share_lost_pct`` (of the peak).
+    Statuses of both sides (``occupied`` with ``ukraine_held``) are a MeasureError: their sum adds
+    one side's ground to the other's (:func:`frontwatch.statuses.mixes_sides`).
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region
+        Where to measure.
+    statuses : sequence of str
+        The statuses whose combined area is followed.
+    until : datetime.date, optional
+        The last day looked at (default: the latest map).
+    since : datetime.date, optional
+        The first day looked at (default: the first map).
+    source : str, optional
+        Whose maps (default: the store's default source).
+    engine : engine, optional
+        Where per-snapshot work runs; None: here.
+
+    Returns
+    -------
+    dict
+        ``region``, ``statuses`` (comma-joined), ``peak_date`` and ``peak_km2``/``peak_sqmi``,
+        ``date`` (the last map up to ``until``) and ``km2``/``sqmi`` then, ``lost_km2``/``lost_sqmi``,
+        ``share_lost_pct`` (percent of the peak; None when the peak is 0) and ``snapshots`` (maps
+        looked at).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> pk = peak(store, resolve_region("RUS", borders), ("ukraine_held",))
+    >>> pk["peak_date"], pk["peak_km2"], pk["date"], pk["km2"], pk["share_lost_pct"]
+    ('2024-08-15', 3238.775, '2024-09-15', 1619.387, 50.0)
+    >>> store.close()
     """
     snaps = select_snapshots(store, start=since, end=until, source=source)
     statuses = resolve_statuses(store, statuses, snaps[0].source)
@@ -412,18 +454,58 @@ def change(store, region, *, start, end, statuses=None, side=None, borders=None,
            strict: bool = False, geometry: bool = True) -> dict:
     """What ``statuses`` (their union) or ``side`` gained and lost in ``region`` over a period.
 
-    ``start``..``end``: the period's first and last days, inclusive, measured by
-    :func:`period_maps` (from the state at the start of ``start``, i.e. the last map before it,
-    to the last map on or before ``end``; ``strict``: an error rather than a map more than a
-    week away). Datetimes are instants: the maps at or before them. Returns ``from_date``,
-    ``to_date`` (the maps' days), ``days`` between them, ``gained_km2``, ``lost_km2``,
-    ``net_km2`` (and sqmi), ``km2_from``, ``km2_to``, ``first_day``/``last_day`` (the period
-    asked for), and the geometries ``gained``/``lost`` (EPSG:4326) under ``geometry`` for
-    GeoJSON output (with ``geometry=False``, no ``geometry``: see :func:`change_between`).
+    The period's first and last days are measured by :func:`period_maps`: from the state at the
+    start of ``start`` (the last map before it) to the last map on or before ``end``. Datetimes are
+    instants: the maps at or before them.
 
-    Example: ``change(store, resolve_region("UKR", borders), start=date(2024, 11, 1),
-    end=date(2024, 11, 30), side="russia", borders=borders)`` measures November 2024 from the
-    map of 31 October to that of 30 November (``days`` 30).
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region
+        Where to measure.
+    start, end : datetime.date or datetime.datetime
+        The period's first and last days, inclusive (or two instants).
+    statuses : sequence of str, optional
+        Measure their union (statuses of one side; ``contested`` may join either).
+    side : {"russia", "ukraine"}, optional
+        Measure a side: its statuses and its country's land no layer covers (needs ``borders``).
+        Exactly one of ``statuses`` and ``side``.
+    borders : dict, optional
+        Country borders ``{iso_a3: geometry}`` (for a side).
+    source : str, optional
+        Whose maps (default: the store's default source).
+    strict : bool
+        A MeasureError rather than a map more than a week away from a day of the period.
+    geometry : bool
+        Add the ground gained and lost (EPSG:4326) under ``geometry`` (``{"gained", "lost"}``);
+        without, a change measured before is answered from the store's cache
+        (:func:`change_between`).
+
+    Returns
+    -------
+    dict
+        ``region``, ``what`` (the side or the statuses), ``from_date``/``to_date`` (the maps'
+        days) and ``from_snapshot``/``to_snapshot``, ``km2_from``/``km2_to`` (the area before and
+        after), ``gained_km2``, ``lost_km2``, ``net_km2`` and their sqmi, ``days`` between the maps,
+        ``first_day``/``last_day`` (the period asked for).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> rec = change(store, resolve_region("UKR", borders), start=dt.date(2024, 8, 2), end=dt.date(2024, 9, 15),
+    ...              side="russia", borders=borders, geometry=False)
+    >>> rec["from_date"], rec["to_date"], rec["gained_km2"], rec["net_km2"], rec["days"]
+    ('2024-08-01', '2024-09-15', 5072.86, 5072.86, 45)
+    >>> store.close()
+
+    On the shared archive, ``change(store, resolve_region("UKR", borders), start=date(2024, 11, 1),
+    end=date(2024, 11, 30), side="russia", borders=borders)`` measures November 2024 from the map of
+    31 October to that of 30 November (``days`` 30).
     """
     if (statuses is None) == (side is None):
         raise MeasureError("give statuses or a side")

@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # imported on first use (the function-level imports this repl
 else:
     official = lazy_import("frontwatch.sources.official")
 
+__all__ = ["official_by_status", "explain", "compare", "TOLERANCE_PCT"]
+
 # Shapely and the reader of the figures are imported where used: a query on maps without the map
 # maker's figures, or answered from the store's cache, loads neither.
 

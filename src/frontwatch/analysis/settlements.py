@@ -36,6 +36,9 @@ else:
 pd = lazy_import("pandas")
 fuzz = lazy_import("rapidfuzz.fuzz")
 
+__all__ = ["settlements_on", "settlement_changes", "summarise_changes", "cross_check", "stored_notes",
+           "note_claims", "located_by_notes", "statuses_of", "status_codes", "country_sides"]
+
 # Later entries win where layers overlap.
 _ORDER = (UKRAINE_HELD, CONTESTED, OCCUPIED_BEFORE_2022, OCCUPIED)
 _CODES = (None,) + _ORDER  # code 0 = no layer
@@ -194,8 +197,40 @@ def _base(row) -> dict:
 
 
 def settlements_on(store, region, date=None, *, borders, source=None) -> list[dict]:
-    """Status and side of every settlement inside ``region`` on ``date`` (the last snapshot on or
-    before it; the latest when None), largest population first."""
+    """Status and side of every settlement of the gazetteer inside ``region`` on one map.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region
+        Where to look.
+    date : datetime.date, optional
+        The day: its last map (default: the latest map).
+    borders : dict
+        Country borders ``{iso_a3: geometry}``: a place no layer covers is on its country's side.
+    source : str, optional
+        Whose maps (default: the store's default source).
+
+    Returns
+    -------
+    list of dict
+        Largest population first: ``date`` (the map's), ``place``, ``country``, ``oblast``,
+        ``admin1``, ``population``, ``lat``/``lon`` (degrees), ``geonameid``, ``point_from``,
+        ``status`` (None: no layer) and ``side``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> recs = settlements_on(store, resolve_region("RUS", borders), dt.date(2024, 8, 15), borders=borders)
+    >>> sorted({(r["status"] or "no layer", r["side"]) for r in recs})
+    [('no layer', 'russia'), ('ukraine_held', 'ukraine')]
+    >>> store.close()
+    """
     s = snapshot_on(store, date, source=source) if date else select_snapshots(store, source=source)[-1]
     df = _places(region)
     lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
@@ -211,16 +246,48 @@ def settlement_changes(store, region, *, start=None, end=None, borders, source=N
     """Every change of hands of a settlement inside ``region`` between ``start`` and ``end``.
 
     The baseline is the state at the start of ``start`` (a date: the last map before it, by the
-    rule of every period, :func:`frontwatch.analysis.measure.period_maps`; a datetime: the map at
-    or before it), so a change on the first day counts; then every snapshot in the window. Record:
-    ``date`` (first snapshot showing the new state) and ``taken_at``, the place (with ``oblast``:
-    its first-level region), ``old_status``/``new_status``, ``old_side``/``new_side``. With
-    ``side`` (``russia``/``ukraine``), only the changes that put a place on that side. Sorted by
-    date, then by population (largest first).
+    rule of every period, :func:`frontwatch.analysis.measure.period_maps`; a datetime: the map at or
+    before it), so a change on the first day counts; then every map in the window.
 
-    With ``notes`` (the map maker's notes, as :func:`cross_check` reads them), a place a note
-    says changed hands is read at the note's link, the map maker's own point for it, rather
-    than at the gazetteer's (:func:`located_by_notes`; ``point_from`` says which).
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region
+        Where to look.
+    start, end : datetime.date, optional
+        The period (open at either end when None).
+    borders : dict
+        Country borders ``{iso_a3: geometry}``: a place no layer covers is on its country's side.
+    source : str, optional
+        Whose maps (default: the store's default source).
+    side : {"russia", "ukraine"}, optional
+        Only the changes that put a place on that side.
+    notes : list, optional
+        The map maker's notes (as :func:`cross_check` reads them): a place a note says changed hands
+        is read at the note's link, the map maker's own point for it, rather than at the
+        gazetteer's (:func:`located_by_notes`; ``point_from`` says which).
+
+    Returns
+    -------
+    list of dict
+        Sorted by date, then by population (largest first): ``date`` (the first map showing the new
+        state) and ``taken_at``, the place (``place``, ``country``, ``oblast``, ``population``,
+        ``lat``/``lon`` in degrees...), ``old_status``/``new_status``, ``old_side``/``new_side``
+        and ``snapshot_id``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> recs = settlement_changes(store, resolve_region("RUS", borders), start=dt.date(2024, 8, 2),
+    ...                           end=dt.date(2024, 8, 15), borders=borders, side="ukraine")
+    >>> len(recs) > 0, {(r["old_side"], r["new_side"], r["date"]) for r in recs}
+    (True, {('russia', 'ukraine', '2024-08-15')})
+    >>> store.close()
     """
     if side is not None and side not in (RUSSIA, UKRAINE):
         raise MeasureError(f"unknown side {side!r}; use {RUSSIA} or {UKRAINE}")

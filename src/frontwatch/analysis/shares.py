@@ -35,6 +35,8 @@ else:
     geodesy = lazy_import("frontwatch.geo.geodesy")
     regions = lazy_import("frontwatch.geo.regions")
 
+__all__ = ["area_with_shares", "land_parts", "list_regions"]
+
 # Shapely and the geodesy are imported where used: shares the store holds already load neither.
 
 # Below this share of the region's land, a country's part is a sliver of the border line, not land

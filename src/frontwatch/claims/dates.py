@@ -179,6 +179,9 @@ _SEASON = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:(?P
 # "last winter", "this summer" with no preposition.
 _SEASON_BARE = re.compile(r"\b(?P<which>this|last)\s+(?P<season>spring|summer|autumn|fall|winter)\b(?!\s+of\b)", re.I)
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+# "in the summer of 2024", "since the autumn of 2023", "the winter of 2022-23" (from December 2022).
+_SEASON_OF_YEAR = re.compile(r"\b(?:(?P<since>since)|in|during|over|throughout)\s+(?:the\s+)?(?:(?P<part>early|late)\s+)?"
+                             r"(?P<season>spring|summer|autumn|fall|winter)\s+of\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 
 
 def _season(name: str, reference: dt.date, which: str | None) -> tuple[dt.date, dt.date]:
@@ -204,10 +207,14 @@ _WEEKDAY = re.compile(
 _PAST = re.compile(
     r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?the\s+(?:past|last|previous)\s+"
     r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
-    r"(?P<unit>day|week|month|year|hours?)s?\b"
-    r"|\b(?P<last>last|this)\s+(?P<unit2>week|month|year)\b"
-    r"|\b(?P<inaweek>in\s+(?:a|one|a\s+single)\s+(?P<unit3>day|week|month))\b"
-    r"|\b(?:in|within|over)\s+(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit4>day|week|month)s\b"
+    # Not "in the last week of October" (a week of that month: _FIRST_PERIOD).
+    r"(?P<unit>day|week|fortnight|month|year|hours?)s?\b(?!\s+of\b|\s+and\s+a\s+half\b)"
+    r"|\b(?P<last>last|this)\s+(?P<unit2>week|fortnight|month|year)\b"
+    r"|\b(?P<inaweek>(?:in|within)\s+(?:the\s+space\s+of\s+)?(?:a|one|a\s+single)\s+(?P<unit3>day|week|fortnight|month))\b"
+    r"|\b(?:in|within|over)\s+(?:the\s+space\s+of\s+)?(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?P<unit4>hour|day|week|fortnight|month)s\b"
+    # "year to date", "so far this year" (this year): from 1 January to the report's day.
+    r"|\b(?P<ytd>(?:the\s+)?year[\s-]+to[\s-]+date)\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
 _EVENTS = load_lexicon("events")
 # "since the start of the full-scale invasion", "since Russia invaded", "since the war began".
@@ -229,6 +236,12 @@ _SINCE_INCURSION = re.compile(
 _WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
 # "that month", "in that year", "the same month": the month or year named before in the sentence.
 _THAT_PERIOD = re.compile(r"\b(?:in\s+|during\s+|over\s+)?(?:that|the\s+same)\s+(?P<unit>month|year)\b", re.I)
+# "over the month", "during the year", "throughout the whole week": not "the month of October", "the
+# year before", "the week to Sunday", "the month ending ...".
+_THE_UNIT = re.compile(r"\b(?:in|during|over|throughout)\s+(?:the\s+(?:course|entirety)\s+of\s+)?the\s+(?:whole\s+|entire\s+)?"
+                       r"(?P<unit>week|month|year)\b(?!\s+(?:of|before|earlier|ago|to|through|until|ending|ended|since|"
+                       r"after|prior)\b)(?![-–])", re.I)
+_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.I)
 _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|as\s+of\s+now|still)\b", re.I)
 
 
@@ -309,6 +322,8 @@ def _edge_day(m: re.Match, reference: dt.date | None) -> dt.date | None:
 def _period_length(n: int, unit: str):
     """``n`` days, weeks or months, as a timedelta or relativedelta."""
     unit = unit.lower().rstrip("s")
+    if unit == "fortnight":
+        n, unit = 2 * n, "week"
     return relativedelta(months=n) if unit == "month" else dt.timedelta(days=n * (7 if unit == "week" else 1))
 
 
@@ -317,6 +332,8 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     to 28 November starts on 22 November, as "in November" starts on 1 November; a change over it
     runs from the map of the day before (claims.check._period), 7 days."""
     unit = unit.lower().rstrip("s")
+    if unit == "fortnight":
+        n, unit = 2 * n, "week"
     one = dt.timedelta(days=1)
     if unit == "day":
         return reference - dt.timedelta(days=n) + one
@@ -330,11 +347,17 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     return reference + one - relativedelta(years=n)
 
 
-def month_runs_to_reference(sentence: str, d: "DateMention") -> bool:
+def month_runs_to_reference(sentence: str, d: "DateMention", reference: dt.date | None = None) -> bool:
     """Whether a named month starts a period that runs to the reference day rather than being the
     period: with a present perfect ("has advanced 30 km since the fall of Avdiivka in February")
-    or after "since <event> in". One rule for the claim's dates and for the days of its pace."""
-    return bool(PRESENT_PERFECT.search(sentence) or _SINCE_EVENT_IN.search(sentence[:d.start]))
+    or after "since <event> in". One rule for the claim's dates and for the days of its pace. A
+    period already over on the reference day ("last month", "in October" read in November) is that
+    period whatever the tense: "Russia has captured 2,700 sq km since January, including 600 sq km
+    last month"."""
+    if _SINCE_EVENT_IN.search(sentence[:d.start]):
+        return True
+    over = reference is not None and d.date is not None and d.date < reference
+    return bool(PRESENT_PERFECT.search(sentence)) and not over
 
 
 def period_days(text: str, reference: dt.date | None = None) -> float | None:
@@ -367,9 +390,11 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
         n = m.group("n4")
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
         unit = m.group("unit4").lower()
+    elif m.group("ytd") and reference is not None:
+        return float((reference - reference.replace(month=1, day=1)).days + 1)
     else:
         return None
-    days = {"day": 1, "hour": 1 / 24, "hours": 1 / 24, "week": 7, "month": 30.44, "year": 365.25}[unit]
+    days = {"day": 1, "hour": 1 / 24, "hours": 1 / 24, "week": 7, "fortnight": 14, "month": 30.44, "year": 365.25}[unit]
     return count * days
 
 
@@ -535,6 +560,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             day = reference - dt.timedelta(days=1) if m.group("yesterday").lower() == "yesterday" else reference
             mentions.append(DateMention("weekday", *m.span(), day, None))
             continue
+        if m.group("ytd"):
+            mentions.append(DateMention("past", *m.span(), reference, reference.replace(month=1, day=1)))
+            continue
         # "the past week", "the last six days", "last week": whole days before the report's own
         # day, so they end the day before it (the dev set's convention; the report's day is not
         # over when it is written).
@@ -556,7 +584,11 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                     last = prev.replace(day=calendar.monthrange(prev.year, prev.month)[1])
                 else:
                     first, last = dt.date(reference.year - 1, 1, 1), dt.date(reference.year - 1, 12, 31)
-                mentions.append(DateMention("month", *m.span(), last, first))
+                if _SINCE_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
+                    # "since last month": from its first day to the report's day.
+                    mentions.append(DateMention("since", *m.span(), reference, first))
+                else:
+                    mentions.append(DateMention("month", *m.span(), last, first))
                 continue
             if m.group("last").lower() == "this":
                 end = reference
@@ -565,6 +597,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                     else reference - dt.timedelta(days=reference.weekday()))
             else:
                 start = _period_start(end, 1, unit)
+                if _SINCE_BEFORE.search(sentence, max(0, m.start() - 8), m.start()):
+                    mentions.append(DateMention("since", *m.span(), reference, start))  # "since last week"
+                    continue
         elif m.group("unit4"):
             n = m.group("n4")
             count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
@@ -579,6 +614,16 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         mentions.append(DateMention("since", *m.span(), reference, start))
     seasons = list(_SEASON.finditer(sentence))
     seasons += [m for m in _SEASON_BARE.finditer(sentence) if not any(o.start() <= m.start() < o.end() for o in seasons)]
+    for m in _SEASON_OF_YEAR.finditer(sentence):
+        first = dt.date(int(m.group("year")), _SEASON_START[m.group("season").lower()], 1)
+        last = first + relativedelta(months=3) - dt.timedelta(days=1)
+        if not free(*m.span()) or (reference is not None and first > reference):
+            continue
+        if m.group("since"):
+            mentions.append(DateMention("since", *m.span(), reference, first))
+        else:
+            mentions.append(DateMention("month", *m.span(), min(last, reference or last), first))
+        taken.append(m.span())
     for m in seasons:
         if reference is None or not free(*m.span()):
             continue
@@ -614,6 +659,18 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             continue
         mentions.append(DateMention("month", *m.span(), min(end, reference or end), first))
         taken.append(m.span())
+    if reference is not None and not any(d.kind in ("month", "range", "past", "since") for d in mentions):
+        for m in _THE_UNIT.finditer(sentence):
+            # "over the month", "during the year", "throughout the week", no other period named: the
+            # calendar one the report is written in, to its day (as "this month").
+            unit = m.group("unit").lower()
+            if (unit == "month" and reference.day <= 7) or (unit == "year" and reference.month == 1):
+                continue  # early in a month, "over the month" may be the one just ended: no guess
+            if free(*m.span()):
+                first = (reference.replace(day=1) if unit == "month" else reference.replace(month=1, day=1) if unit == "year"
+                         else reference - dt.timedelta(days=reference.weekday()))
+                mentions.append(DateMention("past", *m.span(), reference, first))
+                taken.append(m.span())
     for m in _NOW.finditer(sentence):
         mentions.append(DateMention("now", *m.span(), reference, None))
     mentions.sort(key=lambda d: d.start)
@@ -630,19 +687,29 @@ _RANGE_WORD_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
 _CLOSED_BY = re.compile(r"\s*,?\s*(?:through|thru|until|till|up\s+to|to)\s+", re.I)
 _RANGE_NEXT = re.compile(r"\s*(?:to|through|thru|until|till|and|[-–—])\s", re.I)
 # "in the first week of the incursion, which began on Aug. 6" (the day is found elsewhere in the sentence)
-_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?first\s+"
+_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?(?P<ord>first|second|third|fourth|last|final)\s+"
                            r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
                            rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
-                           r"(?P<thisyear>(?:the|this)\s+year))\b)?")
+                           r"(?P<thisyear>(?:the|this)\s+year)|(?:the\s+|its\s+|Russia['’]s\s+|Ukraine['’]s\s+|Kyiv['’]s\s+)?"
+                           r"(?:full[\s-]+scale\s+)?(?P<event>invasion|war|incursion))\b)?")
 # "in the three months to the end of November", "in the week to Sunday", "the month ending Nov. 30"
 _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
                         r"(?P<unit>day|week|month)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
 _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:entirety|whole|course)\s+of)?|(?P<since>since))"
-                      rf"\s+(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
+                      rf"\s+(?:(?P<part>early|mid|late)[\s-]*)?(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
+# "in early 2024", "since mid-2023": the year's first, middle or last four months.
+_YEAR_PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+# "in the third quarter of 2024", "in the first quarter of this year", "in Q3 2024".
+# "in the third quarter" with no year: the latest such quarter begun on or before the report's day.
+_QUARTER = re.compile(rf"\bthe\s+(?P<which>first|second|third|fourth|final|last)\s+quarter\b(?:\s+of\s+"
+                      rf"(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b)?(?!\s+of\b)|\bQ(?P<q>[1-4])\s+(?P<qyear>{_YEAR})\b", re.I)
 _HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b",
                         re.I)
-_MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})\s*[-–—]\s*(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b")
+_MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?(?:\s*[-–—]\s*|\s+(?:through|thru|until|till)\s+|"
+                         rf"(?<=\S)\s+(?:to|and)\s+(?=(?:{_MONTH})))(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
+# "to" and "and" join two months only after "from" and "between" ("from January to October").
+_MONTH_SPAN_OPEN = re.compile(r"\b(?:from|between)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 # "in August and September": two months named together after a preposition of time, one period.
 _MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
                               rf"(?P<m1>{_MONTH})\s+and\s+(?P<m2>{_MONTH})"
@@ -697,16 +764,36 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         last = dt.date(y, 6, 30) if m.group("which").lower() == "first" else dt.date(y, 12, 31)
         if reference is None or first <= reference:
             out.append(DateMention("range", *m.span(), min(last, reference or last), first))
+    for m in _QUARTER.finditer(sentence):
+        if m.group("q"):
+            k, y = int(m.group("q")), int(m.group("qyear"))
+        else:
+            k = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}[m.group("which").lower()]
+            y = int(m.group("year")) if m.group("year") else (reference.year - ((m.group("rel") or "").lower() == "last")
+                                                               if reference else None)
+            if y is not None and not m.group("year") and not m.group("rel") and dt.date(y, 3 * k - 2, 1) > reference:
+                y -= 1  # "the fourth quarter" read in March: last year's
+        if y is None:
+            continue
+        first = dt.date(y, 3 * k - 2, 1)
+        last = dt.date(y, 3 * k, calendar.monthrange(y, 3 * k)[1])
+        if reference is None or first <= reference:
+            out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _IN_YEAR.finditer(sentence):
         # "Russia's gains in 2024": the year (up to the reference date); "since 2014" starts one.
         year = int(m.group("year"))
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        at = m.start("year")
+        if m.group("part"):
+            a, b = _YEAR_PART_MONTHS[m.group("part").lower()]
+            first, last = dt.date(year, a, 1), dt.date(year, b, calendar.monthrange(year, b)[1])
+            at = m.start("part")
         if reference is not None and first > reference:
             continue
         if m.group("since"):
-            out.append(DateMention("since", m.start("year"), m.end(), reference, first))
+            out.append(DateMention("since", at, m.end(), reference, first))
         else:
-            out.append(DateMention("month", m.start("year"), m.end(), min(last, reference or last), first))
+            out.append(DateMention("month", at, m.end(), min(last, reference or last), first))
     first_period = _FIRST_PERIOD.search(sentence)
     if first_period:
         days = [d for d in mentions if d.kind in ("day", "since")]
@@ -719,7 +806,14 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         # The day of "the incursion, which began on Aug. 6" comes after the phrase (not the dateline's).
         later = [d for d in days if d.start >= first_period.end()]
         from_day = None  # the sentence's day the period starts from, when it does
-        if first_period.group("ofyear") or first_period.group("thisyear"):
+        # "in the first weeks of the war": how many?
+        vague = first_period.group("n") is None and sentence[first_period.end("unit"):first_period.end("unit") + 1] == "s"
+        if vague:
+            first = None
+        elif first_period.group("event"):
+            # "in the first week of the invasion": from the event's first day (lexicon/events.json).
+            first = INCURSION_DAY if first_period.group("event").lower() == "incursion" else INVASION_DAY
+        elif first_period.group("ofyear") or first_period.group("thisyear"):
             y = int(first_period.group("ofyear")) if first_period.group("ofyear") else (reference.year if reference else None)
             first = dt.date(y, 1, 1) if y else None
         elif month_name:
@@ -727,6 +821,18 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         else:
             from_day = later[0] if len(later) == 1 else None
             first = _bounds(from_day)[0] if from_day else None
+        ordinal = first_period.group("ord").lower()
+        if ordinal != "first" and not (month_name or first_period.group("ofyear") or first_period.group("thisyear")
+                                       or first_period.group("event")):
+            first = None  # "the last week" with no month or year is the past week (_PAST)
+        elif first is not None and ordinal in ("last", "final"):
+            # "in the last week of October": the period ending on that month's (or year's) last day.
+            end = (dt.date(first.year, first.month, calendar.monthrange(first.year, first.month)[1]) if month_name
+                   else dt.date(first.year, 12, 31))
+            first = end + dt.timedelta(days=1) - _period_length(count, first_period.group("unit"))
+        elif first is not None and ordinal != "first":
+            k = {"second": 1, "third": 2, "fourth": 3}[ordinal]
+            first = first + k * _period_length(count, first_period.group("unit"))
         if first is not None:
             last = first + _period_length(count, first_period.group("unit")) - dt.timedelta(days=1)
             out.append(DateMention("range", *first_period.span(), min(last, reference or last), first))
@@ -744,12 +850,17 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         # "in October – November", "October-December 2024": from the first month's 1st to the last's end.
         if any(d.start <= m.start() < d.end for d in out):
             continue
+        joiner = sentence[m.end("y1") if m.group("y1") else m.end("m1"):m.start("m2")].strip().lower()
+        if joiner in ("to", "and") and not _MONTH_SPAN_OPEN.search(sentence, max(0, m.start() - 20), m.start()):
+            continue
+        if re.match(r"\s+[0-3]?\d\b", sentence[m.end("m1"):]):
+            continue  # "Jan. 5 to ...": a day, left to the day rules
         m1, m2 = _month_number(m.group("m1")), _month_number(m.group("m2"))
         year_text = m.group("year")
         y2 = _month_year(m2, reference, int(year_text) if year_text else None)
         if y2 is None:
             continue
-        y1 = y2 if m1 <= m2 else y2 - 1
+        y1 = int(m.group("y1")) if m.group("y1") else (y2 if m1 <= m2 else y2 - 1)
         first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
         out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for d in [e for e in out + mentions if e.kind == "month" and e.start_date is not None]:

@@ -119,18 +119,28 @@ _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
          "seventy": 70, "eighty": 80, "ninety": 90}
 _WORDNUM = (
-    r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_UNITS_WORDS) + r"))?"
+    # "half a dozen", "a half-dozen", "two dozen" before the single words ("two", "a dozen").
+    r"(?:half\s+a\s+dozen|a\s+half[\s-]dozen|(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]+dozen"
+    # "a hundred and twenty", "two hundred and fifty-five": hundreds and what follows them.
+    r"|(?:a|one|" + "|".join(list(_UNITS_WORDS)[1:]) + r")\s+hundred\s+and\s+(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" +
+    "|".join(_UNITS_WORDS) + r"))?|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) + r")"
+    r"|(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_UNITS_WORDS) + r"))?"
     r"|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) +
     r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)")
 NUMBER = re.compile(
     # Not after a currency sign: "$725m (£570m)" is money, not 725 metres.
     r"(?<![\w.,:/])(?<![A-Za-z]-)(?<![$£€¥₴₽])(?<![$£€¥₴₽]\s)"
     # Thousands grouped by commas, or by spaces (plain, no-break or thin: "110 000 square kilometres").
-    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    # Also grouped by dots ("1.234.567", two groups at least: "110.000" could be 110) or apostrophes ("1'200").
+    r"(?:(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?(?![\d,])"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d{1,3}(?:['’]\d{3})+(?![\d'’])"
+    # A decimal comma before a unit ("1,5 km", as Ukrainian and Russian sources write it).
+    r"|(?P<deccomma>\d{1,3},\d{1,2})(?![\d,])(?=\s?(?:km|kilomet|met|m\b|sq|square|mile|%|per\s*cent|hectare))"
+    r"|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)))?", re.I)
-_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)|-plus\b))?", re.I)
+_NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|single|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
     r"\b(?P<frac>(?:a|an|one)[\s-]+(?:half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth)|half|"
@@ -151,7 +161,7 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 # Words allowed between a count and its noun: "11,000 North Korean soldiers".
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
-    r"active|regular|enemy|foreign|elite|professional|armed|trained|well-trained|populated|inhabited|"
+    r"active|regular|enemy|foreign|elite|professional|armed|military|current|trained|well-trained|populated|inhabited|"
     r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
@@ -178,6 +188,13 @@ def _word_value(words: str) -> float:
     words = re.sub(r"\s+", " ", words.lower().replace("-", " ")).strip()
     if words in ("a dozen", "dozen"):
         return 12.0
+    if words in ("half a dozen", "a half dozen"):
+        return 6.0
+    if words.endswith(" dozen"):  # "two dozen"
+        return 12.0 * _UNITS_WORDS.get(words.split()[0], _TEENS.get(words.split()[0], 1))
+    if " hundred and " in words:  # "a hundred and twenty"
+        head, rest = words.split(" hundred and ", 1)
+        return 100.0 * _UNITS_WORDS.get(head, 1) + _word_value(rest)
     if words in ("a hundred",):
         return 100.0
     if words in ("a thousand",):
@@ -189,8 +206,13 @@ def _word_value(words: str) -> float:
 
 
 def _number_value(m: re.Match[str]) -> float:
-    if m.group("digits"):
-        value = float(re.sub(r"[,\s\u00a0\u202f]", "", m.group("digits")))
+    if m.group("deccomma"):
+        value = float(m.group("deccomma").replace(",", "."))
+    elif m.group("digits"):
+        digits = m.group("digits")
+        if digits.count(".") >= 2:  # "1.234.567": dots group thousands
+            digits = digits.replace(".", "")
+        value = float(re.sub(r"[,'’\s\u00a0\u202f]", "", digits))
     else:
         value = _word_value(m.group("words"))
     if m.group("hundred"):
@@ -617,6 +639,23 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
 
 
+# An aside set off by commas inside a clause: "80% of Sievierodonetsk, including the eastern quarters
+# of the city, were now occupied".
+_ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
+                    r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
+
+
+def _clause_through_aside(sentence: str, pos: int) -> tuple[int, int]:
+    """The bounds of the clause at ``pos``, running on past an aside set off by commas that
+    follows it ("approximately 80% of Sievierodonetsk, including the eastern quarters of the city,
+    were now occupied": the clause's verb comes after the aside)."""
+    lo, hi = _clause_bounds(sentence, pos)
+    aside = _ASIDE.match(sentence, hi)
+    if aside:
+        hi = _clause_bounds(sentence, aside.end() + 1)[1]
+    return lo, hi
+
+
 def _subject_side(sentence: str) -> str | None:
     """The side first named in a sentence (its usual subject), for pronouns in the next one."""
     best: tuple[int, str] | None = None
@@ -665,6 +704,7 @@ class _Quantity:
     qualifier: str | None = None
     fraction: bool = False
     inherited_from: int | None = None
+    rule: str = ""  # the recogniser, when not the number grammar's ("quantity.none", "quantity.elided")
 
 
 # A "sentence" with more numbers than this (digits, number words and fractions alike) is a table
@@ -762,6 +802,15 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             # a part of the figure before, in its unit.
             part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
                                    or _OF_THEM.match(sentence, m.end())))
+            elided = _elided_count(sentence, m, second) if not found or found[-1].end <= m.start() - 1 else None
+            if elided is not None:
+                # "the village of Lozuvatske, one of nearly a dozen it has captured": the count of
+                # the noun before "one of".
+                entry, noun = elided
+                found.append(_Quantity(m.start(), m.end(), value, None, None, noun, entry, entry.normalized,
+                                       qualifier=None if qualifier in _NOT_QUALIFIERS else qualifier,
+                                       rule=f"quantity.elided (the {noun!r} before 'one of')"))
+                continue
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
                                                or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
@@ -778,16 +827,20 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         per_period = None
         end = unit_end
         if entry.normalized in ("m", "km2"):
-            r = rate_period_at(sentence, RATE_GAP.match(sentence, unit_end).end())
+            r = _rate_after(sentence, unit_end)
             if r:
                 per_period, end = r
+            else:
+                per_period = _rate_before(sentence, m.start())
         if qualifier in _NOT_QUALIFIERS:
             qualifier = None
         found.append(_Quantity(m.start(), end, value, low, high,
                                sentence[unit_start:end].strip(), entry, entry.normalized,
                                per_period=per_period, modifier=modifier.strip(),
                                qualifier=qualifier))
-        consumed_until = max(consumed_until, unit_end)
+        # A rate written after a bracketed conversion covers the conversion too ("30 sq km (11.6 sq
+        # miles) a day"): its numbers are not figures of their own.
+        consumed_until = max(consumed_until, unit_end if per_period is None else end)
     for m in FRACTION.finditer(sentence):
         if _inside(m.start(), masked) or any(q.start <= m.start() < q.end for q in found):
             continue
@@ -807,8 +860,84 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             continue
         found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
                                None, "percent", qualifier=qualifier, fraction=True))
+    found.extend(_none_of_unit(sentence, masked, found))
     found.sort(key=lambda q: q.start)
     return found
+
+
+# "hasn't advanced a single meter", "not a single village", "not one metre": none of the unit.
+_A_SINGLE = re.compile(r"\b(?:a\s+single|one)\s+(?=[^\W\d_])", re.I)
+# A negation a few words before ("has not taken", "hasn't advanced", "never captured", "failed to").
+_NEGATED_BEFORE = re.compile(r"(?:\bnot|\bnever|n['’]t|\bfailed\s+to|\bwithout)\s+(?:[\w'’-]+\s+){0,3}?(?:even\s+)?$", re.I)
+
+
+def _none_of_unit(sentence: str, masked: list[tuple[int, int]], found: list[_Quantity]) -> list[_Quantity]:
+    """Figures of none (quantity.none): "a single" or "one" and a unit, negated ("the enemy hasn't
+    advanced a single meter", "not one village was lost"): 0 in that unit. A "one" the number
+    grammar read already is replaced (it is not one, it is none)."""
+    out: list[_Quantity] = []
+    for m in _A_SINGLE.finditer(sentence):
+        if _inside(m.start(), masked) or not _NEGATED_BEFORE.search(sentence, max(0, m.start() - 60), m.start()):
+            continue
+        hit = unit_at(sentence, m.end())
+        if hit is None or hit[0].normalized == "ratio":
+            continue
+        entry, end = hit
+        found[:] = [q for q in found if not (q.start == m.start() and q.value == 1)]
+        out.append(_Quantity(m.start(), end, 0.0, None, None, sentence[m.end():end], entry, entry.normalized,
+                             rule=f"quantity.none ({sentence[m.start():end]!r}, negated)"))
+    return out
+
+
+# "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": a count whose
+# noun is the one before "one of" (quantity.elided).
+_ONE_OF_BEFORE = re.compile(r"\bone\s+of\s+(?:the\s+)?(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|"
+                            r"at\s+least|up\s+to|just\s+over|just\s+under|an\s+estimated)\s+)?$", re.I)
+_COUNT_NOUN_BEFORE = re.compile(r"\b(?:settlements?|villages?|towns?|localities|locality|hamlets?|communities|"
+                                r"soldiers?|troops?|servicemen|fighters?)\b", re.I)
+
+
+def _elided_count(sentence: str, m: re.Match, second) -> tuple[UnitEntry, str] | None:
+    """(unit, noun) of a count written without its noun after "one of", the noun being the one
+    the clause named just before ("the village of X, one of nearly a dozen"), or None."""
+    if second is not None or not _ONE_OF_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
+        return None
+    if re.match(r"\s+(?:of|per|percent|%)\b", sentence[m.end():], re.I):
+        return None
+    lo = max(0, m.start() - 80)
+    nouns = list(_COUNT_NOUN_BEFORE.finditer(sentence, lo, m.start()))
+    if not nouns:
+        return None
+    hit = unit_at(sentence, nouns[-1].start())
+    return (hit[0], nouns[-1].group(0)) if hit else None
+
+
+# "30 square kilometers (11.6 square miles) a day": the period of a rate after a bracketed conversion.
+_BRACKETED_AFTER = re.compile(r"\s*\([^()]{1,40}\)")
+
+
+# "Russia's average daily gains reached 27 square kilometres": a rate named by its noun before the figure.
+_RATE_NOUN = re.compile(r"\b(?P<period>daily|weekly|monthly)\s+(?:average\s+)?(?:territorial\s+)?"
+                        r"(?:gains?|advances?|progress|rate|pace|captures?)\b[^\d;:—–]{0,40}$", re.I)
+_RATE_PERIOD_OF = {"daily": "day", "weekly": "week", "monthly": "month"}
+
+
+def _rate_before(sentence: str, num_start: int) -> str | None:
+    """The period of a rate named before the figure ("average daily gains reached 27 sq km", "a
+    weekly advance of 5 km"), or None."""
+    m = _RATE_NOUN.search(sentence, max(0, num_start - 80), num_start)
+    return _RATE_PERIOD_OF[m.group("period").lower()] if m else None
+
+
+def _rate_after(sentence: str, unit_end: int) -> tuple[str, int] | None:
+    """(period, end) of a rate written right after a unit ("15 sq km a day", "every five days"),
+    or after the unit's bracketed conversion ("30 sq km (11.6 sq miles) a day"); None when none."""
+    r = rate_period_at(sentence, RATE_GAP.match(sentence, unit_end).end())
+    if r is None:
+        bracket = _BRACKETED_AFTER.match(sentence, unit_end)
+        if bracket and any(ch.isdigit() for ch in bracket.group(0)):
+            r = rate_period_at(sentence, RATE_GAP.match(sentence, bracket.end()).end())
+    return r
 
 
 _UNIT_GAP = re.compile(r"\s*-?\s*")
@@ -830,7 +959,7 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
         return (None if q.value is None else q.value * factor,
                 None if q.low is None else q.low * factor,
                 None if q.high is None else q.high * factor, "percent")
-    if q.normalized in ("persons", "settlements"):
+    if q.normalized in ("persons", "settlements", "ratio"):
         return q.value, q.low, q.high, q.normalized
     assert q.entry is not None and q.entry.pint_unit is not None
     unit = q.normalized
@@ -873,6 +1002,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
             # "expanded their territorial control by nearly an additional 100 square kilometers"
             return "area_change", "gained", None, None
+        if _CHANGED_HANDS.search(sentence, q.end, hi):
+            # "About 1,000 square kilometres changed hands in November": ground that moved between
+            # the sides, either way (measure.area_change (changed_hands)).
+            return "area_change", None, None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -949,6 +1082,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
             # "about 18% of Ukraine's territory" with no verb of change: a share held.
             return "share_held", None, aspect, None
+        if _share_changed_to(sentence, q):
+            return "share_held", None, "current", None
         share = _share_cue(sentence, q, lo, hi, prev_claims)
         if share is not None:
             return share, None, aspect, None
@@ -969,6 +1104,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         moved = ADVANCE_VERBS.search(sentence, lo, q.start) or RETREAT.search(sentence, lo, q.start)
         if compass and moved and q.qualifier != "within":
             pass  # "advanced up to 10 km west of Avdiivka": where it advanced, not how far from the town
+        elif _pushed_back_from(sentence, q, lo):
+            pass  # "pushed Russian troops back 3 km from Kharkiv": how far they fell back, a depth below
+        elif _AWAY_AFTER.match(sentence, q.end) and not ADVANCE_VERBS.search(sentence, lo, q.start):
+            # "The enemy is 4 kilometres away": how far, from a place the text may not name.
+            return "distance", None, "current", None
         elif DISTANCE_TO.match(sentence, q.end) or DISTANCE_TO_NOUN.match(sentence, q.end) or FROM_THE_FRONT.match(sentence, q.end):
             # "less than 3 kilometres from (the town of) Kurakhove", "The front line is now 20 miles
             # from Zaporizhzhia", "Kupiansk is 2.5 miles from the front line": how far the front is
@@ -1012,6 +1152,19 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# "4 kilometres (2.5 miles) away" ending its clause.
+_AWAY_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?away\b(?!\s+(?:from|of)\b)", re.I)
+_TO_BEFORE = re.compile(r"\b(?:to|within)\s+(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _pushed_back_from(sentence: str, q: "_Quantity", lo: int) -> bool:
+    """A length after a retreat in its clause, not introduced by "to" or "within" ("pushed
+    Russian troops back 3 km from Kharkiv", "fell back 2 km from the village"): how far the side
+    fell back, not how far it is from the place."""
+    return bool(RETREAT.search(sentence, lo, q.start) and q.qualifier != "within"
+                and not _TO_BEFORE.search(sentence, max(0, q.start - 30), q.start))
 
 
 # A length's noun says what it measures when no verb does: "the distance between Russian positions
@@ -1066,6 +1219,15 @@ def _length_cue_words(sentence: str, q: "_Quantity", lo: int, hi: int) -> tuple[
 # "2,356 sq km (0.4%)".
 _SHARE_APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:\(|or\b|,)\s*(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|"
                                r"over\s+|more\s+than\s+|less\s+than\s+)?$", re.I)
+
+
+_SHARE_NOUN = re.compile(r"\b(?:share|proportion|portion|percentage|part|control|holdings?)\b", re.I)
+
+
+def _share_changed_to(sentence: str, q: "_Quantity") -> bool:
+    """A share that rose or fell to the figure ("Russia's share of Ukrainian territory rose to
+    18.3 percent") is the share held once it changed (measure.share_changed_to)."""
+    return bool(_CHANGED_TO.search(sentence, max(0, q.start - 60), q.start) and _SHARE_NOUN.search(sentence, 0, q.start))
 
 
 def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
@@ -1126,6 +1288,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
     mentions = [d for d in mentions if d not in statement]
+    sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
     if ignore_after is not None:
@@ -1143,6 +1306,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
+    by_kind = _day_of_the_sentence(by_kind, sentence_days, q_start, others)
     own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
@@ -1159,7 +1323,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
     if "as_of" in by_kind:
         d = by_kind["as_of"]
-        return d.date, None, f"date.as_of: {said(d)}"
+        return d.date, None, f"{_day_rule(by_kind, d, 'date.as_of')}: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
         return d.date, (d.start_date if is_change else None), f"date.range: {said(d)}"
@@ -1174,12 +1338,20 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
             # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
             # written right after it is the state at that month's end.
             return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
-        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d):
-            return published, d.start_date, f"date.since_named_month_to_now: {said(d)}"
+        # A period already over is the figure's own period when it is written right after the figure
+        # ("including 600 sq km last month"); one in a clause of its own ("half of the territory it
+        # captured in May") starts what a present perfect counts to now.
+        attached = d is own_after and q_end is not None and not any(
+            v.search(sentence, q_end, d.start) for v in (GAINED_VERBS, LOST_VERBS, HELD_VERBS, _EVENT_VERBS, _CLAUSE_OPENER))
+        attached = attached or not dates_mod.PRESENT_PERFECT.search(sentence, lo, hi)  # no perfect in the figure's clause
+        if "now" in by_kind or dates_mod.month_runs_to_reference(sentence, d, published if attached else None):
+            # A state is as of now, with no start ("it now controls a third of the ground it took
+            # last year"); a change runs from the month to now.
+            return published, (d.start_date if is_change else None), f"date.since_named_month_to_now: {said(d)}"
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
         d = by_kind["day"]
-        return d.date, start, f"date.day: {said(d)}{since}"
+        return d.date, start, f"{_day_rule(by_kind, d, 'date.day')}: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
         if measure == "depth" and start is None and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)):
@@ -1194,6 +1366,27 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     if "since" in by_kind:
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+# A clause of its own between a figure and a date: "40% of the territory they occupied in August".
+_CLAUSE_OPENER = re.compile(r"\b(?:it|they|we|he|she|that|which|who|when)\b", re.I)
+def _day_rule(by_kind: dict, d, rule: str) -> str:
+    return "date.sentence_day" if by_kind.get("sentence_day") is d else rule
+
+
+def _day_of_the_sentence(by_kind: dict, days: list, q_start: int, others: tuple) -> dict:
+    """A figure with no time of its own takes the sentence's last as-of day or day, even one the
+    clause rules gave another clause (date.sentence_day): "As of November 20, Russia held 18% and
+    Ukraine about 600 sq km in Kursk"; a day is the sentence's time unless the figure has one, or
+    the day is written after another figure that follows this one ("held about 650 sq km, down
+    from roughly 1,200 at the start of September": September dates the 1,200)."""
+    if any(k in by_kind for k in ("as_of", "day", "range", "month", "past", "weekday", "since", "now")):
+        return by_kind
+    days = [d for d in days if not any(q_start < o < d.start for o in others)]
+    if not days:
+        return by_kind
+    d = days[-1]
+    return {**by_kind, d.kind: d, "sentence_day": d}
 
 
 _STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
@@ -1231,8 +1424,8 @@ def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int |
 
 # "gaining more than 1,100 square kilometres in two weeks": a span of time, which ends on the
 # report's day only when the text counts to now (a present perfect, "now", "so far").
-_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|three|four|five|"
-                       r"six|seven|eight|nine|ten)\s+(?:day|week|month)s?", re.I)
+_DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:the\s+space\s+of\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|"
+                       r"three|four|five|six|seven|eight|nine|ten)\s+(?:hour|day|week|fortnight|month)s?", re.I)
 # "the incursion began on 6 August, quickly capturing around 1,000 km2": a start the text gives,
 # and no end.
 _BEGAN = re.compile(r"\b(?:began|begun|started|launched|kicked\s+off)\s+(?:on|in)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
@@ -1314,7 +1507,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
                            "there, or the whole country?")
     named = place_rule.split(": ", 1)[1] if ": " in place_rule else ""
     if claim.place and "+" not in claim.place and not place_rule.startswith("place.unsure") and \
-            _LIST_OF_NAMES.search(named):
+            "place.oblast_of_all" not in place_rule and _LIST_OF_NAMES.search(named):
         doubts["place"] = (f"the text names several places together ({named}); {claim.place} is one of them, "
                            "and the figure is about them all")
     if claim.explain.get("side", "").startswith("side.object") and claim.measure in ("share_held", "area_held") \
@@ -1411,8 +1604,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext()
     last_subject_side: str | None = None
-    for sent, att in zip(sentences, attributions):
+    previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
+    for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
+        context.next_sentence = sentences[i_sent + 1] if i_sent + 1 < len(sentences) and \
+            sentences[i_sent + 1].paragraph == sent.paragraph else None
         work["sentences"] += 1
         if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
                 (max_claims is not None and len(claims) >= max_claims):
@@ -1435,6 +1631,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         if not quantities:
             context.see(mentions)
             last_subject_side = _subject_side(text_s) or last_subject_side
+            previous_period = (sent.paragraph, text_s)
             continue
         sentence_claims: list[Claim] = []
         room = min(len(quantities),
@@ -1473,7 +1670,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
                 # to 482 square kilometres": a sentence naming no side goes on about the last one named.
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
-            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
+            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_through_aside(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
             if side is None and measure != "grey_zone" and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
@@ -1522,15 +1719,26 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
                                                            (date, start_date, date_rule))
+            date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
+                                                          (date, start_date, date_rule))
+            date, start_date, date_rule = _period_of_compared(q, sentence_claims, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
                 measure, direction = "share_held", None
                 measure_rule = "measure.share_taken_without_period_is_held"
+            peak_before = _peak_estimated_again(text_s, q, measure, side, aspect, date_rule, context.claims_before)
+            if peak_before is not None:
+                aspect = "peak"
+                date_rule = (f"date.peak_as_before: another estimate of the peak in the sentence before "
+                             f"({peak_before.surface}); the peak up to the report's day")
             # The place last: it depends on the measure and the side as rewritten above (a share of
             # what the other side took is the taker's loss, and lies where the taker held ground).
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
-                                                       tuple(x.start for x in quantities), reference)
+                                                       tuple(x.start for x in quantities), reference,
+                                                       figure=(value_n if value_n is not None else high_n, unit_n,
+                                                               start_date, date))
+            place_rule = _oblast_of_all_rule(place, place_rule, mentions)
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
                                                f"place.apposition: the figure before ({apposition_of.surface})")
@@ -1588,8 +1796,46 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
         context.see(mentions)
+        if sentence_claims:
+            context.claims_before = list(sentence_claims)
         last_subject_side = _subject_side(text_s) or last_subject_side
+        previous_period = (sent.paragraph, text_s)
     return claims
+
+
+def _period_of_compared(q: "_Quantity", sentence_claims: list, dated: tuple) -> tuple:
+    """A ratio with no time of its own ("advanced by 3,985 sq km in 2024, seven times more than in
+    2023") is over the period of the figure it compares, the one before it in the sentence
+    (date.of_the_compared)."""
+    date, start_date, rule = dated
+    if q.normalized != "ratio" or not sentence_claims or not rule.startswith("date.publication: no date named"):
+        return dated
+    before = sentence_claims[-1]
+    return before.date, before.start_date, f"date.of_the_compared: {before.surface} ({before.explain.get('date', '')})"
+
+
+def _period_named(sentence: str, reference: dt.date | None):
+    """(the one period a sentence names: "in the past 12 months", "since August", "in October",
+    its words), or None when it names none, or more than one."""
+    periods = [d for d in dates_mod.date_mentions(sentence, reference)
+               if d.kind in ("past", "range", "month", "since") and d.start_date is not None]
+    return (periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
+
+
+def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
+    """A change whose sentence names no time at all takes the one period the sentence before it
+    named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
+    Including both gains and losses, it has increased its holdings by 0.2 percentage points".
+    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it."""
+    date, start_date, rule = dated
+    if previous is None or measure not in _CHANGES or start_date is not None \
+            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
+        return dated
+    named = _period_named(previous[1], reference)
+    if named is None:
+        return dated
+    d, words = named
+    return d.date, d.start_date, f"date.carried: {words} (the sentence before)"
 
 
 _SIDED_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements", "advance_rate",
@@ -1598,7 +1844,7 @@ _SIDED_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "shar
 
 def _quantity_rule(q: _Quantity) -> str:
     """How the quantity was read, for ``explain``."""
-    parts = ["quantity.fraction" if q.fraction else "quantity.range" if q.low is not None else "quantity.number"]
+    parts = [q.rule or ("quantity.fraction" if q.fraction else "quantity.range" if q.low is not None else "quantity.number")]
     if q.inherited_from is not None:
         parts.append("unit of the figure before")
     if q.per_period:
@@ -1619,6 +1865,13 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if measure == "distance" and _AWAY_AFTER.match(sentence, q.end):
+        return f"measure.distance (away): {sentence[q.start:_AWAY_AFTER.match(sentence, q.end).end()]}"
+    if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
+        return f"measure.area_change (changed_hands): {_CHANGED_HANDS.search(sentence, q.end, hi).group(0)}"
+    if measure == "share_held" and q.normalized == "percent" and _share_changed_to(sentence, q):
+        said = _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start)
+        return f"measure.share_held (changed_to): {said.group(0).strip()}"
     cue = _length_cue_words(sentence, q, lo, hi) if q.normalized == "m" else None
     if cue and cue[0] == measure and not _nearest_verb(sentence, lo, hi, q.start)[0]:
         return f"measure.{measure} (length_noun): {cue[1]}"
@@ -1691,6 +1944,11 @@ class _PlaceContext:
 
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
+        # The claims of the last sentence that had any, while no sentence after it has named a
+        # place: what a sentence naming no place goes on about (place.continued).
+        self.claims_before: list[Claim] = []
+        # The next sentence of the paragraph, for "the city" when no city was named before it.
+        self.next_sentence = None
 
     @property
     def recent_region(self) -> PlaceMention | None:
@@ -1701,6 +1959,8 @@ class _PlaceContext:
 
     def see(self, mentions: list[PlaceMention]) -> None:
         """Take in the places of the sentence just read."""
+        if any(m.kind not in ("country_ref", "region_ref", "city_ref") for m in mentions):
+            self.claims_before = []  # the report has moved on to another place
         for m in mentions:
             if m.kind in ("country_ref", "region_ref", "city_ref"):
                 continue
@@ -1726,10 +1986,28 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
+        if found is None and m.kind == "city_ref":
+            return self._named_next(m)
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
         return found
+
+
+    def _named_next(self, m: PlaceMention) -> PlaceMention | None:
+        """place.named_next: "the city" in a report that has named no city yet is the one town
+        the next sentence of the paragraph names, when it names exactly one ("Russian forces are
+        within ten kilometers from the edge of the city. The rate of advance is likely to slow as
+        Russian forces enter Pokrovsk's built-up areas"); None otherwise."""
+        if self.next_sentence is None:
+            return None
+        towns = {(n.city or n.canonical) for n in place_mentions(self.next_sentence.text)
+                 if n.kind in ("settlement", "oblast_or_city")}
+        if len(towns) != 1:
+            return None
+        town = towns.pop()
+        return PlaceMention(m.start, m.end, f"{town}, named in the next sentence", "settlement", town,
+                            "place.named_next")
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
@@ -1749,7 +2027,10 @@ _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "sh
 
 
 def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) -> str:
-    """The canonical name of mention ``m`` for a claim measuring ``measure``."""
+    """The canonical name of mention ``m`` for a claim measuring ``measure``: for ground (not a
+    line's point), several places named together are the oblast that holds them all."""
+    if m.within and measure not in _LINE_MEASURES:
+        return m.within
     if m.kind == "oblast_or_city" and (measure in _POINT_MEASURES
                                        or _CITY_BEFORE.search(sentence, max(0, m.start - 30), m.start)):
         return m.city or m.canonical
@@ -1788,8 +2069,10 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
 
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
-                 others_at: tuple[int, ...] = (), reference: dt.date | None = None) -> tuple[str | None, bool, str]:
-    """(place, inferred, "rule: words") for one quantity. Named rules, tried in order:
+                 others_at: tuple[int, ...] = (), reference: dt.date | None = None,
+                 figure: tuple | None = None) -> tuple[str | None, bool, str]:
+    """(place, inferred, "rule: words") for one quantity (``figure``: its value, unit, start and
+    end, for place.continued). Named rules, tried in order:
 
     - place.attached: a place joined to the number by a preposition after it, in its clause
       ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
@@ -1868,7 +2151,13 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if usable:
         m = min(usable, key=lambda m: abs(m.start - q.start))
         return _reading(m, measure, sentence, country), True, f"place.later_clause: {m.text}"
+    continued = _continued_place(sentence, measure, side, context.claims_before, figure)
+    if continued is not None:
+        return continued
+    country_before = _country_before(context.claims_before)
     carried = context.recent_region if measure not in _LINE_MEASURES else context.last
+    if country_before is not None and measure not in _LINE_MEASURES:
+        carried = None  # place.country_as_before, below
     if carried is not None:
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")
@@ -1880,5 +2169,97 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             return None, False, "place.unsure: Ukraine's holdings with no place named (in Ukraine or in Russia?)"
         if side is None and measure in ("area_held", "share_held", "share_lost", "area_change"):
             return None, False, "place.unsure: no side and no place named"
+        if country_before:
+            return "UKR", True, (f"place.country_as_before: no place named, and the claim before ({country_before.surface}) "
+                                 f"is about {country_before.place}")
         return "UKR", True, "place.whole_country: no place named; ground taken or held in the war is Ukraine's"
     return None, False, "place.none: no place named"
+
+
+# A sentence that widens to the whole ("Overall, Russia gained 2,000 sq km", "in total",
+# "across the front"): not the place of the claim before.
+_WIDENS = re.compile(r"\b(?:overall|in\s+total|all\s+told|altogether|nationwide|country-?wide|in\s+all|"
+                     r"across\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:front|country|Ukraine|theatre|theater)|"
+                     r"(?:along|on)\s+(?:the\s+)?(?:whole|entire)\s+front)\b", re.I)
+
+
+# A figure put by an estimate ("ISW estimated the conflict area at 1,160 km2"), in the past tense.
+_ESTIMATED = re.compile(r"\b(?:estimated|put|assessed|placed|reported|calculated|gave|cited|counted)\b", re.I)
+# A present-tense holding: the figure is now, not the peak before it.
+_HOLDS_NOW = re.compile(r"\b(?:holds?|controls?|occupies|occupy|is|are|has|have|remains?|stands?)\b", re.I)
+
+
+def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str | None, aspect: str | None,
+                          date_rule: str, claims_before: list[Claim]) -> Claim | None:
+    """The peak claim of the sentence before of which this figure is another estimate, or None
+    (date.peak_as_before): "DeepState reported peak Ukrainian control at 900 km2, plus 330 km2 of
+    grey zone. ISW estimated the conflict area at 1,160 km2": the same peak by another source,
+    not the holding on the report's day. Only for a state with no time and no present tense of its
+    own, put in the past tense by a verb of estimating, after a peak of the same measure and side."""
+    if measure not in ("area_held", "grey_zone") or aspect is not None \
+            or not date_rule.startswith("date.publication: no date named"):
+        return None
+    if CURRENT.search(sentence) or _HOLDS_NOW.search(sentence) or not _ESTIMATED.search(sentence, 0, q.start):
+        return None
+    return next((c for c in reversed(claims_before)
+                 if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
+    """The place rule, with place.oblast_of_all named when the place is the oblast that holds
+    several places named together ("in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
+    directions": Donetsk oblast)."""
+    named = rule.split(": ", 1)[1] if ": " in rule else ""
+    for m in mentions:
+        if m.within and m.within == place and m.text == named:
+            return f"{rule}; place.oblast_of_all: the places named together all lie in {place}"
+    return rule
+
+
+def _continued_place(sentence: str, measure: str, side: str | None, claims_before: list[Claim],
+                     figure: tuple | None = None) -> tuple[str, bool, str] | None:
+    """place.continued: a sentence that names no place and goes on with the claim before it,
+    the same measure by the same side ("Russia has gained 1,804 sq km in Donetsk since the start
+    of the year. In November alone, it gained 1,006 sq km"), is about that claim's place, when the
+    claim before named it (a place carried further is left to place.carried) and the sentence does
+    not widen to the whole ("Overall, ..."). ``claims_before``: the claims of the last sentence
+    that had any, while no place has been named since. A figure over a period inside the claim
+    before's that is larger than it is not a part of it ("... 1,804 sq km in Donetsk since January.
+    In November, it gained 2,000 sq km": not Donetsk's): ``figure`` is (value, unit, start, end)."""
+    if side is None or _WIDENS.search(sentence):
+        return None
+    for prev in reversed(claims_before):
+        rule = prev.explain.get("place", "")
+        if prev.measure == measure and prev.side == side and prev.place and "place" not in prev.unsure \
+                and not _larger_than_its_whole(figure, prev) \
+                and not rule.startswith(("place.carried", "place.whole_country", "place.country_as_before",
+                                         "place.none", "place.unsure")):
+            return (prev.place, True, f"place.continued: {prev.surface} in {prev.place} (the sentence before: "
+                                      f"the same measure, by the same side)")
+    return None
+
+
+def _larger_than_its_whole(figure: tuple | None, whole: Claim) -> bool:
+    """Whether a change over a period inside ``whole``'s period is larger than ``whole``: then it
+    cannot be a part of it (``figure``: value, unit, start, end)."""
+    if figure is None:
+        return False
+    value, unit, start, end = figure
+    whole_value = whole.value_normalized if whole.value_normalized is not None else whole.low_normalized
+    if None in (value, start, end, whole_value, whole.start_date, whole.date) or unit != whole.unit_normalized:
+        return False
+    return whole.start_date <= start and end <= whole.date and value > whole_value
+
+
+def _country_before(claims_before: list[Claim]) -> Claim | None:
+    """The claim of the sentence before that names a whole country as its place, when none of that
+    sentence's claims is about a smaller place: a sentence naming no place after it goes on about
+    the country, not about a region named in passing ("... about a fifth of the country, was the
+    result of the seizure of Crimea in 2014 ... A Ukrainian counteroffensive in 2023 took back about
+    20,000 sq km": the country's, not Crimea's)."""
+    named = [c for c in claims_before if c.place and "place" not in c.unsure
+             and not c.explain.get("place", "").startswith(("place.carried", "place.whole_country", "place.none",
+                                                            "place.unsure", "place.country_as_before"))]
+    if named and all(c.place in ("UKR", "RUS") for c in named):
+        return named[-1]
+    return None

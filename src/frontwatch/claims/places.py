@@ -50,6 +50,9 @@ class PlaceMention:
     canonical: str
     rule: str
     city: str | None = None
+    # Several places named together ("the Pokrovsk, Kurakhove and Vuhledar directions"): the oblast
+    # that holds them all, by the gazetteer (place.oblast_of_all), else None.
+    within: str | None = None
 
 
 _LEX = load_lexicon("places")
@@ -162,7 +165,10 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         name = m.group("name")
         if name.split()[0] in _NON_PLACES or name in _COUNTRY_OF or name in _COUNTRY_ADJ:
             continue  # "the southern front", "the Russian front"
-        add(PlaceMention(m.start(), m.end(), m.group(0), "direction", f"{name} direction", "place.direction"))
+        names = _DIRECTION_NAMES.findall(m.group(0))
+        within = oblast_of_all(tuple(names)) if len(names) > 1 else None
+        add(PlaceMention(m.start(), m.end(), m.group(0), "direction", f"{name} direction", "place.direction",
+                         within=within))
     for m in APPOSITIVE.finditer(sentence):
         name = _trim(m.group("name"))
         if name:
@@ -280,6 +286,30 @@ def named_settlement(name: str) -> bool:
         return False
     return any(place is not None and (gazetteer.normalise_name(place.name) == key or (
         place.population >= _ALTERNATE_MIN_POPULATION and len(name) >= _ALTERNATE_MIN_LETTERS)) for place in found)
+
+
+# The names of a list of directions: "Pokrovsk", "Velyka Novosilka" in "the Pokrovsk, ... and Velyka
+# Novosilka directions".
+_DIRECTION_NAMES = re.compile(rf"{_WORD}(?:\s+(?!and\b){_WORD})?")
+
+
+@functools.lru_cache(maxsize=1024)
+def oblast_of_all(names: tuple[str, ...]) -> str | None:
+    """The oblast (canonical name, "Donetsk oblast") in which the gazetteer puts every one of
+    ``names`` (the most populous place of each name, in Ukraine, else in Russia), or None when a
+    name is not known, they lie in several oblasts, or no gazetteer can be loaded: "the Pokrovsk,
+    Kurakhove, Vuhledar and Velyka Novosilka directions" are all in Donetsk oblast."""
+    oblasts = set()
+    try:
+        for name in names:
+            place = gazetteer.exact_place(f"{name}, UA") or gazetteer.exact_place(f"{name}, RU")
+            if place is None or not place.admin1:
+                return None
+            region = gazetteer.region_name(place.admin1)
+            oblasts.add(_OBLAST_OF.get(re.sub(r"\s+(?:Oblast|oblast|Region|region)$", "", region)))
+    except Exception:  # the gazetteer could not be read, or its packages are not installed
+        return None
+    return oblasts.pop() if len(oblasts) == 1 and None not in oblasts else None
 
 
 def oblast_of_name(name: str) -> str | None:

@@ -3,7 +3,8 @@
 Maps the ways news reports write units ("square miles", "sq km", "km²",
 "hectares", "feet", "per cent", "soldiers", "villages"...) to a pint unit and
 to one of the normalised units the rest of frontwatch compares against:
-``km2``, ``m``, ``m_per_day``, ``percent``, ``persons``, ``settlements``.
+``km2``, ``m``, ``m_per_day``, ``percent``, ``persons``, ``settlements``, ``ratio`` (a
+figure "N times" another).
 Every physical conversion goes through pint so that no conversion factor is
 written by hand here. May import only the standard library and pint.
 """
@@ -30,14 +31,14 @@ class UnitEntry:
 
     pattern: str          # regex (no capture groups) matching the written unit
     pint_unit: str | None  # pint expression, None for counts and percent
-    normalized: str       # km2, m, percent, persons, settlements
+    normalized: str       # km2, m, percent, persons, settlements, ratio
     case_sensitive: bool = False
 
 
 # Order matters: longer/more specific forms first so "square miles" wins over
 # "miles" and "km2" over "km". Short abbreviations are case-sensitive so
 # "7:03 AM" or "M" in a name are never read as metres.
-_SQ = r"(?:square|sq\.?)\s+"
+_SQ = r"(?:square|sq\.?)[\s-]+"  # "square miles", "a 100-square-kilometre area"
 UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(_SQ + r"(?:kilometres?|kilometers?|kms?)", "kilometer ** 2", "km2"),
     UnitEntry(r"(?:km2|km²|km\^2|sq\.?\s*kms?|sqkms?)", "kilometer ** 2", "km2", True),
@@ -46,6 +47,8 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(_SQ + r"(?:metres?|meters?)", "meter ** 2", "km2"),
     UnitEntry(r"(?:hectares?|ha)\b", "hectare", "km2"),
     UnitEntry(r"acres?", "acre", "km2"),
+    # "100 kilometres squared", "100 km squared": an area.
+    UnitEntry(r"(?:kilometres?|kilometers?|kms?)\s+squared\b", "kilometer ** 2", "km2"),
     UnitEntry(r"(?:kilometres?|kilometers?|kms?)\b", "kilometer", "m"),
     UnitEntry(r"(?:km)", "kilometer", "m", True),
     UnitEntry(r"(?:metres?|meters?)", "meter", "m"),
@@ -69,6 +72,10 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
         r"(?:settlements?|villages?|towns?|localities|locality|hamlets?|"
         r"communities)\b",
         None, "settlements"),
+    # "seven times more than in 2023", "three times larger than": a ratio of two figures, only
+    # before a word of comparison ("attacked three times" is no figure).
+    UnitEntry(r"times\b(?=\s+(?:more|less|fewer|larger|bigger|greater|smaller|higher|lower|faster|slower|as\b|the\s+"
+              r"(?:size|area|amount|pace|rate|territory|ground)\b))", None, "ratio"),
 )
 
 # Persons units that mean military personnel (the rest are e.g. civilians).

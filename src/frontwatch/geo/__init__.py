@@ -4,3 +4,5 @@ turned into polygons (:mod:`.regions`) and the gazetteer of places (:mod:`.place
 May import: frontwatch.statuses, frontwatch.notices, frontwatch.sources (file readers), and
 third-party geometry libraries. Nothing here reads the store or prints.
 """
+
+__all__ = ["admin", "display", "files", "geodesy", "names", "placefiles", "places", "regions", "tiling"]

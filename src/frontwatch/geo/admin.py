@@ -49,6 +49,10 @@ else:
     base = lazy_import("frontwatch.sources.base")
     geodesy = lazy_import("frontwatch.geo.geodesy")
 
+__all__ = ["AdminUnit", "AdminError", "load_units", "stored_units", "read_admin_file", "fetch_admin",
+           "save_admin", "describe_units", "match_units", "closest_names", "looks_like_admin_name",
+           "units_to_records", "units_from_records", "land_geometry", "COUNTRIES", "GEOBOUNDARIES_API"]
+
 GEOBOUNDARIES_API = os.environ.get("FRONTWATCH_GEOBOUNDARIES_API", "https://www.geoboundaries.org/api/current/gbOpen")
 COUNTRIES = ("UKR", "RUS")
 _ISO_PREFIX = {"UA": "UKR", "RU": "RUS"}
@@ -317,11 +321,13 @@ def fetch_admin(country: str, cache_dir: Path, timeout: float = 60) -> Path:
 # ----------------------------------------------------------------------------- the units a store knows
 
 def units_to_records(units: list[AdminUnit]) -> list[dict]:
+    """Admin units as rows for the store (the shape as 2D WKB)."""
     return [{"iso": u.iso, "country": u.country, "name": u.name, "source_name": u.source_name,
              "wkb": shapely.to_wkb(u.geometry, output_dimension=2)} for u in units]
 
 
 def units_from_records(rows) -> list[AdminUnit]:
+    """Admin units from the store's rows (:func:`units_to_records`'s)."""
     return [AdminUnit(iso=r["iso"], country=r["country"], name=r["name"], source_name=r.get("source_name") or "",
                       geometry=shapely.from_wkb(r["wkb"])) for r in rows]
 
@@ -353,6 +359,7 @@ def _vertices(units) -> int:
 
 
 def stored_units(store) -> list[AdminUnit]:
+    """The admin units the store holds (``frontwatch admin FILE``); none without a store."""
     if store is None:
         return []
     return units_from_records(store.admin_units())

@@ -16,6 +16,11 @@ import threading
 import numpy as np
 import shapely
 
+__all__ = ["area_km2", "areas_km2", "length_km", "local_crs", "to_local", "from_local", "clip_to_region",
+           "to_laea", "projected_areas_km2", "projected_area_km2", "densify", "TiledRegion",
+           "measure_by_part", "clip_by_rects", "polygonal_parts", "needs_tiling", "has_tiled_region",
+           "adopt_tiled_region", "held_tiling", "tiling_state", "tiled_region"]
+
 # pyproj is imported when a measure first needs it (``WGS84``, ``LAEA``, the transformers), not
 # with this module: a query the store answers from its cached figures never loads it.
 _LAZY = {
@@ -568,6 +573,7 @@ def needs_tiling(geom) -> bool:
 
 
 def has_tiled_region(key: str) -> bool:
+    """Whether this process holds the tiling of region ``key``."""
     return key in _TILED
 
 

@@ -44,6 +44,9 @@ import pandas as pd
 from frontwatch.geo.files import cache_dir, download
 from frontwatch.geo.names import fold as _fold, normalise_name
 
+__all__ = ["PlacesError", "read_places_file", "save_places", "saved_places", "load_saved", "fetch_geonames",
+           "places_dir", "iso_admin1", "csv_error", "holds_digest", "offline", "GEONAMES_DUMP_URL", "COLUMNS"]
+
 GEONAMES_DUMP_URL = os.environ.get("FRONTWATCH_GEONAMES_URL", "https://download.geonames.org/export/dump")
 COLUMNS = ["id", "geonameid", "name", "country", "admin1", "population", "lat", "lon", "alt_names", "source"]
 DUPLICATE_KM = 3.0  # the same name this close is one place (WOF lists many towns two or three times)
@@ -77,6 +80,7 @@ def iso_admin1(country: str, code) -> str:
 
 
 def places_dir() -> Path:
+    """The cache folder where places files are saved."""
     return cache_dir() / "places"
 
 
@@ -195,6 +199,7 @@ def _read_csv(path, country) -> tuple[pd.DataFrame, dict]:
 
 
 def csv_error():
+    """The csv module's error class (csv is imported on first use)."""
     import csv
 
     return csv.Error
@@ -307,6 +312,7 @@ def save_places(frame: pd.DataFrame, coverage: dict, origin: str, digest: str | 
 
 
 def saved_places() -> list[Path]:
+    """The places files saved in the cache folder (:func:`places_dir`), by name."""
     folder = places_dir()
     return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
 
@@ -323,11 +329,13 @@ def holds_digest(digest: str) -> Path | None:
 
 
 def load_saved(path: Path) -> dict:
+    """The places saved at ``path`` (:func:`save_places`'s pickle)."""
     with open(path, "rb") as fh:
         return pickle.load(fh)
 
 
 def offline() -> bool:
+    """Whether downloads are off (``FRONTWATCH_OFFLINE`` set)."""
     return bool(os.environ.get("FRONTWATCH_OFFLINE"))
 
 

@@ -43,6 +43,11 @@ else:
     places = lazy_import("frontwatch.geo.places")
     tiling = lazy_import("frontwatch.geo.tiling")
 
+__all__ = ["Region", "RegionError", "Deferred", "resolve_region", "union_region", "load_borders",
+           "read_borders_file", "borders_from_file", "prepare_borders", "save_borders", "stored_borders_of",
+           "fetch_default_borders", "borders_file_hash", "region_keys", "parse_radius_km", "circle",
+           "theatre_circle", "is_valid_polygonal", "surely_valid", "DEFAULT_BORDERS_URL", "CORE", "THEATRE"]
+
 # geo-maps (OSM-derived land borders, ODbL), the same family as ../shared/data/borders.
 DEFAULT_BORDERS_URL = os.environ.get(
     "FRONTWATCH_BORDERS_URL",

@@ -48,7 +48,7 @@ def command(near, radius, start, end, period, every, units, side, out, engine, s
         start, end = period.start, period.end
     ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
-        recs = ws.advance(near, parse_radius_km(radius), start=start, end=end, every=every)
+        recs = [r.to_record() for r in ws.advance(near, parse_radius_km(radius), start=start, end=end, every=every)]
     if out:
         feats = []
         for r in recs:

@@ -5,7 +5,7 @@ import collections
 
 import click
 
-from frontwatch.analysis.holdings import SLIVER_WIDTH_KM
+from frontwatch.workspace import SLIVER_WIDTH_KM
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, day_or_window, engine_opt, every_opt, from_opt, period_opt, region_opt, scheduler_opt, statuses_opt, to_opt, units_opt
@@ -48,8 +48,8 @@ def command(region, statuses, period, start, end, every, units, with_slivers, en
     date, start, end = day_or_window(period, start, end)
     ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
-        recs = ws.area(ws.region(region), statuses, date=date, start=start, end=end, every=every,
-                       slivers="keep" if with_slivers else "leave_out")
+        recs = [r.to_record() for r in ws.area(ws.region(region), statuses, date=date, start=start, end=end,
+                                               every=every, slivers="keep" if with_slivers else "leave_out")]
     slivers = [r for r in recs if r.get("border_slivers_km2")]
     if slivers and fmt != "json":
         latest = max(r["snapshot_id"] for r in slivers)

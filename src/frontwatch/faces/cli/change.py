@@ -44,7 +44,8 @@ def command(region, statuses, side, start, end, period, units, out, store_path, 
         raise click.UsageError("give --from and --to, or a month or year as --date (2024-11)")
     ws = make_context(store_path, borders_file, source=source)
     with one_line_errors():
-        rec = ws.change(ws.region(region), start=start, end=end, statuses=statuses, side=side, geometry=bool(out))
+        rec = ws.change(ws.region(region), start=start, end=end, statuses=statuses, side=side,
+                        geometry=bool(out)).to_record()
     if out:
         import shapely
 

@@ -5,11 +5,11 @@ import contextlib
 
 import click
 
-from frontwatch.analysis.measure import MeasureError
 from frontwatch.extras import MissingExtra
 from frontwatch.geo.regions import RegionError
 from frontwatch.sources.base import SourceError
 from frontwatch.store import StoreError
+from frontwatch.workspace import MeasureError
 
 
 @contextlib.contextmanager

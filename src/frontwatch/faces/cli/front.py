@@ -36,7 +36,7 @@ def command(region, period, start, end, every, units, out, engine, scheduler, st
     date, start, end = day_or_window(period, start, end)
     ws = make_context(store_path, borders_file, engine=engine, scheduler=scheduler, source=source)
     with one_line_errors():
-        recs = ws.front(ws.region(region), date=date, start=start, end=end, every=every)
+        recs = [r.to_record() for r in ws.front(ws.region(region), date=date, start=start, end=end, every=every)]
     if out:
         feats = [{"type": "Feature", "properties": {k: v for k, v in r.items() if k != "geometry"},
                   "geometry": json.loads(shapely.to_geojson(r["geometry"]))} for r in recs]

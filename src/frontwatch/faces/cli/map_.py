@@ -10,7 +10,6 @@ from frontwatch.extras import require
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, borders_opt, region_opt, source_opt, store_opt
-from frontwatch.analysis.measure import select_snapshots
 from frontwatch.lazy import lazy_import
 
 # The report modules need the plot extra: imported on first use, after require().
@@ -49,9 +48,9 @@ def command(region, date, compare, no_front, labels, title, out, store_path, bor
     with one_line_errors():
         if not out.lower().endswith((".png", ".svg")):
             raise ValueError(f"{out}: use a .png or .svg file name")
-        day = date or select_snapshots(ctx.store, source=source)[-1].date
-        data = maps.map_data(ctx.store, ctx.region(region), day, compare=compare, borders=ctx.borders, source=source,
-                        fronts=not no_front, max_labels=labels)
+        day = date or ctx.snapshot(source=source).date
+        data = ctx.map_data(ctx.region(region), day, compare=compare, source=source, fronts=not no_front,
+                            max_labels=labels)
         path = charts.save_figure(maps.control_map(data, title=title), out)
     msg = f"{path}: {data['region'].name} on {data['snapshot'].date}"
     chg = data["change"]

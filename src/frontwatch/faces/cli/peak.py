@@ -29,7 +29,7 @@ def command(region, statuses, until, since, period, units, store_path, borders_f
         since, until = period.start, period.end
     ws = make_context(store_path, borders_file, source=source)
     with one_line_errors():
-        rec = ws.peak(ws.region(region), statuses, until=until, since=since)
+        rec = ws.peak(ws.region(region), statuses, until=until, since=since).to_record()
     if fmt != "table":
         emit(rec, fmt)
         return

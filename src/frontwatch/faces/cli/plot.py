@@ -11,7 +11,6 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import (borders_opt, engine_opt, from_opt, region_opt, scheduler_opt, source_opt, statuses_opt, store_opt,
                       to_opt, units_opt)
-from frontwatch.engine import get_engine
 from frontwatch.geo.regions import parse_radius_km
 from frontwatch.lazy import lazy_import
 
@@ -66,7 +65,7 @@ def area(region, statuses, start, end, units, events, title, out, store_path, bo
     with one_line_errors():
         evs = [charts.parse_event(e) for e in events]
         _image_name(out)
-        data = charts.area_chart_data(ctx.store, ctx.region(region), statuses, start, end, source=source)
+        data = ctx.area_chart_data(ctx.region(region), statuses, start, end, source=source)
         path = charts.save_figure(charts.area_chart(data, units=units, events=evs, title=title), out)
     pk = data["peak"]
     if pk is None:
@@ -100,17 +99,12 @@ def advance(near, radius, start, end, every, side, title, out, engine, scheduler
     Example: frontwatch plot advance --near Kurakhove --radius 15km --from 2024-09-01
     --to 2024-12-31 --out kurakhove-pace.png
     """
-    ctx = make_context(store_path, borders_file)
+    ctx = make_context(store_path, borders_file, engine=engine, scheduler=scheduler)
     with one_line_errors():
         _image_name(out)
         if start is None or end is None:
             raise ValueError("give --from and --to: the chart needs a window")
-        eng = get_engine(engine, scheduler)
-        try:
-            data = charts.advance_chart_data(ctx.store, near, parse_radius_km(radius), start, end, every=every,
-                                      borders=ctx.borders, source=source, engine=eng)
-        finally:
-            eng.close()
+        data = ctx.advance_chart_data(near, parse_radius_km(radius), start, end, every=every, source=source)
         path = charts.save_figure(charts.advance_chart(data, side=side, title=title), out)
     span = data["range"][side]
     summary = "no front in the circle" if span is None else (

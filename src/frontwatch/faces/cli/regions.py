@@ -7,7 +7,6 @@ from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common
 from frontwatch.faces.cli.output import emit, warn
-from frontwatch.analysis.shares import list_regions
 
 
 @click.command("regions")
@@ -24,7 +23,7 @@ def command(country, store_path, borders_file, source, fmt):
     """
     ctx = make_context(store_path, borders_file)
     with one_line_errors():
-        recs, missing = list_regions(ctx.store, ctx.stored_borders(), admin_file=ctx.admin_file, country=country)
+        recs, missing = ctx.named_regions(country)
     for line in missing:
         warn(f"warning: {line}")
     cols = ["iso", "country", "name", "name_uk", "name_ru", "land_km2"] if fmt == "table" else None

@@ -8,7 +8,6 @@ import sys
 
 import click
 
-from frontwatch.faces.report.summary import region_report
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import DATE, borders_opt, format_opt, store_opt
@@ -84,8 +83,7 @@ def command(region, date, offline, since, store_path, borders_file, fmt):
     with one_line_errors():
         if not ctx.store.snapshots():
             raise click.ClickException(f"the store {ctx.store.path} is empty; {OFFLINE_HINT}")
-        reg = ctx.region(region)
-        rep = region_report(ctx.store, reg, date, borders=ctx.borders if reg.name.upper() != "ALL" else None)
+        rep = ctx.summary(ctx.region(region), date).to_record()
     if fmt == "json":
         click.echo(render([rep], "json"))
         return

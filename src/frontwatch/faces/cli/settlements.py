@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 
 from frontwatch.geo.regions import parse_radius_km
-from frontwatch.analysis.settlements import cross_check, stored_notes
 from frontwatch.faces.cli.context import make_context
 from frontwatch.faces.cli.errors import one_line_errors
 from frontwatch.faces.cli.options import common, day_or_window, from_opt, period_opt, region_opt, to_opt
@@ -55,20 +54,18 @@ def command(region, near, radius, side, flagged, at_notes, period, start, end, s
         else:
             reg = ws.region(region)
         if date or not (start or end):
-            recs = ws.settlements(reg, date=date, side=side)
+            recs = [r.to_record() for r in ws.settlements(reg, date=date, side=side)]
             cols = ["date", "place", "oblast", "country", "population", "status", "side"]
         else:
-            notes = stored_notes(ws.store, start, end)
-            recs = ws.settlements(reg, start=start, end=end, side=side, notes=notes if at_notes else None)
+            notes = ws.settlement_notes(start, end)
+            recs = [r.to_record() for r in ws.settlements(reg, start=start, end=end, side=side, notes=notes,
+                                                          at_notes=at_notes)]
             cols = ["date", "place", "oblast", "population", "old_status", "new_status", "old_side", "new_side"]
             if notes is None:
                 if flagged:
                     warn("warning: the store holds none of the map maker's notes (`frontwatch sync deepstate` stores them): "
                          "nothing to cross-check")
             else:
-                recs = cross_check(recs, notes, region=reg, start=start, end=end)
-                if side:
-                    recs = [r for r in recs if r["new_side"] == side]
                 cols += ["note_says", "flag"]
             if flagged:
                 recs = [r for r in recs if r.get("flag")]

@@ -1,10 +1,9 @@
 """Charts of library results: the area of each status in a region over time, with the peak
-marked and events annotated, and the pace of the front near a place. Numbers come from
-frontwatch.analysis.measure (area_series, totals_by_snapshot, peak) and frontwatch.analysis.front (advance); this
-module only gathers them (:func:`area_chart_data`, :func:`advance_chart_data`) and draws them
-(:func:`area_chart`, :func:`advance_chart`) with matplotlib's Agg backend, so it works without a
-display. May import: matplotlib, frontwatch.analysis.measure, frontwatch.analysis.front, frontwatch.statuses,
-frontwatch (version).
+marked and events annotated, and the pace of the front near a place. The figures come gathered
+from the workspace (``ws.area_chart_data``, ``ws.advance_chart_data``:
+:mod:`frontwatch.analysis.views`); this module draws them (:func:`area_chart`,
+:func:`advance_chart`) with matplotlib's Agg backend, so it works without a display.
+May import: matplotlib, frontwatch (version).
 """
 from __future__ import annotations
 
@@ -20,10 +19,6 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 from frontwatch import __version__  # noqa: E402
-from frontwatch.analysis.front import advance  # noqa: E402
-from frontwatch.analysis.holdings import area_by_status  # noqa: E402
-from frontwatch.analysis.measure import area_series, peak, resolve_statuses, select_snapshots, totals_by_snapshot  # noqa: E402
-from frontwatch.statuses import STATUSES, mixes_sides  # noqa: E402
 
 # DeepStateMap's own fills, so a reader of the map recognises the statuses.
 STATUS_COLOURS = {
@@ -98,25 +93,6 @@ def parse_event(text: str) -> tuple[dt.date, str]:
     except ValueError:
         raise ValueError(f"bad event date {day!r}: expected YYYY-MM-DD") from None
     return d, label.strip().strip('"')
-
-
-def area_chart_data(store, region, statuses=STATUSES, start=None, end=None, *, source=None) -> dict:
-    """Everything the area chart shows: ``records`` (measure.area_series), ``totals``
-    (measure.totals_by_snapshot), ``peak`` (measure.peak over the same window), ``statuses``,
-    ``region``, ``source``, ``first``/``last`` (dates of the first and last snapshot used)."""
-    snaps = select_snapshots(store, start=start, end=end, source=source)
-    statuses = resolve_statuses(store, statuses, snaps[0].source)
-    # Border slivers (Russia's statuses inside Russia, along Ukraine's border) left out, as `area` does.
-    borders = store.borders() if region.name.upper() != "ALL" else None
-    records = area_by_status(store, region, statuses, start=snaps[0].date, end=snaps[-1].date, source=source,
-                             borders=borders or None, shares=False) if start or end else area_series(store, region, statuses, snapshots=snaps)
-    # Statuses of both sides have no meaningful total: then no total line and no peak (None).
-    mixed = mixes_sides(statuses)
-    return {"records": records, "totals": totals_by_snapshot(records),
-            "peak": None if mixed else peak(store, region, statuses, since=start, until=end, source=source),
-            "statuses": tuple(statuses), "region": region.name, "source": snaps[0].source,
-            "first": snaps[0].date.isoformat(), "last": snaps[-1].date.isoformat(), "snapshots": len(snaps),
-            "slivers_left_out": any(r.get("border_slivers_km2") for r in records)}
 
 
 def peak_sentence(pk: dict, units: str = "km2") -> str:
@@ -249,27 +225,6 @@ def _source_name(source: str) -> str:
 
 
 SIDE_COLOURS = {"russia": "#a52714", "ukraine": "#0f9d58"}
-
-
-def advance_chart_data(store, near, radius_km, start, end, *, every="week", borders, source=None, engine=None) -> dict:
-    """Everything the advance chart shows: ``records`` (frontwatch.analysis.front.advance, one per pair of
-    consecutive period-end maps), ``near``, ``radius_km``, ``every``, ``first``/``last``."""
-    records = advance(store, near, radius_km, start=start, end=end, every=every, borders=borders, source=source,
-                      engine=engine)
-    return advance_records_data(records, radius_km, every, source or store.default_source())
-
-
-def advance_records_data(records, radius_km, every, source) -> dict:
-    """:func:`advance_chart`'s input from records of frontwatch.analysis.front.advance already computed;
-    ``range`` gives per side ``(lowest mean, highest mean, largest shift)`` in m/day over the
-    periods with a front (None when no period has one)."""
-    span = {}
-    for side in ("russia", "ukraine"):
-        means = [r[f"{side}_mean_m_per_day"] for r in records if r.get(f"{side}_mean_m_per_day") is not None]
-        shifts = [r[f"{side}_shift_m_per_day"] for r in records if r.get(f"{side}_shift_m_per_day") is not None]
-        span[side] = (min(means), max(means), max(shifts) if shifts else None) if means else None
-    return {"records": records, "near": records[0]["place"], "radius_km": radius_km, "every": every,
-            "first": records[0]["from_date"], "last": records[-1]["to_date"], "source": source, "range": span}
 
 
 def advance_chart(data: dict, *, side: str = "russia", title: str | None = None, size=(10, 5.6)):

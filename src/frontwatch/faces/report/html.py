@@ -18,14 +18,13 @@ import functools
 from pathlib import Path
 
 from frontwatch import __version__, notices
-from frontwatch.analysis.measure import MeasureError, select_snapshots
-from frontwatch.analysis.settlements import summarise_changes
 from frontwatch.claims.check import check_rows
 from frontwatch.geo.places import coverage_note, gazetteer_origin
+from frontwatch.workspace import MeasureError
 from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES, mixes_sides
-from frontwatch.faces.report.charts import (COUNTRY_NAMES, STATUS_LABELS, _cap, _source_name, advance_chart, advance_records_data,
-                                            area_chart, area_chart_data, chart_title, figure_bytes, ground_words, region_words)
-from frontwatch.faces.report.maps import _origin_name, borders_origin, control_map, map_data, side_change
+from frontwatch.faces.report.charts import (COUNTRY_NAMES, STATUS_LABELS, _cap, _source_name, advance_chart,
+                                            area_chart, chart_title, figure_bytes, ground_words, region_words)
+from frontwatch.faces.report.maps import _origin_name, control_map
 
 SIDE_NAMES = {"russia": "Russia", "ukraine": "Ukraine"}
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
@@ -63,17 +62,6 @@ def shown_statuses(records, region_name: str = "") -> tuple:
     return tuple(st for st in STATUSES if top[st] > 0.5 and top[st] >= SHOWN_MIN_SHARE * biggest)
 
 
-def change_pairs(store, start, end, source=None, max_rows=MAX_CHANGE_ROWS):
-    """Consecutive pairs of the last snapshot of each week (month when the window is longer than
-    ``max_rows`` weeks; then the last ``max_rows`` months)."""
-    for every in ("week", "month"):
-        snaps = select_snapshots(store, start=start, end=end, every=every, source=source)
-        pairs = list(zip(snaps[:-1], snaps[1:]))
-        if len(pairs) <= max_rows:
-            return every, pairs
-    return every, pairs[-max_rows:]
-
-
 @functools.lru_cache(maxsize=1)
 def _template():
     import jinja2
@@ -104,7 +92,7 @@ def build_report(ws, region, start=None, end=None, articles=(), near=None, radiu
     window without data."""
     store, borders = ws.store, ws.borders
     region = ws.region(region)
-    snaps = select_snapshots(store, start=start, end=end, source=source)
+    snaps = ws.snapshots(start, end, source=source, required=True)
     first, last = snaps[0], snaps[-1]
     generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     ctx = {"date_keys": _DATE_KEYS, "region_words": region_words(region.name), "source_name": _source_name(first.source),
@@ -115,12 +103,13 @@ def build_report(ws, region, start=None, end=None, articles=(), near=None, radiu
     # are given once each to the caller too.
     with notices.collect() as said:
         # ---- summary: latest areas (border slivers left out, as `area` does), peaks
-        records = ws.area(region, STATUSES, start=first.date, end=last.date, source=source, shares=False)
+        records = [r.to_record() for r in ws.area(region, STATUSES, start=first.date, end=last.date, source=source,
+                                                  shares=False)]
         shown = shown_statuses(records, region.name) or ("ukraine_held",)
         latest = [r for r in records if r["snapshot_id"] == last.id]
-        peaks = [ws.peak(region, (st,), since=start, until=end, source=source) for st in shown]
+        peaks = [ws.peak(region, (st,), since=start, until=end, source=source).to_record() for st in shown]
         if len(shown) > 1 and not mixes_sides(shown):
-            peaks.append(ws.peak(region, shown, since=start, until=end, source=source))
+            peaks.append(ws.peak(region, shown, since=start, until=end, source=source).to_record())
         ctx["areas"] = [{"what": _cap(STATUS_LABELS[r["status"]]), "km2": _n(r["km2"]), "sqmi": _n(r["sqmi"])}
                         for r in latest if r["km2"] or not r.get("border_slivers_km2")]
         cut = [r for r in latest if r.get("border_slivers_km2")]
@@ -135,7 +124,7 @@ def build_report(ws, region, start=None, end=None, articles=(), near=None, radiu
                          else "none: the last map is at the peak"} for p in peaks]
 
         # ---- chart
-        data = area_chart_data(store, region, shown, start, end, source=source)
+        data = ws.area_chart_data(region, shown, start, end, source=source)
         ctx["chart_png"] = _b64(figure_bytes(area_chart(data)))
         ctx["chart_alt"] = chart_title(shown, region.name)
 
@@ -143,7 +132,7 @@ def build_report(ws, region, start=None, end=None, articles=(), near=None, radiu
         compare = first.date if first.date < last.date else None
         ctx.update(map_png=None, map_note="", map_error="", map_alt=f"map of {region_words(region.name)} on {last.date}")
         try:
-            md = map_data(store, region, last.date, compare=compare, borders=borders, source=source, fronts=map_fronts)
+            md = ws.map_data(region, last.date, compare=compare, source=source, fronts=map_fronts)
             ctx["map_png"] = _b64(figure_bytes(control_map(md)))
             if md["change"] is not None:
                 c = md["change"]
@@ -155,13 +144,10 @@ def build_report(ws, region, start=None, end=None, articles=(), near=None, radiu
             ctx["map_error"] = str(exc)
 
         # ---- weekly changes
-        every, pairs = change_pairs(store, start, end, source)
-        rows = []
-        for a, b in pairs:
-            c = side_change(store, region, a.taken_at, b.taken_at, borders=borders, source=source)
-            rows.append({"from": c["from_date"], "to": c["to_date"], "side": SIDE_NAMES.get(c["side"], c["side"]),
-                         "gained": _n(c["gained_km2"]), "lost": _n(c["lost_km2"]), "net": _n(c["net_km2"]),
-                         "total": _n(c["km2_to"])})
+        every, changes = ws.side_changes(region, start, end, source=source)
+        rows = [{"from": c["from_date"], "to": c["to_date"], "side": SIDE_NAMES.get(c["side"], c["side"]),
+                 "gained": _n(c["gained_km2"]), "lost": _n(c["lost_km2"]), "net": _n(c["net_km2"]),
+                 "total": _n(c["km2_to"])} for c in changes]
         ctx.update(every=every, changes=rows, change_note=_change_note(region, borders))
 
         # ---- advance near a place
@@ -188,7 +174,7 @@ def build_report(ws, region, start=None, end=None, articles=(), near=None, radiu
         ("maps", f"{_source_name(first.source)}: {len(snaps)} maps from {first.date} to {last.date} "
                  f"({first.taken_at:%Y-%m-%d %H:%M} to {last.taken_at:%Y-%m-%d %H:%M} UTC)"),
         ("maps in the store", f"{src['snapshots']}, {src['first']} to {src['last']}" if src else ""),
-        ("country borders", _origin_name(borders_origin(store))),
+        ("country borders", _origin_name(ws.borders_origin())),
         ("places", _places_origin()),
         ("store", Path(str(summary["path"])).name),
         ("made", f"{generated:%Y-%m-%d %H:%M:%S} UTC with frontwatch {__version__}")]
@@ -210,12 +196,12 @@ def _change_note(region, borders) -> str:
 def _advance_section(ws, near, radius_km, start, end, every, source) -> dict:
     out = {"radius": f"{radius_km:g}", "near": near, "error": "", "png": None, "rows": [], "cols": [], "numeric": ()}
     try:
-        recs = ws.advance(near, radius_km, start=start, end=end, every=every, source=source)
+        data = ws.advance_chart_data(near, radius_km, start, end, every=every, source=source)
     except (MeasureError, ValueError) as exc:
         out["error"] = str(exc)
         return out
+    recs = data["records"]
     if len(recs) > 1:  # one bar per period: the pace at a glance, above the table of its figures
-        data = advance_records_data(recs, radius_km, every, source or ws.store.default_source())
         out["png"] = _b64(figure_bytes(advance_chart(data)))
     out["cols"] = [("from", "from"), ("to", "to"), ("days", "days"), ("front", "front km"), ("gained", "gained km²"),
                    ("lost", "lost km²"), ("mean", "mean advance m/day"), ("shift", "largest shift m"), ("toward", "toward")]
@@ -234,10 +220,11 @@ def _places_origin() -> str:
 
 def _settlements_section(ws, region, start, end, source) -> dict:
     try:
-        recs = ws.settlements(region, start=start, end=end, source=source)
+        found = ws.settlements(region, start=start, end=end, source=source)
     except (MeasureError, ValueError) as exc:
         return {"error": str(exc)}
-    s = summarise_changes(recs)
+    recs = [r.to_record() for r in found]
+    s = ws.settlement_summary(found)
     # Largest places first: a reader scans for the towns, not for hamlets flickering in the grey zone.
     top = sorted(recs, key=lambda r: (-(r.get("population") or 0), r["date"]))[:MAX_SETTLEMENT_ROWS]
     top.sort(key=lambda r: (r["date"], -(r.get("population") or 0)))

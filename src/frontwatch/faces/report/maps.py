@@ -1,14 +1,13 @@
 """Maps of control on a date: the map maker's status layers in DeepStateMap's colours, the front
-line (frontwatch.analysis.front), the ground one side gained and lost since a second date
-(measure.change), country borders from the store, and the largest settlements of the view
-labelled (frontwatch.geo.places). :func:`map_data` gathers library results; :func:`control_map`
-draws them with matplotlib (Agg) in a local azimuthal equidistant projection, so the scale bar
+line, the ground one side gained and lost since a second date, country borders from the store,
+and the largest settlements of the view labelled. ``ws.map_data`` gathers them
+(:func:`frontwatch.analysis.views.map_data`); :func:`control_map` draws them with matplotlib (Agg) in a local azimuthal equidistant projection, so the scale bar
 is true in kilometres at the centre of the view.
 
 Web tiles are drawn only when ``FRONTWATCH_TILES`` holds a URL template and contextily is
 installed and the server answers; otherwise the footer says why there are none.
-May import: matplotlib, geopandas, shapely, frontwatch.analysis.measure, frontwatch.analysis.front,
-frontwatch.geo.regions, frontwatch.geo.places, frontwatch.geo.geodesy, frontwatch.statuses.
+May import: matplotlib, geopandas, shapely, frontwatch.geo.places (provenance words),
+frontwatch.geo.geodesy (the local projection to draw in), frontwatch.statuses.
 """
 from __future__ import annotations
 
@@ -24,12 +23,9 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from frontwatch import __version__  # noqa: E402
-from frontwatch.geo.geodesy import area_km2, clip_to_region, local_crs, to_local  # noqa: E402
-from frontwatch.geo.places import gazetteer_origin, label_places, settlements_in  # noqa: E402
-from frontwatch.analysis.front import front  # noqa: E402
-from frontwatch.analysis.measure import MeasureError, change, period_maps, snapshot_on  # noqa: E402
-from frontwatch.geo.regions import resolve_region  # noqa: E402
-from frontwatch.statuses import SIDE_COUNTRY, SIDES, STATUSES  # noqa: E402
+from frontwatch.geo.geodesy import local_crs, to_local  # noqa: E402
+from frontwatch.geo.places import gazetteer_origin  # noqa: E402
+from frontwatch.statuses import STATUSES  # noqa: E402
 from frontwatch.faces.report.charts import COUNTRY_NAMES, _long_date, _source_name, fmt_area, region_words  # noqa: E402
 
 # DeepStateMap's fills; Ukrainian-held ground is drawn light, as on the map maker's site.
@@ -46,108 +42,8 @@ BORDER_RU_UA = "#3b3b3b"
 SIDE_NAME = {"russia": "Russia", "ukraine": "Ukraine"}
 SEA = "#dce9f2"
 LAND = "#f6f5f0"
-FOCUS_MIN_KM2 = 20.0  # layer pieces smaller than this inside a country are border slivers, not a view
-MIN_VIEW_KM = 40.0
 # The OSM land polygons have thousands of pond-sized holes; drawn, they speckle the map.
 HOLE_MIN_M2 = 3e6
-
-
-# ------------------------------------------------------------------ gathering
-
-def side_change(store, region, start, end, *, borders, source=None) -> dict:
-    """measure.change between two dates for one side, picked so that the figure is exact and cheap.
-
-    In a country region (``RUS``, ``UKR``) the side whose own country it is not is measured by its
-    statuses: the other country's unmapped land lies outside the region, so the side's ground
-    there *is* its statuses' ground (ukraine_held in RUS, occupied + occupied_before_2022 in UKR),
-    and the costly overlay with the whole country is avoided. Elsewhere (circles, boxes) the
-    Russian side is measured with measure.change(side="russia"). ``note`` says which was used.
-    """
-    name = region.name.upper()
-    if len(name) == 3 and name.isalpha() and name in borders:
-        side = next((s for s, iso in SIDE_COUNTRY.items() if iso != name and name in SIDE_COUNTRY.values()), "russia")
-        rec = change(store, region, start=start, end=end, statuses=SIDES[side], source=source)
-        rec["what"] = side
-        rec["note"] = (f"{side} side = {' + '.join(SIDES[side])} (no {SIDE_COUNTRY[side]} land lies in {name})"
-                       if name in SIDE_COUNTRY.values() else f"{side} side's statuses {' + '.join(SIDES[side])}")
-    elif name == "ALL":
-        rec = change(store, region, start=start, end=end, statuses=SIDES["russia"], source=source)
-        rec["what"] = "russia"
-        rec["note"] = "russia side's statuses (occupied + occupied_before_2022) on the whole map"
-    else:
-        rec = change(store, region, start=start, end=end, side="russia", borders=borders, source=source)
-        rec["note"] = "russia side = occupied + occupied_before_2022 + unmapped RUS land"
-    rec["side"] = rec["what"]
-    return rec
-
-
-def borders_origin(store) -> str | None:
-    """Where the store's country borders came from (the file or URL given to `frontwatch borders`)."""
-    rows = store.cursor().execute("SELECT DISTINCT origin FROM borders").fetchall()
-    return ", ".join(sorted(str(r[0]) for r in rows if r[0])) or None
-
-
-def view_box(region, layer_sets, pad=0.15) -> tuple:
-    """(minlon, minlat, maxlon, maxlat) to draw. A circle or box: its own bounds. A country or
-    ALL: the map's layers inside it, without the border slivers (pieces under FOCUS_MIN_KM2)
-    that come from the map maker's and OSM's borders not matching, so that ``RUS`` shows the
-    Kursk pocket and not the whole of western Russia. Padded by ``pad`` of the size."""
-    name = region.name.upper()
-    bounds = region.geometry.bounds
-    if name == "ALL" or (len(name) == 3 and name.isalpha() and region.center is None):
-        parts = []
-        for layers in layer_sets:
-            for g in layers.values():
-                inside = g if name == "ALL" else clip_to_region(g, region.geometry)
-                parts += [p for p in shapely.get_parts(inside) if area_km2(p) >= FOCUS_MIN_KM2]
-        if parts:
-            bounds = shapely.total_bounds(parts)
-    x0, y0, x1, y1 = bounds
-    # Keep the view at least MIN_VIEW_KM across (a degree of latitude is ~111 km).
-    cy = (y0 + y1) / 2
-    min_dy = MIN_VIEW_KM / 111.0
-    min_dx = min_dy / max(math.cos(math.radians(cy)), 0.2)
-    if x1 - x0 < min_dx:
-        x0, x1 = (x0 + x1) / 2 - min_dx / 2, (x0 + x1) / 2 + min_dx / 2
-    if y1 - y0 < min_dy:
-        y0, y1 = cy - min_dy / 2, cy + min_dy / 2
-    px, py = (x1 - x0) * pad, (y1 - y0) * pad
-    return (x0 - px, y0 - py, x1 + px, y1 + py)
-
-
-def _fronts(store, view, dates, borders, source) -> dict:
-    """Front lines inside the view for each date (frontwatch.analysis.front)."""
-    box = resolve_region("bbox:" + ",".join(f"{v:.5f}" for v in view))
-    return {d: front(store, box, date=d, borders=borders, source=source)[0] for d in dates}
-
-
-def map_data(store, region, date, *, compare=None, borders, source=None, fronts=True, max_labels=14) -> dict:
-    """Everything :func:`control_map` draws, from library calls: ``snapshot`` (measure.snapshot_on),
-    ``layers`` (store, per status), ``view`` (lon/lat box), ``change`` (:func:`side_change` from
-    ``compare`` to ``date``, or None), ``fronts`` ({date: frontwatch.analysis.front record}), ``places``
-    (frontwatch.geo.places.settlements_in the view, largest first), ``borders`` and ``notes``."""
-    snap = snapshot_on(store, date, source=source)
-    layers = store.layers(snap.id)
-    before = None
-    if compare is not None:
-        if compare >= date:
-            raise MeasureError(f"--compare ({compare}) must be before --date ({date})")
-        # Changes since the start of that day: the period's baseline (measure.period_maps, the
-        # rule of `change --from`), the last map before it.
-        before = period_maps(store, compare, date, source=source)[0]
-    layer_sets = [layers] + ([store.layers(before.id)] if before else [])
-    view = view_box(region, layer_sets)
-    notes = []
-    # Between the two maps drawn (instants, not a period: measure.period_maps).
-    chg = side_change(store, region, before.taken_at, snap.taken_at, borders=borders, source=source) if before else None
-    front_recs = {}
-    if fronts:
-        front_recs = _fronts(store, view, [date] + ([before.date] if before else []), borders, source)
-    places = label_places(settlements_in(shapely.box(*view)), max_labels * 4)
-    return {"snapshot": snap, "before": before, "region": region, "view": view, "layers": layers,
-            "change": chg, "fronts": front_recs, "places": places, "borders": borders,
-            "borders_origin": borders_origin(store), "date": date, "compare": compare, "notes": notes,
-            "max_labels": max_labels}
 
 
 # ------------------------------------------------------------------ drawing

@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from frontwatch.analysis.measure import totals_by_snapshot
 from frontwatch.faces.service.query import (STATUS_PATTERN, Every, From, IsoDate, OptDate, Region, Source, Statuses, To,
                                             Tolerance, snap_tolerance)
 from frontwatch.faces.service.responses import ERRORS, feature_collection
@@ -32,15 +31,15 @@ async def area(state: StateDep, region: Region = "UKR", status: Statuses = "all"
         reg = state.region(region)
         # "all" is every status the source maps (the daily archive maps occupied only).
         statuses = state.ws.statuses(status, source)
-        recs = state.ws.area(reg, statuses, date=date, start=start, end=end, every=every, source=source,
-                             slivers=slivers)
+        areas = state.ws.area(reg, statuses, date=date, start=start, end=end, every=every, source=source,
+                              slivers=slivers)
         # Each status's record has share_pct (of the region's land) and, for Russia's statuses in
         # Russia, its border slivers left out (border_slivers_km2); each side's total (its
         # statuses and its country's land no layer covers) comes under "sides", never both added.
-        sides = [r for r in recs if "side" in r]
-        recs = [r for r in recs if "side" not in r]
-        return {"region": reg.to_record(), "statuses": list(statuses), "records": recs,
-                "totals": totals_by_snapshot(recs), "sides": sides}
+        sides = [a for a in areas if a.side is not None]
+        areas = [a for a in areas if a.side is None]
+        return {"region": reg.to_record(), "statuses": list(statuses), "records": [a.to_record() for a in areas],
+                "totals": state.ws.area_totals(areas), "sides": [a.to_record() for a in sides]}
     return await state.run_answer("area", dict(region=region, status=status, date=date, start=start, end=end,
                                          every=every, source=source, slivers=slivers), fn)
 
@@ -63,7 +62,7 @@ async def change(state: StateDep, start: Annotated[IsoDate, Query(alias="from", 
     def fn():
         # As in the CLI: a side, when given, wins over statuses; neither means side russia.
         rec = state.ws.change(state.region(region), start=start, end=end, statuses=status, side=side,
-                              source=source, geometry=geometry)
+                              source=source, geometry=geometry).to_record()
         geoms = rec.pop("geometry", {})
         if geometry:
             rec["geojson"] = feature_collection([
@@ -80,6 +79,6 @@ async def change(state: StateDep, start: Annotated[IsoDate, Query(alias="from", 
 async def peak(state: StateDep, region: Region = "UKR", status: Statuses = "ukraine_held",
                until: OptDate = None, since: OptDate = None, source: Source = None):
     def fn():
-        return state.ws.peak(state.region(region), status, until=until, since=since, source=source)
+        return state.ws.peak(state.region(region), status, until=until, since=since, source=source).to_record()
     return await state.run_answer("peak", dict(region=region, status=status, until=until, since=since,
                                          source=source), fn)

@@ -27,7 +27,7 @@ async def front(state: StateDep, date: OptDate = None, region: Region = "ALL", t
     def fn():
         recs = state.memo.get(("front", state.generation, date, region, source), lambda: state.ws.front(
             state.region(region), date=date, source=source))
-        rec = dict(recs[-1])
+        rec = recs[-1].to_record()
         geom = rec.pop("geometry")
         return {"type": "Feature", "properties": rec,
                 "geometry": geojson_geometry(display_shape(geom, tolerance)) or
@@ -47,7 +47,7 @@ async def advance(state: StateDep, near: Annotated[str, Query(min_length=1, max_
     def fn():
         recs = state.ws.advance(near, parse_radius_km(radius), start=start, end=end, every=every, source=source)
         out = []
-        for r in recs:
+        for r in (a.to_record() for a in recs):
             g = r.pop("geometry", None)
             if geometry and isinstance(g, dict):
                 r["geojson"] = feature_collection([

@@ -25,12 +25,12 @@ import time
 from typing import TYPE_CHECKING
 
 from frontwatch import notices
-from frontwatch.analysis.measure import MeasureError
 from frontwatch.engine import _die_with_parent
 from frontwatch.geo.regions import RegionError
 from frontwatch.lazy import lazy_import
 from frontwatch.sources.base import SourceError
 from frontwatch.store import StoreError
+from frontwatch.workspace import MeasureError
 
 if TYPE_CHECKING:  # imported by the workers on first use (the fork server preloads the claims)
     from frontwatch import workspace

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from frontwatch.analysis.measure import select_snapshots, snapshot_on
 from frontwatch.faces.service.query import OptDate, Source, Tolerance, snap_tolerance
 from frontwatch.faces.service.responses import ERRORS, feature_collection
 from frontwatch.faces.service.state import StateDep
@@ -21,7 +20,7 @@ async def layers(state: StateDep, date: OptDate = None, tolerance: Tolerance = 0
     tolerance = snap_tolerance(tolerance)
 
     def fn():
-        s = snapshot_on(state.store, date, source=source) if date else select_snapshots(state.store, source=source)[-1]
+        s = state.ws.snapshot(date, source=source)
         feats = [{"type": "Feature", "properties": {"status": st, "date": s.date.isoformat(), "snapshot_id": s.id},
                   "geometry": geojson_geometry(display_shape(g, tolerance))}
                  for st, g in sorted(state.store.layers(s.id).items())]

@@ -11,7 +11,6 @@ import shapely
 from fastapi import APIRouter, Query
 
 from frontwatch import __version__
-from frontwatch.analysis.shares import list_regions
 from frontwatch.faces.service.query import _NUM, From, Source, To
 from frontwatch.faces.service.responses import ERRORS, JSONBytes
 from frontwatch.faces.service.state import StateDep
@@ -42,7 +41,7 @@ async def regions(state: StateDep):
     def fn():
         # The oblasts the store holds (`frontwatch admin FILE`), with their ISO 3166-2 code,
         # English, Ukrainian and Russian names and land km2; never downloaded during a request.
-        units, notes = list_regions(state.store, state.borders, fetch=False)
+        units, notes = state.ws.named_regions()
         return {"countries": sorted(state.borders),
                 "units": [u for u in units if u["iso"] != u["country"]], "notes": notes,
                 "forms": ["ALL", "ISO-3 code", "oblast name or ISO 3166-2 code (A+B for a union)", "Place:15km",

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from frontwatch.analysis.settlements import summarise_changes
 from frontwatch.faces.service.query import (RADIUS_HELP, RADIUS_PATTERN, REGION_HELP, REGION_PATTERN, From, OptDate,
                                             Source, To)
 from frontwatch.faces.service.responses import ERRORS
@@ -30,9 +29,10 @@ async def settlements(state: StateDep, region: Annotated[str | None, Query(max_l
     def fn():
         # As in the CLI: near (with radius), when given, wins over region; neither means UKR.
         reg = state.region(f"{near}:{parse_radius_km(radius):g}km" if near is not None else (region or "UKR"))
-        recs = state.ws.settlements(reg, date=date, start=start, end=end, source=source)
+        found = state.ws.settlements(reg, date=date, start=start, end=end, source=source)
+        recs = [r.to_record() for r in found]
         if date or not (start or end):
             return {"region": reg.to_record(), "records": recs}
-        return {"region": reg.to_record(), "records": recs, "summary": summarise_changes(recs)}
+        return {"region": reg.to_record(), "records": recs, "summary": state.ws.settlement_summary(found)}
     return await state.run_answer("settlements", dict(region=region, near=near, radius=radius, date=date,
                                                 start=start, end=end, source=source), fn)

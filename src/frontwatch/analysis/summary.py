@@ -1,6 +1,11 @@
-"""The region report of the main job (`frontwatch run`): the latest map's areas per status, the
+"""The region summary of the main job (`frontwatch run`): the latest map's areas per status, the
 change over the last week and month, and the peak with the share lost since, for one region.
-Assembles library results only. May import: frontwatch.analysis.measure, frontwatch.statuses.
+
+Chooses which figures the summary holds (the statuses present, the windows the store covers) and
+asks :mod:`~frontwatch.analysis.holdings` and :mod:`~frontwatch.analysis.measure` for them; the
+faces ask it through :meth:`frontwatch.workspace.Workspace.summary`.
+
+May import: frontwatch.analysis.holdings, frontwatch.analysis.measure, frontwatch.statuses.
 """
 from __future__ import annotations
 
@@ -10,10 +15,47 @@ from frontwatch.analysis.holdings import area_by_status
 from frontwatch.analysis.measure import MeasureError, change, peak, snapshot_on
 from frontwatch.statuses import OCCUPIED, OCCUPIED_BEFORE_2022, STATUSES, UKRAINE_HELD, CONTESTED
 
+__all__ = ["region_summary"]
 
-def region_report(store, region, date=None, *, source=None, borders=None) -> dict:
-    """Everything the main job prints for ``region`` on ``date`` (default: the latest snapshot).
-    With ``borders``, border slivers are left out of the areas (frontwatch.analysis.holdings)."""
+
+def region_summary(store, region, date=None, *, source=None, borders=None) -> dict:
+    """Everything the main job (``frontwatch run``) prints for ``region`` on ``date``.
+
+    Statuses below a tenth of the largest are border slivers, listed but given no change or peak.
+
+    Parameters
+    ----------
+    store : Store
+        The store holding the maps.
+    region : Region
+        The region reported on.
+    date : datetime.date, optional
+        The day (default: the latest map).
+    source : str, optional
+        Whose maps (default: the store's default source).
+    borders : dict, optional
+        Country borders: border slivers are left out of the areas
+        (:func:`frontwatch.analysis.holdings.area_by_status`).
+
+    Returns
+    -------
+    dict
+        ``region``, ``date`` and ``taken_at`` of the map, ``source``, the store's ``snapshots``,
+        ``first`` and ``last`` days, ``areas`` (per status, km2 and sqmi), ``changes`` (over the
+        last 7 and 30 days, each with ``window_days``) and ``peaks`` (with ``share_lost_pct``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from frontwatch.geo.regions import resolve_region
+    >>> from frontwatch.store import Store
+    >>> store = Store(store_path, read_only=True)
+    >>> borders = store.borders()
+    >>> rep = region_summary(store, resolve_region("RUS", borders), borders=borders)
+    >>> rep["date"], [(c["what"], c["window_days"], c["net_km2"]) for c in rep["changes"]]
+    ('2024-09-15', [('ukraine_held', 7, -809.694), ('ukraine_held', 30, -1619.387)])
+    >>> store.close()
+    """
     snaps = store.snapshots(source=source)
     if not snaps:
         raise MeasureError("the store has no snapshots yet: run `frontwatch ingest PATH` or `frontwatch sync deepstate`")

@@ -1,0 +1,97 @@
+"""The quantity recognisers of claim extraction on their own (the number grammar of
+frontwatch.claims.extract and the unit lexicon of frontwatch.claims.units). Sentences written
+for these tests, one per rule; the whole pipeline is judged on real writing by
+bench/claims_eval.py."""
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from frontwatch.claims import extract_claims  # noqa: E402
+
+PUBLISHED = "2024-11-20"
+
+
+def claims_of(text: str):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract_claims(text, published=PUBLISHED)
+
+
+@pytest.mark.parametrize("sentence,unit", [
+    ("Over the past week, the enemy has not advanced a single metre near Pokrovsk.", "m"),
+    ("Russian troops have not captured a single village this month.", "settlements"),
+    ("Not one soldier crossed the river, the commander said.", "persons"),
+])
+def test_a_negated_single_unit_is_none_of_it(sentence, unit):
+    (claim,) = claims_of(sentence)
+    assert (claim.value_normalized, claim.unit_normalized) == (0.0, unit)
+    assert claim.explain["quantity"].startswith("quantity.none")
+
+
+def test_a_single_unit_without_negation_is_not_none():
+    assert [c.value_normalized for c in claims_of("Russia took one village on Monday.")] == [1.0]
+
+
+def test_times_before_a_comparison_is_a_ratio():
+    (claim,) = claims_of("Russia gained 2,000 sq km this year, seven times more than last year.")[1:]
+    assert (claim.value_normalized, claim.unit_normalized, claim.measure) == (7.0, "ratio", "other")
+
+
+def test_times_without_a_comparison_is_no_figure():
+    assert claims_of("The town was shelled three times on Monday.") == []
+
+
+def test_a_count_after_one_of_takes_the_noun_before():
+    (claim,) = claims_of("Russia claimed the village of Krasne, one of about 20 it has captured this month.")
+    assert (claim.value_normalized, claim.unit_normalized, claim.qualifier) == (20.0, "settlements", "about")
+    assert claim.explain["quantity"].startswith("quantity.elided")
+
+
+def test_one_of_with_no_count_noun_before_is_no_figure():
+    assert claims_of("It is one of 12 reasons, the minister said.") == []
+
+
+def test_a_rate_written_after_a_bracketed_conversion_is_a_rate():
+    (claim,) = claims_of("Russian forces are advancing by around 30 square kilometers (11.6 square miles) a day.")
+    assert (claim.value_normalized, claim.unit_normalized, claim.measure) == (30.0, "km2_per_day", "advance_rate")
+
+
+@pytest.mark.parametrize("sentence,value", [
+    ("Russia captured 1.234.567 square metres.", 1.234567),   # thousands grouped by dots
+    ("Russia captured 1'200 square kilometres.", 1200.0),     # ... by apostrophes
+    ("Russian troops advanced 1,5 km.", 1500.0),               # a decimal comma before a unit
+    ("Russia captured 3,000-plus square kilometres.", 3000.0),
+])
+def test_number_grammar_of_other_conventions(sentence, value):
+    (claim,) = claims_of(sentence)
+    assert claim.value_normalized == pytest.approx(value)
+
+
+@pytest.mark.parametrize("sentence,value", [
+    ("Russia captured some two dozen villages.", 24.0),
+    ("Russia captured half a dozen villages.", 6.0),
+    ("Russia captured a half-dozen villages.", 6.0),
+    ("Russia captured a hundred and twenty villages.", 120.0),
+])
+def test_number_words_of_dozens_and_hundreds(sentence, value):
+    (claim,) = claims_of(sentence)
+    assert claim.value_normalized == value
+
+
+def test_a_decimal_comma_is_read_only_before_a_length_area_or_share():
+    assert claims_of("Russia took 12,5 villages.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russia seized a 100-square-kilometre area near Pokrovsk.",
+    "Russia seized 100 kilometres squared near Pokrovsk.",
+])
+def test_area_units_written_with_hyphens_or_squared(sentence):
+    (claim,) = claims_of(sentence)
+    assert (claim.value_normalized, claim.unit_normalized) == (100.0, "km2")
