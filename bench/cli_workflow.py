@@ -10,7 +10,8 @@ Both run on the last 40 maps and on all 239 of ../shared/data/deepstate/history,
 ``--repeat`` times each (the median is reported); the ratio is naive / frontwatch.
 
 Also timed: one repeated ``area`` query on the warm store (the same command again, the borders
-stored), and ``frontwatch --help``.
+stored), and ``frontwatch --help``; and each command of the workflow on its own (wall and CPU),
+where the time goes (docs/performance.md).
 
 Beside wall time, the CPU time (user + system) of each side's processes and the workers they
 reaped, from the kernel's accounting: on a machine other work shares, CPU time moves less than
@@ -82,6 +83,7 @@ def frontwatch_workflow(files: list[Path], tmp: Path) -> dict:
                                       f"{iso} {status}")
     out["total"] = sum(out.values())
     out["cpu"] = sum(CPU[k] for k in ("ingest", *(f"{i} {s}" for i, s in SERIES)))
+    out["cpu by command"] = {k: CPU[k] for k in ("ingest", *(f"{i} {s}" for i, s in SERIES))}
     out["cpu ingest"] = CPU["ingest"]
     # The same query again on the warm store (borders given again, as the user would).
     iso, status = SERIES[0]
@@ -124,6 +126,7 @@ def main(argv=None) -> int:
     print()
     print("maps  frontwatch CLI: wall (CPU)  of which ingest  naive: wall (CPU)  ratio: wall (CPU)  repeated query")
     print("----  --------------------------  ---------------  -----------------  -----------------  --------------")
+    breakdown = []
     for n in (int(s) for s in a.sizes.split(",")):
         chosen = files[-n:]
         fw, nv, nv_cpu = [], [], []
@@ -140,6 +143,12 @@ def main(argv=None) -> int:
         naive, naive_cpu = statistics.median(nv), statistics.median(nv_cpu)
         print(f"{n:>4}  {total:>10.2f} s ({cpu:>6.2f} s)  {ingest:>13.2f} s  {naive:>7.2f} s ({naive_cpu:>6.2f} s)  "
               f"{naive / total:>6.1f}x ({naive_cpu / cpu:>5.1f}x)  {repeat:>12.2f} s")
+        by = fw[0]["cpu by command"]
+        breakdown.append(f"{n:>4}  " + "  ".join(
+            f"{k} {statistics.median(r[k] for r in fw):.2f} s ({statistics.median(r['cpu by command'][k] for r in fw):.2f} s)"
+            for k in by))
+    print("\neach command, wall (CPU):")
+    print("\n".join(breakdown))
     print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
     return 0
 
