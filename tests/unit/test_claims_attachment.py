@@ -4,22 +4,8 @@ written for these tests, one per rule; the pipeline is judged on real writing by
 bench/claims_eval.py."""
 from __future__ import annotations
 
-import datetime as dt
-import sys
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-from frontwatch.claims import extract_claims  # noqa: E402
-
-D = dt.date
-
-
-def claims(text: str, published: dt.date = D(2024, 11, 25)):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return extract_claims(text, published=published)
+from claimtext import D, claims
 
 
 def test_a_month_right_after_a_state_dates_that_state_at_its_end():

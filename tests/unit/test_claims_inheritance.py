@@ -4,23 +4,13 @@ place.country_as_before, date.peak_as_before) and for places and sides read acro
 rule; the pipeline is judged on real writing by bench/claims_eval.py --verdicts."""
 from __future__ import annotations
 
-import datetime as dt
 import sys
-import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from frontwatch.claims import extract_claims  # noqa: E402
+from claimtext import D, claims  # noqa: E402
 from frontwatch.claims.places import oblast_of_all  # noqa: E402
-
-D = dt.date
-
-
-def claims(text: str, published: dt.date = D(2024, 11, 25)):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return extract_claims(text, published=published)
 
 
 def test_a_sentence_going_on_with_the_same_measure_and_side_keeps_the_place():
