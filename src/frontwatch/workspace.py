@@ -244,8 +244,7 @@ class Workspace:
         if required:
             return measure.select_snapshots(self.store, start=start, end=end, every=every, source=source)
         measure.check_window(start, end)  # a period that ends before it starts is an error, not "none"
-        if source and source not in self.store.sources():
-            have = self.store.sources()
+        if source and source not in (have := self.store.sources()):
             raise measure.MeasureError(f"no snapshots of source {source!r}; the store holds {', '.join(have) or 'none yet'}")
         snaps = self.store.snapshots(source=source, start=start, end=end)
         if every and snaps:
