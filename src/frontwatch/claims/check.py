@@ -75,6 +75,12 @@ MAX_CLAIMS = 500
 # archive) is checked on both when they are at most this far apart, and keeps their common verdict.
 BRACKET_MEASURES = ("area_held", "share_held", "share_lost", "grey_zone")
 MAX_BRACKET_DAYS = 35
+# An area more than this many times off the map figure under a place the sentence does not name is
+# a doubtful reading, not a verdict (:func:`_doubtful_reading`).
+READING_FACTOR = 2.5
+# ... but not the whole country of a sentence that names no place: that is the convention of
+# reports (and of careful readers), not a choice between places named earlier.
+COUNTRY_BY_DEFAULT = ("place.whole_country", "place.country_as_before")
 # Fields of the extractor's ``unsure`` that make a claim not checkable (a verdict on a guess is worse than none).
 UNSURE_FIELDS = ("measure", "side", "place", "period", "start", "start_date", "date", "direction")
 
@@ -1283,6 +1289,29 @@ def check_claim(store, claim, borders=None, *, source=None) -> Check:
     return _check(_Ctx(store, borders, source), _as_claim(claim))
 
 
+def _doubtful_reading(chk: Check) -> Check:
+    """``check.doubtful_reading``: an area whose place the extractor took from the context (the
+    sentence names none: carried from an earlier sentence, continued from the claim before,
+    Ukraine's ground in Russia...; not the whole country by default) and that is more than :data:`READING_FACTOR` times off the map figure is not
+    checkable: under a place the writer did not name, a figure that far off says the reading is
+    more likely wrong than the report. Both figures stay in the reason."""
+    c = chk.claim
+    if (chk.verdict not in (OVERSTATED, UNDERSTATED) or chk.figure is None or chk.figure.unit != "km2"
+            or not c.place_inferred or not chk.figure.value
+            or (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT)):
+        return chk
+    lo, hi = _claim_range(c)
+    ratio = ((lo + hi) / 2) / chk.figure.value
+    if 1 / READING_FACTOR <= ratio <= READING_FACTOR:
+        return chk
+    how = (c.explain or {}).get("place", "inferred from the context")
+    return Check(c, NOT_CHECKABLE,
+                 f"the sentence names no place and the claim is {ratio:.2g} times the map figure "
+                 f"({_fmt_area(chk.figure.value)} in {chk.figure.region}) under the place read from the context "
+                 f"({how}): the reading is more likely wrong than the report (check.doubtful_reading)",
+                 extra={"rule": "check.doubtful_reading", "map_value_of_reading": _round(chk.figure.value)})
+
+
 def _check(ctx: _Ctx, c: Claim) -> Check:
     fn = _CHECKS.get(c.measure)
     try:
@@ -1291,7 +1320,7 @@ def _check(ctx: _Ctx, c: Claim) -> Check:
             raise _Skip(NOT_CHECKABLE, f"{what} are not on the control maps (recorded, not judged)")
         _unsure(c)
         _day(c, ctx)  # an empty store: no map data, before any place is looked up
-        return fn(c, ctx)
+        return _doubtful_reading(fn(c, ctx))
     except _Skip as s:
         if s.verdict == NO_DATA and c.measure in BRACKET_MEASURES:
             bracketed = _bracketed(c, ctx, fn)
