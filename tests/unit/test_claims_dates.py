@@ -144,3 +144,56 @@ def test_over_the_month_early_in_a_month_is_no_period():
 
 def test_since_last_month_runs_from_its_first_day_to_the_report():
     assert one("Russia took 500 sq km since last month.") == ("since", D(2024, 10, 1), REF)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "this past week" is the past week, as "last week" is (seven days ending the day before).
+    ("Russia took 200 sq km this past week.", ("past", D(2024, 11, 18), D(2024, 11, 24))),
+    # A period counted back to a weekday written after "through".
+    ("In the week through Sunday, Russia took 200 sq km.", ("range", D(2024, 11, 18), D(2024, 11, 24))),
+    # "since Friday": from that day to the report's day.
+    ("Since Friday, Russian forces have taken three villages.", ("since", D(2024, 11, 22), REF)),
+    # Two days of one month joined by words after "between" or "from".
+    ("Russia took 300 sq km between 1 and 20 November.", ("range", D(2024, 11, 1), D(2024, 11, 20))),
+    ("From Nov. 1 to 20, Russia took 300 sq km.", ("range", D(2024, 11, 1), D(2024, 11, 20))),
+    # Two days joined by "through" need no opening word.
+    ("Nov. 1 through Nov. 20 Russia took 300 sq km.", ("range", D(2024, 11, 1), D(2024, 11, 20))),
+    # Halves of a month.
+    ("In the first half of November, Russia took 300 sq km.", ("range", D(2024, 11, 1), D(2024, 11, 15))),
+    ("In the second half of October, Russia took 300 sq km.", ("range", D(2024, 10, 16), D(2024, 10, 31))),
+    # A month of last year.
+    ("In October last year, Russia took 300 sq km.", ("month", D(2023, 10, 1), D(2023, 10, 31))),
+    # Counted back from the end of the month named, not from the report's day within it.
+    ("In the 12 months to November, Russia took 3,000 sq km.", ("range", D(2023, 12, 1), REF)),
+])
+def test_phrase_of_a_period_resolves(sentence, expected):
+    assert one(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence,reference,first", [
+    ("Since the counteroffensive began, Ukraine has retaken 250 sq km.", D(2023, 7, 10), D(2023, 6, 4)),
+    ("Since launching its counteroffensive, Ukraine has retaken 250 sq km.", D(2023, 7, 10), D(2023, 6, 4)),
+    ("Since the start of Russia's offensive, its troops have taken 100 sq km.", D(2024, 5, 20), D(2024, 5, 10)),
+    # Two counteroffensives under way at once: the oblast named tells which.
+    ("Since the counteroffensive began, Ukraine has retaken 3,000 sq km in Kharkiv.", D(2022, 9, 12), D(2022, 9, 6)),
+])
+def test_since_a_named_operation_is_its_first_day(sentence, reference, first):
+    (m,) = date_mentions(sentence, reference)
+    assert (m.kind, m.start_date, m.date) == ("since", first, reference)
+
+
+@pytest.mark.parametrize("sentence,reference", [
+    # Two counteroffensives under way and no oblast named: which one?
+    ("Since the counteroffensive began, Ukraine has retaken 3,000 sq km.", D(2022, 9, 12)),
+    # "the offensive" naming no side and no place: any of the day's offensives.
+    ("Since the offensive began, 100 sq km have changed hands.", D(2024, 11, 25)),
+    # A span written before it says how long, not the lexicon.
+    ("In the two weeks since the offensive began, Russia took 100 sq km in Kharkiv.", D(2024, 5, 24)),
+])
+def test_since_an_operation_that_is_not_one_is_no_date(sentence, reference):
+    assert [m for m in date_mentions(sentence, reference) if m.kind == "since"] == []
+
+
+def test_since_an_operation_with_its_day_written_takes_the_day():
+    (m,) = date_mentions("Since the start of its counteroffensive on June 8, Ukraine has retaken 100 sq km.", D(2023, 7, 1))
+    assert (m.kind, m.start_date) == ("since", D(2023, 6, 8))
