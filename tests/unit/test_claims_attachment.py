@@ -164,3 +164,13 @@ def test_a_figure_with_no_time_takes_the_as_of_day_of_another_clause():
 def test_a_figure_with_now_keeps_the_reports_day_against_a_day_of_another_clause():
     (c,) = claims("Ukraine launched its incursion on August 6, and it now holds about 600 sq km in Kursk.")
     assert c.date == D(2024, 11, 25)
+
+
+def test_an_as_of_after_another_clause_dates_a_figure_whose_only_time_is_now():
+    (c,) = claims("Ukraine now holds about 600 sq km in Kursk, where its troops are dug in near Sudzha, as of November 21.")
+    assert c.date == D(2024, 11, 21) and c.explain["date"].startswith("date.sentence_day")
+
+
+def test_an_as_of_after_a_later_figure_still_dates_the_first():
+    first, second = claims("Russia held about 18% of Ukraine and Ukraine about 600 sq km in Kursk, as of November 20.")
+    assert (first.date, second.date) == (D(2024, 11, 20), D(2024, 11, 20))

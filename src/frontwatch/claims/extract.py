@@ -1380,9 +1380,12 @@ def _day_of_the_sentence(by_kind: dict, days: list, q_start: int, others: tuple)
     Ukraine about 600 sq km in Kursk"; a day is the sentence's time unless the figure has one, or
     the day is written after another figure that follows this one ("held about 650 sq km, down
     from roughly 1,200 at the start of September": September dates the 1,200)."""
-    if any(k in by_kind for k in ("as_of", "day", "range", "month", "past", "weekday", "since", "now")):
+    if any(k in by_kind for k in ("as_of", "day", "range", "month", "past", "weekday", "since")):
         return by_kind
-    days = [d for d in days if not any(q_start < o < d.start for o in others)]
+    # An "as of" dates what the sentence reports wherever it is written, and pins down its "now"
+    # ("Ukraine now holds 500 sq km, ..., as of Thursday"); a bare day after another figure that
+    # follows this one is that figure's.
+    days = [d for d in days if d.kind == "as_of" or ("now" not in by_kind and not any(q_start < o < d.start for o in others))]
     if not days:
         return by_kind
     d = days[-1]
