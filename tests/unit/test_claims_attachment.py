@@ -174,3 +174,16 @@ def test_an_as_of_after_another_clause_dates_a_figure_whose_only_time_is_now():
 def test_an_as_of_after_a_later_figure_still_dates_the_first():
     first, second = claims("Russia held about 18% of Ukraine and Ukraine about 600 sq km in Kursk, as of November 20.")
     assert (first.date, second.date) == (D(2024, 11, 20), D(2024, 11, 20))
+
+
+def test_the_territory_retaken_so_far_in_an_operation_counts_from_its_first_day():
+    # A running total written as a noun, no perfect: the Kharkiv counteroffensive began on 6 September 2022.
+    (c,) = claims("Malyar said that the territory recaptured from Russian forces in the Kharkiv region consisted "
+                  "of more than 300 settlements.", D(2022, 9, 13))
+    assert (c.start_date, c.date) == (D(2022, 9, 6), D(2022, 9, 13))
+    assert "start.operation" in c.explain["date"]
+
+
+def test_territory_taken_in_a_simple_past_is_no_running_total():
+    (c,) = claims("Ukrainian forces recaptured 300 settlements in the Kharkiv region.", D(2022, 9, 13))
+    assert c.start_date is None and "period" in c.unsure
