@@ -197,3 +197,38 @@ def test_since_an_operation_that_is_not_one_is_no_date(sentence, reference):
 def test_since_an_operation_with_its_day_written_takes_the_day():
     (m,) = date_mentions("Since the start of its counteroffensive on June 8, Ukraine has retaken 100 sq km.", D(2023, 7, 1))
     assert (m.kind, m.start_date) == ("since", D(2023, 6, 8))
+
+
+@pytest.mark.parametrize("sentence,reference,expected", [
+    # A bare month opens a range after "between" as a dated month does.
+    ("Russia advanced two square kilometers each day between February and the start of August.", D(2024, 9, 8),
+     ("range", D(2024, 2, 1), D(2024, 8, 1))),
+    # "the start of the summer counteroffensive" is the operation's first day, not the summer's.
+    ("Ukraine has regained 47 sq km since the start of the summer counteroffensive.", D(2023, 9, 5),
+     ("since", D(2023, 6, 4), D(2023, 9, 5))),
+    # "in the past day of fighting" is the past day ("of" + a month would be that month's).
+    ("Its troops advanced by more than 1 km in the past day of fighting.", D(2023, 7, 7),
+     ("past", D(2023, 7, 6), D(2023, 7, 6))),
+    # What was done during an operation so far, from its first day.
+    ("During the offensive in the Kursk region, Ukrainian forces took 1,263 sq km.", D(2024, 8, 27),
+     ("since", D(2024, 8, 6), D(2024, 8, 27))),
+    # When it began, in words that agree with the lexicon's day, is part of the phrase.
+    ("Ukraine has retaken 200 sq km since launching its counteroffensive last month.", D(2023, 7, 10),
+     ("since", D(2023, 6, 4), D(2023, 7, 10))),
+    # A weekday with no preposition dates a statement, as news writing does.
+    ("Zelensky said in an address Saturday that the army was advancing.", D(2022, 9, 12),
+     ("weekday", None, D(2022, 9, 10))),
+])
+def test_phrase_resolves_against_its_day(sentence, reference, expected):
+    assert one(sentence, reference) == expected
+
+
+def test_an_operation_said_to_begin_when_it_did_not_is_no_date():
+    kinds = [(m.kind, m.start_date) for m in date_mentions("Ukraine has retaken 200 sq km since launching its "
+                                                           "counteroffensive in May.", D(2023, 7, 10))]
+    assert ("since", D(2023, 6, 4)) not in kinds
+
+
+@pytest.mark.parametrize("sentence", ["The Sunday Times said 5 villages fell.", "Shelling resumes every Sunday."])
+def test_a_weekday_that_is_a_name_or_a_habit_is_no_date(sentence):
+    assert date_mentions(sentence, D(2022, 9, 12)) == []

@@ -209,7 +209,7 @@ _PAST = re.compile(
     r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?the\s+(?:past|last|previous)\s+"
     r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     # Not "in the last week of October" (a week of that month: _FIRST_PERIOD).
-    r"(?P<unit>day|week|fortnight|month|year|hours?)s?\b(?!\s+of\b|\s+and\s+a\s+half\b)"
+    r"(?P<unit>day|week|fortnight|month|year|hours?)s?\b(?!\s+of\s+(?!fighting|combat|battles?|clashes|hostilities)|\s+and\s+a\s+half\b)"
     # "this past week" is the past week, as "last week" is.
     r"|\b(?P<last>last|this\s+past|this)\s+(?P<unit2>week|fortnight|month|year)\b"
     r"|\b(?P<inaweek>(?:in|within)\s+(?:the\s+space\s+of\s+)?(?:a|one|a\s+single)\s+(?P<unit3>day|week|fortnight|month))\b"
@@ -237,13 +237,16 @@ _SINCE_INCURSION = re.compile(
     r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)
 # "since the counteroffensive began", "since the start of Kyiv's summer counteroffensive", "since
 # launching its offensive": an operation named with no day (not "the incursion": _SINCE_INCURSION).
-_OPERATION_NOUN = r"(?P<noun>counter-?offensive|offensive|operation)"
+_OPERATION_NOUN = r"(?P<noun>counter-?offensive|offensive|operation|incursion)"
 _WHOSE = r"(?:(?P<whose>Ukraine|Kyiv|Kiev|Russia|Moscow)['’]s\s+|the\s+|its\s+|their\s+)"
 _SINCE_OPERATION = re.compile(
-    rf"\bsince\s+(?:(?:the\s+)?(?:start|beginning|launch|outset)\s+of\s+|(?:launching|starting|beginning|it\s+launched|"
-    rf"they\s+launched)\s+)?{_WHOSE}"
-    rf"(?:(?:summer|autumn|spring|winter|new|latest|\d{{4}}|long-awaited|much-anticipated|ground)\s+)?"
+    rf"\b(?P<prep>since|during|throughout|in\s+the\s+course\s+of)\s+(?:(?:the\s+)?(?:start|beginning|launch|outset)\s+of\s+|"
+    rf"(?:launching|starting|beginning|it\s+launched|they\s+launched)\s+)?{_WHOSE}"
+    rf"(?:(?:summer|autumn|spring|winter|new|latest|\d{{4}}|long-awaited|much-anticipated|ground|cross-border)\s+)?"
     rf"{_OPERATION_NOUN}\b(?:\s+(?:began|started|was\s+launched|got\s+under\s+way|kicked\s+off))?", re.I)
+# "since launching its counteroffensive last month", "... in June": when it began, in words the
+# lexicon's day must agree with.
+_OPERATION_WHEN = re.compile(rf"\s+(?:(?P<rel>last|this)\s+(?P<unit>month|year)|in\s+(?P<month>{_MONTH}))\b")
 _DAY_WRITTEN_AFTER = re.compile(rf"\s*(?:,?\s*which\s+(?:began|started)\s+)?(?:on|in)\s+(?:{_MONTH}|\d)")
 _SPAN_BEFORE_SINCE = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+$", re.I)
 _OWN_SIDE_WORDS = {"ukraine": "ukraine", "kyiv": "ukraine", "kiev": "ukraine", "russia": "russia", "moscow": "russia"}
@@ -261,7 +264,7 @@ def operation_first_day(noun: str, whose: str | None, sentence: str, reference: 
            and (side is None or o.side == side)]
     named = [o for o in ops if any(re.search(rf"\b{re.escape(ob.split()[0])}\b", sentence, re.I)
                                    for ob in o.oblasts if ob.endswith(" oblast"))]
-    if len(ops) > 1 or (side is None and noun != "counteroffensive"):
+    if len(ops) > 1 or (side is None and noun not in ("counteroffensive", "incursion")):
         # "the offensive" with no side and no place is any of the offensives of the day, most of
         # them not in the lexicon: only a place of its own tells which.
         ops = named
@@ -286,7 +289,9 @@ _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|
 _EDGE = re.compile(
     rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
     rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion))|"
-    rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)", re.I)
+    rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)"
+    # "the start of the summer counteroffensive", "the start of the 2023 offensive": an operation's day.
+    r"(?![\s-]+(?:counter-?offensive|offensive|campaign|operation|push|incursion)s?\b)", re.I)
 # What the words before such a point make of it.
 _EDGE_SINCE = re.compile(r"\b(?:since|from|starting)\s+$", re.I)
 _EDGE_BEFORE = re.compile(r"\b(?:before|prior\s+to)\s+$", re.I)
@@ -299,6 +304,8 @@ _INTO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight
                    r"(?:full[\s-]+scale\s+)?(?P<event>war|invasion|incursion|counteroffensive|counter-offensive|offensive)\b",
                    re.I)
 # "Zelenskiy said overnight": the evening before the report's day.
+_BARE_WEEKDAY = re.compile(r"(?<![\w'’-])(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?![\s-]+[A-Z])(?!['’])")
+_NOT_A_DAY_BEFORE = re.compile(r"\b(?:every|each|since|from|until|till|through|between|and|or|by|next|of)\s+$", re.I)
 _OVERNIGHT = re.compile(r"\b(?:overnight|late\s+last\s+night|last\s+night)\b", re.I)
 # "since the fall of Avdiivka", "after the capture of Bakhmut": the day a town changed hands.
 _TOWN_EVENT = re.compile(r"\b(?:fall|capture|seizure|loss|liberation|recapture|surrender)\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?"
@@ -565,12 +572,19 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 mentions.append(DateMention("since", m.start(), end_at, reference, first))
             elif (_IN_MONTH.search(before) or m.re is MONTH_YEAR
                   or (_RANGE_CLOSE.search(before) and _RANGE_WORD.search(sentence, 0, m.start()))
+                  # "between February and the start of August": a month that opens a range
+                  or (_RANGE_WORD_BEFORE.search(before) and _RANGE_NEXT.match(sentence, end_at))
                   or _PERIOD_TO_END.search(sentence, 0, m.start())):
                 mentions.append(DateMention("month", m.start(), end_at, last, first))
             else:
                 continue
             taken.append((m.start(), end_at))
-    for m in _WEEKDAY.finditer(sentence):
+    weekdays = list(_WEEKDAY.finditer(sentence))
+    # "Zelensky said in another address Saturday", "officials said Sunday": a weekday with no
+    # preposition, as news writing dates a statement (not "every Sunday", "Sunday Times").
+    weekdays += [m for m in _BARE_WEEKDAY.finditer(sentence) if not any(w.start() <= m.start() < w.end() for w in weekdays)
+                 and not _NOT_A_DAY_BEFORE.search(sentence, max(0, m.start() - 12), m.start())]
+    for m in sorted(weekdays, key=lambda w: w.start()):
         if reference is None:
             found = None
         else:
@@ -600,9 +614,23 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # weeks since the offensive began": the span says when, not the lexicon.
             continue
         first = operation_first_day(m.group("noun"), m.group("whose"), sentence, reference)
+        end_at = m.end()
+        when = _OPERATION_WHEN.match(sentence, m.end())
+        if first is not None and when:
+            if when.group("month"):
+                agrees = first.month == _month_number(when.group("month"))
+            elif when.group("unit").lower() == "year":
+                agrees = first.year == reference.year - (when.group("rel").lower() == "last")
+            else:
+                month = reference - relativedelta(months=1) if when.group("rel").lower() == "last" else reference
+                agrees = (first.year, first.month) == (month.year, month.month)
+            first = first if agrees else None
+            end_at = when.end()
         if first is not None:
-            mentions.append(DateMention("since", *m.span(), reference, first))
-            taken.append(m.span())
+            # "during the offensive in the Kursk region, ... taking control of 1,263 sq km": what was
+            # done in it so far, from its first day.
+            mentions.append(DateMention("since", m.start(), end_at, reference, first))
+            taken.append((m.start(), end_at))
     for m in _WEEKEND.finditer(sentence):
         if reference is not None and free(*m.span()):
             # "over the weekend": the last Saturday and Sunday on or before the reference day.
