@@ -95,3 +95,13 @@ def test_a_decimal_comma_is_read_only_before_a_length_area_or_share():
 def test_area_units_written_with_hyphens_or_squared(sentence):
     (claim,) = claims_of(sentence)
     assert (claim.value_normalized, claim.unit_normalized) == (100.0, "km2")
+
+
+@pytest.mark.parametrize("sentence,value,unit", [
+    ("In November the Russians captured about 20 square kilometers on a daily basis.", 20.0, "km2_per_day"),
+    ("Russian troops advance 200 metres on a daily basis near Pokrovsk.", 200.0, "m_per_day"),
+    ("Russian forces gained 100 square kilometres on a weekly basis in October.", 100.0 / 7, "km2_per_day"),
+])
+def test_a_figure_on_a_daily_or_weekly_basis_is_a_rate(sentence, value, unit):
+    (c,) = claims_of(sentence)
+    assert c.unit_normalized == unit and c.measure == "advance_rate" and abs(c.value_normalized - value) < 0.01

@@ -2158,7 +2158,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if continued is not None:
         return continued
     country_before = _country_before(context.claims_before)
-    carried = context.recent_region if measure not in _LINE_MEASURES else context.last
+    # A pace along a line is carried from the last place named; an area a day, like an area, only
+    # from a region (a town named in passing is no area's place).
+    line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
+    carried = context.last if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
     if carried is not None:
