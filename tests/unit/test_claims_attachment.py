@@ -187,3 +187,9 @@ def test_the_territory_retaken_so_far_in_an_operation_counts_from_its_first_day(
 def test_territory_taken_in_a_simple_past_is_no_running_total():
     (c,) = claims("Ukrainian forces recaptured 300 settlements in the Kharkiv region.", D(2022, 9, 13))
     assert c.start_date is None and "period" in c.unsure
+
+
+def test_a_part_with_a_place_of_its_own_counts_from_its_own_operation():
+    kherson, kharkiv = claims("He said Ukraine has reclaimed control of 88 settlements in the Kherson region and 551 in "
+                              "the Kharkiv region.", D(2022, 10, 22))
+    assert (kherson.start_date, kharkiv.start_date) == (D(2022, 8, 29), D(2022, 9, 6))

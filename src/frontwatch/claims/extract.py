@@ -1469,6 +1469,10 @@ def _period_of_whole(q: "_Quantity", quantities: list, sentence_claims: list, me
     whole = next((c for c in sentence_claims if c.span_in_sentence and c.span_in_sentence[0] == whole_at), None)
     if whole is None or whole.measure != measure:
         return dated
+    if "start.operation" in whole.explain.get("date", ""):
+        # "88 settlements in Kherson and 551 in the Kharkiv region": the whole's start is its own
+        # place's operation; the part's running total is dated by its own place (start.operation).
+        return dated
     return whole.date, whole.start_date, f"date.of_the_whole: {whole.surface} ({whole.explain.get('date', '')})"
 
 
