@@ -193,3 +193,23 @@ def test_a_part_with_a_place_of_its_own_counts_from_its_own_operation():
     kherson, kharkiv = claims("He said Ukraine has reclaimed control of 88 settlements in the Kherson region and 551 in "
                               "the Kharkiv region.", D(2022, 10, 22))
     assert (kherson.start_date, kharkiv.start_date) == (D(2022, 8, 29), D(2022, 9, 6))
+
+
+def test_a_total_beside_a_part_does_not_take_the_parts_period():
+    part, total = claims("Over the past week, two square kilometres have been liberated near Bakhmut, and 37 square "
+                         "kilometres in total, Maliar said.", D(2023, 8, 1))
+    assert (part.start_date, part.date) == (D(2023, 7, 25), D(2023, 7, 31))
+    # What was retaken so far in the counteroffensive: from its first day.
+    assert (total.start_date, total.date) == (D(2023, 6, 4), D(2023, 8, 1))
+    assert total.explain["date"].startswith("date.total")
+
+
+def test_a_total_with_a_period_of_its_own_keeps_it():
+    part, total = claims("Russia took 500 sq km in November, and a total of 3,000 sq km since the start of the year.")
+    assert total.start_date == D(2024, 1, 1) and not total.explain["date"].startswith("date.total")
+
+
+def test_a_total_is_not_given_the_period_of_the_sentence_before():
+    *_, total = claims("Over the past week, 12 square kilometres were liberated in the south. As for the south, 12 square "
+                      "kilometres were liberated, and the total is more than 204 square kilometres.", D(2023, 8, 1))
+    assert total.explain["date"].startswith("date.total") and total.start_date in (None, D(2023, 6, 4))

@@ -1726,8 +1726,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
                                                            (date, start_date, date_rule))
-            date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
-                                                          (date, start_date, date_rule))
+            date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, measure, reference,
+                                                               (date, start_date, date_rule))
+            if not date_rule.startswith("date.total"):
+                date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
+                                                              (date, start_date, date_rule))
             date, start_date, date_rule = _period_of_compared(q, sentence_claims, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
@@ -1827,6 +1830,35 @@ def _period_named(sentence: str, reference: dt.date | None):
     periods = [d for d in dates_mod.date_mentions(sentence, reference)
                if d.kind in ("past", "range", "month", "since") and d.start_date is not None]
     return (periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
+
+
+# "37 square kilometres in total", "the total is more than 204 square kilometres", "bringing the
+# total to 31 sq km": a figure said to be the total.
+_TOTAL_AFTER = re.compile(r"\s*(?:of\s+[\w'’ -]{1,30}?\s+)?(?:in\s+total|in\s+all|altogether|overall)\b", re.I)
+_TOTAL_BEFORE = re.compile(r"\b(?:(?:a|the)\s+total\s+of|total(?:l?ing)?|the\s+total\s+(?:\w+\s+){0,3}?(?:is|was|stands\s+at|"
+                           r"stood\s+at|has\s+reached|reached|rose\s+to|came\s+to|to))\s+(?:[a-z]+\s+){0,2}$", re.I)
+
+
+def _total_beside_a_part(sentence: str, q: "_Quantity", quantities: list, conversions: set, measure: str,
+                         reference: dt.date | None, dated: tuple) -> tuple:
+    """A figure said to be the total beside another figure of the sentence, its part ("over the
+    past week two square kilometres have been liberated there, and 37 square kilometres in total"):
+    the period written outside the total's own clause is the part's, and the total is what was
+    done so far (date.total: the report's day, no start of its own; the running-total rules may
+    give it an operation's first day, else its period is unsure)."""
+    date, start_date, rule = dated
+    if measure not in _CHANGES or reference is None:
+        return dated
+    others = [x for x in quantities if x is not q and x.start not in conversions and x.normalized == q.normalized]
+    if not others:
+        return dated
+    said_total = _TOTAL_AFTER.match(sentence, q.end) or _TOTAL_BEFORE.search(sentence, max(0, q.start - 60), q.start)
+    if not said_total:
+        return dated
+    lo, hi = _clause_bounds(sentence, q.start)
+    if any(lo <= d.start < hi and d.kind != "now" for d in dates_mod.date_mentions(sentence, reference)):
+        return dated  # "a total of 47 sq km since the start of the counteroffensive": its own period
+    return reference, None, f"date.total: {said_total.group(0).strip()} (a total beside a part; the period named is the part's)"
 
 
 def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:

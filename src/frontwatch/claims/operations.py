@@ -77,7 +77,10 @@ RUNNING = re.compile(r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|he
 # more than 300 settlements", "the recaptured land": what has been taken so far.
 TAKEN_SO_FAR = re.compile(r"\b(?:the\s+)?(?:re(?:captured|taken|gained)|liberated)\s+(?:territory|territories|land|lands|ground|area|areas)\b"
                           r"|\b(?:the\s+)?(?:territory|territories|land|lands|ground|area|areas)\s+(?:(?:it|they|Ukraine|Kyiv|Russia|Moscow)\s+)?"
-                          r"(?:recaptured|retook|retaken|regained|liberated)\b", re.I)
+                          r"(?:recaptured|retook|retaken|regained|liberated)\b"
+                          # "the total is 204 sq km", "bringing the total recaptured to 31 sq km"
+                          r"|\bthe\s+total\s+(?:(?:re)?captured|liberated|retaken|regained|is|was|stands|stood|has\s+reached|reached|rose)\b",
+                          re.I)
 
 
 def _folded(name: str) -> str:
