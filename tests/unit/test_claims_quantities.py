@@ -105,3 +105,16 @@ def test_area_units_written_with_hyphens_or_squared(sentence):
 def test_a_figure_on_a_daily_or_weekly_basis_is_a_rate(sentence, value, unit):
     (c,) = claims_of(sentence)
     assert c.unit_normalized == unit and c.measure == "advance_rate" and abs(c.value_normalized - value) < 0.01
+
+
+@pytest.mark.parametrize("sentence,value", [
+    ("As of today, 266 residential settlements have been liberated.", 266.0),
+    ("Ukrainian forces have retaken 12 liberated villages.", 12.0),
+])
+def test_a_count_with_an_adjective_before_its_noun_is_read(sentence, value):
+    (c,) = claims_of(sentence)
+    assert (c.value_normalized, c.unit_normalized) == (value, "settlements")
+
+
+def test_a_word_that_is_no_adjective_does_not_join_a_number_to_a_noun():
+    assert [c.unit_normalized for c in claims_of("Russia fired 40 drones at villages overnight.")] == []

@@ -162,7 +162,9 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
     r"active|regular|enemy|foreign|elite|professional|armed|military|current|trained|well-trained|populated|inhabited|"
-    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
+    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or|"
+    # any one adjective by its ending: "266 residential settlements", "12 liberated villages"
+    r"[a-z]{3,}(?:al|ed|ive|ic|ous|ian|ern|ing|ary|ent|ant|ful|less))\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
     r"\s+(?:[\w-]+\s+){0,3}?to\s*$|\b(?:it|them)\s+to\s*$", re.I)
