@@ -139,12 +139,6 @@ def test_a_state_now_has_no_start_from_a_year_that_dates_its_object():
     assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2025, 2, 13))
 
 
-def test_a_ratio_is_over_the_period_of_the_figure_it_compares():
-    area, ratio = claims("Russian forces advanced by 3,985 sq km in Ukraine in 2024, seven times more than in 2023.",
-                         D(2024, 12, 31))
-    assert (ratio.start_date, ratio.date) == (area.start_date, area.date) == (D(2024, 1, 1), D(2024, 12, 31))
-
-
 def test_a_period_already_over_is_that_period_under_a_present_perfect():
     total, part = claims("Russia has captured 2,700 sq km since January, including 600 sq km last month.")
     assert (part.start_date, part.date) == (D(2024, 10, 1), D(2024, 10, 31))

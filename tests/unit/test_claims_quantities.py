@@ -23,21 +23,6 @@ def claims_of(text: str):
         return extract_claims(text, published=PUBLISHED)
 
 
-@pytest.mark.parametrize("sentence,unit", [
-    ("Over the past week, the enemy has not advanced a single metre near Pokrovsk.", "m"),
-    ("Russian troops have not captured a single village this month.", "settlements"),
-    ("Not one soldier crossed the river, the commander said.", "persons"),
-])
-def test_a_negated_single_unit_is_none_of_it(sentence, unit):
-    (claim,) = claims_of(sentence)
-    assert (claim.value_normalized, claim.unit_normalized) == (0.0, unit)
-    assert claim.explain["quantity"].startswith("quantity.none")
-
-
-def test_a_single_unit_without_negation_is_not_none():
-    assert [c.value_normalized for c in claims_of("Russia took one village on Monday.")] == [1.0]
-
-
 def test_times_before_a_comparison_is_a_ratio():
     (claim,) = claims_of("Russia gained 2,000 sq km this year, seven times more than last year.")[1:]
     assert (claim.value_normalized, claim.unit_normalized, claim.measure) == (7.0, "ratio", "other")
@@ -45,16 +30,6 @@ def test_times_before_a_comparison_is_a_ratio():
 
 def test_times_without_a_comparison_is_no_figure():
     assert claims_of("The town was shelled three times on Monday.") == []
-
-
-def test_a_count_after_one_of_takes_the_noun_before():
-    (claim,) = claims_of("Russia claimed the village of Krasne, one of about 20 it has captured this month.")
-    assert (claim.value_normalized, claim.unit_normalized, claim.qualifier) == (20.0, "settlements", "about")
-    assert claim.explain["quantity"].startswith("quantity.elided")
-
-
-def test_one_of_with_no_count_noun_before_is_no_figure():
-    assert claims_of("It is one of 12 reasons, the minister said.") == []
 
 
 def test_a_rate_written_after_a_bracketed_conversion_is_a_rate():

@@ -706,7 +706,7 @@ class _Quantity:
     qualifier: str | None = None
     fraction: bool = False
     inherited_from: int | None = None
-    rule: str = ""  # the recogniser, when not the number grammar's ("quantity.none", "quantity.elided")
+    rule: str = ""  # the recogniser, when not the number grammar's
 
 
 # A "sentence" with more numbers than this (digits, number words and fractions alike) is a table
@@ -804,15 +804,6 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             # a part of the figure before, in its unit.
             part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
                                    or _OF_THEM.match(sentence, m.end())))
-            elided = _elided_count(sentence, m, second) if not found or found[-1].end <= m.start() - 1 else None
-            if elided is not None:
-                # "the village of Lozuvatske, one of nearly a dozen it has captured": the count of
-                # the noun before "one of".
-                entry, noun = elided
-                found.append(_Quantity(m.start(), m.end(), value, None, None, noun, entry, entry.normalized,
-                                       qualifier=None if qualifier in _NOT_QUALIFIERS else qualifier,
-                                       rule=f"quantity.elided (the {noun!r} before 'one of')"))
-                continue
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
                                                or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
@@ -862,56 +853,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             continue
         found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
                                None, "percent", qualifier=qualifier, fraction=True))
-    found.extend(_none_of_unit(sentence, masked, found))
     found.sort(key=lambda q: q.start)
     return found
-
-
-# "hasn't advanced a single meter", "not a single village", "not one metre": none of the unit.
-_A_SINGLE = re.compile(r"\b(?:a\s+single|one)\s+(?=[^\W\d_])", re.I)
-# A negation a few words before ("has not taken", "hasn't advanced", "never captured", "failed to").
-_NEGATED_BEFORE = re.compile(r"(?:\bnot|\bnever|n['’]t|\bfailed\s+to|\bwithout)\s+(?:[\w'’-]+\s+){0,3}?(?:even\s+)?$", re.I)
-
-
-def _none_of_unit(sentence: str, masked: list[tuple[int, int]], found: list[_Quantity]) -> list[_Quantity]:
-    """Figures of none (quantity.none): "a single" or "one" and a unit, negated ("the enemy hasn't
-    advanced a single meter", "not one village was lost"): 0 in that unit. A "one" the number
-    grammar read already is replaced (it is not one, it is none)."""
-    out: list[_Quantity] = []
-    for m in _A_SINGLE.finditer(sentence):
-        if _inside(m.start(), masked) or not _NEGATED_BEFORE.search(sentence, max(0, m.start() - 60), m.start()):
-            continue
-        hit = unit_at(sentence, m.end())
-        if hit is None or hit[0].normalized == "ratio":
-            continue
-        entry, end = hit
-        found[:] = [q for q in found if not (q.start == m.start() and q.value == 1)]
-        out.append(_Quantity(m.start(), end, 0.0, None, None, sentence[m.end():end], entry, entry.normalized,
-                             rule=f"quantity.none ({sentence[m.start():end]!r}, negated)"))
-    return out
-
-
-# "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": a count whose
-# noun is the one before "one of" (quantity.elided).
-_ONE_OF_BEFORE = re.compile(r"\bone\s+of\s+(?:the\s+)?(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|"
-                            r"at\s+least|up\s+to|just\s+over|just\s+under|an\s+estimated)\s+)?$", re.I)
-_COUNT_NOUN_BEFORE = re.compile(r"\b(?:settlements?|villages?|towns?|localities|locality|hamlets?|communities|"
-                                r"soldiers?|troops?|servicemen|fighters?)\b", re.I)
-
-
-def _elided_count(sentence: str, m: re.Match, second) -> tuple[UnitEntry, str] | None:
-    """(unit, noun) of a count written without its noun after "one of", the noun being the one
-    the clause named just before ("the village of X, one of nearly a dozen"), or None."""
-    if second is not None or not _ONE_OF_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
-        return None
-    if re.match(r"\s+(?:of|per|percent|%)\b", sentence[m.end():], re.I):
-        return None
-    lo = max(0, m.start() - 80)
-    nouns = list(_COUNT_NOUN_BEFORE.finditer(sentence, lo, m.start()))
-    if not nouns:
-        return None
-    hit = unit_at(sentence, nouns[-1].start())
-    return (hit[0], nouns[-1].group(0)) if hit else None
 
 
 # "30 square kilometers (11.6 square miles) a day": the period of a rate after a bracketed conversion.
@@ -1733,7 +1676,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if not date_rule.startswith("date.total"):
                 date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
-            date, start_date, date_rule = _period_of_compared(q, sentence_claims, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
@@ -1813,17 +1755,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         last_subject_side = _subject_side(text_s) or last_subject_side
         previous_period = (sent.paragraph, text_s)
     return claims
-
-
-def _period_of_compared(q: "_Quantity", sentence_claims: list, dated: tuple) -> tuple:
-    """A ratio with no time of its own ("advanced by 3,985 sq km in 2024, seven times more than in
-    2023") is over the period of the figure it compares, the one before it in the sentence
-    (date.of_the_compared)."""
-    date, start_date, rule = dated
-    if q.normalized != "ratio" or not sentence_claims or not rule.startswith("date.publication: no date named"):
-        return dated
-    before = sentence_claims[-1]
-    return before.date, before.start_date, f"date.of_the_compared: {before.surface} ({before.explain.get('date', '')})"
 
 
 def _period_named(sentence: str, reference: dt.date | None):
