@@ -207,3 +207,15 @@ def test_a_total_is_not_given_the_period_of_the_sentence_before():
     *_, total = claims("Over the past week, 12 square kilometres were liberated in the south. As for the south, 12 square "
                       "kilometres were liberated, and the total is more than 204 square kilometres.", D(2023, 8, 1))
     assert total.explain["date"].startswith("date.total") and total.start_date in (None, D(2023, 6, 4))
+
+
+def test_changes_told_side_by_side_share_the_sentences_one_period():
+    area, villages = claims("In 2024 Russian forces captured about 4,000 sq km of Ukrainian territory, and they also took "
+                            "190 settlements, the analysts said.", D(2025, 1, 2))
+    assert (villages.start_date, villages.date) == (area.start_date, area.date) == (D(2024, 1, 1), D(2024, 12, 31))
+    assert villages.explain["date"].startswith("date.sentence_period")
+
+
+def test_changes_set_against_each_other_do_not_share_a_period():
+    _, before = claims("Russia took 500 sq km in October, while Ukraine had retaken 50 sq km near Kupiansk.")
+    assert before.start_date is None and not before.explain["date"].startswith("date.sentence_period")

@@ -1252,6 +1252,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
     by_kind = _day_of_the_sentence(by_kind, sentence_days, q_start, others)
+    shared = _period_of_the_sentence(by_kind, mentions, measure, sentence, q_start, others)
+    if shared is not None:
+        words = sentence[shared.start:shared.end]
+        return (published if shared.kind == "since" else shared.date), shared.start_date, f"date.sentence_period: {words}"
     own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
@@ -1335,6 +1339,33 @@ def _day_of_the_sentence(by_kind: dict, days: list, q_start: int, others: tuple)
         return by_kind
     d = days[-1]
     return {**by_kind, d.kind: d, "sentence_day": d}
+
+
+# Words that set two figures of a sentence against each other: each has its own time.
+_CONTRAST = re.compile(r"\b(?:than|compared|down\s+from|up\s+from|versus|vs\.?|against|while|whereas|but|before|after|"
+                       r"previous|earlier|prior)\b", re.I)
+
+
+def _period_of_the_sentence(by_kind: dict, mentions: list, measure: str, sentence: str, q_start: int,
+                            others: tuple):
+    """The one period a sentence names, for a change with no time of its own whose sentence tells
+    several changes side by side (date.sentence_period): "In 2025 Russian forces captured 4,300 sq
+    km, and took 190 settlements"; not when the words between the figures set them against each
+    other ("down from", "than", "while", "before") or the sentence names more than one period."""
+    if by_kind or measure not in ("area_change", "settlements", "share_gained") or not others:
+        return None
+    periods = [d for d in mentions if d.kind in ("month", "range", "past", "since") and d.start_date is not None]
+    if len(periods) != 1:
+        return None
+    d = periods[0]
+    a, b = _clause_bounds(sentence, d.start)
+    owner = [o for o in others if a <= o < b]
+    if not owner:
+        return None
+    lo, hi = sorted((owner[0], q_start))
+    if _CONTRAST.search(sentence, lo, hi):
+        return None
+    return d
 
 
 _STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
