@@ -93,3 +93,16 @@ def test_a_count_with_an_adjective_before_its_noun_is_read(sentence, value):
 
 def test_a_word_that_is_no_adjective_does_not_join_a_number_to_a_noun():
     assert [c.unit_normalized for c in claims_of("Russia fired 40 drones at villages overnight.")] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukraine regained 2.2 square kilometers (around 0.85 square miles) near Pokrovsk over the past day.",
+    "Russian troops are five kilometers (three miles) from Pokrovsk.",
+    "Russian forces advanced 10 kilometres (over six miles) near Kurakhove over the past week.",
+])
+def test_a_bracketed_conversion_with_a_qualifier_or_a_number_word_is_no_claim_of_its_own(sentence):
+    assert len(claims_of(sentence)) == 1
+
+
+def test_a_second_figure_in_brackets_that_is_no_conversion_is_a_claim():
+    assert len(claims_of("Russian forces captured 40 square kilometres (about 100 square miles in total) in October.")) == 2

@@ -1888,7 +1888,11 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
     return f"measure.{what}: " + (f"verb {cue!r}" if cue else f"unit {q.normalized} and the words around it")
 
 
-_CONVERSION_GAP = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?")
+# The words between a figure and its conversion: a bracket or a comma, "or", and any qualifier of
+# the number grammar ("(around 0.85 square miles)", "(over six miles)").
+_CONVERSION_QUALIFIER = (r"(?:about|around|roughly|some|nearly|almost|approximately|approx\.|over|more\s+than|less\s+than|"
+                         r"under|up\s+to|at\s+least|just\s+over|just\s+under|close\s+to|an\s+estimated|circa|c\.|~)\s*")
+_CONVERSION_GAP = re.compile(rf"\s*[(\[,]\s*(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
 
 
 def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
@@ -1909,7 +1913,7 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         return False
     prev = earlier[-1]
     gap = sentence[prev.span_in_sentence[1]:q.start] if prev.span_in_sentence else ""
-    if not re.fullmatch(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?", gap):
+    if not _CONVERSION_GAP.fullmatch(gap):
         return False
     value_n, _, _, unit_n = _normalized_values(q)
     prev_value, prev_unit = prev.value_normalized, prev.unit_normalized
@@ -1925,6 +1929,9 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         whole = digits.group(0).split(".")[0].replace(",", "")
         step = 10.0 ** -len(digits.group(1)) if digits.group(1) else 10.0 ** (len(whole) - len(whole.rstrip("0")))
         half_step = 0.5 * step * abs(value_n / q.value)
+    elif q.value and q.value == int(q.value):
+        # "five kilometres (three miles)": a number word is rounded to the unit.
+        half_step = 0.5 * abs(value_n / q.value)
     return abs(value_n - prev_value) <= max(0.03 * abs(prev_value), half_step)
 
 
