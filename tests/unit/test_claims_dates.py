@@ -232,3 +232,9 @@ def test_an_operation_said_to_begin_when_it_did_not_is_no_date():
 @pytest.mark.parametrize("sentence", ["The Sunday Times said 5 villages fell.", "Shelling resumes every Sunday."])
 def test_a_weekday_that_is_a_name_or_a_habit_is_no_date(sentence):
     assert date_mentions(sentence, D(2022, 9, 12)) == []
+
+
+def test_before_a_named_operation_is_the_eve_of_its_first_day():
+    (m, _) = date_mentions("30% of the Kharkiv region was in Russian hands before a counter-attack launched by the "
+                           "Ukrainian army, and today it is 15%.", D(2022, 9, 13))
+    assert (m.kind, m.date) == ("day", D(2022, 9, 5))

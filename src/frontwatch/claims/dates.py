@@ -237,10 +237,10 @@ _SINCE_INCURSION = re.compile(
     r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)
 # "since the counteroffensive began", "since the start of Kyiv's summer counteroffensive", "since
 # launching its offensive": an operation named with no day (not "the incursion": _SINCE_INCURSION).
-_OPERATION_NOUN = r"(?P<noun>counter-?offensive|offensive|operation|incursion)"
-_WHOSE = r"(?:(?P<whose>Ukraine|Kyiv|Kiev|Russia|Moscow)['’]s\s+|the\s+|its\s+|their\s+)"
+_OPERATION_NOUN = r"(?P<noun>counter-?offensive|counter-?attack|offensive|operation|incursion)"
+_WHOSE = r"(?:(?P<whose>Ukraine|Kyiv|Kiev|Russia|Moscow)['’]s\s+|the\s+|its\s+|their\s+|an?\s+)"
 _SINCE_OPERATION = re.compile(
-    rf"\b(?P<prep>since|during|throughout|in\s+the\s+course\s+of)\s+(?:(?:the\s+)?(?:start|beginning|launch|outset)\s+of\s+|"
+    rf"\b(?P<prep>since|during|throughout|in\s+the\s+course\s+of|before|prior\s+to|ahead\s+of)\s+(?:(?:the\s+)?(?:start|beginning|launch|outset)\s+of\s+|"
     rf"(?:launching|starting|beginning|it\s+launched|they\s+launched)\s+)?{_WHOSE}"
     rf"(?:(?:summer|autumn|spring|winter|new|latest|\d{{4}}|long-awaited|much-anticipated|ground|cross-border)\s+)?"
     rf"{_OPERATION_NOUN}\b(?:\s+(?:began|started|was\s+launched|got\s+under\s+way|kicked\s+off))?", re.I)
@@ -257,7 +257,8 @@ def operation_first_day(noun: str, whose: str | None, sentence: str, reference: 
     way on ``reference`` (of ``whose`` side when the words name it); several under way at once
     ("the counteroffensive" in September 2022: Kherson's and Kharkiv's) are told apart by the
     oblast the sentence names, else None."""
-    noun = noun.lower().replace("counter-offensive", "counteroffensive")
+    noun = noun.lower().replace("counter-offensive", "counteroffensive").replace("counter-attack", "counteroffensive") \
+        .replace("counterattack", "counteroffensive")
     side = _OWN_SIDE_WORDS.get((whose or "").lower())
     ops = [o for o in operations() if o.first_day <= reference <= o.last_day
            and noun in {n.lower().replace("counter-offensive", "counteroffensive") for n in o.nouns}
@@ -626,7 +627,12 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 agrees = (first.year, first.month) == (month.year, month.month)
             first = first if agrees else None
             end_at = when.end()
-        if first is not None:
+        if first is not None and re.match(r"before|prior|ahead", m.group("prep"), re.I):
+            # "30% of the region was in Russian hands before a counter-attack launched by the
+            # Ukrainian army": the state on the eve of its first day.
+            mentions.append(DateMention("day", m.start(), end_at, first - dt.timedelta(days=1), None))
+            taken.append((m.start(), end_at))
+        elif first is not None:
             # "during the offensive in the Kursk region, ... taking control of 1,263 sq km": what was
             # done in it so far, from its first day.
             mentions.append(DateMention("since", m.start(), end_at, reference, first))
