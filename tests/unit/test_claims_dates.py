@@ -238,3 +238,13 @@ def test_before_a_named_operation_is_the_eve_of_its_first_day():
     (m, _) = date_mentions("30% of the Kharkiv region was in Russian hands before a counter-attack launched by the "
                            "Ukrainian army, and today it is 15%.", D(2022, 9, 13))
     assert (m.kind, m.date) == ("day", D(2022, 9, 5))
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "the year to X" is the twelve months ending with X, as "the three months to X" are three.
+    ("In the year to the end of October, Russia took 3,000 sq km.", ("range", D(2023, 11, 1), D(2024, 10, 31))),
+    # "the month to date", as "year to date": from its first day to the report's.
+    ("Russia has taken 400 sq km in the month to date.", ("past", D(2024, 11, 1), REF)),
+])
+def test_a_period_counted_to_a_point_resolves(sentence, expected):
+    assert one(sentence) == expected

@@ -216,7 +216,7 @@ _PAST = re.compile(
     r"|\b(?:in|within|over)\s+(?:the\s+space\s+of\s+)?(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
     r"(?P<unit4>hour|day|week|fortnight|month)s\b"
     # "year to date", "so far this year" (this year): from 1 January to the report's day.
-    r"|\b(?P<ytd>(?:the\s+)?year[\s-]+to[\s-]+date)\b"
+    r"|\b(?P<ytd>(?:the\s+)?(?:year|month)[\s-]+to[\s-]+date)\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
 _EVENTS = load_lexicon("events")
 # "since the start of the full-scale invasion", "since Russia invaded", "since the war began".
@@ -367,6 +367,8 @@ def _period_length(n: int, unit: str):
     unit = unit.lower().rstrip("s")
     if unit == "fortnight":
         n, unit = 2 * n, "week"
+    if unit == "year":
+        return relativedelta(years=n)
     return relativedelta(months=n) if unit == "month" else dt.timedelta(days=n * (7 if unit == "week" else 1))
 
 
@@ -434,7 +436,8 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
         unit = m.group("unit4").lower()
     elif m.group("ytd") and reference is not None:
-        return float((reference - reference.replace(month=1, day=1)).days + 1)
+        first = reference.replace(day=1) if "month" in m.group("ytd").lower() else reference.replace(month=1, day=1)
+        return float((reference - first).days + 1)
     else:
         return None
     days = {"day": 1, "hour": 1 / 24, "hours": 1 / 24, "week": 7, "fortnight": 14, "month": 30.44, "year": 365.25}[unit]
@@ -654,7 +657,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             mentions.append(DateMention("weekday", *m.span(), day, None))
             continue
         if m.group("ytd"):
-            mentions.append(DateMention("past", *m.span(), reference, reference.replace(month=1, day=1)))
+            # "year to date", "the month to date": from its first day to the report's day.
+            first = reference.replace(day=1) if "month" in m.group("ytd").lower() else reference.replace(month=1, day=1)
+            mentions.append(DateMention("past", *m.span(), reference, first))
             continue
         # "the past week", "the last six days", "last week": whole days before the report's own
         # day, so they end the day before it (the dev set's convention; the report's day is not
@@ -789,7 +794,7 @@ _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)
                            r"(?:full[\s-]+scale\s+)?(?P<event>invasion|war|incursion))\b)?")
 # "in the three months to the end of November", "in the week to Sunday", "the month ending Nov. 30"
 _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
-                        r"(?P<unit>day|week|month)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
+                        r"(?P<unit>day|week|month|year)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
 _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:entirety|whole|course)\s+of)?|(?P<since>since))"
                       rf"\s+(?:(?P<part>early|mid|late)[\s-]*)?(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
