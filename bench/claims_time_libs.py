@@ -16,8 +16,10 @@ mean the past, so a value after the publication day is moved back one year (mont
 season, year grains) or one week (day grain) before scoring, which is what a user of them
 would have to do.
 
-``python bench/claims_time_libs.py`` prints one line per candidate: claims right, claims
-asked, and the time per sentence. Candidates that are not installed are skipped.
+``python bench/claims_time_libs.py [--dev FILE]`` prints one line per candidate: claims right,
+claims asked, and the time per sentence; "ours, else X" uses library X only for a sentence in
+which frontwatch's normaliser reads no time expression (a fallback). Candidates that are not
+installed are skipped.
 """
 from __future__ import annotations
 
@@ -151,17 +153,35 @@ def dateparser_runner():
     return run
 
 
-def main() -> int:
-    rows = list(cases())
+def fallback(make):
+    """frontwatch's own normaliser, and a library's expressions only for a sentence where ours
+    reads none: what the library would add as a fallback."""
+    def build():
+        lib = make()
+
+        def run(sent: str, pub: dt.date):
+            return own(sent, pub) or lib(sent, pub)
+        return run
+    return build
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dev", type=Path, default=DEV, help="a labelled set (default: the shared development set)")
+    args = ap.parse_args(argv)
+    rows = list(cases(args.dev))
     candidates = [("frontwatch dates", lambda: own), ("duckling", duckling_runner),
-                  ("recognizers-text", recognizers_runner), ("dateparser", dateparser_runner)]
+                  ("recognizers-text", recognizers_runner), ("dateparser", dateparser_runner),
+                  ("ours, else duckling", fallback(duckling_runner)), ("ours, else dateparser", fallback(dateparser_runner))]
     print(f"{len(rows)} labelled claims with a period or a past day "
           f"({sum(not held_out(r[0]) for r in rows)} development, {sum(held_out(r[0]) for r in rows)} held out)")
     for name, make in candidates:
         try:
             run = make()
         except Exception as e:  # not installed or not importable
-            print(f"{name:<18} skipped ({type(e).__name__}: {str(e)[:60]})")
+            print(f"{name:<22} skipped ({type(e).__name__}: {str(e)[:60]})")
             continue
         right = {False: 0, True: 0}
         t0 = time.perf_counter()
@@ -173,7 +193,7 @@ def main() -> int:
             right[held_out(pid)] += _ok(found, start, date)
         per = (time.perf_counter() - t0) / max(1, len(rows)) * 1000
         n_dev = sum(not held_out(r[0]) for r in rows)
-        print(f"{name:<18} right {right[False] + right[True]:3d}/{len(rows)}  "
+        print(f"{name:<22} right {right[False] + right[True]:3d}/{len(rows)}  "
               f"(development {right[False]}/{n_dev}, held out {right[True]}/{len(rows) - n_dev})  {per:6.1f} ms/sentence")
     return 0
 

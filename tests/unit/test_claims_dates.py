@@ -144,3 +144,107 @@ def test_over_the_month_early_in_a_month_is_no_period():
 
 def test_since_last_month_runs_from_its_first_day_to_the_report():
     assert one("Russia took 500 sq km since last month.") == ("since", D(2024, 10, 1), REF)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "this past week" is the past week, as "last week" is (seven days ending the day before).
+    ("Russia took 200 sq km this past week.", ("past", D(2024, 11, 18), D(2024, 11, 24))),
+    # A period counted back to a weekday written after "through".
+    ("In the week through Sunday, Russia took 200 sq km.", ("range", D(2024, 11, 18), D(2024, 11, 24))),
+    # "since Friday": from that day to the report's day.
+    ("Since Friday, Russian forces have taken three villages.", ("since", D(2024, 11, 22), REF)),
+    # Two days of one month joined by words after "between" or "from".
+    ("Russia took 300 sq km between 1 and 20 November.", ("range", D(2024, 11, 1), D(2024, 11, 20))),
+    ("From Nov. 1 to 20, Russia took 300 sq km.", ("range", D(2024, 11, 1), D(2024, 11, 20))),
+    # Two days joined by "through" need no opening word.
+    ("Nov. 1 through Nov. 20 Russia took 300 sq km.", ("range", D(2024, 11, 1), D(2024, 11, 20))),
+    # Halves of a month.
+    ("In the first half of November, Russia took 300 sq km.", ("range", D(2024, 11, 1), D(2024, 11, 15))),
+    ("In the second half of October, Russia took 300 sq km.", ("range", D(2024, 10, 16), D(2024, 10, 31))),
+    # A month of last year.
+    ("In October last year, Russia took 300 sq km.", ("month", D(2023, 10, 1), D(2023, 10, 31))),
+    # Counted back from the end of the month named, not from the report's day within it.
+    ("In the 12 months to November, Russia took 3,000 sq km.", ("range", D(2023, 12, 1), REF)),
+])
+def test_phrase_of_a_period_resolves(sentence, expected):
+    assert one(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence,reference,first", [
+    ("Since the counteroffensive began, Ukraine has retaken 250 sq km.", D(2023, 7, 10), D(2023, 6, 4)),
+    ("Since launching its counteroffensive, Ukraine has retaken 250 sq km.", D(2023, 7, 10), D(2023, 6, 4)),
+    ("Since the start of Russia's offensive, its troops have taken 100 sq km.", D(2024, 5, 20), D(2024, 5, 10)),
+    # Two counteroffensives under way at once: the oblast named tells which.
+    ("Since the counteroffensive began, Ukraine has retaken 3,000 sq km in Kharkiv.", D(2022, 9, 12), D(2022, 9, 6)),
+])
+def test_since_a_named_operation_is_its_first_day(sentence, reference, first):
+    (m,) = date_mentions(sentence, reference)
+    assert (m.kind, m.start_date, m.date) == ("since", first, reference)
+
+
+@pytest.mark.parametrize("sentence,reference", [
+    # Two counteroffensives under way and no oblast named: which one?
+    ("Since the counteroffensive began, Ukraine has retaken 3,000 sq km.", D(2022, 9, 12)),
+    # "the offensive" naming no side and no place: any of the day's offensives.
+    ("Since the offensive began, 100 sq km have changed hands.", D(2024, 11, 25)),
+    # A span written before it says how long, not the lexicon.
+    ("In the two weeks since the offensive began, Russia took 100 sq km in Kharkiv.", D(2024, 5, 24)),
+])
+def test_since_an_operation_that_is_not_one_is_no_date(sentence, reference):
+    assert [m for m in date_mentions(sentence, reference) if m.kind == "since"] == []
+
+
+def test_since_an_operation_with_its_day_written_takes_the_day():
+    (m,) = date_mentions("Since the start of its counteroffensive on June 8, Ukraine has retaken 100 sq km.", D(2023, 7, 1))
+    assert (m.kind, m.start_date) == ("since", D(2023, 6, 8))
+
+
+@pytest.mark.parametrize("sentence,reference,expected", [
+    # A bare month opens a range after "between" as a dated month does.
+    ("Russia advanced two square kilometers each day between February and the start of August.", D(2024, 9, 8),
+     ("range", D(2024, 2, 1), D(2024, 8, 1))),
+    # "the start of the summer counteroffensive" is the operation's first day, not the summer's.
+    ("Ukraine has regained 47 sq km since the start of the summer counteroffensive.", D(2023, 9, 5),
+     ("since", D(2023, 6, 4), D(2023, 9, 5))),
+    # "in the past day of fighting" is the past day ("of" + a month would be that month's).
+    ("Its troops advanced by more than 1 km in the past day of fighting.", D(2023, 7, 7),
+     ("past", D(2023, 7, 6), D(2023, 7, 6))),
+    # What was done during an operation so far, from its first day.
+    ("During the offensive in the Kursk region, Ukrainian forces took 1,263 sq km.", D(2024, 8, 27),
+     ("since", D(2024, 8, 6), D(2024, 8, 27))),
+    # When it began, in words that agree with the lexicon's day, is part of the phrase.
+    ("Ukraine has retaken 200 sq km since launching its counteroffensive last month.", D(2023, 7, 10),
+     ("since", D(2023, 6, 4), D(2023, 7, 10))),
+    # A weekday with no preposition dates a statement, as news writing does.
+    ("Zelensky said in an address Saturday that the army was advancing.", D(2022, 9, 12),
+     ("weekday", None, D(2022, 9, 10))),
+])
+def test_phrase_resolves_against_its_day(sentence, reference, expected):
+    assert one(sentence, reference) == expected
+
+
+def test_an_operation_said_to_begin_when_it_did_not_is_no_date():
+    kinds = [(m.kind, m.start_date) for m in date_mentions("Ukraine has retaken 200 sq km since launching its "
+                                                           "counteroffensive in May.", D(2023, 7, 10))]
+    assert ("since", D(2023, 6, 4)) not in kinds
+
+
+@pytest.mark.parametrize("sentence", ["The Sunday Times said 5 villages fell.", "Shelling resumes every Sunday."])
+def test_a_weekday_that_is_a_name_or_a_habit_is_no_date(sentence):
+    assert date_mentions(sentence, D(2022, 9, 12)) == []
+
+
+def test_before_a_named_operation_is_the_eve_of_its_first_day():
+    (m, _) = date_mentions("30% of the Kharkiv region was in Russian hands before a counter-attack launched by the "
+                           "Ukrainian army, and today it is 15%.", D(2022, 9, 13))
+    assert (m.kind, m.date) == ("day", D(2022, 9, 5))
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "the year to X" is the twelve months ending with X, as "the three months to X" are three.
+    ("In the year to the end of October, Russia took 3,000 sq km.", ("range", D(2023, 11, 1), D(2024, 10, 31))),
+    # "the month to date", as "year to date": from its first day to the report's.
+    ("Russia has taken 400 sq km in the month to date.", ("past", D(2024, 11, 1), REF)),
+])
+def test_a_period_counted_to_a_point_resolves(sentence, expected):
+    assert one(sentence) == expected

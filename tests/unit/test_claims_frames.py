@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
 from frontwatch.claims import extract_claims  # noqa: E402
 from frontwatch.claims.places import named_settlement, place_mentions  # noqa: E402
+from claimtext import claims  # noqa: E402
 
 PUBLISHED = "2024-11-20"
 
@@ -152,3 +153,9 @@ def test_a_length_away_ending_its_clause_is_a_distance():
 def test_a_length_pushed_back_from_a_town_is_how_far_the_side_fell_back():
     claim = only_claim("Ukrainian forces pushed Russian troops back 3 km from Kharkiv.")
     assert (claim.measure, claim.side) == ("depth", "ukraine")
+
+
+def test_an_area_a_day_is_not_placed_at_a_town_named_in_passing_before():
+    _, rate = claims("Russia captured 3,600 sq km, an area the size of Long Island near New York. "
+                     "In November the Russians captured about 20 square kilometers on a daily basis.")
+    assert rate.unit_normalized == "km2_per_day" and rate.place in ("UKR", None)

@@ -103,6 +103,6 @@ def test_a_figure_larger_than_the_claim_before_over_part_of_its_period_is_not_it
 
 
 def test_a_verb_of_saying_inside_a_relative_clause_leaves_the_place_after_it_to_the_claim():
-    (c,) = claims("On Saturday Russia claimed the village of Lozuvatske, one of nearly a dozen it says it has "
+    (c,) = claims("On Saturday Russia claimed the village of Lozuvatske, one of nearly a dozen villages it says it has "
                   "captured in the Donetsk region this month.", D(2024, 7, 29))
     assert c.place == "Donetsk oblast" and c.source == "it"

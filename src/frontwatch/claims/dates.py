@@ -165,6 +165,7 @@ _SINCE_EVENT_IN = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,40}?\bin\s+$", 
 # "since the start of its counteroffensive on September 6": the day of an event named after "since".
 _SINCE_EVENT_ON = re.compile(r"\bsince\s+(?:the\s+)?[\w'’ -]{0,50}?\bon\s+$", re.I)
 _SINCE = re.compile(r"\b(?:since|from|(?:began|begun|started|launched)\s+(?:on|in))\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
+_OF_REL_YEAR = re.compile(r",?\s+(?:of\s+)?(?P<rel>last|this)\s+year\b", re.I)
 _PART_OF_MONTH = re.compile(r"\b(early|mid|late)[\s-]*$", re.I)
 _BY_MONTH = re.compile(r"\b(?:by|as\s+of)\s+(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _AT_MONTH_EDGE = re.compile(r"\b(?:at|by)\s+the\s+(start|beginning|end)\s+of\s+$", re.I)
@@ -202,19 +203,20 @@ _SINCE_YEAR_START = re.compile(r"\b(?:since|than\s+(?:\w+\s+){1,3}?at)\s+the\s+(
 _IN_MONTH = re.compile(r"\b(?:in|during|throughout|over|for)\s+(?:the\s+(?:month|entirety|whole|course)\s+of\s+)?"
                        r"(?:early\s+|late\s+|mid-?)?$", re.I)
 _WEEKDAY = re.compile(
-    r"\b(?i:on|late\s+on|early\s+on|last|to|until|ending|(?:as\s+of|by)(?:\s+(?:late|early))?|said|says|told|reported|announced|"
+    r"\b(?i:on|late\s+on|early\s+on|last|to|until|till|through|thru|ending|since|(?:as\s+of|by)(?:\s+(?:late|early))?|said|says|told|reported|announced|"
     r"wrote|stated|claimed)\s+(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _PAST = re.compile(
     r"\b(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?the\s+(?:past|last|previous)\s+"
     r"(?:(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
     # Not "in the last week of October" (a week of that month: _FIRST_PERIOD).
-    r"(?P<unit>day|week|fortnight|month|year|hours?)s?\b(?!\s+of\b|\s+and\s+a\s+half\b)"
-    r"|\b(?P<last>last|this)\s+(?P<unit2>week|fortnight|month|year)\b"
+    r"(?P<unit>day|week|fortnight|month|year|hours?)s?\b(?!\s+of\s+(?!fighting|combat|battles?|clashes|hostilities)|\s+and\s+a\s+half\b)"
+    # "this past week" is the past week, as "last week" is.
+    r"|\b(?P<last>last|this\s+past|this)\s+(?P<unit2>week|fortnight|month|year)\b"
     r"|\b(?P<inaweek>(?:in|within)\s+(?:the\s+space\s+of\s+)?(?:a|one|a\s+single)\s+(?P<unit3>day|week|fortnight|month))\b"
     r"|\b(?:in|within|over)\s+(?:the\s+space\s+of\s+)?(?P<n4>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
     r"(?P<unit4>hour|day|week|fortnight|month)s\b"
     # "year to date", "so far this year" (this year): from 1 January to the report's day.
-    r"|\b(?P<ytd>(?:the\s+)?year[\s-]+to[\s-]+date)\b"
+    r"|\b(?P<ytd>(?:the\s+)?(?:year|month)[\s-]+to[\s-]+date)\b"
     r"|\b(?P<yesterday>yesterday|today)\b", re.I)
 _EVENTS = load_lexicon("events")
 # "since the start of the full-scale invasion", "since Russia invaded", "since the war began".
@@ -233,6 +235,43 @@ _EVENTS_TOWNS: dict[str, str] = dict(_EVENTS.get("towns_taken", {}))
 _SINCE_INCURSION = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?:Ukraine['’]s\s+|Kyiv['’]s\s+|the\s+)(?:Kursk\s+)?"
     r"(?:cross-border\s+)?incursion(?:\s+into\s+(?:the\s+)?Kursk(?:\s+region)?)?(?:\s+(?:began|started))?\b(?!\s*,\s*which)", re.I)
+# "since the counteroffensive began", "since the start of Kyiv's summer counteroffensive", "since
+# launching its offensive": an operation named with no day (not "the incursion": _SINCE_INCURSION).
+_OPERATION_NOUN = r"(?P<noun>counter-?offensive|counter-?attack|offensive|operation|incursion)"
+_WHOSE = r"(?:(?P<whose>Ukraine|Kyiv|Kiev|Russia|Moscow)['’]s\s+|the\s+|its\s+|their\s+|an?\s+)"
+_SINCE_OPERATION = re.compile(
+    rf"\b(?P<prep>since|during|throughout|in\s+the\s+course\s+of|before|prior\s+to|ahead\s+of)\s+(?:(?:the\s+)?(?:start|beginning|launch|outset)\s+of\s+|"
+    rf"(?:launching|starting|beginning|it\s+launched|they\s+launched)\s+)?{_WHOSE}"
+    rf"(?:(?:summer|autumn|spring|winter|new|latest|\d{{4}}|long-awaited|much-anticipated|ground|cross-border)\s+)?"
+    rf"{_OPERATION_NOUN}\b(?:\s+(?:began|started|was\s+launched|got\s+under\s+way|kicked\s+off))?", re.I)
+# "since launching its counteroffensive last month", "... in June": when it began, in words the
+# lexicon's day must agree with.
+_OPERATION_WHEN = re.compile(rf"\s+(?:(?P<rel>last|this)\s+(?P<unit>month|year)|in\s+(?P<month>{_MONTH}))\b")
+_DAY_WRITTEN_AFTER = re.compile(rf"\s*(?:,?\s*which\s+(?:began|started)\s+)?(?:on|in)\s+(?:{_MONTH}|\d)")
+_SPAN_BEFORE_SINCE = re.compile(r"\b(?:days?|weeks?|months?|years?)\s+$", re.I)
+_OWN_SIDE_WORDS = {"ukraine": "ukraine", "kyiv": "ukraine", "kiev": "ukraine", "russia": "russia", "moscow": "russia"}
+
+
+def operation_first_day(noun: str, whose: str | None, sentence: str, reference: dt.date) -> dt.date | None:
+    """The first day of the one operation of lexicon/events.json called by ``noun`` that was under
+    way on ``reference`` (of ``whose`` side when the words name it); several under way at once
+    ("the counteroffensive" in September 2022: Kherson's and Kharkiv's) are told apart by the
+    oblast the sentence names, else None."""
+    noun = noun.lower().replace("counter-offensive", "counteroffensive").replace("counter-attack", "counteroffensive") \
+        .replace("counterattack", "counteroffensive")
+    side = _OWN_SIDE_WORDS.get((whose or "").lower())
+    ops = [o for o in operations() if o.first_day <= reference <= o.last_day
+           and noun in {n.lower().replace("counter-offensive", "counteroffensive") for n in o.nouns}
+           and (side is None or o.side == side)]
+    named = [o for o in ops if any(re.search(rf"\b{re.escape(ob.split()[0])}\b", sentence, re.I)
+                                   for ob in o.oblasts if ob.endswith(" oblast"))]
+    if len(ops) > 1 or (side is None and noun not in ("counteroffensive", "incursion")):
+        # "the offensive" with no side and no place is any of the offensives of the day, most of
+        # them not in the lexicon: only a place of its own tells which.
+        ops = named
+    return ops[0].first_day if len(ops) == 1 else None
+
+
 _WEEKEND = re.compile(r"\b(?:over|during|at|on|in)\s+the\s+weekend\b|\b(?:this|last)\s+weekend\b", re.I)
 # "that month", "in that year", "the same month": the month or year named before in the sentence.
 _THAT_PERIOD = re.compile(r"\b(?:in\s+|during\s+|over\s+)?(?:that|the\s+same)\s+(?P<unit>month|year)\b", re.I)
@@ -251,7 +290,9 @@ _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|
 _EDGE = re.compile(
     rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
     rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion))|"
-    rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)", re.I)
+    rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)"
+    # "the start of the summer counteroffensive", "the start of the 2023 offensive": an operation's day.
+    r"(?![\s-]+(?:counter-?offensive|offensive|campaign|operation|push|incursion)s?\b)", re.I)
 # What the words before such a point make of it.
 _EDGE_SINCE = re.compile(r"\b(?:since|from|starting)\s+$", re.I)
 _EDGE_BEFORE = re.compile(r"\b(?:before|prior\s+to)\s+$", re.I)
@@ -264,6 +305,8 @@ _INTO = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight
                    r"(?:full[\s-]+scale\s+)?(?P<event>war|invasion|incursion|counteroffensive|counter-offensive|offensive)\b",
                    re.I)
 # "Zelenskiy said overnight": the evening before the report's day.
+_BARE_WEEKDAY = re.compile(r"(?<![\w'’-])(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?![\s-]+[A-Z])(?!['’])")
+_NOT_A_DAY_BEFORE = re.compile(r"\b(?:every|each|since|from|until|till|through|between|and|or|by|next|of)\s+$", re.I)
 _OVERNIGHT = re.compile(r"\b(?:overnight|late\s+last\s+night|last\s+night)\b", re.I)
 # "since the fall of Avdiivka", "after the capture of Bakhmut": the day a town changed hands.
 _TOWN_EVENT = re.compile(r"\b(?:fall|capture|seizure|loss|liberation|recapture|surrender)\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?"
@@ -324,6 +367,8 @@ def _period_length(n: int, unit: str):
     unit = unit.lower().rstrip("s")
     if unit == "fortnight":
         n, unit = 2 * n, "week"
+    if unit == "year":
+        return relativedelta(years=n)
     return relativedelta(months=n) if unit == "month" else dt.timedelta(days=n * (7 if unit == "week" else 1))
 
 
@@ -384,14 +429,15 @@ def period_days(text: str, reference: dt.date | None = None) -> float | None:
         unit = m.group("unit").lower()
     elif m.group("unit3"):
         count, unit = 1, m.group("unit3").lower()
-    elif m.group("unit2") and m.group("last").lower() == "last":  # "last week": the week before, 7 days
+    elif m.group("unit2") and m.group("last").lower() != "this":  # "last week", "this past week": 7 days
         count, unit = 1, m.group("unit2").lower()
     elif m.group("unit4"):
         n = m.group("n4")
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
         unit = m.group("unit4").lower()
     elif m.group("ytd") and reference is not None:
-        return float((reference - reference.replace(month=1, day=1)).days + 1)
+        first = reference.replace(day=1) if "month" in m.group("ytd").lower() else reference.replace(month=1, day=1)
+        return float((reference - first).days + 1)
     else:
         return None
     days = {"day": 1, "hour": 1 / 24, "hours": 1 / 24, "week": 7, "fortnight": 14, "month": 30.44, "year": 365.25}[unit]
@@ -496,6 +542,14 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             month_no = _month_number(m.group("month"))
             year_group = m.groupdict().get("year")
             year = _month_year(month_no, reference, int(year_group) if year_group else None)
+            end_at = m.end()
+            rel_year = _OF_REL_YEAR.match(sentence, m.end()) if not year_group and reference is not None else None
+            if rel_year:
+                # "in October last year", "in March of this year": that year's month.
+                year = reference.year - (rel_year.group("rel").lower() == "last")
+                end_at = rel_year.end()
+                if dt.date(year, month_no, 1) > reference:
+                    continue
             before = sentence[max(0, m.start() - 30):m.start()]
             if year is None:
                 first = last = None
@@ -514,20 +568,27 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             if edge and first is not None:
                 # "down from roughly 1,200 at the start of September": that day.
                 day = last if edge.group(1).lower() == "end" else first
-                mentions.append(DateMention("day", *m.span(), day, None))
+                mentions.append(DateMention("day", m.start(), end_at, day, None))
             elif _BY_MONTH.search(before) and last is not None:
                 # "By mid-November, Russia had retaken about 40%": as of the end of that part of the month.
-                mentions.append(DateMention("as_of", *m.span(), last, None))
+                mentions.append(DateMention("as_of", m.start(), end_at, last, None))
             elif _SINCE.search(before):
-                mentions.append(DateMention("since", *m.span(), reference, first))
+                mentions.append(DateMention("since", m.start(), end_at, reference, first))
             elif (_IN_MONTH.search(before) or m.re is MONTH_YEAR
                   or (_RANGE_CLOSE.search(before) and _RANGE_WORD.search(sentence, 0, m.start()))
+                  # "between February and the start of August": a month that opens a range
+                  or (_RANGE_WORD_BEFORE.search(before) and _RANGE_NEXT.match(sentence, end_at))
                   or _PERIOD_TO_END.search(sentence, 0, m.start())):
-                mentions.append(DateMention("month", *m.span(), last, first))
+                mentions.append(DateMention("month", m.start(), end_at, last, first))
             else:
                 continue
-            taken.append(m.span())
-    for m in _WEEKDAY.finditer(sentence):
+            taken.append((m.start(), end_at))
+    weekdays = list(_WEEKDAY.finditer(sentence))
+    # "Zelensky said in another address Saturday", "officials said Sunday": a weekday with no
+    # preposition, as news writing dates a statement (not "every Sunday", "Sunday Times").
+    weekdays += [m for m in _BARE_WEEKDAY.finditer(sentence) if not any(w.start() <= m.start() < w.end() for w in weekdays)
+                 and not _NOT_A_DAY_BEFORE.search(sentence, max(0, m.start() - 12), m.start())]
+    for m in sorted(weekdays, key=lambda w: w.start()):
         if reference is None:
             found = None
         else:
@@ -535,6 +596,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             if m.group(0).lower().startswith("last") and back == 0:
                 back = 7
             found = reference - dt.timedelta(days=back)
+        if m.group(0).lower().startswith("since") and found is not None:
+            # "since Friday": from that day to the report's day.
+            mentions.append(DateMention("since", *m.span(), reference, found))
+            continue
         mentions.append(DateMention("weekday", *m.span(), found, None))
     for m in _SINCE_INVASION.finditer(sentence):
         if reference is not None and free(*m.span()):
@@ -544,6 +609,37 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         if reference is not None and reference >= INCURSION_DAY and free(*m.span()):
             mentions.append(DateMention("since", *m.span(), reference, INCURSION_DAY))
             taken.append(m.span())
+    for m in _SINCE_OPERATION.finditer(sentence):
+        # "since the counteroffensive began", "since the start of Russia's offensive": the first day
+        # of the one named operation under way on the report's day (lexicon/events.json).
+        if reference is None or not free(*m.span()) or _DAY_WRITTEN_AFTER.match(sentence, m.end()) \
+                or _SPAN_BEFORE_SINCE.search(sentence, max(0, m.start() - 20), m.start()):
+            # "since the start of its counteroffensive on June 4": the day written wins; "in the two
+            # weeks since the offensive began": the span says when, not the lexicon.
+            continue
+        first = operation_first_day(m.group("noun"), m.group("whose"), sentence, reference)
+        end_at = m.end()
+        when = _OPERATION_WHEN.match(sentence, m.end())
+        if first is not None and when:
+            if when.group("month"):
+                agrees = first.month == _month_number(when.group("month"))
+            elif when.group("unit").lower() == "year":
+                agrees = first.year == reference.year - (when.group("rel").lower() == "last")
+            else:
+                month = reference - relativedelta(months=1) if when.group("rel").lower() == "last" else reference
+                agrees = (first.year, first.month) == (month.year, month.month)
+            first = first if agrees else None
+            end_at = when.end()
+        if first is not None and re.match(r"before|prior|ahead", m.group("prep"), re.I):
+            # "30% of the region was in Russian hands before a counter-attack launched by the
+            # Ukrainian army": the state on the eve of its first day.
+            mentions.append(DateMention("day", m.start(), end_at, first - dt.timedelta(days=1), None))
+            taken.append((m.start(), end_at))
+        elif first is not None:
+            # "during the offensive in the Kursk region, ... taking control of 1,263 sq km": what was
+            # done in it so far, from its first day.
+            mentions.append(DateMention("since", m.start(), end_at, reference, first))
+            taken.append((m.start(), end_at))
     for m in _WEEKEND.finditer(sentence):
         if reference is not None and free(*m.span()):
             # "over the weekend": the last Saturday and Sunday on or before the reference day.
@@ -561,7 +657,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             mentions.append(DateMention("weekday", *m.span(), day, None))
             continue
         if m.group("ytd"):
-            mentions.append(DateMention("past", *m.span(), reference, reference.replace(month=1, day=1)))
+            # "year to date", "the month to date": from its first day to the report's day.
+            first = reference.replace(day=1) if "month" in m.group("ytd").lower() else reference.replace(month=1, day=1)
+            mentions.append(DateMention("past", *m.span(), reference, first))
             continue
         # "the past week", "the last six days", "last week": whole days before the report's own
         # day, so they end the day before it (the dev set's convention; the report's day is not
@@ -682,6 +780,8 @@ _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+(?:early\s+|late\s+|mid-?|the\s+
 _RANGE_JOIN = re.compile(r"^\s*(?:and|to|through|thru|until|till|[-–—])\s*(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _RANGE_CLOSE = re.compile(r"\b(?:and|to|through|thru|until|till)\s+(?:early\s+|late\s+|mid-?|the\s+(?:start|beginning|end|middle)\s+of\s+)?$", re.I)
 _RANGE_WORD = re.compile(r"\b(?:between|from)\b", re.I)
+# "Nov. 1 through Nov. 20": two days joined by a word that only joins a range need no opening word.
+_THROUGH_JOIN = re.compile(r"^\s*(?:through|thru|until|till)\s*$", re.I)
 # "from the start of the year to mid-November": a point that opens a range, not a "since".
 _RANGE_WORD_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
 _CLOSED_BY = re.compile(r"\s*,?\s*(?:through|thru|until|till|up\s+to|to)\s+", re.I)
@@ -694,7 +794,7 @@ _FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)
                            r"(?:full[\s-]+scale\s+)?(?P<event>invasion|war|incursion))\b)?")
 # "in the three months to the end of November", "in the week to Sunday", "the month ending Nov. 30"
 _PERIOD_TO = re.compile(r"\b(?:in|during|over)\s+the\s+(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?"
-                        r"(?P<unit>day|week|month)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
+                        r"(?P<unit>day|week|month|year)s?\s+(?:to|through|until|ending|ended|up\s+to)\s+(?:the\s+end\s+of\s+)?", re.I)
 _PERIOD_TO_END = re.compile(_PERIOD_TO.pattern + "$", re.I)
 _IN_YEAR = re.compile(rf"\b(?:(?:in|during|throughout|over|for)(?:\s+the\s+(?:entirety|whole|course)\s+of)?|(?P<since>since))"
                       rf"\s+(?:(?P<part>early|mid|late)[\s-]*)?(?P<year>{_YEAR})\b(?![-–]\d)", re.I)
@@ -704,8 +804,8 @@ _YEAR_PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 # "in the third quarter" with no year: the latest such quarter begun on or before the report's day.
 _QUARTER = re.compile(rf"\bthe\s+(?P<which>first|second|third|fourth|final|last)\s+quarter\b(?:\s+of\s+"
                       rf"(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b)?(?!\s+of\b)|\bQ(?P<q>[1-4])\s+(?P<qyear>{_YEAR})\b", re.I)
-_HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year)\b",
-                        re.I)
+_HALF_YEAR = re.compile(rf"\bthe\s+(?P<which>first|second)\s+half\s+of\s+(?:(?P<year>{_YEAR})|(?P<rel>the|this|last)\s+year|"
+                        rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?)\b", re.I)
 _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?(?:\s*[-–—]\s*|\s+(?:through|thru|until|till)\s+|"
                          rf"(?<=\S)\s+(?:to|and)\s+(?=(?:{_MONTH})))(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "to" and "and" join two months only after "from" and "between" ("from January to October").
@@ -714,9 +814,14 @@ _MONTH_SPAN_OPEN = re.compile(r"\b(?:from|between)\s+(?:early\s+|late\s+|mid-?)?
 _MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
                               rf"(?P<m1>{_MONTH})\s+and\s+(?P<m2>{_MONTH})"
                               rf"(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
-# "Nov. 1-20", "1-20 November": one month, two days.
+# "Nov. 1-20", "1-20 November": one month, two days; with words after "between" or "from": "between
+# 1 and 20 November", "from Nov. 1 to 20" (not "Nov. 1 to 20 villages": the opening word is needed).
 _DAY_SPAN = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\b(?:,?\s+(?P<year>{_YEAR})\b)?"
-                       rf"|\b(?P<d1b>{_DAY})\s*[-–]\s*(?P<d2b>{_DAY})\s+(?:of\s+)?(?P<monthb>{_MONTH})(?:,?\s+(?P<yearb>{_YEAR})\b)?")
+                       rf"|\b(?P<d1b>{_DAY})\s*[-–]\s*(?P<d2b>{_DAY})\s+(?:of\s+)?(?P<monthb>{_MONTH})(?:,?\s+(?P<yearb>{_YEAR})\b)?"
+                       rf"|(?i:\b(?:between|from)\s+)(?P<d1c>{_DAY})\s+(?i:and|to|through|until)\s+(?P<d2c>{_DAY})\s+(?:of\s+)?"
+                       rf"(?P<monthc>{_MONTH})(?:,?\s+(?P<yearc>{_YEAR})\b)?"
+                       rf"|(?i:\b(?:between|from)\s+)(?P<monthd>{_MONTH})\s+(?P<d1d>{_DAY})\s+(?i:and|to|through|until)\s+"
+                       rf"(?P<d2d>{_DAY})\b(?![,.]?\d|\s+[a-z])(?:,?\s+(?P<yeard>{_YEAR})\b)?")
 
 
 def _bounds(d: DateMention) -> tuple[dt.date | None, dt.date | None]:
@@ -734,27 +839,42 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
     reference date). A change over it runs from the map of the day before the first day."""
     out: list[DateMention] = []
     for m in _DAY_SPAN.finditer(sentence):
-        month = _month_number(m.group("month") or m.group("monthb"))
-        year_text = m.group("year") or m.group("yearb")
+        month = _month_number(m.group("month") or m.group("monthb") or m.group("monthc") or m.group("monthd"))
+        year_text = m.group("year") or m.group("yearb") or m.group("yearc") or m.group("yeard")
         year = _month_year(month, reference, int(year_text) if year_text else None)
         if year is None:
             continue
-        first = _safe_date(year, month, _day_number(m.group("d1") or m.group("d1b")))
-        last = _safe_date(year, month, _day_number(m.group("d2") or m.group("d2b")))
+        first = _safe_date(year, month, _day_number(m.group("d1") or m.group("d1b") or m.group("d1c") or m.group("d1d")))
+        last = _safe_date(year, month, _day_number(m.group("d2") or m.group("d2b") or m.group("d2c") or m.group("d2d")))
         if first and last and first < last:
             out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _PERIOD_TO.finditer(sentence):
         # "in the three months to the end of November": the period ending with the named day or month.
-        ends = [d for d in mentions if d.start >= m.end() - 4 and d.start - m.end() <= 20
+        ends = [d for d in mentions if m.start() < d.start and d.end > m.end() and d.start - m.end() <= 20
                 and d.kind in ("day", "month", "since", "weekday")]
         n = m.group("n") or "one"
         count = int(n) if n.isdigit() else NUMBER_WORDS_SMALL[n.lower()]
         last = _bounds(ends[0])[1] if ends else None
+        if last is not None and ends[0].kind == "month":
+            # "in the 12 months to November" read on 25 November: counted back from the month's end.
+            last = last.replace(day=calendar.monthrange(last.year, last.month)[1])
         if last is not None:
             first = last + dt.timedelta(days=1) - _period_length(count, m.group("unit"))
             out.append(DateMention("range", m.start(), ends[0].end, min(last, reference or last), first))
             mentions = [d for d in mentions if d is not ends[0]]
     for m in _HALF_YEAR.finditer(sentence):
+        if m.group("month"):
+            # "in the first half of November": the 1st to the 15th; the second, the 16th to the end.
+            month = _month_number(m.group("month"))
+            y = _month_year(month, reference, int(m.group("myear")) if m.group("myear") else None)
+            if y is None:
+                continue
+            end = calendar.monthrange(y, month)[1]
+            first, last = ((dt.date(y, month, 1), dt.date(y, month, 15)) if m.group("which").lower() == "first"
+                           else (dt.date(y, month, 16), dt.date(y, month, end)))
+            if reference is None or first <= reference:
+                out.append(DateMention("range", *m.span(), min(last, reference or last), first))
+            continue
         # "in the second half of 2024": 1 July to 31 December (up to the reference date).
         y = int(m.group("year")) if m.group("year") else (reference.year - (m.group("rel").lower() == "last")
                                                            if reference else None)
@@ -879,7 +999,8 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         a = mentions[i]
         b = mentions[i + 1] if i + 1 < len(mentions) else None
         if (b is not None and a.kind in ("day", "month", "since") and b.kind in ("day", "month")
-                and _RANGE_OPEN.search(sentence[max(0, a.start - 40):a.start])
+                and (_RANGE_OPEN.search(sentence[max(0, a.start - 40):a.start]) or (
+                    a.kind == b.kind == "day" and _THROUGH_JOIN.match(sentence[a.end:b.start])))
                 and _RANGE_JOIN.match(sentence[a.end:b.start])):
             first, last = _bounds(a)[0], _bounds(b)[1]
             if first is not None and last is not None and first <= last:

@@ -162,7 +162,9 @@ _NOT_QUALIFIERS = {"between", "from", "by"}
 COUNT_MODIFIER = re.compile(
     r"(?:[A-Z][\w'’-]*|more|additional|extra|new|fresh|frontline|front-line|combat|"
     r"active|regular|enemy|foreign|elite|professional|armed|military|current|trained|well-trained|populated|inhabited|"
-    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or)\s+")
+    r"of\s+(?:its|their|his|our|the)|small|large|key|border|occupied|strategic|and|or|"
+    # any one adjective by its ending: "266 residential settlements", "12 liberated villages"
+    r"[a-z]{3,}(?:al|ed|ive|ic|ous|ian|ern|ing|ary|ent|ant|ful|less))\s+")
 ANAPHORA = re.compile(
     r"\b(?:this|that|the|their|its)\s+(?:number|figure|total|force|contingent|count|grouping)"
     r"\s+(?:[\w-]+\s+){0,3}?to\s*$|\b(?:it|them)\s+to\s*$", re.I)
@@ -704,7 +706,7 @@ class _Quantity:
     qualifier: str | None = None
     fraction: bool = False
     inherited_from: int | None = None
-    rule: str = ""  # the recogniser, when not the number grammar's ("quantity.none", "quantity.elided")
+    rule: str = ""  # the recogniser, when not the number grammar's
 
 
 # A "sentence" with more numbers than this (digits, number words and fractions alike) is a table
@@ -802,15 +804,6 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             # a part of the figure before, in its unit.
             part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
                                    or _OF_THEM.match(sentence, m.end())))
-            elided = _elided_count(sentence, m, second) if not found or found[-1].end <= m.start() - 1 else None
-            if elided is not None:
-                # "the village of Lozuvatske, one of nearly a dozen it has captured": the count of
-                # the noun before "one of".
-                entry, noun = elided
-                found.append(_Quantity(m.start(), m.end(), value, None, None, noun, entry, entry.normalized,
-                                       qualifier=None if qualifier in _NOT_QUALIFIERS else qualifier,
-                                       rule=f"quantity.elided (the {noun!r} before 'one of')"))
-                continue
             if (found and second is None and (before.rstrip().lower().endswith("to")
                                                and ANAPHORA.search(sentence[max(0, m.start() - 60):m.start()])
                                                or COMPARED_WITH.search(sentence[max(0, m.start() - 60):m.start()])
@@ -860,56 +853,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
             continue
         found.append(_Quantity(m.start(), m.end("frac"), share, None, None, m.group("frac"),
                                None, "percent", qualifier=qualifier, fraction=True))
-    found.extend(_none_of_unit(sentence, masked, found))
     found.sort(key=lambda q: q.start)
     return found
-
-
-# "hasn't advanced a single meter", "not a single village", "not one metre": none of the unit.
-_A_SINGLE = re.compile(r"\b(?:a\s+single|one)\s+(?=[^\W\d_])", re.I)
-# A negation a few words before ("has not taken", "hasn't advanced", "never captured", "failed to").
-_NEGATED_BEFORE = re.compile(r"(?:\bnot|\bnever|n['’]t|\bfailed\s+to|\bwithout)\s+(?:[\w'’-]+\s+){0,3}?(?:even\s+)?$", re.I)
-
-
-def _none_of_unit(sentence: str, masked: list[tuple[int, int]], found: list[_Quantity]) -> list[_Quantity]:
-    """Figures of none (quantity.none): "a single" or "one" and a unit, negated ("the enemy hasn't
-    advanced a single meter", "not one village was lost"): 0 in that unit. A "one" the number
-    grammar read already is replaced (it is not one, it is none)."""
-    out: list[_Quantity] = []
-    for m in _A_SINGLE.finditer(sentence):
-        if _inside(m.start(), masked) or not _NEGATED_BEFORE.search(sentence, max(0, m.start() - 60), m.start()):
-            continue
-        hit = unit_at(sentence, m.end())
-        if hit is None or hit[0].normalized == "ratio":
-            continue
-        entry, end = hit
-        found[:] = [q for q in found if not (q.start == m.start() and q.value == 1)]
-        out.append(_Quantity(m.start(), end, 0.0, None, None, sentence[m.end():end], entry, entry.normalized,
-                             rule=f"quantity.none ({sentence[m.start():end]!r}, negated)"))
-    return out
-
-
-# "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": a count whose
-# noun is the one before "one of" (quantity.elided).
-_ONE_OF_BEFORE = re.compile(r"\bone\s+of\s+(?:the\s+)?(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|"
-                            r"at\s+least|up\s+to|just\s+over|just\s+under|an\s+estimated)\s+)?$", re.I)
-_COUNT_NOUN_BEFORE = re.compile(r"\b(?:settlements?|villages?|towns?|localities|locality|hamlets?|communities|"
-                                r"soldiers?|troops?|servicemen|fighters?)\b", re.I)
-
-
-def _elided_count(sentence: str, m: re.Match, second) -> tuple[UnitEntry, str] | None:
-    """(unit, noun) of a count written without its noun after "one of", the noun being the one
-    the clause named just before ("the village of X, one of nearly a dozen"), or None."""
-    if second is not None or not _ONE_OF_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
-        return None
-    if re.match(r"\s+(?:of|per|percent|%)\b", sentence[m.end():], re.I):
-        return None
-    lo = max(0, m.start() - 80)
-    nouns = list(_COUNT_NOUN_BEFORE.finditer(sentence, lo, m.start()))
-    if not nouns:
-        return None
-    hit = unit_at(sentence, nouns[-1].start())
-    return (hit[0], nouns[-1].group(0)) if hit else None
 
 
 # "30 square kilometers (11.6 square miles) a day": the period of a rate after a bracketed conversion.
@@ -1307,6 +1252,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         pool = [d for d in mentions if not owned(d)]
     by_kind = {d.kind: d for d in sorted(pool, key=lambda d: abs(d.start - q_start), reverse=True)}
     by_kind = _day_of_the_sentence(by_kind, sentence_days, q_start, others)
+    shared = _period_of_the_sentence(by_kind, mentions, measure, sentence, q_start, others)
+    if shared is not None:
+        words = sentence[shared.start:shared.end]
+        return (published if shared.kind == "since" else shared.date), shared.start_date, f"date.sentence_period: {words}"
     own_after = None  # the date written right after the figure, when there is one
     if q_end is not None:
         # "143 sq km in March, compared with 196 in February and 326 in January": a date right after
@@ -1380,13 +1329,43 @@ def _day_of_the_sentence(by_kind: dict, days: list, q_start: int, others: tuple)
     Ukraine about 600 sq km in Kursk"; a day is the sentence's time unless the figure has one, or
     the day is written after another figure that follows this one ("held about 650 sq km, down
     from roughly 1,200 at the start of September": September dates the 1,200)."""
-    if any(k in by_kind for k in ("as_of", "day", "range", "month", "past", "weekday", "since", "now")):
+    if any(k in by_kind for k in ("as_of", "day", "range", "month", "past", "weekday", "since")):
         return by_kind
-    days = [d for d in days if not any(q_start < o < d.start for o in others)]
+    # An "as of" dates what the sentence reports wherever it is written, and pins down its "now"
+    # ("Ukraine now holds 500 sq km, ..., as of Thursday"); a bare day after another figure that
+    # follows this one is that figure's.
+    days = [d for d in days if d.kind == "as_of" or ("now" not in by_kind and not any(q_start < o < d.start for o in others))]
     if not days:
         return by_kind
     d = days[-1]
     return {**by_kind, d.kind: d, "sentence_day": d}
+
+
+# Words that set two figures of a sentence against each other: each has its own time.
+_CONTRAST = re.compile(r"\b(?:than|compared|down\s+from|up\s+from|versus|vs\.?|against|while|whereas|but|before|after|"
+                       r"previous|earlier|prior)\b", re.I)
+
+
+def _period_of_the_sentence(by_kind: dict, mentions: list, measure: str, sentence: str, q_start: int,
+                            others: tuple):
+    """The one period a sentence names, for a change with no time of its own whose sentence tells
+    several changes side by side (date.sentence_period): "In 2025 Russian forces captured 4,300 sq
+    km, and took 190 settlements"; not when the words between the figures set them against each
+    other ("down from", "than", "while", "before") or the sentence names more than one period."""
+    if by_kind or measure not in ("area_change", "settlements", "share_gained") or not others:
+        return None
+    periods = [d for d in mentions if d.kind in ("month", "range", "past", "since") and d.start_date is not None]
+    if len(periods) != 1:
+        return None
+    d = periods[0]
+    a, b = _clause_bounds(sentence, d.start)
+    owner = [o for o in others if a <= o < b]
+    if not owner:
+        return None
+    lo, hi = sorted((owner[0], q_start))
+    if _CONTRAST.search(sentence, lo, hi):
+        return None
+    return d
 
 
 _STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
@@ -1465,6 +1444,10 @@ def _period_of_whole(q: "_Quantity", quantities: list, sentence_claims: list, me
     whole_at = quantities[q.inherited_from].start if q.inherited_from < len(quantities) else None
     whole = next((c for c in sentence_claims if c.span_in_sentence and c.span_in_sentence[0] == whole_at), None)
     if whole is None or whole.measure != measure:
+        return dated
+    if "start.operation" in whole.explain.get("date", ""):
+        # "88 settlements in Kherson and 551 in the Kharkiv region": the whole's start is its own
+        # place's operation; the part's running total is dated by its own place (start.operation).
         return dated
     return whole.date, whole.start_date, f"date.of_the_whole: {whole.surface} ({whole.explain.get('date', '')})"
 
@@ -1719,9 +1702,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
                                                            (date, start_date, date_rule))
-            date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
-                                                          (date, start_date, date_rule))
-            date, start_date, date_rule = _period_of_compared(q, sentence_claims, (date, start_date, date_rule))
+            date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, measure, reference,
+                                                               (date, start_date, date_rule))
+            if not date_rule.startswith("date.total"):
+                date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
+                                                              (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
@@ -1803,23 +1788,41 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     return claims
 
 
-def _period_of_compared(q: "_Quantity", sentence_claims: list, dated: tuple) -> tuple:
-    """A ratio with no time of its own ("advanced by 3,985 sq km in 2024, seven times more than in
-    2023") is over the period of the figure it compares, the one before it in the sentence
-    (date.of_the_compared)."""
-    date, start_date, rule = dated
-    if q.normalized != "ratio" or not sentence_claims or not rule.startswith("date.publication: no date named"):
-        return dated
-    before = sentence_claims[-1]
-    return before.date, before.start_date, f"date.of_the_compared: {before.surface} ({before.explain.get('date', '')})"
-
-
 def _period_named(sentence: str, reference: dt.date | None):
     """(the one period a sentence names: "in the past 12 months", "since August", "in October",
     its words), or None when it names none, or more than one."""
     periods = [d for d in dates_mod.date_mentions(sentence, reference)
                if d.kind in ("past", "range", "month", "since") and d.start_date is not None]
     return (periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
+
+
+# "37 square kilometres in total", "the total is more than 204 square kilometres", "bringing the
+# total to 31 sq km": a figure said to be the total.
+_TOTAL_AFTER = re.compile(r"\s*(?:of\s+[\w'’ -]{1,30}?\s+)?(?:in\s+total|in\s+all|altogether|overall)\b", re.I)
+_TOTAL_BEFORE = re.compile(r"\b(?:(?:a|the)\s+total\s+of|total(?:l?ing)?|the\s+total\s+(?:\w+\s+){0,3}?(?:is|was|stands\s+at|"
+                           r"stood\s+at|has\s+reached|reached|rose\s+to|came\s+to|to))\s+(?:[a-z]+\s+){0,2}$", re.I)
+
+
+def _total_beside_a_part(sentence: str, q: "_Quantity", quantities: list, conversions: set, measure: str,
+                         reference: dt.date | None, dated: tuple) -> tuple:
+    """A figure said to be the total beside another figure of the sentence, its part ("over the
+    past week two square kilometres have been liberated there, and 37 square kilometres in total"):
+    the period written outside the total's own clause is the part's, and the total is what was
+    done so far (date.total: the report's day, no start of its own; the running-total rules may
+    give it an operation's first day, else its period is unsure)."""
+    date, start_date, rule = dated
+    if measure not in _CHANGES or reference is None:
+        return dated
+    others = [x for x in quantities if x is not q and x.start not in conversions and x.normalized == q.normalized]
+    if not others:
+        return dated
+    said_total = _TOTAL_AFTER.match(sentence, q.end) or _TOTAL_BEFORE.search(sentence, max(0, q.start - 60), q.start)
+    if not said_total:
+        return dated
+    lo, hi = _clause_bounds(sentence, q.start)
+    if any(lo <= d.start < hi and d.kind != "now" for d in dates_mod.date_mentions(sentence, reference)):
+        return dated  # "a total of 47 sq km since the start of the counteroffensive": its own period
+    return reference, None, f"date.total: {said_total.group(0).strip()} (a total beside a part; the period named is the part's)"
 
 
 def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
@@ -1885,7 +1888,11 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
     return f"measure.{what}: " + (f"verb {cue!r}" if cue else f"unit {q.normalized} and the words around it")
 
 
-_CONVERSION_GAP = re.compile(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?")
+# The words between a figure and its conversion: a bracket or a comma, "or", and any qualifier of
+# the number grammar ("(around 0.85 square miles)", "(over six miles)").
+_CONVERSION_QUALIFIER = (r"(?:about|around|roughly|some|nearly|almost|approximately|approx\.|over|more\s+than|less\s+than|"
+                         r"under|up\s+to|at\s+least|just\s+over|just\s+under|close\s+to|an\s+estimated|circa|c\.|~)\s*")
+_CONVERSION_GAP = re.compile(rf"\s*[(\[,]\s*(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
 
 
 def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
@@ -1906,7 +1913,7 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         return False
     prev = earlier[-1]
     gap = sentence[prev.span_in_sentence[1]:q.start] if prev.span_in_sentence else ""
-    if not re.fullmatch(r"\s*[(\[,]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?", gap):
+    if not _CONVERSION_GAP.fullmatch(gap):
         return False
     value_n, _, _, unit_n = _normalized_values(q)
     prev_value, prev_unit = prev.value_normalized, prev.unit_normalized
@@ -1922,6 +1929,9 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         whole = digits.group(0).split(".")[0].replace(",", "")
         step = 10.0 ** -len(digits.group(1)) if digits.group(1) else 10.0 ** (len(whole) - len(whole.rstrip("0")))
         half_step = 0.5 * step * abs(value_n / q.value)
+    elif q.value and q.value == int(q.value):
+        # "five kilometres (three miles)": a number word is rounded to the unit.
+        half_step = 0.5 * abs(value_n / q.value)
     return abs(value_n - prev_value) <= max(0.03 * abs(prev_value), half_step)
 
 
@@ -2155,7 +2165,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if continued is not None:
         return continued
     country_before = _country_before(context.claims_before)
-    carried = context.recent_region if measure not in _LINE_MEASURES else context.last
+    # A pace along a line is carried from the last place named; an area a day, like an area, only
+    # from a region (a town named in passing is no area's place).
+    line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
+    carried = context.last if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
     if carried is not None:

@@ -9,7 +9,8 @@ operations listed in ``lexicon/events.json`` (side, first and last day, the obla
 was fought, the nouns writing uses for it), and only when one operation fits:
 
 - the claim is a running total: a change over no period the text names, written in the present
-  perfect ("have captured", "has been liberated") or with "now", "already", "so far", "in total";
+  perfect ("have captured", "has been liberated"), with "now", "already", "so far", "in total", or
+  as what has been retaken so far ("the territory recaptured from Russian forces", ``TAKEN_SO_FAR``);
 - its day lies in the operation's window;
 - its place lies where the operation was fought (an oblast of it, or a settlement the gazetteer
   puts there), or it names no place and the side made no other gains while the operation lasted
@@ -72,6 +73,16 @@ RUNNING = re.compile(r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|he
                      r"|\b(?:now|already|so\s+far|to\s+date|in\s+total|in\s+all|altogether|since\s+then|thus\s+far)\b", re.I)
 
 
+# A running total written as a noun: "the territory recaptured from Russian forces consisted of
+# more than 300 settlements", "the recaptured land": what has been taken so far.
+TAKEN_SO_FAR = re.compile(r"\b(?:the\s+)?(?:re(?:captured|taken|gained)|liberated)\s+(?:territory|territories|land|lands|ground|area|areas)\b"
+                          r"|\b(?:the\s+)?(?:territory|territories|land|lands|ground|area|areas)\s+(?:(?:it|they|Ukraine|Kyiv|Russia|Moscow)\s+)?"
+                          r"(?:recaptured|retook|retaken|regained|liberated)\b"
+                          # "the total is 204 sq km", "bringing the total recaptured to 31 sq km"
+                          r"|\bthe\s+total\s+(?:(?:re)?captured|liberated|retaken|regained|is|was|stands|stood|has\s+reached|reached|rose)\b",
+                          re.I)
+
+
 def _folded(name: str) -> str:
     return re.sub(r"\s+", " ", name.strip().lower())
 
@@ -102,7 +113,7 @@ def running_total_start(sentence: str, measure: str, side: str | None, place: st
     "the whole country" is not a place named)."""
     if measure not in ("area_change", "settlements", "depth") or side is None or day is None or direction == "lost":
         return None
-    if measure != "depth" and not RUNNING.search(sentence):
+    if measure != "depth" and not RUNNING.search(sentence) and not TAKEN_SO_FAR.search(sentence):
         return None
     where = oblast_of_place(place) if place else None
     fits: list[tuple[Operation, str]] = []

@@ -90,9 +90,10 @@ _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
 EVERY_N = re.compile(r"(?:every|per|each|in)\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
                      r"(?P<unit>day|week|month)s\b", re.I)
 RATE_PERIODS: tuple[tuple[str, str], ...] = (
-    (r"(?:daily|a\s+day|per\s+day|each\s+day|every\s+day|/\s*day)", "day"),
-    (r"(?:weekly|a\s+week|per\s+week|each\s+week|every\s+week|/\s*week)", "week"),
-    (r"(?:monthly|a\s+month|per\s+month|each\s+month|every\s+month)", "month"),
+    # "on a daily basis" first: "daily" alone would leave "basis" behind.
+    (r"(?:on\s+an?\s+(?:daily|day-to-day)\s+basis|daily|a\s+day|per\s+day|each\s+day|every\s+day|every\s+24\s+hours|/\s*day)", "day"),
+    (r"(?:on\s+a\s+weekly\s+basis|weekly|a\s+week|per\s+week|each\s+week|every\s+week|/\s*week)", "week"),
+    (r"(?:on\s+a\s+monthly\s+basis|monthly|a\s+month|per\s+month|each\s+month|every\s+month)", "month"),
     (r"(?:an\s+hour|per\s+hour|/\s*h(?:ou)?r)", "hour"),
 )
 
