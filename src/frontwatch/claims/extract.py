@@ -470,7 +470,11 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _speaker_side(att: Attribution | None) -> str | None:
-    return speaker_side(att.who) if att is not None else None
+    """The side of the sentence's speaker: the attribution's resolved side (see
+    ``attributions_for``), else the side its words name."""
+    if att is None:
+        return None
+    return att.side or speaker_side(att.who)
 
 
 def _opposite(side: str | None) -> str | None:
@@ -485,21 +489,21 @@ _UNDER_OWN_CONTROL = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:were|was|are|is|remai
 # forces", "in the hands of Kyiv's troops".
 _AGENT_BEFORE = re.compile(r"\b(?:by|under\s+(?:the\s+)?(?:control|occupation|rule)\s+of|in\s+the\s+hands\s+of)\s+(?:the\s+)?$",
                            re.I)
-_UNDER_HOLDER = re.compile(r"\bunder\s+(?:the\s+)?$", re.I)
+_UNDER_HOLDER = re.compile(r"\bunder\s+[\"“]?(?:the\s+)?$", re.I)
 _RETAKE_BEFORE = re.compile(r"\b(?:recaptured|retaken|retook|liberated|taken\s+back|took\s+back|won\s+back|reclaimed|"
                             r"regained|freed|cleared)\s+(?:\w+\s+){0,3}$", re.I)
 
 
 def _resolve_side(a: ActorMention, att: Attribution | None, sentence: str = "") -> str | None:
     if a.side == "speaker":
-        side = speaker_side(att.who if att else None)
+        side = _speaker_side(att)
         if side is None and a.text.lower().startswith(("his", "her")):
             # "Yevgeny Prigozhin, the head of Russia's Wagner group, said his forces ...": the side
             # named for the person before it.
             side = side_of_words(sentence[:a.start])
         return side
     if a.side == "enemy":
-        return opposite(speaker_side(att.who if att else None))
+        return opposite(_speaker_side(att))
     return a.side
 
 
@@ -540,13 +544,13 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
                 continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
-                    a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
+                    a.kind in ("adjective", "noun", "term", "enemy", "speaker") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
     for a in mentions:
         if lo <= a.start < num_start and (a.kind == "compound" or (
-                a.kind in ("adjective", "noun") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
+                a.kind in ("adjective", "noun", "enemy", "speaker") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
             side = _resolve_side(a, att, sentence)
             if side:
                 return side, f"side.holder: {a.text}"
@@ -566,17 +570,17 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
     # "Ukraine said it still holds...": the pronoun stands for the speaker.
     if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
-        side = speaker_side(att.who if att else None)
+        side = _speaker_side(att)
         if side:
             return side, f"side.speaker_pronoun: {att.who}"
     # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
     if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, hi):
-        side = speaker_side(att.who if att else None)
+        side = _speaker_side(att)
         if side:
             return side, f"side.speaker_pronoun: {att.who}"
     if before:
         a = before[-1]
-        own = speaker_side(att.who if att else None)
+        own = _speaker_side(att)
         if own and a.governed == "of" and a.kind in ("noun", "adjective"):
             # "Ukraine's army said 40% of Russia's Kursk territory ...": a side after "of" names whose
             # ground, not who holds it; the speaker's side does (side.speaker below).
@@ -1625,11 +1629,16 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
         anchors = dates_mod.time_anchor_spans(text_s)
-        mentions = [m for m in place_mentions(text_s) if not (att_span and att_span[0] <= m.start < att_span[1])
+        all_mentions = place_mentions(text_s)
+        mentions = [m for m in all_mentions if not (att_span and att_span[0] <= m.start < att_span[1])
                     and not any(a <= m.start < b for a, b in anchors)]
+        if quantities and att_span:
+            # "Serhiy Haidai, the governor of Luhansk Oblast, said ... 10 percent of the region": a place
+            # in the speaker's description, before the figures, is named for what follows.
+            context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            context.see(mentions)
+            context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
@@ -1795,7 +1804,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
-        context.see(mentions)
+        context.see(mentions, text_s)
         if sentence_claims:
             context.claims_before = list(sentence_claims)
         last_subject_side = _subject_side(text_s) or last_subject_side
@@ -1934,6 +1943,11 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
     return None
 
 
+_REFS = ("country_ref", "region_ref", "city_ref", "area_ref")
+# A place named as where something comes from or goes to, not where it is.
+_SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+
+
 class _PlaceContext:
     """The places a report has named so far, for claims whose own sentence names none."""
 
@@ -1957,12 +1971,19 @@ class _PlaceContext:
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
 
-    def see(self, mentions: list[PlaceMention]) -> None:
-        """Take in the places of the sentence just read."""
-        if any(m.kind not in ("country_ref", "region_ref", "city_ref") for m in mentions):
+    def see(self, mentions: list[PlaceMention], sentence: str = "") -> None:
+        """Take in the places of the sentence just read (``sentence``: its text, to tell where
+        something happens from where it comes from or goes to)."""
+        if any(m.kind not in _REFS for m in mentions):
             self.claims_before = []  # the report has moved on to another place
+        regions = [m for m in mentions if m.kind in ("oblast", "oblast_or_city", "union")]
+        # place.topic_region: of several regions in a sentence, the last one named as where something
+        # is or happens, not as where it comes from or goes to ("an offensive in Russia's Kursk region
+        # to divert Russian forces from the Donbas": "this area" is then Kursk's).
+        located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
+        topic = (located or regions or [None])[-1]
         for m in mentions:
-            if m.kind in ("country_ref", "region_ref", "city_ref"):
+            if m.kind in _REFS:
                 continue
             self.last = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
@@ -1975,10 +1996,15 @@ class _PlaceContext:
                 self.last_settlement = m
             if m.kind == "country":
                 self.last_country = m.canonical
+        if topic is not None:
+            self.last_oblast = topic
 
     def resolve(self, m: PlaceMention, earlier: list[PlaceMention]) -> PlaceMention | None:
         """What "the region" / "the city" / "the country" stands for: the last such place named in
         the sentence before it, else in the report before the sentence; None when there is none."""
+        if m.kind == "area_ref":
+            named = [e for e in earlier if e.start < m.start and e.kind not in _REFS]
+            return named[-1] if named else (self.last_oblast if self.last is self.last_region else self.last)
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
