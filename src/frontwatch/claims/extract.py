@@ -338,9 +338,45 @@ _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured
                             re.I)
 _OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
                               r"more\s+than|at\s+least)\s+)?$", re.I)
-_PERIOD_NAMED = re.compile(r"\b(?:in|during|since|over|throughout)\s+(?:the\s+(?:past|last)\s+)?(?:early\s+|mid-?|late\s+)?"
+_PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+course\s+of\s+)?(?:the\s+(?:past|last)\s+)?"
+                           r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?:last|this)\s+(?:week|month|year)\b")
+                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b")
+# "managed to occupy 0.04% of the country over the course of the month", "occupied 610 km2 in
+# October": a verb of holding right before the figure, in a sentence that names a period, is what
+# was taken over that period (measure.occupied_over_period).
+_OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied)\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
+                            r"more\s+than|at\s+least|another|an\s+additional|a\s+further|just)\s+)?$", re.I)
+
+
+def _occupied_over_period(sentence: str, q: "_Quantity") -> bool:
+    """Whether the figure is what a side occupied over a period the sentence names."""
+    return bool(_OCCUPY_BEFORE.search(sentence, max(0, q.start - 40), q.start) and _PERIOD_NAMED.search(sentence))
+
+
+# "bringing the total figure to 19.04%": the running total once the change is added, a state
+# (measure.total_brought_to); "bringing the total recaptured to 180 sq km" names a change instead.
+_TOTAL_BROUGHT_TO = re.compile(r"\b(?:bring(?:s|ing)?|brought|tak(?:es|ing)|took|push(?:es|ing|ed)|rais(?:es|ing|ed))\s+"
+                               r"(?:the|its|their)\s+(?:overall\s+|total\s+|cumulative\s+)?(?P<noun>(?:[\w'’-]+\s+){0,4}?)"
+                               r"to\s+" + r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just\s+over|just\s+under|over|"
+                               r"more\s+than|less\s+than)\s+)?$", re.I)
+_GAIN_PARTICIPLE = re.compile(r"\b(?:recaptured|captured|liberated|retaken|taken|seized|gained|lost|regained|occupied)\b", re.I)
+
+
+def _total_brought_to(sentence: str, q: "_Quantity") -> bool:
+    """Whether the figure is a running total of a holding ("bringing the total figure to ..."),
+    not of a change ("bringing the total territory recaptured to ...")."""
+    m = _TOTAL_BROUGHT_TO.search(sentence, max(0, q.start - 80), q.start)
+    return bool(m) and "total" in m.group(0).lower() and not _GAIN_PARTICIPLE.search(m.group("noun"))
+
+
+# "almost 2,000 square kilometres more than in the same period the previous year": the difference
+# between two periods' figures, not either of them (measure.difference).
+_MORE_THAN_IN = re.compile(r"\s+(?:more|less|fewer)\s+than\s+(?:in|during|over|for|at)\b", re.I)
+# "reached as deep as 12 km over a breadth of 40 km": a width (as "a 20-km-wide front"), not a
+# distance moved.
+_WIDTH_BEFORE = re.compile(r"\b(?:breadth|width)\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|"
+                           r"more\s+than)\s+)?$", re.I)
 _OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsince\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|so\s+far|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
@@ -568,6 +604,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             side = opposite(_resolve_side(a, att, sentence))
             if side:
                 return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+    fronted = _fronted_clause_subject(sentence, lo, hi, mentions)
+    if fronted is not None:
+        side = _resolve_side(fronted, att, sentence)
+        if side:
+            return side, f"side.fronted_clause_subject: {fronted.text}"
     # "Ukraine said it still holds...": the pronoun stands for the speaker.
     if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
         side = _speaker_side(att)
@@ -589,6 +630,36 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
         if side:
             return side, f"side.object: {a.text}"
     return None, "side.none: no side named"
+
+
+# A clause that names only the figure, its subject a pronoun for what the figure before measured:
+# "..., and today, it is 15%", "; now the figure stands at 12%".
+_ELIDED_SAME = re.compile(r"(?:[,;]|\band|\bbut)\s+(?:(?:now|today|currently|at\s+present|by\s+now)\s*,?\s+)?"
+                          r"(?:it|that|this|the\s+figure|the\s+share)\s+(?:is|was|stands\s+at|has\s+(?:fallen|dropped|shrunk|risen|grown)\s+to|"
+                          r"is\s+(?:now|down|up)\s+(?:to\s+)?|(?:fell|dropped|shrank|rose|grew)\s+to)\s+"
+                          r"(?:(?:about|around|roughly|some|nearly|almost|approximately|only|just|over|under)\s+)?$", re.I)
+
+
+# An adverbial clause of a participle that opens the clause the figure is in: "After controlling
+# 51.5% in mid-December, Russia ...", "after occupying some 51,000 square miles, Russia has lost".
+_FRONTED_OPENER = re.compile(r"\s*[\"“]?(?:after|having|since|before|while|despite|upon|when|by)\s+"
+                             r"(?:(?:first|already|briefly|once)\s+)?(?:been\s+)?[a-z]+(?:ing|ed|en)\b", re.I)
+_MAIN_SUBJECT_GAP = re.compile(r"^[\s,]*(?:the\s+)?$", re.I)
+
+
+def _fronted_clause_subject(sentence: str, lo: int, hi: int, mentions: list[ActorMention]) -> ActorMention | None:
+    """side.fronted_clause_subject: the figure is in an adverbial clause of a participle that opens
+    its sentence or clause ("After controlling 51.5% in mid-December, Russia is pushing ..."): the
+    participle's subject is the main clause's, the actor that opens the clause after it; None when
+    the figure's clause is not such a clause or the main clause opens with no actor."""
+    if hi >= len(sentence) or not _FRONTED_OPENER.match(sentence, lo):
+        return None
+    if any(lo <= a.start < hi for a in mentions):
+        return None
+    for a in mentions:
+        if a.start >= hi:
+            return a if a.governed is None and _MAIN_SUBJECT_GAP.match(sentence[hi:a.start]) else None
+    return None
 
 
 # "... 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.": a
@@ -1010,9 +1081,15 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "About 1,000 square kilometres changed hands in November": ground that moved between
             # the sides, either way (measure.area_change (changed_hands)).
             return "area_change", None, None, None
+        if _MORE_THAN_IN.match(sentence, q.end):
+            return "other", None, None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if verb == "held" and _occupied_over_period(sentence, q):
+            return "area_change", "gained", None, None
+        if verb is None and _total_brought_to(sentence, q):
+            return "area_held", None, "current", None
         if verb is None and _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start):
             # "Russian forces occupied 610 km² in October" (a bare "occupied" is mostly an
             # adjective, but not before a figure): gained over a period the sentence names, else held.
@@ -1065,6 +1142,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
             # "increased its holdings of Ukrainian territory by 0.2 percentage points"
             return "share_gained", "gained", None, None
+        if verb == "held" and _occupied_over_period(sentence, q) and territorial and territorial.group(0).strip():
+            return "share_gained", "gained", None, None
+        if _total_brought_to(sentence, q):
+            return "share_held", None, "current", None
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
         if verb == "held" and _SHARE_OF_HOLDING.search(sentence, 0, q.start):
@@ -1095,7 +1176,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
-        if _WIDE_AFTER.match(sentence, q.end):
+        if _WIDE_AFTER.match(sentence, q.end) or _WIDTH_BEFORE.search(sentence, max(0, q.start - 40), q.start):
             # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
             return "other", None, None, None
         if DEPTH_OF.search(sentence, max(0, q.start - 40), q.start) or FROM_OLD_FRONT.match(sentence, q.end):
@@ -1655,6 +1736,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
             measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
+            elided = (earlier is not None and earlier.unit_normalized == q.normalized
+                      and _ELIDED_SAME.search(text_s, max(0, q.start - 60), q.start))
+            if elided:
+                # "30% of the region was in Russian hands before the counter-attack, and today, it is
+                # 15%": the same measure of the same side, at another time.
+                measure, direction = earlier.measure, earlier.direction
+                measure_rule = f"measure.same_as_figure_before: {earlier.surface} (an elided clause)"
             if (earlier is not None and earlier.unit_normalized == q.normalized
                     and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
                 # "11%, down from 27% in March 2022": the same measure at another time.
@@ -1673,6 +1761,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
                 side_rule = "side.same_as_figure_before"
+            if elided and earlier.side:
+                side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
             if side is None and last_subject_side and measure in _SIDED_MEASURES and not actor_mentions(text_s):
@@ -2083,7 +2173,12 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     if reference is None or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)):
         return None
     window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
-    if measure in ("area_held", "area_change"):
+    if measure == "area_change":
+        # "Ukraine suffered its worst territorial losses in November, losing 610 square kilometers":
+        # while it held ground in Russia, Ukraine lost ground in both countries; a loss naming no
+        # place is not sure to be in Russia (it was measured there: a wrong verdict).
+        return None
+    if measure == "area_held":
         value = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
         if q.normalized == "km2" and value is not None and value <= _INCURSION_MAX_KM2:
             return f"{window}; {value:,.0f} km2 is not its holding in Ukraine"

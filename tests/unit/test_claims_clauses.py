@@ -1,0 +1,71 @@
+"""Measure and side from the structure of the figure's clause (claims/extract.py): fronted
+participle clauses, elided clauses, verbs of holding over a period, running totals, differences,
+widths, and the action lexicon's control and de-occupation verbs. One rule per test, on sentences
+written for the test."""
+from __future__ import annotations
+
+from claimtext import D, claims
+
+
+def _one(text: str, published=D(2024, 11, 25)):
+    (c,) = claims(text, published=published)
+    return c
+
+
+def test_fronted_participle_clause_takes_the_main_subject():
+    c = _one("After controlling 40% of the region in May, Russia now holds less of it.")
+    assert c.side == "russia" and c.explain["side"].startswith("side.fronted_clause_subject")
+
+
+def test_fronted_clause_with_its_own_actor_keeps_it():
+    c = _one("After Ukrainian forces retook 300 square kilometres in June, Russia moved reserves north.")
+    assert c.side == "ukraine"
+
+
+def test_elided_clause_is_the_figure_before_at_another_time():
+    c = claims("Half of the region was in the hands of Russian forces in March, and today, it is 20%.")[-1]
+    assert (c.measure, c.side) == ("share_held", "russia")
+    assert c.explain["measure"].startswith("measure.same_as_figure_before")
+
+
+def test_occupied_over_a_named_period_is_a_gain():
+    assert _one("In October, the Russians managed to occupy 0.05% of the country's territory.").measure == "share_gained"
+    assert _one("In October, Russian troops managed to occupy 400 square kilometres.").measure == "area_change"
+
+
+def test_occupy_with_no_period_is_a_holding():
+    assert _one("Russian troops occupy 400 square kilometres of the region.").measure == "area_held"
+
+
+def test_total_brought_to_is_a_share_held():
+    c = claims("Russian troops took 0.1% of the country in October, bringing the total figure to 19.1%.")[-1]
+    assert c.measure == "share_held"
+
+
+def test_total_of_a_change_brought_to_stays_a_change():
+    c = claims("Ukraine retook 10 sq km last week, bringing the total territory recaptured to 180 sq km.")[-1]
+    assert c.measure == "area_change"
+
+
+def test_more_than_in_another_period_is_a_difference():
+    c = claims("Russia captured 4,000 square kilometres this year, 1,500 square kilometres more than in the same "
+               "period last year.")[-1]
+    assert c.measure == "other"
+
+
+def test_breadth_of_is_a_width():
+    c = claims("Ukrainian troops reached as deep as 12 kilometres over a breadth of 40 kilometres.")[-1]
+    assert c.measure == "other"
+
+
+def test_taking_control_is_a_gain():
+    assert _one("Ukrainian forces advanced, taking control of 1,000 sq km in August.").measure == "area_change"
+
+
+def test_de_occupy_is_a_gain():
+    assert _one("They managed to de-occupy about 200 square kilometres in June.").measure == "area_change"
+
+
+def test_ukrainian_loss_with_no_place_during_the_incursion_is_unsure():
+    c = _one("Ukraine suffered its worst losses in November, losing 600 square kilometers.", published=D(2025, 1, 5))
+    assert c.place is None and "place" in c.unsure
