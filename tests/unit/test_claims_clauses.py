@@ -69,3 +69,16 @@ def test_de_occupy_is_a_gain():
 def test_ukrainian_loss_with_no_place_during_the_incursion_is_unsure():
     c = _one("Ukraine suffered its worst losses in November, losing 600 square kilometers.", published=D(2025, 1, 5))
     assert c.place is None and "place" in c.unsure
+
+
+def test_marked_undefined_on_the_map_is_the_grey_zone():
+    c = claims("About 500 square kilometers of the Kursk region are under Ukrainian control. Nearly 150 square "
+               "kilometers are marked on the map as \"undefined.\"")[-1]
+    assert (c.measure, c.side) == ("grey_zone", None)
+
+
+def test_sentence_after_a_claim_goes_on_about_the_claims_side():
+    c = claims("Ukraine's deputy defence minister said troops had retaken 7 sq km in the past week near Bakhmut, a city captured by "
+               "Russian forces in May. That brought the total recaptured in the area to 31 sq km.",
+               published=D(2023, 7, 17))[-1]
+    assert c.side == "ukraine" and c.explain["side"].startswith("side.carried")

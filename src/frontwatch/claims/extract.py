@@ -284,7 +284,11 @@ GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|enlarged|added\s+to
                      r"a\s+further|further)\s+){0,3}$", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
 # ``contested`` status of the maps.
-GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b",
+GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b"
+                       # the maps' own legend: DeepStateMap marks the grey zone "undefined" ("are marked
+                       # on the map as 'undefined'", "of unknown status")
+                       r"|\bmarked\s+(?:on\s+the\s+map\s+)?as\s+[\"“']?(?:undefined|unknown|unclear|contested|gr[ae]y)\b"
+                       r"|\b(?:undefined|unknown|unclear)\s+status\b",
                        re.I)
 # "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
 FRONT_LENGTH = re.compile(
@@ -1897,7 +1901,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         context.see(mentions, text_s)
         if sentence_claims:
             context.claims_before = list(sentence_claims)
-        last_subject_side = _subject_side(text_s) or last_subject_side
+        # side.previous_subject / side.carried: a sentence with claims goes on about the side of its
+        # claims ("Maliar said troops had retaken 7 sq km near Bakhmut, a city captured by Russian
+        # forces in May. That brought the total recaptured to 31 sq km": Ukraine's, not the first
+        # side the sentence names).
+        claimed = [c.side for c in sentence_claims if c.side and c.measure in _SIDED_MEASURES]
+        last_subject_side = claimed[-1] if claimed else (_subject_side(text_s) or last_subject_side)
         previous_period = (sent.paragraph, text_s)
     return claims
 
