@@ -1734,9 +1734,18 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         quantities = quantities[:max(0, room)]
         work["quantities_examined"] += len(quantities)
         conversions = _conversions(text_s, quantities)
+        skipped = None  # the last locator left out (quantity.locator), for its conversion
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
+            if q.normalized == "m" and not q.per_period and (
+                    _locator(text_s, q) or (skipped is not None and _AND_BEFORE.match(text_s[skipped.end:q.start]))):
+                skipped = q
+                continue  # where a place lies, not a claim about the front
+            if skipped is not None and re.fullmatch(r"\s*[(\[]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?",
+                                                    text_s[skipped.end:q.start]):
+                skipped = q
+                continue  # the locator's bracketed conversion
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
             measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
@@ -2005,6 +2014,50 @@ def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
                 and _CONVERSION_GAP.fullmatch(sentence[a.end:b.start]) and a.unit_text != b.unit_text:
             out.add(b.start)
     return out
+
+
+# Locators: where a place lies from another, which no map of the front changes (quantity.locator):
+# "Avdiivka lies 20 km north of Donetsk", "a town located less than five km from the Russian
+# border", "Vuhledar, roughly 25 miles south of Selydove", "Robotyne (10 km south of Orikhiv)",
+# "8km to the north is the town of ...".
+_LOCATED_BEFORE = re.compile(
+    r"(?:\b(?:located|situated|lies|lying|lie|sits|sitting|nestled|positioned)\s+"
+    r"|(?P<name>\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:,|\()\s*|\(\s*(?:located|situated)\s+)"
+    r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just|only|less\s+than|more\s+than|over|under)\s+)?$")
+_TO_THE_COMPASS = re.compile(r"(?:\s*\([^)]*\))?\s+to\s+the\s+(?:north-?east|north-?west|south-?east|south-?west|north|south|"
+                             r"east|west)\b(?!\s+of\b)", re.I)
+# "... located less than five km from the Russian border and around 50 km from the city": a second
+# locator joined to the first.
+_AND_BEFORE = re.compile(r"^\)?\s*(?:\([^)]*\)\s*)?(?:(?:away\s+)?(?:from|of)\s+[^,;.]{1,60}?)?\s*,?\s*and\s+"
+                         r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just|only|less\s+than|more\s+than|"
+                         r"over|under)\s+)?$", re.I)
+# A distance to the front or to a side's troops is a claim, wherever it is written.
+_TO_THE_FRONT = re.compile(r"(?:\s*\([^)]*\))?\s+(?:away\s+)?(?:from|of|to)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:front|frontline|front-line|"
+                           r"contact\s+line|line\s+of\s+contact|positions|lines|troops|forces|enemy)\b", re.I)
+
+
+_FROM_OR_OF = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|" + _COMPASS_OF + r")\s", re.I)
+
+
+def _locator(sentence: str, q: "_Quantity") -> bool:
+    """quantity.locator: a length that says where a place lies from another place ("Avdiivka lies
+    20 km north of Donetsk", "Vuhledar, roughly 25 miles south of Selydove", "N km to the north is
+    the town of X"), not how far a side's ground is from it: not a claim. A length to the front or
+    to a side's positions stays a claim ("Pokrovsk is located 8 km from the front line"), and so
+    does one whose clause names an actor before it ("Russian troops, 3 km from Pokrovsk")."""
+    if _TO_THE_FRONT.match(sentence, q.end):
+        return False
+    if _TO_THE_COMPASS.match(sentence, q.end):
+        return True
+    m = _LOCATED_BEFORE.search(sentence, max(0, q.start - 60), q.start)
+    if m is None or not _FROM_OR_OF.match(sentence, q.end):
+        return False
+    if m.group("name") and (side_of_words(m.group("name")) or m.group("name").split()[0] in NOT_PLACES):
+        return False  # "Russia, some 10 km from ...": an actor, not a place
+    if "(" in m.group(0):
+        return True  # "Robotyne (10 km south of Orikhiv)", "(located 20 km south of Orikhiv)": an aside on a place
+    lo = _clause_bounds(sentence, q.start)[0]
+    return not any(lo <= a.start < q.start and a.governed is None for a in actor_mentions(sentence))
 
 
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
