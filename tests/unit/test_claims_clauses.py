@@ -82,3 +82,9 @@ def test_sentence_after_a_claim_goes_on_about_the_claims_side():
                "Russian forces in May. That brought the total recaptured in the area to 31 sq km.",
                published=D(2023, 7, 17))[-1]
     assert c.side == "ukraine" and c.explain["side"].startswith("side.carried")
+
+
+def test_clause_runs_on_past_an_aside():
+    c = _one("About 300 square kilometres of the region, including the town of Kupiansk, were retaken by Ukraine "
+             "in September.", published=D(2022, 10, 1))
+    assert c.side == "ukraine" and c.explain["side"].startswith("side.agent_after")

@@ -496,6 +496,17 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    """The bounds of the clause at ``pos`` (between CLAUSE_BREAKs); a clause runs on past an aside
+    set off by commas that follows it ("approximately 80% of Sievierodonetsk, including the eastern
+    quarters of the city, were now occupied": the clause's verb comes after the aside)."""
+    lo, hi = _clause_bounds_plain(sentence, pos)
+    aside = _ASIDE.match(sentence, hi)
+    if aside:
+        hi = _clause_bounds_plain(sentence, aside.end() + 1)[1]
+    return lo, hi
+
+
+def _clause_bounds_plain(sentence: str, pos: int) -> tuple[int, int]:
     start, end = 0, len(sentence)
     for m in CLAUSE_BREAK.finditer(sentence):
         if m.end() <= pos:
@@ -722,17 +733,6 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
 # of the city, were now occupied".
 _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
                     r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
-
-
-def _clause_through_aside(sentence: str, pos: int) -> tuple[int, int]:
-    """The bounds of the clause at ``pos``, running on past an aside set off by commas that
-    follows it ("approximately 80% of Sievierodonetsk, including the eastern quarters of the city,
-    were now occupied": the clause's verb comes after the aside)."""
-    lo, hi = _clause_bounds(sentence, pos)
-    aside = _ASIDE.match(sentence, hi)
-    if aside:
-        hi = _clause_bounds(sentence, aside.end() + 1)[1]
-    return lo, hi
 
 
 def _subject_side(sentence: str) -> str | None:
@@ -1696,8 +1696,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
-        context.next_sentence = sentences[i_sent + 1] if i_sent + 1 < len(sentences) and \
-            sentences[i_sent + 1].paragraph == sent.paragraph else None
         work["sentences"] += 1
         if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
                 (max_claims is not None and len(claims) >= max_claims):
@@ -1782,7 +1780,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
                 # to 482 square kilometres": a sentence naming no side goes on about the last one named.
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
-            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_through_aside(text_s, q.start)):
+            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
             if side is None and measure != "grey_zone" and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
@@ -2113,8 +2111,6 @@ class _PlaceContext:
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
-        # The next sentence of the paragraph, for "the city" when no city was named before it.
-        self.next_sentence = None
 
     @property
     def recent_region(self) -> PlaceMention | None:
@@ -2164,28 +2160,10 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
-        if found is None and m.kind == "city_ref":
-            return self._named_next(m)
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
         return found
-
-
-    def _named_next(self, m: PlaceMention) -> PlaceMention | None:
-        """place.named_next: "the city" in a report that has named no city yet is the one town
-        the next sentence of the paragraph names, when it names exactly one ("Russian forces are
-        within ten kilometers from the edge of the city. The rate of advance is likely to slow as
-        Russian forces enter Pokrovsk's built-up areas"); None otherwise."""
-        if self.next_sentence is None:
-            return None
-        towns = {(n.city or n.canonical) for n in place_mentions(self.next_sentence.text)
-                 if n.kind in ("settlement", "oblast_or_city")}
-        if len(towns) != 1:
-            return None
-        town = towns.pop()
-        return PlaceMention(m.start, m.end, f"{town} by place.named_next: the one town the next sentence names",
-                            "settlement", town, "place.named_next")
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
