@@ -17,7 +17,12 @@ def test_place_located_from_the_border_is_a_locator():
     assert _lengths("Troops attacked Vovchansk, a town located less than five kilometers from the Russian border.") == []
 
 
-def test_second_locator_and_conversions_are_left_out_with_the_first():
+def test_second_locator_of_the_same_place_is_left_out():
+    assert _lengths("They struck Vovchansk, a town located less than five kilometers from the border and around 50 "
+                    "kilometers from the city of Kharkiv.") == []
+
+
+def test_conversion_of_a_locator_is_left_out():
     assert _lengths("They struck Vovchansk, a town located less than five kilometers (three miles) from the border "
                     "and around 50 kilometers (31 miles) from the city of Kharkiv.") == []
 
