@@ -88,3 +88,8 @@ def test_clause_runs_on_past_an_aside():
     c = _one("About 300 square kilometres of the region, including the town of Kupiansk, were retaken by Ukraine "
              "in September.", published=D(2022, 10, 1))
     assert c.side == "ukraine" and c.explain["side"].startswith("side.agent_after")
+
+
+def test_share_named_by_a_noun_of_taking_is_held():
+    c = _one("With regard to the region, the liberation figure has come close to 70%, the Russian general said.")
+    assert c.measure == "share_held"

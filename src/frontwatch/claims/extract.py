@@ -1331,7 +1331,15 @@ def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -
     verb, _ = _nearest_verb(sentence, lo, hi, q.start)
     if verb == "held":
         return "share_held"
+    if verb is None and _ACTION_NOUN.search(sentence, lo, q.start):
+        # "the liberation figure has come close to 80%": a share taken, named by its noun, with no
+        # period: what is held (measure.share_cue, as a share taken with no period).
+        return "share_held"
     return None
+
+
+# Nouns of taking or holding ground, for a share whose clause has no verb of them.
+_ACTION_NOUN = re.compile(r"\b(?:liberation|capture|occupation|seizure)\b", re.I)
 
 
 # "changed hands": ground that moved between the sides, no side's holding.
