@@ -93,3 +93,8 @@ def test_clause_runs_on_past_an_aside():
 def test_share_named_by_a_noun_of_taking_is_held():
     c = _one("With regard to the region, the liberation figure has come close to 70%, the Russian general said.")
     assert c.measure == "share_held"
+
+
+def test_relative_clause_after_the_figure_names_its_taker():
+    c = claims("Of the 1,376 sq km Kyiv's troops captured at the height of the incursion, only part remains.")[0]
+    assert c.side == "ukraine" and c.explain["side"].startswith("side.relative_agent")

@@ -619,6 +619,11 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             side = opposite(_resolve_side(a, att, sentence))
             if side:
                 return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+    relative = _relative_clause_agent(sentence, num_end, mentions)
+    if relative is not None:
+        side = _resolve_side(relative, att, sentence)
+        if side:
+            return side, f"side.relative_agent: {relative.text}"
     fronted = _fronted_clause_subject(sentence, lo, hi, mentions)
     if fronted is not None:
         side = _resolve_side(fronted, att, sentence)
@@ -653,6 +658,28 @@ _ELIDED_SAME = re.compile(r"(?:[,;]|\band|\bbut)\s+(?:(?:now|today|currently|at\
                           r"(?:it|that|this|the\s+figure|the\s+share)\s+(?:is|was|stands\s+at|has\s+(?:fallen|dropped|shrunk|risen|grown)\s+to|"
                           r"is\s+(?:now|down|up)\s+(?:to\s+)?|(?:fell|dropped|shrank|rose|grew)\s+to)\s+"
                           r"(?:(?:about|around|roughly|some|nearly|almost|approximately|only|just|over|under)\s+)?$", re.I)
+
+
+# "Of the 1,376 sq km Kyiv's troops captured at the height of the incursion", "the 500 square miles
+# that Russian forces hold": a relative clause right after the figure whose subject is an actor and
+# whose verb takes or holds ground.
+_RELATIVE_GAP = re.compile(r"^\s*(?:of\s+(?:territory|land|ground)\s+)?(?:that|which)?\s*(?:the\s+)?$", re.I)
+_TAKE_OR_HOLD_AFTER = re.compile(r"(?:\s+(?:forces|troops|army|soldiers|units|military))?"
+                                 r"\s+(?:(?:had|has|have|now|still|once|initially|first)\s+){0,2}(?:"
+                                 + _verbs(_ACTIONS["gained"]) + "|" + _verbs(_ACTIONS["held"]) + r")\b", re.I)
+
+
+def _relative_clause_agent(sentence: str, num_end: int, mentions: list[ActorMention]) -> ActorMention | None:
+    """side.relative_agent: the actor of a relative clause right after the figure that takes or
+    holds it ("Of the 1,376 sq km Kyiv's troops captured ..."), or None."""
+    for a in mentions:
+        if a.start < num_end:
+            continue
+        if a.governed is None and _RELATIVE_GAP.match(sentence[num_end:a.start]) and \
+                _TAKE_OR_HOLD_AFTER.match(sentence, a.end):
+            return a
+        return None
+    return None
 
 
 # An adverbial clause of a participle that opens the clause the figure is in: "After controlling
