@@ -83,11 +83,12 @@ def test_a_passive_verb_of_estimating_names_no_speaker():
     assert (c.side, c.place) == ("ukraine", "Kursk oblast")
 
 
-def test_the_city_before_any_city_is_the_one_town_the_next_sentence_names():
+def test_the_city_before_any_city_is_unsure():
+    # place.named_next (the one town the next sentence names) was removed: it fired on one labelled
+    # claim only, in none of the unseen set's passages.
     first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. The advance will slow "
                        "as Russian troops enter Pokrovsk's built-up areas.", D(2024, 9, 1))
-    assert first.place == "Pokrovsk" and "place.named_next" in first.explain["place"]
-    assert "place" not in first.unsure
+    assert first.place is None and "place" in first.unsure
 
 
 def test_the_city_stays_unsure_when_the_next_sentence_names_two_towns():

@@ -102,6 +102,45 @@ def speaker_side(who: str | None) -> str | None:
     return None
 
 
+_KNOWN_SPEAKER = re.compile(r"(?<![\w-])(?:" + _alt(w for words in _LEX["speakers"].values() for w in words) + r")(?![\w-])")
+
+
+def known_speakers_in(sentence: str) -> list[tuple[int, str]]:
+    """The speakers of the lexicon named in a sentence, speaking or not ("DeepState analysts,
+    however, paint a different picture"), as (offset, name) in reading order."""
+    return [(m.start(), m.group(0)) for m in _KNOWN_SPEAKER.finditer(sentence)]
+
+
+# How a report introduces a person: "Alexei Smirnov, the acting governor of Russia's Kursk region"
+# (an apposition after the name) or "Russian governor Alexei Smirnov" (titles before it).
+_APPOSITION_AFTER = r"\s*,\s*(?P<app>(?:the|a|an)\s+[^,;.!?\"“”()]{3,100})"
+_TITLES_BEFORE = r"(?P<pre>(?:[\w'’-]+\s+){1,4}?)(?:[A-Z][\w'’-]+\s+){0,2}"
+
+
+def described_side(who: str | None, text: str) -> str | None:
+    """The side of a speaker whose name says none, from how the report introduces the person
+    (side.speaker_described): the side word of an apposition after any mention of their surname,
+    else of the titles right before it, else None. ``text``: the whole report."""
+    if not who:
+        return None
+    names = re.findall(r"[A-Z][\w'’-]{2,}", who)
+    if not names:
+        return None
+    surname = re.escape(names[-1])
+    for m in re.finditer(surname + r"(?![\w'’-])" + _APPOSITION_AFTER, text):
+        side = side_of_words(m.group("app"))
+        if side:
+            return side
+    for m in re.finditer(_TITLES_BEFORE + surname + r"(?![\w'’-])", text):
+        pre = m.group("pre")
+        if re.search(r"[,;.:\"“”()]", pre):
+            continue
+        side = side_of_words(pre)
+        if side:
+            return side
+    return None
+
+
 def side_of_words(words: str) -> str | None:
     """The side the first side word in ``words`` names ("Russian and North Korean" -> russia)."""
     named = [(m.start(), side) for regex, side in _NOUN_SIDE for m in [regex.search(words)] if m]

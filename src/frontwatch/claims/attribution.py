@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from frontwatch.claims.actors import described_side, known_speakers_in, side_of_words, speaker_side
 from frontwatch.claims.text import Sentence
 
 _VERBS = (r"(?:said|says|say|reported|reports|report|told|tells|informed|informs|"
@@ -49,6 +50,21 @@ _PRONOUN_SAYS = re.compile(r"\S\s+(?P<p>it|they|he|she|we)\s*$", re.I)
 # Kursk region is now estimated at 600 square kilometres" is not said by that part.
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:now|still|currently|widely|generally|"
                              r"officially|also|already|\w+ly)\s+){0,2}$", re.I)
+# A speaker is a noun phrase: words that open a verb phrase or an adverbial ("said in a report",
+# "in a report released Wednesday") are not one.
+_NOT_A_SPEAKER = re.compile(r"^(?:" + _VERBS[3:-1] + r"|in|on|at|during|earlier|later|also|then|when|after|before|"
+                            r"that|which|who|while)\b", re.I)
+# "DeepState, a Ukrainian open-source mapping site that charts the front lines, said in a report":
+# the name before an apposition set off by commas is the speaker, the apposition describes it.
+TAIL_APPOSITION = re.compile(
+    r"(?P<who>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][\w.&'’-]*){0,6}),\s+"
+    r"(?P<app>(?:a|an|the)\s+[^,;\"“”]{2,140}?),"
+    r"\s+(?:also\s+|has\s+|have\s+|had\s+)?" + _VERBS + r"\b(?P<rest>[^\"“”]{0,80})$")
+# Words that are verbs of saying and nouns alike: "The DeepState report, released on Monday" is a
+# noun phrase, not "The DeepState" reporting.
+_NOUN_READING = re.compile(r"^(?:reports?|claims?|estimates?|notes|states|say)$", re.I)
+_NOUN_AFTER = re.compile(r"^\s*(?:,|\b(?:of|from|by|on|in|was|is|has|had|were|are|released|published|issued|says|said|"
+                         r"shows?|showed|found|suggests?|suggested)\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,7 @@ class Attribution:
     who: str
     outlet: str | None = None
     inferred: bool = False
+    side: str | None = None
 
     def chain(self) -> str:
         """The attribution as a readable chain: "who, cited by outlet"."""
@@ -84,8 +101,14 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
     if m:
         who, outlet = _split_outlet(m.group("who"))
         return Attribution(who, outlet), m.span()
+    m = TAIL_APPOSITION.search(sentence)
+    if m and not _NOT_A_SPEAKER.match(m.group("who")) and len(m.group("who").split()) <= 10:
+        side = speaker_side(m.group("who")) or side_of_words(m.group("app"))
+        # The span ends with the verb: what follows it ("says about 52 square kilometres of the Sumy
+        # region are ...") is the claim.
+        return Attribution(_clean_who(m.group("who")), side=side), (m.start("who"), m.start("rest"))
     m = TAIL.search(sentence)
-    if m and _PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1):
+    if m and (_PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1) or _NOT_A_SPEAKER.match(m.group("who").strip())):
         m = None
     inner = _PRONOUN_SAYS.search(m.group("who")) if m else None
     if m and inner and m.group("rest").strip(" .!?\"”"):
@@ -107,13 +130,15 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
         if who and len(who.split()) <= 14:
             return Attribution(who, outlet), (m.start("who"), len(sentence))
     m = TAIL_INVERTED.search(sentence)
-    if m:
+    if m and not _NOT_A_SPEAKER.match(m.group("who").strip()):
         who, outlet = _split_outlet(m.group("who"))
         if who and len(who.split()) <= 14:
             return Attribution(who, outlet), (m.start(), len(sentence))
     m = LEAD.search(sentence)
     if m and _PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1):
         m = None
+    if m and _NOUN_READING.match(m.group("verb")) and _NOUN_AFTER.match(m.group("rest")):
+        m = None  # "The DeepState report, released on Monday, ...": a noun
     if m and len(m.group("who").split()) <= 12:
         who, outlet = _split_outlet(m.group("who"))
         if m.group("verb") in ("told", "informed"):
@@ -131,6 +156,17 @@ def _is_vague(who: str) -> bool:
     return bool(VAGUE.search(who)) or (
         bool(_DEFINITE_OR_PRONOUN.match(who)) and len(words) <= 2
         and not (len(words) == 2 and words[1][:1].isupper()))
+
+
+def _with_side(att: Attribution | None, report: str) -> Attribution | None:
+    """The attribution with its speaker's side: named by the speaker's words ("Ukraine's
+    military", a speaker of the lexicon), else by how the report introduces the person
+    (``described_side``), else, for a speaker of no known side cited by an outlet of one, the
+    outlet's ("military expert Andrey Marochko told TASS")."""
+    if att is None:
+        return None
+    side = att.side or speaker_side(att.who) or described_side(att.who, report) or speaker_side(att.outlet)
+    return Attribution(att.who, att.outlet, att.inferred, side)
 
 
 def _quote_state_changes(text: str, open_at_start: bool) -> tuple[bool, bool]:
@@ -158,18 +194,25 @@ def attributions_for(sentences: list[Sentence]) -> list[Attribution | None]:
     """
     own: list[Attribution | None] = []
     last_specific: Attribution | None = None
+    report = " ".join(s.text for s in sentences)
     for s in sentences:
         found = attribution_span_in(s.text)
         if found is None:
             own.append(None)
+            named = known_speakers_in(s.text)
+            if named:
+                # "DeepState analysts, however, paint a different picture. '...,' the project
+                # stated": the speaker last named, speaking or not, is who a vague one stands for.
+                last_specific = Attribution(named[-1][1])
             continue
         att = found[0]
         if _is_vague(att.who) and last_specific is not None:
             outlet = att.outlet or last_specific.outlet
-            att = Attribution(last_specific.who, outlet)
+            att = Attribution(last_specific.who, outlet, side=last_specific.side)
         elif not _is_vague(att.who):
             last_specific = att
         own.append(att)
+    own = [_with_side(a, report) for a in own]
 
     # Quote bookkeeping per paragraph.
     in_quote: list[bool] = []
@@ -195,7 +238,7 @@ def attributions_for(sentences: list[Sentence]) -> list[Attribution | None]:
         if att is None and in_quote[i] and closes_at[i] is not None and own[closes_at[i]] is not None:
             att = own[closes_at[i]]
         if att is None and carried is not None:
-            att = Attribution(carried.who, carried.outlet, inferred=True)
+            att = Attribution(carried.who, carried.outlet, inferred=True, side=carried.side)
         if att is not None and not att.inferred:
             carried = att
         resolved.append(att)

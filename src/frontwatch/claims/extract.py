@@ -286,7 +286,11 @@ GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|enlarged|added\s+to
                      r"a\s+further|further)\s+){0,3}$", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
 # ``contested`` status of the maps.
-GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b",
+GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|contested\s+(?:areas?|zones?|territory|ground))\b"
+                       # the maps' own legend: DeepStateMap marks the grey zone "undefined" ("are marked
+                       # on the map as 'undefined'", "of unknown status")
+                       r"|\bmarked\s+(?:on\s+the\s+map\s+)?as\s+[\"“']?(?:undefined|unknown|unclear|contested|gr[ae]y)\b"
+                       r"|\b(?:undefined|unknown|unclear)\s+status\b",
                        re.I)
 # "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
 FRONT_LENGTH = re.compile(
@@ -340,9 +344,45 @@ _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured
                             re.I)
 _OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
                               r"more\s+than|at\s+least)\s+)?$", re.I)
-_PERIOD_NAMED = re.compile(r"\b(?:in|during|since|over|throughout)\s+(?:the\s+(?:past|last)\s+)?(?:early\s+|mid-?|late\s+)?"
+_PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+course\s+of\s+)?(?:the\s+(?:past|last)\s+)?"
+                           r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?:last|this)\s+(?:week|month|year)\b")
+                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b")
+# "managed to occupy 0.04% of the country over the course of the month", "occupied 610 km2 in
+# October": a verb of holding right before the figure, in a sentence that names a period, is what
+# was taken over that period (measure.occupied_over_period).
+_OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied)\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
+                            r"more\s+than|at\s+least|another|an\s+additional|a\s+further|just)\s+)?$", re.I)
+
+
+def _occupied_over_period(sentence: str, q: "_Quantity") -> bool:
+    """Whether the figure is what a side occupied over a period the sentence names."""
+    return bool(_OCCUPY_BEFORE.search(sentence, max(0, q.start - 40), q.start) and _PERIOD_NAMED.search(sentence))
+
+
+# "bringing the total figure to 19.04%": the running total once the change is added, a state
+# (measure.total_brought_to); "bringing the total recaptured to 180 sq km" names a change instead.
+_TOTAL_BROUGHT_TO = re.compile(r"\b(?:bring(?:s|ing)?|brought|tak(?:es|ing)|took|push(?:es|ing|ed)|rais(?:es|ing|ed))\s+"
+                               r"(?:the|its|their)\s+(?:overall\s+|total\s+|cumulative\s+)?(?P<noun>(?:[\w'’-]+\s+){0,4}?)"
+                               r"to\s+" + r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just\s+over|just\s+under|over|"
+                               r"more\s+than|less\s+than)\s+)?$", re.I)
+_GAIN_PARTICIPLE = re.compile(r"\b(?:recaptured|captured|liberated|retaken|taken|seized|gained|lost|regained|occupied)\b", re.I)
+
+
+def _total_brought_to(sentence: str, q: "_Quantity") -> bool:
+    """Whether the figure is a running total of a holding ("bringing the total figure to ..."),
+    not of a change ("bringing the total territory recaptured to ...")."""
+    m = _TOTAL_BROUGHT_TO.search(sentence, max(0, q.start - 80), q.start)
+    return bool(m) and "total" in m.group(0).lower() and not _GAIN_PARTICIPLE.search(m.group("noun"))
+
+
+# "almost 2,000 square kilometres more than in the same period the previous year": the difference
+# between two periods' figures, not either of them (measure.difference).
+_MORE_THAN_IN = re.compile(r"\s+(?:more|less|fewer)\s+than\s+(?:in|during|over|for|at)\b", re.I)
+# "reached as deep as 12 km over a breadth of 40 km": a width (as "a 20-km-wide front"), not a
+# distance moved.
+_WIDTH_BEFORE = re.compile(r"\b(?:breadth|width)\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|"
+                           r"more\s+than)\s+)?$", re.I)
 _OCCUPIED_SINCE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?occupied\b.*\bsince\b", re.I)
 CURRENT = re.compile(r"\b(?:now|currently|still|so\s+far|at\s+present|presently|today|as\s+of|remains?)\b", re.I)
 TARGET = re.compile(r"\b(?:aim\w*|plan\w*|intend\w*|seek\w*|target\w*|goal|increase\w*|rais(?:e|es|ing)|"
@@ -458,6 +498,17 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    """The bounds of the clause at ``pos`` (between CLAUSE_BREAKs); a clause runs on past an aside
+    set off by commas that follows it ("approximately 80% of Sievierodonetsk, including the eastern
+    quarters of the city, were now occupied": the clause's verb comes after the aside)."""
+    lo, hi = _clause_bounds_plain(sentence, pos)
+    aside = _ASIDE.match(sentence, hi)
+    if aside:
+        hi = _clause_bounds_plain(sentence, aside.end() + 1)[1]
+    return lo, hi
+
+
+def _clause_bounds_plain(sentence: str, pos: int) -> tuple[int, int]:
     start, end = 0, len(sentence)
     for m in CLAUSE_BREAK.finditer(sentence):
         if m.end() <= pos:
@@ -472,7 +523,11 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _speaker_side(att: Attribution | None) -> str | None:
-    return speaker_side(att.who) if att is not None else None
+    """The side of the sentence's speaker: the attribution's resolved side (see
+    ``attributions_for``), else the side its words name."""
+    if att is None:
+        return None
+    return att.side or speaker_side(att.who)
 
 
 def _opposite(side: str | None) -> str | None:
@@ -487,21 +542,21 @@ _UNDER_OWN_CONTROL = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:were|was|are|is|remai
 # forces", "in the hands of Kyiv's troops".
 _AGENT_BEFORE = re.compile(r"\b(?:by|under\s+(?:the\s+)?(?:control|occupation|rule)\s+of|in\s+the\s+hands\s+of)\s+(?:the\s+)?$",
                            re.I)
-_UNDER_HOLDER = re.compile(r"\bunder\s+(?:the\s+)?$", re.I)
+_UNDER_HOLDER = re.compile(r"\bunder\s+[\"“]?(?:the\s+)?$", re.I)
 _RETAKE_BEFORE = re.compile(r"\b(?:recaptured|retaken|retook|liberated|taken\s+back|took\s+back|won\s+back|reclaimed|"
                             r"regained|freed|cleared)\s+(?:\w+\s+){0,3}$", re.I)
 
 
 def _resolve_side(a: ActorMention, att: Attribution | None, sentence: str = "") -> str | None:
     if a.side == "speaker":
-        side = speaker_side(att.who if att else None)
+        side = _speaker_side(att)
         if side is None and a.text.lower().startswith(("his", "her")):
             # "Yevgeny Prigozhin, the head of Russia's Wagner group, said his forces ...": the side
             # named for the person before it.
             side = side_of_words(sentence[:a.start])
         return side
     if a.side == "enemy":
-        return opposite(speaker_side(att.who if att else None))
+        return opposite(_speaker_side(att))
     return a.side
 
 
@@ -542,13 +597,13 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
                 continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
-                    a.kind in ("adjective", "noun", "term") and _UNDER_HOLDER.search(before)):
+                    a.kind in ("adjective", "noun", "term", "enemy", "speaker") and _UNDER_HOLDER.search(before)):
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
     for a in mentions:
         if lo <= a.start < num_start and (a.kind == "compound" or (
-                a.kind in ("adjective", "noun") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
+                a.kind in ("adjective", "noun", "enemy", "speaker") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
             side = _resolve_side(a, att, sentence)
             if side:
                 return side, f"side.holder: {a.text}"
@@ -566,19 +621,29 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             side = opposite(_resolve_side(a, att, sentence))
             if side:
                 return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+    relative = _relative_clause_agent(sentence, num_end, mentions)
+    if relative is not None:
+        side = _resolve_side(relative, att, sentence)
+        if side:
+            return side, f"side.relative_agent: {relative.text}"
+    fronted = _fronted_clause_subject(sentence, lo, hi, mentions)
+    if fronted is not None:
+        side = _resolve_side(fronted, att, sentence)
+        if side:
+            return side, f"side.fronted_clause_subject: {fronted.text}"
     # "Ukraine said it still holds...": the pronoun stands for the speaker.
     if att_span and re.search(r"\b(?:it|its|they|their)\b", sentence[att_span[1]:num_start]):
-        side = speaker_side(att.who if att else None)
+        side = _speaker_side(att)
         if side:
             return side, f"side.speaker_pronoun: {att.who}"
     # "Ukrainian officials said 92 settlements were under their control": so is "their" after it.
     if att_span and _UNDER_OWN_CONTROL.match(sentence, num_end, hi):
-        side = speaker_side(att.who if att else None)
+        side = _speaker_side(att)
         if side:
             return side, f"side.speaker_pronoun: {att.who}"
     if before:
         a = before[-1]
-        own = speaker_side(att.who if att else None)
+        own = _speaker_side(att)
         if own and a.governed == "of" and a.kind in ("noun", "adjective"):
             # "Ukraine's army said 40% of Russia's Kursk territory ...": a side after "of" names whose
             # ground, not who holds it; the speaker's side does (side.speaker below).
@@ -587,6 +652,58 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
         if side:
             return side, f"side.object: {a.text}"
     return None, "side.none: no side named"
+
+
+# A clause that names only the figure, its subject a pronoun for what the figure before measured:
+# "..., and today, it is 15%", "; now the figure stands at 12%".
+_ELIDED_SAME = re.compile(r"(?:[,;]|\band|\bbut)\s+(?:(?:now|today|currently|at\s+present|by\s+now)\s*,?\s+)?"
+                          r"(?:it|that|this|the\s+figure|the\s+share)\s+(?:is|was|stands\s+at|has\s+(?:fallen|dropped|shrunk|risen|grown)\s+to|"
+                          r"is\s+(?:now|down|up)\s+(?:to\s+)?|(?:fell|dropped|shrank|rose|grew)\s+to)\s+"
+                          r"(?:(?:about|around|roughly|some|nearly|almost|approximately|only|just|over|under)\s+)?$", re.I)
+
+
+# "Of the 1,376 sq km Kyiv's troops captured at the height of the incursion", "the 500 square miles
+# that Russian forces hold": a relative clause right after the figure whose subject is an actor and
+# whose verb takes or holds ground.
+_RELATIVE_GAP = re.compile(r"^\s*(?:of\s+(?:territory|land|ground)\s+)?(?:that|which)?\s*(?:the\s+)?$", re.I)
+_TAKE_OR_HOLD_AFTER = re.compile(r"(?:\s+(?:forces|troops|army|soldiers|units|military))?"
+                                 r"\s+(?:(?:had|has|have|now|still|once|initially|first)\s+){0,2}(?:"
+                                 + _verbs(_ACTIONS["gained"]) + "|" + _verbs(_ACTIONS["held"]) + r")\b", re.I)
+
+
+def _relative_clause_agent(sentence: str, num_end: int, mentions: list[ActorMention]) -> ActorMention | None:
+    """side.relative_agent: the actor of a relative clause right after the figure that takes or
+    holds it ("Of the 1,376 sq km Kyiv's troops captured ..."), or None."""
+    for a in mentions:
+        if a.start < num_end:
+            continue
+        if a.governed is None and _RELATIVE_GAP.match(sentence[num_end:a.start]) and \
+                _TAKE_OR_HOLD_AFTER.match(sentence, a.end):
+            return a
+        return None
+    return None
+
+
+# An adverbial clause of a participle that opens the clause the figure is in: "After controlling
+# 51.5% in mid-December, Russia ...", "after occupying some 51,000 square miles, Russia has lost".
+_FRONTED_OPENER = re.compile(r"\s*[\"“]?(?:after|having|since|before|while|despite|upon|when|by)\s+"
+                             r"(?:(?:first|already|briefly|once)\s+)?(?:been\s+)?[a-z]+(?:ing|ed|en)\b", re.I)
+_MAIN_SUBJECT_GAP = re.compile(r"^[\s,]*(?:the\s+)?$", re.I)
+
+
+def _fronted_clause_subject(sentence: str, lo: int, hi: int, mentions: list[ActorMention]) -> ActorMention | None:
+    """side.fronted_clause_subject: the figure is in an adverbial clause of a participle that opens
+    its sentence or clause ("After controlling 51.5% in mid-December, Russia is pushing ..."): the
+    participle's subject is the main clause's, the actor that opens the clause after it; None when
+    the figure's clause is not such a clause or the main clause opens with no actor."""
+    if hi >= len(sentence) or not _FRONTED_OPENER.match(sentence, lo):
+        return None
+    if any(lo <= a.start < hi for a in mentions):
+        return None
+    for a in mentions:
+        if a.start >= hi:
+            return a if a.governed is None and _MAIN_SUBJECT_GAP.match(sentence[hi:a.start]) else None
+    return None
 
 
 # "... 1,171 square kilometres of Kursk at the peak of its offensive, but now holds about 650.": a
@@ -645,17 +762,6 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
 # of the city, were now occupied".
 _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
                     r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
-
-
-def _clause_through_aside(sentence: str, pos: int) -> tuple[int, int]:
-    """The bounds of the clause at ``pos``, running on past an aside set off by commas that
-    follows it ("approximately 80% of Sievierodonetsk, including the eastern quarters of the city,
-    were now occupied": the clause's verb comes after the aside)."""
-    lo, hi = _clause_bounds(sentence, pos)
-    aside = _ASIDE.match(sentence, hi)
-    if aside:
-        hi = _clause_bounds(sentence, aside.end() + 1)[1]
-    return lo, hi
 
 
 def _subject_side(sentence: str) -> str | None:
@@ -951,9 +1057,15 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             # "About 1,000 square kilometres changed hands in November": ground that moved between
             # the sides, either way (measure.area_change (changed_hands)).
             return "area_change", None, None, None
+        if _MORE_THAN_IN.match(sentence, q.end):
+            return "other", None, None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
+        if verb == "held" and _occupied_over_period(sentence, q):
+            return "area_change", "gained", None, None
+        if verb is None and _total_brought_to(sentence, q):
+            return "area_held", None, "current", None
         if verb is None and _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start):
             # "Russian forces occupied 610 km² in October" (a bare "occupied" is mostly an
             # adjective, but not before a figure): gained over a period the sentence names, else held.
@@ -1006,6 +1118,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
             # "increased its holdings of Ukrainian territory by 0.2 percentage points"
             return "share_gained", "gained", None, None
+        if verb == "held" and _occupied_over_period(sentence, q) and territorial and territorial.group(0).strip():
+            return "share_gained", "gained", None, None
+        if _total_brought_to(sentence, q):
+            return "share_held", None, "current", None
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
         if verb == "held" and _SHARE_OF_HOLDING.search(sentence, 0, q.start):
@@ -1036,7 +1152,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
-        if _WIDE_AFTER.match(sentence, q.end):
+        if _WIDE_AFTER.match(sentence, q.end) or _WIDTH_BEFORE.search(sentence, max(0, q.start - 40), q.start):
             # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
             return "other", None, None, None
         if DEPTH_OF.search(sentence, max(0, q.start - 40), q.start) or FROM_OLD_FRONT.match(sentence, q.end):
@@ -1187,7 +1303,15 @@ def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -
     verb, _ = _nearest_verb(sentence, lo, hi, q.start)
     if verb == "held":
         return "share_held"
+    if verb is None and _ACTION_NOUN.search(sentence, lo, q.start):
+        # "the liberation figure has come close to 80%": a share taken, named by its noun, with no
+        # period: what is held (measure.share_cue, as a share taken with no period).
+        return "share_held"
     return None
+
+
+# Nouns of taking or holding ground, for a share whose clause has no verb of them.
+_ACTION_NOUN = re.compile(r"\b(?:liberation|capture|occupation|seizure)\b", re.I)
 
 
 # "changed hands": ground that moved between the sides, no side's holding.
@@ -1590,8 +1714,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
-        context.next_sentence = sentences[i_sent + 1] if i_sent + 1 < len(sentences) and \
-            sentences[i_sent + 1].paragraph == sent.paragraph else None
         work["sentences"] += 1
         if (max_quantities is not None and work["quantities_examined"] >= max_quantities) or \
                 (max_claims is not None and len(claims) >= max_claims):
@@ -1608,11 +1730,16 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
         anchors = dates_mod.time_anchor_spans(text_s)
-        mentions = [m for m in place_mentions(text_s) if not (att_span and att_span[0] <= m.start < att_span[1])
+        all_mentions = place_mentions(text_s)
+        mentions = [m for m in all_mentions if not (att_span and att_span[0] <= m.start < att_span[1])
                     and not any(a <= m.start < b for a, b in anchors)]
+        if quantities and att_span:
+            # "Serhiy Haidai, the governor of Luhansk Oblast, said ... 10 percent of the region": a place
+            # in the speaker's description, before the figures, is named for what follows.
+            context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            context.see(mentions)
+            context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
@@ -1623,12 +1750,28 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         quantities = quantities[:max(0, room)]
         work["quantities_examined"] += len(quantities)
         conversions = _conversions(text_s, quantities)
+        skipped = None  # the last locator left out (quantity.locator), for its conversion
         for q in quantities:
             if _restates_previous(text_s, q, sentence_claims):
                 continue
+            if q.normalized == "m" and not q.per_period and (
+                    _locator(text_s, q) or (skipped is not None and _AND_BEFORE.match(text_s[skipped.end:q.start]))):
+                skipped = q
+                continue  # where a place lies, not a claim about the front
+            if skipped is not None and re.fullmatch(r"\s*[(\[]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?",
+                                                    text_s[skipped.end:q.start]):
+                skipped = q
+                continue  # the locator's bracketed conversion
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
             measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
+            elided = (earlier is not None and earlier.unit_normalized == q.normalized
+                      and _ELIDED_SAME.search(text_s, max(0, q.start - 60), q.start))
+            if elided:
+                # "30% of the region was in Russian hands before the counter-attack, and today, it is
+                # 15%": the same measure of the same side, at another time.
+                measure, direction = earlier.measure, earlier.direction
+                measure_rule = f"measure.same_as_figure_before: {earlier.surface} (an elided clause)"
             if (earlier is not None and earlier.unit_normalized == q.normalized
                     and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
                 # "11%, down from 27% in March 2022": the same measure at another time.
@@ -1647,13 +1790,15 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if q.inherited_from is not None and side is None and sentence_claims:
                 side = sentence_claims[q.inherited_from].side
                 side_rule = "side.same_as_figure_before"
+            if elided and earlier.side:
+                side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
             if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
             if side is None and last_subject_side and measure in _SIDED_MEASURES and not actor_mentions(text_s):
                 # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
                 # to 482 square kilometres": a sentence naming no side goes on about the last one named.
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
-            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_through_aside(text_s, q.start)):
+            if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
             if side is None and measure != "grey_zone" and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
@@ -1780,10 +1925,15 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             sentence_claims.append(claim)
         claims.extend(sentence_claims)
         work["claims"] = len(claims)
-        context.see(mentions)
+        context.see(mentions, text_s)
         if sentence_claims:
             context.claims_before = list(sentence_claims)
-        last_subject_side = _subject_side(text_s) or last_subject_side
+        # side.previous_subject / side.carried: a sentence with claims goes on about the side of its
+        # claims ("Maliar said troops had retaken 7 sq km near Bakhmut, a city captured by Russian
+        # forces in May. That brought the total recaptured to 31 sq km": Ukraine's, not the first
+        # side the sentence names).
+        claimed = [c.side for c in sentence_claims if c.side and c.measure in _SIDED_MEASURES]
+        last_subject_side = claimed[-1] if claimed else (_subject_side(text_s) or last_subject_side)
         previous_period = (sent.paragraph, text_s)
     return claims
 
@@ -1906,6 +2056,50 @@ def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
     return out
 
 
+# Locators: where a place lies from another, which no map of the front changes (quantity.locator):
+# "Avdiivka lies 20 km north of Donetsk", "a town located less than five km from the Russian
+# border", "Vuhledar, roughly 25 miles south of Selydove", "Robotyne (10 km south of Orikhiv)",
+# "8km to the north is the town of ...".
+_LOCATED_BEFORE = re.compile(
+    r"(?:\b(?:located|situated|lies|lying|lie|sits|sitting|nestled|positioned)\s+"
+    r"|(?P<name>\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:,|\()\s*|\(\s*(?:located|situated)\s+)"
+    r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just|only|less\s+than|more\s+than|over|under)\s+)?$")
+_TO_THE_COMPASS = re.compile(r"(?:\s*\([^)]*\))?\s+to\s+the\s+(?:north-?east|north-?west|south-?east|south-?west|north|south|"
+                             r"east|west)\b(?!\s+of\b)", re.I)
+# "... located less than five km from the Russian border and around 50 km from the city": a second
+# locator joined to the first.
+_AND_BEFORE = re.compile(r"^\)?\s*(?:\([^)]*\)\s*)?(?:(?:away\s+)?(?:from|of)\s+[^,;.]{1,60}?)?\s*,?\s*and\s+"
+                         r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just|only|less\s+than|more\s+than|"
+                         r"over|under)\s+)?$", re.I)
+# A distance to the front or to a side's troops is a claim, wherever it is written.
+_TO_THE_FRONT = re.compile(r"(?:\s*\([^)]*\))?\s+(?:away\s+)?(?:from|of|to)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:front|frontline|front-line|"
+                           r"contact\s+line|line\s+of\s+contact|positions|lines|troops|forces|enemy)\b", re.I)
+
+
+_FROM_OR_OF = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|" + _COMPASS_OF + r")\s", re.I)
+
+
+def _locator(sentence: str, q: "_Quantity") -> bool:
+    """quantity.locator: a length that says where a place lies from another place ("Avdiivka lies
+    20 km north of Donetsk", "Vuhledar, roughly 25 miles south of Selydove", "N km to the north is
+    the town of X"), not how far a side's ground is from it: not a claim. A length to the front or
+    to a side's positions stays a claim ("Pokrovsk is located 8 km from the front line"), and so
+    does one whose clause names an actor before it ("Russian troops, 3 km from Pokrovsk")."""
+    if _TO_THE_FRONT.match(sentence, q.end):
+        return False
+    if _TO_THE_COMPASS.match(sentence, q.end):
+        return True
+    m = _LOCATED_BEFORE.search(sentence, max(0, q.start - 60), q.start)
+    if m is None or not _FROM_OR_OF.match(sentence, q.end):
+        return False
+    if m.group("name") and (side_of_words(m.group("name")) or m.group("name").split()[0] in NOT_PLACES):
+        return False  # "Russia, some 10 km from ...": an actor, not a place
+    if "(" in m.group(0):
+        return True  # "Robotyne (10 km south of Orikhiv)", "(located 20 km south of Orikhiv)": an aside on a place
+    lo = _clause_bounds(sentence, q.start)[0]
+    return not any(lo <= a.start < q.start and a.governed is None for a in actor_mentions(sentence))
+
+
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
     """Whether ``q`` is a parenthetical unit conversion of the claim just before it
     ("1,000 square kilometres (386 square miles)"), which is not a claim of its own."""
@@ -1944,6 +2138,11 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
     return None
 
 
+_REFS = ("country_ref", "region_ref", "city_ref", "area_ref")
+# A place named as where something comes from or goes to, not where it is.
+_SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+
+
 class _PlaceContext:
     """The places a report has named so far, for claims whose own sentence names none."""
 
@@ -1957,8 +2156,6 @@ class _PlaceContext:
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
-        # The next sentence of the paragraph, for "the city" when no city was named before it.
-        self.next_sentence = None
 
     @property
     def recent_region(self) -> PlaceMention | None:
@@ -1967,12 +2164,19 @@ class _PlaceContext:
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
 
-    def see(self, mentions: list[PlaceMention]) -> None:
-        """Take in the places of the sentence just read."""
-        if any(m.kind not in ("country_ref", "region_ref", "city_ref") for m in mentions):
+    def see(self, mentions: list[PlaceMention], sentence: str = "") -> None:
+        """Take in the places of the sentence just read (``sentence``: its text, to tell where
+        something happens from where it comes from or goes to)."""
+        if any(m.kind not in _REFS for m in mentions):
             self.claims_before = []  # the report has moved on to another place
+        regions = [m for m in mentions if m.kind in ("oblast", "oblast_or_city", "union")]
+        # place.topic_region: of several regions in a sentence, the last one named as where something
+        # is or happens, not as where it comes from or goes to ("an offensive in Russia's Kursk region
+        # to divert Russian forces from the Donbas": "this area" is then Kursk's).
+        located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
+        topic = (located or regions or [None])[-1]
         for m in mentions:
-            if m.kind in ("country_ref", "region_ref", "city_ref"):
+            if m.kind in _REFS:
                 continue
             self.last = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
@@ -1985,10 +2189,15 @@ class _PlaceContext:
                 self.last_settlement = m
             if m.kind == "country":
                 self.last_country = m.canonical
+        if topic is not None:
+            self.last_oblast = topic
 
     def resolve(self, m: PlaceMention, earlier: list[PlaceMention]) -> PlaceMention | None:
         """What "the region" / "the city" / "the country" stands for: the last such place named in
         the sentence before it, else in the report before the sentence; None when there is none."""
+        if m.kind == "area_ref":
+            named = [e for e in earlier if e.start < m.start and e.kind not in _REFS]
+            return named[-1] if named else (self.last_oblast if self.last is self.last_region else self.last)
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
@@ -1996,28 +2205,10 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
-        if found is None and m.kind == "city_ref":
-            return self._named_next(m)
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
         return found
-
-
-    def _named_next(self, m: PlaceMention) -> PlaceMention | None:
-        """place.named_next: "the city" in a report that has named no city yet is the one town
-        the next sentence of the paragraph names, when it names exactly one ("Russian forces are
-        within ten kilometers from the edge of the city. The rate of advance is likely to slow as
-        Russian forces enter Pokrovsk's built-up areas"); None otherwise."""
-        if self.next_sentence is None:
-            return None
-        towns = {(n.city or n.canonical) for n in place_mentions(self.next_sentence.text)
-                 if n.kind in ("settlement", "oblast_or_city")}
-        if len(towns) != 1:
-            return None
-        town = towns.pop()
-        return PlaceMention(m.start, m.end, f"{town} by place.named_next: the one town the next sentence names",
-                            "settlement", town, "place.named_next")
 
 
 # An oblast-or-city name read as the city: "the city of Donetsk"; a distance or a pace is to a point.
@@ -2067,7 +2258,12 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     if reference is None or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)):
         return None
     window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
-    if measure in ("area_held", "area_change"):
+    if measure == "area_change":
+        # "Ukraine suffered its worst territorial losses in November, losing 610 square kilometers":
+        # while it held ground in Russia, Ukraine lost ground in both countries; a loss naming no
+        # place is not sure to be in Russia (it was measured there: a wrong verdict).
+        return None
+    if measure == "area_held":
         value = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
         if q.normalized == "km2" and value is not None and value <= _INCURSION_MAX_KM2:
             return f"{window}; {value:,.0f} km2 is not its holding in Ukraine"

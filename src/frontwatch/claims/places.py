@@ -46,7 +46,8 @@ class PlaceMention:
     start: int
     end: int
     text: str
-    kind: str   # country, country_ref, oblast, oblast_or_city, union, settlement, direction, region_ref, city_ref
+    kind: str   # country, country_ref, oblast, oblast_or_city, union, settlement, direction, region_ref, city_ref,
+    # area_ref ("this area": the place last named, of any kind)
     canonical: str
     rule: str
     city: str | None = None
@@ -127,7 +128,13 @@ COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
 COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b|\bour\s+(?:territory|land|soil)\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
-REGION_REF = re.compile(r"\bthe\s+(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
+REGION_REF = re.compile(r"\b(?:the|this|that)\s+(?:(?:same|border|frontier|neighbou?ring)\s+)?"
+                        r"(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
+# "1,240 square kilometres of this area", "the total recaptured in the area": the place last named,
+# of any kind. "The area" alone is not one ("the area under Russian control", "the area of Ukraine").
+AREA_REF = re.compile(r"\b(?:this|that)\s+(?:same\s+)?(?:area|territory)\b"
+                      r"|(?<=\bin\s)the\s+area\b(?!\s+(?:of|under|held|controlled|around|near|between|where|that|which)\b)",
+                      re.I)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
@@ -201,6 +208,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         what = m.group("what").lower()
         kind = "city_ref" if what in ("city", "town") else "region_ref"
         add(PlaceMention(m.start(), m.end(), m.group(0), kind, "", f"place.the_{what}"))
+    for m in AREA_REF.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
     for m in AFTER_PREP.finditer(sentence):
         name = _trim(m.group("name"))
         pos = m.start("name")

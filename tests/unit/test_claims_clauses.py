@@ -1,0 +1,100 @@
+"""Measure and side from the structure of the figure's clause (claims/extract.py): fronted
+participle clauses, elided clauses, verbs of holding over a period, running totals, differences,
+widths, and the action lexicon's control and de-occupation verbs. One rule per test, on sentences
+written for the test."""
+from __future__ import annotations
+
+from claimtext import D, claims
+
+
+def _one(text: str, published=D(2024, 11, 25)):
+    (c,) = claims(text, published=published)
+    return c
+
+
+def test_fronted_participle_clause_takes_the_main_subject():
+    c = _one("After controlling 40% of the region in May, Russia now holds less of it.")
+    assert c.side == "russia" and c.explain["side"].startswith("side.fronted_clause_subject")
+
+
+def test_fronted_clause_with_its_own_actor_keeps_it():
+    c = _one("After Ukrainian forces retook 300 square kilometres in June, Russia moved reserves north.")
+    assert c.side == "ukraine"
+
+
+def test_elided_clause_is_the_figure_before_at_another_time():
+    c = claims("Half of the region was in the hands of Russian forces in March, and today, it is 20%.")[-1]
+    assert (c.measure, c.side) == ("share_held", "russia")
+    assert c.explain["measure"].startswith("measure.same_as_figure_before")
+
+
+def test_occupied_over_a_named_period_is_a_gain():
+    assert _one("In October, the Russians managed to occupy 0.05% of the country's territory.").measure == "share_gained"
+    assert _one("In October, Russian troops managed to occupy 400 square kilometres.").measure == "area_change"
+
+
+def test_occupy_with_no_period_is_a_holding():
+    assert _one("Russian troops occupy 400 square kilometres of the region.").measure == "area_held"
+
+
+def test_total_brought_to_is_a_share_held():
+    c = claims("Russian troops took 0.1% of the country in October, bringing the total figure to 19.1%.")[-1]
+    assert c.measure == "share_held"
+
+
+def test_total_of_a_change_brought_to_stays_a_change():
+    c = claims("Ukraine retook 10 sq km last week, bringing the total territory recaptured to 180 sq km.")[-1]
+    assert c.measure == "area_change"
+
+
+def test_more_than_in_another_period_is_a_difference():
+    c = claims("Russia captured 4,000 square kilometres this year, 1,500 square kilometres more than in the same "
+               "period last year.")[-1]
+    assert c.measure == "other"
+
+
+def test_breadth_of_is_a_width():
+    c = claims("Ukrainian troops reached as deep as 12 kilometres over a breadth of 40 kilometres.")[-1]
+    assert c.measure == "other"
+
+
+def test_taking_control_is_a_gain():
+    assert _one("Ukrainian forces advanced, taking control of 1,000 sq km in August.").measure == "area_change"
+
+
+def test_de_occupy_is_a_gain():
+    assert _one("They managed to de-occupy about 200 square kilometres in June.").measure == "area_change"
+
+
+def test_ukrainian_loss_with_no_place_during_the_incursion_is_unsure():
+    c = _one("Ukraine suffered its worst losses in November, losing 600 square kilometers.", published=D(2025, 1, 5))
+    assert c.place is None and "place" in c.unsure
+
+
+def test_marked_undefined_on_the_map_is_the_grey_zone():
+    c = claims("About 500 square kilometers of the Kursk region are under Ukrainian control. Nearly 150 square "
+               "kilometers are marked on the map as \"undefined.\"")[-1]
+    assert (c.measure, c.side) == ("grey_zone", None)
+
+
+def test_sentence_after_a_claim_goes_on_about_the_claims_side():
+    c = claims("Ukraine's deputy defence minister said troops had retaken 7 sq km in the past week near Bakhmut, a city captured by "
+               "Russian forces in May. That brought the total recaptured in the area to 31 sq km.",
+               published=D(2023, 7, 17))[-1]
+    assert c.side == "ukraine" and c.explain["side"].startswith("side.carried")
+
+
+def test_clause_runs_on_past_an_aside():
+    c = _one("About 300 square kilometres of the region, including the town of Kupiansk, were retaken by Ukraine "
+             "in September.", published=D(2022, 10, 1))
+    assert c.side == "ukraine" and c.explain["side"].startswith("side.agent_after")
+
+
+def test_share_named_by_a_noun_of_taking_is_held():
+    c = _one("With regard to the region, the liberation figure has come close to 70%, the Russian general said.")
+    assert c.measure == "share_held"
+
+
+def test_relative_clause_after_the_figure_names_its_taker():
+    c = claims("Of the 1,376 sq km Kyiv's troops captured at the height of the incursion, only part remains.")[0]
+    assert c.side == "ukraine" and c.explain["side"].startswith("side.relative_agent")

@@ -1,0 +1,39 @@
+"""Places named by reference ("this area", "the border region", "in the area") and the region a
+sentence is about (claims/places.py AREA_REF and REGION_REF, extract._PlaceContext): one rule per
+test, on sentences written for the test."""
+from __future__ import annotations
+
+from claimtext import D, claims
+
+from frontwatch.claims.places import place_mentions
+
+
+def test_this_area_is_a_reference():
+    assert [m.kind for m in place_mentions("Ukraine held 500 square kilometres of this area.")] == ["area_ref"]
+
+
+def test_the_area_under_control_is_not_a_reference():
+    assert place_mentions("the area under Russian control grew by 30 square kilometres") == []
+
+
+def test_the_border_region_is_a_region_reference():
+    assert [m.kind for m in place_mentions("1,000 sq km of the border region")] == ["region_ref"]
+
+
+def test_this_area_is_the_region_where_the_sentence_before_happens():
+    c = claims("In August, the army launched an offensive in Russia's Belgorod region to draw Russian forces away "
+               "from the Donbas. By the end of August, Ukraine controlled around 400 square kilometres of this area.",
+               published=D(2024, 9, 10))[-1]
+    assert c.place == "Belgorod oblast"
+
+
+def test_border_region_resolves_to_the_region_named_before():
+    c = claims("Fighting goes on in the Kursk region. The general said his forces now hold 900 sq km of the border "
+               "region in southern Russia.", published=D(2024, 8, 20))[-1]
+    assert c.place == "Kursk oblast"
+
+
+def test_in_the_area_is_the_place_last_named():
+    c = claims("Ukrainian troops advanced near Bakhmut last week. That brought the total recaptured in the area to "
+               "40 sq km.", published=D(2023, 7, 17))[-1]
+    assert c.place == "Bakhmut"
