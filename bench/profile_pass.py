@@ -160,18 +160,39 @@ def main():
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"wall {wall:.2f} s; CPU {user + system:.2f} s (user {user:.2f}, system {system:.2f}); "
           f"imports before the clock {t_imports:.2f} s\n")
-    print(f"{'part':50s} CPU s")
-    print(f"{'main thread':50s} {main_cpu:6.2f}")
-    top = 0.0
+    print(f"{'part':58s} CPU s")
+    print(f"{'main thread':58s} {main_cpu:6.2f}")
     side = TOTALS["borders thread"]
-    for label, _ in PARTS:
+
+    def depth(label):
+        return len(label) - len(label.lstrip(" "))
+
+    # What a part spends beyond its listed sub-parts (Python bookkeeping, small calls), printed
+    # after its last sub-part.
+    rest_after = {}
+    for i, (label, _) in enumerate(PARTS):
+        if depth(label):
+            continue
+        kids, last = [], None
+        for j in range(i + 1, len(PARTS)):
+            if depth(PARTS[j][0]) == 0:
+                break
+            last = j
+            if depth(PARTS[j][0]) == 2:
+                kids.append(TOTALS[PARTS[j][0]])
+        if last is not None:
+            rest_after[last] = TOTALS[label] - sum(kids)
+    top = 0.0
+    for i, (label, _) in enumerate(PARTS):
         if label == "borders thread":
-            print(f"{'  other (the store: DuckDB statements, open, publish)':50s} {main_cpu - top:6.2f}")
+            print(f"{'  other (the store: DuckDB statements, open, publish)':58s} {main_cpu - top:6.2f}")
         v = TOTALS[label]
-        if not label.startswith(" ") and label != "borders thread":
+        if depth(label) == 0 and label != "borders thread":
             top += v
-        print(f"{('' if label == 'borders thread' else '  ') + label:50s} {v:6.2f}")
-    print(f"{'other threads (DuckDB workers, file hashing)':50s} {user + system - main_cpu - side:6.2f}")
+        print(f"{('' if label == 'borders thread' else '  ') + label:58s} {v:6.2f}")
+        if i in rest_after:
+            print(f"{'    the rest (Python bookkeeping, small calls)':58s} {rest_after[i]:6.2f}")
+    print(f"{'other threads (DuckDB workers, file hashing)':58s} {user + system - main_cpu - side:6.2f}")
 
 
 if __name__ == "__main__":
