@@ -40,7 +40,8 @@ PARTS = [
     ("  read the file", "frontwatch.sources.base:read_bytes"),
     ("  split into features", "frontwatch.sources.base:split_features"),
     ("  hash + classify each feature", "frontwatch.sources.deepstate:_entries"),
-    ("  parse + repair new features", "frontwatch.sources.base:_clean_features"),
+    ("  parse new features (GEOS's GeoJSON reader)", "shapely:from_geojson"),
+    ("  repair + cut new features to polygons", "frontwatch.sources.base:_clean_features"),
     ("  union a layer's groups", "frontwatch.sources.base:_union_groups"),
     ("    group features by overlapping boxes", "frontwatch.sources.base:_groups"),
     ("    dissolve changed groups", "frontwatch.sources.base:_dissolve"),
@@ -68,10 +69,13 @@ TOTALS = collections.Counter()
 _DEPTH = threading.local()
 
 
-def timed(label, fn):
-    """``fn`` adding its thread's CPU time to ``TOTALS[label]`` (outermost calls only)."""
+def timed(label, fn, main_only=False):
+    """``fn`` adding its thread's CPU time to ``TOTALS[label]`` (outermost calls only; with
+    ``main_only``, calls on the main thread only)."""
     @functools.wraps(fn)
     def wrapper(*a, **k):
+        if main_only and threading.current_thread() is not threading.main_thread():
+            return fn(*a, **k)
         depth = getattr(_DEPTH, label, 0)
         setattr(_DEPTH, label, depth + 1)
         c = time.thread_time()
@@ -96,7 +100,8 @@ def install():
             cls, name = qual.split(".")
             owner = getattr(mod, cls)
         fn = getattr(owner, name)
-        w = timed(label, fn)
+        # A library function (shapely's) is timed where the readers call it: on the main thread.
+        w = timed(label, fn, main_only=not mod_name.startswith(("frontwatch", "full_pass")))
         setattr(owner, name, w)
         if owner is mod:
             for m in list(sys.modules.values()):
