@@ -66,3 +66,14 @@ def test_a_measure_shared_out_to_workers_cuts_its_tiles_before_they_start():
     tiled = geodesy.held_tiling(r.key)
     assert tiled is not None and tiled.any_cut
     assert tasks.clipped_areas(layers, r, LocalEngine(2)) == tasks.clipped_areas(layers, r, LocalEngine(1))
+
+
+def test_a_reader_whose_warming_fails_leaves_reading_to_say_why():
+    def broken():
+        raise ImportError("no such library")
+
+    base.register(base.Reader("broken-warm", lambda p, h: False, lambda *a, **k: [], order=99, warm=broken))
+    try:
+        base.warm_readers()  # does not raise
+    finally:
+        base._EXTRA_READERS[:] = [r for r in base._EXTRA_READERS if r.name != "broken-warm"]

@@ -771,10 +771,19 @@ def readers() -> list[Reader]:
 def warm_readers() -> None:
     """Load every reader and run its ``warm`` (:class:`Reader`), in this process: called before
     reading workers are forked, so that they inherit the readers' modules and libraries instead
-    of each importing them (about 0.1 s of CPU a worker for DeepStateMap's, measured)."""
-    for r in readers():
+    of each importing them (about 0.1 s of CPU a worker for DeepStateMap's, measured). Warming
+    only saves time: when it fails (no readers declared, a library missing), reading each file
+    says why, as it would have."""
+    try:
+        found = readers()
+    except SourceError:
+        return
+    for r in found:
         if r.warm is not None:
-            r.warm()
+            try:
+                r.warm()
+            except Exception:  # the reading workers meet the same failure and report it per file
+                pass
 
 
 @functools.lru_cache(maxsize=1)
