@@ -12,7 +12,7 @@ import os
 from typing import Iterator
 
 from frontwatch.engine import LocalEngine, chunks
-from frontwatch.sources.base import SourceError, is_url, read_path
+from frontwatch.sources.base import SourceError, is_url, read_path, warm_readers
 
 __all__ = ["read_files", "CHUNK_FILES"]
 
@@ -79,5 +79,7 @@ def read_files(paths, options=None, engine=None, workers=None) -> Iterator[tuple
         if len(paths) < 4:
             workers = 1  # a few files: read here, one after another
     size = 1 if workers <= 1 else max(1, min(CHUNK_FILES, -(-len(paths) // (2 * workers))))
+    if not engine.remote and workers > 1:
+        warm_readers()  # before the workers are forked, which then inherit it
     for part in engine.stream(_read_chunk, chunks(paths, size), options, workers=workers):
         yield from part

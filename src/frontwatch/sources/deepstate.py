@@ -412,5 +412,14 @@ def detect(path: Path, head: bytes) -> bool:
     return path.name.split(".")[0].isdigit()
 
 
+def warm() -> None:
+    """What reading needs beyond this module, made now (:func:`~frontwatch.sources.base.warm_readers`):
+    Shapely, and pyproj's two geodesics of the map maker's colour records (:func:`_geod`)."""
+    import shapely  # noqa: F401
+
+    _geod()
+    _geod(True)
+
+
 # Declared in pyproject.toml ([project.entry-points."frontwatch.readers"]).
-READER = Reader("deepstate", detect, read, order=10)
+READER = Reader("deepstate", detect, read, order=10, warm=warm)
