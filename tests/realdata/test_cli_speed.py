@@ -219,6 +219,26 @@ def test_a_repeated_query_loads_no_geometry_library(warm_store, borders_file, ar
         assert not loaded & {"numpy", "shapely", "pyproj", "pandas", "geopandas"}, (args, extra)
 
 
+def test_a_repeated_query_with_borders_the_machine_keeps_loads_no_geometry_library(history_dir, borders_file, tmp_path,
+                                                                                    monkeypatch):
+    """A store without borders of its own, given `--borders FILE` whose preparation the machine
+    cache holds: the query asked again answers without numpy, shapely or pyproj."""
+    import shutil
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "machine"))
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name in _names(history_dir, 2):
+        shutil.copy(history_dir / name, maps / name)
+    store = str(tmp_path / "s.duckdb")
+    assert CliRunner().invoke(main, ["ingest", str(maps), "--store", store]).exit_code == 0
+    args = ["area", "--region", "RUS", "--status", "ukraine_held", "--borders", str(borders_file), "--store", store,
+            "--format", "json"]
+    assert CliRunner().invoke(main, args).exit_code == 0  # prepared, kept on the machine, measured
+    loaded = _loaded_after(args)  # a fresh interpreter, the same FRONTWATCH_CACHE_DIR
+    assert not loaded & {"numpy", "shapely", "pyproj", "pandas", "geopandas"}, sorted(loaded)
+
+
 def test_a_repeated_change_gives_the_figures_it_measured(warm_store, borders_file):
     """change's four areas come back from the cache as they were measured, and --out (which needs
     the shapes) still measures them, giving the same figures."""
