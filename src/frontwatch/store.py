@@ -36,6 +36,14 @@ writer and any number of readers at once, across processes), bounded in rows and
 written first out), so queries never grow or lock the store file, and deleting the cache loses
 nothing but time. Region tilings saved with the borders stay in the store; tiles cut later by
 queries go to the cache.
+
+**What depends on geometry alone is kept for every store of the machine**, in
+:func:`machine_cache_path` (a SideCache in :func:`frontwatch.paths.cache_dir`, one file per
+frontwatch version): borders prepared from a file given to a command (``--borders FILE``, under
+the file's content hash), region tilings with the tiles cut so far (under the region's key and
+the tiling version) and the land area of regions (under the region's key). A second store, or a
+new one, given the same borders file reads them instead of preparing, tiling and measuring
+again. Figures of layers (areas under layer hash + region key) stay in each store's own cache.
 May import: the standard library, duckdb, numpy, shapely, pyproj (distances to the map maker's
 linked places), platformdirs, frontwatch.sources.base, frontwatch.sources.notes, frontwatch.statuses.
 """
@@ -60,7 +68,9 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from frontwatch import __version__
 from frontwatch.lazy import lazy_import
+from frontwatch.paths import cache_dir
 from frontwatch.statuses import STATUSES
 
 if TYPE_CHECKING:  # imported on first use: a store opened to answer loads no reader
@@ -71,7 +81,7 @@ else:
     notes_src = lazy_import("frontwatch.sources.notes")
 
 __all__ = ["Store", "SnapshotInfo", "StoredBorders", "StoreError", "SideCache", "default_store_path",
-           "clean_writer_leftovers", "SCHEMA_VERSION"]
+           "machine_cache_path", "clean_writer_leftovers", "SCHEMA_VERSION", "MACHINE_KINDS"]
 
 # numpy and shapely are imported where geometries are decoded or encoded: a query answered from
 # stored figures loads neither.
@@ -212,6 +222,14 @@ PUBLISH_EVERY_S = 30.0     # a long write session makes what it committed visibl
 CACHE_MAX_ROWS = 1_000_000  # computed figures kept in STORE.cache (about 100 bytes each)
 CACHE_MAX_TILE_BYTES = 256 * 1024 * 1024  # region tilings kept in STORE.cache
 _ALIAS = "fw"  # the store's catalog in a reader's private DuckDB instance
+# Kinds of figures that depend on a region's geometry alone (its key), kept in the machine cache.
+MACHINE_KINDS = frozenset({"land"})
+
+
+def machine_cache_path() -> Path:
+    """The machine cache shared by every store (see the module docstring): in
+    :func:`frontwatch.paths.cache_dir`, one file per frontwatch version."""
+    return cache_dir() / f"derived-{__version__}.sqlite"
 
 
 def _one_line(exc) -> str:
@@ -363,6 +381,7 @@ class Store:
         self._geom_cache: dict[str, object] = {}
         self._session: _Session | None = None
         self._cache: SideCache | None = None
+        self._machine: SideCache | None = None
         self._base = None
         exists = self.path.exists()
         if not exists and (read_only or not create):
@@ -584,6 +603,9 @@ class Store:
             if self._cache is not None:
                 self._cache.close()
                 self._cache = None
+            if self._machine is not None:
+                self._machine.close()
+                self._machine = None
 
     def __enter__(self):
         return self
@@ -607,10 +629,34 @@ class Store:
                     self._cache = SideCache(self.path.with_name(self.path.name + ".cache"))
         return self._cache
 
+    @property
+    def machine_cache(self) -> "SideCache":
+        """The machine's cache of what depends on geometry alone (:func:`machine_cache_path`),
+        shared by every store, opened on first use."""
+        if self._machine is None:
+            with self._lock:
+                if self._machine is None:
+                    path = machine_cache_path()
+                    try:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                    except OSError:
+                        pass  # SideCache keeps its figures in memory then
+                    self._machine = SideCache(path)
+        return self._machine
+
+    def _machine_or_cache(self) -> "SideCache":
+        """Where to keep what depends on geometry alone: the machine cache, or the store's own
+        when the machine's cannot be written (a read-only cache folder)."""
+        m = self.machine_cache
+        return self.cache if m.in_memory else m
+
     def clear_cached(self, tiles: bool = False):
         """Forget the computed figures (and with ``tiles`` the saved tilings too, those of the
-        borders in the store included): for benchmarks and tests that need a cold start."""
+        borders in the store included), in the store's cache and in the machine's (land areas and
+        tilings: every store of the machine then computes them again): for benchmarks and tests
+        that need a cold start."""
         self.cache.clear(tiles=tiles)
+        self.machine_cache.clear(tiles=tiles)
         if tiles and (self._session is not None or not self.read_only):
             self.begin_writing()
             if self._base.execute("SELECT count(*) FROM information_schema.tables "
@@ -927,24 +973,26 @@ class Store:
 
     def borders_of_file(self, file_hash: str) -> "StoredBorders | None":
         """The borders prepared from the file of ``file_hash`` when the store holds them (its own
-        borders) or its cache does (kept by :meth:`keep_prepared_borders`); else None."""
+        borders), or the machine cache or the store's cache does (kept by
+        :meth:`keep_prepared_borders`, by this store or any other); else None."""
         if not file_hash:
             return None
         own = self.borders()
         if own and own.file_hash == file_hash and all(own.key_of(i) for i in own):
             return own
-        rows = self.cache.borders(file_hash)
+        rows = self.machine_cache.borders(file_hash) or self.cache.borders(file_hash)
         return StoredBorders(rows, file_hash) if rows else None
 
     def keep_prepared_borders(self, file_hash: str, borders: dict, keys: dict, origin: str = ""):
         """Keep the borders prepared from a file given to a command (``--borders FILE``) that are
-        not the store's own, under the file's hash, in the store's cache (a query never writes the
-        store), so that the next command given the same file does not prepare it again; the
-        store's own borders stay as they are."""
+        not the store's own, under the file's hash, in the machine cache (the store's own cache
+        when that cannot be written; a query never writes the store), so that the next command
+        given the same file, on this store or any other, does not prepare it again; the store's
+        own borders stay as they are."""
         import shapely
 
         if file_hash:
-            self.cache.put_borders(file_hash, {iso: (shapely.to_wkb(g, output_dimension=2), keys.get(iso))
+            self._machine_or_cache().put_borders(file_hash, {iso: (shapely.to_wkb(g, output_dimension=2), keys.get(iso))
                                                for iso, g in borders.items()})
 
     def _columns(self, table: str) -> set:
@@ -997,8 +1045,10 @@ class Store:
     @_store_errors
     def region_tiles(self, key: str) -> dict | None:
         """The saved tiling state under ``key``, or None: the cache's (tiles cut by queries
-        since) when it has one, else the store's (saved with the borders). In the store, arrays
-        are little-endian bytes and the gaps one blob of concatenated WKB with their end offsets."""
+        since) when it has one, else the store's (saved with the borders), else the machine
+        cache's (cut by queries on any store: a tiling depends on the region's geometry alone,
+        which ``key`` names). In the store, arrays are little-endian bytes and the gaps one blob
+        of concatenated WKB with their end offsets."""
         import numpy as np
 
         if self._session is None:
@@ -1006,15 +1056,15 @@ class Store:
             if cached is not None:
                 return cached
         cur = self.cursor()
-        if not cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
-            return None
-        try:
-            row = cur.execute("SELECT margin, boxes, piece_km2, gap_cell, gap_km2, gap_ends, gaps FROM region_tiles "
-                              "WHERE key = ?", [key]).fetchone()
-        except duckdb.Error:  # another layout: treated as not saved (put_region_tiles replaces it)
-            return None
+        row = None
+        if cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'region_tiles'").fetchone()[0]:
+            try:
+                row = cur.execute("SELECT margin, boxes, piece_km2, gap_cell, gap_km2, gap_ends, gaps FROM region_tiles "
+                                  "WHERE key = ?", [key]).fetchone()
+            except duckdb.Error:  # another layout: treated as not saved (put_region_tiles replaces it)
+                row = None
         if row is None:
-            return None
+            return self.machine_cache.tiles(key) if self._session is None else None
         margin, boxes, piece, cell, km2, ends, blob = row
         ends = np.frombuffer(ends, dtype="<i8")
         starts = np.concatenate([[0], ends[:-1]])
@@ -1024,11 +1074,12 @@ class Store:
 
     def put_region_tiles(self, key: str, state: dict):
         """Save a tiling state under ``key``: in the store while writing it (the borders' tilings,
-        saved with them), else in the cache (tiles a query cut): a query never writes the store."""
+        saved with them), else in the machine cache (tiles a query cut, for every store; the
+        store's cache when the machine's cannot be written): a query never writes the store."""
         import numpy as np
 
         if self._session is None:
-            self.cache.put_tiles(key, state)
+            self._machine_or_cache().put_tiles(key, state)
             return
         gaps = [bytes(g) for g in state["gaps"]]
         ends = np.cumsum([len(g) for g in gaps], dtype="<i8")
@@ -1044,12 +1095,17 @@ class Store:
     # In STORE.cache, not in the store (see the module docstring); the store's measure_cache
     # table of earlier versions is no longer read or written.
     def cached(self, kind: str, keys: list[str]) -> dict[str, float]:
-        """``{key: value}`` of the figures of ``kind`` computed before (by any process)."""
-        return self.cache.get(kind, keys)
+        """``{key: value}`` of the figures of ``kind`` computed before (by any process; those of
+        :data:`MACHINE_KINDS` by any process on any store of the machine)."""
+        got = self.cache.get(kind, keys)
+        if kind in MACHINE_KINDS and len(got) < len(keys):
+            got.update(self.machine_cache.get(kind, [k for k in keys if k not in got]))
+        return got
 
     def put_cached(self, kind: str, values: dict[str, float]):
-        """Keep figures for later (in the bounded cache beside the store; never in the store)."""
-        self.cache.put(kind, values)
+        """Keep figures for later (in the bounded cache beside the store, or for
+        :data:`MACHINE_KINDS` the machine's; never in the store)."""
+        (self._machine_or_cache() if kind in MACHINE_KINDS else self.cache).put(kind, values)
 
     # -------------------------------------------------------------- ingested files (frontwatch.ingest)
     # Which raw files (hash of their bytes + reader options) produced which snapshots, so that a
@@ -1374,6 +1430,11 @@ class SideCache:
             with self._guard:
                 self._conns.append(con)
         return con
+
+    @property
+    def in_memory(self) -> bool:
+        """True when the file cannot be used and figures are kept in this process only."""
+        return self._memory is not None
 
     def _failed(self):
         """Use memory from now on (the file went bad under us: a full disk, a deleted folder)."""

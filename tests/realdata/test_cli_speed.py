@@ -73,6 +73,7 @@ def test_a_borders_file_the_store_holds_is_not_prepared_twice(history_dir, borde
 
     from frontwatch.geo import regions
 
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "cache"))  # a machine that never prepared it
     prepared = []
     real = regions.prepare_borders
     monkeypatch.setattr(regions, "prepare_borders", lambda raw: prepared.append(sorted(raw)) or real(raw))
@@ -110,6 +111,58 @@ def test_a_borders_file_the_store_holds_is_not_prepared_twice(history_dir, borde
     assert run(*area, "--borders", str(other)).stdout == first.stdout
     assert run(*area, "--borders", str(other)).stdout == first.stdout
     assert len(prepared) == count + 1
+
+
+def test_a_second_store_reuses_what_the_machine_keeps_of_a_borders_file(history_dir, borders_file, tmp_path, monkeypatch):
+    """A borders file given (`--borders FILE`) to a query on one store is prepared, RUS tiled and
+    its land measured once on the machine: a query on another store (other maps) given the same
+    file prepares, tiles and measures none of them again, and gives the figures a store that
+    prepared everything itself gives."""
+    import shutil
+
+    from frontwatch.analysis import shares
+    from frontwatch.geo import geodesy, regions
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "machine"))
+    done = {"prepared": 0, "tiled": 0, "land": 0}
+    real_prepare, real_tiling, real_area = regions.prepare_borders, geodesy.TiledRegion.__init__, geodesy.area_km2
+
+    def count(what, fn):
+        def counted(*a, **k):
+            done[what] += 1
+            return fn(*a, **k)
+        return counted
+
+    monkeypatch.setattr(regions, "prepare_borders", count("prepared", real_prepare))
+    monkeypatch.setattr(geodesy.TiledRegion, "__init__", count("tiled", real_tiling))
+    monkeypatch.setattr(shares.geodesy, "area_km2", count("land", real_area))
+    names = _names(history_dir, 4)
+    area = ["area", "--region", "RUS", "--status", "ukraine_held", "--borders", str(borders_file), "--format", "json"]
+
+    def store_of(which, maps):
+        folder = tmp_path / which
+        (folder / "maps").mkdir(parents=True)
+        for name in maps:
+            shutil.copy(history_dir / name, folder / "maps" / name)
+        store = str(folder / "s.duckdb")
+        assert CliRunner().invoke(main, ["ingest", str(folder / "maps"), "--store", store]).exit_code == 0
+        return store
+
+    geodesy._TILED.clear()
+    first = CliRunner().invoke(main, [*area, "--store", store_of("a", names[:2])])
+    assert first.exit_code == 0, first.output
+    assert done == {"prepared": 1, "tiled": 1, "land": 1}
+    geodesy._TILED.clear()  # as in a new process
+    second = CliRunner().invoke(main, [*area, "--store", store_of("b", names[2:])])
+    assert second.exit_code == 0, second.output
+    assert done == {"prepared": 1, "tiled": 1, "land": 1}, "a second store prepared again what the machine keeps"
+
+    # The same figures as a store on a machine that kept nothing.
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "other-machine"))
+    geodesy._TILED.clear()
+    alone = CliRunner().invoke(main, [*area, "--store", store_of("c", names[2:])])
+    assert done == {"prepared": 2, "tiled": 2, "land": 2}
+    assert json.loads(alone.stdout) == json.loads(second.stdout)
 
 
 def test_stored_borders_keep_each_countrys_region_key(store_path, borders_file, tmp_path):
@@ -164,6 +217,26 @@ def test_a_repeated_query_loads_no_geometry_library(warm_store, borders_file, ar
     for extra in ((), ("--borders", str(borders_file))):
         loaded = _loaded_after([*args, *extra, "--store", warm_store, "--format", "json"])
         assert not loaded & {"numpy", "shapely", "pyproj", "pandas", "geopandas"}, (args, extra)
+
+
+def test_a_repeated_query_with_borders_the_machine_keeps_loads_no_geometry_library(history_dir, borders_file, tmp_path,
+                                                                                    monkeypatch):
+    """A store without borders of its own, given `--borders FILE` whose preparation the machine
+    cache holds: the query asked again answers without numpy, shapely or pyproj."""
+    import shutil
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "machine"))
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name in _names(history_dir, 2):
+        shutil.copy(history_dir / name, maps / name)
+    store = str(tmp_path / "s.duckdb")
+    assert CliRunner().invoke(main, ["ingest", str(maps), "--store", store]).exit_code == 0
+    args = ["area", "--region", "RUS", "--status", "ukraine_held", "--borders", str(borders_file), "--store", store,
+            "--format", "json"]
+    assert CliRunner().invoke(main, args).exit_code == 0  # prepared, kept on the machine, measured
+    loaded = _loaded_after(args)  # a fresh interpreter, the same FRONTWATCH_CACHE_DIR
+    assert not loaded & {"numpy", "shapely", "pyproj", "pandas", "geopandas"}, sorted(loaded)
 
 
 def test_a_repeated_change_gives_the_figures_it_measured(warm_store, borders_file):

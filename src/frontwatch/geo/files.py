@@ -2,7 +2,7 @@
 a file (:func:`download`): shared by the gazetteer, the place files, the administrative regions
 and the default borders.
 
-May import: the standard library, platformdirs, requests, tqdm.
+May import: the standard library, platformdirs, requests, tqdm, frontwatch.paths.
 """
 from __future__ import annotations
 
@@ -11,19 +11,9 @@ import sys
 from pathlib import Path
 
 from frontwatch import __version__
+from frontwatch.paths import cache_dir  # defined below every layer: the store names the same folder
 
 __all__ = ["cache_dir", "download", "user_agent"]
-
-
-def cache_dir() -> Path:
-    """Where frontwatch keeps what it derives or fetches once (the gazetteer's index, the default
-    borders): ``$FRONTWATCH_CACHE_DIR``, else the per-user cache folder."""
-    folder = os.environ.get("FRONTWATCH_CACHE_DIR")
-    if not folder:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("frontwatch")
-    return Path(folder)
 
 
 def user_agent() -> str:

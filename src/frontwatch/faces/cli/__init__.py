@@ -5,9 +5,12 @@ is computed here. Library errors (bad input, no data) become one-line messages a
 """
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
 import re
+import sys
+import threading
 from typing import TYPE_CHECKING
 
 # numpy's BLAS (OpenBLAS) starts a thread pool when numpy is imported, a third of numpy's import
@@ -106,6 +109,43 @@ def main():
     import warnings
 
     warnings.showwarning = _one_line_warning
+
+
+def run(args=None) -> None:
+    """The ``frontwatch`` command as the shell runs it: :func:`main`, then a quick exit.
+
+    Once a command has answered, Python's finalisation frees every object and unloads numpy,
+    shapely and DuckDB: 30-70 ms of CPU per command measured here (a repeated ``area``: 0.25 ->
+    0.22 s; a measuring ``area``: 0.75 -> 0.68 s), a tenth of a query's time. The command's own
+    clean-up happened in it (the store published and closed, worker processes joined, as
+    ``ctx.call_on_close`` does), and the ``atexit`` handlers still run (a writer left open is
+    still published, temporary folders removed): only the freeing is skipped. Where other threads
+    still run (the service, a Dask client), Python exits as usual, joining them."""
+    try:
+        main.main(args, prog_name="frontwatch")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    quick_exit(code)
+
+
+def quick_exit(code=0) -> None:
+    """Exit with ``code`` (as ``sys.exit`` takes it) after running the ``atexit`` handlers and
+    flushing stdout and stderr, without Python's finalisation; ``sys.exit`` while other threads run."""
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): as Python's own exit says it
+            code = 120
+    os._exit(code)
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
