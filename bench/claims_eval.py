@@ -25,6 +25,11 @@ FIELD is wrong (label against extraction; the development two thirds unless ``--
 otherwise); ``--json`` prints the figures as JSON. Importable: :func:`evaluate` returns the
 figures and the per-claim rows.
 
+The field figures see only the labelled claims; a number that is not a claim but comes out as one
+(a year, a day of the month, a bracketed conversion: each passage's ``not_claims``) is counted on
+its own line, "not-claims taken as claims" (:func:`not_claims_taken`); ``--taken`` lists them.
+``--dev FILE`` runs all of this on another set of the same schema.
+
 ``--verdicts`` measures the checking instead: for the claims the maps can check on days the
 archive covers, whether `check` gives a verdict on the right map figure (right), on another
 (wrong) or none (silent), end to end and for the checker alone on the labels
@@ -152,10 +157,35 @@ def score_claim(gold: dict, c) -> dict[str, bool]:
     return row
 
 
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def not_claims_taken(text: str, not_claims: list[str], gold_surfaces: list[str],
+                     spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """For each of a passage's ``not_claims`` (numbers that are not claims: years, days of the month,
+    clock times, ages, bracketed conversions...) found in ``text`` as a whole number (not inside a
+    longer one) and outside the labelled claims' surfaces, whether an extracted claim (its character
+    ``spans``) takes it: overlaps it without overlapping any labelled claim (a claim whose span runs
+    from a labelled figure over its bracketed conversion is that figure's extraction, not a second
+    claim). Not-claims not found in the text are left out."""
+    gold = [g for g in (_gold_span(text, s) for s in gold_surfaces if s) if g is not None]
+    own = [s for s in spans if not any(_overlaps(s, g) for g in gold)]
+    out = []
+    for nc in not_claims:
+        found = [m.span() for m in re.finditer(r"(?<![\w.,])" + re.escape(nc) + r"(?!\w)", text, re.I)]
+        found = [o for o in found if not any(_overlaps(o, g) for g in gold)]
+        if found:
+            out.append((nc, any(_overlaps(o, s) for o in found for s in own)))
+    return out
+
+
 def evaluate(path: Path = DEV, checkable_only: bool = True, split: str = "all") -> dict:
     """Field accuracy over the labelled claims (by default those the maps can check); ``split``:
-    "all", "dev" (the two thirds rules may be written from) or "held" (the held-out third)."""
-    rows = []
+    "all", "dev" (the two thirds rules may be written from) or "held" (the held-out third).
+    ``not_claims``: how many of the passages' not_claims the extraction takes as claims
+    (:func:`not_claims_taken`), the false claims the field figures cannot see."""
+    rows, taken = [], []
     for passage in load(path):
         if split != "all" and held_out(passage["id"]) != (split == "held"):
             continue
@@ -168,9 +198,14 @@ def evaluate(path: Path = DEV, checkable_only: bool = True, split: str = "all") 
                 continue
             c = _match(gold, passage["text"], extracted)
             rows.append({"id": passage["id"], "gold": gold, "claim": c, "score": score_claim(gold, c)})
+        for nc, took in not_claims_taken(passage["text"], passage.get("not_claims") or [],
+                                         [g.get("surface") or "" for g in passage["claims"]],
+                                         [tuple(c.span) for c in extracted]):
+            taken.append({"id": passage["id"], "not_claim": nc, "taken": took})
     n = len(rows)
     figures = {f: (sum(r["score"][f] for r in rows) / n if n else 0.0) for f in FIELDS}
-    return {"claims": n, "accuracy": figures, "rows": rows}
+    return {"claims": n, "accuracy": figures, "rows": rows,
+            "not_claims": {"n": len(taken), "taken": sum(t["taken"] for t in taken), "rows": taken}}
 
 
 _RULE_FIELD = {"measure": "measure", "side": "side", "place": "place", "start": "date", "date": "date",
@@ -715,6 +750,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", type=Path, default=DEV)
     ap.add_argument("--all-claims", action="store_true", help="also the claims the maps cannot check")
     ap.add_argument("--misses", choices=FIELDS, help="list the claims where this field is wrong")
+    ap.add_argument("--taken", action="store_true",
+                    help="list the labelled not_claims (years, days, conversions...) the extraction takes as claims")
     ap.add_argument("--split", choices=("all", "dev", "held"), default=None,
                     help="only the development two thirds or the held-out third (default: a column each)")
     ap.add_argument("--rules", choices=FIELDS, help="per rule that decided this field: claims and right, dev and held out")
@@ -751,7 +788,7 @@ def main(argv: list[str] | None = None) -> int:
             d, h = cells["dev"], cells["held"]
             print(f"{rule:<44}  {d[1]:>4}/{d[0]:<6}  {h[1]:>4}/{h[0]:<6}")
         return 0
-    if args.split is None and not args.misses:
+    if args.split is None and not args.misses and not args.taken:
         parts = {k: evaluate(args.dev, checkable_only=not args.all_claims, split=k) for k in ("all", "dev", "held")}
         if args.json:
             print(json.dumps({k: {"claims": r["claims"], "accuracy": r["accuracy"]} for k, r in parts.items()}, indent=2))
@@ -763,9 +800,12 @@ def main(argv: list[str] | None = None) -> int:
         print("----------  -----  -----  -----")
         for f in FIELDS:
             print(f"{f:<10}  " + "  ".join(f"{100 * parts[k]['accuracy'][f]:5.1f}" for k in ("all", "dev", "held")))
+        nc = {k: parts[k]["not_claims"] for k in parts}
+        print("not-claims taken as claims (of the labelled not_claims found in the text): "
+              + ", ".join(f"{k} {nc[k]['taken']}/{nc[k]['n']}" for k in ("all", "dev", "held")))
         return 0
     result = evaluate(args.dev, checkable_only=not args.all_claims,
-                      split=args.split or ("dev" if args.misses else "all"))
+                      split=args.split or ("dev" if args.misses or args.taken else "all"))
     if args.json:
         print(json.dumps({"claims": result["claims"], "accuracy": result["accuracy"]}, indent=2))
         return 0
@@ -778,11 +818,18 @@ def main(argv: list[str] | None = None) -> int:
                 print("  label:    ", {k: r["gold"].get(k) for k in g_keys})
                 print("  extracted:", _describe(r["claim"]))
         return 0
+    if args.taken:
+        for t in result["not_claims"]["rows"]:
+            if t["taken"]:
+                print(f"{t['id']}: {t['not_claim']!r} taken as a claim")
+        return 0
     print(f"{result['claims']} labelled claims{'' if args.all_claims else ' the maps can check'}")
     print("field       right")
     print("----------  -----")
     for f in FIELDS:
         print(f"{f:<10}  {100 * result['accuracy'][f]:5.1f}%")
+    nc = result["not_claims"]
+    print(f"not-claims taken as claims: {nc['taken']}/{nc['n']} of the labelled not_claims found in the text")
     return 0
 
 
