@@ -39,7 +39,7 @@ def test_extract_explain_shows_what_gave_each_field(article_file):
     res = run(["claims", "extract", str(article_file), "--explain"])
     assert res.exit_code == 0, res.output
     assert "side.subject: Russian forces" in res.stdout and "date.publication" in res.stdout
-    assert "place.carried: Kursk region" in res.stdout  # "Now we control approximately 309 square miles"
+    assert "place.continued: 531 square miles in Kursk oblast" in res.stdout  # "Now we control approximately 309 square miles"
     recs = json.loads(run(["claims", "extract", str(article_file), "--format", "json"]).stdout)
     assert all(set(r["explain"]) >= {"measure", "side", "place", "date"} and "unsure" in r for r in recs)
     csv_out = run(["claims", "extract", str(article_file), "--format", "csv", "--explain"]).stdout
