@@ -98,3 +98,9 @@ def test_share_named_by_a_noun_of_taking_is_held():
 def test_relative_clause_after_the_figure_names_its_taker():
     c = claims("Of the 1,376 sq km Kyiv's troops captured at the height of the incursion, only part remains.")[0]
     assert c.side == "ukraine" and c.explain["side"].startswith("side.relative_agent")
+
+
+def test_figure_with_no_side_in_its_sentence_takes_the_reports_last_claims_side():
+    c = claims("Russian forces captured 400 sq km in October. Of the ground taken by the attackers in the east, "
+               "120 sq km lay around Pokrovsk.", published=D(2024, 11, 5))[-1]
+    assert c.side == "russia"

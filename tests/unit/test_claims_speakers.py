@@ -69,3 +69,30 @@ def test_place_in_the_speaker_description_is_named_for_what_follows():
     (c,) = claims("Serhiy Lysenko, the governor of Luhansk Oblast, said on Sunday that only 10 percent of the region "
                   "is controlled by Ukraine.", published=D(2022, 5, 16))
     assert c.place == "Luhansk oblast"
+
+
+def test_speaker_sides_are_looked_up_once_per_speaker():
+    # 2,000 sentences citing one speaker of no known side: the report is read once for how it
+    # introduces them (the 10 MB CLI test took minutes when it was read for every sentence).
+    calls = []
+    import frontwatch.claims.attribution as attribution_mod
+    real = attribution_mod.described_side
+    attribution_mod.described_side = lambda who, text: calls.append(who) or real(who, text)
+    try:
+        _attributions("Russian forces advanced 2 km near Pokrovsk, ISW said. " * 2000)
+    finally:
+        attribution_mod.described_side = real
+    assert calls == ["ISW"]
+
+
+def test_speakers_read_for_their_description_are_capped():
+    calls = []
+    import frontwatch.claims.attribution as attribution_mod
+    real = attribution_mod.described_side
+    attribution_mod.described_side = lambda who, text: calls.append(who) or real(who, text)
+    try:
+        names = [f"Officer Z{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}ko" for i in range(500)]
+        _attributions("".join(f"Troops took {i % 9 + 1} sq km, {name} said. " for i, name in enumerate(names)))
+    finally:
+        attribution_mod.described_side = real
+    assert len(calls) == 50

@@ -113,32 +113,36 @@ def known_speakers_in(sentence: str) -> list[tuple[int, str]]:
 
 # How a report introduces a person: "Alexei Smirnov, the acting governor of Russia's Kursk region"
 # (an apposition after the name) or "Russian governor Alexei Smirnov" (titles before it).
-_APPOSITION_AFTER = r"\s*,\s*(?P<app>(?:the|a|an)\s+[^,;.!?\"“”()]{3,100})"
-_TITLES_BEFORE = r"(?P<pre>(?:[\w'’-]+\s+){1,4}?)(?:[A-Z][\w'’-]+\s+){0,2}"
+_APPOSITION_AFTER = re.compile(r"\s*,\s*(?P<app>(?:the|a|an)\s+[^,;.!?\"“”()]{3,100})")
+_TITLES_BEFORE = re.compile(r"(?:^|[,;.:\"“”()]\s*|\s)(?P<pre>(?:[\w'’-]+\s+){1,4}?)(?:[A-Z][\w'’-]+\s+){0,2}$")
+# The mentions of a name looked at: a report introduces a person at the first mentions.
+_DESCRIBED_MENTIONS = 20
 
 
 def described_side(who: str | None, text: str) -> str | None:
     """The side of a speaker whose name says none, from how the report introduces the person
-    (side.speaker_described): the side word of an apposition after any mention of their surname,
-    else of the titles right before it, else None. ``text``: the whole report."""
+    (side.speaker_described): the side word of an apposition after one of the first mentions of
+    their surname, else of the titles right before it, else None. ``text``: the whole report
+    (the work is bounded: the first 20 mentions, 120 characters around each)."""
     if not who:
         return None
     names = re.findall(r"[A-Z][\w'’-]{2,}", who)
     if not names:
         return None
-    surname = re.escape(names[-1])
-    for m in re.finditer(surname + r"(?![\w'’-])" + _APPOSITION_AFTER, text):
-        side = side_of_words(m.group("app"))
-        if side:
-            return side
-    for m in re.finditer(_TITLES_BEFORE + surname + r"(?![\w'’-])", text):
-        pre = m.group("pre")
-        if re.search(r"[,;.:\"“”()]", pre):
+    found = None
+    for i, m in enumerate(re.finditer(re.escape(names[-1]) + r"(?![\w'’-])", text)):
+        if i >= _DESCRIBED_MENTIONS:
+            break
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "'’-"):
             continue
-        side = side_of_words(pre)
+        app = _APPOSITION_AFTER.match(text, m.end(), min(len(text), m.end() + 110))
+        side = side_of_words(app.group("app")) if app else None
         if side:
             return side
-    return None
+        pre = _TITLES_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if pre and found is None:
+            found = side_of_words(pre.group("pre"))
+    return found
 
 
 def side_of_words(words: str) -> str | None:

@@ -158,15 +158,28 @@ def _is_vague(who: str) -> bool:
         and not (len(words) == 2 and words[1][:1].isupper()))
 
 
-def _with_side(att: Attribution | None, report: str) -> Attribution | None:
+_DESCRIBED_SPEAKERS = 50
+
+
+def _with_side(att: Attribution | None, report: str, sides: dict) -> Attribution | None:
     """The attribution with its speaker's side: named by the speaker's words ("Ukraine's
     military", a speaker of the lexicon), else by how the report introduces the person
     (``described_side``), else, for a speaker of no known side cited by an outlet of one, the
     outlet's ("military expert Andrey Marochko told TASS")."""
     if att is None:
         return None
-    side = att.side or speaker_side(att.who) or described_side(att.who, report) or speaker_side(att.outlet)
-    return Attribution(att.who, att.outlet, att.inferred, side)
+    key = (att.who, att.outlet)
+    if key not in sides:
+        # Reading the report for how it introduces a speaker is bounded too: the first
+        # _DESCRIBED_SPEAKERS speakers of no known side (a news report names a handful).
+        looked = sides.get("looked", 0)
+        described = None
+        side = speaker_side(att.who)
+        if side is None and looked < _DESCRIBED_SPEAKERS:
+            sides["looked"] = looked + 1
+            described = described_side(att.who, report)
+        sides[key] = side or described or speaker_side(att.outlet)
+    return Attribution(att.who, att.outlet, att.inferred, att.side or sides[key])
 
 
 def _quote_state_changes(text: str, open_at_start: bool) -> tuple[bool, bool]:
@@ -212,7 +225,8 @@ def attributions_for(sentences: list[Sentence]) -> list[Attribution | None]:
         elif not _is_vague(att.who):
             last_specific = att
         own.append(att)
-    own = [_with_side(a, report) for a in own]
+    sides: dict = {}  # one look-up per speaker and outlet: a report cites the same one many times
+    own = [_with_side(a, report, sides) for a in own]
 
     # Quote bookkeeping per paragraph.
     in_quote: list[bool] = []

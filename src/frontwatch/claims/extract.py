@@ -1711,6 +1711,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext()
     last_subject_side: str | None = None
+    last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
@@ -1804,6 +1805,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
                 # holding with no actor named is the speaker's own side's.
                 side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
+            if side is None and measure in _SIDED_MEASURES and last_claim_side:
+                side, side_rule = last_claim_side, "side.report_side: the side of the report's last claim"
             if measure in ("advance_rate", "depth") and (RETREAT_OWN.search(text_s) or (
                     RETREAT.search(text_s) and side_rule.startswith("side.object"))):
                 side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
@@ -1933,6 +1936,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         # forces in May. That brought the total recaptured to 31 sq km": Ukraine's, not the first
         # side the sentence names).
         claimed = [c.side for c in sentence_claims if c.side and c.measure in _SIDED_MEASURES]
+        last_claim_side = claimed[-1] if claimed else last_claim_side
         last_subject_side = claimed[-1] if claimed else (_subject_side(text_s) or last_subject_side)
         previous_period = (sent.paragraph, text_s)
     return claims
@@ -2064,8 +2068,6 @@ _LOCATED_BEFORE = re.compile(
     r"(?:\b(?:located|situated|lies|lying|lie|sits|sitting|nestled|positioned)\s+"
     r"|(?P<name>\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:,|\()\s*|\(\s*(?:located|situated)\s+)"
     r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just|only|less\s+than|more\s+than|over|under)\s+)?$")
-_TO_THE_COMPASS = re.compile(r"(?:\s*\([^)]*\))?\s+to\s+the\s+(?:north-?east|north-?west|south-?east|south-?west|north|south|"
-                             r"east|west)\b(?!\s+of\b)", re.I)
 # "... located less than five km from the Russian border and around 50 km from the city": a second
 # locator joined to the first.
 _AND_BEFORE = re.compile(r"^\)?\s*(?:\([^)]*\)\s*)?(?:(?:away\s+)?(?:from|of)\s+[^,;.]{1,60}?)?\s*,?\s*and\s+"
@@ -2081,23 +2083,22 @@ _FROM_OR_OF = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|" 
 
 def _locator(sentence: str, q: "_Quantity") -> bool:
     """quantity.locator: a length that says where a place lies from another place ("Avdiivka lies
-    20 km north of Donetsk", "Vuhledar, roughly 25 miles south of Selydove", "N km to the north is
-    the town of X"), not how far a side's ground is from it: not a claim. A length to the front or
-    to a side's positions stays a claim ("Pokrovsk is located 8 km from the front line"), and so
-    does one whose clause names an actor before it ("Russian troops, 3 km from Pokrovsk")."""
+    20 km north of Donetsk", "Robotyne (10 km south of Orikhiv)"), not how far a side's ground is
+    from it: not a claim. A length to the front or to a
+    side's positions stays a claim ("Pokrovsk is located 8 km from the front line"), and so does
+    one whose clause names an actor before it ("Russian troops are located 3 km from Pokrovsk")
+    or that follows a place's name in apposition ("captured Kurakhove, about 30 km from
+    Pokrovsk"), or that points to a compass direction with no place ("located about 10 km to the
+    north"): the labels read such figures as how close the side's ground is.""" 
     if _TO_THE_FRONT.match(sentence, q.end):
         return False
-    if _TO_THE_COMPASS.match(sentence, q.end):
-        return True
     m = _LOCATED_BEFORE.search(sentence, max(0, q.start - 60), q.start)
-    if m is None or not _FROM_OR_OF.match(sentence, q.end):
-        return False
-    if m.group("name") and (side_of_words(m.group("name")) or m.group("name").split()[0] in NOT_PLACES):
-        return False  # "Russia, some 10 km from ...": an actor, not a place
-    if "(" in m.group(0):
+    if m is not None and "(" in m.group(0) and _FROM_OR_OF.match(sentence, q.end):
         return True  # "Robotyne (10 km south of Orikhiv)", "(located 20 km south of Orikhiv)": an aside on a place
     lo = _clause_bounds(sentence, q.start)[0]
-    return not any(lo <= a.start < q.start and a.governed is None for a in actor_mentions(sentence))
+    if any(lo <= a.start < q.start and a.governed is None for a in actor_mentions(sentence)):
+        return False
+    return m is not None and not m.group("name") and bool(_FROM_OR_OF.match(sentence, q.end))
 
 
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:

@@ -132,7 +132,7 @@ REGION_REF = re.compile(r"\b(?:the|this|that)\s+(?:(?:same|border|frontier|neigh
                         r"(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
 # "1,240 square kilometres of this area", "the total recaptured in the area": the place last named,
 # of any kind. "The area" alone is not one ("the area under Russian control", "the area of Ukraine").
-AREA_REF = re.compile(r"\b(?:this|that)\s+(?:same\s+)?(?:area|territory)\b"
+AREA_REF = re.compile(r"\b(?:this|that)\s+(?:same\s+)?area\b"
                       r"|(?<=\bin\s)the\s+area\b(?!\s+(?:of|under|held|controlled|around|near|between|where|that|which)\b)",
                       re.I)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
