@@ -265,9 +265,14 @@ def operation_first_day(noun: str, whose: str | None, sentence: str, reference: 
            and (side is None or o.side == side)]
     named = [o for o in ops if any(re.search(rf"\b{re.escape(ob.split()[0])}\b", sentence, re.I)
                                    for ob in o.oblasts if ob.endswith(" oblast"))]
-    if len(ops) > 1 or (side is None and noun not in ("counteroffensive", "incursion")):
+    def called(o) -> bool:  # the operation's own name for itself, its first noun
+        return noun == o.nouns[0].lower().replace("counter-offensive", "counteroffensive")
+
+    if len(ops) > 1 or (side is None and not (len(ops) == 1 and called(ops[0]))):
         # "the offensive" with no side and no place is any of the offensives of the day, most of
-        # them not in the lexicon: only a place of its own tells which.
+        # them not in the lexicon; "the counteroffensive" in October 2024 may be Russia's in Kursk,
+        # not Ukraine's incursion: with no side named, only the operation's own name or a place
+        # of its own tells which.
         ops = named
     return ops[0].first_day if len(ops) == 1 else None
 
