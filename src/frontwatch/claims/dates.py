@@ -605,6 +605,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # "since Friday": from that day to the report's day.
             mentions.append(DateMention("since", *m.span(), reference, found))
             continue
+        if re.match(r"(?:as\s+of|by)\b", m.group(0), re.I) and found is not None:
+            # "as of Thursday", "by late Sunday": an as-of day, as "as of November 21" is.
+            mentions.append(DateMention("as_of", *m.span(), found, None))
+            continue
         mentions.append(DateMention("weekday", *m.span(), found, None))
     for m in _SINCE_INVASION.finditer(sentence):
         if reference is not None and free(*m.span()):
