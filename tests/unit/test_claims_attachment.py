@@ -219,3 +219,8 @@ def test_changes_told_side_by_side_share_the_sentences_one_period():
 def test_changes_set_against_each_other_do_not_share_a_period():
     _, before = claims("Russia took 500 sq km in October, while Ukraine had retaken 50 sq km near Kupiansk.")
     assert before.start_date is None and not before.explain["date"].startswith("date.sentence_period")
+
+
+def test_as_of_a_weekday_is_an_as_of_day():
+    (c,) = claims("Ukraine now holds about 600 sq km in Kursk, the General Staff said, as of Thursday.")
+    assert c.date == D(2024, 11, 21)

@@ -265,9 +265,14 @@ def operation_first_day(noun: str, whose: str | None, sentence: str, reference: 
            and (side is None or o.side == side)]
     named = [o for o in ops if any(re.search(rf"\b{re.escape(ob.split()[0])}\b", sentence, re.I)
                                    for ob in o.oblasts if ob.endswith(" oblast"))]
-    if len(ops) > 1 or (side is None and noun not in ("counteroffensive", "incursion")):
+    def called(o) -> bool:  # the operation's own name for itself, its first noun
+        return noun == o.nouns[0].lower().replace("counter-offensive", "counteroffensive")
+
+    if len(ops) > 1 or (side is None and not (len(ops) == 1 and called(ops[0]))):
         # "the offensive" with no side and no place is any of the offensives of the day, most of
-        # them not in the lexicon: only a place of its own tells which.
+        # them not in the lexicon; "the counteroffensive" in October 2024 may be Russia's in Kursk,
+        # not Ukraine's incursion: with no side named, only the operation's own name or a place
+        # of its own tells which.
         ops = named
     return ops[0].first_day if len(ops) == 1 else None
 
@@ -599,6 +604,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         if m.group(0).lower().startswith("since") and found is not None:
             # "since Friday": from that day to the report's day.
             mentions.append(DateMention("since", *m.span(), reference, found))
+            continue
+        if re.match(r"(?:as\s+of|by)\b", m.group(0), re.I) and found is not None:
+            # "as of Thursday", "by late Sunday": an as-of day, as "as of November 21" is.
+            mentions.append(DateMention("as_of", *m.span(), found, None))
             continue
         mentions.append(DateMention("weekday", *m.span(), found, None))
     for m in _SINCE_INVASION.finditer(sentence):
