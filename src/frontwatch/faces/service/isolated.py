@@ -167,12 +167,18 @@ class _Worker:
         self.proc.start()
         child.close()
         self.tasks = 0
+        self._killed = threading.Lock()
 
     @property
     def pid(self):
         return self.proc.pid
 
     def kill(self):
+        """Stop the worker and close its pipe, once: the pool's close and a starting or calling
+        thread may both stop the same worker, and closing a pipe twice at once can close another
+        file that took its descriptor in between."""
+        if not self._killed.acquire(blocking=False):
+            return
         try:
             self.proc.kill()
         except (OSError, ValueError):
