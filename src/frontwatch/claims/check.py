@@ -78,6 +78,8 @@ MAX_BRACKET_DAYS = 35
 # An area more than this many times off the map figure under a place the sentence does not name is
 # a doubtful reading, not a verdict (:func:`_doubtful_reading`).
 READING_FACTOR = 2.5
+# An area or a count this many times off the map figure, however it was read, is a doubtful reading.
+FAR_FACTOR = 10.0
 # ... but not the whole country of a sentence that names no place: that is the convention of
 # reports (and of careful readers), not a choice between places named earlier.
 COUNTRY_BY_DEFAULT = ("place.whole_country", "place.country_as_before")
@@ -1290,26 +1292,47 @@ def check_claim(store, claim, borders=None, *, source=None) -> Check:
 
 
 def _doubtful_reading(chk: Check) -> Check:
-    """``check.doubtful_reading``: an area whose place the extractor took from the context (the
-    sentence names none: carried from an earlier sentence, continued from the claim before,
-    Ukraine's ground in Russia...; not the whole country by default) and that is more than :data:`READING_FACTOR` times off the map figure is not
-    checkable: under a place the writer did not name, a figure that far off says the reading is
-    more likely wrong than the report. Both figures stay in the reason."""
+    """``check.doubtful_reading``: a verdict that says more about the reading than about the report
+    is not given (not checkable, both figures in the reason), when the claim is
+
+    - an area whose place the extractor took from the context (the sentence names none: carried
+      from an earlier sentence, continued from the claim before, Ukraine's ground in Russia...)
+      and more than :data:`READING_FACTOR` times off the map figure;
+    - an area or a count of settlements more than :data:`FAR_FACTOR` times off the map figure,
+      however it was read (a change read as a holding, the wrong region);
+    - a share held of a region that fits the other side's share and not this side's (the side
+      misread: "Russia occupies 18%" read as Ukraine's 18%; not a town's disc, whose tolerance is
+      too wide to tell the two apart).
+
+    The whole country of a sentence that names no place is the reports' convention, not a reading
+    of the context: such a claim keeps its verdict."""
     c = chk.claim
-    if (chk.verdict not in (OVERSTATED, UNDERSTATED) or chk.figure is None or chk.figure.unit != "km2"
-            or not c.place_inferred or not chk.figure.value
+    fig = chk.figure
+    if (chk.verdict not in (OVERSTATED, UNDERSTATED) or fig is None or not fig.value
             or (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT)):
         return chk
     lo, hi = _claim_range(c)
-    ratio = ((lo + hi) / 2) / chk.figure.value
-    if 1 / READING_FACTOR <= ratio <= READING_FACTOR:
+    claimed = (lo + hi) / 2
+    why = ""
+    if fig.unit in ("km2", "settlements"):
+        ratio = claimed / fig.value
+        if c.place_inferred and fig.unit == "km2" and not 1 / READING_FACTOR <= ratio <= READING_FACTOR:
+            how = (c.explain or {}).get("place", "inferred from the context")
+            why = f"the sentence names no place, and under the place read from the context ({how})"
+        elif not 1 / FAR_FACTOR <= ratio <= FAR_FACTOR:
+            why = "under this reading of its measure, side, place and period"
+        if why:
+            why += f" the claim is {ratio:.2g} times the map figure ({fig.value:,.1f} {fig.unit} in {fig.region})"
+    elif fig.unit == "percent" and c.measure == "share_held" and chk.tolerance is SHARE:
+        # a region's share (a town's disc has a tolerance too wide to tell the sides apart)
+        others = [100 - v for v in (fig.value, fig.with_grey_zone) if v is not None]
+        if any(lo - chk.tolerance.amount <= o <= hi + chk.tolerance.amount for o in others):
+            why = (f"the claim fits the other side's share of {fig.region} ({_pct(others[0])}), not "
+                   f"{c.side}'s ({_pct(fig.value)}): the side is more likely misread")
+    if not why:
         return chk
-    how = (c.explain or {}).get("place", "inferred from the context")
-    return Check(c, NOT_CHECKABLE,
-                 f"the sentence names no place and the claim is {ratio:.2g} times the map figure "
-                 f"({_fmt_area(chk.figure.value)} in {chk.figure.region}) under the place read from the context "
-                 f"({how}): the reading is more likely wrong than the report (check.doubtful_reading)",
-                 extra={"rule": "check.doubtful_reading", "map_value_of_reading": _round(chk.figure.value)})
+    return Check(c, NOT_CHECKABLE, f"{why}: the reading is more likely wrong than the report (check.doubtful_reading)",
+                 extra={"rule": "check.doubtful_reading", "map_value_of_reading": _round(fig.value)})
 
 
 def _check(ctx: _Ctx, c: Claim) -> Check:
