@@ -1315,7 +1315,10 @@ def _doubtful_reading(chk: Check) -> Check:
     claimed = (lo + hi) / 2
     why = ""
     if fig.unit in ("km2", "settlements"):
-        ratio = claimed / fig.value
+        # against the nearest of the figures the claim was judged with (the band of a direction's
+        # readings, the figure with the grey zone)
+        near = [v for v in (fig.value, fig.with_grey_zone, *(fig.band or ())) if v]
+        ratio = claimed / min(near, key=lambda v: abs(math.log(max(claimed, 1e-9) / v)))
         if c.place_inferred and fig.unit == "km2" and not 1 / READING_FACTOR <= ratio <= READING_FACTOR:
             how = (c.explain or {}).get("place", "inferred from the context")
             why = f"the sentence names no place, and under the place read from the context ({how})"
