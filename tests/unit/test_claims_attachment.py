@@ -224,3 +224,15 @@ def test_changes_set_against_each_other_do_not_share_a_period():
 def test_as_of_a_weekday_is_an_as_of_day():
     (c,) = claims("Ukraine now holds about 600 sq km in Kursk, the General Staff said, as of Thursday.")
     assert c.date == D(2024, 11, 21)
+
+
+def test_a_period_in_a_clause_opening_with_a_comparison_is_not_the_figures():
+    (c,) = claims("Since mid-October, Russian troops have taken 700 square kilometers, more than their "
+                  "total progress in September.", D(2024, 11, 26))
+    assert (c.start_date, c.date) == (D(2024, 10, 11), D(2024, 11, 26))
+
+
+def test_a_states_figure_is_not_dated_by_the_period_of_a_second_predicate():
+    (c,) = claims("Moscow's troops control about 19% of the country and have pushed forward in the east "
+                  "over the past three months.", D(2024, 11, 23))
+    assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2024, 11, 23))

@@ -1359,7 +1359,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d not in statement]
     sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
-    mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
+    mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)
+                and not _in_comparison_clause(sentence, d, q_start)]
+    mentions = [d for d in mentions if not _second_predicates_period(sentence, d, measure, q_end)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     mentions = _own_date_mentions(sentence, mentions, measure, q_end)
@@ -1634,6 +1636,45 @@ _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
 # 2014"; "..., including land it seized in March 2022".
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
+
+
+# A clause that opens with a comparison: "..., more than the total progress made in October",
+# "..., compared with the 400 sq km of September".
+_COMPARISON_OPENS = re.compile(r"\s*(?:(?:far|much|even|slightly|somewhat|a\s+little|well|nearly|almost)\s+)?"
+                               r"(?:(?:more|less|fewer|greater|larger|smaller|higher|lower|bigger)\s+than|"
+                               r"compared\s+(?:with|to)|up\s+from|down\s+from|versus|vs\.?)\b", re.I)
+
+
+def _in_comparison_clause(sentence: str, d, q_start: int) -> bool:
+    """Whether date mention ``d`` lies in a clause of its own, not the figure's, that opens with a
+    comparison (date.compared_clause): "Since early November, they have taken 600 sq km, more than
+    the total progress made in October" (October is the compared period's, not the 600's)."""
+    lo, hi = _clause_bounds(sentence, d.start)
+    if lo <= q_start < hi:
+        return False
+    return bool(_COMPARISON_OPENS.match(sentence, lo))
+
+
+# A second predicate joined to the figure's: "Russian forces hold 20% of Ukraine's territory and
+# have advanced through Donetsk region over the past two months".
+_SECOND_PREDICATE = re.compile(r"\s+and\s+(?:(?:have|has|had|are|is|were|was)\s+)?(?:(?:also|now|since|steadily|"
+                               r"rapidly|further|then)\s+)?(?P<verb>[a-z]+)\b", re.I)
+
+
+def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None) -> bool:
+    """Whether date mention ``d`` of a period belongs to a second predicate after a state's figure
+    (date.second_predicate): a state ("hold 20% of Ukraine's territory") is not dated by the period of
+    the change its subject made too ("and have advanced ... over the past two months")."""
+    if q_end is None or measure not in _STATE_MEASURES or d.start < q_end or d.kind not in ("past", "range", "month", "since"):
+        return False
+    lo, hi = _clause_bounds(sentence, q_end)
+    if not d.start < hi:
+        return False
+    for m in _SECOND_PREDICATE.finditer(sentence, q_end, d.start):
+        verb = m.group("verb")
+        if any(v.fullmatch(verb) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS)):
+            return True
+    return False
 
 
 def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
