@@ -236,3 +236,15 @@ def test_a_states_figure_is_not_dated_by_the_period_of_a_second_predicate():
     (c,) = claims("Moscow's troops control about 19% of the country and have pushed forward in the east "
                   "over the past three months.", D(2024, 11, 23))
     assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2024, 11, 23))
+
+
+def test_the_past_week_counts_back_from_the_day_the_source_spoke():
+    (c,) = claims("The monitoring group said in a report on November 25 that the pace had quickened. "
+                  "Over the past week, Russian forces captured 200 square kilometers.", D(2024, 11, 27))
+    assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))
+
+
+def test_a_statement_day_before_the_past_week_does_not_move_a_year():
+    (c,) = claims("The monitoring group said in a report on November 25 that the pace had quickened. "
+                  "Over the past year, Russian forces captured 3,000 square kilometers.", D(2024, 11, 27))
+    assert c.date == D(2024, 11, 26)

@@ -397,6 +397,18 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     return reference + one - relativedelta(years=n)
 
 
+# "the past week", "the last six days", "last week", "this past week", "the past 24 hours",
+# "the past fortnight": whole days or hours counted back from the day the words were said.
+_COUNTED_BACK = re.compile(r"^(?:(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?)?(?:the\s+(?:past|last|previous)\s+"
+                           r"(?:\S+\s+)?(?:days?|weeks?|fortnights?|hours?)|(?:last|this\s+past)\s+(?:week|fortnight))\b", re.I)
+
+
+def counted_back(words: str) -> bool:
+    """Whether a ``past`` mention's words count days, weeks or hours back from the day they were said
+    ("over the past week", "the last six days", "last week"; not "the past year", "this month")."""
+    return bool(_COUNTED_BACK.match(words.strip()))
+
+
 def month_runs_to_reference(sentence: str, d: "DateMention", reference: dt.date | None = None) -> bool:
     """Whether a named month starts a period that runs to the reference day rather than being the
     period: with a present perfect ("has advanced 30 km since the fall of Avdiivka in February")

@@ -1342,16 +1342,36 @@ def _statement_dates(sentence: str, mentions: list) -> list:
         _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
 
 
+def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
+    """The day a sentence says its source spoke ("the outlet reported on November 25", "Maliar
+    reported on Sept. 4 that ...", "the ministry said on Thursday"), when it is one of the seven days
+    before the report's own day; else None."""
+    if reference is None or not _SPEECH_NEAR.search(sentence):
+        return None
+    days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, reference))
+            if d.kind in ("day", "weekday") and d.date is not None
+            and reference - dt.timedelta(days=7) <= d.date < reference]
+    return days[-1] if days else None
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
-              q_end: int | None = None) -> tuple[dt.date | None, dt.date | None, str]:
+              q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
     """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
-    the seizure, not the holding), so a date right after it is not the claim's."""
+    the seizure, not the holding), so a date right after it is not the claim's. ``said_on``: the day
+    the report says its source spoke (:func:`_statement_day`), from which "the past week" is counted
+    back (date.past_period_of_statement)."""
     mentions = dates_mod.date_mentions(sentence, published)
+    if said_on is not None:
+        # "The outlet reported on November 25 ... Over the past week, Russian forces captured 234.79
+        # sq km": the week before the day it was said, not before the report's day.
+        again = {(d.start, d.end): d for d in dates_mod.date_mentions(sentence, said_on) if d.kind == "past"}
+        mentions = [again.get((d.start, d.end), d) if d.kind == "past" and dates_mod.counted_back(sentence[d.start:d.end])
+                    else d for d in mentions]
     # "0.2 percent of Ukraine's territory in 2014", "the seizure of Crimea in 2014": a date before
     # the war dates something else (borders, annexations); only a start may lie before it.
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
@@ -1406,7 +1426,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
-        return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
+        rule = "date.past_period"
+        if said_on is not None and dates_mod.counted_back(said(d)):
+            rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
+        return d.date, d.start_date if is_change else None, f"{rule}: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
         if d is own_after and measure in _STATE_MEASURES:
@@ -1754,6 +1777,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     last_subject_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
+    said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
         work["sentences"] += 1
@@ -1781,10 +1805,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
+            said_on = _statement_day(text_s, reference) or said_on
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
+        said_on = _statement_day(text_s, reference) or said_on
         sentence_claims: list[Claim] = []
         room = min(len(quantities),
                    len(quantities) if max_quantities is None else max_quantities - work["quantities_examined"],
@@ -1888,7 +1914,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
             date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
-                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
+                                                    ignore_after=taken.end() if taken else None, q_end=q.end,
+                                                    said_on=said_on)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, measure, reference,
