@@ -268,6 +268,10 @@ def _verbs(words) -> str:
 
 LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
 GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
+# "they have already taken more than 2,660": a number right after a verb of gain or loss.
+_VERB_OBJECT_BEFORE = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + "|" + _verbs(_ACTIONS["lost"]) + r")\s+"
+                                 r"(?:(?:already|about|some|roughly|around|nearly|almost|approximately|over|more\s+than|"
+                                 r"less\s+than|just|only|at\s+least|another|a\s+further|a\s+total\s+of)\s+){0,3}$", re.I)
 HELD_VERBS = re.compile(
     r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
     # "under Moscow's rule", "under the occupiers' control", "in Russian hands": a holder's phrase.
@@ -825,8 +829,42 @@ MAX_QUANTITIES_PER_DOCUMENT = 2000
 MAX_CLAIMS_PER_DOCUMENT = 500
 
 
-def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quantity]:
-    """Numbers with units (and fractions "half of") in one sentence."""
+# Where a number's unit is left out because a figure next to it gives it (quantity.elided_unit):
+# "477 and 459 square kilometres" (coordinated), "Russia gained 331 square miles and Ukraine 143"
+# (gapped), "... seized 584 square kilometres in 2023. Since January they have taken more than
+# 2,660, ..." (the object of a verb of gain or loss, after an area in the sentence before).
+_COORDINATED = re.compile(r"\s+(?:and|or)\s+")
+_GAPPED_BEFORE = re.compile(r"\b(?:and|while|whereas|but)\s+(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,2}"
+                            r"(?:(?:about|some|roughly|around|nearly|almost|just|only|over|more\s+than|less\s+than)\s+)?$")
+_ELIDED_UNITS = ("km2", "settlements")
+
+
+def _elided_unit(sentence: str, m: re.Match, numbers: list, idx: int, found: list, unit_before: "_Quantity | None",
+                 value: float) -> tuple[UnitEntry, str, str, int | None] | None:
+    """(unit entry, unit as written, how, index of the figure it comes from in this sentence) for
+    a bare number whose unit a figure next to it gives (quantity.elided_unit), or None."""
+    nxt = numbers[idx + 1] if idx + 1 < len(numbers) else None
+    j = _COORDINATED.match(sentence, m.end())
+    if j and nxt is not None and nxt.start() == j.end():
+        hit = unit_at(sentence, _skip_unit_gap(sentence, nxt.end()))
+        if hit and hit[0].normalized in _ELIDED_UNITS:
+            return hit[0], sentence[_skip_unit_gap(sentence, nxt.end()):hit[1]].strip(), "coordinated", None
+    if not _CLAUSE_ENDS.match(sentence, m.end()) or value < 10:
+        return None
+    before = sentence[max(0, m.start() - 60):m.start()]
+    prev = found[-1] if found else None
+    if prev is not None and prev.normalized in _ELIDED_UNITS and prev.low is None and _GAPPED_BEFORE.search(before):
+        return prev.entry, prev.unit_text, "gapped", len(found) - 1
+    source = prev if prev is not None else unit_before
+    if source is not None and source.normalized in _ELIDED_UNITS and source.low is None and _VERB_OBJECT_BEFORE.search(before):
+        return source.entry, source.unit_text, "object of a verb of gain or loss", (len(found) - 1 if prev is not None else None)
+    return None
+
+
+def _quantities_in(sentence: str, masked: list[tuple[int, int]], unit_before: "_Quantity | None" = None) -> list[_Quantity]:
+    """Numbers with units (and fractions "half of") in one sentence. ``unit_before``: the last area
+    or count of settlements of the sentence before, for a number whose unit is left out
+    (quantity.elided_unit)."""
     found: list[_Quantity] = []
     numbers = []
     for m in NUMBER.finditer(sentence):
@@ -920,6 +958,13 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                 found.append(_Quantity(m.start(), m.end(), value, None, None, prev.unit_text,
                                        prev.entry, prev.normalized, qualifier=qualifier if held_now else None,
                                        inherited_from=len(found) - 1))
+                continue
+            elided = _elided_unit(sentence, m, numbers, idx, found, unit_before, value) if second is None else None
+            if elided is not None:
+                entry, unit_text, how, source = elided
+                found.append(_Quantity(m.start(), m.end(), value, None, None, unit_text, entry, entry.normalized,
+                                       qualifier=None if qualifier in _NOT_QUALIFIERS else qualifier,
+                                       inherited_from=source, rule=f"quantity.elided_unit ({how})"))
             continue
         entry, unit_end = unit_hit
         unit_start = gap_end if not modifier else gap_end + len(modifier)
@@ -1778,6 +1823,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
+    unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
         work["sentences"] += 1
@@ -1789,9 +1835,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             break
         # Most prose sentences hold no number at all; skip the scanners there.
         if _NUMBERISH.search(text_s):
-            quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s))
+            quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s), unit_before)
         else:
             quantities = []
+        unit_before = next((x for x in reversed(quantities) if x.normalized in _ELIDED_UNITS), None)
         own_att = attribution_span_in(text_s) if quantities else None
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
@@ -1855,7 +1902,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 unit_n = "m_per_day"
             side, side_rule = _side_for(text_s, q.start, q.end, q.modifier, att, att_span,
                                         persons=q.normalized == "persons")
-            if q.inherited_from is not None and side is None and sentence_claims:
+            if q.inherited_from is not None and side is None and q.inherited_from < len(sentence_claims):
                 side = sentence_claims[q.inherited_from].side
                 side_rule = "side.same_as_figure_before"
             if elided and earlier.side:
