@@ -250,3 +250,15 @@ def test_before_a_named_operation_is_the_eve_of_its_first_day():
 ])
 def test_a_period_counted_to_a_point_resolves(sentence, expected):
     assert one(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence,reference,expected", [
+    # In the first week of a month, the past month is the calendar month just ended.
+    ("Over the past month Russian forces took five villages.", D(2024, 4, 3), ("past", D(2024, 3, 1), D(2024, 3, 31))),
+    # In the first week of January, the past year is the calendar year just ended.
+    ("Russia took 3,000 sq km in the past year.", D(2025, 1, 5), ("past", D(2024, 1, 1), D(2024, 12, 31))),
+    # Later in the month, the past month is counted back from the day before the report's.
+    ("Over the past month Russian forces took five villages.", D(2024, 4, 20), ("past", D(2024, 3, 20), D(2024, 4, 19))),
+])
+def test_a_month_or_year_counted_back_from_the_first_week_is_the_calendar_one(sentence, reference, expected):
+    assert one(sentence, reference) == expected

@@ -409,6 +409,21 @@ def counted_back(words: str) -> bool:
     return bool(_COUNTED_BACK.match(words.strip()))
 
 
+# A month or year counted back from a day in the first week of the next one is the calendar month
+# or year just ended (date.past_period, "as the calendar period just ended").
+_FIRST_DAYS = 7
+
+
+def _calendar_period_just_ended(unit: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of the calendar month (or year) just ended, when ``reference`` is in the
+    first week of the next one and ``unit`` is "month" (or "year"); else None."""
+    unit = unit.lower().rstrip("s")
+    if reference.day > _FIRST_DAYS or unit not in ("month", "year") or (unit == "year" and reference.month != 1):
+        return None
+    last = reference.replace(day=1) - dt.timedelta(days=1)
+    return (last.replace(day=1) if unit == "month" else dt.date(last.year, 1, 1)), last
+
+
 def month_runs_to_reference(sentence: str, d: "DateMention", reference: dt.date | None = None) -> bool:
     """Whether a named month starts a period that runs to the reference day rather than being the
     period: with a present perfect ("has advanced 30 km since the fall of Avdiivka in February")
@@ -691,6 +706,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
             if m.group("unit").lower().startswith("hour"):
                 start, end = _period_start(reference, count, m.group("unit")), reference
+            elif count == 1 and _calendar_period_just_ended(m.group("unit"), reference):
+                # "over the past month" in a report of 2 April: March, the month a tally of the
+                # first days of April is of ("the past year" in early January: the last calendar year).
+                start, end = _calendar_period_just_ended(m.group("unit"), reference)
             else:
                 start = _period_start(end, count, m.group("unit"))
         elif m.group("unit2"):
