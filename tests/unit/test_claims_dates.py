@@ -257,6 +257,9 @@ def test_a_period_counted_to_a_point_resolves(sentence, expected):
     ("Over the past month Russian forces took five villages.", D(2024, 4, 3), ("past", D(2024, 3, 1), D(2024, 3, 31))),
     # In the first week of January, the past year is the calendar year just ended.
     ("Russia took 3,000 sq km in the past year.", D(2025, 1, 5), ("past", D(2024, 1, 1), D(2024, 12, 31))),
+    # "Over the course of the month" in the first week of a month is the month just ended too.
+    ("Over the course of the month, the Russians occupied 0.04% of the country.", D(2025, 10, 1),
+     ("past", D(2025, 9, 1), D(2025, 9, 30))),
     # Later in the month, the past month is counted back from the day before the report's.
     ("Over the past month Russian forces took five villages.", D(2024, 4, 20), ("past", D(2024, 3, 20), D(2024, 4, 19))),
 ])

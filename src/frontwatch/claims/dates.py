@@ -802,8 +802,15 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # "over the month", "during the year", "throughout the week", no other period named: the
             # calendar one the report is written in, to its day (as "this month").
             unit = m.group("unit").lower()
-            if (unit == "month" and reference.day <= 7) or (unit == "year" and reference.month == 1):
-                continue  # early in a month, "over the month" may be the one just ended: no guess
+            just_ended = _calendar_period_just_ended(unit, reference)
+            if just_ended is not None and free(*m.span()):
+                # "Over the course of the month" in a report of 1 October: September (as "the past
+                # month" is, in the first week of a month).
+                mentions.append(DateMention("past", *m.span(), just_ended[1], just_ended[0]))
+                taken.append(m.span())
+                continue
+            if (unit == "month" and reference.day <= _FIRST_DAYS) or (unit == "year" and reference.month == 1):
+                continue  # "over the year" in January after its first week: no guess
             if free(*m.span()):
                 first = (reference.replace(day=1) if unit == "month" else reference.replace(month=1, day=1) if unit == "year"
                          else reference - dt.timedelta(days=reference.weekday()))
