@@ -248,3 +248,8 @@ def test_a_statement_day_before_the_past_week_does_not_move_a_year():
     (c,) = claims("The monitoring group said in a report on November 25 that the pace had quickened. "
                   "Over the past year, Russian forces captured 3,000 square kilometers.", D(2024, 11, 27))
     assert c.date == D(2024, 11, 26)
+
+
+def test_a_period_after_a_comparative_with_its_noun_dates_the_comparison():
+    (c,) = claims("Last month, the enemy occupied 44% less territory than in August.", D(2025, 10, 15))
+    assert c.date == D(2025, 9, 30)

@@ -1695,7 +1695,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
 
 
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
-_COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
+_COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+(?:(?!than\b)[a-z]+\s+){0,2}than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-]+(?:\s+(?:forces|troops|army))?\s+)?(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
