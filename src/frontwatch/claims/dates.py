@@ -223,7 +223,7 @@ _EVENTS = load_lexicon("events")
 INVASION_DAY = dt.date.fromisoformat(_EVENTS["invasion"]["first_day"])
 _SINCE_INVASION = re.compile(
     r"\bsince\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+)?(?:the\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
-    r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war)(?:\s+(?:began|started))?\b"
+    r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war|special\s+military\s+operation)(?:\s+(?:began|started))?\b"
     r"|\bsince\s+(?:Russia|Moscow)\s+(?:invaded|launched\s+(?:its\s+)?(?:full[\s-]+scale\s+)?invasion)\b", re.I)
 # "since the incursion began", "since Ukraine's incursion into Kursk": in news of August 2024 on,
 # the Kursk incursion, which began on 6 August 2024 ("the incursion, which began on Aug. 6" gives
@@ -294,7 +294,7 @@ _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|
 # "the start of the war": one day, whatever the words around it make of it (since, by, from ... to).
 _EDGE = re.compile(
     rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
-    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion))|"
+    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion)|special\s+military\s+operation)|"
     rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)"
     # "the start of the summer counteroffensive", "the start of the 2023 offensive": an operation's day.
     r"(?![\s-]+(?:counter-?offensive|offensive|campaign|operation|push|incursion)s?\b)", re.I)
