@@ -126,3 +126,8 @@ def test_the_object_of_a_verb_of_gain_takes_the_area_of_the_sentence_before():
 
 def test_a_bare_number_after_a_verb_with_no_area_before_is_no_claim():
     assert claims_of("Russian forces have taken more than 2,400, the ministry said.") == []
+
+
+def test_populated_areas_are_settlements():
+    (c,) = claims_of("The ministry said its forces had liberated 190 populated areas since the start of the year.")
+    assert (c.value_normalized, c.unit_normalized) == (190, "settlements")

@@ -69,8 +69,10 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
         r"dead|wounded|killed)\b",
         None, "persons"),
     UnitEntry(
-        r"(?:settlements?|villages?|towns?|localities|locality|hamlets?|"
-        r"communities)\b",
+        r"(?:settlements?|villages?|towns?|cities|localities|locality|hamlets?|"
+        # "190 populated areas", "12 inhabited points": how Russian and Ukrainian officials name
+        # settlements in translation (naselenni punkty).
+        r"communities|(?:populated|inhabited)\s+(?:areas|places|points|centres|centers))\b",
         None, "settlements"),
     # "seven times more than in 2023", "three times larger than": a ratio of two figures, only
     # before a word of comparison ("attacked three times" is no figure).
