@@ -131,3 +131,8 @@ def test_a_bare_number_after_a_verb_with_no_area_before_is_no_claim():
 def test_populated_areas_are_settlements():
     (c,) = claims_of("The ministry said its forces had liberated 190 populated areas since the start of the year.")
     assert (c.value_normalized, c.unit_normalized) == (190, "settlements")
+
+
+def test_a_loosely_rounded_conversion_in_brackets_is_no_second_claim():
+    cs = claims_of("Ukraine had liberated more than 6,000 sq km (2,400 sq miles) of its territory since Sept. 1.")
+    assert [c.value_normalized for c in cs] == [6000]

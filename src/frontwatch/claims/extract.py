@@ -2242,7 +2242,10 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
     elif q.value and q.value == int(q.value):
         # "five kilometres (three miles)": a number word is rounded to the unit.
         half_step = 0.5 * abs(value_n / q.value)
-    return abs(value_n - prev_value) <= max(0.03 * abs(prev_value), half_step)
+    # In brackets, in another unit of the same kind, a conversion may be rounded loosely: "6,000 sq km
+    # (2,400 sq miles)" is 6,216 sq km, 3.6% off.
+    bracketed = gap.strip().startswith(("(", "[")) and q.unit_text != prev.unit
+    return abs(value_n - prev_value) <= max((0.1 if bracketed else 0.03) * abs(prev_value), half_step)
 
 
 def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -> str | None:
