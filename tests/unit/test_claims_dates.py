@@ -256,6 +256,9 @@ def test_a_period_counted_to_a_point_resolves(sentence, expected):
     # "The special military operation" is Moscow's name for the invasion.
     ("Allied forces have liberated 266 settlements since the start of the special military operation.", D(2022, 8, 10),
      ("since", D(2022, 2, 24), D(2022, 8, 10))),
+    # "through the first eleven months of the year": the months from 1 January, in words too.
+    ("Russia took 3,600 sq km through the first eleven months of the year.", D(2024, 12, 5),
+     ("range", D(2024, 1, 1), D(2024, 11, 30))),
     # In the first week of a month, the past month is the calendar month just ended.
     ("Over the past month Russian forces took five villages.", D(2024, 4, 3), ("past", D(2024, 3, 1), D(2024, 3, 31))),
     # In the first week of January, the past year is the calendar year just ended.

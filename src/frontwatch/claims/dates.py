@@ -834,8 +834,8 @@ _RANGE_WORD_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
 _CLOSED_BY = re.compile(r"\s*,?\s*(?:through|thru|until|till|up\s+to|to)\s+", re.I)
 _RANGE_NEXT = re.compile(r"\s*(?:to|through|thru|until|till|and|[-–—])\s", re.I)
 # "in the first week of the incursion, which began on Aug. 6" (the day is found elsewhere in the sentence)
-_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?(?P<ord>first|second|third|fourth|last|final)\s+"
-                           r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
+_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over|through|throughout|for)\s+(?:the\s+|its\s+)?(?P<ord>first|second|third|fourth|last|final)\s+"
+                           r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+)?(?P<unit>day|week|month)s?\b)"
                            rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
                            r"(?P<thisyear>(?:the|this)\s+year)|(?:the\s+|its\s+|Russia['’]s\s+|Ukraine['’]s\s+|Kyiv['’]s\s+)?"
                            r"(?:full[\s-]+scale\s+)?(?P<event>invasion|war|incursion))\b)?")
@@ -967,7 +967,7 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         # "in the first week of November"; "in the first week of the incursion, which began on
         # Aug. 6": the period from the first of that month, or from the sentence's one day.
         n = first_period.group("n")
-        count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
+        count = int(n) if n and n.isdigit() else _WORD_COUNT.get((n or "one").lower(), 1)
         month_name, year_text = first_period.group("month"), first_period.group("year")
         year = _month_year(_month_number(month_name), reference, int(year_text) if year_text else None) if month_name else None
         # The day of "the incursion, which began on Aug. 6" comes after the phrase (not the dateline's).
