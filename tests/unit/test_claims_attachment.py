@@ -253,3 +253,15 @@ def test_a_statement_day_before_the_past_week_does_not_move_a_year():
 def test_a_period_after_a_comparative_with_its_noun_dates_the_comparison():
     (c,) = claims("Last month, the enemy occupied 44% less territory than in August.", D(2025, 10, 15))
     assert c.date == D(2025, 9, 30)
+
+
+def test_a_figure_with_no_day_is_as_of_the_day_an_earlier_sentence_gave():
+    (first, c) = claims("As of November 22, Ukraine held 560 square kilometers of the Kursk region. "
+                        "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
+    assert (c.measure, c.date) == ("grey_zone", D(2024, 11, 22))
+
+
+def test_an_as_of_day_more_than_a_week_old_is_not_carried():
+    (first, c) = claims("As of October 2, Ukraine held 560 square kilometers of the Kursk region. "
+                        "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 25)

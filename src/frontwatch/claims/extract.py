@@ -1824,6 +1824,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
+    as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
         work["sentences"] += 1
@@ -1853,11 +1854,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
             said_on = _statement_day(text_s, reference) or said_on
+            as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
         said_on = _statement_day(text_s, reference) or said_on
+        report_as_of = as_of_before
+        as_of_before = _as_of_day(text_s, reference) or as_of_before
         sentence_claims: list[Claim] = []
         room = min(len(quantities),
                    len(quantities) if max_quantities is None else max_quantities - work["quantities_examined"],
@@ -1970,6 +1974,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if not date_rule.startswith("date.total"):
                 date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
+            date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now.
@@ -2092,6 +2097,28 @@ def _total_beside_a_part(sentence: str, q: "_Quantity", quantities: list, conver
     if any(lo <= d.start < hi and d.kind != "now" for d in dates_mod.date_mentions(sentence, reference)):
         return dated  # "a total of 47 sq km since the start of the counteroffensive": its own period
     return reference, None, f"date.total: {said_total.group(0).strip()} (a total beside a part; the period named is the part's)"
+
+
+def _as_of_day(sentence: str, reference: dt.date | None) -> tuple[dt.date, str] | None:
+    """(day, words) of the last "as of" or "by" day a sentence names ("By October 27 Russian forces
+    had gained ...", "as of November 22"), when it is one of the seven days before the report's
+    own day; else None."""
+    if reference is None:
+        return None
+    days = [d for d in dates_mod.date_mentions(sentence, reference) if d.kind == "as_of" and d.date is not None
+            and reference - dt.timedelta(days=7) <= d.date < reference]
+    return (days[-1].date, sentence[days[-1].start:days[-1].end]) if days else None
+
+
+def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
+    """A figure whose sentence names no day of its own is as of the day an earlier sentence gave
+    the report's figures ("By October 27 Russian forces had gained ... Russia currently controls 18.2
+    percent": 27 October; date.report_as_of); its period's start, when it has one, is kept."""
+    date, start_date, rule = dated
+    if as_of is None or not rule.startswith("date.publication"):
+        return dated
+    rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
+    return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
 
 
 def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
