@@ -414,7 +414,7 @@ def counted_back(words: str) -> bool:
 _FIRST_DAYS = 7
 
 
-def _calendar_period_just_ended(unit: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+def calendar_period_just_ended(unit: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
     """(first day, last day) of the calendar month (or year) just ended, when ``reference`` is in the
     first week of the next one and ``unit`` is "month" (or "year"); else None."""
     unit = unit.lower().rstrip("s")
@@ -706,10 +706,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
             if m.group("unit").lower().startswith("hour"):
                 start, end = _period_start(reference, count, m.group("unit")), reference
-            elif count == 1 and _calendar_period_just_ended(m.group("unit"), reference):
+            elif count == 1 and calendar_period_just_ended(m.group("unit"), reference):
                 # "over the past month" in a report of 2 April: March, the month a tally of the
                 # first days of April is of ("the past year" in early January: the last calendar year).
-                start, end = _calendar_period_just_ended(m.group("unit"), reference)
+                start, end = calendar_period_just_ended(m.group("unit"), reference)
             else:
                 start = _period_start(end, count, m.group("unit"))
         elif m.group("unit2"):
@@ -802,7 +802,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # "over the month", "during the year", "throughout the week", no other period named: the
             # calendar one the report is written in, to its day (as "this month").
             unit = m.group("unit").lower()
-            just_ended = _calendar_period_just_ended(unit, reference)
+            just_ended = calendar_period_just_ended(unit, reference)
             if just_ended is not None and free(*m.span()):
                 # "Over the course of the month" in a report of 1 October: September (as "the past
                 # month" is, in the first week of a month).

@@ -1474,6 +1474,10 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         rule = "date.past_period"
         if said_on is not None and dates_mod.counted_back(said(d)):
             rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
+        elif published is not None and d.start_date is not None and d.date is not None and \
+                d.start_date.day == 1 and d.date == published.replace(day=1) - dt.timedelta(days=1) and \
+                re.search(r"\b(?:month|year)\b", said(d), re.I):
+            rule = "date.past_period_as_calendar (the month or year just ended, read in the first week of the next)"
         return d.date, d.start_date if is_change else None, f"{rule}: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
