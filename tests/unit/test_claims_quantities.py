@@ -136,3 +136,13 @@ def test_populated_areas_are_settlements():
 def test_a_loosely_rounded_conversion_in_brackets_is_no_second_claim():
     cs = claims_of("Ukraine had liberated more than 6,000 sq km (2,400 sq miles) of its territory since Sept. 1.")
     assert [c.value_normalized for c in cs] == [6000]
+
+
+def test_n_odd_is_about_n():
+    (c,) = claims_of("Russian troops have captured 200-odd square kilometres in the region this year, officials said.")
+    assert (c.value_normalized, c.unit_normalized, c.qualifier) == (200, "km2", "about")
+
+
+def test_pc_is_percent():
+    (c,) = claims_of("Russia now occupies almost 20pc of the country's territory, the analysts said on Monday.")
+    assert (c.value_normalized, c.unit_normalized) == (20, "percent")

@@ -139,7 +139,7 @@ NUMBER = re.compile(
     r"|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)|-plus\b))?", re.I)
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)|-plus\b)|(?P<odd>-odd\b))?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|single|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
@@ -887,7 +887,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]], unit_before: "_
         unit_hit = None
         second = None
         before = sentence[max(0, m.start() - 30):m.start()]
-        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else None)  # "3,000+ sq km"
+        # "3,000+ sq km" is over 3,000; "200-odd sq km" about 200.
+        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else "about" if m.group("odd") else None)
         # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
         j = RANGE_JOIN.match(sentence, pos)
         if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():

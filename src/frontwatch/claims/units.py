@@ -58,7 +58,7 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(r"ft\b\.?", "foot", "m", True),
     UnitEntry(r"(?:yards?)", "yard", "m"),
     # "0.2 percentage points": a change of a share, in the share's unit.
-    UnitEntry(r"(?:%|percentage\s+points?|per\s*cent|percent|pct\b)", None, "percent"),
+    UnitEntry(r"(?:%|percentage\s+points?|per\s*cent|percent|pct\b|pc\b)", None, "percent"),
     UnitEntry(
         r"(?:soldiers?|troops?|servicemen|servicemembers|service\s+members|"
         r"personnel|fighters?|conscripts?|mercenaries|paratroopers?|marines|"
