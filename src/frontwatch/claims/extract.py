@@ -2096,11 +2096,14 @@ def _total_beside_a_part(sentence: str, q: "_Quantity", quantities: list, conver
     return reference, None, f"date.total: {said_total.group(0).strip()} (a total beside a part; the period named is the part's)"
 
 
+_AS_OF_WORD = re.compile(r"\b(?:as\s+(?:of|at)|by)\b", re.I)
+
+
 def _as_of_day(sentence: str, reference: dt.date | None) -> tuple[dt.date, str] | None:
     """(day, words) of the last "as of" or "by" day a sentence names ("By October 27 Russian forces
     had gained ...", "as of November 22"), when it is one of the seven days before the report's
     own day; else None."""
-    if reference is None:
+    if reference is None or not _AS_OF_WORD.search(sentence):
         return None
     days = [d for d in dates_mod.date_mentions(sentence, reference) if d.kind == "as_of" and d.date is not None
             and reference - dt.timedelta(days=7) <= d.date < reference]
