@@ -146,3 +146,9 @@ def test_n_odd_is_about_n():
 def test_pc_is_percent():
     (c,) = claims_of("Russia now occupies almost 20pc of the country's territory, the analysts said on Monday.")
     assert (c.value_normalized, c.unit_normalized) == (20, "percent")
+
+
+def test_one_of_a_count_takes_the_settlement_noun_before():
+    cs = claims_of("On Saturday Russia claimed the nearby village of Lozuvatske, one of nearly a dozen it says it has "
+                   "captured in the Donetsk region this month.")
+    assert [(c.value_normalized, c.unit_normalized, c.qualifier) for c in cs] == [(12, "settlements", "nearly")]

@@ -837,6 +837,9 @@ _COORDINATED = re.compile(r"\s+(?:and|or)\s+")
 _GAPPED_BEFORE = re.compile(r"\b(?:and|while|whereas|but)\s+(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,2}"
                             r"(?:(?:about|some|roughly|around|nearly|almost|just|only|over|more\s+than|less\s+than)\s+)?$")
 _ELIDED_UNITS = ("km2", "settlements")
+# "..., one of nearly a dozen": a part of a count whose noun came before.
+_ONE_OF_BEFORE = re.compile(r"\bone\s+of\s+(?:the\s+)?(?:(?:about|around|roughly|some|nearly|almost|over|more\s+than|at\s+least)\s+)?$", re.I)
+_NOUN_WORD = re.compile(r"\b[a-z]")
 
 
 def _elided_unit(sentence: str, m: re.Match, numbers: list, idx: int, found: list, unit_before: "_Quantity | None",
@@ -849,9 +852,19 @@ def _elided_unit(sentence: str, m: re.Match, numbers: list, idx: int, found: lis
         hit = unit_at(sentence, _skip_unit_gap(sentence, nxt.end()))
         if hit and hit[0].normalized in _ELIDED_UNITS:
             return hit[0], sentence[_skip_unit_gap(sentence, nxt.end()):hit[1]].strip(), "coordinated", None
+    before = sentence[max(0, m.start() - 60):m.start()]
+    if _ONE_OF_BEFORE.search(before):
+        # "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": the
+        # settlement noun that "one" stands for.
+        noun = None
+        for w in _NOUN_WORD.finditer(sentence, max(0, m.start() - 100), m.start()):
+            hit = unit_at(sentence, w.start())
+            if hit and hit[0].normalized == "settlements":
+                noun = (hit[0], sentence[w.start():hit[1]])
+        if noun is not None:
+            return noun[0], noun[1], "one of", None
     if not _CLAUSE_ENDS.match(sentence, m.end()) or value < 10:
         return None
-    before = sentence[max(0, m.start() - 60):m.start()]
     prev = found[-1] if found else None
     if prev is not None and prev.normalized in _ELIDED_UNITS and prev.low is None and _GAPPED_BEFORE.search(before):
         return prev.entry, prev.unit_text, "gapped", len(found) - 1
