@@ -1801,9 +1801,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
             if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
-            if side is None and measure != "grey_zone" and _speaker_side(att):
+            if side is None and measure in _SIDED_MEASURES + ("distance",) and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
-                # holding with no actor named is the speaker's own side's.
+                # holding with no actor named is the speaker's own side's (not a front's length: the
+                # whole front is nobody's; not the grey zone: ground neither side holds).
                 side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
             if side is None and measure in _SIDED_MEASURES and last_claim_side:
                 side, side_rule = last_claim_side, "side.report_side: the side of the report's last claim"

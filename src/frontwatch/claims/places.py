@@ -59,6 +59,7 @@ class PlaceMention:
 _LEX = load_lexicon("places")
 _NON_PLACES = frozenset(_LEX["non_places"])
 _RIVERS = frozenset(_LEX["rivers"])
+_OUTLET_WORDS = frozenset(_LEX["outlet_words"])
 
 
 def _alternation(names) -> str:
@@ -81,6 +82,7 @@ for _code, _entry in _LEX["countries"].items():
         _COUNTRY_OF[_n] = _code
     for _n in _entry["adjectives"]:
         _COUNTRY_ADJ[_n] = _code
+_CAPITAL_OF: dict[str, str] = {n: code for code, e in _LEX["countries"].items() for n in e.get("capitals", ())}
 # The capital's name stands for the government ("Kyiv said"): a place only with a region word.
 _METONYMS = frozenset({"Kyiv", "Kiev"})
 
@@ -124,7 +126,8 @@ AFTER_PREP = re.compile(
 # Ukrainian land"; "the country". The frame builder decides whether a country name is a place
 # or an actor ("Russia took ..." is an actor).
 COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
-COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(_COUNTRY_OF)})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
+# "Kyiv's land", "Moscow's territory": a capital's possessive stands for its country (place.country_territory).
+COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(list(_COUNTRY_OF) + list(_CAPITAL_OF))})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
 COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b|\bour\s+(?:territory|land|soil)\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
@@ -196,7 +199,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
         name = re.sub(r"['’]s$", "", m.group("name"))
-        add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_ADJ.get(name) or _COUNTRY_OF[name],
+        add(PlaceMention(m.start(), m.end(), m.group(0), "country",
+                         _COUNTRY_ADJ.get(name) or _COUNTRY_OF.get(name) or _CAPITAL_OF[name],
                          "place.country_territory"))
     for m in COUNTRY.finditer(sentence):
         if _LOCATIVE_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
@@ -253,8 +257,11 @@ _ALTERNATE_MIN_LETTERS = 6
 
 def _trim(name: str) -> str:
     """The name without the capitalised non-place words at its ends ("Kursk Reuters" -> "Kursk");
-    and cut at a country or oblast name inside it ("Ukraine Oleksandr Syrskyi" -> "")."""
+    and cut at a country or oblast name inside it ("Ukraine Oleksandr Syrskyi" -> ""); nothing for
+    a publication's name ("New York Times" -> "")."""
     words = name.split()
+    if words and words[-1] in _OUTLET_WORDS:
+        return ""  # "The New York Times", "The Kyiv Independent": a publication, not a place
     for i, w in enumerate(words):
         if i and (w in _COUNTRY_OF or w in _OBLAST_OF or w in _COUNTRY_ADJ):
             words = words[:i]
