@@ -104,3 +104,20 @@ def test_figure_with_no_side_in_its_sentence_takes_the_reports_last_claims_side(
     c = claims("Russian forces captured 400 sq km in October. Of the ground taken by the attackers in the east, "
                "120 sq km lay around Pokrovsk.", published=D(2024, 11, 5))[-1]
     assert c.side == "russia"
+
+
+def test_verbless_list_item_measures_what_the_item_before_does():
+    c = claims("Other areas of progress include:\nSouthern Ukraine: 187 square kilometers captured.\n"
+               "Donetsk Oblast: 33 square kilometers near Pokrovsk.")[-1]
+    assert (c.surface, c.measure) == ("33 square kilometers", "area_change")
+    assert c.explain["measure"].startswith("measure.list_item")
+
+
+def test_verbless_area_outside_a_list_is_ground_held():
+    c = claims("Russian forces captured 187 square kilometers.\nTheir bridgehead: about 33 square kilometers.")[-1]
+    assert c.measure == "area_held"
+
+
+def test_list_item_with_a_qualifier_is_still_an_item():
+    c = claims("Southern Ukraine: 187 square kilometers captured.\nDonetsk Oblast: about 33 square kilometers near Pokrovsk.")[-1]
+    assert c.measure == "area_change"

@@ -1215,6 +1215,28 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     return "other", None, None, None
 
 
+# A list item: a short label, a colon, then the figure ("Donetsk Oblast: 33 square kilometers (12.7
+# square miles) near Pokrovsk"), with no verb of gain, loss or holding in the sentence.
+_LIST_LABEL = re.compile(r"\s*[\w'’ -]{1,40}:\s*" + _ROUGHLY)
+
+
+def _list_item_of(sentence: str, q: "_Quantity", measure: str, measure_rule: str | None,
+                  claims_before: list[Claim]) -> Claim | None:
+    """measure.list_item: the report's claim before, when the figure opens a verbless list item (a
+    label that names no holding and a colon before it, no verb of gain, loss or holding in the sentence: its measure was
+    read from the unit and the words around it alone) and the claim before is in the same unit
+    (the list of a report's gains or holdings, one line each); else None."""
+    if measure_rule is not None or not claims_before:
+        return None
+    label = _LIST_LABEL.fullmatch(sentence, 0, q.start)
+    if not label or _HOLDING_NOUN.search(sentence, 0, q.start) or _nearest_verb(sentence, 0, len(sentence), q.start)[0]:
+        return None  # not an item, or its label names what is measured ("Their bridgehead: 33 km2")
+    before = claims_before[-1]
+    if before.unit_normalized != q.normalized or before.measure in (measure, "other"):
+        return None
+    return before
+
+
 # "4 kilometres (2.5 miles) away" ending its clause.
 _AWAY_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?away\b(?!\s+(?:from|of)\b)", re.I)
 _TO_BEFORE = re.compile(r"\b(?:to|within)\s+(?:[\w-]+\s+){0,2}$", re.I)
@@ -1780,6 +1802,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 measure_rule = f"measure.same_as_figure_compared: {earlier.surface}"
                 aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
                           or _AT_THE_PEAK_OF.match(text_s, q.end) else "previous")
+            item_of = _list_item_of(text_s, q, measure, measure_rule, claims)
+            if item_of is not None:
+                # "Donetsk Oblast: 33 square kilometers near Pokrovsk", after "Southern Ukraine: 187
+                # square kilometers captured": an item of a list measures what the item before does.
+                measure, direction = item_of.measure, item_of.direction
+                measure_rule = f"measure.list_item: like the item before ({item_of.surface})"
             value_n, low_n, high_n, unit_n = _normalized_values(q)
             if period and q.entry is not None and q.entry.pint_unit:
                 value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
