@@ -1731,7 +1731,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     sentences = split_sentences(clean)
     attributions = attributions_for(sentences)
     claims: list[Claim] = []
-    context = _PlaceContext()
+    context = _PlaceContext([sent.text for sent in sentences])
     last_subject_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
@@ -2176,7 +2176,9 @@ _SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:th
 class _PlaceContext:
     """The places a report has named so far, for claims whose own sentence names none."""
 
-    def __init__(self) -> None:
+    def __init__(self, sentences: list[str] | tuple[str, ...] = ()) -> None:
+        self.sentences = sentences  # the report's sentences, for its only town (place.the_report_town)
+        self._report_town: tuple[PlaceMention | None] | None = None
         self.last: PlaceMention | None = None        # the last place of any kind
         self.last_region: PlaceMention | None = None  # the last oblast, union or country
         self.last_country: str | None = None
@@ -2193,6 +2195,23 @@ class _PlaceContext:
         another place has moved on ("... in Kursk. The city of Kupiansk is ... Russian forces have
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
+
+    def report_town(self) -> PlaceMention | None:
+        """place.the_report_town: "the city" or "the town" before any settlement is named stands for
+        the one settlement the whole report names ("... within ten kilometers from the edge of the
+        city. ... as Russian ground forces enter Pokrovsk's built-up areas"); None when the report
+        names none or several. Read once per report, on the first such reference."""
+        if self._report_town is None:
+            towns: dict[str, PlaceMention] = {}
+            for text in self.sentences:
+                for p in place_mentions(text):
+                    if p.kind == "settlement":
+                        towns.setdefault(p.canonical, p)
+            only = next(iter(towns.values())) if len(towns) == 1 else None
+            self._report_town = (None if only is None else PlaceMention(
+                only.start, only.end, f"{only.text}, the report's only town", "settlement", only.canonical,
+                "place.the_report_town"),)
+        return self._report_town[0]
 
     def see(self, mentions: list[PlaceMention], sentence: str = "") -> None:
         """Take in the places of the sentence just read (``sentence``: its text, to tell where
@@ -2235,6 +2254,8 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
+        if found is None and m.kind == "city_ref":
+            found = self.report_town()
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
