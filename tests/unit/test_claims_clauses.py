@@ -121,3 +121,13 @@ def test_verbless_area_outside_a_list_is_ground_held():
 def test_list_item_with_a_qualifier_is_still_an_item():
     c = claims("Southern Ukraine: 187 square kilometers captured.\nDonetsk Oblast: about 33 square kilometers near Pokrovsk.")[-1]
     assert c.measure == "area_change"
+
+
+def test_share_taken_over_a_named_period_stays_a_gain():
+    c = _one("Over the course of the month, the Russians managed to take 0.04% of the country's total area.")
+    assert c.measure == "share_gained"
+
+
+def test_share_taken_with_only_the_statement_dated_is_held():
+    c = _one("An official stated last week that Russian troops had captured between 50 to 60 percent of the city.")
+    assert c.measure == "share_held"

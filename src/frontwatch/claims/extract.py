@@ -344,6 +344,8 @@ _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured
                             re.I)
 _OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
                               r"more\s+than|at\s+least)\s+)?$", re.I)
+_SPEECH_NEAR_WORDS = (r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
+                      r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b")
 _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+course\s+of\s+)?(?:the\s+(?:past|last)\s+)?"
                            r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -353,6 +355,17 @@ _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+c
 # was taken over that period (measure.occupied_over_period).
 _OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied)\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
                             r"more\s+than|at\s+least|another|an\s+additional|a\s+further|just)\s+)?$", re.I)
+
+
+_SAID_RIGHT_BEFORE = re.compile(_SPEECH_NEAR_WORDS + r"\s+$", re.I)
+
+
+def _names_a_period(sentence: str) -> bool:
+    """Whether the sentence names a period for what happened ("Over the course of the month, the
+    Russians managed to occupy 0.04%"), not only the day of a statement ("an official stated last
+    week that ...")."""
+    return any(not _SAID_RIGHT_BEFORE.search(sentence, max(0, m.start() - 20), m.start())
+               for m in _PERIOD_NAMED.finditer(sentence))
 
 
 def _occupied_over_period(sentence: str, q: "_Quantity") -> bool:
@@ -1350,8 +1363,7 @@ def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
 _WAR_START = dt.date(2022, 2, 24)
 # A date next to a verb or noun of saying dates the statement ("the ISW said in its latest
 # assessment on March 28", "Malyar said Monday", "last week estimated that"), not the figure.
-_SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
-                          r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
+_SPEECH_NEAR = re.compile(_SPEECH_NEAR_WORDS, re.I)
 _SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
                             r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:(?!that\b|how\b)\w+\s+)?(?:on\s+)?$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
@@ -1884,9 +1896,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if not date_rule.startswith("date.total"):
                 date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
-            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
+            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
+                    and not _names_a_period(text_s):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
-                # the text names is what the side holds now.
+                # the text names is what the side holds now. A period the sentence names that the
+                # dates could not place ("over the course of the month") keeps it a gain (unsure).
                 measure, direction = "share_held", None
                 measure_rule = "measure.share_taken_without_period_is_held"
             peak_before = _peak_estimated_again(text_s, q, measure, side, aspect, date_rule, context.claims_before)
