@@ -131,3 +131,9 @@ def test_share_taken_over_a_named_period_stays_a_gain():
 def test_share_taken_with_only_the_statement_dated_is_held():
     c = _one("An official stated last week that Russian troops had captured between 50 to 60 percent of the city.")
     assert c.measure == "share_held"
+
+
+def test_share_of_the_gains_is_not_a_share_of_territory():
+    c = claims("Russia gained 480 square kilometres in October. Two-thirds of the Russian gains, or 324 "
+               "square kilometres, were in the Donetsk region.")
+    assert [x.measure for x in c if x.unit_normalized == "percent"] == ["other"]

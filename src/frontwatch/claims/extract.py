@@ -1123,6 +1123,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
+        if _OF_THE_CHANGE.match(sentence, q.end):
+            # "Two-thirds of the Russian gains, or 324 square kilometres, were in the Donetsk region",
+            # "nearly half of these gains": a share of a change, not of a country or a region
+            # (measure.other: a ratio the maps do not give as a figure).
+            return "other", None, None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -1248,6 +1253,11 @@ def _list_item_of(sentence: str, q: "_Quantity", measure: str, measure_rule: str
     if before.unit_normalized != q.normalized or before.measure in (measure, "other"):
         return None
     return before
+
+
+# A share of what was gained or lost rather than of a territory: "of the Russian gains", "of these advances".
+_OF_THE_CHANGE = re.compile(r"\s+of\s+(?:the|its|their|this|these|those|all)\s+(?:[\w'’-]+\s+){0,2}?"
+                            r"(?:gains|advances|captures|losses|conquests)\b", re.I)
 
 
 # "4 kilometres (2.5 miles) away" ending its clause.
