@@ -25,3 +25,10 @@ def test_capital_possessive_before_land_is_the_country():
 def test_capital_possessive_land_places_the_claim_in_the_country():
     (c,) = claims("Russia had taken 67,192 square kilometres of Kyiv's land since February 2022.")
     assert c.place == "UKR"
+
+
+def test_front_length_after_a_sector_of_it_is_the_whole_fronts():
+    (c,) = claims("Ukraine's General Staff said the Kurakhove sector of the 1,000-km (600-mile) front was gripped "
+                  "by heavy fighting.")
+    assert (c.measure, c.place) == ("front_length", "UKR")
+    assert c.explain["place"].startswith("place.whole_front")

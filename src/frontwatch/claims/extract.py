@@ -2348,6 +2348,11 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+# "the Kurakhove sector of the", "that part of the": a part named before the front's length.
+_PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment|portion|direction|axis)\s+of\s+"
+                                r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
+
+
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
                  others_at: tuple[int, ...] = (), reference: dt.date | None = None,
@@ -2355,6 +2360,8 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     """(place, inferred, "rule: words") for one quantity (``figure``: its value, unit, start and
     end, for place.continued). Named rules, tried in order:
 
+    - place.whole_front: a front's length after a part of it ("the Kurakhove sector of the 1,000-km
+      front"): the whole front's, UKR (inferred);
     - place.attached: a place joined to the number by a preposition after it, in its clause
       ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
     - place.point_near: for a distance, a pace or a depth, the settlement nearest the number;
@@ -2370,6 +2377,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
       oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
     """
+    if measure == "front_length" and _PART_OF_THE_FRONT.search(sentence, max(0, q.start - 60), q.start):
+        # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
+        # line": the length is the whole front's; the sector named is a part of it.
+        return "UKR", True, "place.whole_front: a part of the front is named, the length is the whole front's"
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
