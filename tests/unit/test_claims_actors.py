@@ -44,3 +44,15 @@ def test_compass_qualified_country_heading_is_not_the_actor():
 def test_front_length_takes_no_speaker_side():
     c = _one("Zelenskyy said the frontline stretches for about 1,000 kilometers.")
     assert c.measure == "front_length" and c.side is None
+
+
+def test_a_part_of_a_sides_gains_is_that_sides():
+    c = claims("Russia gained 480 square kilometres in October. Two-thirds of the Russian gains, or 324 "
+               "square kilometres, were in the Donetsk region.")[-1]
+    assert c.surface.endswith("324 square kilometres") or c.value_normalized == 324
+    assert c.side == "russia"
+
+
+def test_a_share_of_the_gains_is_dated_as_the_gains():
+    (c,) = claims("Russian forces made nearly half of these gains over the last four months.")
+    assert c.measure == "other" and c.start_date is not None

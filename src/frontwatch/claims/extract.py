@@ -573,6 +573,11 @@ def _resolve_side(a: ActorMention, att: Attribution | None, sentence: str = "") 
     return a.side
 
 
+# A figure that is a part of a side's gains: "Two-thirds of the Russian gains", "half of Moscow's advances".
+_OF_WHOSE_CHANGE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:square\s+\w+\s+|km2\s+|sq\s+\w+\s+)?of\s+(?:the\s+|its\s+|their\s+)?", re.I)
+_CHANGE_NOUN_END = re.compile(r"\b(?:gains|advances|captures|conquests)$", re.I)
+
+
 def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
               att: Attribution | None, att_span: tuple[int, int] | None,
               persons: bool = False) -> tuple[str | None, str]:
@@ -583,6 +588,7 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     - side.agent_after: the holder or agent named after the figure in its clause ("is under the
       control of the occupiers", "captured by Russian forces", "under Russian occupation");
     - side.holder: "Ukrainian-occupied territory ... totals 660 km2", "under Ukrainian control";
+    - side.of_the_gains: a part of a side's gains ("Two-thirds of the Russian gains");
     - side.subject: the nearest actor before the figure that is not the object of a preposition
       or of a verb acting on it ("Ukrainian forces have penetrated Russian lines ... and captured");
     - side.taken_from: the side something was retaken from, reversed ("recaptured from Russian
@@ -614,6 +620,14 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
+    for a in mentions:
+        if a.start >= num_end and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) and \
+                _CHANGE_NOUN_END.search(a.text):
+            # "Two-thirds of the Russian gains": a part of a side's gains is that side's.
+            side = _resolve_side(a, att, sentence)
+            if side:
+                return side, f"side.of_the_gains: {sentence[num_end:a.end].strip()}"
+            break
     for a in mentions:
         if lo <= a.start < num_start and (a.kind == "compound" or (
                 a.kind in ("adjective", "noun", "enemy", "speaker") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
@@ -1896,15 +1910,18 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference,
+            # A share of a side's gains is dated as the gains are (their period), though the maps give
+            # no such ratio ("nearly half of these gains over the last four months").
+            dated_as = "share_gained" if measure == "other" and _OF_THE_CHANGE.match(text_s, q.end) else measure
+            date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end)
-            date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
+            date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
-            date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, measure, reference,
+            date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
                                                                (date, start_date, date_rule))
             if not date_rule.startswith("date.total"):
-                date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
+                date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
                     and not _names_a_period(text_s):
