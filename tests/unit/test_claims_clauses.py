@@ -137,3 +137,8 @@ def test_share_of_the_gains_is_not_a_share_of_territory():
     c = claims("Russia gained 480 square kilometres in October. Two-thirds of the Russian gains, or 324 "
                "square kilometres, were in the Donetsk region.")
     assert [x.measure for x in c if x.unit_normalized == "percent"] == ["other"]
+
+
+def test_holding_grown_by_is_a_gain():
+    c = _one("The area controlled by Russia has grown by 3,000 square kilometres this year.")
+    assert (c.measure, c.direction) == ("area_change", "gained")

@@ -281,7 +281,7 @@ HELD_VERBS = re.compile(
 TOTALS = re.compile(r"\b(?:" + _verbs(_ACTIONS["totals"]) + r")\s+(?:\w+\s+){0,2}$", re.I)
 # "expanded their territorial control by nearly an additional 100 sq km", "increased its holdings
 # of Ukrainian territory by 0.2 percentage points": a change of what is held.
-GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
+GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|grown|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
                      r"(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|just\s+over|an?|another|additional|"
                      r"a\s+further|further)\s+){0,3}$", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
