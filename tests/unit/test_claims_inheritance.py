@@ -107,3 +107,9 @@ def test_a_verb_of_saying_inside_a_relative_clause_leaves_the_place_after_it_to_
     (c,) = claims("On Saturday Russia claimed the village of Lozuvatske, one of nearly a dozen villages it says it has "
                   "captured in the Donetsk region this month.", D(2024, 7, 29))
     assert c.place == "Donetsk oblast" and c.source == "it"
+
+
+def test_the_city_stays_unsure_when_the_report_also_names_an_oblast_city():
+    first, *_ = claims("Russian troops are within ten kilometers of the edge of the city. Missiles also hit "
+                       "Kharkiv, and troops entered Pokrovsk's built-up areas.", D(2024, 9, 1))
+    assert first.place is None

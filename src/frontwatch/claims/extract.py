@@ -2241,15 +2241,22 @@ class _PlaceContext:
         """place.the_report_town: "the city" or "the town" before any settlement is named stands for
         the one settlement the whole report names ("... within ten kilometers from the edge of the
         city. ... as Russian ground forces enter Pokrovsk's built-up areas"); None when the report
-        names none or several. Read once per report, on the first such reference."""
+        names none or several (a city that shares its oblast's name, "Kharkiv", and a sector's town,
+        "the Kurakhove direction", count as towns). Read once per report, on the first such reference."""
         if self._report_town is None:
+            # Every town the report names, as a settlement, as a city that shares its oblast's name
+            # ("Kharkiv") or as a front sector's town ("the Pokrovsk direction").
             towns: dict[str, PlaceMention] = {}
             for text in self.sentences:
                 for p in place_mentions(text):
                     if p.kind == "settlement":
                         towns.setdefault(p.canonical, p)
+                    elif p.kind == "oblast_or_city" and p.city:
+                        towns.setdefault(p.city, p)
+                    elif p.kind == "direction":
+                        towns.setdefault(re.sub(r"\s+direction$", "", p.canonical), p)
             only = next(iter(towns.values())) if len(towns) == 1 else None
-            self._report_town = (None if only is None else PlaceMention(
+            self._report_town = (None if only is None or only.kind != "settlement" else PlaceMention(
                 only.start, only.end, f"{only.text}, the report's only town", "settlement", only.canonical,
                 "place.the_report_town"),)
         return self._report_town[0]
