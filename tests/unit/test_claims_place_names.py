@@ -32,3 +32,7 @@ def test_front_length_after_a_sector_of_it_is_the_whole_fronts():
                   "by heavy fighting.")
     assert (c.measure, c.place) == ("front_length", "UKR")
     assert c.explain["place"].startswith("place.whole_front")
+
+
+def test_capital_possessive_before_an_actor_is_not_a_town():
+    assert [m.kind for m in place_mentions("About 20% of the town is in the hands of Kyiv's forces.")] == ["city_ref"]

@@ -83,6 +83,7 @@ for _code, _entry in _LEX["countries"].items():
     for _n in _entry["adjectives"]:
         _COUNTRY_ADJ[_n] = _code
 _CAPITAL_OF: dict[str, str] = {n: code for code, e in _LEX["countries"].items() for n in e.get("capitals", ())}
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The capital's name stands for the government ("Kyiv said"): a place only with a region word.
 _METONYMS = frozenset({"Kyiv", "Kiev"})
 
@@ -227,6 +228,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
             continue  # "the Luxembourgish parliament"
         if _OFFICE_AFTER.match(sentence, pos + len(name)) or known_settlement(name) is False:
             continue
+        if name in _CAPITAL_OF and _POSSESSIVE_AFTER.match(sentence, pos + len(name)):
+            continue  # "in the hands of Kyiv's forces": the government's, not the city
         add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.settlement_after_preposition"))
     for m in CAPITALISED.finditer(sentence):
         # "Russian forces captured Vuhledar", "Pokrovsk is 8 km from ...": a name with no preposition
