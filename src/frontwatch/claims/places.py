@@ -139,6 +139,10 @@ REGION_REF = re.compile(r"\b(?:the|this|that)\s+(?:(?:same|border|frontier|neigh
 AREA_REF = re.compile(r"\b(?:this|that)\s+(?:same\s+)?area\b"
                       r"|(?<=\bin\s)the\s+area\b(?!\s+(?:of|under|held|controlled|around|near|between|where|that|which)\b)",
                       re.I)
+# "the enemy captured 30 square kilometres there", "the total territory recaptured there": the place
+# last named, as "this area" (not the existential "there is", nor a sentence's opening "There").
+THERE_REF = re.compile(r"(?<=\s)there\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|should|"
+                       r"must|seems?|seemed|appears?|appeared|remains?|remained|exists?|existed|'s|’s)\b)")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
@@ -215,6 +219,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), m.group(0), kind, "", f"place.the_{what}"))
     for m in AREA_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
+    for m in THERE_REF.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.there"))
     for m in AFTER_PREP.finditer(sentence):
         name = _trim(m.group("name"))
         pos = m.start("name")
