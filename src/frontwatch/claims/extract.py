@@ -285,7 +285,7 @@ HELD_VERBS = re.compile(
 TOTALS = re.compile(r"\b(?:" + _verbs(_ACTIONS["totals"]) + r")\s+(?:\w+\s+){0,2}$", re.I)
 # "expanded their territorial control by nearly an additional 100 sq km", "increased its holdings
 # of Ukrainian territory by 0.2 percentage points": a change of what is held.
-GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
+GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|grown|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
                      r"(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|just\s+over|an?|another|additional|"
                      r"a\s+further|further)\s+){0,3}$", re.I)
 # "The grey zone ... covers around 700 square kilometres": ground neither side holds, the
@@ -348,6 +348,8 @@ _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured
                             re.I)
 _OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
                               r"more\s+than|at\s+least)\s+)?$", re.I)
+_SPEECH_NEAR_WORDS = (r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
+                      r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b")
 _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+course\s+of\s+)?(?:the\s+(?:past|last)\s+)?"
                            r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -357,6 +359,17 @@ _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+c
 # was taken over that period (measure.occupied_over_period).
 _OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied)\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
                             r"more\s+than|at\s+least|another|an\s+additional|a\s+further|just)\s+)?$", re.I)
+
+
+_SAID_RIGHT_BEFORE = re.compile(_SPEECH_NEAR_WORDS + r"\s+$", re.I)
+
+
+def _names_a_period(sentence: str) -> bool:
+    """Whether the sentence names a period for what happened ("Over the course of the month, the
+    Russians managed to occupy 0.04%"), not only the day of a statement ("an official stated last
+    week that ...")."""
+    return any(not _SAID_RIGHT_BEFORE.search(sentence, max(0, m.start() - 20), m.start())
+               for m in _PERIOD_NAMED.finditer(sentence))
 
 
 def _occupied_over_period(sentence: str, q: "_Quantity") -> bool:
@@ -564,6 +577,11 @@ def _resolve_side(a: ActorMention, att: Attribution | None, sentence: str = "") 
     return a.side
 
 
+# A figure that is a part of a side's gains: "Two-thirds of the Russian gains", "half of Moscow's advances".
+_OF_WHOSE_CHANGE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:square\s+\w+\s+|km2\s+|sq\s+\w+\s+)?of\s+(?:the\s+|its\s+|their\s+)?", re.I)
+_CHANGE_NOUN_END = re.compile(r"\b(?:gains|advances|captures|conquests)$", re.I)
+
+
 def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
               att: Attribution | None, att_span: tuple[int, int] | None,
               persons: bool = False) -> tuple[str | None, str]:
@@ -574,6 +592,7 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     - side.agent_after: the holder or agent named after the figure in its clause ("is under the
       control of the occupiers", "captured by Russian forces", "under Russian occupation");
     - side.holder: "Ukrainian-occupied territory ... totals 660 km2", "under Ukrainian control";
+    - side.of_the_gains: a part of a side's gains ("Two-thirds of the Russian gains");
     - side.subject: the nearest actor before the figure that is not the object of a preposition
       or of a verb acting on it ("Ukrainian forces have penetrated Russian lines ... and captured");
     - side.taken_from: the side something was retaken from, reversed ("recaptured from Russian
@@ -605,6 +624,14 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
+    for a in mentions:
+        if a.start >= num_end and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) and \
+                _CHANGE_NOUN_END.search(a.text):
+            # "Two-thirds of the Russian gains": a part of a side's gains is that side's.
+            side = _resolve_side(a, att, sentence)
+            if side:
+                return side, f"side.of_the_gains: {sentence[num_end:a.end].strip()}"
+            break
     for a in mentions:
         if lo <= a.start < num_start and (a.kind == "compound" or (
                 a.kind in ("adjective", "noun", "enemy", "speaker") and _UNDER_HOLDER.search(sentence, max(0, a.start - 12), a.start))):
@@ -1169,6 +1196,11 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "area_held", None, aspect, None
         return "other", None, None, None
     if q.normalized == "percent":
+        if _OF_THE_CHANGE.match(sentence, q.end):
+            # "Two-thirds of the Russian gains, or 324 square kilometres, were in the Donetsk region",
+            # "nearly half of these gains": a share of a change, not of a country or a region
+            # (measure.other: a ratio the maps do not give as a figure).
+            return "other", None, None, None
         verb, _ = _nearest_verb(sentence, lo, hi, q.start)
         if verb is None:
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
@@ -1272,6 +1304,33 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# A list item: a short label, a colon, then the figure ("Donetsk Oblast: 33 square kilometers (12.7
+# square miles) near Pokrovsk"), with no verb of gain, loss or holding in the sentence.
+_LIST_LABEL = re.compile(r"\s*[\w'’ -]{1,40}:\s*" + _ROUGHLY)
+
+
+def _list_item_of(sentence: str, q: "_Quantity", measure: str, measure_rule: str | None,
+                  claims_before: list[Claim]) -> Claim | None:
+    """measure.list_item: the report's claim before, when the figure opens a verbless list item (a
+    label that names no holding and a colon before it, no verb of gain, loss or holding in the sentence: its measure was
+    read from the unit and the words around it alone) and the claim before is in the same unit
+    (the list of a report's gains or holdings, one line each); else None."""
+    if measure_rule is not None or not claims_before:
+        return None
+    label = _LIST_LABEL.fullmatch(sentence, 0, q.start)
+    if not label or _HOLDING_NOUN.search(sentence, 0, q.start) or _nearest_verb(sentence, 0, len(sentence), q.start)[0]:
+        return None  # not an item, or its label names what is measured ("Their bridgehead: 33 km2")
+    before = claims_before[-1]
+    if before.unit_normalized != q.normalized or before.measure in (measure, "other"):
+        return None
+    return before
+
+
+# A share of what was gained or lost rather than of a territory: "of the Russian gains", "of these advances".
+_OF_THE_CHANGE = re.compile(r"\s+of\s+(?:the|its|their|this|these|those|all)\s+(?:[\w'’-]+\s+){0,2}?"
+                            r"(?:gains|advances|captures|losses|conquests)\b", re.I)
 
 
 # "4 kilometres (2.5 miles) away" ending its clause.
@@ -1387,8 +1446,7 @@ def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
 _WAR_START = dt.date(2022, 2, 24)
 # A date next to a verb or noun of saying dates the statement ("the ISW said in its latest
 # assessment on March 28", "Malyar said Monday", "last week estimated that"), not the figure.
-_SPEECH_NEAR = re.compile(r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
-                          r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b", re.I)
+_SPEECH_NEAR = re.compile(_SPEECH_NEAR_WORDS, re.I)
 _SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
                             r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:(?!that\b|how\b)\w+\s+)?(?:on\s+)?$", re.I)
 _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+\s+){0,4}?" + _SPEECH_NEAR.pattern +
@@ -1828,7 +1886,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     sentences = split_sentences(clean)
     attributions = attributions_for(sentences)
     claims: list[Claim] = []
-    context = _PlaceContext()
+    context = _PlaceContext([sent.text for sent in sentences])
     last_subject_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
@@ -1908,6 +1966,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 measure_rule = f"measure.same_as_figure_compared: {earlier.surface}"
                 aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
                           or _AT_THE_PEAK_OF.match(text_s, q.end) else "previous")
+            item_of = _list_item_of(text_s, q, measure, measure_rule, claims)
+            if item_of is not None:
+                # "Donetsk Oblast: 33 square kilometers near Pokrovsk", after "Southern Ukraine: 187
+                # square kilometers captured": an item of a list measures what the item before does.
+                measure, direction = item_of.measure, item_of.direction
+                measure_rule = f"measure.list_item: like the item before ({item_of.surface})"
             value_n, low_n, high_n, unit_n = _normalized_values(q)
             if period and q.entry is not None and q.entry.pint_unit:
                 value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
@@ -1929,9 +1993,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
             if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
-            if side is None and measure != "grey_zone" and _speaker_side(att):
+            if side is None and measure in _SIDED_MEASURES + ("distance",) and _speaker_side(att):
                 # '"More than 800 square kilometers have been liberated," Rudskoi said': a gain or a
-                # holding with no actor named is the speaker's own side's.
+                # holding with no actor named is the speaker's own side's (not a front's length: the
+                # whole front is nobody's; not the grey zone: ground neither side holds).
                 side, side_rule = _speaker_side(att), f"side.speaker: {att.who}"
             if side is None and measure in _SIDED_MEASURES and last_claim_side:
                 side, side_rule = last_claim_side, "side.report_side: the side of the report's last claim"
@@ -1973,21 +2038,26 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     measure_rule = "measure.share_lost: a share of what the other side had taken, retaken"
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
-            date, start_date, date_rule = _date_for(text_s, q.start, measure, direction, reference,
+            # A share of a side's gains is dated as the gains are (their period), though the maps give
+            # no such ratio ("nearly half of these gains over the last four months").
+            dated_as = "share_gained" if measure == "other" and _OF_THE_CHANGE.match(text_s, q.end) else measure
+            date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end,
                                                     said_on=said_on)
-            date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, measure,
+            date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
-            date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, measure, reference,
+            date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
                                                                (date, start_date, date_rule))
             if not date_rule.startswith("date.total"):
-                date, start_date, date_rule = _period_carried(measure, previous_period, sent.paragraph, reference,
+                date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
-            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start):
+            if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
+                    and not _names_a_period(text_s):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
-                # the text names is what the side holds now.
+                # the text names is what the side holds now. A period the sentence names that the
+                # dates could not place ("over the course of the month") keeps it a gain (unsure).
                 measure, direction = "share_held", None
                 measure_rule = "measure.share_taken_without_period_is_held"
             peak_before = _peak_estimated_again(text_s, q, measure, side, aspect, date_rule, context.claims_before)
@@ -2305,7 +2375,9 @@ _SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:th
 class _PlaceContext:
     """The places a report has named so far, for claims whose own sentence names none."""
 
-    def __init__(self) -> None:
+    def __init__(self, sentences: list[str] | tuple[str, ...] = ()) -> None:
+        self.sentences = sentences  # the report's sentences, for its only town (place.the_report_town)
+        self._report_town: tuple[PlaceMention | None] | None = None
         self.last: PlaceMention | None = None        # the last place of any kind
         self.last_region: PlaceMention | None = None  # the last oblast, union or country
         self.last_country: str | None = None
@@ -2322,6 +2394,30 @@ class _PlaceContext:
         another place has moved on ("... in Kursk. The city of Kupiansk is ... Russian forces have
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
+
+    def report_town(self) -> PlaceMention | None:
+        """place.the_report_town: "the city" or "the town" before any settlement is named stands for
+        the one settlement the whole report names ("... within ten kilometers from the edge of the
+        city. ... as Russian ground forces enter Pokrovsk's built-up areas"); None when the report
+        names none or several (a city that shares its oblast's name, "Kharkiv", and a sector's town,
+        "the Kurakhove direction", count as towns). Read once per report, on the first such reference."""
+        if self._report_town is None:
+            # Every town the report names, as a settlement, as a city that shares its oblast's name
+            # ("Kharkiv") or as a front sector's town ("the Pokrovsk direction").
+            towns: dict[str, PlaceMention] = {}
+            for text in self.sentences:
+                for p in place_mentions(text):
+                    if p.kind == "settlement":
+                        towns.setdefault(p.canonical, p)
+                    elif p.kind == "oblast_or_city" and p.city:
+                        towns.setdefault(p.city, p)
+                    elif p.kind == "direction":
+                        towns.setdefault(re.sub(r"\s+direction$", "", p.canonical), p)
+            only = next(iter(towns.values())) if len(towns) == 1 else None
+            self._report_town = (None if only is None or only.kind != "settlement" else PlaceMention(
+                only.start, only.end, f"{only.text}, the report's only town", "settlement", only.canonical,
+                "place.the_report_town"),)
+        return self._report_town[0]
 
     def see(self, mentions: list[PlaceMention], sentence: str = "") -> None:
         """Take in the places of the sentence just read (``sentence``: its text, to tell where
@@ -2364,6 +2460,8 @@ class _PlaceContext:
             if e.start < m.start and e.kind in wanted:
                 return e
         found = self.last_oblast if m.kind == "region_ref" else self.last_settlement
+        if found is None and m.kind == "city_ref":
+            found = self.report_town()
         if found is not None and m.kind == "city_ref" and found.kind == "oblast_or_city":
             return PlaceMention(found.start, found.end, found.text, "settlement", found.city or found.canonical,
                                 found.rule)
@@ -2432,6 +2530,11 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+# "the Kurakhove sector of the", "that part of the": a part named before the front's length.
+_PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment|portion|direction|axis)\s+of\s+"
+                                r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
+
+
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
                  others_at: tuple[int, ...] = (), reference: dt.date | None = None,
@@ -2439,6 +2542,8 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     """(place, inferred, "rule: words") for one quantity (``figure``: its value, unit, start and
     end, for place.continued). Named rules, tried in order:
 
+    - place.whole_front: a front's length after a part of it ("the Kurakhove sector of the 1,000-km
+      front"): the whole front's, UKR (inferred);
     - place.attached: a place joined to the number by a preposition after it, in its clause
       ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
     - place.point_near: for a distance, a pace or a depth, the settlement nearest the number;
@@ -2454,6 +2559,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
       oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
     """
+    if measure == "front_length" and _PART_OF_THE_FRONT.search(sentence, max(0, q.start - 60), q.start):
+        # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
+        # line": the length is the whole front's; the sector named is a part of it.
+        return "UKR", True, "place.whole_front: a part of the front is named, the length is the whole front's"
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
