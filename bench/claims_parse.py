@@ -18,7 +18,11 @@ extracted claim's, else the label's. Places are compared as bench/claims_eval.py
 ``--cost`` also measures import and model load (a fresh process), the time per passage and a
 100 KB text (the dev passages repeated). ``--json`` prints the figures as JSON.
 
-``python bench/claims_parse.py [--dev FILE] [--cost] [--json]`` (prints a line and exits 0 when
+``--rules FIELD`` counts, per parse rule, the claims it read and how many it got right;
+``--list FIELD`` lists the claims where ours and the parse differ (dev.jsonl: its development
+two thirds only).
+
+``python bench/claims_parse.py [--dev FILE] [--cost] [--json] [--rules FIELD] [--list FIELD]`` (prints a line and exits 0 when
 spaCy or the model is not installed: ``pip install -c .ci/constraints.txt -e '.[parse]'``).
 """
 from __future__ import annotations
@@ -132,6 +136,18 @@ def table(rows: list[dict]) -> dict:
     return res
 
 
+def rule_table(rows: list[dict], fld: str) -> dict[str, list[int]]:
+    """Per parse rule that read ``fld``: [claims it read, right]."""
+    out: dict[str, list[int]] = {}
+    for r in rows:
+        rule = r["rules"].get(fld, "").split(":", 1)[0].split(" (")[0]
+        if rule:
+            cell = out.setdefault(rule, [0, 0])
+            cell[0] += 1
+            cell[1] += r[fld]["parse_right"]
+    return out
+
+
 def _pct(k: int, n: int) -> str:
     return f"{100 * k / n:.1f}" if n else "-"
 
@@ -200,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", type=Path, default=DEV)
     ap.add_argument("--cost", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--rules", choices=FIELDS, help="per parse rule that read this field: claims and right")
     ap.add_argument("--list", choices=FIELDS, help="list the claims where the parse and ours differ on this field")
     args = ap.parse_args(argv)
     if not syntax.available():
@@ -220,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
             print_table(f"{args.dev.name} {name}", figures[name])
     if "cost" in figures:
         print("\ncost:", figures["cost"])
+    if args.rules:
+        print(f"\nparse rules for {args.rules} (claims read, right):")
+        for rule, (k, ok) in sorted(rule_table(rows, args.rules).items(), key=lambda kv: -kv[1][0]):
+            print(f"  {rule:<28} {k:>4} {ok:>4}")
     if args.list:
         for r in rows:
             x = r[args.list]
