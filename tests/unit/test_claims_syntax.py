@@ -79,6 +79,12 @@ def test_a_length_from_a_place_is_a_distance_to_its_town():
 
 
 @needs_parser
+def test_a_conjoined_verb_takes_the_first_verbs_subject():
+    r = read("Moscow launched its offensive in 2022 and now occupies 18% of the country.", "18", "percent")
+    assert r.side == "russia" and r.rules["side"].startswith("parse.clause_subject")
+
+
+@needs_parser
 def test_a_pronoun_subject_gives_no_side():
     r = read("It captured 235 square kilometers last week.", "235", "km2")
     assert r.side is None and "side" not in r.rules
