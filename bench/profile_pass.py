@@ -12,7 +12,8 @@ other, so that they are timed. "other" is the rest of the main thread (the store
 DuckDB statements, opening, publishing); the total is the kernel's (user + system) for the
 whole process, which also counts DuckDB's own threads.
 
-    python bench/profile_pass.py
+    python bench/profile_pass.py              # the 239 shared maps
+    python bench/profile_pass.py --maps 40    # the newest 40 (the CLI workflow's small size)
 
 On 2 cores the same work is shared by 2 reading and 2 measuring processes: their CPU beyond this
 one-process total is the price of parallelism (duplicated memos, forks, pickling, imports);
@@ -131,7 +132,8 @@ def serial_threads():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.parse_args()
+    ap.add_argument("--maps", type=int, default=0, help="only the newest N maps (default: all)")
+    args = ap.parse_args()
     cpu = sorted(os.sched_getaffinity(0))[0]
     os.sched_setaffinity(0, {cpu})
     t0 = time.process_time()
@@ -149,7 +151,9 @@ def main():
     t_imports = time.process_time() - t0
     serial_threads()
     install()
-    files = [str(f) for f in sorted(full_pass.HISTORY.glob("*.geojson"))]
+    files = [str(f) for f in sorted(full_pass.HISTORY.glob("*.geojson"), key=lambda p: int(p.name.split(".")[0]))]
+    if args.maps:
+        files = files[-args.maps:]
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     w0, m0 = time.perf_counter(), time.thread_time()
     with tempfile.TemporaryDirectory() as d:
