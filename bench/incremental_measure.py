@@ -19,9 +19,11 @@ are that ceiling.
 """
 from __future__ import annotations
 
+import atexit
 import collections
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -150,6 +152,10 @@ def run(files, instrumented: bool):
 
 def main():
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    # The first time on a machine: a new cache folder (the user's may keep borders prepared,
+    # tilings and land areas from earlier runs, which a cold pass would then not make).
+    os.environ["FRONTWATCH_CACHE_DIR"] = cache = tempfile.mkdtemp(prefix="fw-cold-cache-")
+    atexit.register(shutil.rmtree, cache, True)
     files = [str(f) for f in sorted(full_pass.HISTORY.glob("*.geojson"))]
     rows, cpu = run(files, True)
     print(f"three series of the cold pass, one process, one CPU: {len(rows)} records, {cpu:.2f} s of CPU "

@@ -22,10 +22,12 @@ compare with bench/full_pass.py's cold row.
 from __future__ import annotations
 
 import argparse
+import atexit
 import collections
 import functools
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import threading
@@ -136,6 +138,10 @@ def main():
     args = ap.parse_args()
     cpu = sorted(os.sched_getaffinity(0))[0]
     os.sched_setaffinity(0, {cpu})
+    # The first time on a machine: a new cache folder (the user's may keep borders prepared,
+    # tilings and land areas from earlier runs, which a cold pass would then not make).
+    os.environ["FRONTWATCH_CACHE_DIR"] = cache = tempfile.mkdtemp(prefix="fw-cold-cache-")
+    atexit.register(shutil.rmtree, cache, True)
     t0 = time.process_time()
     import frontwatch.analysis.measure  # noqa: F401
     import frontwatch.analysis.official  # noqa: F401
