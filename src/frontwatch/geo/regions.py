@@ -44,7 +44,8 @@ else:
     tiling = lazy_import("frontwatch.geo.tiling")
 
 __all__ = ["Region", "RegionError", "Deferred", "resolve_region", "union_region", "load_borders",
-           "read_borders_file", "borders_from_file", "tilings_of", "kept_tilings", "prepare_borders", "save_borders", "stored_borders_of",
+           "read_borders_file", "borders_from_file", "tilings_of", "kept_tilings", "prepare_borders", "save_borders",
+           "stored_borders_of",
            "fetch_default_borders", "borders_file_hash", "region_keys", "parse_radius_km", "circle",
            "theatre_circle", "is_valid_polygonal", "surely_valid", "DEFAULT_BORDERS_URL", "CORE", "THEATRE"]
 
