@@ -104,3 +104,41 @@ def test_figure_with_no_side_in_its_sentence_takes_the_reports_last_claims_side(
     c = claims("Russian forces captured 400 sq km in October. Of the ground taken by the attackers in the east, "
                "120 sq km lay around Pokrovsk.", published=D(2024, 11, 5))[-1]
     assert c.side == "russia"
+
+
+def test_verbless_list_item_measures_what_the_item_before_does():
+    c = claims("Other areas of progress include:\nSouthern Ukraine: 187 square kilometers captured.\n"
+               "Donetsk Oblast: 33 square kilometers near Pokrovsk.")[-1]
+    assert (c.surface, c.measure) == ("33 square kilometers", "area_change")
+    assert c.explain["measure"].startswith("measure.list_item")
+
+
+def test_verbless_area_outside_a_list_is_ground_held():
+    c = claims("Russian forces captured 187 square kilometers.\nTheir bridgehead: about 33 square kilometers.")[-1]
+    assert c.measure == "area_held"
+
+
+def test_list_item_with_a_qualifier_is_still_an_item():
+    c = claims("Southern Ukraine: 187 square kilometers captured.\nDonetsk Oblast: about 33 square kilometers near Pokrovsk.")[-1]
+    assert c.measure == "area_change"
+
+
+def test_share_taken_over_a_named_period_stays_a_gain():
+    c = _one("Over the course of the month, the Russians managed to take 0.04% of the country's total area.")
+    assert c.measure == "share_gained"
+
+
+def test_share_taken_with_only_the_statement_dated_is_held():
+    c = _one("An official stated last week that Russian troops had captured between 50 to 60 percent of the city.")
+    assert c.measure == "share_held"
+
+
+def test_share_of_the_gains_is_not_a_share_of_territory():
+    c = claims("Russia gained 480 square kilometres in October. Two-thirds of the Russian gains, or 324 "
+               "square kilometres, were in the Donetsk region.")
+    assert [x.measure for x in c if x.unit_normalized == "percent"] == ["other"]
+
+
+def test_holding_grown_by_is_a_gain():
+    c = _one("The area controlled by Russia has grown by 3,000 square kilometres this year.")
+    assert (c.measure, c.direction) == ("area_change", "gained")

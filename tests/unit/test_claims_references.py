@@ -37,3 +37,19 @@ def test_in_the_area_is_the_place_last_named():
     c = claims("Ukrainian troops advanced near Bakhmut last week. That brought the total recaptured in the area to "
                "40 sq km.", published=D(2023, 7, 17))[-1]
     assert c.place == "Bakhmut"
+
+
+def test_the_city_stays_unsure_when_the_report_names_several_towns():
+    (c,) = claims("Russian forces are within ten kilometers from the edge of the city. "
+                  "They took Pokrovsk's suburbs and shelled Kostiantynivka.")
+    assert c.place is None
+
+
+def test_there_after_a_figure_is_the_place_last_named():
+    c = claims("Ukrainian forces repelled 40 attacks near Pokrovsk. Over the past week, the enemy captured "
+               "30 square kilometres there.")[-1]
+    assert c.place == "Pokrovsk"
+
+
+def test_existential_there_is_no_place():
+    assert not [m for m in place_mentions("There are 30 villages left, and there were more.") if m.rule == "place.there"]

@@ -96,3 +96,7 @@ def test_speakers_read_for_their_description_are_capped():
     finally:
         attribution_mod.described_side = real
     assert len(calls) == 50
+
+
+def test_an_estimated_figure_has_no_speaker():
+    assert attribution_span_in("Kyiv's forces control an estimated 650 square kilometres inside Russia.") is None

@@ -51,7 +51,8 @@ for _side, _entry in _LEX["sides"].items():
     if _entry["adjectives"]:
         _adj = _alt(_entry["adjectives"])
         _PATTERNS.append((re.compile(rf"\b(?:{_adj})-(?:held|occupied|controlled|led|backed)\b"), _side, "compound"))
-        _PATTERNS.append((re.compile(rf"\b(?:{_adj})\s+(?:[a-z-]+\s+)?(?:{_ACTOR_NOUNS})\b"), _side, "adjective"))
+        # The actor noun in any case: "the Ukrainian Armed Forces", "the Russian Army".
+        _PATTERNS.append((re.compile(rf"\b(?:{_adj})\s+(?:[A-Za-z-]+\s+)?(?i:{_ACTOR_NOUNS})\b"), _side, "adjective"))
     _nouns = _alt(_entry["nouns"])
     _PATTERNS.append((re.compile(rf"(?<![\w-])(?:{_nouns})(?![\w-])"), _side, "noun"))
     if _entry["terms"]:
@@ -64,6 +65,11 @@ _PATTERNS.append((re.compile(r"\b(?:[Tt]he\s+)?enemy\b"), "enemy", "enemy"))
 # the adjective needs an actor noun).
 _TERRITORY_AFTER = re.compile(r"['’]?s?\s+(?:territory|territories|land|soil|region|regions|border|oblast|towns?|"
                               r"cities|city|villages?|side\s+of)\b")
+# A side noun after a possessive determiner modifies the noun after it ("Russia launched its Ukraine
+# offensive"), and one after a compass adjective names a part of the country ("Eastern Ukraine: 10
+# square kilometers gained", "in southern Russia"): neither is an actor.
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:its|their|his|her|whose|(?:north|south)?(?:-?east|-?west)ern|northern|southern|"
+                                 r"central)\s+$", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?P<w>in|into|inside|of|for|across|against|from|near|to|at|on|toward|towards|"
                                  r"behind|through|with|by|over|than)\s+(?:the\s+)?(?:[a-z-]+\s+)?$", re.I)
 _OBJECT_VERB_BEFORE = re.compile(rf"\b(?P<w>{_alt(_LEX['object_verbs'])})\s+(?:the\s+)?$", re.I)
@@ -81,6 +87,8 @@ def actor_mentions(sentence: str) -> list[ActorMention]:
                 continue
             if kind == "noun" and _TERRITORY_AFTER.match(sentence, m.end()):
                 continue  # "Russia's territory", "Ukraine's border": where, not who
+            if kind == "noun" and _ATTRIBUTIVE_BEFORE.search(sentence, max(0, m.start() - 20), m.start()):
+                continue  # "its Ukraine offensive", "eastern Ukraine": what or where, not who
             before = sentence[max(0, m.start() - 30):m.start()]
             gov = _PREPOSITION_BEFORE.search(before) or _OBJECT_VERB_BEFORE.search(before)
             found.append(ActorMention(m.start(), m.end(), m.group(0), side, kind,

@@ -50,6 +50,9 @@ _PRONOUN_SAYS = re.compile(r"\S\s+(?P<p>it|they|he|she|we)\s*$", re.I)
 # Kursk region is now estimated at 600 square kilometres" is not said by that part.
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:(?:now|still|currently|widely|generally|"
                              r"officially|also|already|\w+ly)\s+){0,2}$", re.I)
+# A verb of saying after an article qualifies a figure, with no speaker: "Kyiv's forces control an
+# estimated 650 square kilometres", "a reported 40 villages".
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", re.I)
 # A speaker is a noun phrase: words that open a verb phrase or an adverbial ("said in a report",
 # "in a report released Wednesday") are not one.
 _NOT_A_SPEAKER = re.compile(r"^(?:" + _VERBS[3:-1] + r"|in|on|at|during|earlier|later|also|then|when|after|before|"
@@ -108,7 +111,8 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
         # region are ...") is the claim.
         return Attribution(_clean_who(m.group("who")), side=side), (m.start("who"), m.start("rest"))
     m = TAIL.search(sentence)
-    if m and (_PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1) or _NOT_A_SPEAKER.match(m.group("who").strip())):
+    if m and (_PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1) or _NOT_A_SPEAKER.match(m.group("who").strip())
+              or _ARTICLE_BEFORE.search(sentence, 0, m.end("who") + 1)):
         m = None
     inner = _PRONOUN_SAYS.search(m.group("who")) if m else None
     if m and inner and m.group("rest").strip(" .!?\"”"):
@@ -135,7 +139,8 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
         if who and len(who.split()) <= 14:
             return Attribution(who, outlet), (m.start(), len(sentence))
     m = LEAD.search(sentence)
-    if m and _PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1):
+    if m and (_PASSIVE_BEFORE.search(sentence, 0, m.end("who") + 1)
+              or _ARTICLE_BEFORE.search(sentence, 0, m.start("verb"))):
         m = None
     if m and _NOUN_READING.match(m.group("verb")) and _NOUN_AFTER.match(m.group("rest")):
         m = None  # "The DeepState report, released on Monday, ...": a noun

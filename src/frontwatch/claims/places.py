@@ -59,6 +59,7 @@ class PlaceMention:
 _LEX = load_lexicon("places")
 _NON_PLACES = frozenset(_LEX["non_places"])
 _RIVERS = frozenset(_LEX["rivers"])
+_OUTLET_WORDS = frozenset(_LEX["outlet_words"])
 
 
 def _alternation(names) -> str:
@@ -81,6 +82,8 @@ for _code, _entry in _LEX["countries"].items():
         _COUNTRY_OF[_n] = _code
     for _n in _entry["adjectives"]:
         _COUNTRY_ADJ[_n] = _code
+_CAPITAL_OF: dict[str, str] = {n: code for code, e in _LEX["countries"].items() for n in e.get("capitals", ())}
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 # The capital's name stands for the government ("Kyiv said"): a place only with a region word.
 _METONYMS = frozenset({"Kyiv", "Kiev"})
 
@@ -124,7 +127,8 @@ AFTER_PREP = re.compile(
 # Ukrainian land"; "the country". The frame builder decides whether a country name is a place
 # or an actor ("Russia took ..." is an actor).
 COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
-COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(_COUNTRY_OF)})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
+# "Kyiv's land", "Moscow's territory": a capital's possessive stands for its country (place.country_territory).
+COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(list(_COUNTRY_OF) + list(_CAPITAL_OF))})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
 COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b|\bour\s+(?:territory|land|soil)\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
@@ -135,6 +139,10 @@ REGION_REF = re.compile(r"\b(?:the|this|that)\s+(?:(?:same|border|frontier|neigh
 AREA_REF = re.compile(r"\b(?:this|that)\s+(?:same\s+)?area\b"
                       r"|(?<=\bin\s)the\s+area\b(?!\s+(?:of|under|held|controlled|around|near|between|where|that|which)\b)",
                       re.I)
+# "the enemy captured 30 square kilometres there", "the total territory recaptured there": the place
+# last named, as "this area" (not the existential "there is", nor a sentence's opening "There").
+THERE_REF = re.compile(r"(?<=\s)there\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might|could|should|"
+                       r"must|seems?|seemed|appears?|appeared|remains?|remained|exists?|existed|'s|’s)\b)")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|of|across|throughout|within|from|to)\s+(?:the\s+)?(?:(?:whole|entire|all\s+of|eastern|southern|northern|western)\s+)?$", re.I)
 _RIVER_AFTER = re.compile(r"\s+[Rr]iver\b")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
@@ -196,7 +204,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
         name = re.sub(r"['’]s$", "", m.group("name"))
-        add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_ADJ.get(name) or _COUNTRY_OF[name],
+        add(PlaceMention(m.start(), m.end(), m.group(0), "country",
+                         _COUNTRY_ADJ.get(name) or _COUNTRY_OF.get(name) or _CAPITAL_OF[name],
                          "place.country_territory"))
     for m in COUNTRY.finditer(sentence):
         if _LOCATIVE_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
@@ -210,6 +219,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), m.group(0), kind, "", f"place.the_{what}"))
     for m in AREA_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
+    for m in THERE_REF.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.there"))
     for m in AFTER_PREP.finditer(sentence):
         name = _trim(m.group("name"))
         pos = m.start("name")
@@ -223,6 +234,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
             continue  # "the Luxembourgish parliament"
         if _OFFICE_AFTER.match(sentence, pos + len(name)) or known_settlement(name) is False:
             continue
+        if name in _CAPITAL_OF and _POSSESSIVE_AFTER.match(sentence, pos + len(name)):
+            continue  # "in the hands of Kyiv's forces": the government's, not the city
         add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.settlement_after_preposition"))
     for m in CAPITALISED.finditer(sentence):
         # "Russian forces captured Vuhledar", "Pokrovsk is 8 km from ...": a name with no preposition
@@ -253,8 +266,11 @@ _ALTERNATE_MIN_LETTERS = 6
 
 def _trim(name: str) -> str:
     """The name without the capitalised non-place words at its ends ("Kursk Reuters" -> "Kursk");
-    and cut at a country or oblast name inside it ("Ukraine Oleksandr Syrskyi" -> "")."""
+    and cut at a country or oblast name inside it ("Ukraine Oleksandr Syrskyi" -> ""); nothing for
+    a publication's name ("New York Times" -> "")."""
     words = name.split()
+    if words and words[-1] in _OUTLET_WORDS:
+        return ""  # "The New York Times", "The Kyiv Independent": a publication, not a place
     for i, w in enumerate(words):
         if i and (w in _COUNTRY_OF or w in _OBLAST_OF or w in _COUNTRY_ADJ):
             words = words[:i]
