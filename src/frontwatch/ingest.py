@@ -176,12 +176,9 @@ def _text(head: bytes) -> str:
 
 
 def _save_borders(store, path, prepared, summary) -> str:
-    borders, tilings, file_hash, fresh = prepared
-    keys = regions_geo.save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
-    if fresh and file_hash:
-        # Prepared here: kept for every store of this machine too, so that the next ingest or
-        # `--borders FILE` given the same file, into any store, does not prepare it again.
-        store.keep_prepared_borders(file_hash, borders, keys, str(path))
+    borders, tilings, file_hash = prepared
+    # Prepared here, they are kept for every store of the machine too (save_borders).
+    regions_geo.save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
     return f"{len(borders)} countries"
 
 
@@ -202,14 +199,14 @@ def _borders_held(store, path) -> str | None:
 
 
 def _prepare_borders_file(path, kept=None):
-    """``(borders, RUS and UKR tilings, file hash, prepared here)``: from ``kept``
+    """``(borders, RUS and UKR tilings, file hash)``: from ``kept``
     (:func:`_borders_kept`) the borders are not read or prepared again, and the tilings are
     rebuilt from those kept (made when none are)."""
     try:
         if kept is not None:
             borders, file_hash, states = kept
-            return borders, regions_geo.tilings_of(borders, states), file_hash, False
-        return (*regions_geo.borders_from_file(path), regions_geo.borders_file_hash(path), True)
+            return borders, regions_geo.tilings_of(borders, states), file_hash
+        return (*regions_geo.borders_from_file(path), regions_geo.borders_file_hash(path))
     except (regions_geo.RegionError, SourceError) as exc:
         return str(exc)
     except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile

@@ -511,16 +511,20 @@ def borders_from_file(path) -> tuple[dict, dict]:
     return borders, tilings_of(borders)
 
 
-def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> dict:
+def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> None:
     """Save prepared borders in the store, with the equal-area tilings of RUS and UKR (the two
     countries measured most; ``tilings`` from :func:`borders_from_file` when already made), so
     that the first area query does not make them. ``file_hash`` (:func:`borders_file_hash` of
     the file they were prepared from) is kept with them: given the same file again, a command
-    takes them from the store (:func:`load_borders`). Returns the countries' region keys."""
+    takes them from the store (:func:`load_borders`), and borders prepared here (not read back
+    from a store or cache) are kept for every store of this machine too
+    (:meth:`~frontwatch.store.Store.keep_prepared_borders`), so that an ingest or a
+    ``--borders FILE`` given the same file, into any store, does not prepare them again."""
     keys = region_keys(borders)
     store.set_borders(borders, origin=origin, file_hash=file_hash, keys=keys)
+    if file_hash and not hasattr(borders, "key_of"):
+        store.keep_prepared_borders(file_hash, borders, keys, origin)
     tiling.prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
-    return keys
 
 
 def stored_borders_of(store, path, *, kept: bool = False):

@@ -32,6 +32,6 @@ def command(path, store_path, fmt):
         # given it with --borders) is not read or prepared again.
         b, file_hash = stored_borders_of(ctx.store, path, kept=True)
         if b is None or b.file_hash != ctx.store.borders().file_hash:
-            b = dict(b) if b is not None else prepare_borders(read_borders_file(path))
+            b = b if b is not None else prepare_borders(read_borders_file(path))
             save_borders(ctx.store, b, str(path), file_hash=file_hash)
     emit([{"iso_a3": k, "bounds": ",".join(f"{v:.2f}" for v in g.bounds)} for k, g in sorted(b.items())], fmt)
