@@ -2221,6 +2221,7 @@ class _PlaceContext:
         self.sentences = sentences  # the report's sentences, for its only town (place.the_report_town)
         self._report_town: tuple[PlaceMention | None] | None = None
         self.last: PlaceMention | None = None        # the last place of any kind
+        self.last_part: PlaceMention | None = None   # the last place that is not a whole country
         self.last_region: PlaceMention | None = None  # the last oblast, union or country
         self.last_country: str | None = None
 
@@ -2276,6 +2277,8 @@ class _PlaceContext:
             if m.kind in _REFS:
                 continue
             self.last = m
+            if m.kind != "country":
+                self.last_part = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 # A country is not carried: "Russia took 700 sq km of Ukrainian land. Ukraine holds
                 # about 500 sq km" (where?): a claim with no place of its own falls to the defaults.
@@ -2293,8 +2296,14 @@ class _PlaceContext:
         """What "the region" / "the city" / "the country" stands for: the last such place named in
         the sentence before it, else in the report before the sentence; None when there is none."""
         if m.kind == "area_ref":
-            named = [e for e in earlier if e.start < m.start and e.kind not in _REFS]
-            return named[-1] if named else (self.last_oblast if self.last is self.last_region else self.last)
+            # "this area", "that area", "there": a part of a country, never a whole one ("... the
+            # eastern region of Kharkiv. That is an area in eastern Ukraine ... advanced nearly two
+            # square kilometers in that area": Kharkiv's).
+            named = [e for e in earlier if e.start < m.start and e.kind not in _REFS and e.kind != "country"]
+            if named:
+                return named[-1]
+            last = self.last_part if self.last is not None and self.last.kind == "country" else self.last
+            return self.last_oblast if last is self.last_region else last
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
