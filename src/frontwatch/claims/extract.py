@@ -621,9 +621,10 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
     for a in mentions:
-        if a.start >= num_end and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) and \
-                _CHANGE_NOUN_END.search(a.text):
-            # "Two-thirds of the Russian gains": a part of a side's gains is that side's.
+        if a.start >= num_end and not subject_in_clause and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) \
+                and _CHANGE_NOUN_END.search(a.text):
+            # "Two-thirds of the Russian gains": a part of a side's gains is that side's (unless the
+            # clause has an actor of its own: "Ukraine retook 400 km2 of the Russian gains").
             side = _resolve_side(a, att, sentence)
             if side:
                 return side, f"side.of_the_gains: {sentence[num_end:a.end].strip()}"
