@@ -1092,6 +1092,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
         if verb == "held" and _occupied_over_period(sentence, q):
             return "area_change", "gained", None, None
+        if verb == "held" and _CHANGE_COVERED.search(sentence, max(0, q.start - 100), q.start):
+            # "The Russian advance, which covered 25 square kilometres last week": the ground an
+            # advance or gains cover is what was gained (measure.area_change), not a holding.
+            return "area_change", "gained", None, None
         if verb is None and _total_brought_to(sentence, q):
             return "area_held", None, "current", None
         if verb is None and _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start):
@@ -1246,6 +1250,12 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# A change noun, then a verb of covering right before the figure: "the Russian advance ... covered",
+# "Russian gains spanned".
+_CHANGE_COVERED = re.compile(r"\b(?:gains|advances?|conquests)\b[^.;:]{0,60}?\b(?:covered|covers|covering|spanned|spans|"
+                             r"spanning|encompassed|encompasses|encompassing)\s+" + _ROUGHLY + "$", re.I)
 
 
 # A list item: a short label, a colon, then the figure ("Donetsk Oblast: 33 square kilometers (12.7
