@@ -12,7 +12,9 @@ other, so that they are timed. "other" is the rest of the main thread (the store
 DuckDB statements, opening, publishing); the total is the kernel's (user + system) for the
 whole process, which also counts DuckDB's own threads.
 
-    python bench/profile_pass.py
+    python bench/profile_pass.py              # the 239 shared maps
+    python bench/profile_pass.py --maps 40    # the newest 40 (the CLI workflow's small size)
+    python bench/profile_pass.py --second-store   # a second new store on the same machine
 
 On 2 cores the same work is shared by 2 reading and 2 measuring processes: their CPU beyond this
 one-process total is the price of parallelism (duplicated memos, forks, pickling, imports);
@@ -21,10 +23,14 @@ compare with bench/full_pass.py's cold row.
 from __future__ import annotations
 
 import argparse
+import atexit
 import collections
 import functools
+import json
 import os
 import resource
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -131,9 +137,23 @@ def serial_threads():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.parse_args()
+    ap.add_argument("--maps", type=int, default=0, help="only the newest N maps (default: all)")
+    ap.add_argument("--second-store", action="store_true",
+                    help="profile a second new store on the machine: the same cold job run first, in another process, "
+                         "into another store with the same cache folder (borders prepared, tilings and tiles kept)")
+    args = ap.parse_args()
     cpu = sorted(os.sched_getaffinity(0))[0]
     os.sched_setaffinity(0, {cpu})
+    # The first time on a machine: a new cache folder (the user's may keep borders prepared,
+    # tilings and land areas from earlier runs, which a cold pass would then not make).
+    os.environ["FRONTWATCH_CACHE_DIR"] = cache = tempfile.mkdtemp(prefix="fw-cold-cache-")
+    atexit.register(shutil.rmtree, cache, True)
+    files = [str(f) for f in sorted(full_pass.HISTORY.glob("*.geojson"), key=lambda p: int(p.name.split(".")[0]))]
+    if args.maps:
+        files = files[-args.maps:]
+    if args.second_store:
+        subprocess.run([sys.executable, full_pass.__file__, "--job", "frontwatch", "--args",
+                        json.dumps([str(Path(cache) / "first.duckdb"), files])], check=True, stdout=subprocess.DEVNULL)
     t0 = time.process_time()
     import frontwatch.analysis.measure  # noqa: F401
     import frontwatch.analysis.official  # noqa: F401
@@ -149,7 +169,6 @@ def main():
     t_imports = time.process_time() - t0
     serial_threads()
     install()
-    files = [str(f) for f in sorted(full_pass.HISTORY.glob("*.geojson"))]
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     w0, m0 = time.perf_counter(), time.thread_time()
     with tempfile.TemporaryDirectory() as d:
@@ -161,7 +180,8 @@ def main():
     wall = time.perf_counter() - w0
     ru1 = resource.getrusage(resource.RUSAGE_SELF)
     user, system = ru1.ru_utime - ru0.ru_utime, ru1.ru_stime - ru0.ru_stime
-    print(f"cold pass in one process on CPU {cpu}: {len(files)} maps ({s.added} snapshots added), {len(rows)} records; "
+    print(f"cold pass{' into a second store on this machine' if args.second_store else ''} in one process on CPU "
+          f"{cpu}: {len(files)} maps ({s.added} snapshots added), {len(rows)} records; "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"wall {wall:.2f} s; CPU {user + system:.2f} s (user {user:.2f}, system {system:.2f}); "
           f"imports before the clock {t_imports:.2f} s\n")

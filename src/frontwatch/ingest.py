@@ -102,7 +102,11 @@ class FileKind:
     prepared, summary)``: stores it after the maps, may count what it stored in the summary, and
     returns a short phrase for it ("34,264 places"); ``held(store, path)``: a short phrase when
     the store holds this file's content already (the same hash), which is then neither prepared
-    nor saved again, else None. A kind with neither ``prepare`` nor ``save`` is recognised and passed over.
+    nor saved again, else None; ``kept(store, path)``: what this machine keeps of a file with the
+    same content (prepared before, for this store or another), or None; asked on the main thread
+    before the maps are read; when it gives something, ``prepare(path, kept)`` is called with it
+    instead of ``prepare(path)`` and finishes from it. A kind with neither ``prepare`` nor
+    ``save`` is recognised and passed over.
     """
 
     name: str
@@ -113,6 +117,7 @@ class FileKind:
     save: Callable | None = None
     plural: str = ""  # default: label + "s"
     held: Callable | None = None
+    kept: Callable | None = None
 
     @property
     def labels(self) -> str:
@@ -171,9 +176,24 @@ def _text(head: bytes) -> str:
 
 
 def _save_borders(store, path, prepared, summary) -> str:
-    borders, tilings, file_hash = prepared
-    regions_geo.save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
+    borders, tilings, file_hash, fresh = prepared
+    keys = regions_geo.save_borders(store, borders, str(path), tilings=tilings, file_hash=file_hash)
+    if fresh and file_hash:
+        # Prepared here: kept for every store of this machine too, so that the next ingest or
+        # `--borders FILE` given the same file, into any store, does not prepare it again.
+        store.keep_prepared_borders(file_hash, borders, keys, str(path))
     return f"{len(borders)} countries"
+
+
+def _borders_kept(store, path):
+    """``(borders, file hash, saved tiling states)`` when this machine keeps the borders prepared
+    from a file with the content of ``path`` (:meth:`~frontwatch.store.Store.borders_of_file`:
+    for another store, or given to a command with ``--borders FILE``), with the RUS and UKR
+    tilings it keeps of them (:func:`~frontwatch.geo.regions.kept_tilings`), else None."""
+    borders, h = regions_geo.stored_borders_of(store, path, kept=True)
+    if borders is None:
+        return None
+    return borders, h, regions_geo.kept_tilings(store, borders)
 
 
 def _borders_held(store, path) -> str | None:
@@ -181,9 +201,15 @@ def _borders_held(store, path) -> str | None:
     return f"{len(own)} countries, unchanged" if own is not None else None
 
 
-def _prepare_borders_file(path):
+def _prepare_borders_file(path, kept=None):
+    """``(borders, RUS and UKR tilings, file hash, prepared here)``: from ``kept``
+    (:func:`_borders_kept`) the borders are not read or prepared again, and the tilings are
+    rebuilt from those kept (made when none are)."""
     try:
-        return (*regions_geo.borders_from_file(path), regions_geo.borders_file_hash(path))
+        if kept is not None:
+            borders, file_hash, states = kept
+            return borders, regions_geo.tilings_of(borders, states), file_hash, False
+        return (*regions_geo.borders_from_file(path), regions_geo.borders_file_hash(path), True)
     except (regions_geo.RegionError, SourceError) as exc:
         return str(exc)
     except Exception as exc:  # a GEOS or reader failure must not lose the maps written meanwhile
@@ -193,7 +219,7 @@ def _prepare_borders_file(path):
 _GEOJSON = (".geojson", ".json", ".geojson.gz", ".json.gz")
 
 register_kind(FileKind("borders", "country borders file", (".geojson", ".json"), lambda p, h: is_borders_file(p),
-                       prepare=_prepare_borders_file, save=_save_borders, held=_borders_held))
+                       prepare=_prepare_borders_file, save=_save_borders, held=_borders_held, kept=_borders_kept))
 # geoBoundaries-style first-level units (shapeName, shapeISO, shapeType ADM1...): the oblasts, saved
 # in the store as `frontwatch admin FILE` saves them (frontwatch.geo.admin).
 def _prepare_admin(path):
@@ -366,6 +392,8 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
             summary.passed_over["other"] = summary.passed_over.get("other", 0) + 1
         else:
             maps.append(p)
+    # What this machine keeps of files prepared before (for another store): finished from that.
+    others = [(p, kind, _kept(kind, store, p)) for p, kind in others]
     paths = maps
     summary.files = len(paths)
     keys = file_keys(paths, reader_options)
@@ -427,15 +455,27 @@ def _ingest(store, inputs, unpacked, strict, replace, workers, progress, engine,
     return summary
 
 
+def _kept(kind, store, path):
+    """``kind.kept(store, path)``, or None (no such function, or it failed: what the machine
+    keeps only saves time, and the file is then prepared as usual)."""
+    if kind.kept is None:
+        return None
+    try:
+        return kind.kept(store, path)
+    except Exception:
+        return None
+
+
 def _prepare_others(items) -> list:
-    """``[(path, kind, prepared | one-line error)]`` for files of kinds that store (see the module docstring)."""
+    """``[(path, kind, prepared | one-line error)]`` for files of kinds that store (see the module
+    docstring), from ``(path, kind, what the machine keeps of it or None)``."""
     out = []
-    for path, kind in items:
+    for path, kind, kept in items:
         if kind.prepare is None:
             out.append((path, kind, None))
             continue
         try:
-            out.append((path, kind, kind.prepare(path)))
+            out.append((path, kind, kind.prepare(path) if kept is None else kind.prepare(path, kept)))
         except Exception as exc:  # a kind's failure must not lose the maps written meanwhile
             out.append((path, kind, f"{path}: cannot read as a {kind.label} ({type(exc).__name__}: "
                                     f"{' '.join(str(exc).split())})"))

@@ -189,8 +189,22 @@ class StoredBorders(collections.abc.Mapping):
         row = self._rows.get(iso)
         return row[1] if row else None
 
+    def wkb(self, iso) -> bytes:
+        """A country's WKB as stored (not decoded)."""
+        return self._rows[iso][0]
+
     def __repr__(self):
         return f"StoredBorders({sorted(self._rows)})"
+
+
+def _border_wkb(borders, iso) -> bytes:
+    """A country's 2D WKB: as stored for :class:`StoredBorders` (no decoding and encoding again),
+    else made from its geometry."""
+    if isinstance(borders, StoredBorders):
+        return bytes(borders.wkb(iso))
+    import shapely
+
+    return shapely.to_wkb(borders[iso], output_dimension=2)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -947,17 +961,15 @@ class Store:
         """Replace the stored country borders with ``{iso_a3: geometry}`` (one transaction);
         ``file_hash`` of the file they were prepared from and ``keys`` (``{iso_a3: region key}``)
         are kept with them (see :meth:`borders`)."""
-        import shapely
-
         keys = keys or {}
 
         def write(con):
             con.execute("ALTER TABLE borders ADD COLUMN IF NOT EXISTS file_hash VARCHAR")
             con.execute("ALTER TABLE borders ADD COLUMN IF NOT EXISTS key VARCHAR")
             con.execute("DELETE FROM borders")
-            for iso, g in borders.items():
+            for iso in borders:
                 con.execute("INSERT INTO borders (iso_a3, wkb, origin, file_hash, key) VALUES (?, ?, ?, ?, ?)",
-                            [iso, shapely.to_wkb(g, output_dimension=2), origin, file_hash, keys.get(iso)])
+                            [iso, _border_wkb(borders, iso), origin, file_hash, keys.get(iso)])
         self._transaction(write)
 
     @_store_errors

@@ -165,6 +165,123 @@ def test_a_second_store_reuses_what_the_machine_keeps_of_a_borders_file(history_
     assert json.loads(alone.stdout) == json.loads(second.stdout)
 
 
+def _count_prepared(monkeypatch) -> dict:
+    """How many times borders are prepared from a file (``regions.prepare_borders``) from now on."""
+    from frontwatch.geo import regions
+
+    done = {"prepared": 0}
+    real = regions.prepare_borders
+
+    def counted(*a, **k):
+        done["prepared"] += 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(regions, "prepare_borders", counted)
+    return done
+
+
+def _ingest_into(folder, history_dir, names, *extra) -> str:
+    import shutil
+
+    (folder / "maps").mkdir(parents=True)
+    for name in names:
+        shutil.copy(history_dir / name, folder / "maps" / name)
+    store = str(folder / "s.duckdb")
+    got = CliRunner().invoke(main, ["ingest", str(folder / "maps"), *map(str, extra), "--store", store])
+    assert got.exit_code == 0, got.output
+    return store
+
+
+def _borders_and_tilings(store) -> tuple:
+    """What a store holds of its borders: each country's WKB, key and file hash, and the saved tilings."""
+    import duckdb
+
+    con = duckdb.connect(store, read_only=True)
+    try:
+        borders = con.execute("SELECT iso_a3, wkb, key, file_hash FROM borders ORDER BY iso_a3").fetchall()
+        tiles = con.execute("SELECT * FROM region_tiles ORDER BY key").fetchall()
+    finally:
+        con.close()
+    return borders, tiles
+
+
+def test_an_ingest_does_not_prepare_a_borders_file_the_machine_keeps(history_dir, borders_file, tmp_path, monkeypatch):
+    """`frontwatch ingest MAPS borders.geojson` into a second store on the same machine takes the
+    borders the first ingest prepared (kept in the machine cache under the file's hash) instead
+    of reading and preparing the file again, and the second store holds the same borders, region
+    keys and tilings, byte for byte."""
+    from frontwatch.geo import geodesy
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "machine"))
+    done = _count_prepared(monkeypatch)
+    names = _names(history_dir, 2)
+    geodesy._TILED.clear()
+    first = _ingest_into(tmp_path / "a", history_dir, names[:1], borders_file)
+    assert done["prepared"] == 1
+    geodesy._TILED.clear()  # as in a new process
+    second = _ingest_into(tmp_path / "b", history_dir, names[1:], borders_file)
+    assert done["prepared"] == 1, "the second ingest prepared again the borders the machine keeps"
+    assert _borders_and_tilings(second) == _borders_and_tilings(first)
+
+
+def test_an_ingest_takes_the_tiles_the_machine_cut_with_the_same_figures(history_dir, borders_file, tmp_path, monkeypatch):
+    """A second store ingested with a borders file the machine keeps gets the RUS and UKR tilings
+    with the tiles queries on the first store cut (no tiling made, no tile cut again), and its
+    figures are those of the first store."""
+    import numpy as np
+
+    from frontwatch.geo import geodesy
+
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "machine"))
+    made = {"tilings": 0, "tiles": 0}
+    real_init, real_cut = geodesy.TiledRegion.__init__, geodesy.TiledRegion._cut_tile
+
+    def counted(what, fn):
+        def run(*a, **k):
+            made[what] += 1
+            return fn(*a, **k)
+        return run
+
+    monkeypatch.setattr(geodesy.TiledRegion, "__init__", counted("tilings", real_init))
+    monkeypatch.setattr(geodesy.TiledRegion, "_cut_tile", counted("tiles", real_cut))
+    names = _names(history_dir, 3)
+    series = [["area", "--region", iso, "--status", status, "--every", "day", "--format", "json", "--store"]
+              for iso, status in (("UKR", "occupied"), ("RUS", "ukraine_held"))]
+    geodesy._TILED.clear()
+    first = _ingest_into(tmp_path / "a", history_dir, names, borders_file)
+    a = [CliRunner().invoke(main, [*args, first]) for args in series]
+    assert [r.exit_code for r in a] == [0, 0], [r.output for r in a]
+    assert made["tilings"] == 2 and made["tiles"] > 0
+    before = dict(made)
+    geodesy._TILED.clear()  # as in a new process
+    second = _ingest_into(tmp_path / "b", history_dir, names, borders_file)
+    b = [CliRunner().invoke(main, [*args, second]) for args in series]
+    assert [r.exit_code for r in b] == [0, 0], [r.output for r in b]
+    assert made == before, "the second store made a tiling or cut a tile the machine keeps"
+    assert [json.loads(r.stdout) for r in b] == [json.loads(r.stdout) for r in a]
+    ukr = [row for row in _borders_and_tilings(second)[1] if row[0].startswith(_key_of(second, "UKR"))]
+    assert ukr and not np.isnan(np.frombuffer(ukr[0][3], dtype="<f8")).all(), "the store saved a tiling without its cut tiles"
+
+
+def _key_of(store, iso) -> str:
+    return next(row[2] for row in _borders_and_tilings(store)[0] if row[0] == iso)
+
+
+def test_a_query_on_another_store_takes_the_borders_an_ingest_prepared(history_dir, borders_file, tmp_path, monkeypatch):
+    """Borders prepared by `frontwatch ingest` for one store are kept for the machine: a query
+    given the same file (`--borders FILE`) on another store does not prepare them again."""
+    monkeypatch.setenv("FRONTWATCH_CACHE_DIR", str(tmp_path / "machine"))
+    done = _count_prepared(monkeypatch)
+    names = _names(history_dir, 2)
+    _ingest_into(tmp_path / "a", history_dir, names[:1], borders_file)
+    other = _ingest_into(tmp_path / "b", history_dir, names[1:])
+    assert done["prepared"] == 1
+    got = CliRunner().invoke(main, ["area", "--region", "UKR", "--borders", str(borders_file), "--format", "json",
+                                    "--store", other])
+    assert got.exit_code == 0, got.output
+    assert done["prepared"] == 1, "the query prepared again the borders an ingest prepared on this machine"
+
+
 def test_stored_borders_keep_each_countrys_region_key(store_path, borders_file, tmp_path):
     """The key saved with a country is the one its geometry gives (what every cached figure is
     filed under), so a region resolved from the store needs no hashing of its geometry."""

@@ -224,3 +224,44 @@ def test_changes_set_against_each_other_do_not_share_a_period():
 def test_as_of_a_weekday_is_an_as_of_day():
     (c,) = claims("Ukraine now holds about 600 sq km in Kursk, the General Staff said, as of Thursday.")
     assert c.date == D(2024, 11, 21)
+
+
+def test_a_period_in_a_clause_opening_with_a_comparison_is_not_the_figures():
+    (c,) = claims("Since mid-October, Russian troops have taken 700 square kilometers, more than their "
+                  "total progress in September.", D(2024, 11, 26))
+    assert (c.start_date, c.date) == (D(2024, 10, 11), D(2024, 11, 26))
+
+
+def test_a_states_figure_is_not_dated_by_the_period_of_a_second_predicate():
+    (c,) = claims("Moscow's troops control about 19% of the country and have pushed forward in the east "
+                  "over the past three months.", D(2024, 11, 23))
+    assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2024, 11, 23))
+
+
+def test_the_past_week_counts_back_from_the_day_the_source_spoke():
+    (c,) = claims("The monitoring group said in a report on November 25 that the pace had quickened. "
+                  "Over the past week, Russian forces captured 200 square kilometers.", D(2024, 11, 27))
+    assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))
+
+
+def test_a_statement_day_before_the_past_week_does_not_move_a_year():
+    (c,) = claims("The monitoring group said in a report on November 25 that the pace had quickened. "
+                  "Over the past year, Russian forces captured 3,000 square kilometers.", D(2024, 11, 27))
+    assert c.date == D(2024, 11, 26)
+
+
+def test_a_period_after_a_comparative_with_its_noun_dates_the_comparison():
+    (c,) = claims("Last month, the enemy occupied 44% less territory than in August.", D(2025, 10, 15))
+    assert c.date == D(2025, 9, 30)
+
+
+def test_a_figure_with_no_day_is_as_of_the_day_an_earlier_sentence_gave():
+    (first, c) = claims("As of November 22, Ukraine held 560 square kilometers of the Kursk region. "
+                        "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
+    assert (c.measure, c.date) == ("grey_zone", D(2024, 11, 22))
+
+
+def test_an_as_of_day_more_than_a_week_old_is_not_carried():
+    (first, c) = claims("As of October 2, Ukraine held 560 square kilometers of the Kursk region. "
+                        "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 25)

@@ -138,8 +138,8 @@ def test_over_the_month_with_no_month_named_is_the_reports_month_to_its_day():
     assert one("Russia took 725 sq km over the month.") == ("past", D(2024, 11, 1), REF)
 
 
-def test_over_the_month_early_in_a_month_is_no_period():
-    assert date_mentions("Russia took 725 sq km over the month.", D(2024, 12, 2)) == []
+def test_over_the_year_in_january_after_its_first_week_is_no_period():
+    assert date_mentions("Russia took 725 sq km over the year.", D(2025, 1, 20)) == []
 
 
 def test_since_last_month_runs_from_its_first_day_to_the_report():
@@ -250,3 +250,24 @@ def test_before_a_named_operation_is_the_eve_of_its_first_day():
 ])
 def test_a_period_counted_to_a_point_resolves(sentence, expected):
     assert one(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence,reference,expected", [
+    # "The special military operation" is Moscow's name for the invasion.
+    ("Allied forces have liberated 266 settlements since the start of the special military operation.", D(2022, 8, 10),
+     ("since", D(2022, 2, 24), D(2022, 8, 10))),
+    # "through the first eleven months of the year": the months from 1 January, in words too.
+    ("Russia took 3,600 sq km through the first eleven months of the year.", D(2024, 12, 5),
+     ("range", D(2024, 1, 1), D(2024, 11, 30))),
+    # In the first week of a month, the past month is the calendar month just ended.
+    ("Over the past month Russian forces took five villages.", D(2024, 4, 3), ("past", D(2024, 3, 1), D(2024, 3, 31))),
+    # In the first week of January, the past year is the calendar year just ended.
+    ("Russia took 3,000 sq km in the past year.", D(2025, 1, 5), ("past", D(2024, 1, 1), D(2024, 12, 31))),
+    # "Over the course of the month" in the first week of a month is the month just ended too.
+    ("Over the course of the month, the Russians occupied 0.04% of the country.", D(2025, 10, 1),
+     ("past", D(2025, 9, 1), D(2025, 9, 30))),
+    # Later in the month, the past month is counted back from the day before the report's.
+    ("Over the past month Russian forces took five villages.", D(2024, 4, 20), ("past", D(2024, 3, 20), D(2024, 4, 19))),
+])
+def test_a_month_or_year_counted_back_from_the_first_week_is_the_calendar_one(sentence, reference, expected):
+    assert one(sentence, reference) == expected

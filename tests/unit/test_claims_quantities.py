@@ -106,3 +106,49 @@ def test_a_bracketed_conversion_with_a_qualifier_or_a_number_word_is_no_claim_of
 
 def test_a_second_figure_in_brackets_that_is_no_conversion_is_a_claim():
     assert len(claims_of("Russian forces captured 40 square kilometres (about 100 square miles in total) in October.")) == 2
+
+
+def test_a_number_coordinated_with_a_figure_takes_its_unit():
+    cs = claims_of("Russian troops took 512 and 430 square kilometres in the two months.")
+    assert [(c.value, c.unit_normalized) for c in cs] == [(512, "km2"), (430, "km2")]
+
+
+def test_a_gapped_number_takes_the_unit_of_the_figure_before():
+    cs = claims_of("This year Russia captured 250 square miles and Ukraine 90.")
+    assert [c.unit_normalized for c in cs] == ["km2", "km2"] and cs[1].side == "ukraine"
+
+
+def test_the_object_of_a_verb_of_gain_takes_the_area_of_the_sentence_before():
+    cs = claims_of("In 2023 Russian forces seized 600 square kilometres. Since January they have taken "
+                "more than 2,400, an area larger than Moscow.")
+    assert (cs[1].value, cs[1].unit_normalized, cs[1].qualifier) == (2400, "km2", "more than")
+
+
+def test_a_bare_number_after_a_verb_with_no_area_before_is_no_claim():
+    assert claims_of("Russian forces have taken more than 2,400, the ministry said.") == []
+
+
+def test_populated_areas_are_settlements():
+    (c,) = claims_of("The ministry said its forces had liberated 190 populated areas since the start of the year.")
+    assert (c.value_normalized, c.unit_normalized) == (190, "settlements")
+
+
+def test_a_loosely_rounded_conversion_in_brackets_is_no_second_claim():
+    cs = claims_of("Ukraine had liberated more than 6,000 sq km (2,400 sq miles) of its territory since Sept. 1.")
+    assert [c.value_normalized for c in cs] == [6000]
+
+
+def test_n_odd_is_about_n():
+    (c,) = claims_of("Russian troops have captured 200-odd square kilometres in the region this year, officials said.")
+    assert (c.value_normalized, c.unit_normalized, c.qualifier) == (200, "km2", "about")
+
+
+def test_pc_is_percent():
+    (c,) = claims_of("Russia now occupies almost 20pc of the country's territory, the analysts said on Monday.")
+    assert (c.value_normalized, c.unit_normalized) == (20, "percent")
+
+
+def test_one_of_a_count_takes_the_settlement_noun_before():
+    cs = claims_of("On Saturday Russia claimed the nearby village of Lozuvatske, one of nearly a dozen it says it has "
+                   "captured in the Donetsk region this month.")
+    assert [(c.value_normalized, c.unit_normalized, c.qualifier) for c in cs] == [(12, "settlements", "nearly")]

@@ -223,7 +223,7 @@ _EVENTS = load_lexicon("events")
 INVASION_DAY = dt.date.fromisoformat(_EVENTS["invasion"]["first_day"])
 _SINCE_INVASION = re.compile(
     r"\bsince\s+(?:(?:the\s+)?(?:start|beginning|outbreak|onset)\s+of\s+)?(?:the\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
-    r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war)(?:\s+(?:began|started))?\b"
+    r"(?:full[\s-]+scale\s+|large[\s-]+scale\s+|Russian\s+)?(?:invasion|war|special\s+military\s+operation)(?:\s+(?:began|started))?\b"
     r"|\bsince\s+(?:Russia|Moscow)\s+(?:invaded|launched\s+(?:its\s+)?(?:full[\s-]+scale\s+)?invasion)\b", re.I)
 # "since the incursion began", "since Ukraine's incursion into Kursk": in news of August 2024 on,
 # the Kursk incursion, which began on 6 August 2024 ("the incursion, which began on Aug. 6" gives
@@ -294,7 +294,7 @@ _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|
 # "the start of the war": one day, whatever the words around it make of it (since, by, from ... to).
 _EDGE = re.compile(
     rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
-    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion))|"
+    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion)|special\s+military\s+operation)|"
     rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)"
     # "the start of the summer counteroffensive", "the start of the 2023 offensive": an operation's day.
     r"(?![\s-]+(?:counter-?offensive|offensive|campaign|operation|push|incursion)s?\b)", re.I)
@@ -395,6 +395,33 @@ def _period_start(reference: dt.date, n: int, unit: str) -> dt.date:
     if unit == "month":
         return reference + one - relativedelta(months=n)
     return reference + one - relativedelta(years=n)
+
+
+# "the past week", "the last six days", "last week", "this past week", "the past 24 hours",
+# "the past fortnight": whole days or hours counted back from the day the words were said.
+_COUNTED_BACK = re.compile(r"^(?:(?:over|in|during|within|for)\s+(?:just\s+|only\s+)?)?(?:the\s+(?:past|last|previous)\s+"
+                           r"(?:\S+\s+)?(?:days?|weeks?|fortnights?|hours?)|(?:last|this\s+past)\s+(?:week|fortnight))\b", re.I)
+
+
+def counted_back(words: str) -> bool:
+    """Whether a ``past`` mention's words count days, weeks or hours back from the day they were said
+    ("over the past week", "the last six days", "last week"; not "the past year", "this month")."""
+    return bool(_COUNTED_BACK.match(words.strip()))
+
+
+# A month or year counted back from a day in the first week of the next one is the calendar month
+# or year just ended (date.past_period, "as the calendar period just ended").
+_FIRST_DAYS = 7
+
+
+def calendar_period_just_ended(unit: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) of the calendar month (or year) just ended, when ``reference`` is in the
+    first week of the next one and ``unit`` is "month" (or "year"); else None."""
+    unit = unit.lower().rstrip("s")
+    if reference.day > _FIRST_DAYS or unit not in ("month", "year") or (unit == "year" and reference.month != 1):
+        return None
+    last = reference.replace(day=1) - dt.timedelta(days=1)
+    return (last.replace(day=1) if unit == "month" else dt.date(last.year, 1, 1)), last
 
 
 def month_runs_to_reference(sentence: str, d: "DateMention", reference: dt.date | None = None) -> bool:
@@ -679,6 +706,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
             if m.group("unit").lower().startswith("hour"):
                 start, end = _period_start(reference, count, m.group("unit")), reference
+            elif count == 1 and calendar_period_just_ended(m.group("unit"), reference):
+                # "over the past month" in a report of 2 April: March, the month a tally of the
+                # first days of April is of ("the past year" in early January: the last calendar year).
+                start, end = calendar_period_just_ended(m.group("unit"), reference)
             else:
                 start = _period_start(end, count, m.group("unit"))
         elif m.group("unit2"):
@@ -771,8 +802,15 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # "over the month", "during the year", "throughout the week", no other period named: the
             # calendar one the report is written in, to its day (as "this month").
             unit = m.group("unit").lower()
-            if (unit == "month" and reference.day <= 7) or (unit == "year" and reference.month == 1):
-                continue  # early in a month, "over the month" may be the one just ended: no guess
+            just_ended = calendar_period_just_ended(unit, reference)
+            if just_ended is not None and free(*m.span()):
+                # "Over the course of the month" in a report of 1 October: September (as "the past
+                # month" is, in the first week of a month).
+                mentions.append(DateMention("past", *m.span(), just_ended[1], just_ended[0]))
+                taken.append(m.span())
+                continue
+            if (unit == "month" and reference.day <= _FIRST_DAYS) or (unit == "year" and reference.month == 1):
+                continue  # "over the year" in January after its first week: no guess
             if free(*m.span()):
                 first = (reference.replace(day=1) if unit == "month" else reference.replace(month=1, day=1) if unit == "year"
                          else reference - dt.timedelta(days=reference.weekday()))
@@ -796,8 +834,8 @@ _RANGE_WORD_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.I)
 _CLOSED_BY = re.compile(r"\s*,?\s*(?:through|thru|until|till|up\s+to|to)\s+", re.I)
 _RANGE_NEXT = re.compile(r"\s*(?:to|through|thru|until|till|and|[-–—])\s", re.I)
 # "in the first week of the incursion, which began on Aug. 6" (the day is found elsewhere in the sentence)
-_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over)\s+(?:the\s+|its\s+)?(?P<ord>first|second|third|fourth|last|final)\s+"
-                           r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+)?(?P<unit>day|week|month)s?\b)"
+_FIRST_PERIOD = re.compile(r"(?i:\b(?:in|during|within|over|through|throughout|for)\s+(?:the\s+|its\s+)?(?P<ord>first|second|third|fourth|last|final)\s+"
+                           r"(?:(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+)?(?P<unit>day|week|month)s?\b)"
                            rf"(?:\s+of\s+(?:(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?|(?P<ofyear>{_YEAR})|"
                            r"(?P<thisyear>(?:the|this)\s+year)|(?:the\s+|its\s+|Russia['’]s\s+|Ukraine['’]s\s+|Kyiv['’]s\s+)?"
                            r"(?:full[\s-]+scale\s+)?(?P<event>invasion|war|incursion))\b)?")
@@ -929,7 +967,7 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         # "in the first week of November"; "in the first week of the incursion, which began on
         # Aug. 6": the period from the first of that month, or from the sentence's one day.
         n = first_period.group("n")
-        count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
+        count = int(n) if n and n.isdigit() else _WORD_COUNT.get((n or "one").lower(), 1)
         month_name, year_text = first_period.group("month"), first_period.group("year")
         year = _month_year(_month_number(month_name), reference, int(year_text) if year_text else None) if month_name else None
         # The day of "the incursion, which began on Aug. 6" comes after the phrase (not the dateline's).

@@ -139,7 +139,7 @@ NUMBER = re.compile(
     r"|\d+(?:\.\d+)?)(?![\d])"
     r"|(?P<words>\b" + _WORDNUM + r"\b))"
     r"(?:\s+(?P<hundred>hundred)\b)?"
-    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)|-plus\b))?", re.I)
+    r"(?:\s*(?P<scale>thousand|million|billion|mln|bn)\b|(?P<k>(?<=\d)[kK](?![\w²]))|(?P<plus>\+(?!\d)|-plus\b)|(?P<odd>-odd\b))?", re.I)
 _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|single|half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth|thirds|quarters|fifths|"
                         r"sixths|sevenths|eighths|ninths|tenths)\b", re.I)
 FRACTION = re.compile(
@@ -268,6 +268,10 @@ def _verbs(words) -> str:
 
 LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
 GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
+# "they have already taken more than 2,660": a number right after a verb of gain or loss.
+_VERB_OBJECT_BEFORE = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + "|" + _verbs(_ACTIONS["lost"]) + r")\s+"
+                                 r"(?:(?:already|about|some|roughly|around|nearly|almost|approximately|over|more\s+than|"
+                                 r"less\s+than|just|only|at\s+least|another|a\s+further|a\s+total\s+of)\s+){0,3}$", re.I)
 HELD_VERBS = re.compile(
     r"\b(?:" + _verbs(_ACTIONS["held"]) + r"|under\s+(?:\w+\s+)?control|"
     # "under Moscow's rule", "under the occupiers' control", "in Russian hands": a holder's phrase.
@@ -853,8 +857,55 @@ MAX_QUANTITIES_PER_DOCUMENT = 2000
 MAX_CLAIMS_PER_DOCUMENT = 500
 
 
-def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quantity]:
-    """Numbers with units (and fractions "half of") in one sentence."""
+# Where a number's unit is left out because a figure next to it gives it (quantity.elided_unit):
+# "477 and 459 square kilometres" (coordinated), "Russia gained 331 square miles and Ukraine 143"
+# (gapped), "... seized 584 square kilometres in 2023. Since January they have taken more than
+# 2,660, ..." (the object of a verb of gain or loss, after an area in the sentence before).
+_COORDINATED = re.compile(r"\s+(?:and|or)\s+")
+_GAPPED_BEFORE = re.compile(r"\b(?:and|while|whereas|but)\s+(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,2}"
+                            r"(?:(?:about|some|roughly|around|nearly|almost|just|only|over|more\s+than|less\s+than)\s+)?$")
+_ELIDED_UNITS = ("km2", "settlements")
+# "..., one of nearly a dozen": a part of a count whose noun came before.
+_ONE_OF_BEFORE = re.compile(r"\bone\s+of\s+(?:the\s+)?(?:(?:about|around|roughly|some|nearly|almost|over|more\s+than|at\s+least)\s+)?$", re.I)
+_NOUN_WORD = re.compile(r"\b[a-z]")
+
+
+def _elided_unit(sentence: str, m: re.Match, numbers: list, idx: int, found: list, unit_before: "_Quantity | None",
+                 value: float) -> tuple[UnitEntry, str, str, int | None] | None:
+    """(unit entry, unit as written, how, index of the figure it comes from in this sentence) for
+    a bare number whose unit a figure next to it gives (quantity.elided_unit), or None."""
+    nxt = numbers[idx + 1] if idx + 1 < len(numbers) else None
+    j = _COORDINATED.match(sentence, m.end())
+    if j and nxt is not None and nxt.start() == j.end():
+        hit = unit_at(sentence, _skip_unit_gap(sentence, nxt.end()))
+        if hit and hit[0].normalized in _ELIDED_UNITS:
+            return hit[0], sentence[_skip_unit_gap(sentence, nxt.end()):hit[1]].strip(), "coordinated", None
+    before = sentence[max(0, m.start() - 60):m.start()]
+    if _ONE_OF_BEFORE.search(before):
+        # "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": the
+        # settlement noun that "one" stands for.
+        noun = None
+        for w in _NOUN_WORD.finditer(sentence, max(0, m.start() - 100), m.start()):
+            hit = unit_at(sentence, w.start())
+            if hit and hit[0].normalized == "settlements":
+                noun = (hit[0], sentence[w.start():hit[1]])
+        if noun is not None:
+            return noun[0], noun[1], "one of", None
+    if not _CLAUSE_ENDS.match(sentence, m.end()) or value < 10:
+        return None
+    prev = found[-1] if found else None
+    if prev is not None and prev.normalized in _ELIDED_UNITS and prev.low is None and _GAPPED_BEFORE.search(before):
+        return prev.entry, prev.unit_text, "gapped", len(found) - 1
+    source = prev if prev is not None else unit_before
+    if source is not None and source.normalized in _ELIDED_UNITS and source.low is None and _VERB_OBJECT_BEFORE.search(before):
+        return source.entry, source.unit_text, "object of a verb of gain or loss", (len(found) - 1 if prev is not None else None)
+    return None
+
+
+def _quantities_in(sentence: str, masked: list[tuple[int, int]], unit_before: "_Quantity | None" = None) -> list[_Quantity]:
+    """Numbers with units (and fractions "half of") in one sentence. ``unit_before``: the last area
+    or count of settlements of the sentence before, for a number whose unit is left out
+    (quantity.elided_unit)."""
     found: list[_Quantity] = []
     numbers = []
     for m in NUMBER.finditer(sentence):
@@ -877,7 +928,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
         unit_hit = None
         second = None
         before = sentence[max(0, m.start() - 30):m.start()]
-        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else None)  # "3,000+ sq km"
+        # "3,000+ sq km" is over 3,000; "200-odd sq km" about 200.
+        qualifier = _qualifier_before(before) or ("over" if m.group("plus") else "about" if m.group("odd") else None)
         # Ranges: "656 to 984 feet", "200-300 metres", "between 150 and 200 metres".
         j = RANGE_JOIN.match(sentence, pos)
         if j and idx + 1 < len(numbers) and numbers[idx + 1].start() == j.end():
@@ -948,6 +1000,13 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]]) -> list[_Quanti
                 found.append(_Quantity(m.start(), m.end(), value, None, None, prev.unit_text,
                                        prev.entry, prev.normalized, qualifier=qualifier if held_now else None,
                                        inherited_from=len(found) - 1))
+                continue
+            elided = _elided_unit(sentence, m, numbers, idx, found, unit_before, value) if second is None else None
+            if elided is not None:
+                entry, unit_text, how, source = elided
+                found.append(_Quantity(m.start(), m.end(), value, None, None, unit_text, entry, entry.normalized,
+                                       qualifier=None if qualifier in _NOT_QUALIFIERS else qualifier,
+                                       inherited_from=source, rule=f"quantity.elided_unit ({how})"))
             continue
         entry, unit_end = unit_hit
         unit_start = gap_end if not modifier else gap_end + len(modifier)
@@ -1411,16 +1470,36 @@ def _statement_dates(sentence: str, mentions: list) -> list:
         _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
 
 
+def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
+    """The day a sentence says its source spoke ("the outlet reported on November 25", "Maliar
+    reported on Sept. 4 that ...", "the ministry said on Thursday"), when it is one of the seven days
+    before the report's own day; else None."""
+    if reference is None or not _SPEECH_NEAR.search(sentence):
+        return None
+    days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, reference))
+            if d.kind in ("day", "weekday") and d.date is not None
+            and reference - dt.timedelta(days=7) <= d.date < reference]
+    return days[-1] if days else None
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
-              q_end: int | None = None) -> tuple[dt.date | None, dt.date | None, str]:
+              q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
     """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
-    the seizure, not the holding), so a date right after it is not the claim's."""
+    the seizure, not the holding), so a date right after it is not the claim's. ``said_on``: the day
+    the report says its source spoke (:func:`_statement_day`), from which "the past week" is counted
+    back (date.past_period_of_statement)."""
     mentions = dates_mod.date_mentions(sentence, published)
+    if said_on is not None:
+        # "The outlet reported on November 25 ... Over the past week, Russian forces captured 234.79
+        # sq km": the week before the day it was said, not before the report's day.
+        again = {(d.start, d.end): d for d in dates_mod.date_mentions(sentence, said_on) if d.kind == "past"}
+        mentions = [again.get((d.start, d.end), d) if d.kind == "past" and dates_mod.counted_back(sentence[d.start:d.end])
+                    else d for d in mentions]
     # "0.2 percent of Ukraine's territory in 2014", "the seizure of Crimea in 2014": a date before
     # the war dates something else (borders, annexations); only a start may lie before it.
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
@@ -1428,7 +1507,8 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d not in statement]
     sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
-    mentions = [d for d in mentions if not _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start)]
+    mentions = [d for d in mentions if not _in_compared_part(sentence, d, q_start)]
+    mentions = [d for d in mentions if not _second_predicates_period(sentence, d, measure, q_end)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     mentions = _own_date_mentions(sentence, mentions, measure, q_end)
@@ -1473,7 +1553,14 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
-        return d.date, d.start_date if is_change else None, f"date.past_period: {said(d)}"
+        rule = "date.past_period"
+        if said_on is not None and dates_mod.counted_back(said(d)):
+            rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
+        elif published is not None and d.start_date is not None and d.date is not None and \
+                d.start_date.day == 1 and d.date == published.replace(day=1) - dt.timedelta(days=1) and \
+                re.search(r"\b(?:month|year)\b", said(d), re.I):
+            rule = "date.past_period_as_calendar (the month or year just ended, read in the first week of the next)"
+        return d.date, d.start_date if is_change else None, f"{rule}: {said(d)}"
     if "month" in by_kind:
         d = by_kind["month"]
         if d is own_after and measure in _STATE_MEASURES:
@@ -1694,7 +1781,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
 
 
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
-_COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+than\s+"
+_COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+(?:(?!than\b)[a-z]+\s+){0,2}than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
                             r"(?:(?:early|mid|late)[\s-]*)?$", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-]+(?:\s+(?:forces|troops|army))?\s+)?(?:[a-z]+ly\s+)?(?:seizing|capturing|taking|gaining|losing|retaking|recapturing|"
@@ -1703,6 +1790,38 @@ _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-
 # A clause of its own that dates another event: "..., including Crimea, which it annexed in March
 # 2014"; "..., including land it seized in March 2022".
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
+
+
+# A clause that opens with a comparison: "..., more than the total progress made in October",
+# "..., compared with the 400 sq km of September".
+_COMPARISON_OPENS = re.compile(r"\s*(?:(?:far|much|even|slightly|somewhat|a\s+little|well|nearly|almost)\s+)?"
+                               r"(?:(?:more|less|fewer|greater|larger|smaller|higher|lower|bigger)\s+than|"
+                               r"compared\s+(?:with|to)|up\s+from|down\s+from|versus|vs\.?)\b", re.I)
+
+
+def _in_compared_part(sentence: str, d, q_start: int) -> bool:
+    """Whether date mention ``d`` lies in the compared part of a comparison, and so dates the figure
+    compared with, not the claim (date.compared): right after a comparative and its noun ("800 sq
+    km, a third less than in August", "44% less territory than in August"), or in a clause of its own,
+    not the figure's, that opens with a comparison ("Since early November, they have taken 600 sq
+    km, more than the total progress made in October")."""
+    if _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start):
+        return True
+    lo, hi = _clause_bounds(sentence, d.start)
+    if lo <= q_start < hi:
+        return False
+    return bool(_COMPARISON_OPENS.match(sentence, lo))
+
+
+def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None) -> bool:
+    """Whether date mention ``d`` of a period belongs to a verb of change written between a state's
+    figure and it (date.second_predicate): a state ("hold 20% of Ukraine's territory", "now control
+    over 70 square miles") is not dated by the period of a change ("and have advanced ... over the
+    past two months", "and have made their biggest territorial gains since late 2022")."""
+    if q_end is None or measure not in _STATE_MEASURES or d.start < q_end or d.kind not in ("past", "range", "month", "since"):
+        return False
+    between = sentence[q_end:d.start]
+    return any(v.search(between) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS))
 
 
 def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
@@ -1782,6 +1901,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     last_subject_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
+    said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
+    unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
+    as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
         work["sentences"] += 1
@@ -1793,9 +1915,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             break
         # Most prose sentences hold no number at all; skip the scanners there.
         if _NUMBERISH.search(text_s):
-            quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s))
+            quantities = _quantities_in(text_s, dates_mod.non_quantity_spans(text_s), unit_before)
         else:
             quantities = []
+        unit_before = next((x for x in reversed(quantities) if x.normalized in _ELIDED_UNITS), None)
         own_att = attribution_span_in(text_s) if quantities else None
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
@@ -1809,10 +1932,15 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
+            said_on = _statement_day(text_s, reference) or said_on
+            as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
+        said_on = _statement_day(text_s, reference) or said_on
+        report_as_of = as_of_before
+        as_of_before = _as_of_day(text_s, reference) or as_of_before
         sentence_claims: list[Claim] = []
         room = min(len(quantities),
                    len(quantities) if max_quantities is None else max_quantities - work["quantities_examined"],
@@ -1863,7 +1991,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 unit_n = "m_per_day"
             side, side_rule = _side_for(text_s, q.start, q.end, q.modifier, att, att_span,
                                         persons=q.normalized == "persons")
-            if q.inherited_from is not None and side is None and sentence_claims:
+            if q.inherited_from is not None and side is None and q.inherited_from < len(sentence_claims):
                 side = sentence_claims[q.inherited_from].side
                 side_rule = "side.same_as_figure_before"
             if elided and earlier.side:
@@ -1926,7 +2054,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             dated_as = "share_gained" if measure == "other" and _OF_THE_CHANGE.match(text_s, q.end) else measure
             date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
-                                                    ignore_after=taken.end() if taken else None, q_end=q.end)
+                                                    ignore_after=taken.end() if taken else None, q_end=q.end,
+                                                    said_on=said_on)
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
@@ -1934,6 +2063,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if not date_rule.startswith("date.total"):
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
+            date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
                     and not _names_a_period(text_s):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
@@ -2058,6 +2188,31 @@ def _total_beside_a_part(sentence: str, q: "_Quantity", quantities: list, conver
     if any(lo <= d.start < hi and d.kind != "now" for d in dates_mod.date_mentions(sentence, reference)):
         return dated  # "a total of 47 sq km since the start of the counteroffensive": its own period
     return reference, None, f"date.total: {said_total.group(0).strip()} (a total beside a part; the period named is the part's)"
+
+
+_AS_OF_WORD = re.compile(r"\b(?:as\s+(?:of|at)|by)\b", re.I)
+
+
+def _as_of_day(sentence: str, reference: dt.date | None) -> tuple[dt.date, str] | None:
+    """(day, words) of the last "as of" or "by" day a sentence names ("By October 27 Russian forces
+    had gained ...", "as of November 22"), when it is one of the seven days before the report's
+    own day; else None."""
+    if reference is None or not _AS_OF_WORD.search(sentence):
+        return None
+    days = [d for d in dates_mod.date_mentions(sentence, reference) if d.kind == "as_of" and d.date is not None
+            and reference - dt.timedelta(days=7) <= d.date < reference]
+    return (days[-1].date, sentence[days[-1].start:days[-1].end]) if days else None
+
+
+def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
+    """A figure whose sentence names no day of its own is as of the day an earlier sentence gave
+    the report's figures ("By October 27 Russian forces had gained ... Russia currently controls 18.2
+    percent": 27 October; date.report_as_of); its period's start, when it has one, is kept."""
+    date, start_date, rule = dated
+    if as_of is None or not rule.startswith("date.publication"):
+        return dated
+    rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
+    return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
 
 
 def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
@@ -2208,7 +2363,10 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
     elif q.value and q.value == int(q.value):
         # "five kilometres (three miles)": a number word is rounded to the unit.
         half_step = 0.5 * abs(value_n / q.value)
-    return abs(value_n - prev_value) <= max(0.03 * abs(prev_value), half_step)
+    # In brackets, in another unit of the same kind, a conversion may be rounded loosely: "6,000 sq km
+    # (2,400 sq miles)" is 6,216 sq km, 3.6% off.
+    bracketed = gap.strip().startswith(("(", "[")) and q.unit_text != prev.unit
+    return abs(value_n - prev_value) <= max((0.1 if bracketed else 0.03) * abs(prev_value), half_step)
 
 
 def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -> str | None:

@@ -58,7 +58,7 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
     UnitEntry(r"ft\b\.?", "foot", "m", True),
     UnitEntry(r"(?:yards?)", "yard", "m"),
     # "0.2 percentage points": a change of a share, in the share's unit.
-    UnitEntry(r"(?:%|percentage\s+points?|per\s*cent|percent|pct\b)", None, "percent"),
+    UnitEntry(r"(?:%|percentage\s+points?|per\s*cent|percent|pct\b|pc\b)", None, "percent"),
     UnitEntry(
         r"(?:soldiers?|troops?|servicemen|servicemembers|service\s+members|"
         r"personnel|fighters?|conscripts?|mercenaries|paratroopers?|marines|"
@@ -69,8 +69,10 @@ UNIT_ENTRIES: tuple[UnitEntry, ...] = (
         r"dead|wounded|killed)\b",
         None, "persons"),
     UnitEntry(
-        r"(?:settlements?|villages?|towns?|localities|locality|hamlets?|"
-        r"communities)\b",
+        r"(?:settlements?|villages?|towns?|cities|localities|locality|hamlets?|"
+        # "190 populated areas", "12 inhabited points": how Russian and Ukrainian officials name
+        # settlements in translation (naselenni punkty).
+        r"communities|(?:populated|inhabited)\s+(?:areas|places|points|centres|centers))\b",
         None, "settlements"),
     # "seven times more than in 2023", "three times larger than": a ratio of two figures, only
     # before a word of comparison ("attacked three times" is no figure).

@@ -44,7 +44,8 @@ else:
     tiling = lazy_import("frontwatch.geo.tiling")
 
 __all__ = ["Region", "RegionError", "Deferred", "resolve_region", "union_region", "load_borders",
-           "read_borders_file", "borders_from_file", "prepare_borders", "save_borders", "stored_borders_of",
+           "read_borders_file", "borders_from_file", "tilings_of", "kept_tilings", "prepare_borders", "save_borders",
+           "stored_borders_of",
            "fetch_default_borders", "borders_file_hash", "region_keys", "parse_radius_km", "circle",
            "theatre_circle", "is_valid_polygonal", "surely_valid", "DEFAULT_BORDERS_URL", "CORE", "THEATRE"]
 
@@ -432,8 +433,10 @@ def borders_file_hash(path) -> str | None:
 
 
 def region_keys(borders: dict) -> dict:
-    """``{iso_a3: region key}`` of prepared borders (what :class:`Region` of each country gets)."""
-    return {iso: _key(g) for iso, g in borders.items()}
+    """``{iso_a3: region key}`` of prepared borders (what :class:`Region` of each country gets);
+    borders read back from a store or a cache (``key_of``) give the keys saved with them."""
+    key_of = getattr(borders, "key_of", None)
+    return {iso: (key_of(iso) if key_of is not None else None) or _key(borders[iso]) for iso in borders}
 
 
 def load_borders(store=None, borders_file=None) -> dict:
@@ -469,6 +472,35 @@ def load_borders(store=None, borders_file=None) -> dict:
 TILED = ("RUS", "UKR")  # the countries measured most: their tilings are made with the borders
 
 
+def tilings_of(borders: dict, states: dict | None = None) -> dict:
+    """The equal-area tilings of RUS and UKR of prepared borders, not saved, for
+    :func:`save_borders`: rebuilt from ``states`` (:func:`kept_tilings`, by region key) when
+    given, else made (as :func:`borders_from_file` makes them). A tile's cut depends on the
+    country and the tile alone, so a tiling rebuilt with tiles cut before gives the figures of
+    one made now."""
+    regions = [resolve_region(i, borders) for i in TILED if i in borders]
+    states = states or {}
+    made = {r.key: geodesy.TiledRegion.from_state(r.geometry, states[r.key]) for r in regions if r.key in states}
+    made.update(tiling.build_tilings([r for r in regions if r.key not in made]))
+    return made
+
+
+def kept_tilings(store, borders: dict) -> dict:
+    """``{region key: saved tiling state}`` of the RUS and UKR tilings of ``borders`` that the
+    store or this machine keeps (:meth:`~frontwatch.store.Store.region_tiles`, and the machine
+    cache also while the store is being written), with the tiles earlier measures cut, for
+    :func:`tilings_of`."""
+    out = {}
+    for r in (resolve_region(i, borders) for i in TILED if i in borders):
+        key = f"{r.key}|v{geodesy.TILING_VERSION}"
+        state = store.region_tiles(key)
+        if state is None:
+            state = store.machine_cache.tiles(key)
+        if state is not None:
+            out[r.key] = state
+    return out
+
+
 def borders_from_file(path) -> tuple[dict, dict]:
     """``(borders, tilings)``: the prepared borders of a file (:func:`read_borders_file`,
     :func:`prepare_borders`) and the equal-area tilings of RUS and UKR (projected, their tiles
@@ -476,18 +508,19 @@ def borders_from_file(path) -> tuple[dict, dict]:
     :func:`save_borders`. The slow part of setting borders, and safe on a thread of its own:
     ``frontwatch ingest`` runs it while the maps are read."""
     borders = prepare_borders(read_borders_file(path))
-    return borders, tiling.build_tilings([resolve_region(i, borders) for i in TILED if i in borders])
+    return borders, tilings_of(borders)
 
 
-def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> None:
+def save_borders(store, borders: dict, origin: str, tilings: dict | None = None, file_hash: str | None = None) -> dict:
     """Save prepared borders in the store, with the equal-area tilings of RUS and UKR (the two
     countries measured most; ``tilings`` from :func:`borders_from_file` when already made), so
     that the first area query does not make them. ``file_hash`` (:func:`borders_file_hash` of
     the file they were prepared from) is kept with them: given the same file again, a command
-    takes them from the store (:func:`load_borders`)."""
+    takes them from the store (:func:`load_borders`). Returns the countries' region keys."""
     keys = region_keys(borders)
     store.set_borders(borders, origin=origin, file_hash=file_hash, keys=keys)
     tiling.prepare_tilings(store, [resolve_region(i, borders) for i in TILED if i in borders], built=tilings)
+    return keys
 
 
 def stored_borders_of(store, path, *, kept: bool = False):
