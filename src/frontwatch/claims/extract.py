@@ -2555,6 +2555,17 @@ _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment
                                 r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
 
 
+# A participle clause set off by a comma right after a figure that gives the extent of the same
+# ground: ", spanning over 1,300 square kilometers in Kursk", ", covering some 600 km2".
+_SAME_GROUND = re.compile(r"\s*,\s*(?:spanning|covering|encompassing|totall?ing|comprising|stretching\s+over)\b", re.I)
+
+
+def _same_ground_apposition(sentence: str, figure_clause_end: int, clause_start: int) -> bool:
+    """Whether the clause starting at ``clause_start`` is such an apposition, right after the clause
+    of the figure that ends at ``figure_clause_end``."""
+    return clause_start <= figure_clause_end + 2 and bool(_SAME_GROUND.match(sentence, figure_clause_end))
+
+
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
                  others_at: tuple[int, ...] = (), reference: dt.date | None = None,
@@ -2602,8 +2613,12 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
     others = [x for x in others_at if x != q.start]
     if others:
+        # Unless that clause is an apposition right after this figure that measures the same ground
+        # ("about 100 villages, spanning over 1,300 square kilometers in Kursk": the villages are in
+        # Kursk too; place.apposition_clause).
         mentions = [m for m in mentions if m.start < hi
-                    or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)]
+                    or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)
+                    or _same_ground_apposition(sentence, hi, _clause_bounds(sentence, m.start)[0])]
     usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
                                           and m.start > q.start)]
     for i, m in enumerate(usable):
