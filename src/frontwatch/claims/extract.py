@@ -2615,7 +2615,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     if others:
         # Unless that clause is an apposition right after this figure that measures the same ground
         # ("about 100 villages, spanning over 1,300 square kilometers in Kursk": the villages are in
-        # Kursk too; place.apposition_clause).
+        # Kursk too; read by place.later_clause).
         mentions = [m for m in mentions if m.start < hi
                     or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)
                     or _same_ground_apposition(sentence, hi, _clause_bounds(sentence, m.start)[0])]
