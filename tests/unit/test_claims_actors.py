@@ -56,3 +56,8 @@ def test_a_part_of_a_sides_gains_is_that_sides():
 def test_a_share_of_the_gains_is_dated_as_the_gains():
     (c,) = claims("Russian forces made nearly half of these gains over the last four months.")
     assert c.measure == "other" and c.start_date is not None
+
+
+def test_a_clause_actor_outranks_whose_gains_the_figure_is_part_of():
+    (c,) = claims("Ukraine retook 400 square kilometres of the Russian gains of 2022.")
+    assert c.side == "ukraine"

@@ -142,3 +142,12 @@ def test_share_of_the_gains_is_not_a_share_of_territory():
 def test_holding_grown_by_is_a_gain():
     c = _one("The area controlled by Russia has grown by 3,000 square kilometres this year.")
     assert (c.measure, c.direction) == ("area_change", "gained")
+
+
+def test_ground_an_advance_covered_is_a_gain():
+    c = _one("The Russian advance, which covered 25 square kilometres last week, slowed.")
+    assert (c.measure, c.direction) == ("area_change", "gained")
+
+
+def test_ground_a_pocket_covers_is_held():
+    assert _one("The Russian-held pocket covers about 120 square kilometres.").measure == "area_held"

@@ -36,3 +36,10 @@ def test_front_length_after_a_sector_of_it_is_the_whole_fronts():
 
 def test_capital_possessive_before_an_actor_is_not_a_town():
     assert [m.kind for m in place_mentions("About 20% of the town is in the hands of Kyiv's forces.")] == ["city_ref"]
+
+
+def test_apposition_giving_the_extent_places_the_figure_before_it():
+    first, _ = claims("Ukraine maintains that its forces control about 100 villages, spanning over 1,300 square "
+                      "kilometers in Kursk.")
+    assert first.place == "Kursk oblast"
+

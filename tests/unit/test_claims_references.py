@@ -53,3 +53,10 @@ def test_there_after_a_figure_is_the_place_last_named():
 
 def test_existential_there_is_no_place():
     assert not [m for m in place_mentions("There are 30 villages left, and there were more.") if m.rule == "place.there"]
+
+
+def test_that_area_is_never_a_whole_country():
+    c = claims("A Ukrainian brigade says its forces recaptured territory in the eastern region of Kharkiv. That is "
+               "an area in eastern Ukraine. The brigade said its forces advanced nearly two square kilometers in "
+               "that area.")[-1]
+    assert c.place == "Kharkiv oblast"

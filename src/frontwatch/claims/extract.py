@@ -625,9 +625,10 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
     for a in mentions:
-        if a.start >= num_end and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) and \
-                _CHANGE_NOUN_END.search(a.text):
-            # "Two-thirds of the Russian gains": a part of a side's gains is that side's.
+        if a.start >= num_end and not subject_in_clause and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) \
+                and _CHANGE_NOUN_END.search(a.text):
+            # "Two-thirds of the Russian gains": a part of a side's gains is that side's (unless the
+            # clause has an actor of its own: "Ukraine retook 400 km2 of the Russian gains").
             side = _resolve_side(a, att, sentence)
             if side:
                 return side, f"side.of_the_gains: {sentence[num_end:a.end].strip()}"
@@ -1150,6 +1151,10 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
         if verb == "held" and _occupied_over_period(sentence, q):
             return "area_change", "gained", None, None
+        if verb == "held" and _CHANGE_COVERED.search(sentence, max(0, q.start - 100), q.start):
+            # "The Russian advance, which covered 25 square kilometres last week": the ground an
+            # advance or gains cover is what was gained (measure.area_change), not a holding.
+            return "area_change", "gained", None, None
         if verb is None and _total_brought_to(sentence, q):
             return "area_held", None, "current", None
         if verb is None and _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start):
@@ -1304,6 +1309,12 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "settlements", None, "current", None
         return "settlements", verb if verb in ("lost", "gained") else None, None, None
     return "other", None, None, None
+
+
+# A change noun, then a verb of covering right before the figure: "the Russian advance ... covered",
+# "Russian gains spanned".
+_CHANGE_COVERED = re.compile(r"\b(?:gains|advances?|conquests)\b[^.;:]{0,60}?\b(?:covered|covers|covering|spanned|spans|"
+                             r"spanning|encompassed|encompasses|encompassing)\s+" + _ROUGHLY + "$", re.I)
 
 
 # A list item: a short label, a colon, then the figure ("Donetsk Oblast: 33 square kilometers (12.7
@@ -2379,6 +2390,7 @@ class _PlaceContext:
         self.sentences = sentences  # the report's sentences, for its only town (place.the_report_town)
         self._report_town: tuple[PlaceMention | None] | None = None
         self.last: PlaceMention | None = None        # the last place of any kind
+        self.last_part: PlaceMention | None = None   # the last place that is not a whole country
         self.last_region: PlaceMention | None = None  # the last oblast, union or country
         self.last_country: str | None = None
 
@@ -2434,6 +2446,8 @@ class _PlaceContext:
             if m.kind in _REFS:
                 continue
             self.last = m
+            if m.kind != "country":
+                self.last_part = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 # A country is not carried: "Russia took 700 sq km of Ukrainian land. Ukraine holds
                 # about 500 sq km" (where?): a claim with no place of its own falls to the defaults.
@@ -2451,8 +2465,14 @@ class _PlaceContext:
         """What "the region" / "the city" / "the country" stands for: the last such place named in
         the sentence before it, else in the report before the sentence; None when there is none."""
         if m.kind == "area_ref":
-            named = [e for e in earlier if e.start < m.start and e.kind not in _REFS]
-            return named[-1] if named else (self.last_oblast if self.last is self.last_region else self.last)
+            # "this area", "that area", "there": a part of a country, never a whole one ("... the
+            # eastern region of Kharkiv. That is an area in eastern Ukraine ... advanced nearly two
+            # square kilometers in that area": Kharkiv's).
+            named = [e for e in earlier if e.start < m.start and e.kind not in _REFS and e.kind != "country"]
+            if named:
+                return named[-1]
+            last = self.last_part if self.last is not None and self.last.kind == "country" else self.last
+            return self.last_oblast if last is self.last_region else last
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
@@ -2535,6 +2555,17 @@ _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment
                                 r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
 
 
+# A participle clause set off by a comma right after a figure that gives the extent of the same
+# ground: ", spanning over 1,300 square kilometers in Kursk", ", covering some 600 km2".
+_SAME_GROUND = re.compile(r"\s*,\s*(?:spanning|covering|encompassing|totall?ing|comprising|stretching\s+over)\b", re.I)
+
+
+def _same_ground_apposition(sentence: str, figure_clause_end: int, clause_start: int) -> bool:
+    """Whether the clause starting at ``clause_start`` is such an apposition, right after the clause
+    of the figure that ends at ``figure_clause_end``."""
+    return clause_start <= figure_clause_end + 2 and bool(_SAME_GROUND.match(sentence, figure_clause_end))
+
+
 def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, direction: str | None,
                  mentions: list[PlaceMention], context: _PlaceContext,
                  others_at: tuple[int, ...] = (), reference: dt.date | None = None,
@@ -2582,8 +2613,12 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
     others = [x for x in others_at if x != q.start]
     if others:
+        # Unless that clause is an apposition right after this figure that measures the same ground
+        # ("about 100 villages, spanning over 1,300 square kilometers in Kursk": the villages are in
+        # Kursk too; read by place.later_clause).
         mentions = [m for m in mentions if m.start < hi
-                    or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)]
+                    or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)
+                    or _same_ground_apposition(sentence, hi, _clause_bounds(sentence, m.start)[0])]
     usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
                                           and m.start > q.start)]
     for i, m in enumerate(usable):
