@@ -2,7 +2,7 @@
 
 For every labelled checkable claim of a set (dev.jsonl by default; ``--dev FILE`` for the unseen
 sets), reads the figure's side, place and measure by attachment in the parse of its sentence
-(``frontwatch.claims.syntax.read``: the figure's head noun, its governing verb, that verb's
+(``claims_syntax.read``, beside this file: the figure's head noun, its governing verb, that verb's
 subject or passive agent, holders' phrases, prepositional objects resolved by frontwatch's own
 lexicons and gazetteer, the verb's class by lemma through lexicon/actions.json) and sets it
 against the field frontwatch's frame builder gives (``extract_claims``), in a 2x2 table per field:
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -42,7 +43,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from claims_eval import DEV, _gold_span, evaluate, fold_place, held_out, load  # noqa: E402
 
-from frontwatch.claims import extract_claims, syntax  # noqa: E402
+import claims_syntax as syntax  # noqa: E402
+from frontwatch.claims import extract_claims  # noqa: E402
 from frontwatch.claims.text import split_sentences  # noqa: E402
 
 FIELDS = ("side", "place", "measure")
@@ -168,10 +170,10 @@ def cost(path: Path = DEV) -> dict:
     """Import + model load in a fresh process, ms per passage (parse of each sentence that holds a
     figure, as extraction would), and a 100 KB text (the dev passages repeated) parsed whole."""
     code = ("import time; t=time.perf_counter(); import spacy; a=time.perf_counter()-t; "
-            "from frontwatch.claims import syntax; t=time.perf_counter(); syntax._nlp(); "
+            "import claims_syntax as syntax; t=time.perf_counter(); syntax._nlp(); "
             "print(a, time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+                         env={"PYTHONPATH": os.pathsep.join((str(ROOT / "src"), str(ROOT / "bench"))), "PATH": "/usr/bin:/bin"})
     imp, load_s = (float(x) for x in out.stdout.split())
     passages = load(path)
     nlp = syntax._nlp()

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from frontwatch.claims import syntax
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+import claims_syntax as syntax  # noqa: E402
+
 DEV = Path(os.environ.get("FRONTWATCH_SHARED", ROOT.parent / "shared")) / "data" / "claims" / "dev.jsonl"
 
 

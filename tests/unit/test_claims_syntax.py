@@ -1,4 +1,4 @@
-"""frontwatch.claims.syntax: side, place and measure of a figure read from a dependency parse
+"""bench/claims_syntax.py: side, place and measure of a figure read from a dependency parse
 (spaCy en_core_web_sm, the optional ``parse`` extra). One attachment rule per test, on sentences
 written for the tests; the reader is judged against the rules on real writing by
 bench/claims_parse.py. Skipped when spaCy or the model is not installed; the tests at the end
@@ -8,10 +8,13 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from frontwatch.claims import syntax
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+import claims_syntax as syntax  # noqa: E402
 
 needs_parser = pytest.mark.skipif(not syntax.available(),
                                   reason="spaCy or en_core_web_sm not installed (pip install 'frontwatch[parse]')")
@@ -91,7 +94,7 @@ def test_a_pronoun_subject_gives_no_side():
 
 
 def test_importing_the_reader_loads_no_parser():
-    code = "import sys, frontwatch.claims.syntax; print('spacy' in sys.modules)"
+    code = f"import sys; sys.path.insert(0, {str(BENCH)!r}); import claims_syntax; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

