@@ -1367,7 +1367,7 @@ def _doubtful_reading(chk: Check) -> Check:
     why, rule = "", "check.doubtful_reading"
     if fig.unit == "km2" and fig.land_km2 and chk.verdict == OVERSTATED and lo > fig.land_km2 * (1 + AREA.amount):
         why = (f"the claim ({lo:,.0f} km2) is more than all the land of {fig.region} ({fig.land_km2:,.0f} km2): "
-               "the place is misread")
+               "the place is read as smaller than the report's")
         rule = "check.doubtful_reading.more_than_the_place"
     elif outside and not 1 / READING_FACTOR <= ratio <= READING_FACTOR and (
             fig.unit != "percent" or min(abs(claimed - v) for v in figures if v is not None)
