@@ -592,6 +592,15 @@ def _held(ctx: _Ctx, region, side: str, snap) -> tuple[float, float, str]:
     return strict, strict + grey, "+".join(own)
 
 
+def _land_if_over(ctx: _Ctx, region, claimed_low: float, *figures: float) -> float | None:
+    """The region's land (km2) when the claim is over every map figure by more than the area
+    tolerance (it may then be more than the place can hold: ``check.doubtful_reading.more_than_the_place``);
+    else None, and the land is not measured (a geodesic area of a country takes a tenth of a second)."""
+    if claimed_low <= max((f for f in figures if f is not None), default=0.0) * (1 + AREA.amount):
+        return None
+    return ctx.land_km2(region)
+
+
 def _fmt_area(km2: float) -> str:
     return f"{km2:,.0f} km2 ({float(km2_to_sqmi(km2)):,.0f} sq mi)"
 
@@ -654,14 +663,15 @@ def _check_area_held(c: Claim, ctx: _Ctx) -> Check:
         p2 = ctx.peak(region, strict_st + (CONTESTED,), snap.taken_at)
         _peak_not_before_archive(p1, ctx, f"{side}'s ground in {region.name}")
         fig = MapFigure(p1["peak_km2"], "km2", tuple(sorted({_d(p1["peak_date"]), _d(p2["peak_date"])})), region.name,
-                        "+".join(strict_st), with_grey_zone=p2["peak_km2"], region_note=note, land_km2=ctx.land_km2(region))
+                        "+".join(strict_st), with_grey_zone=p2["peak_km2"], region_note=note,
+                        land_km2=_land_if_over(ctx, region, lo, p1["peak_km2"], p2["peak_km2"]))
         maps = (f"maps: peak {_fmt_area(p1['peak_km2'])} {'+'.join(strict_st)} on {p1['peak_date']}, "
                 f"{_fmt_area(p2['peak_km2'])} with contested (peak {p2['peak_date']})")
         return _judged(c, fig, AREA, lo, hi, f"({lo:,.0f} km2) at its peak up to {snap.date}", maps)
     snap = _state_map(c, ctx)
     a, b, what = _held(ctx, region, side, snap)
     fig = MapFigure(a, "km2", (snap.date,), region.name, what, with_grey_zone=b, region_note=note,
-                    land_km2=ctx.land_km2(region))
+                    land_km2=_land_if_over(ctx, region, lo, a, b))
     maps = f"maps of {snap.date}: {_fmt_area(a)} held by {side} in {region.name}, {_fmt_area(b)} with contested"
     return _judged(c, fig, AREA, lo, hi, f"({lo:,.0f} km2) held by {side} on {_day(c, ctx)}", maps)
 
@@ -943,7 +953,7 @@ def _check_area_change(c: Claim, ctx: _Ctx) -> Check:
     if band:
         shown += f" to {band[1]:,.0f} within {DIRECTION_RADIUS_KM:g} km"
     fig = MapFigure(value, unit, (per.a.date, per.b.date), region.name, res["what"], band=band, alternatives=alts,
-                    region_note=note, land_km2=ctx.land_km2(widest) if unit == "km2" else None)
+                    region_note=note, land_km2=_land_if_over(ctx, widest, lo, value, *(band or ())) if unit == "km2" else None)
     maps = f"maps {per.a.date}..{per.b.date}: {what} {shown} in {region.name}"
     return _judged(c, fig, AREA, lo, hi, f"{what} by {side} {per.text}", maps)
 
@@ -960,7 +970,7 @@ def _check_gained_since_invasion(c: Claim, ctx: _Ctx, region, note: str, side: s
     b = a + areas.get(CONTESTED, 0.0)
     lo, hi = _claim_range(c)
     fig = MapFigure(a, "km2", (snap.date,), region.name, status, with_grey_zone=b, region_note=note,
-                    land_km2=ctx.land_km2(region))
+                    land_km2=_land_if_over(ctx, region, lo, a, b))
     maps = (f"maps of {snap.date}: {status} (taken since the invasion) {_fmt_area(a)}, {_fmt_area(b)} with contested "
             f"in {region.name}")
     return _judged(c, fig, AREA, lo, hi, f"gained by {side} since {INVASION_DAY} (the invasion)", maps)
