@@ -46,3 +46,12 @@ def test_period_from_the_operation_is_read_from_outside():
 
 def test_place_inferred_without_an_explanation_is_read_from_outside():
     assert "place" in read_from_outside({}, place_inferred=True)
+
+
+def test_place_inferred_by_a_rule_not_in_the_table_is_read_from_outside():
+    assert read_from_outside({"place": "place.some_new_rule: Kursk"}, place_inferred=True) == {
+        "place": "place.some_new_rule"}
+
+
+def test_place_attached_with_a_stale_inferred_flag_is_the_clauses():
+    assert read_from_outside({"place": "place.attached: Kursk"}, place_inferred=True) == {}

@@ -37,16 +37,25 @@ _SIDE = {
     "side.none": "default",
 }
 _PLACE = {
+    **{f"place.{r}": "clause" for r in (
+        "attached", "in_clause", "point_near", "country_territory", "whole_front", "subject_of_distance",
+        "union_of_names", "oblast_named", "named_region", "direction", "appositive", "the_country", "the_",
+        "settlement_after_preposition", "settlement_noun", "known_settlement", "country_after_preposition",
+        "oblast_name", "union_of_oblasts")},
     "place.earlier_clause": "sentence", "place.later_clause": "sentence", "place.apposition": "sentence",
     "place.oblast_of_all": "sentence",
     "place.continued": "context", "place.carried": "context", "place.there": "context", "place.this_area": "context",
     "place.topic_region": "context", "place.the_report_town": "context", "place.unsure": "context",
+    "place.region_of_country": "context", "place.this_front": "context",
     "place.incursion": "inferred", "place.the_incursion": "inferred", "place.operation": "inferred",
+    "place.compass_front": "inferred",
     "place.whole_country": "default", "place.country_as_before": "default", "place.none": "default",
 }
 _DATE = {
     "date.sentence_day": "sentence", "date.sentence_period": "sentence", "date.statement": "sentence",
-    "date.total": "sentence", "date.compared": "sentence",
+    "date.total": "sentence", "date.compared": "sentence", "date.apposition": "sentence",
+    "date.respectively": "sentence", "date.span_in_named_period": "sentence", "date.statement_day": "sentence",
+    "date.period_to_the_statement": "sentence",
     "date.carried": "context", "date.report_as_of": "context", "date.past_period_of_statement": "context",
     "date.peak_as_before": "context", "date.of_the_whole": "context",
     "start.operation": "inferred",
@@ -108,15 +117,19 @@ def reading_sources(explain: Mapping[str, str] | None) -> dict[str, Any]:
 def read_from_outside(explain: Mapping[str, str] | None, place_inferred: bool = False) -> dict[str, str]:
     """The fields whose reading the figure's sentence does not give (``{"side": "side.previous_subject",
     "period": "start.operation"}``): a measure by its unit alone, a side or a period from an earlier
-    sentence or from knowledge, a place from another clause, an earlier sentence or knowledge (or,
-    for a claim with no explanation of its place, one marked ``place_inferred``)."""
+    sentence or from knowledge, a place from another clause, an earlier sentence or knowledge (or
+    one the extractor marks ``place_inferred`` by a rule not in this module's table)."""
     src = reading_sources(explain)
     out: dict[str, str] = {}
     for field in ("measure", "side", "place"):
         if field in src and src[field]["source"] in _OUTSIDE[field]:
             out[field] = src[field]["rule"]
-    if "place" not in src and place_inferred:  # a claim built without the extractor's explanation
-        out["place"] = "place inferred from the context"
+    if "place" not in out and place_inferred:
+        # the extractor says the place came from the context: a claim built without its explanation,
+        # or a rule this table does not know yet (the whole country by default aside)
+        rule = src.get("place", {}).get("rule")
+        if rule is None or rule not in _PLACE:
+            out["place"] = rule or "place inferred from the context"
     for field in ("date", "start"):
         if field in src and src[field]["source"] in _OUTSIDE["period"]:
             out.setdefault("period", src[field]["rule"])
