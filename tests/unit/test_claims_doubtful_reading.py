@@ -158,3 +158,13 @@ def test_small_share_within_two_tolerances_keeps_its_verdict(claim):
 def test_check_record_says_where_each_field_was_read(claim):
     rec = Check(_own(claim, side="side.carried: x"), OVERSTATED, "reason").to_record()
     assert rec["reading"]["side"] == {"source": "context", "rule": "side.carried"}
+
+
+def test_zero_map_figure_under_a_period_from_the_operation_keeps_its_verdict(claim):
+    c = _own(claim, date="date.publication: no date named; start.operation: the incursion began on 2024-08-06")
+    assert _judge(c, 0.0).verdict == OVERSTATED
+
+
+def test_zero_map_figure_with_no_place_named_is_not_checkable(claim):
+    c = _own(claim, place="place.none: no place named")
+    assert _judge(c, 0.0).verdict == NOT_CHECKABLE

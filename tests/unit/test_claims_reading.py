@@ -55,3 +55,7 @@ def test_place_inferred_by_a_rule_not_in_the_table_is_read_from_outside():
 
 def test_place_attached_with_a_stale_inferred_flag_is_the_clauses():
     assert read_from_outside({"place": "place.attached: Kursk"}, place_inferred=True) == {}
+
+
+def test_no_place_at_all_is_read_from_outside():
+    assert read_from_outside({"place": "place.none: no place named"}) == {"place": "place.none"}

@@ -1348,8 +1348,8 @@ def _doubtful_reading(chk: Check) -> Check:
       (:func:`frontwatch.claims.reading.read_from_outside`: the side or the period from an earlier
       sentence or from knowledge, the place from another clause, an earlier sentence or knowledge,
       the measure from the unit alone), more than :data:`READING_FACTOR` times off the map figure,
-      or off a figure of zero (the side gained nothing there then) -- a share also more than two
-      tolerances off;
+      or off a figure of zero (the side gained nothing there then) when the side, the place or the
+      measure is the one from outside -- a share also more than two tolerances off;
     - ``check.doubtful_reading.far_figure``: an area or a count of settlements more than :data:`FAR_FACTOR` times off
       the map figure, however it was read (a change read as a holding, the wrong region);
     - ``check.doubtful_reading.other_sides_share``: a share held of a region that fits the other side's share and not
@@ -1374,6 +1374,11 @@ def _doubtful_reading(chk: Check) -> Check:
     ratio = _ratio_to_nearest(claimed, figures)
     by_default = (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT)
     outside = read_from_outside(c.explain, c.place_inferred)
+    if math.isinf(ratio):
+        # a map figure of zero over an operation's period is as likely the maps lagging (the first
+        # days of the Kursk incursion show no ground taken) as a misread period: only a side or a
+        # place (or a measure) from outside makes the zero the reading's
+        outside.pop("period", None)
     why, rule = "", "check.doubtful_reading"
     if fig.unit == "km2" and fig.land_km2 and chk.verdict == OVERSTATED and lo > fig.land_km2 * (1 + AREA.amount):
         why = (f"the claim ({lo:,.0f} km2) is more than all the land of {fig.region} ({fig.land_km2:,.0f} km2): "

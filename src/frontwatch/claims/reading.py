@@ -78,6 +78,11 @@ _OUTSIDE = {
 }
 
 
+# Defaults that are no convention of reports but a guess of the pipeline: no place at all (the
+# checker then picks a country by its own rule: a depth "into" the other one).
+_GUESSED = ("place.none",)
+
+
 def rule_name(explained: str) -> str:
     """The rule's name in an ``explain`` entry ("place.attached: Kursk" -> "place.attached";
     "measure.area_change, gained: verb 'took'" -> "measure.area_change")."""
@@ -117,12 +122,13 @@ def reading_sources(explain: Mapping[str, str] | None) -> dict[str, Any]:
 def read_from_outside(explain: Mapping[str, str] | None, place_inferred: bool = False) -> dict[str, str]:
     """The fields whose reading the figure's sentence does not give (``{"side": "side.previous_subject",
     "period": "start.operation"}``): a measure by its unit alone, a side or a period from an earlier
-    sentence or from knowledge, a place from another clause, an earlier sentence or knowledge (or
-    one the extractor marks ``place_inferred`` by a rule not in this module's table)."""
+    sentence or from knowledge, a place from another clause, an earlier sentence or knowledge, no
+    place at all (``place.none``: the checker picks a country), or one the extractor marks
+    ``place_inferred`` by a rule not in this module's table."""
     src = reading_sources(explain)
     out: dict[str, str] = {}
     for field in ("measure", "side", "place"):
-        if field in src and src[field]["source"] in _OUTSIDE[field]:
+        if field in src and (src[field]["source"] in _OUTSIDE[field] or src[field]["rule"] in _GUESSED):
             out[field] = src[field]["rule"]
     if "place" not in out and place_inferred:
         # the extractor says the place came from the context: a claim built without its explanation,
