@@ -2378,7 +2378,7 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
     return None
 
 
-_REFS = ("country_ref", "region_ref", "city_ref", "area_ref")
+_REFS = ("country_ref", "region_ref", "city_ref", "area_ref", "direction_ref")
 # A place named as where something comes from or goes to, not where it is.
 _SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 
@@ -2396,6 +2396,7 @@ class _PlaceContext:
 
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
+        self.last_direction: PlaceMention | None = None  # the last front sector, for "this front" (place.this_front)
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
@@ -2456,6 +2457,8 @@ class _PlaceContext:
                 self.last_oblast = m
             if m.kind in ("settlement", "oblast_or_city"):
                 self.last_settlement = m
+            if m.kind == "direction":
+                self.last_direction = m
             if m.kind == "country":
                 self.last_country = m.canonical
         if topic is not None:
@@ -2473,6 +2476,10 @@ class _PlaceContext:
                 return named[-1]
             last = self.last_part if self.last is not None and self.last.kind == "country" else self.last
             return self.last_oblast if last is self.last_region else last
+        if m.kind == "direction_ref":
+            # "Ukrainian forces on this front managed to liberate two square kilometres": the sector last named.
+            named = [e for e in earlier if e.start < m.start and e.kind == "direction"]
+            return named[-1] if named else self.last_direction
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
