@@ -4,6 +4,8 @@ front sector, and what the report's discourse says a figure's place is. One rule
 sentences written for the test."""
 from __future__ import annotations
 
+import datetime as dt
+
 from claimtext import claims
 
 from frontwatch.claims.places import place_mentions
@@ -49,3 +51,52 @@ def test_this_front_is_the_sector_last_named():
                   "three square kilometres last week.")
     assert c.place == "Kupiansk direction"
     assert c.explain["place"].startswith("place.in_clause: this front")
+
+
+def test_settlements_listed_after_a_count_are_not_its_place():
+    (c,) = claims("Russia's Defence Ministry said its troops had taken 41 settlements in the Kharkiv region this "
+                  "month, including Vovchansk.")
+    assert c.place == "Kharkiv oblast"
+
+
+def test_count_whose_members_follow_a_colon_takes_the_region_before():
+    (c,) = claims("Fighting went on in the Kursk region. Over ten days the army retook five villages: Olgovka, "
+                  "Zeleny Shlyakh and three others.")
+    assert c.place == "Kursk oblast"
+
+
+def test_town_known_only_outside_the_theatre_is_not_a_figures_place():
+    (c,) = claims("Ukraine's troops crossed into the Kursk region last week. An analyst at a think tank in London "
+                  "said on Monday that they had pushed up to 25 kilometres.", published=dt.date(2024, 8, 13))
+    assert c.place == "Kursk oblast"
+
+
+def test_place_in_a_relative_clause_does_not_move_the_report():
+    (c,) = claims("Russian forces kept attacking Chasiv Yar. They brought tanks into the area, which is the road "
+                  "to the city of Kramatorsk. The commander said they advanced by three kilometres in places.")
+    assert c.place == "Chasiv Yar"
+
+
+def test_line_figure_carries_the_last_town_not_the_region_after_it():
+    (c,) = claims("Fighting raged around Vovchansk. The town of Vovchansk and nearby villages of the Kharkiv "
+                  "region were shelled. The ministry said its troops had advanced two kilometres deep.")
+    assert c.place == "Vovchansk"
+
+
+def test_region_fronted_before_a_pace_beats_a_town_in_a_later_clause():
+    first, _ = claims("In the Sumy region, Russian troops advanced at 40 metres per day, while in the Pokrovsk "
+                      "sector, the figure was 120 metres per day.")
+    assert first.place == "Sumy oblast"
+
+
+def test_depth_into_a_country_is_into_its_region_the_report_named():
+    (c,) = claims("Ukraine's attack into Russia's Kursk region surprised Moscow, while its troops were under "
+                  "pressure in Donetsk oblast. They advanced up to 20 km inside Russia within a week.",
+                  published=dt.date(2024, 8, 14))
+    assert c.place == "Kursk oblast"
+    assert c.explain["place"].startswith("place.region_of_country")
+
+
+def test_operation_named_after_a_region_is_not_its_city():
+    (m,) = place_mentions("The Kherson counteroffensive went on.")
+    assert (m.kind, m.city) == ("oblast", None)

@@ -22,7 +22,7 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import PlaceMention, place_mentions
+from frontwatch.claims.places import MEMBER_MARKERS, PlaceMention, outside_theatre, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -2379,6 +2379,16 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
 
 
 _REFS = ("country_ref", "region_ref", "city_ref", "area_ref", "direction_ref")
+# A non-restrictive relative clause: ", which has been described as the gateway to the city of Donetsk".
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
+
+
+def _described_spans(sentence: str) -> list[tuple[int, int]]:
+    """The spans of the sentence's non-restrictive relative clauses, whose places describe what the
+    clause is about rather than move the report to them."""
+    return [m.span() for m in _RELATIVE_CLAUSE.finditer(sentence)]
+
+
 # A place named as where something comes from or goes to, not where it is.
 _SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 
@@ -2397,6 +2407,8 @@ class _PlaceContext:
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
         self.last_direction: PlaceMention | None = None  # the last front sector, for "this front" (place.this_front)
+        self.last_point: PlaceMention | None = None  # the last town or sector: a line's point (place.carried)
+        self.region_in: dict[str, PlaceMention] = {}  # the last region named in each country (place.region_of_country)
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
@@ -2443,9 +2455,17 @@ class _PlaceContext:
         # to divert Russian forces from the Donbas": "this area" is then Kursk's).
         located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
         topic = (located or regions or [None])[-1]
+        described = _described_spans(sentence)
         for m in mentions:
-            if m.kind in _REFS:
+            if m.kind == "settlement" and outside_theatre(m.canonical):
+                continue  # place.outside_theatre: where a speaker works ("a think tank in London")
+            if m.kind in _REFS or any(a <= m.start < b for a, b in described):
+                # place.described_in_passing: a place in a relative clause describes what the clause is
+                # about ("into the area, which has been described as the gateway to the city of
+                # Donetsk"); the report has not moved there.
                 continue
+            if m.kind in ("settlement", "oblast_or_city", "direction"):
+                self.last_point = m
             self.last = m
             if m.kind != "country":
                 self.last_part = m
@@ -2455,6 +2475,8 @@ class _PlaceContext:
                 self.last_region = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 self.last_oblast = m
+                if _country_of_region(m) is not None:
+                    self.region_in[_country_of_region(m)] = m
             if m.kind in ("settlement", "oblast_or_city"):
                 self.last_settlement = m
             if m.kind == "direction":
@@ -2562,6 +2584,25 @@ _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment
                                 r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
 
 
+# The members of a count, listed after it: "220 settlements, including Lyman", "four settlements:
+# Alexandria, Leonidovo and ...", "36, among them Krasnohorivka" (lexicon/places.json member_markers).
+_MEMBERS_AFTER = re.compile(r"[^.;:()]{0,60}?(?:,\s*(?:" + "|".join(re.escape(w) for w in MEMBER_MARKERS)
+                            + r")\b|:\s*(?=[A-Z\"“]))", re.I)
+
+
+def _without_members(sentence: str, q: "_Quantity", measure: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The mentions without the settlements listed as members of a count of settlements
+    (place.members_are_not_the_place): "Russian forces took 220 settlements, including Lyman" counts
+    settlements of which Lyman is one; where they are is said elsewhere (a region in the sentence, or
+    the report's), not by one of them."""
+    if measure != "settlements":
+        return mentions
+    listed = _MEMBERS_AFTER.match(sentence, q.end)
+    if not listed:
+        return mentions
+    return [m for m in mentions if not (m.start >= listed.end() and m.kind == "settlement")]
+
+
 # A participle clause set off by a comma right after a figure that gives the extent of the same
 # ground: ", spanning over 1,300 square kilometers in Kursk", ", covering some 600 km2".
 _SAME_GROUND = re.compile(r"\s*,\s*(?:spanning|covering|encompassing|totall?ing|comprising|stretching\s+over)\b", re.I)
@@ -2615,7 +2656,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         if r is not m:
             r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
         resolved.append(r)
-    mentions = resolved
+    mentions = _without_members(sentence, q, measure, resolved)
+    # place.outside_theatre: a town the gazetteer knows only outside Ukraine, Russia and Belarus ("the
+    # Royal United Services Institute in London") is where a speaker works, not where a figure is.
+    mentions = [m for m in mentions if not (m.kind == "settlement" and outside_theatre(m.canonical))]
     # A place in a later clause that holds another number is that number's ("five settlements
     # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
     others = [x for x in others_at if x != q.start]
@@ -2648,11 +2692,21 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         towns = [m for m in usable if m.kind in ("settlement", "oblast_or_city", "direction")]
         in_clause = [m for m in towns if lo <= m.start < hi]
         pool = in_clause or towns
+        if not in_clause and all(m.start >= hi for m in towns) \
+                and any(m.kind in ("oblast", "union") and m.start < lo for m in usable):
+            # place.region_before: "In the Kharkiv region, Russian troops have advanced 50 metres per day,
+            # while in the Pokrovsk sector, ...": a region fronted before the figure's clause is its
+            # place; a town in a clause after it is another figure's (read by place.earlier_clause).
+            pool = []
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
+            narrowed = _region_of_country(into[0], context)
+            if narrowed is not None:
+                return (_reading(narrowed, measure, sentence, country), True,
+                        f"place.region_of_country: {into[0].text} ({narrowed.text}, named before)")
             return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
     if unresolved is not None:
         return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
@@ -2674,7 +2728,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # A pace along a line is carried from the last place named; an area a day, like an area, only
     # from a region (a town named in passing is no area's place).
     line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
-    carried = context.last if line else context.recent_region
+    # place.carried for a line: its point is a town or a sector, the last one named (a region named after
+    # it says where the town lies: "along the Kupiansk front ... The city of Kupiansk and surrounding
+    # areas of the Kharkiv region ... advanced three kilometres": Kupiansk's).
+    carried = (context.last_point or context.last) if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
     if carried is not None:
@@ -2722,6 +2779,25 @@ def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str
         return None
     return next((c for c in reversed(claims_before)
                  if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+_RUSSIAN_OBLASTS = ("Kursk oblast", "Belgorod oblast", "Bryansk oblast")
+
+
+def _region_of_country(m: PlaceMention, context: _PlaceContext) -> PlaceMention | None:
+    """place.region_of_country: a depth into a whole country is into the region of that country the
+    report named last ("Ukraine's advance into Russia's Kursk oblast ... under pressure in Donetsk
+    oblast ... advancing up to 30km ... creating a salient inside Russia": Kursk's); None when ``m``
+    is not a country or the report has named no region of it."""
+    return context.region_in.get(m.canonical) if m.kind == "country" else None
+
+
+def _country_of_region(m: PlaceMention) -> str | None:
+    """The country an oblast or a union of oblasts lies in (Kursk, Belgorod, Bryansk: Russia), or None
+    for a union across the border."""
+    members = m.canonical.split("+")
+    return "RUS" if all(o in _RUSSIAN_OBLASTS for o in members) else \
+        "UKR" if not any(o in _RUSSIAN_OBLASTS for o in members) else None
 
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:

@@ -60,7 +60,9 @@ _LEX = load_lexicon("places")
 _NON_PLACES = frozenset(_LEX["non_places"])
 _RIVERS = frozenset(_LEX["rivers"])
 _OUTLET_WORDS = frozenset(_LEX["outlet_words"])
-_MEMBER_MARKERS = tuple(_LEX["member_markers"])
+# Words after a count that introduce its members ("220 settlements, including Lyman"): the frame
+# builder does not take a member for the count's place.
+MEMBER_MARKERS = tuple(_LEX["member_markers"])
 
 
 def _alternation(names) -> str:
@@ -131,6 +133,7 @@ _INSTITUTION_BEFORE = re.compile(rf"(?:\b(?:{_alternation(_LEX['institution_noun
 # Centre Grouping", "the Khortytsia operational-strategic group"): not a place.
 _UNIT_AFTER = re.compile(rf"\s*(?:\([^()]{{0,30}}\)\s*)?(?:operational(?:-strategic)?\s+|tactical\s+)?"
                          rf"(?:{_alternation(_LEX['unit_words'])})\b")
+_OPERATION_AFTER = re.compile(r"\s+(?:counter-?offensive|offensive|operation|campaign|incursion|counterattack)s?\b", re.I)
 # After a preposition of place: "near Pokrovsk", "south of Bakhmut", "in Vovchansk".
 AFTER_PREP = re.compile(
     r"\b(?i:in|near|around|outside|of|to|towards?|into|inside|at|from|across|on|west\s+of|east\s+of|"
@@ -220,7 +223,9 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         if name in _METONYMS or _RIVER_AFTER.match(sentence, m.end()) or _OFFICE_AFTER.match(sentence, m.end()):
             continue
         canonical = _OBLAST_OF[name]
-        city = _CITY_OF.get(name)
+        # "the Kharkiv counteroffensive", "the Kherson offensive": an operation named after the region
+        # (place.region_operation), not its centre city.
+        city = None if _OPERATION_AFTER.match(sentence, m.end()) else _CITY_OF.get(name)
         kind = "oblast_or_city" if city else "oblast"
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
@@ -355,6 +360,22 @@ def named_settlement(name: str) -> bool:
         return False
     return any(place is not None and (gazetteer.normalise_name(place.name) == key or (
         place.population >= _ALTERNATE_MIN_POPULATION and len(name) >= _ALTERNATE_MIN_LETTERS)) for place in found)
+
+
+THEATRE = ("UA", "RU", "BY")
+
+
+@functools.lru_cache(maxsize=4096)
+def outside_theatre(name: str) -> bool:
+    """Whether the gazetteer knows ``name`` only outside Ukraine, Russia and Belarus ("the Royal
+    United Services Institute in London"): a town where no figure about the front can be. False when
+    it knows it in the theatre too, does not know it, or cannot be loaded (then nothing is decided)."""
+    try:
+        if gazetteer.exact_place(name) is None:
+            return False
+        return all(gazetteer.exact_place(f"{name}, {cc}") is None for cc in THEATRE)
+    except Exception:  # the gazetteer could not be read, or its packages are not installed
+        return False
 
 
 # The names of a list of directions: "Pokrovsk", "Velyka Novosilka" in "the Pokrovsk, ... and Velyka
