@@ -22,7 +22,7 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import MEMBER_MARKERS, PlaceMention, outside_theatre, place_mentions
+from frontwatch.claims.places import MEMBER_MARKERS, PlaceMention, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -2457,8 +2457,6 @@ class _PlaceContext:
         topic = (located or regions or [None])[-1]
         described = _described_spans(sentence)
         for m in mentions:
-            if m.kind == "settlement" and outside_theatre(m.canonical):
-                continue  # place.outside_theatre: where a speaker works ("a think tank in London")
             if m.kind in _REFS or any(a <= m.start < b for a, b in described):
                 # place.described_in_passing: a place in a relative clause describes what the clause is
                 # about ("into the area, which has been described as the gateway to the city of
@@ -2657,9 +2655,6 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
         resolved.append(r)
     mentions = _without_members(sentence, q, measure, resolved)
-    # place.outside_theatre: a town the gazetteer knows only outside Ukraine, Russia and Belarus ("the
-    # Royal United Services Institute in London") is where a speaker works, not where a figure is.
-    mentions = [m for m in mentions if not (m.kind == "settlement" and outside_theatre(m.canonical))]
     # A place in a later clause that holds another number is that number's ("five settlements
     # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
     others = [x for x in others_at if x != q.start]

@@ -362,22 +362,6 @@ def named_settlement(name: str) -> bool:
         place.population >= _ALTERNATE_MIN_POPULATION and len(name) >= _ALTERNATE_MIN_LETTERS)) for place in found)
 
 
-THEATRE = ("UA", "RU", "BY")
-
-
-@functools.lru_cache(maxsize=4096)
-def outside_theatre(name: str) -> bool:
-    """Whether the gazetteer knows ``name`` only outside Ukraine, Russia and Belarus ("the Royal
-    United Services Institute in London"): a town where no figure about the front can be. False when
-    it knows it in the theatre too, does not know it, or cannot be loaded (then nothing is decided)."""
-    try:
-        if gazetteer.exact_place(name) is None:
-            return False
-        return all(gazetteer.exact_place(f"{name}, {cc}") is None for cc in THEATRE)
-    except Exception:  # the gazetteer could not be read, or its packages are not installed
-        return False
-
-
 # The names of a list of directions: "Pokrovsk", "Velyka Novosilka" in "the Pokrovsk, ... and Velyka
 # Novosilka directions".
 _DIRECTION_NAMES = re.compile(rf"{_WORD}(?:\s+(?!and\b){_WORD})?")
