@@ -100,3 +100,15 @@ def test_operation_named_after_a_region_is_not_its_city():
 def test_sentences_whose_space_was_lost_are_split():
     texts = [s.text.strip() for s in split_sentences("The army took 12 villages in the Kursk region.In June it took 9.")]
     assert texts == ["The army took 12 villages in the Kursk region.", "In June it took 9."]
+
+
+def test_front_length_of_the_whole_front_is_not_a_regions():
+    (c,) = claims("Ukraine's push into the Kursk region began last week. Its troops elsewhere face attacks along "
+                  "the 1,100-kilometre front line.", published=dt.date(2024, 8, 13))
+    assert (c.measure, c.place) == ("front_length", "UKR")
+
+
+def test_city_listed_after_a_count_is_a_member_too():
+    (c,) = claims("Russian troops pushed deeper into the Dnipropetrovsk region this week and took two villages: "
+                  "Zaporizhzhia and Novoselivka.")
+    assert c.place == "Dnipropetrovsk oblast"

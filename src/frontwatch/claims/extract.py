@@ -2577,6 +2577,19 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+# The shortest front length that is the whole front's: the front has run 1,000 to 1,300 km since 2022;
+# the longest stretch in one oblast (Donetsk, Kherson along the Dnipro) is a few hundred km, and the
+# labelled sector lengths are 11 to 160 km.
+_WHOLE_FRONT_MIN_M = 500_000
+
+
+def _longer_than_any_sector(q: "_Quantity") -> bool:
+    """Whether a front length is at least _WHOLE_FRONT_MIN_M (its lower end for a range)."""
+    value, low, _, unit = _normalized_values(q)
+    length = value if value is not None else low
+    return unit == "m" and length is not None and length >= _WHOLE_FRONT_MIN_M
+
+
 # "the Kurakhove sector of the", "that part of the": a part named before the front's length.
 _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment|portion|direction|axis)\s+of\s+"
                                 r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
@@ -2598,7 +2611,7 @@ def _without_members(sentence: str, q: "_Quantity", measure: str, mentions: list
     listed = _MEMBERS_AFTER.match(sentence, q.end)
     if not listed:
         return mentions
-    return [m for m in mentions if not (m.start >= listed.end() and m.kind == "settlement")]
+    return [m for m in mentions if not (m.start >= listed.end() and m.kind in ("settlement", "oblast_or_city"))]
 
 
 # A participle clause set off by a comma right after a figure that gives the extent of the same
@@ -2640,6 +2653,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
         # line": the length is the whole front's; the sector named is a part of it.
         return "UKR", True, "place.whole_front: a part of the front is named, the length is the whole front's"
+    if measure == "front_length" and _longer_than_any_sector(q):
+        # "along the more than 1,000 kilometre front line", in a report about the Kursk region: no
+        # oblast's front is that long; the length is the whole front's.
+        return "UKR", True, f"place.whole_front: {_WHOLE_FRONT_MIN_M // 1000:,} km or more is no sector's length"
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
