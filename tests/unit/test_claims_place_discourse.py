@@ -112,3 +112,27 @@ def test_city_listed_after_a_count_is_a_member_too():
     (c,) = claims("Russian troops pushed deeper into the Dnipropetrovsk region this week and took two villages: "
                   "Zaporizhzhia and Novoselivka.")
     assert c.place == "Dnipropetrovsk oblast"
+
+
+def test_the_south_during_the_2023_counteroffensive_is_its_southern_front():
+    (c,) = claims("Kyiv's forces have freed 150 square kilometres in the south since the counteroffensive began.",
+                  published=dt.date(2023, 7, 20))
+    assert set(c.place.split("+")) == {"Zaporizhzhia oblast", "Donetsk oblast"}
+
+
+def test_the_south_names_no_place_outside_an_operation():
+    assert [m.kind for m in place_mentions("Russia has taken 300 square kilometres in the south.")] == ["compass_front"]
+    (c,) = claims("Russia has taken 300 square kilometres in the south.", published=dt.date(2025, 3, 3))
+    assert c.place != "Zaporizhzhia oblast+Donetsk oblast"
+
+
+def test_the_south_and_east_together_are_not_one_front():
+    found = place_mentions("Troops freed 20 square kilometres in the south and east of the country.")
+    assert [m.kind for m in found] == ["country_ref"]
+
+
+def test_place_in_a_relative_clause_is_not_the_figures():
+    first, _ = claims("In the south, where troops are pushing towards Tokmak and Melitopol, they freed 9 square "
+                      "kilometres this week, bringing the total freed there to 150 square kilometres.",
+                      published=dt.date(2023, 7, 20))
+    assert set(first.place.split("+")) == {"Zaporizhzhia oblast", "Donetsk oblast"}

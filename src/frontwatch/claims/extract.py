@@ -22,7 +22,7 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import MEMBER_MARKERS, PlaceMention, place_mentions
+from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -1923,7 +1923,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
         anchors = dates_mod.time_anchor_spans(text_s)
-        all_mentions = place_mentions(text_s)
+        all_mentions = _compass_fronts(place_mentions(text_s), reference)
         mentions = [m for m in all_mentions if not (att_span and att_span[0] <= m.start < att_span[1])
                     and not any(a <= m.start < b for a, b in anchors)]
         if quantities and att_span:
@@ -2379,6 +2379,29 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
 
 
 _REFS = ("country_ref", "region_ref", "city_ref", "area_ref", "direction_ref")
+
+
+def _compass_fronts(mentions: list[PlaceMention], reference: dt.date | None) -> list[PlaceMention]:
+    """The mentions with each compass part of the front ("in the south") read as the oblasts that part
+    of the front ran through in the operation under way on the report's day (place.compass_front,
+    lexicon/places.json compass_fronts: the 2023 counteroffensive's south is Zaporizhzhia and western
+    Donetsk), or dropped when no operation was under way: then it names no place."""
+    if not any(m.kind == "compass_front" for m in mentions):
+        return mentions
+    ops = {op.name: op for op in operations_mod.operations()}
+    out = []
+    for m in mentions:
+        if m.kind != "compass_front":
+            out.append(m)
+            continue
+        for entry in COMPASS_FRONTS:
+            op = ops.get(entry["operation"])
+            if entry["word"] == m.canonical and op is not None and reference is not None \
+                    and op.first_day <= reference <= op.last_day:
+                out.append(PlaceMention(m.start, m.end, m.text, "union", "+".join(entry["oblasts"]),
+                                        f"place.compass_front: {op.name}"))
+                break
+    return out
 # A non-restrictive relative clause: ", which has been described as the gateway to the city of Donetsk".
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
 
@@ -2660,6 +2683,11 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
+    # place.described_in_passing: a place in a relative clause that does not hold the figure describes
+    # what the clause is about ("In the south, where Ukrainian forces are trying to advance towards
+    # Berdiansk and Melitopol, they had recaptured 11 sq km": the south's, not Melitopol's).
+    described = [(a, b) for a, b in _described_spans(sentence) if not a <= q.start < b]
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in described)]
     resolved = []
     unresolved = None
     for m in mentions:

@@ -47,7 +47,8 @@ class PlaceMention:
     end: int
     text: str
     kind: str   # country, country_ref, oblast, oblast_or_city, union, settlement, direction, region_ref, city_ref,
-    # area_ref ("this area": the place last named, of any kind), direction_ref ("this front": the sector last named)
+    # area_ref ("this area": the place last named, of any kind), direction_ref ("this front": the sector last named),
+    # compass_front ("in the south": resolved by the report's day, see COMPASS_FRONTS)
     canonical: str
     rule: str
     city: str | None = None
@@ -63,6 +64,9 @@ _OUTLET_WORDS = frozenset(_LEX["outlet_words"])
 # Words after a count that introduce its members ("220 settlements, including Lyman"): the frame
 # builder does not take a member for the count's place.
 MEMBER_MARKERS = tuple(_LEX["member_markers"])
+# A compass part of the front and the operation during which it names oblasts (the frame builder
+# resolves it by the report's day: place.compass_front).
+COMPASS_FRONTS = tuple(_LEX["compass_fronts"])
 
 
 def _alternation(names) -> str:
@@ -151,6 +155,13 @@ COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?coun
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
 REGION_REF = re.compile(r"\b(?:the|this|that)\s+(?:(?:same|border|frontier|neighbou?ring)\s+)?"
                         r"(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
+# "in the south", "on the southern front", "As for the south", "the south of Ukraine": a compass part of
+# the front (not "south of Bakhmut", a locator, nor "the south of the Kharkiv region").
+COMPASS_FRONT = re.compile(r"\b(?:in|on|across|for|along)\s+the\s+(?P<word>"
+                           + "|".join(sorted({re.escape(e["word"]) for e in COMPASS_FRONTS}))
+                           + r")(?:ern)?(?:\s+(?:front|direction|flank))?\b"
+                           r"(?!\s+of\s+(?!Ukraine\b|the\s+country\b))(?:\s+of\s+(?:Ukraine|the\s+country)\b)?"
+                           r"(?!\s+and\s+(?:in\s+|on\s+)?(?:the\s+)?(?:east|north|west))", re.I)
 # "on this front", "in that direction", "the same sector": the front sector last named (place.this_front).
 DIRECTION_REF = re.compile(r"\b(?:this|that|the\s+same)\s+(?:front|direction|sector|axis)\b(?!\s+(?:line|of)\b)", re.I)
 # "1,240 square kilometres of this area", "the total recaptured in the area": the place last named,
@@ -249,6 +260,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
     for m in THERE_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.there"))
+    for m in COMPASS_FRONT.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "compass_front", m.group("word").lower(), "place.compass_front"))
     for m in DIRECTION_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "direction_ref", "", "place.this_front"))
     for m in AFTER_PREP.finditer(sentence):
