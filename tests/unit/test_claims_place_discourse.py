@@ -136,3 +136,16 @@ def test_place_in_a_relative_clause_is_not_the_figures():
                       "kilometres this week, bringing the total freed there to 150 square kilometres.",
                       published=dt.date(2023, 7, 20))
     assert set(first.place.split("+")) == {"Zaporizhzhia oblast", "Donetsk oblast"}
+
+
+def test_depth_into_russia_during_the_incursion_is_in_its_region():
+    (c,) = claims("Kyiv's troops, already about 25 kilometres into Russian territory, kept moving on Friday.",
+                  published=dt.date(2024, 8, 17))
+    assert c.place == "Kursk oblast"
+    assert c.explain["place"].startswith("place.incursion")
+
+
+def test_members_introduced_without_a_comma_are_not_the_place():
+    (c,) = claims("Over the week the army took nine villages including Robotyne, the ministry said.",
+                  published=dt.date(2023, 8, 30))
+    assert c.place != "Robotyne"

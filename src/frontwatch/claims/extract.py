@@ -2620,7 +2620,7 @@ _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment
 
 # The members of a count, listed after it: "220 settlements, including Lyman", "four settlements:
 # Alexandria, Leonidovo and ...", "36, among them Krasnohorivka" (lexicon/places.json member_markers).
-_MEMBERS_AFTER = re.compile(r"[^.;:()]{0,60}?(?:,\s*(?:" + "|".join(re.escape(w) for w in MEMBER_MARKERS)
+_MEMBERS_AFTER = re.compile(r"[^.;:()]{0,60}?(?:(?:,\s*|\s+)(?:" + "|".join(re.escape(w) for w in MEMBER_MARKERS)
                             + r")\b|:\s*(?=[A-Z\"“]))", re.I)
 
 
@@ -2747,6 +2747,12 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             if narrowed is not None:
                 return (_reading(narrowed, measure, sentence, country), True,
                         f"place.region_of_country: {into[0].text} ({narrowed.text}, named before)")
+            if into[0].kind == "country" and into[0].canonical == "RUS" and side == "ukraine" and reference is not None \
+                    and dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7):
+                # "its military, already some 35 kilometers into Russian territory", reported while
+                # Ukraine held ground in Russia: the incursion's region (lexicon/events.json).
+                return (INCURSION_PLACE, True, f"place.incursion: {into[0].text}, reported while Ukraine held "
+                                               f"ground in {INCURSION_PLACE}")
             return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
     if unresolved is not None:
         return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
