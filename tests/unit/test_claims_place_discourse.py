@@ -27,7 +27,7 @@ def test_name_of_a_military_formation_is_not_a_place():
     assert [m.text for m in found] == []
 
 
-def test_oblast_names_joined_by_and_are_a_union():
+def test_bare_oblast_names_in_a_list_are_a_union():
     (m,) = place_mentions("Moscow holds most of Kherson and Zaporizhzhia.")
     assert (m.kind, m.canonical, m.rule) == ("union", "Kherson oblast+Zaporizhzhia oblast", "place.union_of_names")
 
@@ -126,7 +126,7 @@ def test_the_south_names_no_place_outside_an_operation():
     assert c.place != "Zaporizhzhia oblast+Donetsk oblast"
 
 
-def test_the_south_and_east_together_are_not_one_front():
+def test_two_compass_parts_together_are_not_one_front():
     found = place_mentions("Troops freed 20 square kilometres in the south and east of the country.")
     assert [m.kind for m in found] == ["country_ref"]
 
