@@ -149,3 +149,9 @@ def test_members_introduced_without_a_comma_are_not_the_place():
     (c,) = claims("Over the week the army took nine villages including Robotyne, the ministry said.",
                   published=dt.date(2023, 8, 30))
     assert c.place != "Robotyne"
+
+
+def test_line_figure_carries_a_region_that_does_not_contain_the_last_town():
+    (c,) = claims("Fighting raged around Vovchansk. In the Kursk region, the picture was different. The "
+                  "ministry said its troops had advanced two kilometres deep.", published=dt.date(2024, 9, 2))
+    assert c.place == "Kursk oblast"

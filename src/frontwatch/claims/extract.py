@@ -22,7 +22,7 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, place_mentions
+from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -2443,6 +2443,16 @@ class _PlaceContext:
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
 
+    def line_point(self) -> PlaceMention | None:
+        """The place a line's figure (a depth, a distance, a pace) with no place of its own goes on
+        about: the last place named, or the last town or sector when the region named after it
+        contains it (it says where the town lies); a region that does not contain it has moved on."""
+        point, last = self.last_point, self.last
+        if point is None or last is None or last is point or last.kind not in ("oblast", "oblast_or_city", "union"):
+            return last
+        town = point.city if point.kind == "oblast_or_city" else re.sub(r"\s+direction$", "", point.canonical)
+        return point if oblast_of_all((town,)) in last.canonical.split("+") else last
+
     def report_town(self) -> PlaceMention | None:
         """place.the_report_town: "the city" or "the town" before any settlement is named stands for
         the one settlement the whole report names ("... within ten kilometers from the edge of the
@@ -2774,10 +2784,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # A pace along a line is carried from the last place named; an area a day, like an area, only
     # from a region (a town named in passing is no area's place).
     line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
-    # place.carried for a line: its point is a town or a sector, the last one named (a region named after
-    # it says where the town lies: "along the Kupiansk front ... The city of Kupiansk and surrounding
-    # areas of the Kharkiv region ... advanced three kilometres": Kupiansk's).
-    carried = (context.last_point or context.last) if line else context.recent_region
+    # place.carried for a line: its point is a town or a sector, the last one named when a region named
+    # after it only says where the town lies ("along the Kupiansk front ... The city of Kupiansk and
+    # surrounding areas of the Kharkiv region ... advanced three kilometres": Kupiansk's).
+    carried = context.line_point() if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
     if carried is not None:
