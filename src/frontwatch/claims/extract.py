@@ -22,7 +22,7 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import PlaceMention, place_mentions
+from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -1923,7 +1923,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
         anchors = dates_mod.time_anchor_spans(text_s)
-        all_mentions = place_mentions(text_s)
+        all_mentions = _compass_fronts(place_mentions(text_s), reference)
         mentions = [m for m in all_mentions if not (att_span and att_span[0] <= m.start < att_span[1])
                     and not any(a <= m.start < b for a, b in anchors)]
         if quantities and att_span:
@@ -2378,7 +2378,40 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
     return None
 
 
-_REFS = ("country_ref", "region_ref", "city_ref", "area_ref")
+_REFS = ("country_ref", "region_ref", "city_ref", "area_ref", "direction_ref")
+
+
+def _compass_fronts(mentions: list[PlaceMention], reference: dt.date | None) -> list[PlaceMention]:
+    """The mentions with each compass part of the front ("in the south") read as the oblasts that part
+    of the front ran through in the operation under way on the report's day (place.compass_front,
+    lexicon/places.json compass_fronts: the 2023 counteroffensive's south is Zaporizhzhia and western
+    Donetsk), or dropped when no operation was under way: then it names no place."""
+    if not any(m.kind == "compass_front" for m in mentions):
+        return mentions
+    ops = {op.name: op for op in operations_mod.operations()}
+    out = []
+    for m in mentions:
+        if m.kind != "compass_front":
+            out.append(m)
+            continue
+        for entry in COMPASS_FRONTS:
+            op = ops.get(entry["operation"])
+            if entry["word"] == m.canonical and op is not None and reference is not None \
+                    and op.first_day <= reference <= op.last_day:
+                out.append(PlaceMention(m.start, m.end, m.text, "union", "+".join(entry["oblasts"]),
+                                        f"place.compass_front: {op.name}"))
+                break
+    return out
+# A non-restrictive relative clause: ", which has been described as the gateway to the city of Donetsk".
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
+
+
+def _described_spans(sentence: str) -> list[tuple[int, int]]:
+    """The spans of the sentence's non-restrictive relative clauses, whose places describe what the
+    clause is about rather than move the report to them."""
+    return [m.span() for m in _RELATIVE_CLAUSE.finditer(sentence)]
+
+
 # A place named as where something comes from or goes to, not where it is.
 _SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 
@@ -2396,6 +2429,9 @@ class _PlaceContext:
 
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
+        self.last_direction: PlaceMention | None = None  # the last front sector, for "this front" (place.this_front)
+        self.last_point: PlaceMention | None = None  # the last town or sector: a line's point (place.carried)
+        self.region_in: dict[str, PlaceMention] = {}  # the last region named in each country (place.region_of_country)
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
@@ -2406,6 +2442,16 @@ class _PlaceContext:
         another place has moved on ("... in Kursk. The city of Kupiansk is ... Russian forces have
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
+
+    def line_point(self) -> PlaceMention | None:
+        """The place a line's figure (a depth, a distance, a pace) with no place of its own goes on
+        about: the last place named, or the last town or sector when the region named after it
+        contains it (it says where the town lies); a region that does not contain it has moved on."""
+        point, last = self.last_point, self.last
+        if point is None or last is None or last is point or last.kind not in ("oblast", "oblast_or_city", "union"):
+            return last
+        town = point.city if point.kind == "oblast_or_city" else re.sub(r"\s+direction$", "", point.canonical)
+        return point if oblast_of_all((town,)) in last.canonical.split("+") else last
 
     def report_town(self) -> PlaceMention | None:
         """place.the_report_town: "the city" or "the town" before any settlement is named stands for
@@ -2442,9 +2488,15 @@ class _PlaceContext:
         # to divert Russian forces from the Donbas": "this area" is then Kursk's).
         located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
         topic = (located or regions or [None])[-1]
+        described = _described_spans(sentence)
         for m in mentions:
-            if m.kind in _REFS:
+            if m.kind in _REFS or any(a <= m.start < b for a, b in described):
+                # place.described_in_passing: a place in a relative clause describes what the clause is
+                # about ("into the area, which has been described as the gateway to the city of
+                # Donetsk"); the report has not moved there.
                 continue
+            if m.kind in ("settlement", "oblast_or_city", "direction"):
+                self.last_point = m
             self.last = m
             if m.kind != "country":
                 self.last_part = m
@@ -2454,8 +2506,12 @@ class _PlaceContext:
                 self.last_region = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 self.last_oblast = m
+                if _country_of_region(m) is not None:
+                    self.region_in[_country_of_region(m)] = m
             if m.kind in ("settlement", "oblast_or_city"):
                 self.last_settlement = m
+            if m.kind == "direction":
+                self.last_direction = m
             if m.kind == "country":
                 self.last_country = m.canonical
         if topic is not None:
@@ -2473,6 +2529,10 @@ class _PlaceContext:
                 return named[-1]
             last = self.last_part if self.last is not None and self.last.kind == "country" else self.last
             return self.last_oblast if last is self.last_region else last
+        if m.kind == "direction_ref":
+            # "Ukrainian forces on this front managed to liberate two square kilometres": the sector last named.
+            named = [e for e in earlier if e.start < m.start and e.kind == "direction"]
+            return named[-1] if named else self.last_direction
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
@@ -2550,9 +2610,41 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+# The shortest front length that is the whole front's: the front has run 1,000 to 1,300 km since 2022;
+# the longest stretch in one oblast (Donetsk, Kherson along the Dnipro) is a few hundred km, and the
+# labelled sector lengths are 11 to 160 km.
+_WHOLE_FRONT_MIN_M = 500_000
+
+
+def _longer_than_any_sector(q: "_Quantity") -> bool:
+    """Whether a front length is at least _WHOLE_FRONT_MIN_M (its lower end for a range)."""
+    value, low, _, unit = _normalized_values(q)
+    length = value if value is not None else low
+    return unit == "m" and length is not None and length >= _WHOLE_FRONT_MIN_M
+
+
 # "the Kurakhove sector of the", "that part of the": a part named before the front's length.
 _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment|portion|direction|axis)\s+of\s+"
                                 r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
+
+
+# The members of a count, listed after it: "220 settlements, including Lyman", "four settlements:
+# Alexandria, Leonidovo and ...", "36, among them Krasnohorivka" (lexicon/places.json member_markers).
+_MEMBERS_AFTER = re.compile(r"[^.;:()]{0,60}?(?:(?:,\s*|\s+)(?:" + "|".join(re.escape(w) for w in MEMBER_MARKERS)
+                            + r")\b|:\s*(?=[A-Z\"“]))", re.I)
+
+
+def _without_members(sentence: str, q: "_Quantity", measure: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The mentions without the settlements listed as members of a count of settlements
+    (place.members_are_not_the_place): "Russian forces took 220 settlements, including Lyman" counts
+    settlements of which Lyman is one; where they are is said elsewhere (a region in the sentence, or
+    the report's), not by one of them."""
+    if measure != "settlements":
+        return mentions
+    listed = _MEMBERS_AFTER.match(sentence, q.end)
+    if not listed:
+        return mentions
+    return [m for m in mentions if not (m.start >= listed.end() and m.kind in ("settlement", "oblast_or_city"))]
 
 
 # A participle clause set off by a comma right after a figure that gives the extent of the same
@@ -2594,9 +2686,18 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
         # line": the length is the whole front's; the sector named is a part of it.
         return "UKR", True, "place.whole_front: a part of the front is named, the length is the whole front's"
+    if measure == "front_length" and _longer_than_any_sector(q):
+        # "along the more than 1,000 kilometre front line", in a report about the Kursk region: no
+        # oblast's front is that long; the length is the whole front's.
+        return "UKR", True, f"place.whole_front: {_WHOLE_FRONT_MIN_M // 1000:,} km or more is no sector's length"
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
+    # place.described_in_passing: a place in a relative clause that does not hold the figure describes
+    # what the clause is about ("In the south, where Ukrainian forces are trying to advance towards
+    # Berdiansk and Melitopol, they had recaptured 11 sq km": the south's, not Melitopol's).
+    described = [(a, b) for a, b in _described_spans(sentence) if not a <= q.start < b]
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in described)]
     resolved = []
     unresolved = None
     for m in mentions:
@@ -2608,7 +2709,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         if r is not m:
             r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
         resolved.append(r)
-    mentions = resolved
+    mentions = _without_members(sentence, q, measure, resolved)
     # A place in a later clause that holds another number is that number's ("five settlements
     # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
     others = [x for x in others_at if x != q.start]
@@ -2641,11 +2742,27 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         towns = [m for m in usable if m.kind in ("settlement", "oblast_or_city", "direction")]
         in_clause = [m for m in towns if lo <= m.start < hi]
         pool = in_clause or towns
+        if not in_clause and all(m.start >= hi for m in towns) \
+                and any(m.kind in ("oblast", "union") and m.start < lo for m in usable):
+            # place.region_before: "In the Kharkiv region, Russian troops have advanced 50 metres per day,
+            # while in the Pokrovsk sector, ...": a region fronted before the figure's clause is its
+            # place; a town in a clause after it is another figure's (read by place.earlier_clause).
+            pool = []
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
+            narrowed = _region_of_country(into[0], context)
+            if narrowed is not None:
+                return (_reading(narrowed, measure, sentence, country), True,
+                        f"place.region_of_country: {into[0].text} ({narrowed.text}, named before)")
+            if into[0].kind == "country" and into[0].canonical == "RUS" and side == "ukraine" and reference is not None \
+                    and dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7):
+                # "its military, already some 35 kilometers into Russian territory", reported while
+                # Ukraine held ground in Russia: the incursion's region (lexicon/events.json).
+                return (INCURSION_PLACE, True, f"place.incursion: {into[0].text}, reported while Ukraine held "
+                                               f"ground in {INCURSION_PLACE}")
             return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
     if unresolved is not None:
         return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
@@ -2667,7 +2784,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # A pace along a line is carried from the last place named; an area a day, like an area, only
     # from a region (a town named in passing is no area's place).
     line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
-    carried = context.last if line else context.recent_region
+    # place.carried for a line: its point is a town or a sector, the last one named when a region named
+    # after it only says where the town lies ("along the Kupiansk front ... The city of Kupiansk and
+    # surrounding areas of the Kharkiv region ... advanced three kilometres": Kupiansk's).
+    carried = context.line_point() if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
     if carried is not None:
@@ -2715,6 +2835,25 @@ def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str
         return None
     return next((c for c in reversed(claims_before)
                  if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+_RUSSIAN_OBLASTS = ("Kursk oblast", "Belgorod oblast", "Bryansk oblast")
+
+
+def _region_of_country(m: PlaceMention, context: _PlaceContext) -> PlaceMention | None:
+    """place.region_of_country: a depth into a whole country is into the region of that country the
+    report named last ("Ukraine's advance into Russia's Kursk oblast ... under pressure in Donetsk
+    oblast ... advancing up to 30km ... creating a salient inside Russia": Kursk's); None when ``m``
+    is not a country or the report has named no region of it."""
+    return context.region_in.get(m.canonical) if m.kind == "country" else None
+
+
+def _country_of_region(m: PlaceMention) -> str | None:
+    """The country an oblast or a union of oblasts lies in (Kursk, Belgorod, Bryansk: Russia), or None
+    for a union across the border."""
+    members = m.canonical.split("+")
+    return "RUS" if all(o in _RUSSIAN_OBLASTS for o in members) else \
+        "UKR" if not any(o in _RUSSIAN_OBLASTS for o in members) else None
 
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:

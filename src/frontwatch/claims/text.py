@@ -160,8 +160,10 @@ class Sentence:
     paragraph: int
 
 
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space.
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space; or at a period that a
+# page's paragraphs lost their space around ("27 settlements.In May", "the Kursk region.The army"):
+# a word of three lower-case letters or more, the period, a capitalised word.
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])|(?<=[a-z]{3})\.(?=[A-Z][a-z])")
 
 
 def _is_abbreviation(chunk: str, dot_at: int) -> bool:
