@@ -271,3 +271,20 @@ def test_a_period_counted_to_a_point_resolves(sentence, expected):
 ])
 def test_a_month_or_year_counted_back_from_the_first_week_is_the_calendar_one(sentence, reference, expected):
     assert one(sentence, reference) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Troops moved from Novoselivka to the river and took 12 sq km.",
+    "Troops took 12 sq km in Marinka and in Decheve.",
+])
+def test_a_month_abbreviation_starting_a_longer_word_is_no_date(sentence):
+    assert date_mentions(sentence, REF) == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "the past 24 hours" is the whole day before the report's, as "the past day" is.
+    ("Over the past 24 hours, the army took two villages.", ("past", D(2024, 11, 24), D(2024, 11, 24))),
+    ("In the last 48 hours the army took two villages.", ("past", D(2024, 11, 23), D(2024, 11, 24))),
+])
+def test_the_past_hours_end_the_day_before_the_report(sentence, expected):
+    assert one(sentence) == expected

@@ -37,7 +37,9 @@ NUMBER_WORDS_SMALL = {
 # Capitalised month names only: "may" is also a verb.
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|"
           r"October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|"
-          r"Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)")
+          r"Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
+          # Not the start of a longer word: "Novovorontsovka", "Mariupol", "Mayor", "Decree".
+          r"(?!\w)")
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 
@@ -705,7 +707,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             n = m.group("n")
             count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
             if m.group("unit").lower().startswith("hour"):
-                start, end = _period_start(reference, count, m.group("unit")), reference
+                # "over the past 24 hours": the whole day before the report's, as "over the past day"
+                # is (the labels of every set read both so: a day's tally is published the day after).
+                start = _period_start(end, count, m.group("unit"))
             elif count == 1 and calendar_period_just_ended(m.group("unit"), reference):
                 # "over the past month" in a report of 2 April: March, the month a tally of the
                 # first days of April is of ("the past year" in early January: the last calendar year).
