@@ -265,3 +265,15 @@ def test_an_as_of_day_more_than_a_week_old_is_not_carried():
     (first, c) = claims("As of October 2, Ukraine held 560 square kilometers of the Kursk region. "
                         "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
     assert c.date == D(2024, 11, 25)
+
+
+def test_since_after_a_superlative_is_its_baseline_not_the_period():
+    (c,) = claims("Russian forces seized 520 sq km in the east, the biggest loss for Kyiv since early 2023.",
+                  D(2024, 11, 25))
+    assert c.start_date is None and c.unsure.get("period")
+
+
+def test_since_after_a_superlative_before_the_figure_is_the_period():
+    (c,) = claims("Russia made its biggest gains in Kharkiv, where it has taken 300 sq km since March.",
+                  D(2024, 11, 25))
+    assert c.start_date == D(2024, 3, 1)

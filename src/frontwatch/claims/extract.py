@@ -1509,6 +1509,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _in_compared_part(sentence, d, q_start)]
     mentions = [d for d in mentions if not _second_predicates_period(sentence, d, measure, q_end)]
+    mentions = [d for d in mentions if not _since_of_a_superlative(sentence, d, q_end)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     mentions = _own_date_mentions(sentence, mentions, measure, q_end)
@@ -1822,6 +1823,30 @@ def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None)
         return False
     between = sentence[q_end:d.start]
     return any(v.search(between) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS))
+
+
+# "the greatest loss of territory since April 1944", "a record since the first weeks of the war", "the
+# fastest pace since 2022": the words after "since" are what the superlative is measured against.
+_SUPERLATIVE = re.compile(r"\b(?:biggest|largest|greatest|fastest|quickest|slowest|highest|lowest|worst|best|deepest|"
+                          r"heaviest|strongest|smallest|longest|(?:most|least)\s+[a-z]+|record|first\s+time)\b"
+                          r"[^.;:!?()]{0,60}$", re.I)
+_SINCE_WORD = re.compile(r"\bsince\b", re.I)
+
+
+def _since_of_a_superlative(sentence: str, d, q_end: int | None) -> bool:
+    """Whether a "since" mention is the baseline of a superlative written before it (date.superlative):
+    "800 sq km has been seized, the greatest loss of Russian territory since April 1944" names no
+    period of the figure; the claim keeps whatever else dates it. The superlative follows the figure
+    ("the most gains in Donetsk, where it has gained 1,804 sq km since the start of the year" is
+    the figure's period)."""
+    if d.kind != "since" or q_end is None or d.start < q_end:
+        return False
+    word = [m for m in _SINCE_WORD.finditer(sentence, max(0, d.start - 25), min(len(sentence), d.start + 6))]
+    if not word:
+        return False
+    at = word[-1].start()
+    sup = _SUPERLATIVE.search(sentence, max(q_end, at - 80), at)
+    return sup is not None
 
 
 def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
