@@ -277,3 +277,8 @@ def test_since_after_a_superlative_before_the_figure_is_the_period():
     (c,) = claims("Russia made its biggest gains in Kharkiv, where it has taken 300 sq km since March.",
                   D(2024, 11, 25))
     assert c.start_date == D(2024, 3, 1)
+
+
+def test_a_span_of_time_in_a_named_month_is_that_month():
+    (c,) = claims("In March the offensive sped up, with 40 settlements taken in a single month.", D(2024, 11, 25))
+    assert (c.start_date, c.date) == (D(2024, 3, 1), D(2024, 3, 31))

@@ -1554,6 +1554,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
+        within = _span_within_named_period(sentence, d, mentions) if is_change else None
+        if within is not None:
+            return within.date, within.start_date, f"date.span_in_named_period: {said(d)} in {said(within)}"
         rule = "date.past_period"
         if said_on is not None and dates_mod.counted_back(said(d)):
             rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
@@ -1596,6 +1599,18 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     if "since" in by_kind:
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _span_within_named_period(sentence: str, d, mentions: list):
+    """The one named calendar period of the sentence (a month, a year, a range) that a span of time
+    ("in a single month", "in 30 days") is the length of (date.span_in_named_period): "In May, ...
+    27 settlements were liberated in a single month" is May; "in November they took 690 sq km in 30
+    days" is November. None when the span is no such span, or the sentence names no period or
+    several."""
+    if not _DURATION.fullmatch(sentence[d.start:d.end].strip()):
+        return None
+    named = [m for m in mentions if m.kind in ("month", "range") and m.start_date is not None and m.date is not None]
+    return named[0] if len(named) == 1 else None
 
 
 # A clause of its own between a figure and a date: "40% of the territory they occupied in August".
