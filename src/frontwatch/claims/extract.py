@@ -1605,12 +1605,17 @@ def _span_within_named_period(sentence: str, d, mentions: list):
     """The one named calendar period of the sentence (a month, a year, a range) that a span of time
     ("in a single month", "in 30 days") is the length of (date.span_in_named_period): "In May, ...
     27 settlements were liberated in a single month" is May; "in November they took 690 sq km in 30
-    days" is November. None when the span is no such span, or the sentence names no period or
-    several."""
+    days" is November; the period is of the span's length, within a fifth. None when the span is no
+    such span, or the sentence names no such period or several."""
     if not _DURATION.fullmatch(sentence[d.start:d.end].strip()):
         return None
     named = [m for m in mentions if m.kind in ("month", "range") and m.start_date is not None and m.date is not None]
-    return named[0] if len(named) == 1 else None
+    span = dates_mod.period_days(sentence[d.start:d.end])
+    if len(named) != 1 or not span:
+        return None
+    # Of that length ("gaining 1,100 sq km in two weeks" in early August is no ten days of it).
+    length = (named[0].date - named[0].start_date).days + 1
+    return named[0] if abs(length - span) <= 0.2 * span else None
 
 
 # A clause of its own between a figure and a date: "40% of the territory they occupied in August".
