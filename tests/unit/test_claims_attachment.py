@@ -282,3 +282,16 @@ def test_since_after_a_superlative_before_the_figure_is_the_period():
 def test_a_span_of_time_in_a_named_month_is_that_month():
     (c,) = claims("In March the offensive sped up, with 40 settlements taken in a single month.", D(2024, 11, 25))
     assert (c.start_date, c.date) == (D(2024, 3, 1), D(2024, 3, 31))
+
+
+def test_a_statement_day_written_before_its_verb_counts_the_past_week_back():
+    (c,) = claims("On 20 November, the ministry reported that its troops were advancing near Kurakhove. "
+                  "They took 12 square kilometres last week.", D(2024, 11, 25))
+    assert (c.start_date, c.date) == (D(2024, 11, 13), D(2024, 11, 19))
+
+
+def test_a_statement_day_two_paragraphs_before_does_not_count_the_past_week_back():
+    (c,) = claims("On 20 November, the ministry reported that its troops were advancing near Kurakhove.\n"
+                  "Bloggers wrote about the fighting. Villages burned.\n"
+                  "They took 12 square kilometres over the past week.", D(2024, 11, 25))
+    assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))

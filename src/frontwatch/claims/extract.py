@@ -1467,7 +1467,7 @@ _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+
 def _statement_dates(sentence: str, mentions: list) -> list:
     """The date mentions that date a statement rather than a figure."""
     return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
-        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:]))]
 
 
 def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
@@ -1480,6 +1480,23 @@ def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
             if d.kind in ("day", "weekday") and d.date is not None
             and reference - dt.timedelta(days=7) <= d.date < reference]
     return days[-1] if days else None
+
+
+def _said_on(sentence: str, where: tuple, reference: dt.date | None, before: tuple | None) -> tuple | None:
+    """(paragraph, sentence index, day) of the last statement day the report gave
+    (:func:`_statement_day`): this sentence's (``where``: its paragraph and index), or ``before``."""
+    day = _statement_day(sentence, reference)
+    return (*where, day) if day is not None else before
+
+
+def _said_on_here(said_on: tuple | None, paragraph: int, i_sent: int) -> dt.date | None:
+    """The statement day from which this sentence's "past week" is counted back: one given in its
+    own paragraph or in the sentence right before it ("the outlet reported on November 25 ...
+    [new line] Over the past week, ..."), not further on ("On October 2, Zelensky stated that ..."
+    does not date another source's "in the past 24 hours" two paragraphs on)."""
+    if said_on is None or (said_on[0] != paragraph and said_on[1] != i_sent - 1 and said_on[1] != i_sent):
+        return None
+    return said_on[2]
 
 
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
@@ -1946,7 +1963,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     last_subject_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
-    said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
+    said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
@@ -1977,13 +1994,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            said_on = _statement_day(text_s, reference) or said_on
+            said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
             as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
-        said_on = _statement_day(text_s, reference) or said_on
+        said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
         report_as_of = as_of_before
         as_of_before = _as_of_day(text_s, reference) or as_of_before
         sentence_claims: list[Claim] = []
@@ -2100,7 +2117,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end,
-                                                    said_on=said_on)
+                                                    said_on=_said_on_here(said_on, sent.paragraph, i_sent))
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
