@@ -295,3 +295,15 @@ def test_a_statement_day_two_paragraphs_before_does_not_count_the_past_week_back
                   "Bloggers wrote about the fighting. Villages burned.\n"
                   "They took 12 square kilometres over the past week.", D(2024, 11, 25))
     assert (c.start_date, c.date) == (D(2024, 11, 18), D(2024, 11, 24))
+
+
+def test_a_weekday_written_with_its_verb_of_saying_dates_the_statement_not_the_advance():
+    (c,) = claims("An analyst in Kyiv said Monday that Ukrainian forces had pushed up to 25 kilometres "
+                  "into the Kursk region.", D(2024, 8, 20))
+    assert (c.start_date, c.date) == (D(2024, 8, 6), D(2024, 8, 19))
+
+
+def test_a_weekday_right_before_a_verb_of_saying_dates_the_statement_not_the_advance():
+    (c,) = claims("Analysts on Monday said the advance of Ukrainian troops was up to 25 kilometres deep "
+                  "into the Kursk region.", D(2024, 8, 20))
+    assert (c.start_date, c.date) == (D(2024, 8, 6), D(2024, 8, 19))

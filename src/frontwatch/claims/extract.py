@@ -1464,10 +1464,17 @@ _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+
                            r"\s+(?:that\b|how\b)", re.I)
 
 
+# "said Monday" (a weekday mention that opens with its verb of saying), "on Wednesday said": the
+# day of the statement, with no "that" needed.
+_SPEECH_OPENS = re.compile(r"^\s*" + _SPEECH_NEAR_WORDS, re.I)
+_SPEECH_RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:said|says|told|wrote|reported|announced|stated|claimed|estimated)\b", re.I)
+
+
 def _statement_dates(sentence: str, mentions: list) -> list:
     """The date mentions that date a statement rather than a figure."""
     return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
-        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:]))]
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:])
+        or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:]))]
 
 
 def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
