@@ -288,3 +288,7 @@ def test_a_month_abbreviation_starting_a_longer_word_is_no_date(sentence):
 ])
 def test_the_past_hours_end_the_day_before_the_report(sentence, expected):
     assert one(sentence) == expected
+
+
+def test_a_count_into_an_event_is_no_later_than_the_report():
+    assert one("Six months into the full-scale invasion, Russia held 20%.", D(2022, 8, 20)) == ("day", None, D(2022, 8, 20))

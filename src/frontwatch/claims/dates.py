@@ -523,6 +523,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         unit = m.group("unit").lower()
         day = first + (relativedelta(months=n) if unit == "month" else relativedelta(years=n) if unit == "year"
                        else dt.timedelta(days=n * (7 if unit == "week" else 1)))
+        if reference is not None and day > reference:
+            # "five months into its counteroffensive" (of 4 June) read on 1 November: a round count,
+            # and no later than the report's day.
+            day = reference
         mentions.append(DateMention("day", *m.span(), day, None))
         taken.append(m.span())
     for m in _TOWN_EVENT.finditer(sentence):
