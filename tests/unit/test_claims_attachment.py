@@ -307,3 +307,8 @@ def test_a_weekday_right_before_a_verb_of_saying_dates_the_statement_not_the_adv
     (c,) = claims("Analysts on Monday said the advance of Ukrainian troops was up to 25 kilometres deep "
                   "into the Kursk region.", D(2024, 8, 20))
     assert (c.start_date, c.date) == (D(2024, 8, 6), D(2024, 8, 19))
+
+
+def test_a_period_of_2022_begun_before_the_invasion_counts_from_it():
+    (c,) = claims("Russian forces captured 60,000 square kilometres of Ukraine in February-March 2022.", D(2024, 11, 25))
+    assert (c.start_date, c.date) == (D(2022, 2, 24), D(2022, 3, 31))

@@ -2133,6 +2133,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
                     and not _names_a_period(text_s):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
@@ -2282,6 +2283,16 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
         return dated
     rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
+
+
+def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: str) -> tuple:
+    """A period of 2022 that begins before the invasion and runs past it ("by February-March 2022",
+    "in 2022", "in early 2022") counts from 24 February 2022 (start.invasion): no ground changed
+    hands in the weeks before, and every label of every set that starts a period in 2022 starts it
+    on that day."""
+    if start_date is None or date is None or not (_WAR_START.replace(month=1, day=1) <= start_date < _WAR_START <= date):
+        return date, start_date, rule
+    return date, _WAR_START, f"{rule}; start.invasion: from {_WAR_START.isoformat()}, not {start_date.isoformat()}"
 
 
 def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
