@@ -312,3 +312,8 @@ def test_a_weekday_right_before_a_verb_of_saying_dates_the_statement_not_the_adv
 def test_a_period_of_2022_begun_before_the_invasion_counts_from_it():
     (c,) = claims("Russian forces captured 60,000 square kilometres of Ukraine in February-March 2022.", D(2024, 11, 25))
     assert (c.start_date, c.date) == (D(2022, 2, 24), D(2022, 3, 31))
+
+
+def test_an_as_of_day_inside_a_named_month_starts_the_change_on_its_first_day():
+    (c,) = claims("In November, Russian troops took 25 settlements as of November 20.", D(2024, 11, 25))
+    assert (c.start_date, c.date) == (D(2024, 11, 1), D(2024, 11, 20))

@@ -21,3 +21,8 @@ def test_a_full_stop_with_the_space_lost_ends_a_sentence():
                                   "He said so on UP.Live on Monday."])
 def test_a_site_name_with_a_dot_is_not_a_sentence_end(text):
     assert _texts(text) == [text]
+
+
+def test_a_full_stop_after_a_number_with_the_space_lost_ends_a_sentence():
+    assert _texts("It took 30 villages as of December 31.In total it took 4,000 sq km.") == [
+        "It took 30 villages as of December 31.", "In total it took 4,000 sq km."]
