@@ -2141,7 +2141,9 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
                                                                (date, start_date, date_rule))
-            if not date_rule.startswith("date.total"):
+            if not date_rule.startswith("date.total") and not _IN_TOTAL.search(text_s):
+                # "In December, Russian troops took 30 settlements. In total, they have liberated 4,500
+                # sq km": a total sums more than the sentence before told of (its period is unsure).
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
@@ -2295,6 +2297,9 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
         return dated
     rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
+
+
+_IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
 
 
 def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: str) -> tuple:
