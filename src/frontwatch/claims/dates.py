@@ -865,9 +865,10 @@ _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?(?:\s*[-â
                          rf"(?<=\S)\s+(?:to|and)\s+(?=(?:{_MONTH})))(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "to" and "and" join two months only after "from" and "between" ("from January to October").
 _MONTH_SPAN_OPEN = re.compile(r"\b(?:from|between)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
-# "in August and September": two months named together after a preposition of time, one period.
+# "in August and September", "in August and early September": two months named together after a
+# preposition of time, one period.
 _MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
-                              rf"(?P<m1>{_MONTH})\s+and\s+(?P<m2>{_MONTH})"
+                              rf"(?P<m1>{_MONTH})\s+and\s+(?:(?P<part2>early|mid|late)[\s-]*)?(?P<m2>{_MONTH})"
                               rf"(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "Nov. 1-20", "1-20 November": one month, two days; with words after "between" or "from": "between
 # 1 and 20 November", "from Nov. 1 to 20" (not "Nov. 1 to 20 villages": the opening word is needed).
@@ -1020,6 +1021,11 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             continue
         y1 = y2 if m1 <= m2 else y2 - 1
         first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+        if m.group("part2"):
+            # "in August and early September": to the 10th (mid-: the 20th), as "early September" is.
+            last = {"early": last.replace(day=10), "mid": last.replace(day=20)}.get(m.group("part2").lower(), last)
+        if reference is not None and first > reference:
+            continue
         out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _MONTH_SPAN.finditer(sentence):
         # "in October â€“ November", "October-December 2024": from the first month's 1st to the last's end.
