@@ -323,3 +323,9 @@ def test_a_total_does_not_take_the_period_of_the_sentence_before():
     _, c = claims("In December, Russian troops took 30 settlements. In total, Russian forces have liberated "
                   "4,500 sq km of territory.", D(2024, 12, 31))
     assert c.start_date is None and c.unsure.get("period")
+
+
+def test_since_the_start_of_the_day_in_a_dated_statement_is_that_day():
+    (c,) = claims("Kyiv said on Wednesday its troops had advanced two kilometres into the Kursk region since "
+                  "the start of the day.", D(2024, 8, 15))
+    assert (c.start_date, c.date) == (D(2024, 8, 14), D(2024, 8, 14))

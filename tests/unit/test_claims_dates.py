@@ -297,3 +297,11 @@ def test_a_count_into_an_event_is_no_later_than_the_report():
 def test_a_month_and_the_early_part_of_the_next_are_one_period():
     assert one("Russia took 1,000 sq km in August and early September.", D(2024, 9, 25)) == (
         "range", D(2024, 8, 1), D(2024, 9, 10))
+
+
+def test_since_the_start_of_the_day_is_the_day_itself():
+    assert one("Since the start of the day, the army has advanced two kilometres.") == ("since", REF, REF)
+
+
+def test_the_end_of_the_day_as_an_idiom_is_no_date():
+    assert date_mentions("At the end of the day, the army held its line.", REF) == []

@@ -296,7 +296,7 @@ _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|
 # "the start of the war": one day, whatever the words around it make of it (since, by, from ... to).
 _EDGE = re.compile(
     rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
-    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion)|special\s+military\s+operation)|"
+    rf"(?:(?P<unit>year|month|week|day)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion)|special\s+military\s+operation)|"
     rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)"
     # "the start of the summer counteroffensive", "the start of the 2023 offensive": an operation's day.
     r"(?![\s-]+(?:counter-?offensive|offensive|campaign|operation|push|incursion)s?\b)", re.I)
@@ -359,6 +359,9 @@ def _edge_day(m: re.Match, reference: dt.date | None) -> dt.date | None:
         elif unit == "month":
             first = (reference - relativedelta(months=back)).replace(day=1)
             last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        elif unit == "day":
+            # "since the start of the day" (as the General Staff's tallies say): the day itself.
+            first = last = reference - dt.timedelta(days=back)
         else:
             first = reference - dt.timedelta(days=reference.weekday() + 7 * back)
             last = first + dt.timedelta(days=6)
@@ -496,10 +499,12 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # that day, not the day; nothing a claim is as of.
             taken.append(m.span())
             continue
+        before = sentence[max(0, m.start() - 12):m.start()]
+        if (m.group("unit") or "").lower() == "day" and not _EDGE_SINCE.search(before):
+            continue  # "at the end of the day" says nothing of a date
         day = _edge_day(m, reference)
         if day is None:
             continue
-        before = sentence[max(0, m.start() - 12):m.start()]
         if _EDGE_SINCE.search(before) and not (_RANGE_WORD_BEFORE.search(before) and _RANGE_NEXT.match(sentence, m.end())):
             mentions.append(DateMention("since", *m.span(), reference, day))
         elif _EDGE_AS_OF.search(before):

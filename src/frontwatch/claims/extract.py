@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from frontwatch import notices
@@ -1477,6 +1477,21 @@ def _statement_dates(sentence: str, mentions: list) -> list:
         or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:]))]
 
 
+_START_OF_THE_DAY = re.compile(r"^(?:(?:since|from|starting)\s+)?the\s+(?:start|beginning)\s+of\s+the\s+day$", re.I)
+
+
+def _day_of_the_statement(sentence: str, mentions: list, statement: list, published: dt.date | None) -> list:
+    """"Since the start of the day" in a statement dated before the report's day ("Ukraine said on
+    Wednesday its forces had advanced one to two kilometres since the start of the day") is the day
+    of the statement, not the report's."""
+    days = [d.date for d in statement if d.kind in ("day", "weekday") and d.date is not None
+            and published is not None and d.date < published]
+    if not days:
+        return mentions
+    return [replace(d, date=days[-1], start_date=days[-1])
+            if d.kind == "since" and _START_OF_THE_DAY.match(sentence[d.start:d.end].strip()) else d for d in mentions]
+
+
 def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
     """The day a sentence says its source spoke ("the outlet reported on November 25", "Maliar
     reported on Sept. 4 that ...", "the ministry said on Thursday"), when it is one of the seven days
@@ -1529,6 +1544,7 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
     mentions = [d for d in mentions if d not in statement]
+    mentions = _day_of_the_statement(sentence, mentions, statement, published)
     sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _in_compared_part(sentence, d, q_start)]
@@ -1626,6 +1642,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         d = statement[-1]
         return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
     if "since" in by_kind:
+        if by_kind["since"].date is not None and by_kind["since"].date != published:
+            # "said on Wednesday ... since the start of the day": that day (date.statement_day).
+            return by_kind["since"].date, start, f"date.statement_day{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
 
