@@ -329,3 +329,10 @@ def test_since_the_start_of_the_day_in_a_dated_statement_is_that_day():
     (c,) = claims("Kyiv said on Wednesday its troops had advanced two kilometres into the Kursk region since "
                   "the start of the day.", D(2024, 8, 15))
     assert (c.start_date, c.date) == (D(2024, 8, 14), D(2024, 8, 14))
+
+
+def test_figures_said_respectively_take_the_two_months_in_order():
+    first, second = claims("In August and September Russian forces captured 400 and 450 square kilometres "
+                           "respectively.", D(2024, 11, 25))
+    assert (first.start_date, first.date) == (D(2024, 8, 1), D(2024, 8, 31))
+    assert (second.start_date, second.date) == (D(2024, 9, 1), D(2024, 9, 30))

@@ -305,3 +305,7 @@ def test_since_the_start_of_the_day_is_the_day_itself():
 
 def test_the_end_of_the_day_as_an_idiom_is_no_date():
     assert date_mentions("At the end of the day, the army held its line.", REF) == []
+
+
+def test_two_months_joined_after_a_capitalised_preposition_are_one_period():
+    assert one("In August and September Russia took 900 sq km.") == ("range", D(2024, 8, 1), D(2024, 9, 30))

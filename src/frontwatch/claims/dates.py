@@ -872,7 +872,7 @@ _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?(?:\s*[-â
 _MONTH_SPAN_OPEN = re.compile(r"\b(?:from|between)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 # "in August and September", "in August and early September": two months named together after a
 # preposition of time, one period.
-_MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
+_MONTH_AND_MONTH = re.compile(rf"(?:(?<=\b[iI]n\s)|(?<=\b[oO]ver\s)|(?<=\b[dD]uring\s)|(?<=\b[tT]hroughout\s))"
                               rf"(?P<m1>{_MONTH})\s+and\s+(?:(?P<part2>early|mid|late)[\s-]*)?(?P<m2>{_MONTH})"
                               rf"(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "Nov. 1-20", "1-20 November": one month, two days; with words after "between" or "from": "between
@@ -1076,3 +1076,32 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         out.append(a)
         i += 1
     return sorted(out, key=lambda d: d.start)
+
+
+# "in October and November ... 0.42% and 0.64% respectively", "than in August and September 2024 (477
+# and 459 square kilometres respectively)": two months named together, each the time of one figure.
+_TWO_MONTHS = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\s+and\s+(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b"
+                         rf"(?!\s+[0-3]?\d\b)")
+
+
+def month_pair(sentence: str, reference: dt.date | None) -> list[tuple[dt.date, dt.date]] | None:
+    """(first day, last day) of each of two months the sentence names together ("in October and
+    November", "August and September 2024"), the last clipped to ``reference``; None when it names
+    no such pair, or more than one."""
+    found = list(_TWO_MONTHS.finditer(sentence))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    m1, m2 = _month_number(m.group("m1")), _month_number(m.group("m2"))
+    y2 = _month_year(m2, reference, int(m.group("year")) if m.group("year") else None)
+    if y2 is None:
+        return None
+    y1 = int(m.group("y1")) if m.group("y1") else (y2 if m1 <= m2 else y2 - 1)
+    out = []
+    for y, mo in ((y1, m1), (y2, m2)):
+        first = dt.date(y, mo, 1)
+        last = dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if reference is not None and first > reference:
+            return None
+        out.append((first, min(last, reference) if reference else last))
+    return out

@@ -2156,6 +2156,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end,
                                                     said_on=_said_on_here(said_on, sent.paragraph, i_sent))
+            date, start_date, date_rule = _respectively(text_s, q, quantities, conversions, dated_as, reference,
+                                                        (date, start_date, date_rule))
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
@@ -2316,6 +2318,35 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
         return dated
     rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
+
+
+_AND_BETWEEN = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?and\s+(?:about\s+|some\s+|nearly\s+|almost\s+)?$", re.I)
+_RESPECTIVELY_AFTER = re.compile(r"^[^.;:]{0,40}?\brespectively\b", re.I)
+
+
+def _respectively(sentence: str, q: "_Quantity", quantities: list, conversions, measure: str,
+                  reference: dt.date | None, dated: tuple) -> tuple:
+    """Two figures joined by "and" and followed by "respectively", in a sentence that names two months
+    together ("In October and November Ukraine's control grew by 0.42% and 0.64% respectively"):
+    the first figure is of the first month, the second of the second (date.respectively); a state
+    is as of its month's end."""
+    figs = [x for x in quantities if x.start not in conversions]
+    i = next((k for k, x in enumerate(figs) if x is q), None)
+    if i is None:
+        return dated
+    if i + 1 < len(figs) and _AND_BETWEEN.match(sentence[q.end:figs[i + 1].start]) and \
+            _RESPECTIVELY_AFTER.match(sentence[figs[i + 1].end:]):
+        k = 0
+    elif i > 0 and _AND_BETWEEN.match(sentence[figs[i - 1].end:q.start]) and _RESPECTIVELY_AFTER.match(sentence[q.end:]):
+        k = 1
+    else:
+        return dated
+    pair = dates_mod.month_pair(sentence, reference)
+    if pair is None:
+        return dated
+    first, last = pair[k]
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
+    return last, (first if is_change else None), f"date.respectively: the {('first', 'second')[k]} of two months named together"
 
 
 _IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
