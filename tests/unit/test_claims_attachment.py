@@ -314,11 +314,6 @@ def test_a_period_of_2022_begun_before_the_invasion_counts_from_it():
     assert (c.start_date, c.date) == (D(2022, 2, 24), D(2022, 3, 31))
 
 
-def test_an_as_of_day_inside_a_named_month_starts_the_change_on_its_first_day():
-    (c,) = claims("In November, Russian troops took 25 settlements as of November 20.", D(2024, 11, 25))
-    assert (c.start_date, c.date) == (D(2024, 11, 1), D(2024, 11, 20))
-
-
 def test_a_total_does_not_take_the_period_of_the_sentence_before():
     _, c = claims("In December, Russian troops took 30 settlements. In total, Russian forces have liberated "
                   "4,500 sq km of territory.", D(2024, 12, 31))

@@ -1586,11 +1586,6 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
     if "as_of" in by_kind:
         d = by_kind["as_of"]
-        month = _month_holding_day(d, mentions) if is_change else None
-        if month is not None:
-            # "In December, Russian troops ... liberating more than 30 settlements as of December 31":
-            # the month to that day.
-            return d.date, month.start_date, f"date.as_of_in_named_period: {said(d)} in {said(month)}"
         return d.date, None, f"{_day_rule(by_kind, d, 'date.as_of')}: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
@@ -1647,13 +1642,6 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
             return by_kind["since"].date, start, f"date.statement_day{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
-
-
-def _month_holding_day(d, mentions: list):
-    """The one named month of the sentence whose days hold the as-of day ``d``, or None."""
-    named = [m for m in mentions if m.kind == "month" and m.start_date is not None and m.date is not None
-             and m.start_date <= d.date <= m.date]
-    return named[0] if len(named) == 1 and d.date is not None else None
 
 
 def _span_within_named_period(sentence: str, d, mentions: list):
