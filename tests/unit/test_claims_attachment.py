@@ -331,3 +331,9 @@ def test_figures_said_respectively_take_the_two_months_in_order():
                            "respectively.", D(2024, 11, 25))
     assert (first.start_date, first.date) == (D(2024, 8, 1), D(2024, 8, 31))
     assert (second.start_date, second.date) == (D(2024, 9, 1), D(2024, 9, 30))
+
+
+def test_a_figure_in_apposition_has_the_period_of_the_figure_before():
+    first, second = claims("Russian forces seized a tenth of Ukraine's territory in March 2023, or about 60,000 "
+                           "square kilometres.", D(2024, 11, 25))
+    assert (second.start_date, second.date) == (first.start_date, first.date) == (D(2023, 3, 1), D(2023, 3, 31))

@@ -2156,6 +2156,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule))
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
             date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
                     and not _names_a_period(text_s):
@@ -2335,6 +2336,19 @@ def _respectively(sentence: str, q: "_Quantity", quantities: list, conversions, 
     first, last = pair[k]
     is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
     return last, (first if is_change else None), f"date.respectively: the {('first', 'second')[k]} of two months named together"
+
+
+def _dates_of_the_apposition(before: "Claim | None", dated: tuple) -> tuple:
+    """A figure that restates the one before it in another unit ("one-fifth of Ukrainian territory by
+    February-March 2022, or about 119,000 square kilometers") has its period (date.apposition), when
+    its own words name no time of their own (an "as of" or a day of its own is kept)."""
+    date, start, rule = dated
+    if before is None or before.start_date is None or start is not None or \
+            not rule.startswith(("date.publication", "date.report_as_of", "date.as_of", "date.sentence_day")):
+        return dated
+    own_day = rule.startswith(("date.as_of", "date.sentence_day"))
+    return (date if own_day else before.date), before.start_date, \
+        f"date.apposition: the period of the figure before ({before.surface}){'; ' + rule if own_day else ''}"
 
 
 _IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
