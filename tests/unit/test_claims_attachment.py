@@ -337,3 +337,9 @@ def test_a_figure_in_apposition_has_the_period_of_the_figure_before():
     first, second = claims("Russian forces seized a tenth of Ukraine's territory in March 2023, or about 60,000 "
                            "square kilometres.", D(2024, 11, 25))
     assert (second.start_date, second.date) == (first.start_date, first.date) == (D(2023, 3, 1), D(2023, 3, 31))
+
+
+def test_a_sentence_with_time_words_of_its_own_does_not_take_the_period_before():
+    _, c = claims("Since January 2024, Russia has seized 5,000 square km. This contrasts with the 120,000 square km "
+                  "it captured in the opening weeks of 2022.", D(2025, 6, 4))
+    assert c.start_date is None

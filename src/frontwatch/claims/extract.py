@@ -2154,7 +2154,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 # "In December, Russian troops took 30 settlements. In total, they have liberated 4,500
                 # sq km": a total sums more than the sentence before told of (its period is unsure).
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
-                                                              (date, start_date, date_rule))
+                                                              (date, start_date, date_rule), text_s)
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
             date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
             date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
@@ -2364,14 +2364,26 @@ def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: s
     return date, _WAR_START, f"{rule}; start.invasion: from {_WAR_START.isoformat()}, not {start_date.isoformat()}"
 
 
-def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
+# Time words the normaliser did not make a period of ("captured in the early weeks of 2022"), and
+# words that set a figure against what was said before ("This contrasts sharply with ..."): such a
+# sentence does not take the period of the sentence before.
+_TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+                          r"November|December)\b|\b(?:weeks|months|years)\s+of\b|\b(?:contrast\w*|compared)\b", re.I)
+
+
+def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple,
+                    sentence: str = "") -> tuple:
     """A change whose sentence names no time at all takes the one period the sentence before it
     named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
     Including both gains and losses, it has increased its holdings by 0.2 percentage points".
-    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it."""
+    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it. Not
+    when ``sentence`` has time words of its own that were not read, or sets its figure against the
+    sentence before ("This contrasts sharply with the 120,000 square km captured in the early weeks
+    of 2022")."""
     date, start_date, rule = dated
     if previous is None or measure not in _CHANGES or start_date is not None \
-            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
+            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph \
+            or _TIME_UNREAD.search(sentence):
         return dated
     named = _period_named(previous[1], reference)
     if named is None:
