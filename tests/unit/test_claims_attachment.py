@@ -343,3 +343,15 @@ def test_a_sentence_with_time_words_of_its_own_does_not_take_the_period_before()
     _, c = claims("Since January 2024, Russia has seized 5,000 square km. This contrasts with the 120,000 square km "
                   "it captured in the opening weeks of 2022.", D(2025, 6, 4))
     assert c.start_date is None
+
+
+def test_a_period_to_now_ends_on_the_day_of_its_dated_statement():
+    (c,) = claims("The ministry said on Tuesday its forces had captured 900 square kilometres in October and November.",
+                  D(2024, 11, 21))
+    assert (c.start_date, c.date) == (D(2024, 10, 1), D(2024, 11, 19))
+
+
+def test_a_weekday_before_a_subject_and_its_verb_of_saying_dates_the_statement():
+    (c,) = claims("On Saturday Moscow claimed the village of Hrodivka, one of 12 it says it has captured this month.",
+                  D(2024, 11, 25))
+    assert (c.start_date, c.date) == (D(2024, 11, 1), D(2024, 11, 23))

@@ -1468,13 +1468,18 @@ _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+
 # day of the statement, with no "that" needed.
 _SPEECH_OPENS = re.compile(r"^\s*" + _SPEECH_NEAR_WORDS, re.I)
 _SPEECH_RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:said|says|told|wrote|reported|announced|stated|claimed|estimated)\b", re.I)
+# "On Saturday Russia claimed the village ...", "On Tuesday the ministry said ...": a day or weekday
+# before its subject and verb of saying, with no "that".
+_SPEECH_SUBJECT_AFTER = re.compile(r"^\s*,?\s*(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}(?:said|says|told|wrote|reported|announced|"
+                                   r"stated|claimed)\b")
 
 
 def _statement_dates(sentence: str, mentions: list) -> list:
     """The date mentions that date a statement rather than a figure."""
     return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
         _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:])
-        or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:]))]
+        or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:])
+        or (d.kind in ("day", "weekday") and _SPEECH_SUBJECT_AFTER.match(sentence[d.end:])))]
 
 
 _START_OF_THE_DAY = re.compile(r"^(?:(?:since|from|starting)\s+)?the\s+(?:start|beginning)\s+of\s+the\s+day$", re.I)
@@ -1525,7 +1530,32 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
               q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
-    """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
+    """(date, start_date, rule) a claim refers to: what its words say (:func:`_date_of_the_words`),
+    a period that runs to now ending on the day its statement was made (:func:`_period_to_the_statement`)."""
+    dated = _date_of_the_words(sentence, q_start, measure, direction, published, others, ignore_after, q_end, said_on)
+    return _period_to_the_statement(sentence, published, dated)
+
+
+def _period_to_the_statement(sentence: str, published: dt.date | None, dated: tuple) -> tuple:
+    """A period that runs to the report's day, in a sentence that dates its statement on one of the
+    seven days before ("Russia said on Tuesday its forces had advanced by 1,000 sq km in August and
+    September"; "On Saturday Russia claimed the village, one of nearly a dozen it says it has captured
+    this month"), runs to the day of the statement (date.period_to_the_statement)."""
+    date, start, rule = dated
+    if published is None or start is None or date != published:
+        return dated
+    days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, published))
+            if d.kind in ("day", "weekday") and d.date is not None and published - dt.timedelta(days=7) <= d.date < published]
+    if not days or days[-1] < start:
+        return dated
+    return days[-1], start, f"{rule}; date.period_to_the_statement: said on {days[-1].isoformat()}"
+
+
+def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str | None,
+                       published: dt.date | None,
+                       others: tuple = (), ignore_after: int | None = None,
+                       q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
+    """(date, start_date) a claim's words give it. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
