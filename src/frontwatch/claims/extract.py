@@ -1542,7 +1542,7 @@ def _period_to_the_statement(sentence: str, published: dt.date | None, dated: tu
     September"; "On Saturday Russia claimed the village, one of nearly a dozen it says it has captured
     this month"), runs to the day of the statement (date.period_to_the_statement)."""
     date, start, rule = dated
-    if published is None or start is None or date != published:
+    if published is None or start is None or date != published or not _SPEECH_NEAR.search(sentence):
         return dated
     days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, published))
             if d.kind in ("day", "weekday") and d.date is not None and published - dt.timedelta(days=7) <= d.date < published]
