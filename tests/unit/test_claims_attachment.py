@@ -351,7 +351,7 @@ def test_a_period_to_now_ends_on_the_day_of_its_dated_statement():
     assert (c.start_date, c.date) == (D(2024, 10, 1), D(2024, 11, 19))
 
 
-def test_a_weekday_before_a_subject_and_its_verb_of_saying_dates_the_statement():
+def test_a_weekday_before_the_speaker_dates_the_statement():
     (c,) = claims("On Saturday Moscow claimed the village of Hrodivka, one of 12 it says it has captured this month.",
                   D(2024, 11, 25))
     assert (c.start_date, c.date) == (D(2024, 11, 1), D(2024, 11, 23))

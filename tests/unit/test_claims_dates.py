@@ -294,7 +294,7 @@ def test_a_count_into_an_event_is_no_later_than_the_report():
     assert one("Six months into the full-scale invasion, Russia held 20%.", D(2022, 8, 20)) == ("day", None, D(2022, 8, 20))
 
 
-def test_a_month_and_the_early_part_of_the_next_are_one_period():
+def test_a_month_with_the_early_part_of_the_next_is_one_period():
     assert one("Russia took 1,000 sq km in August and early September.", D(2024, 9, 25)) == (
         "range", D(2024, 8, 1), D(2024, 9, 10))
 
