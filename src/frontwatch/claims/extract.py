@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from frontwatch import notices
@@ -1464,10 +1464,37 @@ _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+
                            r"\s+(?:that\b|how\b)", re.I)
 
 
+# "said Monday" (a weekday mention that opens with its verb of saying), "on Wednesday said": the
+# day of the statement, with no "that" needed.
+_SPEECH_OPENS = re.compile(r"^\s*" + _SPEECH_NEAR_WORDS, re.I)
+_SPEECH_RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:said|says|told|wrote|reported|announced|stated|claimed|estimated)\b", re.I)
+# "On Saturday Russia claimed the village ...", "On Tuesday the ministry said ...": a day or weekday
+# before its subject and verb of saying, with no "that".
+_SPEECH_SUBJECT_AFTER = re.compile(r"^\s*,?\s*(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}(?:said|says|told|wrote|reported|announced|"
+                                   r"stated|claimed)\b")
+
+
 def _statement_dates(sentence: str, mentions: list) -> list:
     """The date mentions that date a statement rather than a figure."""
     return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
-        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:])
+        or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:])
+        or (d.kind in ("day", "weekday") and _SPEECH_SUBJECT_AFTER.match(sentence[d.end:])))]
+
+
+_START_OF_THE_DAY = re.compile(r"^(?:(?:since|from|starting)\s+)?the\s+(?:start|beginning)\s+of\s+the\s+day$", re.I)
+
+
+def _day_of_the_statement(sentence: str, mentions: list, statement: list, published: dt.date | None) -> list:
+    """"Since the start of the day" in a statement dated before the report's day ("Ukraine said on
+    Wednesday its forces had advanced one to two kilometres since the start of the day") is the day
+    of the statement, not the report's."""
+    days = [d.date for d in statement if d.kind in ("day", "weekday") and d.date is not None
+            and published is not None and d.date < published]
+    if not days:
+        return mentions
+    return [replace(d, date=days[-1], start_date=days[-1])
+            if d.kind == "since" and _START_OF_THE_DAY.match(sentence[d.start:d.end].strip()) else d for d in mentions]
 
 
 def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
@@ -1482,11 +1509,53 @@ def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
     return days[-1] if days else None
 
 
+def _said_on(sentence: str, where: tuple, reference: dt.date | None, before: tuple | None) -> tuple | None:
+    """(paragraph, sentence index, day) of the last statement day the report gave
+    (:func:`_statement_day`): this sentence's (``where``: its paragraph and index), or ``before``."""
+    day = _statement_day(sentence, reference)
+    return (*where, day) if day is not None else before
+
+
+def _said_on_here(said_on: tuple | None, paragraph: int, i_sent: int) -> dt.date | None:
+    """The statement day from which this sentence's "past week" is counted back: one given in its
+    own paragraph or in the sentence right before it ("the outlet reported on November 25 ...
+    [new line] Over the past week, ..."), not further on ("On October 2, Zelensky stated that ..."
+    does not date another source's "in the past 24 hours" two paragraphs on)."""
+    if said_on is None or (said_on[0] != paragraph and said_on[1] != i_sent - 1 and said_on[1] != i_sent):
+        return None
+    return said_on[2]
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
               q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
-    """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
+    """(date, start_date, rule) a claim refers to: what its words say (:func:`_date_of_the_words`),
+    a period that runs to now ending on the day its statement was made (:func:`_period_to_the_statement`)."""
+    dated = _date_of_the_words(sentence, q_start, measure, direction, published, others, ignore_after, q_end, said_on)
+    return _period_to_the_statement(sentence, published, dated)
+
+
+def _period_to_the_statement(sentence: str, published: dt.date | None, dated: tuple) -> tuple:
+    """A period that runs to the report's day, in a sentence that dates its statement on one of the
+    seven days before ("Russia said on Tuesday its forces had advanced by 1,000 sq km in August and
+    September"; "On Saturday Russia claimed the village, one of nearly a dozen it says it has captured
+    this month"), runs to the day of the statement (date.period_to_the_statement)."""
+    date, start, rule = dated
+    if published is None or start is None or date != published or not _SPEECH_NEAR.search(sentence):
+        return dated
+    days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, published))
+            if d.kind in ("day", "weekday") and d.date is not None and published - dt.timedelta(days=7) <= d.date < published]
+    if not days or days[-1] < start:
+        return dated
+    return days[-1], start, f"{rule}; date.period_to_the_statement: said on {days[-1].isoformat()}"
+
+
+def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str | None,
+                       published: dt.date | None,
+                       others: tuple = (), ignore_after: int | None = None,
+                       q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
+    """(date, start_date) a claim's words give it. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
@@ -1505,10 +1574,12 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
     mentions = [d for d in mentions if d not in statement]
+    mentions = _day_of_the_statement(sentence, mentions, statement, published)
     sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _in_compared_part(sentence, d, q_start)]
     mentions = [d for d in mentions if not _second_predicates_period(sentence, d, measure, q_end)]
+    mentions = [d for d in mentions if not _since_of_a_superlative(sentence, d, q_end)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     mentions = _own_date_mentions(sentence, mentions, measure, q_end)
@@ -1553,6 +1624,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
+        within = _span_within_named_period(sentence, d, mentions) if is_change else None
+        if within is not None:
+            return within.date, within.start_date, f"date.span_in_named_period: {said(d)} in {said(within)}"
         rule = "date.past_period"
         if said_on is not None and dates_mod.counted_back(said(d)):
             rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
@@ -1593,8 +1667,28 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         d = statement[-1]
         return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
     if "since" in by_kind:
+        if by_kind["since"].date is not None and by_kind["since"].date != published:
+            # "said on Wednesday ... since the start of the day": that day (date.statement_day).
+            return by_kind["since"].date, start, f"date.statement_day{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _span_within_named_period(sentence: str, d, mentions: list):
+    """The one named calendar period of the sentence (a month, a year, a range) that a span of time
+    ("in a single month", "in 30 days") is the length of (date.span_in_named_period): "In May, ...
+    27 settlements were liberated in a single month" is May; "in November they took 690 sq km in 30
+    days" is November; the period is of the span's length, within a fifth. None when the span is no
+    such span, or the sentence names no such period or several."""
+    if not _DURATION.fullmatch(sentence[d.start:d.end].strip()):
+        return None
+    named = [m for m in mentions if m.kind in ("month", "range") and m.start_date is not None and m.date is not None]
+    span = dates_mod.period_days(sentence[d.start:d.end])
+    if len(named) != 1 or not span:
+        return None
+    # Of that length ("gaining 1,100 sq km in two weeks" in early August is no ten days of it).
+    length = (named[0].date - named[0].start_date).days + 1
+    return named[0] if abs(length - span) <= 0.2 * span else None
 
 
 # A clause of its own between a figure and a date: "40% of the territory they occupied in August".
@@ -1824,6 +1918,30 @@ def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None)
     return any(v.search(between) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS))
 
 
+# "the greatest loss of territory since April 1944", "a record since the first weeks of the war", "the
+# fastest pace since 2022": the words after "since" are what the superlative is measured against.
+_SUPERLATIVE = re.compile(r"\b(?:biggest|largest|greatest|fastest|quickest|slowest|highest|lowest|worst|best|deepest|"
+                          r"heaviest|strongest|smallest|longest|(?:most|least)\s+[a-z]+|record|first\s+time)\b"
+                          r"[^.;:!?()]{0,60}$", re.I)
+_SINCE_WORD = re.compile(r"\bsince\b", re.I)
+
+
+def _since_of_a_superlative(sentence: str, d, q_end: int | None) -> bool:
+    """Whether a "since" mention is the baseline of a superlative written before it (date.superlative):
+    "800 sq km has been seized, the greatest loss of Russian territory since April 1944" names no
+    period of the figure; the claim keeps whatever else dates it. The superlative follows the figure
+    ("the most gains in Donetsk, where it has gained 1,804 sq km since the start of the year" is
+    the figure's period)."""
+    if d.kind != "since" or q_end is None or d.start < q_end:
+        return False
+    word = [m for m in _SINCE_WORD.finditer(sentence, max(0, d.start - 25), min(len(sentence), d.start + 6))]
+    if not word:
+        return False
+    at = word[-1].start()
+    sup = _SUPERLATIVE.search(sentence, max(q_end, at - 80), at)
+    return sup is not None
+
+
 def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
     """Whether date mention ``d`` lies in another clause than the claim's (``lo``:``hi``) that has
     a verb of its own before the date, so it dates that verb's event, not the claim. A clause
@@ -1901,7 +2019,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     last_subject_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
-    said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
+    said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
@@ -1932,13 +2050,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            said_on = _statement_day(text_s, reference) or said_on
+            said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
             as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             previous_period = (sent.paragraph, text_s)
             continue
-        said_on = _statement_day(text_s, reference) or said_on
+        said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
         report_as_of = as_of_before
         as_of_before = _as_of_day(text_s, reference) or as_of_before
         sentence_claims: list[Claim] = []
@@ -2055,15 +2173,21 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end,
-                                                    said_on=said_on)
+                                                    said_on=_said_on_here(said_on, sent.paragraph, i_sent))
+            date, start_date, date_rule = _respectively(text_s, q, quantities, conversions, dated_as, reference,
+                                                        (date, start_date, date_rule))
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
                                                                (date, start_date, date_rule))
-            if not date_rule.startswith("date.total"):
+            if not date_rule.startswith("date.total") and not _IN_TOTAL.search(text_s):
+                # "In December, Russian troops took 30 settlements. In total, they have liberated 4,500
+                # sq km": a total sums more than the sentence before told of (its period is unsure).
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
-                                                              (date, start_date, date_rule))
+                                                              (date, start_date, date_rule), text_s)
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
                     and not _names_a_period(text_s):
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
@@ -2215,14 +2339,81 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
 
 
-def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
+_AND_BETWEEN = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?and\s+(?:about\s+|some\s+|nearly\s+|almost\s+)?$", re.I)
+_RESPECTIVELY_AFTER = re.compile(r"^[^.;:]{0,40}?\brespectively\b", re.I)
+
+
+def _respectively(sentence: str, q: "_Quantity", quantities: list, conversions, measure: str,
+                  reference: dt.date | None, dated: tuple) -> tuple:
+    """Two figures joined by "and" and followed by "respectively", in a sentence that names two months
+    together ("In October and November Ukraine's control grew by 0.42% and 0.64% respectively"):
+    the first figure is of the first month, the second of the second (date.respectively); a state
+    is as of its month's end."""
+    figs = [x for x in quantities if x.start not in conversions]
+    i = next((k for k, x in enumerate(figs) if x is q), None)
+    if i is None:
+        return dated
+    if i + 1 < len(figs) and _AND_BETWEEN.match(sentence[q.end:figs[i + 1].start]) and \
+            _RESPECTIVELY_AFTER.match(sentence[figs[i + 1].end:]):
+        k = 0
+    elif i > 0 and _AND_BETWEEN.match(sentence[figs[i - 1].end:q.start]) and _RESPECTIVELY_AFTER.match(sentence[q.end:]):
+        k = 1
+    else:
+        return dated
+    pair = dates_mod.month_pair(sentence, reference)
+    if pair is None:
+        return dated
+    first, last = pair[k]
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
+    return last, (first if is_change else None), f"date.respectively: the {('first', 'second')[k]} of two months named together"
+
+
+def _dates_of_the_apposition(before: "Claim | None", dated: tuple) -> tuple:
+    """A figure that restates the one before it in another unit ("one-fifth of Ukrainian territory by
+    February-March 2022, or about 119,000 square kilometers") has its period (date.apposition), when
+    its own words name no time of their own (an "as of" or a day of its own is kept)."""
+    date, start, rule = dated
+    if before is None or before.start_date is None or start is not None or \
+            not rule.startswith(("date.publication", "date.report_as_of", "date.as_of", "date.sentence_day")):
+        return dated
+    own_day = rule.startswith(("date.as_of", "date.sentence_day"))
+    return (date if own_day else before.date), before.start_date, \
+        f"date.apposition: the period of the figure before ({before.surface}){'; ' + rule if own_day else ''}"
+
+
+_IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
+
+
+def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: str) -> tuple:
+    """A period of 2022 that begins before the invasion and runs past it ("by February-March 2022",
+    "in 2022", "in early 2022") counts from 24 February 2022 (start.invasion): no ground changed
+    hands in the weeks before, and every label of every set that starts a period in 2022 starts it
+    on that day."""
+    if start_date is None or date is None or not (_WAR_START.replace(month=1, day=1) <= start_date < _WAR_START <= date):
+        return date, start_date, rule
+    return date, _WAR_START, f"{rule}; start.invasion: from {_WAR_START.isoformat()}, not {start_date.isoformat()}"
+
+
+# Time words the normaliser did not make a period of ("captured in the early weeks of 2022"), and
+# words that set a figure against what was said before ("This contrasts sharply with ..."): such a
+# sentence does not take the period of the sentence before.
+_TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+                          r"November|December)\b|\b(?:weeks|months|years)\s+of\b|\b(?:contrast\w*|compared)\b", re.I)
+
+
+def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple,
+                    sentence: str = "") -> tuple:
     """A change whose sentence names no time at all takes the one period the sentence before it
     named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
     Including both gains and losses, it has increased its holdings by 0.2 percentage points".
-    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it."""
+    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it. Not
+    when ``sentence`` has time words of its own that were not read, or sets its figure against the
+    sentence before ("This contrasts sharply with the 120,000 square km captured in the early weeks
+    of 2022")."""
     date, start_date, rule = dated
     if previous is None or measure not in _CHANGES or start_date is not None \
-            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
+            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph \
+            or _TIME_UNREAD.search(sentence):
         return dated
     named = _period_named(previous[1], reference)
     if named is None:
