@@ -346,19 +346,25 @@ _INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)(?
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughly|around|nearly|almost)\s+)?$", re.I)
 _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b",
                             re.I)
-_OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
-                              r"more\s+than|at\s+least)\s+)?$", re.I)
+# The qualifiers a figure may carry right after its verb ("occupied less than 100 square miles").
+_OCCUPY_QUALIFIER = (r"(?:(?:about|some|roughly|nearly|almost|over|around|approximately|more\s+than|less\s+than|"
+                     r"fewer\s+than|under|at\s+least|just|only|another|an\s+additional|a\s+further)\s+){0,2}")
+_OCCUPIED_FIGURE = re.compile(r"\boccupied\s+" + _OCCUPY_QUALIFIER + "$", re.I)
 _SPEECH_NEAR_WORDS = (r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
                       r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b")
 _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+course\s+of\s+)?(?:the\s+(?:past|last)\s+)?"
                            r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b")
+                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b"
+                           # "between January 1, 2024 and April 29, 2024", "from November 1 to 20": a period by its ends.
+                           r"|\b(?i:between|from)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|"
+                           r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+                           r"[^.;]{0,30}?\b(?i:and|to|through|until|till)\b")
 # "managed to occupy 0.04% of the country over the course of the month", "occupied 610 km2 in
 # October": a verb of holding right before the figure, in a sentence that names a period, is what
 # was taken over that period (measure.occupied_over_period).
-_OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied)\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
-                            r"more\s+than|at\s+least|another|an\s+additional|a\s+further|just)\s+)?$", re.I)
+# "with the Russians occupying 464 square kilometers" (a participle) too.
+_OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied|occupying)\s+" + _OCCUPY_QUALIFIER + "$", re.I)
 
 
 _SAID_RIGHT_BEFORE = re.compile(_SPEECH_NEAR_WORDS + r"\s+$", re.I)
@@ -2258,6 +2264,11 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if measure in ("area_change", "share_gained") and _names_a_period(sentence):
+        occupy = (_OCCUPY_BEFORE.search(sentence, max(0, q.start - 40), q.start)
+                  or _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start))
+        if occupy:
+            return f"measure.occupied_over_period: {occupy.group(0).strip()!r} in a sentence that names a period"
     if measure == "distance" and _AWAY_AFTER.match(sentence, q.end):
         return f"measure.distance (away): {sentence[q.start:_AWAY_AFTER.match(sentence, q.end).end()]}"
     if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
