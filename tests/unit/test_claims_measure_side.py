@@ -59,3 +59,49 @@ def test_freed_is_a_verb_of_gain():
 def test_a_force_named_by_its_country_after_of_is_an_actor(words, side):
     (m,) = actor_mentions(words + " have advanced.")
     assert (m.side, m.governed) == (side, None)
+
+
+@pytest.mark.parametrize("sentence,measure", [
+    ("Russia's troops captured 0.3% of Ukraine's territory last month, a rise of 0.1 percentage points.", None),
+    ("Kyiv saw its territorial control increase by 0.5% in March.", "share_gained"),
+    ("Moscow's control of the land grew by 0.2% and 0.3% in the two months.", "share_gained"),
+    ("The army reported a 2.4% regain of territorial control in the spring.", "share_gained"),
+    ("Russia holds about 17% of Ukraine, an increase of one percentage point from a year ago.", "share_gained"),
+    ("Ukraine reported a drop of 3 percentage points in the ground it controls.", "share_lost"),
+])
+def test_a_share_written_as_the_rise_or_fall_of_a_holding(sentence, measure):
+    shares = [c for c in claims_of(sentence) if c.explain["measure"].startswith("measure.share_rise_or_fall")]
+    if measure is None:  # the share taken is read by its verb; the points of rise are the rise
+        assert [c.measure for c in shares] == ["share_gained"]
+    else:
+        assert shares and all(c.measure == measure for c in shares)
+
+
+def test_a_rise_of_a_percent_that_names_no_holding_is_not_a_share():
+    claim = only_claim("The pace of the Russian advance rose by 20% in October.")
+    assert not claim.explain["measure"].startswith("measure.share_rise_or_fall")
+
+
+def test_regaining_a_share_of_land_control_is_the_regainers_gain():
+    claim = only_claim("In May Ukrainian troops pushed on, regaining 1.2% of land control.")
+    assert (claim.measure, claim.side) == ("share_gained", "ukraine")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukrainian troops cut a salient into Russia some 35 km wide.",
+    "Ukrainian forces had pushed 10 km deep over a breadth of 30 kilometres.",
+    "Russian units have advanced along a broad front for at least 25 km since October.",
+])
+def test_the_width_of_a_push_is_a_front_length_with_its_side(sentence):
+    widths = [c for c in claims_of(sentence) if c.explain["measure"].startswith("measure.front_width")]
+    assert len(widths) == 1 and widths[0].measure == "front_length" and widths[0].side is not None
+
+
+def test_the_length_of_the_line_is_a_front_length():
+    claim = only_claim("A month ago the length of this line was 1,150 km, the general said.")
+    assert claim.measure == "front_length"
+
+
+def test_the_whole_front_is_nobodys():
+    claim = only_claim("Ukraine's army is stretched along the more than 1,100 km front line.")
+    assert (claim.measure, claim.side) == ("front_length", None)

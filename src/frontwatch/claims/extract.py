@@ -299,7 +299,9 @@ GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|c
 # "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
-    r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
+    r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b"
+    # "the length of this line was 1,253 km" (the front named in a sentence before)
+    r"|\blength\s+of\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?line\b", re.I)
 # "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
 # length in the figure's clause, the front named earlier in the sentence.
 _LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended|"
@@ -435,6 +437,18 @@ DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|sh
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
 _WIDE_AFTER = re.compile(r"[\s-]*(?:wide|broad)\b", re.I)
+# "along a relatively wide front for at least 30 km": the length of front a push moved on ("11 km
+# along the front" is not read: it is also how far a side moved along the line, tried and dropped,
+# dev held-out -1).
+_FRONT_FOR_BEFORE = re.compile(r"\bfront(?:[\s-]*line)?\s+for\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|"
+                               r"over|more\s+than|at\s+least)\s+)?$", re.I)
+
+
+def _width_words(sentence: str, q: "_Quantity") -> str | None:
+    """The words that make a length the width of a push (measure.front_width), or None."""
+    m = (_WIDE_AFTER.match(sentence, q.end) or _WIDTH_BEFORE.search(sentence, max(0, q.start - 40), q.start)
+         or _FRONT_FOR_BEFORE.search(sentence, max(0, q.start - 40), q.start))
+    return m.group(0).strip() if m else None
 # After a length: "... 35 km (22 miles) (deep) into / inside Russia / Russian territory / the Kursk region".
 DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:the\s+)?"
                         r"(?:(?:Russia|Ukraine|Kursk|Belgorod|Bryansk|Kharkiv|Sumy)\b(?!\s+(?:lines|positions|defen[cs]es))|"
@@ -1222,6 +1236,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "share_gained", "gained", None, None
         if verb == "held" and _occupied_over_period(sentence, q) and territorial and territorial.group(0).strip():
             return "share_gained", "gained", None, None
+        rise = _share_rise_or_fall(sentence, q, lo, hi)
+        if rise is not None:
+            return rise, rise.split("_")[1], None, None
         if _total_brought_to(sentence, q):
             return "share_held", None, "current", None
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
@@ -1254,9 +1271,12 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
-        if _WIDE_AFTER.match(sentence, q.end) or _WIDTH_BEFORE.search(sentence, max(0, q.start - 40), q.start):
-            # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
-            return "other", None, None, None
+        if _width_words(sentence, q):
+            # "a salient some 40 km wide", "over a breadth of 40 km", "advanced along a wide
+            # front for 30 km": the width of a side's push, the length of front it
+            # moved on (measure.front_width: front_length, as the labels of every set read it), not
+            # a distance moved.
+            return "front_length", None, "current", None
         if DEPTH_OF.search(sentence, max(0, q.start - 40), q.start) or FROM_OLD_FRONT.match(sentence, q.end):
             # "to a depth of up to 70 km", "30km from the previous front line": how far a side pushed.
             return "depth", None, "current", None
@@ -1379,6 +1399,12 @@ _PUSH_NOUN = re.compile(r"\b(?:incursions?|breakthroughs?|thrusts?|penetrations?
 # A front is hundreds of kilometres long; a length under this next to the word "front" is a
 # distance or a depth, or the width of one sector's push.
 _FRONT_MIN_M = 100_000
+# The war's whole front has run 1,000-1,300 km since 2022; a front of 500 km or more is that front.
+_WHOLE_FRONT_M = 500_000
+
+
+def _whole_front(metres: float | None) -> bool:
+    return metres is not None and metres >= _WHOLE_FRONT_M
 
 
 def _length_cue(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
@@ -1424,6 +1450,39 @@ def _share_changed_to(sentence: str, q: "_Quantity") -> bool:
     """A share that rose or fell to the figure ("Russia's share of Ukrainian territory rose to
     18.3 percent") is the share held once it changed (measure.share_changed_to)."""
     return bool(_CHANGED_TO.search(sentence, max(0, q.start - 60), q.start) and _SHARE_NOUN.search(sentence, 0, q.start))
+
+
+# A share named as the rise or fall of a holding: "a 5.31% regain of land control", "an increase of
+# one percentage point", "saw its territorial control increase by 0.42% and 0.64%" (a second figure
+# coordinated with the first shares its words), "a drop of 2 percent in the ground it holds".
+_COORDINATED_SHARE = r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)\s*(?:,\s*|\s+and\s+|,\s+and\s+|\s+or\s+))?"
+_SHARE_RISE_BEFORE = re.compile(
+    r"\b(?:(?:an?\s+)?(?:net\s+)?(?:increase|rise|growth|gain|regain)\s+of|(?:increase[sd]?|rise[sn]?|rose|grow[sn]?|grew|"
+    r"grown|climb(?:ed|s)?|jump(?:ed|s)?)\s+by)\s+" + _OCCUPY_QUALIFIER + _COORDINATED_SHARE + "$", re.I)
+_SHARE_FALL_BEFORE = re.compile(
+    r"\b(?:an?\s+)?(?:net\s+)?(?:decrease|drop|decline|fall|loss|reduction)\s+of\s+" + _OCCUPY_QUALIFIER
+    + _COORDINATED_SHARE + "$", re.I)
+_SHARE_RISE_AFTER = re.compile(r"\s+(?:net\s+)?(?:increase|rise|growth|gain|regain)\s+(?:of|in)\b", re.I)
+_SHARE_FALL_AFTER = re.compile(r"\s+(?:net\s+)?(?:decrease|drop|decline|fall|loss|reduction)\s+(?:of|in)\b", re.I)
+# What rose or fell is a holding: a percentage point is always one; a percent only in a clause that
+# names control, territory or occupation (not "the pace rose by 20%").
+_HOLDING_WORD = re.compile(r"\b(?:control|territor(?:y|ies|ial)|land|occupation|occupied|holdings?)\b", re.I)
+_POINTS = re.compile(r"\bpoints?\b", re.I)
+
+
+def _share_rise_or_fall(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
+    """``share_gained`` or ``share_lost`` for a share written as the rise or fall of a holding
+    (measure.share_rise_or_fall), else None."""
+    window = max(0, q.start - 80)
+    if _SHARE_RISE_BEFORE.search(sentence, window, q.start) or _SHARE_RISE_AFTER.match(sentence, q.end):
+        measure = "share_gained"
+    elif _SHARE_FALL_BEFORE.search(sentence, window, q.start) or _SHARE_FALL_AFTER.match(sentence, q.end):
+        measure = "share_lost"
+    else:
+        return None
+    if _POINTS.search(q.unit_text or "") or _HOLDING_WORD.search(sentence, lo, min(len(sentence), hi + 40)):
+        return measure
+    return None
 
 
 def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
@@ -1786,6 +1845,10 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     return doubts
 
 
+# "regaining 1.76% of land control", "retook 3% of Ukraine": a share of the country, not of
+# what the other side had taken.
+_OF_CONTROL_OR_COUNTRY = re.compile(r"\s+of\s+(?:(?:its|their|the)\s+)?(?:(?:land|territorial)\s+)?control\b"
+                                    r"|\s+of\s+(?:the\s+country|Ukraine|Russia)\b(?!['’]s)")
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+(?:(?!than\b)[a-z]+\s+){0,2}than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
@@ -2026,9 +2089,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     text_s[prev.span_in_sentence[1]:q.start]):
                 side, side_rule = prev.side, f"side.apposition: the figure before ({prev.surface})"
                 apposition_of = prev
+            if measure == "front_length" and side is not None and _whole_front(value_n if value_n is not None else high_n):
+                # "facing Russian attacks along the more than 1,000 km front line": the whole front is
+                # nobody's (a front's width of push, tens of km, keeps the side that pushed).
+                side, side_rule = None, "side.whole_front: a front of 500 km or more is the whole front, nobody's"
             if measure == "grey_zone":  # ground neither side holds
                 side, side_rule = None, "side.grey_zone: ground neither side holds"
-            if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
+            if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or (
+                    _RETAKEN.search(text_s, 0, q.start) and not _OF_CONTROL_OR_COUNTRY.match(text_s, q.end))):
                 # "Moscow has recaptured about half of the territory it lost", "By mid-November,
                 # Russia had retaken about 40% of the territory": the share of the other side's
                 # peak there that it lost again.
@@ -2071,7 +2139,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                               (date, start_date, date_rule))
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
-                    and not _names_a_period(text_s):
+                    and not _names_a_period(text_s) and _share_rise_or_fall(text_s, q, *_clause_bounds(text_s, q.start)) is None:
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now. A period the sentence names that the
                 # dates could not place ("over the course of the month") keeps it a gain (unsure).
@@ -2269,6 +2337,10 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
                   or _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start))
         if occupy:
             return f"measure.occupied_over_period: {occupy.group(0).strip()!r} in a sentence that names a period"
+    if measure in ("share_gained", "share_lost") and _share_rise_or_fall(sentence, q, lo, hi) == measure:
+        return f"measure.share_rise_or_fall: a {measure.split('_')[1]} share of a holding"
+    if measure == "front_length" and q.normalized == "m" and not q.per_period and _width_words(sentence, q):
+        return f"measure.front_width: {_width_words(sentence, q)!r}"
     if measure == "distance" and _AWAY_AFTER.match(sentence, q.end):
         return f"measure.distance (away): {sentence[q.start:_AWAY_AFTER.match(sentence, q.end).end()]}"
     if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
