@@ -105,3 +105,29 @@ def test_the_length_of_the_line_is_a_front_length():
 def test_the_whole_front_is_nobodys():
     claim = only_claim("Ukraine's army is stretched along the more than 1,100 km front line.")
     assert (claim.measure, claim.side) == ("front_length", None)
+
+
+@pytest.mark.parametrize("sentence,side", [
+    ("In April more than 300 square kilometres came under Russian control, the analysts said.", "russia"),
+    ("The retreat left 900 square miles back in the hands of Ukraine.", "ukraine"),
+    ("Some 40 square kilometres fell into Russian hands in March.", "russia"),
+])
+def test_a_holders_phrase_after_a_verb_of_becoming_is_a_gain(sentence, side):
+    claim = only_claim(sentence)
+    assert (claim.measure, claim.direction, claim.side) == ("area_change", "gained", side)
+
+
+def test_a_holders_phrase_alone_stays_a_holding():
+    assert only_claim("About 600 square kilometres are under Russian control near the town.").measure == "area_held"
+
+
+def test_liberated_from_a_side_after_the_figure_is_the_other_sides_gain():
+    claim = only_claim("By now 150 square kilometres of the district have been liberated from the Ukrainian army.")
+    assert (claim.side, claim.explain["side"].split(":")[0]) == ("russia", "side.taken_from")
+
+
+def test_the_previous_subject_is_no_object_of_a_preposition():
+    text = ("According to reports from pro-Kremlin bloggers, the Ukrainian forces have entered two villages. "
+            "They advanced by about 6 kilometres.")
+    (claim,) = [c for c in claims_of(text) if c.unit_normalized == "m"]
+    assert (claim.side, claim.explain["side"].split(":")[0]) == ("ukraine", "side.previous_subject")

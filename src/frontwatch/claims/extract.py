@@ -636,7 +636,7 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
             by_agent = _AGENT_BEFORE.search(before)
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
-            in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            in_hands = a.text.endswith("hands") and re.search(r"\bin(?:to)?\s+(?:the\s+)?$", before)
             if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
                 continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
@@ -644,6 +644,15 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
+    for a in mentions:
+        if num_end <= a.start < hi and not subject_in_clause and a.governed == "from" \
+                and _RETAKE_BEFORE.search(sentence, max(num_end, a.start - 60), a.start):
+            # "200 square kilometers of the region had been liberated from the Ukrainian armed
+            # forces": taken from that side, the other side's gain (side.taken_from, after the figure).
+            side = opposite(_resolve_side(a, att, sentence))
+            if side:
+                return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+            break
     for a in mentions:
         if a.start >= num_end and not subject_in_clause and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) \
                 and _CHANGE_NOUN_END.search(a.text):
@@ -817,7 +826,12 @@ _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|l
 
 
 def _subject_side(sentence: str) -> str | None:
-    """The side first named in a sentence (its usual subject), for pronouns in the next one."""
+    """The side first named in a sentence (its usual subject), for pronouns in the next one: the
+    first actor that is no object of a preposition or verb ("According to reports from pro-Kremlin
+    war correspondents, the Ukrainian forces have occupied ...": Ukraine), else the first side word."""
+    for a in actor_mentions(sentence):
+        if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
+            return a.side
     best: tuple[int, str] | None = None
     for regex, side in SIDES[:3]:
         m = regex.search(sentence)
@@ -829,21 +843,36 @@ def _subject_side(sentence: str) -> str | None:
 # --- measure ----------------------------------------------------------------
 
 
+# A verb of becoming before a holder's phrase makes it a change of hands: "came under Russian
+# control", "fell into Russian hands", "passed under the control of Kyiv", "back in the hands of
+# Ukraine" (measure.came_under: gained by the holder).
+_BECAME_BEFORE = re.compile(r"\b(?:came|come|comes|coming|fell|fall|falls|fallen|falling|passed|pass|passes|passing|"
+                            r"brought|bringing|placed|put|returned|back)\s+(?:back\s+)?$", re.I)
+_INTO_HANDS = re.compile(r"\binto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?hands\b", re.I)
+
+
+def _held_kind(sentence: str, m: re.Match) -> str:
+    """A holder's phrase after a verb of becoming is a gain, else a holding."""
+    if _BECAME_BEFORE.search(sentence, max(0, m.start() - 20), m.start()):
+        return "gained"
+    return "held"
+
+
 def _nearest_verb(sentence: str, lo: int, hi: int, num_start: int) -> tuple[str | None, int]:
     """The change/held verb nearest before the number in [lo, hi), else after it."""
     best: tuple[int, str] | None = None
-    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
+    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held"), (_INTO_HANDS, "held")):
         for m in regex.finditer(sentence, lo, num_start):
             # Compare ends so "taken control" (gained) beats the "control" (held) inside it.
             if best is None or m.end() > best[0]:
-                best = (m.end(), kind)
+                best = (m.end(), _held_kind(sentence, m) if kind == "held" else kind)
     if best is not None:
         return best[1], best[0]
     after: tuple[int, str] | None = None
-    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
+    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held"), (_INTO_HANDS, "held")):
         m = regex.search(sentence, num_start, hi)
         if m and (after is None or m.start() < after[0]):
-            after = (m.start(), kind)
+            after = (m.start(), _held_kind(sentence, m) if kind == "held" else kind)
     return (after[1], after[0]) if after else (None, -1)
 
 
