@@ -131,3 +131,8 @@ def test_the_previous_subject_is_no_object_of_a_preposition():
             "They advanced by about 6 kilometres.")
     (claim,) = [c for c in claims_of(text) if c.unit_normalized == "m"]
     assert (claim.side, claim.explain["side"].split(":")[0]) == ("ukraine", "side.previous_subject")
+
+
+def test_the_width_of_a_push_is_not_checked():
+    claim = only_claim("Ukrainian troops cut a salient into Russia some 35 km wide.")
+    assert "measure" in claim.unsure

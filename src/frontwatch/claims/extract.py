@@ -2233,6 +2233,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 claim.unsure["place"] = place_rule.split(": ", 1)[-1]
             if side is None and measure in _SIDED_MEASURES:
                 claim.unsure["side"] = "no side named or implied"
+            if claim.explain["measure"].startswith("measure.front_width"):
+                # The maps give a front's length in a place, not the width of one push on it: "a
+                # salient 40 km wide" set against the 94 km of front in Kursk (or the whole map's,
+                # when the place is carried) is a verdict on another figure.
+                claim.unsure["measure"] = "the width of a push along the front, which the maps do not measure"
             if measure in ("area_change", "settlements") and direction and start_date is None:
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
             elif period_doubt(text_s, measure, date_rule):
