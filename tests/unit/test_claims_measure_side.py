@@ -136,3 +136,15 @@ def test_the_previous_subject_is_no_object_of_a_preposition():
 def test_the_width_of_a_push_is_not_checked():
     claim = only_claim("Ukrainian troops cut a salient into Russia some 35 km wide.")
     assert "measure" in claim.unsure
+
+
+def test_it_stands_for_a_singular_subject():
+    text = ("Not the Russians on the border, but few thought the Ukrainian army had the troops to attack. "
+            "So far it has done well, advancing up to 25 km in places.")
+    (claim,) = claims_of(text)
+    assert claim.side == "ukraine"
+
+
+def test_a_length_to_a_compass_part_of_a_town_is_a_distance():
+    claim = only_claim("Russian units stood about 5 km from the eastern outskirts of Kramatorsk on Monday.")
+    assert (claim.measure, claim.side) == ("distance", "russia")

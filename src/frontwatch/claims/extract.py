@@ -429,11 +429,13 @@ DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|n
 _COMPASS_OF = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:wards?)?"
                r"(?:\s+(?:of|from))")
 _COMPASS_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?" + _COMPASS_OF, re.I)
+# "from the southern outskirts of Pokrovsk": a compass adjective before the part of the town.
+_COMPASS_ADJ = r"(?:(?:(?:north|south)[\s-]?)?(?:east|west)ern\s+|northern\s+|southern\s+)?"
 DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+(?:the\s+)?"
-                              r"(?:(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
+                              r"(?:" + _COMPASS_ADJ + r"(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
                               r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+"
-                         r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
+                         r"(?:the\s+(?:" + _COMPASS_ADJ + r"(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
 _WIDE_AFTER = re.compile(r"[\s-]*(?:wide|broad)\b", re.I)
@@ -823,6 +825,19 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
 # of the city, were now occupied".
 _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
                     r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
+
+
+def _singular_subject_side(sentence: str) -> str | None:
+    """The side of the first actor of a sentence that is no object and is singular ("the Ukrainian
+    army", "Russia", "the Ukrainian advance"; not "the Russians", "Russian forces"), which "it"
+    and "its" in the next sentence can stand for (side.previous_subject)."""
+    for a in actor_mentions(sentence):
+        if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
+            head = re.split(r"\s+of\s+", a.text)[0].split()[-1]
+            head = re.sub(r"['’]s$", "", head)
+            if not head.endswith("s"):
+                return a.side
+    return None
 
 
 def _subject_side(sentence: str) -> str | None:
@@ -1997,6 +2012,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext([sent.text for sent in sentences])
     last_subject_side: str | None = None
+    last_singular_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
@@ -2034,6 +2050,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
+            last_singular_side = _singular_subject_side(text_s) or last_singular_side
             previous_period = (sent.paragraph, text_s)
             continue
         said_on = _statement_day(text_s, reference) or said_on
@@ -2094,7 +2111,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side_rule = "side.same_as_figure_before"
             if elided and earlier.side:
                 side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
-            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
+            pronouns = list(PRONOUN_SUBJECT.finditer(text_s, 0, q.start))
+            if side is None and pronouns and pronouns[-1].group(0).lower() in ("it", "its") and last_singular_side:
+                # "Perhaps not the Russians stationed on the border ... did not think the Ukrainian army
+                # had the kit to launch this operation. So far it has been successful, advancing up to
+                # 30km": "it" agrees with a singular subject, not with "the Russians".
+                side, side_rule = (last_singular_side,
+                                   "side.previous_subject: 'it' for the previous sentences' singular subject")
+            if side is None and pronouns and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
             if side is None and last_subject_side and measure in _SIDED_MEASURES and not actor_mentions(text_s):
                 # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
@@ -2257,6 +2281,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         claimed = [c.side for c in sentence_claims if c.side and c.measure in _SIDED_MEASURES]
         last_claim_side = claimed[-1] if claimed else last_claim_side
         last_subject_side = claimed[-1] if claimed else (_subject_side(text_s) or last_subject_side)
+        last_singular_side = _singular_subject_side(text_s) or last_singular_side
         previous_period = (sent.paragraph, text_s)
     return claims
 
