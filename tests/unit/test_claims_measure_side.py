@@ -148,3 +148,16 @@ def test_it_stands_for_a_singular_subject():
 def test_a_length_to_a_compass_part_of_a_town_is_a_distance():
     claim = only_claim("Russian units stood about 5 km from the eastern outskirts of Kramatorsk on Monday.")
     assert (claim.measure, claim.side) == ("distance", "russia")
+
+
+@pytest.mark.parametrize("sentence,low,high", [
+    ("Russian troops advanced by one and a half to two kilometres near Avdiivka last week.", 1500, 2000),
+    ("Russian units are one or two kilometres from the outskirts of Kupiansk.", 1000, 2000),
+])
+def test_ranges_in_words(sentence, low, high):
+    claim = only_claim(sentence)
+    assert (claim.low_normalized, claim.high_normalized) == (low, high)
+
+
+def test_a_whole_number_and_a_half_in_words():
+    assert only_claim("Ukraine took back two-and-a-half square kilometres.").value_normalized == 2.5

@@ -121,6 +121,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
 _WORDNUM = (
     # "half a dozen", "a half-dozen", "two dozen" before the single words ("two", "a dozen").
     r"(?:half\s+a\s+dozen|a\s+half[\s-]dozen|(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]+dozen"
+    # "one and a half", "two-and-a-half": a whole number and a half.
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten)[\s-]+and[\s-]+a[\s-]+half"
     # "a hundred and twenty", "two hundred and fifty-five": hundreds and what follows them.
     r"|(?:a|one|" + "|".join(list(_UNITS_WORDS)[1:]) + r")\s+hundred\s+and\s+(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" +
     "|".join(_UNITS_WORDS) + r"))?|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) + r")"
@@ -151,7 +153,8 @@ _FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "
               "eighth": 1 / 8, "ninth": 1 / 9, "tenth": 1 / 10, "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5,
               "sixths": 1 / 6, "sevenths": 1 / 7, "eighths": 1 / 8, "ninths": 1 / 9, "tenths": 1 / 10}
 
-RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.I)
+# "656 to 984 feet", "200-300 metres", "one or two kilometers" (two figures joined by "or" are a range).
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and|or)\s*", re.I)
 QUALIFIER = re.compile(
     r"\b(?P<q>about|approximately|approx\.?|around|roughly|nearly|almost|just\s+over|just\s+under|"
     r"well\s+over|over|more\s+than|less\s+than|fewer\s+than|under|up\s+to|at\s+least|at\s+most|"
@@ -188,6 +191,8 @@ def _qualifier_before(before: str) -> str | None:
 
 def _word_value(words: str) -> float:
     words = re.sub(r"\s+", " ", words.lower().replace("-", " ")).strip()
+    if words.endswith(" and a half"):  # "one and a half"
+        return _word_value(words[: -len(" and a half")]) + 0.5
     if words in ("a dozen", "dozen"):
         return 12.0
     if words in ("half a dozen", "a half dozen"):
