@@ -161,3 +161,12 @@ def test_ranges_in_words(sentence, low, high):
 
 def test_a_whole_number_and_a_half_in_words():
     assert only_claim("Ukraine took back two-and-a-half square kilometres.").value_normalized == 2.5
+
+
+def test_a_figure_in_a_span_of_days_is_a_change_not_a_rate():
+    claim = only_claim("Russia took about 600 square kilometres in 30 days.")
+    assert (claim.measure, claim.value_normalized, claim.unit_normalized) == ("area_change", 600, "km2")
+
+
+def test_every_n_days_stays_a_rate():
+    assert only_claim("Russian troops advance about 1 km every five days.").measure == "advance_rate"
