@@ -179,3 +179,9 @@ def test_a_share_reached_as_occupation_is_held():
 
 def test_control_that_shot_up_to_a_share_is_held():
     assert only_claim("Russian control of Ukraine shot up to 27% in March.").measure == "share_held"
+
+
+def test_a_holder_after_another_figure_is_that_figures():
+    first = claims_of("Russia has seized about 60 percent of the district, with only 40 percent still under "
+                      "the control of Ukrainian forces.")[0]
+    assert first.side == "russia"

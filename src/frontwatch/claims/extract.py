@@ -639,6 +639,10 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     subject_in_clause = any(lo <= a.start < num_start and a.governed is None for a in mentions)
     for a in mentions:
         if num_end <= a.start < hi:
+            if _ANOTHER_FIGURE.search(re.sub(r"\([^()]*\)", "", sentence[num_end:a.start])):
+                # "Russia has taken over about 55 percent of the region with only 45 percent still
+                # under the control of Ukrainian forces": a holder after another figure is that one's.
+                break
             before = sentence[max(0, a.start - 40):a.start]
             by_agent = _AGENT_BEFORE.search(before)
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
@@ -814,6 +818,8 @@ RETREAT_OWN = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:push
                          r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                          re.I)
 # "it", "they", and "the army", "the troops": the previous sentence's subject.
+# A figure of its own between a figure and a phrase after it (bracketed conversions left out).
+_ANOTHER_FIGURE = re.compile(r"\d")
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|forces|military))\b", re.I)
 # "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
 # "occupied" is Russia's holding, unless another side is named as occupier.
