@@ -185,3 +185,9 @@ def test_a_holder_after_another_figure_is_that_figures():
     first = claims_of("Russia has seized about 60 percent of the district, with only 40 percent still under "
                       "the control of Ukrainian forces.")[0]
     assert first.side == "russia"
+
+
+def test_a_bare_figure_for_a_compass_part_takes_the_unit_before():
+    cs = claims_of("Last week Ukrainian troops retook 6 square kilometres in the north, and 14 in the east.")
+    assert [(c.value_normalized, c.unit_normalized, c.measure) for c in cs] == [
+        (6, "km2", "area_change"), (14, "km2", "area_change")]

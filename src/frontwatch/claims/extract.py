@@ -786,7 +786,7 @@ _ROUGHLY = (r"(?:(?:about|around|roughly|some|nearly|almost|approximately|(?:jus
 _HOLDS_NOW_BEFORE = re.compile(
     r"\b(?:now|still|currently|today)\s+(?:only\s+)?(?:holds?|controls?|occupies|has|keeps?|retains?)\s+"
     r"(?:only\s+|just\s+)?" + _ROUGHLY + "$", re.I)
-_PART_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?[A-Z]")
+_PART_IN_PLACE = re.compile(r"\s+(?:in\s+(?:the\s+)?[A-Z]|in\s+the\s+(?:(?:north|south)[\s-]?)?(?:north|south|east|west)\b)")
 _PART_OPENS = re.compile(r"(?:[—–(]|\bincluding|\bof\s+which|\band|,)\s*(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
 _OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
