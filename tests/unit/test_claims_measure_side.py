@@ -191,3 +191,8 @@ def test_a_bare_figure_for_a_compass_part_takes_the_unit_before():
     cs = claims_of("Last week Ukrainian troops retook 6 square kilometres in the north, and 14 in the east.")
     assert [(c.value_normalized, c.unit_normalized, c.measure) for c in cs] == [
         (6, "km2", "area_change"), (14, "km2", "area_change")]
+
+
+def test_a_bracketed_conversion_after_the_figures_noun_is_no_claim():
+    cs = claims_of("Russian troops took about 150 square miles of territory (388 square kilometers) in May.")
+    assert [c.value for c in cs] == [150]

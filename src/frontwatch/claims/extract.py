@@ -2445,6 +2445,10 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
 _CONVERSION_QUALIFIER = (r"(?:about|around|roughly|some|nearly|almost|approximately|approx\.|over|more\s+than|less\s+than|"
                          r"under|up\s+to|at\s+least|just\s+over|just\s+under|close\s+to|an\s+estimated|circa|c\.|~)\s*")
 _CONVERSION_GAP = re.compile(rf"\s*[(\[,]\s*(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
+# "about 160 square miles of territory (414 square kilometers)": the conversion after the noun the
+# figure measures.
+_OF_GROUND_THEN_BRACKET = re.compile(rf"\s+of\s+(?:[\w'’-]+\s+){{0,2}}?(?:territory|territories|land|ground)\s*[(\[]\s*"
+                                     rf"(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
 
 
 def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
@@ -2506,7 +2510,7 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         return False
     prev = earlier[-1]
     gap = sentence[prev.span_in_sentence[1]:q.start] if prev.span_in_sentence else ""
-    if not _CONVERSION_GAP.fullmatch(gap):
+    if not (_CONVERSION_GAP.fullmatch(gap) or _OF_GROUND_THEN_BRACKET.fullmatch(gap)):
         return False
     value_n, _, _, unit_n = _normalized_values(q)
     prev_value, prev_unit = prev.value_normalized, prev.unit_normalized
@@ -2527,7 +2531,8 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         half_step = 0.5 * abs(value_n / q.value)
     # In brackets, in another unit of the same kind, a conversion may be rounded loosely: "6,000 sq km
     # (2,400 sq miles)" is 6,216 sq km, 3.6% off.
-    bracketed = gap.strip().startswith(("(", "[")) and q.unit_text != prev.unit
+    bracketed = (gap.strip().startswith(("(", "[")) or bool(_OF_GROUND_THEN_BRACKET.fullmatch(gap))) \
+        and q.unit_text != prev.unit
     return abs(value_n - prev_value) <= max((0.1 if bracketed else 0.03) * abs(prev_value), half_step)
 
 
