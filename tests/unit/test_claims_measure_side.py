@@ -172,11 +172,6 @@ def test_every_n_days_stays_a_rate():
     assert only_claim("Russian troops advance about 1 km every five days.").measure == "advance_rate"
 
 
-def test_a_share_reached_as_occupation_is_held():
-    claim = only_claim("In October the Russian army reached 18% occupation of Ukraine's territory.")
-    assert (claim.measure, claim.side) == ("share_held", "russia")
-
-
 def test_control_that_shot_up_to_a_share_is_held():
     assert only_claim("Russian control of Ukraine shot up to 27% in March.").measure == "share_held"
 

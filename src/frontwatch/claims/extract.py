@@ -1501,17 +1501,10 @@ _SHARE_APPOSITION = re.compile(r"^\s*(?:,\s*)?(?:\(|or\b|,)\s*(?:about\s+|around
 _SHARE_NOUN = re.compile(r"\b(?:share|proportion|portion|percentage|part|control|holdings?)\b", re.I)
 
 
-# "the Russian forces reached 19% occupation of Ukraine's territory": a share named by a holding noun.
-_HOLDING_AFTER_SHARE = re.compile(r"\s+(?:occupation|control)\s+of\b", re.I)
-_REACHED_BEFORE = re.compile(r"\breach(?:ed|es|ing)?\s+" + _ROUGHLY + "$", re.I)
-
-
 def _share_changed_to(sentence: str, q: "_Quantity") -> bool:
     """A share that rose or fell to the figure ("Russia's share of Ukrainian territory rose to
-    18.3 percent", "Russian control shot up to 25%") or reached it ("reached 19% occupation of
-    Ukraine") is the share held once it changed (measure.share_changed_to)."""
-    if _REACHED_BEFORE.search(sentence, max(0, q.start - 40), q.start) and _HOLDING_AFTER_SHARE.match(sentence, q.end):
-        return True
+    18.3 percent", "Russian control shot up to 25%") is the share held once it changed
+    (measure.share_changed_to)."""
     return bool(_CHANGED_TO.search(sentence, max(0, q.start - 60), q.start) and _SHARE_NOUN.search(sentence, 0, q.start))
 
 
@@ -2424,8 +2417,7 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
     if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
         return f"measure.area_change (changed_hands): {_CHANGED_HANDS.search(sentence, q.end, hi).group(0)}"
     if measure == "share_held" and q.normalized == "percent" and _share_changed_to(sentence, q):
-        said = (_CHANGED_TO.search(sentence, max(0, q.start - 60), q.start)
-                or _REACHED_BEFORE.search(sentence, max(0, q.start - 40), q.start))
+        said = _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start)
         return f"measure.share_held (changed_to): {said.group(0).strip()}"
     cue = _length_cue_words(sentence, q, lo, hi) if q.normalized == "m" else None
     if cue and cue[0] == measure and not _nearest_verb(sentence, lo, hi, q.start)[0]:
