@@ -191,3 +191,8 @@ def test_a_bare_figure_for_a_compass_part_takes_the_unit_before():
 def test_a_bracketed_conversion_after_the_figures_noun_is_no_claim():
     cs = claims_of("Russian troops took about 150 square miles of territory (388 square kilometers) in May.")
     assert [c.value for c in cs] == [150]
+
+
+def test_recovered_is_a_verb_of_gain():
+    claim = only_claim("In May Ukrainian troops recovered 20 square kilometres near Kharkiv.")
+    assert (claim.measure, claim.direction) == ("area_change", "gained")
