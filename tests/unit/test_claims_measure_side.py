@@ -196,3 +196,14 @@ def test_a_bracketed_conversion_after_the_figures_noun_is_no_claim():
 def test_recovered_is_a_verb_of_gain():
     claim = only_claim("In May Ukrainian troops recovered 20 square kilometres near Kharkiv.")
     assert (claim.measure, claim.direction) == ("area_change", "gained")
+
+
+@pytest.mark.parametrize("words,side", [
+    ("The AFU", "ukraine"), ("The aggressor", "russia"), ("DPR forces", "russia"), ("Separatist forces", "russia"),
+])
+def test_more_names_of_the_sides(words, side):
+    assert only_claim(words + " took 20 square kilometres near Avdiivka.").side == side
+
+
+def test_the_adversary_is_the_speakers_enemy():
+    assert only_claim("The adversary advanced 2 km near Pokrovsk, Syrskyi said.").side == "russia"

@@ -64,7 +64,8 @@ for _side, _entry in _LEX["sides"].items():
         _PATTERNS.append((re.compile(rf"\b(?:the\s+)?(?:{_alt(_entry['terms'])})\b", re.I), _side, "term"))
 _PATTERNS.append((re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|\b(?:[Hh]is|[Hh]er)\s+(?:troops|forces|soldiers|army|units|men|"
                              r"fighters)\b"), "speaker", "speaker"))
-_PATTERNS.append((re.compile(r"\b(?:[Tt]he\s+)?enemy\b"), "enemy", "enemy"))
+# "the enemy", "the adversary", "the opponent": the side opposite the speaker's.
+_PATTERNS.append((re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|adversary|opponent)\b"), "enemy", "enemy"))
 
 # "Russia" before one of these names a place, not an actor ("Russian territory" is never matched:
 # the adjective needs an actor noun).

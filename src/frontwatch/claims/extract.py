@@ -239,15 +239,15 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 SIDES = (
     (re.compile(r"\bNorth\s+Korean?s?\b|\bNorth\s+Korea['’]s\b|\bPyongyang\b|\bDPRK\b"), "north_korea"),
-    (re.compile(r"\bRussian?s?\b|\bRussia['’]s\b|\bMoscow(?:['’]s)?\b|\bKremlin\b|\bPutin\b"), "russia"),
-    (re.compile(r"\bUkrainians?\b|\bUkraine(?:['’]s)?\b|\bKyiv(?:['’]s)?\b|\bKiev(?:['’]s)?\b|\bZelensk\w*"),
+    (re.compile(r"\bRussian?s?\b|\bRussia['’]s\b|\bMoscow(?:['’]s)?\b|\bKremlin\b|\bPutin\b|\b(?:DPR|LPR|DNR|LNR)\b"), "russia"),
+    (re.compile(r"\bUkrainians?\b|\bUkraine(?:['’]s)?\b|\bKyiv(?:['’]s)?\b|\bKiev(?:['’]s)?\b|\bZelensk\w*|\b(?:AFU|ZSU|VSU)\b"),
      "ukraine"),
     # "we/our/us", and "his/her troops" after "the commander said": the speaker's side.
     (re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|\b(?:[Hh]is|[Hh]er)\s+(?:troops|forces|soldiers|army|units|men|fighters)\b"),
      "speaker"),
-    (re.compile(r"\b(?:[Tt]he\s+)?enemy\b"), "enemy"),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|adversary|opponent)\b"), "enemy"),
     # Ukrainian usage for Russia's forces, whoever quotes it.
-    (re.compile(r"\b(?:[Tt]he\s+)?(?:invaders|occupiers|occupying\s+forces|occupation\s+forces|[Rr]ashists?)\b"), "russia"),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:invaders|occupiers|occupying\s+forces|occupation\s+forces|[Rr]ashists?|aggressors?)\b"), "russia"),
 )
 # Speakers whose side their name says nothing of: Ukrainian and Russian commands, commanders,
 # officials and agencies often quoted ("the enemy has advanced ..., the Khortytsia group said").
