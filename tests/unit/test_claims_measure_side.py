@@ -159,7 +159,7 @@ def test_ranges_in_words(sentence, low, high):
     assert (claim.low_normalized, claim.high_normalized) == (low, high)
 
 
-def test_a_whole_number_and_a_half_in_words():
+def test_a_whole_number_plus_a_half_in_words():
     assert only_claim("Ukraine took back two-and-a-half square kilometres.").value_normalized == 2.5
 
 
