@@ -176,12 +176,6 @@ def test_control_that_shot_up_to_a_share_is_held():
     assert only_claim("Russian control of Ukraine shot up to 27% in March.").measure == "share_held"
 
 
-def test_a_holder_after_another_figure_is_that_figures():
-    first = claims_of("Russia has seized about 60 percent of the district, with only 40 percent still under "
-                      "the control of Ukrainian forces.")[0]
-    assert first.side == "russia"
-
-
 def test_a_bare_figure_for_a_compass_part_takes_the_unit_before():
     cs = claims_of("Last week Ukrainian troops retook 6 square kilometres in the north, and 14 in the east.")
     assert [(c.value_normalized, c.unit_normalized, c.measure) for c in cs] == [
@@ -207,3 +201,14 @@ def test_more_names_of_the_sides(words, side):
 
 def test_the_adversary_is_the_speakers_enemy():
     assert only_claim("The adversary advanced 2 km near Pokrovsk, Syrskyi said.").side == "russia"
+
+
+def test_a_holder_after_an_apposed_figure_is_the_first_figures_too():
+    share, area = claims_of("About 17% of Ukraine, or roughly 104,000 square kilometres, is under Russian control.")
+    assert (share.measure, share.side, area.side) == ("share_held", "russia", "russia")
+
+
+def test_a_holder_after_a_figure_set_against_it_is_that_figures():
+    first = claims_of("Russia has seized about 60 percent of the district, with only 40 percent still under "
+                      "the control of Ukrainian forces.")[0]
+    assert first.side == "russia"

@@ -546,7 +546,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     set off by commas that follows it ("approximately 80% of Sievierodonetsk, including the eastern
     quarters of the city, were now occupied": the clause's verb comes after the aside)."""
     lo, hi = _clause_bounds_plain(sentence, pos)
-    aside = _ASIDE.match(sentence, hi)
+    aside = _ASIDE.match(sentence, hi) or _FIGURE_ASIDE.match(sentence, hi)
     if aside:
         hi = _clause_bounds_plain(sentence, aside.end() + 1)[1]
     return lo, hi
@@ -818,8 +818,11 @@ RETREAT_OWN = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:push
                          r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                          re.I)
 # "it", "they", and "the army", "the troops": the previous sentence's subject.
-# A figure of its own between a figure and a phrase after it (bracketed conversions left out).
-_ANOTHER_FIGURE = re.compile(r"\d")
+# Another figure set beside the first between it and a phrase after it ("55 percent ... with only 45
+# percent still under the control of ..."); not an apposition of the same ground ("18%, or 110,000
+# square kilometres, is under Russian control"), nor a bracketed conversion.
+_ANOTHER_FIGURE = re.compile(r"\b(?:with|while|whereas|but|and|against|versus|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}?\d",
+                             re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|forces|military))\b", re.I)
 # "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
 # "occupied" is Russia's holding, unless another side is named as occupier.
@@ -834,6 +837,12 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
 
 # An aside set off by commas inside a clause: "80% of Sievierodonetsk, including the eastern quarters
 # of the city, were now occupied".
+# A figure in apposition set off by commas, the clause's verb after it: "About 18% of Ukraine, or
+# roughly 110,000 square kilometres, is under Russian control".
+_FIGURE_ASIDE = re.compile(r",\s+(?:or\s+)?(?:(?:about|around|roughly|some|nearly|almost|approximately|over|more\s+than|"
+                           r"less\s+than|just\s+over|just\s+under)\s+)?\d[\d,.]*\s*[^,;:—–.\d]{1,40}?,"
+                           # the predicate goes on after it ("..., is under", "..., remains"), not another phrase
+                           r"(?=\s+(?:is|are|was|were|remains?|remained|has|have|had|now|still)\b)", re.I)
 _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
                     r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
 
