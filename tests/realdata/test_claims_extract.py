@@ -106,8 +106,10 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
        "side": "russia", "source": "British intelligence"}]),
     ("Ukrainian forces pushed 3 miles into Russian territory in the first days of the offensive.",
      D(2024, 8, 9),
+     # A depth into Russia while Ukraine held ground there is in the incursion's region (place.incursion:
+     # the labels of dev.jsonl and set D read "into Russian territory" in August 2024 as Kursk oblast).
      [{"value": 3, "unit": "miles", "unit_normalized": "m", "value_normalized": 4828.032,
-       "side": "ukraine", "place": "RUS"}]),
+       "side": "ukraine", "place": "Kursk oblast"}]),
     ("The Russian defence ministry said its forces had taken control of the villages of "
      "Novodmytrivka and Petrivka, bringing the total captured this month to 29 settlements.",
      D(2024, 11, 20),
@@ -485,21 +487,22 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2022, 11, 12),
      [{"value": 54, "unit_normalized": "percent", "measure": "share_lost", "side": "russia",
        "start_date": "2022-02-24"}]),
-    # "occupied <figure> in <month>" gains over that month; "a 20-km-wide front" is a width.
+    # "occupied <figure> in <month>" gains over that month; "a 20-km-wide front" is the width of the
+    # push, a front length (as the real sets label "a salient some 40km wide", "over a breadth of 40 km").
     ("Russian forces occupied 610 km² in October, DeepState said.", D(2024, 11, 25),
      [{"value": 610, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
        "start_date": "2024-10-01", "date": "2024-10-31"}]),
     ("Over the past week, Russian forces liberated 8 settlements and advanced on a 20-km-wide front to a depth of "
      "4 km, the Russian defence ministry said.", D(2024, 11, 25),
      [{"value": 8, "unit_normalized": "settlements", "measure": "settlements", "side": "russia"},
-      {"value": 20, "unit_normalized": "m", "value_normalized": 20000, "measure": "other"},
+      {"value": 20, "unit_normalized": "m", "value_normalized": 20000, "measure": "front_length"},
       {"value": 4, "unit_normalized": "m", "value_normalized": 4000, "measure": "depth",
        "side": "russia"}]),
     # A depth into the other country; Russia's near the town named.
     ("Ukrainian forces have pushed up to 35 km into Russia since the incursion began, Ukraine's commander said.",
      D(2024, 8, 20),
      [{"value": 35, "unit_normalized": "m", "value_normalized": 35000, "measure": "depth", "side": "ukraine",
-       "place": "RUS", "qualifier": "up to"}]),
+       "place": "Kursk oblast", "qualifier": "up to"}]),  # place.incursion (see "3 miles into Russian territory")
     ("Russian forces have pushed up to 8 km into Ukraine near Vovchansk since May, Ukrainian officials said.",
      D(2024, 6, 10),
      [{"value": 8, "unit_normalized": "m", "value_normalized": 8000, "measure": "depth", "side": "russia",
