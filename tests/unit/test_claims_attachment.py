@@ -358,8 +358,8 @@ def test_a_weekday_before_the_speaker_dates_the_statement():
 
 
 def test_a_span_of_time_in_the_sentence_before_is_not_carried():
-    _, c = claims("The army failed to take the city in three days. This led to the loss of 3 settlements, "
-                  "with Ukraine regaining 5% of its land.", D(2023, 1, 4))
+    (c,) = claims("The army failed to take the city in three days. Ukraine then regained 500 square kilometres "
+                  "of its land.", D(2023, 1, 4))
     assert c.start_date is None
 
 
