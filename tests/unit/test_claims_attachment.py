@@ -355,3 +355,21 @@ def test_a_weekday_before_the_speaker_dates_the_statement():
     (c,) = claims("On Saturday Moscow claimed the village of Hrodivka, one of 12 it says it has captured this month.",
                   D(2024, 11, 25))
     assert (c.start_date, c.date) == (D(2024, 11, 1), D(2024, 11, 23))
+
+
+def test_a_span_of_time_in_the_sentence_before_is_not_carried():
+    (c,) = claims("The army failed to take the city in three days. Ukraine then regained 500 square kilometres "
+                  "of its land.", D(2023, 1, 4))
+    assert c.start_date is None
+
+
+def test_a_total_in_general_does_not_take_the_period_of_the_sentence_before():
+    _, c = claims("Over the past week, 28 square kilometres were freed. In general, the freed area in the south "
+                  "is 158 square kilometres.", D(2023, 7, 3))
+    assert not c.explain["date"].startswith("date.carried")
+
+
+def test_a_sentence_naming_may_does_not_take_the_period_of_the_sentence_before():
+    _, c = claims("Russian forces took 470 square kilometres in June alone. That added to the progress made in May, "
+                  "when 580 square kilometres came under Russian control.", D(2025, 7, 5))
+    assert not c.explain["date"].startswith("date.carried")

@@ -2436,7 +2436,11 @@ def _period_named(sentence: str, reference: dt.date | None):
     its words), or None when it names none, or more than one."""
     periods = [d for d in dates_mod.date_mentions(sentence, reference)
                if d.kind in ("past", "range", "month", "since") and d.start_date is not None]
-    return (periods[0], sentence[periods[0].start:periods[0].end]) if len(periods) == 1 else None
+    if len(periods) != 1:
+        return None
+    words = sentence[periods[0].start:periods[0].end]
+    # A span of time ("failing to take the capital in three days") says how long, not when.
+    return None if _DURATION.fullmatch(words.strip()) else (periods[0], words)
 
 
 # "37 square kilometres in total", "the total is more than 204 square kilometres", "bringing the
@@ -2535,7 +2539,7 @@ def _dates_of_the_apposition(before: "Claim | None", dated: tuple) -> tuple:
         f"date.apposition: the period of the figure before ({before.surface}){'; ' + rule if own_day else ''}"
 
 
-_IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
+_IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall|in\s+general)\b", re.I)
 
 
 def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: str) -> tuple:
@@ -2551,7 +2555,7 @@ def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: s
 # Time words the normaliser did not make a period of ("captured in the early weeks of 2022"), and
 # words that set a figure against what was said before ("This contrasts sharply with ..."): such a
 # sentence does not take the period of the sentence before.
-_TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+_TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|(?-i:May)|June|July|August|September|October|"
                           r"November|December)\b|\b(?:weeks|months|years)\s+of\b|\b(?:contrast\w*|compared)\b", re.I)
 
 
