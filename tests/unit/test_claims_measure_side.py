@@ -225,3 +225,18 @@ def test_ground_damaged_or_mined_is_no_holding(sentence):
 
 def test_a_holding_beside_damage_stays_a_holding():
     assert only_claim("Russia controls 18% of Ukraine, much of it destroyed.").measure == "share_held"
+
+
+def test_a_speaker_named_by_a_common_noun_takes_the_side_it_was_introduced_with():
+    text = ("A Ukrainian brigade says that its troops have pushed forward near Kupiansk. That is a region "
+            "where Russia began an offensive in the spring. The brigade said on Friday that its forces "
+            "advanced nearly three square kilometers in that area.")
+    (claim,) = claims_of(text)
+    assert claim.side == "ukraine"
+
+
+def test_its_is_no_pronoun_for_the_previous_singular_subject():
+    text = ("That is an area where Russia launched an offensive in the spring. "
+            "The Ukrainian brigade said on Friday that its forces advanced nearly three square kilometers there.")
+    (claim,) = claims_of(text)
+    assert claim.side == "ukraine"

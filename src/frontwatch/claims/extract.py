@@ -850,7 +850,8 @@ _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|l
 def _singular_subject_side(sentence: str) -> str | None:
     """The side of the first actor of a sentence that is no object and is singular ("the Ukrainian
     army", "Russia", "the Ukrainian advance"; not "the Russians", "Russian forces"), which "it"
-    and "its" in the next sentence can stand for (side.previous_subject)."""
+    in the next sentence can stand for (side.previous_subject; not "its": "The brigade said that its
+    forces advanced" is the brigade's)."""
     for a in actor_mentions(sentence):
         if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
             head = re.split(r"\s+of\s+", a.text)[0].split()[-1]
@@ -2151,7 +2152,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if elided and earlier.side:
                 side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
             pronouns = list(PRONOUN_SUBJECT.finditer(text_s, 0, q.start))
-            if side is None and pronouns and pronouns[-1].group(0).lower() in ("it", "its") and last_singular_side:
+            if side is None and pronouns and pronouns[-1].group(0).lower() == "it" and last_singular_side:
                 # "Perhaps not the Russians stationed on the border ... did not think the Ukrainian army
                 # had the kit to launch this operation. So far it has been successful, advancing up to
                 # 30km": "it" agrees with a singular subject, not with "the Russians".
