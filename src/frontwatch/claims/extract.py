@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from frontwatch import notices
@@ -22,7 +22,7 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import PlaceMention, place_mentions
+from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -1613,10 +1613,37 @@ _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+
                            r"\s+(?:that\b|how\b)", re.I)
 
 
+# "said Monday" (a weekday mention that opens with its verb of saying), "on Wednesday said": the
+# day of the statement, with no "that" needed.
+_SPEECH_OPENS = re.compile(r"^\s*" + _SPEECH_NEAR_WORDS, re.I)
+_SPEECH_RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:said|says|told|wrote|reported|announced|stated|claimed|estimated)\b", re.I)
+# "On Saturday Russia claimed the village ...", "On Tuesday the ministry said ...": a day or weekday
+# before its subject and verb of saying, with no "that".
+_SPEECH_SUBJECT_AFTER = re.compile(r"^\s*,?\s*(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}(?:said|says|told|wrote|reported|announced|"
+                                   r"stated|claimed)\b")
+
+
 def _statement_dates(sentence: str, mentions: list) -> list:
     """The date mentions that date a statement rather than a figure."""
     return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
-        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:])
+        or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:])
+        or (d.kind in ("day", "weekday") and _SPEECH_SUBJECT_AFTER.match(sentence[d.end:])))]
+
+
+_START_OF_THE_DAY = re.compile(r"^(?:(?:since|from|starting)\s+)?the\s+(?:start|beginning)\s+of\s+the\s+day$", re.I)
+
+
+def _day_of_the_statement(sentence: str, mentions: list, statement: list, published: dt.date | None) -> list:
+    """"Since the start of the day" in a statement dated before the report's day ("Ukraine said on
+    Wednesday its forces had advanced one to two kilometres since the start of the day") is the day
+    of the statement, not the report's."""
+    days = [d.date for d in statement if d.kind in ("day", "weekday") and d.date is not None
+            and published is not None and d.date < published]
+    if not days:
+        return mentions
+    return [replace(d, date=days[-1], start_date=days[-1])
+            if d.kind == "since" and _START_OF_THE_DAY.match(sentence[d.start:d.end].strip()) else d for d in mentions]
 
 
 def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
@@ -1631,11 +1658,53 @@ def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
     return days[-1] if days else None
 
 
+def _said_on(sentence: str, where: tuple, reference: dt.date | None, before: tuple | None) -> tuple | None:
+    """(paragraph, sentence index, day) of the last statement day the report gave
+    (:func:`_statement_day`): this sentence's (``where``: its paragraph and index), or ``before``."""
+    day = _statement_day(sentence, reference)
+    return (*where, day) if day is not None else before
+
+
+def _said_on_here(said_on: tuple | None, paragraph: int, i_sent: int) -> dt.date | None:
+    """The statement day from which this sentence's "past week" is counted back: one given in its
+    own paragraph or in the sentence right before it ("the outlet reported on November 25 ...
+    [new line] Over the past week, ..."), not further on ("On October 2, Zelensky stated that ..."
+    does not date another source's "in the past 24 hours" two paragraphs on)."""
+    if said_on is None or (said_on[0] != paragraph and said_on[1] != i_sent - 1 and said_on[1] != i_sent):
+        return None
+    return said_on[2]
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
               q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
-    """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
+    """(date, start_date, rule) a claim refers to: what its words say (:func:`_date_of_the_words`),
+    a period that runs to now ending on the day its statement was made (:func:`_period_to_the_statement`)."""
+    dated = _date_of_the_words(sentence, q_start, measure, direction, published, others, ignore_after, q_end, said_on)
+    return _period_to_the_statement(sentence, published, dated)
+
+
+def _period_to_the_statement(sentence: str, published: dt.date | None, dated: tuple) -> tuple:
+    """A period that runs to the report's day, in a sentence that dates its statement on one of the
+    seven days before ("Russia said on Tuesday its forces had advanced by 1,000 sq km in August and
+    September"; "On Saturday Russia claimed the village, one of nearly a dozen it says it has captured
+    this month"), runs to the day of the statement (date.period_to_the_statement)."""
+    date, start, rule = dated
+    if published is None or start is None or date != published or not _SPEECH_NEAR.search(sentence):
+        return dated
+    days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, published))
+            if d.kind in ("day", "weekday") and d.date is not None and published - dt.timedelta(days=7) <= d.date < published]
+    if not days or days[-1] < start:
+        return dated
+    return days[-1], start, f"{rule}; date.period_to_the_statement: said on {days[-1].isoformat()}"
+
+
+def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str | None,
+                       published: dt.date | None,
+                       others: tuple = (), ignore_after: int | None = None,
+                       q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
+    """(date, start_date) a claim's words give it. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
@@ -1654,10 +1723,12 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
     mentions = [d for d in mentions if d not in statement]
+    mentions = _day_of_the_statement(sentence, mentions, statement, published)
     sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _in_compared_part(sentence, d, q_start)]
     mentions = [d for d in mentions if not _second_predicates_period(sentence, d, measure, q_end)]
+    mentions = [d for d in mentions if not _since_of_a_superlative(sentence, d, q_end)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     mentions = _own_date_mentions(sentence, mentions, measure, q_end)
@@ -1702,6 +1773,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
+        within = _span_within_named_period(sentence, d, mentions) if is_change else None
+        if within is not None:
+            return within.date, within.start_date, f"date.span_in_named_period: {said(d)} in {said(within)}"
         rule = "date.past_period"
         if said_on is not None and dates_mod.counted_back(said(d)):
             rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
@@ -1742,8 +1816,28 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         d = statement[-1]
         return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
     if "since" in by_kind:
+        if by_kind["since"].date is not None and by_kind["since"].date != published:
+            # "said on Wednesday ... since the start of the day": that day (date.statement_day).
+            return by_kind["since"].date, start, f"date.statement_day{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _span_within_named_period(sentence: str, d, mentions: list):
+    """The one named calendar period of the sentence (a month, a year, a range) that a span of time
+    ("in a single month", "in 30 days") is the length of (date.span_in_named_period): "In May, ...
+    27 settlements were liberated in a single month" is May; "in November they took 690 sq km in 30
+    days" is November; the period is of the span's length, within a fifth. None when the span is no
+    such span, or the sentence names no such period or several."""
+    if not _DURATION.fullmatch(sentence[d.start:d.end].strip()):
+        return None
+    named = [m for m in mentions if m.kind in ("month", "range") and m.start_date is not None and m.date is not None]
+    span = dates_mod.period_days(sentence[d.start:d.end])
+    if len(named) != 1 or not span:
+        return None
+    # Of that length ("gaining 1,100 sq km in two weeks" in early August is no ten days of it).
+    length = (named[0].date - named[0].start_date).days + 1
+    return named[0] if abs(length - span) <= 0.2 * span else None
 
 
 # A clause of its own between a figure and a date: "40% of the territory they occupied in August".
@@ -1977,6 +2071,30 @@ def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None)
     return any(v.search(between) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS))
 
 
+# "the greatest loss of territory since April 1944", "a record since the first weeks of the war", "the
+# fastest pace since 2022": the words after "since" are what the superlative is measured against.
+_SUPERLATIVE = re.compile(r"\b(?:biggest|largest|greatest|fastest|quickest|slowest|highest|lowest|worst|best|deepest|"
+                          r"heaviest|strongest|smallest|longest|(?:most|least)\s+[a-z]+|record|first\s+time)\b"
+                          r"[^.;:!?()]{0,60}$", re.I)
+_SINCE_WORD = re.compile(r"\bsince\b", re.I)
+
+
+def _since_of_a_superlative(sentence: str, d, q_end: int | None) -> bool:
+    """Whether a "since" mention is the baseline of a superlative written before it (date.superlative):
+    "800 sq km has been seized, the greatest loss of Russian territory since April 1944" names no
+    period of the figure; the claim keeps whatever else dates it. The superlative follows the figure
+    ("the most gains in Donetsk, where it has gained 1,804 sq km since the start of the year" is
+    the figure's period)."""
+    if d.kind != "since" or q_end is None or d.start < q_end:
+        return False
+    word = [m for m in _SINCE_WORD.finditer(sentence, max(0, d.start - 25), min(len(sentence), d.start + 6))]
+    if not word:
+        return False
+    at = word[-1].start()
+    sup = _SUPERLATIVE.search(sentence, max(q_end, at - 80), at)
+    return sup is not None
+
+
 def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
     """Whether date mention ``d`` lies in another clause than the claim's (``lo``:``hi``) that has
     a verb of its own before the date, so it dates that verb's event, not the claim. A clause
@@ -2055,7 +2173,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     last_singular_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
-    said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
+    said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
@@ -2077,7 +2195,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         att_span = own_att[1] if own_att else None
         # Names inside the attribution ("according to Deepstate") are speakers, not places.
         anchors = dates_mod.time_anchor_spans(text_s)
-        all_mentions = place_mentions(text_s)
+        all_mentions = _compass_fronts(place_mentions(text_s), reference)
         mentions = [m for m in all_mentions if not (att_span and att_span[0] <= m.start < att_span[1])
                     and not any(a <= m.start < b for a, b in anchors)]
         if quantities and att_span:
@@ -2086,14 +2204,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            said_on = _statement_day(text_s, reference) or said_on
+            said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
             as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
             last_singular_side = _singular_subject_side(text_s) or last_singular_side
             previous_period = (sent.paragraph, text_s)
             continue
-        said_on = _statement_day(text_s, reference) or said_on
+        said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
         report_as_of = as_of_before
         as_of_before = _as_of_day(text_s, reference) or as_of_before
         sentence_claims: list[Claim] = []
@@ -2222,15 +2340,21 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end,
-                                                    said_on=said_on)
+                                                    said_on=_said_on_here(said_on, sent.paragraph, i_sent))
+            date, start_date, date_rule = _respectively(text_s, q, quantities, conversions, dated_as, reference,
+                                                        (date, start_date, date_rule))
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
                                                                (date, start_date, date_rule))
-            if not date_rule.startswith("date.total"):
+            if not date_rule.startswith("date.total") and not _IN_TOTAL.search(text_s):
+                # "In December, Russian troops took 30 settlements. In total, they have liberated 4,500
+                # sq km": a total sums more than the sentence before told of (its period is unsure).
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
-                                                              (date, start_date, date_rule))
+                                                              (date, start_date, date_rule), text_s)
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
                     and not _names_a_period(text_s) and _share_rise_or_fall(text_s, q, *_clause_bounds(text_s, q.start)) is None:
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
@@ -2388,14 +2512,81 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
 
 
-def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
+_AND_BETWEEN = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?and\s+(?:about\s+|some\s+|nearly\s+|almost\s+)?$", re.I)
+_RESPECTIVELY_AFTER = re.compile(r"^[^.;:]{0,40}?\brespectively\b", re.I)
+
+
+def _respectively(sentence: str, q: "_Quantity", quantities: list, conversions, measure: str,
+                  reference: dt.date | None, dated: tuple) -> tuple:
+    """Two figures joined by "and" and followed by "respectively", in a sentence that names two months
+    together ("In October and November Ukraine's control grew by 0.42% and 0.64% respectively"):
+    the first figure is of the first month, the second of the second (date.respectively); a state
+    is as of its month's end."""
+    figs = [x for x in quantities if x.start not in conversions]
+    i = next((k for k, x in enumerate(figs) if x is q), None)
+    if i is None:
+        return dated
+    if i + 1 < len(figs) and _AND_BETWEEN.match(sentence[q.end:figs[i + 1].start]) and \
+            _RESPECTIVELY_AFTER.match(sentence[figs[i + 1].end:]):
+        k = 0
+    elif i > 0 and _AND_BETWEEN.match(sentence[figs[i - 1].end:q.start]) and _RESPECTIVELY_AFTER.match(sentence[q.end:]):
+        k = 1
+    else:
+        return dated
+    pair = dates_mod.month_pair(sentence, reference)
+    if pair is None:
+        return dated
+    first, last = pair[k]
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
+    return last, (first if is_change else None), f"date.respectively: the {('first', 'second')[k]} of two months named together"
+
+
+def _dates_of_the_apposition(before: "Claim | None", dated: tuple) -> tuple:
+    """A figure that restates the one before it in another unit ("one-fifth of Ukrainian territory by
+    February-March 2022, or about 119,000 square kilometers") has its period (date.apposition), when
+    its own words name no time of their own (an "as of" or a day of its own is kept)."""
+    date, start, rule = dated
+    if before is None or before.start_date is None or start is not None or \
+            not rule.startswith(("date.publication", "date.report_as_of", "date.as_of", "date.sentence_day")):
+        return dated
+    own_day = rule.startswith(("date.as_of", "date.sentence_day"))
+    return (date if own_day else before.date), before.start_date, \
+        f"date.apposition: the period of the figure before ({before.surface}){'; ' + rule if own_day else ''}"
+
+
+_IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
+
+
+def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: str) -> tuple:
+    """A period of 2022 that begins before the invasion and runs past it ("by February-March 2022",
+    "in 2022", "in early 2022") counts from 24 February 2022 (start.invasion): no ground changed
+    hands in the weeks before, and every label of every set that starts a period in 2022 starts it
+    on that day."""
+    if start_date is None or date is None or not (_WAR_START.replace(month=1, day=1) <= start_date < _WAR_START <= date):
+        return date, start_date, rule
+    return date, _WAR_START, f"{rule}; start.invasion: from {_WAR_START.isoformat()}, not {start_date.isoformat()}"
+
+
+# Time words the normaliser did not make a period of ("captured in the early weeks of 2022"), and
+# words that set a figure against what was said before ("This contrasts sharply with ..."): such a
+# sentence does not take the period of the sentence before.
+_TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+                          r"November|December)\b|\b(?:weeks|months|years)\s+of\b|\b(?:contrast\w*|compared)\b", re.I)
+
+
+def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple,
+                    sentence: str = "") -> tuple:
     """A change whose sentence names no time at all takes the one period the sentence before it
     named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
     Including both gains and losses, it has increased its holdings by 0.2 percentage points".
-    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it."""
+    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it. Not
+    when ``sentence`` has time words of its own that were not read, or sets its figure against the
+    sentence before ("This contrasts sharply with the 120,000 square km captured in the early weeks
+    of 2022")."""
     date, start_date, rule = dated
     if previous is None or measure not in _CHANGES or start_date is not None \
-            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
+            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph \
+            or _TIME_UNREAD.search(sentence):
         return dated
     named = _period_named(previous[1], reference)
     if named is None:
@@ -2567,7 +2758,40 @@ def _region_of_place(sentence: str, place: str, places: list[tuple[int, str]]) -
     return None
 
 
-_REFS = ("country_ref", "region_ref", "city_ref", "area_ref")
+_REFS = ("country_ref", "region_ref", "city_ref", "area_ref", "direction_ref")
+
+
+def _compass_fronts(mentions: list[PlaceMention], reference: dt.date | None) -> list[PlaceMention]:
+    """The mentions with each compass part of the front ("in the south") read as the oblasts that part
+    of the front ran through in the operation under way on the report's day (place.compass_front,
+    lexicon/places.json compass_fronts: the 2023 counteroffensive's south is Zaporizhzhia and western
+    Donetsk), or dropped when no operation was under way: then it names no place."""
+    if not any(m.kind == "compass_front" for m in mentions):
+        return mentions
+    ops = {op.name: op for op in operations_mod.operations()}
+    out = []
+    for m in mentions:
+        if m.kind != "compass_front":
+            out.append(m)
+            continue
+        for entry in COMPASS_FRONTS:
+            op = ops.get(entry["operation"])
+            if entry["word"] == m.canonical and op is not None and reference is not None \
+                    and op.first_day <= reference <= op.last_day:
+                out.append(PlaceMention(m.start, m.end, m.text, "union", "+".join(entry["oblasts"]),
+                                        f"place.compass_front: {op.name}"))
+                break
+    return out
+# A non-restrictive relative clause: ", which has been described as the gateway to the city of Donetsk".
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
+
+
+def _described_spans(sentence: str) -> list[tuple[int, int]]:
+    """The spans of the sentence's non-restrictive relative clauses, whose places describe what the
+    clause is about rather than move the report to them."""
+    return [m.span() for m in _RELATIVE_CLAUSE.finditer(sentence)]
+
+
 # A place named as where something comes from or goes to, not where it is.
 _SOURCE_OR_GOAL = re.compile(r"\b(?:from|to|towards?|for|against|beyond)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 
@@ -2585,6 +2809,9 @@ class _PlaceContext:
 
         self.last_oblast: PlaceMention | None = None
         self.last_settlement: PlaceMention | None = None
+        self.last_direction: PlaceMention | None = None  # the last front sector, for "this front" (place.this_front)
+        self.last_point: PlaceMention | None = None  # the last town or sector: a line's point (place.carried)
+        self.region_in: dict[str, PlaceMention] = {}  # the last region named in each country (place.region_of_country)
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
@@ -2595,6 +2822,16 @@ class _PlaceContext:
         another place has moved on ("... in Kursk. The city of Kupiansk is ... Russian forces have
         captured 235 km2 in the past week": not Kursk)."""
         return self.last_region if self.last is self.last_region else None
+
+    def line_point(self) -> PlaceMention | None:
+        """The place a line's figure (a depth, a distance, a pace) with no place of its own goes on
+        about: the last place named, or the last town or sector when the region named after it
+        contains it (it says where the town lies); a region that does not contain it has moved on."""
+        point, last = self.last_point, self.last
+        if point is None or last is None or last is point or last.kind not in ("oblast", "oblast_or_city", "union"):
+            return last
+        town = point.city if point.kind == "oblast_or_city" else re.sub(r"\s+direction$", "", point.canonical)
+        return point if oblast_of_all((town,)) in last.canonical.split("+") else last
 
     def report_town(self) -> PlaceMention | None:
         """place.the_report_town: "the city" or "the town" before any settlement is named stands for
@@ -2631,9 +2868,15 @@ class _PlaceContext:
         # to divert Russian forces from the Donbas": "this area" is then Kursk's).
         located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
         topic = (located or regions or [None])[-1]
+        described = _described_spans(sentence)
         for m in mentions:
-            if m.kind in _REFS:
+            if m.kind in _REFS or any(a <= m.start < b for a, b in described):
+                # place.described_in_passing: a place in a relative clause describes what the clause is
+                # about ("into the area, which has been described as the gateway to the city of
+                # Donetsk"); the report has not moved there.
                 continue
+            if m.kind in ("settlement", "oblast_or_city", "direction"):
+                self.last_point = m
             self.last = m
             if m.kind != "country":
                 self.last_part = m
@@ -2643,8 +2886,12 @@ class _PlaceContext:
                 self.last_region = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 self.last_oblast = m
+                if _country_of_region(m) is not None:
+                    self.region_in[_country_of_region(m)] = m
             if m.kind in ("settlement", "oblast_or_city"):
                 self.last_settlement = m
+            if m.kind == "direction":
+                self.last_direction = m
             if m.kind == "country":
                 self.last_country = m.canonical
         if topic is not None:
@@ -2662,6 +2909,10 @@ class _PlaceContext:
                 return named[-1]
             last = self.last_part if self.last is not None and self.last.kind == "country" else self.last
             return self.last_oblast if last is self.last_region else last
+        if m.kind == "direction_ref":
+            # "Ukrainian forces on this front managed to liberate two square kilometres": the sector last named.
+            named = [e for e in earlier if e.start < m.start and e.kind == "direction"]
+            return named[-1] if named else self.last_direction
         if m.kind not in ("region_ref", "city_ref"):
             return m
         wanted = ("oblast", "oblast_or_city", "union") if m.kind == "region_ref" else ("settlement", "oblast_or_city")
@@ -2739,9 +2990,41 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+# The shortest front length that is the whole front's: the front has run 1,000 to 1,300 km since 2022;
+# the longest stretch in one oblast (Donetsk, Kherson along the Dnipro) is a few hundred km, and the
+# labelled sector lengths are 11 to 160 km.
+_WHOLE_FRONT_MIN_M = 500_000
+
+
+def _longer_than_any_sector(q: "_Quantity") -> bool:
+    """Whether a front length is at least _WHOLE_FRONT_MIN_M (its lower end for a range)."""
+    value, low, _, unit = _normalized_values(q)
+    length = value if value is not None else low
+    return unit == "m" and length is not None and length >= _WHOLE_FRONT_MIN_M
+
+
 # "the Kurakhove sector of the", "that part of the": a part named before the front's length.
 _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment|portion|direction|axis)\s+of\s+"
                                 r"(?:the|its|a|their)\s+(?:[\w'’-]+\s+){0,2}?$", re.I)
+
+
+# The members of a count, listed after it: "220 settlements, including Lyman", "four settlements:
+# Alexandria, Leonidovo and ...", "36, among them Krasnohorivka" (lexicon/places.json member_markers).
+_MEMBERS_AFTER = re.compile(r"[^.;:()]{0,60}?(?:(?:,\s*|\s+)(?:" + "|".join(re.escape(w) for w in MEMBER_MARKERS)
+                            + r")\b|:\s*(?=[A-Z\"“]))", re.I)
+
+
+def _without_members(sentence: str, q: "_Quantity", measure: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """The mentions without the settlements listed as members of a count of settlements
+    (place.members_are_not_the_place): "Russian forces took 220 settlements, including Lyman" counts
+    settlements of which Lyman is one; where they are is said elsewhere (a region in the sentence, or
+    the report's), not by one of them."""
+    if measure != "settlements":
+        return mentions
+    listed = _MEMBERS_AFTER.match(sentence, q.end)
+    if not listed:
+        return mentions
+    return [m for m in mentions if not (m.start >= listed.end() and m.kind in ("settlement", "oblast_or_city"))]
 
 
 # A participle clause set off by a comma right after a figure that gives the extent of the same
@@ -2783,9 +3066,18 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
         # line": the length is the whole front's; the sector named is a part of it.
         return "UKR", True, "place.whole_front: a part of the front is named, the length is the whole front's"
+    if measure == "front_length" and _longer_than_any_sector(q):
+        # "along the more than 1,000 kilometre front line", in a report about the Kursk region: no
+        # oblast's front is that long; the length is the whole front's.
+        return "UKR", True, f"place.whole_front: {_WHOLE_FRONT_MIN_M // 1000:,} km or more is no sector's length"
     country = next((m.canonical for m in reversed(mentions) if m.kind == "country" and m.start < q.start),
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
+    # place.described_in_passing: a place in a relative clause that does not hold the figure describes
+    # what the clause is about ("In the south, where Ukrainian forces are trying to advance towards
+    # Berdiansk and Melitopol, they had recaptured 11 sq km": the south's, not Melitopol's).
+    described = [(a, b) for a, b in _described_spans(sentence) if not a <= q.start < b]
+    mentions = [m for m in mentions if not any(a <= m.start < b for a, b in described)]
     resolved = []
     unresolved = None
     for m in mentions:
@@ -2797,7 +3089,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         if r is not m:
             r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
         resolved.append(r)
-    mentions = resolved
+    mentions = _without_members(sentence, q, measure, resolved)
     # A place in a later clause that holds another number is that number's ("five settlements
     # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
     others = [x for x in others_at if x != q.start]
@@ -2830,11 +3122,27 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         towns = [m for m in usable if m.kind in ("settlement", "oblast_or_city", "direction")]
         in_clause = [m for m in towns if lo <= m.start < hi]
         pool = in_clause or towns
+        if not in_clause and all(m.start >= hi for m in towns) \
+                and any(m.kind in ("oblast", "union") and m.start < lo for m in usable):
+            # place.region_before: "In the Kharkiv region, Russian troops have advanced 50 metres per day,
+            # while in the Pokrovsk sector, ...": a region fronted before the figure's clause is its
+            # place; a town in a clause after it is another figure's (read by place.earlier_clause).
+            pool = []
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
+            narrowed = _region_of_country(into[0], context)
+            if narrowed is not None:
+                return (_reading(narrowed, measure, sentence, country), True,
+                        f"place.region_of_country: {into[0].text} ({narrowed.text}, named before)")
+            if into[0].kind == "country" and into[0].canonical == "RUS" and side == "ukraine" and reference is not None \
+                    and dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7):
+                # "its military, already some 35 kilometers into Russian territory", reported while
+                # Ukraine held ground in Russia: the incursion's region (lexicon/events.json).
+                return (INCURSION_PLACE, True, f"place.incursion: {into[0].text}, reported while Ukraine held "
+                                               f"ground in {INCURSION_PLACE}")
             return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
     if unresolved is not None:
         return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
@@ -2856,7 +3164,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # A pace along a line is carried from the last place named; an area a day, like an area, only
     # from a region (a town named in passing is no area's place).
     line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
-    carried = context.last if line else context.recent_region
+    # place.carried for a line: its point is a town or a sector, the last one named when a region named
+    # after it only says where the town lies ("along the Kupiansk front ... The city of Kupiansk and
+    # surrounding areas of the Kharkiv region ... advanced three kilometres": Kupiansk's).
+    carried = context.line_point() if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
     if carried is not None:
@@ -2904,6 +3215,25 @@ def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str
         return None
     return next((c for c in reversed(claims_before)
                  if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+_RUSSIAN_OBLASTS = ("Kursk oblast", "Belgorod oblast", "Bryansk oblast")
+
+
+def _region_of_country(m: PlaceMention, context: _PlaceContext) -> PlaceMention | None:
+    """place.region_of_country: a depth into a whole country is into the region of that country the
+    report named last ("Ukraine's advance into Russia's Kursk oblast ... under pressure in Donetsk
+    oblast ... advancing up to 30km ... creating a salient inside Russia": Kursk's); None when ``m``
+    is not a country or the report has named no region of it."""
+    return context.region_in.get(m.canonical) if m.kind == "country" else None
+
+
+def _country_of_region(m: PlaceMention) -> str | None:
+    """The country an oblast or a union of oblasts lies in (Kursk, Belgorod, Bryansk: Russia), or None
+    for a union across the border."""
+    members = m.canonical.split("+")
+    return "RUS" if all(o in _RUSSIAN_OBLASTS for o in members) else \
+        "UKR" if not any(o in _RUSSIAN_OBLASTS for o in members) else None
 
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:

@@ -120,7 +120,8 @@ def running_total_start(sentence: str, measure: str, side: str | None, place: st
     for op in operations():
         if not (op.first_day <= day <= op.last_day):
             continue
-        there = where is not None and where in {_folded(o) for o in op.oblasts}
+        # A union of oblasts ("Zaporizhzhia oblast+Donetsk oblast") is there when all its oblasts are.
+        there = where is not None and set(where.split("+")) <= {_folded(o) for o in op.oblasts}
         if side == op.side:
             if there:
                 fits.append((op, f"{place} is where it was fought"))

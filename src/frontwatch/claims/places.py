@@ -47,7 +47,8 @@ class PlaceMention:
     end: int
     text: str
     kind: str   # country, country_ref, oblast, oblast_or_city, union, settlement, direction, region_ref, city_ref,
-    # area_ref ("this area": the place last named, of any kind)
+    # area_ref ("this area": the place last named, of any kind), direction_ref ("this front": the sector last named),
+    # compass_front ("in the south": resolved by the report's day, see COMPASS_FRONTS)
     canonical: str
     rule: str
     city: str | None = None
@@ -60,6 +61,12 @@ _LEX = load_lexicon("places")
 _NON_PLACES = frozenset(_LEX["non_places"])
 _RIVERS = frozenset(_LEX["rivers"])
 _OUTLET_WORDS = frozenset(_LEX["outlet_words"])
+# Words after a count that introduce its members ("220 settlements, including Lyman"): the frame
+# builder does not take a member for the count's place.
+MEMBER_MARKERS = tuple(_LEX["member_markers"])
+# A compass part of the front and the operation during which it names oblasts (the frame builder
+# resolves it by the report's day: place.compass_front).
+COMPASS_FRONTS = tuple(_LEX["compass_fronts"])
 
 
 def _alternation(names) -> str:
@@ -106,6 +113,10 @@ REGION = re.compile(rf"\b(?P<name>{_REG})\b")
 # "the Pokrovsk, Kurakhove and Vuhledar directions", "the Pokrovsk axis"
 DIRECTION = re.compile(rf"\b(?P<name>{_WORD}(?:\s+{_WORD})?)(?:\s*,\s*{_WORD}(?:\s+{_WORD})?)*(?:\s*,?\s+and\s+{_WORD}(?:\s+{_WORD})?)?"
                        rf"(?:['’]s)?\s+(?:{_DIRECTION_WORDS})\b")
+# Oblast names joined by "and" with no word for region: "roughly 75% of Kherson and Zaporizhzhia" (a union,
+# for ground; a distance's point is looked for among towns, so a union is never one).
+BARE_UNION = re.compile(rf"(?<![\w-])(?P<names>(?:{_OBL})(?:\s*,\s*(?:{_OBL}))*\s*,?\s+and\s+(?:{_OBL}))(?![\w'’-])"
+                        rf"(?!\s+(?:{_REGION_WORDS}|city|cities|towns?)\b)")
 # A bare oblast (or oblast-and-city) name: "in Donetsk", "Kursk", "the Crimean peninsula"
 BARE_OBLAST = re.compile(rf"(?<![\w-])(?P<name>{_OBL})(?![\w-])")
 # "the (key logistics) town of Pokrovsk", "the village of Pushkine", "the logistics hub Pokrovsk"
@@ -117,6 +128,16 @@ APPOSITIVE = re.compile(rf"^\s*(?P<name>{_NAME}),\s+(?:a|an|the)\s+[^,;]{{0,50}}
 # the speaker's title, not where the claim is.
 _OFFICE_AFTER = re.compile(r"\s+(?:regional|oblast|city|military|district)\s+(?:military\s+|state\s+)?"
                            r"(?:administration|council|governor|head|police|prosecutor)", re.I)
+# The country in an institution's name ("the Armed Forces of Ukraine", "the President of Ukraine") or
+# after a holder's phrase ("back in the hands of Ukraine", "under the control of Russia"): an actor,
+# not where a figure is (place.institution_or_holder, by its absence).
+_INSTITUTION_BEFORE = re.compile(rf"(?:\b(?:{_alternation(_LEX['institution_nouns'])})|"
+                                 r"\b(?:hands|control|rule|grip|possession|forces|troops|army)\b)\s+of\s+(?:the\s+)?$")
+# A military formation named after a place ("units of the Sever (North) group of forces", "the
+# Centre Grouping", "the Khortytsia operational-strategic group"): not a place.
+_UNIT_AFTER = re.compile(rf"\s*(?:\([^()]{{0,30}}\)\s*)?(?:operational(?:-strategic)?\s+|tactical\s+)?"
+                         rf"(?:{_alternation(_LEX['unit_words'])})\b")
+_OPERATION_AFTER = re.compile(r"\s+(?:counter-?offensive|offensive|operation|campaign|incursion|counterattack)s?\b", re.I)
 # After a preposition of place: "near Pokrovsk", "south of Bakhmut", "in Vovchansk".
 AFTER_PREP = re.compile(
     r"\b(?i:in|near|around|outside|of|to|towards?|into|inside|at|from|across|on|west\s+of|east\s+of|"
@@ -128,12 +149,21 @@ AFTER_PREP = re.compile(
 # or an actor ("Russia took ..." is an actor).
 COUNTRY = re.compile(rf"\b(?P<name>{_alternation(_COUNTRY_OF)})\b(?!['’]s)")
 # "Kyiv's land", "Moscow's territory": a capital's possessive stands for its country (place.country_territory).
-COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(list(_COUNTRY_OF) + list(_CAPITAL_OF))})['’]s)\s+(?:(?:own|entire|whole)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
+COUNTRY_ADJ_LAND = re.compile(rf"\b(?P<name>(?:{_alternation(_COUNTRY_ADJ)})|(?:{_alternation(list(_COUNTRY_OF) + list(_CAPITAL_OF))})['’]s)\s+(?:(?:own|entire|whole|total)\s+)?(?:territory|territories|land|lands|soil|ground)\b"
                               r"(?!\s+(?:forces|troops|units|operations?|offensive|assault))")
 COUNTRY_REF = re.compile(r"\b(?:the|our|their|its)\s+(?:whole\s+|entire\s+)?country\b|\bour\s+(?:territory|land|soil)\b", re.I)
 # "the region", "the city": the last oblast or settlement named before it (resolved by the frame).
 REGION_REF = re.compile(r"\b(?:the|this|that)\s+(?:(?:same|border|frontier|neighbou?ring)\s+)?"
                         r"(?P<what>region|oblast|province|city|town)\b(?!\s+(?:[a-z]+\s+)?of\b)", re.I)
+# "in the south", "on the southern front", "As for the south", "the south of Ukraine": a compass part of
+# the front (not "south of Bakhmut", a locator, nor "the south of the Kharkiv region").
+COMPASS_FRONT = re.compile(r"\b(?:in|on|across|for|along)\s+the\s+(?P<word>"
+                           + "|".join(sorted({re.escape(e["word"]) for e in COMPASS_FRONTS}))
+                           + r")(?:ern)?(?:\s+(?:front|direction|flank))?\b"
+                           r"(?!\s+of\s+(?!Ukraine\b|the\s+country\b))(?:\s+of\s+(?:Ukraine|the\s+country)\b)?"
+                           r"(?!\s+and\s+(?:in\s+|on\s+)?(?:the\s+)?(?:east|north|west))", re.I)
+# "on this front", "in that direction", "the same sector": the front sector last named (place.this_front).
+DIRECTION_REF = re.compile(r"\b(?:this|that|the\s+same)\s+(?:front|direction|sector|axis)\b(?!\s+(?:line|of)\b)", re.I)
 # "1,240 square kilometres of this area", "the total recaptured in the area": the place last named,
 # of any kind. "The area" alone is not one ("the area under Russian control", "the area of Ukraine").
 AREA_REF = re.compile(r"\b(?:this|that)\s+(?:same\s+)?area\b"
@@ -194,12 +224,19 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         if name:
             add(PlaceMention(m.start("name"), m.start("name") + len(name), name, "settlement", name,
                              "place.settlement_noun"))
+    for m in BARE_UNION.finditer(sentence):
+        names = re.split(r"\s*,\s*(?:and\s+)?|\s*,?\s+and\s+", m.group("names"))
+        members = list(dict.fromkeys(_OBLAST_OF[n] for n in names if n in _OBLAST_OF))
+        if len(members) > 1 and not any(n in _METONYMS for n in names) and not _OFFICE_AFTER.match(sentence, m.end()):
+            add(PlaceMention(m.start(), m.end(), m.group(0), "union", "+".join(members), "place.union_of_names"))
     for m in BARE_OBLAST.finditer(sentence):
         name = m.group("name")
         if name in _METONYMS or _RIVER_AFTER.match(sentence, m.end()) or _OFFICE_AFTER.match(sentence, m.end()):
             continue
         canonical = _OBLAST_OF[name]
-        city = _CITY_OF.get(name)
+        # "the Kharkiv counteroffensive", "the Kherson offensive": an operation named after the region
+        # (place.region_operation), not its centre city.
+        city = None if _OPERATION_AFTER.match(sentence, m.end()) else _CITY_OF.get(name)
         kind = "oblast_or_city" if city else "oblast"
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
@@ -208,6 +245,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
                          _COUNTRY_ADJ.get(name) or _COUNTRY_OF.get(name) or _CAPITAL_OF[name],
                          "place.country_territory"))
     for m in COUNTRY.finditer(sentence):
+        if _INSTITUTION_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
+            continue  # "the Armed Forces of Ukraine", "in the hands of Ukraine": an actor
         if _LOCATIVE_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
             add(PlaceMention(m.start(), m.end(), m.group(0), "country", _COUNTRY_OF[m.group("name")],
                              "place.country_after_preposition"))
@@ -221,6 +260,10 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
     for m in THERE_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.there"))
+    for m in COMPASS_FRONT.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "compass_front", m.group("word").lower(), "place.compass_front"))
+    for m in DIRECTION_REF.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "direction_ref", "", "place.this_front"))
     for m in AFTER_PREP.finditer(sentence):
         name = _trim(m.group("name"))
         pos = m.start("name")
@@ -232,7 +275,8 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
             continue  # "the Dnipro": the river, not the city
         if _DEMONYM.search(name) and _LOWER_NOUN_AFTER.match(sentence, pos + len(name)) and not known_settlement(name):
             continue  # "the Luxembourgish parliament"
-        if _OFFICE_AFTER.match(sentence, pos + len(name)) or known_settlement(name) is False:
+        if _OFFICE_AFTER.match(sentence, pos + len(name)) or _UNIT_AFTER.match(sentence, pos + len(name)) \
+                or known_settlement(name) is False:
             continue
         if name in _CAPITAL_OF and _POSSESSIVE_AFTER.match(sentence, pos + len(name)):
             continue  # "in the hands of Kyiv's forces": the government's, not the city
@@ -244,12 +288,30 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         pos = m.start("name")
         if not name or not free(pos, pos + len(name)) or name in _METONYMS or name in _RIVERS or name in _ACTOR_WORDS \
                 or name in _OBLAST_OF or _RIVER_AFTER.match(sentence, pos + len(name)) \
-                or _OFFICE_AFTER.match(sentence, pos + len(name)) or _SIZE_OF.search(sentence, max(0, pos - 30), pos):
+                or _OFFICE_AFTER.match(sentence, pos + len(name)) or _UNIT_AFTER.match(sentence, pos + len(name)) \
+                or _SIZE_OF.search(sentence, max(0, pos - 30), pos):
             continue
         if named_settlement(name):
             add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.known_settlement"))
     found.sort(key=lambda p: p.start)
-    return found
+    return _region_possessive_before_town(sentence, found)
+
+
+def _region_possessive_before_town(sentence: str, found: list[PlaceMention]) -> list[PlaceMention]:
+    """Without a region named in the possessive right before a town or a sector of it ("near Donetsk
+    Oblast's Bakhmut", "in Donetsk's Avdiivka-Pokrovsk sector", "the Kharkiv region's Kupiansk"): the
+    possessive says where the town lies; the town is the place named (place.region_possessive)."""
+    out = []
+    for i, m in enumerate(found):
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if m.kind in ("oblast", "oblast_or_city", "union") and nxt is not None \
+                and nxt.kind in ("settlement", "direction") and _POSSESSIVE_GAP.fullmatch(sentence, m.end, nxt.start):
+            continue
+        out.append(m)
+    return out
+
+
+_POSSESSIVE_GAP = re.compile(r"(?:\s+(?:region|oblast|province|Oblast|Region|Province))?['’]s\s+(?:the\s+)?")
 
 
 # Any capitalised name (up to three words), for the gazetteer's strict test.

@@ -160,8 +160,11 @@ class Sentence:
     paragraph: int
 
 
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space.
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space; or at a full stop
+# between two words with the space lost, as text copied from web pages joins paragraphs
+# ("... the two settlements.The sector lies ..."): a lower-case word before, a capitalised word
+# after, or a number before ("... as of December 31.In total"); not "rbc.ru", "Censor.NET", "UP.Live".
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])|(?:(?<=[a-z]{2})|(?<=\d))\.(?=[A-Z][a-z]+\b(?![.@/]))")
 
 
 def _is_abbreviation(chunk: str, dot_at: int) -> bool:
