@@ -212,3 +212,31 @@ def test_a_holder_after_a_figure_set_against_it_is_that_figures():
     first = claims_of("Russia has seized about 60 percent of the district, with only 40 percent still under "
                       "the control of Ukrainian forces.")[0]
     assert first.side == "russia"
+
+
+@pytest.mark.parametrize("sentence", [
+    "About 70% of Vuhledar is destroyed, the governor said.",
+    "The Russians mined some 150,000 square kilometres of Ukrainian land.",
+])
+def test_ground_damaged_or_mined_is_no_holding(sentence):
+    claim = only_claim(sentence)
+    assert claim.measure == "other" and claim.explain["measure"].startswith("measure.damage_not_holding")
+
+
+def test_a_holding_beside_damage_stays_a_holding():
+    assert only_claim("Russia controls 18% of Ukraine, much of it destroyed.").measure == "share_held"
+
+
+def test_a_speaker_named_by_a_common_noun_takes_the_side_it_was_introduced_with():
+    text = ("A Ukrainian brigade says that its troops have pushed forward near Kupiansk. That is a region "
+            "where Russia began an offensive in the spring. The brigade said on Friday that its forces "
+            "advanced nearly three square kilometers in that area.")
+    (claim,) = claims_of(text)
+    assert claim.side == "ukraine"
+
+
+def test_its_is_no_pronoun_for_the_previous_singular_subject():
+    text = ("That is an area where Russia launched an offensive in the spring. "
+            "The Ukrainian brigade said on Friday that its forces advanced nearly three square kilometers there.")
+    (claim,) = claims_of(text)
+    assert claim.side == "ukraine"

@@ -129,6 +129,8 @@ def known_speakers_in(sentence: str) -> list[tuple[int, str]]:
 # (an apposition after the name) or "Russian governor Alexei Smirnov" (titles before it).
 _APPOSITION_AFTER = re.compile(r"\s*,\s*(?P<app>(?:the|a|an)\s+[^,;.!?\"“”()]{3,100})")
 _TITLES_BEFORE = re.compile(r"(?:^|[,;.:\"“”()]\s*|\s)(?P<pre>(?:[\w'’-]+\s+){1,4}?)(?:[A-Z][\w'’-]+\s+){0,2}$")
+# A speaker named by a common noun only: "the brigade", "the ministry", "the general staff".
+_COMMON_SPEAKER = re.compile(r"(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?P<noun>[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?)")
 # The mentions of a name looked at: a report introduces a person at the first mentions.
 _DESCRIBED_MENTIONS = 20
 
@@ -140,6 +142,12 @@ def described_side(who: str | None, text: str) -> str | None:
     (the work is bounded: the first 20 mentions, 120 characters around each)."""
     if not who:
         return None
+    common = _COMMON_SPEAKER.fullmatch(who.strip())
+    if common:
+        # "The brigade said ..." after "A Ukrainian brigade says ...": the side word the report put
+        # before that noun when it first named it (side.speaker_described).
+        m = re.search(r"(?P<adj>[A-Z][\w'’-]+)\s+(?:[A-Za-z-]+\s+)?" + re.escape(common.group("noun")) + r"\b", text)
+        return side_of_words(m.group("adj")) if m else None
     names = re.findall(r"[A-Z][\w'’-]{2,}", who)
     if not names:
         return None

@@ -850,7 +850,8 @@ _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|l
 def _singular_subject_side(sentence: str) -> str | None:
     """The side of the first actor of a sentence that is no object and is singular ("the Ukrainian
     army", "Russia", "the Ukrainian advance"; not "the Russians", "Russian forces"), which "it"
-    and "its" in the next sentence can stand for (side.previous_subject)."""
+    in the next sentence can stand for (side.previous_subject; not "its": "The brigade said that its
+    forces advanced" is the brigade's)."""
     for a in actor_mentions(sentence):
         if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
             head = re.split(r"\s+of\s+", a.text)[0].split()[-1]
@@ -1195,6 +1196,20 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
     return out[0], out[1], out[2], unit
 
 
+# Verbs that damage, mine or strike ground without taking or holding it: "More than 80% of Soledar
+# ... is 'completely destroyed'", "the Russians mined 200 000 square kilometers", "to destroy the
+# enemy on a 3 square kilometer area" (measure.damage_not_holding: other, as every set labels them).
+_DAMAGE_VERBS = re.compile(r"\b(?:destroy(?:s|ed|ing)?|damag(?:e|es|ed|ing)|demolish\w*|devastat\w*|razed|ruined|"
+                           r"mined|mining|de-?min(?:e|ed|ing)|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|disabled|burn(?:ed|t)|"
+                           r"flooded|contaminated)\b", re.I)
+
+
+def _damage_not_holding(sentence: str, lo: int, hi: int) -> bool:
+    """Whether the figure's clause says ground was damaged, mined or struck and names no verb of
+    taking, losing or holding (then the figure is no holding)."""
+    return bool(_DAMAGE_VERBS.search(sentence, lo, hi)) and _nearest_verb(sentence, lo, hi, lo)[0] is None
+
+
 def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
               reference: dt.date | None = None) -> tuple[str, str | None, str | None, float | None]:
     """(measure, direction, aspect, period_days) of a quantity in its sentence."""
@@ -1277,6 +1292,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "area_held", None, "peak", None
         if verb in ("lost", "gained"):
             return "area_change", verb, None, None
+        if _damage_not_holding(sentence, lo, hi):
+            return "other", None, None, None
         if verb is None and _HOLDING_NOUN.search(sentence, lo, hi) and not _SIZE_OF_FIGURE.search(sentence, max(0, q.start - 40), q.start):
             # "Ukraine's foothold of about 500 sq km", "the Kursk salient, some 800 sq km": a holding
             # named with no verb of change is ground held.
@@ -1323,6 +1340,8 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 # the side's own peak there (100 - the share lost), not of the country.
                 return "share_held", None, "of_peak", None
             return "share_held", None, aspect, None
+        if _damage_not_holding(sentence, lo, hi):
+            return "other", None, None, None
         if verb is None and territorial and territorial.group(0).strip() and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end):
             # "about 18% of Ukraine's territory" with no verb of change: a share held.
             return "share_held", None, aspect, None
@@ -2251,7 +2270,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if elided and earlier.side:
                 side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
             pronouns = list(PRONOUN_SUBJECT.finditer(text_s, 0, q.start))
-            if side is None and pronouns and pronouns[-1].group(0).lower() in ("it", "its") and last_singular_side:
+            if side is None and pronouns and pronouns[-1].group(0).lower() == "it" and last_singular_side:
                 # "Perhaps not the Russians stationed on the border ... did not think the Ukrainian army
                 # had the kit to launch this operation. So far it has been successful, advancing up to
                 # 30km": "it" agrees with a singular subject, not with "the Russians".
@@ -2612,6 +2631,8 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
                   or _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start))
         if occupy:
             return f"measure.occupied_over_period: {occupy.group(0).strip()!r} in a sentence that names a period"
+    if measure == "other" and q.normalized in ("km2", "percent") and _damage_not_holding(sentence, lo, hi):
+        return f"measure.damage_not_holding: {_DAMAGE_VERBS.search(sentence, lo, hi).group(0)!r}, no verb of holding"
     if measure in ("share_gained", "share_lost") and _share_rise_or_fall(sentence, q, lo, hi) == measure:
         return f"measure.share_rise_or_fall: a {measure.split('_')[1]} share of a holding"
     if measure == "front_length" and q.normalized == "m" and not q.per_period and _width_words(sentence, q):
