@@ -646,8 +646,30 @@ def same_figure(rec: dict, ref: float, label_unit: str) -> bool:
     return abs(v - ref) <= max(REF_TOLERANCE * abs(ref), REF_FLOOR.get(label_unit, 0.0))
 
 
-def evaluate_verdicts(path: Path = DEV, store_path: Path | None = None, cache: Path | None = None) -> dict:
-    """Right/wrong/silent over the covered checkable claims, end to end and for the checker alone."""
+def _outcome(rec: dict, value: float | None, gold: dict, judged) -> str:
+    if rec["verdict"] not in judged:
+        return "silent"
+    return "right" if value is not None and same_figure(rec, value, gold["unit_normalized"]) else "wrong"
+
+
+def _abstained(claim, rec: dict, value, gold: dict, judged, checker, bare) -> dict | None:
+    """What an abstention took away: the rule of a silent end-to-end check (``unsure.FIELD``, the
+    extractor's doubt; ``check.doubtful_reading.*``, the checker's) and the outcome the claim would
+    have had without it (the extractor's doubts dropped, or the checker's doubt off)."""
+    rule = rec.get("rule") or ""
+    if rec["verdict"] in judged or not rule.startswith(("unsure.", "check.doubtful_reading")):
+        return None
+    import dataclasses
+
+    again = checker.check(dataclasses.replace(claim, unsure={})) if rule.startswith("unsure.") else bare.check(claim)
+    return {"rule": rule, "would_be": _outcome(again.to_record(), value, gold, judged)}
+
+
+def evaluate_verdicts(path: Path = DEV, store_path: Path | None = None, cache: Path | None = None,
+                      abstentions: bool = False) -> dict:
+    """Right/wrong/silent over the covered checkable claims, end to end and for the checker alone;
+    with ``abstentions``, each end-to-end silence an abstention rule gave also carries the outcome
+    the claim would have had without that rule (``row["end_to_end"]["abstained"]``)."""
     from frontwatch.claims.check import JUDGED, ClaimChecker
     from frontwatch.store import Store
 
@@ -659,6 +681,7 @@ def evaluate_verdicts(path: Path = DEV, store_path: Path | None = None, cache: P
         ref = Reference(st)
         map_days = {s.date for s in ref.snaps}
         checker = ClaimChecker(st)
+        bare = ClaimChecker(st, doubt=False) if abstentions else None
         for passage in load(path):
             published = dt.date.fromisoformat(passage["published"])
             checkable = [(i, g) for i, g in enumerate(passage["claims"]) if g.get("checkable_on_control_maps")]
@@ -692,14 +715,13 @@ def evaluate_verdicts(path: Path = DEV, store_path: Path | None = None, cache: P
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         rec = checker.check(claim).to_record()
-                    if rec["verdict"] not in JUDGED:
-                        outcome = "silent"
-                    elif value is not None and same_figure(rec, value, gold["unit_normalized"]):
-                        outcome = "right"
-                    else:
-                        outcome = "wrong"
+                    outcome = _outcome(rec, value, gold, JUDGED)
                     row[mode] = {"outcome": outcome, "verdict": rec["verdict"], "reason": rec["reason"],
                                  "map_value": rec.get("map_value"), "map_unit": rec.get("map_unit")}
+                    if abstentions and mode == "end_to_end":
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            row[mode]["abstained"] = _abstained(claim, rec, value, gold, JUDGED, checker, bare)
                 rows.append(row)
     return {"claims": len(rows), "left_out": left_out, "figures": verdict_figures(rows), "rows": rows}
 
@@ -708,6 +730,25 @@ def verdict_figures(rows: list[dict]) -> dict:
     """Right/wrong/silent counts of verdict rows, per mode."""
     return {mode: {o: sum(1 for r in rows if r[mode]["outcome"] == o) for o in OUTCOMES}
             for mode in ("end_to_end", "checker")}
+
+
+def abstention_figures(rows: list[dict]) -> dict[str, dict[str, int]]:
+    """Per abstention rule, the end-to-end verdicts it took away: how many would have been right,
+    wrong, or silent anyway (another rule)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        a = r["end_to_end"].get("abstained")
+        if a:
+            cell = out.setdefault(a["rule"], {o: 0 for o in OUTCOMES})
+            cell[a["would_be"]] += 1
+    return out
+
+
+def print_abstentions(result: dict) -> None:
+    figs = abstention_figures(result["rows"])
+    print("\nabstention rule (end to end)                    took away: right  wrong  (silent anyway)")
+    for rule, cell in sorted(figs.items()):
+        print(f"{rule:<48}  {cell['right']:>14}  {cell['wrong']:>5}  {cell['silent']:>7}")
 
 
 def print_verdicts(result: dict, misses: str | None = None, split: str = "dev") -> None:
@@ -762,6 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", type=Path, default=None, help="with --verdicts: use this store instead of the cached one")
     ap.add_argument("--cache", type=Path, default=None,
                     help="with --verdicts: where the bench store is kept (default: $TMPDIR/frontwatch-bench)")
+    ap.add_argument("--abstentions", action="store_true",
+                    help="with --verdicts: per abstention rule (the extractor's unsure fields, the checker's doubtful "
+                         "reading), the verdicts it took away and whether they would have been right or wrong")
     ap.add_argument("--verdict-misses", choices=("end_to_end", "checker"),
                     help="with --verdicts: list the claims not right, with the reference and the reason (the development two thirds unless --split says otherwise)")
     args = ap.parse_args(argv)
@@ -772,14 +816,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.store is None and not HISTORY.exists():
             print(f"no map archive at {HISTORY} (see ../shared/README.md)", file=sys.stderr)
             return 2
-        result = evaluate_verdicts(args.dev, args.store, args.cache)
+        result = evaluate_verdicts(args.dev, args.store, args.cache, abstentions=args.abstentions)
         if args.json:
             split = {k: verdict_figures([r for r in result["rows"] if held_out(r["id"]) == (k == "held")])
                      for k in ("dev", "held")}
-            print(json.dumps({"claims": result["claims"], "left_out": result["left_out"],
-                              "figures": result["figures"], "split": split}, indent=2))
+            out = {"claims": result["claims"], "left_out": result["left_out"], "figures": result["figures"],
+                   "split": split}
+            if args.abstentions:
+                out["abstentions"] = abstention_figures(result["rows"])
+            print(json.dumps(out, indent=2))
         else:
             print_verdicts(result, args.verdict_misses, args.split or "dev")
+            if args.abstentions:
+                print_abstentions(result)
         return 0
     if args.rules:
         figs = rule_figures(args.rules, args.dev)

@@ -49,6 +49,13 @@ def test_extract_explain_shows_what_gave_each_field(article_file):
     assert csv_out.splitlines()[0].endswith(",explain,unsure")
 
 
+def test_extract_explain_says_where_each_field_was_read(article_file):
+    """The seed article's "Now we control approximately 309 square miles": its place is read from
+    the context (an earlier sentence), and --explain tags it so."""
+    res = run(["claims", "extract", str(article_file), "--explain"])
+    assert re.search(r"place\s+\[context\] place\.(?:carried|continued): [^\n]*Kursk", res.stdout)
+
+
 def test_extract_json_lists_claim_records(article_file):
     res = run(["claims", "extract", str(article_file), "--format", "json"])
     assert res.exit_code == 0, res.output

@@ -487,14 +487,15 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      D(2022, 11, 12),
      [{"value": 54, "unit_normalized": "percent", "measure": "share_lost", "side": "russia",
        "start_date": "2022-02-24"}]),
-    # "occupied <figure> in <month>" gains over that month; "a 20-km-wide front" is a width.
+    # "occupied <figure> in <month>" gains over that month; "a 20-km-wide front" is the width of the
+    # push, a front length (as the real sets label "a salient some 40km wide", "over a breadth of 40 km").
     ("Russian forces occupied 610 km² in October, DeepState said.", D(2024, 11, 25),
      [{"value": 610, "unit_normalized": "km2", "measure": "area_change", "direction": "gained", "side": "russia",
        "start_date": "2024-10-01", "date": "2024-10-31"}]),
     ("Over the past week, Russian forces liberated 8 settlements and advanced on a 20-km-wide front to a depth of "
      "4 km, the Russian defence ministry said.", D(2024, 11, 25),
      [{"value": 8, "unit_normalized": "settlements", "measure": "settlements", "side": "russia"},
-      {"value": 20, "unit_normalized": "m", "value_normalized": 20000, "measure": "other"},
+      {"value": 20, "unit_normalized": "m", "value_normalized": 20000, "measure": "front_length"},
       {"value": 4, "unit_normalized": "m", "value_normalized": 4000, "measure": "depth",
        "side": "russia"}]),
     # A depth into the other country; Russia's near the town named.

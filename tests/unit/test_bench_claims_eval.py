@@ -50,3 +50,10 @@ def test_year_in_a_real_sentence_is_not_taken_as_a_claim():
     claims = BENCH.extract_claims(text, published=dt.date(2022, 4, 2))
     taken = BENCH.not_claims_taken(text, ["March 2022"], ["about 20%"], [tuple(c.span) for c in claims])
     assert taken == [("March 2022", False)]
+
+
+def test_abstention_figures_count_what_each_rule_took_away():
+    rows = [{"end_to_end": {"abstained": {"rule": "unsure.period", "would_be": "wrong"}}},
+            {"end_to_end": {"abstained": {"rule": "unsure.period", "would_be": "right"}}},
+            {"end_to_end": {"abstained": None}}]
+    assert BENCH.abstention_figures(rows) == {"unsure.period": {"right": 1, "wrong": 1, "silent": 0}}

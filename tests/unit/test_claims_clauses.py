@@ -54,8 +54,9 @@ def test_more_than_in_another_period_is_a_difference():
 
 
 def test_breadth_of_is_a_width():
+    # the width of a push: a front length (measure.front_width), not a depth
     c = claims("Ukrainian troops reached as deep as 12 kilometres over a breadth of 40 kilometres.")[-1]
-    assert c.measure == "other"
+    assert c.measure == "front_length"
 
 
 def test_taking_control_is_a_gain():

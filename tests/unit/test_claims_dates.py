@@ -271,3 +271,41 @@ def test_a_period_counted_to_a_point_resolves(sentence, expected):
 ])
 def test_a_month_or_year_counted_back_from_the_first_week_is_the_calendar_one(sentence, reference, expected):
     assert one(sentence, reference) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Troops moved from Novoselivka to the river and took 12 sq km.",
+    "Troops took 12 sq km in Marinka and in Decheve.",
+])
+def test_a_month_abbreviation_starting_a_longer_word_is_no_date(sentence):
+    assert date_mentions(sentence, REF) == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "the past 24 hours" is the whole day before the report's, as "the past day" is.
+    ("Over the past 24 hours, the army took two villages.", ("past", D(2024, 11, 24), D(2024, 11, 24))),
+    ("In the last 48 hours the army took two villages.", ("past", D(2024, 11, 23), D(2024, 11, 24))),
+])
+def test_the_past_hours_end_the_day_before_the_report(sentence, expected):
+    assert one(sentence) == expected
+
+
+def test_a_count_into_an_event_is_no_later_than_the_report():
+    assert one("Six months into the full-scale invasion, Russia held 20%.", D(2022, 8, 20)) == ("day", None, D(2022, 8, 20))
+
+
+def test_a_month_with_the_early_part_of_the_next_is_one_period():
+    assert one("Russia took 1,000 sq km in August and early September.", D(2024, 9, 25)) == (
+        "range", D(2024, 8, 1), D(2024, 9, 10))
+
+
+def test_since_the_start_of_the_day_is_the_day_itself():
+    assert one("Since the start of the day, the army has advanced two kilometres.") == ("since", REF, REF)
+
+
+def test_the_end_of_the_day_as_an_idiom_is_no_date():
+    assert date_mentions("At the end of the day, the army held its line.", REF) == []
+
+
+def test_two_months_joined_after_a_capitalised_preposition_are_one_period():
+    assert one("In August and September Russia took 900 sq km.") == ("range", D(2024, 8, 1), D(2024, 9, 30))

@@ -78,3 +78,83 @@ def test_share_that_fits_neither_side_keeps_its_verdict(claim):
 
 def test_town_share_keeps_its_verdict_even_near_the_other_sides(claim):
     assert _share_check(claim, 66.7, 15.0, tolerance=TOWN_SHARE).verdict == UNDERSTATED
+
+
+# --- check.doubtful_reading.more_than_the_place and .read_from_outside (seventh pass)
+
+def _own(c, **explain):
+    """The claim read wholly from its own clause, but for the fields given."""
+    base = {"measure": "measure.area_change, gained: verb 'captured'", "side": "side.subject: Russian forces",
+            "place": "place.attached: Kursk", "date": "date.named_period: October"}
+    return dataclasses.replace(c, place_inferred=False, explain={**base, **explain})
+
+
+def _judge(c, value: float, unit: str = "km2", verdict: str = OVERSTATED, land: float | None = None,
+           tolerance=AREA, grey: float | None = None) -> Check:
+    fig = MapFigure(value, unit, (dt.date(2024, 10, 31),), "Kursk:15km", with_grey_zone=grey, land_km2=land)
+    return _doubtful_reading(Check(c, verdict, "reason", fig, tolerance, 0.0, "the map figure"))
+
+
+def test_area_larger_than_the_places_land_is_not_checkable(claim):
+    assert _judge(_own(claim), 500.0, land=707.0).verdict == NOT_CHECKABLE
+
+
+def test_area_larger_than_the_places_land_names_the_rule(claim):
+    assert "more_than_the_place" in _judge(_own(claim), 500.0, land=707.0).reason
+
+
+def test_area_within_the_places_land_keeps_its_verdict(claim):
+    assert _judge(_own(claim), 500.0, land=5000.0).verdict == OVERSTATED
+
+
+def test_side_from_an_earlier_sentence_far_off_is_not_checkable(claim):
+    c = _own(claim, side="side.previous_subject: a pronoun for the previous sentence's subject")
+    assert _judge(c, 1000 / (READING_FACTOR + 1)).verdict == NOT_CHECKABLE
+
+
+def test_reason_names_the_field_read_from_outside(claim):
+    c = _own(claim, side="side.previous_subject: a pronoun for the previous sentence's subject")
+    assert "the side (side.previous_subject)" in _judge(c, 100.0).reason
+
+
+def test_period_from_the_operation_far_off_is_not_checkable(claim):
+    c = _own(claim, date="date.statement: on Monday; start.operation: the incursion began on 2024-08-06")
+    c = dataclasses.replace(c, measure="depth", value_normalized=1500.0, unit_normalized="m")
+    assert _judge(c, 12.7, unit="km", verdict=UNDERSTATED, tolerance=SHARE).verdict == NOT_CHECKABLE
+
+
+def test_zero_map_figure_under_a_side_from_context_is_not_checkable(claim):
+    c = _own(claim, side="side.carried: the previous sentence's side")
+    assert _judge(c, 0.0).verdict == NOT_CHECKABLE
+
+
+def test_zero_map_figure_under_an_own_reading_keeps_its_verdict(claim):
+    assert _judge(_own(claim), 0.0).verdict == OVERSTATED
+
+
+def test_measure_from_its_unit_alone_far_off_is_not_checkable_in_the_whole_country(claim):
+    c = _own(claim, measure="measure.area_held: unit km2 and the words around it",
+             place="place.whole_country: no place named")
+    assert _judge(c, 1000 * 400, verdict=UNDERSTATED).verdict == NOT_CHECKABLE
+
+
+def test_whole_country_by_default_far_off_keeps_its_verdict(claim):
+    c = _own(claim, place="place.whole_country: no place named")
+    assert _judge(c, 1000 / (FAR_FACTOR + 1)).verdict == OVERSTATED
+
+
+def test_share_from_another_clause_far_off_is_not_checkable(claim):
+    c = _own(claim, place="place.earlier_clause: Kharkiv")
+    c = dataclasses.replace(c, measure="share_lost", value_normalized=1.8, unit_normalized="percent")
+    assert _judge(c, 88.0, unit="percent", verdict=UNDERSTATED, tolerance=SHARE).verdict == NOT_CHECKABLE
+
+
+def test_small_share_within_two_tolerances_keeps_its_verdict(claim):
+    c = _own(claim, place="place.earlier_clause: Kharkiv")
+    c = dataclasses.replace(c, measure="share_held", value_normalized=0.5, unit_normalized="percent")
+    assert _judge(c, 9.0, unit="percent", verdict=UNDERSTATED, tolerance=SHARE).verdict == UNDERSTATED
+
+
+def test_check_record_says_where_each_field_was_read(claim):
+    rec = Check(_own(claim, side="side.carried: x"), OVERSTATED, "reason").to_record()
+    assert rec["reading"]["side"] == {"source": "context", "rule": "side.carried"}

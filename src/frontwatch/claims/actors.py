@@ -4,7 +4,8 @@ Finds the mentions of the sides of the war in one sentence, each with its kind:
 
 - ``noun``: a side by itself ("Russia", "Moscow's", "Kyiv", "the Kremlin");
 - ``adjective``: "Russian", "Ukrainian" followed by an actor or holder noun ("Russian forces",
-  "Ukrainian control", "Kyiv's troops"); an adjective before another noun ("Russian lines",
+  "Ukrainian control", "Kyiv's troops"), or a force named by its country after "of" ("the Armed
+  Forces of Ukraine"); an adjective before another noun ("Russian lines",
   "Ukrainian television", "Russian territory") names no actor and is not returned;
 - ``compound``: "Ukrainian-held", "Russian-occupied" (the holder of what follows);
 - ``term``: what one side calls the other ("the occupiers", "the invaders": Russia);
@@ -54,12 +55,17 @@ for _side, _entry in _LEX["sides"].items():
         # The actor noun in any case: "the Ukrainian Armed Forces", "the Russian Army".
         _PATTERNS.append((re.compile(rf"\b(?:{_adj})\s+(?:[A-Za-z-]+\s+)?(?i:{_ACTOR_NOUNS})\b"), _side, "adjective"))
     _nouns = _alt(_entry["nouns"])
+    # "the Armed Forces of Ukraine", "the troops of Russia": a force named by its country after "of"
+    # (before the noun alone, which would read the country as the object of "of").
+    _PATTERNS.append((re.compile(rf"\b(?i:{_alt(_LEX['force_nouns_of'])})\s+of\s+(?:the\s+)?(?:{_nouns})(?![\w-])"),
+                      _side, "adjective"))
     _PATTERNS.append((re.compile(rf"(?<![\w-])(?:{_nouns})(?![\w-])"), _side, "noun"))
     if _entry["terms"]:
         _PATTERNS.append((re.compile(rf"\b(?:the\s+)?(?:{_alt(_entry['terms'])})\b", re.I), _side, "term"))
 _PATTERNS.append((re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|\b(?:[Hh]is|[Hh]er)\s+(?:troops|forces|soldiers|army|units|men|"
                              r"fighters)\b"), "speaker", "speaker"))
-_PATTERNS.append((re.compile(r"\b(?:[Tt]he\s+)?enemy\b"), "enemy", "enemy"))
+# "the enemy", "the adversary", "the opponent": the side opposite the speaker's.
+_PATTERNS.append((re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|adversary|opponent)\b"), "enemy", "enemy"))
 
 # "Russia" before one of these names a place, not an actor ("Russian territory" is never matched:
 # the adjective needs an actor noun).

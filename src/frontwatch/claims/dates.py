@@ -37,7 +37,9 @@ NUMBER_WORDS_SMALL = {
 # Capitalised month names only: "may" is also a verb.
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|"
           r"October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|"
-          r"Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)")
+          r"Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)"
+          # Not the start of a longer word: "Novovorontsovka", "Mariupol", "Mayor", "Decree".
+          r"(?!\w)")
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 
@@ -294,7 +296,7 @@ _NOW = re.compile(r"\b(?:now|currently|at\s+present|presently|at\s+the\s+moment|
 # "the start of the war": one day, whatever the words around it make of it (since, by, from ... to).
 _EDGE = re.compile(
     rf"\b(?:the\s+)?(?P<edge>start|beginning|outset|end|middle)\s+of\s+(?:(?P<rel>the|this|last|next)\s+)?"
-    rf"(?:(?P<unit>year|month|week)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion)|special\s+military\s+operation)|"
+    rf"(?:(?P<unit>year|month|week|day)|(?P<season>summer|spring|autumn|fall|winter)|(?P<war>(?:full[\s-]+scale\s+)?(?:war|invasion)|special\s+military\s+operation)|"
     rf"(?P<month>{_MONTH})(?:,?\s+(?P<myear>{_YEAR}))?|(?P<year>{_YEAR}))\b(?!\s+of\b)"
     # "the start of the summer counteroffensive", "the start of the 2023 offensive": an operation's day.
     r"(?![\s-]+(?:counter-?offensive|offensive|campaign|operation|push|incursion)s?\b)", re.I)
@@ -357,6 +359,9 @@ def _edge_day(m: re.Match, reference: dt.date | None) -> dt.date | None:
         elif unit == "month":
             first = (reference - relativedelta(months=back)).replace(day=1)
             last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        elif unit == "day":
+            # "since the start of the day" (as the General Staff's tallies say): the day itself.
+            first = last = reference - dt.timedelta(days=back)
         else:
             first = reference - dt.timedelta(days=reference.weekday() + 7 * back)
             last = first + dt.timedelta(days=6)
@@ -494,10 +499,12 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             # that day, not the day; nothing a claim is as of.
             taken.append(m.span())
             continue
+        before = sentence[max(0, m.start() - 12):m.start()]
+        if (m.group("unit") or "").lower() == "day" and not _EDGE_SINCE.search(before):
+            continue  # "at the end of the day" says nothing of a date
         day = _edge_day(m, reference)
         if day is None:
             continue
-        before = sentence[max(0, m.start() - 12):m.start()]
         if _EDGE_SINCE.search(before) and not (_RANGE_WORD_BEFORE.search(before) and _RANGE_NEXT.match(sentence, m.end())):
             mentions.append(DateMention("since", *m.span(), reference, day))
         elif _EDGE_AS_OF.search(before):
@@ -521,6 +528,10 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
         unit = m.group("unit").lower()
         day = first + (relativedelta(months=n) if unit == "month" else relativedelta(years=n) if unit == "year"
                        else dt.timedelta(days=n * (7 if unit == "week" else 1)))
+        if reference is not None and day > reference:
+            # "five months into its counteroffensive" (of 4 June) read on 1 November: a round count,
+            # and no later than the report's day.
+            day = reference
         mentions.append(DateMention("day", *m.span(), day, None))
         taken.append(m.span())
     for m in _TOWN_EVENT.finditer(sentence):
@@ -705,7 +716,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             n = m.group("n")
             count = int(n) if n and n.isdigit() else NUMBER_WORDS_SMALL.get((n or "one").lower(), 1)
             if m.group("unit").lower().startswith("hour"):
-                start, end = _period_start(reference, count, m.group("unit")), reference
+                # "over the past 24 hours": the whole day before the report's, as "over the past day"
+                # is (the labels of every set read both so: a day's tally is published the day after).
+                start = _period_start(end, count, m.group("unit"))
             elif count == 1 and calendar_period_just_ended(m.group("unit"), reference):
                 # "over the past month" in a report of 2 April: March, the month a tally of the
                 # first days of April is of ("the past year" in early January: the last calendar year).
@@ -857,9 +870,10 @@ _MONTH_SPAN = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?(?:\s*[-â
                          rf"(?<=\S)\s+(?:to|and)\s+(?=(?:{_MONTH})))(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "to" and "and" join two months only after "from" and "between" ("from January to October").
 _MONTH_SPAN_OPEN = re.compile(r"\b(?:from|between)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
-# "in August and September": two months named together after a preposition of time, one period.
-_MONTH_AND_MONTH = re.compile(rf"(?:(?<=\bin\s)|(?<=\bover\s)|(?<=\bduring\s)|(?<=\bthroughout\s))"
-                              rf"(?P<m1>{_MONTH})\s+and\s+(?P<m2>{_MONTH})"
+# "in August and September", "in August and early September": two months named together after a
+# preposition of time, one period.
+_MONTH_AND_MONTH = re.compile(rf"(?:(?<=\b[iI]n\s)|(?<=\b[oO]ver\s)|(?<=\b[dD]uring\s)|(?<=\b[tT]hroughout\s))"
+                              rf"(?P<m1>{_MONTH})\s+and\s+(?:(?P<part2>early|mid|late)[\s-]*)?(?P<m2>{_MONTH})"
                               rf"(?:,?\s+(?P<year>{_YEAR}))?\b(?!\s+[0-3]?\d\b)")
 # "Nov. 1-20", "1-20 November": one month, two days; with words after "between" or "from": "between
 # 1 and 20 November", "from Nov. 1 to 20" (not "Nov. 1 to 20 villages": the opening word is needed).
@@ -1012,6 +1026,11 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
             continue
         y1 = y2 if m1 <= m2 else y2 - 1
         first, last = dt.date(y1, m1, 1), dt.date(y2, m2, calendar.monthrange(y2, m2)[1])
+        if m.group("part2"):
+            # "in August and early September": to the 10th (mid-: the 20th), as "early September" is.
+            last = {"early": last.replace(day=10), "mid": last.replace(day=20)}.get(m.group("part2").lower(), last)
+        if reference is not None and first > reference:
+            continue
         out.append(DateMention("range", *m.span(), min(last, reference or last), first))
     for m in _MONTH_SPAN.finditer(sentence):
         # "in October â€“ November", "October-December 2024": from the first month's 1st to the last's end.
@@ -1057,3 +1076,32 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
         out.append(a)
         i += 1
     return sorted(out, key=lambda d: d.start)
+
+
+# "in October and November ... 0.42% and 0.64% respectively", "than in August and September 2024 (477
+# and 459 square kilometres respectively)": two months named together, each the time of one figure.
+_TWO_MONTHS = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\s+and\s+(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b"
+                         rf"(?!\s+[0-3]?\d\b)")
+
+
+def month_pair(sentence: str, reference: dt.date | None) -> list[tuple[dt.date, dt.date]] | None:
+    """(first day, last day) of each of two months the sentence names together ("in October and
+    November", "August and September 2024"), the last clipped to ``reference``; None when it names
+    no such pair, or more than one."""
+    found = list(_TWO_MONTHS.finditer(sentence))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    m1, m2 = _month_number(m.group("m1")), _month_number(m.group("m2"))
+    y2 = _month_year(m2, reference, int(m.group("year")) if m.group("year") else None)
+    if y2 is None:
+        return None
+    y1 = int(m.group("y1")) if m.group("y1") else (y2 if m1 <= m2 else y2 - 1)
+    out = []
+    for y, mo in ((y1, m1), (y2, m2)):
+        first = dt.date(y, mo, 1)
+        last = dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if reference is not None and first > reference:
+            return None
+        out.append((first, min(last, reference) if reference else last))
+    return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from frontwatch import notices
@@ -121,6 +121,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
 _WORDNUM = (
     # "half a dozen", "a half-dozen", "two dozen" before the single words ("two", "a dozen").
     r"(?:half\s+a\s+dozen|a\s+half[\s-]dozen|(?:two|three|four|five|six|seven|eight|nine|ten)[\s-]+dozen"
+    # "one and a half", "two-and-a-half": a whole number and a half.
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten)[\s-]+and[\s-]+a[\s-]+half"
     # "a hundred and twenty", "two hundred and fifty-five": hundreds and what follows them.
     r"|(?:a|one|" + "|".join(list(_UNITS_WORDS)[1:]) + r")\s+hundred\s+and\s+(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" +
     "|".join(_UNITS_WORDS) + r"))?|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) + r")"
@@ -151,7 +153,8 @@ _FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "
               "eighth": 1 / 8, "ninth": 1 / 9, "tenth": 1 / 10, "thirds": 1 / 3, "quarters": 1 / 4, "fifths": 1 / 5,
               "sixths": 1 / 6, "sevenths": 1 / 7, "eighths": 1 / 8, "ninths": 1 / 9, "tenths": 1 / 10}
 
-RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and)\s*", re.I)
+# "656 to 984 feet", "200-300 metres", "one or two kilometers" (two figures joined by "or" are a range).
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|and|or)\s*", re.I)
 QUALIFIER = re.compile(
     r"\b(?P<q>about|approximately|approx\.?|around|roughly|nearly|almost|just\s+over|just\s+under|"
     r"well\s+over|over|more\s+than|less\s+than|fewer\s+than|under|up\s+to|at\s+least|at\s+most|"
@@ -188,6 +191,8 @@ def _qualifier_before(before: str) -> str | None:
 
 def _word_value(words: str) -> float:
     words = re.sub(r"\s+", " ", words.lower().replace("-", " ")).strip()
+    if words.endswith(" and a half"):  # "one and a half"
+        return _word_value(words[: -len(" and a half")]) + 0.5
     if words in ("a dozen", "dozen"):
         return 12.0
     if words in ("half a dozen", "a half dozen"):
@@ -234,15 +239,15 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 SIDES = (
     (re.compile(r"\bNorth\s+Korean?s?\b|\bNorth\s+Korea['’]s\b|\bPyongyang\b|\bDPRK\b"), "north_korea"),
-    (re.compile(r"\bRussian?s?\b|\bRussia['’]s\b|\bMoscow(?:['’]s)?\b|\bKremlin\b|\bPutin\b"), "russia"),
-    (re.compile(r"\bUkrainians?\b|\bUkraine(?:['’]s)?\b|\bKyiv(?:['’]s)?\b|\bKiev(?:['’]s)?\b|\bZelensk\w*"),
+    (re.compile(r"\bRussian?s?\b|\bRussia['’]s\b|\bMoscow(?:['’]s)?\b|\bKremlin\b|\bPutin\b|\b(?:DPR|LPR|DNR|LNR)\b"), "russia"),
+    (re.compile(r"\bUkrainians?\b|\bUkraine(?:['’]s)?\b|\bKyiv(?:['’]s)?\b|\bKiev(?:['’]s)?\b|\bZelensk\w*|\b(?:AFU|ZSU|VSU)\b"),
      "ukraine"),
     # "we/our/us", and "his/her troops" after "the commander said": the speaker's side.
     (re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b|\b(?:[Hh]is|[Hh]er)\s+(?:troops|forces|soldiers|army|units|men|fighters)\b"),
      "speaker"),
-    (re.compile(r"\b(?:[Tt]he\s+)?enemy\b"), "enemy"),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:enemy|adversary|opponent)\b"), "enemy"),
     # Ukrainian usage for Russia's forces, whoever quotes it.
-    (re.compile(r"\b(?:[Tt]he\s+)?(?:invaders|occupiers|occupying\s+forces|occupation\s+forces|[Rr]ashists?)\b"), "russia"),
+    (re.compile(r"\b(?:[Tt]he\s+)?(?:invaders|occupiers|occupying\s+forces|occupation\s+forces|[Rr]ashists?|aggressors?)\b"), "russia"),
 )
 # Speakers whose side their name says nothing of: Ukrainian and Russian commands, commanders,
 # officials and agencies often quoted ("the enemy has advanced ..., the Khortytsia group said").
@@ -299,7 +304,9 @@ GREY_ZONE = re.compile(r"\b(?:gr[ae]y[\s-]+zones?|no[\s-]+man['’]s[\s-]+land|c
 # "The front line stretches for more than 1,000 kilometres", "a 1,200 km-long front".
 FRONT_LENGTH = re.compile(
     r"\bfront(?:[\s-]*line)?s?\b.{0,60}?\b(?:stretch\w*|span\w*|runs?|running|extend\w*|measur\w*|is|was)\b"
-    r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b", re.I)
+    r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b"
+    # "the length of this line was 1,253 km" (the front named in a sentence before)
+    r"|\blength\s+of\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?line\b", re.I)
 # "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
 # length in the figure's clause, the front named earlier in the sentence.
 _LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended|"
@@ -346,19 +353,25 @@ _INCURSION = re.compile(r"\b(?:Ukrain\w*(?:['’]s)?\s+|Kyiv['’]s\s+|the\s+)(?
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their)\s+(?:(?:about|some|roughly|around|nearly|almost)\s+)?$", re.I)
 _IT_TOOK_AFTER = re.compile(_WHO_AFTER + r"(?:had\s+|has\s+|have\s+)?(?:captured|seized|took|taken|gained|grabbed|overran)\b",
                             re.I)
-_OCCUPIED_FIGURE = re.compile(r"\boccupied\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
-                              r"more\s+than|at\s+least)\s+)?$", re.I)
+# The qualifiers a figure may carry right after its verb ("occupied less than 100 square miles").
+_OCCUPY_QUALIFIER = (r"(?:(?:about|some|roughly|nearly|almost|over|around|approximately|more\s+than|less\s+than|"
+                     r"fewer\s+than|under|at\s+least|just|only|another|an\s+additional|a\s+further)\s+){0,2}")
+_OCCUPIED_FIGURE = re.compile(r"\boccupied\s+" + _OCCUPY_QUALIFIER + "$", re.I)
 _SPEECH_NEAR_WORDS = (r"\b(?:said|says|say|told|tells|wrote|writes|reported|reports|estimated|estimates|announced|"
                       r"stated|claimed|posted|assessment|report|statement|briefing|address|update|analysis)\b")
 _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+course\s+of\s+)?(?:the\s+(?:past|last)\s+)?"
                            r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b")
+                           r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b"
+                           # "between January 1, 2024 and April 29, 2024", "from November 1 to 20": a period by its ends.
+                           r"|\b(?i:between|from)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|"
+                           r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+                           r"[^.;]{0,30}?\b(?i:and|to|through|until|till)\b")
 # "managed to occupy 0.04% of the country over the course of the month", "occupied 610 km2 in
 # October": a verb of holding right before the figure, in a sentence that names a period, is what
 # was taken over that period (measure.occupied_over_period).
-_OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied)\s+(?:(?:about|some|roughly|nearly|almost|over|around|approximately|"
-                            r"more\s+than|at\s+least|another|an\s+additional|a\s+further|just)\s+)?$", re.I)
+# "with the Russians occupying 464 square kilometers" (a participle) too.
+_OCCUPY_BEFORE = re.compile(r"\b(?:occupy|occupied|occupying)\s+" + _OCCUPY_QUALIFIER + "$", re.I)
 
 
 _SAID_RIGHT_BEFORE = re.compile(_SPEECH_NEAR_WORDS + r"\s+$", re.I)
@@ -421,14 +434,28 @@ DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|n
 _COMPASS_OF = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:wards?)?"
                r"(?:\s+(?:of|from))")
 _COMPASS_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?" + _COMPASS_OF, re.I)
+# "from the southern outskirts of Pokrovsk": a compass adjective before the part of the town.
+_COMPASS_ADJ = r"(?:(?:(?:north|south)[\s-]?)?(?:east|west)ern\s+|northern\s+|southern\s+)?"
 DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+(?:the\s+)?"
-                              r"(?:(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
+                              r"(?:" + _COMPASS_ADJ + r"(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
                               r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+"
-                         r"(?:the\s+(?:(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
+                         r"(?:the\s+(?:" + _COMPASS_ADJ + r"(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
 _WIDE_AFTER = re.compile(r"[\s-]*(?:wide|broad)\b", re.I)
+# "along a relatively wide front for at least 30 km": the length of front a push moved on ("11 km
+# along the front" is not read: it is also how far a side moved along the line, tried and dropped,
+# dev held-out -1).
+_FRONT_FOR_BEFORE = re.compile(r"\bfront(?:[\s-]*line)?\s+for\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|"
+                               r"over|more\s+than|at\s+least)\s+)?$", re.I)
+
+
+def _width_words(sentence: str, q: "_Quantity") -> str | None:
+    """The words that make a length the width of a push (measure.front_width), or None."""
+    m = (_WIDE_AFTER.match(sentence, q.end) or _WIDTH_BEFORE.search(sentence, max(0, q.start - 40), q.start)
+         or _FRONT_FOR_BEFORE.search(sentence, max(0, q.start - 40), q.start))
+    return m.group(0).strip() if m else None
 # After a length: "... 35 km (22 miles) (deep) into / inside Russia / Russian territory / the Kursk region".
 DEPTH_INTO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:deep\s+)?(?:into|inside)\s+(?:the\s+)?"
                         r"(?:(?:Russia|Ukraine|Kursk|Belgorod|Bryansk|Kharkiv|Sumy)\b(?!\s+(?:lines|positions|defen[cs]es))|"
@@ -519,7 +546,7 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     set off by commas that follows it ("approximately 80% of Sievierodonetsk, including the eastern
     quarters of the city, were now occupied": the clause's verb comes after the aside)."""
     lo, hi = _clause_bounds_plain(sentence, pos)
-    aside = _ASIDE.match(sentence, hi)
+    aside = _ASIDE.match(sentence, hi) or _FIGURE_ASIDE.match(sentence, hi)
     if aside:
         hi = _clause_bounds_plain(sentence, aside.end() + 1)[1]
     return lo, hi
@@ -612,11 +639,15 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     subject_in_clause = any(lo <= a.start < num_start and a.governed is None for a in mentions)
     for a in mentions:
         if num_end <= a.start < hi:
+            if _ANOTHER_FIGURE.search(re.sub(r"\([^()]*\)", "", sentence[num_end:a.start])):
+                # "Russia has taken over about 55 percent of the region with only 45 percent still
+                # under the control of Ukrainian forces": a holder after another figure is that one's.
+                break
             before = sentence[max(0, a.start - 40):a.start]
             by_agent = _AGENT_BEFORE.search(before)
             if by_agent and by_agent.group(0).lower().startswith("by") and subject_in_clause:
                 continue  # "Ukraine has retaken 54% of the land seized by Russia": Russia seized the land
-            in_hands = a.text.endswith("hands") and re.search(r"\bin\s+(?:the\s+)?$", before)
+            in_hands = a.text.endswith("hands") and re.search(r"\bin(?:to)?\s+(?:the\s+)?$", before)
             if a.kind == "compound" and a.governed and not by_agent and subject_in_clause:
                 continue  # "Ukrainian forces pushed 10 km into Russian-held ground": whose ground, not who pushed
             if by_agent or in_hands or a.kind == "compound" or (
@@ -624,6 +655,15 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
                 side = _resolve_side(a, att, sentence)
                 if side:
                     return side, f"side.agent_after: {sentence[max(0, a.start - 25):a.end].strip()}"
+    for a in mentions:
+        if num_end <= a.start < hi and not subject_in_clause and a.governed == "from" \
+                and _RETAKE_BEFORE.search(sentence, max(num_end, a.start - 60), a.start):
+            # "200 square kilometers of the region had been liberated from the Ukrainian armed
+            # forces": taken from that side, the other side's gain (side.taken_from, after the figure).
+            side = opposite(_resolve_side(a, att, sentence))
+            if side:
+                return side, f"side.taken_from: {sentence[max(0, a.start - 30):a.end].strip()}"
+            break
     for a in mentions:
         if a.start >= num_end and not subject_in_clause and _OF_WHOSE_CHANGE.fullmatch(sentence, num_end, a.start) \
                 and _CHANGE_NOUN_END.search(a.text):
@@ -746,7 +786,7 @@ _ROUGHLY = (r"(?:(?:about|around|roughly|some|nearly|almost|approximately|(?:jus
 _HOLDS_NOW_BEFORE = re.compile(
     r"\b(?:now|still|currently|today)\s+(?:only\s+)?(?:holds?|controls?|occupies|has|keeps?|retains?)\s+"
     r"(?:only\s+|just\s+)?" + _ROUGHLY + "$", re.I)
-_PART_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?[A-Z]")
+_PART_IN_PLACE = re.compile(r"\s+(?:in\s+(?:the\s+)?[A-Z]|in\s+the\s+(?:(?:north|south)[\s-]?)?(?:north|south|east|west)\b)")
 _PART_OPENS = re.compile(r"(?:[—–(]|\bincluding|\bof\s+which|\band|,)\s*(?:just\s+|only\s+|about\s+|some\s+)?$", re.I)
 _OF_THEM = re.compile(r"\s+of\s+them\b", re.I)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[.;,)]|$)")
@@ -757,7 +797,7 @@ COMPARED_WITH = re.compile(
 # "has shrunk to roughly 800 square kilometres": what is held once it shrank (or grew), not a change.
 _CHANGED_TO = re.compile(
     r"\b(?:shrunk|shrank|shrinks?|shrinking|fallen|fell|dropped|decreased|declined|reduced|grown|grew|risen|rose|"
-    r"expanded|increased)\s+to\s+" + _ROUGHLY + "$", re.I)
+    r"expanded|increased|(?:shot|shoots|shooting)\s+up|soared|jumped|climbed|surged)\s+to\s+" + _ROUGHLY + "$", re.I)
 # "4,000 square kilometres more than it did at the start of the year"
 _MORE_THAN_BEFORE = re.compile(r"\s+(?P<d>more|less|fewer)\s+than\s+(?:it|they|\w+)\s+(?:did|had|held|controlled)\b", re.I)
 # "40% less territory in Kursk than at their peak (in August)"
@@ -778,6 +818,11 @@ RETREAT_OWN = re.compile(r"\b(?:(?:been|were|was|being|are|is|got|get)\s+(?:push
                          r"(?:fell|fallen|falling|pulled|pulling)\s+back|retreat(?:ed|ing|s)?|withdr(?:ew|awn)|lost\s+ground)\b",
                          re.I)
 # "it", "they", and "the army", "the troops": the previous sentence's subject.
+# Another figure set beside the first between it and a phrase after it ("55 percent ... with only 45
+# percent still under the control of ..."); not an apposition of the same ground ("18%, or 110,000
+# square kilometres, is under Russian control"), nor a bracketed conversion.
+_ANOTHER_FIGURE = re.compile(r"\b(?:with|while|whereas|but|and|against|versus|compared\s+(?:with|to))\s+(?:[\w'’-]+\s+){0,3}?\d",
+                             re.I)
 PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|they|their|them|the\s+(?:army|troops|forces|military))\b", re.I)
 # "80% of Sievierodonetsk ... were now occupied", "the occupied territories": on the maps,
 # "occupied" is Russia's holding, unless another side is named as occupier.
@@ -792,12 +837,36 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
 
 # An aside set off by commas inside a clause: "80% of Sievierodonetsk, including the eastern quarters
 # of the city, were now occupied".
+# A figure in apposition set off by commas, the clause's verb after it: "About 18% of Ukraine, or
+# roughly 110,000 square kilometres, is under Russian control".
+_FIGURE_ASIDE = re.compile(r",\s+(?:or\s+)?(?:(?:about|around|roughly|some|nearly|almost|approximately|over|more\s+than|"
+                           r"less\s+than|just\s+over|just\s+under)\s+)?\d[\d,.]*\s*[^,;:—–.\d]{1,40}?,"
+                           # the predicate goes on after it ("..., is under", "..., remains"), not another phrase
+                           r"(?=\s+(?:is|are|was|were|remains?|remained|has|have|had|now|still)\b)", re.I)
 _ASIDE = re.compile(r",\s+(?:including|such\s+as|notably|mostly|mainly|chiefly|largely|in\s+particular|among\s+them|"
                     r"except|excluding|apart\s+from)\b[^,;:—–.]{0,120},(?=\s)", re.I)
 
 
+def _singular_subject_side(sentence: str) -> str | None:
+    """The side of the first actor of a sentence that is no object and is singular ("the Ukrainian
+    army", "Russia", "the Ukrainian advance"; not "the Russians", "Russian forces"), which "it"
+    and "its" in the next sentence can stand for (side.previous_subject)."""
+    for a in actor_mentions(sentence):
+        if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
+            head = re.split(r"\s+of\s+", a.text)[0].split()[-1]
+            head = re.sub(r"['’]s$", "", head)
+            if not head.endswith("s"):
+                return a.side
+    return None
+
+
 def _subject_side(sentence: str) -> str | None:
-    """The side first named in a sentence (its usual subject), for pronouns in the next one."""
+    """The side first named in a sentence (its usual subject), for pronouns in the next one: the
+    first actor that is no object of a preposition or verb ("According to reports from pro-Kremlin
+    war correspondents, the Ukrainian forces have occupied ...": Ukraine), else the first side word."""
+    for a in actor_mentions(sentence):
+        if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
+            return a.side
     best: tuple[int, str] | None = None
     for regex, side in SIDES[:3]:
         m = regex.search(sentence)
@@ -809,21 +878,36 @@ def _subject_side(sentence: str) -> str | None:
 # --- measure ----------------------------------------------------------------
 
 
+# A verb of becoming before a holder's phrase makes it a change of hands: "came under Russian
+# control", "fell into Russian hands", "passed under the control of Kyiv", "back in the hands of
+# Ukraine" (measure.came_under: gained by the holder).
+_BECAME_BEFORE = re.compile(r"\b(?:came|come|comes|coming|fell|fall|falls|fallen|falling|passed|pass|passes|passing|"
+                            r"brought|bringing|placed|put|returned|back)\s+(?:back\s+)?$", re.I)
+_INTO_HANDS = re.compile(r"\binto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?hands\b", re.I)
+
+
+def _held_kind(sentence: str, m: re.Match) -> str:
+    """A holder's phrase after a verb of becoming is a gain, else a holding."""
+    if _BECAME_BEFORE.search(sentence, max(0, m.start() - 20), m.start()):
+        return "gained"
+    return "held"
+
+
 def _nearest_verb(sentence: str, lo: int, hi: int, num_start: int) -> tuple[str | None, int]:
     """The change/held verb nearest before the number in [lo, hi), else after it."""
     best: tuple[int, str] | None = None
-    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
+    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held"), (_INTO_HANDS, "held")):
         for m in regex.finditer(sentence, lo, num_start):
             # Compare ends so "taken control" (gained) beats the "control" (held) inside it.
             if best is None or m.end() > best[0]:
-                best = (m.end(), kind)
+                best = (m.end(), _held_kind(sentence, m) if kind == "held" else kind)
     if best is not None:
         return best[1], best[0]
     after: tuple[int, str] | None = None
-    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held")):
+    for regex, kind in ((LOST_VERBS, "lost"), (GAINED_VERBS, "gained"), (HELD_VERBS, "held"), (_INTO_HANDS, "held")):
         m = regex.search(sentence, num_start, hi)
         if m and (after is None or m.start() < after[0]):
-            after = (m.start(), kind)
+            after = (m.start(), _held_kind(sentence, m) if kind == "held" else kind)
     return (after[1], after[0]) if after else (None, -1)
 
 
@@ -1216,6 +1300,9 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             return "share_gained", "gained", None, None
         if verb == "held" and _occupied_over_period(sentence, q) and territorial and territorial.group(0).strip():
             return "share_gained", "gained", None, None
+        rise = _share_rise_or_fall(sentence, q, lo, hi)
+        if rise is not None:
+            return rise, rise.split("_")[1], None, None
         if _total_brought_to(sentence, q):
             return "share_held", None, "current", None
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
@@ -1248,9 +1335,12 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
     if q.normalized == "m":
         if q.per_period:
             return "advance_rate", None, None, None
-        if _WIDE_AFTER.match(sentence, q.end) or _WIDTH_BEFORE.search(sentence, max(0, q.start - 40), q.start):
-            # "advanced on a 20-km-wide front to a depth of 4 km": a width, not a distance moved.
-            return "other", None, None, None
+        if _width_words(sentence, q):
+            # "a salient some 40 km wide", "over a breadth of 40 km", "advanced along a wide
+            # front for 30 km": the width of a side's push, the length of front it
+            # moved on (measure.front_width: front_length, as the labels of every set read it), not
+            # a distance moved.
+            return "front_length", None, "current", None
         if DEPTH_OF.search(sentence, max(0, q.start - 40), q.start) or FROM_OLD_FRONT.match(sentence, q.end):
             # "to a depth of up to 70 km", "30km from the previous front line": how far a side pushed.
             return "depth", None, "current", None
@@ -1373,6 +1463,12 @@ _PUSH_NOUN = re.compile(r"\b(?:incursions?|breakthroughs?|thrusts?|penetrations?
 # A front is hundreds of kilometres long; a length under this next to the word "front" is a
 # distance or a depth, or the width of one sector's push.
 _FRONT_MIN_M = 100_000
+# The war's whole front has run 1,000-1,300 km since 2022; a front of 500 km or more is that front.
+_WHOLE_FRONT_M = 500_000
+
+
+def _whole_front(metres: float | None) -> bool:
+    return metres is not None and metres >= _WHOLE_FRONT_M
 
 
 def _length_cue(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
@@ -1416,8 +1512,42 @@ _SHARE_NOUN = re.compile(r"\b(?:share|proportion|portion|percentage|part|control
 
 def _share_changed_to(sentence: str, q: "_Quantity") -> bool:
     """A share that rose or fell to the figure ("Russia's share of Ukrainian territory rose to
-    18.3 percent") is the share held once it changed (measure.share_changed_to)."""
+    18.3 percent", "Russian control shot up to 25%") is the share held once it changed
+    (measure.share_changed_to)."""
     return bool(_CHANGED_TO.search(sentence, max(0, q.start - 60), q.start) and _SHARE_NOUN.search(sentence, 0, q.start))
+
+
+# A share named as the rise or fall of a holding: "a 5.31% regain of land control", "an increase of
+# one percentage point", "saw its territorial control increase by 0.42% and 0.64%" (a second figure
+# coordinated with the first shares its words), "a drop of 2 percent in the ground it holds".
+_COORDINATED_SHARE = r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)\s*(?:,\s*|\s+and\s+|,\s+and\s+|\s+or\s+))?"
+_SHARE_RISE_BEFORE = re.compile(
+    r"\b(?:(?:an?\s+)?(?:net\s+)?(?:increase|rise|growth|gain|regain)\s+of|(?:increase[sd]?|rise[sn]?|rose|grow[sn]?|grew|"
+    r"grown|climb(?:ed|s)?|jump(?:ed|s)?)\s+by)\s+" + _OCCUPY_QUALIFIER + _COORDINATED_SHARE + "$", re.I)
+_SHARE_FALL_BEFORE = re.compile(
+    r"\b(?:an?\s+)?(?:net\s+)?(?:decrease|drop|decline|fall|loss|reduction)\s+of\s+" + _OCCUPY_QUALIFIER
+    + _COORDINATED_SHARE + "$", re.I)
+_SHARE_RISE_AFTER = re.compile(r"\s+(?:net\s+)?(?:increase|rise|growth|gain|regain)\s+(?:of|in)\b", re.I)
+_SHARE_FALL_AFTER = re.compile(r"\s+(?:net\s+)?(?:decrease|drop|decline|fall|loss|reduction)\s+(?:of|in)\b", re.I)
+# What rose or fell is a holding: a percentage point is always one; a percent only in a clause that
+# names control, territory or occupation (not "the pace rose by 20%").
+_HOLDING_WORD = re.compile(r"\b(?:control|territor(?:y|ies|ial)|land|occupation|occupied|holdings?)\b", re.I)
+_POINTS = re.compile(r"\bpoints?\b", re.I)
+
+
+def _share_rise_or_fall(sentence: str, q: "_Quantity", lo: int, hi: int) -> str | None:
+    """``share_gained`` or ``share_lost`` for a share written as the rise or fall of a holding
+    (measure.share_rise_or_fall), else None."""
+    window = max(0, q.start - 80)
+    if _SHARE_RISE_BEFORE.search(sentence, window, q.start) or _SHARE_RISE_AFTER.match(sentence, q.end):
+        measure = "share_gained"
+    elif _SHARE_FALL_BEFORE.search(sentence, window, q.start) or _SHARE_FALL_AFTER.match(sentence, q.end):
+        measure = "share_lost"
+    else:
+        return None
+    if _POINTS.search(q.unit_text or "") or _HOLDING_WORD.search(sentence, lo, min(len(sentence), hi + 40)):
+        return measure
+    return None
 
 
 def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
@@ -1464,10 +1594,37 @@ _SPEECH_AFTER = re.compile(r"^\s*,?\s*(?:(?:the|a|its|his|her)\s+)?(?:[\w'’-]+
                            r"\s+(?:that\b|how\b)", re.I)
 
 
+# "said Monday" (a weekday mention that opens with its verb of saying), "on Wednesday said": the
+# day of the statement, with no "that" needed.
+_SPEECH_OPENS = re.compile(r"^\s*" + _SPEECH_NEAR_WORDS, re.I)
+_SPEECH_RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:said|says|told|wrote|reported|announced|stated|claimed|estimated)\b", re.I)
+# "On Saturday Russia claimed the village ...", "On Tuesday the ministry said ...": a day or weekday
+# before its subject and verb of saying, with no "that".
+_SPEECH_SUBJECT_AFTER = re.compile(r"^\s*,?\s*(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}(?:said|says|told|wrote|reported|announced|"
+                                   r"stated|claimed)\b")
+
+
 def _statement_dates(sentence: str, mentions: list) -> list:
     """The date mentions that date a statement rather than a figure."""
     return [d for d in mentions if d.kind in ("day", "weekday", "past") and (
-        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence, d.end))]
+        _SPEECH_BEFORE.search(sentence, max(0, d.start - 60), d.start) or _SPEECH_AFTER.match(sentence[d.end:])
+        or _SPEECH_OPENS.match(sentence[d.start:d.end]) or _SPEECH_RIGHT_AFTER.match(sentence[d.end:])
+        or (d.kind in ("day", "weekday") and _SPEECH_SUBJECT_AFTER.match(sentence[d.end:])))]
+
+
+_START_OF_THE_DAY = re.compile(r"^(?:(?:since|from|starting)\s+)?the\s+(?:start|beginning)\s+of\s+the\s+day$", re.I)
+
+
+def _day_of_the_statement(sentence: str, mentions: list, statement: list, published: dt.date | None) -> list:
+    """"Since the start of the day" in a statement dated before the report's day ("Ukraine said on
+    Wednesday its forces had advanced one to two kilometres since the start of the day") is the day
+    of the statement, not the report's."""
+    days = [d.date for d in statement if d.kind in ("day", "weekday") and d.date is not None
+            and published is not None and d.date < published]
+    if not days:
+        return mentions
+    return [replace(d, date=days[-1], start_date=days[-1])
+            if d.kind == "since" and _START_OF_THE_DAY.match(sentence[d.start:d.end].strip()) else d for d in mentions]
 
 
 def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
@@ -1482,11 +1639,53 @@ def _statement_day(sentence: str, reference: dt.date | None) -> dt.date | None:
     return days[-1] if days else None
 
 
+def _said_on(sentence: str, where: tuple, reference: dt.date | None, before: tuple | None) -> tuple | None:
+    """(paragraph, sentence index, day) of the last statement day the report gave
+    (:func:`_statement_day`): this sentence's (``where``: its paragraph and index), or ``before``."""
+    day = _statement_day(sentence, reference)
+    return (*where, day) if day is not None else before
+
+
+def _said_on_here(said_on: tuple | None, paragraph: int, i_sent: int) -> dt.date | None:
+    """The statement day from which this sentence's "past week" is counted back: one given in its
+    own paragraph or in the sentence right before it ("the outlet reported on November 25 ...
+    [new line] Over the past week, ..."), not further on ("On October 2, Zelensky stated that ..."
+    does not date another source's "in the past 24 hours" two paragraphs on)."""
+    if said_on is None or (said_on[0] != paragraph and said_on[1] != i_sent - 1 and said_on[1] != i_sent):
+        return None
+    return said_on[2]
+
+
 def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
               published: dt.date | None,
               others: tuple = (), ignore_after: int | None = None,
               q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
-    """(date, start_date) a claim refers to. ``others``: where the sentence's other quantities
+    """(date, start_date, rule) a claim refers to: what its words say (:func:`_date_of_the_words`),
+    a period that runs to now ending on the day its statement was made (:func:`_period_to_the_statement`)."""
+    dated = _date_of_the_words(sentence, q_start, measure, direction, published, others, ignore_after, q_end, said_on)
+    return _period_to_the_statement(sentence, published, dated)
+
+
+def _period_to_the_statement(sentence: str, published: dt.date | None, dated: tuple) -> tuple:
+    """A period that runs to the report's day, in a sentence that dates its statement on one of the
+    seven days before ("Russia said on Tuesday its forces had advanced by 1,000 sq km in August and
+    September"; "On Saturday Russia claimed the village, one of nearly a dozen it says it has captured
+    this month"), runs to the day of the statement (date.period_to_the_statement)."""
+    date, start, rule = dated
+    if published is None or start is None or date != published or not _SPEECH_NEAR.search(sentence):
+        return dated
+    days = [d.date for d in _statement_dates(sentence, dates_mod.date_mentions(sentence, published))
+            if d.kind in ("day", "weekday") and d.date is not None and published - dt.timedelta(days=7) <= d.date < published]
+    if not days or days[-1] < start:
+        return dated
+    return days[-1], start, f"{rule}; date.period_to_the_statement: said on {days[-1].isoformat()}"
+
+
+def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str | None,
+                       published: dt.date | None,
+                       others: tuple = (), ignore_after: int | None = None,
+                       q_end: int | None = None, said_on: dt.date | None = None) -> tuple[dt.date | None, dt.date | None, str]:
+    """(date, start_date) a claim's words give it. ``others``: where the sentence's other quantities
     start; a date in another quantity's clause is that quantity's ("800 sq km, down from 1,300
     sq km in August": August dates the 1,300, not the 800). ``ignore_after``: where a relative
     clause dating something else ends ("40% of the territory they seized in August": August dates
@@ -1505,10 +1704,12 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
     mentions = [d for d in mentions if d not in statement]
+    mentions = _day_of_the_statement(sentence, mentions, statement, published)
     sentence_days = [d for d in mentions if d.kind in ("as_of", "day")]  # before the clause filters
     # "800 square kilometres, a third less than in August": August dates the comparison, not the 800.
     mentions = [d for d in mentions if not _in_compared_part(sentence, d, q_start)]
     mentions = [d for d in mentions if not _second_predicates_period(sentence, d, measure, q_end)]
+    mentions = [d for d in mentions if not _since_of_a_superlative(sentence, d, q_end)]
     if ignore_after is not None:
         mentions = [d for d in mentions if not (ignore_after <= d.start <= ignore_after + 12)]
     mentions = _own_date_mentions(sentence, mentions, measure, q_end)
@@ -1553,6 +1754,9 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
     since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
+        within = _span_within_named_period(sentence, d, mentions) if is_change else None
+        if within is not None:
+            return within.date, within.start_date, f"date.span_in_named_period: {said(d)} in {said(within)}"
         rule = "date.past_period"
         if said_on is not None and dates_mod.counted_back(said(d)):
             rule = f"date.past_period_of_statement (said on {said_on.isoformat()})"
@@ -1593,8 +1797,28 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
         d = statement[-1]
         return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
     if "since" in by_kind:
+        if by_kind["since"].date is not None and by_kind["since"].date != published:
+            # "said on Wednesday ... since the start of the day": that day (date.statement_day).
+            return by_kind["since"].date, start, f"date.statement_day{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _span_within_named_period(sentence: str, d, mentions: list):
+    """The one named calendar period of the sentence (a month, a year, a range) that a span of time
+    ("in a single month", "in 30 days") is the length of (date.span_in_named_period): "In May, ...
+    27 settlements were liberated in a single month" is May; "in November they took 690 sq km in 30
+    days" is November; the period is of the span's length, within a fifth. None when the span is no
+    such span, or the sentence names no such period or several."""
+    if not _DURATION.fullmatch(sentence[d.start:d.end].strip()):
+        return None
+    named = [m for m in mentions if m.kind in ("month", "range") and m.start_date is not None and m.date is not None]
+    span = dates_mod.period_days(sentence[d.start:d.end])
+    if len(named) != 1 or not span:
+        return None
+    # Of that length ("gaining 1,100 sq km in two weeks" in early August is no ten days of it).
+    length = (named[0].date - named[0].start_date).days + 1
+    return named[0] if abs(length - span) <= 0.2 * span else None
 
 
 # A clause of its own between a figure and a date: "40% of the territory they occupied in August".
@@ -1780,6 +2004,10 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     return doubts
 
 
+# "regaining 1.76% of land control", "retook 3% of Ukraine": a share of the country, not of
+# what the other side had taken.
+_OF_CONTROL_OR_COUNTRY = re.compile(r"\s+of\s+(?:(?:its|their|the)\s+)?(?:(?:land|territorial)\s+)?control\b"
+                                    r"|\s+of\s+(?:the\s+country|Ukraine|Russia)\b(?!['’]s)")
 _RETAKEN = re.compile(r"\b(?:recaptur\w*|retook|retaken|retak\w*|regain\w*|(?:won|took|taken)\s+back)\b", re.I)
 _COMPARED_THAN = re.compile(r"\b(?:less|more|fewer|lower|higher|smaller|larger|bigger|greater)\s+(?:(?!than\b)[a-z]+\s+){0,2}than\s+"
                             r"(?:(?:in|on|at|during|by)\s+)?(?:the\s+(?:start|beginning|end)\s+of\s+)?"
@@ -1822,6 +2050,30 @@ def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None)
         return False
     between = sentence[q_end:d.start]
     return any(v.search(between) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS))
+
+
+# "the greatest loss of territory since April 1944", "a record since the first weeks of the war", "the
+# fastest pace since 2022": the words after "since" are what the superlative is measured against.
+_SUPERLATIVE = re.compile(r"\b(?:biggest|largest|greatest|fastest|quickest|slowest|highest|lowest|worst|best|deepest|"
+                          r"heaviest|strongest|smallest|longest|(?:most|least)\s+[a-z]+|record|first\s+time)\b"
+                          r"[^.;:!?()]{0,60}$", re.I)
+_SINCE_WORD = re.compile(r"\bsince\b", re.I)
+
+
+def _since_of_a_superlative(sentence: str, d, q_end: int | None) -> bool:
+    """Whether a "since" mention is the baseline of a superlative written before it (date.superlative):
+    "800 sq km has been seized, the greatest loss of Russian territory since April 1944" names no
+    period of the figure; the claim keeps whatever else dates it. The superlative follows the figure
+    ("the most gains in Donetsk, where it has gained 1,804 sq km since the start of the year" is
+    the figure's period)."""
+    if d.kind != "since" or q_end is None or d.start < q_end:
+        return False
+    word = [m for m in _SINCE_WORD.finditer(sentence, max(0, d.start - 25), min(len(sentence), d.start + 6))]
+    if not word:
+        return False
+    at = word[-1].start()
+    sup = _SUPERLATIVE.search(sentence, max(q_end, at - 80), at)
+    return sup is not None
 
 
 def _dates_another_event(sentence: str, d, lo: int, hi: int) -> bool:
@@ -1899,9 +2151,10 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     claims: list[Claim] = []
     context = _PlaceContext([sent.text for sent in sentences])
     last_subject_side: str | None = None
+    last_singular_side: str | None = None
     last_claim_side: str | None = None
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
-    said_on = None  # the last day the report says its source spoke (date.past_period_of_statement)
+    said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
@@ -1932,13 +2185,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             context.see([m for m in all_mentions if att_span[0] <= m.start < min(att_span[1], quantities[0].start)])
         places = [(m.start, m.city or m.canonical if m.kind == "oblast_or_city" else m.canonical) for m in mentions]
         if not quantities:
-            said_on = _statement_day(text_s, reference) or said_on
+            said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
             as_of_before = _as_of_day(text_s, reference) or as_of_before
             context.see(mentions, text_s)
             last_subject_side = _subject_side(text_s) or last_subject_side
+            last_singular_side = _singular_subject_side(text_s) or last_singular_side
             previous_period = (sent.paragraph, text_s)
             continue
-        said_on = _statement_day(text_s, reference) or said_on
+        said_on = _said_on(text_s, (sent.paragraph, i_sent), reference, said_on)
         report_as_of = as_of_before
         as_of_before = _as_of_day(text_s, reference) or as_of_before
         sentence_claims: list[Claim] = []
@@ -1996,7 +2250,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side_rule = "side.same_as_figure_before"
             if elided and earlier.side:
                 side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
-            if side is None and PRONOUN_SUBJECT.search(text_s[:q.start]) and last_subject_side:
+            pronouns = list(PRONOUN_SUBJECT.finditer(text_s, 0, q.start))
+            if side is None and pronouns and pronouns[-1].group(0).lower() in ("it", "its") and last_singular_side:
+                # "Perhaps not the Russians stationed on the border ... did not think the Ukrainian army
+                # had the kit to launch this operation. So far it has been successful, advancing up to
+                # 30km": "it" agrees with a singular subject, not with "the Russians".
+                side, side_rule = (last_singular_side,
+                                   "side.previous_subject: 'it' for the previous sentences' singular subject")
+            if side is None and pronouns and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
             if side is None and last_subject_side and measure in _SIDED_MEASURES and not actor_mentions(text_s):
                 # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
@@ -2020,9 +2281,14 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     text_s[prev.span_in_sentence[1]:q.start]):
                 side, side_rule = prev.side, f"side.apposition: the figure before ({prev.surface})"
                 apposition_of = prev
+            if measure == "front_length" and side is not None and _whole_front(value_n if value_n is not None else high_n):
+                # "facing Russian attacks along the more than 1,000 km front line": the whole front is
+                # nobody's (a front's width of push, tens of km, keeps the side that pushed).
+                side, side_rule = None, "side.whole_front: a front of 500 km or more is the whole front, nobody's"
             if measure == "grey_zone":  # ground neither side holds
                 side, side_rule = None, "side.grey_zone: ground neither side holds"
-            if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or _RETAKEN.search(text_s, 0, q.start)):
+            if measure == "share_gained" and (_OF_WHAT_WAS_LOST.match(text_s, q.end) or (
+                    _RETAKEN.search(text_s, 0, q.start) and not _OF_CONTROL_OR_COUNTRY.match(text_s, q.end))):
                 # "Moscow has recaptured about half of the territory it lost", "By mid-November,
                 # Russia had retaken about 40% of the territory": the share of the other side's
                 # peak there that it lost again.
@@ -2055,17 +2321,23 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
                                                     ignore_after=taken.end() if taken else None, q_end=q.end,
-                                                    said_on=said_on)
+                                                    said_on=_said_on_here(said_on, sent.paragraph, i_sent))
+            date, start_date, date_rule = _respectively(text_s, q, quantities, conversions, dated_as, reference,
+                                                        (date, start_date, date_rule))
             date, start_date, date_rule = _period_of_whole(q, quantities, sentence_claims, dated_as,
                                                            (date, start_date, date_rule))
             date, start_date, date_rule = _total_beside_a_part(text_s, q, quantities, conversions, dated_as, reference,
                                                                (date, start_date, date_rule))
-            if not date_rule.startswith("date.total"):
+            if not date_rule.startswith("date.total") and not _IN_TOTAL.search(text_s):
+                # "In December, Russian troops took 30 settlements. In total, they have liberated 4,500
+                # sq km": a total sums more than the sentence before told of (its period is unsure).
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
-                                                              (date, start_date, date_rule))
+                                                              (date, start_date, date_rule), text_s)
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
-                    and not _names_a_period(text_s):
+                    and not _names_a_period(text_s) and _share_rise_or_fall(text_s, q, *_clause_bounds(text_s, q.start)) is None:
                 # "Russia, which has seized about a fifth of Ukraine": a share taken over no period
                 # the text names is what the side holds now. A period the sentence names that the
                 # dates could not place ("over the course of the month") keeps it a gain (unsure).
@@ -2130,6 +2402,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 claim.unsure["place"] = place_rule.split(": ", 1)[-1]
             if side is None and measure in _SIDED_MEASURES:
                 claim.unsure["side"] = "no side named or implied"
+            if claim.explain["measure"].startswith("measure.front_width"):
+                # The maps give a front's length in a place, not the width of one push on it: "a
+                # salient 40 km wide" set against the 94 km of front in Kursk (or the whole map's,
+                # when the place is carried) is a verdict on another figure.
+                claim.unsure["measure"] = "the width of a push along the front, which the maps do not measure"
             if measure in ("area_change", "settlements") and direction and start_date is None:
                 claim.unsure["period"] = "a change over no period the text names (since when?)"
             elif period_doubt(text_s, measure, date_rule):
@@ -2149,6 +2426,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
         claimed = [c.side for c in sentence_claims if c.side and c.measure in _SIDED_MEASURES]
         last_claim_side = claimed[-1] if claimed else last_claim_side
         last_subject_side = claimed[-1] if claimed else (_subject_side(text_s) or last_subject_side)
+        last_singular_side = _singular_subject_side(text_s) or last_singular_side
         previous_period = (sent.paragraph, text_s)
     return claims
 
@@ -2215,14 +2493,81 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
 
 
-def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple) -> tuple:
+_AND_BETWEEN = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?and\s+(?:about\s+|some\s+|nearly\s+|almost\s+)?$", re.I)
+_RESPECTIVELY_AFTER = re.compile(r"^[^.;:]{0,40}?\brespectively\b", re.I)
+
+
+def _respectively(sentence: str, q: "_Quantity", quantities: list, conversions, measure: str,
+                  reference: dt.date | None, dated: tuple) -> tuple:
+    """Two figures joined by "and" and followed by "respectively", in a sentence that names two months
+    together ("In October and November Ukraine's control grew by 0.42% and 0.64% respectively"):
+    the first figure is of the first month, the second of the second (date.respectively); a state
+    is as of its month's end."""
+    figs = [x for x in quantities if x.start not in conversions]
+    i = next((k for k, x in enumerate(figs) if x is q), None)
+    if i is None:
+        return dated
+    if i + 1 < len(figs) and _AND_BETWEEN.match(sentence[q.end:figs[i + 1].start]) and \
+            _RESPECTIVELY_AFTER.match(sentence[figs[i + 1].end:]):
+        k = 0
+    elif i > 0 and _AND_BETWEEN.match(sentence[figs[i - 1].end:q.start]) and _RESPECTIVELY_AFTER.match(sentence[q.end:]):
+        k = 1
+    else:
+        return dated
+    pair = dates_mod.month_pair(sentence, reference)
+    if pair is None:
+        return dated
+    first, last = pair[k]
+    is_change = measure in ("area_change", "share_lost", "share_gained", "settlements", "advance_rate", "depth")
+    return last, (first if is_change else None), f"date.respectively: the {('first', 'second')[k]} of two months named together"
+
+
+def _dates_of_the_apposition(before: "Claim | None", dated: tuple) -> tuple:
+    """A figure that restates the one before it in another unit ("one-fifth of Ukrainian territory by
+    February-March 2022, or about 119,000 square kilometers") has its period (date.apposition), when
+    its own words name no time of their own (an "as of" or a day of its own is kept)."""
+    date, start, rule = dated
+    if before is None or before.start_date is None or start is not None or \
+            not rule.startswith(("date.publication", "date.report_as_of", "date.as_of", "date.sentence_day")):
+        return dated
+    own_day = rule.startswith(("date.as_of", "date.sentence_day"))
+    return (date if own_day else before.date), before.start_date, \
+        f"date.apposition: the period of the figure before ({before.surface}){'; ' + rule if own_day else ''}"
+
+
+_IN_TOTAL = re.compile(r"\b(?:in\s+total|in\s+all|altogether|all\s+told|overall)\b", re.I)
+
+
+def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: str) -> tuple:
+    """A period of 2022 that begins before the invasion and runs past it ("by February-March 2022",
+    "in 2022", "in early 2022") counts from 24 February 2022 (start.invasion): no ground changed
+    hands in the weeks before, and every label of every set that starts a period in 2022 starts it
+    on that day."""
+    if start_date is None or date is None or not (_WAR_START.replace(month=1, day=1) <= start_date < _WAR_START <= date):
+        return date, start_date, rule
+    return date, _WAR_START, f"{rule}; start.invasion: from {_WAR_START.isoformat()}, not {start_date.isoformat()}"
+
+
+# Time words the normaliser did not make a period of ("captured in the early weeks of 2022"), and
+# words that set a figure against what was said before ("This contrasts sharply with ..."): such a
+# sentence does not take the period of the sentence before.
+_TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+                          r"November|December)\b|\b(?:weeks|months|years)\s+of\b|\b(?:contrast\w*|compared)\b", re.I)
+
+
+def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple,
+                    sentence: str = "") -> tuple:
     """A change whose sentence names no time at all takes the one period the sentence before it
     named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
     Including both gains and losses, it has increased its holdings by 0.2 percentage points".
-    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it."""
+    ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it. Not
+    when ``sentence`` has time words of its own that were not read, or sets its figure against the
+    sentence before ("This contrasts sharply with the 120,000 square km captured in the early weeks
+    of 2022")."""
     date, start_date, rule = dated
     if previous is None or measure not in _CHANGES or start_date is not None \
-            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph:
+            or not rule.startswith("date.publication: no date named") or previous[0] != paragraph \
+            or _TIME_UNREAD.search(sentence):
         return dated
     named = _period_named(previous[1], reference)
     if named is None:
@@ -2258,6 +2603,15 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
             return f"measure.{measure} ({name}): {sentence[q.start:m.end()].strip()}"
     if q.per_period:
         return f"measure.{measure} (a rate): per {q.per_period}"
+    if measure in ("area_change", "share_gained") and _names_a_period(sentence):
+        occupy = (_OCCUPY_BEFORE.search(sentence, max(0, q.start - 40), q.start)
+                  or _OCCUPIED_FIGURE.search(sentence, max(0, q.start - 40), q.start))
+        if occupy:
+            return f"measure.occupied_over_period: {occupy.group(0).strip()!r} in a sentence that names a period"
+    if measure in ("share_gained", "share_lost") and _share_rise_or_fall(sentence, q, lo, hi) == measure:
+        return f"measure.share_rise_or_fall: a {measure.split('_')[1]} share of a holding"
+    if measure == "front_length" and q.normalized == "m" and not q.per_period and _width_words(sentence, q):
+        return f"measure.front_width: {_width_words(sentence, q)!r}"
     if measure == "distance" and _AWAY_AFTER.match(sentence, q.end):
         return f"measure.distance (away): {sentence[q.start:_AWAY_AFTER.match(sentence, q.end).end()]}"
     if measure == "area_change" and q.normalized == "km2" and _CHANGED_HANDS.search(sentence, q.end, hi):
@@ -2283,6 +2637,10 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
 _CONVERSION_QUALIFIER = (r"(?:about|around|roughly|some|nearly|almost|approximately|approx\.|over|more\s+than|less\s+than|"
                          r"under|up\s+to|at\s+least|just\s+over|just\s+under|close\s+to|an\s+estimated|circa|c\.|~)\s*")
 _CONVERSION_GAP = re.compile(rf"\s*[(\[,]\s*(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
+# "about 160 square miles of territory (414 square kilometers)": the conversion after the noun the
+# figure measures.
+_OF_GROUND_THEN_BRACKET = re.compile(rf"\s+of\s+(?:[\w'’-]+\s+){{0,2}}?(?:territory|territories|land|ground)\s*[(\[]\s*"
+                                     rf"(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
 
 
 def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
@@ -2344,7 +2702,7 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         return False
     prev = earlier[-1]
     gap = sentence[prev.span_in_sentence[1]:q.start] if prev.span_in_sentence else ""
-    if not _CONVERSION_GAP.fullmatch(gap):
+    if not (_CONVERSION_GAP.fullmatch(gap) or _OF_GROUND_THEN_BRACKET.fullmatch(gap)):
         return False
     value_n, _, _, unit_n = _normalized_values(q)
     prev_value, prev_unit = prev.value_normalized, prev.unit_normalized
@@ -2365,7 +2723,8 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
         half_step = 0.5 * abs(value_n / q.value)
     # In brackets, in another unit of the same kind, a conversion may be rounded loosely: "6,000 sq km
     # (2,400 sq miles)" is 6,216 sq km, 3.6% off.
-    bracketed = gap.strip().startswith(("(", "[")) and q.unit_text != prev.unit
+    bracketed = (gap.strip().startswith(("(", "[")) or bool(_OF_GROUND_THEN_BRACKET.fullmatch(gap))) \
+        and q.unit_text != prev.unit
     return abs(value_n - prev_value) <= max((0.1 if bracketed else 0.03) * abs(prev_value), half_step)
 
 

@@ -160,10 +160,11 @@ class Sentence:
     paragraph: int
 
 
-# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space; or at a period that a
-# page's paragraphs lost their space around ("27 settlements.In May", "the Kursk region.The army"):
-# a word of three lower-case letters or more, the period, a capitalised word.
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])|(?<=[a-z]{3})\.(?=[A-Z][a-z])")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space; or at a full stop
+# between two words with the space lost, as text copied from web pages joins paragraphs
+# ("... the two settlements.The sector lies ..."): a lower-case word before, a capitalised word
+# after, or a number before ("... as of December 31.In total"); not "rbc.ru", "Censor.NET", "UP.Live".
+_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|;\s*(?=[\"“])|(?:(?<=[a-z]{2})|(?<=\d))\.(?=[A-Z][a-z]+\b(?![.@/]))")
 
 
 def _is_abbreviation(chunk: str, dot_at: int) -> bool:

@@ -87,9 +87,11 @@ TROOP_WORDS = re.compile(
 
 # Time periods for rates; value is the pint unit of the period.
 # "every five days", "per 10 days": a period of several units, as a pint expression ("5 * day").
+# "in 30 days", "in two weeks" are no rate: the change over that span ("690 km² in 30 days", "1,100
+# square kilometres in two weeks": an area change, as the labels of dev.jsonl and set D read them).
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                 "couple of": 2, "few": 3}
-EVERY_N = re.compile(r"(?:every|per|each|in)\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
+EVERY_N = re.compile(r"(?:every|per|each)\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\s+"
                      r"(?P<unit>day|week|month)s\b", re.I)
 RATE_PERIODS: tuple[tuple[str, str], ...] = (
     # "on a daily basis" first: "daily" alone would leave "basis" behind.

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from frontwatch import claims as claims_mod
     from frontwatch.claims import check
     from frontwatch.claims import ledger
+    from frontwatch.claims import reading
 else:
     claims_mod = lazy_import("frontwatch.claims")
     check = lazy_import("frontwatch.claims.check")
     ledger = lazy_import("frontwatch.claims.ledger")
+    reading = lazy_import("frontwatch.claims.reading")
 
 # A news report is kilobytes; beyond this it is not a report, and reading it whole would only
 # waste memory.
@@ -89,8 +91,9 @@ def command():
 @published_opt
 @format_opt
 @click.option("--explain", is_flag=True,
-              help="Also show how each claim was understood: for each field, the rule and the words that gave "
-                   "it, and the fields the extraction is not sure of (JSON always carries them).")
+              help="Also show how each claim was understood: for each field, where it was read from (the "
+                   "figure's clause, its sentence, the context, knowledge, a default), the rule and the words that "
+                   "gave it, and the fields the extraction is not sure of (JSON always carries them).")
 def extract_cmd(report, published, fmt, explain):
     """The numeric claims of REPORT (a text file or a saved web page, or - for stdin): value and unit as written and
     normalised (km2, m, m_per_day, percent, persons, settlements), measure, side, place, date,
@@ -119,8 +122,11 @@ def extract_cmd(report, published, fmt, explain):
         if explain and fmt == "table":
             for r in claims:
                 click.echo(f"{r['id']}: {r['surface']}")
+                # where each field was read from: [clause], [sentence], [context], [inferred], [default]
+                src = reading.reading_sources(r["explain"])
                 for field, how in r["explain"].items():
-                    click.echo(f"  {field:<8} {how}")
+                    tags = [src[k]["source"] for k in ((field,) if field != "date" else ("date", "start")) if k in src]
+                    click.echo(f"  {field:<8} {'[' + '/'.join(tags) + '] ' if tags else ''}{how}")
                 for field, why in r["unsure"].items():
                     click.echo(f"  unsure   {field}: {why}")
 
