@@ -155,3 +155,10 @@ def test_line_figure_carries_a_region_that_does_not_contain_the_last_town():
     (c,) = claims("Fighting raged around Vovchansk. In the Kursk region, the picture was different. The "
                   "ministry said its troops had advanced two kilometres deep.", published=dt.date(2024, 9, 2))
     assert c.place == "Kursk oblast"
+
+
+def test_towns_listed_after_a_count_do_not_move_the_report_off_its_region():
+    first, second = claims("In the Kharkiv region, the army liberated four settlements: Kozacha Lopan, Dementiivka, "
+                           "Prudianka and Tsupivka. Since then it has freed about 300 square kilometres.",
+                           published=dt.date(2022, 9, 14))
+    assert second.place == "Kharkiv oblast"

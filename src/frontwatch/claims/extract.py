@@ -2873,7 +2873,12 @@ class _PlaceContext:
         located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
         topic = (located or regions or [None])[-1]
         described = _described_spans(sentence)
+        listed = _LISTED_MEMBERS.search(sentence)
         for m in mentions:
+            if listed is not None and m.start >= listed.end() and m.kind in ("settlement", "oblast_or_city"):
+                # place.members_are_not_the_place: the towns listed after a count ("liberated five
+                # settlements: A, B and C") lie in the count's place; the report has not moved to them.
+                continue
             if m.kind in _REFS or any(a <= m.start < b for a, b in described):
                 # place.described_in_passing: a place in a relative clause describes what the clause is
                 # about ("into the area, which has been described as the gateway to the city of
@@ -3016,6 +3021,12 @@ _PART_OF_THE_FRONT = re.compile(r"\b(?:part|parts|sector|section|stretch|segment
 # Alexandria, Leonidovo and ...", "36, among them Krasnohorivka" (lexicon/places.json member_markers).
 _MEMBERS_AFTER = re.compile(r"[^.;:()]{0,60}?(?:(?:,\s*|\s+)(?:" + "|".join(re.escape(w) for w in MEMBER_MARKERS)
                             + r")\b|:\s*(?=[A-Z\"“]))", re.I)
+
+
+# A count of settlements and the words that introduce its members ("five settlements: ", "220
+# settlements, including ").
+_LISTED_MEMBERS = re.compile(r"\b(?:settlements|villages|towns|localities|cities|hamlets)\b" + _MEMBERS_AFTER.pattern,
+                             re.I)
 
 
 def _without_members(sentence: str, q: "_Quantity", measure: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
