@@ -23,6 +23,7 @@ from frontwatch.claims.attribution import Attribution, attribution_span_in, attr
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
 from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions
+from frontwatch.claims.reading import reading_sources
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
     TROOP_WORDS, UnitEntry, conversion_factor, convert, length_over_days_per_day, rate_period_at, unit_at)
@@ -73,7 +74,8 @@ class Claim:
         return self.low is not None and self.high is not None
 
     def to_record(self) -> dict[str, Any]:
-        """The claim as a JSON-ready dict (dates as ISO strings)."""
+        """The claim as a JSON-ready dict (dates as ISO strings); ``reading`` says where each field was
+        read from (:func:`frontwatch.claims.reading.reading_sources`)."""
         return {
             "id": self.id,
             "value": self.value,
@@ -101,6 +103,7 @@ class Claim:
             "span": list(self.span),
             "sentence": self.sentence,
             "explain": dict(self.explain),
+            "reading": reading_sources(self.explain),
             "unsure": dict(self.unsure),
         }
 

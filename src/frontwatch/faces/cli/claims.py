@@ -21,12 +21,10 @@ if TYPE_CHECKING:
     from frontwatch import claims as claims_mod
     from frontwatch.claims import check
     from frontwatch.claims import ledger
-    from frontwatch.claims import reading
 else:
     claims_mod = lazy_import("frontwatch.claims")
     check = lazy_import("frontwatch.claims.check")
     ledger = lazy_import("frontwatch.claims.ledger")
-    reading = lazy_import("frontwatch.claims.reading")
 
 # A news report is kilobytes; beyond this it is not a report, and reading it whole would only
 # waste memory.
@@ -123,7 +121,7 @@ def extract_cmd(report, published, fmt, explain):
             for r in claims:
                 click.echo(f"{r['id']}: {r['surface']}")
                 # where each field was read from: [clause], [sentence], [context], [inferred], [default]
-                src = reading.reading_sources(r["explain"])
+                src = r["reading"]
                 for field, how in r["explain"].items():
                     tags = [src[k]["source"] for k in ((field,) if field != "date" else ("date", "start")) if k in src]
                     click.echo(f"  {field:<8} {'[' + '/'.join(tags) + '] ' if tags else ''}{how}")
