@@ -38,7 +38,7 @@ from frontwatch.claims import dates as dates_mod
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
-from frontwatch.claims.reading import read_from_outside, reading_sources
+from frontwatch.claims.reading import read_from_outside
 from frontwatch.claims.text import document_text
 from frontwatch.claims.verdicts import (
     AGREEING, AREA, CONSISTENT, CONSISTENT_GREY, DISTANCE, FRONT, JUDGED, NO_DATA, NOT_CHECKABLE, OUTCOME,
@@ -153,13 +153,12 @@ class Check:
         return OUTCOME[self.verdict]
 
     def to_record(self) -> dict[str, Any]:
-        """The claim's record (``Claim.to_record``) with ``verdict``, ``outcome``, ``reason``, the
+        """The claim's record (``Claim.to_record``, with ``reading``: where each field of the claim was
+        read from) with ``verdict``, ``outcome``, ``reason``, the
         map figure (``map_value``, ``map_unit``, ``map_value_with_contested``, ``map_dates`` =
         ``evidence_dates``, ``region``, ``region_note``, ``statuses``), ``tolerance``,
-        ``tolerance_unit``, ``deviation``, ``compared_with``, ``reading`` (where each field of the
-        claim was read from: :func:`frontwatch.claims.reading.reading_sources`); dates as ISO strings."""
+        ``tolerance_unit``, ``deviation``, ``compared_with``; dates as ISO strings."""
         rec = self.claim.to_record()
-        rec["reading"] = reading_sources(getattr(self.claim, "explain", None))
         rec.update({"verdict": self.verdict, "outcome": self.outcome, "reason": self.reason, "map_value": None,
                     "map_unit": None, "map_value_with_contested": None, "map_dates": [], "evidence_dates": [],
                     "tolerance": self.tolerance.amount if self.tolerance else None,
@@ -1398,8 +1397,8 @@ def _doubtful_reading(chk: Check) -> Check:
     elif fig.unit == "percent" and c.measure == "share_held" and chk.tolerance is SHARE:
         # a region's share (a town's disc has a tolerance too wide to tell the sides apart)
         others = [100 - v for v in (fig.value, fig.with_grey_zone) if v is not None]
-        if any(_claim_range(c)[0] - chk.tolerance.amount <= o <= _claim_range(c)[1] + chk.tolerance.amount
-               for o in others):
+        own_lo, own_hi = _claim_range(c)
+        if any(own_lo - chk.tolerance.amount <= o <= own_hi + chk.tolerance.amount for o in others):
             why = (f"the claim fits the other side's share of {fig.region} ({_pct(others[0])}), not "
                    f"{c.side}'s ({_pct(fig.value)}): the side is more likely misread")
             rule = "check.doubtful_reading.other_sides_share"
