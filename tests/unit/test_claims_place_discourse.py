@@ -84,12 +84,12 @@ def test_region_fronted_before_a_pace_beats_a_town_in_a_later_clause():
     assert first.place == "Sumy oblast"
 
 
-def test_depth_into_a_country_is_into_its_region_the_report_named():
+def test_depth_into_russia_during_the_incursion_is_kursk_oblast():
     (c,) = claims("Ukraine's attack into Russia's Kursk region surprised Moscow, while its troops were under "
                   "pressure in Donetsk oblast. They advanced up to 20 km inside Russia within a week.",
                   published=dt.date(2024, 8, 14))
     assert c.place == "Kursk oblast"
-    assert c.explain["place"].startswith("place.region_of_country")
+    assert c.explain["place"].startswith("place.incursion")
 
 
 def test_operation_named_after_a_region_is_not_its_city():

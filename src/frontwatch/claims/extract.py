@@ -2818,7 +2818,6 @@ class _PlaceContext:
         self.last_settlement: PlaceMention | None = None
         self.last_direction: PlaceMention | None = None  # the last front sector, for "this front" (place.this_front)
         self.last_point: PlaceMention | None = None  # the last town or sector: a line's point (place.carried)
-        self.region_in: dict[str, PlaceMention] = {}  # the last region named in each country (place.region_of_country)
         # The claims of the last sentence that had any, while no sentence after it has named a
         # place: what a sentence naming no place goes on about (place.continued).
         self.claims_before: list[Claim] = []
@@ -2898,8 +2897,6 @@ class _PlaceContext:
                 self.last_region = m
             if m.kind in ("oblast", "oblast_or_city", "union"):
                 self.last_oblast = m
-                if _country_of_region(m) is not None:
-                    self.region_in[_country_of_region(m)] = m
             if m.kind in ("settlement", "oblast_or_city"):
                 self.last_settlement = m
             if m.kind == "direction":
@@ -3151,10 +3148,6 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
-            narrowed = _region_of_country(into[0], context)
-            if narrowed is not None:
-                return (_reading(narrowed, measure, sentence, country), True,
-                        f"place.region_of_country: {into[0].text} ({narrowed.text}, named before)")
             if into[0].kind == "country" and into[0].canonical == "RUS" and side == "ukraine" and reference is not None \
                     and dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7):
                 # "its military, already some 35 kilometers into Russian territory", reported while
@@ -3233,25 +3226,6 @@ def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str
         return None
     return next((c for c in reversed(claims_before)
                  if c.measure == measure and c.side == side and c.aspect == "peak"), None)
-
-
-_RUSSIAN_OBLASTS = ("Kursk oblast", "Belgorod oblast", "Bryansk oblast")
-
-
-def _region_of_country(m: PlaceMention, context: _PlaceContext) -> PlaceMention | None:
-    """place.region_of_country: a depth into a whole country is into the region of that country the
-    report named last ("Ukraine's advance into Russia's Kursk oblast ... under pressure in Donetsk
-    oblast ... advancing up to 30km ... creating a salient inside Russia": Kursk's); None when ``m``
-    is not a country or the report has named no region of it."""
-    return context.region_in.get(m.canonical) if m.kind == "country" else None
-
-
-def _country_of_region(m: PlaceMention) -> str | None:
-    """The country an oblast or a union of oblasts lies in (Kursk, Belgorod, Bryansk: Russia), or None
-    for a union across the border."""
-    members = m.canonical.split("+")
-    return "RUS" if all(o in _RUSSIAN_OBLASTS for o in members) else \
-        "UKR" if not any(o in _RUSSIAN_OBLASTS for o in members) else None
 
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:

@@ -46,7 +46,7 @@ _PLACE = {
     "place.oblast_of_all": "sentence",
     "place.continued": "context", "place.carried": "context", "place.there": "context", "place.this_area": "context",
     "place.topic_region": "context", "place.the_report_town": "context", "place.unsure": "context",
-    "place.region_of_country": "context", "place.this_front": "context",
+    "place.this_front": "context",
     "place.incursion": "inferred", "place.the_incursion": "inferred", "place.operation": "inferred",
     "place.compass_front": "inferred",
     "place.whole_country": "default", "place.country_as_before": "default", "place.none": "default",
