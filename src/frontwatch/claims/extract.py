@@ -1207,6 +1207,24 @@ _DAMAGE_VERBS = re.compile(r"\b(?:destroy(?:s|ed|ing)?|damag(?:e|es|ed|ing)|demo
                            r"flooded|contaminated)\b", re.I)
 
 
+# Ground a side still has to take is ground the other side holds: "has to liberate the last 20 sq
+# km of the republic", "would still need to conquer 8,000 square kilometers", "20 sq km ... have to be
+# liberated", "remain to be captured" (measure.remainder_to_take: held by the other side, on the day).
+_OBLIGED_TO = (r"\b(?:ha(?:s|ve)|need(?:s|ed)?|must|remains?|(?:is|are|was|were)\s+(?:still\s+|yet\s+)?left)\s+"
+               r"(?:still\s+|yet\s+)?to\s+(?:be\s+)?")
+_REMAINDER_BEFORE = re.compile(_OBLIGED_TO + r"(?:" + _verbs(_ACTIONS["gained"]) + r")\b(?P<gap>[^\d.;:]{0,40})$", re.I)
+_REMAINDER_AFTER = re.compile(r"[^\d.;:]{0,80}?" + _OBLIGED_TO + r"(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
+
+
+def _remainder_to_take(sentence: str, q: "_Quantity") -> str | None:
+    """The words that make a figure ground a side still has to take (so the other side holds it), or None."""
+    lo, hi = _clause_bounds(sentence, q.start)
+    m = _REMAINDER_BEFORE.search(sentence, max(lo, q.start - 120), q.start)
+    if m is None:
+        m = _REMAINDER_AFTER.match(sentence, q.end, hi)
+    return m.group(0).strip() if m else None
+
+
 def _damage_not_holding(sentence: str, lo: int, hi: int) -> bool:
     """Whether the figure's clause says ground was damaged, mined or struck and names no verb of
     taking, losing or holding (then the figure is no holding)."""
@@ -2297,6 +2315,13 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if measure in ("advance_rate", "depth") and (RETREAT_OWN.search(text_s) or (
                     RETREAT.search(text_s) and side_rule.startswith("side.object"))):
                 side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
+            remainder = (_remainder_to_take(text_s, q)
+                         if measure in ("area_change", "share_gained") and measure_rule is None else None)
+            if remainder is not None:
+                # "has to liberate the last 20 sq km": what the side still has to take, the other side holds.
+                measure, direction, aspect = ("area_held" if measure == "area_change" else "share_held"), None, "current"
+                measure_rule = f"measure.remainder_to_take: {remainder}"
+                side, side_rule = _opposite(side), side_rule + "; reversed: ground still to be taken is the other side's"
             prev = sentence_claims[-1] if sentence_claims else None
             apposition_of = None
             if prev is not None and prev.span_in_sentence and _APPOSITION_GAP.match(

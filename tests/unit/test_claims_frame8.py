@@ -1,0 +1,43 @@
+"""Measure, side and quantity mechanisms of the eighth pass (issue 21, branch cx-frame4): each test is
+one mechanism, on a sentence written for it (no real passage); the whole pipeline is judged on real
+writing by bench/claims_eval.py."""
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from frontwatch.claims import extract_claims  # noqa: E402
+
+PUBLISHED = "2024-11-20"
+
+
+def claims_of(text: str, published: str = PUBLISHED):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract_claims(text, published=published)
+
+
+def only_claim(text: str, published: str = PUBLISHED):
+    (claim,) = claims_of(text, published)
+    return claim
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Russian army now has to capture roughly the final 30 square kilometers of the Luhansk region.",
+    "Moscow would still need to conquer about 6,000 square kilometres to hold all of Donetsk oblast.",
+    "Some 30 square kilometers of the Luhansk region still have to be captured by Russian forces.",
+])
+def test_ground_a_side_still_has_to_take_is_held_by_the_other_side(sentence):
+    claim = only_claim(sentence)
+    assert (claim.measure, claim.side) == ("area_held", "ukraine")
+    assert claim.explain["measure"].startswith("measure.remainder_to_take")
+
+
+def test_ground_a_side_took_stays_a_change():
+    claim = only_claim("The Russian army captured roughly 30 square kilometers of the Luhansk region last week.")
+    assert (claim.measure, claim.side) == ("area_change", "russia")
