@@ -41,3 +41,22 @@ def test_ground_a_side_still_has_to_take_is_held_by_the_other_side(sentence):
 def test_ground_a_side_took_stays_a_change():
     claim = only_claim("The Russian army captured roughly 30 square kilometers of the Luhansk region last week.")
     assert (claim.measure, claim.side) == ("area_change", "russia")
+
+
+@pytest.mark.parametrize("sentence, metres", [
+    ("Ukrainian troops said the Russians were now within roughly a mile of the town of Kurakhove.", 1609.344),
+    ("Russian units reported advances of up to a kilometre near Kupiansk over the past week.", 1000.0),
+])
+def test_the_article_before_a_unit_of_length_is_the_number_one(sentence, metres):
+    claim = only_claim(sentence)
+    assert claim.unit_normalized == "m" and claim.value_normalized == pytest.approx(metres)
+
+
+def test_not_a_single_metre_is_none():
+    claim = only_claim("Over the past week the Russian army has not moved forward a single metre near Kurakhove, "
+                       "the Ukrainian general staff said.")
+    assert claim.value_normalized == 0.0
+
+
+def test_a_kilometre_long_thing_is_no_figure():
+    assert claims_of("A kilometre-long column of Russian trucks was seen near Kurakhove.") == []

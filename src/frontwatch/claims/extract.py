@@ -131,7 +131,10 @@ _WORDNUM = (
     "|".join(_UNITS_WORDS) + r"))?|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) + r")"
     r"|(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(_UNITS_WORDS) + r"))?"
     r"|" + "|".join(_TEENS) + r"|" + "|".join(_UNITS_WORDS) +
-    r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)")
+    r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand"
+    # "within about a mile of the city", "advances of up to a kilometre", "not a single metre": the
+    # article as the number one before a unit of length (not "a kilometre-long convoy").
+    r"|a(?:\s+single)?(?=\s+(?:kilomet(?:er|re)|mile|met(?:er|re))s?\b(?![\s-]*long\b)))")
 NUMBER = re.compile(
     # Not after a currency sign: "$725m (£570m)" is money, not 725 metres.
     r"(?<![\w.,:/])(?<![A-Za-z]-)(?<![$£€¥₴₽])(?<![$£€¥₴₽]\s)"
@@ -150,6 +153,8 @@ _NUMBERISH = re.compile(r"\d|\b(?:" + _WORDNUM + r"|single|half|third|quarter|fi
 FRACTION = re.compile(
     r"\b(?P<frac>(?:a|an|one)[\s-]+(?:half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth)|half|"
     r"(?:two|three|four)[\s-](?:thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths))\s+of\b", re.I)
+# A negation before "a single" unit makes it none ("has not advanced a single metre").
+_NOT_A_SINGLE = re.compile(r"(?:n['’]t|\bnot|\bnever)\s+(?:[\w'’-]+\s+){0,3}?a\s+single$", re.I)
 _OF_ONE_PERCENT = re.compile(r"\s+(?:a|one|1)\s*(?:percent|per\s+cent|%)", re.I)
 _HALF_OF_A_PERIOD = re.compile(r"\b(?:first|second|latter|last|other)\s+$", re.I)
 _FRACTIONS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "sixth": 1 / 6, "seventh": 1 / 7,
@@ -209,6 +214,8 @@ def _word_value(words: str) -> float:
         return 100.0
     if words in ("a thousand",):
         return 1000.0
+    if words in ("a", "a single"):  # "a mile", "a single metre"
+        return 1.0
     total = 0
     for w in words.split():
         total += _UNITS_WORDS.get(w, 0) + _TEENS.get(w, 0) + _TENS.get(w, 0)
@@ -1011,6 +1018,8 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]], unit_before: "_
         if m.start() < consumed_until:
             continue
         value = _number_value(m)
+        if m.group("words") and _NOT_A_SINGLE.search(sentence, max(0, m.start() - 40), m.end()):
+            value = 0.0  # "the enemy hasn't advanced a single metre": none
         pos = m.end()
         low = high = None
         unit_hit = None
