@@ -60,3 +60,12 @@ def test_not_a_single_metre_is_none():
 
 def test_a_kilometre_long_thing_is_no_figure():
     assert claims_of("A kilometre-long column of Russian trucks was seen near Kurakhove.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russian troops are about 4 kilometres to the west of the small Ukrainian mining town of Kurakhove.",
+    "Russia says it holds Hirnyk, 6 km from the badly damaged Ukrainian industrial town Kurakhove.",
+])
+def test_a_length_from_a_town_named_with_several_words_before_it_is_a_distance(sentence):
+    claim = only_claim(sentence)
+    assert (claim.measure, claim.side) == ("distance", "russia")

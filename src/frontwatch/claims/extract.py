@@ -441,14 +441,15 @@ FROM_OLD_FRONT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|beyond)\s+
 DEPTH_OF = re.compile(r"\bdepth\s+of\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|over|more\s+than)\s+)?$", re.I)
 # "within less than seven kilometres of the city", "a dozen kilometres from the logistics hub Pokrovsk"
 # "8 km (5 miles) south of Pokrovsk", "12 km southeast of the city": a distance in a direction.
-_COMPASS_OF = (r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:wards?)?"
+_COMPASS_OF = (r"(?:to\s+the\s+)?(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:wards?)?"
                r"(?:\s+(?:of|from))")
 _COMPASS_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?" + _COMPASS_OF, re.I)
 # "from the southern outskirts of Pokrovsk": a compass adjective before the part of the town.
 _COMPASS_ADJ = r"(?:(?:(?:north|south)[\s-]?)?(?:east|west)ern\s+|northern\s+|southern\s+)?"
 DISTANCE_TO_NOUN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+(?:the\s+)?"
                               r"(?:" + _COMPASS_ADJ + r"(?:centre|center|outskirts|edge|(?:city\s+)?limits)\s+of\s+(?:the\s+)?)?"
-                              r"(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
+                              # "the strategically important eastern Ukrainian city of": any four words before the noun
+                              r"(?:[\w'’-]+\s+){0,4}?(?:town|city|village|settlement|hub|stronghold|centre|center)\b", re.I)
 DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|short\s+of|" + _COMPASS_OF + r")\s+"
                          r"(?:the\s+(?:" + _COMPASS_ADJ + r"(?:centre|center|outskirts|edge|(?:city|town)\s+limits)\s+of\s+(?:the\s+)?)?)?"
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
