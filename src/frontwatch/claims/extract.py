@@ -737,14 +737,6 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     return None, "side.none: no side named"
 
 
-# A clause that names only the figure, its subject a pronoun for what the figure before measured:
-# "..., and today, it is 15%", "; now the figure stands at 12%".
-_ELIDED_SAME = re.compile(r"(?:[,;]|\band|\bbut)\s+(?:(?:now|today|currently|at\s+present|by\s+now)\s*,?\s+)?"
-                          r"(?:it|that|this|the\s+figure|the\s+share)\s+(?:is|was|stands\s+at|has\s+(?:fallen|dropped|shrunk|risen|grown)\s+to|"
-                          r"is\s+(?:now|down|up)\s+(?:to\s+)?|(?:fell|dropped|shrank|rose|grew)\s+to)\s+"
-                          r"(?:(?:about|around|roughly|some|nearly|almost|approximately|only|just|over|under)\s+)?$", re.I)
-
-
 # "Of the 1,376 sq km Kyiv's troops captured at the height of the incursion", "the 500 square miles
 # that Russian forces hold": a relative clause right after the figure whose subject is an actor and
 # whose verb takes or holds ground.
@@ -1455,28 +1447,6 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
 # "Russian gains spanned".
 _CHANGE_COVERED = re.compile(r"\b(?:gains|advances?|conquests)\b[^.;:]{0,60}?\b(?:covered|covers|covering|spanned|spans|"
                              r"spanning|encompassed|encompasses|encompassing)\s+" + _ROUGHLY + "$", re.I)
-
-
-# A list item: a short label, a colon, then the figure ("Donetsk Oblast: 33 square kilometers (12.7
-# square miles) near Pokrovsk"), with no verb of gain, loss or holding in the sentence.
-_LIST_LABEL = re.compile(r"\s*[\w'’ -]{1,40}:\s*" + _ROUGHLY)
-
-
-def _list_item_of(sentence: str, q: "_Quantity", measure: str, measure_rule: str | None,
-                  claims_before: list[Claim]) -> Claim | None:
-    """measure.list_item: the report's claim before, when the figure opens a verbless list item (a
-    label that names no holding and a colon before it, no verb of gain, loss or holding in the sentence: its measure was
-    read from the unit and the words around it alone) and the claim before is in the same unit
-    (the list of a report's gains or holdings, one line each); else None."""
-    if measure_rule is not None or not claims_before:
-        return None
-    label = _LIST_LABEL.fullmatch(sentence, 0, q.start)
-    if not label or _HOLDING_NOUN.search(sentence, 0, q.start) or _nearest_verb(sentence, 0, len(sentence), q.start)[0]:
-        return None  # not an item, or its label names what is measured ("Their bridgehead: 33 km2")
-    before = claims_before[-1]
-    if before.unit_normalized != q.normalized or before.measure in (measure, "other"):
-        return None
-    return before
 
 
 # A share of what was gained or lost rather than of a territory: "of the Russian gains", "of these advances".
@@ -2267,13 +2237,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             measure, direction, aspect, period = _classify(text_s, q, sentence_claims, reference)
             measure_rule = None
             earlier = sentence_claims[-1] if sentence_claims else None
-            elided = (earlier is not None and earlier.unit_normalized == q.normalized
-                      and _ELIDED_SAME.search(text_s, max(0, q.start - 60), q.start))
-            if elided:
-                # "30% of the region was in Russian hands before the counter-attack, and today, it is
-                # 15%": the same measure of the same side, at another time.
-                measure, direction = earlier.measure, earlier.direction
-                measure_rule = f"measure.same_as_figure_before: {earlier.surface} (an elided clause)"
             if (earlier is not None and earlier.unit_normalized == q.normalized
                     and COMPARED_WITH.search(text_s[max(0, q.start - 40):q.start])):
                 # "11%, down from 27% in March 2022": the same measure at another time.
@@ -2281,12 +2244,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 measure_rule = f"measure.same_as_figure_compared: {earlier.surface}"
                 aspect = ("peak" if PEAK.search(text_s[max(0, q.start - 40):q.start]) or _ONCE_HELD.match(text_s, q.end)
                           or _AT_THE_PEAK_OF.match(text_s, q.end) else "previous")
-            item_of = _list_item_of(text_s, q, measure, measure_rule, claims)
-            if item_of is not None:
-                # "Donetsk Oblast: 33 square kilometers near Pokrovsk", after "Southern Ukraine: 187
-                # square kilometers captured": an item of a list measures what the item before does.
-                measure, direction = item_of.measure, item_of.direction
-                measure_rule = f"measure.list_item: like the item before ({item_of.surface})"
             value_n, low_n, high_n, unit_n = _normalized_values(q)
             if period and q.entry is not None and q.entry.pint_unit:
                 value_n = None if q.value is None else length_over_days_per_day(q.value, q.entry.pint_unit, period)
@@ -2298,8 +2255,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if q.inherited_from is not None and side is None and q.inherited_from < len(sentence_claims):
                 side = sentence_claims[q.inherited_from].side
                 side_rule = "side.same_as_figure_before"
-            if elided and earlier.side:
-                side, side_rule = earlier.side, f"side.same_as_figure_before: {earlier.surface} (an elided clause)"
             pronouns = list(PRONOUN_SUBJECT.finditer(text_s, 0, q.start))
             if side is None and pronouns and pronouns[-1].group(0).lower() == "it" and last_singular_side:
                 # "Perhaps not the Russians stationed on the border ... did not think the Ukrainian army
