@@ -69,3 +69,10 @@ def test_a_kilometre_long_thing_is_no_figure():
 def test_a_length_from_a_town_named_with_several_words_before_it_is_a_distance(sentence):
     claim = only_claim(sentence)
     assert (claim.measure, claim.side) == ("distance", "russia")
+
+
+def test_a_verbless_list_item_naming_only_a_place_has_no_measure():
+    claim = claims_of("According to the analysts, Russian forces captured 120 square kilometers in the week to "
+                      "Sunday, and most of that ground was in the east of the country.\n"
+                      "Kharkiv Oblast: 14 square kilometers near Vovchansk.")[-1]
+    assert claim.value_normalized == 14.0 and claim.measure == "other"

@@ -1597,11 +1597,18 @@ _ACTION_NOUN = re.compile(r"\b(?:liberation|capture|occupation|seizure)\b", re.I
 _CHANGED_HANDS = re.compile(r"\bchang\w*\s+hands\b", re.I)
 
 
+# A list item: a short label, a colon, then the figure ("Donetsk Oblast: 33 square kilometers near
+# Pokrovsk"): the label says where, not what is measured (a list of gains as often as of holdings).
+_LIST_LABEL = re.compile(r"\s*[\w'’ -]{1,40}:\s*" + _ROUGHLY)
+
+
 def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
     """An area in a sentence with no verb of gain, loss or holding, no period and no comparison
-    ("Ukraine's bridgehead: about 500 square miles") is ground held (measure.area_no_verb)."""
+    ("The bridgehead is now about 500 square miles") is ground held (measure.area_no_verb); not a
+    verbless list item whose label names only a place (its measure is left unknown: other)."""
     return not (_PERIOD_NAMED.search(sentence) or _SIZE_OF_FIGURE.search(sentence) or _CHANGED_HANDS.search(sentence)
-                or GREY_ZONE.search(sentence))
+                or GREY_ZONE.search(sentence)
+                or (_LIST_LABEL.fullmatch(sentence, 0, q.start) and not _HOLDING_NOUN.search(sentence, 0, q.start)))
 
 
 _WAR_START = dt.date(2022, 2, 24)
