@@ -76,3 +76,12 @@ def test_a_verbless_list_item_naming_only_a_place_has_no_measure():
                       "Sunday, and most of that ground was in the east of the country.\n"
                       "Kharkiv Oblast: 14 square kilometers near Vovchansk.")[-1]
     assert claim.value_normalized == 14.0 and claim.measure == "other"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Since January, 300 square kilometers of land became under the control of Russian troops, Moscow said.",
+    "The Russian defence ministry said that 300 square kilometers were taken under control last month.",
+])
+def test_a_holding_phrase_after_become_or_take_is_a_gain(sentence):
+    claim = only_claim(sentence)
+    assert claim.measure == "area_change"

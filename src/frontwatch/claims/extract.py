@@ -884,9 +884,11 @@ def _subject_side(sentence: str) -> str | None:
 
 # A verb of becoming before a holder's phrase makes it a change of hands: "came under Russian
 # control", "fell into Russian hands", "passed under the control of Kyiv", "back in the hands of
-# Ukraine" (measure.came_under: gained by the holder).
-_BECAME_BEFORE = re.compile(r"\b(?:came|come|comes|coming|fell|fall|falls|fallen|falling|passed|pass|passes|passing|"
-                            r"brought|bringing|placed|put|returned|back)\s+(?:back\s+)?$", re.I)
+# Ukraine" (measure.came_under: gained by the holder); "became under the control of", "taken under
+# control" (the Russian "взяты под контроль" in translation) too.
+_BECAME_BEFORE = re.compile(r"\b(?:came|come|comes|coming|became|become|becomes|becoming|fell|fall|falls|fallen|falling|"
+                            r"passed|pass|passes|passing|brought|bringing|placed|put|returned|back|"
+                            r"taken|took|take|takes|taking)\s+(?:back\s+)?$", re.I)
 _INTO_HANDS = re.compile(r"\binto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?hands\b", re.I)
 
 
