@@ -85,3 +85,17 @@ def test_a_verbless_list_item_naming_only_a_place_has_no_measure():
 def test_a_holding_phrase_after_become_or_take_is_a_gain(sentence):
     claim = only_claim(sentence)
     assert claim.measure == "area_change"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fighting continued near the village of Hlyboke, which is 12 km from Kharkiv, the regional governor said.",
+    "Kupiansk is a railway town about 40 km west of the Russian border, and it has been shelled for months.",
+])
+def test_a_length_after_a_place_noun_or_which_is_says_where_a_place_lies(sentence):
+    assert [c for c in claims_of(sentence) if c.unit_normalized == "m"] == []
+
+
+def test_a_length_after_which_is_to_the_front_stays_a_claim():
+    (claim,) = [c for c in claims_of("Heavy fighting continued near Kupiansk, which is 8 km from the front line, "
+                                     "the regional governor said on Monday.") if c.unit_normalized == "m"]
+    assert claim.measure == "distance"

@@ -2687,6 +2687,12 @@ def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
 # "8km to the north is the town of ...".
 _LOCATED_BEFORE = re.compile(
     r"(?:\b(?:located|situated|lies|lying|lie|sits|sitting|nestled|positioned)\s+"
+    # "Vovchansk is an embattled town some 60 km northeast of Kharkiv", "Kharkiv and Sumy, cities
+    # just 35 km from the border", "the village of X, which is 10 km from Y": a noun or a relative
+    # pronoun for a place right before the length (eighth pass).
+    r"|\b(?:a|an|the|two|three|four|five|several|both|cities|towns|villages)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:town|city|cities|village|villages|settlement|settlements|hub|towns)\s+"
+    r"|\b(?:town|city|village|settlement|hub|which|that)\s*,?\s+(?:is|lies|was|are|were|sits)\s+"
     r"|(?P<name>\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:,|\()\s*|\(\s*(?:located|situated)\s+)"
     r"(?:(?:about|around|roughly|some|nearly|almost|approximately|just|only|less\s+than|more\s+than|over|under)\s+)?$")
 # "... located less than five km from the Russian border and around 50 km from the city": a second
