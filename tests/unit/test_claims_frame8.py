@@ -99,3 +99,16 @@ def test_a_length_after_which_is_to_the_front_stays_a_claim():
     (claim,) = [c for c in claims_of("Heavy fighting continued near Kupiansk, which is 8 km from the front line, "
                                      "the regional governor said on Monday.") if c.unit_normalized == "m"]
     assert claim.measure == "distance"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Before the war the town had a population of about 12,000 people, local officials said on Monday.",
+    "Only about 900 residents remained in the town by the end of the summer, the governor said.",
+])
+def test_a_places_population_is_no_claim(sentence):
+    assert [c for c in claims_of(sentence) if c.unit_normalized == "persons"] == []
+
+
+def test_the_people_of_ground_a_side_took_stay_a_claim():
+    claims = claims_of("Kyiv said the territory recaptured in the east had around 40,000 residents, a spokesman said.")
+    assert [c.value_normalized for c in claims if c.unit_normalized == "persons"] == [40000.0]

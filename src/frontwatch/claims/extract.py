@@ -2239,6 +2239,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     _locator(text_s, q) or (skipped is not None and _AND_BEFORE.match(text_s[skipped.end:q.start]))):
                 skipped = q
                 continue  # where a place lies, not a claim about the front
+            if _population(text_s, q):
+                continue  # how many people live in a place, not a claim about the front
             if skipped is not None and re.fullmatch(r"\s*[(\[]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?",
                                                     text_s[skipped.end:q.start]):
                 skipped = q
@@ -2726,6 +2728,23 @@ def _locator(sentence: str, q: "_Quantity") -> bool:
     if any(lo <= a.start < q.start and a.governed is None for a in actor_mentions(sentence)):
         return False
     return m is not None and not m.group("name") and bool(_FROM_OR_OF.match(sentence, q.end))
+
+
+# A place's population is no claim about the front (quantity.population): "had a pre-war population
+# of some 60,000 people", "about 4,500 residents remained in the city", "more than 1,400 people remain on
+# the left bank"; a count of the people of ground a side took stays ("the territory recaptured ... had
+# around 150,000 residents"), and so do troops, casualties and evacuations.
+_RESIDENTS = re.compile(r"(?:local\s+)?(?:residents?|inhabitants)\b", re.I)
+_POPULATION_WORDS = re.compile(r"\bpopulation\b|\b(?:remain(?:s|ed|ing)?|live[sd]?|living|resid\w*|still)\b", re.I)
+
+
+def _population(sentence: str, q: "_Quantity") -> bool:
+    """quantity.population: a count of the people living in a place, not a claim."""
+    if q.normalized != "persons" or TROOP_WORDS.search(q.unit_text or "") or CASUALTIES.search(q.unit_text or ""):
+        return False
+    if not (_RESIDENTS.match(q.unit_text or "") or _POPULATION_WORDS.search(sentence)):
+        return False
+    return not (GAINED_VERBS.search(sentence) or LOST_VERBS.search(sentence))
 
 
 def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> bool:
