@@ -112,3 +112,8 @@ def test_a_places_population_is_no_claim(sentence):
 def test_the_people_of_ground_a_side_took_stay_a_claim():
     claims = claims_of("Kyiv said the territory recaptured in the east had around 40,000 residents, a spokesman said.")
     assert [c.value_normalized for c in claims if c.unit_normalized == "persons"] == [40000.0]
+
+
+def test_the_sides_of_a_rectangle_are_no_claim():
+    text = "Ukrainian forces hold a bridgehead of roughly five by five kilometres on the eastern bank, the general staff said."
+    assert [c for c in claims_of(text) if c.unit_normalized == "m"] == []

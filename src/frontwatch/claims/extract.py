@@ -2239,6 +2239,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     _locator(text_s, q) or (skipped is not None and _AND_BEFORE.match(text_s[skipped.end:q.start]))):
                 skipped = q
                 continue  # where a place lies, not a claim about the front
+            if _dimensions(text_s, q):
+                continue  # the size of a rectangle, not a claim about the front
             if _population(text_s, q):
                 continue  # how many people live in a place, not a claim about the front
             if skipped is not None and re.fullmatch(r"\s*[(\[]\s*(?:or\s+|about\s+|roughly\s+|some\s+|nearly\s+)?",
@@ -2736,6 +2738,16 @@ def _locator(sentence: str, q: "_Quantity") -> bool:
 # around 150,000 residents"), and so do troops, casualties and evacuations.
 _RESIDENTS = re.compile(r"(?:local\s+)?(?:residents?|inhabitants)\b", re.I)
 _POPULATION_WORDS = re.compile(r"\bpopulation\b|\b(?:remain(?:s|ed|ing)?|live[sd]?|living|resid\w*|still)\b", re.I)
+
+
+# The sides of a rectangle: "a bridgehead six by six kilometres", "4 by 4 kilometers", "10x10 km"
+# (quantity.dimensions): a size, neither a distance nor a claim the maps check as written.
+_DIMENSION_BEFORE = re.compile(r"(?:\d[\d.,]*|\b(?:" + _WORDNUM + r"))[\s-]*(?:by|x|×)[\s-]*$", re.I)
+
+
+def _dimensions(sentence: str, q: "_Quantity") -> bool:
+    """quantity.dimensions: a length written as one side of a rectangle ("six by six kilometres")."""
+    return q.normalized == "m" and bool(_DIMENSION_BEFORE.search(sentence, max(0, q.start - 40), q.start))
 
 
 def _population(sentence: str, q: "_Quantity") -> bool:
