@@ -117,3 +117,8 @@ def test_the_people_of_ground_a_side_took_stay_a_claim():
 def test_the_sides_of_a_rectangle_are_no_claim():
     text = "Ukrainian forces hold a bridgehead of roughly five by five kilometres on the eastern bank, the general staff said."
     assert [c for c in claims_of(text) if c.unit_normalized == "m"] == []
+
+
+def test_a_share_of_gains_with_no_determiner_is_no_share_of_territory():
+    claim = only_claim("Almost 60% of Russian territorial gains last month were made in the Donetsk region, analysts said.")
+    assert claim.measure == "other"
