@@ -122,3 +122,19 @@ def test_the_sides_of_a_rectangle_are_no_claim():
 def test_a_share_of_gains_with_no_determiner_is_no_share_of_territory():
     claim = only_claim("Almost 60% of Russian territorial gains last month were made in the Donetsk region, analysts said.")
     assert claim.measure == "other"
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("Russian forces took 1.2% of the country in 2023 and 0.9% in 2024, the analysts said.", "share_gained"),
+    ("In May, 40% of the district was under Russian control, and now it is 25%, the governor said.", "share_held"),
+])
+def test_a_verbless_coordinated_figure_shares_the_measure_of_the_figure_before(sentence, measure):
+    claims = [c for c in claims_of(sentence) if c.unit_normalized == "percent"]
+    assert [c.measure for c in claims] == [measure, measure]
+    assert claims[1].side == "russia"
+    assert claims[1].explain["measure"].startswith("measure.coordinated")
+
+
+def test_a_coordinated_figure_with_its_own_verb_keeps_its_own_measure():
+    claims = claims_of("Russia holds 18% of the country, and Ukrainian troops have retaken 0.5% since June, officials said.")
+    assert [c.measure for c in claims if c.unit_normalized == "percent"][1] != "share_held"

@@ -2294,6 +2294,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             if measure in ("advance_rate", "depth") and (RETREAT_OWN.search(text_s) or (
                     RETREAT.search(text_s) and side_rule.startswith("side.object"))):
                 side, side_rule = _opposite(side), side_rule + "; reversed: the side named falls back"
+            coordinated = _coordinated_with(text_s, q, sentence_claims) if measure == "other" and measure_rule is None else None
+            if coordinated is not None:
+                measure, direction, aspect = coordinated.measure, coordinated.direction, None
+                measure_rule = f"measure.coordinated: like {coordinated.surface} (a verbless coordinated clause)"
+                if coordinated.side:
+                    side, side_rule = coordinated.side, f"side.coordinated: like {coordinated.surface}"
             remainder = (_remainder_to_take(text_s, q)
                          if measure in ("area_change", "share_gained") and measure_rule is None else None)
             if remainder is not None:
@@ -2739,6 +2745,33 @@ def _locator(sentence: str, q: "_Quantity") -> bool:
 # around 150,000 residents"), and so do troops, casualties and evacuations.
 _RESIDENTS = re.compile(r"(?:local\s+)?(?:residents?|inhabitants)\b", re.I)
 _POPULATION_WORDS = re.compile(r"\bpopulation\b|\b(?:remain(?:s|ed|ing)?|live[sd]?|living|resid\w*|still)\b", re.I)
+
+
+# A figure coordinated with an earlier one of the same unit, in a clause with no verb of its own:
+# "took control of 0.8% of the country last year and 0.6% in 2024", "30% of the region was in Russian
+# hands before the counter-attack, and today, it is 15%" (measure.coordinated: the earlier figure's
+# measure and side, at another time or place; eighth pass, generalising the elided clause).
+_COORDINATED_GAP = re.compile(r"(?:,\s*|\s)(?:and|but|while|whereas)\s", re.I)
+
+
+def _coordinated_with(sentence: str, q: "_Quantity", claims_before: list) -> "Claim | None":
+    """The sentence's earlier claim in the same unit whose measure a verbless coordinated figure shares."""
+    if q.normalized not in ("km2", "percent", "settlements"):
+        return None  # a length's measure hangs on its own preposition (from, into, deep), not on the figure before
+    before = next((c for c in reversed(claims_before) if c.unit_normalized == q.normalized), None)
+    if before is None or before.measure == "other" or not before.span_in_sentence:
+        return None
+    gap = sentence[before.span_in_sentence[1]:q.start]
+    joins = list(_COORDINATED_GAP.finditer(gap))
+    if not joins or re.search(r"[.;:]", gap):
+        return None
+    # No verb of its own from the conjunction to the end of this figure's clause (a verb before the
+    # earlier figure is shared: "took 0.8% ... and 0.6% in 2024").
+    hi = _clause_bounds(sentence, q.start)[1]
+    start = before.span_in_sentence[1] + joins[-1].start()
+    if any(rx.search(sentence, start, hi) for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS, _INTO_HANDS, ADVANCE_VERBS)):
+        return None
+    return before
 
 
 # The sides of a rectangle: "a bridgehead six by six kilometres", "4 by 4 kilometers", "10x10 km"
