@@ -373,3 +373,21 @@ def test_a_sentence_naming_may_does_not_take_the_period_of_the_sentence_before()
     _, c = claims("Russian forces took 470 square kilometres in June alone. That added to the progress made in May, "
                   "when 580 square kilometres came under Russian control.", D(2025, 7, 5))
     assert not c.explain["date"].startswith("date.carried")
+
+
+def test_a_figure_said_in_a_later_sentence_is_as_of_the_day_the_source_spoke():
+    _, c = claims("The army said on Friday that it had taken two villages in the east. "
+                  "A spokesman said its troops now held 300 square kilometres around them.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 22) and c.explain["date"].startswith("date.statement_carried")
+
+
+def test_a_figure_the_report_states_in_the_present_stays_as_of_the_reports_day():
+    _, c = claims("The army said on Friday that it had taken two villages in the east. "
+                  "Russia controls about 19% of the country.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 25)
+
+
+def test_a_figure_said_to_be_in_the_present_stays_as_of_the_reports_day():
+    _, c = claims("The army said on Friday that it had taken two villages in the east. "
+                  "Its troops are said to be less than five kilometres from the town.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 25)

@@ -2356,6 +2356,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule), text_s)
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
+            date, start_date, date_rule = _statement_day_carried(said_on, text_s, (date, start_date, date_rule))
             date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
             date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
@@ -2517,6 +2518,27 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
         return dated
     rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
+
+
+# A verb of saying in the past tense ("said", "reported", "claimed"), not "is said to".
+_SAID_PAST = re.compile(r"\b(?:said|told|wrote|reported|estimated|announced|stated|claimed|posted)\b(?!\s+to\b)", re.I)
+
+
+def _statement_day_carried(said_on: tuple | None, sentence: str, dated: tuple) -> tuple:
+    """A figure a source is said (in the past tense) to have given, in a sentence that names no day
+    of its own, is as of the last day the report said its source spoke, when that day is one of the
+    seven before publication ("Russia's defence ministry said on Sunday its forces had taken two
+    villages. It said they had also taken a town 9 km from Orikhiv": Sunday; date.statement_carried).
+    A figure the report states in the present ("Russia controls about 19%"; "Russia says it
+    controls ...") stays as of the report's day; a period's start, when the figure has one, is kept
+    when it is not after that day."""
+    date, start_date, rule = dated
+    if said_on is None or not rule.startswith("date.publication") or not _SAID_PAST.search(sentence):
+        return dated
+    if start_date is not None and start_date > said_on[2]:
+        return dated
+    rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
+    return said_on[2], start_date, f"date.statement_carried: said on {said_on[2].isoformat()}{rest}"
 
 
 _AND_BETWEEN = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?and\s+(?:about\s+|some\s+|nearly\s+|almost\s+)?$", re.I)
