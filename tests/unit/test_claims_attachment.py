@@ -391,3 +391,27 @@ def test_a_figure_said_to_be_in_the_present_stays_as_of_the_reports_day():
     _, c = claims("The army said on Friday that it had taken two villages in the east. "
                   "Its troops are said to be less than five kilometres from the town.", D(2024, 11, 25))
     assert c.date == D(2024, 11, 25)
+
+
+def test_a_report_of_the_first_days_of_a_month_tallying_the_month_before_is_as_of_its_last_day():
+    first, second = claims("Russian forces gained 400 square kilometres in November. "
+                           "Russia now controls about 19% of the country.", D(2024, 12, 2))
+    assert (first.start_date, first.date) == (D(2024, 11, 1), D(2024, 11, 30))
+    assert second.date == D(2024, 11, 30) and second.explain["date"].startswith("date.month_just_ended")
+
+
+def test_a_period_running_to_now_in_a_tally_of_the_month_before_ends_on_its_last_day():
+    _, c = claims("Russian forces gained 400 square kilometres in November. Since the start of the year, "
+                  "they have captured 2,500 square kilometres.", D(2024, 12, 2))
+    assert (c.start_date, c.date) == (D(2024, 1, 1), D(2024, 11, 30))
+
+
+def test_a_report_later_in_the_month_keeps_its_own_day():
+    _, c = claims("Russian forces gained 400 square kilometres in November. "
+                  "Russia now controls about 19% of the country.", D(2024, 12, 12))
+    assert c.date == D(2024, 12, 12)
+
+
+def test_a_report_of_the_first_days_naming_no_month_before_keeps_its_own_day():
+    (c,) = claims("Russia now controls about 19% of the country.", D(2024, 12, 2))
+    assert c.date == D(2024, 12, 2)

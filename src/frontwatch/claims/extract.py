@@ -2005,7 +2005,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     """
     doubts: dict[str, str] = {}
     earlier = _EARLIER_FIGURE.search(claim.sentence or "", 0, (claim.span_in_sentence or (0, 0))[0])
-    if earlier and claim.explain.get("date", "").startswith("date.publication") and claim.aspect != "peak":
+    if earlier and claim.explain.get("date", "").startswith(_REPORT_DAY_RULES) and claim.aspect != "peak":
         doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
     place_rule = claim.explain.get("place", "")
     if place_rule.startswith("place.whole_country") and last_place is not None and \
@@ -2178,6 +2178,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
+    month_tallied = _month_just_ended_named(sentences, reference)  # (last day, words) or None: date.month_just_ended
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
@@ -2356,7 +2357,6 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 date, start_date, date_rule = _period_carried(dated_as, previous_period, sent.paragraph, reference,
                                                               (date, start_date, date_rule), text_s)
             date, start_date, date_rule = _report_as_of(report_as_of, (date, start_date, date_rule))
-            date, start_date, date_rule = _statement_day_carried(said_on, text_s, (date, start_date, date_rule))
             date, start_date, date_rule = _dates_of_the_apposition(apposition_of, (date, start_date, date_rule))
             date, start_date, date_rule = _from_the_invasion(date, start_date, date_rule)
             if measure == "share_gained" and start_date is None and not GREW_BY.search(text_s, max(0, q.start - 120), q.start) \
@@ -2371,6 +2371,11 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 aspect = "peak"
                 date_rule = (f"date.peak_as_before: another estimate of the peak in the sentence before "
                              f"({peak_before.surface}); the peak up to the report's day")
+            if aspect != "peak":
+                # The report's day by default, moved to the day the report says its figures are of.
+                date, start_date, date_rule = _statement_day_carried(said_on, text_s, (date, start_date, date_rule))
+                date, start_date, date_rule = _as_of_the_month_tallied(month_tallied, reference,
+                                                                       (date, start_date, date_rule))
             # The place last: it depends on the measure and the side as rewritten above (a share of
             # what the other side took is the taker's loss, and lies where the taker held ground).
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
@@ -2522,6 +2527,39 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
 
 # A verb of saying in the past tense ("said", "reported", "claimed"), not "is said to".
 _SAID_PAST = re.compile(r"\b(?:said|told|wrote|reported|estimated|announced|stated|claimed|posted)\b(?!\s+to\b)", re.I)
+
+
+def _month_just_ended_named(sentences: list, reference: dt.date | None) -> tuple[dt.date, str] | None:
+    """(last day, words) of the calendar month just ended when the report, published in the first
+    week of the next month, names that month as a whole anywhere ("in November", "last month",
+    "throughout August", "over the past month"); else None."""
+    ended = dates_mod.calendar_period_just_ended("month", reference) if reference is not None else None
+    if ended is None:
+        return None
+    for sent in sentences:
+        for d in dates_mod.date_mentions(sent.text, reference):
+            if d.kind in ("month", "past", "range") and (d.start_date, d.date) == ended:
+                return ended[1], sent.text[d.start:d.end]
+    return None
+
+
+# The rules that date a figure by the report rather than by its own words.
+_REPORT_DAY_RULES = ("date.publication", "date.month_just_ended", "date.statement_carried")
+# Rules that read the report's day from the words ("today", "on Monday", "as of ..."): not moved.
+_DAY_FROM_THE_WORDS = ("date.weekday", "date.day", "date.as_of", "date.statement")
+
+
+def _as_of_the_month_tallied(tallied: tuple[dt.date, str] | None, reference: dt.date | None, dated: tuple) -> tuple:
+    """A report of the first days of a month that tallies the month just ended (:func:`_month_just_ended_named`)
+    gives its figures as of that month's last day: a figure dated to the report's day by no words
+    of its own ("Russia now controls 19% of Ukraine", "has captured 5,400 sq km since the start of
+    the year", in a report of 1 September on August's gains) is as of 31 August
+    (date.month_just_ended); a period's start is kept when it is not after that day."""
+    date, start_date, rule = dated
+    if tallied is None or date != reference or rule.startswith(_DAY_FROM_THE_WORDS) \
+            or (start_date is not None and start_date > tallied[0]):
+        return dated
+    return tallied[0], start_date, f"date.month_just_ended: {tallied[1]} (the month the report tallies); {rule}"
 
 
 def _statement_day_carried(said_on: tuple | None, sentence: str, dated: tuple) -> tuple:

@@ -58,6 +58,7 @@ _DATE = {
     "date.period_to_the_statement": "sentence",
     "date.carried": "context", "date.report_as_of": "context", "date.past_period_of_statement": "context",
     "date.peak_as_before": "context", "date.of_the_whole": "context",
+    "date.statement_carried": "context", "date.month_just_ended": "context",
     "start.operation": "inferred",
     "date.publication": "default",
 }
