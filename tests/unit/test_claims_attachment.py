@@ -415,3 +415,13 @@ def test_a_report_later_in_the_month_keeps_its_own_day():
 def test_a_report_of_the_first_days_naming_no_month_before_keeps_its_own_day():
     (c,) = claims("Russia now controls about 19% of the country.", D(2024, 12, 2))
     assert c.date == D(2024, 12, 2)
+
+
+def test_a_change_whose_only_time_is_a_calendar_day_is_that_days_change():
+    (c,) = claims("Russian forces captured 15 square kilometres on 20 November, the ministry of defence said.")
+    assert (c.start_date, c.date) == (D(2024, 11, 20), D(2024, 11, 20))
+
+
+def test_a_running_total_on_a_calendar_day_is_not_that_days_change():
+    (c,) = claims("On 20 November Russian forces had taken 15 settlements so far in the region.")
+    assert c.start_date is None and c.explain["date"].startswith("date.day:")

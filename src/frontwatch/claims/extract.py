@@ -1806,6 +1806,8 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
         d = by_kind["day"]
+        if _one_days_change(sentence, q_start, measure, start, d, said(d), published):
+            return d.date, d.date, f"date.day_of_change: {said(d)}"
         return d.date, start, f"{_day_rule(by_kind, d, 'date.day')}: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
@@ -1824,6 +1826,18 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
             return by_kind["since"].date, start, f"date.statement_day{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _one_days_change(sentence: str, q_start: int, measure: str, start: dt.date | None, d, words: str,
+                     published: dt.date | None) -> bool:
+    """Whether a change of ground or settlements whose only time is a calendar day written with its
+    number, before the report's day ("Russia captured 13 km2 on 24 August", "one of its largest
+    single-day gains on 12 August by capturing more than 110 km2"), is that one day's change
+    (date.day_of_change); not a running total on that day ("had taken 28 settlements by ...", "has
+    now captured ... on August 12"), nor an edge of a month ("since the end of August")."""
+    return (start is None and measure in ("area_change", "settlements") and d.date is not None
+            and re.search(r"\d", words) is not None and (published is None or d.date < published)
+            and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)))
 
 
 def _span_within_named_period(sentence: str, d, mentions: list):
