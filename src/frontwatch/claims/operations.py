@@ -70,7 +70,7 @@ def operations() -> tuple[Operation, ...]:
 # A running total: a change written in the present perfect, or with a word that counts to now.
 RUNNING = re.compile(r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|held|taken|seized|made|kept|been|"
                      r"retaken|overrun|driven|broken|gotten)\b"
-                     r"|\b(?:now|already|so\s+far|to\s+date|in\s+total|in\s+all|altogether|since\s+then|thus\s+far|as\s+of\s+(?:today|now))\b", re.I)
+                     r"|\b(?:now|already|so\s+far|to\s+date|in\s+total|in\s+all|altogether|since\s+then|thus\s+far)\b", re.I)
 
 
 # A running total written as a noun: "the territory recaptured from Russian forces consisted of
