@@ -425,3 +425,19 @@ def test_a_change_whose_only_time_is_a_calendar_day_is_that_days_change():
 def test_a_running_total_on_a_calendar_day_is_not_that_days_change():
     (c,) = claims("On 20 November Russian forces had taken 15 settlements so far in the region.")
     assert c.start_date is None and c.explain["date"].startswith("date.day:")
+
+
+def test_an_as_of_written_after_another_figure_ends_the_period_a_since_starts():
+    first, _ = claims("Kyiv's forces have freed 60 per cent of the land the Russian army invaded since the start "
+                      "of the war, or some 70,000 square kilometres (as of November 20).")
+    assert (first.start_date, first.date) == (D(2022, 2, 24), D(2024, 11, 20))
+
+
+def test_an_as_of_before_the_figure_ends_the_period_a_since_starts():
+    (c,) = claims("Data as of November 20 shows Russia has taken 65,000 square kilometres since the invasion.")
+    assert (c.start_date, c.date) == (D(2022, 2, 24), D(2024, 11, 20))
+
+
+def test_an_as_of_does_not_give_a_state_a_start():
+    (c,) = claims("As of November 20, Russia holds about 18% of Ukraine, the most since the spring of 2022.")
+    assert c.start_date is None and c.date == D(2024, 11, 20)

@@ -1766,14 +1766,17 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
     def said(d) -> str:
         return sentence[d.start:d.end]
 
+    start = by_kind["since"].start_date if "since" in by_kind else None
+    since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
+    as_of_ends = _as_of_ending_the_period(sentence_days, start, measure)
     if "as_of" in by_kind:
         d = by_kind["as_of"]
+        if as_of_ends is d:
+            return d.date, start, f"date.as_of_ends_the_period: {said(d)}{since}"
         return d.date, None, f"{_day_rule(by_kind, d, 'date.as_of')}: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
         return d.date, (d.start_date if is_change else None), f"date.range: {said(d)}"
-    start = by_kind["since"].start_date if "since" in by_kind else None
-    since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
         within = _span_within_named_period(sentence, d, mentions) if is_change else None
@@ -1824,8 +1827,22 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
         if by_kind["since"].date is not None and by_kind["since"].date != published:
             # "said on Wednesday ... since the start of the day": that day (date.statement_day).
             return by_kind["since"].date, start, f"date.statement_day{since}"
+        if as_of_ends is not None:
+            return as_of_ends.date, start, f"date.as_of_ends_the_period: {said(as_of_ends)}{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _as_of_ending_the_period(sentence_days: list, start: dt.date | None, measure: str):
+    """The one "as of" day of a sentence (wherever it is written) that ends the period a "since" starts
+    for a change ("Ukraine has liberated 63 per cent of the territory invaded since the start of the
+    invasion, or around 75,000 sq km (as of November 12)"; "Data as of August 12 shows that Russia has
+    occupied 65,891 sq km since the invasion"), or None. Not a share lost, whose "since" bounds the
+    peak it is a share of."""
+    if start is None or measure not in _CHANGES:
+        return None
+    as_of = [d for d in sentence_days if d.kind == "as_of" and d.date is not None and d.date > start]
+    return as_of[0] if len(as_of) == 1 else None
 
 
 def _one_days_change(sentence: str, q_start: int, measure: str, start: dt.date | None, d, words: str,
