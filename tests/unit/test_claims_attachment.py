@@ -441,3 +441,13 @@ def test_an_as_of_before_the_figure_ends_the_period_a_since_starts():
 def test_an_as_of_does_not_give_a_state_a_start():
     (c,) = claims("As of November 20, Russia holds about 18% of Ukraine, the most since the spring of 2022.")
     assert c.start_date is None and c.date == D(2024, 11, 20)
+
+
+def test_a_state_held_before_the_invasion_is_as_of_the_day_before_it():
+    (c,) = claims("Before the full-scale invasion, Moscow and its proxies held about 7% of Ukraine.")
+    assert (c.start_date, c.date) == (None, D(2022, 2, 23))
+
+
+def test_a_state_now_after_ground_held_before_the_invasion_is_as_of_the_reports_day():
+    (c,) = claims("Counting the land its proxies held before the invasion, Russia now holds about 18% of Ukraine.")
+    assert c.date == D(2024, 11, 25)

@@ -1845,6 +1845,28 @@ def _as_of_ending_the_period(sentence_days: list, start: dt.date | None, measure
     return as_of[0] if len(as_of) == 1 else None
 
 
+# "before the (full-scale) invasion", "prior to the invasion", "when it launched its invasion".
+_BEFORE_THE_INVASION = re.compile(
+    r"\b(?:(?:just\s+)?before|prior\s+to|on\s+the\s+eve\s+of)\s+(?:the\s+start\s+of\s+)?(?:the\s+|its\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
+    r"(?:(?:February\s+)?2022\s+)?(?:full[\s-]+scale\s+|large[\s-]+scale\s+)?invasion\b"
+    r"|\bwhen\s+(?:it|Russia|Moscow)\s+launched\s+(?:its\s+)?(?:full[\s-]+scale\s+)?invasion\b", re.I)
+
+
+def _held_before_the_invasion(sentence: str, q: "_Quantity", measure: str, dated: tuple) -> tuple:
+    """A state said to be held before the invasion, with no other figure and nothing of now between
+    the words and the figure ("Prior to the full-scale invasion, Russia controlled approximately 7%";
+    "31% held by separatists before the February 2022 invasion"; "occupied about 7% when it launched
+    its invasion"), is as of the day before it (date.before_the_invasion); not "with the territories
+    held before the invasion, Moscow currently controls 18%", whose figure is now."""
+    if measure not in _STATE_MEASURES:
+        return dated
+    for m in _BEFORE_THE_INVASION.finditer(sentence):
+        between = sentence[m.end():q.start] if m.end() <= q.start else sentence[q.end:m.start()]
+        if not CURRENT.search(between) and not re.search(r"\d", between):
+            return dates_mod.INVASION_DAY - dt.timedelta(days=1), None, f"date.before_the_invasion: {m.group(0)}"
+    return dated
+
+
 def _one_days_change(sentence: str, q_start: int, measure: str, start: dt.date | None, d, words: str,
                      published: dt.date | None) -> bool:
     """Whether a change of ground or settlements whose only time is a calendar day written with its
@@ -2402,6 +2424,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 aspect = "peak"
                 date_rule = (f"date.peak_as_before: another estimate of the peak in the sentence before "
                              f"({peak_before.surface}); the peak up to the report's day")
+            date, start_date, date_rule = _held_before_the_invasion(text_s, q, measure, (date, start_date, date_rule))
             if aspect != "peak":
                 # The report's day by default, moved to the day the report says its figures are of.
                 date, start_date, date_rule = _statement_day_carried(said_on, text_s, (date, start_date, date_rule))
