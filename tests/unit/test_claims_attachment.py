@@ -451,3 +451,8 @@ def test_a_state_held_before_the_invasion_is_as_of_the_day_before_it():
 def test_a_state_now_after_ground_held_before_the_invasion_is_as_of_the_reports_day():
     (c,) = claims("Counting the land its proxies held before the invasion, Russia now holds about 18% of Ukraine.")
     assert c.date == D(2024, 11, 25)
+
+
+def test_a_state_in_mid_month_is_as_of_its_middle_day():
+    first, _ = claims("After holding 40% of the district in mid-October, Russia now holds 55% of it.")
+    assert first.date == D(2024, 10, 15)

@@ -1795,6 +1795,9 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
         if d is own_after and measure in _STATE_MEASURES:
             # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
             # written right after it is the state at that month's end.
+            mid = dates_mod.mid_month_day(sentence, d.start, d.start_date)
+            if mid is not None:
+                return mid, None, f"date.named_period: mid-{said(d)} (its middle day)"
             return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
         # A period already over is the figure's own period when it is written right after the figure
         # ("including 600 sq km last month"); one in a clause of its own ("half of the territory it
