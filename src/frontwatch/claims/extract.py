@@ -11,6 +11,7 @@ library, pint, dateutil, frontwatch.notices and frontwatch.claims.*.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
@@ -2234,7 +2235,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
-    month_tallied = _month_just_ended_named(sentences, reference)  # (last day, words) or None: date.month_just_ended
+    month_tallied = _MonthTally(sentences, reference)  # the month a report of a month's first week tallies
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
@@ -2586,18 +2587,45 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
 _SAID_PAST = re.compile(r"\b(?:said|told|wrote|reported|estimated|announced|stated|claimed|posted)\b(?!\s+to\b)", re.I)
 
 
+# At most this many sentences that could name the month just ended are read for it
+# (date.month_just_ended): a report that tallies a month names it early, and the work stays bounded.
+_MONTH_TALLY_SENTENCES = 40
+
+
 def _month_just_ended_named(sentences: list, reference: dt.date | None) -> tuple[dt.date, str] | None:
     """(last day, words) of the calendar month just ended when the report, published in the first
-    week of the next month, names that month as a whole anywhere ("in November", "last month",
-    "throughout August", "over the past month"); else None."""
+    week of the next month, names that month as a whole ("in November", "last month", "throughout
+    August", "over the past month") in one of its first :data:`_MONTH_TALLY_SENTENCES` sentences
+    that hold the month's name or the word "month"; else None."""
     ended = dates_mod.calendar_period_just_ended("month", reference) if reference is not None else None
     if ended is None:
         return None
+    name = calendar.month_name[ended[1].month]
+    cue = re.compile(rf"\b(?:{name}|{name[:3]}\.?|month)(?!\w)", re.I)
+    read = 0
     for sent in sentences:
+        if not cue.search(sent.text):
+            continue
+        read += 1
+        if read > _MONTH_TALLY_SENTENCES:
+            break
         for d in dates_mod.date_mentions(sent.text, reference):
             if d.kind in ("month", "past", "range") and (d.start_date, d.date) == ended:
                 return ended[1], sent.text[d.start:d.end]
     return None
+
+
+class _MonthTally:
+    """:func:`_month_just_ended_named`, read once and only when a figure dated to the report's day
+    asks for it."""
+
+    def __init__(self, sentences: list, reference: dt.date | None):
+        self._args, self._done, self._value = (sentences, reference), False, None
+
+    def get(self) -> tuple[dt.date, str] | None:
+        if not self._done:
+            self._value, self._done = _month_just_ended_named(*self._args), True
+        return self._value
 
 
 # The rules that date a figure by the report rather than by its own words.
@@ -2606,15 +2634,17 @@ _REPORT_DAY_RULES = ("date.publication", "date.month_just_ended", "date.statemen
 _DAY_FROM_THE_WORDS = ("date.weekday", "date.day", "date.as_of", "date.statement")
 
 
-def _as_of_the_month_tallied(tallied: tuple[dt.date, str] | None, reference: dt.date | None, dated: tuple) -> tuple:
+def _as_of_the_month_tallied(tally: _MonthTally, reference: dt.date | None, dated: tuple) -> tuple:
     """A report of the first days of a month that tallies the month just ended (:func:`_month_just_ended_named`)
     gives its figures as of that month's last day: a figure dated to the report's day by no words
     of its own ("Russia now controls 19% of Ukraine", "has captured 5,400 sq km since the start of
     the year", in a report of 1 September on August's gains) is as of 31 August
     (date.month_just_ended); a period's start is kept when it is not after that day."""
     date, start_date, rule = dated
-    if tallied is None or date != reference or rule.startswith(_DAY_FROM_THE_WORDS) \
-            or (start_date is not None and start_date > tallied[0]):
+    if date != reference or rule.startswith(_DAY_FROM_THE_WORDS):
+        return dated
+    tallied = tally.get()
+    if tallied is None or (start_date is not None and start_date > tallied[0]):
         return dated
     return tallied[0], start_date, f"date.month_just_ended: {tallied[1]} (the month the report tallies); {rule}"
 
