@@ -456,3 +456,13 @@ def test_a_state_now_after_ground_held_before_the_invasion_is_as_of_the_reports_
 def test_a_state_in_mid_month_is_as_of_its_middle_day():
     first, _ = claims("After holding 40% of the district in mid-October, Russia now holds 55% of it.")
     assert first.date == D(2024, 10, 15)
+
+
+def test_a_russian_running_total_in_the_invasions_first_months_counts_from_its_first_day():
+    (c,) = claims("Russian forces have now taken 250 settlements, the separatist leader said.", D(2022, 8, 10))
+    assert c.start_date == D(2022, 2, 24) and "the full-scale invasion" in c.explain["date"]
+
+
+def test_a_russian_running_total_after_the_kharkiv_counteroffensive_began_is_not_counted_from_the_invasion():
+    (c,) = claims("Russian forces have now taken 250 settlements, the separatist leader said.", D(2022, 10, 10))
+    assert c.start_date != D(2022, 2, 24)
