@@ -482,7 +482,7 @@ GOLD: list[tuple[str, dt.date | None, list[dict]]] = [
      [{"value": 45, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine", "place": "Kursk oblast"}]),
     ("By mid-November, Russia had retaken about 40% of the territory, according to a Ukrainian source.",
      D(2024, 11, 28),
-     [{"value": 40, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine", "date": "2024-11-20"}]),
+     [{"value": 40, "unit_normalized": "percent", "measure": "share_lost", "side": "ukraine", "date": "2024-11-15"}]),
     ("Ukraine has regained 54% of the territory Russia seized since February 24, the defence ministry said.",
      D(2022, 11, 12),
      [{"value": 54, "unit_normalized": "percent", "measure": "share_lost", "side": "russia",

@@ -373,3 +373,96 @@ def test_a_sentence_naming_may_does_not_take_the_period_of_the_sentence_before()
     _, c = claims("Russian forces took 470 square kilometres in June alone. That added to the progress made in May, "
                   "when 580 square kilometres came under Russian control.", D(2025, 7, 5))
     assert not c.explain["date"].startswith("date.carried")
+
+
+def test_a_figure_said_in_a_later_sentence_is_as_of_the_day_the_source_spoke():
+    _, c = claims("The army said on Friday that it had taken two villages in the east. "
+                  "A spokesman said its troops now held 300 square kilometres around them.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 22) and c.explain["date"].startswith("date.statement_carried")
+
+
+def test_a_figure_the_report_states_in_the_present_stays_as_of_the_reports_day():
+    _, c = claims("The army said on Friday that it had taken two villages in the east. "
+                  "Russia controls about 19% of the country.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 25)
+
+
+def test_a_figure_said_to_be_in_the_present_stays_as_of_the_reports_day():
+    _, c = claims("The army said on Friday that it had taken two villages in the east. "
+                  "Its troops are said to be less than five kilometres from the town.", D(2024, 11, 25))
+    assert c.date == D(2024, 11, 25)
+
+
+def test_a_report_of_the_first_days_of_a_month_tallying_the_month_before_is_as_of_its_last_day():
+    first, second = claims("Russian forces gained 400 square kilometres in November. "
+                           "Russia now controls about 19% of the country.", D(2024, 12, 2))
+    assert (first.start_date, first.date) == (D(2024, 11, 1), D(2024, 11, 30))
+    assert second.date == D(2024, 11, 30) and second.explain["date"].startswith("date.month_just_ended")
+
+
+def test_a_period_running_to_now_in_a_tally_of_the_month_before_ends_on_its_last_day():
+    _, c = claims("Russian forces gained 400 square kilometres in November. Since the start of the year, "
+                  "they have captured 2,500 square kilometres.", D(2024, 12, 2))
+    assert (c.start_date, c.date) == (D(2024, 1, 1), D(2024, 11, 30))
+
+
+def test_a_report_later_in_the_month_keeps_its_own_day():
+    _, c = claims("Russian forces gained 400 square kilometres in November. "
+                  "Russia now controls about 19% of the country.", D(2024, 12, 12))
+    assert c.date == D(2024, 12, 12)
+
+
+def test_a_report_of_the_first_days_naming_no_month_before_keeps_its_own_day():
+    (c,) = claims("Russia now controls about 19% of the country.", D(2024, 12, 2))
+    assert c.date == D(2024, 12, 2)
+
+
+def test_a_change_whose_only_time_is_a_calendar_day_is_that_days_change():
+    (c,) = claims("Russian forces captured 15 square kilometres on 20 November, the ministry of defence said.")
+    assert (c.start_date, c.date) == (D(2024, 11, 20), D(2024, 11, 20))
+
+
+def test_a_running_total_on_a_calendar_day_is_not_that_days_change():
+    (c,) = claims("On 20 November Russian forces had taken 15 settlements so far in the region.")
+    assert c.start_date is None and c.explain["date"].startswith("date.day:")
+
+
+def test_an_as_of_written_after_another_figure_ends_the_period_a_since_starts():
+    first, _ = claims("Kyiv's forces have freed 60 per cent of the land the Russian army invaded since the start "
+                      "of the war, or some 70,000 square kilometres (as of November 20).")
+    assert (first.start_date, first.date) == (D(2022, 2, 24), D(2024, 11, 20))
+
+
+def test_an_as_of_before_the_figure_ends_the_period_a_since_starts():
+    (c,) = claims("Data as of November 20 shows Russia has taken 65,000 square kilometres since the invasion.")
+    assert (c.start_date, c.date) == (D(2022, 2, 24), D(2024, 11, 20))
+
+
+def test_an_as_of_does_not_give_a_state_a_start():
+    (c,) = claims("As of November 20, Russia holds about 18% of Ukraine, the most since the spring of 2022.")
+    assert c.start_date is None and c.date == D(2024, 11, 20)
+
+
+def test_a_state_held_before_the_invasion_is_as_of_the_day_before_it():
+    (c,) = claims("Before the full-scale invasion, Moscow and its proxies held about 7% of Ukraine.")
+    assert (c.start_date, c.date) == (None, D(2022, 2, 23))
+
+
+def test_a_state_now_after_ground_held_before_the_invasion_is_as_of_the_reports_day():
+    (c,) = claims("Counting the land its proxies held before the invasion, Russia now holds about 18% of Ukraine.")
+    assert c.date == D(2024, 11, 25)
+
+
+def test_a_state_in_mid_month_is_as_of_its_middle_day():
+    first, _ = claims("After holding 40% of the district in mid-October, Russia now holds 55% of it.")
+    assert first.date == D(2024, 10, 15)
+
+
+def test_a_russian_running_total_in_the_invasions_first_months_counts_from_its_first_day():
+    (c,) = claims("Russian forces have now taken 250 settlements, the separatist leader said.", D(2022, 8, 10))
+    assert c.start_date == D(2022, 2, 24) and "the full-scale invasion" in c.explain["date"]
+
+
+def test_a_russian_running_total_after_the_kharkiv_counteroffensive_began_is_not_counted_from_the_invasion():
+    (c,) = claims("Russian forces have now taken 250 settlements, the separatist leader said.", D(2022, 10, 10))
+    assert c.start_date != D(2022, 2, 24)

@@ -29,6 +29,8 @@ def one(sentence: str, reference: dt.date = REF):
     ("Since the start of the month Russia took 500 sq km.", ("since", D(2024, 11, 1), REF)),
     ("From the start of the year Russia took 500 sq km.", ("since", D(2024, 1, 1), REF)),
     ("By the end of October, Russia held 18%.", ("as_of", None, D(2024, 10, 31))),
+    # "mid-" as a point in time is the month's middle day.
+    ("By mid-October, Russia held 18%.", ("as_of", None, D(2024, 10, 15))),
     ("Russia held 17% at the end of last year.", ("day", None, D(2023, 12, 31))),
     ("Russia held 17% at the end of 2022.", ("day", None, D(2022, 12, 31))),
     # ... and it opens or closes a range.

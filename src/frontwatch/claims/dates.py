@@ -419,6 +419,19 @@ def counted_back(words: str) -> bool:
 _FIRST_DAYS = 7
 
 
+_MID_BEFORE = re.compile(r"\bmid[\s-]*$", re.I)
+
+
+def mid_month_day(sentence: str, month_start: int, first: dt.date | None) -> dt.date | None:
+    """The 15th of a month written "mid-November" (``first``: the first day of the month, or of
+    its middle part, as :func:`date_mentions` reads it), when the month name at ``month_start`` is
+    written after "mid"; else None. "mid-" as a point in time is the month's middle day, as the
+    labels of A and E date "by mid-November" and "in mid-December"."""
+    if first is None or not _MID_BEFORE.search(sentence[max(0, month_start - 6):month_start]):
+        return None
+    return first.replace(day=15)
+
+
 def calendar_period_just_ended(unit: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
     """(first day, last day) of the calendar month (or year) just ended, when ``reference`` is in the
     first week of the next one and ``unit`` is "month" (or "year"); else None."""
@@ -613,8 +626,9 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 day = last if edge.group(1).lower() == "end" else first
                 mentions.append(DateMention("day", m.start(), end_at, day, None))
             elif _BY_MONTH.search(before) and last is not None:
-                # "By mid-November, Russia had retaken about 40%": as of the end of that part of the month.
-                mentions.append(DateMention("as_of", m.start(), end_at, last, None))
+                # "By late November, Russia had retaken about 40%": as of the end of that part of the
+                # month; "by mid-November", as of its middle day, the 15th (mid_month_day).
+                mentions.append(DateMention("as_of", m.start(), end_at, mid_month_day(sentence, m.start(), first) or last, None))
             elif _SINCE.search(before):
                 mentions.append(DateMention("since", m.start(), end_at, reference, first))
             elif (_IN_MONTH.search(before) or m.re is MONTH_YEAR

@@ -11,6 +11,7 @@ library, pint, dateutil, frontwatch.notices and frontwatch.claims.*.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
@@ -1774,14 +1775,17 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
     def said(d) -> str:
         return sentence[d.start:d.end]
 
+    start = by_kind["since"].start_date if "since" in by_kind else None
+    since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
+    as_of_ends = _as_of_ending_the_period(sentence_days, start, measure)
     if "as_of" in by_kind:
         d = by_kind["as_of"]
+        if as_of_ends is d:
+            return d.date, start, f"date.as_of_ends_the_period: {said(d)}{since}"
         return d.date, None, f"{_day_rule(by_kind, d, 'date.as_of')}: {said(d)}"
     if "range" in by_kind:  # "between Nov. 1 and Nov. 20": its last day, and its first for a change
         d = by_kind["range"]
         return d.date, (d.start_date if is_change else None), f"date.range: {said(d)}"
-    start = by_kind["since"].start_date if "since" in by_kind else None
-    since = f"; start.since: {said(by_kind['since'])}" if "since" in by_kind else ""
     if "past" in by_kind:
         d = by_kind["past"]
         within = _span_within_named_period(sentence, d, mentions) if is_change else None
@@ -1800,6 +1804,9 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
         if d is own_after and measure in _STATE_MEASURES:
             # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
             # written right after it is the state at that month's end.
+            mid = dates_mod.mid_month_day(sentence, d.start, d.start_date)
+            if mid is not None:
+                return mid, None, f"date.named_period: mid-{said(d)} (its middle day)"
             return d.date, None, f"date.named_period: {said(d)} (the state at its end)"
         # A period already over is the figure's own period when it is written right after the figure
         # ("including 600 sq km last month"); one in a clause of its own ("half of the territory it
@@ -1814,6 +1821,8 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
         return d.date, (d.start_date if is_change else None), f"date.named_period: {said(d)}"
     if "day" in by_kind:
         d = by_kind["day"]
+        if _one_days_change(sentence, q_start, measure, start, d, said(d), published):
+            return d.date, d.date, f"date.day_of_change: {said(d)}"
         return d.date, start, f"{_day_rule(by_kind, d, 'date.day')}: {said(d)}{since}"
     if "weekday" in by_kind:
         d = by_kind["weekday"]
@@ -1830,8 +1839,56 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
         if by_kind["since"].date is not None and by_kind["since"].date != published:
             # "said on Wednesday ... since the start of the day": that day (date.statement_day).
             return by_kind["since"].date, start, f"date.statement_day{since}"
+        if as_of_ends is not None:
+            return as_of_ends.date, start, f"date.as_of_ends_the_period: {said(as_of_ends)}{since}"
         return published, start, f"date.publication{since}"
     return published, start, "date.publication: no date named; the report's day"
+
+
+def _as_of_ending_the_period(sentence_days: list, start: dt.date | None, measure: str):
+    """The one "as of" day of a sentence (wherever it is written) that ends the period a "since" starts
+    for a change ("Ukraine has liberated 63 per cent of the territory invaded since the start of the
+    invasion, or around 75,000 sq km (as of November 12)"; "Data as of August 12 shows that Russia has
+    occupied 65,891 sq km since the invasion"), or None. Not a share lost, whose "since" bounds the
+    peak it is a share of."""
+    if start is None or measure not in _CHANGES:
+        return None
+    as_of = [d for d in sentence_days if d.kind == "as_of" and d.date is not None and d.date > start]
+    return as_of[0] if len(as_of) == 1 else None
+
+
+# "before the (full-scale) invasion", "prior to the invasion", "when it launched its invasion".
+_BEFORE_THE_INVASION = re.compile(
+    r"\b(?:(?:just\s+)?before|prior\s+to|on\s+the\s+eve\s+of)\s+(?:the\s+start\s+of\s+)?(?:the\s+|its\s+|Russia['’]s\s+|Moscow['’]s\s+)?"
+    r"(?:(?:February\s+)?2022\s+)?(?:full[\s-]+scale\s+|large[\s-]+scale\s+)?invasion\b"
+    r"|\bwhen\s+(?:it|Russia|Moscow)\s+launched\s+(?:its\s+)?(?:full[\s-]+scale\s+)?invasion\b", re.I)
+
+
+def _held_before_the_invasion(sentence: str, q: "_Quantity", measure: str, dated: tuple) -> tuple:
+    """A state said to be held before the invasion, with no other figure and nothing of now between
+    the words and the figure ("Prior to the full-scale invasion, Russia controlled approximately 7%";
+    "31% held by separatists before the February 2022 invasion"; "occupied about 7% when it launched
+    its invasion"), is as of the day before it (date.before_the_invasion); not "with the territories
+    held before the invasion, Moscow currently controls 18%", whose figure is now."""
+    if measure not in _STATE_MEASURES:
+        return dated
+    for m in _BEFORE_THE_INVASION.finditer(sentence):
+        between = sentence[m.end():q.start] if m.end() <= q.start else sentence[q.end:m.start()]
+        if not CURRENT.search(between) and not re.search(r"\d", between):
+            return dates_mod.INVASION_DAY - dt.timedelta(days=1), None, f"date.before_the_invasion: {m.group(0)}"
+    return dated
+
+
+def _one_days_change(sentence: str, q_start: int, measure: str, start: dt.date | None, d, words: str,
+                     published: dt.date | None) -> bool:
+    """Whether a change of ground or settlements whose only time is a calendar day written with its
+    number, before the report's day ("Russia captured 13 km2 on 24 August", "one of its largest
+    single-day gains on 12 August by capturing more than 110 km2"), is that one day's change
+    (date.day_of_change); not a running total on that day ("had taken 28 settlements by ...", "has
+    now captured ... on August 12"), nor an edge of a month ("since the end of August")."""
+    return (start is None and measure in ("area_change", "settlements") and d.date is not None
+            and re.search(r"\d", words) is not None and (published is None or d.date < published)
+            and not operations_mod.RUNNING.search(sentence, *_clause_bounds(sentence, q_start)))
 
 
 def _span_within_named_period(sentence: str, d, mentions: list):
@@ -2013,7 +2070,7 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     """
     doubts: dict[str, str] = {}
     earlier = _EARLIER_FIGURE.search(claim.sentence or "", 0, (claim.span_in_sentence or (0, 0))[0])
-    if earlier and claim.explain.get("date", "").startswith("date.publication") and claim.aspect != "peak":
+    if earlier and claim.explain.get("date", "").startswith(_REPORT_DAY_RULES) and claim.aspect != "peak":
         doubts["date"] = f"an earlier figure ('{earlier.group(0).strip()}'), and the text does not say when"
     place_rule = claim.explain.get("place", "")
     if place_rule.startswith("place.whole_country") and last_place is not None and \
@@ -2186,6 +2243,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
     previous_period = None  # (paragraph, text) of the sentence before, for its period (date.carried)
     said_on = None  # (paragraph, day): the last day the report says its source spoke (date.past_period_of_statement)
     unit_before = None  # the last area or settlement count of the sentence before (quantity.elided_unit)
+    month_tallied = _MonthTally(sentences, reference)  # the month a report of a month's first week tallies
     as_of_before = None  # (day, words) of the last "as of" / "by" day named in the report so far (date.report_as_of)
     for i_sent, (sent, att) in enumerate(zip(sentences, attributions)):
         text_s = sent.text
@@ -2380,6 +2438,12 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 aspect = "peak"
                 date_rule = (f"date.peak_as_before: another estimate of the peak in the sentence before "
                              f"({peak_before.surface}); the peak up to the report's day")
+            date, start_date, date_rule = _held_before_the_invasion(text_s, q, measure, (date, start_date, date_rule))
+            if aspect != "peak":
+                # The report's day by default, moved to the day the report says its figures are of.
+                date, start_date, date_rule = _statement_day_carried(said_on, text_s, (date, start_date, date_rule))
+                date, start_date, date_rule = _as_of_the_month_tallied(month_tallied, reference,
+                                                                       (date, start_date, date_rule))
             # The place last: it depends on the measure and the side as rewritten above (a share of
             # what the other side took is the taker's loss, and lies where the taker held ground).
             place, inferred, place_rule = _frame_place(text_s, q, measure, side, direction, mentions, context,
@@ -2527,6 +2591,89 @@ def _report_as_of(as_of: tuple[dt.date, str] | None, dated: tuple) -> tuple:
         return dated
     rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
     return as_of[0], start_date, f"date.report_as_of: {as_of[1]} (an earlier sentence){rest}"
+
+
+# A verb of saying in the past tense ("said", "reported", "claimed"), not "is said to".
+_SAID_PAST = re.compile(r"\b(?:said|told|wrote|reported|estimated|announced|stated|claimed|posted)\b(?!\s+to\b)", re.I)
+
+
+# At most this many sentences that could name the month just ended are read for it
+# (date.month_just_ended): a report that tallies a month names it early, and the work stays bounded.
+_MONTH_TALLY_SENTENCES = 40
+
+
+def _month_just_ended_named(sentences: list, reference: dt.date | None) -> tuple[dt.date, str] | None:
+    """(last day, words) of the calendar month just ended when the report, published in the first
+    week of the next month, names that month as a whole ("in November", "last month", "throughout
+    August", "over the past month") in one of its first :data:`_MONTH_TALLY_SENTENCES` sentences
+    that hold the month's name or the word "month"; else None."""
+    ended = dates_mod.calendar_period_just_ended("month", reference) if reference is not None else None
+    if ended is None:
+        return None
+    name = calendar.month_name[ended[1].month]
+    cue = re.compile(rf"\b(?:{name}|{name[:3]}\.?|month)(?!\w)", re.I)
+    read = 0
+    for sent in sentences:
+        if not cue.search(sent.text):
+            continue
+        read += 1
+        if read > _MONTH_TALLY_SENTENCES:
+            break
+        for d in dates_mod.date_mentions(sent.text, reference):
+            if d.kind in ("month", "past", "range") and (d.start_date, d.date) == ended:
+                return ended[1], sent.text[d.start:d.end]
+    return None
+
+
+class _MonthTally:
+    """:func:`_month_just_ended_named`, read once and only when a figure dated to the report's day
+    asks for it."""
+
+    def __init__(self, sentences: list, reference: dt.date | None):
+        self._args, self._done, self._value = (sentences, reference), False, None
+
+    def get(self) -> tuple[dt.date, str] | None:
+        if not self._done:
+            self._value, self._done = _month_just_ended_named(*self._args), True
+        return self._value
+
+
+# The rules that date a figure by the report rather than by its own words.
+_REPORT_DAY_RULES = ("date.publication", "date.month_just_ended", "date.statement_carried")
+# Rules that read the report's day from the words ("today", "on Monday", "as of ..."): not moved.
+_DAY_FROM_THE_WORDS = ("date.weekday", "date.day", "date.as_of", "date.statement")
+
+
+def _as_of_the_month_tallied(tally: _MonthTally, reference: dt.date | None, dated: tuple) -> tuple:
+    """A report of the first days of a month that tallies the month just ended (:func:`_month_just_ended_named`)
+    gives its figures as of that month's last day: a figure dated to the report's day by no words
+    of its own ("Russia now controls 19% of Ukraine", "has captured 5,400 sq km since the start of
+    the year", in a report of 1 September on August's gains) is as of 31 August
+    (date.month_just_ended); a period's start is kept when it is not after that day."""
+    date, start_date, rule = dated
+    if date != reference or rule.startswith(_DAY_FROM_THE_WORDS):
+        return dated
+    tallied = tally.get()
+    if tallied is None or (start_date is not None and start_date > tallied[0]):
+        return dated
+    return tallied[0], start_date, f"date.month_just_ended: {tallied[1]} (the month the report tallies); {rule}"
+
+
+def _statement_day_carried(said_on: tuple | None, sentence: str, dated: tuple) -> tuple:
+    """A figure a source is said (in the past tense) to have given, in a sentence that names no day
+    of its own, is as of the last day the report said its source spoke, when that day is one of the
+    seven before publication ("Russia's defence ministry said on Sunday its forces had taken two
+    villages. It said they had also taken a town 9 km from Orikhiv": Sunday; date.statement_carried).
+    A figure the report states in the present ("Russia controls about 19%"; "Russia says it
+    controls ...") stays as of the report's day; a period's start, when the figure has one, is kept
+    when it is not after that day."""
+    date, start_date, rule = dated
+    if said_on is None or not rule.startswith("date.publication") or not _SAID_PAST.search(sentence):
+        return dated
+    if start_date is not None and start_date > said_on[2]:
+        return dated
+    rest = rule[len("date.publication"):] if rule.startswith("date.publication;") else ""  # "; start.since: ..."
+    return said_on[2], start_date, f"date.statement_carried: said on {said_on[2].isoformat()}{rest}"
 
 
 _AND_BETWEEN = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[a-z]+\s+){0,3}?and\s+(?:about\s+|some\s+|nearly\s+|almost\s+)?$", re.I)

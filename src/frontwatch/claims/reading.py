@@ -55,9 +55,11 @@ _DATE = {
     "date.sentence_day": "sentence", "date.sentence_period": "sentence", "date.statement": "sentence",
     "date.total": "sentence", "date.compared": "sentence", "date.apposition": "sentence",
     "date.respectively": "sentence", "date.span_in_named_period": "sentence", "date.statement_day": "sentence",
-    "date.period_to_the_statement": "sentence",
+    "date.period_to_the_statement": "sentence", "date.day_of_change": "sentence",
+    "date.as_of_ends_the_period": "sentence", "date.before_the_invasion": "sentence",
     "date.carried": "context", "date.report_as_of": "context", "date.past_period_of_statement": "context",
     "date.peak_as_before": "context", "date.of_the_whole": "context",
+    "date.statement_carried": "context", "date.month_just_ended": "context",
     "start.operation": "inferred",
     "date.publication": "default",
 }
