@@ -2377,6 +2377,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                        figure=(value_n if value_n is not None else high_n, unit_n,
                                                                start_date, date))
             place_rule = _oblast_of_all_rule(place, place_rule, mentions)
+            place, inferred, place_rule = _incursion_country(place, inferred, place_rule, measure, reference,
+                                                             _share_of_taken(text_s, q))
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
                                                f"place.apposition: the figure before ({apposition_of.surface})")
@@ -2999,6 +3001,28 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+def _share_of_taken(sentence: str, q: "_Quantity") -> bool:
+    """Whether the figure is followed by what a side took ("10% of the conquered territory")."""
+    return bool(_OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end))
+
+
+def _incursion_country(place: str | None, inferred: bool, rule: str, measure: str, reference: dt.date | None,
+                       share_of_taken: bool = False) -> tuple[str | None, bool, str]:
+    """place.incursion for Russia named as a country: ground in Russia ("585 square kilometers of
+    Russian territory", "a salient inside Russia some 40km wide", "some 35 kilometers into Russian
+    territory"), reported while Ukraine held ground there (lexicon/events.json), is the incursion's
+    ground, Kursk oblast (inferred), whichever side the sentence is read to be about. A share only
+    when it is a share of the ground taken (``share_of_taken``: "10% of the territory it seized"):
+    a share of Russia is of the whole country ("0.01% of Russia")."""
+    if place != "RUS" or reference is None \
+            or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)) \
+            or (measure.startswith("share") and not share_of_taken):
+        return place, inferred, rule
+    named = rule.split(": ", 1)[1] if ": " in rule else "Russia"
+    return (INCURSION_PLACE, True,
+            f"place.incursion: {named}, reported while Ukraine held ground in {INCURSION_PLACE}")
+
+
 # The shortest front length that is the whole front's: the front has run 1,000 to 1,300 km since 2022;
 # the longest stretch in one oblast (Donetsk, Kherson along the Dnipro) is a few hundred km, and the
 # labelled sector lengths are 11 to 160 km.
@@ -3148,12 +3172,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
-            if into[0].kind == "country" and into[0].canonical == "RUS" and side == "ukraine" and reference is not None \
-                    and dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7):
-                # "its military, already some 35 kilometers into Russian territory", reported while
-                # Ukraine held ground in Russia: the incursion's region (lexicon/events.json).
-                return (INCURSION_PLACE, True, f"place.incursion: {into[0].text}, reported while Ukraine held "
-                                               f"ground in {INCURSION_PLACE}")
+            # (Russia, while Ukraine held ground there, is the incursion's region: _incursion_country)
             return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
     if unresolved is not None:
         return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"

@@ -1,0 +1,26 @@
+"""The place of a figure, eighth pass (claims/places.py and the place rules of claims/extract.py):
+mechanisms kept because they fixed labelled claims in at least two sets of real writing. One rule
+per test, on sentences written for the test."""
+from __future__ import annotations
+
+import datetime as dt
+
+from claimtext import claims
+
+D = dt.date
+
+
+def test_russian_territory_held_during_the_incursion_is_kursk_oblast():
+    (c,) = claims("Kyiv's army still controls roughly 600 square kilometres of Russian territory.", D(2024, 12, 1))
+    assert (c.place, c.place_inferred) == ("Kursk oblast", True)
+    assert c.explain["place"].startswith("place.incursion: Russian territory")
+
+
+def test_russian_territory_before_the_incursion_stays_russia():
+    (c,) = claims("Kyiv's army controlled roughly 600 square kilometres of Russian territory.", D(2023, 12, 1))
+    assert c.place != "Kursk oblast"
+
+
+def test_share_of_russia_as_a_whole_is_not_the_incursion():
+    (c,) = claims("Ukraine holds about 0.01% of Russia, the analyst wrote.", D(2024, 12, 1))
+    assert (c.measure, c.place) == ("share_held", "RUS")
