@@ -24,3 +24,10 @@ def test_russian_territory_before_the_incursion_stays_russia():
 def test_share_of_russia_as_a_whole_is_not_the_incursion():
     (c,) = claims("Ukraine holds about 0.01% of Russia, the analyst wrote.", D(2024, 12, 1))
     assert (c.measure, c.place) == ("share_held", "RUS")
+
+
+def test_ukrainian_loss_with_no_place_is_the_whole_country():
+    (c,) = claims("Kyiv's troops gave up some 700 square kilometres over the year, the monitors said.", D(2025, 1, 5))
+    assert (c.side, c.place, c.place_inferred) == ("ukraine", "UKR", True)
+    assert c.explain["place"].startswith("place.whole_country")
+

@@ -2988,8 +2988,8 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
     if measure == "area_change":
         # "Ukraine suffered its worst territorial losses in November, losing 610 square kilometers":
-        # while it held ground in Russia, Ukraine lost ground in both countries; a loss naming no
-        # place is not sure to be in Russia (it was measured there: a wrong verdict).
+        # a loss naming no place is Ukraine's ground (place.whole_country), not its ground in Russia
+        # (it was measured there: a wrong verdict).
         return None
     if measure == "area_held":
         value = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
@@ -3093,13 +3093,17 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
       number's clause, else in a clause before it ("Near Pokrovsk, ..."), else after it (inferred);
     - place.carried: the last place of the report's earlier sentences (inferred);
     - place.whole_country: for ground taken or held, no place named at all: Ukraine, where the
-      war is (the usual reading of "Russia took 478 sq km in October");
+      war is (the usual reading of "Russia took 478 sq km in October"), and so for ground Ukraine
+      lost ("Ukrainian forces lost over 3,000 sq km in 2024": its own ground, whether or not it
+      held ground in Russia then);
     - place.incursion: Ukraine's holding, or what it lost of it, with no place named, reported
       while it held ground in Russia (lexicon/events.json: 6 August 2024 to 26 April 2025) and
       far smaller than its own country ("the area under Ukrainian control had shrunk to 140
       km2", "Ukraine only holds 10% of the conquered territory"): its ground in Russia, Kursk
       oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
+    - place.incursion (after these, _incursion_country): Russia named as a country, while Ukraine
+      held ground there, is Kursk oblast.
     """
     if measure == "front_length" and _PART_OF_THE_FRONT.search(sentence, max(0, q.start - 60), q.start):
         # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
@@ -3204,7 +3208,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")
     if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
-        if side == "ukraine" and (measure in ("area_held", "share_held", "share_lost") or direction == "lost"):
+        if side == "ukraine" and measure in ("area_held", "share_held", "share_lost"):
             incursion = _incursion_holding(sentence, q, measure, reference)
             if incursion:
                 return INCURSION_PLACE, True, f"place.incursion: {incursion}"
