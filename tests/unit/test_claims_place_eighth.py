@@ -31,3 +31,15 @@ def test_ukrainian_loss_with_no_place_is_the_whole_country():
     assert (c.side, c.place, c.place_inferred) == ("ukraine", "UKR", True)
     assert c.explain["place"].startswith("place.whole_country")
 
+
+
+def test_depth_near_a_plain_settlement_is_measured_in_its_oblast():
+    (c,) = claims("The brigade pushed on past the village of Vysokopillia, some 12 kilometres in three days.",
+                  D(2022, 9, 10))
+    assert (c.measure, c.place) == ("depth", "Kherson oblast")
+    assert c.explain["place"].startswith("place.depth_in_oblast: Vysokopillia")
+
+
+def test_depth_on_a_front_sector_keeps_the_sector():
+    (c,) = claims("On the Kupiansk front the enemy advanced three kilometres in a week.", D(2024, 11, 25))
+    assert (c.measure, c.place) == ("depth", "Kupiansk direction")

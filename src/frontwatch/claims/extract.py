@@ -3006,6 +3006,18 @@ def _share_of_taken(sentence: str, q: "_Quantity") -> bool:
     return bool(_OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end))
 
 
+def _depth_oblast(m: PlaceMention, measure: str) -> str | None:
+    """place.depth_in_oblast: how deep a side pushed is measured in the region of the push, the
+    oblast that holds the settlement named nearest the figure ("pushed Russian soldiers beyond the
+    town of Dudchany, 30km from the previous front line": Kherson oblast's); not a front sector's
+    town ("advanced three kilometres on the Kupiansk front") nor "the city" the report is about
+    ("50 km in two years, and the city is now ..."): those name the depth's own point. None when
+    the gazetteer puts the settlement in no oblast it knows."""
+    if measure != "depth" or m.kind != "settlement" or m.rule in ("place.the_city", "place.the_town"):
+        return None
+    return oblast_of_all((m.canonical,))
+
+
 def _incursion_country(place: str | None, inferred: bool, rule: str, measure: str, reference: dt.date | None,
                        share_of_taken: bool = False) -> tuple[str | None, bool, str]:
     """place.incursion for Russia named as a country: ground in Russia ("585 square kilometers of
@@ -3173,6 +3185,9 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             pool = []
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
+            oblast = _depth_oblast(m, measure)
+            if oblast is not None:
+                return oblast, False, f"place.depth_in_oblast: {m.text} lies in {oblast}"
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
