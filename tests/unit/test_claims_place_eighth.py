@@ -43,3 +43,19 @@ def test_depth_near_a_plain_settlement_is_measured_in_its_oblast():
 def test_depth_on_a_front_sector_keeps_the_sector():
     (c,) = claims("On the Kupiansk front the enemy advanced three kilometres in a week.", D(2024, 11, 25))
     assert (c.measure, c.place) == ("depth", "Kupiansk direction")
+
+
+def test_region_later_in_the_clause_of_a_country_is_the_place():
+    (c,) = claims("Some 40 square kilometres of Ukrainian land were freed in the Zaporizhzhia region.", D(2023, 7, 10))
+    assert c.place == "Zaporizhzhia oblast"
+    assert c.explain["place"] == "place.attached: Ukrainian land ... Zaporizhzhia region"
+
+
+def test_region_named_as_a_part_leaves_the_country():
+    (c,) = claims("Russia took 500 sq km of Ukrainian territory in 2024, mostly in the Donetsk region.", D(2024, 12, 30))
+    assert c.place == "UKR"
+
+
+def test_south_of_ukraine_is_a_part_of_the_front_not_the_country():
+    (c,) = claims("Some 40 square kilometres of Ukrainian land were freed in the south of Ukraine.", D(2023, 7, 10))
+    assert set(c.place.split("+")) == {"Zaporizhzhia oblast", "Donetsk oblast"}

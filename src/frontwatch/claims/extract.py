@@ -2950,6 +2950,26 @@ _ATTACH_PREP = re.compile(r"\b(?:of|in|into|inside|across|throughout|within|near
 _CHAINED_PLACE = re.compile(r"^\s*,?\s*(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:eastern|southern|northern|western|"
                             r"north-?eastern|south-?eastern|north-?western|south-?western|central)\s+)?"
                             r"(?:(?:region|province|oblast)\s+of\s+)?$", re.I)
+# A region later in the clause of a figure attached to a country, where the ground lies: "14 sq km of
+# Ukrainian land had been recaptured in the Zaporizhzhia region", "... in the south of Ukraine"
+# (place.attached: the region); not a part of it ("..., mostly in Donetsk").
+_LOCATIVE_END = re.compile(r"\b(?:in|inside|within|across|throughout)\s+(?:the\s+)?"
+                           r"(?:(?:eastern|southern|northern|western)\s+)?$", re.I)
+_LOCATIVE_START = re.compile(r"(?:in|inside|within|across|throughout|on|along)\s", re.I)
+_PART_BEFORE = re.compile(r"\b(?:mostly|mainly|largely|including|especially|particularly|notably|chiefly)\s+"
+                          r"(?:(?:in|inside|within|across)\s+)?(?:the\s+)?$", re.I)
+
+
+def _located_later(sentence: str, after: int, n: PlaceMention) -> bool:
+    """Whether region ``n``, later in the clause than a country ending at ``after``, is named as
+    where the ground lies (after in/inside/within/across, or a compass part of the front that says
+    so itself: "in the south"), and not as a part of it ("mostly in Donetsk")."""
+    before = sentence[max(after, n.start - 40):n.start]
+    if _PART_BEFORE.search(before):
+        return False
+    return bool(_LOCATIVE_END.search(before) or _LOCATIVE_START.match(n.text))
+
+
 # Measures of ground whose place, when the report names none, is the country the war is in.
 _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements",
                      "front_length", "advance_rate")
@@ -3167,9 +3187,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                 # chained right after it is the more precise place ("... in Ukraine, mainly in
                 # Donetsk" names a part, not the place).
                 for n in usable[i + 1:]:
-                    if n.start >= hi or not _CHAINED_PLACE.match(sentence[m.end:n.start]):
+                    if n.start >= hi:
                         break
-                    if n.kind in ("oblast", "oblast_or_city", "union"):
+                    if n.kind in ("oblast", "oblast_or_city", "union") and (
+                            _CHAINED_PLACE.match(sentence[m.end:n.start]) or _located_later(sentence, m.end, n)):
                         return (_reading(n, measure, sentence, country), False,
                                 f"place.attached: {m.text} ... {n.text}")
             return _reading(m, measure, sentence, country), False, f"place.attached: {m.text}"

@@ -239,6 +239,9 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         city = None if _OPERATION_AFTER.match(sentence, m.end()) else _CITY_OF.get(name)
         kind = "oblast_or_city" if city else "oblast"
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
+    # Before the countries: "in the south of Ukraine" is a part of the front, not the country.
+    for m in COMPASS_FRONT.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "compass_front", m.group("word").lower(), "place.compass_front"))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
         name = re.sub(r"['’]s$", "", m.group("name"))
         add(PlaceMention(m.start(), m.end(), m.group(0), "country",
@@ -260,8 +263,6 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
     for m in THERE_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.there"))
-    for m in COMPASS_FRONT.finditer(sentence):
-        add(PlaceMention(m.start(), m.end(), m.group(0), "compass_front", m.group("word").lower(), "place.compass_front"))
     for m in DIRECTION_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "direction_ref", "", "place.this_front"))
     for m in AFTER_PREP.finditer(sentence):
