@@ -7,6 +7,8 @@ import datetime as dt
 
 from claimtext import claims
 
+from frontwatch.claims.places import region_area_km2
+
 D = dt.date
 
 
@@ -59,3 +61,19 @@ def test_region_named_as_a_part_leaves_the_country():
 def test_south_of_ukraine_is_a_part_of_the_front_not_the_country():
     (c,) = claims("Some 40 square kilometres of Ukrainian land were freed in the south of Ukraine.", D(2023, 7, 10))
     assert set(c.place.split("+")) == {"Zaporizhzhia oblast", "Donetsk oblast"}
+
+
+def test_ground_larger_than_the_region_named_is_not_the_regions():
+    (c,) = claims("Fighting went on in Kherson. Ukraine has now freed around 70,000 square kilometres.", D(2022, 11, 14))
+    assert c.place != "Kherson oblast"
+
+
+def test_ground_smaller_than_the_region_named_is_the_regions():
+    (c,) = claims("Fighting went on in the Kherson region. Ukraine has now freed around 7,000 square kilometres.",
+                  D(2022, 11, 14))
+    assert c.place == "Kherson oblast"
+
+
+def test_region_area_of_a_union_is_the_sum_of_its_oblasts():
+    assert region_area_km2("Donetsk oblast+Luhansk oblast") == region_area_km2("Donetsk oblast") + region_area_km2("Luhansk oblast")
+    assert region_area_km2("UKR") is None

@@ -22,7 +22,8 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions
+from frontwatch.claims.places import (COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions,
+                                       region_area_km2)
 from frontwatch.claims.reading import reading_sources
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
@@ -3038,6 +3039,19 @@ def _depth_oblast(m: PlaceMention, measure: str) -> str | None:
     return oblast_of_all((m.canonical,))
 
 
+def _larger_than_the_region(q: "_Quantity", measure: str, m: PlaceMention) -> bool:
+    """place.larger_than_the_region: ground (an area held or changing hands) larger than a region
+    named is not that region's ("Ukraine has now liberated ... around 75,000 square kilometers",
+    after "in Kherson": Kherson oblast is 28,461 km2); the region's area by lexicon/places.json, the
+    figure's lower end for a range."""
+    if measure not in ("area_held", "area_change") or m.kind not in ("oblast", "oblast_or_city", "union"):
+        return False
+    value, low, _, unit = _normalized_values(q)
+    least = value if value is not None else low
+    area = region_area_km2(m.canonical)
+    return unit == "km2" and least is not None and area is not None and least > area
+
+
 def _incursion_country(place: str | None, inferred: bool, rule: str, measure: str, reference: dt.date | None,
                        share_of_taken: bool = False) -> tuple[str | None, bool, str]:
     """place.incursion for Russia named as a country: ground in Russia ("585 square kilometers of
@@ -3177,6 +3191,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                     or _same_ground_apposition(sentence, hi, _clause_bounds(sentence, m.start)[0])]
     usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
                                           and m.start > q.start)]
+    usable = [m for m in usable if not _larger_than_the_region(q, measure, m)]
     for i, m in enumerate(usable):
         if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start]) \
                 and _ATTACH_PREP.search(sentence, q.end, m.start):
@@ -3240,6 +3255,8 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     carried = context.line_point() if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
+    if carried is not None and _larger_than_the_region(q, measure, carried):
+        carried = None
     if carried is not None:
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")

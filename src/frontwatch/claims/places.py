@@ -400,6 +400,18 @@ def oblast_of_all(names: tuple[str, ...]) -> str | None:
     return oblasts.pop() if len(oblasts) == 1 and None not in oblasts else None
 
 
+_AREA_KM2: dict[str, float] = {canon: float(e["area_km2"]) for canon, e in _LEX["oblasts"].items() if e.get("area_km2")}
+
+
+def region_area_km2(canonical: str) -> float | None:
+    """The area of an oblast or a union of oblasts ("Donetsk oblast+Luhansk oblast") in km2, by
+    lexicon/places.json; None when a member's area is not listed (a country, a settlement)."""
+    parts = canonical.split("+")
+    if not all(p in _AREA_KM2 for p in parts):
+        return None
+    return sum(_AREA_KM2[p] for p in parts)
+
+
 def oblast_of_name(name: str) -> str | None:
     """The canonical oblast a spelling names ("Lugansk" -> "Luhansk oblast"), or None."""
     return _OBLAST_OF.get(name)
