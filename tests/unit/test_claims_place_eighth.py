@@ -7,7 +7,7 @@ import datetime as dt
 
 from claimtext import claims
 
-from frontwatch.claims.places import region_area_km2
+from frontwatch.claims.places import place_mentions, region_area_km2
 
 D = dt.date
 
@@ -77,3 +77,13 @@ def test_ground_smaller_than_the_region_named_is_the_regions():
 def test_region_area_of_a_union_is_the_sum_of_its_oblasts():
     assert region_area_km2("Donetsk oblast+Luhansk oblast") == region_area_km2("Donetsk oblast") + region_area_km2("Luhansk oblast")
     assert region_area_km2("UKR") is None
+
+
+def test_older_transliteration_of_a_town_is_named_in_the_national_one():
+    (c,) = claims("Russian units are now some 3 kilometres from Kupyansk, the governor said.", D(2024, 10, 29))
+    assert c.place == "Kupiansk"
+
+
+def test_sector_named_by_its_town_in_the_older_transliteration_gets_the_national_one():
+    (m,) = place_mentions("Fighting went on in the Kupyansk direction.")
+    assert (m.kind, m.canonical) == ("direction", "Kupiansk direction")

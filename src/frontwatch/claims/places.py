@@ -295,7 +295,40 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         if named_settlement(name):
             add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.known_settlement"))
     found.sort(key=lambda p: p.start)
+    found = [_in_ukrainian_spelling(m) for m in found]
     return _region_possessive_before_town(sentence, found)
+
+
+# "Kupyansk", "Bohoyavlenka", "Maryinka": a "y" before a vowel inside a name is the older
+# (Russian-style) transliteration of the Ukrainian "я", "є", "ю", "ї" inside a word, which the
+# national transliteration writes "ia", "ie", "iu", "i" ("Kupiansk", "Bohoiavlenka", "Marinka").
+_Y_BEFORE_VOWEL = re.compile(r"(?<=[a-z])y(?=[aeu])|(?<=[a-z])yi")
+
+
+def _in_ukrainian_spelling(m: PlaceMention) -> PlaceMention:
+    """place.ukrainian_spelling: a settlement (or a sector's town) written in the older
+    transliteration is named in Ukraine's national one, the spelling oblasts are named in, when the
+    gazetteer knows both spellings as the same place ("Kupyansk" -> "Kupiansk"); else unchanged."""
+    if m.kind not in ("settlement", "direction"):
+        return m
+    town = re.sub(r"\s+direction$", "", m.canonical)
+    spelled = _ukrainian_spelling(town)
+    if spelled == town:
+        return m
+    return PlaceMention(m.start, m.end, m.text, m.kind, m.canonical.replace(town, spelled, 1),
+                        m.rule + "; place.ukrainian_spelling", m.city, m.within)
+
+
+@functools.lru_cache(maxsize=2048)
+def _ukrainian_spelling(name: str) -> str:
+    spelled = _Y_BEFORE_VOWEL.sub("i", name)  # "yi" -> "i", "ya" -> "ia"
+    if spelled == name:
+        return name
+    try:
+        a, b = gazetteer.exact_place(f"{name}, UA"), gazetteer.exact_place(f"{spelled}, UA")
+    except Exception:  # the gazetteer could not be read: keep the text's spelling
+        return name
+    return spelled if a is not None and b is not None and a.geonameid == b.geonameid else name
 
 
 def _region_possessive_before_town(sentence: str, found: list[PlaceMention]) -> list[PlaceMention]:
