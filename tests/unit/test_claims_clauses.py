@@ -61,11 +61,6 @@ def test_de_occupy_is_a_gain():
     assert _one("They managed to de-occupy about 200 square kilometres in June.").measure == "area_change"
 
 
-def test_ukrainian_loss_with_no_place_during_the_incursion_is_unsure():
-    c = _one("Ukraine suffered its worst losses in November, losing 600 square kilometers.", published=D(2025, 1, 5))
-    assert c.place is None and "place" in c.unsure
-
-
 def test_marked_undefined_on_the_map_is_the_grey_zone():
     c = claims("About 500 square kilometers of the Kursk region are under Ukrainian control. Nearly 150 square "
                "kilometers are marked on the map as \"undefined.\"")[-1]

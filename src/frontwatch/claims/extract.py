@@ -23,7 +23,8 @@ from frontwatch.claims import operations as operations_mod
 from frontwatch.claims.attribution import Attribution, attribution_span_in, attributions_for
 from frontwatch.claims.actors import ActorMention, actor_mentions, opposite, side_of_words, speaker_side
 from frontwatch.claims.lexicon import load_lexicon
-from frontwatch.claims.places import COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions
+from frontwatch.claims.places import (COMPASS_FRONTS, MEMBER_MARKERS, PlaceMention, oblast_of_all, place_mentions,
+                                       region_area_km2)
 from frontwatch.claims.reading import reading_sources
 from frontwatch.claims.text import document_text, looks_english, split_sentences
 from frontwatch.claims.units import (
@@ -2451,6 +2452,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                        figure=(value_n if value_n is not None else high_n, unit_n,
                                                                start_date, date))
             place_rule = _oblast_of_all_rule(place, place_rule, mentions)
+            place, inferred, place_rule = _incursion_country(place, inferred, place_rule, measure, reference,
+                                                             _share_of_taken(text_s, q))
             if apposition_of is not None and apposition_of.place and place is None:
                 place, inferred, place_rule = (apposition_of.place, apposition_of.place_inferred,
                                                f"place.apposition: the figure before ({apposition_of.surface})")
@@ -3165,6 +3168,26 @@ _ATTACH_PREP = re.compile(r"\b(?:of|in|into|inside|across|throughout|within|near
 _CHAINED_PLACE = re.compile(r"^\s*,?\s*(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:eastern|southern|northern|western|"
                             r"north-?eastern|south-?eastern|north-?western|south-?western|central)\s+)?"
                             r"(?:(?:region|province|oblast)\s+of\s+)?$", re.I)
+# A region later in the clause of a figure attached to a country, where the ground lies: "14 sq km of
+# Ukrainian land had been recaptured in the Zaporizhzhia region", "... in the south of Ukraine"
+# (place.attached: the region); not a part of it ("..., mostly in Donetsk").
+_LOCATIVE_END = re.compile(r"\b(?:in|inside|within|across|throughout)\s+(?:the\s+)?"
+                           r"(?:(?:eastern|southern|northern|western)\s+)?$", re.I)
+_LOCATIVE_START = re.compile(r"(?:in|inside|within|across|throughout|on|along)\s", re.I)
+_PART_BEFORE = re.compile(r"\b(?:mostly|mainly|largely|including|especially|particularly|notably|chiefly)\s+"
+                          r"(?:(?:in|inside|within|across)\s+)?(?:the\s+)?$", re.I)
+
+
+def _located_later(sentence: str, after: int, n: PlaceMention) -> bool:
+    """Whether region ``n``, later in the clause than a country ending at ``after``, is named as
+    where the ground lies (after in/inside/within/across, or a compass part of the front that says
+    so itself: "in the south"), and not as a part of it ("mostly in Donetsk")."""
+    before = sentence[max(after, n.start - 40):n.start]
+    if _PART_BEFORE.search(before):
+        return False
+    return bool(_LOCATIVE_END.search(before) or _LOCATIVE_START.match(n.text))
+
+
 # Measures of ground whose place, when the report names none, is the country the war is in.
 _COUNTRY_MEASURES = ("area_change", "area_held", "share_held", "share_lost", "share_gained", "settlements",
                      "front_length", "advance_rate")
@@ -3203,8 +3226,8 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
     if measure == "area_change":
         # "Ukraine suffered its worst territorial losses in November, losing 610 square kilometers":
-        # while it held ground in Russia, Ukraine lost ground in both countries; a loss naming no
-        # place is not sure to be in Russia (it was measured there: a wrong verdict).
+        # a loss naming no place is Ukraine's ground (place.whole_country), not its ground in Russia
+        # (it was measured there: a wrong verdict).
         return None
     if measure == "area_held":
         value = _normalized_values(q)[0] if q.value is not None else _normalized_values(q)[2]
@@ -3214,6 +3237,53 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     if _OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end):
         return f"{window}; a share of the ground it took"
     return None
+
+
+def _share_of_taken(sentence: str, q: "_Quantity") -> bool:
+    """Whether the figure is followed by what a side took ("10% of the conquered territory")."""
+    return bool(_OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end))
+
+
+def _depth_oblast(m: PlaceMention, measure: str) -> str | None:
+    """place.depth_in_oblast: how deep a side pushed is measured in the region of the push, the
+    oblast that holds the settlement named nearest the figure ("pushed Russian soldiers beyond the
+    town of Dudchany, 30km from the previous front line": Kherson oblast's); not a front sector's
+    town ("advanced three kilometres on the Kupiansk front") nor "the city" the report is about
+    ("50 km in two years, and the city is now ..."): those name the depth's own point. None when
+    the gazetteer puts the settlement in no oblast it knows."""
+    if measure != "depth" or m.kind != "settlement" or m.rule in ("place.the_city", "place.the_town"):
+        return None
+    return oblast_of_all((m.canonical,))
+
+
+def _larger_than_the_region(q: "_Quantity", measure: str, m: PlaceMention) -> bool:
+    """place.larger_than_the_region: ground (an area held or changing hands) larger than a region
+    named is not that region's ("Ukraine has now liberated ... around 75,000 square kilometers",
+    after "in Kherson": Kherson oblast is 28,461 km2); the region's area by lexicon/places.json, the
+    figure's lower end for a range."""
+    if measure not in ("area_held", "area_change") or m.kind not in ("oblast", "oblast_or_city", "union"):
+        return False
+    value, low, _, unit = _normalized_values(q)
+    least = value if value is not None else low
+    area = region_area_km2(m.canonical)
+    return unit == "km2" and least is not None and area is not None and least > area
+
+
+def _incursion_country(place: str | None, inferred: bool, rule: str, measure: str, reference: dt.date | None,
+                       share_of_taken: bool = False) -> tuple[str | None, bool, str]:
+    """place.incursion for Russia named as a country: ground in Russia ("585 square kilometers of
+    Russian territory", "a salient inside Russia some 40km wide", "some 35 kilometers into Russian
+    territory"), reported while Ukraine held ground there (lexicon/events.json), is the incursion's
+    ground, Kursk oblast (inferred), whichever side the sentence is read to be about. A share only
+    when it is a share of the ground taken (``share_of_taken``: "10% of the territory it seized"):
+    a share of Russia is of the whole country ("0.01% of Russia")."""
+    if place != "RUS" or reference is None \
+            or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)) \
+            or (measure.startswith("share") and not share_of_taken):
+        return place, inferred, rule
+    named = rule.split(": ", 1)[1] if ": " in rule else "Russia"
+    return (INCURSION_PLACE, True,
+            f"place.incursion: {named}, reported while Ukraine held ground in {INCURSION_PLACE}")
 
 
 # The shortest front length that is the whole front's: the front has run 1,000 to 1,300 km since 2022;
@@ -3286,13 +3356,17 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
       number's clause, else in a clause before it ("Near Pokrovsk, ..."), else after it (inferred);
     - place.carried: the last place of the report's earlier sentences (inferred);
     - place.whole_country: for ground taken or held, no place named at all: Ukraine, where the
-      war is (the usual reading of "Russia took 478 sq km in October");
+      war is (the usual reading of "Russia took 478 sq km in October"), and so for ground Ukraine
+      lost ("Ukrainian forces lost over 3,000 sq km in 2024": its own ground, whether or not it
+      held ground in Russia then);
     - place.incursion: Ukraine's holding, or what it lost of it, with no place named, reported
       while it held ground in Russia (lexicon/events.json: 6 August 2024 to 26 April 2025) and
       far smaller than its own country ("the area under Ukrainian control had shrunk to 140
       km2", "Ukraine only holds 10% of the conquered territory"): its ground in Russia, Kursk
       oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
+    - place.incursion (after these, _incursion_country): Russia named as a country, while Ukraine
+      held ground there, is Kursk oblast.
     """
     if measure == "front_length" and _PART_OF_THE_FRONT.search(sentence, max(0, q.start - 60), q.start):
         # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
@@ -3334,6 +3408,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                     or _same_ground_apposition(sentence, hi, _clause_bounds(sentence, m.start)[0])]
     usable = [m for m in mentions if not (measure == "depth" and m.kind == "country" and m.canonical in ("UKR", "RUS")
                                           and m.start > q.start)]
+    usable = [m for m in usable if not _larger_than_the_region(q, measure, m)]
     for i, m in enumerate(usable):
         if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start]) \
                 and _ATTACH_PREP.search(sentence, q.end, m.start):
@@ -3344,9 +3419,10 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                 # chained right after it is the more precise place ("... in Ukraine, mainly in
                 # Donetsk" names a part, not the place).
                 for n in usable[i + 1:]:
-                    if n.start >= hi or not _CHAINED_PLACE.match(sentence[m.end:n.start]):
+                    if n.start >= hi:
                         break
-                    if n.kind in ("oblast", "oblast_or_city", "union"):
+                    if n.kind in ("oblast", "oblast_or_city", "union") and (
+                            _CHAINED_PLACE.match(sentence[m.end:n.start]) or _located_later(sentence, m.end, n)):
                         return (_reading(n, measure, sentence, country), False,
                                 f"place.attached: {m.text} ... {n.text}")
             return _reading(m, measure, sentence, country), False, f"place.attached: {m.text}"
@@ -3362,15 +3438,13 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             pool = []
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
+            oblast = _depth_oblast(m, measure)
+            if oblast is not None:
+                return oblast, False, f"place.depth_in_oblast: {m.text} lies in {oblast}"
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
         into = [m for m in mentions if q.end <= m.start < hi and _ATTACHED_GAP.match(sentence[q.end:m.start])]
         if measure == "depth" and into:  # "pushed up to 35 km into Russia": the country it reaches into
-            if into[0].kind == "country" and into[0].canonical == "RUS" and side == "ukraine" and reference is not None \
-                    and dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7):
-                # "its military, already some 35 kilometers into Russian territory", reported while
-                # Ukraine held ground in Russia: the incursion's region (lexicon/events.json).
-                return (INCURSION_PLACE, True, f"place.incursion: {into[0].text}, reported while Ukraine held "
-                                               f"ground in {INCURSION_PLACE}")
+            # (Russia, while Ukraine held ground there, is the incursion's region: _incursion_country)
             return _reading(into[0], measure, sentence, country), False, f"place.attached: {into[0].text}"
     if unresolved is not None:
         return None, False, f"place.unsure: {unresolved.text!r} names no place the report has given"
@@ -3398,11 +3472,13 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     carried = context.line_point() if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
+    if carried is not None and _larger_than_the_region(q, measure, carried):
+        carried = None
     if carried is not None:
         return (_reading(carried, measure, sentence, country), True,
                 f"place.carried: {carried.text} (an earlier sentence)")
     if measure in _COUNTRY_MEASURES and (measure != "advance_rate" or q.normalized == "km2"):
-        if side == "ukraine" and (measure in ("area_held", "share_held", "share_lost") or direction == "lost"):
+        if side == "ukraine" and measure in ("area_held", "share_held", "share_lost"):
             incursion = _incursion_holding(sentence, q, measure, reference)
             if incursion:
                 return INCURSION_PLACE, True, f"place.incursion: {incursion}"

@@ -239,6 +239,9 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         city = None if _OPERATION_AFTER.match(sentence, m.end()) else _CITY_OF.get(name)
         kind = "oblast_or_city" if city else "oblast"
         add(PlaceMention(m.start(), m.end(), name, kind, canonical, "place.oblast_name", city=city))
+    # Before the countries: "in the south of Ukraine" is a part of the front, not the country.
+    for m in COMPASS_FRONT.finditer(sentence):
+        add(PlaceMention(m.start(), m.end(), m.group(0), "compass_front", m.group("word").lower(), "place.compass_front"))
     for m in COUNTRY_ADJ_LAND.finditer(sentence):
         name = re.sub(r"['’]s$", "", m.group("name"))
         add(PlaceMention(m.start(), m.end(), m.group(0), "country",
@@ -260,8 +263,6 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.this_area"))
     for m in THERE_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "area_ref", "", "place.there"))
-    for m in COMPASS_FRONT.finditer(sentence):
-        add(PlaceMention(m.start(), m.end(), m.group(0), "compass_front", m.group("word").lower(), "place.compass_front"))
     for m in DIRECTION_REF.finditer(sentence):
         add(PlaceMention(m.start(), m.end(), m.group(0), "direction_ref", "", "place.this_front"))
     for m in AFTER_PREP.finditer(sentence):
@@ -294,7 +295,40 @@ def place_mentions(sentence: str) -> list[PlaceMention]:
         if named_settlement(name):
             add(PlaceMention(pos, pos + len(name), name, "settlement", name, "place.known_settlement"))
     found.sort(key=lambda p: p.start)
+    found = [_in_ukrainian_spelling(m) for m in found]
     return _region_possessive_before_town(sentence, found)
+
+
+# "Kupyansk", "Bohoyavlenka", "Maryinka": a "y" before a vowel inside a name is the older
+# (Russian-style) transliteration of the Ukrainian "я", "є", "ю", "ї" inside a word, which the
+# national transliteration writes "ia", "ie", "iu", "i" ("Kupiansk", "Bohoiavlenka", "Marinka").
+_Y_BEFORE_VOWEL = re.compile(r"(?<=[a-z])y(?=[aeu])|(?<=[a-z])yi")
+
+
+def _in_ukrainian_spelling(m: PlaceMention) -> PlaceMention:
+    """place.ukrainian_spelling: a settlement (or a sector's town) written in the older
+    transliteration is named in Ukraine's national one, the spelling oblasts are named in, when the
+    gazetteer knows both spellings as the same place ("Kupyansk" -> "Kupiansk"); else unchanged."""
+    if m.kind not in ("settlement", "direction"):
+        return m
+    town = re.sub(r"\s+direction$", "", m.canonical)
+    spelled = _ukrainian_spelling(town)
+    if spelled == town:
+        return m
+    return PlaceMention(m.start, m.end, m.text, m.kind, m.canonical.replace(town, spelled, 1),
+                        m.rule + "; place.ukrainian_spelling", m.city, m.within)
+
+
+@functools.lru_cache(maxsize=2048)
+def _ukrainian_spelling(name: str) -> str:
+    spelled = _Y_BEFORE_VOWEL.sub("i", name)  # "yi" -> "i", "ya" -> "ia"
+    if spelled == name:
+        return name
+    try:
+        a, b = gazetteer.exact_place(f"{name}, UA"), gazetteer.exact_place(f"{spelled}, UA")
+    except Exception:  # the gazetteer could not be read: keep the text's spelling
+        return name
+    return spelled if a is not None and b is not None and a.geonameid == b.geonameid else name
 
 
 def _region_possessive_before_town(sentence: str, found: list[PlaceMention]) -> list[PlaceMention]:
@@ -397,6 +431,18 @@ def oblast_of_all(names: tuple[str, ...]) -> str | None:
     except Exception:  # the gazetteer could not be read, or its packages are not installed
         return None
     return oblasts.pop() if len(oblasts) == 1 and None not in oblasts else None
+
+
+_AREA_KM2: dict[str, float] = {canon: float(e["area_km2"]) for canon, e in _LEX["oblasts"].items() if e.get("area_km2")}
+
+
+def region_area_km2(canonical: str) -> float | None:
+    """The area of an oblast or a union of oblasts ("Donetsk oblast+Luhansk oblast") in km2, by
+    lexicon/places.json; None when a member's area is not listed (a country, a settlement)."""
+    parts = canonical.split("+")
+    if not all(p in _AREA_KM2 for p in parts):
+        return None
+    return sum(_AREA_KM2[p] for p in parts)
 
 
 def oblast_of_name(name: str) -> str | None:
