@@ -10,6 +10,7 @@ typed in.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -604,3 +605,33 @@ def test_ledger_write_is_one_transaction(tmp_path):
         with pytest.raises(Exception):
             st.replace_claims("report.txt", "x", [row, row])
         assert list_claims(st) == before
+
+
+# ------------------------------------------------------------------ competing readings (eighth pass)
+
+_STOPPED = "Russian advances were stopped {} east of Pokrovsk in October 2024."
+
+
+def _stopped(km: float, words: str):
+    return claim("depth", km * 1000, "m", side="russia", place="Pokrovsk", start="2024-10-01", date="2024-10-31",
+                 sentence=_STOPPED.format(words), surface=words)
+
+
+def _as_distance(c):
+    return dataclasses.replace(c, measure="distance", start_date=None)
+
+
+def test_a_depth_a_locator_makes_a_distance_gets_no_verdict_when_the_readings_disagree(store):
+    c = _stopped(8.0, "eight kilometres")
+    bare = ClaimChecker(store, doubt=False)
+    # the maps (not typed in): the depth of October's gains near Pokrovsk and the distance from it disagree
+    assert bare.check(c).verdict == OVERSTATED and bare.check(_as_distance(c)).verdict in AGREEING
+    chk = check_claim(store, c)
+    assert chk.verdict == NOT_CHECKABLE and chk.extra["rule"] == "check.competing_readings.locator"
+
+
+def test_a_depth_a_locator_makes_a_distance_keeps_its_verdict_when_the_readings_agree(store):
+    c = _stopped(40.0, "forty kilometres")
+    bare = ClaimChecker(store, doubt=False)
+    assert bare.check(c).verdict == OVERSTATED and bare.check(_as_distance(c)).verdict == OVERSTATED
+    assert check_claim(store, c).verdict == OVERSTATED

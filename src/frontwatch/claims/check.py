@@ -35,6 +35,7 @@ from frontwatch.analysis import measure
 from frontwatch.analysis.measure import MeasureError
 from frontwatch.analysis.settlements import settlement_changes, settlements_on
 from frontwatch.claims import dates as dates_mod
+from frontwatch.claims.competing import competing_readings
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
@@ -84,6 +85,8 @@ FAR_FACTOR = 10.0
 # ... but not the whole country of a sentence that names no place: that is the convention of
 # reports (and of careful readers), not a choice between places named earlier.
 COUNTRY_BY_DEFAULT = ("place.whole_country", "place.country_as_before")
+# Measures of a state on a day (no period): a far figure of one is not excused by the whole country by default.
+STATES = ("area_held", "grey_zone")
 # Fields of the extractor's ``unsure`` that make a claim not checkable (a verdict on a guess is worse than none).
 UNSURE_FIELDS = ("measure", "side", "place", "period", "start", "start_date", "date", "direction")
 
@@ -1371,7 +1374,10 @@ def _doubtful_reading(chk: Check) -> Check:
     claimed = (lo + hi) / 2
     figures = (fig.value, fig.with_grey_zone, *(fig.band or ()))
     ratio = _ratio_to_nearest(claimed, figures)
-    by_default = (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT)
+    # the whole country by default keeps a far figure's verdict for a change only: reports of a
+    # year's gains are that far off; a holding of the whole country that far off is a change read
+    # as a holding ("880 km2 came under its control in 2024" against 100,000 km2 held)
+    by_default = (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT) and c.measure not in STATES
     outside = read_from_outside(c.explain, c.place_inferred)
     if math.isinf(ratio):
         # a map figure of zero over an operation's period is as likely the maps lagging (the first
@@ -1410,6 +1416,11 @@ def _doubtful_reading(chk: Check) -> Check:
 
 
 def _check(ctx: _Ctx, c: Claim, doubt: bool = True) -> Check:
+    chk = _check_reading(ctx, c, doubt)
+    return _competing(ctx, chk) if doubt else chk
+
+
+def _check_reading(ctx: _Ctx, c: Claim, doubt: bool = True) -> Check:
     fn = _CHECKS.get(c.measure)
     try:
         if fn is None:
@@ -1424,6 +1435,42 @@ def _check(ctx: _Ctx, c: Claim, doubt: bool = True) -> Check:
             if bracketed is not None:
                 return _doubtful_reading(bracketed) if doubt else bracketed
         return Check(c, s.verdict, s.reason, extra=s.extra)
+
+
+def _leaning(verdict: str) -> str:
+    """Which way a verdict goes: agreeing (any of the four consistent ones), overstated, understated."""
+    return "agreeing" if verdict in AGREEING else verdict
+
+
+def _competing(ctx: _Ctx, chk: Check) -> Check:
+    """``check.competing_readings``: no verdict when another reading the figure's words allow
+    (:func:`frontwatch.claims.competing.competing_readings`) gets a verdict that goes the other way
+    (consistent against overstated, overstated against understated). A reading the maps cannot
+    answer (not checkable, no map data) does not count against the claim's."""
+    if chk.verdict not in JUDGED:
+        return chk
+    c = chk.claim
+    for other in competing_readings(c):
+        alt = _check_reading(ctx, dataclasses.replace(c, **other.fields), doubt=False)
+        if alt.verdict not in JUDGED or _leaning(alt.verdict) == _leaning(chk.verdict):
+            continue
+        name = other.rule.rsplit(".", 1)[-1]
+        why = (f"the words '{other.words}' allow another reading ({other.fields.get('measure', c.measure)}"
+               f"{' from ' + other.fields['place'] if other.fields.get('place') else ''}): as read, {chk.verdict} "
+               f"({_map_words(chk)}); as {name}, {alt.verdict} ({_map_words(alt)}): the maps cannot say which the "
+               f"report meant, so no verdict ({other.rule})")
+        return Check(c, NOT_CHECKABLE, why, extra={
+            "rule": other.rule, "verdict_as_read": chk.verdict, "verdict_other_reading": alt.verdict,
+            "map_value_of_reading": _round(chk.figure.value) if chk.figure else None,
+            "map_value_other_reading": _round(alt.figure.value) if alt.figure else None})
+    return chk
+
+
+def _map_words(chk: Check) -> str:
+    fig = chk.figure
+    if fig is None:
+        return "no map figure"
+    return f"{fig.value:,.1f} {fig.unit} in {fig.region}"
 
 
 def check_claims(store, claims, borders=None, *, source=None, regions=None) -> list[dict]:
