@@ -635,3 +635,31 @@ def test_a_depth_a_locator_makes_a_distance_keeps_its_verdict_when_the_readings_
     bare = ClaimChecker(store, doubt=False)
     assert bare.check(c).verdict == OVERSTATED and bare.check(_as_distance(c)).verdict == OVERSTATED
     assert check_claim(store, c).verdict == OVERSTATED
+
+
+def _loss(value, start, end):
+    return claim("area_change", value, side="ukraine", direction="lost", start=start, date=end,
+                 unsure={"place": "Ukraine's holdings with no place named (in Ukraine or in Russia?)"})
+
+
+def test_a_loss_with_no_place_before_the_incursion_is_the_loss_in_ukraine(store):
+    c = _loss(500.0, "2023-01-01", "2023-12-31")
+    in_ukraine = check_claim(store, dataclasses.replace(c, place="UKR", unsure={}))
+    chk = check_claim(store, c)
+    assert chk.verdict == in_ukraine.verdict and chk.figure.value == in_ukraine.figure.value
+
+
+def test_a_loss_with_no_place_during_the_incursion_weighs_both_countries(store):
+    c = _loss(700.0, "2024-11-01", "2024-11-30")
+    bare = ClaimChecker(store, doubt=False)
+    in_ukraine = bare.check(dataclasses.replace(c, place="UKR", unsure={}))
+    in_russia = bare.check(dataclasses.replace(c, place="RUS", unsure={}))
+    both = judge(700.0, 700.0, None, AREA, in_ukraine.figure.value + in_russia.figure.value).verdict
+    chk = check_claim(store, c)
+    def lean(v):
+        return "agreeing" if v in AGREEING else v
+
+    if lean(both) == lean(in_ukraine.verdict):
+        assert chk.verdict == in_ukraine.verdict and "in Ukraine and Russia" in chk.reason
+    else:
+        assert chk.verdict == NOT_CHECKABLE and chk.extra["rule"] == "check.competing_readings.loss_country"

@@ -340,11 +340,22 @@ def _as_claim(claim) -> Claim:
     raise TypeError(f"a claim is a Claim or its record, not {type(claim).__name__}")
 
 
+def _loss_with_no_place(c: Claim) -> bool:
+    """An area lost by a named side with no place at all: the checker measures it in Ukraine and, while
+    Ukraine held ground in Russia, in both countries (:func:`_check_loss_with_no_place`), so the
+    extractor's doubt about its place is settled by the two readings agreeing."""
+    return c.measure == "area_change" and c.direction == "lost" and not c.place and c.side in _SIDE_STATUSES \
+        and c.unit_normalized == "km2"
+
+
 def _unsure(c: Claim) -> None:
-    """Not checkable when the extractor says it is not sure of a field the check needs."""
+    """Not checkable when the extractor says it is not sure of a field the check needs (a loss with no
+    place aside: :func:`_loss_with_no_place`)."""
     unsure = getattr(c, "unsure", None) or {}
     items = unsure.items() if isinstance(unsure, Mapping) else ((k, "") for k in unsure)
     for name, why in items:
+        if name == "place" and _loss_with_no_place(c):
+            continue
         if name in UNSURE_FIELDS:
             raise _Skip(NOT_CHECKABLE, f"not sure of the claim's {name.replace('_', ' ')}"
                                        + (f" ({why})" if why else "") + ": no verdict on a guess", rule=f"unsure.{name}")
@@ -880,6 +891,8 @@ _CAPTURE = re.compile(r"\b(?:captur\w*|seiz\w*|took|taken|tak(?:e|es|ing)|occup\
 _DEICTIC = re.compile(r"\b(?:there|here)\b", re.I)
 # Ukraine held no ground in Russia before its incursion into Kursk oblast (6 August 2024).
 INCURSION_DAY = dt.date(2024, 8, 6)
+# ... and the last day it held ground there (Russia declared Kursk oblast retaken on 26 April 2025).
+INCURSION_LAST_DAY = dt.date(2025, 4, 26)
 
 
 def _gain_place(c: Claim, side: str) -> _Place:
@@ -926,6 +939,8 @@ def _check_area_change(c: Claim, ctx: _Ctx) -> Check:
         raise _Skip(NOT_CHECKABLE, f"area change in {c.unit!r}, not an area unit")
     side = _need_side(c)
     direction = c.direction or "gained"
+    if _loss_with_no_place(c):
+        return _check_loss_with_no_place(c, ctx)
     pl = _gain_place(c, side) if direction == "gained" else _place(c.place, "area_change", c.place_within)
     region, note = _region_of(ctx, pl)
     if _since_invasion(c) and unit == "km2" and direction == "gained" and ctx.home(region) != SIDE_COUNTRY[side]:
@@ -958,6 +973,40 @@ def _check_area_change(c: Claim, ctx: _Ctx) -> Check:
                     region_note=note, land_km2=_land_if_over(ctx, widest, lo, value, *(band or ())) if unit == "km2" else None)
     maps = f"maps {per.a.date}..{per.b.date}: {what} {shown} in {region.name}"
     return _judged(c, fig, AREA, lo, hi, f"{what} by {side} {per.text}", maps)
+
+
+def _check_loss_with_no_place(c: Claim, ctx: _Ctx) -> Check:
+    """"Ukrainian forces lost over 3,600 sq km in 2024": a loss that names no place is the side's loss in
+    Ukraine, where the war is fought (the reports' convention for the whole country). While Ukraine
+    held ground in Russia (INCURSION_DAY to INCURSION_LAST_DAY) the words also allow its loss in both
+    countries: both are measured, and there is no verdict when they lean different ways
+    (``check.competing_readings.loss_country``); else the verdict on Ukraine's figure, the reason
+    giving both."""
+    in_ukraine = _check_area_change(dataclasses.replace(c, place="UKR"), ctx)
+    fig = in_ukraine.figure
+    start = fig.dates[0] if fig and fig.dates else None
+    end = fig.dates[-1] if fig and fig.dates else None
+    if fig is None or end is None or end < INCURSION_DAY or (start is not None and start > INCURSION_LAST_DAY):
+        return dataclasses.replace(in_ukraine, claim=c, reason=in_ukraine.reason + " (no place named: the loss in "
+                                   "Ukraine, where the war was fought then)")
+    in_russia = _check_area_change(dataclasses.replace(c, place="RUS"), ctx)
+    both = dataclasses.replace(fig, value=fig.value + in_russia.figure.value, with_grey_zone=None, band=None,
+                               alternatives=(), region="UKR+RUS", land_km2=None)
+    lo, hi = _claim_range(c)
+    summed = _judged(c, both, AREA, lo, hi, f"lost by {c.side}",
+                     f"maps {fig.dates[0]}..{fig.dates[-1]}: lost {_fmt_area(fig.value)} in UKR and "
+                     f"{_fmt_area(in_russia.figure.value)} in RUS")
+    if _leaning(summed.verdict) != _leaning(in_ukraine.verdict):
+        rule = "check.competing_readings.loss_country"
+        return Check(c, NOT_CHECKABLE, (
+            f"no place named for a loss while {c.side} fought in both countries: in Ukraine, {in_ukraine.verdict} "
+            f"({_map_words(in_ukraine)}); in Ukraine and Russia, {summed.verdict} ({_fmt_area(both.value)}): the maps "
+            f"cannot say which the report meant, so no verdict ({rule})"),
+            extra={"rule": rule, "verdict_as_read": in_ukraine.verdict, "verdict_other_reading": summed.verdict,
+                   "map_value_of_reading": _round(fig.value), "map_value_other_reading": _round(both.value)})
+    return dataclasses.replace(in_ukraine, claim=c, reason=(
+        f"{in_ukraine.reason} (no place named: the loss in Ukraine; in Ukraine and Russia, "
+        f"{_fmt_area(both.value)}, the verdict is the same)"))
 
 
 def _check_gained_since_invasion(c: Claim, ctx: _Ctx, region, note: str, side: str) -> Check:
