@@ -609,7 +609,7 @@ def test_ledger_write_is_one_transaction(tmp_path):
 
 # ------------------------------------------------------------------ competing readings (eighth pass)
 
-_STOPPED = "Russian advances were stopped {} east of Pokrovsk in October 2024."
+_STOPPED = "The Russian push halted {} east of Pokrovsk during October 2024."
 
 
 def _stopped(km: float, words: str):

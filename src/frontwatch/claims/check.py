@@ -976,7 +976,7 @@ def _check_area_change(c: Claim, ctx: _Ctx) -> Check:
 
 
 def _check_loss_with_no_place(c: Claim, ctx: _Ctx) -> Check:
-    """"Ukrainian forces lost over 3,600 sq km in 2024": a loss that names no place is the side's loss in
+    """"Kyiv lost some 3,000 km2 over the year": a loss that names no place is the side's loss in
     Ukraine, where the war is fought (the reports' convention for the whole country). While Ukraine
     held ground in Russia (INCURSION_DAY to INCURSION_LAST_DAY) the words also allow its loss in both
     countries: both are measured, and there is no verdict when they lean different ways

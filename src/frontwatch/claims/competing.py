@@ -1,10 +1,10 @@
 """The other readings a figure's own words allow: a verdict only where they all agree.
 
 The extractor gives each figure one reading (measure, side, place, period). Some words allow two,
-and the one it picks is not always the report's: "Russian advances were stopped eight kilometres
-east of the city" is a distance from the city (a locator: where the advance stopped), and the verb
-"advances" reads it as a depth; "about 3.5 km from the town's outskirts" is a distance from the
-town that follows "from", while the place read may be another village of the sentence. The
+and the one it picks is not always the report's: "the push halted six kilometres south of the town"
+is a distance from the town (a locator: where the push halted), which a verb of advance reads as a
+depth; "some two miles from the edge of X" is a distance from X, the name after "from", while the
+place read may be another village of the sentence. The
 checker (``check.competing_readings``) checks each other reading too, and gives no verdict when
 they disagree (one says consistent, the other overstated): the claim is then about one of two
 figures, and the maps cannot say which.
