@@ -657,7 +657,7 @@ def _abstained(claim, rec: dict, value, gold: dict, judged, checker, bare) -> di
     extractor's doubt; ``check.doubtful_reading.*``, the checker's) and the outcome the claim would
     have had without it (the extractor's doubts dropped, or the checker's doubt off)."""
     rule = rec.get("rule") or ""
-    if rec["verdict"] in judged or not rule.startswith(("unsure.", "check.doubtful_reading")):
+    if rec["verdict"] in judged or not rule.startswith(("unsure.", "check.")):
         return None
     import dataclasses
 

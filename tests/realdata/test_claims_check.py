@@ -10,6 +10,7 @@ typed in.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -604,3 +605,61 @@ def test_ledger_write_is_one_transaction(tmp_path):
         with pytest.raises(Exception):
             st.replace_claims("report.txt", "x", [row, row])
         assert list_claims(st) == before
+
+
+# ------------------------------------------------------------------ competing readings (eighth pass)
+
+_STOPPED = "The Russian push halted {} east of Pokrovsk during October 2024."
+
+
+def _stopped(km: float, words: str):
+    return claim("depth", km * 1000, "m", side="russia", place="Pokrovsk", start="2024-10-01", date="2024-10-31",
+                 sentence=_STOPPED.format(words), surface=words)
+
+
+def _as_distance(c):
+    return dataclasses.replace(c, measure="distance", start_date=None)
+
+
+def test_a_depth_a_locator_makes_a_distance_gets_no_verdict_when_the_readings_disagree(store):
+    c = _stopped(8.0, "eight kilometres")
+    bare = ClaimChecker(store, doubt=False)
+    # the maps (not typed in): the depth of October's gains near Pokrovsk and the distance from it disagree
+    assert bare.check(c).verdict == OVERSTATED and bare.check(_as_distance(c)).verdict in AGREEING
+    chk = check_claim(store, c)
+    assert chk.verdict == NOT_CHECKABLE and chk.extra["rule"] == "check.competing_readings.locator"
+
+
+def test_a_depth_a_locator_makes_a_distance_keeps_its_verdict_when_the_readings_agree(store):
+    c = _stopped(40.0, "forty kilometres")
+    bare = ClaimChecker(store, doubt=False)
+    assert bare.check(c).verdict == OVERSTATED and bare.check(_as_distance(c)).verdict == OVERSTATED
+    assert check_claim(store, c).verdict == OVERSTATED
+
+
+def _loss(value, start, end):
+    return claim("area_change", value, side="ukraine", direction="lost", start=start, date=end,
+                 unsure={"place": "Ukraine's holdings with no place named (in Ukraine or in Russia?)"})
+
+
+def test_a_loss_with_no_place_before_the_incursion_is_the_loss_in_ukraine(store):
+    c = _loss(500.0, "2023-01-01", "2023-12-31")
+    in_ukraine = check_claim(store, dataclasses.replace(c, place="UKR", unsure={}))
+    chk = check_claim(store, c)
+    assert chk.verdict == in_ukraine.verdict and chk.figure.value == in_ukraine.figure.value
+
+
+def test_a_loss_with_no_place_during_the_incursion_weighs_both_countries(store):
+    c = _loss(700.0, "2024-11-01", "2024-11-30")
+    bare = ClaimChecker(store, doubt=False)
+    in_ukraine = bare.check(dataclasses.replace(c, place="UKR", unsure={}))
+    in_russia = bare.check(dataclasses.replace(c, place="RUS", unsure={}))
+    both = judge(700.0, 700.0, None, AREA, in_ukraine.figure.value + in_russia.figure.value).verdict
+    chk = check_claim(store, c)
+    def lean(v):
+        return "agreeing" if v in AGREEING else v
+
+    if lean(both) == lean(in_ukraine.verdict):
+        assert chk.verdict == in_ukraine.verdict and "in Ukraine and Russia" in chk.reason
+    else:
+        assert chk.verdict == NOT_CHECKABLE and chk.extra["rule"] == "check.competing_readings.loss_country"

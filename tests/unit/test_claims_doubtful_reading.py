@@ -168,3 +168,17 @@ def test_zero_map_figure_under_a_period_from_the_operation_keeps_its_verdict(cla
 def test_zero_map_figure_with_no_place_named_is_not_checkable(claim):
     c = _own(claim, place="place.none: no place named")
     assert _judge(c, 0.0).verdict == NOT_CHECKABLE
+
+
+# --- check.doubtful_reading.far_figure: the whole country by default excuses a change only (eighth pass)
+
+def test_holding_of_the_whole_country_by_default_far_off_is_not_checkable(claim):
+    c = _own(claim, measure="measure.area_held: verb 'under the control'", place="place.whole_country: no place named")
+    c = dataclasses.replace(c, measure="area_held")
+    assert _judge(c, 1000 * (FAR_FACTOR + 1), verdict=UNDERSTATED).verdict == NOT_CHECKABLE
+
+
+def test_holding_of_the_whole_country_within_the_far_factor_keeps_its_verdict(claim):
+    c = _own(claim, measure="measure.area_held: verb 'under the control'", place="place.whole_country: no place named")
+    c = dataclasses.replace(c, measure="area_held")
+    assert _judge(c, 1000 * (FAR_FACTOR - 1), verdict=UNDERSTATED).verdict == UNDERSTATED

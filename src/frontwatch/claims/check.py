@@ -35,6 +35,7 @@ from frontwatch.analysis import measure
 from frontwatch.analysis.measure import MeasureError
 from frontwatch.analysis.settlements import settlement_changes, settlements_on
 from frontwatch.claims import dates as dates_mod
+from frontwatch.claims.competing import competing_readings
 from frontwatch.claims.consistency import consistency
 from frontwatch.claims.dates import INVASION_DAY
 from frontwatch.claims.extract import Claim, extract_claims, reference_date
@@ -84,6 +85,8 @@ FAR_FACTOR = 10.0
 # ... but not the whole country of a sentence that names no place: that is the convention of
 # reports (and of careful readers), not a choice between places named earlier.
 COUNTRY_BY_DEFAULT = ("place.whole_country", "place.country_as_before")
+# Measures of a state on a day (no period): a far figure of one is not excused by the whole country by default.
+STATES = ("area_held", "grey_zone")
 # Fields of the extractor's ``unsure`` that make a claim not checkable (a verdict on a guess is worse than none).
 UNSURE_FIELDS = ("measure", "side", "place", "period", "start", "start_date", "date", "direction")
 
@@ -337,11 +340,22 @@ def _as_claim(claim) -> Claim:
     raise TypeError(f"a claim is a Claim or its record, not {type(claim).__name__}")
 
 
+def _loss_with_no_place(c: Claim) -> bool:
+    """An area lost by a named side with no place at all: the checker measures it in Ukraine and, while
+    Ukraine held ground in Russia, in both countries (:func:`_check_loss_with_no_place`), so the
+    extractor's doubt about its place is settled by the two readings agreeing."""
+    return c.measure == "area_change" and c.direction == "lost" and not c.place and c.side in _SIDE_STATUSES \
+        and c.unit_normalized == "km2"
+
+
 def _unsure(c: Claim) -> None:
-    """Not checkable when the extractor says it is not sure of a field the check needs."""
+    """Not checkable when the extractor says it is not sure of a field the check needs (a loss with no
+    place aside: :func:`_loss_with_no_place`)."""
     unsure = getattr(c, "unsure", None) or {}
     items = unsure.items() if isinstance(unsure, Mapping) else ((k, "") for k in unsure)
     for name, why in items:
+        if name == "place" and _loss_with_no_place(c):
+            continue
         if name in UNSURE_FIELDS:
             raise _Skip(NOT_CHECKABLE, f"not sure of the claim's {name.replace('_', ' ')}"
                                        + (f" ({why})" if why else "") + ": no verdict on a guess", rule=f"unsure.{name}")
@@ -877,6 +891,8 @@ _CAPTURE = re.compile(r"\b(?:captur\w*|seiz\w*|took|taken|tak(?:e|es|ing)|occup\
 _DEICTIC = re.compile(r"\b(?:there|here)\b", re.I)
 # Ukraine held no ground in Russia before its incursion into Kursk oblast (6 August 2024).
 INCURSION_DAY = dt.date(2024, 8, 6)
+# ... and the last day it held ground there (Russia declared Kursk oblast retaken on 26 April 2025).
+INCURSION_LAST_DAY = dt.date(2025, 4, 26)
 
 
 def _gain_place(c: Claim, side: str) -> _Place:
@@ -923,6 +939,8 @@ def _check_area_change(c: Claim, ctx: _Ctx) -> Check:
         raise _Skip(NOT_CHECKABLE, f"area change in {c.unit!r}, not an area unit")
     side = _need_side(c)
     direction = c.direction or "gained"
+    if _loss_with_no_place(c):
+        return _check_loss_with_no_place(c, ctx)
     pl = _gain_place(c, side) if direction == "gained" else _place(c.place, "area_change", c.place_within)
     region, note = _region_of(ctx, pl)
     if _since_invasion(c) and unit == "km2" and direction == "gained" and ctx.home(region) != SIDE_COUNTRY[side]:
@@ -955,6 +973,40 @@ def _check_area_change(c: Claim, ctx: _Ctx) -> Check:
                     region_note=note, land_km2=_land_if_over(ctx, widest, lo, value, *(band or ())) if unit == "km2" else None)
     maps = f"maps {per.a.date}..{per.b.date}: {what} {shown} in {region.name}"
     return _judged(c, fig, AREA, lo, hi, f"{what} by {side} {per.text}", maps)
+
+
+def _check_loss_with_no_place(c: Claim, ctx: _Ctx) -> Check:
+    """"Kyiv lost some 3,000 km2 over the year": a loss that names no place is the side's loss in
+    Ukraine, where the war is fought (the reports' convention for the whole country). While Ukraine
+    held ground in Russia (INCURSION_DAY to INCURSION_LAST_DAY) the words also allow its loss in both
+    countries: both are measured, and there is no verdict when they lean different ways
+    (``check.competing_readings.loss_country``); else the verdict on Ukraine's figure, the reason
+    giving both."""
+    in_ukraine = _check_area_change(dataclasses.replace(c, place="UKR"), ctx)
+    fig = in_ukraine.figure
+    start = fig.dates[0] if fig and fig.dates else None
+    end = fig.dates[-1] if fig and fig.dates else None
+    if fig is None or end is None or end < INCURSION_DAY or (start is not None and start > INCURSION_LAST_DAY):
+        return dataclasses.replace(in_ukraine, claim=c, reason=in_ukraine.reason + " (no place named: the loss in "
+                                   "Ukraine, where the war was fought then)")
+    in_russia = _check_area_change(dataclasses.replace(c, place="RUS"), ctx)
+    both = dataclasses.replace(fig, value=fig.value + in_russia.figure.value, with_grey_zone=None, band=None,
+                               alternatives=(), region="UKR+RUS", land_km2=None)
+    lo, hi = _claim_range(c)
+    summed = _judged(c, both, AREA, lo, hi, f"lost by {c.side}",
+                     f"maps {fig.dates[0]}..{fig.dates[-1]}: lost {_fmt_area(fig.value)} in UKR and "
+                     f"{_fmt_area(in_russia.figure.value)} in RUS")
+    if _leaning(summed.verdict) != _leaning(in_ukraine.verdict):
+        rule = "check.competing_readings.loss_country"
+        return Check(c, NOT_CHECKABLE, (
+            f"no place named for a loss while {c.side} fought in both countries: in Ukraine, {in_ukraine.verdict} "
+            f"({_map_words(in_ukraine)}); in Ukraine and Russia, {summed.verdict} ({_fmt_area(both.value)}): the maps "
+            f"cannot say which the report meant, so no verdict ({rule})"),
+            extra={"rule": rule, "verdict_as_read": in_ukraine.verdict, "verdict_other_reading": summed.verdict,
+                   "map_value_of_reading": _round(fig.value), "map_value_other_reading": _round(both.value)})
+    return dataclasses.replace(in_ukraine, claim=c, reason=(
+        f"{in_ukraine.reason} (no place named: the loss in Ukraine; in Ukraine and Russia, "
+        f"{_fmt_area(both.value)}, the verdict is the same)"))
 
 
 def _check_gained_since_invasion(c: Claim, ctx: _Ctx, region, note: str, side: str) -> Check:
@@ -1371,7 +1423,10 @@ def _doubtful_reading(chk: Check) -> Check:
     claimed = (lo + hi) / 2
     figures = (fig.value, fig.with_grey_zone, *(fig.band or ()))
     ratio = _ratio_to_nearest(claimed, figures)
-    by_default = (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT)
+    # the whole country by default keeps a far figure's verdict for a change only: reports of a
+    # year's gains are that far off; a holding of the whole country that far off is a change read
+    # as a holding ("880 km2 came under its control in 2024" against 100,000 km2 held)
+    by_default = (c.explain or {}).get("place", "").startswith(COUNTRY_BY_DEFAULT) and c.measure not in STATES
     outside = read_from_outside(c.explain, c.place_inferred)
     if math.isinf(ratio):
         # a map figure of zero over an operation's period is as likely the maps lagging (the first
@@ -1410,6 +1465,11 @@ def _doubtful_reading(chk: Check) -> Check:
 
 
 def _check(ctx: _Ctx, c: Claim, doubt: bool = True) -> Check:
+    chk = _check_reading(ctx, c, doubt)
+    return _competing(ctx, chk) if doubt else chk
+
+
+def _check_reading(ctx: _Ctx, c: Claim, doubt: bool = True) -> Check:
     fn = _CHECKS.get(c.measure)
     try:
         if fn is None:
@@ -1424,6 +1484,42 @@ def _check(ctx: _Ctx, c: Claim, doubt: bool = True) -> Check:
             if bracketed is not None:
                 return _doubtful_reading(bracketed) if doubt else bracketed
         return Check(c, s.verdict, s.reason, extra=s.extra)
+
+
+def _leaning(verdict: str) -> str:
+    """Which way a verdict goes: agreeing (any of the four consistent ones), overstated, understated."""
+    return "agreeing" if verdict in AGREEING else verdict
+
+
+def _competing(ctx: _Ctx, chk: Check) -> Check:
+    """``check.competing_readings``: no verdict when another reading the figure's words allow
+    (:func:`frontwatch.claims.competing.competing_readings`) gets a verdict that goes the other way
+    (consistent against overstated, overstated against understated). A reading the maps cannot
+    answer (not checkable, no map data) does not count against the claim's."""
+    if chk.verdict not in JUDGED:
+        return chk
+    c = chk.claim
+    for other in competing_readings(c):
+        alt = _check_reading(ctx, dataclasses.replace(c, **other.fields), doubt=False)
+        if alt.verdict not in JUDGED or _leaning(alt.verdict) == _leaning(chk.verdict):
+            continue
+        name = other.rule.rsplit(".", 1)[-1]
+        why = (f"the words '{other.words}' allow another reading ({other.fields.get('measure', c.measure)}"
+               f"{' from ' + other.fields['place'] if other.fields.get('place') else ''}): as read, {chk.verdict} "
+               f"({_map_words(chk)}); as {name}, {alt.verdict} ({_map_words(alt)}): the maps cannot say which the "
+               f"report meant, so no verdict ({other.rule})")
+        return Check(c, NOT_CHECKABLE, why, extra={
+            "rule": other.rule, "verdict_as_read": chk.verdict, "verdict_other_reading": alt.verdict,
+            "map_value_of_reading": _round(chk.figure.value) if chk.figure else None,
+            "map_value_other_reading": _round(alt.figure.value) if alt.figure else None})
+    return chk
+
+
+def _map_words(chk: Check) -> str:
+    fig = chk.figure
+    if fig is None:
+        return "no map figure"
+    return f"{fig.value:,.1f} {fig.unit} in {fig.region}"
 
 
 def check_claims(store, claims, borders=None, *, source=None, regions=None) -> list[dict]:
