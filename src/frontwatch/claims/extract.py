@@ -2763,8 +2763,8 @@ def _coordinated_with(sentence: str, q: "_Quantity", claims_before: list) -> "Cl
         return None
     gap = sentence[before.span_in_sentence[1]:q.start]
     joins = list(_COORDINATED_GAP.finditer(gap))
-    if not joins or re.search(r"[.;:]", gap) or re.search(r"\d", re.sub(r"\([^()]*\)", "", gap)):
-        return None  # not coordinated, or another figure comes between (outside brackets)
+    if not joins or re.search(r"[.;:]", gap) or re.search(r"\d", re.sub(r"\([^()]*\)|\b(?:19|20)\d\d\b", "", gap)):
+        return None  # not coordinated, or another figure comes between (outside brackets; a year is none)
     # No verb of its own from the conjunction to the end of this figure's clause (a verb before the
     # earlier figure is shared: "took 0.8% ... and 0.6% in 2024").
     hi = _clause_bounds(sentence, q.start)[1]
