@@ -138,3 +138,9 @@ def test_a_verbless_coordinated_figure_shares_the_measure_of_the_figure_before(s
 def test_a_coordinated_figure_with_its_own_verb_keeps_its_own_measure():
     claims = claims_of("Russia holds 18% of the country, and Ukrainian troops have retaken 0.5% since June, officials said.")
     assert [c.measure for c in claims if c.unit_normalized == "percent"][1] != "share_held"
+
+
+def test_a_coordinated_figure_after_another_figure_is_not_read_as_the_first():
+    claims = claims_of("Russia holds 18% of the country, and the incursion took 1,000 square kilometres, or 0.006%, "
+                       "of Russian land, officials said.")
+    assert all(not c.explain["measure"].startswith("measure.coordinated") for c in claims)

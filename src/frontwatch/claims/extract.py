@@ -2913,14 +2913,20 @@ def _coordinated_with(sentence: str, q: "_Quantity", claims_before: list) -> "Cl
         return None
     gap = sentence[before.span_in_sentence[1]:q.start]
     joins = list(_COORDINATED_GAP.finditer(gap))
-    if not joins or re.search(r"[.;:]", gap):
-        return None
+    if not joins or re.search(r"[.;:]", gap) or re.search(r"\d", re.sub(r"\([^()]*\)|\b(?:19|20)\d\d\b", "", gap)):
+        return None  # not coordinated, or another figure comes between (outside brackets; a year is none)
     # No verb of its own from the conjunction to the end of this figure's clause (a verb before the
     # earlier figure is shared: "took 0.8% ... and 0.6% in 2024").
     hi = _clause_bounds(sentence, q.start)[1]
     start = before.span_in_sentence[1] + joins[-1].start()
     if any(rx.search(sentence, start, hi) for rx in (LOST_VERBS, GAINED_VERBS, HELD_VERBS, _INTO_HANDS, ADVANCE_VERBS)):
         return None
+    if any(start <= a.start < hi for a in actor_mentions(sentence)):
+        return None  # a clause with a subject of its own ("and Ukraine 0.5%"): not the same claim at another time
+    if _COUNTRY_OR_REGION_AFTER.match(sentence, q.end) and _COUNTRY_OR_REGION_AFTER.match(sentence, before.span_in_sentence[1]) \
+            and _COUNTRY_OR_REGION_AFTER.match(sentence, q.end).group(0).strip() != \
+            _COUNTRY_OR_REGION_AFTER.match(sentence, before.span_in_sentence[1]).group(0).strip():
+        return None  # a share of another whole ("18% of Ukraine ... and 0.01% of Russia")
     return before
 
 
