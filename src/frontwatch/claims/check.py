@@ -10,7 +10,10 @@ JSON-ready record the ledger, the CLI, the API and the report show.
 
 Abstain rather than guess: a claim whose side, place or period is not sure (the extractor's
 ``unsure``; a change with no period; a place the maps cannot be cut to) is "not checkable", with
-the reason. Periods follow the one rule of :func:`frontwatch.analysis.measure.period_maps` (from
+the reason; where the figure's words allow two readings the maps can both answer (a length before
+"east of X" is also a distance from X; a loss with no place, in Ukraine or in both countries), a
+verdict only when they agree (``check.competing_readings``, :mod:`frontwatch.claims.competing`).
+Periods follow the one rule of :func:`frontwatch.analysis.measure.period_maps` (from
 the state at the start of the first day to the end of the last), strictly: a period whose ends
 have no map within a week is "no map data", never measured over other days.
 
