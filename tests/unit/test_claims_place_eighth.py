@@ -82,6 +82,7 @@ def test_region_area_of_a_union_is_the_sum_of_its_oblasts():
 def test_older_transliteration_of_a_town_is_named_in_the_national_one():
     (c,) = claims("Russian units are now some 3 kilometres from Kupyansk, the governor said.", D(2024, 10, 29))
     assert c.place == "Kupiansk"
+    assert c.explain["place"].endswith("place.ukrainian_spelling: Kupyansk is Kupiansk")
 
 
 def test_sector_named_by_its_town_in_the_older_transliteration_gets_the_national_one():

@@ -2378,6 +2378,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                        figure=(value_n if value_n is not None else high_n, unit_n,
                                                                start_date, date))
             place_rule = _oblast_of_all_rule(place, place_rule, mentions)
+            place_rule = _spelling_rule(place, place_rule, mentions)
             place, inferred, place_rule = _incursion_country(place, inferred, place_rule, measure, reference,
                                                              _share_of_taken(text_s, q))
             if apposition_of is not None and apposition_of.place and place is None:
@@ -3315,6 +3316,15 @@ def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str
         return None
     return next((c for c in reversed(claims_before)
                  if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+def _spelling_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
+    """The place rule, with place.ukrainian_spelling named when the place is a town the text spells
+    in the older transliteration ("Kupyansk" -> "Kupiansk", claims/places.py)."""
+    for m in mentions:
+        if place and m.canonical == place and m.rule.endswith("place.ukrainian_spelling"):
+            return f"{rule}; place.ukrainian_spelling: {m.text} is {place}"
+    return rule
 
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
