@@ -82,8 +82,19 @@ def test_region_area_of_a_union_is_the_sum_of_its_oblasts():
 def test_older_transliteration_of_a_town_is_named_in_the_national_one():
     (c,) = claims("Russian units are now some 3 kilometres from Kupyansk, the governor said.", D(2024, 10, 29))
     assert c.place == "Kupiansk"
+    assert c.explain["place"].endswith("place.ukrainian_spelling: Kupyansk is Kupiansk")
 
 
 def test_sector_named_by_its_town_in_the_older_transliteration_gets_the_national_one():
     (m,) = place_mentions("Fighting went on in the Kupyansk direction.")
     assert (m.kind, m.canonical) == ("direction", "Kupiansk direction")
+
+
+def test_depth_toward_a_town_keeps_the_town():
+    (c,) = claims("The enemy pushed 2 kilometres toward Vuhledar over the week.", D(2024, 10, 1))
+    assert (c.measure, c.place) == ("depth", "Vuhledar")
+
+
+def test_troops_sent_to_russia_during_the_incursion_stay_in_russia():
+    (c,) = claims("Pyongyang has sent some 11,000 soldiers to Russia, officials said.", D(2024, 11, 20))
+    assert c.place != "Kursk oblast"

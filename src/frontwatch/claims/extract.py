@@ -2452,6 +2452,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                                                        figure=(value_n if value_n is not None else high_n, unit_n,
                                                                start_date, date))
             place_rule = _oblast_of_all_rule(place, place_rule, mentions)
+            place_rule = _spelling_rule(place, place_rule, mentions)
             place, inferred, place_rule = _incursion_country(place, inferred, place_rule, measure, reference,
                                                              _share_of_taken(text_s, q))
             if apposition_of is not None and apposition_of.place and place is None:
@@ -3245,19 +3246,31 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
     return None
 
 
+# What the maps measure: ground, shares of it, counts of settlements and lines on it (not troops).
+_GROUND_AND_LINES = ("area_held", "area_change", "share_held", "share_lost", "share_gained", "settlements",
+                     "grey_zone", "depth", "distance", "advance_rate", "front_length")
+
+
 def _share_of_taken(sentence: str, q: "_Quantity") -> bool:
     """Whether the figure is followed by what a side took ("10% of the conquered territory")."""
     return bool(_OF_TAKEN_GROUND.match(sentence, q.end) or OF_WHAT_WAS_TAKEN.match(sentence, q.end))
 
 
-def _depth_oblast(m: PlaceMention, measure: str) -> str | None:
+# A town named as the point a push is near or heads for: "near Velyka Novosilka", "toward Vuhledar".
+_POINT_OF_A_PUSH = re.compile(r"\b(?:near|towards?|to|around|outside|at|close\s+to|outskirts\s+of)\s+(?:the\s+)?"
+                              r"(?:(?:city|town|village|settlement)\s+of\s+)?$", re.I)
+
+
+def _depth_oblast(sentence: str, m: PlaceMention, measure: str) -> str | None:
     """place.depth_in_oblast: how deep a side pushed is measured in the region of the push, the
     oblast that holds the settlement named nearest the figure ("pushed Russian soldiers beyond the
-    town of Dudchany, 30km from the previous front line": Kherson oblast's); not a front sector's
+    town of Dudchany, 30km from the previous front line": Kherson oblast's); not a town named as the
+    point of the push ("advanced 1.5 kilometers toward Vuhledar", "near Kurakhove"), a front sector's
     town ("advanced three kilometres on the Kupiansk front") nor "the city" the report is about
     ("50 km in two years, and the city is now ..."): those name the depth's own point. None when
     the gazetteer puts the settlement in no oblast it knows."""
-    if measure != "depth" or m.kind != "settlement" or m.rule in ("place.the_city", "place.the_town"):
+    if measure != "depth" or m.kind != "settlement" or m.rule in ("place.the_city", "place.the_town") \
+            or _POINT_OF_A_PUSH.search(sentence, max(0, m.start - 40), m.start):
         return None
     return oblast_of_all((m.canonical,))
 
@@ -3280,10 +3293,11 @@ def _incursion_country(place: str | None, inferred: bool, rule: str, measure: st
     """place.incursion for Russia named as a country: ground in Russia ("585 square kilometers of
     Russian territory", "a salient inside Russia some 40km wide", "some 35 kilometers into Russian
     territory"), reported while Ukraine held ground there (lexicon/events.json), is the incursion's
-    ground, Kursk oblast (inferred), whichever side the sentence is read to be about. A share only
+    ground, Kursk oblast (inferred), whichever side the sentence is read to be about (for what the
+    maps measure: not "10,000 troops to Russia"). A share only
     when it is a share of the ground taken (``share_of_taken``: "10% of the territory it seized"):
     a share of Russia is of the whole country ("0.01% of Russia")."""
-    if place != "RUS" or reference is None \
+    if place != "RUS" or reference is None or measure not in _GROUND_AND_LINES \
             or not (dates_mod.INCURSION_DAY <= reference <= dates_mod.INCURSION_LAST_DAY + dt.timedelta(days=7)) \
             or (measure.startswith("share") and not share_of_taken):
         return place, inferred, rule
@@ -3444,7 +3458,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             pool = []
         if pool:
             m = min(pool, key=lambda m: abs(m.start - q.start))
-            oblast = _depth_oblast(m, measure)
+            oblast = _depth_oblast(sentence, m, measure)
             if oblast is not None:
                 return oblast, False, f"place.depth_in_oblast: {m.text} lies in {oblast}"
             return _reading(m, measure, sentence, country), False, f"place.point_near: {m.text}"
@@ -3525,6 +3539,15 @@ def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str
         return None
     return next((c for c in reversed(claims_before)
                  if c.measure == measure and c.side == side and c.aspect == "peak"), None)
+
+
+def _spelling_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
+    """The place rule, with place.ukrainian_spelling named when the place is a town the text spells
+    in the older transliteration ("Kupyansk" -> "Kupiansk", claims/places.py)."""
+    for m in mentions:
+        if place and m.canonical == place and m.rule.endswith("place.ukrainian_spelling"):
+            return f"{rule}; place.ukrainian_spelling: {m.text} is {place}"
+    return rule
 
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
