@@ -663,3 +663,12 @@ def test_a_loss_with_no_place_during_the_incursion_weighs_both_countries(store):
         assert chk.verdict == in_ukraine.verdict and "in Ukraine and Russia" in chk.reason
     else:
         assert chk.verdict == NOT_CHECKABLE and chk.extra["rule"] == "check.competing_readings.loss_country"
+
+
+def test_a_loss_read_as_the_whole_country_during_the_incursion_weighs_both_countries(store):
+    # the extractor reads a loss naming no place as Ukraine's (place.whole_country): still one of two readings
+    c = claim("area_change", 700.0, side="ukraine", direction="lost", start="2024-11-01", date="2024-11-30",
+              place="UKR", explain={"place": "place.whole_country: no place named"})
+    chk = check_claim(store, c)
+    assert chk.verdict == NOT_CHECKABLE and chk.extra["rule"] == "check.competing_readings.loss_country" \
+        or "in Ukraine and Russia" in chk.reason

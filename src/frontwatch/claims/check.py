@@ -88,6 +88,9 @@ FAR_FACTOR = 10.0
 # ... but not the whole country of a sentence that names no place: that is the convention of
 # reports (and of careful readers), not a choice between places named earlier.
 COUNTRY_BY_DEFAULT = ("place.whole_country", "place.country_as_before")
+# The extractor's reading of a sentence that names no place at all (the whole country by the
+# reports' convention): a loss read so is also measured in both countries during the incursion.
+NO_PLACE_NAMED = ("place.whole_country",)
 # Measures of a state on a day (no period): a far figure of one is not excused by the whole country by default.
 STATES = ("area_held", "grey_zone")
 # Fields of the extractor's ``unsure`` that make a claim not checkable (a verdict on a guess is worse than none).
@@ -347,7 +350,8 @@ def _loss_with_no_place(c: Claim) -> bool:
     """An area lost by a named side with no place at all: the checker measures it in Ukraine and, while
     Ukraine held ground in Russia, in both countries (:func:`_check_loss_with_no_place`), so the
     extractor's doubt about its place is settled by the two readings agreeing."""
-    return c.measure == "area_change" and c.direction == "lost" and not c.place and c.side in _SIDE_STATUSES \
+    no_place = not c.place or (c.explain or {}).get("place", "").startswith(NO_PLACE_NAMED)
+    return c.measure == "area_change" and c.direction == "lost" and no_place and c.side in _SIDE_STATUSES \
         and c.unit_normalized == "km2"
 
 
@@ -985,14 +989,14 @@ def _check_loss_with_no_place(c: Claim, ctx: _Ctx) -> Check:
     countries: both are measured, and there is no verdict when they lean different ways
     (``check.competing_readings.loss_country``); else the verdict on Ukraine's figure, the reason
     giving both."""
-    in_ukraine = _check_area_change(dataclasses.replace(c, place="UKR"), ctx)
+    in_ukraine = _check_area_change(_placed(c, "UKR"), ctx)
     fig = in_ukraine.figure
     start = fig.dates[0] if fig and fig.dates else None
     end = fig.dates[-1] if fig and fig.dates else None
     if fig is None or end is None or end < INCURSION_DAY or (start is not None and start > INCURSION_LAST_DAY):
         return dataclasses.replace(in_ukraine, claim=c, reason=in_ukraine.reason + " (no place named: the loss in "
                                    "Ukraine, where the war was fought then)")
-    in_russia = _check_area_change(dataclasses.replace(c, place="RUS"), ctx)
+    in_russia = _check_area_change(_placed(c, "RUS"), ctx)
     both = dataclasses.replace(fig, value=fig.value + in_russia.figure.value, with_grey_zone=None, band=None,
                                alternatives=(), region="UKR+RUS", land_km2=None)
     lo, hi = _claim_range(c)
@@ -1010,6 +1014,12 @@ def _check_loss_with_no_place(c: Claim, ctx: _Ctx) -> Check:
     return dataclasses.replace(in_ukraine, claim=c, reason=(
         f"{in_ukraine.reason} (no place named: the loss in Ukraine; in Ukraine and Russia, "
         f"{_fmt_area(both.value)}, the verdict is the same)"))
+
+
+def _placed(c: Claim, place: str) -> Claim:
+    """``c`` measured in ``place``: one of the readings of a loss with no place named."""
+    explain = {**(c.explain or {}), "place": f"check.competing_readings.loss_country: {place}"}
+    return dataclasses.replace(c, place=place, explain=explain)
 
 
 def _check_gained_since_invasion(c: Claim, ctx: _Ctx, region, note: str, side: str) -> Check:
