@@ -27,7 +27,7 @@ def test_side_noun_after_a_possessive_modifies_a_noun():
 
 
 def test_coordinated_verb_keeps_the_subject_past_a_possessive_modifier():
-    c = _one("Russia launched its Ukraine offensive in February 2022 and currently occupies 18% of the country.")
+    c = _one("Russia started its Ukraine invasion in February 2022 and currently occupies 19% of the country.")
     assert c.side == "russia"
 
 
@@ -47,14 +47,14 @@ def test_front_length_takes_no_speaker_side():
 
 
 def test_a_part_of_a_sides_gains_is_that_sides():
-    c = claims("Russia gained 480 square kilometres in October. Two-thirds of the Russian gains, or 324 "
-               "square kilometres, were in the Donetsk region.")[-1]
-    assert c.surface.endswith("324 square kilometres") or c.value_normalized == 324
+    c = claims("Russia gained 450 square kilometres in October. Two-thirds of the Russian gains, or 300 "
+               "square kilometres, were in Donetsk region.")[-1]
+    assert c.surface.endswith("300 square kilometres") or c.value_normalized == 300
     assert c.side == "russia"
 
 
 def test_a_share_of_the_gains_is_dated_as_the_gains():
-    (c,) = claims("Russian forces made nearly half of these gains over the last four months.")
+    (c,) = claims("Russian troops made almost half of these gains over the past three months.")
     assert c.measure == "other" and c.start_date is not None
 
 

@@ -9,43 +9,43 @@ from claimtext import D, claims
 
 
 def test_a_month_right_after_a_state_dates_that_state_at_its_end():
-    first, _ = claims("Russian control of Ukrainian territory has increased from 17.4% in November 2023 "
-                      "to 17.9% as of 22 November 2024.")
+    first, _ = claims("The share of Ukraine under Russian control rose from 17.2% in November 2023 "
+                      "to 18.1% as of 22 November 2024.")
     assert (first.start_date, first.date) == (None, D(2023, 11, 30))
 
 
 def test_a_date_in_a_relative_clause_after_the_figure_is_not_its():
-    (c, *_) = claims("DeepState said Ukraine had lost around a quarter of the territory it had captured, "
-                     "which, at its peak in August, was around 350 square miles.")
+    (c, *_) = claims("DeepState said Kyiv had given up roughly a quarter of the land it had seized, "
+                     "which, at its height in August, stood at about 350 square miles.")
     assert c.date == D(2024, 11, 25) and c.start_date is None
 
 
 def test_an_as_of_before_the_figure_holds_against_a_date_after_it():
-    (c,) = claims("By late January 2023 Ukraine had liberated more than half of the territory that Russia "
-                  "had seized since February 2022.", D(2024, 2, 22))
+    (c,) = claims("By late January 2023 Ukraine had freed over half of the land that Russia "
+                  "had taken since February 2022.", D(2024, 2, 22))
     assert c.date == D(2023, 1, 31)
 
 
 def test_an_events_own_date_does_not_date_a_state():
-    (c,) = claims("The land Russia occupies, about a fifth of the country, was the result of the seizure of "
-                  "Crimea in 2014 and its full-scale invasion in 2022.", D(2025, 4, 10))
+    (c,) = claims("The land Moscow holds, roughly a fifth of the country, came from its annexation of "
+                  "Crimea in 2014 and the full-scale invasion in 2022.", D(2025, 4, 10))
     assert c.date == D(2025, 4, 10)
 
 
 def test_a_period_said_after_said_that_is_the_claims():
-    (c,) = claims("Maliar said that over the past week the army had taken seven settlements.", D(2023, 6, 13))
+    (c,) = claims("Maliar said that over the past week Ukrainian troops had retaken nine settlements.", D(2023, 6, 13))
     assert (c.start_date, c.date) == (D(2023, 6, 6), D(2023, 6, 12))
 
 
 def test_a_running_total_on_a_weekday_is_not_that_days_advance():
-    (c, *_) = claims("On Friday, officials said the army, already some 35 kilometers into Russian territory, "
-                     "is still advancing.", D(2024, 8, 17))
+    (c, *_) = claims("On Friday, officials said the troops, already about 28 kilometers into Russian territory, "
+                     "were still pushing on.", D(2024, 8, 17))
     assert c.measure == "depth" and c.start_date != c.date
 
 
 def test_a_span_of_time_that_does_not_end_now_makes_the_period_unsure():
-    (c,) = claims("The army made rapid gains in early August after an incursion into Kursk, gaining more "
-                  "than 1,100 square kilometres in two weeks.", D(2024, 9, 2))
+    (c,) = claims("The troops advanced fast in early August after crossing into Kursk, taking over "
+                  "1,250 square kilometres in two weeks.", D(2024, 9, 2))
     assert "span of time" in c.unsure.get("period", "")
 
 
@@ -55,20 +55,20 @@ def test_a_span_of_time_counted_to_now_is_sure():
 
 
 def test_an_event_start_with_no_end_makes_the_period_unsure():
-    (c,) = claims("The incursion into Kursk began on 6 August, quickly capturing around 1,000 km2.", D(2024, 10, 14))
+    (c,) = claims("The Kursk incursion started on 6 August, swiftly seizing about 900 km2.", D(2024, 10, 14))
     assert c.start_date == D(2024, 8, 6)
     assert "does not say until when" in c.unsure.get("period", "")
 
 
 def test_a_participle_clause_takes_the_date_of_the_clause_before():
-    (c,) = claims("Ukrainian advances peaked on August 20-21, extending over some 1,320 square kilometres.",
+    (c,) = claims("Ukrainian gains peaked on August 20-21, covering about 1,280 square kilometres.",
                   D(2024, 12, 31))
     assert c.date == D(2024, 8, 21)
 
 
 def test_an_earlier_figure_with_no_day_of_its_own_makes_the_date_unsure():
-    first, second = claims("Syrsky said Ukrainian forces now occupy roughly 500 square kilometers, a significant "
-                           "decrease from prior estimates that indicated control over nearly 1,400 square kilometers.",
+    first, second = claims("Syrsky said Ukrainian troops now hold about 450 square kilometers, well down "
+                           "from earlier estimates that put their control at nearly 1,300 square kilometers.",
                            D(2025, 2, 13))
     assert "date" not in first.unsure
     assert "earlier figure" in second.unsure.get("date", "")
@@ -86,7 +86,7 @@ def test_the_whole_country_in_a_report_that_named_no_smaller_place_is_sure():
 
 
 def test_a_side_that_is_only_the_owner_of_the_place_is_unsure():
-    (c,) = claims("That is less than 0.006 per cent of Russia's total landmass.", D(2024, 8, 13))
+    (c,) = claims("That is less than 0.007 per cent of Russia's entire land area.", D(2024, 8, 13))
     assert c.measure == "share_held" and "side" in c.unsure
 
 
@@ -104,8 +104,8 @@ def test_one_place_taken_from_several_named_together_is_unsure():
 
 
 def test_a_part_of_an_earlier_figure_has_its_period():
-    whole, part, *_ = claims("Less than 500 square miles of territory has changed hands this year, and Russia "
-                             "gained 331 of them.", D(2023, 9, 30))
+    whole, part, *_ = claims("Fewer than 450 square miles of land has changed hands this year, and Russia "
+                             "took 312 of them.", D(2023, 9, 30))
     assert (part.start_date, part.date) == (whole.start_date, whole.date) == (D(2023, 1, 1), D(2023, 9, 30))
     assert "period" not in part.unsure
 
@@ -134,7 +134,7 @@ def test_a_state_does_not_take_the_period_of_the_sentence_before():
 
 
 def test_a_state_now_has_no_start_from_a_year_that_dates_its_object():
-    (c,) = claims("Kyiv said it now controls only about one-third of the territory it had taken in Kursk last year.",
+    (c,) = claims("Kyiv said it now holds just about one-third of the land it had seized in Kursk last year.",
                   D(2025, 2, 13))
     assert (c.measure, c.start_date, c.date) == ("share_held", None, D(2025, 2, 13))
 
@@ -172,8 +172,8 @@ def test_an_as_of_after_a_later_figure_still_dates_the_first():
 
 def test_the_territory_retaken_so_far_in_an_operation_counts_from_its_first_day():
     # A running total written as a noun, no perfect: the Kharkiv counteroffensive began on 6 September 2022.
-    (c,) = claims("Malyar said that the territory recaptured from Russian forces in the Kharkiv region consisted "
-                  "of more than 300 settlements.", D(2022, 9, 13))
+    (c,) = claims("Malyar said the territory recaptured from the Russians in Kharkiv region consisted "
+                  "of over 320 settlements.", D(2022, 9, 13))
     assert (c.start_date, c.date) == (D(2022, 9, 6), D(2022, 9, 13))
     assert "start.operation" in c.explain["date"]
 
@@ -199,13 +199,13 @@ def test_a_total_beside_a_part_does_not_take_the_parts_period():
 
 
 def test_a_total_with_a_period_of_its_own_keeps_it():
-    part, total = claims("Russia took 500 sq km in November, and a total of 3,000 sq km since the start of the year.")
+    part, total = claims("Russia took 500 sq km in November, and a total of 3,000 sq km since January 1.")
     assert total.start_date == D(2024, 1, 1) and not total.explain["date"].startswith("date.total")
 
 
 def test_a_total_is_not_given_the_period_of_the_sentence_before():
-    *_, total = claims("Over the past week, 12 square kilometres were liberated in the south. As for the south, 12 square "
-                      "kilometres were liberated, and the total is more than 204 square kilometres.", D(2023, 8, 1))
+    *_, total = claims("Over the past week, 9 square kilometres were liberated in the south. As for the south, 9 square "
+                      "kilometres were liberated, and the total is over 180 square kilometres.", D(2023, 8, 1))
     assert total.explain["date"].startswith("date.total") and total.start_date in (None, D(2023, 6, 4))
 
 
@@ -251,19 +251,19 @@ def test_a_statement_day_before_the_past_week_does_not_move_a_year():
 
 
 def test_a_period_after_a_comparative_with_its_noun_dates_the_comparison():
-    (c,) = claims("Last month, the enemy occupied 44% less territory than in August.", D(2025, 10, 15))
+    (c,) = claims("Last month, the enemy took 38% less territory than in August.", D(2025, 10, 15))
     assert c.date == D(2025, 9, 30)
 
 
 def test_a_figure_with_no_day_is_as_of_the_day_an_earlier_sentence_gave():
-    (first, c) = claims("As of November 22, Ukraine held 560 square kilometers of the Kursk region. "
-                        "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
+    (first, c) = claims("As of November 22, Ukraine held 610 square kilometers of the Kursk region. "
+                        "Some 170 square kilometers are marked as a grey zone on the map.", D(2024, 11, 25))
     assert (c.measure, c.date) == ("grey_zone", D(2024, 11, 22))
 
 
 def test_an_as_of_day_more_than_a_week_old_is_not_carried():
-    (first, c) = claims("As of October 2, Ukraine held 560 square kilometers of the Kursk region. "
-                        "Nearly 200 square kilometers are marked on the map as a grey zone.", D(2024, 11, 25))
+    (first, c) = claims("As of October 2, Ukraine held 610 square kilometers of the Kursk region. "
+                        "Some 170 square kilometers are marked as a grey zone on the map.", D(2024, 11, 25))
     assert c.date == D(2024, 11, 25)
 
 
@@ -298,13 +298,13 @@ def test_a_statement_day_two_paragraphs_before_does_not_count_the_past_week_back
 
 
 def test_a_weekday_written_with_its_verb_of_saying_dates_the_statement_not_the_advance():
-    (c,) = claims("An analyst in Kyiv said Monday that Ukrainian forces had pushed up to 25 kilometres "
+    (c,) = claims("A Kyiv analyst said Monday that Ukrainian troops had advanced up to 22 kilometres "
                   "into the Kursk region.", D(2024, 8, 20))
     assert (c.start_date, c.date) == (D(2024, 8, 6), D(2024, 8, 19))
 
 
 def test_a_weekday_right_before_a_verb_of_saying_dates_the_statement_not_the_advance():
-    (c,) = claims("Analysts on Monday said the advance of Ukrainian troops was up to 25 kilometres deep "
+    (c,) = claims("Analysts on Monday said the advance of Kyiv's forces was up to 22 kilometres deep "
                   "into the Kursk region.", D(2024, 8, 20))
     assert (c.start_date, c.date) == (D(2024, 8, 6), D(2024, 8, 19))
 
@@ -315,14 +315,14 @@ def test_a_period_of_2022_begun_before_the_invasion_counts_from_it():
 
 
 def test_a_total_does_not_take_the_period_of_the_sentence_before():
-    _, c = claims("In December, Russian troops took 30 settlements. In total, Russian forces have liberated "
-                  "4,500 sq km of territory.", D(2024, 12, 31))
+    _, c = claims("In December, Russian troops took 30 settlements. In total, Russian troops have liberated "
+                  "4,200 sq km of land.", D(2024, 12, 31))
     assert c.start_date is None and c.unsure.get("period")
 
 
 def test_since_the_start_of_the_day_in_a_dated_statement_is_that_day():
-    (c,) = claims("Kyiv said on Wednesday its troops had advanced two kilometres into the Kursk region since "
-                  "the start of the day.", D(2024, 8, 15))
+    (c,) = claims("Kyiv said on Wednesday that since the start of the day its troops had advanced three "
+                  "kilometres into the Kursk region.", D(2024, 8, 15))
     assert (c.start_date, c.date) == (D(2024, 8, 14), D(2024, 8, 14))
 
 
@@ -364,8 +364,8 @@ def test_a_span_of_time_in_the_sentence_before_is_not_carried():
 
 
 def test_a_total_in_general_does_not_take_the_period_of_the_sentence_before():
-    _, c = claims("Over the past week, 28 square kilometres were freed. In general, the freed area in the south "
-                  "is 158 square kilometres.", D(2023, 7, 3))
+    _, c = claims("Over the past week, 31 square kilometres were freed. In general, the area freed in the south "
+                  "is 166 square kilometres.", D(2023, 7, 3))
     assert not c.explain["date"].startswith("date.carried")
 
 
@@ -389,7 +389,7 @@ def test_a_figure_the_report_states_in_the_present_stays_as_of_the_reports_day()
 
 def test_a_figure_said_to_be_in_the_present_stays_as_of_the_reports_day():
     _, c = claims("The army said on Friday that it had taken two villages in the east. "
-                  "Its troops are said to be less than five kilometres from the town.", D(2024, 11, 25))
+                  "Its troops are said to be under four kilometres from the town.", D(2024, 11, 25))
     assert c.date == D(2024, 11, 25)
 
 

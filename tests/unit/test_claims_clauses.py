@@ -42,14 +42,14 @@ def test_total_of_a_change_brought_to_stays_a_change():
 
 
 def test_more_than_in_another_period_is_a_difference():
-    c = claims("Russia captured 4,000 square kilometres this year, 1,500 square kilometres more than in the same "
-               "period last year.")[-1]
+    c = claims("Russia seized 3,600 km2 this year, 1,200 km2 more than in the same "
+               "period of 2023.")[-1]
     assert c.measure == "other"
 
 
 def test_breadth_of_is_a_width():
     # the width of a push: a front length (measure.front_width), not a depth
-    c = claims("Ukrainian troops reached as deep as 12 kilometres over a breadth of 40 kilometres.")[-1]
+    c = claims("Ukrainian units pushed as far as 15 kilometres deep over a breadth of 35 kilometres.")[-1]
     assert c.measure == "front_length"
 
 
@@ -62,14 +62,14 @@ def test_de_occupy_is_a_gain():
 
 
 def test_marked_undefined_on_the_map_is_the_grey_zone():
-    c = claims("About 500 square kilometers of the Kursk region are under Ukrainian control. Nearly 150 square "
-               "kilometers are marked on the map as \"undefined.\"")[-1]
+    c = claims("Some 620 square kilometers of the Kursk region are held by Ukraine. About 140 square "
+               "kilometers are marked as \"undefined\" on the map.")[-1]
     assert (c.measure, c.side) == ("grey_zone", None)
 
 
 def test_sentence_after_a_claim_goes_on_about_the_claims_side():
-    c = claims("Ukraine's deputy defence minister said troops had retaken 7 sq km in the past week near Bakhmut, a city captured by "
-               "Russian forces in May. That brought the total recaptured in the area to 31 sq km.",
+    c = claims("Ukraine's deputy defence minister said troops had won back 6 sq km near Bakhmut over the past week; Russian forces took the city "
+               "in May. That raised the total recaptured around the city to 29 sq km.",
                published=D(2023, 7, 17))[-1]
     assert c.side == "ukraine" and c.explain["side"].startswith("side.carried")
 
@@ -102,18 +102,18 @@ def test_verbless_area_outside_a_list_is_ground_held():
 
 
 def test_share_taken_over_a_named_period_stays_a_gain():
-    c = _one("Over the course of the month, the Russians managed to take 0.04% of the country's total area.")
+    c = _one("Over the course of the month, Russian troops seized 0.05% of the country's area.")
     assert c.measure == "share_gained"
 
 
 def test_share_taken_with_only_the_statement_dated_is_held():
-    c = _one("An official stated last week that Russian troops had captured between 50 to 60 percent of the city.")
+    c = _one("An official said last week that Russian forces had taken between 40 and 55 percent of the city.")
     assert c.measure == "share_held"
 
 
 def test_share_of_the_gains_is_not_a_share_of_territory():
-    c = claims("Russia gained 480 square kilometres in October. Two-thirds of the Russian gains, or 324 "
-               "square kilometres, were in the Donetsk region.")
+    c = claims("Russia gained 450 square kilometres in October. Two-thirds of the Russian gains, or 300 "
+               "square kilometres, were in Donetsk region.")
     assert [x.measure for x in c if x.unit_normalized == "percent"] == ["other"]
 
 

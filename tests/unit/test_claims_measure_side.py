@@ -98,7 +98,7 @@ def test_the_width_of_a_push_is_a_front_length_with_its_side(sentence):
 
 
 def test_the_length_of_the_line_is_a_front_length():
-    claim = only_claim("A month ago the length of this line was 1,150 km, the general said.")
+    claim = only_claim("Two months ago the length of this line was 1,200 km, the general said.")
     assert claim.measure == "front_length"
 
 
@@ -109,7 +109,7 @@ def test_the_whole_front_is_nobodys():
 
 @pytest.mark.parametrize("sentence,side", [
     ("In April more than 300 square kilometres came under Russian control, the analysts said.", "russia"),
-    ("The retreat left 900 square miles back in the hands of Ukraine.", "ukraine"),
+    ("The retreat left 900 square kilometres back in the hands of Ukraine.", "ukraine"),
     ("Some 40 square kilometres fell into Russian hands in March.", "russia"),
 ])
 def test_a_holders_phrase_after_a_verb_of_becoming_is_a_gain(sentence, side):
@@ -151,7 +151,7 @@ def test_a_length_to_a_compass_part_of_a_town_is_a_distance():
 
 
 @pytest.mark.parametrize("sentence,low,high", [
-    ("Russian troops advanced by one and a half to two kilometres near Avdiivka last week.", 1500, 2000),
+    ("Russian troops advanced by two and a half to three kilometres near Avdiivka last week.", 2500, 3000),
     ("Russian units are one or two kilometres from the outskirts of Kupiansk.", 1000, 2000),
 ])
 def test_ranges_in_words(sentence, low, high):

@@ -21,26 +21,26 @@ def test_the_border_region_is_a_region_reference():
 
 
 def test_this_area_is_the_region_where_the_sentence_before_happens():
-    c = claims("In August, the army launched an offensive in Russia's Belgorod region to draw Russian forces away "
-               "from the Donbas. By the end of August, Ukraine controlled around 400 square kilometres of this area.",
+    c = claims("In August, the army opened an offensive in Russia's Belgorod region to pull Russian troops away "
+               "from Donbas. By late August, Ukraine held about 400 square kilometres of this area.",
                published=D(2024, 9, 10))[-1]
     assert c.place == "Belgorod oblast"
 
 
 def test_border_region_resolves_to_the_region_named_before():
-    c = claims("Fighting goes on in the Kursk region. The general said his forces now hold 900 sq km of the border "
-               "region in southern Russia.", published=D(2024, 8, 20))[-1]
+    c = claims("Fighting goes on in the Kursk region. The general said his troops now control 900 sq km of the border "
+               "region, in Russia's south.", published=D(2024, 8, 20))[-1]
     assert c.place == "Kursk oblast"
 
 
 def test_in_the_area_is_the_place_last_named():
-    c = claims("Ukrainian troops advanced near Bakhmut last week. That brought the total recaptured in the area to "
+    c = claims("Ukrainian troops advanced near Bakhmut last week. That raised the total recaptured in the area to "
                "40 sq km.", published=D(2023, 7, 17))[-1]
     assert c.place == "Bakhmut"
 
 
 def test_the_city_stays_unsure_when_the_report_names_several_towns():
-    (c,) = claims("Russian forces are within ten kilometers from the edge of the city. "
+    (c,) = claims("Russian troops are within eight kilometers of the city's edge. "
                   "They took Pokrovsk's suburbs and shelled Kostiantynivka.")
     assert c.place is None
 
@@ -56,7 +56,7 @@ def test_existential_there_is_no_place():
 
 
 def test_that_area_is_never_a_whole_country():
-    c = claims("A Ukrainian brigade says its forces recaptured territory in the eastern region of Kharkiv. That is "
-               "an area in eastern Ukraine. The brigade said its forces advanced nearly two square kilometers in "
+    c = claims("A Ukrainian brigade says its troops retook ground in the northeastern region of Kharkiv. It is "
+               "an area of eastern Ukraine. The brigade said its troops advanced almost three square kilometers in "
                "that area.")[-1]
     assert c.place == "Kharkiv oblast"

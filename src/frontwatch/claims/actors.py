@@ -125,8 +125,8 @@ def known_speakers_in(sentence: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _KNOWN_SPEAKER.finditer(sentence)]
 
 
-# How a report introduces a person: "Alexei Smirnov, the acting governor of Russia's Kursk region"
-# (an apposition after the name) or "Russian governor Alexei Smirnov" (titles before it).
+# How a report introduces a person: "Ivan Petrenko, the acting governor of Russia's Bryansk region"
+# (an apposition after the name) or "Russian governor Ivan Petrenko" (titles before it).
 _APPOSITION_AFTER = re.compile(r"\s*,\s*(?P<app>(?:the|a|an)\s+[^,;.!?\"“”()]{3,100})")
 _TITLES_BEFORE = re.compile(r"(?:^|[,;.:\"“”()]\s*|\s)(?P<pre>(?:[\w'’-]+\s+){1,4}?)(?:[A-Z][\w'’-]+\s+){0,2}$")
 # A speaker named by a common noun only: "the brigade", "the ministry", "the general staff".

@@ -44,7 +44,7 @@ VAGUE = re.compile(
 _DEFINITE_OR_PRONOUN = re.compile(r"^(?:the|this|that|these|those|our|he|she|they|it|we|reports?|sources|media|officials|unnamed|several)\b", re.I)
 _LEADING_JUNK = re.compile(r"^(?:and|but|while|as|so)\s+", re.I)
 # A speaker that is a pronoun after other words: the subject of a verb of saying inside a relative
-# clause ("one of nearly a dozen it says it has captured").
+# clause ("one of about ten it says it has taken").
 _PRONOUN_SAYS = re.compile(r"\S\s+(?P<p>it|they|he|she|we)\s*$", re.I)
 # A verb of saying after a form of "be" is a passive with no speaker: "The Ukrainian-held part of
 # Kursk region is now estimated at 600 square kilometres" is not said by that part.
@@ -57,7 +57,7 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", re.I)
 # "in a report released Wednesday") are not one.
 _NOT_A_SPEAKER = re.compile(r"^(?:" + _VERBS[3:-1] + r"|in|on|at|during|earlier|later|also|then|when|after|before|"
                             r"that|which|who|while)\b", re.I)
-# "DeepState, a Ukrainian open-source mapping site that charts the front lines, said in a report":
+# "DeepState, a Ukrainian open-source mapping project that tracks the front, said in a post":
 # the name before an apposition set off by commas is the speaker, the apposition describes it.
 TAIL_APPOSITION = re.compile(
     r"(?P<who>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][\w.&'’-]*){0,6}),\s+"
@@ -107,7 +107,7 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
     m = TAIL_APPOSITION.search(sentence)
     if m and not _NOT_A_SPEAKER.match(m.group("who")) and len(m.group("who").split()) <= 10:
         side = speaker_side(m.group("who")) or side_of_words(m.group("app"))
-        # The span ends with the verb: what follows it ("says about 52 square kilometres of the Sumy
+        # The span ends with the verb: what follows it ("says some 47 square kilometres of the Kharkiv
         # region are ...") is the claim.
         return Attribution(_clean_who(m.group("who")), side=side), (m.start("who"), m.start("rest"))
     m = TAIL.search(sentence)
@@ -116,7 +116,7 @@ def attribution_span_in(sentence: str) -> tuple[Attribution, tuple[int, int]] | 
         m = None
     inner = _PRONOUN_SAYS.search(m.group("who")) if m else None
     if m and inner and m.group("rest").strip(" .!?\"”"):
-        # "..., one of nearly a dozen it says it has captured in the Donetsk region": "it says" is
+        # "..., one of about ten it says it has taken in the Luhansk region": "it says" is
         # a relative clause's aside; what follows it is the claim, not where the speaker was.
         start = m.start("who") + inner.start("p")
         return Attribution(inner.group("p")), (start, m.start("rest"))

@@ -905,8 +905,8 @@ INCURSION_LAST_DAY = dt.date(2025, 4, 26)
 def _gain_place(c: Claim, side: str) -> _Place:
     """The place of a gain: as the extractor gives it, unless it is only carried from an earlier
     sentence ("there" aside) or there is none. A gain whose place is only carried is not
-    checkable: "... in Donetsk, where it has gained 1,804 sq km since the start of the year. In
-    November alone, it gained 1,006 sq km" may be Donetsk's or the whole country's, and measuring
+    checkable: "... in Luhansk, where it has taken 1,520 sq km since January. In
+    October by itself, it took 870 sq km" may be Luhansk's or the whole country's, and measuring
     either is a guess (the whole country was measured before: a wrong verdict on the dev set).
     With no place at all it is where the side gains ground: its own country when the sentence
     says it retakes (Ukraine: liberates); else Russia gains in Ukraine, and Ukraine in Ukraine

@@ -508,7 +508,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
                 a <= m.start() < b for a, b in than_at):
             continue  # left to the period it ends; "more than it did at the start of the year": a since
         if _EDGE_BEFORE.search(sentence, max(0, m.start() - 12), m.start()):
-            # "a population of 31,000 before the start of the full-scale invasion": a time before
+            # "had 27,000 residents before the start of the full-scale war": a time before
             # that day, not the day; nothing a claim is as of.
             taken.append(m.span())
             continue
@@ -692,7 +692,7 @@ def date_mentions(sentence: str, reference: dt.date | None) -> list[DateMention]
             first = first if agrees else None
             end_at = when.end()
         if first is not None and re.match(r"before|prior|ahead", m.group("prep"), re.I):
-            # "30% of the region was in Russian hands before a counter-attack launched by the
+            # "35% of the oblast was under Russian control before a counteroffensive mounted by the
             # Ukrainian army": the state on the eve of its first day.
             mentions.append(DateMention("day", m.start(), end_at, first - dt.timedelta(days=1), None))
             taken.append((m.start(), end_at))
@@ -1092,8 +1092,8 @@ def _ranges(sentence: str, mentions: list[DateMention], reference: dt.date | Non
     return sorted(out, key=lambda d: d.start)
 
 
-# "in October and November ... 0.42% and 0.64% respectively", "than in August and September 2024 (477
-# and 459 square kilometres respectively)": two months named together, each the time of one figure.
+# "in October and November ... 0.42% and 0.64% respectively", "than in June and July 2024 (412
+# and 388 square kilometres respectively)": two months named together, each the time of one figure.
 _TWO_MONTHS = re.compile(rf"\b(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\s+and\s+(?P<m2>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?\b"
                          rf"(?!\s+[0-3]?\d\b)")
 

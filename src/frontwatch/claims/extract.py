@@ -285,7 +285,7 @@ def _verbs(words) -> str:
 
 LOST_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["lost"]) + r")\b", re.I)
 GAINED_VERBS = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + r")\b", re.I)
-# "they have already taken more than 2,660": a number right after a verb of gain or loss.
+# "they have by now seized more than 1,870": a number right after a verb of gain or loss.
 _VERB_OBJECT_BEFORE = re.compile(r"\b(?:" + _verbs(_ACTIONS["gained"]) + "|" + _verbs(_ACTIONS["lost"]) + r")\s+"
                                  r"(?:(?:already|about|some|roughly|around|nearly|almost|approximately|over|more\s+than|"
                                  r"less\s+than|just|only|at\s+least|another|a\s+further|a\s+total\s+of)\s+){0,3}$", re.I)
@@ -297,11 +297,11 @@ HELD_VERBS = re.compile(
     # "occupied" is mostly an adjective ("occupied land").
     r"(?:has|have|had)\s+(?:\w+\s+)?occupied|(?:is|are|was|were|remains?|remained|been)\s+(?:now\s+|still\s+)?occupied)\b",
     re.I)
-# "Ukrainian-occupied territory in Kursk Oblast now totals about 660 km2": what is held, when no
+# "territory Ukraine occupies in Kursk Oblast now totals about 540 km2": what is held, when no
 # verb of gain or loss says otherwise.
 TOTALS = re.compile(r"\b(?:" + _verbs(_ACTIONS["totals"]) + r")\s+(?:\w+\s+){0,2}$", re.I)
-# "expanded their territorial control by nearly an additional 100 sq km", "increased its holdings
-# of Ukrainian territory by 0.2 percentage points": a change of what is held.
+# "widened their territorial control by almost an additional 85 sq km", "raised its holdings
+# of Ukraine's land by 0.3 percentage points": a change of what is held.
 GREW_BY = re.compile(r"\b(?:expanded|increased|extended|grew|grown|enlarged|added\s+to)\s+(?:its|their|the)?\s*(?:\w+\s+){0,5}?by\s+"
                      r"(?:(?:nearly|almost|about|around|some|roughly|more\s+than|over|just\s+over|an?|another|additional|"
                      r"a\s+further|further)\s+){0,3}$", re.I)
@@ -319,7 +319,7 @@ FRONT_LENGTH = re.compile(
     r"|\b(?:long|length)\b.{0,30}?\bfront(?:[\s-]*line)?\b|\bfront(?:[\s-]*line)?\b.{0,30}?\b(?:long|length)\b"
     # "the length of this line was 1,253 km" (the front named in a sentence before)
     r"|\blength\s+of\s+(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?line\b", re.I)
-# "the war's frontline, where ... takes place, stretches for about 1,000 kilometers": a verb of
+# "the front line, where ... goes on, runs for roughly 1,200 kilometers": a verb of
 # length in the figure's clause, the front named earlier in the sentence.
 _LENGTH_VERB = re.compile(r"\b(?:stretch(?:es|ed|ing)?|spans?|spanning|spanned|extends?|extending|extended|"
                           r"(?:runs?|running|ran)\s+for)\s+(?:for\s+|over\s+)?", re.I)
@@ -375,11 +375,11 @@ _PERIOD_NAMED = re.compile(r"\b(?i:in|during|since|over|throughout)\s+(?:the\s+c
                            r"(?:the\s+)?(?:early\s+|mid-?|late\s+)?"
                            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                            r"\d{4}|week|month|year|days|weeks|months)\b|\b(?i:last|this)\s+(?:week|month|year)\b"
-                           # "between January 1, 2024 and April 29, 2024", "from November 1 to 20": a period by its ends.
+                           # "between March 3, 2023 and June 17, 2023", "from November 1 to 20": a period by its ends.
                            r"|\b(?i:between|from)\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|"
                            r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
                            r"[^.;]{0,30}?\b(?i:and|to|through|until|till)\b")
-# "managed to occupy 0.04% of the country over the course of the month", "occupied 610 km2 in
+# "succeeded in seizing 0.05% of the country during the month", "occupied 610 km2 in
 # October": a verb of holding right before the figure, in a sentence that names a period, is what
 # was taken over that period (measure.occupied_over_period).
 # "with the Russians occupying 464 square kilometers" (a participle) too.
@@ -390,8 +390,8 @@ _SAID_RIGHT_BEFORE = re.compile(_SPEECH_NEAR_WORDS + r"\s+$", re.I)
 
 
 def _names_a_period(sentence: str) -> bool:
-    """Whether the sentence names a period for what happened ("Over the course of the month, the
-    Russians managed to occupy 0.04%"), not only the day of a statement ("an official stated last
+    """Whether the sentence names a period for what happened ("During the month, Russian
+    troops succeeded in seizing 0.05%"), not only the day of a statement ("an official stated last
     week that ...")."""
     return any(not _SAID_RIGHT_BEFORE.search(sentence, max(0, m.start() - 20), m.start())
                for m in _PERIOD_NAMED.finditer(sentence))
@@ -418,7 +418,7 @@ def _total_brought_to(sentence: str, q: "_Quantity") -> bool:
     return bool(m) and "total" in m.group(0).lower() and not _GAIN_PARTICIPLE.search(m.group("noun"))
 
 
-# "almost 2,000 square kilometres more than in the same period the previous year": the difference
+# "nearly 1,700 square kilometres more than in the same months a year earlier": the difference
 # between two periods' figures, not either of them (measure.difference).
 _MORE_THAN_IN = re.compile(r"\s+(?:more|less|fewer)\s+than\s+(?:in|during|over|for|at)\b", re.I)
 # "reached as deep as 12 km over a breadth of 40 km": a width (as "a 20-km-wide front"), not a
@@ -457,7 +457,7 @@ DISTANCE_TO = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:away\s+)?(?:from|of|outside|sh
                          # "the (key logistics) hub / town / stronghold of Pokrovsk"
                          r"(?:(?:[a-z-]+\s+){0,3}?(?:town|city|village|settlement|hub|stronghold|center|centre)\s+of\s+)?[A-Z]")
 _WIDE_AFTER = re.compile(r"[\s-]*(?:wide|broad)\b", re.I)
-# "along a relatively wide front for at least 30 km": the length of front a push moved on ("11 km
+# "on a fairly broad front for at least 25 km": the length of front a push moved on ("11 km
 # along the front" is not read: it is also how far a side moved along the line, tried and dropped,
 # dev held-out -1).
 _FRONT_FOR_BEFORE = re.compile(r"\bfront(?:[\s-]*line)?\s+for\s+(?:(?:up\s+to|about|some|around|roughly|nearly|almost|"
@@ -556,7 +556,7 @@ def _place_candidates(sentence: str) -> list[tuple[int, str]]:
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
     """The bounds of the clause at ``pos`` (between CLAUSE_BREAKs); a clause runs on past an aside
-    set off by commas that follows it ("approximately 80% of Sievierodonetsk, including the eastern
+    set off by commas that follows it ("roughly 70% of Lysychansk, including the western
     quarters of the city, were now occupied": the clause's verb comes after the aside)."""
     lo, hi = _clause_bounds_plain(sentence, pos)
     aside = _ASIDE.match(sentence, hi) or _FIGURE_ASIDE.match(sentence, hi)
@@ -653,7 +653,7 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     for a in mentions:
         if num_end <= a.start < hi:
             if _ANOTHER_FIGURE.search(re.sub(r"\([^()]*\)", "", sentence[num_end:a.start])):
-                # "Russia has taken over about 55 percent of the region with only 45 percent still
+                # "Russia has seized roughly 60 percent of the region with only 40 percent still
                 # under the control of Ukrainian forces": a holder after another figure is that one's.
                 break
             before = sentence[max(0, a.start - 40):a.start]
@@ -671,7 +671,7 @@ def _side_for(sentence: str, num_start: int, num_end: int, modifier: str,
     for a in mentions:
         if num_end <= a.start < hi and not subject_in_clause and a.governed == "from" \
                 and _RETAKE_BEFORE.search(sentence, max(num_end, a.start - 60), a.start):
-            # "200 square kilometers of the region had been liberated from the Ukrainian armed
+            # "180 square kilometers of the oblast were liberated from the Ukrainian armed
             # forces": taken from that side, the other side's gain (side.taken_from, after the figure).
             side = opposite(_resolve_side(a, att, sentence))
             if side:
@@ -761,8 +761,8 @@ def _relative_clause_agent(sentence: str, num_end: int, mentions: list[ActorMent
     return None
 
 
-# An adverbial clause of a participle that opens the clause the figure is in: "After controlling
-# 51.5% in mid-December, Russia ...", "after occupying some 51,000 square miles, Russia has lost".
+# An adverbial clause of a participle that opens the clause the figure is in: "Having held
+# 48.5% in early March, Russia ...", "after occupying some 51,000 square miles, Russia has lost".
 _FRONTED_OPENER = re.compile(r"\s*[\"“]?(?:after|having|since|before|while|despite|upon|when|by)\s+"
                              r"(?:(?:first|already|briefly|once)\s+)?(?:been\s+)?[a-z]+(?:ing|ed|en)\b", re.I)
 _MAIN_SUBJECT_GAP = re.compile(r"^[\s,]*(?:the\s+)?$", re.I)
@@ -770,7 +770,7 @@ _MAIN_SUBJECT_GAP = re.compile(r"^[\s,]*(?:the\s+)?$", re.I)
 
 def _fronted_clause_subject(sentence: str, lo: int, hi: int, mentions: list[ActorMention]) -> ActorMention | None:
     """side.fronted_clause_subject: the figure is in an adverbial clause of a participle that opens
-    its sentence or clause ("After controlling 51.5% in mid-December, Russia is pushing ..."): the
+    its sentence or clause ("Having held 48.5% in early March, Russia is pressing ..."): the
     participle's subject is the main clause's, the actor that opens the clause after it; None when
     the figure's clause is not such a clause or the main clause opens with no actor."""
     if hi >= len(sentence) or not _FRONTED_OPENER.match(sentence, lo):
@@ -840,7 +840,7 @@ _APPOSITION_GAP = re.compile(r"^[^.;—–]{0,100}?[,\"”)]+\s*[\"”]?\s*or\s+
                              r"approximately|more\s+than|over|just\s+over|just\s+under)?\s*$", re.I)
 
 
-# An aside set off by commas inside a clause: "80% of Sievierodonetsk, including the eastern quarters
+# An aside set off by commas inside a clause: "70% of Lysychansk, including the western districts
 # of the city, were now occupied".
 # A figure in apposition set off by commas, the clause's verb after it: "About 18% of Ukraine, or
 # roughly 110,000 square kilometres, is under Russian control".
@@ -868,8 +868,8 @@ def _singular_subject_side(sentence: str) -> str | None:
 
 def _subject_side(sentence: str) -> str | None:
     """The side first named in a sentence (its usual subject), for pronouns in the next one: the
-    first actor that is no object of a preposition or verb ("According to reports from pro-Kremlin
-    war correspondents, the Ukrainian forces have occupied ...": Ukraine), else the first side word."""
+    first actor that is no object of a preposition or verb ("According to accounts by pro-Kremlin
+    military bloggers, Ukrainian troops have seized ...": Ukraine), else the first side word."""
     for a in actor_mentions(sentence):
         if a.side in ("russia", "ukraine", "north_korea") and a.governed is None:
             return a.side
@@ -974,7 +974,7 @@ def _elided_unit(sentence: str, m: re.Match, numbers: list, idx: int, found: lis
             return hit[0], sentence[_skip_unit_gap(sentence, nxt.end()):hit[1]].strip(), "coordinated", None
     before = sentence[max(0, m.start() - 60):m.start()]
     if _ONE_OF_BEFORE.search(before):
-        # "the nearby village of Lozuvatske, one of nearly a dozen it says it has captured": the
+        # "the nearby village of Novoselivka, one of about ten it claims to have captured": the
         # settlement noun that "one" stands for.
         noun = None
         for w in _NOUN_WORD.finditer(sentence, max(0, m.start() - 100), m.start()):
@@ -1079,7 +1079,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]], unit_before: "_
         if unit_hit is None:
             held_now = bool(_HOLDS_NOW_BEFORE.search(sentence[max(0, m.start() - 60):m.start()])
                             and _CLAUSE_ENDS.match(sentence, m.end()))
-            # "five settlements — four in Donetsk and one in Zaporizhzhia", "29 settlements,
+            # "six settlements — five in Luhansk and one in Kharkiv", "29 settlements,
             # including six in Lugansk region", "500 square miles ... Russia gained 331 of them":
             # a part of the figure before, in its unit.
             part = bool(found and (_PART_IN_PLACE.match(sentence, m.end()) and _PART_OPENS.search(sentence, max(0, m.start() - 25), m.start())
@@ -1144,7 +1144,7 @@ def _quantities_in(sentence: str, masked: list[tuple[int, int]], unit_before: "_
     return found
 
 
-# "30 square kilometers (11.6 square miles) a day": the period of a rate after a bracketed conversion.
+# "25 square kilometers (9.7 square miles) a day": the period of a rate after a bracketed conversion.
 _BRACKETED_AFTER = re.compile(r"\s*\([^()]{1,40}\)")
 
 
@@ -1206,15 +1206,15 @@ def _normalized_values(q: _Quantity) -> tuple[float | None, float | None, float 
 
 
 # Verbs that damage, mine or strike ground without taking or holding it: "More than 80% of Soledar
-# ... is 'completely destroyed'", "the Russians mined 200 000 square kilometers", "to destroy the
-# enemy on a 3 square kilometer area" (measure.damage_not_holding: other, as every set labels them).
+# ... is 'completely destroyed'", "the Russians mined 200 000 square kilometers", "to wipe out the
+# enemy across a 4 square kilometre zone" (measure.damage_not_holding: other, as every set labels them).
 _DAMAGE_VERBS = re.compile(r"\b(?:destroy(?:s|ed|ing)?|damag(?:e|es|ed|ing)|demolish\w*|devastat\w*|razed|ruined|"
                            r"mined|mining|de-?min(?:e|ed|ing)|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|disabled|burn(?:ed|t)|"
                            r"flooded|contaminated)\b", re.I)
 
 
-# Ground a side still has to take is ground the other side holds: "has to liberate the last 20 sq
-# km of the republic", "would still need to conquer 8,000 square kilometers", "20 sq km ... have to be
+# Ground a side still has to take is ground the other side holds: "must still free the final 15 sq
+# km of the oblast", "would still need to conquer 8,000 square kilometers", "20 sq km ... have to be
 # liberated", "remain to be captured" (measure.remainder_to_take: held by the other side, on the day).
 _OBLIGED_TO = (r"\b(?:ha(?:s|ve)|need(?:s|ed)?|must|remains?|(?:is|are|was|were)\s+(?:still\s+|yet\s+)?left)\s+"
                r"(?:still\s+|yet\s+)?to\s+(?:be\s+)?")
@@ -1264,7 +1264,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
             verb, _ = _nearest_verb(sentence, 0, len(sentence), q.start)
             return "advance_rate", verb if verb in ("lost", "gained") else "gained", None, None
         if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
-            # "expanded their territorial control by nearly an additional 100 square kilometers"
+            # "widened their territorial control by almost an additional 85 square kilometers"
             return "area_change", "gained", None, None
         if _CHANGED_HANDS.search(sentence, q.end, hi):
             # "About 1,000 square kilometres changed hands in November": ground that moved between
@@ -1290,7 +1290,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
                 return "area_change", "gained", None, None
             return "area_held", None, aspect, None
         if verb is None and TOTALS.search(sentence, max(0, q.start - 40), q.start) and _HOLDING_NOUN.search(sentence, 0, q.start):
-            # "Ukrainian-occupied territory in Kursk Oblast now totals about 660 km2"
+            # "territory Ukraine occupies in Kursk Oblast now totals about 540 km2"
             return "area_held", None, aspect, None
         if _CHANGED_TO.search(sentence, max(0, q.start - 60), q.start):
             # "Ukraine's Kursk incursion has shrunk to roughly 800 square kilometres"
@@ -1330,7 +1330,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         return "other", None, None, None
     if q.normalized == "percent":
         if _OF_THE_CHANGE.match(sentence, q.end):
-            # "Two-thirds of the Russian gains, or 324 square kilometres, were in the Donetsk region",
+            # "Three-quarters of Russia's gains, or 415 square kilometres, were in the Luhansk region",
             # "nearly half of these gains": a share of a change, not of a country or a region
             # (measure.other: a ratio the maps do not give as a figure).
             return "other", None, None, None
@@ -1340,7 +1340,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         # "18% of Ukraine"; "about 112,000 sq km, or 18.5 percent, of Ukraine" (the comma of an apposition)
         territorial = re.match(r"\s*,?\s*(?:of\s+(?:the\s+|its\s+|their\s+|what\s+)?)", sentence[q.end:])
         if GREW_BY.search(sentence, max(0, q.start - 120), q.start):
-            # "increased its holdings of Ukrainian territory by 0.2 percentage points"
+            # "raised its holdings of Ukraine's land by 0.3 percentage points"
             return "share_gained", "gained", None, None
         if verb == "held" and _occupied_over_period(sentence, q) and territorial and territorial.group(0).strip():
             return "share_gained", "gained", None, None
@@ -1352,7 +1352,7 @@ def _classify(sentence: str, q: _Quantity, prev_claims: list[Claim],
         if verb in ("lost", "gained") and territorial and territorial.group(0).strip():
             return f"share_{verb}", verb, None, None
         if verb == "held" and _SHARE_OF_HOLDING.search(sentence, 0, q.start):
-            # "Russian control of Ukrainian territory has increased from 17.4% in November 2023 to 17.9%"
+            # "Russia's share of Ukraine's land has risen from 16.8% in May 2023 to 17.3%"
             return "share_held", None, aspect, None
         if _SHRUNK_BY.search(sentence_before) and _HOLDING_NOUN.search(sentence_before):
             # "Ukraine's grip on the Kursk region has shrunk by more than 40% since the summer":
@@ -1543,7 +1543,7 @@ def _share_changed_to(sentence: str, q: "_Quantity") -> bool:
 
 
 # A share named as the rise or fall of a holding: "a 5.31% regain of land control", "an increase of
-# one percentage point", "saw its territorial control increase by 0.42% and 0.64%" (a second figure
+# one percentage point", "had its territorial control grow by 0.37% and 0.58%" (a second figure
 # coordinated with the first shares its words), "a drop of 2 percent in the ground it holds".
 _COORDINATED_SHARE = r"(?:\d[\d.,]*\s*(?:%|percent|per\s+cent)\s*(?:,\s*|\s+and\s+|,\s+and\s+|\s+or\s+))?"
 _SHARE_RISE_BEFORE = re.compile(
@@ -1577,7 +1577,7 @@ def _share_rise_or_fall(sentence: str, q: "_Quantity", lo: int, hi: int) -> str 
 
 def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -> str | None:
     """The measure of a share no other rule read (measure.share_cue), or None: a share in the
-    apposition of an area ("107,956 square kilometers or 18 percent of Ukraine") is the share of
+    apposition of an area ("112,300 square kilometers or 19 percent of Ukraine") is the share of
     that area's measure; a share in a clause whose verb is one of holding ("Ukraine controls
     less than 1 percent") is a share held."""
     prev = earlier[-1] if earlier else None
@@ -1588,7 +1588,7 @@ def _share_cue(sentence: str, q: "_Quantity", lo: int, hi: int, earlier: list) -
     if verb == "held":
         return "share_held"
     if verb is None and _ACTION_NOUN.search(sentence, lo, q.start):
-        # "the liberation figure has come close to 80%": a share taken, named by its noun, with no
+        # "the share freed has neared 75%": a share taken, named by its noun, with no
         # period: what is held (measure.share_cue, as a share taken with no period).
         return "share_held"
     return None
@@ -1617,8 +1617,8 @@ def _bare_area_is_held(sentence: str, q: "_Quantity") -> bool:
 
 
 _WAR_START = dt.date(2022, 2, 24)
-# A date next to a verb or noun of saying dates the statement ("the ISW said in its latest
-# assessment on March 28", "Malyar said Monday", "last week estimated that"), not the figure.
+# A date next to a verb or noun of saying dates the statement ("the ISW noted in its most recent
+# update on April 9", "Malyar said Monday", "last week estimated that"), not the figure.
 _SPEECH_NEAR = re.compile(_SPEECH_NEAR_WORDS, re.I)
 _SPEECH_BEFORE = re.compile(_SPEECH_NEAR.pattern + r"\s+(?:(?:in|on|at)\s+)?(?:(?:its|his|her|their|a|the)\s+)?"
                             r"(?:(?:latest|daily|evening|nightly|weekly|regular)\s+)?(?:(?!that\b|how\b)\w+\s+)?(?:on\s+)?$", re.I)
@@ -1700,8 +1700,8 @@ def _date_for(sentence: str, q_start: int, measure: str, direction: str | None,
 
 def _period_to_the_statement(sentence: str, published: dt.date | None, dated: tuple) -> tuple:
     """A period that runs to the report's day, in a sentence that dates its statement on one of the
-    seven days before ("Russia said on Tuesday its forces had advanced by 1,000 sq km in August and
-    September"; "On Saturday Russia claimed the village, one of nearly a dozen it says it has captured
+    seven days before ("Moscow stated on Thursday that its troops had gained 900 sq km in June and
+    July"; "On Sunday Moscow claimed the hamlet, one of about ten it claims to have taken
     this month"), runs to the day of the statement (date.period_to_the_statement)."""
     date, start, rule = dated
     if published is None or start is None or date != published or not _SPEECH_NEAR.search(sentence):
@@ -1726,12 +1726,12 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
     back (date.past_period_of_statement)."""
     mentions = dates_mod.date_mentions(sentence, published)
     if said_on is not None:
-        # "The outlet reported on November 25 ... Over the past week, Russian forces captured 234.79
+        # "The outlet wrote on October 14 ... In the past week, Russian units seized 187.42
         # sq km": the week before the day it was said, not before the report's day.
         again = {(d.start, d.end): d for d in dates_mod.date_mentions(sentence, said_on) if d.kind == "past"}
         mentions = [again.get((d.start, d.end), d) if d.kind == "past" and dates_mod.counted_back(sentence[d.start:d.end])
                     else d for d in mentions]
-    # "0.2 percent of Ukraine's territory in 2014", "the seizure of Crimea in 2014": a date before
+    # "0.3 percent of Ukraine's land in 2014", "the annexation of Crimea in 2014": a date before
     # the war dates something else (borders, annexations); only a start may lie before it.
     mentions = [d for d in mentions if d.kind == "since" or d.date is None or d.date >= _WAR_START]
     statement = _statement_dates(sentence, mentions)
@@ -1803,7 +1803,7 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
     if "month" in by_kind:
         d = by_kind["month"]
         if d is own_after and measure in _STATE_MEASURES:
-            # "from 17.4% in November 2023 to 17.9% as of 30 November": a state dated by the month
+            # "from 16.8% in May 2023 to 17.3% as of 31 May": a state dated by the month
             # written right after it is the state at that month's end.
             mid = dates_mod.mid_month_day(sentence, d.start, d.start_date)
             if mid is not None:
@@ -1833,7 +1833,7 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
             start = d.date
         return d.date, start, f"date.weekday: {said(d)}{since}"
     if statement:
-        # "the ISW said in its latest assessment on March 28": the figure is as of the statement.
+        # "the ISW noted in its most recent update on April 9": the figure is as of the statement.
         d = statement[-1]
         return d.date if d.kind != "past" else published, start, f"date.statement: {said(d)}{since}"
     if "since" in by_kind:
@@ -1848,9 +1848,9 @@ def _date_of_the_words(sentence: str, q_start: int, measure: str, direction: str
 
 def _as_of_ending_the_period(sentence_days: list, start: dt.date | None, measure: str):
     """The one "as of" day of a sentence (wherever it is written) that ends the period a "since" starts
-    for a change ("Ukraine has liberated 63 per cent of the territory invaded since the start of the
-    invasion, or around 75,000 sq km (as of November 12)"; "Data as of August 12 shows that Russia has
-    occupied 65,891 sq km since the invasion"), or None. Not a share lost, whose "since" bounds the
+    for a change ("Ukraine has freed 58 per cent of the land seized since the start of the
+    invasion, or about 69,000 sq km (as of October 3)"; "Figures as of July 9 show Russia has
+    occupied 61,240 sq km since the invasion"), or None. Not a share lost, whose "since" bounds the
     peak it is a share of."""
     if start is None or measure not in _CHANGES:
         return None
@@ -1867,7 +1867,7 @@ _BEFORE_THE_INVASION = re.compile(
 
 def _held_before_the_invasion(sentence: str, q: "_Quantity", measure: str, dated: tuple) -> tuple:
     """A state said to be held before the invasion, with no other figure and nothing of now between
-    the words and the figure ("Prior to the full-scale invasion, Russia controlled approximately 7%";
+    the words and the figure ("Before the full-scale invasion, Russia held roughly 7%";
     "31% held by separatists before the February 2022 invasion"; "occupied about 7% when it launched
     its invasion"), is as of the day before it (date.before_the_invasion); not "with the territories
     held before the invasion, Moscow currently controls 18%", whose figure is now."""
@@ -1883,8 +1883,8 @@ def _held_before_the_invasion(sentence: str, q: "_Quantity", measure: str, dated
 def _one_days_change(sentence: str, q_start: int, measure: str, start: dt.date | None, d, words: str,
                      published: dt.date | None) -> bool:
     """Whether a change of ground or settlements whose only time is a calendar day written with its
-    number, before the report's day ("Russia captured 13 km2 on 24 August", "one of its largest
-    single-day gains on 12 August by capturing more than 110 km2"), is that one day's change
+    number, before the report's day ("Russia took 17 km2 on 9 July", "among its biggest
+    one-day gains on 3 July by seizing over 95 km2"), is that one day's change
     (date.day_of_change); not a running total on that day ("had taken 28 settlements by ...", "has
     now captured ... on August 12"), nor an edge of a month ("since the end of August")."""
     return (start is None and measure in ("area_change", "settlements") and d.date is not None
@@ -1961,10 +1961,10 @@ def _period_of_the_sentence(by_kind: dict, mentions: list, measure: str, sentenc
 
 
 _STATE_MEASURES = ("area_held", "share_held", "grey_zone", "front_length", "distance")
-# "a quarter of the territory it had captured, which, at its peak in August, was 350 square miles":
+# "a third of the land it had seized, which, at its height in June, was 410 square miles":
 # a relative clause after the figure tells of something else, and its dates are not the figure's.
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|when)\b", re.I)
-# "the seizure of Crimea in 2014 and its full-scale invasion in 2022": an event's own date.
+# "the annexation of Crimea in 2014 and the full-scale invasion of 2022": an event's own date.
 _EVENT_NOUN_BEFORE = re.compile(
     r"\b(?:invasion|seizure|annexation|capture|fall|offensive|counter-?offensive|incursion|war|liberation|occupation)"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)?\s+(?:in|on)\s+$", re.I)
@@ -1978,13 +1978,13 @@ def _relative_clause_start(sentence: str, q_end: int) -> int:
 
 def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int | None) -> list:
     """The date mentions that may date the figure: not those of a relative clause after it ("a
-    quarter of the territory it had captured, which, at its peak in August, was ..."), nor, for a
+    third of the land it had seized, which, at its height in June, was ..."), nor, for a
     state, an event's own date ("a fifth of Ukraine, the result of ... its invasion in 2022").
-    (Dates inside the description of what a share is of, "half of the territory that Russia had
-    seized since February 2022", were tried as the object's too: +2 development claims' start, -1
+    (Dates inside the description of what a share is of, "half of the land that Russia had
+    taken since February 2022", were tried as the object's too: +2 development claims' start, -1
     held out, so they stay the claim's.)"""
     if q_end is not None:
-        # "..., which, at its peak in August, was around 350 square miles": the relative clause's.
+        # "..., which, at its height in June, stood near 410 square miles": the relative clause's.
         rel = _relative_clause_start(sentence, q_end)
         mentions = [d for d in mentions if d.start < rel or d.kind in ("as_of",)]
     if measure in _STATE_MEASURES:
@@ -1993,11 +1993,11 @@ def _own_date_mentions(sentence: str, mentions: list, measure: str, q_end: int |
     return mentions
 
 
-# "gaining more than 1,100 square kilometres in two weeks": a span of time, which ends on the
+# "taking over 950 square kilometres in three weeks": a span of time, which ends on the
 # report's day only when the text counts to now (a present perfect, "now", "so far").
 _DURATION = re.compile(r"(?:in|within|over)\s+(?:just\s+|only\s+)?(?:the\s+space\s+of\s+)?(?:a|an|one|a\s+single|\d{1,3}|two|"
                        r"three|four|five|six|seven|eight|nine|ten)\s+(?:hour|day|week|fortnight|month)s?", re.I)
-# "the incursion began on 6 August, quickly capturing around 1,000 km2": a start the text gives,
+# "the incursion started on 6 August, rapidly seizing roughly 1,000 km2": a start the text gives,
 # and no end.
 _BEGAN = re.compile(r"\b(?:began|begun|started|launched|kicked\s+off)\s+(?:on|in)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 _CHANGES = ("area_change", "settlements", "share_gained", "depth", "advance_rate")
@@ -2027,8 +2027,8 @@ def period_doubt(sentence: str, measure: str, date_rule: str) -> str | None:
 
 def _period_of_whole(q: "_Quantity", quantities: list, sentence_claims: list, measure: str,
                      dated: tuple) -> tuple:
-    """A part of an earlier figure with no date of its own ("less than 500 square miles has changed
-    hands this year - Russia gained 331 of them"; "five settlements - four in Donetsk") has that
+    """A part of an earlier figure with no date of its own ("under 450 square miles has switched
+    sides this year - Russia took 290 of them"; "five settlements - four in Donetsk") has that
     figure's period. ``dated``: (date, start_date, rule) as ``_date_for`` gave them."""
     date, start_date, rule = dated
     if q.inherited_from is None or not rule.startswith("date.publication: no date named"):
@@ -2038,16 +2038,16 @@ def _period_of_whole(q: "_Quantity", quantities: list, sentence_claims: list, me
     if whole is None or whole.measure != measure:
         return dated
     if "start.operation" in whole.explain.get("date", ""):
-        # "88 settlements in Kherson and 551 in the Kharkiv region": the whole's start is its own
+        # "74 settlements in Mykolaiv and 430 in the Kharkiv region": the whole's start is its own
         # place's operation; the part's running total is dated by its own place (start.operation).
         return dated
     return whole.date, whole.start_date, f"date.of_the_whole: {whole.surface} ({whole.explain.get('date', '')})"
 
 
 _OWN_COUNTRY = {"russia": "RUS", "ukraine": "UKR"}
-# "in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka directions": names in a list.
+# "in the Kupiansk, Lyman, Siversk, and Toretsk directions": names in a list.
 _LIST_OF_NAMES = re.compile(r"[A-Z][\w'’-]*,\s+[A-Z]|[A-Z][\w'’-]*\s+and\s+[A-Z]")
-# "a significant decrease from prior estimates that indicated control over nearly 1,400 sq km",
+# "a marked drop from earlier estimates that showed control of almost 1,250 sq km",
 # "down from 1,300 sq km": a figure of an earlier time, right before the figure.
 _EARLIER_FIGURE = re.compile(
     r"\b(?:(?:down|up|decrease|decline|drop|fall|increase|rise|reduction)\w*\s+from|"
@@ -2062,12 +2062,12 @@ def frame_doubts(claim: "Claim", last_place: PlaceMention | None) -> dict[str, s
     - the whole country (place.whole_country) for a claim whose sentence names no place, after
       the report has named a region or a front sector ("... in the Pokrovsk and Kurakhove directions. In 2023,
       Russia gained 387 sq km": there, or in all Ukraine?); one place taken from several named
-      together ("gaining 1,103 sq km in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
-      directions": not the Pokrovsk direction alone);
+      together ("taking 960 sq km in the Kupiansk, Lyman, Siversk, and Toretsk
+      directions": not the Kupiansk direction alone);
     - a side read from the object of the sentence when that object is the place itself, for a
-      holding of a country ("less than 0.006 per cent of Russia's total landmass": whose?);
-    - the report's day for a figure of an earlier time that names no day of its own ("a decrease
-      from prior estimates that indicated control over nearly 1,400 sq km": when?).
+      holding of a country ("under 0.005 per cent of Russia's whole land area": whose?);
+    - the report's day for a figure of an earlier time that names no day of its own ("a marked drop
+      from earlier estimates that showed control of almost 1,250 sq km": when?).
     """
     doubts: dict[str, str] = {}
     earlier = _EARLIER_FIGURE.search(claim.sentence or "", 0, (claim.span_in_sentence or (0, 0))[0])
@@ -2108,7 +2108,7 @@ _PARTICIPLE_CLAUSE = re.compile(r"\s*(?:with\s+(?:(?:the|its|their)\s+)?[\w'’-
 _EVENT_VERBS = re.compile(r"\b(?:annex\w*|began|begun|started|launched|invaded|entered|crossed)\b", re.I)
 
 
-# A clause that opens with a comparison: "..., more than the total progress made in October",
+# A clause that opens with a comparison: "..., more than all the progress of September",
 # "..., compared with the 400 sq km of September".
 _COMPARISON_OPENS = re.compile(r"\s*(?:(?:far|much|even|slightly|somewhat|a\s+little|well|nearly|almost)\s+)?"
                                r"(?:(?:more|less|fewer|greater|larger|smaller|higher|lower|bigger)\s+than|"
@@ -2119,8 +2119,8 @@ def _in_compared_part(sentence: str, d, q_start: int) -> bool:
     """Whether date mention ``d`` lies in the compared part of a comparison, and so dates the figure
     compared with, not the claim (date.compared): right after a comparative and its noun ("800 sq
     km, a third less than in August", "44% less territory than in August"), or in a clause of its own,
-    not the figure's, that opens with a comparison ("Since early November, they have taken 600 sq
-    km, more than the total progress made in October")."""
+    not the figure's, that opens with a comparison ("Since early October, they have seized 540 sq
+    km, more than all the progress of September")."""
     if _COMPARED_THAN.search(sentence, max(0, d.start - 40), d.start):
         return True
     lo, hi = _clause_bounds(sentence, d.start)
@@ -2133,14 +2133,14 @@ def _second_predicates_period(sentence: str, d, measure: str, q_end: int | None)
     """Whether date mention ``d`` of a period belongs to a verb of change written between a state's
     figure and it (date.second_predicate): a state ("hold 20% of Ukraine's territory", "now control
     over 70 square miles") is not dated by the period of a change ("and have advanced ... over the
-    past two months", "and have made their biggest territorial gains since late 2022")."""
+    past two months", "and have booked their largest gains of ground since late 2022")."""
     if q_end is None or measure not in _STATE_MEASURES or d.start < q_end or d.kind not in ("past", "range", "month", "since"):
         return False
     between = sentence[q_end:d.start]
     return any(v.search(between) for v in (GAINED_VERBS, LOST_VERBS, ADVANCE_VERBS, _EVENT_VERBS))
 
 
-# "the greatest loss of territory since April 1944", "a record since the first weeks of the war", "the
+# "the greatest loss of territory since April 1944", "a record since the opening weeks of the war", "the
 # fastest pace since 2022": the words after "since" are what the superlative is measured against.
 _SUPERLATIVE = re.compile(r"\b(?:biggest|largest|greatest|fastest|quickest|slowest|highest|lowest|worst|best|deepest|"
                           r"heaviest|strongest|smallest|longest|(?:most|least)\s+[a-z]+|record|first\s+time)\b"
@@ -2152,7 +2152,7 @@ def _since_of_a_superlative(sentence: str, d, q_end: int | None) -> bool:
     """Whether a "since" mention is the baseline of a superlative written before it (date.superlative):
     "800 sq km has been seized, the greatest loss of Russian territory since April 1944" names no
     period of the figure; the claim keeps whatever else dates it. The superlative follows the figure
-    ("the most gains in Donetsk, where it has gained 1,804 sq km since the start of the year" is
+    ("the largest gains in Luhansk, where it has taken 1,520 sq km since January" is
     the figure's period)."""
     if d.kind != "since" or q_end is None or d.start < q_end:
         return False
@@ -2330,16 +2330,16 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side_rule = "side.same_as_figure_before"
             pronouns = list(PRONOUN_SUBJECT.finditer(text_s, 0, q.start))
             if side is None and pronouns and pronouns[-1].group(0).lower() == "it" and last_singular_side:
-                # "Perhaps not the Russians stationed on the border ... did not think the Ukrainian army
-                # had the kit to launch this operation. So far it has been successful, advancing up to
-                # 30km": "it" agrees with a singular subject, not with "the Russians".
+                # "Maybe the Russians posted along the border ... never believed the Ukrainian army
+                # had the means for such an operation. Until now it has gone well, pushing as far as
+                # 25km": "it" agrees with a singular subject, not with "the Russians".
                 side, side_rule = (last_singular_side,
                                    "side.previous_subject: 'it' for the previous sentences' singular subject")
             if side is None and pronouns and last_subject_side:
                 side, side_rule = last_subject_side, "side.previous_subject: a pronoun for the previous sentence's subject"
             if side is None and last_subject_side and measure in _SIDED_MEASURES and not actor_mentions(text_s):
-                # "Ukrainian advances peaked on August 20-21 ... The area of operations had been reduced
-                # to 482 square kilometres": a sentence naming no side goes on about the last one named.
+                # "Ukrainian gains peaked on August 18-19 ... The zone of fighting had shrunk
+                # to 455 square kilometres": a sentence naming no side goes on about the last one named.
                 side, side_rule = last_subject_side, "side.carried: the previous sentence's subject"
             if side is None and _OCCUPIED_PASSIVE.search(text_s, *_clause_bounds(text_s, q.start)):
                 side, side_rule = "russia", "side.occupied: 'occupied' on the maps is Russia's holding"
@@ -2362,7 +2362,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             remainder = (_remainder_to_take(text_s, q)
                          if measure in ("area_change", "share_gained") and measure_rule is None else None)
             if remainder is not None:
-                # "has to liberate the last 20 sq km": what the side still has to take, the other side holds.
+                # "must still free the final 15 sq km": what the side still has to take, the other side holds.
                 measure, direction, aspect = ("area_held" if measure == "area_change" else "share_held"), None, "current"
                 measure_rule = f"measure.remainder_to_take: {remainder}"
                 side, side_rule = _opposite(side), side_rule + "; reversed: ground still to be taken is the other side's"
@@ -2373,7 +2373,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 side, side_rule = prev.side, f"side.apposition: the figure before ({prev.surface})"
                 apposition_of = prev
             if measure == "front_length" and side is not None and _whole_front(value_n if value_n is not None else high_n):
-                # "facing Russian attacks along the more than 1,000 km front line": the whole front is
+                # "under Russian assault along the over 1,000 km front line": the whole front is
                 # nobody's (a front's width of push, tens of km, keeps the side that pushed).
                 side, side_rule = None, "side.whole_front: a front of 500 km or more is the whole front, nobody's"
             if measure == "grey_zone":  # ground neither side holds
@@ -2394,8 +2394,8 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                     measure_rule = f"measure.share_lost: a share of what {taker} took, held by the other side"
             taken_by = OF_WHAT_WAS_TAKEN.match(text_s, q.end) if measure in ("share_gained", "share_held") else None
             if taken_by and GAINED_VERBS.search(text_s, 0, q.start) and not _IT_TOOK_AFTER.match(text_s, q.end):
-                # "it had liberated more than half of the territory that Russia had seized", "More than
-                # 800 sq km have been liberated, about 64% of the territory initially occupied": the share
+                # "it had freed over half of the land that Russia had taken", "More than
+                # 750 sq km have been liberated, about 64% of the territory initially occupied": the share
                 # of the taker's ground it lost again.
                 taker = taken_by.group("taker") or ""
                 taker_side = side_of_words(taker) if taker[:1].isupper() else None
@@ -2407,7 +2407,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
             taken = (OF_WHAT_WAS_TAKEN.match(text_s, q.end) if aspect == "of_peak"
                      else LESS_THAN_PEAK.match(text_s, q.end) if measure == "share_lost" else None)
             # A share of a side's gains is dated as the gains are (their period), though the maps give
-            # no such ratio ("nearly half of these gains over the last four months").
+            # no such ratio ("almost half of those gains in the past three months").
             dated_as = "share_gained" if measure == "other" and _OF_THE_CHANGE.match(text_s, q.end) else measure
             date, start_date, date_rule = _date_for(text_s, q.start, dated_as, direction, reference,
                                                     tuple(x.start for x in quantities if x is not q and x.start not in conversions),
@@ -2473,7 +2473,7 @@ def extract_claims(text: str | bytes | None, published: dt.date | None = None,
                 named_place = None if place_rule.startswith(("place.whole_country", "place.none", "place.unsure")) else place
                 op = operations_mod.running_total_start(text_s, measure, side, named_place, date, direction)
                 if op is not None:
-                    # "Ukrainian forces have now pushed up to 22 miles into the Kursk region": a running
+                    # "Ukrainian units have by now advanced up to 18 miles into the Kursk region": a running
                     # total during an offensive counts from its first day.
                     start_date = op[0].first_day
                     date_rule += f"; start.operation: {op[0].name} began on {op[0].first_day} ({op[1]})"
@@ -2539,12 +2539,12 @@ def _period_named(sentence: str, reference: dt.date | None):
     if len(periods) != 1:
         return None
     words = sentence[periods[0].start:periods[0].end]
-    # A span of time ("failing to take the capital in three days") says how long, not when.
+    # A span of time ("unable to seize the capital within four days") says how long, not when.
     return None if _DURATION.fullmatch(words.strip()) else (periods[0], words)
 
 
-# "37 square kilometres in total", "the total is more than 204 square kilometres", "bringing the
-# total to 31 sq km": a figure said to be the total.
+# "41 square kilometres in total", "the total now exceeds 190 square kilometres", "bringing the
+# total to 27 sq km": a figure said to be the total.
 _TOTAL_AFTER = re.compile(r"\s*(?:of\s+[\w'’ -]{1,30}?\s+)?(?:in\s+total|in\s+all|altogether|overall)\b", re.I)
 _TOTAL_BEFORE = re.compile(r"\b(?:(?:a|the)\s+total\s+of|total(?:l?ing)?|the\s+total\s+(?:\w+\s+){0,3}?(?:is|was|stands\s+at|"
                            r"stood\s+at|has\s+reached|reached|rose\s+to|came\s+to|to))\s+(?:[a-z]+\s+){0,2}$", re.I)
@@ -2552,8 +2552,8 @@ _TOTAL_BEFORE = re.compile(r"\b(?:(?:a|the)\s+total\s+of|total(?:l?ing)?|the\s+t
 
 def _total_beside_a_part(sentence: str, q: "_Quantity", quantities: list, conversions: set, measure: str,
                          reference: dt.date | None, dated: tuple) -> tuple:
-    """A figure said to be the total beside another figure of the sentence, its part ("over the
-    past week two square kilometres have been liberated there, and 37 square kilometres in total"):
+    """A figure said to be the total beside another figure of the sentence, its part ("in the
+    last week three square kilometres were freed there, and 41 square kilometres in total"):
     the period written outside the total's own clause is the part's, and the total is what was
     done so far (date.total: the report's day, no start of its own; the running-total rules may
     give it an operation's first day, else its period is unsure)."""
@@ -2651,8 +2651,8 @@ _DAY_FROM_THE_WORDS = ("date.weekday", "date.day", "date.as_of", "date.statement
 def _as_of_the_month_tallied(tally: _MonthTally, reference: dt.date | None, dated: tuple) -> tuple:
     """A report of the first days of a month that tallies the month just ended (:func:`_month_just_ended_named`)
     gives its figures as of that month's last day: a figure dated to the report's day by no words
-    of its own ("Russia now controls 19% of Ukraine", "has captured 5,400 sq km since the start of
-    the year", in a report of 1 September on August's gains) is as of 31 August
+    of its own ("Russia now controls 19% of Ukraine", "has seized 4,800 sq km since
+    January", in a report of 1 September on August's gains) is as of 31 August
     (date.month_just_ended); a period's start is kept when it is not after that day."""
     date, start_date, rule = dated
     if date != reference or rule.startswith(_DAY_FROM_THE_WORDS):
@@ -2710,8 +2710,8 @@ def _respectively(sentence: str, q: "_Quantity", quantities: list, conversions, 
 
 
 def _dates_of_the_apposition(before: "Claim | None", dated: tuple) -> tuple:
-    """A figure that restates the one before it in another unit ("one-fifth of Ukrainian territory by
-    February-March 2022, or about 119,000 square kilometers") has its period (date.apposition), when
+    """A figure that restates the one before it in another unit ("a fifth of Ukraine's land by
+    March-April 2022, or roughly 120,000 square kilometers") has its period (date.apposition), when
     its own words name no time of their own (an "as of" or a day of its own is kept)."""
     date, start, rule = dated
     if before is None or before.start_date is None or start is not None or \
@@ -2735,7 +2735,7 @@ def _from_the_invasion(date: dt.date | None, start_date: dt.date | None, rule: s
     return date, _WAR_START, f"{rule}; start.invasion: from {_WAR_START.isoformat()}, not {start_date.isoformat()}"
 
 
-# Time words the normaliser did not make a period of ("captured in the early weeks of 2022"), and
+# Time words the normaliser did not make a period of ("seized in the first weeks of 2022"), and
 # words that set a figure against what was said before ("This contrasts sharply with ..."): such a
 # sentence does not take the period of the sentence before.
 _TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|(?-i:May)|June|July|August|September|October|"
@@ -2745,11 +2745,11 @@ _TIME_UNREAD = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|
 def _period_carried(measure: str, previous, paragraph: int, reference: dt.date | None, dated: tuple,
                     sentence: str = "") -> tuple:
     """A change whose sentence names no time at all takes the one period the sentence before it
-    named, in the same paragraph (date.carried): "Russia has gained ground in the past 12 months.
-    Including both gains and losses, it has increased its holdings by 0.2 percentage points".
+    named, in the same paragraph (date.carried): "Russia has taken ground over the last 10 months.
+    Counting gains and losses alike, it has raised its holdings by 0.3 percentage points".
     ``previous``: (paragraph, text) of the sentence before, read only when a claim needs it. Not
     when ``sentence`` has time words of its own that were not read, or sets its figure against the
-    sentence before ("This contrasts sharply with the 120,000 square km captured in the early weeks
+    sentence before ("This stands in sharp contrast to the 115,000 square km seized in the first weeks
     of 2022")."""
     date, start_date, rule = dated
     if previous is None or measure not in _CHANGES or start_date is not None \
@@ -2826,7 +2826,7 @@ def _measure_rule(sentence: str, q: _Quantity, measure: str, direction: str | No
 _CONVERSION_QUALIFIER = (r"(?:about|around|roughly|some|nearly|almost|approximately|approx\.|over|more\s+than|less\s+than|"
                          r"under|up\s+to|at\s+least|just\s+over|just\s+under|close\s+to|an\s+estimated|circa|c\.|~)\s*")
 _CONVERSION_GAP = re.compile(rf"\s*[(\[,]\s*(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
-# "about 160 square miles of territory (414 square kilometers)": the conversion after the noun the
+# "roughly 140 square miles of land (363 square kilometers)": the conversion after the noun the
 # figure measures.
 _OF_GROUND_THEN_BRACKET = re.compile(rf"\s+of\s+(?:[\w'’-]+\s+){{0,2}}?(?:territory|territories|land|ground)\s*[(\[]\s*"
                                      rf"(?:or\s+)?(?:{_CONVERSION_QUALIFIER})?")
@@ -2846,11 +2846,11 @@ def _conversions(sentence: str, quantities: list[_Quantity]) -> set[int]:
 # Locators: where a place lies from another, which no map of the front changes (quantity.locator):
 # "Avdiivka lies 20 km north of Donetsk", "a town located less than five km from the Russian
 # border", "Vuhledar, roughly 25 miles south of Selydove", "Robotyne (10 km south of Orikhiv)",
-# "8km to the north is the town of ...".
+# "6km further north lies the town of ...".
 _LOCATED_BEFORE = re.compile(
     r"(?:\b(?:located|situated|lies|lying|lie|sits|sitting|nestled|positioned)\s+"
-    # "Vovchansk is an embattled town some 60 km northeast of Kharkiv", "Kharkiv and Sumy, cities
-    # just 35 km from the border", "the village of X, which is 10 km from Y": a noun or a relative
+    # "Kupiansk is a contested town some 110 km east of Kharkiv", "Sumy and Kharkiv, cities
+    # only 30 km from the border", "the village of X, which is 10 km from Y": a noun or a relative
     # pronoun for a place right before the length (eighth pass).
     r"|\b(?:a|an|the|two|three|four|five|several|both|cities|towns|villages)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:town|city|cities|village|villages|settlement|settlements|hub|towns)\s+"
@@ -2891,7 +2891,7 @@ def _locator(sentence: str, q: "_Quantity") -> bool:
 
 
 # A place's population is no claim about the front (quantity.population): "had a pre-war population
-# of some 60,000 people", "about 4,500 residents remained in the city", "more than 1,400 people remain on
+# of roughly 45,000", "some 3,200 residents stayed in the town", "over 1,100 people still live on
 # the left bank"; a count of the people of ground a side took stays ("the territory recaptured ... had
 # around 150,000 residents"), and so do troops, casualties and evacuations.
 _RESIDENTS = re.compile(r"(?:local\s+)?(?:residents?|inhabitants)\b", re.I)
@@ -2976,8 +2976,8 @@ def _restates_previous(sentence: str, q: _Quantity, earlier: list[Claim]) -> boo
     elif q.value and q.value == int(q.value):
         # "five kilometres (three miles)": a number word is rounded to the unit.
         half_step = 0.5 * abs(value_n / q.value)
-    # In brackets, in another unit of the same kind, a conversion may be rounded loosely: "6,000 sq km
-    # (2,400 sq miles)" is 6,216 sq km, 3.6% off.
+    # In brackets, in another unit of the same kind, a conversion may be rounded loosely: "5,000 sq km
+    # (2,000 sq miles)" is 5,180 sq km, 3.6% off.
     bracketed = (gap.strip().startswith(("(", "[")) or bool(_OF_GROUND_THEN_BRACKET.fullmatch(gap))) \
         and q.unit_text != prev.unit
     return abs(value_n - prev_value) <= max((0.1 if bracketed else 0.03) * abs(prev_value), half_step)
@@ -3016,7 +3016,7 @@ def _compass_fronts(mentions: list[PlaceMention], reference: dt.date | None) -> 
                                         f"place.compass_front: {op.name}"))
                 break
     return out
-# A non-restrictive relative clause: ", which has been described as the gateway to the city of Donetsk".
+# A non-restrictive relative clause: ", which is often called the doorway to the city of Kramatorsk".
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:which|where|whose)\b[^,;]*")
 
 
@@ -3068,8 +3068,8 @@ class _PlaceContext:
 
     def report_town(self) -> PlaceMention | None:
         """place.the_report_town: "the city" or "the town" before any settlement is named stands for
-        the one settlement the whole report names ("... within ten kilometers from the edge of the
-        city. ... as Russian ground forces enter Pokrovsk's built-up areas"); None when the report
+        the one settlement the whole report names ("... less than eight kilometers from the outskirts of the
+        city. ... as Russian infantry reach Toretsk's built-up areas"); None when the report
         names none or several (a city that shares its oblast's name, "Kharkiv", and a sector's town,
         "the Kurakhove direction", count as towns). Read once per report, on the first such reference."""
         if self._report_town is None:
@@ -3097,8 +3097,8 @@ class _PlaceContext:
             self.claims_before = []  # the report has moved on to another place
         regions = [m for m in mentions if m.kind in ("oblast", "oblast_or_city", "union")]
         # place.topic_region: of several regions in a sentence, the last one named as where something
-        # is or happens, not as where it comes from or goes to ("an offensive in Russia's Kursk region
-        # to divert Russian forces from the Donbas": "this area" is then Kursk's).
+        # is or happens, not as where it comes from or goes to ("a push into Russia's Kursk region
+        # meant to draw Russian troops away from the Donbas": "this area" is then Kursk's).
         located = [m for m in regions if not _SOURCE_OR_GOAL.search(sentence, max(0, m.start - 30), m.start)]
         topic = (located or regions or [None])[-1]
         described = _described_spans(sentence)
@@ -3110,8 +3110,8 @@ class _PlaceContext:
                 continue
             if m.kind in _REFS or any(a <= m.start < b for a, b in described):
                 # place.described_in_passing: a place in a relative clause describes what the clause is
-                # about ("into the area, which has been described as the gateway to the city of
-                # Donetsk"); the report has not moved there.
+                # about ("into the area, which is often called the doorway to the city of
+                # Kramatorsk"); the report has not moved there.
                 continue
             if m.kind in ("settlement", "oblast_or_city", "direction"):
                 self.last_point = m
@@ -3138,15 +3138,15 @@ class _PlaceContext:
         the sentence before it, else in the report before the sentence; None when there is none."""
         if m.kind == "area_ref":
             # "this area", "that area", "there": a part of a country, never a whole one ("... the
-            # eastern region of Kharkiv. That is an area in eastern Ukraine ... advanced nearly two
-            # square kilometers in that area": Kharkiv's).
+            # northern region of Sumy. It is a part of northern Ukraine ... gained almost three
+            # square kilometers in that area": Sumy's).
             named = [e for e in earlier if e.start < m.start and e.kind not in _REFS and e.kind != "country"]
             if named:
                 return named[-1]
             last = self.last_part if self.last is not None and self.last.kind == "country" else self.last
             return self.last_oblast if last is self.last_region else last
         if m.kind == "direction_ref":
-            # "Ukrainian forces on this front managed to liberate two square kilometres": the sector last named.
+            # "Ukrainian troops on this axis were able to free three square kilometres": the sector last named.
             named = [e for e in earlier if e.start < m.start and e.kind == "direction"]
             return named[-1] if named else self.last_direction
         if m.kind not in ("region_ref", "city_ref"):
@@ -3175,8 +3175,8 @@ _ATTACH_PREP = re.compile(r"\b(?:of|in|into|inside|across|throughout|within|near
 _CHAINED_PLACE = re.compile(r"^\s*,?\s*(?:in|of|inside|within)\s+(?:the\s+)?(?:(?:eastern|southern|northern|western|"
                             r"north-?eastern|south-?eastern|north-?western|south-?western|central)\s+)?"
                             r"(?:(?:region|province|oblast)\s+of\s+)?$", re.I)
-# A region later in the clause of a figure attached to a country, where the ground lies: "14 sq km of
-# Ukrainian land had been recaptured in the Zaporizhzhia region", "... in the south of Ukraine"
+# A region later in the clause of a figure attached to a country, where the ground lies: "12 sq km of
+# Ukrainian soil were retaken in the Zaporizhzhia region", "... in the south of Ukraine"
 # (place.attached: the region); not a part of it ("..., mostly in Donetsk").
 _LOCATIVE_END = re.compile(r"\b(?:in|inside|within|across|throughout)\s+(?:the\s+)?"
                            r"(?:(?:eastern|southern|northern|western)\s+)?$", re.I)
@@ -3215,7 +3215,7 @@ def _reading(m: PlaceMention, measure: str, sentence: str, country: str | None) 
 
 INCURSION_PLACE = dates_mod._EVENTS["incursion"]["place"]
 _INCURSION_MAX_KM2 = float(dates_mod._EVENTS["incursion"]["max_area_km2"])
-# "10% of the conquered territory", "a quarter of the territory it had captured": a share of what
+# "10% of the seized land", "a third of the land it had taken": a share of what
 # the side took, not of a country.
 _OF_TAKEN_GROUND = re.compile(r"\s*of\s+(?:the|what|its|their)\s+(?:(?:conquered|captured|seized|occupied|taken|gained)\s+)?"
                               r"(?:(?:territory|ground|land|area)s?\b(?:\s+(?:that\s+|which\s+)?(?:it|they)\s+(?:had\s+|has\s+|have\s+)?"
@@ -3232,7 +3232,7 @@ def _incursion_holding(sentence: str, q: "_Quantity", measure: str, reference: d
         return None
     window = f"Ukraine held ground in Russia from {dates_mod.INCURSION_DAY} to {dates_mod.INCURSION_LAST_DAY}"
     if measure == "area_change":
-        # "Ukraine suffered its worst territorial losses in November, losing 610 square kilometers":
+        # "Ukraine had its heaviest losses of ground in October, ceding 540 square kilometers":
         # a loss naming no place is Ukraine's ground (place.whole_country), not its ground in Russia
         # (it was measured there: a wrong verdict).
         return None
@@ -3263,8 +3263,8 @@ _POINT_OF_A_PUSH = re.compile(r"\b(?:near|towards?|to|around|outside|at|close\s+
 
 def _depth_oblast(sentence: str, m: PlaceMention, measure: str) -> str | None:
     """place.depth_in_oblast: how deep a side pushed is measured in the region of the push, the
-    oblast that holds the settlement named nearest the figure ("pushed Russian soldiers beyond the
-    town of Dudchany, 30km from the previous front line": Kherson oblast's); not a town named as the
+    oblast that holds the settlement named nearest the figure ("drove Russian troops back past the
+    village of Mylove, 25km from the old front line": Kherson oblast's); not a town named as the
     point of the push ("advanced 1.5 kilometers toward Vuhledar", "near Kurakhove"), a front sector's
     town ("advanced three kilometres on the Kupiansk front") nor "the city" the report is about
     ("50 km in two years, and the city is now ..."): those name the depth's own point. None when
@@ -3350,7 +3350,7 @@ def _without_members(sentence: str, q: "_Quantity", measure: str, mentions: list
 
 
 # A participle clause set off by a comma right after a figure that gives the extent of the same
-# ground: ", spanning over 1,300 square kilometers in Kursk", ", covering some 600 km2".
+# ground: ", stretching across 1,150 square kilometers in Kursk", ", covering some 600 km2".
 _SAME_GROUND = re.compile(r"\s*,\s*(?:spanning|covering|encompassing|totall?ing|comprising|stretching\s+over)\b", re.I)
 
 
@@ -3367,7 +3367,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     """(place, inferred, "rule: words") for one quantity (``figure``: its value, unit, start and
     end, for place.continued). Named rules, tried in order:
 
-    - place.whole_front: a front's length after a part of it ("the Kurakhove sector of the 1,000-km
+    - place.whole_front: a front's length after a part of it ("the Toretsk stretch of the 1,200-km
       front"): the whole front's, UKR (inferred);
     - place.attached: a place joined to the number by a preposition after it, in its clause
       ("80% of the Donbas", "576 sq km ... in Russia's Kursk region");
@@ -3381,15 +3381,15 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
       held ground in Russia then);
     - place.incursion: Ukraine's holding, or what it lost of it, with no place named, reported
       while it held ground in Russia (lexicon/events.json: 6 August 2024 to 26 April 2025) and
-      far smaller than its own country ("the area under Ukrainian control had shrunk to 140
-      km2", "Ukraine only holds 10% of the conquered territory"): its ground in Russia, Kursk
+      far smaller than its own country ("the ground Ukraine still held had fallen to 120
+      km2", "Ukraine now keeps just 10% of the seized land"): its ground in Russia, Kursk
       oblast (inferred);
     - place.unsure: none of these (Ukraine's holdings with no place: Ukraine or Kursk?).
     - place.incursion (after these, _incursion_country): Russia named as a country, while Ukraine
       held ground there, is Kursk oblast.
     """
     if measure == "front_length" and _PART_OF_THE_FRONT.search(sentence, max(0, q.start - 60), q.start):
-        # "the Kurakhove sector of the 1,000-km (600-mile) front", "in that part of the 1,000-km front
+        # "the Toretsk stretch of the 1,200-km (750-mile) front", "along that section of the 1,200-km front
         # line": the length is the whole front's; the sector named is a part of it.
         return "UKR", True, "place.whole_front: a part of the front is named, the length is the whole front's"
     if measure == "front_length" and _longer_than_any_sector(q):
@@ -3400,8 +3400,8 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
                    context.last_country)
     lo, hi = _clause_bounds(sentence, q.start)
     # place.described_in_passing: a place in a relative clause that does not hold the figure describes
-    # what the clause is about ("In the south, where Ukrainian forces are trying to advance towards
-    # Berdiansk and Melitopol, they had recaptured 11 sq km": the south's, not Melitopol's).
+    # what the clause is about ("In the south, where Ukraine's troops aim to push on to
+    # Tokmak and Melitopol, they had retaken 9 sq km": the south's, not Melitopol's).
     described = [(a, b) for a, b in _described_spans(sentence) if not a <= q.start < b]
     mentions = [m for m in mentions if not any(a <= m.start < b for a, b in described)]
     resolved = []
@@ -3416,12 +3416,12 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
             r = PlaceMention(m.start, m.end, f"{m.text} ({r.text})", r.kind, r.canonical, m.rule, r.city)
         resolved.append(r)
     mentions = _without_members(sentence, q, measure, resolved)
-    # A place in a later clause that holds another number is that number's ("five settlements
-    # — four in Donetsk and one in Zaporizhzhia": Donetsk is the four's).
+    # A place in a later clause that holds another number is that number's ("six settlements
+    # — five in Luhansk and one in Kharkiv": Luhansk is the five's).
     others = [x for x in others_at if x != q.start]
     if others:
         # Unless that clause is an apposition right after this figure that measures the same ground
-        # ("about 100 villages, spanning over 1,300 square kilometers in Kursk": the villages are in
+        # ("some 90 villages, stretching across 1,150 square kilometers in Kursk": the villages are in
         # Kursk too; read by place.later_clause).
         mentions = [m for m in mentions if m.start < hi
                     or not any(a <= o < b for a, b in [_clause_bounds(sentence, m.start)] for o in others)
@@ -3452,7 +3452,7 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
         pool = in_clause or towns
         if not in_clause and all(m.start >= hi for m in towns) \
                 and any(m.kind in ("oblast", "union") and m.start < lo for m in usable):
-            # place.region_before: "In the Kharkiv region, Russian troops have advanced 50 metres per day,
+            # place.region_before: "In the Kharkiv region, Russia's units have moved 40 metres a day,
             # while in the Pokrovsk sector, ...": a region fronted before the figure's clause is its
             # place; a town in a clause after it is another figure's (read by place.earlier_clause).
             pool = []
@@ -3487,8 +3487,8 @@ def _frame_place(sentence: str, q: "_Quantity", measure: str, side: str | None, 
     # from a region (a town named in passing is no area's place).
     line = measure in _LINE_MEASURES and not (measure == "advance_rate" and q.normalized == "km2")
     # place.carried for a line: its point is a town or a sector, the last one named when a region named
-    # after it only says where the town lies ("along the Kupiansk front ... The city of Kupiansk and
-    # surrounding areas of the Kharkiv region ... advanced three kilometres": Kupiansk's).
+    # after it only says where the town lies ("on the Kupiansk axis ... The town of Kupiansk and
+    # nearby parts of the Kharkiv region ... moved forward two kilometres": Kupiansk's).
     carried = context.line_point() if line else context.recent_region
     if country_before is not None and measure not in _LINE_MEASURES:
         carried = None  # place.country_as_before, below
@@ -3519,7 +3519,7 @@ _WIDENS = re.compile(r"\b(?:overall|in\s+total|all\s+told|altogether|nationwide|
                      r"(?:along|on)\s+(?:the\s+)?(?:whole|entire)\s+front)\b", re.I)
 
 
-# A figure put by an estimate ("ISW estimated the conflict area at 1,160 km2"), in the past tense.
+# A figure put by an estimate ("ISW put the contested zone at 1,090 km2"), in the past tense.
 _ESTIMATED = re.compile(r"\b(?:estimated|put|assessed|placed|reported|calculated|gave|cited|counted)\b", re.I)
 # A present-tense holding: the figure is now, not the peak before it.
 _HOLDS_NOW = re.compile(r"\b(?:holds?|controls?|occupies|occupy|is|are|has|have|remains?|stands?)\b", re.I)
@@ -3528,8 +3528,8 @@ _HOLDS_NOW = re.compile(r"\b(?:holds?|controls?|occupies|occupy|is|are|has|have|
 def _peak_estimated_again(sentence: str, q: "_Quantity", measure: str, side: str | None, aspect: str | None,
                           date_rule: str, claims_before: list[Claim]) -> Claim | None:
     """The peak claim of the sentence before of which this figure is another estimate, or None
-    (date.peak_as_before): "DeepState reported peak Ukrainian control at 900 km2, plus 330 km2 of
-    grey zone. ISW estimated the conflict area at 1,160 km2": the same peak by another source,
+    (date.peak_as_before): "DeepState gave Ukraine's peak holding as 850 km2, with 310 km2 of
+    grey zone. ISW put the contested zone at 1,090 km2": the same peak by another source,
     not the holding on the report's day. Only for a state with no time and no present tense of its
     own, put in the past tense by a verb of estimating, after a peak of the same measure and side."""
     if measure not in ("area_held", "grey_zone") or aspect is not None \
@@ -3552,7 +3552,7 @@ def _spelling_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -
 
 def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMention]) -> str:
     """The place rule, with place.oblast_of_all named when the place is the oblast that holds
-    several places named together ("in the Pokrovsk, Kurakhove, Vuhledar, and Velyka Novosilka
+    several places named together ("in the Toretsk, Siversk, Kostiantynivka, and Kurakhove
     directions": Donetsk oblast)."""
     named = rule.split(": ", 1)[1] if ": " in rule else ""
     for m in mentions:
@@ -3564,8 +3564,8 @@ def _oblast_of_all_rule(place: str | None, rule: str, mentions: list[PlaceMentio
 def _continued_place(sentence: str, measure: str, side: str | None, claims_before: list[Claim],
                      figure: tuple | None = None) -> tuple[str, bool, str] | None:
     """place.continued: a sentence that names no place and goes on with the claim before it,
-    the same measure by the same side ("Russia has gained 1,804 sq km in Donetsk since the start
-    of the year. In November alone, it gained 1,006 sq km"), is about that claim's place, when the
+    the same measure by the same side ("Russia has taken 1,520 sq km in Luhansk since January.
+    In October by itself, it took 870 sq km"), is about that claim's place, when the
     claim before named it (a place carried further is left to place.carried) and the sentence does
     not widen to the whole ("Overall, ..."). ``claims_before``: the claims of the last sentence
     that had any, while no place has been named since. A figure over a period inside the claim
@@ -3599,9 +3599,9 @@ def _larger_than_its_whole(figure: tuple | None, whole: Claim) -> bool:
 def _country_before(claims_before: list[Claim]) -> Claim | None:
     """The claim of the sentence before that names a whole country as its place, when none of that
     sentence's claims is about a smaller place: a sentence naming no place after it goes on about
-    the country, not about a region named in passing ("... about a fifth of the country, was the
-    result of the seizure of Crimea in 2014 ... A Ukrainian counteroffensive in 2023 took back about
-    20,000 sq km": the country's, not Crimea's)."""
+    the country, not about a region named in passing ("... roughly a fifth of the country, came from
+    the annexation of Crimea in 2014 ... A Ukrainian counteroffensive in 2022 regained some
+    25,000 sq km": the country's, not Crimea's)."""
     named = [c for c in claims_before if c.place and "place" not in c.unsure
              and not c.explain.get("place", "").startswith(("place.carried", "place.whole_country", "place.none",
                                                             "place.unsure", "place.country_as_before"))]

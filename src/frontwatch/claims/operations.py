@@ -1,8 +1,8 @@
 """Named operations of the war: which one a report means, and when a running total starts.
 
 A report written while an offensive is under way counts its gains from the offensive's first
-day without saying so: "Ukrainian forces have now pushed up to 22 miles into the Kursk region,
-capturing 93 settlements" (20 August 2024) counts from 6 August, the first day of the
+day without saying so: "Ukrainian units have by now advanced up to 18 miles into the Kursk region,
+taking 80 settlements" (20 August 2024) counts from 6 August, the first day of the
 incursion; "the counteroffensive has recaptured about 250 square kilometres" (July 2023) from 4
 June. A careful reader supplies that day; so does :func:`running_total_start`, from the
 operations listed in ``lexicon/events.json`` (side, first and last day, the oblasts where each
@@ -73,8 +73,8 @@ RUNNING = re.compile(r"\b(?:has|have|'ve)\s+(?:\w+\s+){0,2}?(?:\w+ed|lost|won|he
                      r"|\b(?:now|already|so\s+far|to\s+date|in\s+total|in\s+all|altogether|since\s+then|thus\s+far)\b", re.I)
 
 
-# A running total written as a noun: "the territory recaptured from Russian forces consisted of
-# more than 300 settlements", "the recaptured land": what has been taken so far.
+# A running total written as a noun: "the territory retaken from Russian troops comprised
+# over 250 settlements", "the recaptured land": what has been taken so far.
 TAKEN_SO_FAR = re.compile(r"\b(?:the\s+)?(?:re(?:captured|taken|gained)|liberated)\s+(?:territory|territories|land|lands|ground|area|areas)\b"
                           r"|\b(?:the\s+)?(?:territory|territories|land|lands|ground|area|areas)\s+(?:(?:it|they|Ukraine|Kyiv|Russia|Moscow)\s+)?"
                           r"(?:recaptured|retook|retaken|regained|liberated)\b"

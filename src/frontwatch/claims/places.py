@@ -133,7 +133,7 @@ _OFFICE_AFTER = re.compile(r"\s+(?:regional|oblast|city|military|district)\s+(?:
 # not where a figure is (place.institution_or_holder, by its absence).
 _INSTITUTION_BEFORE = re.compile(rf"(?:\b(?:{_alternation(_LEX['institution_nouns'])})|"
                                  r"\b(?:hands|control|rule|grip|possession|forces|troops|army)\b)\s+of\s+(?:the\s+)?$")
-# A military formation named after a place ("units of the Sever (North) group of forces", "the
+# A military formation named after a place ("troops of the Zapad (West) group of forces", "the
 # Centre Grouping", "the Khortytsia operational-strategic group"): not a place.
 _UNIT_AFTER = re.compile(rf"\s*(?:\([^()]{{0,30}}\)\s*)?(?:operational(?:-strategic)?\s+|tactical\s+)?"
                          rf"(?:{_alternation(_LEX['unit_words'])})\b")
@@ -418,8 +418,8 @@ _DIRECTION_NAMES = re.compile(rf"{_WORD}(?:\s+(?!and\b){_WORD})?")
 def oblast_of_all(names: tuple[str, ...]) -> str | None:
     """The oblast (canonical name, "Donetsk oblast") in which the gazetteer puts every one of
     ``names`` (the most populous place of each name, in Ukraine, else in Russia), or None when a
-    name is not known, they lie in several oblasts, or no gazetteer can be loaded: "the Pokrovsk,
-    Kurakhove, Vuhledar and Velyka Novosilka directions" are all in Donetsk oblast."""
+    name is not known, they lie in several oblasts, or no gazetteer can be loaded: "the Toretsk,
+    Siversk, Kostiantynivka and Kurakhove directions" are all in Donetsk oblast."""
     oblasts = set()
     try:
         for name in names:
