@@ -19,3 +19,9 @@ def claims(text: str, published: dt.date = D(2024, 11, 25)):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return extract_claims(text, published=published)
+
+
+def only_claim(text: str, published: dt.date = D(2024, 11, 25)):
+    """The one claim ``extract_claims`` finds in ``text`` (a test fails if it finds none or several)."""
+    (claim,) = claims(text, published)
+    return claim

@@ -3,28 +3,20 @@ one mechanism, on a sentence written for it (no real passage); the whole pipelin
 writing by bench/claims_eval.py."""
 from __future__ import annotations
 
-import sys
-import warnings
-from pathlib import Path
+import datetime as dt
 
 import pytest
+from claimtext import claims, only_claim as _only_claim
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-from frontwatch.claims import extract_claims  # noqa: E402
-
-PUBLISHED = "2024-11-20"
+PUBLISHED = dt.date(2024, 11, 20)
 
 
-def claims_of(text: str, published: str = PUBLISHED):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return extract_claims(text, published=published)
+def claims_of(text: str, published: dt.date = PUBLISHED):
+    return claims(text, published)
 
 
-def only_claim(text: str, published: str = PUBLISHED):
-    (claim,) = claims_of(text, published)
-    return claim
+def only_claim(text: str, published: dt.date = PUBLISHED):
+    return _only_claim(text, published)
 
 
 @pytest.mark.parametrize("sentence", [
